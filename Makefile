@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# isolate: `make` builds everything into build/, `make check` runs every test,
+# `make demo` shows one cell enforced in the VM. Each part of the tree adds its
+# own rules in its Build.mk; this file holds what they share.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+# Userspace: warnings are errors.
+WARNFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
+USER_CFLAGS := -std=gnu11 -O2 -g $(WARNFLAGS) -D_GNU_SOURCE -fPIC \
+	-I. -Iinclude -I$(BUILD)/include -I$(BUILD)/skel
+USER_LIBS := $(shell $(PKG_CONFIG) --libs libbpf yaml-0.1 2>/dev/null || echo -lbpf -lyaml) -lelf -lz
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Everything the userspace library is made of.
+LIB_SRCS := $(sort $(wildcard user/*.c policy/*.c))
+
+.PHONY: all deps check demo install clean fuzz bench
+all:
+
+deps:
+	@tools/deps
+
+include kern/Build.mk
+include user/Build.mk
+include policy/Build.mk
+include tools/Build.mk
+include tests/Build.mk
+include selftests/Build.mk
+
+# A fresh machine needs the packages before anything builds: check and demo
+# install what is missing, then build, then run.
+check:
+	@tools/deps
+	@$(MAKE) --no-print-directory all
+	@tools/check
+
+demo:
+	@tools/deps
+	@$(MAKE) --no-print-directory all
+	@tools/demo
+
+clean:
+	rm -rf $(BUILD)/bin $(BUILD)/lib $(BUILD)/obj $(BUILD)/skel $(BUILD)/tests \
+		$(BUILD)/selftests $(BUILD)/fuzz $(BUILD)/vmtest

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * The pinned-map ABI: every struct the BPF programs and userspace (libisolate,
+ * or any other agent reading /sys/fs/bpf/isolate/) exchange through maps.
+ * Fixed-size types only, no logic. Documentation/abi.md describes the layout.
+ */
+#ifndef ISOLATE_ABI_H
+#define ISOLATE_ABI_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+/* Bumped on any incompatible change to a struct, a map or the pin layout. */
+#define ISOLATE_ABI_VERSION 1
+
+/* Pin layout v1, relative to the bpffs mount (normally /sys/fs/bpf). */
+#define ISOLATE_PIN_DIR		"isolate"
+#define ISOLATE_PIN_MAPS	"maps"
+#define ISOLATE_PIN_PROGS	"progs"
+#define ISOLATE_PIN_LINKS	"links"
+
+/* Capacities of the maps created by `isolate-loader load`. */
+#define ISOLATE_MAX_CELLS	16384
+#define ISOLATE_MAX_INODE_RULES	262144
+#define ISOLATE_BLOOM_WORDS	32768	/* 2^21 bits */
+#define ISOLATE_WALK_MAX	64	/* path components and mount crossings */
+
+/* Rights on a file or a directory tree (bits of isolate_inode_rule.allow). */
+#define ISOLATE_ACCESS_READ	(1U << 0)
+#define ISOLATE_ACCESS_WRITE	(1U << 1)
+#define ISOLATE_ACCESS_EXEC	(1U << 2)
+#define ISOLATE_ACCESS_FILE_ALL	\
+	(ISOLATE_ACCESS_READ | ISOLATE_ACCESS_WRITE | ISOLATE_ACCESS_EXEC)
+
+/* Operations named in events and counters. */
+enum isolate_op {
+	ISOLATE_OP_NONE = 0,
+	ISOLATE_OP_READ = 1,
+	ISOLATE_OP_WRITE = 2,
+	ISOLATE_OP_EXEC = 3,
+	ISOLATE_OP_MAX,
+};
+
+/* isolate_cell.mode */
+enum isolate_mode {
+	ISOLATE_MODE_ENFORCE = 0,
+	ISOLATE_MODE_AUDIT = 1,
+};
+
+/*
+ * The single entry of the "config" array map. Cells are the cgroups directly
+ * below the cgroup identified by cells_root_cgid, which sits at depth
+ * cells_root_level of the cgroup v2 hierarchy (the root is depth 0).
+ */
+struct isolate_config {
+	__u64 cells_root_cgid;
+	__u32 cells_root_level;
+	__u32 abi_version;
+	__u32 next_ruleset;	/* allocator state, advanced by userspace */
+	__u32 features;		/* ISOLATE_FEATURE_* proven at load time */
+};
+
+/*
+ * "cells" hash map: cgroup id of a cell's top cgroup -> its state. Replacing
+ * this value is the one update that switches a cell to a new generation.
+ */
+struct isolate_cell {
+	__u32 cell_id;		/* index into per-cell arrays, stable for life */
+	__u32 generation;	/* bumped on every policy change */
+	__u32 ruleset;		/* key namespace of this generation's rules */
+	__u32 mode;		/* enum isolate_mode */
+};
+
+/* "inode_rules" hash map key: a granted or denied file or directory. */
+struct isolate_inode_key {
+	__u32 ruleset;
+	__u32 dev;		/* kernel encoding: major << 20 | minor */
+	__u64 ino;
+};
+
+/*
+ * Effective rights at this inode, already combined with the rules of its
+ * ancestors at compile time: a decision stops at the nearest rule.
+ */
+struct isolate_inode_rule {
+	__u32 allow;		/* ISOLATE_ACCESS_* */
+	__u32 rule_id;		/* index of the deciding rule in the policy */
+};
+
+/* Reasons a decision could not be made; each denies and is counted. */
+enum isolate_fail {
+	ISOLATE_FAIL_WALK_BOUND = 0,	/* more than ISOLATE_WALK_MAX steps */
+	ISOLATE_FAIL_NO_CELL = 1,	/* task under the cells root, cell unknown */
+	ISOLATE_FAIL_READ = 2,		/* a kernel structure could not be read */
+	ISOLATE_FAIL_MAX,
+};
+
+/* "counters" per-CPU array map, indexed by cell_id. */
+struct isolate_cell_counters {
+	__u64 allowed;
+	__u64 denied;
+	__u64 audited;
+	__u64 fail_closed[ISOLATE_FAIL_MAX];
+	__u64 events_lost;
+};
+
+#endif /* ISOLATE_ABI_H */

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * libisolate: load the enforcement programs, manage cells, read events.
+ * Every function returns 0 or a negative errno, and says why in a message
+ * readable with isolate_last_error().
+ */
+#ifndef ISOLATE_ISOLATE_H
+#define ISOLATE_ISOLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <isolate/abi.h>
+#include <isolate/events.h>
+
+struct isolate_image;
+
+/* The reason for the last failure in this thread, or "". */
+const char *isolate_last_error(void);
+
+/* Why enforcement is possible or not on this kernel. */
+enum isolate_kernel_support {
+	ISOLATE_SUPPORT_OK = 0,
+	ISOLATE_SUPPORT_NO_BPF_LSM,	/* "bpf" absent from the active LSMs */
+	ISOLATE_SUPPORT_LSM_REFUSED,	/* LSM programs rejected at load (EPERM) */
+	ISOLATE_SUPPORT_UNKNOWN,	/* the LSM list could not be read */
+};
+
+/*
+ * Reads the active LSM list (mounting securityfs if needed). Returns 0 and
+ * sets *bpf_active when it could be read.
+ */
+int isolate_lsm_active(bool *bpf_active);
+
+/* A handle on the pinned isolate state under <bpffs>/isolate/. */
+struct isolate;
+
+/*
+ * Loads, attaches and pins the programs and maps, or adopts what is pinned
+ * already. Refuses with -EOPNOTSUPP on a kernel that cannot enforce, and
+ * sets *support to the reason when support is not NULL.
+ */
+int isolate_load(struct isolate **out, enum isolate_kernel_support *support);
+
+/* Opens what `isolate_load` pinned; -ENOENT when nothing is loaded. */
+int isolate_open(struct isolate **out);
+void isolate_close(struct isolate *iso);
+
+/* Unpins everything; -EBUSY while cells exist unless force. */
+int isolate_unload(bool force);
+
+/* Path of the pinned-state directory, e.g. "/sys/fs/bpf/isolate". */
+const char *isolate_pin_root(const struct isolate *iso);
+/* Path of the cgroup directory the cells live below. */
+const char *isolate_cells_cgroup(const struct isolate *iso);
+
+/* One cell as the kernel sees it. */
+struct isolate_cell_state {
+	char name[64];
+	__u64 cgid;
+	struct isolate_cell cell;
+	struct isolate_cell_counters counters;	/* summed over CPUs */
+};
+
+/*
+ * Creates cell NAME (a cgroup below the cells root) enforcing image.
+ * -EEXIST if it exists, -EINVAL for a bad name.
+ */
+int isolate_cell_create(struct isolate *iso, const char *name,
+			const struct isolate_image *img,
+			struct isolate_cell_state *out);
+
+/* Kills the cell's processes, removes its cgroup and every map entry. */
+int isolate_cell_destroy(struct isolate *iso, const char *name);
+
+int isolate_cell_get(struct isolate *iso, const char *name,
+		     struct isolate_cell_state *out);
+
+/* An O_DIRECTORY fd of the cell's cgroup, for clone3(CLONE_INTO_CGROUP). */
+int isolate_cell_cgroup_fd(struct isolate *iso, const char *name);
+
+/*
+ * Runs argv in the cell: the child is created inside the cell's cgroup, so
+ * the rules hold from its first instruction. Returns the pid.
+ */
+int isolate_cell_spawn(struct isolate *iso, const char *name,
+		       char *const argv[], pid_t *pid);
+
+/* Events: the deny/audit ring buffer. The callback returns non-zero to
+ * stop the current poll after this record. */
+typedef int (*isolate_event_fn)(void *ctx, const struct isolate_event_hdr *hdr,
+				size_t size);
+struct isolate_events;
+int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
+			struct isolate_events **out);
+/* Waits up to timeout_ms (-1: forever) and dispatches; returns events seen. */
+int isolate_events_poll(struct isolate_events *ev, int timeout_ms);
+void isolate_events_close(struct isolate_events *ev);
+
+/* Names for display and JSON. */
+const char *isolate_op_name(__u32 op);
+const char *isolate_event_class_name(__u32 event_class);
+
+#endif /* ISOLATE_ISOLATE_H */

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * Policies as objects: capabilities handed to cells, built from C, parsed
+ * from text or YAML, normalized into an authority set and compiled into the
+ * map images the loader writes. YAML is one serialization of this model,
+ * not a second model. Documentation/policy.md is the reference.
+ *
+ * Functions returning int return 0 or a negative errno. Those taking a
+ * struct isolate_diag fill it with the reason on failure (diag may be NULL).
+ */
+#ifndef ISOLATE_POLICY_H
+#define ISOLATE_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <isolate/abi.h>
+#include <isolate/events.h>	/* ISOLATE_RULE_NONE */
+
+/* ---- Diagnostics ---------------------------------------------------- */
+
+/* Where and why. line/column are 1-based; 0 when not about a position. */
+struct isolate_diag {
+	char file[256];
+	unsigned int line, column;
+	char msg[256];
+};
+
+/* Formats "file:line:column: msg" (or "file: msg", or "msg") like snprintf. */
+int isolate_diag_format(const struct isolate_diag *d, char *buf, size_t len);
+
+/* ---- Capabilities ---------------------------------------------------- */
+
+enum isolate_cap_kind {
+	ISOLATE_CAP_READ = 1,	/* path: read a file or a tree */
+	ISOLATE_CAP_WRITE,	/* path: write (create, modify) */
+	ISOLATE_CAP_EXEC,	/* path: run or map executable */
+	ISOLATE_CAP_CONNECT,	/* network: connect to address:port */
+	ISOLATE_CAP_BIND,	/* network: bind to address:port */
+	ISOLATE_CAP_CPU,	/* budget: cpu.max quota/period */
+	ISOLATE_CAP_MEMORY,	/* budget: memory.max */
+	ISOLATE_CAP_PIDS,	/* budget: pids.max */
+	ISOLATE_CAP_BROKER,	/* a kind of request the cell may make */
+	ISOLATE_CAP_MODE,	/* the cell's mode; not kept as a capability */
+};
+
+/* Capability flags. */
+#define ISOLATE_CAP_DENY	(1U << 0)	/* paths, network: beats every allow */
+#define ISOLATE_CAP_OPTIONAL	(1U << 1)	/* paths: skipped when missing */
+
+/* Broker rights: the requests a cell may send to its supervisor. */
+#define ISOLATE_BROKER_READ	(1U << 0)
+#define ISOLATE_BROKER_WRITE	(1U << 1)
+#define ISOLATE_BROKER_EXEC	(1U << 2)
+#define ISOLATE_BROKER_CONNECT	(1U << 3)
+#define ISOLATE_BROKER_BIND	(1U << 4)
+#define ISOLATE_BROKER_ALL	0x1fU
+
+/* Budget bounds the kernel enforces (cpu.max, memory.max, pids.max). */
+#define ISOLATE_CPU_QUOTA_MIN_US	1000ULL
+#define ISOLATE_CPU_QUOTA_MAX_US	((1ULL << 44) - 1)
+#define ISOLATE_CPU_PERIOD_MIN_US	1000ULL
+#define ISOLATE_CPU_PERIOD_MAX_US	1000000ULL
+#define ISOLATE_CPU_PERIOD_DEFAULT_US	100000ULL
+#define ISOLATE_MEMORY_MIN		(1ULL << 20)
+#define ISOLATE_MEMORY_MAX		(1ULL << 60)
+#define ISOLATE_MEMORY_UNIT		4096ULL	/* the kernel counts pages */
+#define ISOLATE_PIDS_MAX		4194304U	/* PID_MAX_LIMIT */
+
+/* An address block and port range, for connect and bind. */
+struct isolate_net_rule {
+	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 family;		/* AF_INET or AF_INET6 */
+	__u8 prefix_len;	/* 0..32 or 0..128 */
+	__u8 _pad;
+	__u16 port_min;		/* inclusive, host byte order */
+	__u16 port_max;
+	__u8 addr[16];		/* network byte order; IPv4 uses addr[0..3] */
+};
+
+struct isolate_cap;	/* opaque: build with the constructors below */
+
+/*
+ * Constructors. They copy their arguments and return NULL with errno set
+ * (EINVAL for a kind that does not fit, ENOMEM). Paths are cleaned
+ * lexically ("//", "/./" and a trailing '/' removed). Whether the values
+ * are acceptable is isolate_cap_check's business.
+ */
+struct isolate_cap *isolate_cap_path(enum isolate_cap_kind kind, const char *path,
+				     unsigned int flags);
+struct isolate_cap *isolate_cap_net(enum isolate_cap_kind kind,
+				    const struct isolate_net_rule *net, unsigned int flags);
+struct isolate_cap *isolate_cap_cpu(__u64 quota_us, __u64 period_us);
+struct isolate_cap *isolate_cap_memory(__u64 bytes);
+struct isolate_cap *isolate_cap_pids(__u32 max);
+struct isolate_cap *isolate_cap_broker(__u32 right);	/* one ISOLATE_BROKER_* */
+struct isolate_cap *isolate_cap_mode(__u32 mode);	/* ISOLATE_MODE_* */
+struct isolate_cap *isolate_cap_dup(const struct isolate_cap *cap);
+void isolate_cap_free(struct isolate_cap *cap);
+
+/* -EINVAL with diag->msg saying what was expected, when cap cannot be enforced. */
+int isolate_cap_check(const struct isolate_cap *cap, struct isolate_diag *diag);
+
+enum isolate_cap_kind isolate_cap_get_kind(const struct isolate_cap *cap);
+unsigned int isolate_cap_get_flags(const struct isolate_cap *cap);
+const char *isolate_cap_get_path(const struct isolate_cap *cap);	/* NULL unless a path */
+const struct isolate_net_rule *isolate_cap_get_net(const struct isolate_cap *cap);
+/* The value of a budget, broker or mode capability (cpu: the quota). */
+__u64 isolate_cap_get_value(const struct isolate_cap *cap);
+__u64 isolate_cap_get_cpu_period(const struct isolate_cap *cap);
+
+/* A total order (kind, flags, value); 0 means the same capability. */
+int isolate_cap_compare(const struct isolate_cap *a, const struct isolate_cap *b);
+
+/*
+ * The one-line text form, e.g. "read:/work", "deny-write:/work/.git",
+ * "read?:/opt/venv" (optional), "connect:tcp:10.0.0.0/8:443",
+ * "bind:udp:[2001:db8::]/32:1000-2000", "cpu:50000/100000", "memory:512M",
+ * "pids:64", "broker:read", "mode:audit". Parsing checks the capability.
+ */
+int isolate_cap_parse(const char *text, struct isolate_cap **out, struct isolate_diag *diag);
+/* Like snprintf: the length of the whole text, even when truncated. */
+int isolate_cap_format(const struct isolate_cap *cap, char *buf, size_t len);
+
+/* ---- Cells ---------------------------------------------------------- */
+
+struct isolate_cell_policy;	/* one cell: a name, a mode, capabilities */
+
+/* Names: 1..63 of [A-Za-z0-9_-], the same as cell cgroup names. */
+bool isolate_cell_name_valid(const char *name);
+
+/* NULL with errno EINVAL for an invalid name, ENOMEM. Mode: enforce. */
+struct isolate_cell_policy *isolate_cell_policy_new(const char *name);
+struct isolate_cell_policy *isolate_cell_policy_dup(const struct isolate_cell_policy *c);
+void isolate_cell_policy_free(struct isolate_cell_policy *c);
+
+const char *isolate_cell_policy_name(const struct isolate_cell_policy *c);
+__u32 isolate_cell_policy_mode(const struct isolate_cell_policy *c);
+int isolate_cell_policy_set_mode(struct isolate_cell_policy *c, __u32 mode);
+
+/*
+ * Adds a copy of cap after isolate_cap_check (-EINVAL if it fails: call
+ * the check yourself for the message). A mode capability sets the mode.
+ */
+int isolate_cell_policy_add(struct isolate_cell_policy *c, const struct isolate_cap *cap);
+/*
+ * Removes every capability equal to cap (a mode capability equal to the
+ * current mode resets it to enforce); -ENOENT when there was none.
+ */
+int isolate_cell_policy_remove(struct isolate_cell_policy *c, const struct isolate_cap *cap);
+
+size_t isolate_cell_policy_cap_count(const struct isolate_cell_policy *c);
+/* Valid until the cell is changed. */
+const struct isolate_cap *isolate_cell_policy_cap(const struct isolate_cell_policy *c, size_t i);
+
+/* Cells this one extends (document form; empty once resolved). */
+int isolate_cell_policy_add_extends(struct isolate_cell_policy *c, const char *name);
+size_t isolate_cell_policy_extends_count(const struct isolate_cell_policy *c);
+const char *isolate_cell_policy_extends(const struct isolate_cell_policy *c, size_t i);
+
+/*
+ * Same name, mode, extends and capabilities; capability and extends lists
+ * are sets: order and repetition do not matter.
+ */
+bool isolate_cell_policy_equal(const struct isolate_cell_policy *a,
+			       const struct isolate_cell_policy *b);
+
+/*
+ * The authority set: the union of c's capabilities normalized. Duplicates
+ * go, a tree grant absorbs grants below it, address and port ranges are
+ * merged, the tightest budget wins, denies are carved out of grants. Pure
+ * (touches no file), idempotent and independent of the order of c.
+ */
+int isolate_cell_policy_normalize(const struct isolate_cell_policy *c,
+				  struct isolate_cell_policy **out);
+
+/* Every object of c as a JSON object on out; pretty indents it. */
+int isolate_cell_policy_write_json(const struct isolate_cell_policy *c, FILE *out,
+				   bool pretty);
+
+/* ---- Documents ------------------------------------------------------- */
+
+/*
+ * A parsed document: its includes and own cells as written ("document
+ * form", what fmt prints), and the resolved cells: those of every included
+ * document first, then its own in the order written, each with the
+ * capabilities of the cells it extends folded in.
+ */
+struct isolate_policy;
+
+int isolate_policy_load(const char *path, struct isolate_policy **out,
+			struct isolate_diag *diag);
+/* Includes are resolved relative to the directory of name. */
+int isolate_policy_parse(const char *name, const char *buf, size_t len,
+			 struct isolate_policy **out, struct isolate_diag *diag);
+
+/* A document held in memory, e.g. built into a program. */
+struct isolate_policy_source {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+/*
+ * Like isolate_policy_parse, but an include whose path, as written, equals
+ * the name of one of sources is read from it instead of from the disk.
+ */
+int isolate_policy_parse_with(const char *name, const char *buf, size_t len,
+			      const struct isolate_policy_source *sources, size_t n_sources,
+			      struct isolate_policy **out, struct isolate_diag *diag);
+void isolate_policy_free(struct isolate_policy *p);
+
+/* Resolved cells. */
+size_t isolate_policy_cell_count(const struct isolate_policy *p);
+const struct isolate_cell_policy *isolate_policy_cell(const struct isolate_policy *p, size_t i);
+const struct isolate_cell_policy *isolate_policy_find(const struct isolate_policy *p,
+							const char *name);
+
+/*
+ * Building a document in C. name places it: includes are resolved relative
+ * to its directory. Add cells (copied; -EEXIST for a name taken) and
+ * includes, then isolate_policy_resolve to compute the resolved cells.
+ */
+struct isolate_policy *isolate_policy_new(const char *name);
+int isolate_policy_add_include(struct isolate_policy *p, const char *path);
+int isolate_policy_add_cell(struct isolate_policy *p, const struct isolate_cell_policy *c);
+int isolate_policy_resolve(struct isolate_policy *p, struct isolate_diag *diag);
+
+/* The document form. */
+const char *isolate_policy_name(const struct isolate_policy *p);
+size_t isolate_policy_include_count(const struct isolate_policy *p);
+const char *isolate_policy_include(const struct isolate_policy *p, size_t i);
+size_t isolate_policy_doc_cell_count(const struct isolate_policy *p);
+const struct isolate_cell_policy *isolate_policy_doc_cell(const struct isolate_policy *p,
+							   size_t i);
+
+/* Same includes (a set) and the same own cells in the same order. */
+bool isolate_policy_equal(const struct isolate_policy *a, const struct isolate_policy *b);
+
+/*
+ * The canonical YAML of the document form (malloc'ed, NUL-terminated):
+ * fixed key order, sorted lists without repeats. Emitting what was parsed
+ * from canonical YAML gives the same bytes.
+ */
+int isolate_policy_emit(const struct isolate_policy *p, char **out, size_t *len);
+
+/* ---- Compiled images -------------------------------------------------- */
+
+#define ISOLATE_RIGHTS 3	/* read, write, exec: bit i of ISOLATE_ACCESS_* */
+
+/* One entry of the inode_rules map, plus what explain and events need. */
+struct isolate_image_inode {
+	__u32 dev;			/* kernel encoding: major << 20 | minor */
+	__u64 ino;
+	struct isolate_inode_rule rule;	/* what the kernel reads */
+	/* Per right: the rule that allows or denies it here, or ISOLATE_RULE_NONE. */
+	__u32 decided_by[ISOLATE_RIGHTS];
+	char *path;			/* the path it was compiled from */
+};
+
+/* A normalized network rule: grants are already carved by the denies. */
+struct isolate_image_net {
+	__u32 kind;			/* ISOLATE_CAP_CONNECT or ISOLATE_CAP_BIND */
+	__u32 deny;			/* 1 for a deny entry (explain, events) */
+	__u32 rule_id;
+	struct isolate_net_rule net;
+};
+
+/* Budgets; 0 means no limit. */
+struct isolate_image_limits {
+	__u64 cpu_quota_us;
+	__u64 cpu_period_us;
+	__u64 memory_max;
+	__u32 pids_max;
+};
+
+struct isolate_image {
+	__u32 mode;				/* ISOLATE_MODE_* */
+	size_t n_inodes;
+	struct isolate_image_inode *inodes;	/* sorted by (dev, ino), unique */
+	size_t n_net;
+	struct isolate_image_net *net;		/* sorted by kind, deny, proto, addr */
+	struct isolate_image_limits limits;
+	__u32 broker_rights;			/* ISOLATE_BROKER_* */
+	/* rule_id -> canonical text of that rule of the authority set. */
+	size_t n_rules;
+	char **rule_text;
+	/* Optional paths that did not exist, as "read?:/path". */
+	size_t n_skipped;
+	char **skipped;
+};
+
+/*
+ * Compiles c: stats every path (following symlinks), skips missing optional
+ * ones, normalizes, folds ancestors and denies into each inode's effective
+ * rights, scans denied trees for hard links. Refuses (-E2BIG) an image
+ * that would not fit the maps.
+ */
+int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **out,
+		    struct isolate_diag *diag);
+void isolate_image_free(struct isolate_image *img);
+
+/* Entries per map against the size of the map. */
+struct isolate_capacity {
+	const char *map;
+	size_t used;
+	size_t size;
+};
+/* Fills up to n entries; returns how many maps there are. */
+size_t isolate_image_capacity(const struct isolate_image *img, struct isolate_capacity *out,
+			      size_t n);
+
+/* The image as JSON: every entry, rule texts, limits, capacity. */
+int isolate_image_write_json(const struct isolate_image *img, FILE *out, bool pretty);
+
+/* ---- Explain ---------------------------------------------------------- */
+
+struct isolate_verdict {
+	bool allowed;		/* what the kernel decides in enforce mode */
+	bool audit;		/* the cell is in audit mode: a denial is only logged */
+	__u32 rule_id;		/* the deciding rule, or ISOLATE_RULE_NONE */
+	const char *rule_text;	/* its text (in the image), or NULL */
+	/* Paths: the image entry the walk stopped at, if any. */
+	const struct isolate_image_inode *entry;
+	char object[4096];	/* the object the answer is about */
+};
+
+/*
+ * Answers whether the cell compiled into img may do op (ISOLATE_CAP_READ,
+ * _WRITE, _EXEC on a path; _CONNECT, _BIND on "tcp:ADDR:PORT") to target,
+ * by the walk the kernel does over the same image: from the object (a path
+ * that does not exist yet is looked up from its nearest existing parent)
+ * through its parents to the nearest entry.
+ */
+int isolate_explain(const struct isolate_image *img, enum isolate_cap_kind op,
+		    const char *target, struct isolate_verdict *v, struct isolate_diag *diag);
+
+#endif /* ISOLATE_POLICY_H */

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by every isolate BPF program: the maps (defined once, in
+ * maps.bpf.c, and linked), finding the cell of the current task, counters
+ * and event emission.
+ */
+#ifndef ISOLATE_BPF_H
+#define ISOLATE_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <isolate/abi.h>
+#include <isolate/events.h>
+
+#define EACCES 13
+#define EPERM 1
+
+struct isolate_config_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct isolate_config);
+};
+
+struct isolate_cells_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ISOLATE_MAX_CELLS);
+	/* no prealloc: a reader must never see a recycled element mid-update */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, struct isolate_cell);
+};
+
+struct isolate_inode_rules_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ISOLATE_MAX_INODE_RULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct isolate_inode_key);
+	__type(value, struct isolate_inode_rule);
+};
+
+struct isolate_bloom_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ISOLATE_BLOOM_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+};
+
+struct isolate_counters_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ISOLATE_MAX_CELLS);
+	__type(key, __u32);
+	__type(value, struct isolate_cell_counters);
+};
+
+struct isolate_seq_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ISOLATE_EVENT_CLASS_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+};
+
+struct isolate_ringbuf_map {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+};
+
+extern struct isolate_config_map settings SEC(".maps");
+extern struct isolate_cells_map cells SEC(".maps");
+extern struct isolate_inode_rules_map inode_rules SEC(".maps");
+extern struct isolate_bloom_map inode_bloom SEC(".maps");
+extern struct isolate_counters_map counters SEC(".maps");
+extern struct isolate_seq_map event_seq SEC(".maps");
+extern struct isolate_ringbuf_map deny_events SEC(".maps");
+
+/* What the current task's cell is, for the length of one hook. */
+struct cell_ctx {
+	__u64 cgid;
+	struct isolate_cell cell;
+};
+
+/*
+ * Returns 1 and fills *cc when the current task is in a cell, 0 when it is
+ * in none. A task under the cells root whose cell is unknown is treated as
+ * being in cell 0 with an empty ruleset, so every decision denies.
+ */
+static __always_inline int current_cell(struct cell_ctx *cc)
+{
+	struct isolate_config *cfg;
+	struct isolate_cell *cell;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	if (!cfg || !cfg->cells_root_cgid)
+		return 0;
+	if (bpf_get_current_ancestor_cgroup_id(cfg->cells_root_level) !=
+	    cfg->cells_root_cgid)
+		return 0;
+	cc->cgid = bpf_get_current_ancestor_cgroup_id(cfg->cells_root_level + 1);
+	if (!cc->cgid)
+		return 0;	/* in the cells root itself: the loader's place */
+	cell = bpf_map_lookup_elem(&cells, &cc->cgid);
+	if (cell) {
+		cc->cell = *cell;
+		return 1;
+	}
+	cc->cell.cell_id = 0;
+	cc->cell.generation = 0;
+	cc->cell.ruleset = 0;	/* ruleset 0 is never allocated */
+	cc->cell.mode = ISOLATE_MODE_ENFORCE;
+	return 1;
+}
+
+static __always_inline struct isolate_cell_counters *
+cell_counters(const struct cell_ctx *cc)
+{
+	__u32 id = cc->cell.cell_id;
+
+	return bpf_map_lookup_elem(&counters, &id);
+}
+
+static __always_inline void count_fail(const struct cell_ctx *cc,
+				       enum isolate_fail why)
+{
+	struct isolate_cell_counters *c = cell_counters(cc);
+
+	if (c && why < ISOLATE_FAIL_MAX)
+		c->fail_closed[why]++;
+}
+
+static __always_inline __u64 next_seq(__u32 event_class)
+{
+	__u64 *seq = bpf_map_lookup_elem(&event_seq, &event_class);
+
+	return seq ? __sync_fetch_and_add(seq, 1) : 0;
+}
+
+static __always_inline void fill_hdr(struct isolate_event_hdr *h,
+				     const struct cell_ctx *cc,
+				     __u32 event_class, __u32 size,
+				     __u32 rule_id, __u64 seq)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	h->abi_version = ISOLATE_EVENT_ABI_VERSION;
+	h->event_class = event_class;
+	h->size = size;
+	h->cell_cgid = cc->cgid;
+	h->cell_id = cc->cell.cell_id;
+	h->generation = cc->cell.generation;
+	h->rule_id = rule_id;
+	h->pid = (__u32)pid_tgid;
+	h->tgid = pid_tgid >> 32;
+	h->_pad = 0;
+	h->ts_ns = bpf_ktime_get_ns();
+	h->seq = seq;
+}
+
+/*
+ * The verdict of a hook for a request the cell's rules refused: the error
+ * in enforce mode, 0 in audit mode. Counts it either way.
+ */
+static __always_inline int refuse(const struct cell_ctx *cc, int err)
+{
+	struct isolate_cell_counters *c = cell_counters(cc);
+	int audit = cc->cell.mode == ISOLATE_MODE_AUDIT;
+
+	if (c) {
+		if (audit)
+			c->audited++;
+		else
+			c->denied++;
+	}
+	return audit ? 0 : -err;
+}
+
+static __always_inline void count_allowed(const struct cell_ctx *cc)
+{
+	struct isolate_cell_counters *c = cell_counters(cc);
+
+	if (c)
+		c->allowed++;
+}
+
+/*
+ * Reserves an access event in the deny ring buffer, header filled in: a
+ * deny event carrying err, or an audit event when err is 0. Returns NULL
+ * (and counts the loss) when the buffer is full.
+ */
+static __always_inline struct isolate_event_access *
+reserve_access_event(const struct cell_ctx *cc, __u32 op, __u32 requested,
+		     __u32 rule_id, int err)
+{
+	__u32 event_class = err ? ISOLATE_EVENT_DENY : ISOLATE_EVENT_AUDIT;
+	__u64 seq = next_seq(event_class);
+	struct isolate_event_access *e;
+	struct isolate_cell_counters *c;
+
+	e = bpf_ringbuf_reserve(&deny_events, sizeof(*e), 0);
+	if (!e) {
+		c = cell_counters(cc);
+		if (c)
+			c->events_lost++;
+		return NULL;
+	}
+	fill_hdr(&e->hdr, cc, event_class, sizeof(*e), rule_id, seq);
+	e->op = op;
+	e->error = err;
+	e->requested = requested;
+	e->dev = 0;
+	e->ino = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->path[0] = 0;
+	return e;
+}
+
+#endif /* ISOLATE_BPF_H */

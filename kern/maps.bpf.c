@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The one definition of every map; the other objects declare them extern. */
+#include "isolate.bpf.h"
+
+struct isolate_config_map settings SEC(".maps");
+struct isolate_cells_map cells SEC(".maps");
+struct isolate_inode_rules_map inode_rules SEC(".maps");
+struct isolate_bloom_map inode_bloom SEC(".maps");
+struct isolate_counters_map counters SEC(".maps");
+struct isolate_seq_map event_seq SEC(".maps");
+struct isolate_ringbuf_map deny_events SEC(".maps");

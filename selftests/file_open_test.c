@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * file_open: a cell may open what its rules grant and nothing else; tasks
+ * outside every cell are untouched; each refusal is reported with the cell
+ * and the pid it came from.
+ *
+ *   $TMP/
+ *   ├── allowed/        granted: read
+ *   │   └── file
+ *   └── denied/
+ *       └── file
+ */
+#include "kselftest_harness.h"
+#include "isolate_test.h"
+
+FIXTURE(file_open) {
+	struct isolate *iso;
+	struct isolate_cell_state cell;
+	char name[64];
+	char root[64];
+	char allowed[256];
+	char denied[256];
+};
+
+FIXTURE_SETUP(file_open)
+{
+	struct test_image t;
+	char dir[192];
+
+	ASSERT_EQ(0, test_load(&self->iso));
+	strcpy(self->root, "/tmp/isolate-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->root));
+	snprintf(dir, sizeof(dir), "%s/allowed", self->root);
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	snprintf(self->allowed, sizeof(self->allowed), "%s/file", dir);
+	ASSERT_EQ(0, write_file(self->allowed, "allowed\n"));
+	snprintf(dir, sizeof(dir), "%s/denied", self->root);
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	snprintf(self->denied, sizeof(self->denied), "%s/file", dir);
+	ASSERT_EQ(0, write_file(self->denied, "denied\n"));
+
+	test_image_init(&t, ISOLATE_MODE_ENFORCE);
+	snprintf(dir, sizeof(dir), "%s/allowed", self->root);
+	ASSERT_EQ(0, test_image_grant(&t, dir, ISOLATE_ACCESS_READ));
+	snprintf(self->name, sizeof(self->name), "file-open-%d", getpid());
+	ASSERT_EQ(0, isolate_cell_create(self->iso, self->name, &t.img, &self->cell)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+}
+
+FIXTURE_TEARDOWN(file_open)
+{
+	char cmd[128];
+
+	if (self->iso) {
+		EXPECT_EQ(0, isolate_cell_destroy(self->iso, self->name));
+		isolate_close(self->iso);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->root);
+	EXPECT_EQ(0, system(cmd));
+}
+
+TEST_F(file_open, granted_read_succeeds)
+{
+	struct open_args a = { self->allowed, O_RDONLY };
+
+	EXPECT_EQ(0, run_in_cell(self->iso, self->name, open_errno, &a, NULL));
+}
+
+TEST_F(file_open, ungranted_read_is_eacces)
+{
+	struct open_args a = { self->denied, O_RDONLY };
+
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &a, NULL));
+}
+
+TEST_F(file_open, write_under_read_grant_is_eacces)
+{
+	struct open_args wr = { self->allowed, O_WRONLY };
+	struct open_args trunc = { self->allowed, O_RDONLY | O_TRUNC };
+	struct open_args app = { self->allowed, O_WRONLY | O_APPEND };
+
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &wr, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &trunc, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &app, NULL));
+}
+
+TEST_F(file_open, outside_any_cell_is_untouched)
+{
+	struct open_args a = { self->denied, O_RDWR };
+
+	EXPECT_EQ(0, open_errno(&a));
+}
+
+struct event_match {
+	__u32 cell_id;
+	__u64 cgid;
+	__u32 pid;
+	struct isolate_event_access found;
+	int seen;
+};
+
+static int match_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
+{
+	struct event_match *m = ctx;
+
+	if (h->event_class != ISOLATE_EVENT_DENY || size < sizeof(m->found) ||
+	    h->pid != m->pid)
+		return 0;
+	memcpy(&m->found, h, sizeof(m->found));
+	m->seen++;
+	return 1;
+}
+
+TEST_F(file_open, deny_event_names_cell_and_pid)
+{
+	struct open_args a = { self->denied, O_RDONLY };
+	struct event_match m = { 0 };
+	struct isolate_events *ev;
+	struct stat st;
+	pid_t pid;
+
+	ASSERT_EQ(0, isolate_events_open(self->iso, match_event, &m, &ev));
+	ASSERT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &a, &pid));
+	m.pid = (__u32)pid;
+	for (int i = 0; i < 20 && !m.seen; i++)
+		ASSERT_LE(0, isolate_events_poll(ev, 100));
+	isolate_events_close(ev);
+
+	ASSERT_EQ(1, m.seen);
+	ASSERT_EQ(0, stat(self->denied, &st));
+	EXPECT_EQ(ISOLATE_EVENT_ABI_VERSION, (int)m.found.hdr.abi_version);
+	EXPECT_EQ(self->cell.cell.cell_id, m.found.hdr.cell_id);
+	EXPECT_EQ(self->cell.cgid, m.found.hdr.cell_cgid);
+	EXPECT_EQ((__u32)pid, m.found.hdr.pid);
+	EXPECT_EQ((__u32)pid, m.found.hdr.tgid);
+	EXPECT_EQ(1U, m.found.hdr.generation);
+	EXPECT_EQ(ISOLATE_RULE_NONE, m.found.hdr.rule_id);
+	EXPECT_EQ((__u32)ISOLATE_OP_READ, m.found.op);
+	EXPECT_EQ(EACCES, m.found.error);
+	EXPECT_EQ(st.st_ino, m.found.ino);
+	EXPECT_EQ(major(st.st_dev) << 20 | minor(st.st_dev), m.found.dev);
+	EXPECT_STREQ(self->denied, m.found.path);
+}
+
+TEST_HARNESS_MAIN

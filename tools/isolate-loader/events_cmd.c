@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/* events: the deny and audit records the kernel wrote, as text or JSON. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <isolate/isolate.h>
+
+#include "tools/isolate-loader/main.h"
+
+struct printer {
+	long remaining;		/* events still wanted; < 0 for no limit */
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static void print_access(const struct isolate_event_access *e)
+{
+	const struct isolate_event_hdr *h = &e->hdr;
+
+	if (!json_output) {
+		printf("%s cell=%u cgroup=%llu gen=%u pid=%u tgid=%u comm=%.*s op=%s path=%s dev=%u:%u ino=%llu error=%s rule=",
+		       isolate_event_class_name(h->event_class), h->cell_id,
+		       (unsigned long long)h->cell_cgid, h->generation, h->pid, h->tgid,
+		       ISOLATE_COMM_LEN, e->comm, isolate_op_name(e->op),
+		       e->path[0] ? e->path : "?", e->dev >> 20, e->dev & 0xfffff,
+		       (unsigned long long)e->ino, e->error ? strerror(e->error) : "none");
+		if (h->rule_id == ISOLATE_RULE_NONE)
+			printf("none seq=%llu\n", (unsigned long long)h->seq);
+		else
+			printf("%u seq=%llu\n", h->rule_id, (unsigned long long)h->seq);
+		return;
+	}
+	jw_object_start(&json_out);
+	jw_kv_string(&json_out, "class", isolate_event_class_name(h->event_class));
+	jw_kv_uint(&json_out, "cell_id", h->cell_id);
+	jw_kv_uint(&json_out, "cgroup_id", h->cell_cgid);
+	jw_kv_uint(&json_out, "generation", h->generation);
+	if (h->rule_id == ISOLATE_RULE_NONE)
+		jw_kv_string(&json_out, "rule", NULL);
+	else
+		jw_kv_uint(&json_out, "rule", h->rule_id);
+	jw_kv_uint(&json_out, "pid", h->pid);
+	jw_kv_uint(&json_out, "tgid", h->tgid);
+	jw_kv_uint(&json_out, "ts_ns", h->ts_ns);
+	jw_kv_uint(&json_out, "seq", h->seq);
+	jw_kv_string(&json_out, "op", isolate_op_name(e->op));
+	jw_kv_int(&json_out, "errno", e->error);
+	jw_kv_uint(&json_out, "dev", e->dev);
+	jw_kv_uint(&json_out, "ino", e->ino);
+	jw_kv_string(&json_out, "comm", e->comm);
+	jw_kv_string(&json_out, "path", e->path);
+	jw_object_end(&json_out);
+	jw_finish(&json_out);
+}
+
+static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
+{
+	struct printer *p = ctx;
+
+	if ((h->event_class == ISOLATE_EVENT_DENY || h->event_class == ISOLATE_EVENT_AUDIT) &&
+	    size >= sizeof(struct isolate_event_access))
+		print_access((const struct isolate_event_access *)h);
+	fflush(stdout);
+	return p->remaining > 0 && !--p->remaining;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int do_events(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "follow", no_argument, NULL, 'f' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct printer p = { .remaining = -1 };
+	struct isolate_events *ev = NULL;
+	double deadline = 0, timeout = 0;
+	struct isolate *iso;
+	bool follow = false;
+	int opt, err;
+	char *end;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+fn:t:", opts, NULL)) >= 0) {
+		switch (opt) {
+		case 'f':
+			follow = true;
+			break;
+		case 'n':
+			p.remaining = strtol(optarg, &end, 10);
+			if (*end || p.remaining <= 0)
+				return p_err(EXIT_USAGE, "events: --count needs a positive number");
+			break;
+		case 't':
+			timeout = strtod(optarg, &end);
+			if (*end || timeout <= 0)
+				return p_err(EXIT_USAGE, "events: --timeout needs a positive number of seconds");
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return p_err(EXIT_USAGE, "events: unexpected argument \"%s\"", argv[optind]);
+	/* Waiting only makes sense with something to wait for. */
+	follow = follow || p.remaining > 0 || timeout > 0;
+	if (timeout > 0)
+		deadline = now_s() + timeout;
+
+	err = isolate_open(&iso);
+	if (err)
+		return p_err(exit_code_of(err), "events: %s", isolate_last_error());
+	err = isolate_events_open(iso, on_event, &p, &ev);
+	if (err) {
+		isolate_close(iso);
+		return p_err(EXIT_FAIL, "events: %s", isolate_last_error());
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	do {
+		int wait_ms = follow ? 100 : 0;
+
+		if (isolate_events_poll(ev, wait_ms) < 0) {
+			err = p_err(EXIT_FAIL, "events: %s", isolate_last_error());
+			break;
+		}
+	} while (follow && !stop && p.remaining != 0 && (!deadline || now_s() < deadline));
+	isolate_events_close(ev);
+	isolate_close(iso);
+	return err ? err : EXIT_OK;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What every isolate-loader command shares: options, output, dispatch. */
+#ifndef ISOLATE_LOADER_MAIN_H
+#define ISOLATE_LOADER_MAIN_H
+
+#include <stdbool.h>
+
+#include "user/json_writer.h"
+
+/* Exit codes, listed in `isolate-loader --help` and Documentation/cli.md. */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* the operation failed; the message says why */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_UNSUPPORTED = 3,	/* this kernel cannot enforce what was asked */
+	EXIT_NOT_LOADED = 4,	/* nothing is loaded: run `isolate-loader load` */
+	/* `run` returns the command's status, or: */
+	EXIT_RUN_TIMEOUT = 124,
+	EXIT_RUN_FAILED = 125,	/* isolate failed before the command ran */
+};
+
+extern bool json_output;
+extern struct json_writer json_out;	/* stdout, valid when json_output */
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+/*
+ * Runs the command of cmds that argv[0] names or abbreviates uniquely
+ * (bpftool style); "help" or no argument calls help. The command gets
+ * argv from its own name on, ready for getopt (reset with optind = 0).
+ */
+int cmd_select(const struct cmd *cmds, int argc, char **argv,
+	       int (*help)(int argc, char **argv));
+bool is_prefix(const char *prefix, const char *word);
+
+/* An error: to stderr, or as {"error": ...} in JSON mode. Returns code. */
+int p_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Progress and notes, on stderr, silent in JSON mode. */
+void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Maps a libisolate error to an exit code (EXIT_NOT_LOADED, ...). */
+int exit_code_of(int err);
+
+/* The top-level commands. */
+int do_load(int argc, char **argv);
+int do_unload(int argc, char **argv);
+int do_status(int argc, char **argv);
+int do_run(int argc, char **argv);
+int do_events(int argc, char **argv);
+int do_policy(int argc, char **argv);
+
+/* The policy built into the loader: `run` without --policy uses it. */
+extern const char default_policy_yaml[];
+extern const unsigned int default_policy_yaml_len;
+
+#endif /* ISOLATE_LOADER_MAIN_H */

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * Cells: a cgroup directory below the cells root plus an entry in the
+ * cells map. The map entry is written last on creation and removed first
+ * on destruction, after the processes are dead.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <isolate/policy.h>
+
+#include "user/internal.h"
+
+static int check_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n >= sizeof(((struct isolate_cell_state *)0)->name))
+		return set_error(-EINVAL, "cell name must be 1 to 63 characters");
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return set_error(-EINVAL, "cell name \"%s\": only letters, digits, '_' and '-' are allowed",
+					 name);
+	return 0;
+}
+
+static int cell_dir(const struct isolate *iso, const char *name, char *out, size_t len)
+{
+	int err = check_name(name);
+
+	if (err)
+		return err;
+	if ((size_t)snprintf(out, len, "%s/%s", iso->cells_cgroup, name) >= len)
+		return set_error(-ENAMETOOLONG, "cgroup path too long");
+	return 0;
+}
+
+/* The lowest cell id no live cell uses; 0 is kept for unknown cells. */
+static int alloc_cell_id(struct isolate *iso, uint32_t *id)
+{
+	uint8_t used[ISOLATE_MAX_CELLS / 8] = { 0 };
+	int fd = iso->map_fd[MAP_CELLS];
+	__u64 key, *prev = NULL;
+	struct isolate_cell cell;
+
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		if (!bpf_map_lookup_elem(fd, &key, &cell) && cell.cell_id < ISOLATE_MAX_CELLS)
+			used[cell.cell_id / 8] |= 1 << (cell.cell_id % 8);
+		prev = &key;
+	}
+	for (uint32_t i = 1; i < ISOLATE_MAX_CELLS; i++) {
+		if (!(used[i / 8] & (1 << (i % 8)))) {
+			*id = i;
+			return 0;
+		}
+	}
+	return set_error(-ENOSPC, "all %d cells are in use", ISOLATE_MAX_CELLS - 1);
+}
+
+static int reset_counters(struct isolate *iso, uint32_t cell_id)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct isolate_cell_counters *zero;
+	int err = 0;
+
+	if (ncpu < 0)
+		return set_error(ncpu, "cannot count the possible CPUs");
+	zero = calloc(ncpu, sizeof(*zero));
+	if (!zero)
+		return set_error(-ENOMEM, "out of memory");
+	if (bpf_map_update_elem(iso->map_fd[MAP_COUNTERS], &cell_id, zero, BPF_ANY))
+		err = set_error(-errno, "cannot reset the counters of cell %u: %s",
+				cell_id, strerror(errno));
+	free(zero);
+	return err;
+}
+
+static int sum_counters(struct isolate *iso, uint32_t cell_id,
+			struct isolate_cell_counters *sum)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct isolate_cell_counters *per_cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	if (ncpu < 0)
+		return set_error(ncpu, "cannot count the possible CPUs");
+	per_cpu = calloc(ncpu, sizeof(*per_cpu));
+	if (!per_cpu)
+		return set_error(-ENOMEM, "out of memory");
+	if (bpf_map_lookup_elem(iso->map_fd[MAP_COUNTERS], &cell_id, per_cpu)) {
+		free(per_cpu);
+		return set_error(-errno, "cannot read the counters of cell %u", cell_id);
+	}
+	for (int c = 0; c < ncpu; c++) {
+		sum->allowed += per_cpu[c].allowed;
+		sum->denied += per_cpu[c].denied;
+		sum->audited += per_cpu[c].audited;
+		for (int f = 0; f < ISOLATE_FAIL_MAX; f++)
+			sum->fail_closed[f] += per_cpu[c].fail_closed[f];
+		sum->events_lost += per_cpu[c].events_lost;
+	}
+	free(per_cpu);
+	return 0;
+}
+
+int isolate_cell_get(struct isolate *iso, const char *name,
+		     struct isolate_cell_state *out)
+{
+	char dir[PATH_MAX];
+	int err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	err = cgroup_id_of(dir, &out->cgid);
+	if (err)
+		return errno == ENOENT ? set_error(-ENOENT, "no cell named %s", name) : err;
+	if (bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &out->cgid, &out->cell))
+		return set_error(-ENOENT, "cgroup %s exists but is not a cell in the kernel's map", dir);
+	strcpy(out->name, name);
+	return sum_counters(iso, out->cell.cell_id, &out->counters);
+}
+
+static int create_locked(struct isolate *iso, const char *name, const char *dir,
+			 const struct isolate_image *img, struct isolate_cell_state *out)
+{
+	struct isolate_cell cell = { .generation = 1, .mode = img->mode };
+	__u64 cgid;
+	int err;
+
+	if (mkdir(dir, 0755))
+		return set_error(-errno, errno == EEXIST ? "cell %s exists already" :
+				 "cannot create cgroup %s: %s", errno == EEXIST ? name : dir,
+				 strerror(errno));
+	err = cgroup_id_of(dir, &cgid);
+	if (!err)
+		err = alloc_cell_id(iso, &cell.cell_id);
+	if (!err)
+		err = ruleset_alloc(iso, &cell.ruleset);
+	if (!err)
+		err = ruleset_write(iso, cell.ruleset, img);
+	if (err)
+		goto fail;
+	err = reset_counters(iso, cell.cell_id);
+	if (!err && bpf_map_update_elem(iso->map_fd[MAP_CELLS], &cgid, &cell, BPF_NOEXIST))
+		err = set_error(-errno, "cannot add cell %s to the cells map: %s", name, strerror(errno));
+	if (err) {
+		ruleset_delete(iso, cell.ruleset);
+		goto fail;
+	}
+	if (out) {
+		memset(out, 0, sizeof(*out));
+		strcpy(out->name, name);
+		out->cgid = cgid;
+		out->cell = cell;
+	}
+	return 0;
+fail:
+	rmdir(dir);
+	return err;
+}
+
+int isolate_cell_create(struct isolate *iso, const char *name,
+			const struct isolate_image *img,
+			struct isolate_cell_state *out)
+{
+	char dir[PATH_MAX];
+	int err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (err)
+		return err;
+	err = isolate_lock(iso);
+	if (err)
+		return err;
+	err = create_locked(iso, name, dir, img, out);
+	isolate_unlock(iso);
+	return err;
+}
+
+int isolate_cell_destroy(struct isolate *iso, const char *name)
+{
+	struct isolate_cell_state st;
+	char dir[PATH_MAX];
+	int err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (err)
+		return err;
+	err = isolate_lock(iso);
+	if (err)
+		return err;
+	err = isolate_cell_get(iso, name, &st);
+	if (err && !st.cgid)
+		goto out;
+	/* Processes first: once dead, nothing reads the cell's entries. */
+	err = cgroup_kill_and_remove(dir);
+	if (err)
+		goto out;
+	if (st.cell.ruleset) {
+		bpf_map_delete_elem(iso->map_fd[MAP_CELLS], &st.cgid);
+		err = ruleset_delete(iso, st.cell.ruleset);
+	}
+out:
+	isolate_unlock(iso);
+	return err;
+}
+
+int isolate_cell_cgroup_fd(struct isolate *iso, const char *name)
+{
+	char dir[PATH_MAX];
+	int fd, err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (err)
+		return err;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return set_error(-errno, errno == ENOENT ? "no cell named %s" : "cannot open %s",
+				 errno == ENOENT ? name : dir);
+	return fd;
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/* cgroup v2 directories: ids, depth, and removal of a cell's subtree. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "user/internal.h"
+
+/* The kernel's cgroup id is the handle of the cgroup's kernfs node. */
+int cgroup_id_of(const char *path, __u64 *id)
+{
+	struct {
+		struct file_handle fh;
+		__u64 id;
+	} h = { .fh.handle_bytes = sizeof(uint64_t) };
+	int mount_id;
+
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0))
+		return set_error(-errno, "cannot get the cgroup id of %s: %s",
+				 path, strerror(errno));
+	memcpy(id, h.fh.f_handle, sizeof(*id));
+	return 0;
+}
+
+/*
+ * Depth below the root of the hierarchy, which is what
+ * bpf_get_current_ancestor_cgroup_id() counts: the mount's root within the
+ * hierarchy (mountinfo field 4) plus the path below the mount point.
+ */
+int cgroup_level_of(const char *path, unsigned int *level)
+{
+	char mnt[PATH_MAX], line[4096];
+	unsigned int depth = 0;
+	const char *rel;
+	FILE *f;
+	int err = find_mount("cgroup2", mnt, sizeof(mnt));
+
+	if (err)
+		return err;
+	if (strncmp(path, mnt, strlen(mnt)))
+		return set_error(-EINVAL, "%s is not below the cgroup2 mount %s", path, mnt);
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return set_error(-errno, "cannot read /proc/self/mountinfo");
+	while (fgets(line, sizeof(line), f)) {
+		char root[4096], mp[4096];
+		char *sep = strstr(line, " - ");
+
+		if (!sep || strncmp(sep + 3, "cgroup2 ", 8) ||
+		    sscanf(line, "%*s %*s %*s %4095s %4095s", root, mp) != 2)
+			continue;
+		for (const char *p = root; *p; p++)
+			if (*p == '/' && p[1] && p[1] != '/')
+				depth++;
+		break;
+	}
+	fclose(f);
+	for (rel = path + strlen(mnt); *rel; rel++)
+		if (*rel == '/' && rel[1] && rel[1] != '/')
+			depth++;
+	*level = depth;
+	return 0;
+}
+
+static int write_file(const char *dir, const char *name, const char *value)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, strlen(value));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static bool cgroup_populated(const char *dir)
+{
+	char path[PATH_MAX], line[128];
+	bool populated = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cgroup.events", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "populated ", 10))
+			populated = line[10] == '1';
+	fclose(f);
+	return populated;
+}
+
+static int remove_tree(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int err = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		char sub[PATH_MAX];
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") ||
+		    !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
+		err = remove_tree(sub);
+		if (err)
+			break;
+	}
+	closedir(d);
+	if (!err && rmdir(dir) && errno != ENOENT)
+		err = -errno;
+	return err;
+}
+
+/*
+ * Kills every process in the subtree, waits until the kernel reports it
+ * empty (up to 10 s), and removes the directories, deepest first.
+ */
+int cgroup_kill_and_remove(const char *dir)
+{
+	struct timespec start, now;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		/* cgroup.kill (5.14) kills the whole subtree, forks included */
+		err = write_file(dir, "cgroup.kill", "1");
+		if (err && err != -ENOENT)
+			return set_error(err, "cannot kill the processes of %s: %s",
+					 dir, strerror(-err));
+		if (err == -ENOENT && access(dir, F_OK))
+			return 0;
+		if (!cgroup_populated(dir))
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 10)
+			return set_error(-EBUSY, "processes in %s survived SIGKILL for 10 s", dir);
+		poll(NULL, 0, 10);
+	}
+	err = remove_tree(dir);
+	if (err)
+		return set_error(err, "cannot remove %s: %s", dir, strerror(-err));
+	return 0;
+}

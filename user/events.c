@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/* Reading the event ring buffers pinned by the loader. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "user/internal.h"
+
+struct isolate_events {
+	struct ring_buffer *rb;
+	isolate_event_fn fn;
+	void *ctx;
+	bool stopped;		/* the callback asked to stop */
+};
+
+static int dispatch(void *ctx, void *data, size_t size)
+{
+	struct isolate_events *ev = ctx;
+	const struct isolate_event_hdr *hdr = data;
+
+	/* A record shorter than its header or than it claims is not ours. */
+	if (size < sizeof(*hdr) || hdr->size > size)
+		return 0;
+	if (ev->fn(ev->ctx, hdr, size)) {
+		ev->stopped = true;
+		return -ECANCELED;	/* libbpf stops after this record */
+	}
+	return 0;
+}
+
+int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
+			struct isolate_events **out)
+{
+	struct isolate_events *ev = calloc(1, sizeof(*ev));
+
+	if (!ev)
+		return set_error(-ENOMEM, "out of memory");
+	ev->fn = fn;
+	ev->ctx = ctx;
+	ev->rb = ring_buffer__new(iso->map_fd[MAP_DENY_EVENTS], dispatch, ev, NULL);
+	if (!ev->rb) {
+		int err = -errno;
+
+		free(ev);
+		return set_error(err, "cannot open the event ring buffer: %s", strerror(-err));
+	}
+	*out = ev;
+	return 0;
+}
+
+int isolate_events_poll(struct isolate_events *ev, int timeout_ms)
+{
+	int n;
+
+	ev->stopped = false;
+	n = ring_buffer__poll(ev->rb, timeout_ms);
+	if (n == -ECANCELED && ev->stopped)
+		return 0;
+	if (n < 0 && n != -EINTR)
+		return set_error(n, "reading events failed: %s", strerror(-n));
+	return n < 0 ? 0 : n;
+}
+
+void isolate_events_close(struct isolate_events *ev)
+{
+	if (!ev)
+		return;
+	ring_buffer__free(ev->rb);
+	free(ev);
+}

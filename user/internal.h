@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* libisolate's private declarations, shared by the files of user/. */
+#ifndef ISOLATE_INTERNAL_H
+#define ISOLATE_INTERNAL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <isolate/isolate.h>
+
+/* The pinned maps, in the order of isolate_map_names[]. */
+enum isolate_map_id {
+	MAP_SETTINGS,
+	MAP_CELLS,
+	MAP_INODE_RULES,
+	MAP_INODE_BLOOM,
+	MAP_COUNTERS,
+	MAP_EVENT_SEQ,
+	MAP_DENY_EVENTS,
+	MAP_COUNT,
+};
+extern const char *const isolate_map_names[MAP_COUNT];
+
+struct isolate {
+	char pin_root[PATH_MAX];	/* <bpffs>/isolate */
+	char cells_cgroup[PATH_MAX];	/* <cgroup2>/isolate */
+	int map_fd[MAP_COUNT];
+	int lock_fd;			/* the pin root, flock()ed for changes */
+	int lock_depth;
+};
+
+/* Records the reason for a failure; returns err (a negative errno). */
+int set_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Mount points from /proc/self/mountinfo; 0 or -ENOENT. */
+int find_mount(const char *fstype, char *path, size_t len);
+
+/* Parses the contents of securityfs "lsm" (comma-separated names). */
+bool lsm_list_has_bpf(const char *list);
+
+/* cgroup v2 */
+int cgroup_id_of(const char *path, __u64 *id);
+int cgroup_level_of(const char *path, unsigned int *level);
+int cgroup_kill_and_remove(const char *path);
+
+/*
+ * fork() into a cgroup, atomically: returns 0 in the child, the child's pid
+ * in the parent, -1 with errno on failure.
+ */
+pid_t clone_into_cgroup(int cgroup_fd);
+
+/* Serialises changes to the pinned state between processes. */
+int isolate_lock(struct isolate *iso);
+void isolate_unlock(struct isolate *iso);
+
+int read_config(struct isolate *iso, struct isolate_config *cfg);
+int write_config(struct isolate *iso, const struct isolate_config *cfg);
+
+/* Rules of one generation (user/ruleset.c). */
+int ruleset_alloc(struct isolate *iso, uint32_t *ruleset);
+int ruleset_write(struct isolate *iso, uint32_t ruleset,
+		  const struct isolate_image *img);
+int ruleset_delete(struct isolate *iso, uint32_t ruleset);
+
+/* Must match bloom_bit() in kern/inode_walk.bpf.h. */
+uint32_t inode_bloom_bit(uint32_t dev, uint64_t ino);
+
+#endif /* ISOLATE_INTERNAL_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * A streaming JSON writer: values are written as they come, commas and
+ * nesting are tracked here so callers only say what they mean.
+ */
+#ifndef ISOLATE_JSON_WRITER_H
+#define ISOLATE_JSON_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 32
+
+struct json_writer {
+	FILE *out;
+	bool pretty;
+	int depth;
+	bool need_comma[JSON_MAX_DEPTH];
+	bool after_key;
+};
+
+void jw_init(struct json_writer *jw, FILE *out, bool pretty);
+void jw_object_start(struct json_writer *jw);
+void jw_object_end(struct json_writer *jw);
+void jw_array_start(struct json_writer *jw);
+void jw_array_end(struct json_writer *jw);
+void jw_key(struct json_writer *jw, const char *key);
+void jw_string(struct json_writer *jw, const char *s);
+void jw_uint(struct json_writer *jw, uint64_t v);
+void jw_int(struct json_writer *jw, int64_t v);
+void jw_bool(struct json_writer *jw, bool v);
+void jw_null(struct json_writer *jw);
+
+/* "key": value shorthands. */
+void jw_kv_string(struct json_writer *jw, const char *key, const char *s);
+void jw_kv_uint(struct json_writer *jw, const char *key, uint64_t v);
+void jw_kv_int(struct json_writer *jw, const char *key, int64_t v);
+void jw_kv_bool(struct json_writer *jw, const char *key, bool v);
+
+/* Ends the document: a newline once the outermost value is closed. */
+void jw_finish(struct json_writer *jw);
+
+#endif /* ISOLATE_JSON_WRITER_H */

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * Loading, pinning and adopting. Programs, links and maps are pinned under
+ * <bpffs>/isolate/{progs,links,maps}/ so enforcement outlives the loader;
+ * a second load finds them and adopts them instead of loading twice.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "isolate_bpf.skel.h"
+#include "user/internal.h"
+
+#define BPFFS_DEFAULT "/sys/fs/bpf"
+
+const char *const isolate_map_names[MAP_COUNT] = {
+	[MAP_SETTINGS] = "settings",
+	[MAP_CELLS] = "cells",
+	[MAP_INODE_RULES] = "inode_rules",
+	[MAP_INODE_BLOOM] = "inode_bloom",
+	[MAP_COUNTERS] = "counters",
+	[MAP_EVENT_SEQ] = "event_seq",
+	[MAP_DENY_EVENTS] = "deny_events",
+};
+
+/* libbpf's own messages only matter when something is being debugged. */
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN && getenv("ISOLATE_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+static struct isolate *isolate_alloc(void)
+{
+	struct isolate *iso = calloc(1, sizeof(*iso));
+
+	if (!iso)
+		return NULL;
+	for (int i = 0; i < MAP_COUNT; i++)
+		iso->map_fd[i] = -1;
+	iso->lock_fd = -1;
+	return iso;
+}
+
+void isolate_close(struct isolate *iso)
+{
+	if (!iso)
+		return;
+	for (int i = 0; i < MAP_COUNT; i++)
+		if (iso->map_fd[i] >= 0)
+			close(iso->map_fd[i]);
+	if (iso->lock_fd >= 0)
+		close(iso->lock_fd);
+	free(iso);
+}
+
+const char *isolate_pin_root(const struct isolate *iso)
+{
+	return iso->pin_root;
+}
+
+const char *isolate_cells_cgroup(const struct isolate *iso)
+{
+	return iso->cells_cgroup;
+}
+
+static int find_pin_root(char *out, size_t len, bool mount_if_missing)
+{
+	char bpffs[PATH_MAX];
+
+	if (find_mount("bpf", bpffs, sizeof(bpffs))) {
+		if (!mount_if_missing)
+			return set_error(-ENOENT, "no bpf filesystem is mounted: nothing is loaded");
+		if (mount("bpf", BPFFS_DEFAULT, "bpf", 0, "mode=0700"))
+			return set_error(-errno, "no bpf filesystem is mounted and mounting one on %s failed: %s",
+					 BPFFS_DEFAULT, strerror(errno));
+		strcpy(bpffs, BPFFS_DEFAULT);
+	}
+	if ((size_t)snprintf(out, len, "%s/%s", bpffs, ISOLATE_PIN_DIR) >= len)
+		return set_error(-ENAMETOOLONG, "bpffs path too long");
+	return 0;
+}
+
+static int find_cells_cgroup(char *out, size_t len)
+{
+	char cg[PATH_MAX];
+	int err = find_mount("cgroup2", cg, sizeof(cg));
+
+	if (err)
+		return set_error(err, "no cgroup v2 hierarchy is mounted: cells need one");
+	if ((size_t)snprintf(out, len, "%s/isolate", cg) >= len)
+		return set_error(-ENAMETOOLONG, "cgroup path too long");
+	return 0;
+}
+
+int isolate_lock(struct isolate *iso)
+{
+	if (iso->lock_depth++)
+		return 0;
+	if (iso->lock_fd < 0) {
+		iso->lock_fd = open(iso->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (iso->lock_fd < 0) {
+			iso->lock_depth = 0;
+			return set_error(-errno, "cannot open %s: %s", iso->pin_root, strerror(errno));
+		}
+	}
+	if (flock(iso->lock_fd, LOCK_EX)) {
+		iso->lock_depth = 0;
+		return set_error(-errno, "cannot lock %s: %s", iso->pin_root, strerror(errno));
+	}
+	return 0;
+}
+
+void isolate_unlock(struct isolate *iso)
+{
+	if (iso->lock_depth && !--iso->lock_depth)
+		flock(iso->lock_fd, LOCK_UN);
+}
+
+int read_config(struct isolate *iso, struct isolate_config *cfg)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(iso->map_fd[MAP_SETTINGS], &zero, cfg))
+		return set_error(-errno, "cannot read the settings map: %s", strerror(errno));
+	return 0;
+}
+
+int write_config(struct isolate *iso, const struct isolate_config *cfg)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(iso->map_fd[MAP_SETTINGS], &zero, cfg, BPF_ANY))
+		return set_error(-errno, "cannot write the settings map: %s", strerror(errno));
+	return 0;
+}
+
+static int open_pinned_maps(struct isolate *iso)
+{
+	char path[PATH_MAX + 64];
+
+	for (int i = 0; i < MAP_COUNT; i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", iso->pin_root,
+			 ISOLATE_PIN_MAPS, isolate_map_names[i]);
+		iso->map_fd[i] = bpf_obj_get(path);
+		if (iso->map_fd[i] < 0)
+			return set_error(-errno, errno == ENOENT ?
+					 "isolate is not loaded (%s is missing): run `isolate-loader load`" :
+					 "cannot open %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+/* The pinned state must speak our ABI and point at the live cells cgroup. */
+static int check_config(struct isolate *iso)
+{
+	struct isolate_config cfg;
+	__u64 cgid;
+	int err = read_config(iso, &cfg);
+
+	if (err)
+		return err;
+	if (cfg.abi_version != ISOLATE_ABI_VERSION)
+		return set_error(-EPROTO, "the pinned state speaks ABI v%u, this library v%u: unload it first",
+				 cfg.abi_version, ISOLATE_ABI_VERSION);
+	err = cgroup_id_of(iso->cells_cgroup, &cgid);
+	if (err)
+		return err;
+	if (cgid != cfg.cells_root_cgid)
+		return set_error(-ESTALE, "%s was recreated since isolate was loaded: run `isolate-loader load` again",
+				 iso->cells_cgroup);
+	return 0;
+}
+
+int isolate_open(struct isolate **out)
+{
+	struct isolate *iso = isolate_alloc();
+	int err;
+
+	if (!iso)
+		return set_error(-ENOMEM, "out of memory");
+	err = find_pin_root(iso->pin_root, sizeof(iso->pin_root), false);
+	if (!err)
+		err = find_cells_cgroup(iso->cells_cgroup, sizeof(iso->cells_cgroup));
+	if (!err)
+		err = open_pinned_maps(iso);
+	if (!err)
+		err = check_config(iso);
+	if (err) {
+		isolate_close(iso);
+		return err;
+	}
+	*out = iso;
+	return 0;
+}
+
+static int make_dir(const char *path)
+{
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return set_error(-errno, "cannot create %s: %s", path, strerror(errno));
+	return 0;
+}
+
+static int make_pin_dirs(const char *root)
+{
+	const char *subs[] = { ISOLATE_PIN_MAPS, ISOLATE_PIN_PROGS, ISOLATE_PIN_LINKS };
+	char path[PATH_MAX + 16];
+	int err = make_dir(root);
+
+	for (size_t i = 0; !err && i < sizeof(subs) / sizeof(subs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, subs[i]);
+		err = make_dir(path);
+	}
+	return err;
+}
+
+static int refused_reason(int err, enum isolate_kernel_support *support)
+{
+	if (err != -EPERM)
+		return set_error(err, "loading the BPF programs failed: %s (set ISOLATE_DEBUG=1 for libbpf's log)",
+				 strerror(-err));
+	if (geteuid() != 0)
+		return set_error(-EPERM, "loading BPF programs needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
+	*support = ISOLATE_SUPPORT_LSM_REFUSED;
+	return set_error(-EOPNOTSUPP,
+			 "this kernel refuses BPF LSM programs (EPERM on load, although bpf is an active LSM and we are root): "
+			 "nothing can be enforced here. Use a kernel that accepts trampoline-attached programs "
+			 "(e.g. Debian's 6.1 cloud kernel; `tools/vmtest` boots one)");
+}
+
+/* Attaches and pins every program whose link is not pinned yet. */
+static int attach_and_pin(struct isolate_bpf *skel, const char *root)
+{
+	char path[PATH_MAX + 128];
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	int err;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *name = bpf_program__name(prog);
+
+		snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_LINKS, name);
+		if (!access(path, F_OK))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link)
+			return set_error(-errno, "attaching %s failed: %s", name, strerror(errno));
+		err = bpf_link__pin(link, path);
+		bpf_link__destroy(link);
+		if (err)
+			return set_error(err, "pinning %s failed: %s", path, strerror(-err));
+		snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_PROGS, name);
+		unlink(path);
+		err = bpf_program__pin(prog, path);
+		if (err)
+			return set_error(err, "pinning %s failed: %s", path, strerror(-err));
+	}
+	return 0;
+}
+
+static bool all_links_pinned(const char *root)
+{
+	char path[PATH_MAX + 128];
+	struct isolate_bpf *skel = isolate_bpf__open();
+	struct bpf_program *prog;
+	bool all = skel != NULL;
+
+	if (!skel)
+		return false;
+	bpf_object__for_each_program(prog, skel->obj) {
+		snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_LINKS,
+			 bpf_program__name(prog));
+		if (access(path, F_OK))
+			all = false;
+	}
+	isolate_bpf__destroy(skel);
+	return all;
+}
+
+static int load_programs(const char *root, enum isolate_kernel_support *support)
+{
+	char path[PATH_MAX + 128];
+	struct isolate_bpf *skel;
+	struct bpf_map *map;
+	int err;
+
+	skel = isolate_bpf__open();
+	if (!skel)
+		return set_error(-errno, "cannot open the BPF object: %s", strerror(errno));
+	bpf_object__for_each_map(map, skel->obj) {
+		snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_MAPS,
+			 bpf_map__name(map));
+		err = bpf_map__set_pin_path(map, path);
+		if (err) {
+			set_error(err, "cannot set the pin path of %s", bpf_map__name(map));
+			goto out;
+		}
+	}
+	err = isolate_bpf__load(skel);
+	if (err) {
+		err = refused_reason(err, support);
+		goto out;
+	}
+	err = attach_and_pin(skel, root);
+out:
+	isolate_bpf__destroy(skel);
+	return err;
+}
+
+/* Creates the cells cgroup if needed and records where it is. */
+static int setup_cells_root(struct isolate *iso)
+{
+	struct isolate_config cfg;
+	unsigned int level;
+	__u64 cgid;
+	int err;
+
+	err = make_dir(iso->cells_cgroup);
+	if (!err)
+		err = cgroup_id_of(iso->cells_cgroup, &cgid);
+	if (!err)
+		err = cgroup_level_of(iso->cells_cgroup, &level);
+	if (!err)
+		err = read_config(iso, &cfg);
+	if (err)
+		return err;
+	if (cfg.abi_version && cfg.abi_version != ISOLATE_ABI_VERSION)
+		return set_error(-EPROTO, "the pinned state speaks ABI v%u, this library v%u: unload it first",
+				 cfg.abi_version, ISOLATE_ABI_VERSION);
+	cfg.abi_version = ISOLATE_ABI_VERSION;
+	cfg.cells_root_cgid = cgid;
+	cfg.cells_root_level = level;
+	if (!cfg.next_ruleset)
+		cfg.next_ruleset = 1;	/* 0 stands for "no rules" */
+	return write_config(iso, &cfg);
+}
+
+int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
+{
+	enum isolate_kernel_support dummy;
+	struct isolate *iso;
+	bool bpf_active;
+	int err;
+
+	if (!support)
+		support = &dummy;
+	*support = ISOLATE_SUPPORT_OK;
+	libbpf_set_print(libbpf_quiet);
+
+	err = isolate_lsm_active(&bpf_active);
+	if (err) {
+		*support = ISOLATE_SUPPORT_UNKNOWN;
+		return set_error(-EOPNOTSUPP, "cannot tell whether BPF LSM is active (%s): refusing to run unconfined",
+				 isolate_last_error());
+	}
+	if (!bpf_active) {
+		*support = ISOLATE_SUPPORT_NO_BPF_LSM;
+		return set_error(-EOPNOTSUPP,
+				 "\"bpf\" is not an active LSM on this kernel (see /sys/kernel/security/lsm): "
+				 "boot with lsm=...,bpf added to the kernel command line (CONFIG_BPF_LSM=y is needed)");
+	}
+
+	iso = isolate_alloc();
+	if (!iso)
+		return set_error(-ENOMEM, "out of memory");
+	err = find_pin_root(iso->pin_root, sizeof(iso->pin_root), true);
+	if (!err)
+		err = find_cells_cgroup(iso->cells_cgroup, sizeof(iso->cells_cgroup));
+	if (!err)
+		err = make_pin_dirs(iso->pin_root);
+	if (!err)
+		err = isolate_lock(iso);
+	if (err)
+		goto fail;
+	if (!all_links_pinned(iso->pin_root))
+		err = load_programs(iso->pin_root, support);
+	if (!err)
+		err = open_pinned_maps(iso);
+	if (!err)
+		err = setup_cells_root(iso);
+	isolate_unlock(iso);
+	if (err)
+		goto fail;
+	*out = iso;
+	return 0;
+fail:
+	isolate_close(iso);
+	return err;
+}
+
+static void unpin_dir(const char *root, const char *sub)
+{
+	char dir[PATH_MAX + 16], path[PATH_MAX + 300];
+	struct isolate_bpf *skel = isolate_bpf__open();
+	struct bpf_program *prog;
+	struct bpf_map *map;
+
+	if (!skel)
+		return;
+	snprintf(dir, sizeof(dir), "%s/%s", root, sub);
+	if (!strcmp(sub, ISOLATE_PIN_MAPS)) {
+		bpf_object__for_each_map(map, skel->obj) {
+			snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(map));
+			unlink(path);
+		}
+	} else {
+		bpf_object__for_each_program(prog, skel->obj) {
+			snprintf(path, sizeof(path), "%s/%s", dir, bpf_program__name(prog));
+			unlink(path);
+		}
+	}
+	isolate_bpf__destroy(skel);
+	rmdir(dir);
+}
+
+int isolate_unload(bool force)
+{
+	struct isolate *iso;
+	__u64 key;
+	int err = isolate_open(&iso);
+
+	if (err)
+		return err;
+	err = isolate_lock(iso);
+	if (err)
+		goto out;
+	if (!force && !bpf_map_get_next_key(iso->map_fd[MAP_CELLS], NULL, &key)) {
+		err = set_error(-EBUSY, "cells exist: destroy them first, or unload with --force "
+				"(their processes then run unconfined)");
+		goto out;
+	}
+	/* Links first: enforcement stops before the maps it reads go away. */
+	unpin_dir(iso->pin_root, ISOLATE_PIN_LINKS);
+	unpin_dir(iso->pin_root, ISOLATE_PIN_PROGS);
+	unpin_dir(iso->pin_root, ISOLATE_PIN_MAPS);
+	isolate_unlock(iso);
+	close(iso->lock_fd);
+	iso->lock_fd = -1;
+	if (rmdir(iso->pin_root) && errno != ENOENT)
+		err = set_error(-errno, "cannot remove %s: %s", iso->pin_root, strerror(errno));
+out:
+	isolate_unlock(iso);
+	isolate_close(iso);
+	return err;
+}
