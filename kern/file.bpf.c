@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Opening files: read, write and exec rights on files and directory trees. */
-#include "inode_walk.bpf.h"
+/*
+ * Opening files: read, write and exec rights on files and directory trees.
+ * Also keeps cells off the cgroup filesystems, whatever their rules say:
+ * writing there (cgroup.procs, memory.max, ...) would move a process out of
+ * its cell or lift its budgets.
+ */
+#include "file_rules.bpf.h"
 
-/* include/linux/fs.h and uapi fcntl: not in BTF */
-#define FMODE_READ	0x1
-#define FMODE_WRITE	0x2
-#define O_TRUNC		00001000
-#define __FMODE_EXEC	0x20
+/* include/linux/fs.h, uapi fcntl and magic.h: not in BTF */
+#define FMODE_READ		0x1
+#define FMODE_WRITE		0x2
+#define O_TRUNC			00001000
+#define __FMODE_EXEC		0x20
+#define S_IFMT			00170000
+#define S_IFDIR			0040000
+#define CGROUP_SUPER_MAGIC	0x27e0eb
+#define CGROUP2_SUPER_MAGIC	0x63677270
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -33,58 +42,39 @@ static __always_inline __u32 access_op(__u32 access)
 }
 
 /*
- * Decides an access to an opened path for the current cell: 0 or the
- * negative errno. Shared by every hook that has a struct file.
+ * A cgroup directory opened by a cell could be handed to
+ * clone3(CLONE_INTO_CGROUP); a cgroup file opened for writing could move
+ * tasks or change limits.
  */
-static __always_inline int decide_file(const struct cell_ctx *cc,
-				       struct file *file, __u32 access)
+static __always_inline bool cgroupfs_escape(const struct file *file, __u32 access)
 {
-	struct walk_result res = { .status = WALK_NO_RULE };
-	struct isolate_event_access *e;
-	__u32 rule_id = ISOLATE_RULE_NONE;
-	int verdict;
+	struct inode *inode = file->f_inode;
+	unsigned long magic = inode->i_sb->s_magic;
 
-	walk_path(cc->cell.ruleset, &file->f_path, &res);
-	switch (res.status) {
-	case WALK_RULE:
-		rule_id = res.rule.rule_id;
-		if ((res.rule.allow & access) == access) {
-			count_allowed(cc);
-			return 0;
-		}
-		break;
-	case WALK_NO_RULE:
-		break;
-	case WALK_BOUND:
-		count_fail(cc, ISOLATE_FAIL_WALK_BOUND);
-		break;
-	default:
-		count_fail(cc, ISOLATE_FAIL_READ);
-		break;
-	}
-
-	verdict = refuse(cc, EACCES);
-	e = reserve_access_event(cc, access_op(access), access, rule_id,
-				 verdict ? EACCES : 0);
-	if (e) {
-		struct inode *inode = file->f_inode;
-
-		e->dev = inode->i_sb->s_dev;
-		e->ino = inode->i_ino;
-		bpf_d_path(&file->f_path, e->path, sizeof(e->path));
-		bpf_ringbuf_submit(e, 0);
-	}
-	return verdict;
+	if (magic != CGROUP2_SUPER_MAGIC && magic != CGROUP_SUPER_MAGIC)
+		return false;
+	return (access & ISOLATE_ACCESS_WRITE) || (inode->i_mode & S_IFMT) == S_IFDIR;
 }
 
 SEC("lsm/file_open")
 int BPF_PROG(isolate_file_open, struct file *file, int ret)
 {
 	struct cell_ctx cc;
+	__u32 access;
 
 	if (ret)
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
-	return decide_file(&cc, file, open_access(file));
+	access = open_access(file);
+	if (cgroupfs_escape(file, access)) {
+		int verdict = refuse(&cc, EACCES);
+
+		report_file(&cc, ISOLATE_OP_CGROUP, access, ISOLATE_RULE_NONE,
+			    verdict, EACCES, file->f_path.dentry, &file->f_path,
+			    DISPLAY_D_PATH);
+		return verdict;
+	}
+	return decide_path(&cc, &file->f_path, access, access_op(access),
+			   DISPLAY_D_PATH);
 }

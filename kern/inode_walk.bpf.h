@@ -24,11 +24,9 @@ enum walk_status {
 struct walk_result {
 	enum walk_status status;
 	struct isolate_inode_rule rule;
-	__u32 dev;
-	__u64 ino;
 };
 
-/* Must match user/bloom.c. */
+/* Must match inode_bloom_bit() in user/ruleset.c. */
 static __always_inline __u32 bloom_bit(__u32 dev, __u64 ino)
 {
 	__u64 h = (ino ^ ((__u64)dev << 40)) * 0x9e3779b97f4a7c15ULL;
@@ -53,79 +51,143 @@ static __always_inline int lookup_rule(__u32 ruleset, __u32 dev, __u64 ino,
 		return 0;
 	res->status = WALK_RULE;
 	res->rule = *rule;
-	res->dev = dev;
-	res->ino = ino;
 	return 1;
 }
 
+/* State of the walk above the first mount root, for bpf_loop(). */
+struct walk_above {
+	__u32 ruleset;
+	__u32 dev;
+	struct dentry *d;
+	struct dentry *mnt_root;
+	struct mount *mnt;
+	struct walk_result *res;
+};
+
 /*
- * Above the first mount root the walk uses probe reads: 6.1 can not turn
+ * One step above the first mount root, with probe reads: 6.1 can not turn
  * the address of the enclosing struct mount back into a typed pointer.
+ * Returns 1 when the walk is decided.
+ */
+static long step_above(__u32 index, void *ctx)
+{
+	struct walk_above *w = ctx;
+	/* Locals: CO-RE must relocate kernel types, not struct walk_above. */
+	struct dentry *d = w->d, *parent;
+	struct mount *mnt = w->mnt;
+
+	if (d == w->mnt_root) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (!up) {
+			w->res->status = WALK_FAULT;
+			return 1;
+		}
+		if (up == mnt) {	/* the root of the namespace */
+			w->res->status = WALK_NO_RULE;
+			return 1;
+		}
+		d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
+		w->dev = BPF_CORE_READ(up, mnt.mnt_sb, s_dev);
+	}
+	if (!d) {
+		w->res->status = WALK_FAULT;
+		return 1;
+	}
+	if (lookup_rule(w->ruleset, w->dev, BPF_CORE_READ(d, d_inode, i_ino), w->res))
+		return 1;
+	parent = BPF_CORE_READ(d, d_parent);
+	if (parent == d && d != w->mnt_root) {	/* disconnected */
+		w->res->status = WALK_NO_RULE;
+		return 1;
+	}
+	w->d = parent;
+	return 0;
+}
+
+/*
+ * Above the first mount root: its own ISOLATE_WALK_MAX steps (components
+ * and mount crossings), run by bpf_loop so the verifier checks one step.
  */
 static __always_inline void walk_above_mounts(__u32 ruleset, __u64 dentry_addr,
 					      __u64 vfsmount_addr,
 					      struct walk_result *res)
 {
-	struct dentry *d = (struct dentry *)dentry_addr;
 	struct mount *mnt = (struct mount *)(vfsmount_addr -
 			    bpf_core_field_offset(struct mount, mnt));
-	struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
-	__u32 dev = BPF_CORE_READ(mnt, mnt.mnt_sb, s_dev);
-	int i;
+	struct walk_above w = {
+		.ruleset = ruleset,
+		.d = (struct dentry *)dentry_addr,
+		.mnt = mnt,
+		.mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root),
+		.dev = BPF_CORE_READ(mnt, mnt.mnt_sb, s_dev),
+		.res = res,
+	};
 
-	for (i = 0; i < ISOLATE_WALK_MAX; i++) {
-		if (d == mnt_root) {
-			struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
-
-			if (!parent) {
-				res->status = WALK_FAULT;
-				return;
-			}
-			if (parent == mnt) {
-				res->status = WALK_NO_RULE;
-				return;
-			}
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = parent;
-			mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
-			dev = BPF_CORE_READ(mnt, mnt.mnt_sb, s_dev);
-		}
-		if (!d) {
-			res->status = WALK_FAULT;
-			return;
-		}
-		if (lookup_rule(ruleset, dev, BPF_CORE_READ(d, d_inode, i_ino), res))
-			return;
-		d = BPF_CORE_READ(d, d_parent);
-	}
 	res->status = WALK_BOUND;
+	bpf_loop(ISOLATE_WALK_MAX, step_above, &w, 0);
+}
+
+/* State of the walk inside the object's own mount, for bpf_loop(). */
+struct walk_in_mount {
+	__u32 ruleset;
+	__u32 dev;
+	bool at_mount_root;
+	struct dentry *d;
+	struct dentry *mnt_root;
+	struct walk_result *res;
+};
+
+/*
+ * One step inside the mount of the object: direct (BTF) loads, a few
+ * instructions each. Returns 1 when the walk is decided or has reached
+ * the mount's root.
+ */
+static long step_in_mount(__u32 index, void *ctx)
+{
+	struct walk_in_mount *w = ctx;
+	struct dentry *d = w->d, *parent;
+
+	if (lookup_rule(w->ruleset, w->dev, d->d_inode->i_ino, w->res))
+		return 1;
+	if (d == w->mnt_root) {
+		w->at_mount_root = true;
+		return 1;
+	}
+	parent = d->d_parent;
+	if (parent == d) {	/* disconnected from its mount's tree */
+		w->res->status = WALK_NO_RULE;
+		return 1;
+	}
+	w->d = parent;
+	return 0;
 }
 
 /*
- * Inside the mount of the object the walk reads the kernel's structures with
- * direct (BTF) loads, a few instructions each.
+ * Walks from d, reached through vfsmnt, to the nearest rule. Loops run by
+ * bpf_loop(): the verifier checks one step, whatever the bound.
  */
-static __always_inline void walk_path(__u32 ruleset, const struct path *path,
-				      struct walk_result *res)
+static __always_inline void walk_dentry(__u32 ruleset, struct dentry *d,
+					struct vfsmount *vfsmnt,
+					struct walk_result *res)
 {
-	struct dentry *d = path->dentry;
-	struct vfsmount *vfsmnt = path->mnt;
-	struct dentry *mnt_root = vfsmnt->mnt_root;
-	__u32 dev = vfsmnt->mnt_sb->s_dev;
-	int i;
+	struct walk_in_mount w = {
+		.ruleset = ruleset,
+		.dev = vfsmnt->mnt_sb->s_dev,
+		.d = d,
+		.mnt_root = vfsmnt->mnt_root,
+		.res = res,
+	};
 
-	for (i = 0; i < ISOLATE_WALK_MAX; i++) {
-		struct inode *inode = d->d_inode;
-
-		if (lookup_rule(ruleset, dev, inode->i_ino, res))
-			return;
-		if (d == mnt_root) {
-			walk_above_mounts(ruleset, (__u64)d, (__u64)vfsmnt, res);
-			return;
-		}
-		d = d->d_parent;
-	}
+	/* Every way out sets status; the rule only with WALK_RULE. */
 	res->status = WALK_BOUND;
+	res->rule.allow = 0;
+	res->rule.rule_id = ISOLATE_RULE_NONE;
+	bpf_loop(ISOLATE_WALK_MAX, step_in_mount, &w, 0);
+	if (w.at_mount_root)
+		walk_above_mounts(ruleset, (__u64)w.d, (__u64)vfsmnt, res);
 }
 
 #endif /* ISOLATE_INODE_WALK_BPF_H */

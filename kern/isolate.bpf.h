@@ -79,6 +79,8 @@ extern struct isolate_ringbuf_map deny_events SEC(".maps");
 struct cell_ctx {
 	__u64 cgid;
 	struct isolate_cell cell;
+	__u64 root_cgid;	/* the cells root, from settings */
+	__u32 root_level;
 };
 
 /*
@@ -98,6 +100,8 @@ static __always_inline int current_cell(struct cell_ctx *cc)
 	if (bpf_get_current_ancestor_cgroup_id(cfg->cells_root_level) !=
 	    cfg->cells_root_cgid)
 		return 0;
+	cc->root_cgid = cfg->cells_root_cgid;
+	cc->root_level = cfg->cells_root_level;
 	cc->cgid = bpf_get_current_ancestor_cgroup_id(cfg->cells_root_level + 1);
 	if (!cc->cgid)
 		return 0;	/* in the cells root itself: the loader's place */
@@ -209,11 +213,33 @@ reserve_access_event(const struct cell_ctx *cc, __u32 op, __u32 requested,
 	e->op = op;
 	e->error = err;
 	e->requested = requested;
-	e->dev = 0;
-	e->ino = 0;
+	e->object_kind = ISOLATE_OBJECT_NONE;
+	__builtin_memset(e->object_raw, 0, sizeof(e->object_raw));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->path[0] = 0;
 	return e;
+}
+
+/*
+ * Refuses op for the current cell (or lets it pass in audit mode) and
+ * reports it; for hooks whose object is the operation itself.
+ */
+static __always_inline int refuse_op(const struct cell_ctx *cc, __u32 op,
+				     int err, __u32 task_pid, __u32 arg)
+{
+	int verdict = refuse(cc, err);
+	struct isolate_event_access *e;
+
+	e = reserve_access_event(cc, op, 0, ISOLATE_RULE_NONE, verdict ? err : 0);
+	if (e) {
+		if (task_pid || arg) {
+			e->object_kind = ISOLATE_OBJECT_TASK;
+			e->task.pid = task_pid;
+			e->task.arg = arg;
+		}
+		bpf_ringbuf_submit(e, 0);
+	}
+	return verdict;
 }
 
 #endif /* ISOLATE_BPF_H */

@@ -138,8 +138,9 @@ TEST_F(file_open, deny_event_names_cell_and_pid)
 	EXPECT_EQ(ISOLATE_RULE_NONE, m.found.hdr.rule_id);
 	EXPECT_EQ((__u32)ISOLATE_OP_READ, m.found.op);
 	EXPECT_EQ(EACCES, m.found.error);
-	EXPECT_EQ(st.st_ino, m.found.ino);
-	EXPECT_EQ(major(st.st_dev) << 20 | minor(st.st_dev), m.found.dev);
+	EXPECT_EQ((__u32)ISOLATE_OBJECT_FILE, m.found.object_kind);
+	EXPECT_EQ(st.st_ino, m.found.file.ino);
+	EXPECT_EQ(major(st.st_dev) << 20 | minor(st.st_dev), m.found.file.dev);
 	EXPECT_STREQ(self->denied, m.found.path);
 }
 

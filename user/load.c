@@ -33,6 +33,14 @@ const char *const isolate_map_names[MAP_COUNT] = {
 	[MAP_DENY_EVENTS] = "deny_events",
 };
 
+static bool is_abi_map(const char *name)
+{
+	for (int i = 0; i < MAP_COUNT; i++)
+		if (!strcmp(name, isolate_map_names[i]))
+			return true;
+	return false;
+}
+
 /* libbpf's own messages only matter when something is being debugged. */
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -299,6 +307,9 @@ static int load_programs(const char *root, enum isolate_kernel_support *support)
 	if (!skel)
 		return set_error(-errno, "cannot open the BPF object: %s", strerror(errno));
 	bpf_object__for_each_map(map, skel->obj) {
+		if (!is_abi_map(bpf_map__name(map)))
+			return set_error(-EPROTO, "the BPF object has a map \"%s\" outside the pinned ABI",
+					 bpf_map__name(map));
 		snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_MAPS,
 			 bpf_map__name(map));
 		err = bpf_map__set_pin_path(map, path);
@@ -346,11 +357,45 @@ static int setup_cells_root(struct isolate *iso)
 	return write_config(iso, &cfg);
 }
 
+static void unpin_dir(const char *root, const char *sub)
+{
+	char dir[PATH_MAX + 16], path[PATH_MAX + 300];
+	struct isolate_bpf *skel = isolate_bpf__open();
+	struct bpf_program *prog;
+	struct bpf_map *map;
+
+	if (!skel)
+		return;
+	snprintf(dir, sizeof(dir), "%s/%s", root, sub);
+	if (!strcmp(sub, ISOLATE_PIN_MAPS)) {
+		bpf_object__for_each_map(map, skel->obj) {
+			snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(map));
+			unlink(path);
+		}
+	} else {
+		bpf_object__for_each_program(prog, skel->obj) {
+			snprintf(path, sizeof(path), "%s/%s", dir, bpf_program__name(prog));
+			unlink(path);
+		}
+	}
+	isolate_bpf__destroy(skel);
+	rmdir(dir);
+}
+
+/* Links first: enforcement stops before the maps it reads go away. */
+static void unpin_all(const char *root)
+{
+	unpin_dir(root, ISOLATE_PIN_LINKS);
+	unpin_dir(root, ISOLATE_PIN_PROGS);
+	unpin_dir(root, ISOLATE_PIN_MAPS);
+}
+
 int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 {
+	char settings[PATH_MAX + 64];
 	enum isolate_kernel_support dummy;
 	struct isolate *iso;
-	bool bpf_active;
+	bool bpf_active, fresh;
 	int err;
 
 	if (!support)
@@ -383,13 +428,21 @@ int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 		err = isolate_lock(iso);
 	if (err)
 		goto fail;
+	snprintf(settings, sizeof(settings), "%s/%s/%s", iso->pin_root,
+		 ISOLATE_PIN_MAPS, isolate_map_names[MAP_SETTINGS]);
+	fresh = access(settings, F_OK) != 0;
 	if (!all_links_pinned(iso->pin_root))
 		err = load_programs(iso->pin_root, support);
 	if (!err)
 		err = open_pinned_maps(iso);
 	if (!err)
 		err = setup_cells_root(iso);
+	/* A refused first load leaves nothing behind. */
+	if (err && fresh)
+		unpin_all(iso->pin_root);
 	isolate_unlock(iso);
+	if (err && fresh)
+		rmdir(iso->pin_root);
 	if (err)
 		goto fail;
 	*out = iso;
@@ -397,31 +450,6 @@ int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 fail:
 	isolate_close(iso);
 	return err;
-}
-
-static void unpin_dir(const char *root, const char *sub)
-{
-	char dir[PATH_MAX + 16], path[PATH_MAX + 300];
-	struct isolate_bpf *skel = isolate_bpf__open();
-	struct bpf_program *prog;
-	struct bpf_map *map;
-
-	if (!skel)
-		return;
-	snprintf(dir, sizeof(dir), "%s/%s", root, sub);
-	if (!strcmp(sub, ISOLATE_PIN_MAPS)) {
-		bpf_object__for_each_map(map, skel->obj) {
-			snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(map));
-			unlink(path);
-		}
-	} else {
-		bpf_object__for_each_program(prog, skel->obj) {
-			snprintf(path, sizeof(path), "%s/%s", dir, bpf_program__name(prog));
-			unlink(path);
-		}
-	}
-	isolate_bpf__destroy(skel);
-	rmdir(dir);
 }
 
 int isolate_unload(bool force)
@@ -440,10 +468,7 @@ int isolate_unload(bool force)
 				"(their processes then run unconfined)");
 		goto out;
 	}
-	/* Links first: enforcement stops before the maps it reads go away. */
-	unpin_dir(iso->pin_root, ISOLATE_PIN_LINKS);
-	unpin_dir(iso->pin_root, ISOLATE_PIN_PROGS);
-	unpin_dir(iso->pin_root, ISOLATE_PIN_MAPS);
+	unpin_all(iso->pin_root);
 	isolate_unlock(iso);
 	close(iso->lock_fd);
 	iso->lock_fd = -1;

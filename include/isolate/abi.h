@@ -33,12 +33,33 @@
 #define ISOLATE_ACCESS_FILE_ALL	\
 	(ISOLATE_ACCESS_READ | ISOLATE_ACCESS_WRITE | ISOLATE_ACCESS_EXEC)
 
-/* Operations named in events and counters. */
+/* Operations named in events. */
 enum isolate_op {
 	ISOLATE_OP_NONE = 0,
-	ISOLATE_OP_READ = 1,
-	ISOLATE_OP_WRITE = 2,
-	ISOLATE_OP_EXEC = 3,
+	ISOLATE_OP_READ = 1,		/* open for reading */
+	ISOLATE_OP_WRITE = 2,		/* open for writing, appending, truncating */
+	ISOLATE_OP_EXEC = 3,		/* execve, or open for exec */
+	ISOLATE_OP_MAP_EXEC = 4,	/* mmap/mprotect with PROT_EXEC */
+	ISOLATE_OP_CREATE = 5,		/* create a file, directory, node, symlink */
+	ISOLATE_OP_REMOVE = 6,		/* unlink, rmdir */
+	ISOLATE_OP_RENAME = 7,
+	ISOLATE_OP_LINK = 8,
+	ISOLATE_OP_TRUNCATE = 9,
+	ISOLATE_OP_SETATTR = 10,	/* chmod, chown */
+	ISOLATE_OP_CONNECT = 11,	/* connect, or sendto an address */
+	ISOLATE_OP_BIND = 12,
+	ISOLATE_OP_LISTEN = 13,
+	ISOLATE_OP_PTRACE = 14,		/* ptrace or /proc access to another cell */
+	ISOLATE_OP_SIGNAL = 15,		/* a signal to a task outside the cell */
+	ISOLATE_OP_SETSCHED = 16,	/* nice, ioprio, scheduler, prlimit of outsiders */
+	ISOLATE_OP_MOUNT = 17,		/* mount, umount, pivot_root, move_mount */
+	ISOLATE_OP_BPF = 18,
+	ISOLATE_OP_NAMESPACE = 19,	/* new user or mount namespace */
+	ISOLATE_OP_KEYRING = 20,
+	ISOLATE_OP_MODULE = 21,		/* module or firmware loading, kexec */
+	ISOLATE_OP_CGROUP = 22,		/* writing to a cgroup filesystem */
+	ISOLATE_OP_PERF = 23,
+	ISOLATE_OP_CAPABILITY = 24,	/* a capability that administers the machine */
 	ISOLATE_OP_MAX,
 };
 
@@ -70,7 +91,13 @@ struct isolate_cell {
 	__u32 generation;	/* bumped on every policy change */
 	__u32 ruleset;		/* key namespace of this generation's rules */
 	__u32 mode;		/* enum isolate_mode */
+	__u32 flags;		/* ISOLATE_CELL_* grants beyond the rules */
+	__u32 _pad;
 };
+
+/* isolate_cell.flags */
+#define ISOLATE_CELL_USERNS	(1U << 0)	/* may create user namespaces */
+#define ISOLATE_CELL_MOUNTNS	(1U << 1)	/* may clone(CLONE_NEWNS) */
 
 /* "inode_rules" hash map key: a granted or denied file or directory. */
 struct isolate_inode_key {

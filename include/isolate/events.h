@@ -40,14 +40,40 @@ struct isolate_event_hdr {
 	__u64 seq;		/* per class, counts every attempt to emit */
 };
 
+/* What an access event's object union holds. */
+enum isolate_object_kind {
+	ISOLATE_OBJECT_NONE = 0,	/* the operation itself (mount, bpf, ...) */
+	ISOLATE_OBJECT_FILE = 1,
+	ISOLATE_OBJECT_NET = 2,
+	ISOLATE_OBJECT_TASK = 3,
+};
+
 /* ISOLATE_EVENT_DENY and ISOLATE_EVENT_AUDIT */
 struct isolate_event_access {
 	struct isolate_event_hdr hdr;
 	__u32 op;		/* enum isolate_op */
 	__s32 error;		/* errno returned (0 in audit mode) */
-	__u32 requested;	/* ISOLATE_ACCESS_* asked for */
-	__u32 dev;		/* object, kernel dev_t encoding */
-	__u64 ino;
+	__u32 requested;	/* ISOLATE_ACCESS_* asked for, for files */
+	__u32 object_kind;	/* enum isolate_object_kind */
+	union {
+		struct {
+			__u32 dev;	/* kernel dev_t encoding */
+			__u32 _pad;
+			__u64 ino;
+		} file;
+		struct {
+			__u16 family;	/* AF_INET, AF_INET6, AF_UNIX */
+			__u16 port;	/* host byte order */
+			__u8 proto;	/* IPPROTO_TCP, IPPROTO_UDP */
+			__u8 _pad[3];
+			__u8 addr[16];	/* IPv4 in the first 4 bytes */
+		} net;
+		struct {
+			__u32 pid;	/* the other task */
+			__u32 arg;	/* signal number, capability, ... */
+		} task;
+		__u8 object_raw[24];
+	};
 	char comm[ISOLATE_COMM_LEN];
 	char path[ISOLATE_EVENT_PATH_MAX];	/* display only, may be cut */
 };

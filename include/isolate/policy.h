@@ -141,7 +141,9 @@ int isolate_cell_policy_set_mode(struct isolate_cell_policy *c, __u32 mode);
 
 /*
  * Adds a copy of cap after isolate_cap_check (-EINVAL if it fails: call
- * the check yourself for the message). A mode capability sets the mode.
+ * the check yourself for the message). A mode capability sets the mode; a
+ * budget replaces the cell's budget of the same kind (a cell has one; the
+ * tightest wins only between cells it extends).
  */
 int isolate_cell_policy_add(struct isolate_cell_policy *c, const struct isolate_cap *cap);
 /*

@@ -23,53 +23,13 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void print_access(const struct isolate_event_access *e)
-{
-	const struct isolate_event_hdr *h = &e->hdr;
-
-	if (!json_output) {
-		printf("%s cell=%u cgroup=%llu gen=%u pid=%u tgid=%u comm=%.*s op=%s path=%s dev=%u:%u ino=%llu error=%s rule=",
-		       isolate_event_class_name(h->event_class), h->cell_id,
-		       (unsigned long long)h->cell_cgid, h->generation, h->pid, h->tgid,
-		       ISOLATE_COMM_LEN, e->comm, isolate_op_name(e->op),
-		       e->path[0] ? e->path : "?", e->dev >> 20, e->dev & 0xfffff,
-		       (unsigned long long)e->ino, e->error ? strerror(e->error) : "none");
-		if (h->rule_id == ISOLATE_RULE_NONE)
-			printf("none seq=%llu\n", (unsigned long long)h->seq);
-		else
-			printf("%u seq=%llu\n", h->rule_id, (unsigned long long)h->seq);
-		return;
-	}
-	jw_object_start(&json_out);
-	jw_kv_string(&json_out, "class", isolate_event_class_name(h->event_class));
-	jw_kv_uint(&json_out, "cell_id", h->cell_id);
-	jw_kv_uint(&json_out, "cgroup_id", h->cell_cgid);
-	jw_kv_uint(&json_out, "generation", h->generation);
-	if (h->rule_id == ISOLATE_RULE_NONE)
-		jw_kv_string(&json_out, "rule", NULL);
-	else
-		jw_kv_uint(&json_out, "rule", h->rule_id);
-	jw_kv_uint(&json_out, "pid", h->pid);
-	jw_kv_uint(&json_out, "tgid", h->tgid);
-	jw_kv_uint(&json_out, "ts_ns", h->ts_ns);
-	jw_kv_uint(&json_out, "seq", h->seq);
-	jw_kv_string(&json_out, "op", isolate_op_name(e->op));
-	jw_kv_int(&json_out, "errno", e->error);
-	jw_kv_uint(&json_out, "dev", e->dev);
-	jw_kv_uint(&json_out, "ino", e->ino);
-	jw_kv_string(&json_out, "comm", e->comm);
-	jw_kv_string(&json_out, "path", e->path);
-	jw_object_end(&json_out);
-	jw_finish(&json_out);
-}
-
 static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
 {
 	struct printer *p = ctx;
 
 	if ((h->event_class == ISOLATE_EVENT_DENY || h->event_class == ISOLATE_EVENT_AUDIT) &&
 	    size >= sizeof(struct isolate_event_access))
-		print_access((const struct isolate_event_access *)h);
+		print_access_event((const struct isolate_event_access *)h);
 	fflush(stdout);
 	return p->remaining > 0 && !--p->remaining;
 }

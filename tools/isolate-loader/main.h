@@ -52,6 +52,9 @@ int do_run(int argc, char **argv);
 int do_events(int argc, char **argv);
 int do_policy(int argc, char **argv);
 
+struct isolate_event_access;
+void print_access_event(const struct isolate_event_access *e);
+
 /* The policy built into the loader: `run` without --policy uses it. */
 extern const char default_policy_yaml[];
 extern const unsigned int default_policy_yaml_len;

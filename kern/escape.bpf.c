@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ways out of a cell that are not files or sockets: reaching processes
+ * outside it, changing the mount tree, new namespaces, loading code into
+ * the kernel (BPF, modules, kexec), kernel keyrings, perf, and the
+ * capabilities that administer the whole machine. Each is refused for
+ * tasks in a cell; Documentation/security.md lists them with their hooks.
+ */
+#include "isolate.bpf.h"
+
+#define CAP_NET_ADMIN	12
+#define CAP_SYS_MODULE	16
+#define CAP_SYS_RAWIO	17
+#define CAP_SYS_ADMIN	21
+#define CAP_SYS_BOOT	22
+#define CAP_SYS_TIME	25
+#define CAP_MAC_OVERRIDE 32
+#define CAP_MAC_ADMIN	33
+#define CAP_SYSLOG	34
+#define CAP_WAKE_ALARM	35
+#define CAP_PERFMON	38
+#define CAP_BPF		39
+#define CLONE_NEWNS	0x00020000
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Cgroup id of the cell task belongs to, 0 when it is in none. */
+static __always_inline __u64 cell_of_task(const struct cell_ctx *cc,
+					  struct task_struct *task)
+{
+	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	__u64 base = bpf_core_field_offset(struct cgroup, ancestors);
+	struct cgroup *anc = NULL;
+	int level = BPF_CORE_READ(cgrp, level);
+
+	if (level < (int)cc->root_level + 1)
+		return 0;
+	bpf_probe_read_kernel(&anc, sizeof(anc),
+			      (void *)cgrp + base + cc->root_level * sizeof(anc));
+	if (BPF_CORE_READ(anc, kn, id) != cc->root_cgid)
+		return 0;
+	bpf_probe_read_kernel(&anc, sizeof(anc),
+			      (void *)cgrp + base + (cc->root_level + 1) * sizeof(anc));
+	return BPF_CORE_READ(anc, kn, id);
+}
+
+/* Refuses op on task unless it is in the current task's own cell. */
+static __always_inline int same_cell_only(struct task_struct *task, __u32 op,
+					  __u32 arg)
+{
+	struct cell_ctx cc;
+
+	if (!current_cell(&cc))
+		return 0;
+	if (cell_of_task(&cc, task) == cc.cgid)
+		return 0;
+	return refuse_op(&cc, op, EPERM, BPF_CORE_READ(task, tgid), arg);
+}
+
+/* Refuses op for every task in a cell. */
+static __always_inline int refused_in_cells(__u32 op, int err, __u32 arg)
+{
+	struct cell_ctx cc;
+
+	if (!current_cell(&cc))
+		return 0;
+	return refuse_op(&cc, op, err, 0, arg);
+}
+
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(isolate_ptrace_access_check, struct task_struct *child,
+	     unsigned int mode, int ret)
+{
+	return ret ?: same_cell_only(child, ISOLATE_OP_PTRACE, mode);
+}
+
+SEC("lsm/task_kill")
+int BPF_PROG(isolate_task_kill, struct task_struct *p, struct kernel_siginfo *info,
+	     int sig, const struct cred *cred, int ret)
+{
+	return ret ?: same_cell_only(p, ISOLATE_OP_SIGNAL, sig);
+}
+
+SEC("lsm/task_setnice")
+int BPF_PROG(isolate_task_setnice, struct task_struct *p, int nice, int ret)
+{
+	return ret ?: same_cell_only(p, ISOLATE_OP_SETSCHED, 0);
+}
+
+SEC("lsm/task_setioprio")
+int BPF_PROG(isolate_task_setioprio, struct task_struct *p, int ioprio, int ret)
+{
+	return ret ?: same_cell_only(p, ISOLATE_OP_SETSCHED, 0);
+}
+
+SEC("lsm/task_setscheduler")
+int BPF_PROG(isolate_task_setscheduler, struct task_struct *p, int ret)
+{
+	return ret ?: same_cell_only(p, ISOLATE_OP_SETSCHED, 0);
+}
+
+SEC("lsm/sb_mount")
+int BPF_PROG(isolate_sb_mount, const char *dev_name, const struct path *path,
+	     const char *type, unsigned long flags, void *data, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_MOUNT, EPERM, 0);
+}
+
+SEC("lsm/sb_umount")
+int BPF_PROG(isolate_sb_umount, struct vfsmount *mnt, int flags, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_MOUNT, EPERM, 0);
+}
+
+SEC("lsm/sb_pivotroot")
+int BPF_PROG(isolate_sb_pivotroot, const struct path *old_path,
+	     const struct path *new_path, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_MOUNT, EPERM, 0);
+}
+
+SEC("lsm/move_mount")
+int BPF_PROG(isolate_move_mount, const struct path *from_path,
+	     const struct path *to_path, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_MOUNT, EPERM, 0);
+}
+
+SEC("lsm/bpf")
+int BPF_PROG(isolate_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_BPF, EPERM, cmd);
+}
+
+SEC("lsm/perf_event_open")
+int BPF_PROG(isolate_perf_event_open, struct perf_event_attr *attr, int type, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_PERF, EACCES, type);
+}
+
+SEC("lsm/userns_create")
+int BPF_PROG(isolate_userns_create, const struct cred *cred, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc) || (cc.cell.flags & ISOLATE_CELL_USERNS))
+		return 0;
+	return refuse_op(&cc, ISOLATE_OP_NAMESPACE, EPERM, 0, 0);
+}
+
+SEC("lsm/task_alloc")
+int BPF_PROG(isolate_task_alloc, struct task_struct *task,
+	     unsigned long clone_flags, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret || !(clone_flags & CLONE_NEWNS))
+		return ret;
+	if (!current_cell(&cc) || (cc.cell.flags & ISOLATE_CELL_MOUNTNS))
+		return 0;
+	return refuse_op(&cc, ISOLATE_OP_NAMESPACE, EPERM, 0, CLONE_NEWNS);
+}
+
+/*
+ * Capabilities that administer the machine rather than the cell's own
+ * objects. With user namespaces granted, a cell keeps them inside the
+ * namespaces it made (they reach nothing of the host there).
+ */
+static __always_inline bool machine_capability(int cap)
+{
+	const __u64 machine = 1ULL << CAP_NET_ADMIN | 1ULL << CAP_SYS_MODULE |
+		1ULL << CAP_SYS_RAWIO | 1ULL << CAP_SYS_ADMIN | 1ULL << CAP_SYS_BOOT |
+		1ULL << CAP_SYS_TIME | 1ULL << CAP_MAC_OVERRIDE | 1ULL << CAP_MAC_ADMIN |
+		1ULL << CAP_SYSLOG | 1ULL << CAP_WAKE_ALARM | 1ULL << CAP_PERFMON |
+		1ULL << CAP_BPF;
+
+	return cap >= 0 && cap < 64 && (machine & (1ULL << cap));
+}
+
+SEC("lsm/capable")
+int BPF_PROG(isolate_capable, const struct cred *cred, struct user_namespace *ns,
+	     int cap, unsigned int opts, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret || !machine_capability(cap))
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	if ((cc.cell.flags & ISOLATE_CELL_USERNS) && ns->level > 0)
+		return 0;
+	return refuse_op(&cc, ISOLATE_OP_CAPABILITY, EPERM, 0, cap);
+}
+
+SEC("lsm/key_alloc")
+int BPF_PROG(isolate_key_alloc, struct key *key, const struct cred *cred,
+	     unsigned long flags, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_KEYRING, EACCES, 0);
+}
+
+SEC("lsm/key_permission")
+int BPF_PROG(isolate_key_permission, key_ref_t key_ref, const struct cred *cred,
+	     enum key_need_perm need_perm, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_KEYRING, EACCES, need_perm);
+}
+
+SEC("lsm/kernel_module_request")
+int BPF_PROG(isolate_kernel_module_request, char *kmod_name, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_MODULE, EPERM, 0);
+}
+
+SEC("lsm/kernel_read_file")
+int BPF_PROG(isolate_kernel_read_file, struct file *file,
+	     enum kernel_read_file_id id, bool contents, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_MODULE, EPERM, id);
+}
+
+SEC("lsm/kernel_load_data")
+int BPF_PROG(isolate_kernel_load_data, enum kernel_load_data_id id, bool contents,
+	     int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_MODULE, EPERM, id);
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The decision every file hook shares: walk from an object to its nearest
+ * rule, compare rights, count, and report a refusal.
+ */
+#ifndef ISOLATE_FILE_RULES_BPF_H
+#define ISOLATE_FILE_RULES_BPF_H
+
+#include "inode_walk.bpf.h"
+
+/*
+ * How a refusal names its object in the event: bpf_d_path() where the hook
+ * allows it, else the dentry's own name (display only, never decided on).
+ */
+enum display {
+	DISPLAY_NAME,
+	DISPLAY_D_PATH,
+};
+
+static __always_inline void report_file(const struct cell_ctx *cc, __u32 op,
+					__u32 access, __u32 rule_id, int verdict,
+					int err, struct dentry *d,
+					const struct path *path, enum display how)
+{
+	struct isolate_event_access *e;
+	struct inode *inode;
+
+	e = reserve_access_event(cc, op, access, rule_id, verdict ? err : 0);
+	if (!e)
+		return;
+	e->object_kind = ISOLATE_OBJECT_FILE;
+	inode = d->d_inode;
+	if (inode) {
+		e->file.dev = inode->i_sb->s_dev;
+		e->file.ino = inode->i_ino;
+	}
+	if (how == DISPLAY_D_PATH && path)
+		bpf_d_path((struct path *)path, e->path, sizeof(e->path));
+	else
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), d->d_name.name);
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * 0 when the cell holds every right in access at dentry d (reached through
+ * mount mnt), else the errno (negative) — or 0 in audit mode, reported.
+ */
+static __always_inline int decide_dentry(const struct cell_ctx *cc,
+					 struct dentry *d, struct vfsmount *mnt,
+					 __u32 access, __u32 op, int err,
+					 const struct path *path, enum display how)
+{
+	__u32 rule_id = ISOLATE_RULE_NONE;
+	struct walk_result res;
+	int verdict;
+
+	walk_dentry(cc->cell.ruleset, d, mnt, &res);
+	switch (res.status) {
+	case WALK_RULE:
+		rule_id = res.rule.rule_id;
+		if ((res.rule.allow & access) == access) {
+			count_allowed(cc);
+			return 0;
+		}
+		break;
+	case WALK_NO_RULE:
+		break;
+	case WALK_BOUND:
+		count_fail(cc, ISOLATE_FAIL_WALK_BOUND);
+		break;
+	default:
+		count_fail(cc, ISOLATE_FAIL_READ);
+		break;
+	}
+	verdict = refuse(cc, err);
+	report_file(cc, op, access, rule_id, verdict, err, d, path, how);
+	return verdict;
+}
+
+static __always_inline int decide_path(const struct cell_ctx *cc,
+				       const struct path *path, __u32 access,
+				       __u32 op, enum display how)
+{
+	return decide_dentry(cc, path->dentry, path->mnt, access, op, EACCES,
+			     path, how);
+}
+
+/*
+ * The rights a cell holds at d: what a walk finds, 0 when it finds nothing
+ * or cannot decide. Used to compare two places (link, rename).
+ */
+static __always_inline __u32 rights_at(const struct cell_ctx *cc,
+				       struct dentry *d, struct vfsmount *mnt)
+{
+	struct walk_result res;
+
+	walk_dentry(cc->cell.ruleset, d, mnt, &res);
+	return res.status == WALK_RULE ? res.rule.allow : 0;
+}
+
+#endif /* ISOLATE_FILE_RULES_BPF_H */

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Changing the tree: creating, removing, renaming, linking, truncating and
+ * changing attributes all need the WRITE right where they happen. Linking
+ * and renaming must also not move a file to where it would gain rights
+ * (EXDEV, as Landlock does, so that tools fall back to a copy the rules
+ * then govern).
+ */
+#include "file_rules.bpf.h"
+
+#define S_IFMT		00170000
+#define S_IFCHR		0020000
+#define S_IFBLK		0060000
+#define RENAME_EXCHANGE	(1 << 1)
+#define EXDEV		18
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* WRITE in directory dir, where a new name is made. */
+static __always_inline int may_create(const struct cell_ctx *cc,
+				      const struct path *dir, struct dentry *dentry)
+{
+	return decide_dentry(cc, dir->dentry, dir->mnt, ISOLATE_ACCESS_WRITE,
+			     ISOLATE_OP_CREATE, EACCES, NULL, DISPLAY_NAME);
+}
+
+/*
+ * Removing or moving away needs WRITE on the directory and on the object
+ * itself, so that a write-denied subtree can not be deleted from above.
+ */
+static __always_inline int may_remove(const struct cell_ctx *cc, __u32 op,
+				      const struct path *dir, struct dentry *dentry)
+{
+	int err = decide_dentry(cc, dir->dentry, dir->mnt, ISOLATE_ACCESS_WRITE,
+				op, EACCES, NULL, DISPLAY_NAME);
+
+	if (err)
+		return err;
+	return decide_dentry(cc, dentry, dir->mnt, ISOLATE_ACCESS_WRITE, op,
+			     EACCES, NULL, DISPLAY_NAME);
+}
+
+/* The object at from must hold every right it would have below to_dir. */
+static __always_inline int no_gain(const struct cell_ctx *cc, __u32 op,
+				   struct dentry *from, const struct path *to_dir)
+{
+	__u32 before = rights_at(cc, from, to_dir->mnt);
+	__u32 after = rights_at(cc, to_dir->dentry, to_dir->mnt);
+	int verdict;
+
+	if ((after & ~before) == 0)
+		return 0;
+	verdict = refuse(cc, EXDEV);
+	report_file(cc, op, after & ~before, ISOLATE_RULE_NONE, verdict, EXDEV,
+		    from, NULL, DISPLAY_NAME);
+	return verdict;
+}
+
+SEC("lsm/path_mknod")
+int BPF_PROG(isolate_path_mknod, const struct path *dir, struct dentry *dentry,
+	     umode_t mode, unsigned int dev, int ret)
+{
+	struct cell_ctx cc;
+	umode_t type = mode & S_IFMT;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	/* A device node in a writable tree would open the device itself. */
+	if (type == S_IFCHR || type == S_IFBLK) {
+		int verdict = refuse(&cc, EPERM);
+
+		report_file(&cc, ISOLATE_OP_CREATE, ISOLATE_ACCESS_WRITE,
+			    ISOLATE_RULE_NONE, verdict, EPERM, dentry, NULL,
+			    DISPLAY_NAME);
+		return verdict;
+	}
+	return may_create(&cc, dir, dentry);
+}
+
+SEC("lsm/path_mkdir")
+int BPF_PROG(isolate_path_mkdir, const struct path *dir, struct dentry *dentry,
+	     umode_t mode, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return may_create(&cc, dir, dentry);
+}
+
+SEC("lsm/path_symlink")
+int BPF_PROG(isolate_path_symlink, const struct path *dir, struct dentry *dentry,
+	     const char *old_name, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return may_create(&cc, dir, dentry);
+}
+
+SEC("lsm/path_unlink")
+int BPF_PROG(isolate_path_unlink, const struct path *dir, struct dentry *dentry,
+	     int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return may_remove(&cc, ISOLATE_OP_REMOVE, dir, dentry);
+}
+
+SEC("lsm/path_rmdir")
+int BPF_PROG(isolate_path_rmdir, const struct path *dir, struct dentry *dentry,
+	     int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return may_remove(&cc, ISOLATE_OP_REMOVE, dir, dentry);
+}
+
+SEC("lsm/path_link")
+int BPF_PROG(isolate_path_link, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, int ret)
+{
+	struct cell_ctx cc;
+	int err;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	err = decide_dentry(&cc, new_dir->dentry, new_dir->mnt, ISOLATE_ACCESS_WRITE,
+			    ISOLATE_OP_LINK, EACCES, NULL, DISPLAY_NAME);
+	if (err)
+		return err;
+	return no_gain(&cc, ISOLATE_OP_LINK, old_dentry, new_dir);
+}
+
+SEC("lsm/path_rename")
+int BPF_PROG(isolate_path_rename, const struct path *old_dir,
+	     struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	struct cell_ctx cc;
+	int err;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	err = may_remove(&cc, ISOLATE_OP_RENAME, old_dir, old_dentry);
+	if (err)
+		return err;
+	/* The target is replaced (or, exchanged, moved): the same rights. */
+	if (new_dentry->d_inode)
+		err = may_remove(&cc, ISOLATE_OP_RENAME, new_dir, new_dentry);
+	else
+		err = decide_dentry(&cc, new_dir->dentry, new_dir->mnt,
+				    ISOLATE_ACCESS_WRITE, ISOLATE_OP_RENAME,
+				    EACCES, NULL, DISPLAY_NAME);
+	if (err)
+		return err;
+	if (old_dir->dentry == new_dir->dentry)
+		return 0;
+	err = no_gain(&cc, ISOLATE_OP_RENAME, old_dentry, new_dir);
+	if (err || !(flags & RENAME_EXCHANGE))
+		return err;
+	return no_gain(&cc, ISOLATE_OP_RENAME, new_dentry, old_dir);
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(isolate_path_truncate, const struct path *path, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_path(&cc, path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_TRUNCATE,
+			   DISPLAY_NAME);
+}
+
+SEC("lsm/path_chmod")
+int BPF_PROG(isolate_path_chmod, const struct path *path, umode_t mode, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_path(&cc, path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR,
+			   DISPLAY_NAME);
+}
+
+/* kuid_t and kgid_t travel as one register each */
+SEC("lsm/path_chown")
+int BPF_PROG(isolate_path_chown, const struct path *path, unsigned long uid, unsigned long gid,
+	     int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_path(&cc, path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR,
+			   DISPLAY_NAME);
+}
