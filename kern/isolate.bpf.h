@@ -48,6 +48,42 @@ struct isolate_bloom_map {
 	__type(value, __u64);
 };
 
+struct isolate_net_rules_map {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, ISOLATE_MAX_NET_RULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct isolate_net_key);
+	__type(value, struct isolate_net_rule);
+};
+
+struct isolate_unix_rules_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ISOLATE_MAX_UNIX_RULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct isolate_unix_key);
+	__type(value, struct isolate_unix_rule);
+};
+
+/* An inner map type for rcu_sync; never read by a program. */
+struct isolate_rcu_inner {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+};
+
+/*
+ * Updating a map-in-map from userspace returns only after an RCU grace
+ * period, that is after every program that started before has finished:
+ * userspace updates this one to know no hook still uses an old ruleset.
+ */
+struct isolate_rcu_sync_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct isolate_rcu_inner);
+};
+
 struct isolate_counters_map {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, ISOLATE_MAX_CELLS);
@@ -71,7 +107,10 @@ extern struct isolate_config_map settings SEC(".maps");
 extern struct isolate_cells_map cells SEC(".maps");
 extern struct isolate_inode_rules_map inode_rules SEC(".maps");
 extern struct isolate_bloom_map inode_bloom SEC(".maps");
+extern struct isolate_net_rules_map net_rules SEC(".maps");
+extern struct isolate_unix_rules_map unix_rules SEC(".maps");
 extern struct isolate_counters_map counters SEC(".maps");
+extern struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 extern struct isolate_seq_map event_seq SEC(".maps");
 extern struct isolate_ringbuf_map deny_events SEC(".maps");
 

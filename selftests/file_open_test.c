@@ -24,8 +24,8 @@ FIXTURE(file_open) {
 
 FIXTURE_SETUP(file_open)
 {
-	struct test_image t;
 	char dir[192];
+	const char *caps[] = { dir, NULL };
 
 	ASSERT_EQ(0, test_load(&self->iso));
 	strcpy(self->root, "/tmp/isolate-XXXXXX");
@@ -39,13 +39,9 @@ FIXTURE_SETUP(file_open)
 	snprintf(self->denied, sizeof(self->denied), "%s/file", dir);
 	ASSERT_EQ(0, write_file(self->denied, "denied\n"));
 
-	test_image_init(&t, ISOLATE_MODE_ENFORCE);
-	snprintf(dir, sizeof(dir), "%s/allowed", self->root);
-	ASSERT_EQ(0, test_image_grant(&t, dir, ISOLATE_ACCESS_READ));
+	snprintf(dir, sizeof(dir), "read:%s/allowed", self->root);
 	snprintf(self->name, sizeof(self->name), "file-open-%d", getpid());
-	ASSERT_EQ(0, isolate_cell_create(self->iso, self->name, &t.img, &self->cell)) {
-		TH_LOG("%s", isolate_last_error());
-	}
+	ASSERT_EQ(0, test_cell(self->iso, self->name, caps, &self->cell));
 }
 
 FIXTURE_TEARDOWN(file_open)

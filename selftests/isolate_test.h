@@ -22,37 +22,46 @@
 
 #include "user/internal.h"
 
-#define MAX_TEST_INODES 64
-
-/* An image built by hand, so these tests do not depend on the compiler. */
-struct test_image {
-	struct isolate_image img;
-	struct isolate_image_inode inodes[MAX_TEST_INODES];
-};
-
-static inline void test_image_init(struct test_image *t, __u32 mode)
+/*
+ * A cell policy from capabilities in their text form ("read:/x",
+ * "connect:tcp:127.0.0.1/32:80", ...), the list ended by NULL. NULL (and
+ * a message) when one does not parse.
+ */
+static inline struct isolate_cell_policy *test_policy(const char *name,
+						      const char *const caps[])
 {
-	memset(t, 0, sizeof(*t));
-	t->img.mode = mode;
-	t->img.inodes = t->inodes;
+	struct isolate_cell_policy *pol = isolate_cell_policy_new(name);
+	struct isolate_diag diag = { 0 };
+
+	for (size_t i = 0; pol && caps[i]; i++) {
+		struct isolate_cap *cap = NULL;
+
+		if (isolate_cap_parse(caps[i], &cap, &diag) ||
+		    isolate_cell_policy_add(pol, cap)) {
+			fprintf(stderr, "# capability \"%s\": %s\n", caps[i], diag.msg);
+			isolate_cell_policy_free(pol);
+			pol = NULL;
+		}
+		if (cap)
+			isolate_cap_free(cap);
+	}
+	return pol;
 }
 
-/* Grants access on path (a file, or a directory tree); 0 or -errno. */
-static inline int test_image_grant(struct test_image *t, const char *path,
-				   __u32 access)
+/* Creates cell name confined to caps; 0 or -errno (and a message). */
+static inline int test_cell(struct isolate *iso, const char *name,
+			    const char *const caps[], struct isolate_cell_state *st)
 {
-	struct stat st;
+	struct isolate_cell_policy *pol = test_policy(name, caps);
+	int err;
 
-	if (stat(path, &st))
-		return -errno;
-	if (t->img.n_inodes == MAX_TEST_INODES)
-		return -ENOSPC;
-	t->inodes[t->img.n_inodes++] = (struct isolate_image_inode){
-		.dev = major(st.st_dev) << 20 | minor(st.st_dev),
-		.ino = st.st_ino,
-		.rule = { .allow = access, .rule_id = (__u32)t->img.n_inodes },
-	};
-	return 0;
+	if (!pol)
+		return -EINVAL;
+	err = isolate_cell_create(iso, name, pol, st);
+	if (err)
+		fprintf(stderr, "# cell %s: %s\n", name, isolate_last_error());
+	isolate_cell_policy_free(pol);
+	return err;
 }
 
 /* Loads isolate, or adopts what an earlier test pinned. */

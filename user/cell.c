@@ -130,17 +130,36 @@ int isolate_cell_get(struct isolate *iso, const char *name,
 	return sum_counters(iso, out->cell.cell_id, &out->counters);
 }
 
-static int create_locked(struct isolate *iso, const char *name, const char *dir,
-			 const struct isolate_image *img, struct isolate_cell_state *out)
+/* A compiled policy, with the error message of a failed compilation. */
+static int compile(const struct isolate_cell_policy *pol, struct isolate_image **img)
 {
-	struct isolate_cell cell = { .generation = 1, .mode = img->mode };
+	struct isolate_diag diag = { 0 };
+	char msg[768];
+	int err = isolate_compile(pol, img, &diag);
+
+	if (err) {
+		isolate_diag_format(&diag, msg, sizeof(msg));
+		return set_error(err, "%s", msg);
+	}
+	return 0;
+}
+
+/*
+ * Writes a cell's state in the order that keeps every intermediate state
+ * safe: rules, kept policy and budgets first, the cells map entry (which
+ * makes them live) last.
+ */
+static int create_locked(struct isolate *iso, const char *name, const char *dir,
+			 const struct isolate_cell_policy *pol,
+			 const struct isolate_image *img, __u32 generation,
+			 struct isolate_cell_state *out)
+{
+	struct isolate_cell cell = { .generation = generation, .mode = img->mode };
 	__u64 cgid;
 	int err;
 
-	if (mkdir(dir, 0755))
-		return set_error(-errno, errno == EEXIST ? "cell %s exists already" :
-				 "cannot create cgroup %s: %s", errno == EEXIST ? name : dir,
-				 strerror(errno));
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return set_error(-errno, "cannot create cgroup %s: %s", dir, strerror(errno));
 	err = cgroup_id_of(dir, &cgid);
 	if (!err)
 		err = alloc_cell_id(iso, &cell.cell_id);
@@ -150,11 +169,16 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		err = ruleset_write(iso, cell.ruleset, img);
 	if (err)
 		goto fail;
-	err = reset_counters(iso, cell.cell_id);
+	err = spec_write(name, generation, pol);
+	if (!err)
+		err = cgroup_set_limits(dir, &img->limits);
+	if (!err)
+		err = reset_counters(iso, cell.cell_id);
 	if (!err && bpf_map_update_elem(iso->map_fd[MAP_CELLS], &cgid, &cell, BPF_NOEXIST))
 		err = set_error(-errno, "cannot add cell %s to the cells map: %s", name, strerror(errno));
 	if (err) {
 		ruleset_delete(iso, cell.ruleset);
+		spec_remove(name);
 		goto fail;
 	}
 	if (out) {
@@ -170,20 +194,129 @@ fail:
 }
 
 int isolate_cell_create(struct isolate *iso, const char *name,
-			const struct isolate_image *img,
+			const struct isolate_cell_policy *pol,
 			struct isolate_cell_state *out)
 {
+	struct isolate_image *img = NULL;
 	char dir[PATH_MAX];
 	int err = cell_dir(iso, name, dir, sizeof(dir));
 
+	if (!err)
+		err = compile(pol, &img);
 	if (err)
 		return err;
 	err = isolate_lock(iso);
+	if (!err) {
+		if (!access(dir, F_OK))
+			err = set_error(-EEXIST, "cell %s exists already", name);
+		else
+			err = create_locked(iso, name, dir, pol, img, 1, out);
+		isolate_unlock(iso);
+	}
+	isolate_image_free(img);
+	return err;
+}
+
+/*
+ * Re-creates the kernel state of a cell whose cgroup survived without it
+ * (after `unload --force` and a new load), from its kept policy.
+ */
+int cell_readopt(struct isolate *iso, const char *name)
+{
+	struct isolate_cell_policy *pol = NULL;
+	struct isolate_image *img = NULL;
+	char dir[PATH_MAX];
+	__u32 gen;
+	int err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (!err)
+		err = spec_latest(name, &gen);
+	if (!err)
+		err = spec_read(name, gen, &pol);
+	if (!err)
+		err = compile(pol, &img);
+	if (!err)
+		err = create_locked(iso, name, dir, pol, img, gen, NULL);
+	if (!err)
+		spec_prune(name, gen);
+	isolate_image_free(img);
+	isolate_cell_policy_free(pol);
+	return err;
+}
+
+/*
+ * The next generation: written beside the current one, switched to with
+ * one update of the cells map, the old one removed once no hook can still
+ * be using it. Any failure before the switch leaves the current one.
+ */
+static int update_locked(struct isolate *iso, const char *name, const char *dir,
+			 const struct isolate_cell_policy *pol,
+			 const struct isolate_image *img)
+{
+	struct isolate_cell_state st;
+	struct isolate_cell next;
+	int err = isolate_cell_get(iso, name, &st);
+
 	if (err)
 		return err;
-	err = create_locked(iso, name, dir, img, out);
-	isolate_unlock(iso);
+	next = st.cell;
+	next.generation++;
+	next.mode = img->mode;
+	err = ruleset_alloc(iso, &next.ruleset);
+	if (!err)
+		err = ruleset_write(iso, next.ruleset, img);
+	if (err)
+		return err;
+	err = spec_write(name, next.generation, pol);
+	if (!err)
+		err = cgroup_set_limits(dir, &img->limits);
+	if (!err && bpf_map_update_elem(iso->map_fd[MAP_CELLS], &st.cgid, &next, BPF_EXIST))
+		err = set_error(-errno, "cannot switch cell %s to generation %u: %s",
+				name, next.generation, strerror(errno));
+	if (err) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", isolate_last_error());
+		ruleset_delete(iso, next.ruleset);
+		spec_prune(name, st.cell.generation);
+		return set_error(err, "%s", why);
+	}
+	spec_prune(name, next.generation);
+	err = rcu_sync(iso);
+	if (!err)
+		err = ruleset_delete(iso, st.cell.ruleset);
 	return err;
+}
+
+int isolate_cell_update(struct isolate *iso, const char *name,
+			const struct isolate_cell_policy *pol)
+{
+	struct isolate_image *img = NULL;
+	char dir[PATH_MAX];
+	int err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (!err)
+		err = compile(pol, &img);
+	if (err)
+		return err;
+	err = isolate_lock(iso);
+	if (!err) {
+		err = update_locked(iso, name, dir, pol, img);
+		isolate_unlock(iso);
+	}
+	isolate_image_free(img);
+	return err;
+}
+
+int isolate_cell_policy_get(struct isolate *iso, const char *name,
+			    struct isolate_cell_policy **out)
+{
+	struct isolate_cell_state st;
+	int err = isolate_cell_get(iso, name, &st);
+
+	if (err)
+		return err;
+	return spec_read(name, st.cell.generation, out);
 }
 
 int isolate_cell_destroy(struct isolate *iso, const char *name)
@@ -208,6 +341,7 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 		bpf_map_delete_elem(iso->map_fd[MAP_CELLS], &st.cgid);
 		err = ruleset_delete(iso, st.cell.ruleset);
 	}
+	spec_remove(name);
 out:
 	isolate_unlock(iso);
 	return err;

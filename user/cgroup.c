@@ -156,3 +156,57 @@ int cgroup_kill_and_remove(const char *dir)
 		return set_error(err, "cannot remove %s: %s", dir, strerror(-err));
 	return 0;
 }
+
+static int set_limit(const char *dir, const char *file, const char *value,
+		     const char *what)
+{
+	char path[PATH_MAX];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (access(path, F_OK))
+		return set_error(-EOPNOTSUPP,
+				 "a %s budget can not be enforced here: the cgroup v2 %s controller is not available (%s is missing)",
+				 what, what, path);
+	err = write_file(dir, file, value);
+	if (err)
+		return set_error(err, "cannot write %s: %s", path, strerror(-err));
+	return 0;
+}
+
+int cgroup_set_limits(const char *dir, const struct isolate_image_limits *l)
+{
+	char value[64];
+	int err = 0;
+
+	if (l->cpu_quota_us) {
+		snprintf(value, sizeof(value), "%llu %llu", (unsigned long long)l->cpu_quota_us,
+			 (unsigned long long)l->cpu_period_us);
+		err = set_limit(dir, "cpu.max", value, "cpu");
+	}
+	if (!err && l->memory_max) {
+		snprintf(value, sizeof(value), "%llu", (unsigned long long)l->memory_max);
+		err = set_limit(dir, "memory.max", value, "memory");
+	}
+	if (!err && l->pids_max) {
+		snprintf(value, sizeof(value), "%u", l->pids_max);
+		err = set_limit(dir, "pids.max", value, "pids");
+	}
+	/* A budget a new generation drops goes back to "max", where it exists. */
+	if (!err && !l->cpu_quota_us)
+		write_file(dir, "cpu.max", "max");
+	if (!err && !l->memory_max)
+		write_file(dir, "memory.max", "max");
+	if (!err && !l->pids_max)
+		write_file(dir, "pids.max", "max");
+	return err;
+}
+
+void cgroup_enable_controllers(const char *dir)
+{
+	static const char *const controllers[] = { "+cpu", "+memory", "+pids" };
+
+	/* One at a time: one the kernel lacks must not stop the others. */
+	for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++)
+		write_file(dir, "cgroup.subtree_control", controllers[i]);
+}

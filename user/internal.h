@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <isolate/isolate.h>
+#include <isolate/policy.h>
 
 /* The pinned maps, in the order of isolate_map_names[]. */
 enum isolate_map_id {
@@ -16,9 +17,12 @@ enum isolate_map_id {
 	MAP_CELLS,
 	MAP_INODE_RULES,
 	MAP_INODE_BLOOM,
+	MAP_NET_RULES,
+	MAP_UNIX_RULES,
 	MAP_COUNTERS,
 	MAP_EVENT_SEQ,
 	MAP_DENY_EVENTS,
+	MAP_RCU_SYNC,
 	MAP_COUNT,
 };
 extern const char *const isolate_map_names[MAP_COUNT];
@@ -44,6 +48,13 @@ bool lsm_list_has_bpf(const char *list);
 int cgroup_id_of(const char *path, __u64 *id);
 int cgroup_level_of(const char *path, unsigned int *level);
 int cgroup_kill_and_remove(const char *path);
+/* Writes cpu.max, memory.max, pids.max; -EOPNOTSUPP where unavailable. */
+int cgroup_set_limits(const char *dir, const struct isolate_image_limits *limits);
+/* Enables the controllers budgets need, where the kernel offers them. */
+void cgroup_enable_controllers(const char *dir);
+
+/* Rebuilds a surviving cell's kernel state from its kept policy. */
+int cell_readopt(struct isolate *iso, const char *name);
 
 /*
  * fork() into a cgroup, atomically: returns 0 in the child, the child's pid
@@ -63,6 +74,16 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset);
 int ruleset_write(struct isolate *iso, uint32_t ruleset,
 		  const struct isolate_image *img);
 int ruleset_delete(struct isolate *iso, uint32_t ruleset);
+
+/* Kept cell policies (user/spec.c); gen 0 is never used. */
+int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *pol);
+int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out);
+int spec_latest(const char *name, __u32 *gen);
+void spec_prune(const char *name, __u32 keep);
+void spec_remove(const char *name);
+
+/* Returns once no BPF program still runs that started before the call. */
+int rcu_sync(struct isolate *iso);
 
 /* Must match bloom_bit() in kern/inode_walk.bpf.h. */
 uint32_t inode_bloom_bit(uint32_t dev, uint64_t ino);

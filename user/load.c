@@ -28,9 +28,12 @@ const char *const isolate_map_names[MAP_COUNT] = {
 	[MAP_CELLS] = "cells",
 	[MAP_INODE_RULES] = "inode_rules",
 	[MAP_INODE_BLOOM] = "inode_bloom",
+	[MAP_NET_RULES] = "net_rules",
+	[MAP_UNIX_RULES] = "unix_rules",
 	[MAP_COUNTERS] = "counters",
 	[MAP_EVENT_SEQ] = "event_seq",
 	[MAP_DENY_EVENTS] = "deny_events",
+	[MAP_RCU_SYNC] = "rcu_sync",
 };
 
 static bool is_abi_map(const char *name)

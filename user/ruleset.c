@@ -5,6 +5,8 @@
  * the old one and a cell switches between them with one update.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,27 +60,17 @@ static int bloom_add(struct isolate *iso, const struct isolate_image *img)
 	return 0;
 }
 
-static void delete_written(struct isolate *iso, uint32_t ruleset,
-			   const struct isolate_image *img, size_t n)
+static int write_failed(int err, const char *map, int capacity)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct isolate_inode_key key = {
-			.ruleset = ruleset,
-			.dev = img->inodes[i].dev,
-			.ino = img->inodes[i].ino,
-		};
-
-		bpf_map_delete_elem(iso->map_fd[MAP_INODE_RULES], &key);
-	}
+	if (err == -E2BIG || err == -ENOMEM || err == -ENOSPC)
+		return set_error(err, "the %s map is full (%d entries shared by all cells)",
+				 map, capacity);
+	return set_error(err, "cannot write to the %s map: %s", map, strerror(-err));
 }
 
-int ruleset_write(struct isolate *iso, uint32_t ruleset,
-		  const struct isolate_image *img)
+static int write_inodes(struct isolate *iso, uint32_t ruleset,
+			const struct isolate_image *img)
 {
-	int err = bloom_add(iso, img);
-
-	if (err)
-		return err;
 	for (size_t i = 0; i < img->n_inodes; i++) {
 		struct isolate_inode_key key = {
 			.ruleset = ruleset,
@@ -87,50 +79,106 @@ int ruleset_write(struct isolate *iso, uint32_t ruleset,
 		};
 
 		if (bpf_map_update_elem(iso->map_fd[MAP_INODE_RULES], &key,
-					&img->inodes[i].rule, BPF_NOEXIST)) {
-			err = -errno;
-			delete_written(iso, ruleset, img, i);
-			return set_error(err, err == -E2BIG || err == -ENOMEM ?
-					 "the inode rules map is full (%d entries): %s" :
-					 "cannot write inode rule %d: %s",
-					 err == -E2BIG || err == -ENOMEM ? ISOLATE_MAX_INODE_RULES : (int)i,
-					 strerror(-err));
-		}
+					&img->inodes[i].rule, BPF_NOEXIST))
+			return write_failed(-errno, "inode_rules", ISOLATE_MAX_INODE_RULES);
 	}
 	return 0;
 }
 
-int ruleset_delete(struct isolate *iso, uint32_t ruleset)
+static int write_net(struct isolate *iso, uint32_t ruleset,
+		     const struct isolate_image *img)
 {
-	int fd = iso->map_fd[MAP_INODE_RULES];
-	struct isolate_inode_key key, next, *doomed = NULL;
+	for (size_t i = 0; i < img->n_net; i++) {
+		struct isolate_net_key key = img->net[i].key;
+
+		key.ruleset = ruleset;
+		if (bpf_map_update_elem(iso->map_fd[MAP_NET_RULES], &key,
+					&img->net[i].rule, BPF_NOEXIST))
+			return write_failed(-errno, "net_rules", ISOLATE_MAX_NET_RULES);
+	}
+	return 0;
+}
+
+/*
+ * Writes every entry of img under ruleset. On failure nothing of ruleset
+ * is left behind and the maps hold what they held before.
+ */
+int ruleset_write(struct isolate *iso, uint32_t ruleset,
+		  const struct isolate_image *img)
+{
+	int err = bloom_add(iso, img);
+
+	if (!err)
+		err = write_inodes(iso, ruleset, img);
+	if (!err)
+		err = write_net(iso, ruleset, img);
+	if (err) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", isolate_last_error());
+		ruleset_delete(iso, ruleset);
+		return set_error(err, "%s", why);
+	}
+	return 0;
+}
+
+/*
+ * Deletes the keys of one map whose ruleset field (at ruleset_off) is
+ * ruleset. Keys are collected first: deleting while iterating restarts
+ * the iteration.
+ */
+static int delete_keys(int fd, size_t key_size, size_t ruleset_off, uint32_t ruleset,
+		       const char *map)
+{
+	unsigned char *keys = NULL, *cursor = malloc(key_size), *next = malloc(key_size);
+	bool started = false;
 	size_t n = 0, cap = 0;
-	void *prev = NULL;
 	int err = 0;
 
-	/* Collect first: deleting while iterating restarts the iteration. */
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (key.ruleset != ruleset)
+	if (!cursor || !next) {
+		err = set_error(-ENOMEM, "out of memory");
+		goto out;
+	}
+	while (!bpf_map_get_next_key(fd, started ? cursor : NULL, next)) {
+		uint32_t owner;
+
+		started = true;
+		memcpy(cursor, next, key_size);
+		memcpy(&owner, next + ruleset_off, sizeof(owner));
+		if (owner != ruleset)
 			continue;
 		if (n == cap) {
-			struct isolate_inode_key *grown;
+			unsigned char *grown;
 
 			cap = cap ? cap * 2 : 64;
-			grown = realloc(doomed, cap * sizeof(*doomed));
+			grown = realloc(keys, cap * key_size);
 			if (!grown) {
-				free(doomed);
-				return set_error(-ENOMEM, "out of memory");
+				err = set_error(-ENOMEM, "out of memory");
+				goto out;
 			}
-			doomed = grown;
+			keys = grown;
 		}
-		doomed[n++] = key;
+		memcpy(keys + n++ * key_size, next, key_size);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (bpf_map_delete_elem(fd, &doomed[i]) && errno != ENOENT && !err)
-			err = set_error(-errno, "cannot delete a rule of ruleset %u: %s",
-					ruleset, strerror(errno));
-	free(doomed);
+		if (bpf_map_delete_elem(fd, keys + i * key_size) && errno != ENOENT && !err)
+			err = set_error(-errno, "cannot delete ruleset %u from %s: %s",
+					ruleset, map, strerror(errno));
+out:
+	free(keys);
+	free(cursor);
+	free(next);
 	return err;
+}
+
+int ruleset_delete(struct isolate *iso, uint32_t ruleset)
+{
+	int err = delete_keys(iso->map_fd[MAP_INODE_RULES], sizeof(struct isolate_inode_key),
+			      offsetof(struct isolate_inode_key, ruleset), ruleset,
+			      "inode_rules");
+	int err2 = delete_keys(iso->map_fd[MAP_NET_RULES], sizeof(struct isolate_net_key),
+			       offsetof(struct isolate_net_key, ruleset), ruleset,
+			       "net_rules");
+
+	return err ?: err2;
 }

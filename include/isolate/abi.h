@@ -24,6 +24,8 @@
 #define ISOLATE_MAX_CELLS	16384
 #define ISOLATE_MAX_INODE_RULES	262144
 #define ISOLATE_BLOOM_WORDS	32768	/* 2^21 bits */
+#define ISOLATE_MAX_NET_RULES	65536
+#define ISOLATE_MAX_UNIX_RULES	4096
 #define ISOLATE_WALK_MAX	64	/* path components and mount crossings */
 
 /* Rights on a file or a directory tree (bits of isolate_inode_rule.allow). */
@@ -113,6 +115,56 @@ struct isolate_inode_key {
 struct isolate_inode_rule {
 	__u32 allow;		/* ISOLATE_ACCESS_* */
 	__u32 rule_id;		/* index of the deciding rule in the policy */
+};
+
+/* Network rules: isolate_net_key.op, and rights in isolate_unix_rule. */
+#define ISOLATE_NET_CONNECT	1	/* connect, or send to an address */
+#define ISOLATE_NET_BIND	2	/* bind, listen */
+
+#define ISOLATE_NET_FIXED_BITS	64	/* key bits before the address */
+#define ISOLATE_NET_PORT_RANGES	16
+
+/*
+ * "net_rules" LPM trie key. prefixlen counts from ruleset on: 64 fixed
+ * bits, then the address prefix. IPv4 addresses (and IPv4-mapped IPv6
+ * ones) are family 4 with the address in addr[0..3].
+ */
+struct isolate_net_key {
+	__u32 prefixlen;	/* ISOLATE_NET_FIXED_BITS + address prefix */
+	__u32 ruleset;
+	__u8 op;		/* ISOLATE_NET_CONNECT or ISOLATE_NET_BIND */
+	__u8 proto;		/* 6 TCP, 17 UDP */
+	__u8 family;		/* 4 or 6 */
+	__u8 _pad;
+	__u8 addr[16];
+};
+
+struct isolate_port_range {
+	__u16 lo, hi;		/* inclusive, host byte order */
+	__u32 rule_id;
+};
+
+/*
+ * The ports allowed at the longest matching prefix, already combined with
+ * every shorter prefix's allows and denies by the compiler: sorted,
+ * disjoint. A port in no range is refused, blamed on deny_rule_id.
+ */
+struct isolate_net_rule {
+	__u32 n_ranges;
+	__u32 deny_rule_id;	/* ISOLATE_RULE_NONE (~0U) when nothing denies */
+	struct isolate_port_range ranges[ISOLATE_NET_PORT_RANGES];
+};
+
+/* "unix_rules" hash key: an abstract AF_UNIX name (no leading NUL). */
+struct isolate_unix_key {
+	__u32 ruleset;
+	__u32 len;
+	char name[108];
+};
+
+struct isolate_unix_rule {
+	__u32 allow;		/* ISOLATE_NET_CONNECT | ISOLATE_NET_BIND */
+	__u32 rule_id;
 };
 
 /* Reasons a decision could not be made; each denies and is counted. */

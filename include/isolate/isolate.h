@@ -14,7 +14,7 @@
 #include <isolate/abi.h>
 #include <isolate/events.h>
 
-struct isolate_image;
+struct isolate_cell_policy;
 
 /* The reason for the last failure in this thread, or "". */
 const char *isolate_last_error(void);
@@ -64,12 +64,26 @@ struct isolate_cell_state {
 };
 
 /*
- * Creates cell NAME (a cgroup below the cells root) enforcing image.
- * -EEXIST if it exists, -EINVAL for a bad name.
+ * Creates cell NAME (a cgroup below the cells root) confined to policy,
+ * at generation 1. -EEXIST if it exists, -EINVAL for a bad name or a
+ * policy that does not compile, -EOPNOTSUPP for budgets this system can
+ * not enforce. The policy is kept (see isolate_cell_policy_get).
  */
 int isolate_cell_create(struct isolate *iso, const char *name,
-			const struct isolate_image *img,
+			const struct isolate_cell_policy *policy,
 			struct isolate_cell_state *out);
+
+/*
+ * Replaces the cell's policy, live: the next generation is written beside
+ * the current one and switched to with one map update. On failure the
+ * current generation stays in force, untouched.
+ */
+int isolate_cell_update(struct isolate *iso, const char *name,
+			const struct isolate_cell_policy *policy);
+
+/* The policy in force in the cell (caller frees it). */
+int isolate_cell_policy_get(struct isolate *iso, const char *name,
+			    struct isolate_cell_policy **out);
 
 /* Kills the cell's processes, removes its cgroup and every map entry. */
 int isolate_cell_destroy(struct isolate *iso, const char *name);

@@ -69,7 +69,7 @@ enum isolate_cap_kind {
 #define ISOLATE_PIDS_MAX		4194304U	/* PID_MAX_LIMIT */
 
 /* An address block and port range, for connect and bind. */
-struct isolate_net_rule {
+struct isolate_net_cap {
 	__u8 proto;		/* IPPROTO_TCP or IPPROTO_UDP */
 	__u8 family;		/* AF_INET or AF_INET6 */
 	__u8 prefix_len;	/* 0..32 or 0..128 */
@@ -90,7 +90,7 @@ struct isolate_cap;	/* opaque: build with the constructors below */
 struct isolate_cap *isolate_cap_path(enum isolate_cap_kind kind, const char *path,
 				     unsigned int flags);
 struct isolate_cap *isolate_cap_net(enum isolate_cap_kind kind,
-				    const struct isolate_net_rule *net, unsigned int flags);
+				    const struct isolate_net_cap *net, unsigned int flags);
 struct isolate_cap *isolate_cap_cpu(__u64 quota_us, __u64 period_us);
 struct isolate_cap *isolate_cap_memory(__u64 bytes);
 struct isolate_cap *isolate_cap_pids(__u32 max);
@@ -105,7 +105,7 @@ int isolate_cap_check(const struct isolate_cap *cap, struct isolate_diag *diag);
 enum isolate_cap_kind isolate_cap_get_kind(const struct isolate_cap *cap);
 unsigned int isolate_cap_get_flags(const struct isolate_cap *cap);
 const char *isolate_cap_get_path(const struct isolate_cap *cap);	/* NULL unless a path */
-const struct isolate_net_rule *isolate_cap_get_net(const struct isolate_cap *cap);
+const struct isolate_net_cap *isolate_cap_get_net(const struct isolate_cap *cap);
 /* The value of a budget, broker or mode capability (cpu: the quota). */
 __u64 isolate_cap_get_value(const struct isolate_cap *cap);
 __u64 isolate_cap_get_cpu_period(const struct isolate_cap *cap);
@@ -260,12 +260,21 @@ struct isolate_image_inode {
 	char *path;			/* the path it was compiled from */
 };
 
-/* A normalized network rule: grants are already carved by the denies. */
+/*
+ * One entry of the net_rules LPM trie. key.ruleset is 0: the loader puts
+ * the ruleset of the generation it writes.
+ */
 struct isolate_image_net {
+	struct isolate_net_key key;
+	struct isolate_net_rule rule;
+};
+
+/* A network capability of the authority set: grants already carved by denies. */
+struct isolate_image_net_cap {
 	__u32 kind;			/* ISOLATE_CAP_CONNECT or ISOLATE_CAP_BIND */
-	__u32 deny;			/* 1 for a deny entry (explain, events) */
+	__u32 deny;			/* 1 for a deny */
 	__u32 rule_id;
-	struct isolate_net_rule net;
+	struct isolate_net_cap net;
 };
 
 /* Budgets; 0 means no limit. */
@@ -281,7 +290,9 @@ struct isolate_image {
 	size_t n_inodes;
 	struct isolate_image_inode *inodes;	/* sorted by (dev, ino), unique */
 	size_t n_net;
-	struct isolate_image_net *net;		/* sorted by kind, deny, proto, addr */
+	struct isolate_image_net *net;		/* sorted by key, unique */
+	size_t n_net_caps;
+	struct isolate_image_net_cap *net_caps;	/* in rule_id order */
 	struct isolate_image_limits limits;
 	__u32 broker_rights;			/* ISOLATE_BROKER_* */
 	/* rule_id -> canonical text of that rule of the authority set. */
@@ -295,7 +306,8 @@ struct isolate_image {
 /*
  * Compiles c: stats every path (following symlinks), skips missing optional
  * ones, normalizes, folds ancestors and denies into each inode's effective
- * rights, scans denied trees for hard links. Refuses (-E2BIG) an image
+ * rights, scans denied trees for hard links, and folds each address
+ * block's shorter prefixes into its port ranges. Refuses (-E2BIG) an image
  * that would not fit the maps.
  */
 int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **out,

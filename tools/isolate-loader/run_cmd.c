@@ -67,10 +67,8 @@ int do_run(int argc, char **argv)
 	const char *policy_file = NULL, *cell_name = NULL;
 	const struct isolate_cell_policy *cell;
 	struct isolate_policy *pol = NULL;
-	struct isolate_image *img = NULL;
-	struct isolate_diag diag = { 0 };
 	struct isolate *iso = NULL;
-	char name[64], msg[1024];
+	char name[64];
 	int opt, err, ret = EXIT_RUN_FAILED;
 	pid_t pid;
 
@@ -88,19 +86,13 @@ int do_run(int argc, char **argv)
 
 	if (load_policy(policy_file, &pol) || pick_cell(pol, cell_name, &cell))
 		goto out;
-	err = isolate_compile(cell, &img, &diag);
-	if (err) {
-		isolate_diag_format(&diag, msg, sizeof(msg));
-		p_err(EXIT_RUN_FAILED, "%s", msg);
-		goto out;
-	}
 	err = isolate_open(&iso);
 	if (err) {
 		p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
 		goto out;
 	}
 	snprintf(name, sizeof(name), "run-%d", (int)getpid());
-	err = isolate_cell_create(iso, name, img, NULL);
+	err = isolate_cell_create(iso, name, cell, NULL);
 	if (err) {
 		p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
 		goto out;
@@ -115,7 +107,6 @@ int do_run(int argc, char **argv)
 		p_err(EXIT_FAIL, "run: removing cell %s: %s", name, isolate_last_error());
 out:
 	isolate_close(iso);
-	isolate_image_free(img);
 	isolate_policy_free(pol);
 	return ret;
 }

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Networking: connect (and sendto an address, which is a connect for
+ * datagrams), bind and listen for TCP and UDP over IPv4 and IPv6, by
+ * address prefix and port range; AF_UNIX by the socket file's rights
+ * (abstract names by explicit rule); and no socket families a cell has no
+ * use for (vsock, packet, raw, ...).
+ */
+#include "file_rules.bpf.h"
+
+#define AF_UNSPEC	0
+#define AF_UNIX		1
+#define AF_INET		2
+#define AF_INET6	10
+#define AF_NETLINK	16
+#define SOCK_RAW	3
+#define SOCK_PACKET	10
+#define IPPROTO_TCP	6
+#define IPPROTO_UDP	17
+#define IPPROTO_MPTCP	262
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* An IP endpoint, normalized: IPv4-mapped IPv6 becomes IPv4. */
+struct endpoint {
+	__u8 family;		/* 4 or 6 */
+	__u8 proto;
+	__u16 port;		/* host byte order */
+	__u8 addr[16];
+};
+
+static __always_inline __u16 swap16(__u16 v)
+{
+	return (v >> 8) | (v << 8);
+}
+
+static __always_inline bool is_v4_mapped(const __u8 *a)
+{
+	__u64 lo;
+	__u32 mid;
+
+	__builtin_memcpy(&lo, a, 8);
+	__builtin_memcpy(&mid, a + 8, 4);
+	return lo == 0 && mid == 0xffff0000;	/* ::ffff:0:0/96, little endian */
+}
+
+/*
+ * Reads a kernel sockaddr of family AF_INET or AF_INET6. Returns 0, or -1
+ * when it is too short to hold one.
+ */
+static __always_inline int read_endpoint(const void *sa, int len, __u16 family,
+					 struct endpoint *ep)
+{
+	if (family == AF_INET) {
+		struct sockaddr_in sin;
+
+		if (len < (int)sizeof(sin) ||
+		    bpf_probe_read_kernel(&sin, sizeof(sin), sa))
+			return -1;
+		ep->family = 4;
+		ep->port = swap16(sin.sin_port);
+		__builtin_memcpy(ep->addr, &sin.sin_addr, 4);
+		return 0;
+	}
+	{
+		struct sockaddr_in6 sin6;
+
+		/* 24 bytes (RFC 2133) is the shortest the kernel accepts */
+		if (len < 24 || bpf_probe_read_kernel(&sin6, 24, sa))
+			return -1;
+		ep->port = swap16(sin6.sin6_port);
+		if (is_v4_mapped((const __u8 *)&sin6.sin6_addr)) {
+			ep->family = 4;
+			__builtin_memcpy(ep->addr, (const __u8 *)&sin6.sin6_addr + 12, 4);
+		} else {
+			ep->family = 6;
+			__builtin_memcpy(ep->addr, &sin6.sin6_addr, 16);
+		}
+		return 0;
+	}
+}
+
+/* TCP and UDP are the protocols rules speak of; MPTCP is TCP to them. */
+static __always_inline __u8 rule_proto(const struct sock *sk)
+{
+	__u16 proto = sk->sk_protocol;
+
+	if (proto == IPPROTO_MPTCP)
+		return IPPROTO_TCP;
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ? proto : 0;
+}
+
+static __always_inline void report_net(const struct cell_ctx *cc, __u32 op,
+				       __u32 rule_id, int verdict,
+				       const struct endpoint *ep)
+{
+	struct isolate_event_access *e;
+
+	e = reserve_access_event(cc, op, 0, rule_id, verdict ? EACCES : 0);
+	if (!e)
+		return;
+	e->object_kind = ISOLATE_OBJECT_NET;
+	e->net.family = ep->family == 4 ? AF_INET : AF_INET6;
+	e->net.port = ep->port;
+	e->net.proto = ep->proto;
+	__builtin_memcpy(e->net.addr, ep->addr, 16);
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline int decide_endpoint(const struct cell_ctx *cc, __u8 net_op,
+					   __u32 op, const struct endpoint *ep)
+{
+	struct isolate_net_key key = {
+		.prefixlen = ISOLATE_NET_FIXED_BITS + (ep->family == 4 ? 32 : 128),
+		.ruleset = cc->cell.ruleset,
+		.op = net_op,
+		.proto = ep->proto,
+		.family = ep->family,
+	};
+	__u32 rule_id = ISOLATE_RULE_NONE;
+	struct isolate_net_rule *rule;
+	int verdict;
+
+	__builtin_memcpy(key.addr, ep->addr, 16);
+	rule = ep->proto ? bpf_map_lookup_elem(&net_rules, &key) : NULL;
+	if (rule) {
+		__u32 n = rule->n_ranges;
+
+		for (int i = 0; i < ISOLATE_NET_PORT_RANGES; i++) {
+			if (i >= n)
+				break;
+			if (ep->port >= rule->ranges[i].lo && ep->port <= rule->ranges[i].hi) {
+				count_allowed(cc);
+				return 0;
+			}
+		}
+		rule_id = rule->deny_rule_id;
+	}
+	verdict = refuse(cc, EACCES);
+	report_net(cc, op, rule_id, verdict, ep);
+	return verdict;
+}
+
+/* Abstract AF_UNIX names: allowed only by an explicit rule. */
+static __always_inline int decide_abstract(const struct cell_ctx *cc, __u32 right,
+					   __u32 op, const char *name, int len)
+{
+	struct isolate_unix_key key = { .ruleset = cc->cell.ruleset };
+	struct isolate_unix_rule *rule;
+	__u32 rule_id = ISOLATE_RULE_NONE;
+	struct isolate_event_access *e;
+	int verdict;
+
+	if (len > 0 && len <= (int)sizeof(key.name)) {
+		__u32 n = len;
+
+		/* Keep the verifier on the same register as the bound check. */
+		barrier_var(n);
+		if (n > sizeof(key.name))
+			n = sizeof(key.name);
+		key.len = n;
+		bpf_probe_read_kernel(key.name, n, name);
+		rule = bpf_map_lookup_elem(&unix_rules, &key);
+		if (rule) {
+			rule_id = rule->rule_id;
+			if (rule->allow & right) {
+				count_allowed(cc);
+				return 0;
+			}
+		}
+	}
+	verdict = refuse(cc, EACCES);
+	e = reserve_access_event(cc, op, 0, rule_id, verdict ? EACCES : 0);
+	if (e) {
+		e->object_kind = ISOLATE_OBJECT_NET;
+		e->net.family = AF_UNIX;
+		__u32 n = len > 0 ? len : 0;
+
+		barrier_var(n);
+		if (n > sizeof(key.name))
+			n = sizeof(key.name);
+		e->path[0] = '@';
+		bpf_probe_read_kernel(e->path + 1, n, name);
+		bpf_ringbuf_submit(e, 0);
+	}
+	return verdict;
+}
+
+/* Families a cell may not even address (vsock, packet, ...). */
+static __always_inline bool family_allowed(__u16 family)
+{
+	return family == AF_UNSPEC || family == AF_UNIX || family == AF_INET ||
+	       family == AF_INET6 || family == AF_NETLINK;
+}
+
+static __always_inline int refuse_family(const struct cell_ctx *cc, __u32 op,
+					 __u16 family)
+{
+	return refuse_op(cc, op, EACCES, 0, family);
+}
+
+/* An address given to connect, bind or sendmsg, from kernel memory. */
+static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
+					   struct socket *sock, const void *sa,
+					   int len, __u8 net_op, __u32 op)
+{
+	struct endpoint ep = {};
+	__u16 family = 0;
+
+	if (len < 2 || bpf_probe_read_kernel(&family, sizeof(family), sa))
+		return refuse_op(cc, op, EACCES, 0, 0);
+	switch (family) {
+	case AF_INET:
+	case AF_INET6:
+		if (read_endpoint(sa, len, family, &ep))
+			return refuse_op(cc, op, EACCES, 0, family);
+		ep.proto = rule_proto(sock->sk);
+		return decide_endpoint(cc, net_op, op, &ep);
+	case AF_UNIX: {
+		char first = 1;
+
+		/* Path names are files: path_mknod and the unix hooks decide. */
+		if (len > 2)
+			bpf_probe_read_kernel(&first, 1, sa + 2);
+		if (first != 0 || net_op != ISOLATE_NET_BIND)
+			return 0;
+		return decide_abstract(cc, ISOLATE_NET_BIND, op, sa + 3, len - 3);
+	}
+	default:
+		return family_allowed(family) ? 0 : refuse_family(cc, op, family);
+	}
+}
+
+SEC("lsm/socket_create")
+int BPF_PROG(isolate_socket_create, int family, int type, int protocol, int kern,
+	     int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret || kern)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	/* Raw sockets see and forge traffic no connect rule would allow. */
+	if (!family_allowed(family) ||
+	    ((family == AF_INET || family == AF_INET6) &&
+	     (type & 0xf) == SOCK_RAW) || type == SOCK_PACKET)
+		return refuse_op(&cc, ISOLATE_OP_CONNECT, EACCES, 0, family);
+	return 0;
+}
+
+SEC("lsm/socket_connect")
+int BPF_PROG(isolate_socket_connect, struct socket *sock, struct sockaddr *address,
+	     int addrlen, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_sockaddr(&cc, sock, address, addrlen, ISOLATE_NET_CONNECT,
+			       ISOLATE_OP_CONNECT);
+}
+
+SEC("lsm/socket_bind")
+int BPF_PROG(isolate_socket_bind, struct socket *sock, struct sockaddr *address,
+	     int addrlen, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_sockaddr(&cc, sock, address, addrlen, ISOLATE_NET_BIND,
+			       ISOLATE_OP_BIND);
+}
+
+/* Datagrams (and TCP fast open) sent to an address are connects. */
+SEC("lsm/socket_sendmsg")
+int BPF_PROG(isolate_socket_sendmsg, struct socket *sock, struct msghdr *msg,
+	     int size, int ret)
+{
+	struct cell_ctx cc;
+	void *name;
+	int len;
+
+	if (ret)
+		return ret;
+	name = msg->msg_name;
+	len = msg->msg_namelen;
+	if (!name || len <= 0)
+		return 0;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_sockaddr(&cc, sock, name, len, ISOLATE_NET_CONNECT,
+			       ISOLATE_OP_CONNECT);
+}
+
+/* Listening on the address the socket is bound to (port 0 if unbound). */
+SEC("lsm/socket_listen")
+int BPF_PROG(isolate_socket_listen, struct socket *sock, int backlog, int ret)
+{
+	struct sock *sk = sock->sk;
+	struct endpoint ep = {};
+	struct cell_ctx cc;
+	__u16 family;
+
+	if (ret)
+		return ret;
+	family = sk->__sk_common.skc_family;
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	if (!current_cell(&cc))
+		return 0;
+	ep.proto = rule_proto(sk);
+	ep.port = sk->__sk_common.skc_num;
+	if (family == AF_INET) {
+		ep.family = 4;
+		__builtin_memcpy(ep.addr, &sk->__sk_common.skc_rcv_saddr, 4);
+	} else {
+		struct in6_addr a = sk->__sk_common.skc_v6_rcv_saddr;
+
+		if (is_v4_mapped((const __u8 *)&a)) {
+			ep.family = 4;
+			__builtin_memcpy(ep.addr, (const __u8 *)&a + 12, 4);
+		} else {
+			ep.family = 6;
+			__builtin_memcpy(ep.addr, &a, 16);
+		}
+	}
+	return decide_endpoint(&cc, ISOLATE_NET_BIND, ISOLATE_OP_LISTEN, &ep);
+}
+
+/*
+ * Reaching another AF_UNIX socket: its file needs WRITE (as its mode bits
+ * would), an abstract name needs a rule.
+ */
+static __always_inline int decide_unix_peer(struct sock *other)
+{
+	struct unix_sock *u = bpf_skc_to_unix_sock(other);
+	struct unix_address *addr;
+	struct cell_ctx cc;
+	int len;
+
+	if (!current_cell(&cc))
+		return 0;
+	if (!u)
+		return refuse_op(&cc, ISOLATE_OP_CONNECT, EACCES, 0, AF_UNIX);
+	if (u->path.dentry)
+		return decide_dentry(&cc, u->path.dentry, u->path.mnt,
+				     ISOLATE_ACCESS_WRITE, ISOLATE_OP_CONNECT,
+				     EACCES, NULL, DISPLAY_NAME);
+	addr = u->addr;
+	if (!addr)	/* unbound peer (socketpair): nothing to name */
+		return 0;
+	len = addr->len - 3;	/* sun_family and the leading NUL */
+	return decide_abstract(&cc, ISOLATE_NET_CONNECT, ISOLATE_OP_CONNECT,
+			       (const char *)addr->name + 3, len);
+}
+
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(isolate_unix_stream_connect, struct sock *sock, struct sock *other,
+	     struct sock *newsk, int ret)
+{
+	return ret ?: decide_unix_peer(other);
+}
+
+SEC("lsm/unix_may_send")
+int BPF_PROG(isolate_unix_may_send, struct socket *sock, struct socket *other,
+	     int ret)
+{
+	return ret ?: decide_unix_peer(other->sk);
+}
