@@ -314,6 +314,7 @@ int isolate_cell_policy_get(struct isolate *iso, const char *name,
 	struct isolate_cell_state st;
 	int err = isolate_cell_get(iso, name, &st);
 
+	*out = NULL;
 	if (err)
 		return err;
 	return spec_read(name, st.cell.generation, out);
@@ -345,6 +346,16 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 out:
 	isolate_unlock(iso);
 	return err;
+}
+
+int isolate_cell_kill(struct isolate *iso, const char *name)
+{
+	char dir[PATH_MAX];
+	int err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (!err && access(dir, F_OK))
+		err = set_error(-ENOENT, "no cell named %s", name);
+	return err ?: cgroup_kill(dir);
 }
 
 int isolate_cell_cgroup_fd(struct isolate *iso, const char *name)

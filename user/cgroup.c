@@ -127,10 +127,10 @@ static int remove_tree(const char *dir)
 }
 
 /*
- * Kills every process in the subtree, waits until the kernel reports it
- * empty (up to 10 s), and removes the directories, deepest first.
+ * Kills every process in the subtree and waits until the kernel reports it
+ * empty (up to 10 s). 0 also when the cgroup does not exist.
  */
-int cgroup_kill_and_remove(const char *dir)
+int cgroup_kill(const char *dir)
 {
 	struct timespec start, now;
 	int err;
@@ -151,7 +151,16 @@ int cgroup_kill_and_remove(const char *dir)
 			return set_error(-EBUSY, "processes in %s survived SIGKILL for 10 s", dir);
 		poll(NULL, 0, 10);
 	}
-	err = remove_tree(dir);
+	return 0;
+}
+
+/* cgroup_kill, then the directories are removed, deepest first. */
+int cgroup_kill_and_remove(const char *dir)
+{
+	int err = cgroup_kill(dir);
+
+	if (!err)
+		err = remove_tree(dir);
 	if (err)
 		return set_error(err, "cannot remove %s: %s", dir, strerror(-err));
 	return 0;

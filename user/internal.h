@@ -35,6 +35,9 @@ struct isolate {
 	int lock_depth;
 };
 
+/* libbpf prints only with ISOLATE_DEBUG set in the environment. */
+void quiet_libbpf(void);
+
 /* Records the reason for a failure; returns err (a negative errno). */
 int set_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -47,6 +50,7 @@ bool lsm_list_has_bpf(const char *list);
 /* cgroup v2 */
 int cgroup_id_of(const char *path, __u64 *id);
 int cgroup_level_of(const char *path, unsigned int *level);
+int cgroup_kill(const char *path);
 int cgroup_kill_and_remove(const char *path);
 /* Writes cpu.max, memory.max, pids.max; -EOPNOTSUPP where unavailable. */
 int cgroup_set_limits(const char *dir, const struct isolate_image_limits *limits);
@@ -74,6 +78,7 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset);
 int ruleset_write(struct isolate *iso, uint32_t ruleset,
 		  const struct isolate_image *img);
 int ruleset_delete(struct isolate *iso, uint32_t ruleset);
+int ruleset_gc(struct isolate *iso);
 
 /* Kept cell policies (user/spec.c); gen 0 is never used. */
 int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *pol);
@@ -81,6 +86,11 @@ int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out);
 int spec_latest(const char *name, __u32 *gen);
 void spec_prune(const char *name, __u32 keep);
 void spec_remove(const char *name);
+
+/* The policy without source positions; NULL on failure. */
+struct isolate_cell_policy *policy_plain(const struct isolate_cell_policy *pol);
+struct json_writer;
+void write_cell_policy_json(struct json_writer *jw, const struct isolate_cell_policy *pol);
 
 /* Returns once no BPF program still runs that started before the call. */
 int rcu_sync(struct isolate *iso);

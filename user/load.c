@@ -4,6 +4,7 @@
  * <bpffs>/isolate/{progs,links,maps}/ so enforcement outlives the loader;
  * a second load finds them and adopts them instead of loading twice.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -45,11 +46,16 @@ static bool is_abi_map(const char *name)
 }
 
 /* libbpf's own messages only matter when something is being debugged. */
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_WARN && getenv("ISOLATE_DEBUG"))
 		return vfprintf(stderr, fmt, ap);
 	return 0;
+}
+
+void quiet_libbpf(void)
+{
+	libbpf_set_print(libbpf_print);
 }
 
 static struct isolate *isolate_alloc(void)
@@ -216,6 +222,17 @@ int isolate_open(struct isolate **out)
 	return 0;
 }
 
+static const char *dirname_of(const char *path, char *buf, size_t len)
+{
+	char *slash;
+
+	snprintf(buf, len, "%s", path);
+	slash = strrchr(buf, '/');
+	if (slash && slash != buf)
+		*slash = 0;
+	return buf;
+}
+
 static int make_dir(const char *path)
 {
 	if (mkdir(path, 0700) && errno != EEXIST)
@@ -335,6 +352,7 @@ out:
 /* Creates the cells cgroup if needed and records where it is. */
 static int setup_cells_root(struct isolate *iso)
 {
+	char parent[PATH_MAX];
 	struct isolate_config cfg;
 	unsigned int level;
 	__u64 cgid;
@@ -357,7 +375,43 @@ static int setup_cells_root(struct isolate *iso)
 	cfg.cells_root_level = level;
 	if (!cfg.next_ruleset)
 		cfg.next_ruleset = 1;	/* 0 stands for "no rules" */
-	return write_config(iso, &cfg);
+	err = write_config(iso, &cfg);
+	if (err)
+		return err;
+	/* Budgets need the controllers handed down to the cells. */
+	cgroup_enable_controllers(dirname_of(iso->cells_cgroup, parent, sizeof(parent)));
+	cgroup_enable_controllers(iso->cells_cgroup);
+	return 0;
+}
+
+/*
+ * Cells whose cgroup outlived their kernel state (an `unload --force`)
+ * get it back from their kept policy; rules nobody uses are dropped.
+ */
+static int adopt_cells(struct isolate *iso)
+{
+	DIR *d = opendir(iso->cells_cgroup);
+	struct dirent *de;
+	int err = 0;
+
+	if (!d)
+		return set_error(-errno, "cannot list %s: %s", iso->cells_cgroup, strerror(errno));
+	while (!err && (de = readdir(d))) {
+		char dir[PATH_MAX + 256];
+		struct isolate_cell cell;
+		__u64 cgid;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", iso->cells_cgroup, de->d_name);
+		if (cgroup_id_of(dir, &cgid))
+			continue;
+		if (!bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &cgid, &cell))
+			continue;
+		err = cell_readopt(iso, de->d_name);
+	}
+	closedir(d);
+	return err ?: ruleset_gc(iso);
 }
 
 static void unpin_dir(const char *root, const char *sub)
@@ -404,7 +458,7 @@ int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 	if (!support)
 		support = &dummy;
 	*support = ISOLATE_SUPPORT_OK;
-	libbpf_set_print(libbpf_quiet);
+	quiet_libbpf();
 
 	err = isolate_lsm_active(&bpf_active);
 	if (err) {
@@ -440,6 +494,8 @@ int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 		err = open_pinned_maps(iso);
 	if (!err)
 		err = setup_cells_root(iso);
+	if (!err)
+		err = adopt_cells(iso);
 	/* A refused first load leaves nothing behind. */
 	if (err && fresh)
 		unpin_all(iso->pin_root);

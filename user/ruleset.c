@@ -127,8 +127,25 @@ int ruleset_write(struct isolate *iso, uint32_t ruleset,
  * ruleset. Keys are collected first: deleting while iterating restarts
  * the iteration.
  */
-static int delete_keys(int fd, size_t key_size, size_t ruleset_off, uint32_t ruleset,
-		       const char *map)
+/* Which rulesets a deletion removes: one, or all but the live ones. */
+struct doomed {
+	uint32_t ruleset;	/* 0: every ruleset not in live */
+	const uint32_t *live;
+	size_t n_live;
+};
+
+static bool is_doomed(const struct doomed *d, uint32_t ruleset)
+{
+	if (d->ruleset)
+		return ruleset == d->ruleset;
+	for (size_t i = 0; i < d->n_live; i++)
+		if (d->live[i] == ruleset)
+			return false;
+	return true;
+}
+
+static int delete_keys(int fd, size_t key_size, size_t ruleset_off,
+		       const struct doomed *d, const char *map)
 {
 	unsigned char *keys = NULL, *cursor = malloc(key_size), *next = malloc(key_size);
 	bool started = false;
@@ -145,7 +162,7 @@ static int delete_keys(int fd, size_t key_size, size_t ruleset_off, uint32_t rul
 		started = true;
 		memcpy(cursor, next, key_size);
 		memcpy(&owner, next + ruleset_off, sizeof(owner));
-		if (owner != ruleset)
+		if (!is_doomed(d, owner))
 			continue;
 		if (n == cap) {
 			unsigned char *grown;
@@ -162,8 +179,8 @@ static int delete_keys(int fd, size_t key_size, size_t ruleset_off, uint32_t rul
 	}
 	for (size_t i = 0; i < n; i++)
 		if (bpf_map_delete_elem(fd, keys + i * key_size) && errno != ENOENT && !err)
-			err = set_error(-errno, "cannot delete ruleset %u from %s: %s",
-					ruleset, map, strerror(errno));
+			err = set_error(-errno, "cannot delete rules from %s: %s",
+					map, strerror(errno));
 out:
 	free(keys);
 	free(cursor);
@@ -171,14 +188,39 @@ out:
 	return err;
 }
 
-int ruleset_delete(struct isolate *iso, uint32_t ruleset)
+static int delete_rulesets(struct isolate *iso, const struct doomed *d)
 {
 	int err = delete_keys(iso->map_fd[MAP_INODE_RULES], sizeof(struct isolate_inode_key),
-			      offsetof(struct isolate_inode_key, ruleset), ruleset,
-			      "inode_rules");
+			      offsetof(struct isolate_inode_key, ruleset), d, "inode_rules");
 	int err2 = delete_keys(iso->map_fd[MAP_NET_RULES], sizeof(struct isolate_net_key),
-			       offsetof(struct isolate_net_key, ruleset), ruleset,
-			       "net_rules");
+			       offsetof(struct isolate_net_key, ruleset), d, "net_rules");
 
 	return err ?: err2;
+}
+
+int ruleset_delete(struct isolate *iso, uint32_t ruleset)
+{
+	struct doomed d = { .ruleset = ruleset };
+
+	return delete_rulesets(iso, &d);
+}
+
+/*
+ * Removes the rules no cell uses: what a writer killed halfway through a
+ * change left behind. Only under the lock, so no writer is halfway now.
+ */
+int ruleset_gc(struct isolate *iso)
+{
+	uint32_t live[ISOLATE_MAX_CELLS];
+	struct doomed d = { .live = live };
+	int fd = iso->map_fd[MAP_CELLS];
+	__u64 key, *prev = NULL;
+	struct isolate_cell cell;
+
+	while (!bpf_map_get_next_key(fd, prev, &key) && d.n_live < ISOLATE_MAX_CELLS) {
+		if (!bpf_map_lookup_elem(fd, &key, &cell))
+			live[d.n_live++] = cell.ruleset;
+		prev = &key;
+	}
+	return delete_rulesets(iso, &d);
 }

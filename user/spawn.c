@@ -2,13 +2,19 @@
 /*
  * Starting a process inside a cell. clone3(CLONE_INTO_CGROUP) creates the
  * child directly in the cell's cgroup: there is no moment at which it runs
- * outside, and no window between fork and a write to cgroup.procs.
+ * outside, and no window between fork and a write to cgroup.procs. Before
+ * it execs, the child gives up what it does not need: other ids if asked,
+ * every capability, and the ability to gain privileges by exec.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,27 +31,91 @@ pid_t clone_into_cgroup(int cgroup_fd)
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
-int isolate_cell_spawn(struct isolate *iso, const char *name,
-		       char *const argv[], pid_t *pid)
+/* Empties the ambient, inheritable, permitted and effective sets. */
+static int drop_capabilities(void)
 {
-	int fd = isolate_cell_cgroup_fd(iso, name);
-	pid_t child;
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
 
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
+		return -errno;
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+/* In the child: what it gives up before exec. 0 or -errno. */
+static int drop_privileges(const struct isolate_spawn_opts *opts)
+{
+	int err;
+
+	/* The bounding set first: dropping it needs the capabilities we hold. */
+	for (int cap = 0; cap <= 63; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL)
+			return -errno;
+	if (opts && opts->set_ids) {
+		if (setgroups(0, NULL) || setresgid(opts->gid, opts->gid, opts->gid) ||
+		    setresuid(opts->uid, opts->uid, opts->uid))
+			return -errno;
+	}
+	err = drop_capabilities();
+	if (err)
+		return err;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	return 0;
+}
+
+/* The child's side: never returns. Reports a failure through report_fd. */
+static void child(char *const argv[], const struct isolate_spawn_opts *opts, int report_fd)
+{
+	int err = drop_privileges(opts);
+
+	if (!err) {
+		if (opts && opts->envp)
+			execvpe(argv[0], argv, opts->envp);
+		else
+			execvp(argv[0], argv);
+		err = -errno;
+	}
+	if (write(report_fd, &err, sizeof(err)) < 0)
+		_exit(125);
+	_exit(err == -ENOENT ? 127 : 126);
+}
+
+int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[],
+		       const struct isolate_spawn_opts *opts, pid_t *pid)
+{
+	int fd = isolate_cell_cgroup_fd(iso, name), report[2], child_err = 0;
+	pid_t pid_child;
+	ssize_t n;
+
+	*pid = -1;
 	if (fd < 0)
 		return fd;
-	child = clone_into_cgroup(fd);
-	if (child < 0) {
+	if (pipe2(report, O_CLOEXEC)) {
+		close(fd);
+		return set_error(-errno, "cannot create a pipe: %s", strerror(errno));
+	}
+	pid_child = clone_into_cgroup(fd);
+	if (pid_child == 0)
+		child(argv, opts, report[1]);
+	close(fd);
+	close(report[1]);
+	if (pid_child < 0) {
 		int err = -errno;
 
-		close(fd);
-		return set_error(err, "cannot start a process in cell %s: %s",
-				 name, strerror(-err));
+		close(report[0]);
+		return set_error(err, "cannot start a process in cell %s: %s", name, strerror(-err));
 	}
-	if (child == 0) {
-		execvp(argv[0], argv);
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	close(fd);
-	*pid = child;
+	/* The pipe closes on a successful exec, or carries the child's errno. */
+	do
+		n = read(report[0], &child_err, sizeof(child_err));
+	while (n < 0 && errno == EINTR);
+	close(report[0]);
+	*pid = pid_child;
+	if (n == sizeof(child_err))
+		return set_error(child_err ?: -EIO, "cannot run %s in cell %s: %s", argv[0], name,
+				 strerror(-child_err));
 	return 0;
 }

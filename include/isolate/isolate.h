@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <isolate/abi.h>
@@ -85,6 +86,24 @@ int isolate_cell_update(struct isolate *iso, const char *name,
 int isolate_cell_policy_get(struct isolate *iso, const char *name,
 			    struct isolate_cell_policy **out);
 
+/* Adds or removes capabilities, live: isolate_cell_update() semantics. */
+struct isolate_cap;
+int isolate_cell_grant(struct isolate *iso, const char *name,
+		       struct isolate_cap *const caps[], size_t n);
+int isolate_cell_revoke(struct isolate *iso, const char *name,
+			struct isolate_cap *const caps[], size_t n);
+
+/* Every capability of the cell as a JSON document (see Documentation/cli.md). */
+int isolate_cell_snapshot(struct isolate *iso, const char *name, FILE *out, bool pretty);
+/* A new cell from a snapshot, named new_name or as in the snapshot. */
+int isolate_cell_restore(struct isolate *iso, const char *json, size_t len,
+			 const char *new_name, struct isolate_cell_state *out);
+/* Destroys the cell and creates it again with the same capabilities. */
+int isolate_cell_recycle(struct isolate *iso, const char *name);
+
+/* Kills every process of the cell (the cell stays, empty). */
+int isolate_cell_kill(struct isolate *iso, const char *name);
+
 /* Kills the cell's processes, removes its cgroup and every map entry. */
 int isolate_cell_destroy(struct isolate *iso, const char *name);
 
@@ -94,12 +113,24 @@ int isolate_cell_get(struct isolate *iso, const char *name,
 /* An O_DIRECTORY fd of the cell's cgroup, for clone3(CLONE_INTO_CGROUP). */
 int isolate_cell_cgroup_fd(struct isolate *iso, const char *name);
 
+/* How isolate_cell_spawn starts the process. */
+struct isolate_spawn_opts {
+	bool set_ids;		/* switch to uid/gid (supplementary groups dropped) */
+	uid_t uid;
+	gid_t gid;
+	char *const *envp;	/* the environment; NULL: inherit */
+};
+
 /*
  * Runs argv in the cell: the child is created inside the cell's cgroup, so
- * the rules hold from its first instruction. Returns the pid.
+ * the rules hold from its first instruction. It drops every capability
+ * and sets no_new_privs before exec. Sets *pid, also when exec fails: the
+ * child then exits (126, or 127 for a missing command) and the returned
+ * error says why; *pid is -1 when no child was started.
  */
 int isolate_cell_spawn(struct isolate *iso, const char *name,
-		       char *const argv[], pid_t *pid);
+		       char *const argv[], const struct isolate_spawn_opts *opts,
+		       pid_t *pid);
 
 /* Events: the deny/audit ring buffer. The callback returns non-zero to
  * stop the current poll after this record. */
@@ -111,6 +142,26 @@ int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
 /* Waits up to timeout_ms (-1: forever) and dispatches; returns events seen. */
 int isolate_events_poll(struct isolate_events *ev, int timeout_ms);
 void isolate_events_close(struct isolate_events *ev);
+
+/* Whether a capability is enforced on this system. */
+enum isolate_feature_state {
+	ISOLATE_FEATURE_ENFORCED,
+	ISOLATE_FEATURE_UNAVAILABLE,
+};
+
+struct isolate_feature {
+	char name[48];		/* e.g. "file.read", "net.connect", "budget.memory" */
+	enum isolate_feature_state state;
+	char detail[160];	/* why it is unavailable */
+};
+
+/*
+ * Probes every capability: hooks the kernel offers and, when iso is not
+ * NULL (isolate is loaded), that their programs are attached; cgroup
+ * controllers for budgets.
+ */
+int isolate_features(struct isolate *iso, struct isolate_feature *out, size_t max,
+		     size_t *n);
 
 /* Names for display and JSON. */
 const char *isolate_op_name(__u32 op);

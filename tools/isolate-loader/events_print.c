@@ -21,7 +21,7 @@ static void net_address(const struct isolate_event_access *e, char *buf, size_t 
 	else if (e->net.family == AF_INET6)
 		inet_ntop(AF_INET6, e->net.addr, buf, len);
 	else
-		snprintf(buf, len, "%s", e->path);
+		snprintf(buf, len, "%.40s", e->path);
 }
 
 static void print_text(const struct isolate_event_access *e)

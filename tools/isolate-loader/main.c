@@ -93,21 +93,22 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 static int do_help(int argc, char **argv)
 {
 	printf("Usage: isolate-loader [-j|-p] [-d] COMMAND ...\n"
-	       "  load                        load, attach and pin the programs (or adopt them)\n"
-	       "  unload [--force]            unpin everything; refuses while cells exist\n"
-	       "  status                      what is loaded and which cells exist\n"
-	       "  run [--policy FILE] [--cell NAME] -- CMD ARGS...\n"
-	       "                              run CMD in a new cell, wait, return its status\n"
-	       "  events [--follow] [--count N] [--timeout SECONDS]\n"
-	       "                              print deny and audit events\n"
+	       "  load | unload [--force] | status | features\n"
+	       "  cell {create NAME --policy FILE [--cpu Q/P --memory N --pids N] |\n"
+	       "        list | show NAME | destroy NAME}\n"
+	       "  run [--cell NAME | --policy FILE] [--user U] [--timeout S] [--env VAR[=V]]\n"
+	       "      -- CMD ARGS...       run CMD confined, wait, return its status\n"
+	       "  grant NAME CAP... | revoke NAME CAP...   live, as one new generation\n"
+	       "  snapshot NAME [-o FILE] | restore FILE [--name N] | recycle NAME\n"
+	       "  events [--follow] [--count N] [--timeout S]\n"
 	       "  policy {check|fmt|compile|explain} FILE ...\n"
-	       "                              validate, format, compile or query a policy\n"
-	       "Options: -j/--json JSON output, -p/--pretty indented JSON, -d/--debug\n"
-	       "         libbpf diagnostics, -V/--version, -h/--help.\n"
+	       "CAP: read:/path write:/path exec:/path deny-read:/path\n"
+	       "     connect:tcp:10.0.0.0/8:443 bind:udp:[::1]/128:53 memory:512M pids:64\n"
+	       "Options: -j JSON, -p pretty JSON, -d libbpf diagnostics, -V, -h.\n"
 	       "Exit codes: 0 ok; 1 failed; 2 usage; 3 this kernel cannot enforce it;\n"
 	       "  4 not loaded. run: the command's status, 124 timeout, 125 isolate\n"
 	       "  failed before the command ran, 126/127 command not executable/found.\n"
-	       "Documentation/cli.md has the details.\n");
+	       "Commands may be abbreviated. Documentation/cli.md has the details.\n");
 	return EXIT_OK;
 }
 
@@ -115,7 +116,14 @@ static const struct cmd top_cmds[] = {
 	{ "load", do_load },
 	{ "unload", do_unload },
 	{ "status", do_status },
+	{ "features", do_features },
+	{ "cell", do_cell },
 	{ "run", do_run },
+	{ "grant", do_grant },
+	{ "revoke", do_revoke },
+	{ "snapshot", do_snapshot },
+	{ "restore", do_restore },
+	{ "recycle", do_recycle },
 	{ "events", do_events },
 	{ "policy", do_policy },
 	{ NULL, NULL },

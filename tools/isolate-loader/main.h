@@ -52,11 +52,31 @@ int do_run(int argc, char **argv);
 int do_events(int argc, char **argv);
 int do_policy(int argc, char **argv);
 
+struct isolate;
+struct isolate_cell_state;
+void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
+		      bool with_caps);
+/* print_cell_state for every cell below the cells root. */
+void for_each_cell(struct isolate *iso, bool with_caps);
+
 struct isolate_event_access;
 void print_access_event(const struct isolate_event_access *e);
 
 /* The policy built into the loader: `run` without --policy uses it. */
+struct isolate_policy;
+struct isolate_diag;
+int default_policy_parse(struct isolate_policy **out, struct isolate_diag *diag);
+/* Its text, as `policy fmt --default` shows it. */
 extern const char default_policy_yaml[];
-extern const unsigned int default_policy_yaml_len;
+extern const char base_policy_yaml[];
+
+/* More top-level commands. */
+int do_cell(int argc, char **argv);
+int do_grant(int argc, char **argv);
+int do_revoke(int argc, char **argv);
+int do_snapshot(int argc, char **argv);
+int do_restore(int argc, char **argv);
+int do_recycle(int argc, char **argv);
+int do_features(int argc, char **argv);
 
 #endif /* ISOLATE_LOADER_MAIN_H */

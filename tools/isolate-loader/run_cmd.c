@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* run: a command in a new cell, from its first instruction to its exit. */
+/*
+ * run: a command in a cell, from its first instruction to its exit, in a
+ * new cell made from a policy (removed afterwards, with whatever the
+ * command left running) or in an existing one.
+ */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +21,97 @@
 #include <isolate/policy.h>
 
 #include "tools/isolate-loader/main.h"
+
+#define MAX_ENV 128
+
+/* What the command sees of our environment, unless --env says more. */
+static const char *const env_allowed[] = {
+	"PATH", "HOME", "LANG", "LANGUAGE", "TERM", "TZ", "USER", "LOGNAME", NULL,
+};
+
+struct run_opts {
+	const char *policy_file;
+	const char *cell;
+	double timeout;
+	struct isolate_spawn_opts spawn;
+	char *env[MAX_ENV + 1];
+	size_t n_env;
+};
+
+static volatile sig_atomic_t forward_sig;
+
+static void on_signal(int sig)
+{
+	forward_sig = sig;
+}
+
+static int add_env(struct run_opts *o, const char *entry)
+{
+	size_t name_len = strcspn(entry, "=");
+
+	for (size_t i = 0; i < o->n_env; i++)
+		if (!strncmp(o->env[i], entry, name_len) && o->env[i][name_len] == '=') {
+			o->env[i] = (char *)entry;
+			return 0;
+		}
+	if (o->n_env == MAX_ENV)
+		return p_err(EXIT_USAGE, "run: more than %d environment variables", MAX_ENV);
+	o->env[o->n_env++] = (char *)entry;
+	return 0;
+}
+
+/* The allow-list, LC_* and what --env NAME passes or NAME=VALUE sets. */
+static int build_env(struct run_opts *o, char **extra, size_t n_extra)
+{
+	extern char **environ;
+	int err = 0;
+
+	for (char **e = environ; *e && !err; e++) {
+		bool keep = !strncmp(*e, "LC_", 3);
+
+		for (const char *const *a = env_allowed; *a && !keep; a++)
+			keep = !strncmp(*e, *a, strlen(*a)) && (*e)[strlen(*a)] == '=';
+		for (size_t i = 0; i < n_extra && !keep; i++)
+			keep = !strchr(extra[i], '=') && !strncmp(*e, extra[i], strlen(extra[i])) &&
+			       (*e)[strlen(extra[i])] == '=';
+		if (keep)
+			err = add_env(o, *e);
+	}
+	for (size_t i = 0; i < n_extra && !err; i++)
+		if (strchr(extra[i], '='))
+			err = add_env(o, extra[i]);
+	if (!err && !getenv("PATH"))
+		err = add_env(o, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	o->env[o->n_env] = NULL;
+	o->spawn.envp = o->env;
+	return err;
+}
+
+/* --user NAME, UID or UID:GID */
+static int parse_user(const char *spec, struct isolate_spawn_opts *s)
+{
+	char *end;
+	unsigned long id = strtoul(spec, &end, 10);
+	struct passwd *pw;
+
+	s->set_ids = true;
+	if (end != spec && (*end == 0 || *end == ':')) {
+		s->uid = (uid_t)id;
+		s->gid = (gid_t)id;
+		if (*end == ':') {
+			s->gid = (gid_t)strtoul(end + 1, &end, 10);
+			if (*end)
+				return p_err(EXIT_USAGE, "run: --user %s: expected NAME, UID or UID:GID", spec);
+		}
+		return 0;
+	}
+	pw = getpwnam(spec);
+	if (!pw)
+		return p_err(EXIT_USAGE, "run: --user %s: no such user", spec);
+	s->uid = pw->pw_uid;
+	s->gid = pw->pw_gid;
+	return 0;
+}
 
 static int load_policy(const char *file, struct isolate_policy **pol)
 {
@@ -23,8 +122,7 @@ static int load_policy(const char *file, struct isolate_policy **pol)
 	if (file)
 		err = isolate_policy_load(file, pol, &diag);
 	else
-		err = isolate_policy_parse("<built-in default policy>", default_policy_yaml,
-					   default_policy_yaml_len, pol, &diag);
+		err = default_policy_parse(pol, &diag);
 	if (err) {
 		isolate_diag_format(&diag, msg, sizeof(msg));
 		return p_err(EXIT_RUN_FAILED, "%s", msg);
@@ -32,78 +130,146 @@ static int load_policy(const char *file, struct isolate_policy **pol)
 	return 0;
 }
 
-/* The cell the run is confined by: --cell NAME, or the document's last. */
-static int pick_cell(const struct isolate_policy *pol, const char *name,
+/* The document's last cell: the one its author wrote for this command. */
+static int pick_cell(const struct isolate_policy *pol,
 		     const struct isolate_cell_policy **cell)
 {
 	size_t n = isolate_policy_cell_count(pol);
 
-	*cell = name ? isolate_policy_find(pol, name) : n ? isolate_policy_cell(pol, n - 1) : NULL;
+	*cell = n ? isolate_policy_cell(pol, n - 1) : NULL;
 	if (!*cell)
-		return p_err(EXIT_RUN_FAILED, name ? "the policy has no cell named %s" :
-			     "the policy defines no cell%s", name ? name : "");
+		return p_err(EXIT_RUN_FAILED, "the policy defines no cell");
 	return 0;
 }
 
-static int wait_status(pid_t pid)
+/*
+ * Waits for pid, up to timeout seconds (0: no limit); forwards SIGINT,
+ * SIGTERM and SIGHUP to it. Returns its exit status (128 + signal), or
+ * EXIT_RUN_TIMEOUT after killing every process of the cell.
+ */
+static int wait_command(struct isolate *iso, const char *cell, pid_t pid, double timeout)
 {
-	int status;
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status;
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int left_ms = timeout > 0 ? (int)(timeout * 1000) : -1;
 
+	while (pidfd >= 0) {
+		int step = left_ms < 0 || left_ms > 100 ? 100 : left_ms;
+		int n = poll(&pfd, 1, step);
+
+		if (forward_sig) {
+			kill(pid, forward_sig);
+			forward_sig = 0;
+		}
+		if (n > 0)
+			break;
+		if (left_ms >= 0 && (left_ms -= step) <= 0) {
+			p_info("run: --timeout reached: killing every process of cell %s", cell);
+			isolate_cell_kill(iso, cell);
+			waitpid(pid, &status, 0);
+			close(pidfd);
+			return EXIT_RUN_TIMEOUT;
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return EXIT_RUN_FAILED;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int do_run(int argc, char **argv)
+static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'P' },
 		{ "cell", required_argument, NULL, 'c' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "env", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *policy_file = NULL, *cell_name = NULL;
-	const struct isolate_cell_policy *cell;
-	struct isolate_policy *pol = NULL;
-	struct isolate *iso = NULL;
-	char name[64];
-	int opt, err, ret = EXIT_RUN_FAILED;
-	pid_t pid;
+	char *extra[MAX_ENV];
+	size_t n_extra = 0;
+	int opt, err;
+	char *end;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) >= 0) {
-		if (opt == 'P')
-			policy_file = optarg;
-		else if (opt == 'c')
-			cell_name = optarg;
-		else
+		switch (opt) {
+		case 'P':
+			o->policy_file = optarg;
+			break;
+		case 'c':
+			o->cell = optarg;
+			break;
+		case 'u':
+			err = parse_user(optarg, &o->spawn);
+			if (err)
+				return err;
+			break;
+		case 't':
+			o->timeout = strtod(optarg, &end);
+			if (*end || o->timeout <= 0)
+				return p_err(EXIT_USAGE, "run: --timeout needs a positive number of seconds");
+			break;
+		case 'e':
+			if (n_extra == MAX_ENV)
+				return p_err(EXIT_USAGE, "run: too many --env");
+			extra[n_extra++] = optarg;
+			break;
+		default:
 			return EXIT_USAGE;
+		}
 	}
+	if (o->cell && o->policy_file)
+		return p_err(EXIT_USAGE, "run: --cell and --policy exclude each other");
 	if (optind >= argc)
-		return p_err(EXIT_USAGE, "run: no command given (run [--policy FILE] -- CMD ARGS...)");
+		return p_err(EXIT_USAGE, "run: no command (run [--cell NAME | --policy FILE] -- CMD ARGS...)");
+	return build_env(o, extra, n_extra);
+}
 
-	if (load_policy(policy_file, &pol) || pick_cell(pol, cell_name, &cell))
+int do_run(int argc, char **argv)
+{
+	const struct isolate_cell_policy *cell_pol;
+	struct isolate_policy *pol = NULL;
+	struct run_opts o = { 0 };
+	struct isolate *iso = NULL;
+	char name[64];
+	int err, ret = EXIT_RUN_FAILED;
+	bool ephemeral;
+	pid_t pid;
+
+	err = parse_args(argc, argv, &o);
+	if (err)
+		return err == EXIT_USAGE ? EXIT_USAGE : err;
+	ephemeral = !o.cell;
+	if (ephemeral && (load_policy(o.policy_file, &pol) || pick_cell(pol, &cell_pol)))
 		goto out;
 	err = isolate_open(&iso);
 	if (err) {
 		p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
 		goto out;
 	}
-	snprintf(name, sizeof(name), "run-%d", (int)getpid());
-	err = isolate_cell_create(iso, name, cell, NULL);
-	if (err) {
-		p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
-		goto out;
+	if (ephemeral) {
+		snprintf(name, sizeof(name), "run-%d", (int)getpid());
+		if (isolate_cell_create(iso, name, cell_pol, NULL)) {
+			p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
+			goto out;
+		}
+	} else {
+		snprintf(name, sizeof(name), "%s", o.cell);
 	}
-	err = isolate_cell_spawn(iso, name, argv + optind, &pid);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	err = isolate_cell_spawn(iso, name, argv + optind, &o.spawn, &pid);
 	if (err)
 		p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
-	else
-		ret = wait_status(pid);
-	/* Whatever the command left behind in the cell dies with it. */
-	if (isolate_cell_destroy(iso, name))
+	if (pid > 0)
+		ret = wait_command(iso, name, pid, o.timeout);
+	/* Whatever the command left behind in its own cell dies with it. */
+	if (ephemeral && isolate_cell_destroy(iso, name))
 		p_err(EXIT_FAIL, "run: removing cell %s: %s", name, isolate_last_error());
 out:
 	isolate_close(iso);

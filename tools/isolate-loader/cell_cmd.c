@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cell create | list | show | destroy */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <isolate/isolate.h>
+#include <isolate/policy.h>
+
+#include "tools/isolate-loader/main.h"
+#include "user/internal.h"
+
+static int open_loaded(struct isolate **iso, const char *cmd)
+{
+	int err = isolate_open(iso);
+
+	if (err)
+		return p_err(exit_code_of(err), "%s: %s", cmd, isolate_last_error());
+	return 0;
+}
+
+/* A budget option as a capability: "cpu:" + "50000/100000", ... */
+static int add_budget(struct isolate_cell_policy *pol, const char *kind, const char *value)
+{
+	struct isolate_diag diag = { 0 };
+	struct isolate_cap *cap = NULL;
+	char text[256];
+	int err;
+
+	snprintf(text, sizeof(text), "%s:%s", kind, value);
+	err = isolate_cap_parse(text, &cap, &diag);
+	if (!err)
+		err = isolate_cell_policy_add(pol, cap);
+	isolate_cap_free(cap);
+	if (err)
+		return p_err(EXIT_USAGE, "cell create: --%s %s: %s", kind, value, diag.msg);
+	return 0;
+}
+
+/* The cell of FILE to use: --from NAME, or the document's last. */
+static int policy_cell(const char *file, const char *from, const char *name,
+		       struct isolate_cell_policy **out)
+{
+	const struct isolate_cell_policy *c;
+	struct isolate_diag diag = { 0 };
+	struct isolate_policy *doc;
+	struct isolate_cap *cap;
+	char msg[1024];
+	size_t n;
+	int err = isolate_policy_load(file, &doc, &diag);
+
+	if (err) {
+		isolate_diag_format(&diag, msg, sizeof(msg));
+		return p_err(EXIT_FAIL, "%s", msg);
+	}
+	n = isolate_policy_cell_count(doc);
+	c = from ? isolate_policy_find(doc, from) : n ? isolate_policy_cell(doc, n - 1) : NULL;
+	if (!c) {
+		isolate_policy_free(doc);
+		return p_err(EXIT_FAIL, "%s: %s", file, from ? "no such cell" : "defines no cell");
+	}
+	/* The same capabilities under the new cell's name. */
+	*out = isolate_cell_policy_new(name);
+	err = *out ? isolate_cell_policy_set_mode(*out, isolate_cell_policy_mode(c)) : -EINVAL;
+	for (size_t i = 0; !err && i < isolate_cell_policy_cap_count(c); i++) {
+		cap = isolate_cap_dup(isolate_cell_policy_cap(c, i));
+		err = cap ? isolate_cell_policy_add(*out, cap) : -ENOMEM;
+		isolate_cap_free(cap);
+	}
+	isolate_policy_free(doc);
+	if (err) {
+		isolate_cell_policy_free(*out);
+		return p_err(EXIT_USAGE, "cell create: invalid cell name \"%s\"", name);
+	}
+	return 0;
+}
+
+static int cell_create(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'P' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "pids", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL, *from = NULL, *budget[3] = { NULL, NULL, NULL };
+	static const char *const budget_kind[3] = { "cpu", "memory", "pids" };
+	struct isolate_cell_policy *pol = NULL;
+	struct isolate_cell_state st;
+	struct isolate *iso;
+	int opt, err;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+		switch (opt) {
+		case 'P': file = optarg; break;
+		case 'f': from = optarg; break;
+		case 'c': budget[0] = optarg; break;
+		case 'm': budget[1] = optarg; break;
+		case 'p': budget[2] = optarg; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || !file)
+		return p_err(EXIT_USAGE, "usage: cell create NAME --policy FILE [--from CELL] "
+			     "[--cpu QUOTA/PERIOD] [--memory SIZE] [--pids N]");
+	err = policy_cell(file, from, argv[optind], &pol);
+	for (int i = 0; !err && i < 3; i++)
+		if (budget[i])
+			err = add_budget(pol, budget_kind[i], budget[i]);
+	if (!err)
+		err = open_loaded(&iso, "cell create");
+	if (err) {
+		isolate_cell_policy_free(pol);
+		return err;
+	}
+	err = isolate_cell_create(iso, argv[optind], pol, &st);
+	if (err)
+		err = p_err(exit_code_of(err), "cell create: %s", isolate_last_error());
+	else
+		print_cell_state(iso, &st, true);
+	isolate_cell_policy_free(pol);
+	isolate_close(iso);
+	return err;
+}
+
+static int cell_one(int argc, char **argv, const char *usage)
+{
+	if (argc != 2)
+		return p_err(EXIT_USAGE, "usage: cell %s NAME", usage);
+	return 0;
+}
+
+static int cell_show(int argc, char **argv)
+{
+	struct isolate_cell_state st;
+	struct isolate *iso;
+	int err = cell_one(argc, argv, "show");
+
+	if (err || (err = open_loaded(&iso, "cell show")))
+		return err;
+	err = isolate_cell_get(iso, argv[1], &st);
+	if (err)
+		err = p_err(exit_code_of(err), "cell show: %s", isolate_last_error());
+	else
+		print_cell_state(iso, &st, true);
+	isolate_close(iso);
+	return err;
+}
+
+static int cell_destroy(int argc, char **argv)
+{
+	struct isolate *iso;
+	int err = cell_one(argc, argv, "destroy");
+
+	if (err || (err = open_loaded(&iso, "cell destroy")))
+		return err;
+	err = isolate_cell_destroy(iso, argv[1]);
+	if (err) {
+		err = p_err(exit_code_of(err), "cell destroy: %s", isolate_last_error());
+	} else if (json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "destroyed", argv[1]);
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+	} else {
+		printf("cell %s destroyed\n", argv[1]);
+	}
+	isolate_close(iso);
+	return err;
+}
+
+static int cell_list(int argc, char **argv)
+{
+	struct isolate *iso;
+	int err;
+
+	if (argc > 1)
+		return p_err(EXIT_USAGE, "cell list takes no arguments");
+	err = open_loaded(&iso, "cell list");
+	if (err)
+		return err;
+	if (json_output)
+		jw_array_start(&json_out);
+	for_each_cell(iso, false);
+	if (json_output) {
+		jw_array_end(&json_out);
+		jw_finish(&json_out);
+	}
+	isolate_close(iso);
+	return EXIT_OK;
+}
+
+static int cell_help(int argc, char **argv)
+{
+	printf("Usage: isolate-loader cell COMMAND\n"
+	       "  create NAME --policy FILE [--from CELL] [--cpu QUOTA/PERIOD]\n"
+	       "         [--memory SIZE] [--pids N]\n"
+	       "  list\n"
+	       "  show NAME\n"
+	       "  destroy NAME       kill its processes, remove it from the kernel\n");
+	return EXIT_OK;
+}
+
+int do_cell(int argc, char **argv)
+{
+	static const struct cmd cmds[] = {
+		{ "create", cell_create },
+		{ "list", cell_list },
+		{ "show", cell_show },
+		{ "destroy", cell_destroy },
+		{ NULL, NULL },
+	};
+
+	return cmd_select(cmds, argc - 1, argv + 1, cell_help);
+}

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A cell as `cell show`, `cell list` and `status` print it. */
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <isolate/isolate.h>
+#include <isolate/policy.h>
+
+#include "tools/isolate-loader/main.h"
+#include "user/internal.h"
+
+static const char *const fail_names[ISOLATE_FAIL_MAX] = {
+	[ISOLATE_FAIL_WALK_BOUND] = "walk_bound",
+	[ISOLATE_FAIL_NO_CELL] = "no_cell",
+	[ISOLATE_FAIL_READ] = "unreadable",
+};
+
+static void state_json(const struct isolate_cell_state *st)
+{
+	const struct isolate_cell_counters *c = &st->counters;
+
+	jw_object_start(&json_out);
+	jw_kv_uint(&json_out, "cell_id", st->cell.cell_id);
+	jw_kv_uint(&json_out, "cgroup_id", st->cgid);
+	jw_kv_uint(&json_out, "generation", st->cell.generation);
+	jw_key(&json_out, "counters");
+	jw_object_start(&json_out);
+	jw_kv_uint(&json_out, "allowed", c->allowed);
+	jw_kv_uint(&json_out, "denied", c->denied);
+	jw_kv_uint(&json_out, "audited", c->audited);
+	jw_key(&json_out, "fail_closed");
+	jw_object_start(&json_out);
+	for (int i = 0; i < ISOLATE_FAIL_MAX; i++)
+		jw_kv_uint(&json_out, fail_names[i], c->fail_closed[i]);
+	jw_object_end(&json_out);
+	jw_kv_uint(&json_out, "events_lost", c->events_lost);
+	jw_object_end(&json_out);
+	jw_object_end(&json_out);
+}
+
+static void state_text(const struct isolate_cell_state *st)
+{
+	const struct isolate_cell_counters *c = &st->counters;
+
+	printf("cell %s: id %u, cgroup %llu, generation %u, %s\n", st->name,
+	       st->cell.cell_id, (unsigned long long)st->cgid, st->cell.generation,
+	       st->cell.mode == ISOLATE_MODE_AUDIT ? "audit" : "enforce");
+	printf("  allowed %llu, denied %llu, audited %llu, events lost %llu; fail-closed:",
+	       (unsigned long long)c->allowed, (unsigned long long)c->denied,
+	       (unsigned long long)c->audited, (unsigned long long)c->events_lost);
+	for (int i = 0; i < ISOLATE_FAIL_MAX; i++)
+		printf(" %s %llu", fail_names[i], (unsigned long long)c->fail_closed[i]);
+	printf("\n");
+}
+
+/*
+ * JSON: {"cell": {name, mode, extends, capabilities}, "state": {...}}, the
+ * first part the same for cells holding the same capabilities.
+ */
+void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
+		      bool with_caps)
+{
+	struct isolate_cell_policy *pol = NULL;
+	char text[4400];
+
+	if (with_caps && isolate_cell_policy_get(iso, st->name, &pol))
+		p_info("cell %s: %s", st->name, isolate_last_error());
+	if (!json_output) {
+		state_text(st);
+		for (size_t i = 0; pol && i < isolate_cell_policy_cap_count(pol); i++) {
+			isolate_cap_format(isolate_cell_policy_cap(pol, i), text, sizeof(text));
+			printf("  %s\n", text);
+		}
+		isolate_cell_policy_free(pol);
+		return;
+	}
+	jw_object_start(&json_out);
+	if (pol) {
+		jw_key(&json_out, "cell");
+		write_cell_policy_json(&json_out, pol);
+	} else {
+		jw_kv_string(&json_out, "name", st->name);
+	}
+	jw_key(&json_out, "state");
+	state_json(st);
+	jw_object_end(&json_out);
+	if (json_out.depth == 0)
+		jw_finish(&json_out);
+	isolate_cell_policy_free(pol);
+}
+
+void for_each_cell(struct isolate *iso, bool with_caps)
+{
+	struct isolate_cell_state st;
+	DIR *d = opendir(isolate_cells_cgroup(iso));
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (!isolate_cell_get(iso, de->d_name, &st))
+			print_cell_state(iso, &st, with_caps);
+	}
+	if (d)
+		closedir(d);
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/* grant, revoke, snapshot, restore, recycle: changing cells while they run. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <isolate/isolate.h>
+#include <isolate/policy.h>
+
+#include "tools/isolate-loader/main.h"
+
+#define MAX_CAPS 256
+
+static int open_loaded(struct isolate **iso, const char *cmd)
+{
+	int err = isolate_open(iso);
+
+	if (err)
+		return p_err(exit_code_of(err), "%s: %s", cmd, isolate_last_error());
+	return 0;
+}
+
+static void print_generation(struct isolate *iso, const char *cmd, const char *name)
+{
+	struct isolate_cell_state st;
+
+	if (isolate_cell_get(iso, name, &st))
+		return;
+	if (json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "cell", name);
+		jw_kv_string(&json_out, "done", cmd);
+		jw_kv_uint(&json_out, "generation", st.cell.generation);
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+	} else {
+		printf("cell %s: %s, now at generation %u\n", name, cmd, st.cell.generation);
+	}
+}
+
+/* grant|revoke NAME CAP... : all of them in one new generation, or none. */
+static int change(int argc, char **argv, bool grant)
+{
+	struct isolate_cap *caps[MAX_CAPS];
+	struct isolate_diag diag = { 0 };
+	struct isolate *iso;
+	int n = 0, err = 0;
+
+	if (argc < 3 || argc - 2 > MAX_CAPS)
+		return p_err(EXIT_USAGE, "usage: %s NAME CAPABILITY... (e.g. read:/data connect:tcp:10.0.0.0/8:443)",
+			     argv[0]);
+	for (int i = 2; i < argc && !err; i++) {
+		err = isolate_cap_parse(argv[i], &caps[n], &diag);
+		if (err)
+			err = p_err(EXIT_USAGE, "%s: \"%s\": %s", argv[0], argv[i], diag.msg);
+		else
+			n++;
+	}
+	if (!err)
+		err = open_loaded(&iso, argv[0]);
+	if (!err) {
+		err = grant ? isolate_cell_grant(iso, argv[1], caps, n) :
+			      isolate_cell_revoke(iso, argv[1], caps, n);
+		if (err)
+			err = p_err(exit_code_of(err), "%s: %s", argv[0], isolate_last_error());
+		else
+			print_generation(iso, grant ? "granted" : "revoked", argv[1]);
+		isolate_close(iso);
+	}
+	while (n)
+		isolate_cap_free(caps[--n]);
+	return err;
+}
+
+int do_grant(int argc, char **argv)
+{
+	return change(argc, argv, true);
+}
+
+int do_revoke(int argc, char **argv)
+{
+	return change(argc, argv, false);
+}
+
+int do_snapshot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL;
+	struct isolate *iso;
+	FILE *out = stdout;
+	int opt, err;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) >= 0) {
+		if (opt != 'o')
+			return EXIT_USAGE;
+		file = optarg;
+	}
+	if (optind != argc - 1)
+		return p_err(EXIT_USAGE, "usage: snapshot NAME [-o FILE]");
+	err = open_loaded(&iso, "snapshot");
+	if (err)
+		return err;
+	if (file && !(out = fopen(file, "we"))) {
+		isolate_close(iso);
+		return p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, strerror(errno));
+	}
+	err = isolate_cell_snapshot(iso, argv[optind], out, true);
+	if (file && fclose(out) && !err)
+		err = -errno;
+	if (err)
+		err = p_err(exit_code_of(err), "snapshot: %s", isolate_last_error());
+	isolate_close(iso);
+	return err;
+}
+
+static char *read_all(const char *file, size_t *len)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "re") : stdin;
+	size_t cap = 4096;
+	char *buf = f ? malloc(cap) : NULL;
+
+	*len = 0;
+	while (buf) {
+		size_t n = fread(buf + *len, 1, cap - *len, f);
+
+		*len += n;
+		if (*len < cap)
+			break;
+		cap *= 2;
+		char *grown = realloc(buf, cap);
+
+		if (!grown) {
+			free(buf);
+			buf = NULL;
+		}
+		buf = grown;
+	}
+	if (f && f != stdin)
+		fclose(f);
+	return buf;
+}
+
+int do_restore(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL;
+	struct isolate_cell_state st;
+	struct isolate *iso;
+	size_t len;
+	char *json;
+	int opt, err;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+		if (opt != 'n')
+			return EXIT_USAGE;
+		name = optarg;
+	}
+	if (optind != argc - 1)
+		return p_err(EXIT_USAGE, "usage: restore FILE [--name NAME]   (FILE - reads stdin)");
+	json = read_all(argv[optind], &len);
+	if (!json)
+		return p_err(EXIT_FAIL, "restore: cannot read %s: %s", argv[optind], strerror(errno));
+	err = open_loaded(&iso, "restore");
+	if (!err) {
+		err = isolate_cell_restore(iso, json, len, name, &st);
+		if (err)
+			err = p_err(exit_code_of(err), "restore: %s", isolate_last_error());
+		else
+			print_cell_state(iso, &st, true);
+		isolate_close(iso);
+	}
+	free(json);
+	return err;
+}
+
+int do_recycle(int argc, char **argv)
+{
+	struct isolate *iso;
+	int err;
+
+	if (argc != 2)
+		return p_err(EXIT_USAGE, "usage: recycle NAME");
+	err = open_loaded(&iso, "recycle");
+	if (err)
+		return err;
+	err = isolate_cell_recycle(iso, argv[1]);
+	if (err)
+		err = p_err(exit_code_of(err), "recycle: %s", isolate_last_error());
+	else
+		print_generation(iso, "recycled", argv[1]);
+	isolate_close(iso);
+	return err;
+}

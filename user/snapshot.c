@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * A cell's capabilities as JSON, and back. The snapshot holds every
+ * capability as an object (kind, path or address, flags, and its text
+ * form); restoring reads the text forms, which say everything.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "policy/json_out.h"
+#include "user/internal.h"
+
+#define SNAPSHOT_VERSION 1
+
+/*
+ * The same capabilities without the places they were read from: what a
+ * cell holds does not depend on which file said it.
+ */
+struct isolate_cell_policy *policy_plain(const struct isolate_cell_policy *pol)
+{
+	struct isolate_cell_policy *out = isolate_cell_policy_new(isolate_cell_policy_name(pol));
+	char text[4400];
+
+	if (!out || isolate_cell_policy_set_mode(out, isolate_cell_policy_mode(pol)))
+		goto fail;
+	for (size_t i = 0; i < isolate_cell_policy_cap_count(pol); i++) {
+		struct isolate_cap *cap = NULL;
+		int err;
+
+		isolate_cap_format(isolate_cell_policy_cap(pol, i), text, sizeof(text));
+		err = isolate_cap_parse(text, &cap, NULL);
+		if (!err)
+			err = isolate_cell_policy_add(out, cap);
+		isolate_cap_free(cap);
+		if (err)
+			goto fail;
+	}
+	return out;
+fail:
+	isolate_cell_policy_free(out);
+	return NULL;
+}
+
+void write_cell_policy_json(struct json_writer *jw, const struct isolate_cell_policy *pol)
+{
+	struct isolate_cell_policy *plain = policy_plain(pol);
+
+	json_cell_policy(jw, plain ? plain : pol);
+	isolate_cell_policy_free(plain);
+}
+
+int isolate_cell_snapshot(struct isolate *iso, const char *name, FILE *out, bool pretty)
+{
+	struct isolate_cell_policy *pol = NULL;
+	struct json_writer jw;
+	int err = isolate_cell_policy_get(iso, name, &pol);
+
+	if (err)
+		return err;
+	jw_init(&jw, out, pretty);
+	jw_object_start(&jw);
+	jw_kv_uint(&jw, "isolate_snapshot", SNAPSHOT_VERSION);
+	jw_key(&jw, "cell");
+	write_cell_policy_json(&jw, pol);
+	jw_object_end(&jw);
+	jw_finish(&jw);
+	isolate_cell_policy_free(pol);
+	return ferror(out) ? set_error(-EIO, "cannot write the snapshot") : 0;
+}
+
+static yaml_node_t *member(yaml_document_t *doc, yaml_node_t *map, const char *key)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+
+		if (k && k->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)k->data.scalar.value, key))
+			return yaml_document_get_node(doc, p->value);
+	}
+	return NULL;
+}
+
+static const char *scalar(yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int policy_from_snapshot(yaml_document_t *doc, const char *new_name,
+				struct isolate_cell_policy **out)
+{
+	yaml_node_t *root = yaml_document_get_root_node(doc);
+	yaml_node_t *cell = member(doc, root, "cell");
+	yaml_node_t *caps = member(doc, cell, "capabilities");
+	const char *version = scalar(member(doc, root, "isolate_snapshot"));
+	const char *name = new_name ?: scalar(member(doc, cell, "name"));
+	const char *mode = scalar(member(doc, cell, "mode"));
+	struct isolate_cell_policy *pol;
+	struct isolate_diag diag = { 0 };
+
+	if (!version || strcmp(version, "1"))
+		return set_error(-EINVAL, "not an isolate snapshot of version 1");
+	if (!name || !mode || !caps || caps->type != YAML_SEQUENCE_NODE)
+		return set_error(-EINVAL, "the snapshot lacks the cell's name, mode or capabilities");
+	pol = isolate_cell_policy_new(name);
+	if (!pol)
+		return set_error(-errno, "invalid cell name \"%s\"", name);
+	if (isolate_cell_policy_set_mode(pol, strcmp(mode, "audit") ? ISOLATE_MODE_ENFORCE :
+					 ISOLATE_MODE_AUDIT))
+		goto bad;
+	for (yaml_node_item_t *i = caps->data.sequence.items.start;
+	     i < caps->data.sequence.items.top; i++) {
+		const char *text = scalar(member(doc, yaml_document_get_node(doc, *i), "text"));
+		struct isolate_cap *cap = NULL;
+		int err;
+
+		if (!text) {
+			snprintf(diag.msg, sizeof(diag.msg), "a capability has no \"text\"");
+			goto bad;
+		}
+		err = isolate_cap_parse(text, &cap, &diag);
+		if (!err)
+			err = isolate_cell_policy_add(pol, cap);
+		isolate_cap_free(cap);
+		if (err)
+			goto bad;
+	}
+	*out = pol;
+	return 0;
+bad:
+	isolate_cell_policy_free(pol);
+	return set_error(-EINVAL, "bad snapshot: %s", diag.msg[0] ? diag.msg : "invalid mode");
+}
+
+int isolate_cell_restore(struct isolate *iso, const char *json, size_t len,
+			 const char *new_name, struct isolate_cell_state *out)
+{
+	struct isolate_cell_policy *pol = NULL;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int err;
+
+	if (!yaml_parser_initialize(&parser))
+		return set_error(-ENOMEM, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)json, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		err = set_error(-EINVAL, "the snapshot is not valid JSON: %s at line %zu",
+				parser.problem ?: "error", parser.problem_mark.line + 1);
+		yaml_parser_delete(&parser);
+		return err;
+	}
+	err = policy_from_snapshot(&doc, new_name, &pol);
+	if (!err)
+		err = isolate_cell_create(iso, isolate_cell_policy_name(pol), pol, out);
+	isolate_cell_policy_free(pol);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return err;
+}
+
+int isolate_cell_recycle(struct isolate *iso, const char *name)
+{
+	struct isolate_cell_policy *pol = NULL;
+	int err = isolate_cell_policy_get(iso, name, &pol);
+
+	if (err)
+		return err;
+	err = isolate_cell_destroy(iso, name);
+	if (!err)
+		err = isolate_cell_create(iso, name, pol, NULL);
+	isolate_cell_policy_free(pol);
+	return err;
+}
+
+/* grant and revoke: the policy in force, changed, as the next generation. */
+static int change_caps(struct isolate *iso, const char *name,
+		       struct isolate_cap *const caps[], size_t n, bool grant)
+{
+	struct isolate_cell_policy *pol = NULL;
+	char text[4400];
+	int err = isolate_cell_policy_get(iso, name, &pol);
+
+	for (size_t i = 0; !err && i < n; i++) {
+		err = grant ? isolate_cell_policy_add(pol, caps[i]) :
+			      isolate_cell_policy_remove(pol, caps[i]);
+		if (err) {
+			isolate_cap_format(caps[i], text, sizeof(text));
+			if (err == -ENOENT)
+				err = set_error(err, "cell %s does not hold %s", name, text);
+			else
+				err = set_error(err, "%s can not be %s", text,
+						grant ? "granted" : "revoked");
+		}
+	}
+	if (!err)
+		err = isolate_cell_update(iso, name, pol);
+	isolate_cell_policy_free(pol);
+	return err;
+}
+
+int isolate_cell_grant(struct isolate *iso, const char *name,
+		       struct isolate_cap *const caps[], size_t n)
+{
+	return change_caps(iso, name, caps, n, true);
+}
+
+int isolate_cell_revoke(struct isolate *iso, const char *name,
+			struct isolate_cap *const caps[], size_t n)
+{
+	return change_caps(iso, name, caps, n, false);
+}
