@@ -93,15 +93,28 @@ struct isolate_counters_map {
 
 struct isolate_seq_map {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, ISOLATE_EVENT_CLASS_MAX);
+	__uint(max_entries, ISOLATE_EVENT_CLASSES);
 	__type(key, __u32);
 	__type(value, __u64);
 };
 
-struct isolate_ringbuf_map {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+/* The next broker request id. */
+struct isolate_request_ids_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
 };
+
+/* One ring buffer per event class, sized for its traffic. */
+#define RINGBUF_MAP(name, bytes)				\
+	struct name {						\
+		__uint(type, BPF_MAP_TYPE_RINGBUF);		\
+		__uint(max_entries, bytes);			\
+	}
+RINGBUF_MAP(isolate_ringbuf_1m, 1 << 20);
+RINGBUF_MAP(isolate_ringbuf_256k, 1 << 18);
+RINGBUF_MAP(isolate_ringbuf_64k, 1 << 16);
 
 extern struct isolate_config_map settings SEC(".maps");
 extern struct isolate_cells_map cells SEC(".maps");
@@ -112,7 +125,14 @@ extern struct isolate_unix_rules_map unix_rules SEC(".maps");
 extern struct isolate_counters_map counters SEC(".maps");
 extern struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 extern struct isolate_seq_map event_seq SEC(".maps");
-extern struct isolate_ringbuf_map deny_events SEC(".maps");
+extern struct isolate_request_ids_map request_ids SEC(".maps");
+extern struct isolate_ringbuf_1m ev_deny SEC(".maps");
+extern struct isolate_ringbuf_1m ev_audit SEC(".maps");
+extern struct isolate_ringbuf_1m ev_log SEC(".maps");
+extern struct isolate_ringbuf_256k ev_metric SEC(".maps");
+extern struct isolate_ringbuf_256k ev_broker SEC(".maps");
+extern struct isolate_ringbuf_1m ev_message SEC(".maps");
+extern struct isolate_ringbuf_64k ev_lifecycle SEC(".maps");
 
 /* What the current task's cell is, for the length of one hook. */
 struct cell_ctx {
@@ -202,6 +222,52 @@ static __always_inline void fill_hdr(struct isolate_event_hdr *h,
 }
 
 /*
+ * Reserves a record of class event_class and constant size in that class's
+ * ring buffer and fills its header. Counts the attempt, and the loss when
+ * the buffer is full (NULL then).
+ */
+static __always_inline void *reserve_event(const struct cell_ctx *cc,
+					   __u32 event_class, __u32 size,
+					   __u32 rule_id)
+{
+	struct isolate_cell_counters *c = cell_counters(cc);
+	__u64 seq = next_seq(event_class);
+	void *e;
+
+	switch (event_class) {
+	case ISOLATE_EVENT_DENY:
+		e = bpf_ringbuf_reserve(&ev_deny, size, 0);
+		break;
+	case ISOLATE_EVENT_AUDIT:
+		e = bpf_ringbuf_reserve(&ev_audit, size, 0);
+		break;
+	case ISOLATE_EVENT_LOG:
+		e = bpf_ringbuf_reserve(&ev_log, size, 0);
+		break;
+	case ISOLATE_EVENT_METRIC:
+		e = bpf_ringbuf_reserve(&ev_metric, size, 0);
+		break;
+	case ISOLATE_EVENT_BROKER:
+		e = bpf_ringbuf_reserve(&ev_broker, size, 0);
+		break;
+	case ISOLATE_EVENT_MESSAGE:
+		e = bpf_ringbuf_reserve(&ev_message, size, 0);
+		break;
+	default:
+		e = bpf_ringbuf_reserve(&ev_lifecycle, size, 0);
+		break;
+	}
+	if (c && event_class < ISOLATE_EVENT_CLASSES) {
+		c->events_sent[event_class]++;
+		if (!e)
+			c->events_lost[event_class]++;
+	}
+	if (e)
+		fill_hdr(e, cc, event_class, size, rule_id, seq);
+	return e;
+}
+
+/*
  * The verdict of a hook for a request the cell's rules refused: the error
  * in enforce mode, 0 in audit mode. Counts it either way.
  */
@@ -228,27 +294,21 @@ static __always_inline void count_allowed(const struct cell_ctx *cc)
 }
 
 /*
- * Reserves an access event in the deny ring buffer, header filled in: a
- * deny event carrying err, or an audit event when err is 0. Returns NULL
- * (and counts the loss) when the buffer is full.
+ * Reserves an access event, header filled in: a deny event carrying err,
+ * or an audit event when err is 0. NULL when the buffer is full.
  */
 static __always_inline struct isolate_event_access *
 reserve_access_event(const struct cell_ctx *cc, __u32 op, __u32 requested,
 		     __u32 rule_id, int err)
 {
-	__u32 event_class = err ? ISOLATE_EVENT_DENY : ISOLATE_EVENT_AUDIT;
-	__u64 seq = next_seq(event_class);
 	struct isolate_event_access *e;
-	struct isolate_cell_counters *c;
 
-	e = bpf_ringbuf_reserve(&deny_events, sizeof(*e), 0);
-	if (!e) {
-		c = cell_counters(cc);
-		if (c)
-			c->events_lost++;
+	if (err)
+		e = reserve_event(cc, ISOLATE_EVENT_DENY, sizeof(*e), rule_id);
+	else
+		e = reserve_event(cc, ISOLATE_EVENT_AUDIT, sizeof(*e), rule_id);
+	if (!e)
 		return NULL;
-	}
-	fill_hdr(&e->hdr, cc, event_class, sizeof(*e), rule_id, seq);
 	e->op = op;
 	e->error = err;
 	e->requested = requested;

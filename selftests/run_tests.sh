@@ -111,7 +111,9 @@ main() {
 		tests=$(list_tests)
 	fi
 	echo "TAP version 13"
-	echo "1..$(echo $tests | wc -w)"
+	# shellcheck disable=SC2086 # one word per program
+	set -- $tests
+	echo "1..$#"
 	num=0 failed=0
 	for name in $tests; do
 		num=$((num + 1))

@@ -34,12 +34,29 @@ $(LIBISOLATE_PC): user/isolate.pc.in
 	@mkdir -p $(@D)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 
-all: $(LIBISOLATE_A) $(LIBISOLATE_SO) $(LIBISOLATE_PC)
+# libisolate-cell: the cell ABI for programs inside cells; no dependencies.
+CELL_LIB_SRCS := $(sort $(wildcard user/cell/*.c))
+CELL_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CELL_LIB_SRCS))
+LIBISOLATE_CELL_A := $(BUILD)/lib/libisolate-cell.a
+LIBISOLATE_CELL_SO := $(BUILD)/lib/libisolate-cell.so
+
+$(LIBISOLATE_CELL_A): $(CELL_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBISOLATE_CELL_SO): $(CELL_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libisolate-cell.so.0 -o $@ $^
+
+all: $(LIBISOLATE_A) $(LIBISOLATE_SO) $(LIBISOLATE_PC) $(LIBISOLATE_CELL_A) $(LIBISOLATE_CELL_SO)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/isolate
 	install -m 644 $(LIBISOLATE_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIBISOLATE_SO) $(DESTDIR)$(PREFIX)/lib/libisolate.so.0
 	ln -sf libisolate.so.0 $(DESTDIR)$(PREFIX)/lib/libisolate.so
+	install -m 755 $(LIBISOLATE_CELL_SO) $(DESTDIR)$(PREFIX)/lib/libisolate-cell.so.0
+	ln -sf libisolate-cell.so.0 $(DESTDIR)$(PREFIX)/lib/libisolate-cell.so
+	install -m 644 $(LIBISOLATE_CELL_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 $(LIBISOLATE_PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 644 include/isolate/*.h $(DESTDIR)$(PREFIX)/include/isolate/

@@ -106,7 +106,11 @@ static int sum_counters(struct isolate *iso, uint32_t cell_id,
 		sum->audited += per_cpu[c].audited;
 		for (int f = 0; f < ISOLATE_FAIL_MAX; f++)
 			sum->fail_closed[f] += per_cpu[c].fail_closed[f];
-		sum->events_lost += per_cpu[c].events_lost;
+		sum->requests_refused += per_cpu[c].requests_refused;
+		for (int k = 0; k < ISOLATE_EVENT_CLASSES; k++) {
+			sum->events_sent[k] += per_cpu[c].events_sent[k];
+			sum->events_lost[k] += per_cpu[c].events_lost[k];
+		}
 	}
 	free(per_cpu);
 	return 0;
@@ -154,7 +158,12 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 			 const struct isolate_image *img, __u32 generation,
 			 struct isolate_cell_state *out)
 {
-	struct isolate_cell cell = { .generation = generation, .mode = img->mode };
+	struct isolate_cell cell = {
+		.generation = generation,
+		.mode = img->mode,
+		.broker_rights = img->broker_rights,
+	};
+	struct isolate_image_inode channel;
 	__u64 cgid;
 	int err;
 
@@ -166,7 +175,9 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 	if (!err)
 		err = ruleset_alloc(iso, &cell.ruleset);
 	if (!err)
-		err = ruleset_write(iso, cell.ruleset, img);
+		err = channel_create(name, &channel);
+	if (!err)
+		err = ruleset_write(iso, cell.ruleset, img, &channel);
 	if (err)
 		goto fail;
 	err = spec_write(name, generation, pol);
@@ -181,6 +192,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		spec_remove(name);
 		goto fail;
 	}
+	emit_lifecycle(iso, name, cgid, &cell, ISOLATE_LIFECYCLE_CREATED);
 	if (out) {
 		memset(out, 0, sizeof(*out));
 		strcpy(out->name, name);
@@ -189,6 +201,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 	}
 	return 0;
 fail:
+	channel_remove(name);
 	rmdir(dir);
 	return err;
 }
@@ -253,18 +266,22 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 			 const struct isolate_cell_policy *pol,
 			 const struct isolate_image *img)
 {
+	struct isolate_image_inode channel;
 	struct isolate_cell_state st;
 	struct isolate_cell next;
 	int err = isolate_cell_get(iso, name, &st);
 
+	if (!err)
+		err = channel_create(name, &channel);
 	if (err)
 		return err;
 	next = st.cell;
 	next.generation++;
 	next.mode = img->mode;
+	next.broker_rights = img->broker_rights;
 	err = ruleset_alloc(iso, &next.ruleset);
 	if (!err)
-		err = ruleset_write(iso, next.ruleset, img);
+		err = ruleset_write(iso, next.ruleset, img, &channel);
 	if (err)
 		return err;
 	err = spec_write(name, next.generation, pol);
@@ -282,6 +299,7 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		return set_error(err, "%s", why);
 	}
 	spec_prune(name, next.generation);
+	emit_lifecycle(iso, name, st.cgid, &next, ISOLATE_LIFECYCLE_GENERATION);
 	err = rcu_sync(iso);
 	if (!err)
 		err = ruleset_delete(iso, st.cell.ruleset);
@@ -341,8 +359,10 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 	if (st.cell.ruleset) {
 		bpf_map_delete_elem(iso->map_fd[MAP_CELLS], &st.cgid);
 		err = ruleset_delete(iso, st.cell.ruleset);
+		emit_lifecycle(iso, name, st.cgid, &st.cell, ISOLATE_LIFECYCLE_DESTROYED);
 	}
 	spec_remove(name);
+	channel_remove(name);
 out:
 	isolate_unlock(iso);
 	return err;

@@ -39,12 +39,20 @@ int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
 		return set_error(-ENOMEM, "out of memory");
 	ev->fn = fn;
 	ev->ctx = ctx;
-	ev->rb = ring_buffer__new(iso->map_fd[MAP_DENY_EVENTS], dispatch, ev, NULL);
-	if (!ev->rb) {
-		int err = -errno;
+	/* Every class's ring buffer, each drained in turn by one poll. */
+	for (int m = MAP_EV_DENY; m <= MAP_EV_LIFECYCLE; m++) {
+		int err = 0;
 
-		free(ev);
-		return set_error(err, "cannot open the event ring buffer: %s", strerror(-err));
+		if (!ev->rb)
+			ev->rb = ring_buffer__new(iso->map_fd[m], dispatch, ev, NULL);
+		else
+			err = ring_buffer__add(ev->rb, iso->map_fd[m], dispatch, ev);
+		if (!ev->rb || err) {
+			err = err ?: -errno;
+			isolate_events_close(ev);
+			return set_error(err, "cannot open the event ring buffer %s: %s",
+					 isolate_map_names[m], strerror(-err));
+		}
 	}
 	*out = ev;
 	return 0;
@@ -61,6 +69,11 @@ int isolate_events_poll(struct isolate_events *ev, int timeout_ms)
 	if (n < 0 && n != -EINTR)
 		return set_error(n, "reading events failed: %s", strerror(-n));
 	return n < 0 ? 0 : n;
+}
+
+int isolate_events_fd(struct isolate_events *ev)
+{
+	return ring_buffer__epoll_fd(ev->rb);
 }
 
 void isolate_events_close(struct isolate_events *ev)

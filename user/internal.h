@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <isolate/isolate.h>
@@ -21,7 +22,14 @@ enum isolate_map_id {
 	MAP_UNIX_RULES,
 	MAP_COUNTERS,
 	MAP_EVENT_SEQ,
-	MAP_DENY_EVENTS,
+	MAP_REQUEST_IDS,
+	MAP_EV_DENY,
+	MAP_EV_AUDIT,
+	MAP_EV_LOG,
+	MAP_EV_METRIC,
+	MAP_EV_BROKER,
+	MAP_EV_MESSAGE,
+	MAP_EV_LIFECYCLE,
 	MAP_RCU_SYNC,
 	MAP_COUNT,
 };
@@ -76,7 +84,7 @@ int write_config(struct isolate *iso, const struct isolate_config *cfg);
 /* Rules of one generation (user/ruleset.c). */
 int ruleset_alloc(struct isolate *iso, uint32_t *ruleset);
 int ruleset_write(struct isolate *iso, uint32_t ruleset,
-		  const struct isolate_image *img);
+		  const struct isolate_image *img, const struct isolate_image_inode *extra);
 int ruleset_delete(struct isolate *iso, uint32_t ruleset);
 int ruleset_gc(struct isolate *iso);
 
@@ -91,6 +99,19 @@ void spec_remove(const char *name);
 struct isolate_cell_policy *policy_plain(const struct isolate_cell_policy *pol);
 struct json_writer;
 void write_cell_policy_json(struct json_writer *jw, const struct isolate_cell_policy *pol);
+
+/* <state dir>/sub, created with mode if missing. */
+int state_subdir(const char *sub, mode_t mode, char *out, size_t len);
+
+/* The cell's channel (user/channel.c). */
+int channel_path(const char *name, char *out, size_t len);
+/* Creates it and fills the rule (read, write) that opens it to the cell. */
+int channel_create(const char *name, struct isolate_image_inode *rule);
+void channel_remove(const char *name);
+
+/* A lifecycle event for the supervisor (user/lifecycle.c). */
+void emit_lifecycle(struct isolate *iso, const char *name, __u64 cgid,
+		    const struct isolate_cell *cell, enum isolate_lifecycle what);
 
 /* Returns once no BPF program still runs that started before the call. */
 int rcu_sync(struct isolate *iso);

@@ -33,7 +33,14 @@ const char *const isolate_map_names[MAP_COUNT] = {
 	[MAP_UNIX_RULES] = "unix_rules",
 	[MAP_COUNTERS] = "counters",
 	[MAP_EVENT_SEQ] = "event_seq",
-	[MAP_DENY_EVENTS] = "deny_events",
+	[MAP_REQUEST_IDS] = "request_ids",
+	[MAP_EV_DENY] = "ev_deny",
+	[MAP_EV_AUDIT] = "ev_audit",
+	[MAP_EV_LOG] = "ev_log",
+	[MAP_EV_METRIC] = "ev_metric",
+	[MAP_EV_BROKER] = "ev_broker",
+	[MAP_EV_MESSAGE] = "ev_message",
+	[MAP_EV_LIFECYCLE] = "ev_lifecycle",
 	[MAP_RCU_SYNC] = "rcu_sync",
 };
 
@@ -267,6 +274,12 @@ static int refused_reason(int err, enum isolate_kernel_support *support)
 			 "(e.g. Debian's 6.1 cloud kernel; `tools/vmtest` boots one)");
 }
 
+/* LSM programs are attached; the others are run by libisolate. */
+static bool is_hook(const struct bpf_program *prog)
+{
+	return !strncmp(bpf_program__section_name(prog), "lsm", 3);
+}
+
 /* Attaches and pins every program whose link is not pinned yet. */
 static int attach_and_pin(struct isolate_bpf *skel, const char *root)
 {
@@ -278,6 +291,17 @@ static int attach_and_pin(struct isolate_bpf *skel, const char *root)
 	bpf_object__for_each_program(prog, skel->obj) {
 		const char *name = bpf_program__name(prog);
 
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (!is_hook(prog)) {
+			/* Run on demand (lifecycle events): pinned, not attached. */
+			snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_PROGS, name);
+			unlink(path);
+			err = bpf_program__pin(prog, path);
+			if (err)
+				return set_error(err, "pinning %s failed: %s", path, strerror(-err));
+			continue;
+		}
 		snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_LINKS, name);
 		if (!access(path, F_OK))
 			continue;
@@ -307,7 +331,8 @@ static bool all_links_pinned(const char *root)
 	if (!skel)
 		return false;
 	bpf_object__for_each_program(prog, skel->obj) {
-		snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_LINKS,
+		snprintf(path, sizeof(path), "%s/%s/%s", root,
+			 is_hook(prog) ? ISOLATE_PIN_LINKS : ISOLATE_PIN_PROGS,
 			 bpf_program__name(prog));
 		if (access(path, F_OK))
 			all = false;
@@ -316,7 +341,7 @@ static bool all_links_pinned(const char *root)
 	return all;
 }
 
-static int load_programs(const char *root, enum isolate_kernel_support *support)
+static int open_with_pins(struct isolate_bpf **out, const char *root)
 {
 	char path[PATH_MAX + 128];
 	struct isolate_bpf *skel;
@@ -327,30 +352,60 @@ static int load_programs(const char *root, enum isolate_kernel_support *support)
 	if (!skel)
 		return set_error(-errno, "cannot open the BPF object: %s", strerror(errno));
 	bpf_object__for_each_map(map, skel->obj) {
+		err = -EPROTO;
 		if (!is_abi_map(bpf_map__name(map)))
-			return set_error(-EPROTO, "the BPF object has a map \"%s\" outside the pinned ABI",
-					 bpf_map__name(map));
+			goto fail;
 		snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_MAPS,
 			 bpf_map__name(map));
 		err = bpf_map__set_pin_path(map, path);
-		if (err) {
-			set_error(err, "cannot set the pin path of %s", bpf_map__name(map));
-			goto out;
-		}
+		if (err)
+			goto fail;
 	}
-	err = isolate_bpf__load(skel);
-	if (err) {
-		err = refused_reason(err, support);
-		goto out;
-	}
-	err = attach_and_pin(skel, root);
-out:
+	*out = skel;
+	return 0;
+fail:
+	set_error(err, "cannot prepare map %s of the BPF object", bpf_map__name(map));
 	isolate_bpf__destroy(skel);
 	return err;
 }
 
+/*
+ * Loads every program, or — on a kernel that refuses the cell ABI's
+ * positive prctl return values (newer kernels range-check LSM returns) —
+ * every program but that one. *features says which.
+ */
+static int load_programs(const char *root, enum isolate_kernel_support *support,
+			 __u32 *features)
+{
+	struct isolate_bpf *skel;
+	int err = open_with_pins(&skel, root);
+
+	if (err)
+		return err;
+	*features = ISOLATE_FEATURE_CELL_ABI;
+	err = isolate_bpf__load(skel);
+	if (err && err != -EPERM) {
+		isolate_bpf__destroy(skel);
+		err = open_with_pins(&skel, root);
+		if (err)
+			return err;
+		bpf_program__set_autoload(skel->progs.isolate_task_prctl, false);
+		*features = 0;
+		err = isolate_bpf__load(skel);
+	}
+	if (err)
+		err = refused_reason(err, support);
+	else
+		err = attach_and_pin(skel, root);
+	isolate_bpf__destroy(skel);
+	return err;
+}
+
+/* Adopting what is pinned keeps the features found when it was loaded. */
+#define KEEP_FEATURES (~0U)
+
 /* Creates the cells cgroup if needed and records where it is. */
-static int setup_cells_root(struct isolate *iso)
+static int setup_cells_root(struct isolate *iso, __u32 features)
 {
 	char parent[PATH_MAX];
 	struct isolate_config cfg;
@@ -371,6 +426,8 @@ static int setup_cells_root(struct isolate *iso)
 		return set_error(-EPROTO, "the pinned state speaks ABI v%u, this library v%u: unload it first",
 				 cfg.abi_version, ISOLATE_ABI_VERSION);
 	cfg.abi_version = ISOLATE_ABI_VERSION;
+	if (features != KEEP_FEATURES)
+		cfg.features = features;
 	cfg.cells_root_cgid = cgid;
 	cfg.cells_root_level = level;
 	if (!cfg.next_ruleset)
@@ -451,6 +508,7 @@ int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 {
 	char settings[PATH_MAX + 64];
 	enum isolate_kernel_support dummy;
+	__u32 features = KEEP_FEATURES;
 	struct isolate *iso;
 	bool bpf_active, fresh;
 	int err;
@@ -489,11 +547,11 @@ int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 		 ISOLATE_PIN_MAPS, isolate_map_names[MAP_SETTINGS]);
 	fresh = access(settings, F_OK) != 0;
 	if (!all_links_pinned(iso->pin_root))
-		err = load_programs(iso->pin_root, support);
+		err = load_programs(iso->pin_root, support, &features);
 	if (!err)
 		err = open_pinned_maps(iso);
 	if (!err)
-		err = setup_cells_root(iso);
+		err = setup_cells_root(iso, features);
 	if (!err)
 		err = adopt_cells(iso);
 	/* A refused first load leaves nothing behind. */

@@ -40,12 +40,13 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
  * Filter bits are only ever set: a stale bit costs one hash lookup, a
  * missing one would hide a rule. Set them before the rules they announce.
  */
-static int bloom_add(struct isolate *iso, const struct isolate_image *img)
+static int bloom_add(struct isolate *iso, const struct isolate_image_inode *inodes,
+		     size_t n)
 {
 	int fd = iso->map_fd[MAP_INODE_BLOOM];
 
-	for (size_t i = 0; i < img->n_inodes; i++) {
-		uint32_t bit = inode_bloom_bit(img->inodes[i].dev, img->inodes[i].ino);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t bit = inode_bloom_bit(inodes[i].dev, inodes[i].ino);
 		uint32_t word = bit / 64;
 		uint64_t w;
 
@@ -69,20 +70,22 @@ static int write_failed(int err, const char *map, int capacity)
 }
 
 static int write_inodes(struct isolate *iso, uint32_t ruleset,
-			const struct isolate_image *img)
+			const struct isolate_image_inode *inodes, size_t n)
 {
-	for (size_t i = 0; i < img->n_inodes; i++) {
+	int err = bloom_add(iso, inodes, n);
+
+	for (size_t i = 0; !err && i < n; i++) {
 		struct isolate_inode_key key = {
 			.ruleset = ruleset,
-			.dev = img->inodes[i].dev,
-			.ino = img->inodes[i].ino,
+			.dev = inodes[i].dev,
+			.ino = inodes[i].ino,
 		};
 
 		if (bpf_map_update_elem(iso->map_fd[MAP_INODE_RULES], &key,
-					&img->inodes[i].rule, BPF_NOEXIST))
+					&inodes[i].rule, BPF_NOEXIST))
 			return write_failed(-errno, "inode_rules", ISOLATE_MAX_INODE_RULES);
 	}
-	return 0;
+	return err;
 }
 
 static int write_net(struct isolate *iso, uint32_t ruleset,
@@ -100,16 +103,17 @@ static int write_net(struct isolate *iso, uint32_t ruleset,
 }
 
 /*
- * Writes every entry of img under ruleset. On failure nothing of ruleset
- * is left behind and the maps hold what they held before.
+ * Writes every entry of img, and the extra inode rule libisolate adds (the
+ * cell's channel), under ruleset. On failure nothing of ruleset is left
+ * behind and the maps hold what they held before.
  */
 int ruleset_write(struct isolate *iso, uint32_t ruleset,
-		  const struct isolate_image *img)
+		  const struct isolate_image *img, const struct isolate_image_inode *extra)
 {
-	int err = bloom_add(iso, img);
+	int err = write_inodes(iso, ruleset, img->inodes, img->n_inodes);
 
-	if (!err)
-		err = write_inodes(iso, ruleset, img);
+	if (!err && extra)
+		err = write_inodes(iso, ruleset, extra, 1);
 	if (!err)
 		err = write_net(iso, ruleset, img);
 	if (err) {

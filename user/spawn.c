@@ -13,6 +13,8 @@
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -66,16 +68,36 @@ static int drop_privileges(const struct isolate_spawn_opts *opts)
 	return 0;
 }
 
+/* envp (or ours) plus ISOLATE_CHANNEL, for libisolate-cell's recv. */
+static char **with_channel(char *const *envp, const char *channel)
+{
+	extern char **environ;
+	char *const *base = envp ? envp : environ;
+	size_t n = 0;
+	char **out;
+
+	while (base[n])
+		n++;
+	out = calloc(n + 2, sizeof(*out));
+	if (!out || asprintf(&out[0], "ISOLATE_CHANNEL=%s", channel) < 0)
+		return NULL;
+	for (size_t i = 0, j = 1; i < n; i++)
+		if (strncmp(base[i], "ISOLATE_CHANNEL=", 16))
+			out[j++] = base[i];
+	return out;
+}
+
 /* The child's side: never returns. Reports a failure through report_fd. */
-static void child(char *const argv[], const struct isolate_spawn_opts *opts, int report_fd)
+static void child(char *const argv[], const struct isolate_spawn_opts *opts,
+		  const char *channel, int report_fd)
 {
 	int err = drop_privileges(opts);
+	char **envp = with_channel(opts ? opts->envp : NULL, channel);
 
+	if (!err && !envp)
+		err = -ENOMEM;
 	if (!err) {
-		if (opts && opts->envp)
-			execvpe(argv[0], argv, opts->envp);
-		else
-			execvp(argv[0], argv);
+		execvpe(argv[0], argv, envp);
 		err = -errno;
 	}
 	if (write(report_fd, &err, sizeof(err)) < 0)
@@ -87,19 +109,25 @@ int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[]
 		       const struct isolate_spawn_opts *opts, pid_t *pid)
 {
 	int fd = isolate_cell_cgroup_fd(iso, name), report[2], child_err = 0;
+	char channel[PATH_MAX];
 	pid_t pid_child;
 	ssize_t n;
 
 	*pid = -1;
 	if (fd < 0)
 		return fd;
+	child_err = channel_path(name, channel, sizeof(channel));
+	if (child_err) {
+		close(fd);
+		return child_err;
+	}
 	if (pipe2(report, O_CLOEXEC)) {
 		close(fd);
 		return set_error(-errno, "cannot create a pipe: %s", strerror(errno));
 	}
 	pid_child = clone_into_cgroup(fd);
 	if (pid_child == 0)
-		child(argv, opts, report[1]);
+		child(argv, opts, channel, report[1]);
 	close(fd);
 	close(report[1]);
 	if (pid_child < 0) {

@@ -26,17 +26,22 @@ static const char *state_dir(void)
 	return dir && *dir ? dir : STATE_DIR_DEFAULT;
 }
 
-static int cells_dir(char *out, size_t len)
+int state_subdir(const char *sub, mode_t mode, char *out, size_t len)
 {
 	const char *root = state_dir();
 
-	if ((size_t)snprintf(out, len, "%s/cells", root) >= len)
+	if ((size_t)snprintf(out, len, "%s/%s", root, sub) >= len)
 		return set_error(-ENAMETOOLONG, "state directory path too long");
-	if (mkdir(root, 0700) && errno != EEXIST)
+	if (mkdir(root, 0711) && errno != EEXIST)
 		return set_error(-errno, "cannot create %s: %s", root, strerror(errno));
-	if (mkdir(out, 0700) && errno != EEXIST)
+	if (mkdir(out, mode) && errno != EEXIST)
 		return set_error(-errno, "cannot create %s: %s", out, strerror(errno));
 	return 0;
+}
+
+static int cells_dir(char *out, size_t len)
+{
+	return state_subdir("cells", 0700, out, len);
 }
 
 static int spec_path(const char *name, __u32 gen, char *out, size_t len)

@@ -84,6 +84,9 @@ struct isolate_config {
 	__u32 features;		/* ISOLATE_FEATURE_* proven at load time */
 };
 
+/* isolate_config.features: what the loaded programs serve. */
+#define ISOLATE_FEATURE_CELL_ABI	(1U << 0)	/* the prctl of the cell ABI */
+
 /*
  * "cells" hash map: cgroup id of a cell's top cgroup -> its state. Replacing
  * this value is the one update that switches a cell to a new generation.
@@ -94,7 +97,7 @@ struct isolate_cell {
 	__u32 ruleset;		/* key namespace of this generation's rules */
 	__u32 mode;		/* enum isolate_mode */
 	__u32 flags;		/* ISOLATE_CELL_* grants beyond the rules */
-	__u32 _pad;
+	__u32 broker_rights;	/* ISOLATE_BROKER_* requests the cell may make */
 };
 
 /* isolate_cell.flags */
@@ -175,13 +178,29 @@ enum isolate_fail {
 	ISOLATE_FAIL_MAX,
 };
 
+/* Event classes: enum isolate_event_class in events.h, 1-based. */
+#define ISOLATE_EVENT_CLASSES	8
+
 /* "counters" per-CPU array map, indexed by cell_id. */
 struct isolate_cell_counters {
 	__u64 allowed;
 	__u64 denied;
 	__u64 audited;
 	__u64 fail_closed[ISOLATE_FAIL_MAX];
-	__u64 events_lost;
+	__u64 requests_refused;	/* broker requests outside the cell's rights */
+	__u64 events_sent[ISOLATE_EVENT_CLASSES];	/* attempts, by class */
+	__u64 events_lost[ISOLATE_EVENT_CLASSES];	/* ring buffer full */
 };
+
+/* Broker rights: the requests a cell may send to its supervisor. */
+#define ISOLATE_BROKER_READ	(1U << 0)
+#define ISOLATE_BROKER_WRITE	(1U << 1)
+#define ISOLATE_BROKER_EXEC	(1U << 2)
+#define ISOLATE_BROKER_CONNECT	(1U << 3)
+#define ISOLATE_BROKER_BIND	(1U << 4)
+#define ISOLATE_BROKER_ALL	0x1fU
+
+/* The private prctl(2) option of the cell ABI (include/isolate/cell.h). */
+#define ISOLATE_PRCTL_OPTION	0x4953ce11
 
 #endif /* ISOLATE_ABI_H */

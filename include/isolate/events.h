@@ -15,10 +15,23 @@
 
 #define ISOLATE_EVENT_PATH_MAX	256
 #define ISOLATE_COMM_LEN	16
+#define ISOLATE_LOG_MAX		480
+#define ISOLATE_METRIC_NAME_MAX	64
+#define ISOLATE_BROKER_TARGET_MAX 256
+#define ISOLATE_MESSAGE_MAX	1024
 
+/*
+ * Each class has its own ring buffer (ev_<class> in the pinned maps), so a
+ * flood of one can not crowd out another.
+ */
 enum isolate_event_class {
 	ISOLATE_EVENT_DENY = 1,		/* an operation was refused */
 	ISOLATE_EVENT_AUDIT = 2,	/* would have been refused; audit mode */
+	ISOLATE_EVENT_LOG = 3,		/* a program in a cell logged a line */
+	ISOLATE_EVENT_METRIC = 4,	/* a program in a cell reported a value */
+	ISOLATE_EVENT_BROKER = 5,	/* a cell asks for a capability */
+	ISOLATE_EVENT_MESSAGE = 6,	/* a program in a cell posted a message */
+	ISOLATE_EVENT_LIFECYCLE = 7,	/* a cell was created, changed, destroyed */
 	ISOLATE_EVENT_CLASS_MAX,
 };
 
@@ -76,6 +89,71 @@ struct isolate_event_access {
 	};
 	char comm[ISOLATE_COMM_LEN];
 	char path[ISOLATE_EVENT_PATH_MAX];	/* display only, may be cut */
+};
+
+/* ISOLATE_EVENT_LOG */
+struct isolate_event_log {
+	struct isolate_event_hdr hdr;
+	__u32 level;		/* syslog levels: 0 emerg .. 7 debug */
+	__u32 len;		/* bytes of msg used */
+	char msg[ISOLATE_LOG_MAX];
+};
+
+/* isolate_event_metric.kind */
+enum isolate_metric_kind {
+	ISOLATE_METRIC_COUNTER = 0,	/* value is added to the running total */
+	ISOLATE_METRIC_GAUGE = 1,	/* value replaces the last one */
+};
+
+/* ISOLATE_EVENT_METRIC */
+struct isolate_event_metric {
+	struct isolate_event_hdr hdr;
+	__u32 kind;		/* enum isolate_metric_kind */
+	__u32 _pad;
+	__s64 value;
+	char name[ISOLATE_METRIC_NAME_MAX];	/* [a-zA-Z_:][a-zA-Z0-9_:]* */
+};
+
+/* isolate_event_broker.origin */
+enum isolate_broker_origin {
+	ISOLATE_BROKER_REQUESTED = 0,	/* the program asked (isolate_cell_request) */
+};
+
+/* ISOLATE_EVENT_BROKER: only requests the cell's broker rights allow. */
+struct isolate_event_broker {
+	struct isolate_event_hdr hdr;
+	__u64 request_id;	/* unique; the reply names it */
+	__u32 origin;		/* enum isolate_broker_origin */
+	__u32 _pad;
+	/* as in struct isolate_cell_request_record: */
+	__u32 right;		/* one ISOLATE_BROKER_* bit */
+	__u32 len;		/* bytes of target used */
+	char target[ISOLATE_BROKER_TARGET_MAX];	/* a path, or "tcp:ADDR:PORT" */
+};
+
+/* ISOLATE_EVENT_MESSAGE */
+struct isolate_event_message {
+	struct isolate_event_hdr hdr;
+	/* as in struct isolate_cell_post_record: */
+	__u64 in_reply_to;	/* the call id answered, or 0 */
+	__u32 len;
+	__u32 _pad;
+	__u8 data[ISOLATE_MESSAGE_MAX];
+};
+
+/* isolate_event_lifecycle.what */
+enum isolate_lifecycle {
+	ISOLATE_LIFECYCLE_CREATED = 1,
+	ISOLATE_LIFECYCLE_GENERATION = 2,	/* switched to hdr.generation */
+	ISOLATE_LIFECYCLE_DESTROYED = 3,
+};
+
+/* ISOLATE_EVENT_LIFECYCLE: written by libisolate through the kernel. */
+struct isolate_event_lifecycle {
+	struct isolate_event_hdr hdr;
+	__u32 what;		/* enum isolate_lifecycle */
+	__u32 _pad;
+	char name[64];		/* the cell's name */
 };
 
 #endif /* ISOLATE_EVENTS_H */

@@ -141,6 +141,8 @@ int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
 			struct isolate_events **out);
 /* Waits up to timeout_ms (-1: forever) and dispatches; returns events seen. */
 int isolate_events_poll(struct isolate_events *ev, int timeout_ms);
+/* An fd that polls readable when events wait (for the caller's own poll). */
+int isolate_events_fd(struct isolate_events *ev);
 void isolate_events_close(struct isolate_events *ev);
 
 /* Whether a capability is enforced on this system. */
@@ -162,6 +164,18 @@ struct isolate_feature {
  */
 int isolate_features(struct isolate *iso, struct isolate_feature *out, size_t max,
 		     size_t *n);
+
+/* A message for a cell's channel: what isolate_cell_recv() returns there. */
+struct isolate_channel_msg {
+	__u64 call_id;		/* a call the program should answer, or 0 */
+	__u64 reply_to;		/* the broker request answered, or 0 */
+	bool granted;
+	__u64 expires_ms;	/* CLOCK_REALTIME ms when a grant ends, 0 never */
+};
+
+/* Leaves a message in the channel of cell name. */
+int isolate_channel_post(const char *name, const struct isolate_channel_msg *m,
+			 const void *data, size_t len);
 
 /* Names for display and JSON. */
 const char *isolate_op_name(__u32 op);

@@ -133,6 +133,9 @@ bool isolate_cell_name_valid(const char *name);
 /* NULL with errno EINVAL for an invalid name, ENOMEM. Mode: enforce. */
 struct isolate_cell_policy *isolate_cell_policy_new(const char *name);
 struct isolate_cell_policy *isolate_cell_policy_dup(const struct isolate_cell_policy *c);
+/* A copy under another name (NULL with errno EINVAL for an invalid one). */
+struct isolate_cell_policy *isolate_cell_policy_dup_named(const struct isolate_cell_policy *c,
+							  const char *name);
 void isolate_cell_policy_free(struct isolate_cell_policy *c);
 
 const char *isolate_cell_policy_name(const struct isolate_cell_policy *c);

@@ -16,6 +16,24 @@ static const char *const fail_names[ISOLATE_FAIL_MAX] = {
 	[ISOLATE_FAIL_READ] = "unreadable",
 };
 
+/* {"deny": N, "audit": N, ...} */
+static void class_counts(const __u64 *by_class)
+{
+	jw_object_start(&json_out);
+	for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
+		jw_kv_uint(&json_out, isolate_event_class_name(k), by_class[k]);
+	jw_object_end(&json_out);
+}
+
+static __u64 total(const __u64 *by_class)
+{
+	__u64 sum = 0;
+
+	for (int k = 0; k < ISOLATE_EVENT_CLASSES; k++)
+		sum += by_class[k];
+	return sum;
+}
+
 static void state_json(const struct isolate_cell_state *st)
 {
 	const struct isolate_cell_counters *c = &st->counters;
@@ -34,7 +52,11 @@ static void state_json(const struct isolate_cell_state *st)
 	for (int i = 0; i < ISOLATE_FAIL_MAX; i++)
 		jw_kv_uint(&json_out, fail_names[i], c->fail_closed[i]);
 	jw_object_end(&json_out);
-	jw_kv_uint(&json_out, "events_lost", c->events_lost);
+	jw_kv_uint(&json_out, "requests_refused", c->requests_refused);
+	jw_key(&json_out, "events_sent");
+	class_counts(c->events_sent);
+	jw_key(&json_out, "events_lost");
+	class_counts(c->events_lost);
 	jw_object_end(&json_out);
 	jw_object_end(&json_out);
 }
@@ -46,9 +68,10 @@ static void state_text(const struct isolate_cell_state *st)
 	printf("cell %s: id %u, cgroup %llu, generation %u, %s\n", st->name,
 	       st->cell.cell_id, (unsigned long long)st->cgid, st->cell.generation,
 	       st->cell.mode == ISOLATE_MODE_AUDIT ? "audit" : "enforce");
-	printf("  allowed %llu, denied %llu, audited %llu, events lost %llu; fail-closed:",
+	printf("  allowed %llu, denied %llu, audited %llu, requests refused %llu, events lost %llu; fail-closed:",
 	       (unsigned long long)c->allowed, (unsigned long long)c->denied,
-	       (unsigned long long)c->audited, (unsigned long long)c->events_lost);
+	       (unsigned long long)c->audited, (unsigned long long)c->requests_refused,
+	       (unsigned long long)total(c->events_lost));
 	for (int i = 0; i < ISOLATE_FAIL_MAX; i++)
 		printf(" %s %llu", fail_names[i], (unsigned long long)c->fail_closed[i]);
 	printf("\n");

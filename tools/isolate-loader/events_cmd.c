@@ -27,9 +27,10 @@ static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
 {
 	struct printer *p = ctx;
 
-	if ((h->event_class == ISOLATE_EVENT_DENY || h->event_class == ISOLATE_EVENT_AUDIT) &&
-	    size >= sizeof(struct isolate_event_access))
-		print_access_event((const struct isolate_event_access *)h);
+	if (json_output)
+		event_json(&json_out, NULL, h, size);
+	else
+		event_text(stdout, h, size);
 	fflush(stdout);
 	return p->remaining > 0 && !--p->remaining;
 }

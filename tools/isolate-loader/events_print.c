@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* One access event as a line of text or a JSON object. */
+/*
+ * Events as text lines or JSON objects, one per line: `events` and
+ * `supervise` print them the same way. Documentation/events.md has the
+ * JSON schema.
+ */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -24,84 +29,173 @@ static void net_address(const struct isolate_event_access *e, char *buf, size_t 
 		snprintf(buf, len, "%.40s", e->path);
 }
 
-static void print_text(const struct isolate_event_access *e)
+static const char *lifecycle_name(__u32 what)
 {
-	const struct isolate_event_hdr *h = &e->hdr;
-	char addr[INET6_ADDRSTRLEN + 1];
-
-	printf("%s cell=%u cgroup=%llu gen=%u pid=%u tgid=%u comm=%.*s op=%s",
-	       isolate_event_class_name(h->event_class), h->cell_id,
-	       (unsigned long long)h->cell_cgid, h->generation, h->pid, h->tgid,
-	       ISOLATE_COMM_LEN, e->comm, isolate_op_name(e->op));
-	switch (e->object_kind) {
-	case ISOLATE_OBJECT_FILE:
-		printf(" path=%s dev=%u:%u ino=%llu", e->path[0] ? e->path : "?",
-		       e->file.dev >> 20, e->file.dev & 0xfffff,
-		       (unsigned long long)e->file.ino);
-		break;
-	case ISOLATE_OBJECT_NET:
-		net_address(e, addr, sizeof(addr));
-		printf(" %s=%s port=%u", proto_name(e->net.proto), addr, e->net.port);
-		break;
-	case ISOLATE_OBJECT_TASK:
-		printf(" target=%u arg=%u", e->task.pid, e->task.arg);
-		break;
+	switch (what) {
+	case ISOLATE_LIFECYCLE_CREATED: return "created";
+	case ISOLATE_LIFECYCLE_GENERATION: return "generation";
+	case ISOLATE_LIFECYCLE_DESTROYED: return "destroyed";
+	default: return "unknown";
 	}
-	printf(" error=%s rule=", e->error ? strerror(e->error) : "none");
-	if (h->rule_id == ISOLATE_RULE_NONE)
-		printf("none");
-	else
-		printf("%u", h->rule_id);
-	printf(" seq=%llu\n", (unsigned long long)h->seq);
 }
 
-static void print_json(const struct isolate_event_access *e)
+static const char *right_name(__u32 right)
 {
-	const struct isolate_event_hdr *h = &e->hdr;
-	char addr[INET6_ADDRSTRLEN + 1];
-
-	jw_object_start(&json_out);
-	jw_kv_string(&json_out, "class", isolate_event_class_name(h->event_class));
-	jw_kv_uint(&json_out, "cell_id", h->cell_id);
-	jw_kv_uint(&json_out, "cgroup_id", h->cell_cgid);
-	jw_kv_uint(&json_out, "generation", h->generation);
-	jw_key(&json_out, "rule");
-	if (h->rule_id == ISOLATE_RULE_NONE)
-		jw_null(&json_out);
-	else
-		jw_uint(&json_out, h->rule_id);
-	jw_kv_uint(&json_out, "pid", h->pid);
-	jw_kv_uint(&json_out, "tgid", h->tgid);
-	jw_kv_uint(&json_out, "ts_ns", h->ts_ns);
-	jw_kv_uint(&json_out, "seq", h->seq);
-	jw_kv_string(&json_out, "op", isolate_op_name(e->op));
-	jw_kv_int(&json_out, "errno", e->error);
-	jw_kv_string(&json_out, "comm", e->comm);
-	switch (e->object_kind) {
-	case ISOLATE_OBJECT_FILE:
-		jw_kv_uint(&json_out, "dev", e->file.dev);
-		jw_kv_uint(&json_out, "ino", e->file.ino);
-		jw_kv_string(&json_out, "path", e->path);
-		break;
-	case ISOLATE_OBJECT_NET:
-		net_address(e, addr, sizeof(addr));
-		jw_kv_string(&json_out, "proto", proto_name(e->net.proto));
-		jw_kv_string(&json_out, "address", addr);
-		jw_kv_uint(&json_out, "port", e->net.port);
-		break;
-	case ISOLATE_OBJECT_TASK:
-		jw_kv_uint(&json_out, "target_pid", e->task.pid);
-		jw_kv_uint(&json_out, "arg", e->task.arg);
-		break;
+	switch (right) {
+	case ISOLATE_BROKER_READ: return "read";
+	case ISOLATE_BROKER_WRITE: return "write";
+	case ISOLATE_BROKER_EXEC: return "exec";
+	case ISOLATE_BROKER_CONNECT: return "connect";
+	case ISOLATE_BROKER_BIND: return "bind";
+	default: return "unknown";
 	}
-	jw_object_end(&json_out);
-	jw_finish(&json_out);
 }
 
-void print_access_event(const struct isolate_event_access *e)
+/* The fields after the header, for every class. */
+static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h, size_t size)
 {
-	if (json_output)
-		print_json(e);
+	char addr[INET6_ADDRSTRLEN + 1], text[ISOLATE_MESSAGE_MAX + 1];
+
+	switch (h->event_class) {
+	case ISOLATE_EVENT_DENY:
+	case ISOLATE_EVENT_AUDIT: {
+		const struct isolate_event_access *e = (const void *)h;
+
+		if (size < sizeof(*e))
+			return;
+		jw_kv_string(jw, "op", isolate_op_name(e->op));
+		jw_kv_int(jw, "errno", e->error);
+		jw_kv_string(jw, "comm", e->comm);
+		if (e->object_kind == ISOLATE_OBJECT_FILE) {
+			jw_kv_uint(jw, "dev", e->file.dev);
+			jw_kv_uint(jw, "ino", e->file.ino);
+			jw_kv_string(jw, "path", e->path);
+		} else if (e->object_kind == ISOLATE_OBJECT_NET) {
+			net_address(e, addr, sizeof(addr));
+			jw_kv_string(jw, "proto", proto_name(e->net.proto));
+			jw_kv_string(jw, "address", addr);
+			jw_kv_uint(jw, "port", e->net.port);
+		} else if (e->object_kind == ISOLATE_OBJECT_TASK) {
+			jw_kv_uint(jw, "target_pid", e->task.pid);
+			jw_kv_uint(jw, "arg", e->task.arg);
+		}
+		break;
+	}
+	case ISOLATE_EVENT_LOG: {
+		const struct isolate_event_log *e = (const void *)h;
+
+		if (size < sizeof(*e))
+			return;
+		snprintf(text, sizeof(text), "%.*s", (int)e->len, e->msg);
+		jw_kv_uint(jw, "level", e->level);
+		jw_kv_string(jw, "message", text);
+		break;
+	}
+	case ISOLATE_EVENT_METRIC: {
+		const struct isolate_event_metric *e = (const void *)h;
+
+		if (size < sizeof(*e))
+			return;
+		jw_kv_string(jw, "name", e->name);
+		jw_kv_string(jw, "kind", e->kind == ISOLATE_METRIC_GAUGE ? "gauge" : "counter");
+		jw_kv_int(jw, "value", e->value);
+		break;
+	}
+	case ISOLATE_EVENT_BROKER: {
+		const struct isolate_event_broker *e = (const void *)h;
+
+		if (size < sizeof(*e))
+			return;
+		snprintf(text, sizeof(text), "%.*s", (int)e->len, e->target);
+		jw_kv_uint(jw, "request_id", e->request_id);
+		jw_kv_string(jw, "right", right_name(e->right));
+		jw_kv_string(jw, "target", text);
+		break;
+	}
+	case ISOLATE_EVENT_MESSAGE: {
+		const struct isolate_event_message *e = (const void *)h;
+
+		if (size < sizeof(*e))
+			return;
+		snprintf(text, sizeof(text), "%.*s", (int)e->len, (const char *)e->data);
+		jw_kv_uint(jw, "in_reply_to", e->in_reply_to);
+		jw_kv_uint(jw, "len", e->len);
+		jw_kv_string(jw, "data", text);
+		break;
+	}
+	case ISOLATE_EVENT_LIFECYCLE: {
+		const struct isolate_event_lifecycle *e = (const void *)h;
+
+		if (size < sizeof(*e))
+			return;
+		jw_kv_string(jw, "what", lifecycle_name(e->what));
+		jw_kv_string(jw, "name", e->name);
+		break;
+	}
+	}
+}
+
+void event_json(struct json_writer *jw, const char *cell_name,
+		const struct isolate_event_hdr *h, size_t size)
+{
+	jw_object_start(jw);
+	jw_kv_string(jw, "class", isolate_event_class_name(h->event_class));
+	if (cell_name)
+		jw_kv_string(jw, "cell", cell_name);
+	jw_kv_uint(jw, "cell_id", h->cell_id);
+	jw_kv_uint(jw, "cgroup_id", h->cell_cgid);
+	jw_kv_uint(jw, "generation", h->generation);
+	jw_key(jw, "rule");
+	if (h->rule_id == ISOLATE_RULE_NONE)
+		jw_null(jw);
 	else
-		print_text(e);
+		jw_uint(jw, h->rule_id);
+	jw_kv_uint(jw, "pid", h->pid);
+	jw_kv_uint(jw, "tgid", h->tgid);
+	jw_kv_uint(jw, "ts_ns", h->ts_ns);
+	jw_kv_uint(jw, "seq", h->seq);
+	body_json(jw, h, size);
+	jw_object_end(jw);
+	jw_finish(jw);
+}
+
+/* The text line: "CLASS cell=.. pid=.. key=value ...". */
+void event_text(FILE *out, const struct isolate_event_hdr *h, size_t size)
+{
+	const struct isolate_event_access *e = (const void *)h;
+	char addr[INET6_ADDRSTRLEN + 1];
+
+	fprintf(out, "%s cell=%u cgroup=%llu gen=%u pid=%u tgid=%u seq=%llu",
+		isolate_event_class_name(h->event_class), h->cell_id,
+		(unsigned long long)h->cell_cgid, h->generation, h->pid, h->tgid,
+		(unsigned long long)h->seq);
+	if ((h->event_class == ISOLATE_EVENT_DENY || h->event_class == ISOLATE_EVENT_AUDIT) &&
+	    size >= sizeof(*e)) {
+		fprintf(out, " comm=%.*s op=%s", ISOLATE_COMM_LEN, e->comm, isolate_op_name(e->op));
+		if (e->object_kind == ISOLATE_OBJECT_FILE) {
+			fprintf(out, " path=%s dev=%u:%u ino=%llu", e->path[0] ? e->path : "?",
+				e->file.dev >> 20, e->file.dev & 0xfffff,
+				(unsigned long long)e->file.ino);
+		} else if (e->object_kind == ISOLATE_OBJECT_NET) {
+			net_address(e, addr, sizeof(addr));
+			fprintf(out, " %s=%s port=%u", proto_name(e->net.proto), addr, e->net.port);
+		} else if (e->object_kind == ISOLATE_OBJECT_TASK) {
+			fprintf(out, " target=%u arg=%u", e->task.pid, e->task.arg);
+		}
+		fprintf(out, " error=%s rule=", e->error ? strerror(e->error) : "none");
+		if (h->rule_id == ISOLATE_RULE_NONE)
+			fprintf(out, "none");
+		else
+			fprintf(out, "%u", h->rule_id);
+	} else {
+		struct json_writer jw;
+
+		/* The other classes read best as their JSON fields. */
+		fprintf(out, " ");
+		jw_init(&jw, out, false);
+		jw_object_start(&jw);
+		body_json(&jw, h, size);
+		jw_object_end(&jw);
+	}
+	fprintf(out, "\n");
 }

@@ -101,6 +101,8 @@ static int do_help(int argc, char **argv)
 	       "  grant NAME CAP... | revoke NAME CAP...   live, as one new generation\n"
 	       "  snapshot NAME [-o FILE] | restore FILE [--name N] | recycle NAME\n"
 	       "  events [--follow] [--count N] [--timeout S]\n"
+	       "  supervise [--out F] [--metrics-file F | --metrics-socket P]\n"
+	       "            [--broker-rules F | --broker-exec PROG]\n"
 	       "  policy {check|fmt|compile|explain} FILE ...\n"
 	       "CAP: read:/path write:/path exec:/path deny-read:/path\n"
 	       "     connect:tcp:10.0.0.0/8:443 bind:udp:[::1]/128:53 memory:512M pids:64\n"
@@ -125,6 +127,7 @@ static const struct cmd top_cmds[] = {
 	{ "restore", do_restore },
 	{ "recycle", do_recycle },
 	{ "events", do_events },
+	{ "supervise", do_supervise },
 	{ "policy", do_policy },
 	{ NULL, NULL },
 };

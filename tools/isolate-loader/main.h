@@ -4,6 +4,7 @@
 #define ISOLATE_LOADER_MAIN_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "user/json_writer.h"
 
@@ -59,8 +60,11 @@ void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
 /* print_cell_state for every cell below the cells root. */
 void for_each_cell(struct isolate *iso, bool with_caps);
 
-struct isolate_event_access;
-void print_access_event(const struct isolate_event_access *e);
+struct isolate_event_hdr;
+/* One event as a JSON line (cell_name may be NULL) or a text line. */
+void event_json(struct json_writer *jw, const char *cell_name,
+		const struct isolate_event_hdr *h, size_t size);
+void event_text(FILE *out, const struct isolate_event_hdr *h, size_t size);
 
 /* The policy built into the loader: `run` without --policy uses it. */
 struct isolate_policy;
@@ -78,5 +82,6 @@ int do_snapshot(int argc, char **argv);
 int do_restore(int argc, char **argv);
 int do_recycle(int argc, char **argv);
 int do_features(int argc, char **argv);
+int do_supervise(int argc, char **argv);
 
 #endif /* ISOLATE_LOADER_MAIN_H */

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cell ABI's way in: a private prctl option, served here. The record
+ * comes from the caller's memory; the header — which cell, which process,
+ * when — comes from the kernel. Sleepable, so copying from user memory may
+ * fault pages in; it never waits for userspace.
+ */
+#include "isolate.bpf.h"
+#include <isolate/cell.h>
+
+#define EFAULT	14
+#define EAGAIN	11
+#define EINVAL	22
+
+char LICENSE[] SEC("license") = "GPL";
+
+static __always_inline int post_log(const struct cell_ctx *cc, const void *rec)
+{
+	struct isolate_event_log *e = reserve_event(cc, ISOLATE_EVENT_LOG, sizeof(*e),
+						    ISOLATE_RULE_NONE);
+
+	if (!e)
+		return -EAGAIN;
+	if (bpf_copy_from_user(&e->level, sizeof(struct isolate_cell_log_record), rec)) {
+		bpf_ringbuf_discard(e, 0);
+		return -EFAULT;
+	}
+	if (e->len > ISOLATE_LOG_MAX)
+		e->len = ISOLATE_LOG_MAX;
+	bpf_ringbuf_submit(e, 0);
+	return 1;
+}
+
+static __always_inline int post_metric(const struct cell_ctx *cc, const void *rec)
+{
+	struct isolate_event_metric *e = reserve_event(cc, ISOLATE_EVENT_METRIC, sizeof(*e),
+						       ISOLATE_RULE_NONE);
+
+	if (!e)
+		return -EAGAIN;
+	if (bpf_copy_from_user(&e->kind, sizeof(struct isolate_cell_metric_record), rec)) {
+		bpf_ringbuf_discard(e, 0);
+		return -EFAULT;
+	}
+	e->name[ISOLATE_METRIC_NAME_MAX - 1] = 0;
+	bpf_ringbuf_submit(e, 0);
+	return 1;
+}
+
+static __always_inline int post_message(const struct cell_ctx *cc, const void *rec)
+{
+	struct isolate_event_message *e = reserve_event(cc, ISOLATE_EVENT_MESSAGE, sizeof(*e),
+							ISOLATE_RULE_NONE);
+
+	if (!e)
+		return -EAGAIN;
+	if (bpf_copy_from_user(&e->in_reply_to, sizeof(struct isolate_cell_post_record), rec)) {
+		bpf_ringbuf_discard(e, 0);
+		return -EFAULT;
+	}
+	if (e->len > ISOLATE_MESSAGE_MAX)
+		e->len = ISOLATE_MESSAGE_MAX;
+	bpf_ringbuf_submit(e, 0);
+	return 1;
+}
+
+/*
+ * A request reaches the supervisor only if the cell's broker rights allow
+ * it; otherwise EPERM in the caller, counted, and nothing is sent.
+ */
+static __always_inline int post_request(const struct cell_ctx *cc, const void *rec)
+{
+	struct isolate_event_broker *e;
+	struct isolate_cell_counters *c;
+	__u32 zero = 0, right;
+	__u64 *next, id;
+
+	if (bpf_copy_from_user(&right, sizeof(right), rec))
+		return -EFAULT;
+	if (!right || (right & (right - 1)) || (right & ~ISOLATE_BROKER_ALL))
+		return -EINVAL;
+	if (!(cc->cell.broker_rights & right)) {
+		c = cell_counters(cc);
+		if (c)
+			c->requests_refused++;
+		return -EPERM;
+	}
+	next = bpf_map_lookup_elem(&request_ids, &zero);
+	if (!next)
+		return -EAGAIN;
+	id = __sync_fetch_and_add(next, 1) % 0x7fffffff + 1;
+	e = reserve_event(cc, ISOLATE_EVENT_BROKER, sizeof(*e), ISOLATE_RULE_NONE);
+	if (!e)
+		return -EAGAIN;
+	if (bpf_copy_from_user(&e->right, sizeof(struct isolate_cell_request_record), rec)) {
+		bpf_ringbuf_discard(e, 0);
+		return -EFAULT;
+	}
+	/* Checked above; the copy may have raced with the caller's threads. */
+	e->right = right;
+	if (e->len > ISOLATE_BROKER_TARGET_MAX)
+		e->len = ISOLATE_BROKER_TARGET_MAX;
+	e->request_id = id;
+	e->origin = ISOLATE_BROKER_REQUESTED;
+	e->_pad = 0;
+	bpf_ringbuf_submit(e, 0);
+	return (int)id;
+}
+
+SEC("lsm.s/task_prctl")
+int BPF_PROG(isolate_task_prctl, int option, unsigned long op, unsigned long rec,
+	     unsigned long arg4, unsigned long arg5, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret || option != ISOLATE_PRCTL_OPTION)
+		return ret;
+	/* Outside a cell nobody may speak as one. */
+	if (!current_cell(&cc))
+		return -EPERM;
+	switch (op) {
+	case ISOLATE_CELL_OP_LOG:
+		return post_log(&cc, (const void *)rec);
+	case ISOLATE_CELL_OP_METRIC:
+		return post_metric(&cc, (const void *)rec);
+	case ISOLATE_CELL_OP_REQUEST:
+		return post_request(&cc, (const void *)rec);
+	case ISOLATE_CELL_OP_POST:
+		return post_message(&cc, (const void *)rec);
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * A cell policy into the image the loader writes. Paths become objects:
+ * each is resolved (symlinks followed: the rule attaches to the target),
+ * the resolved set is normalized, and every inode that carries a rule gets
+ * its effective rights, because the kernel's walk stops at the nearest
+ * one: the grants of the inode and its granted ancestors, minus every deny
+ * on it or above it. rule ids index the normalized authority set.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "compile_net.h"
+#include "hardlinks.h"
+#include "model.h"
+#include "path_util.h"
+
+enum right_status { RIGHT_NONE, RIGHT_ALLOW, RIGHT_DENY };
+
+/* A path carrying a rule, before paths of the same inode are merged. */
+struct anchor {
+	char *path;
+	__u32 dev;
+	__u64 ino;
+	enum right_status status[ISOLATE_RIGHTS];
+	__u32 decider[ISOLATE_RIGHTS];
+	__u32 own_deny, own_allow;	/* lowest rule on exactly this path */
+};
+
+/* Where the caps of one (kind, deny) sit in the sorted authority set. */
+struct group {
+	size_t start, end;
+};
+
+struct compiler {
+	const struct isolate_cell_policy *set;	/* the authority set */
+	struct group groups[ISOLATE_RIGHTS][2];	/* [right][deny] */
+	size_t n_anchors, anchors_alloc;
+	struct anchor *anchors;
+	struct isolate_diag *diag;
+};
+
+static __u32 kernel_dev(dev_t dev)
+{
+	return (major(dev) << 20) | minor(dev);
+}
+
+/* The index of the cap of group g on exactly the first len bytes of path. */
+static __u32 find_exact(const struct compiler *cc, const struct group *g, const char *path,
+			size_t len)
+{
+	size_t lo = g->start, hi = g->end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *p = cc->set->caps[mid].u.path;
+		int c = strncmp(p, path, len);
+
+		if (!c)
+			c = p[len] ? 1 : 0;
+		if (!c)
+			return (__u32)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return ISOLATE_RULE_NONE;
+}
+
+/* The cap of group g on path or its nearest ancestor. */
+static __u32 find_nearest(const struct compiler *cc, const struct group *g, const char *path)
+{
+	size_t len = strlen(path);
+
+	do {
+		__u32 id = find_exact(cc, g, path, len);
+
+		if (id != ISOLATE_RULE_NONE)
+			return id;
+	} while ((len = path_parent_len(path, len)));
+	return ISOLATE_RULE_NONE;
+}
+
+static void compute_rights(const struct compiler *cc, struct anchor *a)
+{
+	a->own_deny = a->own_allow = ISOLATE_RULE_NONE;
+	for (int r = 0; r < ISOLATE_RIGHTS; r++) {
+		const struct group *allow = &cc->groups[r][0], *deny = &cc->groups[r][1];
+		__u32 d = find_nearest(cc, deny, a->path);
+		__u32 g = d == ISOLATE_RULE_NONE ? find_nearest(cc, allow, a->path) :
+			  ISOLATE_RULE_NONE;
+		size_t len = strlen(a->path);
+		__u32 own_d = find_exact(cc, deny, a->path, len);
+		__u32 own_a = find_exact(cc, allow, a->path, len);
+
+		a->status[r] = d != ISOLATE_RULE_NONE ? RIGHT_DENY :
+			       g != ISOLATE_RULE_NONE ? RIGHT_ALLOW : RIGHT_NONE;
+		a->decider[r] = d != ISOLATE_RULE_NONE ? d : g;
+		if (own_d < a->own_deny)
+			a->own_deny = own_d;
+		if (own_a < a->own_allow)
+			a->own_allow = own_a;
+	}
+}
+
+static int add_anchor(struct compiler *cc, const char *path, const struct stat *st)
+{
+	struct anchor *a;
+
+	if (cc->n_anchors == cc->anchors_alloc) {
+		size_t n = cc->anchors_alloc ? cc->anchors_alloc * 2 : 64;
+		struct anchor *grown = realloc(cc->anchors, n * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		cc->anchors = grown;
+		cc->anchors_alloc = n;
+	}
+	a = &cc->anchors[cc->n_anchors];
+	memset(a, 0, sizeof(*a));
+	a->path = strdup(path);
+	if (!a->path)
+		return -ENOMEM;
+	a->dev = kernel_dev(st->st_dev);
+	a->ino = st->st_ino;
+	compute_rights(cc, a);
+	cc->n_anchors++;
+	return 0;
+}
+
+static int add_hardlink(void *ctx, const char *path, const struct stat *st)
+{
+	return add_anchor(ctx, path, st);
+}
+
+/* Every path of the authority set, and the linked files of denied trees. */
+static int collect_anchors(struct compiler *cc)
+{
+	size_t budget = HARDLINK_SCAN_MAX;
+	char msg[sizeof(cc->diag->msg)];
+	int err = 0;
+
+	for (size_t i = 0; i < cc->set->n_caps && !err; i++) {
+		const struct isolate_cap *cap = &cc->set->caps[i];
+		struct stat st;
+
+		if (!cap_is_path(cap->kind))
+			continue;
+		if (stat(cap->u.path, &st)) {
+			/* Resolved a moment ago: it changed under us. */
+			err = -errno;
+			diag_at(cc->diag, &cap->pos, "expected an existing path, got %s: %s",
+				cap->u.path, strerror(errno));
+			break;
+		}
+		/* A path under several kinds is added for each; merging joins them. */
+		err = add_anchor(cc, cap->u.path, &st);
+		if (!err && cap->flags & ISOLATE_CAP_DENY && S_ISDIR(st.st_mode)) {
+			msg[0] = '\0';
+			err = hardlinks_scan(cap->u.path, &budget, add_hardlink, cc, msg,
+					     sizeof(msg));
+			if (err)
+				diag_at(cc->diag, &cap->pos, "%s", msg[0] ? msg : strerror(-err));
+		}
+	}
+	if (err == -ENOMEM)
+		diag_set(cc->diag, NULL, 0, 0, "out of memory");
+	return err;
+}
+
+static int anchor_cmp(const void *a, const void *b)
+{
+	const struct anchor *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/*
+ * Anchors of one inode (hard links, bind mounts, a path under several
+ * kinds) into one entry: a deny through any of them wins.
+ */
+static void merge_anchors(const struct anchor *a, size_t n, struct isolate_image_inode *e)
+{
+	__u32 derived_deny = ISOLATE_RULE_NONE, own_deny = ISOLATE_RULE_NONE;
+	__u32 own_allow = ISOLATE_RULE_NONE;
+
+	e->dev = a[0].dev;
+	e->ino = a[0].ino;
+	e->rule.allow = 0;
+	for (int r = 0; r < ISOLATE_RIGHTS; r++) {
+		enum right_status best = RIGHT_NONE;
+
+		e->decided_by[r] = ISOLATE_RULE_NONE;
+		for (size_t i = 0; i < n; i++) {
+			if (a[i].status[r] > best) {
+				best = a[i].status[r];
+				e->decided_by[r] = a[i].decider[r];
+			}
+		}
+		if (best == RIGHT_ALLOW)
+			e->rule.allow |= 1U << r;
+		if (best == RIGHT_DENY && e->decided_by[r] < derived_deny)
+			derived_deny = e->decided_by[r];
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].own_deny < own_deny)
+			own_deny = a[i].own_deny;
+		if (a[i].own_allow < own_allow)
+			own_allow = a[i].own_allow;
+	}
+	/* The rule that put the entry here; a deny explains more than a grant. */
+	e->rule.rule_id = own_deny != ISOLATE_RULE_NONE ? own_deny :
+			  own_allow != ISOLATE_RULE_NONE ? own_allow : derived_deny;
+}
+
+static int build_inodes(struct compiler *cc, struct isolate_image *img)
+{
+	size_t n = 0;
+
+	if (cc->n_anchors > 1)
+		qsort(cc->anchors, cc->n_anchors, sizeof(*cc->anchors), anchor_cmp);
+	img->inodes = calloc(cc->n_anchors ? cc->n_anchors : 1, sizeof(*img->inodes));
+	if (!img->inodes)
+		return -ENOMEM;
+	for (size_t i = 0, j; i < cc->n_anchors; i = j) {
+		for (j = i + 1; j < cc->n_anchors && cc->anchors[j].dev == cc->anchors[i].dev &&
+				cc->anchors[j].ino == cc->anchors[i].ino; j++)
+			;
+		merge_anchors(&cc->anchors[i], j - i, &img->inodes[n]);
+		/* The entry keeps the first path (in byte order) for display. */
+		img->inodes[n].path = cc->anchors[i].path;
+		cc->anchors[i].path = NULL;
+		n++;
+	}
+	img->n_inodes = n;
+	return 0;
+}
+
+static void find_groups(struct compiler *cc)
+{
+	for (int r = 0; r < ISOLATE_RIGHTS; r++)
+		for (int deny = 0; deny < 2; deny++)
+			cc->groups[r][deny] = (struct group){ 0, 0 };
+	for (size_t i = 0; i < cc->set->n_caps; i++) {
+		const struct isolate_cap *cap = &cc->set->caps[i];
+		struct group *g;
+
+		if (!cap_is_path(cap->kind))
+			continue;
+		g = &cc->groups[cap->kind - ISOLATE_CAP_READ][!!(cap->flags & ISOLATE_CAP_DENY)];
+		if (g->start == g->end)
+			g->start = i;
+		g->end = i + 1;
+	}
+}
+
+static int add_text(char ***list, size_t *n, const struct isolate_cap *cap)
+{
+	int len = isolate_cap_format(cap, NULL, 0);
+	char **grown = realloc(*list, (*n + 1) * sizeof(*grown));
+	char *text;
+
+	if (!grown)
+		return -ENOMEM;
+	*list = grown;
+	text = malloc((size_t)len + 1);
+	if (!text)
+		return -ENOMEM;
+	isolate_cap_format(cap, text, (size_t)len + 1);
+	grown[(*n)++] = text;
+	return 0;
+}
+
+/* c with every path resolved; missing optional paths go to img->skipped. */
+static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cell_policy *out,
+			 struct isolate_image *img, struct isolate_diag *diag)
+{
+	for (size_t i = 0; i < c->n_caps; i++) {
+		const struct isolate_cap *cap = &c->caps[i];
+		struct isolate_cap resolved;
+		char *real;
+		int err;
+
+		if (!cap_is_path(cap->kind)) {
+			if (cell_append(out, cap))
+				goto nomem;
+			continue;
+		}
+		real = realpath(cap->u.path, NULL);
+		if (!real) {
+			err = -errno;
+			if (cap->flags & ISOLATE_CAP_OPTIONAL && (errno == ENOENT || errno == ENOTDIR)) {
+				if (add_text(&img->skipped, &img->n_skipped, cap))
+					goto nomem;
+				continue;
+			}
+			diag_at(diag, &cap->pos, "expected an existing path (or one marked optional), got %s: %s",
+				cap->u.path, strerror(-err));
+			return err;
+		}
+		/* It exists: whether it was optional no longer matters. */
+		resolved = *cap;
+		resolved.flags &= ~ISOLATE_CAP_OPTIONAL;
+		resolved.u.path = real;
+		err = cell_append(out, &resolved);
+		free(real);
+		if (err)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	diag_set(diag, NULL, 0, 0, "out of memory");
+	return -ENOMEM;
+}
+
+static int fill_from_set(const struct isolate_cell_policy *set, struct isolate_image *img)
+{
+	img->net_caps = calloc(set->n_caps ? set->n_caps : 1, sizeof(*img->net_caps));
+	if (!img->net_caps)
+		return -ENOMEM;
+	for (size_t i = 0; i < set->n_caps; i++) {
+		const struct isolate_cap *cap = &set->caps[i];
+
+		if (add_text(&img->rule_text, &img->n_rules, cap))
+			return -ENOMEM;
+		switch (cap->kind) {
+		case ISOLATE_CAP_CONNECT:
+		case ISOLATE_CAP_BIND:
+			img->net_caps[img->n_net_caps++] = (struct isolate_image_net_cap){
+				.kind = cap->kind, .deny = !!(cap->flags & ISOLATE_CAP_DENY),
+				.rule_id = (__u32)i, .net = cap->u.net,
+			};
+			break;
+		case ISOLATE_CAP_CPU:
+			img->limits.cpu_quota_us = cap->u.cpu.quota_us;
+			img->limits.cpu_period_us = cap->u.cpu.period_us;
+			break;
+		case ISOLATE_CAP_MEMORY:
+			img->limits.memory_max = cap->u.value;
+			break;
+		case ISOLATE_CAP_PIDS:
+			img->limits.pids_max = (__u32)cap->u.value;
+			break;
+		case ISOLATE_CAP_BROKER:
+			img->broker_rights |= (__u32)cap->u.value;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **out,
+		    struct isolate_diag *diag)
+{
+	struct isolate_cell_policy *resolved = isolate_cell_policy_new(c->name), *set = NULL;
+	struct isolate_image *img = calloc(1, sizeof(*img));
+	struct compiler cc = { .diag = diag };
+	int err = -ENOMEM;
+
+	*out = NULL;
+	if (!resolved || !img) {
+		diag_set(diag, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	img->mode = c->mode;
+	err = resolve_paths(c, resolved, img, diag);
+	if (err)
+		goto out;
+	err = isolate_cell_policy_normalize(resolved, &set);
+	if (!err)
+		err = fill_from_set(set, img);
+	if (err) {
+		diag_set(diag, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	cc.set = set;
+	find_groups(&cc);
+	err = collect_anchors(&cc);
+	if (!err && build_inodes(&cc, img)) {
+		err = -ENOMEM;
+		diag_set(diag, NULL, 0, 0, "out of memory");
+	}
+	if (!err)
+		err = compile_net(img, c->name, diag);
+	if (!err && img->n_inodes > ISOLATE_MAX_INODE_RULES) {
+		err = -E2BIG;
+		diag_set(diag, NULL, 0, 0, "expected at most %d inode rules (the size of the inode_rules map), cell %s needs %zu",
+			 ISOLATE_MAX_INODE_RULES, c->name, img->n_inodes);
+	}
+out:
+	for (size_t i = 0; i < cc.n_anchors; i++)
+		free(cc.anchors[i].path);
+	free(cc.anchors);
+	isolate_cell_policy_free(resolved);
+	isolate_cell_policy_free(set);
+	if (err) {
+		isolate_image_free(img);
+		return err;
+	}
+	*out = img;
+	return 0;
+}

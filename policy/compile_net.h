@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* Network capabilities into net_rules LPM trie entries. */
+#ifndef ISOLATE_POLICY_COMPILE_NET_H
+#define ISOLATE_POLICY_COMPILE_NET_H
+
+#include <isolate/policy.h>
+
+/* Fills img->net from img->net_caps; -E2BIG when an entry or the map overflows. */
+int compile_net(struct isolate_image *img, const char *cell, struct isolate_diag *diag);
+
+/* Whether the entry's block holds addr (16 bytes, IPv4 in addr[0..3]). */
+bool net_entry_holds(const struct isolate_image_net *e, const __u8 *addr);
+
+#endif /* ISOLATE_POLICY_COMPILE_NET_H */

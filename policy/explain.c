@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * explain: the decision the kernel makes, taken from the same image it
+ * reads. Paths are walked the way the LSM walks them: from the object
+ * through its parents to the nearest inode that carries an entry.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "compile_net.h"
+#include "model.h"
+#include "net_addr.h"
+#include "netset.h"
+#include "path_util.h"
+
+static const struct isolate_image_inode *find_inode(const struct isolate_image *img,
+						     __u32 dev, __u64 ino)
+{
+	size_t lo = 0, hi = img->n_inodes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct isolate_image_inode *e = &img->inodes[mid];
+
+		if (e->dev == dev && e->ino == ino)
+			return e;
+		if (e->dev < dev || (e->dev == dev && e->ino < ino))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * The object as the kernel would meet it: symlinks resolved. A path that
+ * does not exist yet (a file to create) resolves to its nearest existing
+ * parent, where the walk starts.
+ */
+static int resolve_object(const char *target, char *walk_from, struct isolate_verdict *v,
+			  struct isolate_diag *diag)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(target);
+	char *real;
+
+	if (target[0] != '/' || len >= sizeof(path)) {
+		diag_set(diag, NULL, 0, 0, "expected an absolute path, got '%s'", target);
+		return -EINVAL;
+	}
+	memcpy(path, target, len + 1);
+	while (!(real = realpath(path, NULL))) {
+		int err = errno;
+
+		if (err != ENOENT || !(len = path_parent_len(path, len))) {
+			diag_set(diag, NULL, 0, 0, "cannot resolve %s: %s", target, strerror(err));
+			return -err;
+		}
+		path[len] = '\0';
+	}
+	snprintf(walk_from, PATH_MAX, "%s", real);
+	snprintf(v->object, sizeof(v->object), "%s%s", real, target + len);
+	free(real);
+	return 0;
+}
+
+static int explain_path(const struct isolate_image *img, int right, const char *target,
+			struct isolate_verdict *v, struct isolate_diag *diag)
+{
+	char path[PATH_MAX];
+	size_t len;
+	int err = resolve_object(target, path, v, diag);
+
+	if (err)
+		return err;
+	len = strlen(path);
+	do {
+		struct stat st;
+
+		path[len] = '\0';
+		if (stat(path, &st)) {
+			err = -errno;
+			diag_set(diag, NULL, 0, 0, "cannot stat %s: %s", path, strerror(-err));
+			return err;
+		}
+		v->entry = find_inode(img, (major(st.st_dev) << 20) | minor(st.st_dev), st.st_ino);
+	} while (!v->entry && (len = path_parent_len(path, len)));
+	if (v->entry) {
+		v->allowed = v->entry->rule.allow & (1U << right);
+		v->rule_id = v->entry->decided_by[right];
+	}
+	return 0;
+}
+
+/* "tcp:10.1.2.3:443", "udp:[2001:db8::1]:53"; IPv4-mapped IPv6 counts as IPv4. */
+static int parse_endpoint(enum isolate_cap_kind op, const char *target,
+			  struct isolate_net_cap *r, struct isolate_diag *diag)
+{
+	const char *first = strchr(target, ':'), *last = strrchr(target, ':');
+	char proto[8], addr[INET6_ADDRSTRLEN + 2], msg[sizeof(diag->msg)];
+	size_t n;
+
+	if (!first || first == last || (size_t)(first - target) >= sizeof(proto) ||
+	    (n = (size_t)(last - first - 1)) >= sizeof(addr))
+		goto bad;
+	memcpy(proto, target, first - target);
+	proto[first - target] = '\0';
+	memcpy(addr, first + 1, n);
+	addr[n] = '\0';
+	if (n >= 2 && addr[0] == '[' && addr[n - 1] == ']') {
+		memmove(addr, addr + 1, n - 2);
+		addr[n - 2] = '\0';
+	}
+	if (net_proto_parse(proto, &r->proto, msg, sizeof(msg)) ||
+	    net_ports_parse(op, last + 1, &r->port_min, &r->port_max, msg, sizeof(msg))) {
+		diag_set(diag, NULL, 0, 0, "%s", msg);
+		return -EINVAL;
+	}
+	if (r->port_min != r->port_max)
+		goto bad;
+	memset(r->addr, 0, sizeof(r->addr));
+	if (inet_pton(AF_INET, addr, r->addr) == 1) {
+		r->family = AF_INET;
+	} else if (inet_pton(AF_INET6, addr, r->addr) == 1) {
+		static const __u8 mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+		r->family = AF_INET6;
+		if (!memcmp(r->addr, mapped, sizeof(mapped))) {
+			memmove(r->addr, r->addr + 12, 4);
+			memset(r->addr + 4, 0, 12);
+			r->family = AF_INET;
+		}
+	} else {
+		goto bad;
+	}
+	r->prefix_len = (__u8)net_addr_bits(r->family);
+	return 0;
+bad:
+	diag_set(diag, NULL, 0, 0, "expected PROTOCOL:ADDRESS:PORT like tcp:10.1.2.3:443, got '%s'",
+		 target);
+	return -EINVAL;
+}
+
+static int explain_net(const struct isolate_image *img, enum isolate_cap_kind op,
+		       const char *target, struct isolate_verdict *v, struct isolate_diag *diag)
+{
+	const struct isolate_image_net *best = NULL;
+	struct isolate_net_cap r;
+	char addr[64];
+	__u32 deny;
+	int err = parse_endpoint(op, target, &r, diag);
+
+	if (err)
+		return err;
+	net_addr_format(&r, true, addr, sizeof(addr));
+	snprintf(v->object, sizeof(v->object), "%s:%.*s:%u", net_proto_name(r.proto),
+		 (int)(strrchr(addr, '/') - addr), addr, r.port_min);
+	/* The kernel's lookup: the longest block holding the address decides. */
+	for (size_t i = 0; i < img->n_net; i++) {
+		const struct isolate_image_net *e = &img->net[i];
+
+		if (e->key.op != (op == ISOLATE_CAP_CONNECT ? ISOLATE_NET_CONNECT : ISOLATE_NET_BIND) ||
+		    e->key.proto != r.proto || e->key.family != (r.family == AF_INET ? 4 : 6) ||
+		    !net_entry_holds(e, r.addr))
+			continue;
+		if (!best || e->key.prefixlen > best->key.prefixlen)
+			best = e;
+	}
+	if (!best)
+		return 0;
+	for (__u32 i = 0; i < best->rule.n_ranges && i < ISOLATE_NET_PORT_RANGES; i++) {
+		if (r.port_min >= best->rule.ranges[i].lo && r.port_min <= best->rule.ranges[i].hi) {
+			v->allowed = true;
+			v->rule_id = best->rule.ranges[i].rule_id;
+			return 0;
+		}
+	}
+	/* Blame the deny only when it covers this port; otherwise nothing granted it. */
+	deny = best->rule.deny_rule_id;
+	for (size_t i = 0; deny != ISOLATE_RULE_NONE && i < img->n_net_caps; i++) {
+		struct net_rect rect = net_rect_of(&img->net_caps[i].net);
+
+		if (img->net_caps[i].rule_id == deny &&
+		    net_rect_contains(&rect, net_addr_value(&r), r.port_min))
+			v->rule_id = deny;
+	}
+	return 0;
+}
+
+int isolate_explain(const struct isolate_image *img, enum isolate_cap_kind op,
+		    const char *target, struct isolate_verdict *v, struct isolate_diag *diag)
+{
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	v->rule_id = ISOLATE_RULE_NONE;
+	v->audit = img->mode == ISOLATE_MODE_AUDIT;
+	if (cap_is_path(op))
+		err = explain_path(img, op - ISOLATE_CAP_READ, target, v, diag);
+	else if (cap_is_net(op))
+		err = explain_net(img, op, target, v, diag);
+	else {
+		diag_set(diag, NULL, 0, 0, "expected an operation read, write, exec, connect or bind");
+		err = -EINVAL;
+	}
+	if (!err && v->rule_id != ISOLATE_RULE_NONE && v->rule_id < img->n_rules)
+		v->rule_text = img->rule_text[v->rule_id];
+	return err;
+}

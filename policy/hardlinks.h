@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * Hard links out of denied trees: a file linked from a denied directory
+ * into a granted one would be reached by the kernel's walk through the
+ * granted parent. Every multiply-linked regular file below a denied
+ * directory therefore gets an entry of its own.
+ */
+#ifndef ISOLATE_POLICY_HARDLINKS_H
+#define ISOLATE_POLICY_HARDLINKS_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+/* Entries looked at over all denied trees of one compile, at most. */
+#define HARDLINK_SCAN_MAX 100000
+
+/* Called with each multiply-linked regular file; non-zero stops the scan. */
+typedef int (*hardlink_fn)(void *ctx, const char *path, const struct stat *st);
+
+/*
+ * Scans the tree at dir (not following symlinks, not crossing into other
+ * file systems). *budget counts down the entries looked at: -E2BIG when
+ * it runs out. -EACCES and other errors for a directory that cannot be
+ * read: an unscanned denied tree could hide a link.
+ */
+int hardlinks_scan(const char *dir, size_t *budget, hardlink_fn fn, void *ctx,
+		   char *msg, size_t len);
+
+#endif /* ISOLATE_POLICY_HARDLINKS_H */

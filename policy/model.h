@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * The policy objects behind the opaque types of <isolate/policy.h>, shared
+ * by the files of policy/.
+ */
+#ifndef ISOLATE_POLICY_MODEL_H
+#define ISOLATE_POLICY_MODEL_H
+
+#include <stdarg.h>
+
+#include <isolate/policy.h>
+
+/* Room for the text form of any capability (a path and its verb). */
+#define POLICY_TEXT_MAX 4200
+
+/* Where an object was written; file is NULL for objects built in C. */
+struct src_pos {
+	char *file;
+	unsigned int line, column;
+};
+
+struct isolate_cap {
+	enum isolate_cap_kind kind;
+	unsigned int flags;		/* ISOLATE_CAP_* */
+	struct src_pos pos;		/* not part of the value */
+	union {
+		char *path;		/* READ, WRITE, EXEC */
+		struct isolate_net_cap net;	/* CONNECT, BIND */
+		struct {
+			__u64 quota_us, period_us;
+		} cpu;
+		__u64 value;		/* MEMORY, PIDS, BROKER, MODE */
+	} u;
+};
+
+/* A name with the place it was written: includes and extends. */
+struct named_ref {
+	char *name;
+	struct src_pos pos;
+};
+
+struct isolate_cell_policy {
+	char *name;
+	struct src_pos pos;
+	__u32 mode;
+	size_t n_caps, caps_alloc;
+	struct isolate_cap *caps;
+	size_t n_extends;
+	struct named_ref *extends;
+};
+
+struct isolate_policy {
+	char *name;
+	size_t n_includes;
+	struct named_ref *includes;
+	size_t n_cells;
+	struct isolate_cell_policy **cells;	/* document form */
+	size_t n_resolved;
+	struct isolate_cell_policy **resolved;
+};
+
+static inline bool cap_is_path(enum isolate_cap_kind kind)
+{
+	return kind == ISOLATE_CAP_READ || kind == ISOLATE_CAP_WRITE ||
+	       kind == ISOLATE_CAP_EXEC;
+}
+
+static inline bool cap_is_net(enum isolate_cap_kind kind)
+{
+	return kind == ISOLATE_CAP_CONNECT || kind == ISOLATE_CAP_BIND;
+}
+
+static inline bool cap_is_budget(enum isolate_cap_kind kind)
+{
+	return kind == ISOLATE_CAP_CPU || kind == ISOLATE_CAP_MEMORY || kind == ISOLATE_CAP_PIDS;
+}
+
+/* The ISOLATE_ACCESS_* bit of a path kind. */
+static inline __u32 cap_access_bit(enum isolate_cap_kind kind)
+{
+	return 1U << (kind - ISOLATE_CAP_READ);
+}
+
+/* cap.c: value copies (deep) and releases of embedded capabilities. */
+int cap_copy(struct isolate_cap *dst, const struct isolate_cap *src);
+void cap_clear(struct isolate_cap *cap);
+int cap_set_pos(struct isolate_cap *cap, const char *file, unsigned int line,
+		unsigned int column);
+
+/* cell.c */
+int cell_append(struct isolate_cell_policy *c, const struct isolate_cap *cap);
+int cell_add_extends_at(struct isolate_cell_policy *c, const char *name,
+			const struct src_pos *pos);
+/* Sorts c's capabilities and drops repeats, keeping the first written. */
+void cell_dedupe(struct isolate_cell_policy *c);
+/* The capabilities sorted and without repeats (canonical order). */
+int cell_sorted_caps(const struct isolate_cell_policy *c, struct isolate_cap **out,
+		     size_t *n);
+
+/* policy.c */
+int policy_add_include_at(struct isolate_policy *p, const char *path,
+			  const struct src_pos *pos);
+/* Takes ownership of c. */
+int policy_adopt_cell(struct isolate_policy *p, struct isolate_cell_policy *c);
+void named_refs_free(struct named_ref *refs, size_t n);
+/* Sorted names without repeats, pointing into refs. */
+int named_refs_sorted(const struct named_ref *refs, size_t n, const char ***out,
+		      size_t *n_out);
+
+/* resolve.c: includes read, extends folded into p->resolved. */
+int policy_resolve(struct isolate_policy *p, const struct isolate_policy_source *sources,
+		   size_t n_sources, struct isolate_diag *diag);
+
+/* load.c: a regular file of at most POLICY_FILE_MAX bytes, NUL-terminated. */
+#define POLICY_FILE_MAX (1U << 20)
+int policy_read_file(const char *path, char **buf, size_t *len, char *msg, size_t msg_len);
+
+/* diag.c */
+void diag_set(struct isolate_diag *d, const char *file, unsigned int line,
+	      unsigned int column, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void diag_vset(struct isolate_diag *d, const char *file, unsigned int line,
+	       unsigned int column, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+void diag_at(struct isolate_diag *d, const struct src_pos *pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* ISOLATE_POLICY_MODEL_H */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* Policy paths as strings: cleaning, checking, ancestry. */
+#ifndef ISOLATE_POLICY_PATH_UTIL_H
+#define ISOLATE_POLICY_PATH_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define POLICY_PATH_MAX 4096	/* PATH_MAX, with its NUL */
+
+/*
+ * A malloc'ed copy of path with "//", "/./" and a trailing '/' removed.
+ * Anything else (relative paths, "..") is kept for path_check to refuse.
+ */
+char *path_clean(const char *path);
+
+/* Whether text is well-formed UTF-8 (what YAML can carry). */
+bool utf8_valid(const char *text);
+
+/* 0, or -EINVAL with msg saying what was expected. */
+int path_check(const char *path, char *msg, size_t len);
+
+/*
+ * The length of the parent of the first len bytes of path ("/a/b" -> 2,
+ * "/a" -> 1 for "/"), or 0 at the root.
+ */
+size_t path_parent_len(const char *path, size_t len);
+
+#endif /* ISOLATE_POLICY_PATH_UTIL_H */

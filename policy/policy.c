@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* Documents: includes, own cells as written, and the resolved cells. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "path_util.h"
+
+struct isolate_policy *isolate_policy_new(const char *name)
+{
+	struct isolate_policy *p = calloc(1, sizeof(*p));
+
+	if (!p || !(p->name = strdup(name ? name : ""))) {
+		free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+void named_refs_free(struct named_ref *refs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(refs[i].name);
+		free(refs[i].pos.file);
+	}
+	free(refs);
+}
+
+static void cells_free(struct isolate_cell_policy **cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		isolate_cell_policy_free(cells[i]);
+	free(cells);
+}
+
+void isolate_policy_free(struct isolate_policy *p)
+{
+	if (!p)
+		return;
+	named_refs_free(p->includes, p->n_includes);
+	cells_free(p->cells, p->n_cells);
+	cells_free(p->resolved, p->n_resolved);
+	free(p->name);
+	free(p);
+}
+
+int policy_add_include_at(struct isolate_policy *p, const char *path,
+			  const struct src_pos *pos)
+{
+	struct named_ref *grown = realloc(p->includes, (p->n_includes + 1) * sizeof(*grown));
+	struct named_ref *ref;
+
+	if (!grown)
+		return -ENOMEM;
+	p->includes = grown;
+	ref = &p->includes[p->n_includes];
+	memset(ref, 0, sizeof(*ref));
+	ref->name = strdup(path);
+	if (pos && pos->file) {
+		ref->pos = *pos;
+		ref->pos.file = strdup(pos->file);
+	}
+	if (!ref->name || (pos && pos->file && !ref->pos.file)) {
+		free(ref->name);
+		free(ref->pos.file);
+		return -ENOMEM;
+	}
+	p->n_includes++;
+	return 0;
+}
+
+int isolate_policy_add_include(struct isolate_policy *p, const char *path)
+{
+	if (!*path || !utf8_valid(path))
+		return -EINVAL;
+	return policy_add_include_at(p, path, NULL);
+}
+
+static const struct isolate_cell_policy *find_in(struct isolate_cell_policy *const *cells,
+						  size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cells[i]->name, name))
+			return cells[i];
+	return NULL;
+}
+
+int policy_adopt_cell(struct isolate_policy *p, struct isolate_cell_policy *c)
+{
+	struct isolate_cell_policy **grown;
+
+	if (find_in(p->cells, p->n_cells, c->name))
+		return -EEXIST;
+	grown = realloc(p->cells, (p->n_cells + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	p->cells = grown;
+	p->cells[p->n_cells++] = c;
+	return 0;
+}
+
+int isolate_policy_add_cell(struct isolate_policy *p, const struct isolate_cell_policy *c)
+{
+	struct isolate_cell_policy *copy;
+	int err;
+
+	if (find_in(p->cells, p->n_cells, c->name))
+		return -EEXIST;
+	copy = isolate_cell_policy_dup(c);
+	if (!copy)
+		return -ENOMEM;
+	err = policy_adopt_cell(p, copy);
+	if (err)
+		isolate_cell_policy_free(copy);
+	return err;
+}
+
+size_t isolate_policy_cell_count(const struct isolate_policy *p)
+{
+	return p->n_resolved;
+}
+
+const struct isolate_cell_policy *isolate_policy_cell(const struct isolate_policy *p, size_t i)
+{
+	return i < p->n_resolved ? p->resolved[i] : NULL;
+}
+
+const struct isolate_cell_policy *isolate_policy_find(const struct isolate_policy *p,
+							const char *name)
+{
+	return find_in(p->resolved, p->n_resolved, name);
+}
+
+const char *isolate_policy_name(const struct isolate_policy *p)
+{
+	return p->name;
+}
+
+size_t isolate_policy_include_count(const struct isolate_policy *p)
+{
+	return p->n_includes;
+}
+
+const char *isolate_policy_include(const struct isolate_policy *p, size_t i)
+{
+	return i < p->n_includes ? p->includes[i].name : NULL;
+}
+
+size_t isolate_policy_doc_cell_count(const struct isolate_policy *p)
+{
+	return p->n_cells;
+}
+
+const struct isolate_cell_policy *isolate_policy_doc_cell(const struct isolate_policy *p,
+							   size_t i)
+{
+	return i < p->n_cells ? p->cells[i] : NULL;
+}
+
+static int str_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int named_refs_sorted(const struct named_ref *refs, size_t n, const char ***out,
+		      size_t *n_out)
+{
+	const char **names = malloc((n ? n : 1) * sizeof(*names));
+	size_t kept = 0;
+
+	if (!names)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		names[i] = refs[i].name;
+	if (n > 1)
+		qsort(names, n, sizeof(*names), str_ptr_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!kept || strcmp(names[kept - 1], names[i]))
+			names[kept++] = names[i];
+	*out = names;
+	*n_out = kept;
+	return 0;
+}
+
+bool isolate_policy_equal(const struct isolate_policy *a, const struct isolate_policy *b)
+{
+	const char **ia = NULL, **ib = NULL;
+	size_t na, nb;
+	bool equal = false;
+
+	if (a->n_cells != b->n_cells)
+		return false;
+	for (size_t i = 0; i < a->n_cells; i++)
+		if (!isolate_cell_policy_equal(a->cells[i], b->cells[i]))
+			return false;
+	if (named_refs_sorted(a->includes, a->n_includes, &ia, &na) ||
+	    named_refs_sorted(b->includes, b->n_includes, &ib, &nb))
+		goto out;
+	if (na != nb)
+		goto out;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(ia[i], ib[i]))
+			goto out;
+	equal = true;
+out:
+	free(ia);
+	free(ib);
+	return equal;
+}

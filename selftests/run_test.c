@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run: `isolate-loader run --cell` starts its command with the ids asked
+ * for, no capability in any set, no_new_privs, and only the allow-listed
+ * environment; --timeout kills everything the command started; the
+ * command's exit status comes back.
+ */
+#include "kselftest_harness.h"
+#include "lifecycle.h"
+
+FIXTURE(run) {
+	struct isolate *iso;
+	char name[64];
+};
+
+FIXTURE_SETUP(run)
+{
+	const char *caps[] = { "read:/proc", "exec:/bin", NULL };
+
+	ASSERT_EQ(0, test_load(&self->iso));
+	snprintf(self->name, sizeof(self->name), "run%d", getpid());
+	ASSERT_EQ(0, test_cell(self->iso, self->name, caps, NULL));
+}
+
+FIXTURE_TEARDOWN(run)
+{
+	if (self->iso) {
+		EXPECT_EQ(0, isolate_cell_destroy(self->iso, self->name));
+		isolate_close(self->iso);
+	}
+}
+
+/* The value of "Key:" in a /proc/PID/status text, up to the end of line. */
+static const char *status_field(const char *status, const char *key, char *out, size_t len)
+{
+	char needle[64];
+	const char *p;
+	size_t n;
+
+	snprintf(needle, sizeof(needle), "\n%s:\t", key);
+	p = strstr(status, needle);
+	if (!p && !strncmp(status, needle + 1, strlen(needle + 1)))
+		p = status - 1;
+	if (!p)
+		return "(missing)";
+	p += strlen(needle);
+	n = strcspn(p, "\n");
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, p, n);
+	out[n] = 0;
+	return out;
+}
+
+static const char *const cap_sets[] = { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" };
+
+static void check_status(struct __test_metadata *_metadata, const char *status,
+			 const char *ids)
+{
+	char v[128];
+
+	EXPECT_STREQ(ids, status_field(status, "Uid", v, sizeof(v)));
+	EXPECT_STREQ(ids, status_field(status, "Gid", v, sizeof(v)));
+	EXPECT_STREQ("", status_field(status, "Groups", v, sizeof(v)));
+	for (size_t i = 0; i < sizeof(cap_sets) / sizeof(cap_sets[0]); i++) {
+		EXPECT_STREQ("0000000000000000", status_field(status, cap_sets[i], v, sizeof(v))) {
+			TH_LOG("%s", cap_sets[i]);
+		}
+	}
+	EXPECT_STREQ("1", status_field(status, "NoNewPrivs", v, sizeof(v)));
+}
+
+TEST_F(run, user_child_has_dropped_ids_no_caps_and_nnp)
+{
+	char out[8192];
+
+	ASSERT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name, "--user", "65534",
+			 "--", "cat", "/proc/self/status", NULL));
+	check_status(_metadata, out, "65534\t65534\t65534\t65534");
+}
+
+TEST_F(run, user_name_and_group)
+{
+	char out[8192], v[128];
+
+	/* By name, from /etc/passwd; and UID:GID. */
+	ASSERT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name, "--user", "nobody",
+			 "--", "cat", "/proc/self/status", NULL));
+	check_status(_metadata, out, "65534\t65534\t65534\t65534");
+	ASSERT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name, "--user", "1000:2000",
+			 "--", "cat", "/proc/self/status", NULL));
+	EXPECT_STREQ("1000\t1000\t1000\t1000", status_field(out, "Uid", v, sizeof(v)));
+	EXPECT_STREQ("2000\t2000\t2000\t2000", status_field(out, "Gid", v, sizeof(v)));
+	EXPECT_STREQ("1", status_field(out, "NoNewPrivs", v, sizeof(v)));
+}
+
+TEST_F(run, root_child_has_no_caps_and_nnp)
+{
+	char out[8192];
+
+	ASSERT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name,
+			 "--", "cat", "/proc/self/status", NULL));
+	check_status(_metadata, out, "0\t0\t0\t0");
+}
+
+static int compare_lines(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of text, sorted, joined by '\n' into out. */
+static void sorted_lines(const char *text, char *out, size_t len)
+{
+	char copy[8192], *lines[128], *save = NULL;
+	size_t n = 0, used = 0;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (char *l = strtok_r(copy, "\n", &save); l && n < 128; l = strtok_r(NULL, "\n", &save))
+		lines[n++] = l;
+	qsort(lines, n, sizeof(lines[0]), compare_lines);
+	out[0] = 0;
+	for (size_t i = 0; i < n && used < len; i++)
+		used += snprintf(out + used, len - used, "%s\n", lines[i]);
+}
+
+TEST_F(run, environment_is_allow_listed)
+{
+	char *const env[] = {
+		"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LANG=C.UTF-8",
+		"TERM=dumb", "TZ=UTC", "USER=root", "LOGNAME=root", "LC_ALL=C",
+		"LC_TIME=POSIX", "SECRET_TOKEN=hunter2", "PYTHONPATH=/opt/x",
+		"PASS_ME=passed", "LD_LIBRARY_PATH=/opt/lib", "EDITOR=vi", NULL,
+	};
+	const char *args[] = { "run", "--cell", self->name, "--env", "PASS_ME",
+			       "--env", "NEWVAR=new value", "--env", "TERM=vt100",
+			       "--env", "UNSET_VAR", "--", "env", NULL };
+	char out[8192], got[8192];
+
+	ASSERT_EQ(0, cli_argv_env(out, sizeof(out), env, args));
+	sorted_lines(out, got, sizeof(got));
+	EXPECT_STREQ("HOME=/root\n"
+		     "LANG=C.UTF-8\n"
+		     "LC_ALL=C\n"
+		     "LC_TIME=POSIX\n"
+		     "LOGNAME=root\n"
+		     "NEWVAR=new value\n"
+		     "PASS_ME=passed\n"
+		     "PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
+		     "TERM=vt100\n"
+		     "TZ=UTC\n"
+		     "USER=root\n", got);
+}
+
+TEST_F(run, exit_status_comes_back)
+{
+	EXPECT_EQ(7, cli(NULL, 0, "run", "--cell", self->name, "--", "sh", "-c", "exit 7", NULL));
+	EXPECT_EQ(0, cli(NULL, 0, "run", "--cell", self->name, "--", "true", NULL));
+	EXPECT_EQ(127, cli(NULL, 0, "run", "--cell", self->name, "--",
+			   "/bin/no-such-command", NULL));
+	EXPECT_EQ(128 + SIGKILL, cli(NULL, 0, "run", "--cell", self->name, "--",
+				     "sh", "-c", "kill -9 $$", NULL));
+}
+
+/*
+ * --timeout 1 on a shell with a background job: 124 after about a second,
+ * and nothing of the command is left in the cell.
+ */
+TEST_F(run, timeout_kills_the_cell)
+{
+	char buf[256];
+	uint64_t t0 = now_ns();
+	long ms;
+	int rc;
+
+	rc = cli(NULL, 0, "run", "--cell", self->name, "--timeout", "1", "--",
+		 "sh", "-c", "sleep 100 & sleep 100", NULL);
+	ms = (long)((now_ns() - t0) / 1000000);
+	EXPECT_EQ(124, rc);
+	EXPECT_LE(1000, ms);
+	EXPECT_GT(5000, ms);
+	ASSERT_LE(0, cell_cgroup_read(self->iso, self->name, "cgroup.procs", buf, sizeof(buf)));
+	EXPECT_STREQ("", buf);
+	ASSERT_LT(0, cell_cgroup_read(self->iso, self->name, "cgroup.events", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "populated 0\n")) {
+		TH_LOG("cgroup.events: %s", buf);
+	}
+	/* The cell itself stays, ready for the next command. */
+	EXPECT_EQ(0, cli(NULL, 0, "run", "--cell", self->name, "--", "true", NULL));
+}
+
+TEST_HARNESS_MAIN

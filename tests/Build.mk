@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+# Host tests: each tests/*_test.c is a kselftest-harness program, built
+# with ASan and UBSan against libisolate-san.a. They run from the repo root
+# (tools/check does), where their data (tests/golden/, policy/) is.
+
+KSFT_HARNESS := $(BUILD)/kselftest/kselftest_harness.h
+HOST_TEST_SRCS := $(sort $(wildcard tests/*_test.c))
+HOST_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(HOST_TEST_SRCS))
+GOLDEN_CASES := $(BUILD)/tests/golden_cases.h
+
+$(KSFT_HARNESS):
+	@tools/deps kselftest
+
+$(BUILD)/tests/%_test: tests/%_test.c $(wildcard tests/*.h) $(LIBISOLATE_SAN_A) $(KSFT_HARNESS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -I$(BUILD)/kselftest -I$(BUILD)/tests -o $@ $< \
+		$(LIBISOLATE_SAN_A) $(USER_LIBS)
+
+# One test case per golden document, so a new document is a new case. The
+# list is rewritten only when it changes, so it rebuilds only then.
+$(GOLDEN_CASES): FORCE
+	@mkdir -p $(@D)
+	@for f in $(sort $(wildcard tests/golden/*.yaml)); do \
+		n=$${f##*/}; echo "GOLDEN($${n%.yaml})"; done > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
+$(BUILD)/tests/policy_golden_test: $(GOLDEN_CASES)
+
+.PHONY: FORCE
+FORCE:
+
+all: $(HOST_TESTS)

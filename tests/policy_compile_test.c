@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The compiler on a real tree: each entry holds the effective rights at its
+ * inode (its grants and its granted ancestors', minus every deny on it or
+ * above), keyed by the kernel's dev encoding; hard links out of denied
+ * trees, symlinks, missing and optional paths; network blocks compiled for
+ * a longest-prefix lookup; and explain, which walks the image as the
+ * kernel does. The tree (under a private temporary directory):
+ *
+ *   T/
+ *   |-- work/            read
+ *   |   |-- data.txt
+ *   |   |-- linked       hard link of .git/config
+ *   |   |-- .git/        deny read, deny write
+ *   |   |   |-- config
+ *   |   |   `-- hooks/   write (dead: below a deny-write)
+ *   |   `-- out/         write
+ *   |-- bin/tool         exec
+ *   |-- alias -> outside.txt    read (lands on outside.txt)
+ *   |-- outside.txt
+ *   `-- secret           deny write (nothing grants it)
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <isolate/policy.h>
+
+#include "kselftest_harness.h"
+#include "policy_test_util.h"
+
+FIXTURE(tree) {
+	char root[64];
+	struct isolate_image *img;
+};
+
+static void make_file(struct __test_metadata *_metadata, const char *root, const char *rel)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static void make_dir(struct __test_metadata *_metadata, const char *root, const char *rel)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	ASSERT_EQ(0, mkdir(path, 0755)) TH_LOG("%s: %s", path, strerror(errno));
+}
+
+/* T/rel as a string, in a static rotation of buffers (for one-line checks). */
+static const char *at(const char root[64], const char *rel)
+{
+	static char bufs[8][PATH_MAX];
+	static int next;
+	char *b = bufs[next++ % 8];
+
+	snprintf(b, PATH_MAX, "%.63s/%.*s", root, PATH_MAX - 65, rel);
+	return b;
+}
+
+/* Compiles a cell made of texts, each with "T" replaced by the tree root. */
+static int compile_texts(const char *root, const char *const *texts, size_t n, __u32 mode,
+			 struct isolate_image **img, struct isolate_diag *diag)
+{
+	struct isolate_cell_policy *c = isolate_cell_policy_new("t");
+	int err = 0;
+
+	isolate_cell_policy_set_mode(c, mode);
+	for (size_t i = 0; i < n && !err; i++) {
+		char text[PATH_MAX + 64];
+		const char *t = strchr(texts[i], 'T');
+		struct isolate_cap *cap = NULL;
+
+		if (t && t[1] == '/' && t[-1] == ':')
+			snprintf(text, sizeof(text), "%.*s%s%s", (int)(t - texts[i]), texts[i], root, t + 1);
+		else
+			snprintf(text, sizeof(text), "%s", texts[i]);
+		err = isolate_cap_parse(text, &cap, diag);
+		if (!err)
+			err = isolate_cell_policy_add(c, cap);
+		isolate_cap_free(cap);
+	}
+	if (!err)
+		err = isolate_compile(c, img, diag);
+	isolate_cell_policy_free(c);
+	return err;
+}
+
+static const char *const tree_caps[] = {
+	"read:T/work", "deny-read:T/work/.git", "deny-write:T/work/.git",
+	"write:T/work/.git/hooks", "write:T/work/out", "exec:T/bin/tool",
+	"read:T/alias", "deny-write:T/secret",
+};
+
+FIXTURE_SETUP(tree)
+{
+	char tmpl[] = "/tmp/isolate-compile.XXXXXX", *real;
+	struct isolate_diag diag = { 0 };
+
+	ASSERT_NE(NULL, mkdtemp(tmpl));
+	/* Rules are compiled from resolved paths: compare against those. */
+	real = realpath(tmpl, NULL);
+	ASSERT_NE(NULL, real);
+	ASSERT_GT(sizeof(self->root), strlen(real));
+	strcpy(self->root, real);
+	free(real);
+	make_dir(_metadata, self->root, "work");
+	make_file(_metadata, self->root, "work/data.txt");
+	make_dir(_metadata, self->root, "work/.git");
+	make_file(_metadata, self->root, "work/.git/config");
+	make_dir(_metadata, self->root, "work/.git/hooks");
+	ASSERT_EQ(0, link(at(self->root, "work/.git/config"), at(self->root, "work/linked")));
+	make_dir(_metadata, self->root, "work/out");
+	make_dir(_metadata, self->root, "bin");
+	make_file(_metadata, self->root, "bin/tool");
+	make_file(_metadata, self->root, "outside.txt");
+	ASSERT_EQ(0, symlink("outside.txt", at(self->root, "alias")));
+	make_file(_metadata, self->root, "secret");
+	ASSERT_EQ(0, compile_texts(self->root, tree_caps, sizeof(tree_caps) / sizeof(tree_caps[0]),
+				   ISOLATE_MODE_ENFORCE, &self->img, &diag))
+		TH_LOG("%s", diag.msg);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+FIXTURE_TEARDOWN(tree)
+{
+	isolate_image_free(self->img);
+	nftw(self->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The entry of the inode at path, or NULL. */
+static const struct isolate_image_inode *entry_of(const struct isolate_image *img,
+						   const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return NULL;
+	for (size_t i = 0; i < img->n_inodes; i++)
+		if (img->inodes[i].dev == ((major(st.st_dev) << 20) | minor(st.st_dev)) &&
+		    img->inodes[i].ino == st.st_ino)
+			return &img->inodes[i];
+	return NULL;
+}
+
+static const char *rule(const struct isolate_image *img, __u32 id)
+{
+	return id == ISOLATE_RULE_NONE ? "(none)" : id < img->n_rules ? img->rule_text[id] : "(bad)";
+}
+
+#define R ISOLATE_ACCESS_READ
+#define W ISOLATE_ACCESS_WRITE
+#define X ISOLATE_ACCESS_EXEC
+
+TEST_F(tree, effective_rights_per_inode)
+{
+	const struct isolate_image *img = self->img;
+	const char *T = self->root;
+	const struct isolate_image_inode *e;
+	char want[PATH_MAX + 32];
+
+	/* work, .git, .git/config (linked), out, tool, outside.txt, secret */
+	ASSERT_EQ(7U, img->n_inodes);
+
+	e = entry_of(img, at(T, "work"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(R, e->rule.allow);
+	snprintf(want, sizeof(want), "read:%s/work", T);
+	EXPECT_STREQ(want, rule(img, e->rule.rule_id));
+	EXPECT_STREQ(want, rule(img, e->decided_by[0]));
+	EXPECT_EQ(ISOLATE_RULE_NONE, e->decided_by[1]);
+
+	/* Denied for read and write, whatever is granted above or below. */
+	e = entry_of(img, at(T, "work/.git"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0U, e->rule.allow);
+	snprintf(want, sizeof(want), "deny-read:%s/work/.git", T);
+	EXPECT_STREQ(want, rule(img, e->rule.rule_id));
+	EXPECT_STREQ(want, rule(img, e->decided_by[0]));
+	snprintf(want, sizeof(want), "deny-write:%s/work/.git", T);
+	EXPECT_STREQ(want, rule(img, e->decided_by[1]));
+
+	/* The grant below the deny is gone: no entry of its own. */
+	EXPECT_EQ(NULL, entry_of(img, at(T, "work/.git/hooks")));
+
+	/* A hard link out of the denied tree: the file carries the deny itself. */
+	e = entry_of(img, at(T, "work/linked"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0U, e->rule.allow);
+	EXPECT_STREQ(at(T, "work/.git/config"), e->path);
+	snprintf(want, sizeof(want), "deny-read:%s/work/.git", T);
+	EXPECT_STREQ(want, rule(img, e->rule.rule_id));
+
+	/* Its own write plus the read of the tree above. */
+	e = entry_of(img, at(T, "work/out"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(R | W, e->rule.allow);
+	snprintf(want, sizeof(want), "write:%s/work/out", T);
+	EXPECT_STREQ(want, rule(img, e->rule.rule_id));
+	EXPECT_STREQ(want, rule(img, e->decided_by[1]));
+	snprintf(want, sizeof(want), "read:%s/work", T);
+	EXPECT_STREQ(want, rule(img, e->decided_by[0]));
+
+	e = entry_of(img, at(T, "bin/tool"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(X, e->rule.allow);
+
+	/* The symlink's rule lands on its target. */
+	e = entry_of(img, at(T, "outside.txt"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(R, e->rule.allow);
+	EXPECT_STREQ(at(T, "outside.txt"), e->path);
+
+	/* A deny nothing grants still gets its entry. */
+	e = entry_of(img, at(T, "secret"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0U, e->rule.allow);
+	snprintf(want, sizeof(want), "deny-write:%s/secret", T);
+	EXPECT_STREQ(want, rule(img, e->decided_by[1]));
+}
+
+TEST_F(tree, keys_are_kernel_dev_encoding_sorted_and_unique)
+{
+	const struct isolate_image *img = self->img;
+
+	for (size_t i = 0; i < img->n_inodes; i++) {
+		struct stat st;
+
+		ASSERT_EQ(0, stat(img->inodes[i].path, &st));
+		EXPECT_EQ((major(st.st_dev) << 20) | minor(st.st_dev), img->inodes[i].dev);
+		EXPECT_EQ(st.st_ino, img->inodes[i].ino);
+		if (i) {
+			const struct isolate_image_inode *a = &img->inodes[i - 1], *b = &img->inodes[i];
+
+			EXPECT_TRUE(a->dev < b->dev || (a->dev == b->dev && a->ino < b->ino));
+		}
+	}
+}
+
+TEST_F(tree, rules_are_the_authority_set)
+{
+	const char *T = self->root;
+	char expected[7][PATH_MAX + 32];
+
+	/* Canonical order: kind, grants before denies, then path. */
+	snprintf(expected[0], sizeof(expected[0]), "read:%s/outside.txt", T);
+	snprintf(expected[1], sizeof(expected[1]), "read:%s/work", T);
+	snprintf(expected[2], sizeof(expected[2]), "deny-read:%s/work/.git", T);
+	snprintf(expected[3], sizeof(expected[3]), "write:%s/work/out", T);
+	snprintf(expected[4], sizeof(expected[4]), "deny-write:%s/secret", T);
+	snprintf(expected[5], sizeof(expected[5]), "deny-write:%s/work/.git", T);
+	snprintf(expected[6], sizeof(expected[6]), "exec:%s/bin/tool", T);
+	ASSERT_EQ(7U, self->img->n_rules);
+	for (int i = 0; i < 7; i++)
+		EXPECT_STREQ(expected[i], self->img->rule_text[i]);
+}
+
+static void expect_verdict(struct __test_metadata *_metadata, const struct isolate_image *img,
+			   enum isolate_cap_kind op, const char *target, bool allowed,
+			   const char *rule_text, const char *object)
+{
+	struct isolate_verdict v;
+	struct isolate_diag diag = { 0 };
+
+	ASSERT_EQ(0, isolate_explain(img, op, target, &v, &diag)) TH_LOG("%s", diag.msg);
+	EXPECT_EQ(allowed, v.allowed) TH_LOG("%s", target);
+	if (rule_text)
+		EXPECT_STREQ(rule_text, v.rule_text ? v.rule_text : "(none)") TH_LOG("%s", target);
+	if (object)
+		EXPECT_STREQ(object, v.object);
+}
+
+TEST_F(tree, explain_walks_the_image_like_the_kernel)
+{
+	const struct isolate_image *img = self->img;
+	const char *T = self->root;
+	char read_work[PATH_MAX + 8], deny_read[PATH_MAX + 16], deny_write[PATH_MAX + 16];
+	char write_out[PATH_MAX + 16], exec_tool[PATH_MAX + 16], read_out[PATH_MAX + 16];
+
+	snprintf(read_work, sizeof(read_work), "read:%s/work", T);
+	snprintf(deny_read, sizeof(deny_read), "deny-read:%s/work/.git", T);
+	snprintf(deny_write, sizeof(deny_write), "deny-write:%s/work/.git", T);
+	snprintf(write_out, sizeof(write_out), "write:%s/work/out", T);
+	snprintf(exec_tool, sizeof(exec_tool), "exec:%s/bin/tool", T);
+	snprintf(read_out, sizeof(read_out), "read:%s/outside.txt", T);
+
+	expect_verdict(_metadata, img, ISOLATE_CAP_READ, at(T, "work/data.txt"), true, read_work, NULL);
+	expect_verdict(_metadata, img, ISOLATE_CAP_WRITE, at(T, "work/data.txt"), false, "(none)", NULL);
+	expect_verdict(_metadata, img, ISOLATE_CAP_READ, at(T, "work/.git/config"), false, deny_read, NULL);
+	expect_verdict(_metadata, img, ISOLATE_CAP_READ, at(T, "work/linked"), false, deny_read, NULL);
+	expect_verdict(_metadata, img, ISOLATE_CAP_WRITE, at(T, "work/.git/hooks/pre-commit"), false,
+		       deny_write, at(T, "work/.git/hooks/pre-commit"));
+	/* Not there yet: decided from the nearest existing parent. */
+	expect_verdict(_metadata, img, ISOLATE_CAP_WRITE, at(T, "work/out/new/file.txt"), true,
+		       write_out, at(T, "work/out/new/file.txt"));
+	expect_verdict(_metadata, img, ISOLATE_CAP_EXEC, at(T, "bin/tool"), true, exec_tool, NULL);
+	/* Running needs exec; reading the binary is another right. */
+	expect_verdict(_metadata, img, ISOLATE_CAP_READ, at(T, "bin/tool"), false, "(none)", NULL);
+	expect_verdict(_metadata, img, ISOLATE_CAP_READ, at(T, "alias"), true, read_out,
+		       at(T, "outside.txt"));
+	expect_verdict(_metadata, img, ISOLATE_CAP_READ, at(T, "bin"), false, "(none)", NULL);
+}
+
+TEST_F(tree, explain_outside_every_rule_has_no_entry)
+{
+	struct isolate_verdict v;
+
+	ASSERT_EQ(0, isolate_explain(self->img, ISOLATE_CAP_READ, at(self->root, "bin"), &v, NULL));
+	EXPECT_FALSE(v.allowed);
+	EXPECT_EQ(NULL, v.entry);
+	EXPECT_EQ(ISOLATE_RULE_NONE, v.rule_id);
+	EXPECT_EQ(-EINVAL, isolate_explain(self->img, ISOLATE_CAP_READ, "relative", &v, NULL));
+}
+
+TEST_F(tree, missing_paths_fail_unless_optional)
+{
+	static const char *const required[] = { "read:T/work", "read:T/nope" };
+	static const char *const optional[] = { "read:T/work", "read?:T/nope" };
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+	char want[PATH_MAX + 128];
+
+	EXPECT_EQ(-ENOENT, compile_texts(self->root, required, 2, 0, &img, &diag));
+	EXPECT_EQ(NULL, img);
+	snprintf(want, sizeof(want),
+		 "expected an existing path (or one marked optional), got %s/nope: No such file or directory",
+		 self->root);
+	EXPECT_STREQ(want, diag.msg);
+
+	ASSERT_EQ(0, compile_texts(self->root, optional, 2, 0, &img, &diag));
+	ASSERT_EQ(1U, img->n_skipped);
+	snprintf(want, sizeof(want), "read?:%s/nope", self->root);
+	EXPECT_STREQ(want, img->skipped[0]);
+	EXPECT_EQ(1U, img->n_inodes);
+	isolate_image_free(img);
+}
+
+TEST_F(tree, mode_budgets_and_broker_reach_the_image)
+{
+	static const char *const caps[] = {
+		"cpu:50000/100000", "memory:512M", "pids:64", "broker:read", "broker:connect",
+	};
+	struct isolate_image *img = NULL;
+	struct isolate_capacity cap[4];
+
+	ASSERT_EQ(0, compile_texts(self->root, caps, 5, ISOLATE_MODE_AUDIT, &img, NULL));
+	EXPECT_EQ((__u32)ISOLATE_MODE_AUDIT, img->mode);
+	EXPECT_EQ(50000U, img->limits.cpu_quota_us);
+	EXPECT_EQ(100000U, img->limits.cpu_period_us);
+	EXPECT_EQ(512ULL << 20, img->limits.memory_max);
+	EXPECT_EQ(64U, img->limits.pids_max);
+	EXPECT_EQ(ISOLATE_BROKER_READ | ISOLATE_BROKER_CONNECT, img->broker_rights);
+	ASSERT_EQ(2U, isolate_image_capacity(img, cap, 4));
+	EXPECT_STREQ("inode_rules", cap[0].map);
+	EXPECT_EQ(0U, cap[0].used);
+	EXPECT_EQ((size_t)ISOLATE_MAX_INODE_RULES, cap[0].size);
+	EXPECT_STREQ("net_rules", cap[1].map);
+	EXPECT_EQ((size_t)ISOLATE_MAX_NET_RULES, cap[1].size);
+	isolate_image_free(img);
+}
+
+/* ---- network ---- */
+
+/* The order of the entries: op, protocol, family, address, prefix. */
+static int key_cmp(const struct isolate_net_key *a, const struct isolate_net_key *b)
+{
+	int c = memcmp(&a->op, &b->op, 3);
+
+	if (!c)
+		c = memcmp(a->addr, b->addr, sizeof(a->addr));
+	if (!c)
+		c = (int)a->prefixlen - (int)b->prefixlen;
+	return c;
+}
+
+TEST_F(tree, network_blocks_carry_their_ancestors_ports)
+{
+	static const char *const caps[] = {
+		"connect:tcp:10.0.0.0/8:443", "deny-connect:tcp:10.1.0.0/16:443",
+		"connect:tcp:10.1.2.0/24:80", "bind:udp:[::1]/128:5353",
+	};
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+	const struct isolate_image_net *e;
+
+	ASSERT_EQ(0, compile_texts(self->root, caps, 4, 0, &img, &diag)) TH_LOG("%s", diag.msg);
+	/*
+	 * The authority set: 10.0.0.0/16, 10.2.0.0/15 ... 10.128.0.0/9 (443,
+	 * the /8 minus the deny), 10.1.2.0/24 (80), the deny, the bind.
+	 */
+	/* The /24 inside the denied /16: its own port 80 only, blamed on the deny. */
+	e = NULL;
+	for (size_t i = 0; i < img->n_net; i++)
+		if (img->net[i].key.prefixlen == ISOLATE_NET_FIXED_BITS + 24)
+			e = &img->net[i];
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(ISOLATE_NET_CONNECT, e->key.op);
+	EXPECT_EQ(6, e->key.proto);
+	EXPECT_EQ(4, e->key.family);
+	EXPECT_EQ(0U, e->key.ruleset);
+	ASSERT_EQ(1U, e->rule.n_ranges);
+	EXPECT_EQ(80, e->rule.ranges[0].lo);
+	EXPECT_EQ(80, e->rule.ranges[0].hi);
+	EXPECT_STREQ("connect:tcp:10.1.2.0/24:80", rule(img, e->rule.ranges[0].rule_id));
+	EXPECT_STREQ("deny-connect:tcp:10.1.0.0/16:443", rule(img, e->rule.deny_rule_id));
+	for (size_t i = 1; i < img->n_net; i++) {
+		EXPECT_GT(0, key_cmp(&img->net[i - 1].key, &img->net[i].key))
+			TH_LOG("entries out of order at %zu", i);
+	}
+	isolate_image_free(img);
+}
+
+static void expect_net(struct __test_metadata *_metadata, const struct isolate_image *img,
+		       enum isolate_cap_kind op, const char *target, bool allowed, const char *by)
+{
+	expect_verdict(_metadata, img, op, target, allowed, by, NULL);
+}
+
+TEST_F(tree, explain_network_by_longest_prefix)
+{
+	static const char *const caps[] = {
+		"connect:tcp:10.0.0.0/8:443", "deny-connect:tcp:10.1.0.0/16:443",
+		"connect:tcp:10.1.2.0/24:80", "bind:udp:[::1]/128:5353", "connect:udp:0.0.0.0/0:53",
+	};
+	struct isolate_image *img = NULL;
+
+	ASSERT_EQ(0, compile_texts(self->root, caps, 5, 0, &img, NULL));
+	expect_net(_metadata, img, ISOLATE_CAP_CONNECT, "tcp:10.200.0.1:443", true, "connect:tcp:10.128.0.0/9:443");
+	expect_net(_metadata, img, ISOLATE_CAP_CONNECT, "tcp:10.1.9.9:443", false, "deny-connect:tcp:10.1.0.0/16:443");
+	expect_net(_metadata, img, ISOLATE_CAP_CONNECT, "tcp:10.1.2.3:443", false, "deny-connect:tcp:10.1.0.0/16:443");
+	expect_net(_metadata, img, ISOLATE_CAP_CONNECT, "tcp:10.1.2.3:80", true, "connect:tcp:10.1.2.0/24:80");
+	/* Port 22 is denied by no rule: nothing granted it. */
+	expect_net(_metadata, img, ISOLATE_CAP_CONNECT, "tcp:10.1.2.3:22", false, "(none)");
+	expect_net(_metadata, img, ISOLATE_CAP_CONNECT, "tcp:192.0.2.1:443", false, "(none)");
+	expect_net(_metadata, img, ISOLATE_CAP_CONNECT, "udp:192.0.2.1:53", true, "connect:udp:0.0.0.0/0:53");
+	/* An IPv4-mapped IPv6 address is checked as IPv4, as the kernel does. */
+	expect_net(_metadata, img, ISOLATE_CAP_CONNECT, "udp:[::ffff:192.0.2.1]:53", true, "connect:udp:0.0.0.0/0:53");
+	expect_net(_metadata, img, ISOLATE_CAP_BIND, "udp:[::1]:5353", true, "bind:udp:[::1]/128:5353");
+	expect_net(_metadata, img, ISOLATE_CAP_CONNECT, "udp:[::1]:5353", false, "(none)");
+	isolate_image_free(img);
+}
+
+/* Random sets: the longest-prefix image decides every point as the capabilities do. */
+TEST_F(tree, random_network_images_decide_like_their_capabilities)
+{
+	test_seed(7003);
+	for (int iter = 0; iter < 150; iter++) {
+		struct isolate_cell_policy *c = isolate_cell_policy_new("r");
+		struct isolate_image *img = NULL;
+		struct isolate_diag diag = { 0 };
+		unsigned int n = 1 + rnd_below(8);
+
+		for (unsigned int i = 0; i < n; i++) {
+			unsigned int prefix = 24 + rnd_below(9), lo = 1 + rnd_below(12);
+			unsigned int hi = lo + rnd_below(13 - lo);
+			struct isolate_net_cap net = {
+				.proto = IPPROTO_TCP, .family = AF_INET, .prefix_len = (__u8)prefix,
+				.port_min = (__u16)lo, .port_max = (__u16)hi,
+				.addr = { 10, 0, 0, (__u8)(rnd_below(256) & (prefix == 32 ? 0xff : (0xff << (32 - prefix)) & 0xff)) },
+			};
+			struct isolate_cap *cap = isolate_cap_net(ISOLATE_CAP_CONNECT, &net,
+								  rnd_below(3) ? 0 : ISOLATE_CAP_DENY);
+
+			ASSERT_EQ(0, isolate_cell_policy_add(c, cap));
+			isolate_cap_free(cap);
+		}
+		ASSERT_EQ(0, isolate_compile(c, &img, &diag)) TH_LOG("%s", diag.msg);
+		for (unsigned int host = 0; host < 256; host++) {
+			for (unsigned int port = 1; port <= 13; port++) {
+				struct isolate_verdict v;
+				char target[64];
+				bool allow = false, deny = false;
+
+				for (size_t i = 0; i < isolate_cell_policy_cap_count(c); i++) {
+					const struct isolate_cap *cap = isolate_cell_policy_cap(c, i);
+					const struct isolate_net_cap *r = isolate_cap_get_net(cap);
+					unsigned int mask = r->prefix_len == 32 ? 0xff : (0xffU << (32 - r->prefix_len)) & 0xff;
+
+					if ((host & mask) != r->addr[3] || port < r->port_min || port > r->port_max)
+						continue;
+					if (isolate_cap_get_flags(cap) & ISOLATE_CAP_DENY)
+						deny = true;
+					else
+						allow = true;
+				}
+				snprintf(target, sizeof(target), "tcp:10.0.0.%u:%u", host, port);
+				ASSERT_EQ(0, isolate_explain(img, ISOLATE_CAP_CONNECT, target, &v, NULL));
+				ASSERT_EQ(allow && !deny, v.allowed) TH_LOG("iteration %d: %s", iter, target);
+			}
+		}
+		isolate_cell_policy_free(c);
+		isolate_image_free(img);
+	}
+}
+
+TEST_F(tree, too_many_port_ranges_for_one_block_are_refused)
+{
+	struct isolate_cell_policy *c = isolate_cell_policy_new("ports");
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+
+	/* 17 separate ports on one block; the entry holds 16 ranges. */
+	for (int port = 1; port <= 33; port += 2) {
+		char text[64];
+		struct isolate_cap *cap = NULL;
+
+		snprintf(text, sizeof(text), "connect:tcp:10.0.0.0/8:%d", port);
+		ASSERT_EQ(0, isolate_cap_parse(text, &cap, NULL));
+		ASSERT_EQ(0, isolate_cell_policy_add(c, cap));
+		isolate_cap_free(cap);
+	}
+	EXPECT_EQ(-E2BIG, isolate_compile(c, &img, &diag));
+	EXPECT_EQ(NULL, img);
+	EXPECT_STREQ("expected at most 16 port ranges for one address block, cell ports needs more for 10.0.0.0/8",
+		     diag.msg);
+	isolate_cell_policy_free(c);
+}
+
+/* A denied tree too big to scan for hard links is refused, not half-scanned. */
+TEST_F_TIMEOUT(tree, hard_link_scan_is_bounded, 300)
+{
+	static const char *const caps[] = { "read:T/work", "deny-read:T/big" };
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+	char want[PATH_MAX + 160];
+
+	make_dir(_metadata, self->root, "big");
+	for (int d = 0; d < 100; d++) {
+		char dir[32];
+
+		snprintf(dir, sizeof(dir), "big/%d", d);
+		make_dir(_metadata, self->root, dir);
+		for (int f = 0; f < 1000; f++) {
+			char file[48];
+
+			snprintf(file, sizeof(file), "big/%d/%d", d, f);
+			make_file(_metadata, self->root, file);
+		}
+	}
+	EXPECT_EQ(-E2BIG, compile_texts(self->root, caps, 2, 0, &img, &diag));
+	snprintf(want, sizeof(want),
+		 "expected denied trees of at most 100000 entries in all to scan for hard links, got more at %s/big",
+		 self->root);
+	EXPECT_STREQ(want, diag.msg);
+}
+
+TEST_F(tree, image_json_names_every_map)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(0, isolate_image_write_json(self->img, f, false));
+	fclose(f);
+	EXPECT_NE(NULL, strstr(buf, "\"capacity\":[{\"map\":\"inode_rules\",\"used\":7,\"size\":262144}"));
+	EXPECT_NE(NULL, strstr(buf, "\"inode_rules\":[{\"dev\":"));
+	EXPECT_NE(NULL, strstr(buf, "\"mode\":\"enforce\""));
+	free(buf);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The object model as C callers use it: building cells, granting and
+ * revoking, what equality means, diagnostics, JSON, and documents built
+ * without YAML.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <isolate/policy.h>
+
+#include "kselftest_harness.h"
+#include "policy_test_util.h"
+
+static struct isolate_cap *cap(const char *text)
+{
+	struct isolate_cap *c = NULL;
+
+	isolate_cap_parse(text, &c, NULL);
+	return c;
+}
+
+static int add_cap(struct isolate_cell_policy *c, const char *text)
+{
+	struct isolate_cap *k = cap(text);
+	int err = k ? isolate_cell_policy_add(c, k) : -EINVAL;
+
+	isolate_cap_free(k);
+	return err;
+}
+
+static int revoke_cap(struct isolate_cell_policy *c, const char *text)
+{
+	struct isolate_cap *k = cap(text);
+	int err = k ? isolate_cell_policy_remove(c, k) : -EINVAL;
+
+	isolate_cap_free(k);
+	return err;
+}
+
+TEST(cell_names)
+{
+	EXPECT_TRUE(isolate_cell_name_valid("agent-1_x"));
+	EXPECT_TRUE(isolate_cell_name_valid("123"));
+	EXPECT_FALSE(isolate_cell_name_valid(""));
+	EXPECT_FALSE(isolate_cell_name_valid("a b"));
+	EXPECT_FALSE(isolate_cell_name_valid("a.b"));
+	EXPECT_FALSE(isolate_cell_name_valid("a/b"));
+	EXPECT_TRUE(isolate_cell_name_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	EXPECT_FALSE(isolate_cell_name_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	errno = 0;
+	EXPECT_EQ(NULL, isolate_cell_policy_new("no spaces"));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(grant_and_revoke)
+{
+	struct isolate_cell_policy *c = isolate_cell_policy_new("c");
+	char got[512];
+
+	ASSERT_EQ(0, add_cap(c, "read:/work"));
+	ASSERT_EQ(0, add_cap(c, "read:/work"));
+	ASSERT_EQ(0, add_cap(c, "read?:/work"));
+	ASSERT_EQ(0, add_cap(c, "write:/tmp"));
+	EXPECT_EQ(4U, isolate_cell_policy_cap_count(c));
+	/* Revoking removes every equal capability, and only equal ones. */
+	EXPECT_EQ(0, revoke_cap(c, "read:/work"));
+	EXPECT_STREQ("read?:/work, write:/tmp", cell_texts(c, got, sizeof(got)));
+	EXPECT_EQ(-ENOENT, revoke_cap(c, "read:/work"));
+	EXPECT_EQ(-ENOENT, revoke_cap(c, "exec:/tmp"));
+	isolate_cell_policy_free(c);
+}
+
+TEST(a_budget_granted_again_replaces_the_old_one)
+{
+	struct isolate_cell_policy *c = isolate_cell_policy_new("c");
+	char got[512];
+
+	ASSERT_EQ(0, add_cap(c, "memory:512M"));
+	ASSERT_EQ(0, add_cap(c, "pids:10"));
+	ASSERT_EQ(0, add_cap(c, "memory:2G"));
+	EXPECT_STREQ("memory:2G, pids:10", cell_texts(c, got, sizeof(got)));
+	isolate_cell_policy_free(c);
+}
+
+TEST(mode_as_a_capability)
+{
+	struct isolate_cell_policy *c = isolate_cell_policy_new("c");
+
+	EXPECT_EQ((__u32)ISOLATE_MODE_ENFORCE, isolate_cell_policy_mode(c));
+	ASSERT_EQ(0, add_cap(c, "mode:audit"));
+	EXPECT_EQ((__u32)ISOLATE_MODE_AUDIT, isolate_cell_policy_mode(c));
+	EXPECT_EQ(0U, isolate_cell_policy_cap_count(c));
+	EXPECT_EQ(-ENOENT, revoke_cap(c, "mode:enforce"));
+	EXPECT_EQ(0, revoke_cap(c, "mode:audit"));
+	EXPECT_EQ((__u32)ISOLATE_MODE_ENFORCE, isolate_cell_policy_mode(c));
+	EXPECT_EQ(-EINVAL, isolate_cell_policy_set_mode(c, 7));
+	isolate_cell_policy_free(c);
+}
+
+TEST(adding_an_unenforceable_capability_changes_nothing)
+{
+	struct isolate_cell_policy *c = isolate_cell_policy_new("c");
+	struct isolate_cap *bad = isolate_cap_path(ISOLATE_CAP_READ, "relative/path", 0);
+	struct isolate_cap *small = isolate_cap_memory(4096);
+
+	ASSERT_EQ(0, add_cap(c, "read:/ok"));
+	EXPECT_EQ(-EINVAL, isolate_cell_policy_add(c, bad));
+	EXPECT_EQ(-EINVAL, isolate_cell_policy_add(c, small));
+	EXPECT_EQ(1U, isolate_cell_policy_cap_count(c));
+	isolate_cap_free(bad);
+	isolate_cap_free(small);
+	isolate_cell_policy_free(c);
+}
+
+TEST(equality_is_set_equality)
+{
+	struct isolate_cell_policy *a = isolate_cell_policy_new("c"), *b = isolate_cell_policy_new("c");
+
+	add_cap(a, "read:/x");
+	add_cap(a, "write:/y");
+	add_cap(a, "read:/x");
+	add_cap(b, "write:/y");
+	add_cap(b, "read:/x");
+	EXPECT_TRUE(isolate_cell_policy_equal(a, b));
+	add_cap(b, "read?:/x");
+	EXPECT_FALSE(isolate_cell_policy_equal(a, b));
+	revoke_cap(b, "read?:/x");
+	isolate_cell_policy_set_mode(b, ISOLATE_MODE_AUDIT);
+	EXPECT_FALSE(isolate_cell_policy_equal(a, b));
+	isolate_cell_policy_set_mode(b, ISOLATE_MODE_ENFORCE);
+	isolate_cell_policy_add_extends(b, "base");
+	EXPECT_FALSE(isolate_cell_policy_equal(a, b));
+	isolate_cell_policy_add_extends(a, "base");
+	isolate_cell_policy_add_extends(a, "base");
+	EXPECT_TRUE(isolate_cell_policy_equal(a, b));
+	EXPECT_EQ(-EINVAL, isolate_cell_policy_add_extends(a, "not a name"));
+	isolate_cell_policy_free(a);
+	isolate_cell_policy_free(b);
+}
+
+TEST(diagnostic_formats)
+{
+	struct isolate_diag d = { .line = 3, .column = 7 };
+	char buf[300];
+
+	strcpy(d.msg, "expected x");
+	EXPECT_EQ(10, isolate_diag_format(&d, buf, sizeof(buf)));
+	EXPECT_STREQ("expected x", buf);
+	strcpy(d.file, "p.yaml");
+	isolate_diag_format(&d, buf, sizeof(buf));
+	EXPECT_STREQ("p.yaml:3:7: expected x", buf);
+	d.line = 0;
+	isolate_diag_format(&d, buf, sizeof(buf));
+	EXPECT_STREQ("p.yaml: expected x", buf);
+}
+
+TEST(cell_json_has_every_field)
+{
+	static const char doc[] =
+		"version: 1\n"
+		"cells:\n"
+		"  web:\n"
+		"    connect: [{protocol: tcp, address: 10.0.0.0/8, port: 443}]\n"
+		"    limits: {cpu: {quota_us: 20000}}\n";
+	struct isolate_policy *p = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ASSERT_EQ(0, isolate_policy_parse("web.yaml", doc, strlen(doc), &p, NULL));
+	f = open_memstream(&buf, &len);
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(0, isolate_cell_policy_write_json(isolate_policy_find(p, "web"), f, false));
+	fclose(f);
+	EXPECT_STREQ("{\"name\":\"web\",\"mode\":\"enforce\",\"extends\":[],\"capabilities\":["
+		     "{\"kind\":\"connect\",\"text\":\"connect:tcp:10.0.0.0/8:443\",\"deny\":false,"
+		     "\"protocol\":\"tcp\",\"family\":\"ipv4\",\"address\":\"10.0.0.0/8\",\"prefix_len\":8,"
+		     "\"port_min\":443,\"port_max\":443,"
+		     "\"source\":{\"file\":\"web.yaml\",\"line\":4,\"column\":15}},"
+		     "{\"kind\":\"cpu\",\"text\":\"cpu:20000/100000\",\"quota_us\":20000,\"period_us\":100000,"
+		     "\"source\":{\"file\":\"web.yaml\",\"line\":5,\"column\":19}}]}\n", buf);
+	free(buf);
+	isolate_policy_free(p);
+}
+
+TEST(documents_built_in_c)
+{
+	struct isolate_policy *p = isolate_policy_new("built.yaml"), *q = NULL;
+	struct isolate_cell_policy *base = isolate_cell_policy_new("base");
+	struct isolate_cell_policy *app = isolate_cell_policy_new("app");
+	struct isolate_diag diag = { 0 };
+	char *yaml = NULL;
+	size_t len;
+
+	add_cap(base, "read:/usr");
+	add_cap(app, "write:/srv/app");
+	isolate_cell_policy_add_extends(app, "base");
+	ASSERT_EQ(0, isolate_policy_add_cell(p, base));
+	ASSERT_EQ(0, isolate_policy_add_cell(p, app));
+	EXPECT_EQ(-EEXIST, isolate_policy_add_cell(p, app));
+	EXPECT_EQ(2U, isolate_policy_doc_cell_count(p));
+	EXPECT_STREQ("app", isolate_cell_policy_name(isolate_policy_doc_cell(p, 1)));
+	/* Nothing is resolved until asked. */
+	EXPECT_EQ(0U, isolate_policy_cell_count(p));
+	ASSERT_EQ(0, isolate_policy_resolve(p, &diag));
+	ASSERT_EQ(2U, isolate_policy_cell_count(p));
+	EXPECT_EQ(2U, isolate_cell_policy_cap_count(isolate_policy_find(p, "app")));
+	EXPECT_EQ(0U, isolate_cell_policy_extends_count(isolate_policy_find(p, "app")));
+	EXPECT_EQ(1U, isolate_cell_policy_extends_count(isolate_policy_doc_cell(p, 1)));
+	EXPECT_STREQ("base", isolate_cell_policy_extends(isolate_policy_doc_cell(p, 1), 0));
+	ASSERT_EQ(0, isolate_policy_emit(p, &yaml, &len));
+	ASSERT_EQ(0, isolate_policy_parse("built.yaml", yaml, len, &q, &diag));
+	EXPECT_TRUE(isolate_policy_equal(p, q));
+	free(yaml);
+	isolate_policy_free(p);
+	isolate_policy_free(q);
+	isolate_cell_policy_free(base);
+	isolate_cell_policy_free(app);
+}
+
+TEST(document_accessors)
+{
+	static const char doc[] =
+		"version: 1\n"
+		"include: [policy/base.yaml]\n"
+		"cells:\n"
+		"  app: {extends: [runtime]}\n";
+	struct isolate_cell_policy *copy;
+	struct isolate_policy *p = NULL;
+	struct isolate_diag diag = { 0 };
+
+	/* Named at the top of the repository: the include is relative to it. */
+	ASSERT_EQ(0, isolate_policy_parse("doc.yaml", doc, strlen(doc), &p, &diag)) TH_LOG("%s", diag.msg);
+	EXPECT_STREQ("doc.yaml", isolate_policy_name(p));
+	ASSERT_EQ(1U, isolate_policy_include_count(p));
+	EXPECT_STREQ("policy/base.yaml", isolate_policy_include(p, 0));
+	EXPECT_EQ(NULL, isolate_policy_include(p, 1));
+	EXPECT_EQ(1U, isolate_policy_doc_cell_count(p));
+	EXPECT_EQ(2U, isolate_policy_cell_count(p));
+	copy = isolate_cell_policy_dup_named(isolate_policy_find(p, "app"), "app2");
+	ASSERT_NE(NULL, copy);
+	EXPECT_STREQ("app2", isolate_cell_policy_name(copy));
+	EXPECT_EQ(isolate_cell_policy_cap_count(isolate_policy_find(p, "app")),
+		  isolate_cell_policy_cap_count(copy));
+	EXPECT_EQ(NULL, isolate_cell_policy_dup_named(copy, "bad name"));
+	isolate_cell_policy_free(copy);
+	isolate_policy_free(p);
+}
+
+TEST(an_unresolvable_document_stays_unresolved)
+{
+	struct isolate_policy *p = isolate_policy_new("x.yaml");
+	struct isolate_cell_policy *a = isolate_cell_policy_new("a");
+	struct isolate_diag diag = { 0 };
+
+	isolate_cell_policy_add_extends(a, "missing");
+	ASSERT_EQ(0, isolate_policy_add_cell(p, a));
+	EXPECT_EQ(-ENOENT, isolate_policy_resolve(p, &diag));
+	EXPECT_STREQ("expected a cell defined in the document or an included one, got 'missing'",
+		     diag.msg);
+	EXPECT_EQ(0U, isolate_policy_cell_count(p));
+	isolate_cell_policy_free(a);
+	isolate_policy_free(p);
+}
+
+TEST_HARNESS_MAIN

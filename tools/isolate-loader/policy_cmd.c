@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * policy check | fmt | compile | explain: a policy file (or the built-in
+ * default, --default) validated, printed in canonical form, compiled to the
+ * map images the loader writes, or asked about one operation. Nothing here
+ * needs the kernel: explain answers from the compiled image.
+ */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <isolate/policy.h>
+
+#include "policy/json_out.h"
+#include "tools/isolate-loader/main.h"
+
+#define BUILT_IN_NAME "<built-in>/default.yaml"
+
+struct policy_args {
+	const char *file;	/* NULL for --default */
+	const char *cell;	/* --cell */
+	const char *op;		/* --op (explain) */
+	const char *target;	/* explain's operand */
+};
+
+static const char *file_name(const struct policy_args *a)
+{
+	return a->file ? a->file : BUILT_IN_NAME;
+}
+
+static int diag_err(const struct isolate_diag *diag)
+{
+	char msg[1024];
+
+	isolate_diag_format(diag, msg, sizeof(msg));
+	return p_err(EXIT_FAIL, "%s", msg);
+}
+
+/*
+ * FILE or --default, and the options of cmd; explain also takes TARGET.
+ * Returns 0 or an exit code.
+ */
+static int parse_args(int argc, char **argv, bool explain, struct policy_args *a)
+{
+	static const struct option opts[] = {
+		{ "default", no_argument, NULL, 'D' },
+		{ "cell", required_argument, NULL, 'c' },
+		{ "op", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool built_in = false;
+	int opt, want = explain ? 2 : 1;
+
+	memset(a, 0, sizeof(*a));
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+		switch (opt) {
+		case 'D':
+			built_in = true;
+			break;
+		case 'c':
+			a->cell = optarg;
+			break;
+		case 'o':
+			a->op = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (built_in)
+		want--;
+	if (argc - optind != want || (explain && !a->op))
+		return p_err(EXIT_USAGE, explain ?
+			     "usage: policy explain FILE|--default [--cell NAME] --op read|write|exec|connect|bind TARGET" :
+			     "usage: policy %s FILE|--default%s", argv[0],
+			     !strcmp(argv[0], "compile") ? " [--cell NAME]" : "");
+	if (!built_in)
+		a->file = argv[optind++];
+	if (explain)
+		a->target = argv[optind];
+	return 0;
+}
+
+static int load(const struct policy_args *a, struct isolate_policy **p)
+{
+	struct isolate_diag diag = { 0 };
+	int err = a->file ? isolate_policy_load(a->file, p, &diag) :
+			    default_policy_parse(p, &diag);
+
+	return err ? diag_err(&diag) : 0;
+}
+
+/* --cell NAME, or the document's last cell (the one `run` uses). */
+static const struct isolate_cell_policy *pick_cell(const struct isolate_policy *p,
+						    const struct policy_args *a)
+{
+	size_t n = isolate_policy_cell_count(p);
+	const struct isolate_cell_policy *c = a->cell ? isolate_policy_find(p, a->cell) :
+					      n ? isolate_policy_cell(p, n - 1) : NULL;
+
+	if (!c)
+		p_err(EXIT_FAIL, "%s: no cell named %s", file_name(a), a->cell ? a->cell : "(none)");
+	return c;
+}
+
+/* ---- check ---- */
+
+static void print_check_cell(const struct isolate_cell_policy *c, const struct isolate_image *img)
+{
+	struct isolate_capacity cap[4];
+	size_t n = isolate_image_capacity(img, cap, 4);
+
+	if (json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "name", isolate_cell_policy_name(c));
+		for (size_t i = 0; i < n && i < 4; i++)
+			jw_kv_uint(&json_out, cap[i].map, cap[i].used);
+		jw_key(&json_out, "skipped");
+		jw_array_start(&json_out);
+		for (size_t i = 0; i < img->n_skipped; i++)
+			jw_string(&json_out, img->skipped[i]);
+		jw_array_end(&json_out);
+		jw_object_end(&json_out);
+		return;
+	}
+	printf("  cell %s: %zu rules", isolate_cell_policy_name(c), img->n_rules);
+	for (size_t i = 0; i < n && i < 4; i++)
+		printf(", %s %zu/%zu", cap[i].map, cap[i].used, cap[i].size);
+	printf("\n");
+	for (size_t i = 0; i < img->n_skipped; i++)
+		printf("    skipped (optional, not found): %s\n", img->skipped[i]);
+}
+
+static int policy_check(int argc, char **argv)
+{
+	struct isolate_policy *p = NULL;
+	struct isolate_image **imgs;
+	struct isolate_diag diag = { 0 };
+	struct policy_args a;
+	size_t n;
+	int ret = parse_args(argc, argv, false, &a);
+
+	if (ret || (ret = load(&a, &p)))
+		return ret;
+	n = isolate_policy_cell_count(p);
+	imgs = calloc(n ? n : 1, sizeof(*imgs));
+	if (!imgs) {
+		isolate_policy_free(p);
+		return p_err(EXIT_FAIL, "out of memory");
+	}
+	/* Every cell compiles, or the first error is the answer. */
+	for (size_t i = 0; i < n && !ret; i++)
+		if (isolate_compile(isolate_policy_cell(p, i), &imgs[i], &diag))
+			ret = diag_err(&diag);
+	if (!ret) {
+		if (json_output) {
+			jw_object_start(&json_out);
+			jw_kv_string(&json_out, "file", file_name(&a));
+			jw_kv_bool(&json_out, "ok", true);
+			jw_key(&json_out, "cells");
+			jw_array_start(&json_out);
+		} else {
+			printf("%s: ok, %zu cell%s\n", file_name(&a), n, n == 1 ? "" : "s");
+		}
+		for (size_t i = 0; i < n; i++)
+			print_check_cell(isolate_policy_cell(p, i), imgs[i]);
+		if (json_output) {
+			jw_array_end(&json_out);
+			jw_object_end(&json_out);
+			jw_finish(&json_out);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		isolate_image_free(imgs[i]);
+	free(imgs);
+	isolate_policy_free(p);
+	return ret;
+}
+
+/* ---- fmt ---- */
+
+static int policy_fmt(int argc, char **argv)
+{
+	struct isolate_policy *p = NULL;
+	struct policy_args a;
+	char *yaml = NULL;
+	size_t len;
+	int ret = parse_args(argc, argv, false, &a);
+
+	if (ret || (ret = load(&a, &p)))
+		return ret;
+	if (isolate_policy_emit(p, &yaml, &len)) {
+		isolate_policy_free(p);
+		return p_err(EXIT_FAIL, "%s: cannot format: out of memory", file_name(&a));
+	}
+	if (json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "file", file_name(&a));
+		jw_kv_string(&json_out, "yaml", yaml);
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+	} else {
+		fwrite(yaml, 1, len, stdout);
+	}
+	free(yaml);
+	isolate_policy_free(p);
+	return EXIT_OK;
+}
+
+/* ---- compile ---- */
+
+static const char *rights_text(__u32 allow, char buf[4])
+{
+	buf[0] = allow & ISOLATE_ACCESS_READ ? 'r' : '-';
+	buf[1] = allow & ISOLATE_ACCESS_WRITE ? 'w' : '-';
+	buf[2] = allow & ISOLATE_ACCESS_EXEC ? 'x' : '-';
+	buf[3] = '\0';
+	return buf;
+}
+
+static void print_rule_ref(__u32 id)
+{
+	if (id == ISOLATE_RULE_NONE)
+		printf("-");
+	else
+		printf("%u", id);
+}
+
+static void print_net_entry(const struct isolate_image_net *e)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(e->key.family == 4 ? AF_INET : AF_INET6, e->key.addr, addr, sizeof(addr)))
+		strcpy(addr, "?");
+	printf("    %s %s %s/%u: ports", e->key.op == ISOLATE_NET_CONNECT ? "connect" : "bind",
+	       e->key.proto == 6 ? "tcp" : "udp", addr, e->key.prefixlen - ISOLATE_NET_FIXED_BITS);
+	if (!e->rule.n_ranges)
+		printf(" none");
+	for (__u32 i = 0; i < e->rule.n_ranges && i < ISOLATE_NET_PORT_RANGES; i++)
+		printf(" %u-%u (rule %u)", e->rule.ranges[i].lo, e->rule.ranges[i].hi,
+		       e->rule.ranges[i].rule_id);
+	if (e->rule.deny_rule_id == ISOLATE_RULE_NONE)
+		printf("; others denied by default\n");
+	else
+		printf("; others denied, blamed on rule %u\n", e->rule.deny_rule_id);
+}
+
+static void print_image(const struct isolate_cell_policy *c, const struct isolate_image *img)
+{
+	struct isolate_capacity cap[4];
+	size_t n = isolate_image_capacity(img, cap, 4);
+	char rights[4];
+
+	printf("cell %s (%s)\n", isolate_cell_policy_name(c),
+	       img->mode == ISOLATE_MODE_AUDIT ? "audit" : "enforce");
+	for (size_t i = 0; i < n && i < 4; i++)
+		printf("  %s: %zu of %zu entries\n", cap[i].map, cap[i].used, cap[i].size);
+	printf("  rules:\n");
+	for (size_t i = 0; i < img->n_rules; i++)
+		printf("    %zu %s\n", i, img->rule_text[i]);
+	printf("  inode_rules (dev ino allow rule path):\n");
+	for (size_t i = 0; i < img->n_inodes; i++) {
+		const struct isolate_image_inode *e = &img->inodes[i];
+
+		printf("    %u:%u %llu %s ", e->dev >> 20, e->dev & 0xfffff, e->ino,
+		       rights_text(e->rule.allow, rights));
+		print_rule_ref(e->rule.rule_id);
+		printf(" %s\n", e->path);
+	}
+	if (img->n_net) {
+		printf("  net_rules:\n");
+		for (size_t i = 0; i < img->n_net; i++)
+			print_net_entry(&img->net[i]);
+	}
+	if (img->limits.cpu_quota_us || img->limits.memory_max || img->limits.pids_max)
+		printf("  limits: cpu %llu/%llu us, memory %llu bytes, pids %u (0: no limit)\n",
+		       img->limits.cpu_quota_us, img->limits.cpu_period_us, img->limits.memory_max,
+		       img->limits.pids_max);
+	if (img->broker_rights)
+		printf("  broker rights: 0x%x\n", img->broker_rights);
+	for (size_t i = 0; i < img->n_skipped; i++)
+		printf("  skipped (optional, not found): %s\n", img->skipped[i]);
+}
+
+static int compile_one(const struct isolate_cell_policy *c, bool first)
+{
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+
+	if (isolate_compile(c, &img, &diag))
+		return diag_err(&diag);
+	if (json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "name", isolate_cell_policy_name(c));
+		jw_key(&json_out, "image");
+		json_image(&json_out, img);
+		jw_object_end(&json_out);
+	} else {
+		if (!first)
+			printf("\n");
+		print_image(c, img);
+	}
+	isolate_image_free(img);
+	return EXIT_OK;
+}
+
+static int policy_compile(int argc, char **argv)
+{
+	struct isolate_policy *p = NULL;
+	const struct isolate_cell_policy *only = NULL;
+	struct policy_args a;
+	int ret = parse_args(argc, argv, false, &a);
+
+	if (ret || (ret = load(&a, &p)))
+		return ret;
+	if (a.cell && !(only = pick_cell(p, &a))) {
+		isolate_policy_free(p);
+		return EXIT_FAIL;
+	}
+	if (json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "file", file_name(&a));
+		jw_key(&json_out, "cells");
+		jw_array_start(&json_out);
+	}
+	if (only)
+		ret = compile_one(only, true);
+	for (size_t i = 0; !only && !ret && i < isolate_policy_cell_count(p); i++)
+		ret = compile_one(isolate_policy_cell(p, i), i == 0);
+	/* An error was printed as a whole JSON document: do not close this one. */
+	if (json_output && !ret) {
+		jw_array_end(&json_out);
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+	}
+	isolate_policy_free(p);
+	return ret;
+}
+
+/* ---- explain ---- */
+
+static const char *const op_names[] = {
+	[ISOLATE_CAP_READ] = "read",
+	[ISOLATE_CAP_WRITE] = "write",
+	[ISOLATE_CAP_EXEC] = "exec",
+	[ISOLATE_CAP_CONNECT] = "connect",
+	[ISOLATE_CAP_BIND] = "bind",
+};
+
+static enum isolate_cap_kind op_of(const char *name)
+{
+	for (int k = ISOLATE_CAP_READ; k <= ISOLATE_CAP_BIND; k++)
+		if (!strcmp(name, op_names[k]))
+			return (enum isolate_cap_kind)k;
+	return 0;
+}
+
+static void print_verdict(const struct isolate_cell_policy *c, enum isolate_cap_kind op,
+			  const struct policy_args *a, const struct isolate_verdict *v)
+{
+	if (json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "cell", isolate_cell_policy_name(c));
+		jw_kv_string(&json_out, "op", op_names[op]);
+		jw_kv_string(&json_out, "target", a->target);
+		jw_kv_string(&json_out, "object", v->object);
+		jw_kv_bool(&json_out, "allowed", v->allowed);
+		jw_kv_bool(&json_out, "audit", v->audit);
+		jw_key(&json_out, "rule_id");
+		if (v->rule_id == ISOLATE_RULE_NONE)
+			jw_null(&json_out);
+		else
+			jw_uint(&json_out, v->rule_id);
+		jw_kv_string(&json_out, "rule", v->rule_text);
+		jw_key(&json_out, "entry");
+		if (v->entry) {
+			jw_object_start(&json_out);
+			jw_kv_string(&json_out, "path", v->entry->path);
+			jw_kv_uint(&json_out, "dev", v->entry->dev);
+			jw_kv_uint(&json_out, "ino", v->entry->ino);
+			jw_kv_uint(&json_out, "allow", v->entry->rule.allow);
+			jw_object_end(&json_out);
+		} else {
+			jw_null(&json_out);
+		}
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+		return;
+	}
+	printf("%s: %s %s in cell %s\n", v->allowed ? "allowed" : "denied", op_names[op],
+	       v->object, isolate_cell_policy_name(c));
+	if (v->rule_text)
+		printf("  decided by rule %u: %s\n", v->rule_id, v->rule_text);
+	else
+		printf("  no rule grants it: denied by default\n");
+	if (v->entry)
+		printf("  the walk stopped at %s\n", v->entry->path);
+	if (!v->allowed && v->audit)
+		printf("  the cell is in audit mode: the kernel logs this and lets it happen\n");
+}
+
+static int policy_explain(int argc, char **argv)
+{
+	const struct isolate_cell_policy *c;
+	struct isolate_policy *p = NULL;
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+	struct isolate_verdict v;
+	enum isolate_cap_kind op;
+	struct policy_args a;
+	int ret = parse_args(argc, argv, true, &a);
+
+	if (ret)
+		return ret;
+	op = op_of(a.op);
+	if (!op)
+		return p_err(EXIT_USAGE, "policy explain: --op %s: expected read, write, exec, connect or bind",
+			     a.op);
+	if ((ret = load(&a, &p)))
+		return ret;
+	c = pick_cell(p, &a);
+	if (!c)
+		ret = EXIT_FAIL;
+	else if (isolate_compile(c, &img, &diag) || isolate_explain(img, op, a.target, &v, &diag))
+		ret = diag_err(&diag);
+	else
+		print_verdict(c, op, &a, &v);
+	isolate_image_free(img);
+	isolate_policy_free(p);
+	return ret;
+}
+
+static int policy_help(int argc, char **argv)
+{
+	printf("Usage: isolate-loader [-j|-p] policy COMMAND (FILE | --default) ...\n"
+	       "  check FILE               parse, resolve includes and extends, compile every cell\n"
+	       "  fmt FILE                 print the canonical form (comments are not kept)\n"
+	       "  compile FILE [--cell NAME]\n"
+	       "                           print the map images and their use of each map\n"
+	       "  explain FILE [--cell NAME] --op read|write|exec|connect|bind TARGET\n"
+	       "                           allowed or denied, and which rule decided; TARGET is\n"
+	       "                           a path, or PROTOCOL:ADDRESS:PORT (tcp:10.1.2.3:443)\n"
+	       "--default uses the built-in default policy instead of FILE. --cell defaults\n"
+	       "to the document's last cell. Documentation/policy.md describes the format.\n");
+	return EXIT_OK;
+}
+
+int do_policy(int argc, char **argv)
+{
+	static const struct cmd cmds[] = {
+		{ "check", policy_check },
+		{ "fmt", policy_fmt },
+		{ "compile", policy_compile },
+		{ "explain", policy_explain },
+		{ NULL, NULL },
+	};
+
+	return cmd_select(cmds, argc - 1, argv + 1, policy_help);
+}

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The broker: a request from a cell (already checked by the kernel against
+ * the cell's broker rights) is decided by a rules file or by a program,
+ * granted for a time as one new generation, answered through the cell's
+ * channel, and revoked when the time is up. The LSM never waits for this:
+ * the program asks, waits for the reply, and tries again.
+ *
+ * Rules file, one rule a line, the first that matches decides:
+ *     CELL RIGHT TARGET allow SECONDS | CELL RIGHT TARGET deny
+ * CELL and RIGHT may be "*"; TARGET is a path (the request must name it or
+ * something below it), a network target as requests write it
+ * ("tcp:10.0.0.1/32:443"), or "*". No rule matching: deny.
+ *
+ * Grants not yet revoked are kept in <state dir>/broker/grants, so a
+ * supervisor started again revokes them on time.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <isolate/isolate.h>
+#include <isolate/policy.h>
+
+#include "tools/isolate-loader/main.h"
+#include "tools/isolate-loader/supervise.h"
+#include "user/internal.h"
+
+#define MAX_RULES 1024
+#define MAX_GRANTS 4096
+
+struct rule {
+	char cell[64];
+	char right[16];
+	char target[ISOLATE_BROKER_TARGET_MAX];
+	bool allow;
+	unsigned int seconds;
+};
+
+#define CAP_TEXT_MAX (ISOLATE_BROKER_TARGET_MAX + 32)
+
+struct grant {
+	uint64_t expires_ms;
+	char cell[64];
+	char cap[CAP_TEXT_MAX];
+};
+
+struct broker {
+	struct rule rules[MAX_RULES];
+	size_t n_rules;
+	const char *exec_program;
+	struct grant grants[MAX_GRANTS];
+	size_t n_grants;
+	char ledger[PATH_MAX + 16];
+};
+
+uint64_t now_realtime_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *const right_names[] = { "read", "write", "exec", "connect", "bind" };
+
+static const char *right_name(__u32 right)
+{
+	for (int i = 0; i < 5; i++)
+		if (right == 1U << i)
+			return right_names[i];
+	return NULL;
+}
+
+static int parse_rules(struct broker *b, const char *file)
+{
+	char line[1024], decision[16];
+	unsigned int lineno = 0;
+	FILE *f = fopen(file, "re");
+
+	if (!f)
+		return p_err(EXIT_FAIL, "supervise: cannot read %s: %s", file, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		struct rule *r = &b->rules[b->n_rules];
+		int n, used = 0;
+
+		lineno++;
+		line[strcspn(line, "#\n")] = 0;
+		if (!line[strspn(line, " \t")])
+			continue;
+		if (b->n_rules == MAX_RULES) {
+			fclose(f);
+			return p_err(EXIT_FAIL, "%s:%u: more than %d rules", file, lineno, MAX_RULES);
+		}
+		n = sscanf(line, "%63s %15s %255s %15s %u %n", r->cell, r->right, r->target,
+			   decision, &r->seconds, &used);
+		if (n >= 4 && !strcmp(decision, "deny") && n == 4) {
+			r->allow = false;
+		} else if (n == 5 && !strcmp(decision, "allow") && r->seconds > 0 &&
+			   !line[used + strspn(line + used, " \t")]) {
+			r->allow = true;
+		} else {
+			fclose(f);
+			return p_err(EXIT_FAIL, "%s:%u: expected \"CELL RIGHT TARGET allow SECONDS\" or \"CELL RIGHT TARGET deny\"",
+				     file, lineno);
+		}
+		if (strcmp(r->right, "*")) {
+			bool known = false;
+
+			for (int i = 0; i < 5; i++)
+				known |= !strcmp(r->right, right_names[i]);
+			if (!known) {
+				fclose(f);
+				return p_err(EXIT_FAIL, "%s:%u: unknown right \"%s\" (read, write, exec, connect, bind or *)",
+					     file, lineno, r->right);
+			}
+		}
+		b->n_rules++;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Does the requested target fall under the rule's? Paths by component. */
+static bool target_matches(const char *rule, const char *req, bool path)
+{
+	size_t n = strlen(rule);
+
+	if (!strcmp(rule, "*"))
+		return true;
+	if (!path)
+		return !strcmp(rule, req);
+	if (strncmp(rule, req, n))
+		return false;
+	return req[n] == 0 || req[n] == '/' || (n && rule[n - 1] == '/');
+}
+
+/* "allow SECONDS" or "deny" from the configured program. */
+static bool ask_program(struct broker *b, const char *cell, const char *right,
+			const char *target, __u64 id, unsigned int *seconds)
+{
+	char cmd[64], answer[64] = "";
+	FILE *p;
+
+	setenv("ISOLATE_REQUEST_CELL", cell, 1);
+	setenv("ISOLATE_REQUEST_RIGHT", right, 1);
+	setenv("ISOLATE_REQUEST_TARGET", target, 1);
+	snprintf(cmd, sizeof(cmd), "%llu", (unsigned long long)id);
+	setenv("ISOLATE_REQUEST_ID", cmd, 1);
+	p = popen(b->exec_program, "r");
+	if (!p)
+		return false;
+	if (!fgets(answer, sizeof(answer), p))
+		answer[0] = 0;
+	pclose(p);
+	return sscanf(answer, "allow %u", seconds) == 1 && *seconds > 0;
+}
+
+static bool decide(struct broker *b, const char *cell, const char *right,
+		   const char *target, __u64 id, unsigned int *seconds)
+{
+	bool path = strcmp(right, "connect") && strcmp(right, "bind");
+
+	if (b->exec_program)
+		return ask_program(b, cell, right, target, id, seconds);
+	for (size_t i = 0; i < b->n_rules; i++) {
+		const struct rule *r = &b->rules[i];
+
+		if ((strcmp(r->cell, "*") && strcmp(r->cell, cell)) ||
+		    (strcmp(r->right, "*") && strcmp(r->right, right)) ||
+		    !target_matches(r->target, target, path))
+			continue;
+		*seconds = r->seconds;
+		return r->allow;
+	}
+	return false;
+}
+
+static void save_ledger(struct broker *b)
+{
+	char tmp[PATH_MAX + 32];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", b->ledger);
+	f = fopen(tmp, "we");
+	if (!f)
+		return;
+	for (size_t i = 0; i < b->n_grants; i++)
+		fprintf(f, "%llu %s %s\n", (unsigned long long)b->grants[i].expires_ms,
+			b->grants[i].cell, b->grants[i].cap);
+	if (fclose(f) == 0)
+		rename(tmp, b->ledger);
+}
+
+static void load_ledger(struct broker *b)
+{
+	FILE *f = fopen(b->ledger, "re");
+	unsigned long long exp;
+	char cell[64], cap[CAP_TEXT_MAX];
+
+	while (f && b->n_grants < MAX_GRANTS &&
+	       fscanf(f, "%llu %63s %287s", &exp, cell, cap) == 3) {
+		struct grant *g = &b->grants[b->n_grants++];
+
+		g->expires_ms = exp;
+		snprintf(g->cell, sizeof(g->cell), "%s", cell);
+		snprintf(g->cap, sizeof(g->cap), "%s", cap);
+	}
+	if (f)
+		fclose(f);
+}
+
+int broker_open(struct broker **out, const char *rules_file, const char *exec_program)
+{
+	struct broker *b = calloc(1, sizeof(*b));
+	char dir[PATH_MAX];
+	int err;
+
+	if (!b)
+		return p_err(EXIT_FAIL, "supervise: out of memory");
+	b->exec_program = exec_program;
+	err = rules_file ? parse_rules(b, rules_file) : 0;
+	if (!err && state_subdir("broker", 0700, dir, sizeof(dir)))
+		err = p_err(EXIT_FAIL, "supervise: %s", isolate_last_error());
+	if (err) {
+		free(b);
+		return err;
+	}
+	snprintf(b->ledger, sizeof(b->ledger), "%s/grants", dir);
+	load_ledger(b);
+	*out = b;
+	return 0;
+}
+
+void broker_close(struct broker *b)
+{
+	free(b);
+}
+
+static int change(struct isolate *iso, const char *cell, const char *text, bool grant)
+{
+	struct isolate_diag diag = { 0 };
+	struct isolate_cap *cap = NULL;
+	int err = isolate_cap_parse(text, &cap, &diag);
+
+	if (err)
+		return set_error(err, "%s", diag.msg);
+	err = grant ? isolate_cell_grant(iso, cell, &cap, 1) : isolate_cell_revoke(iso, cell, &cap, 1);
+	isolate_cap_free(cap);
+	return err;
+}
+
+void broker_request(struct broker *b, struct isolate *iso, const char *cell,
+		    const struct isolate_event_broker *e)
+{
+	struct isolate_channel_msg reply = { .reply_to = e->request_id };
+	const char *right = right_name(e->right);
+	char target[ISOLATE_BROKER_TARGET_MAX + 1], cap[CAP_TEXT_MAX];
+	unsigned int seconds = 0;
+
+	snprintf(target, sizeof(target), "%.*s", (int)e->len, e->target);
+	if (cell && right && b->n_grants < MAX_GRANTS &&
+	    decide(b, cell, right, target, e->request_id, &seconds)) {
+		snprintf(cap, sizeof(cap), "%s:%s", right, target);
+		if (change(iso, cell, cap, true)) {
+			p_info("supervise: granting %s to %s failed: %s", cap, cell,
+			       isolate_last_error());
+		} else {
+			struct grant *g = &b->grants[b->n_grants++];
+
+			g->expires_ms = now_realtime_ms() + seconds * 1000ULL;
+			snprintf(g->cell, sizeof(g->cell), "%s", cell);
+			snprintf(g->cap, sizeof(g->cap), "%s", cap);
+			save_ledger(b);
+			reply.granted = true;
+			reply.expires_ms = g->expires_ms;
+		}
+	}
+	if (cell && isolate_channel_post(cell, &reply, NULL, 0))
+		p_info("supervise: cannot answer request %llu of %s: %s",
+		       (unsigned long long)e->request_id, cell, isolate_last_error());
+}
+
+void broker_tick(struct broker *b, struct isolate *iso)
+{
+	uint64_t now = now_realtime_ms();
+	bool changed = false;
+
+	for (size_t i = 0; i < b->n_grants;) {
+		struct grant *g = &b->grants[i];
+
+		if (g->expires_ms > now) {
+			i++;
+			continue;
+		}
+		/* Gone already (cell destroyed, revoked by hand): nothing to undo. */
+		if (change(iso, g->cell, g->cap, false) && errno != ENOENT)
+			p_info("supervise: revoking %s from %s: %s", g->cap, g->cell,
+			       isolate_last_error());
+		*g = b->grants[--b->n_grants];
+		changed = true;
+	}
+	if (changed)
+		save_ledger(b);
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * supervise: consume every event class, write one JSON object per line,
+ * keep Prometheus metrics in a file or serve them on a local socket, and
+ * run the broker. Everything it needs is pinned: a supervisor started
+ * again picks up the events still queued and the grants it still owes.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <isolate/isolate.h>
+
+#include "tools/isolate-loader/main.h"
+#include "tools/isolate-loader/supervise.h"
+
+#define NAME_CACHE 1024
+
+struct supervisor {
+	struct isolate *iso;
+	struct broker *broker;
+	struct json_writer out;
+	const char *metrics_file;
+	int metrics_sock;
+	long remaining;		/* events before exiting; < 0 for no limit */
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static struct {
+	__u64 cgid;
+	char name[64];
+} names[NAME_CACHE];
+static size_t n_names;
+
+void cell_name_learn(__u64 cgid, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n_names && names[i].cgid != cgid; i++)
+		;
+	if (i == NAME_CACHE)
+		i = cgid % NAME_CACHE;	/* full: overwrite one */
+	else if (i == n_names)
+		n_names++;
+	names[i].cgid = cgid;
+	snprintf(names[i].name, sizeof(names[i].name), "%s", name);
+}
+
+const char *cell_name_of(struct isolate *iso, __u64 cgid)
+{
+	struct isolate_cell_state st;
+	struct dirent *de;
+	DIR *d;
+
+	for (size_t i = 0; i < n_names; i++)
+		if (names[i].cgid == cgid)
+			return names[i].name;
+	d = opendir(isolate_cells_cgroup(iso));
+	while (d && (de = readdir(d)))
+		if (de->d_type == DT_DIR && de->d_name[0] != '.' &&
+		    !isolate_cell_get(iso, de->d_name, &st))
+			cell_name_learn(st.cgid, st.name);
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < n_names; i++)
+		if (names[i].cgid == cgid)
+			return names[i].name;
+	return NULL;
+}
+
+static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
+{
+	struct supervisor *s = ctx;
+	const char *cell;
+
+	if (h->event_class == ISOLATE_EVENT_LIFECYCLE &&
+	    size >= sizeof(struct isolate_event_lifecycle))
+		cell_name_learn(h->cell_cgid, ((const struct isolate_event_lifecycle *)h)->name);
+	cell = cell_name_of(s->iso, h->cell_cgid);
+	event_json(&s->out, cell, h, size);
+	metrics_event(h, size, cell);
+	if (h->event_class == ISOLATE_EVENT_BROKER && size >= sizeof(struct isolate_event_broker))
+		broker_request(s->broker, s->iso, cell, (const struct isolate_event_broker *)h);
+	return s->remaining > 0 && !--s->remaining;
+}
+
+static void write_metrics_file(struct supervisor *s)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", s->metrics_file);
+	f = fopen(tmp, "we");
+	if (!f)
+		return;
+	metrics_write(s->iso, f);
+	if (fclose(f) == 0)
+		rename(tmp, s->metrics_file);
+}
+
+static int listen_metrics(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 8)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Each connection gets the current text, then the socket closes. */
+static void serve_metrics(struct supervisor *s)
+{
+	int fd = accept4(s->metrics_sock, NULL, NULL, SOCK_CLOEXEC);
+	FILE *f;
+
+	if (fd < 0)
+		return;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return;
+	}
+	metrics_write(s->iso, f);
+	fclose(f);
+}
+
+static int parse_args(int argc, char **argv, struct supervisor *s, const char **rules,
+		      const char **exec_program, const char **out_file, double *timeout)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "metrics-file", required_argument, NULL, 'm' },
+		{ "metrics-socket", required_argument, NULL, 's' },
+		{ "broker-rules", required_argument, NULL, 'r' },
+		{ "broker-exec", required_argument, NULL, 'x' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sock = NULL;
+	char *end;
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) >= 0) {
+		switch (opt) {
+		case 'o': *out_file = optarg; break;
+		case 'm': s->metrics_file = optarg; break;
+		case 's': sock = optarg; break;
+		case 'r': *rules = optarg; break;
+		case 'x': *exec_program = optarg; break;
+		case 'n':
+			s->remaining = strtol(optarg, &end, 10);
+			if (*end || s->remaining <= 0)
+				return p_err(EXIT_USAGE, "supervise: --count needs a positive number");
+			break;
+		case 't':
+			*timeout = strtod(optarg, &end);
+			if (*end || *timeout <= 0)
+				return p_err(EXIT_USAGE, "supervise: --timeout needs positive seconds");
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return p_err(EXIT_USAGE, "supervise: unexpected argument \"%s\"", argv[optind]);
+	if (*rules && *exec_program)
+		return p_err(EXIT_USAGE, "supervise: --broker-rules and --broker-exec exclude each other");
+	if (sock) {
+		s->metrics_sock = listen_metrics(sock);
+		if (s->metrics_sock < 0)
+			return p_err(EXIT_FAIL, "supervise: cannot listen on %s: %s", sock,
+				     strerror(-s->metrics_sock));
+	}
+	return 0;
+}
+
+int do_supervise(int argc, char **argv)
+{
+	struct supervisor s = { .metrics_sock = -1, .remaining = -1 };
+	const char *rules = NULL, *exec_program = NULL, *out_file = NULL;
+	struct isolate_events *ev = NULL;
+	uint64_t deadline = 0, next_metrics = 0;
+	double timeout = 0;
+	FILE *out = stdout;
+	int err;
+
+	err = parse_args(argc, argv, &s, &rules, &exec_program, &out_file, &timeout);
+	if (err)
+		return err;
+	if (out_file && !(out = fopen(out_file, "ae")))
+		return p_err(EXIT_FAIL, "supervise: cannot write %s: %s", out_file, strerror(errno));
+	jw_init(&s.out, out, false);
+	err = isolate_open(&s.iso);
+	if (err) {
+		err = p_err(exit_code_of(err), "supervise: %s", isolate_last_error());
+		goto out;
+	}
+	err = broker_open(&s.broker, rules, exec_program);
+	if (err)
+		goto out;
+	if (isolate_events_open(s.iso, on_event, &s, &ev)) {
+		err = p_err(EXIT_FAIL, "supervise: %s", isolate_last_error());
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if (timeout > 0)
+		deadline = now_realtime_ms() + (uint64_t)(timeout * 1000);
+	while (!stop && s.remaining != 0 && (!deadline || now_realtime_ms() < deadline)) {
+		struct pollfd pfd[2] = {
+			{ .fd = isolate_events_fd(ev), .events = POLLIN },
+			{ .fd = s.metrics_sock, .events = POLLIN },
+		};
+		uint64_t now;
+
+		poll(pfd, s.metrics_sock >= 0 ? 2 : 1, 100);
+		if (isolate_events_poll(ev, 0) < 0) {
+			err = p_err(EXIT_FAIL, "supervise: %s", isolate_last_error());
+			break;
+		}
+		if (s.metrics_sock >= 0 && (pfd[1].revents & POLLIN))
+			serve_metrics(&s);
+		broker_tick(s.broker, s.iso);
+		now = now_realtime_ms();
+		if (s.metrics_file && now >= next_metrics) {
+			write_metrics_file(&s);
+			next_metrics = now + 1000;
+		}
+	}
+	if (s.metrics_file)
+		write_metrics_file(&s);
+out:
+	isolate_events_close(ev);
+	if (s.broker)
+		broker_close(s.broker);
+	isolate_close(s.iso);
+	if (s.metrics_sock >= 0)
+		close(s.metrics_sock);
+	if (out != stdout)
+		fclose(out);
+	return err;
+}

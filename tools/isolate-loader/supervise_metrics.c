@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Prometheus text for the supervisor: the kernel's per-cell decision and
+ * loss counters (per-CPU maps, summed), ring buffer fill, gaps in the
+ * event sequence, and the counters and gauges programs report.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <isolate/isolate.h>
+
+#include "tools/isolate-loader/supervise.h"
+#include "user/internal.h"
+
+#define MAX_APP_METRICS 4096
+
+struct app_metric {
+	char cell[64];
+	char name[ISOLATE_METRIC_NAME_MAX];
+	__u32 kind;
+	__s64 value;
+};
+
+static struct app_metric app[MAX_APP_METRICS];
+static size_t n_app, app_dropped;
+
+struct class_seq {
+	bool seen;
+	__u64 next;	/* the sequence number expected next */
+	__u64 received, gaps;
+};
+
+static struct class_seq seqs[ISOLATE_EVENT_CLASSES];
+
+static bool valid_metric_name(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' || *s == ':'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == ':'))
+			return false;
+	return true;
+}
+
+static void app_metric(const char *cell, const struct isolate_event_metric *e)
+{
+	struct app_metric *m = NULL;
+
+	if (!valid_metric_name(e->name)) {
+		app_dropped++;
+		return;
+	}
+	for (size_t i = 0; i < n_app && !m; i++)
+		if (!strcmp(app[i].cell, cell) && !strcmp(app[i].name, e->name))
+			m = &app[i];
+	if (!m) {
+		if (n_app == MAX_APP_METRICS) {
+			app_dropped++;
+			return;
+		}
+		m = &app[n_app++];
+		snprintf(m->cell, sizeof(m->cell), "%s", cell);
+		snprintf(m->name, sizeof(m->name), "%s", e->name);
+		m->kind = e->kind;
+	}
+	/* A name keeps the kind it was first reported with. */
+	if (m->kind == ISOLATE_METRIC_GAUGE)
+		m->value = e->value;
+	else
+		m->value += e->value;
+}
+
+void metrics_event(const struct isolate_event_hdr *h, size_t size, const char *cell)
+{
+	struct class_seq *s;
+
+	if (h->event_class >= ISOLATE_EVENT_CLASSES)
+		return;
+	s = &seqs[h->event_class];
+	/* Numbers are handed out before a record is reserved: a hole is a loss. */
+	if (s->seen && h->seq > s->next)
+		s->gaps += h->seq - s->next;
+	if (!s->seen || h->seq >= s->next)
+		s->next = h->seq + 1;
+	s->seen = true;
+	s->received++;
+	if (h->event_class == ISOLATE_EVENT_METRIC && size >= sizeof(struct isolate_event_metric))
+		app_metric(cell ? cell : "", (const struct isolate_event_metric *)h);
+}
+
+/* How full a ring buffer is, from its consumer and producer positions. */
+static double ringbuf_fill(int fd, size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long *cons, *prod;
+	double fill = 0;
+
+	cons = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+	if (cons == MAP_FAILED)
+		return -1;
+	prod = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, page);
+	if (prod != MAP_FAILED) {
+		fill = (double)(*prod - *cons) / size;
+		munmap(prod, page);
+	}
+	munmap(cons, page);
+	return fill;
+}
+
+static void header(FILE *out, const char *name, const char *type, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void cell_counters(struct isolate *iso, FILE *out)
+{
+	static const char *const fail_names[ISOLATE_FAIL_MAX] = {
+		"walk_bound", "no_cell", "unreadable",
+	};
+	struct isolate_cell_state st[256];
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d = opendir(isolate_cells_cgroup(iso));
+
+	while (d && (de = readdir(d)) && n < 256)
+		if (de->d_type == DT_DIR && de->d_name[0] != '.' &&
+		    !isolate_cell_get(iso, de->d_name, &st[n]))
+			n++;
+	if (d)
+		closedir(d);
+	header(out, "isolate_decisions_total", "counter",
+	       "Decisions on operations of tasks in a cell, by outcome.");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "isolate_decisions_total{cell=\"%s\",outcome=\"allowed\"} %llu\n",
+			st[i].name, (unsigned long long)st[i].counters.allowed);
+		fprintf(out, "isolate_decisions_total{cell=\"%s\",outcome=\"denied\"} %llu\n",
+			st[i].name, (unsigned long long)st[i].counters.denied);
+		fprintf(out, "isolate_decisions_total{cell=\"%s\",outcome=\"audited\"} %llu\n",
+			st[i].name, (unsigned long long)st[i].counters.audited);
+	}
+	header(out, "isolate_fail_closed_total", "counter",
+	       "Refusals because no decision could be made, by reason.");
+	for (size_t i = 0; i < n; i++)
+		for (int f = 0; f < ISOLATE_FAIL_MAX; f++)
+			fprintf(out, "isolate_fail_closed_total{cell=\"%s\",reason=\"%s\"} %llu\n",
+				st[i].name, fail_names[f],
+				(unsigned long long)st[i].counters.fail_closed[f]);
+	header(out, "isolate_requests_refused_total", "counter",
+	       "Broker requests outside the cell's rights, refused in the kernel.");
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "isolate_requests_refused_total{cell=\"%s\"} %llu\n", st[i].name,
+			(unsigned long long)st[i].counters.requests_refused);
+	header(out, "isolate_events_sent_total", "counter",
+	       "Events the kernel tried to emit, by class.");
+	for (size_t i = 0; i < n; i++)
+		for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
+			fprintf(out, "isolate_events_sent_total{cell=\"%s\",class=\"%s\"} %llu\n",
+				st[i].name, isolate_event_class_name(k),
+				(unsigned long long)st[i].counters.events_sent[k]);
+	header(out, "isolate_events_lost_total", "counter",
+	       "Events dropped because their ring buffer was full, by class.");
+	for (size_t i = 0; i < n; i++)
+		for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
+			fprintf(out, "isolate_events_lost_total{cell=\"%s\",class=\"%s\"} %llu\n",
+				st[i].name, isolate_event_class_name(k),
+				(unsigned long long)st[i].counters.events_lost[k]);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct app_metric *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : strcmp(x->cell, y->cell);
+}
+
+void metrics_write(struct isolate *iso, FILE *out)
+{
+	static const struct { int map; size_t size; } rings[] = {
+		{ MAP_EV_DENY, 1 << 20 }, { MAP_EV_AUDIT, 1 << 20 }, { MAP_EV_LOG, 1 << 20 },
+		{ MAP_EV_METRIC, 1 << 18 }, { MAP_EV_BROKER, 1 << 18 },
+		{ MAP_EV_MESSAGE, 1 << 20 }, { MAP_EV_LIFECYCLE, 1 << 16 },
+	};
+
+	cell_counters(iso, out);
+	header(out, "isolate_ringbuf_fill_ratio", "gauge",
+	       "Share of each event class's ring buffer not yet consumed.");
+	for (size_t i = 0; i < sizeof(rings) / sizeof(rings[0]); i++)
+		fprintf(out, "isolate_ringbuf_fill_ratio{class=\"%s\"} %.6f\n",
+			isolate_event_class_name((__u32)i + 1),
+			ringbuf_fill(iso->map_fd[rings[i].map], rings[i].size));
+	header(out, "isolate_events_received_total", "counter",
+	       "Events this supervisor received, by class.");
+	for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
+		fprintf(out, "isolate_events_received_total{class=\"%s\"} %llu\n",
+			isolate_event_class_name(k), (unsigned long long)seqs[k].received);
+	header(out, "isolate_event_gaps_total", "counter",
+	       "Sequence numbers this supervisor never received, by class.");
+	for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
+		fprintf(out, "isolate_event_gaps_total{class=\"%s\"} %llu\n",
+			isolate_event_class_name(k), (unsigned long long)seqs[k].gaps);
+	header(out, "isolate_app_metrics_dropped_total", "counter",
+	       "Program metrics ignored: invalid names or too many series.");
+	fprintf(out, "isolate_app_metrics_dropped_total %zu\n", app_dropped);
+	/* A family's samples must be together, after its one TYPE line. */
+	qsort(app, n_app, sizeof(app[0]), by_name);
+	for (size_t i = 0; i < n_app; i++) {
+		if (!i || strcmp(app[i - 1].name, app[i].name))
+			fprintf(out, "# TYPE isolate_app_%s %s\n", app[i].name,
+				app[i].kind == ISOLATE_METRIC_GAUGE ? "gauge" : "counter");
+		fprintf(out, "isolate_app_%s{cell=\"%s\"} %lld\n", app[i].name, app[i].cell,
+			(long long)app[i].value);
+	}
+}
