@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cell ABI and the supervisor: what programs in a cell report reaches
+ * the supervisor stamped with their real cell; requests outside the
+ * cell's broker rights fail in the caller; a flood never blocks and every
+ * lost record is counted; refusals are reported one for one; a broker
+ * round trip grants for a while and then takes back; metrics are
+ * Prometheus text.
+ *
+ *   $TMP/
+ *   ├── granted         read granted
+ *   └── secret          only through the broker (broker:read)
+ */
+#include <regex.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include "kselftest_harness.h"
+#include "isolate_test.h"
+#include <isolate/cell.h>
+
+#define LOADER "/usr/bin/isolate-loader"
+
+FIXTURE(cell_abi) {
+	struct isolate *iso;
+	struct isolate_cell_state cell;
+	char name[64];
+	char root[64];
+	char granted[128];
+	char secret[128];
+};
+
+FIXTURE_SETUP(cell_abi)
+{
+	char cap_read[160], cap_broker[] = "broker:read";
+	const char *caps[] = { cap_read, cap_broker, NULL };
+
+	ASSERT_EQ(0, test_load(&self->iso));
+	strcpy(self->root, "/tmp/cellabi-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->root));
+	snprintf(self->granted, sizeof(self->granted), "%s/granted", self->root);
+	snprintf(self->secret, sizeof(self->secret), "%s/secret", self->root);
+	ASSERT_EQ(0, write_file(self->granted, "granted\n"));
+	ASSERT_EQ(0, write_file(self->secret, "secret\n"));
+	snprintf(cap_read, sizeof(cap_read), "read:%s", self->granted);
+	snprintf(self->name, sizeof(self->name), "abi-%d", getpid());
+	ASSERT_EQ(0, test_cell(self->iso, self->name, caps, &self->cell));
+}
+
+FIXTURE_TEARDOWN(cell_abi)
+{
+	char cmd[128];
+
+	if (self->iso) {
+		EXPECT_EQ(0, isolate_cell_destroy(self->iso, self->name));
+		isolate_close(self->iso);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->root);
+	EXPECT_EQ(0, system(cmd));
+}
+
+/* Events of one process, kept as they come. */
+struct collected {
+	__u32 tgid;
+	int count[ISOLATE_EVENT_CLASS_MAX];
+	struct isolate_event_log log;
+	struct isolate_event_metric metric;
+	struct isolate_event_broker broker;
+	struct isolate_event_message message;
+};
+
+static int collect(void *ctx, const struct isolate_event_hdr *h, size_t size)
+{
+	struct collected *c = ctx;
+
+	if (h->tgid != c->tgid || h->event_class >= ISOLATE_EVENT_CLASS_MAX)
+		return 0;
+	c->count[h->event_class]++;
+	if (h->event_class == ISOLATE_EVENT_LOG && size >= sizeof(c->log))
+		memcpy(&c->log, h, sizeof(c->log));
+	else if (h->event_class == ISOLATE_EVENT_METRIC && size >= sizeof(c->metric))
+		memcpy(&c->metric, h, sizeof(c->metric));
+	else if (h->event_class == ISOLATE_EVENT_BROKER && size >= sizeof(c->broker))
+		memcpy(&c->broker, h, sizeof(c->broker));
+	else if (h->event_class == ISOLATE_EVENT_MESSAGE && size >= sizeof(c->message))
+		memcpy(&c->message, h, sizeof(c->message));
+	return 0;
+}
+
+/* Drains everything queued now into c. */
+static void drain(struct isolate *iso, struct collected *c)
+{
+	struct isolate_events *ev;
+
+	if (isolate_events_open(iso, collect, c, &ev))
+		return;
+	while (isolate_events_poll(ev, 50) > 0)
+		;
+	isolate_events_close(ev);
+}
+
+static int speak(void *arg)
+{
+	int id;
+
+	if (isolate_cell_log(6, "hello %d", 42))
+		return 1;
+	if (isolate_cell_metric("jobs_done", ISOLATE_METRIC_COUNTER, 3))
+		return 2;
+	id = isolate_cell_request(ISOLATE_BROKER_READ, "/tmp/wanted");
+	if (id <= 0)
+		return 3;
+	if (isolate_cell_post(0, "ping", 4))
+		return 4;
+	return 0;
+}
+
+TEST_F(cell_abi, reports_reach_the_supervisor_with_the_right_cell)
+{
+	struct collected c = { 0 };
+	pid_t pid;
+
+	drain(self->iso, &c);
+	ASSERT_EQ(0, run_in_cell(self->iso, self->name, speak, NULL, &pid));
+	c.tgid = (__u32)pid;
+	drain(self->iso, &c);
+	ASSERT_EQ(1, c.count[ISOLATE_EVENT_LOG]);
+	ASSERT_EQ(1, c.count[ISOLATE_EVENT_METRIC]);
+	ASSERT_EQ(1, c.count[ISOLATE_EVENT_BROKER]);
+	ASSERT_EQ(1, c.count[ISOLATE_EVENT_MESSAGE]);
+	EXPECT_EQ(self->cell.cgid, c.log.hdr.cell_cgid);
+	EXPECT_EQ(self->cell.cell.cell_id, c.log.hdr.cell_id);
+	EXPECT_EQ(6U, c.log.level);
+	EXPECT_EQ(0, strncmp("hello 42", c.log.msg, c.log.len));
+	EXPECT_EQ(self->cell.cgid, c.metric.hdr.cell_cgid);
+	EXPECT_STREQ("jobs_done", c.metric.name);
+	EXPECT_EQ(3, c.metric.value);
+	EXPECT_EQ(self->cell.cgid, c.broker.hdr.cell_cgid);
+	EXPECT_EQ((__u32)ISOLATE_BROKER_READ, c.broker.right);
+	EXPECT_LT(0ULL, c.broker.request_id);
+	EXPECT_EQ(0, strncmp("/tmp/wanted", c.broker.target, c.broker.len));
+	EXPECT_EQ(self->cell.cgid, c.message.hdr.cell_cgid);
+	EXPECT_EQ(4U, c.message.len);
+}
+
+/* Nobody outside a cell can inject records as one. */
+TEST_F(cell_abi, outside_a_cell_the_abi_is_refused)
+{
+	struct isolate_cell_log_record rec = { .level = 3, .len = 4, .msg = "fake" };
+
+	EXPECT_EQ(-1, prctl(ISOLATE_PRCTL_OPTION, ISOLATE_CELL_OP_LOG, &rec, 0, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-EPERM, isolate_cell_log(3, "fake"));
+}
+
+struct other_cell {
+	const char *claim;
+};
+
+static int log_claim(void *arg)
+{
+	const struct other_cell *o = arg;
+
+	return isolate_cell_log(6, "I am cell %s", o->claim) ? 1 : 0;
+}
+
+/* The record is the program's; who sent it is the kernel's. */
+TEST_F(cell_abi, a_program_cannot_speak_for_another_cell)
+{
+	const char *caps[] = { "broker:read", NULL };
+	struct isolate_cell_state other;
+	struct other_cell o = { self->name };
+	struct collected c = { 0 };
+	char name[64];
+	pid_t pid;
+
+	snprintf(name, sizeof(name), "abi-other-%d", getpid());
+	ASSERT_EQ(0, test_cell(self->iso, name, caps, &other));
+	drain(self->iso, &c);
+	EXPECT_EQ(0, run_in_cell(self->iso, name, log_claim, &o, &pid));
+	c.tgid = (__u32)pid;
+	drain(self->iso, &c);
+	EXPECT_EQ(0, isolate_cell_destroy(self->iso, name));
+	ASSERT_EQ(1, c.count[ISOLATE_EVENT_LOG]);
+	EXPECT_EQ(other.cgid, c.log.hdr.cell_cgid);
+	EXPECT_EQ(other.cell.cell_id, c.log.hdr.cell_id);
+	EXPECT_NE(self->cell.cgid, c.log.hdr.cell_cgid);
+}
+
+static int request_write(void *arg)
+{
+	return -isolate_cell_request(ISOLATE_BROKER_WRITE, "/etc/passwd");
+}
+
+TEST_F(cell_abi, an_ungranted_request_is_eperm_counted_and_never_sent)
+{
+	struct isolate_cell_state st;
+	struct collected c = { 0 };
+	pid_t pid;
+
+	drain(self->iso, &c);
+	ASSERT_EQ(EPERM, run_in_cell(self->iso, self->name, request_write, NULL, &pid));
+	c.tgid = (__u32)pid;
+	drain(self->iso, &c);
+	EXPECT_EQ(0, c.count[ISOLATE_EVENT_BROKER]);
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+	EXPECT_EQ(1ULL, st.counters.requests_refused);
+}
+
+#define FLOOD 1000000
+
+struct flood_result {
+	long ok, again, other;
+};
+
+static int flood(void *arg)
+{
+	int *pipe_w = arg;
+	struct flood_result r = { 0 };
+
+	for (long i = 0; i < FLOOD; i++) {
+		int err = isolate_cell_log(7, "flood %ld", i);
+
+		if (!err)
+			r.ok++;
+		else if (err == -EAGAIN)
+			r.again++;
+		else
+			r.other++;
+	}
+	return write(*pipe_w, &r, sizeof(r)) == sizeof(r) ? 0 : 1;
+}
+
+/* Nobody drains during the flood: the buffer fills, callers get EAGAIN. */
+TEST_F(cell_abi, a_flood_never_blocks_and_every_loss_is_counted)
+{
+	struct isolate_cell_state before, after;
+	struct flood_result r;
+	struct collected c = { 0 };
+	int fds[2];
+	pid_t pid;
+
+	drain(self->iso, &c);
+	ASSERT_EQ(0, pipe(fds));
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &before));
+	ASSERT_EQ(0, run_in_cell(self->iso, self->name, flood, &fds[1], &pid));
+	ASSERT_EQ((ssize_t)sizeof(r), read(fds[0], &r, sizeof(r)));
+	close(fds[0]);
+	close(fds[1]);
+	c.tgid = (__u32)pid;
+	drain(self->iso, &c);
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &after));
+	TH_LOG("sent %d: delivered %ld, EAGAIN %ld", FLOOD, r.ok, r.again);
+	EXPECT_EQ(0, r.other);
+	EXPECT_EQ(FLOOD, r.ok + r.again);
+	EXPECT_LT(0, r.again);
+	EXPECT_EQ(r.ok, c.count[ISOLATE_EVENT_LOG]);
+	EXPECT_EQ((__u64)r.again, after.counters.events_lost[ISOLATE_EVENT_LOG] -
+				  before.counters.events_lost[ISOLATE_EVENT_LOG]);
+	EXPECT_EQ((__u64)FLOOD, after.counters.events_sent[ISOLATE_EVENT_LOG] -
+				before.counters.events_sent[ISOLATE_EVENT_LOG]);
+}
+
+#define OPENS 50
+
+static int open_many(void *arg)
+{
+	const char *path = arg;
+	int refused = 0;
+
+	for (int i = 0; i < OPENS; i++) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			refused++;
+		else
+			close(fd);
+	}
+	return refused;
+}
+
+TEST_F(cell_abi, deny_and_audit_events_match_operations_one_for_one)
+{
+	const char *audit_caps[] = { "mode:audit", NULL };
+	struct collected c = { 0 };
+	char audit_name[64];
+	pid_t pid;
+
+	drain(self->iso, &c);
+	ASSERT_EQ(OPENS, run_in_cell(self->iso, self->name, open_many, self->secret, &pid));
+	c.tgid = (__u32)pid;
+	drain(self->iso, &c);
+	EXPECT_EQ(OPENS, c.count[ISOLATE_EVENT_DENY]);
+	EXPECT_EQ(0, c.count[ISOLATE_EVENT_AUDIT]);
+
+	snprintf(audit_name, sizeof(audit_name), "abi-audit-%d", getpid());
+	ASSERT_EQ(0, test_cell(self->iso, audit_name, audit_caps, NULL));
+	memset(&c, 0, sizeof(c));
+	ASSERT_EQ(0, run_in_cell(self->iso, audit_name, open_many, self->secret, &pid));
+	c.tgid = (__u32)pid;
+	drain(self->iso, &c);
+	EXPECT_EQ(0, isolate_cell_destroy(self->iso, audit_name));
+	EXPECT_EQ(0, c.count[ISOLATE_EVENT_DENY]);
+	EXPECT_EQ(OPENS, c.count[ISOLATE_EVENT_AUDIT]);
+}
+
+/* Starts `isolate-loader supervise ARGS...` in the background. */
+static pid_t start_supervisor(char *const args[])
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execv(LOADER, args);
+		_exit(127);
+	}
+	/* Give it time to open the ring buffers before events come. */
+	usleep(500 * 1000);
+	return pid;
+}
+
+static void stop_supervisor(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+
+struct round_trip {
+	const char *secret;
+	const char *channel;
+};
+
+/*
+ * Refused, asks, gets the grant, reads, waits past the grant's end, is
+ * refused again. Returns 0 or the step that went wrong.
+ */
+static int broker_client(void *arg)
+{
+	const struct round_trip *rt = arg;
+	struct isolate_cell_message reply;
+	struct open_args a = { rt->secret, O_RDONLY };
+	int id;
+
+	setenv("ISOLATE_CHANNEL", rt->channel, 1);
+	if (open_errno(&a) != EACCES)
+		return 1;
+	id = isolate_cell_request(ISOLATE_BROKER_READ, rt->secret);
+	if (id <= 0)
+		return 2;
+	if (isolate_cell_wait_reply((__u64)id, &reply, 20000))
+		return 3;
+	if (!reply.granted || !reply.expires_ms)
+		return 4;
+	if (open_errno(&a) != 0)
+		return 5;
+	/* The grant lasts 2 s; the supervisor revokes within a tick after. */
+	sleep(4);
+	if (open_errno(&a) != EACCES)
+		return 6;
+	return 0;
+}
+
+TEST_F(cell_abi, broker_round_trip_grants_then_expires)
+{
+	char rules[160], rule[256], channel[PATH_MAX];
+	char *args[] = { LOADER, "supervise", "--broker-rules", rules, "--out",
+			 "/tmp/supervise.jsonl", NULL };
+	struct round_trip rt = { self->secret, channel };
+	pid_t sup;
+
+	snprintf(rules, sizeof(rules), "%s/rules", self->root);
+	snprintf(rule, sizeof(rule), "%s read %s allow 2\n", self->name, self->secret);
+	ASSERT_EQ(0, write_file(rules, rule));
+	ASSERT_EQ(0, channel_path(self->name, channel, sizeof(channel)));
+	sup = start_supervisor(args);
+	ASSERT_LT(0, sup);
+	EXPECT_EQ(0, run_in_cell(self->iso, self->name, broker_client, &rt, NULL));
+	stop_supervisor(sup);
+}
+
+/* Every line: a HELP or TYPE comment, or a sample of a declared family. */
+TEST_F(cell_abi, metrics_parse_as_prometheus_text)
+{
+	char *args[] = { LOADER, "supervise", "--metrics-file", "/tmp/metrics.prom",
+			 "--timeout", "1.5", "--out", "/dev/null", NULL };
+	regex_t sample, help, type;
+	char line[1024], family[256] = "", declared[64][128];
+	int n_declared = 0, samples = 0, status;
+	bool ours = false;
+	pid_t sup;
+	FILE *f;
+
+	ASSERT_EQ(0, regcomp(&sample, "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\""
+			     "(,[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\")*\\})? -?[0-9]+(\\.[0-9]+)?$", REG_EXTENDED));
+	ASSERT_EQ(0, regcomp(&help, "^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .+$", REG_EXTENDED));
+	ASSERT_EQ(0, regcomp(&type, "^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge)$", REG_EXTENDED));
+	unlink("/tmp/metrics.prom");
+	sup = fork();
+	if (sup == 0) {
+		execv(LOADER, args);
+		_exit(127);
+	}
+	ASSERT_EQ(sup, waitpid(sup, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	f = fopen("/tmp/metrics.prom", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		regmatch_t m[2];
+
+		line[strcspn(line, "\n")] = 0;
+		if (!regexec(&type, line, 2, m, 0)) {
+			snprintf(family, sizeof(family), "%.*s", (int)(m[1].rm_eo - m[1].rm_so),
+				 line + m[1].rm_so);
+			for (int i = 0; i < n_declared; i++)
+				EXPECT_STRNE(family, declared[i]);
+			if (n_declared < 64)
+				snprintf(declared[n_declared++], sizeof(declared[0]), "%s", family);
+			continue;
+		}
+		if (!regexec(&help, line, 0, NULL, 0))
+			continue;
+		ASSERT_EQ(0, regexec(&sample, line, 2, m, 0)) {
+			TH_LOG("not Prometheus text: \"%s\"", line);
+		}
+		/* A sample belongs to the family declared last. */
+		EXPECT_EQ(0, strncmp(line, family, strlen(family)));
+		samples++;
+		if (strstr(line, "isolate_decisions_total{cell=\"") && strstr(line, self->name))
+			ours = true;
+	}
+	fclose(f);
+	EXPECT_LT(10, samples);
+	EXPECT_TRUE(ours);
+	regfree(&sample);
+	regfree(&help);
+	regfree(&type);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cell ABI is frozen per version: the set of operations and the size
+ * of every wire record. Changing either without bumping
+ * ISOLATE_CELL_ABI_VERSION (and adding its row here) fails this test.
+ */
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include <isolate/cell.h>
+
+struct frozen_op {
+	const char *name;
+	int value;
+};
+
+struct frozen_abi {
+	int version;
+	struct frozen_op ops[ISOLATE_CELL_OP_COUNT + 1];
+	size_t log_record, metric_record, request_record, post_record;
+	unsigned long prctl_option;
+};
+
+static const struct frozen_abi frozen[] = {
+	{
+		.version = 1,
+		.ops = {
+			{ "exec", 1 }, { "call", 2 }, { "post", 3 }, { "recv", 4 },
+			{ "log", 5 }, { "metric", 6 }, { "request", 7 }, { NULL, 0 },
+		},
+		.log_record = 488,
+		.metric_record = 80,
+		.request_record = 264,
+		.post_record = 1040,
+		.prctl_option = 0x4953ce11,
+	},
+};
+
+static const struct frozen_abi *current_abi(void)
+{
+	for (size_t i = 0; i < sizeof(frozen) / sizeof(frozen[0]); i++)
+		if (frozen[i].version == ISOLATE_CELL_ABI_VERSION)
+			return &frozen[i];
+	return NULL;
+}
+
+/* The operations of the header, by name. */
+static const struct frozen_op header_ops[] = {
+	{ "exec", ISOLATE_CELL_OP_EXEC }, { "call", ISOLATE_CELL_OP_CALL },
+	{ "post", ISOLATE_CELL_OP_POST }, { "recv", ISOLATE_CELL_OP_RECV },
+	{ "log", ISOLATE_CELL_OP_LOG }, { "metric", ISOLATE_CELL_OP_METRIC },
+	{ "request", ISOLATE_CELL_OP_REQUEST },
+};
+
+TEST(version_is_recorded)
+{
+	ASSERT_NE(NULL, current_abi()) {
+		TH_LOG("ISOLATE_CELL_ABI_VERSION %d has no frozen row in this test",
+		       ISOLATE_CELL_ABI_VERSION);
+	}
+}
+
+TEST(operations_are_the_frozen_seven)
+{
+	const struct frozen_abi *abi = current_abi();
+	size_t n = 0;
+
+	ASSERT_NE(NULL, abi);
+	while (abi->ops[n].name)
+		n++;
+	ASSERT_EQ(n, (size_t)ISOLATE_CELL_OP_COUNT);
+	ASSERT_EQ(sizeof(header_ops) / sizeof(header_ops[0]), n);
+	for (size_t i = 0; i < n; i++) {
+		EXPECT_STREQ(abi->ops[i].name, header_ops[i].name);
+		EXPECT_EQ(abi->ops[i].value, header_ops[i].value);
+	}
+}
+
+TEST(wire_records_keep_their_size)
+{
+	const struct frozen_abi *abi = current_abi();
+
+	ASSERT_NE(NULL, abi);
+	EXPECT_EQ(abi->log_record, sizeof(struct isolate_cell_log_record));
+	EXPECT_EQ(abi->metric_record, sizeof(struct isolate_cell_metric_record));
+	EXPECT_EQ(abi->request_record, sizeof(struct isolate_cell_request_record));
+	EXPECT_EQ(abi->post_record, sizeof(struct isolate_cell_post_record));
+	EXPECT_EQ(abi->prctl_option, (unsigned long)ISOLATE_PRCTL_OPTION);
+}
+
+TEST_HARNESS_MAIN
