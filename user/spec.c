@@ -58,6 +58,7 @@ static int spec_path(const char *name, __u32 gen, char *out, size_t len)
 
 int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *pol)
 {
+	struct isolate_cell_policy *named;
 	struct isolate_policy *doc = NULL;
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	struct isolate_diag diag = { 0 };
@@ -68,10 +69,16 @@ int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *po
 	err = spec_path(name, gen, path, sizeof(path));
 	if (err)
 		return err;
+	/* Kept under the cell's name, whatever the policy's cell was called. */
+	named = isolate_cell_policy_dup_named(pol, name);
 	doc = isolate_policy_new(path);
-	if (!doc)
+	if (!doc || !named) {
+		isolate_policy_free(doc);
+		isolate_cell_policy_free(named);
 		return set_error(-ENOMEM, "out of memory");
-	err = isolate_policy_add_cell(doc, pol);
+	}
+	err = isolate_policy_add_cell(doc, named);
+	isolate_cell_policy_free(named);
 	if (!err)
 		err = isolate_policy_resolve(doc, &diag);
 	if (!err)

@@ -47,7 +47,6 @@ static int policy_cell(const char *file, const char *from, const char *name,
 	const struct isolate_cell_policy *c;
 	struct isolate_diag diag = { 0 };
 	struct isolate_policy *doc;
-	struct isolate_cap *cap;
 	char msg[1024];
 	size_t n;
 	int err = isolate_policy_load(file, &doc, &diag);
@@ -62,14 +61,9 @@ static int policy_cell(const char *file, const char *from, const char *name,
 		isolate_policy_free(doc);
 		return p_err(EXIT_FAIL, "%s: %s", file, from ? "no such cell" : "defines no cell");
 	}
-	/* The same capabilities under the new cell's name. */
-	*out = isolate_cell_policy_new(name);
-	err = *out ? isolate_cell_policy_set_mode(*out, isolate_cell_policy_mode(c)) : -EINVAL;
-	for (size_t i = 0; !err && i < isolate_cell_policy_cap_count(c); i++) {
-		cap = isolate_cap_dup(isolate_cell_policy_cap(c, i));
-		err = cap ? isolate_cell_policy_add(*out, cap) : -ENOMEM;
-		isolate_cap_free(cap);
-	}
+	/* The same capabilities (budgets kept as resolved) under the new name. */
+	*out = isolate_cell_policy_dup_named(c, name);
+	err = *out ? 0 : -EINVAL;
 	isolate_policy_free(doc);
 	if (err) {
 		isolate_cell_policy_free(*out);
