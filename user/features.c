@@ -40,17 +40,20 @@ static const struct capability_hooks table[] = {
 				  "kernel_load_data", "perf_event_open" } },
 	{ "escape.keyrings", { "key_alloc", "key_permission" } },
 	{ "escape.capabilities", { "capable" } },
+	{ "cell-abi", { "task_prctl" } },
 };
 
-/* The program of ours attached at lsm/<hook>, or NULL. */
+/* The program of ours attached at lsm/<hook> (or lsm.s/), or NULL. */
 static const char *program_for(struct isolate_bpf *skel, const char *hook)
 {
 	struct bpf_program *prog;
-	char sec[128];
+	char sec[128], sleepable[128];
 
 	snprintf(sec, sizeof(sec), "lsm/%s", hook);
+	snprintf(sleepable, sizeof(sleepable), "lsm.s/%s", hook);
 	bpf_object__for_each_program(prog, skel->obj)
-		if (!strcmp(bpf_program__section_name(prog), sec))
+		if (!strcmp(bpf_program__section_name(prog), sec) ||
+		    !strcmp(bpf_program__section_name(prog), sleepable))
 			return bpf_program__name(prog);
 	return NULL;
 }

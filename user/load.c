@@ -331,6 +331,9 @@ static bool all_links_pinned(const char *root)
 	if (!skel)
 		return false;
 	bpf_object__for_each_program(prog, skel->obj) {
+		/* Left out on kernels that refuse it (see load_programs). */
+		if (prog == skel->progs.isolate_task_prctl)
+			continue;
 		snprintf(path, sizeof(path), "%s/%s/%s", root,
 			 is_hook(prog) ? ISOLATE_PIN_LINKS : ISOLATE_PIN_PROGS,
 			 bpf_program__name(prog));
