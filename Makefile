@@ -42,14 +42,16 @@ include selftests/Build.mk
 
 # A fresh machine needs the packages before anything builds: check and demo
 # install what is missing, then build, then run.
+JOBS ?= $(shell nproc)
+
 check:
 	@tools/deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@tools/check
 
 demo:
 	@tools/deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@tools/demo
 
 clean:

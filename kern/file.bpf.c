@@ -10,12 +10,13 @@
 /* include/linux/fs.h, uapi fcntl and magic.h: not in BTF */
 #define FMODE_READ		0x1
 #define FMODE_WRITE		0x2
+#define FMODE_EXEC		0x20
 #define O_TRUNC			00001000
-#define __FMODE_EXEC		0x20
 #define S_IFMT			00170000
 #define S_IFDIR			0040000
 #define CGROUP_SUPER_MAGIC	0x27e0eb
 #define CGROUP2_SUPER_MAGIC	0x63677270
+#define PIPEFS_MAGIC		0x50495045
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -23,7 +24,7 @@ static __always_inline __u32 open_access(const struct file *file)
 {
 	__u32 access = 0;
 
-	if (file->f_flags & __FMODE_EXEC)
+	if (file->f_mode & FMODE_EXEC)
 		access |= ISOLATE_ACCESS_EXEC;
 	else if (file->f_mode & FMODE_READ)
 		access |= ISOLATE_ACCESS_READ;
@@ -56,6 +57,16 @@ static __always_inline bool cgroupfs_escape(const struct file *file, __u32 acces
 	return (access & ISOLATE_ACCESS_WRITE) || (inode->i_mode & S_IFMT) == S_IFDIR;
 }
 
+/*
+ * An anonymous pipe is reachable by no path a rule could name: re-opening
+ * one the task holds (/proc/self/fd/N, /dev/stdin) gives it nothing new.
+ */
+static __always_inline bool held_pipe(const struct file *file, __u32 access)
+{
+	return file->f_inode->i_sb->s_magic == PIPEFS_MAGIC &&
+	       !(access & ISOLATE_ACCESS_EXEC);
+}
+
 SEC("lsm/file_open")
 int BPF_PROG(isolate_file_open, struct file *file, int ret)
 {
@@ -67,6 +78,8 @@ int BPF_PROG(isolate_file_open, struct file *file, int ret)
 	if (!current_cell(&cc))
 		return 0;
 	access = open_access(file);
+	if (held_pipe(file, access))
+		return 0;
 	if (cgroupfs_escape(file, access)) {
 		int verdict = refuse(&cc, EACCES);
 
