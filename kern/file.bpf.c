@@ -10,7 +10,7 @@
 /* include/linux/fs.h, uapi fcntl and magic.h: not in BTF */
 #define FMODE_READ		0x1
 #define FMODE_WRITE		0x2
-#define FMODE_EXEC		0x20
+#define __FMODE_EXEC		0x20	/* in f_flags: an exec open (open_exec) */
 #define O_TRUNC			00001000
 #define S_IFMT			00170000
 #define S_IFDIR			0040000
@@ -24,7 +24,7 @@ static __always_inline __u32 open_access(const struct file *file)
 {
 	__u32 access = 0;
 
-	if (file->f_mode & FMODE_EXEC)
+	if (file->f_flags & __FMODE_EXEC)
 		access |= ISOLATE_ACCESS_EXEC;
 	else if (file->f_mode & FMODE_READ)
 		access |= ISOLATE_ACCESS_READ;

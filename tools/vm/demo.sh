@@ -30,10 +30,11 @@ echo "exit status: $refused"
 step "outside any cell: cat /srv/demo/secret"
 cat /srv/demo/secret
 
-step "isolate-loader events"
+step "isolate-loader events (what the kernel reported)"
 isolate-loader events | tee /tmp/events
-echo
-step "isolate-loader -j events (the same, one JSON object per line)"
+
+step "once more, with the events as JSON lines (isolate-loader -j events)"
+isolate-loader run -- cat /srv/demo/secret
 isolate-loader -j events
 
 ok=1
