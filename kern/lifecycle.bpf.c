@@ -16,6 +16,7 @@ struct lifecycle_args {
 	__u32 what;
 	__u32 _pad;
 	char name[64];
+	char detail[64];
 };
 
 SEC("syscall")
@@ -35,6 +36,8 @@ int isolate_emit_lifecycle(struct lifecycle_args *args)
 	e->_pad = 0;
 	__builtin_memcpy(e->name, args->name, sizeof(e->name));
 	e->name[sizeof(e->name) - 1] = 0;
+	__builtin_memcpy(e->detail, args->detail, sizeof(e->detail));
+	e->detail[sizeof(e->detail) - 1] = 0;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -131,7 +131,25 @@ int isolate_cell_get(struct isolate *iso, const char *name,
 	if (bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &out->cgid, &out->cell))
 		return set_error(-ENOENT, "cgroup %s exists but is not a cell in the kernel's map", dir);
 	strcpy(out->name, name);
+	out->unenforced = spec_read_unenforced(name);
 	return sum_counters(iso, out->cell.cell_id, &out->counters);
+}
+
+void isolate_allow_unenforced(struct isolate *iso, bool allow)
+{
+	iso->allow_unenforced = allow;
+}
+
+/* What is accepted but not enforced is said, in an event, every time. */
+static void report_unenforced(struct isolate *iso, const char *name, __u64 cgid,
+			      const struct isolate_cell *cell, __u32 unenforced)
+{
+	char text[64];
+
+	if (!unenforced)
+		return;
+	unenforced_text(unenforced, text, sizeof(text));
+	emit_lifecycle(iso, name, cgid, cell, ISOLATE_LIFECYCLE_UNENFORCED, text);
 }
 
 /* A compiled policy, with the error message of a failed compilation. */
@@ -164,6 +182,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		.broker_rights = img->broker_rights,
 	};
 	struct isolate_image_inode channel;
+	__u32 unenforced = 0;
 	__u64 cgid;
 	int err;
 
@@ -182,7 +201,9 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		goto fail;
 	err = spec_write(name, generation, pol);
 	if (!err)
-		err = cgroup_set_limits(dir, &img->limits);
+		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced);
+	if (!err)
+		err = spec_write_unenforced(name, unenforced);
 	if (!err)
 		err = reset_counters(iso, cell.cell_id);
 	if (!err && bpf_map_update_elem(iso->map_fd[MAP_CELLS], &cgid, &cell, BPF_NOEXIST))
@@ -192,7 +213,8 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		spec_remove(name);
 		goto fail;
 	}
-	emit_lifecycle(iso, name, cgid, &cell, ISOLATE_LIFECYCLE_CREATED);
+	emit_lifecycle(iso, name, cgid, &cell, ISOLATE_LIFECYCLE_CREATED, NULL);
+	report_unenforced(iso, name, cgid, &cell, unenforced);
 	if (out) {
 		memset(out, 0, sizeof(*out));
 		strcpy(out->name, name);
@@ -269,6 +291,7 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	struct isolate_image_inode channel;
 	struct isolate_cell_state st;
 	struct isolate_cell next;
+	__u32 unenforced = 0;
 	int err = isolate_cell_get(iso, name, &st);
 
 	if (!err)
@@ -286,7 +309,9 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		return err;
 	err = spec_write(name, next.generation, pol);
 	if (!err)
-		err = cgroup_set_limits(dir, &img->limits);
+		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced);
+	if (!err)
+		err = spec_write_unenforced(name, unenforced);
 	if (!err && bpf_map_update_elem(iso->map_fd[MAP_CELLS], &st.cgid, &next, BPF_EXIST))
 		err = set_error(-errno, "cannot switch cell %s to generation %u: %s",
 				name, next.generation, strerror(errno));
@@ -299,7 +324,8 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		return set_error(err, "%s", why);
 	}
 	spec_prune(name, next.generation);
-	emit_lifecycle(iso, name, st.cgid, &next, ISOLATE_LIFECYCLE_GENERATION);
+	emit_lifecycle(iso, name, st.cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
+	report_unenforced(iso, name, st.cgid, &next, unenforced);
 	err = rcu_sync(iso);
 	if (!err)
 		err = ruleset_delete(iso, st.cell.ruleset);
@@ -359,7 +385,7 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 	if (st.cell.ruleset) {
 		bpf_map_delete_elem(iso->map_fd[MAP_CELLS], &st.cgid);
 		err = ruleset_delete(iso, st.cell.ruleset);
-		emit_lifecycle(iso, name, st.cgid, &st.cell, ISOLATE_LIFECYCLE_DESTROYED);
+		emit_lifecycle(iso, name, st.cgid, &st.cell, ISOLATE_LIFECYCLE_DESTROYED, NULL);
 	}
 	spec_remove(name);
 	channel_remove(name);

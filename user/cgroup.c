@@ -183,31 +183,46 @@ static int set_limit(const char *dir, const char *file, const char *value,
 	return 0;
 }
 
-int cgroup_set_limits(const char *dir, const struct isolate_image_limits *l)
+/*
+ * Writes every budget of l. A budget whose controller this system lacks is
+ * refused (-EOPNOTSUPP), or, with allow_unenforced, left out and named in
+ * *unenforced (ISOLATE_UNENFORCED_* bits).
+ */
+int cgroup_set_limits(const char *dir, const struct isolate_image_limits *l,
+		      bool allow_unenforced, __u32 *unenforced)
 {
-	char value[64];
+	struct {
+		const char *file, *what;
+		bool set;
+		__u32 bit;
+		char value[64];
+	} b[3] = {
+		{ "cpu.max", "cpu", l->cpu_quota_us != 0, ISOLATE_UNENFORCED_CPU, "max" },
+		{ "memory.max", "memory", l->memory_max != 0, ISOLATE_UNENFORCED_MEMORY, "max" },
+		{ "pids.max", "pids", l->pids_max != 0, ISOLATE_UNENFORCED_PIDS, "max" },
+	};
 	int err = 0;
 
-	if (l->cpu_quota_us) {
-		snprintf(value, sizeof(value), "%llu %llu", (unsigned long long)l->cpu_quota_us,
-			 (unsigned long long)l->cpu_period_us);
-		err = set_limit(dir, "cpu.max", value, "cpu");
+	*unenforced = 0;
+	if (b[0].set)
+		snprintf(b[0].value, sizeof(b[0].value), "%llu %llu",
+			 (unsigned long long)l->cpu_quota_us, (unsigned long long)l->cpu_period_us);
+	if (b[1].set)
+		snprintf(b[1].value, sizeof(b[1].value), "%llu", (unsigned long long)l->memory_max);
+	if (b[2].set)
+		snprintf(b[2].value, sizeof(b[2].value), "%u", l->pids_max);
+	for (int i = 0; i < 3 && !err; i++) {
+		/* A budget a new generation drops goes back to "max", where it exists. */
+		if (!b[i].set) {
+			write_file(dir, b[i].file, "max");
+			continue;
+		}
+		err = set_limit(dir, b[i].file, b[i].value, b[i].what);
+		if (err == -EOPNOTSUPP && allow_unenforced) {
+			*unenforced |= b[i].bit;
+			err = 0;
+		}
 	}
-	if (!err && l->memory_max) {
-		snprintf(value, sizeof(value), "%llu", (unsigned long long)l->memory_max);
-		err = set_limit(dir, "memory.max", value, "memory");
-	}
-	if (!err && l->pids_max) {
-		snprintf(value, sizeof(value), "%u", l->pids_max);
-		err = set_limit(dir, "pids.max", value, "pids");
-	}
-	/* A budget a new generation drops goes back to "max", where it exists. */
-	if (!err && !l->cpu_quota_us)
-		write_file(dir, "cpu.max", "max");
-	if (!err && !l->memory_max)
-		write_file(dir, "memory.max", "max");
-	if (!err && !l->pids_max)
-		write_file(dir, "pids.max", "max");
 	return err;
 }
 

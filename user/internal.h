@@ -41,6 +41,7 @@ struct isolate {
 	int map_fd[MAP_COUNT];
 	int lock_fd;			/* the pin root, flock()ed for changes */
 	int lock_depth;
+	bool allow_unenforced;		/* see isolate_allow_unenforced() */
 };
 
 /* libbpf prints only with ISOLATE_DEBUG set in the environment. */
@@ -61,7 +62,8 @@ int cgroup_level_of(const char *path, unsigned int *level);
 int cgroup_kill(const char *path);
 int cgroup_kill_and_remove(const char *path);
 /* Writes cpu.max, memory.max, pids.max; -EOPNOTSUPP where unavailable. */
-int cgroup_set_limits(const char *dir, const struct isolate_image_limits *limits);
+int cgroup_set_limits(const char *dir, const struct isolate_image_limits *limits,
+		      bool allow_unenforced, __u32 *unenforced);
 /* Enables the controllers budgets need, where the kernel offers them. */
 void cgroup_enable_controllers(const char *dir);
 
@@ -92,6 +94,9 @@ int ruleset_gc(struct isolate *iso);
 int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *pol);
 int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out);
 int spec_latest(const char *name, __u32 *gen);
+/* What the cell's policy asks and this system does not enforce. */
+int spec_write_unenforced(const char *name, __u32 unenforced);
+__u32 spec_read_unenforced(const char *name);
 void spec_prune(const char *name, __u32 keep);
 void spec_remove(const char *name);
 
@@ -111,7 +116,10 @@ void channel_remove(const char *name);
 
 /* A lifecycle event for the supervisor (user/lifecycle.c). */
 void emit_lifecycle(struct isolate *iso, const char *name, __u64 cgid,
-		    const struct isolate_cell *cell, enum isolate_lifecycle what);
+		    const struct isolate_cell *cell, enum isolate_lifecycle what,
+		    const char *detail);
+/* "cpu memory pids" for ISOLATE_UNENFORCED_* bits. */
+void unenforced_text(__u32 bits, char *buf, size_t len);
 
 /* Returns once no BPF program still runs that started before the call. */
 int rcu_sync(struct isolate *iso);

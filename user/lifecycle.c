@@ -21,6 +21,7 @@ struct lifecycle_args {
 	__u32 what;
 	__u32 _pad;
 	char name[64];
+	char detail[64];
 };
 
 /*
@@ -28,7 +29,8 @@ struct lifecycle_args {
  * written; a lost event is counted in the cell's events_lost like any other.
  */
 void emit_lifecycle(struct isolate *iso, const char *name, __u64 cgid,
-		    const struct isolate_cell *cell, enum isolate_lifecycle what)
+		    const struct isolate_cell *cell, enum isolate_lifecycle what,
+		    const char *detail)
 {
 	struct lifecycle_args args = {
 		.cgid = cgid,
@@ -41,6 +43,7 @@ void emit_lifecycle(struct isolate *iso, const char *name, __u64 cgid,
 	int fd;
 
 	snprintf(args.name, sizeof(args.name), "%s", name);
+	snprintf(args.detail, sizeof(args.detail), "%s", detail ? detail : "");
 	snprintf(path, sizeof(path), "%s/%s/isolate_emit_lifecycle", iso->pin_root,
 		 ISOLATE_PIN_PROGS);
 	fd = bpf_obj_get(path);

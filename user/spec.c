@@ -186,7 +186,63 @@ void spec_prune(const char *name, __u32 keep)
 			unlink(path);
 }
 
+static int unenforced_path(const char *name, char *out, size_t len)
+{
+	char dir[PATH_MAX];
+	int err = cells_dir(dir, sizeof(dir));
+
+	if (!err && (size_t)snprintf(out, len, "%s/%s.unenforced", dir, name) >= len)
+		err = set_error(-ENAMETOOLONG, "state file path too long");
+	return err;
+}
+
+void unenforced_text(__u32 bits, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", bits & ISOLATE_UNENFORCED_CPU ? "cpu " : "",
+		 bits & ISOLATE_UNENFORCED_MEMORY ? "memory " : "",
+		 bits & ISOLATE_UNENFORCED_PIDS ? "pids " : "");
+	if (*buf)
+		buf[strlen(buf) - 1] = 0;
+}
+
+/* <state>/cells/NAME.unenforced: present only when something is. */
+int spec_write_unenforced(const char *name, __u32 unenforced)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int err = unenforced_path(name, path, sizeof(path));
+
+	if (err)
+		return err;
+	if (!unenforced) {
+		unlink(path);
+		return 0;
+	}
+	f = fopen(path, "we");
+	if (!f)
+		return set_error(-errno, "cannot write %s: %s", path, strerror(errno));
+	fprintf(f, "%u\n", unenforced);
+	if (fclose(f))
+		return set_error(-errno, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+__u32 spec_read_unenforced(const char *name)
+{
+	unsigned int bits = 0;
+	char path[PATH_MAX];
+	FILE *f;
+
+	if (unenforced_path(name, path, sizeof(path)) || !(f = fopen(path, "re")))
+		return 0;
+	if (fscanf(f, "%u", &bits) != 1)
+		bits = 0;
+	fclose(f);
+	return bits;
+}
+
 void spec_remove(const char *name)
 {
 	spec_prune(name, 0);
+	spec_write_unenforced(name, 0);
 }

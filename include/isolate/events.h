@@ -146,6 +146,7 @@ enum isolate_lifecycle {
 	ISOLATE_LIFECYCLE_CREATED = 1,
 	ISOLATE_LIFECYCLE_GENERATION = 2,	/* switched to hdr.generation */
 	ISOLATE_LIFECYCLE_DESTROYED = 3,
+	ISOLATE_LIFECYCLE_UNENFORCED = 4,	/* detail: what is accepted, not enforced */
 };
 
 /* ISOLATE_EVENT_LIFECYCLE: written by libisolate through the kernel. */
@@ -154,6 +155,7 @@ struct isolate_event_lifecycle {
 	__u32 what;		/* enum isolate_lifecycle */
 	__u32 _pad;
 	char name[64];		/* the cell's name */
+	char detail[64];	/* UNENFORCED: e.g. "memory pids" */
 };
 
 #endif /* ISOLATE_EVENTS_H */

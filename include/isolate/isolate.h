@@ -56,13 +56,27 @@ const char *isolate_pin_root(const struct isolate *iso);
 /* Path of the cgroup directory the cells live below. */
 const char *isolate_cells_cgroup(const struct isolate *iso);
 
+/* Budgets a cell asks for that this system does not enforce. */
+#define ISOLATE_UNENFORCED_CPU		(1U << 0)
+#define ISOLATE_UNENFORCED_MEMORY	(1U << 1)
+#define ISOLATE_UNENFORCED_PIDS		(1U << 2)
+
 /* One cell as the kernel sees it. */
 struct isolate_cell_state {
 	char name[64];
 	__u64 cgid;
 	struct isolate_cell cell;
 	struct isolate_cell_counters counters;	/* summed over CPUs */
+	__u32 unenforced;	/* ISOLATE_UNENFORCED_*: accepted, not enforced */
 };
+
+/*
+ * By default a cell whose policy asks for something this system cannot
+ * enforce is refused (-EOPNOTSUPP). With allow set, cells created or
+ * changed through iso are created anyway: what is not enforced is kept in
+ * isolate_cell_state.unenforced and reported in a lifecycle event.
+ */
+void isolate_allow_unenforced(struct isolate *iso, bool allow);
 
 /*
  * Creates cell NAME (a cgroup below the cells root) confined to policy,

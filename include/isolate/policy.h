@@ -43,6 +43,8 @@ enum isolate_cap_kind {
 	ISOLATE_CAP_PIDS,	/* budget: pids.max */
 	ISOLATE_CAP_BROKER,	/* a kind of request the cell may make */
 	ISOLATE_CAP_MODE,	/* the cell's mode; not kept as a capability */
+	ISOLATE_CAP_NAMESPACE,	/* create a user or a mount namespace */
+	ISOLATE_CAP_UNIX,	/* connect or bind to an abstract AF_UNIX name */
 };
 
 /* Capability flags. */
@@ -67,6 +69,9 @@ enum isolate_cap_kind {
 #define ISOLATE_MEMORY_MAX		(1ULL << 60)
 #define ISOLATE_MEMORY_UNIT		4096ULL	/* the kernel counts pages */
 #define ISOLATE_PIDS_MAX		4194304U	/* PID_MAX_LIMIT */
+
+/* Bytes of an abstract AF_UNIX name: sun_path after its leading NUL. */
+#define ISOLATE_UNIX_NAME_MAX		107
 
 /* An address block and port range, for connect and bind. */
 struct isolate_net_cap {
@@ -96,6 +101,14 @@ struct isolate_cap *isolate_cap_memory(__u64 bytes);
 struct isolate_cap *isolate_cap_pids(__u32 max);
 struct isolate_cap *isolate_cap_broker(__u32 right);	/* one ISOLATE_BROKER_* */
 struct isolate_cap *isolate_cap_mode(__u32 mode);	/* ISOLATE_MODE_* */
+/* One of ISOLATE_CELL_USERNS, ISOLATE_CELL_MOUNTNS (abi.h). */
+struct isolate_cap *isolate_cap_namespace(__u32 flag);
+/*
+ * right: ISOLATE_NET_CONNECT or ISOLATE_NET_BIND. name as written: '@' for
+ * the leading NUL, then 1..ISOLATE_UNIX_NAME_MAX printable ASCII bytes
+ * other than ':' ("@/tmp/.X11-unix/X0").
+ */
+struct isolate_cap *isolate_cap_unix(__u32 right, const char *name);
 struct isolate_cap *isolate_cap_dup(const struct isolate_cap *cap);
 void isolate_cap_free(struct isolate_cap *cap);
 
@@ -106,8 +119,13 @@ enum isolate_cap_kind isolate_cap_get_kind(const struct isolate_cap *cap);
 unsigned int isolate_cap_get_flags(const struct isolate_cap *cap);
 const char *isolate_cap_get_path(const struct isolate_cap *cap);	/* NULL unless a path */
 const struct isolate_net_cap *isolate_cap_get_net(const struct isolate_cap *cap);
-/* The value of a budget, broker or mode capability (cpu: the quota). */
+/*
+ * The value of a budget, broker, mode or namespace capability (cpu: the
+ * quota), the ISOLATE_NET_* right of a unix one.
+ */
 __u64 isolate_cap_get_value(const struct isolate_cap *cap);
+/* "@NAME"; NULL unless a unix capability. */
+const char *isolate_cap_get_unix_name(const struct isolate_cap *cap);
 __u64 isolate_cap_get_cpu_period(const struct isolate_cap *cap);
 
 /* A total order (kind, flags, value); 0 means the same capability. */
@@ -117,7 +135,8 @@ int isolate_cap_compare(const struct isolate_cap *a, const struct isolate_cap *b
  * The one-line text form, e.g. "read:/work", "deny-write:/work/.git",
  * "read?:/opt/venv" (optional), "connect:tcp:10.0.0.0/8:443",
  * "bind:udp:[2001:db8::]/32:1000-2000", "cpu:50000/100000", "memory:512M",
- * "pids:64", "broker:read", "mode:audit". Parsing checks the capability.
+ * "pids:64", "broker:read", "mode:audit", "namespace:user",
+ * "unix-connect:@/tmp/.X11-unix/X0". Parsing checks the capability.
  */
 int isolate_cap_parse(const char *text, struct isolate_cap **out, struct isolate_diag *diag);
 /* Like snprintf: the length of the whole text, even when truncated. */
@@ -280,6 +299,16 @@ struct isolate_image_net_cap {
 	struct isolate_net_cap net;
 };
 
+/*
+ * One entry of the unix_rules map: an abstract name and the rights granted
+ * on it. key.ruleset is 0 (the loader fills it in); key.len counts the
+ * bytes after '@', key.name holds them, zero-padded.
+ */
+struct isolate_image_unix {
+	struct isolate_unix_key key;
+	struct isolate_unix_rule rule;
+};
+
 /* Budgets; 0 means no limit. */
 struct isolate_image_limits {
 	__u64 cpu_quota_us;
@@ -298,6 +327,9 @@ struct isolate_image {
 	struct isolate_image_net_cap *net_caps;	/* in rule_id order */
 	struct isolate_image_limits limits;
 	__u32 broker_rights;			/* ISOLATE_BROKER_* */
+	__u32 cell_flags;			/* ISOLATE_CELL_*: namespaces granted */
+	size_t n_unix;
+	struct isolate_image_unix *unix_names;	/* sorted by name, unique */
 	/* rule_id -> canonical text of that rule of the authority set. */
 	size_t n_rules;
 	char **rule_text;
@@ -310,7 +342,8 @@ struct isolate_image {
  * Compiles c: stats every path (following symlinks), skips missing optional
  * ones, normalizes, folds ancestors and denies into each inode's effective
  * rights, scans denied trees for hard links, and folds each address
- * block's shorter prefixes into its port ranges. Refuses (-E2BIG) an image
+ * block's shorter prefixes into its port ranges, and merges the rights on
+ * each abstract unix name into one entry. Refuses (-E2BIG) an image
  * that would not fit the maps.
  */
 int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **out,

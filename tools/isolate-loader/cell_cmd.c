@@ -80,8 +80,10 @@ static int cell_create(int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "memory", required_argument, NULL, 'm' },
 		{ "pids", required_argument, NULL, 'p' },
+		{ "allow-unenforced", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool allow_unenforced = false;
 	const char *file = NULL, *from = NULL, *budget[3] = { NULL, NULL, NULL };
 	static const char *const budget_kind[3] = { "cpu", "memory", "pids" };
 	struct isolate_cell_policy *pol = NULL;
@@ -97,12 +99,13 @@ static int cell_create(int argc, char **argv)
 		case 'c': budget[0] = optarg; break;
 		case 'm': budget[1] = optarg; break;
 		case 'p': budget[2] = optarg; break;
+		case 'U': allow_unenforced = true; break;
 		default: return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1 || !file)
 		return p_err(EXIT_USAGE, "usage: cell create NAME --policy FILE [--from CELL] "
-			     "[--cpu QUOTA/PERIOD] [--memory SIZE] [--pids N]");
+			     "[--cpu QUOTA/PERIOD] [--memory SIZE] [--pids N] [--allow-unenforced]");
 	err = policy_cell(file, from, argv[optind], &pol);
 	for (int i = 0; !err && i < 3; i++)
 		if (budget[i])
@@ -113,7 +116,10 @@ static int cell_create(int argc, char **argv)
 		isolate_cell_policy_free(pol);
 		return err;
 	}
+	isolate_allow_unenforced(iso, allow_unenforced);
 	err = isolate_cell_create(iso, argv[optind], pol, &st);
+	if (!err)
+		err = isolate_cell_get(iso, argv[optind], &st);
 	if (err)
 		err = p_err(exit_code_of(err), "cell create: %s", isolate_last_error());
 	else
@@ -194,7 +200,7 @@ static int cell_help(int argc, char **argv)
 {
 	printf("Usage: isolate-loader cell COMMAND\n"
 	       "  create NAME --policy FILE [--from CELL] [--cpu QUOTA/PERIOD]\n"
-	       "         [--memory SIZE] [--pids N]\n"
+	       "         [--memory SIZE] [--pids N] [--allow-unenforced]\n"
 	       "  list\n"
 	       "  show NAME\n"
 	       "  destroy NAME       kill its processes, remove it from the kernel\n");

@@ -42,6 +42,15 @@ static void state_json(const struct isolate_cell_state *st)
 	jw_kv_uint(&json_out, "cell_id", st->cell.cell_id);
 	jw_kv_uint(&json_out, "cgroup_id", st->cgid);
 	jw_kv_uint(&json_out, "generation", st->cell.generation);
+	jw_key(&json_out, "unenforced");
+	jw_array_start(&json_out);
+	if (st->unenforced & ISOLATE_UNENFORCED_CPU)
+		jw_string(&json_out, "cpu");
+	if (st->unenforced & ISOLATE_UNENFORCED_MEMORY)
+		jw_string(&json_out, "memory");
+	if (st->unenforced & ISOLATE_UNENFORCED_PIDS)
+		jw_string(&json_out, "pids");
+	jw_array_end(&json_out);
 	jw_key(&json_out, "counters");
 	jw_object_start(&json_out);
 	jw_kv_uint(&json_out, "allowed", c->allowed);
@@ -75,6 +84,11 @@ static void state_text(const struct isolate_cell_state *st)
 	for (int i = 0; i < ISOLATE_FAIL_MAX; i++)
 		printf(" %s %llu", fail_names[i], (unsigned long long)c->fail_closed[i]);
 	printf("\n");
+	if (st->unenforced)
+		printf("  NOT ENFORCED on this system:%s%s%s budget\n",
+		       st->unenforced & ISOLATE_UNENFORCED_CPU ? " cpu" : "",
+		       st->unenforced & ISOLATE_UNENFORCED_MEMORY ? " memory" : "",
+		       st->unenforced & ISOLATE_UNENFORCED_PIDS ? " pids" : "");
 }
 
 /*

@@ -35,6 +35,7 @@ static const char *lifecycle_name(__u32 what)
 	case ISOLATE_LIFECYCLE_CREATED: return "created";
 	case ISOLATE_LIFECYCLE_GENERATION: return "generation";
 	case ISOLATE_LIFECYCLE_DESTROYED: return "destroyed";
+	case ISOLATE_LIFECYCLE_UNENFORCED: return "unenforced";
 	default: return "unknown";
 	}
 }
@@ -130,6 +131,8 @@ static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h,
 			return;
 		jw_kv_string(jw, "what", lifecycle_name(e->what));
 		jw_kv_string(jw, "name", e->name);
+		if (e->detail[0])
+			jw_kv_string(jw, "detail", e->detail);
 		break;
 	}
 	}

@@ -94,9 +94,11 @@ static int do_help(int argc, char **argv)
 {
 	printf("Usage: isolate-loader [-j|-p] [-d] COMMAND ...\n"
 	       "  load | unload [--force] | status | features\n"
-	       "  cell {create NAME --policy FILE [--cpu Q/P --memory N --pids N] |\n"
+	       "  cell {create NAME --policy FILE [--cpu Q/P --memory N --pids N]\n"
+	       "        [--allow-unenforced] |\n"
 	       "        list | show NAME | destroy NAME}\n"
-	       "  run [--cell NAME | --policy FILE] [--user U] [--timeout S] [--env VAR[=V]]\n"
+	       "  run [--cell NAME | --policy FILE [--allow-unenforced]] [--user U]\n"
+	       "      [--timeout S] [--env VAR[=V]]\n"
 	       "      -- CMD ARGS...       run CMD confined, wait, return its status\n"
 	       "  grant NAME CAP... | revoke NAME CAP...   live, as one new generation\n"
 	       "  snapshot NAME [-o FILE] | restore FILE [--name N] | recycle NAME\n"

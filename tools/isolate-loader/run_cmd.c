@@ -32,6 +32,7 @@ static const char *const env_allowed[] = {
 struct run_opts {
 	const char *policy_file;
 	const char *cell;
+	bool allow_unenforced;
 	double timeout;
 	struct isolate_spawn_opts spawn;
 	char *env[MAX_ENV + 1];
@@ -187,6 +188,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "user", required_argument, NULL, 'u' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "env", required_argument, NULL, 'e' },
+		{ "allow-unenforced", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *extra[MAX_ENV];
@@ -212,6 +214,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			o->timeout = strtod(optarg, &end);
 			if (*end || o->timeout <= 0)
 				return p_err(EXIT_USAGE, "run: --timeout needs a positive number of seconds");
+			break;
+		case 'U':
+			o->allow_unenforced = true;
 			break;
 		case 'e':
 			if (n_extra == MAX_ENV)
@@ -252,6 +257,7 @@ int do_run(int argc, char **argv)
 		goto out;
 	}
 	if (ephemeral) {
+		isolate_allow_unenforced(iso, o.allow_unenforced);
 		snprintf(name, sizeof(name), "run-%d", (int)getpid());
 		if (isolate_cell_create(iso, name, cell_pol, NULL)) {
 			p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
