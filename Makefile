@@ -37,6 +37,7 @@ include kern/Build.mk
 include user/Build.mk
 include policy/Build.mk
 include tools/Build.mk
+include tools/bench/Build.mk
 include tests/Build.mk
 include selftests/Build.mk
 

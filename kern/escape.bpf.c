@@ -21,6 +21,15 @@
 #define CAP_PERFMON	38
 #define CAP_BPF		39
 #define CLONE_NEWNS	0x00020000
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#define F_SETOWN	8
+#define F_SETOWN_EX	15
+#define F_OWNER_TID	0
+#define F_OWNER_PID	1
+#define FIOSETOWN	0x8901
+#define SIOCSPGRP	0x8902
+#define TIOCSTI		0x5412
+#define TIOCLINUX	0x541C
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -99,6 +108,81 @@ int BPF_PROG(isolate_task_setscheduler, struct task_struct *p, int ret)
 	return ret ?: same_cell_only(p, ISOLATE_OP_SETSCHED, 0);
 }
 
+SEC("lsm/task_setrlimit")
+int BPF_PROG(isolate_task_setrlimit, struct task_struct *p, unsigned int resource,
+	     struct rlimit *new_rlim, int ret)
+{
+	return ret ?: same_cell_only(p, ISOLATE_OP_SETSCHED, resource);
+}
+
+/*
+ * Signal owners: SIGIO and SIGURG (or any signal F_SETSIG names) go to the
+ * owner of a file. Only the caller itself (thread or process) may own a
+ * file a cell sets the owner of; process groups may not.
+ */
+static __always_inline bool owner_is_self(long pid)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	return pid == 0 || pid == (__u32)pid_tgid || pid == (long)(pid_tgid >> 32);
+}
+
+static __always_inline int refuse_owner(long pid)
+{
+	struct cell_ctx cc;
+
+	if (!current_cell(&cc))
+		return 0;
+	return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, pid < 0 ? -pid : pid, 0);
+}
+
+SEC("lsm/file_fcntl")
+int BPF_PROG(isolate_file_fcntl, struct file *file, unsigned int cmd,
+	     unsigned long arg, int ret)
+{
+	struct f_owner_ex owner;
+
+	if (ret)
+		return ret;
+	if (cmd == F_SETOWN)
+		return owner_is_self((int)arg) ? 0 : refuse_owner((int)arg);
+	if (cmd != F_SETOWN_EX)
+		return 0;
+	/* Unreadable: the kernel's own copy fails the same way; refuse. */
+	if (bpf_probe_read_user(&owner, sizeof(owner), (void *)arg))
+		return refuse_owner(0);
+	if ((owner.type == F_OWNER_TID || owner.type == F_OWNER_PID) &&
+	    owner_is_self(owner.pid))
+		return 0;
+	return refuse_owner(owner.pid ?: -1);
+}
+
+/*
+ * The ioctl forms of the same (FIOSETOWN, SIOCSPGRP), and typing into the
+ * controlling terminal (TIOCSTI, TIOCLINUX's paste): input the shell that
+ * started the cell would read and run after it.
+ */
+SEC("lsm/file_ioctl")
+int BPF_PROG(isolate_file_ioctl, struct file *file, unsigned int cmd,
+	     unsigned long arg, int ret)
+{
+	struct cell_ctx cc;
+	int pid;
+
+	if (ret)
+		return ret;
+	if (cmd == TIOCSTI || cmd == TIOCLINUX) {
+		if (!current_cell(&cc))
+			return 0;
+		return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, 0, cmd);
+	}
+	if (cmd != FIOSETOWN && cmd != SIOCSPGRP)
+		return 0;
+	if (bpf_probe_read_user(&pid, sizeof(pid), (void *)arg))
+		return refuse_owner(0);
+	return owner_is_self(pid) ? 0 : refuse_owner(pid);
+}
+
 SEC("lsm/sb_mount")
 int BPF_PROG(isolate_sb_mount, const char *dev_name, const struct path *path,
 	     const char *type, unsigned long flags, void *data, int ret)
@@ -150,15 +234,23 @@ int BPF_PROG(isolate_userns_create, const struct cred *cred, int ret)
 	return refuse_op(&cc, ISOLATE_OP_NAMESPACE, EPERM, 0, 0);
 }
 
+/*
+ * clone3(CLONE_INTO_CGROUP) with a cgroup directory opened O_PATH (which
+ * file_open never sees) would start a child outside the cell.
+ */
 SEC("lsm/task_alloc")
 int BPF_PROG(isolate_task_alloc, struct task_struct *task,
 	     unsigned long clone_flags, int ret)
 {
 	struct cell_ctx cc;
 
-	if (ret || !(clone_flags & CLONE_NEWNS))
+	if (ret || !(clone_flags & (CLONE_NEWNS | CLONE_INTO_CGROUP)))
 		return ret;
-	if (!current_cell(&cc) || (cc.cell.flags & ISOLATE_CELL_MOUNTNS))
+	if (!current_cell(&cc))
+		return 0;
+	if (clone_flags & CLONE_INTO_CGROUP)
+		return refuse_op(&cc, ISOLATE_OP_CGROUP, EPERM, 0, 0);
+	if (cc.cell.flags & ISOLATE_CELL_MOUNTNS)
 		return 0;
 	return refuse_op(&cc, ISOLATE_OP_NAMESPACE, EPERM, 0, CLONE_NEWNS);
 }

@@ -45,16 +45,16 @@ static __always_inline void report_file(const struct cell_ctx *cc, __u32 op,
  * 0 when the cell holds every right in access at dentry d (reached through
  * mount mnt), else the errno (negative) — or 0 in audit mode, reported.
  */
-static __always_inline int decide_dentry(const struct cell_ctx *cc,
-					 struct dentry *d, struct vfsmount *mnt,
-					 __u32 access, __u32 op, int err,
+/* The verdict on a finished walk: count, report, return. */
+static __always_inline int decide_walked(const struct cell_ctx *cc,
+					 const struct walk_result *walked,
+					 struct dentry *d, __u32 access, __u32 op, int err,
 					 const struct path *path, enum display how)
 {
+	struct walk_result res = *walked;
 	__u32 rule_id = ISOLATE_RULE_NONE;
-	struct walk_result res;
 	int verdict;
 
-	walk_dentry(cc->cell.ruleset, d, mnt, &res);
 	switch (res.status) {
 	case WALK_RULE:
 		rule_id = res.rule.rule_id;
@@ -75,6 +75,27 @@ static __always_inline int decide_dentry(const struct cell_ctx *cc,
 	verdict = refuse(cc, err);
 	report_file(cc, op, access, rule_id, verdict, err, d, path, how);
 	return verdict;
+}
+
+static __always_inline int decide_dentry(const struct cell_ctx *cc,
+					 struct dentry *d, struct vfsmount *mnt,
+					 __u32 access, __u32 op, int err,
+					 const struct path *path, enum display how)
+{
+	struct walk_result res;
+
+	walk_dentry(cc->cell.ruleset, d, mnt, &res);
+	return decide_walked(cc, &res, d, access, op, err, path, how);
+}
+
+/* decide_dentry for hooks that know no mount: see walk_in_fs(). */
+static __always_inline int decide_in_fs(const struct cell_ctx *cc,
+					struct dentry *d, __u32 access, __u32 op)
+{
+	struct walk_result res;
+
+	walk_in_fs(cc->cell.ruleset, d, &res);
+	return decide_walked(cc, &res, d, access, op, EACCES, NULL, DISPLAY_NAME);
 }
 
 static __always_inline int decide_path(const struct cell_ctx *cc,

@@ -190,4 +190,28 @@ static __always_inline void walk_dentry(__u32 ruleset, struct dentry *d,
 		walk_above_mounts(ruleset, (__u64)w.d, (__u64)vfsmnt, res);
 }
 
+/*
+ * For hooks that get a dentry but no mount (setattr, xattrs): the walk
+ * stays inside the dentry's file system, up to its root. A rule above that
+ * root can not be reached without knowing the mount: no rule, no right.
+ */
+static __always_inline void walk_in_fs(__u32 ruleset, struct dentry *d,
+				       struct walk_result *res)
+{
+	struct walk_in_mount w = {
+		.ruleset = ruleset,
+		.dev = d->d_sb->s_dev,
+		.d = d,
+		.mnt_root = d->d_sb->s_root,
+		.res = res,
+	};
+
+	res->status = WALK_BOUND;
+	res->rule.allow = 0;
+	res->rule.rule_id = ISOLATE_RULE_NONE;
+	bpf_loop(ISOLATE_WALK_MAX, step_in_mount, &w, 0);
+	if (w.at_mount_root)
+		res->status = WALK_NO_RULE;
+}
+
 #endif /* ISOLATE_INODE_WALK_BPF_H */

@@ -199,16 +199,26 @@ static __always_inline int refuse_family(const struct cell_ctx *cc, __u32 op,
 	return refuse_op(cc, op, EACCES, 0, family);
 }
 
-/* An address given to connect, bind or sendmsg, from kernel memory. */
+/*
+ * An address given to connect, bind or sendmsg, from kernel memory.
+ * AF_UNSPEC: connect() disconnects, and IPv6 sockets send to their peer;
+ * but IPv4 sockets take it for AF_INET in bind and sendmsg.
+ */
 static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 					   struct socket *sock, const void *sa,
-					   int len, __u8 net_op, __u32 op)
+					   int len, __u8 net_op, __u32 op,
+					   bool disconnects)
 {
 	struct endpoint ep = {};
 	__u16 family = 0;
 
 	if (len < 2 || bpf_probe_read_kernel(&family, sizeof(family), sa))
 		return refuse_op(cc, op, EACCES, 0, 0);
+	if (family == AF_UNSPEC) {
+		if (disconnects || sock->sk->__sk_common.skc_family != AF_INET)
+			return 0;
+		family = AF_INET;
+	}
 	switch (family) {
 	case AF_INET:
 	case AF_INET6:
@@ -260,7 +270,7 @@ int BPF_PROG(isolate_socket_connect, struct socket *sock, struct sockaddr *addre
 	if (!current_cell(&cc))
 		return 0;
 	return decide_sockaddr(&cc, sock, address, addrlen, ISOLATE_NET_CONNECT,
-			       ISOLATE_OP_CONNECT);
+			       ISOLATE_OP_CONNECT, true);
 }
 
 SEC("lsm/socket_bind")
@@ -274,7 +284,7 @@ int BPF_PROG(isolate_socket_bind, struct socket *sock, struct sockaddr *address,
 	if (!current_cell(&cc))
 		return 0;
 	return decide_sockaddr(&cc, sock, address, addrlen, ISOLATE_NET_BIND,
-			       ISOLATE_OP_BIND);
+			       ISOLATE_OP_BIND, false);
 }
 
 /* Datagrams (and TCP fast open) sent to an address are connects. */
@@ -295,7 +305,7 @@ int BPF_PROG(isolate_socket_sendmsg, struct socket *sock, struct msghdr *msg,
 	if (!current_cell(&cc))
 		return 0;
 	return decide_sockaddr(&cc, sock, name, len, ISOLATE_NET_CONNECT,
-			       ISOLATE_OP_CONNECT);
+			       ISOLATE_OP_CONNECT, false);
 }
 
 /* Listening on the address the socket is bound to (port 0 if unbound). */

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 # policy/*.c go into libisolate (user/Build.mk). Here: the libFuzzer target
 # for the YAML parser, built with clang straight from the policy sources,
-# and its seed corpus (shipped policies and the golden invalid documents).
+# and its seed corpus (shipped policies, the golden invalid documents, and
+# seeds of their own for what neither uses).
 
 FUZZER := $(BUILD)/fuzz/policy_fuzz
 FUZZ_CORPUS := $(BUILD)/fuzz/corpus
@@ -9,7 +10,8 @@ FUZZ_SECONDS ?= 600
 FUZZ_SRCS := tests/fuzz/policy_fuzz.c $(filter policy/%.c,$(LIB_SRCS)) user/json_writer.c
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARNFLAGS) -D_GNU_SOURCE -I. -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_SEEDS := $(wildcard policy/*.yaml policy/examples/*.yaml tests/golden/*.yaml)
+FUZZ_SEEDS := $(wildcard policy/*.yaml policy/examples/*.yaml tests/golden/*.yaml \
+	tests/fuzz/seeds/*.yaml)
 
 $(FUZZER): $(FUZZ_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)

@@ -98,18 +98,45 @@ struct isolate_cap *isolate_cap_mode(__u32 mode)
 	return cap_value(ISOLATE_CAP_MODE, mode);
 }
 
+struct isolate_cap *isolate_cap_namespace(__u32 flag)
+{
+	return cap_value(ISOLATE_CAP_NAMESPACE, flag);
+}
+
+struct isolate_cap *isolate_cap_unix(__u32 right, const char *name)
+{
+	struct isolate_cap *cap;
+
+	if (!name) {
+		errno = EINVAL;
+		return NULL;
+	}
+	cap = cap_alloc(ISOLATE_CAP_UNIX, 0);
+	if (!cap)
+		return NULL;
+	cap->u.abstract.right = right;
+	cap->u.abstract.name = strdup(name);
+	if (!cap->u.abstract.name) {
+		free(cap);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return cap;
+}
+
 int cap_copy(struct isolate_cap *dst, const struct isolate_cap *src)
 {
+	const char *string = cap_string(src);
+	char *copy = NULL;
+
+	if (string && !(copy = strdup(string)))
+		return -ENOMEM;
 	*dst = *src;
-	dst->u.path = NULL;
 	dst->pos.file = NULL;
-	if (cap_is_path(src->kind)) {
-		dst->u.path = strdup(src->u.path);
-		if (!dst->u.path)
-			return -ENOMEM;
-	} else {
-		dst->u = src->u;
-	}
+	if (cap_is_path(src->kind))
+		dst->u.path = copy;
+	else if (src->kind == ISOLATE_CAP_UNIX)
+		dst->u.abstract.name = copy;
 	if (src->pos.file) {
 		dst->pos.file = strdup(src->pos.file);
 		if (!dst->pos.file) {
@@ -122,8 +149,7 @@ int cap_copy(struct isolate_cap *dst, const struct isolate_cap *src)
 
 void cap_clear(struct isolate_cap *cap)
 {
-	if (cap_is_path(cap->kind))
-		free(cap->u.path);
+	free(cap_string(cap));
 	free(cap->pos.file);
 	memset(cap, 0, sizeof(*cap));
 }
@@ -186,9 +212,16 @@ __u64 isolate_cap_get_value(const struct isolate_cap *cap)
 {
 	if (cap->kind == ISOLATE_CAP_CPU)
 		return cap->u.cpu.quota_us;
+	if (cap->kind == ISOLATE_CAP_UNIX)
+		return cap->u.abstract.right;
 	if (cap_is_path(cap->kind) || cap_is_net(cap->kind))
 		return 0;
 	return cap->u.value;
+}
+
+const char *isolate_cap_get_unix_name(const struct isolate_cap *cap)
+{
+	return cap->kind == ISOLATE_CAP_UNIX ? cap->u.abstract.name : NULL;
 }
 
 __u64 isolate_cap_get_cpu_period(const struct isolate_cap *cap)
@@ -227,6 +260,11 @@ int isolate_cap_compare(const struct isolate_cap *a, const struct isolate_cap *b
 		c = net_compare(&a->u.net, &b->u.net);
 		if (c)
 			return c;
+	} else if (a->kind == ISOLATE_CAP_UNIX) {
+		CMP(a->u.abstract.right, b->u.abstract.right);
+		c = strcmp(a->u.abstract.name, b->u.abstract.name);
+		if (c)
+			return c < 0 ? -1 : 1;
 	} else if (a->kind == ISOLATE_CAP_CPU) {
 		CMP(a->u.cpu.quota_us, b->u.cpu.quota_us);
 		CMP(a->u.cpu.period_us, b->u.cpu.period_us);

@@ -8,6 +8,7 @@
 #include "model.h"
 #include "net_addr.h"
 #include "path_util.h"
+#include "unix_name.h"
 #include "units.h"
 
 static int check_flags(const struct isolate_cap *cap, char *msg, size_t len)
@@ -40,6 +41,17 @@ static int check_net(const struct isolate_cap *cap, char *msg, size_t len)
 	return net_ports_check(cap->kind, r->port_min, r->port_max, msg, len);
 }
 
+static int check_unix(const struct isolate_cap *cap, char *msg, size_t len)
+{
+	__u32 right = cap->u.abstract.right;
+
+	if (right != ISOLATE_NET_CONNECT && right != ISOLATE_NET_BIND) {
+		snprintf(msg, len, "expected a unix right connect or bind, got %u", right);
+		return -EINVAL;
+	}
+	return unix_name_check(cap->u.abstract.name, msg, len);
+}
+
 static int check_value(const struct isolate_cap *cap, char *msg, size_t len)
 {
 	switch (cap->kind) {
@@ -65,6 +77,13 @@ static int check_value(const struct isolate_cap *cap, char *msg, size_t len)
 			return -EINVAL;
 		}
 		return 0;
+	case ISOLATE_CAP_NAMESPACE:
+		if (cap->u.value != ISOLATE_CELL_USERNS && cap->u.value != ISOLATE_CELL_MOUNTNS) {
+			snprintf(msg, len, "expected one namespace user or mount, got 0x%llx",
+				 cap->u.value);
+			return -EINVAL;
+		}
+		return 0;
 	default:
 		snprintf(msg, len, "expected a capability kind, got %d", (int)cap->kind);
 		return -EINVAL;
@@ -80,6 +99,8 @@ int isolate_cap_check(const struct isolate_cap *cap, struct isolate_diag *diag)
 		err = path_check(cap->u.path, msg, sizeof(msg));
 	else if (cap_is_net(cap->kind))
 		err = check_net(cap, msg, sizeof(msg));
+	else if (cap->kind == ISOLATE_CAP_UNIX)
+		err = check_unix(cap, msg, sizeof(msg));
 	else
 		err = check_value(cap, msg, sizeof(msg));
 	if (!err)

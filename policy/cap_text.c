@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
  * The one-line text form of a capability, for the command line, events and
- * explain: "[deny-]VERB[?]:VALUE". Formatting a parsed capability gives the
+ * explain: "[deny-]VERB[?]:VALUE"; abstract unix names "unix-RIGHT:@NAME". Formatting a parsed capability gives the
  * canonical text; parsing it gives the same capability back.
  */
 #include <errno.h>
@@ -46,6 +46,11 @@ int isolate_cap_format(const struct isolate_cap *cap, char *buf, size_t len)
 		return snprintf(buf, len, "broker:%s", broker_right_name(cap->u.value) ?: "?");
 	case ISOLATE_CAP_MODE:
 		return snprintf(buf, len, "mode:%s", mode_name(cap->u.value) ?: "?");
+	case ISOLATE_CAP_NAMESPACE:
+		return snprintf(buf, len, "namespace:%s", namespace_name(cap->u.value) ?: "?");
+	case ISOLATE_CAP_UNIX:
+		return snprintf(buf, len, UNIX_VERB_PREFIX "%s:%s",
+				unix_right_name(cap->u.abstract.right) ?: "?", cap->u.abstract.name);
 	}
 	return snprintf(buf, len, "?");
 }
@@ -120,6 +125,13 @@ static struct isolate_cap *parse_value(enum isolate_cap_kind kind, const char *t
 			return NULL;
 		}
 		return isolate_cap_mode(mode);
+	case ISOLATE_CAP_NAMESPACE:
+		a = namespace_parse(text);
+		if (!a) {
+			snprintf(msg, len, "expected a namespace %s, got '%s'", NAMESPACE_NAMES, text);
+			return NULL;
+		}
+		return isolate_cap_namespace((__u32)a);
 	default:
 		return NULL;
 	}
@@ -134,6 +146,7 @@ int isolate_cap_parse(const char *text, struct isolate_cap **out, struct isolate
 	struct isolate_cap *cap = NULL;
 	enum isolate_cap_kind kind;
 	char msg[sizeof(diag->msg)] = "";
+	__u32 unix_right;
 	int err;
 
 	*out = NULL;
@@ -146,12 +159,16 @@ int isolate_cap_parse(const char *text, struct isolate_cap **out, struct isolate
 		flags |= ISOLATE_CAP_OPTIONAL;
 		verb_len--;
 	}
-	kind = colon ? cap_kind_parse(verb, verb_len) : 0;
+	unix_right = colon ? unix_verb_parse(verb, verb_len) : 0;
+	kind = unix_right ? ISOLATE_CAP_UNIX : colon ? cap_kind_parse(verb, verb_len) : 0;
+	/* Unix names have a verb per right ("unix-connect"); "unix" alone is none. */
+	if (kind == ISOLATE_CAP_UNIX && !unix_right)
+		kind = 0;
 	if (!kind ||
 	    (flags & ISOLATE_CAP_DENY && !cap_is_path(kind) && !cap_is_net(kind)) ||
 	    (flags & ISOLATE_CAP_OPTIONAL && !cap_is_path(kind))) {
 		diag_set(diag, NULL, 0, 0,
-			 "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read or mode:audit, got '%s'",
+			 "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got '%s'",
 			 text);
 		return -EINVAL;
 	}
@@ -161,6 +178,8 @@ int isolate_cap_parse(const char *text, struct isolate_cap **out, struct isolate
 		if (parse_net(kind, colon + 1, &net, msg, sizeof(msg)))
 			goto bad;
 		cap = isolate_cap_net(kind, &net, flags);
+	} else if (kind == ISOLATE_CAP_UNIX) {
+		cap = isolate_cap_unix(unix_right, colon + 1);
 	} else {
 		cap = parse_value(kind, colon + 1, msg, sizeof(msg));
 		if (!cap && msg[0])

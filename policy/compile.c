@@ -6,6 +6,8 @@
  * its effective rights, because the kernel's walk stops at the nearest
  * one: the grants of the inode and its granted ancestors, minus every deny
  * on it or above it. rule ids index the normalized authority set.
+ * Network blocks and abstract unix names are compiled in files of their
+ * own; namespaces become cell flags.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <sys/sysmacros.h>
 
 #include "compile_net.h"
+#include "compile_unix.h"
 #include "hardlinks.h"
 #include "model.h"
 #include "path_util.h"
@@ -352,6 +355,9 @@ static int fill_from_set(const struct isolate_cell_policy *set, struct isolate_i
 		case ISOLATE_CAP_BROKER:
 			img->broker_rights |= (__u32)cap->u.value;
 			break;
+		case ISOLATE_CAP_NAMESPACE:
+			img->cell_flags |= (__u32)cap->u.value;
+			break;
 		default:
 			break;
 		}
@@ -392,6 +398,8 @@ int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **
 	}
 	if (!err)
 		err = compile_net(img, c->name, diag);
+	if (!err)
+		err = compile_unix(set, img, diag);
 	if (!err && img->n_inodes > ISOLATE_MAX_INODE_RULES) {
 		err = -E2BIG;
 		diag_set(diag, NULL, 0, 0, "expected at most %d inode rules (the size of the inode_rules map), cell %s needs %zu",

@@ -13,6 +13,7 @@ void isolate_image_free(struct isolate_image *img)
 	free(img->inodes);
 	free(img->net);
 	free(img->net_caps);
+	free(img->unix_names);
 	for (size_t i = 0; i < img->n_rules; i++)
 		free(img->rule_text[i]);
 	free(img->rule_text);
@@ -28,6 +29,7 @@ size_t isolate_image_capacity(const struct isolate_image *img, struct isolate_ca
 	const struct isolate_capacity maps[] = {
 		{ "inode_rules", img->n_inodes, ISOLATE_MAX_INODE_RULES },
 		{ "net_rules", img->n_net, ISOLATE_MAX_NET_RULES },
+		{ "unix_rules", img->n_unix, ISOLATE_MAX_UNIX_RULES },
 	};
 	size_t count = sizeof(maps) / sizeof(maps[0]);
 

@@ -49,6 +49,11 @@ void json_cap(struct json_writer *jw, const struct isolate_cap *cap)
 		jw_kv_uint(jw, "max", cap->u.value);
 	} else if (cap->kind == ISOLATE_CAP_BROKER) {
 		jw_kv_string(jw, "right", broker_right_name((__u32)cap->u.value));
+	} else if (cap->kind == ISOLATE_CAP_NAMESPACE) {
+		jw_kv_string(jw, "name", namespace_name((__u32)cap->u.value));
+	} else if (cap->kind == ISOLATE_CAP_UNIX) {
+		jw_kv_string(jw, "right", unix_right_name(cap->u.abstract.right));
+		jw_kv_string(jw, "name", cap->u.abstract.name);
 	}
 	if (cap->pos.file) {
 		jw_key(jw, "source");
@@ -146,6 +151,23 @@ static void net_entry(struct json_writer *jw, const struct isolate_image_net *e)
 	jw_object_end(jw);
 }
 
+/* A unix_rules entry as the kernel reads it: the name is the key's bytes, without '@'. */
+static void unix_entry(struct json_writer *jw, const struct isolate_image_unix *e)
+{
+	jw_object_start(jw);
+	jw_kv_uint(jw, "len", e->key.len);
+	jw_kv_string(jw, "name", e->key.name);
+	jw_kv_uint(jw, "allow", e->rule.allow);
+	jw_key(jw, "rights");
+	jw_array_start(jw);
+	for (__u32 right = ISOLATE_NET_CONNECT; right <= ISOLATE_NET_BIND; right++)
+		if (e->rule.allow & right)
+			jw_string(jw, unix_right_name(right));
+	jw_array_end(jw);
+	rule_ref(jw, "rule_id", e->rule.rule_id);
+	jw_object_end(jw);
+}
+
 static void string_list(struct json_writer *jw, const char *key, char *const *list, size_t n)
 {
 	jw_key(jw, key);
@@ -183,6 +205,11 @@ void json_image(struct json_writer *jw, const struct isolate_image *img)
 		jw_object_end(jw);
 	}
 	jw_array_end(jw);
+	jw_key(jw, "unix_rules");
+	jw_array_start(jw);
+	for (size_t i = 0; i < img->n_unix; i++)
+		unix_entry(jw, &img->unix_names[i]);
+	jw_array_end(jw);
 	jw_key(jw, "limits");
 	jw_object_start(jw);
 	jw_kv_uint(jw, "cpu_quota_us", img->limits.cpu_quota_us);
@@ -195,6 +222,13 @@ void json_image(struct json_writer *jw, const struct isolate_image *img)
 	for (__u32 bit = 1; bit <= ISOLATE_BROKER_ALL; bit <<= 1)
 		if (img->broker_rights & bit)
 			jw_string(jw, broker_right_name(bit));
+	jw_array_end(jw);
+	jw_kv_uint(jw, "cell_flags", img->cell_flags);
+	jw_key(jw, "namespaces");
+	jw_array_start(jw);
+	for (__u32 bit = ISOLATE_CELL_USERNS; bit <= ISOLATE_CELL_MOUNTNS; bit <<= 1)
+		if (img->cell_flags & bit)
+			jw_string(jw, namespace_name(bit));
 	jw_array_end(jw);
 	string_list(jw, "rules", img->rule_text, img->n_rules);
 	string_list(jw, "skipped", img->skipped, img->n_skipped);

@@ -29,7 +29,11 @@ struct isolate_cap {
 		struct {
 			__u64 quota_us, period_us;
 		} cpu;
-		__u64 value;		/* MEMORY, PIDS, BROKER, MODE */
+		__u64 value;		/* MEMORY, PIDS, BROKER, MODE, NAMESPACE */
+		struct {
+			__u32 right;	/* ISOLATE_NET_CONNECT or _BIND */
+			char *name;	/* "@NAME" */
+		} abstract;		/* UNIX ("unix" is a macro in GNU C) */
 	} u;
 };
 
@@ -73,6 +77,14 @@ static inline bool cap_is_net(enum isolate_cap_kind kind)
 static inline bool cap_is_budget(enum isolate_cap_kind kind)
 {
 	return kind == ISOLATE_CAP_CPU || kind == ISOLATE_CAP_MEMORY || kind == ISOLATE_CAP_PIDS;
+}
+
+/* The string a capability owns (a path, an abstract name), or NULL. */
+static inline char *cap_string(const struct isolate_cap *cap)
+{
+	if (cap_is_path(cap->kind))
+		return cap->u.path;
+	return cap->kind == ISOLATE_CAP_UNIX ? cap->u.abstract.name : NULL;
 }
 
 /* The ISOLATE_ACCESS_* bit of a path kind. */

@@ -16,6 +16,8 @@ static const char *const kind_names[] = {
 	[ISOLATE_CAP_PIDS] = "pids",
 	[ISOLATE_CAP_BROKER] = "broker",
 	[ISOLATE_CAP_MODE] = "mode",
+	[ISOLATE_CAP_NAMESPACE] = "namespace",
+	[ISOLATE_CAP_UNIX] = "unix",
 };
 
 #define N_KINDS (sizeof(kind_names) / sizeof(kind_names[0]))
@@ -47,6 +49,52 @@ __u32 broker_right_parse(const char *name)
 	for (unsigned int i = 0; i < 5; i++)
 		if (!strcmp(name, kind_names[ISOLATE_CAP_READ + i]))
 			return 1U << i;
+	return 0;
+}
+
+const char *namespace_name(__u32 flag)
+{
+	switch (flag) {
+	case ISOLATE_CELL_USERNS:
+		return "user";
+	case ISOLATE_CELL_MOUNTNS:
+		return "mount";
+	default:
+		return NULL;
+	}
+}
+
+__u32 namespace_parse(const char *name)
+{
+	if (!strcmp(name, "user"))
+		return ISOLATE_CELL_USERNS;
+	if (!strcmp(name, "mount"))
+		return ISOLATE_CELL_MOUNTNS;
+	return 0;
+}
+
+const char *unix_right_name(__u32 right)
+{
+	switch (right) {
+	case ISOLATE_NET_CONNECT:
+		return "connect";
+	case ISOLATE_NET_BIND:
+		return "bind";
+	default:
+		return NULL;
+	}
+}
+
+__u32 unix_verb_parse(const char *verb, size_t len)
+{
+	size_t prefix = strlen(UNIX_VERB_PREFIX);
+
+	if (len <= prefix || strncmp(verb, UNIX_VERB_PREFIX, prefix))
+		return 0;
+	for (__u32 right = ISOLATE_NET_CONNECT; right <= ISOLATE_NET_BIND; right++)
+		if (strlen(unix_right_name(right)) == len - prefix &&
+		    !strncmp(verb + prefix, unix_right_name(right), len - prefix))
+			return right;
 	return 0;
 }
 

@@ -15,6 +15,19 @@ const char *broker_right_name(__u32 right);
 __u32 broker_right_parse(const char *name);
 #define BROKER_RIGHT_NAMES "read, write, exec, connect or bind"
 
+/* One ISOLATE_CELL_* namespace bit <-> "user", "mount"; 0 for no namespace. */
+const char *namespace_name(__u32 flag);
+__u32 namespace_parse(const char *name);
+#define NAMESPACE_NAMES "user or mount"
+
+/*
+ * ISOLATE_NET_CONNECT, _BIND <-> "connect", "bind" (the keys under unix:),
+ * and the verbs of the text form, "unix-connect", "unix-bind" (0: none).
+ */
+const char *unix_right_name(__u32 right);
+#define UNIX_VERB_PREFIX "unix-"
+__u32 unix_verb_parse(const char *verb, size_t len);
+
 const char *mode_name(__u32 mode);
 int mode_parse(const char *name, __u32 *mode);
 

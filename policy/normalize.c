@@ -11,6 +11,8 @@
  *            canonical rectangles (netset.c); denies kept, canonical too
  *   budgets  the tightest of each kind
  *   broker   each right once
+ *   namespaces, abstract unix names: each once (a connect and a bind of
+ *            one name stay two capabilities; the compiler merges them)
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -249,6 +251,16 @@ static int normalize_values(const struct isolate_cell_policy *c, enum isolate_ca
 	return best ? cell_append(out, best) : 0;
 }
 
+/* Kinds that are plain sets: copied here, their repeats go in cell_dedupe. */
+static int copy_set(const struct isolate_cell_policy *c, enum isolate_cap_kind kind,
+		    struct isolate_cell_policy *out)
+{
+	for (size_t i = 0; i < c->n_caps; i++)
+		if (c->caps[i].kind == kind && cell_append(out, &c->caps[i]))
+			return -ENOMEM;
+	return 0;
+}
+
 int isolate_cell_policy_normalize(const struct isolate_cell_policy *c,
 				  struct isolate_cell_policy **out)
 {
@@ -269,6 +281,10 @@ int isolate_cell_policy_normalize(const struct isolate_cell_policy *c,
 				err = normalize_net_group(c, k, protos[p], families[f], n);
 	for (enum isolate_cap_kind k = ISOLATE_CAP_CPU; k <= ISOLATE_CAP_BROKER && !err; k++)
 		err = normalize_values(c, k, n);
+	if (!err)
+		err = copy_set(c, ISOLATE_CAP_NAMESPACE, n);
+	if (!err)
+		err = copy_set(c, ISOLATE_CAP_UNIX, n);
 	if (err) {
 		isolate_cell_policy_free(n);
 		return err;

@@ -234,6 +234,47 @@ static void limits(struct emitter *e, const struct isolate_cap *caps, size_t n)
 	map_end(e);
 }
 
+/* "namespaces: [user, mount]", omitted when none is granted. */
+static void namespaces(struct emitter *e, const struct isolate_cap *caps, size_t n)
+{
+	if (!has(caps, n, ISOLATE_CAP_NAMESPACE, 0))
+		return;
+	plain(e, "namespaces");
+	seq_start(e);
+	for (size_t i = 0; i < n; i++)
+		if (caps[i].kind == ISOLATE_CAP_NAMESPACE)
+			plain(e, namespace_name((__u32)caps[i].u.value));
+	seq_end(e);
+}
+
+static bool has_unix(const struct isolate_cap *caps, size_t n, __u32 right)
+{
+	for (size_t i = 0; i < n; i++)
+		if (caps[i].kind == ISOLATE_CAP_UNIX && caps[i].u.abstract.right == right)
+			return true;
+	return false;
+}
+
+/* "unix: {connect: [...], bind: [...]}", omitted when empty. */
+static void unix_names(struct emitter *e, const struct isolate_cap *caps, size_t n)
+{
+	if (!has(caps, n, ISOLATE_CAP_UNIX, 0))
+		return;
+	plain(e, "unix");
+	map_start(e, false);
+	for (__u32 right = ISOLATE_NET_CONNECT; right <= ISOLATE_NET_BIND; right++) {
+		if (!has_unix(caps, n, right))
+			continue;
+		plain(e, unix_right_name(right));
+		seq_start(e);
+		for (size_t i = 0; i < n; i++)
+			if (caps[i].kind == ISOLATE_CAP_UNIX && caps[i].u.abstract.right == right)
+				string(e, caps[i].u.abstract.name);
+		seq_end(e);
+	}
+	map_end(e);
+}
+
 static const enum isolate_cap_kind listed_kinds[] = {
 	ISOLATE_CAP_READ, ISOLATE_CAP_WRITE, ISOLATE_CAP_EXEC,
 	ISOLATE_CAP_CONNECT, ISOLATE_CAP_BIND,
@@ -275,6 +316,8 @@ static void cell_body(struct emitter *e, const struct isolate_cell_policy *c)
 	}
 	limits(e, caps, n);
 	cap_list(e, caps, n, ISOLATE_CAP_BROKER, 0);
+	namespaces(e, caps, n);
+	unix_names(e, caps, n);
 	map_end(e);
 out:
 	free(caps);

@@ -14,6 +14,8 @@
  *       deny: {read, write, exec, connect, bind: as above}
  *       limits: {cpu: {quota_us: N, period_us: N}, memory: SIZE, pids: N}
  *       broker: [read | write | exec | connect | bind, ...]
+ *       namespaces: [user | mount, ...]
+ *       unix: {connect: ['@NAME', ...], bind: ['@NAME', ...]}
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -277,7 +279,7 @@ static int parse_limits(const struct yctx *x, const struct ynode *v, void *obj, 
 	return y_walk_map(x, v, "a limits key", limit_keys, obj);
 }
 
-/* ---- broker, mode, extends ---- */
+/* ---- broker ---- */
 
 static int parse_broker(const struct yctx *x, const struct ynode *v, void *obj, int arg)
 {
@@ -298,6 +300,57 @@ static int parse_broker(const struct yctx *x, const struct ynode *v, void *obj, 
 	}
 	return 0;
 }
+
+/* ---- namespaces, abstract unix names ---- */
+
+static int parse_namespaces(const struct yctx *x, const struct ynode *v, void *obj, int arg)
+{
+	if (y_seq(x, v, "a list of namespaces"))
+		return -EINVAL;
+	for (size_t i = 0; i < v->n; i++) {
+		const char *text;
+		__u32 flag;
+
+		if (y_string(x, v->items[i], "a namespace", &text))
+			return -EINVAL;
+		flag = namespace_parse(text);
+		if (!flag)
+			return y_fail(x, v->items[i], "expected a namespace %s, got '%s'",
+				      NAMESPACE_NAMES, text);
+		if (add_cap(x, obj, isolate_cap_namespace(flag), v->items[i]))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* arg: the ISOLATE_NET_* right. The check refuses a name at its item. */
+static int parse_unix_names(const struct yctx *x, const struct ynode *v, void *obj, int arg)
+{
+	if (y_seq(x, v, "a list of abstract socket names"))
+		return -EINVAL;
+	for (size_t i = 0; i < v->n; i++) {
+		const char *name;
+
+		if (y_string(x, v->items[i], "an abstract socket name like '@name'", &name))
+			return -EINVAL;
+		if (add_cap(x, obj, isolate_cap_unix((__u32)arg, name), v->items[i]))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct y_key unix_keys[] = {
+	{ "connect", parse_unix_names, ISOLATE_NET_CONNECT },
+	{ "bind", parse_unix_names, ISOLATE_NET_BIND },
+	{ NULL, NULL, 0 },
+};
+
+static int parse_unix(const struct yctx *x, const struct ynode *v, void *obj, int arg)
+{
+	return y_walk_map(x, v, "a unix key", unix_keys, obj);
+}
+
+/* ---- mode, extends ---- */
 
 static int parse_mode(const struct yctx *x, const struct ynode *v, void *obj, int arg)
 {
@@ -350,6 +403,8 @@ static const struct y_key cell_keys[] = {
 	{ "deny", parse_deny, 0 },
 	{ "limits", parse_limits, 0 },
 	{ "broker", parse_broker, 0 },
+	{ "namespaces", parse_namespaces, 0 },
+	{ "unix", parse_unix, 0 },
 	{ NULL, NULL, 0 },
 };
 

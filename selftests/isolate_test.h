@@ -111,7 +111,7 @@ struct open_args {
 static inline int open_errno(void *arg)
 {
 	const struct open_args *a = arg;
-	int fd = open(a->path, a->flags | O_CLOEXEC);
+	int fd = open(a->path, a->flags | O_CLOEXEC, 0644);
 
 	if (fd < 0)
 		return errno;
@@ -250,9 +250,9 @@ static inline const char *test_path(const struct test_env *env, const char *fmt,
 	__attribute__((format(printf, 2, 3)));
 static inline const char *test_path(const struct test_env *env, const char *fmt, ...)
 {
-	static char buf[8][PATH_MAX];
+	static char buf[16][PATH_MAX];
 	static unsigned int next;
-	char *p = buf[next++ % 8];
+	char *p = buf[next++ % 16];
 	int n = snprintf(p, PATH_MAX, "%s/", env->root);
 	va_list ap;
 
@@ -265,7 +265,7 @@ static inline const char *test_path(const struct test_env *env, const char *fmt,
 /* mkdir -p root/rel; 0 or -errno. */
 static inline int test_mkdir(const struct test_env *env, const char *rel)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 80];
 
 	snprintf(path, sizeof(path), "%s/%s", env->root, rel);
 	for (char *p = path + strlen(env->root) + 1; *p; p++) {
@@ -282,7 +282,7 @@ static inline int test_mkdir(const struct test_env *env, const char *rel)
 /* root/rel holding text (its directories made); 0 or -errno. */
 static inline int test_file(const struct test_env *env, const char *rel, const char *text)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX - 128];
 	const char *slash = strrchr(rel, '/');
 	int err;
 
@@ -356,6 +356,19 @@ static inline int test_run(const struct test_env *env, int i, cell_op_fn op, voi
 	if (i < 0 || (size_t)i >= env->n_cells)
 		return -1;
 	return run_in_cell(env->iso, env->cells[i].name, op, arg, NULL);
+}
+
+/* Runs op in a child outside every cell (a control); like run_in_cell. */
+static inline int run_outside(cell_op_fn op, void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(op(arg));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 /* ---- Explain agrees with the kernel --------------------------------------- */
@@ -548,7 +561,8 @@ struct sock_args {
 	const char *addr;
 	int port;
 	int fd;			/* an inherited socket, or -1 */
-	sa_family_t sa_family;	/* written into the address when non-zero */
+	bool af_unspec;		/* the address says AF_UNSPEC, not its family */
+	int flags;		/* of sendto */
 };
 
 static inline int sock_errno(void *arg)
@@ -563,8 +577,8 @@ static inline int sock_errno(void *arg)
 		return errno;
 	if (!len)
 		return EINVAL;
-	if (a->sa_family)
-		ss.ss_family = a->sa_family;
+	if (a->af_unspec)
+		ss.ss_family = AF_UNSPEC;
 	switch (a->op) {
 	case SOCK_CONNECT:
 		ret = connect(fd, (struct sockaddr *)&ss, len);
@@ -578,7 +592,7 @@ static inline int sock_errno(void *arg)
 			ret = listen(fd, 8);
 		break;
 	case SOCK_SENDTO:
-		ret = sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) == 1 ? 0 : -1;
+		ret = sendto(fd, "x", 1, a->flags, (struct sockaddr *)&ss, len) == 1 ? 0 : -1;
 		break;
 	default:
 		return EINVAL;

@@ -38,6 +38,14 @@ static inline void spec_dir(char *out, size_t len)
 	snprintf(out, len, "%s/cells", root && *root ? root : "/run/isolate");
 }
 
+/* Where libisolate makes the cells' broker channels (user/channel.c). */
+static inline void channel_dir(char *out, size_t len)
+{
+	const char *root = getenv("ISOLATE_STATE_DIR");
+
+	snprintf(out, len, "%s/channels", root && *root ? root : "/run/isolate");
+}
+
 static inline uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -332,7 +340,8 @@ struct probe {
 };
 
 struct probe_child {
-	int req, ans;
+	int req, ans;		/* the child's ends */
+	int parent_req, parent_ans;	/* the parent's, closed in the child */
 };
 
 static inline int probe_loop(void *arg)
@@ -341,6 +350,9 @@ static inline int probe_loop(void *arg)
 	char path[PATH_MAX];
 	size_t n;
 
+	/* Our copy of the parent's end would keep the requests from ending. */
+	close(c->parent_req);
+	close(c->parent_ans);
 	for (;;) {
 		/* A request: the path's length, then the path. */
 		if (read(c->req, &n, sizeof(n)) != sizeof(n) || n >= sizeof(path) ||
@@ -371,6 +383,8 @@ static inline int probe_start(struct isolate *iso, const char *cell, struct prob
 	}
 	c.req = req[0];
 	c.ans = ans[1];
+	c.parent_req = req[1];
+	c.parent_ans = ans[0];
 	p->pid = spawn_in_cell(iso, cell, probe_loop, &c);
 	close(req[0]);
 	close(ans[1]);

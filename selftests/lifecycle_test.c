@@ -112,17 +112,21 @@ TEST_F_TIMEOUT(lifecycle, hundred_cells_leave_nothing_behind, 110)
 {
 	const char *cgroups = isolate_cells_cgroup(self->iso);
 	struct map_counts before, during, after;
-	long dirs_before, specs_before, inodes = 0, net = 0;
-	char specs[PATH_MAX], file[HUNDRED][192], read_cap[192], connect_cap[64];
+	long dirs_before, specs_before, channels_before, inodes = 0, net = 0, own = -1;
+	char specs[PATH_MAX], channels[PATH_MAX], file[HUNDRED][192], read_cap[192];
+	char connect_cap[64];
 	const char *caps[] = { read_cap, connect_cap, NULL };
 	struct isolate_cell_state st;
 
 	spec_dir(specs, sizeof(specs));
+	channel_dir(channels, sizeof(channels));
 	ASSERT_EQ(0, map_counts(self->iso, &before));
 	dirs_before = dir_entries(cgroups, "", true);
 	specs_before = dir_entries(specs, "", false);
+	channels_before = dir_entries(channels, "", false);
 	ASSERT_LE(0, dirs_before);
 	ASSERT_LE(0, specs_before);
+	ASSERT_LE(0, channels_before);
 
 	for (int i = 0; i < HUNDRED; i++) {
 		char rel[16], name[64];
@@ -139,11 +143,17 @@ TEST_F_TIMEOUT(lifecycle, hundred_cells_leave_nothing_behind, 110)
 		net += nn;
 		ASSERT_EQ(0, test_cell(self->iso, name, caps, &st));
 		ASSERT_EQ(1U, st.cell.generation);
+		if (own < 0) {
+			/* What isolate adds to each cell's rules (its channel ...). */
+			ASSERT_EQ(0, map_counts(self->iso, &during));
+			own = during.inode_rules - before.inode_rules - ni;
+			ASSERT_LE(0, own);
+		}
 	}
 
 	ASSERT_EQ(0, map_counts(self->iso, &during));
 	EXPECT_EQ(before.cells + HUNDRED, during.cells);
-	EXPECT_EQ(before.inode_rules + inodes, during.inode_rules);
+	EXPECT_EQ(before.inode_rules + inodes + HUNDRED * own, during.inode_rules);
 	EXPECT_EQ(before.net_rules + net, during.net_rules);
 	EXPECT_LT(0, net);
 	EXPECT_EQ(dirs_before + HUNDRED, dir_entries(cgroups, "", true));
@@ -183,6 +193,8 @@ TEST_F_TIMEOUT(lifecycle, hundred_cells_leave_nothing_behind, 110)
 	EXPECT_EQ(dirs_before, dir_entries(cgroups, "", true));
 	EXPECT_EQ(0, dir_entries(specs, self->prefix, false));
 	EXPECT_EQ(specs_before, dir_entries(specs, "", false));
+	EXPECT_EQ(0, dir_entries(channels, self->prefix, false));
+	EXPECT_EQ(channels_before, dir_entries(channels, "", false));
 }
 
 /*

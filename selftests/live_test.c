@@ -247,10 +247,13 @@ TEST_F_TIMEOUT(live, cli_grant_revoke_under_open_loop, 60)
 /* ---- grant killed with SIGKILL ------------------------------------------ */
 
 #define NEW_FILES 250	/* isolate-loader grant takes up to 256 */
+#define OLD_PIDS "pids:64"
+#define NEW_PIDS "pids:32"
 
 FIXTURE(killed) {
 	struct isolate *iso;
 	struct map_counts base;		/* before the cell existed */
+	long own_inodes;		/* inode_rules entries a generation has beyond its image's */
 	struct isolate_cell_policy *old_pol, *new_pol;
 	char root[64];
 	char name[64];
@@ -260,8 +263,8 @@ FIXTURE(killed) {
 FIXTURE_SETUP(killed)
 {
 	char path[256], both_cap[192];
-	const char *old_caps[] = { both_cap, NULL };
-	const char *new_caps[NEW_FILES + 2];
+	const char *old_caps[] = { both_cap, OLD_PIDS, NULL };
+	const char *new_caps[NEW_FILES + 3];
 
 	ASSERT_EQ(0, test_load(&self->iso));
 	strcpy(self->root, "/tmp/isolate-kill-XXXXXX");
@@ -280,7 +283,8 @@ FIXTURE_SETUP(killed)
 	ASSERT_EQ(0, write_file(path, "never\n"));
 	snprintf(both_cap, sizeof(both_cap), "read:%s/both", self->root);
 	new_caps[0] = both_cap;
-	new_caps[NEW_FILES + 1] = NULL;
+	new_caps[NEW_FILES + 1] = NEW_PIDS;	/* a budget replaces the old one */
+	new_caps[NEW_FILES + 2] = NULL;
 
 	snprintf(self->name, sizeof(self->name), "kill%d", getpid());
 	ASSERT_EQ(0, map_counts(self->iso, &self->base));
@@ -289,6 +293,16 @@ FIXTURE_SETUP(killed)
 	ASSERT_NE(NULL, self->old_pol);
 	ASSERT_NE(NULL, self->new_pol);
 	ASSERT_EQ(0, isolate_cell_create(self->iso, self->name, self->old_pol, NULL));
+
+	/* What isolate adds to every generation (the cell's channel ...). */
+	struct isolate_image *img = NULL;
+	struct map_counts now;
+
+	ASSERT_EQ(0, isolate_compile(self->old_pol, &img, NULL));
+	ASSERT_EQ(0, map_counts(self->iso, &now));
+	self->own_inodes = now.inode_rules - self->base.inode_rules - (long)img->n_inodes;
+	isolate_image_free(img);
+	ASSERT_LE(0, self->own_inodes);
 }
 
 FIXTURE_TEARDOWN(killed)
@@ -344,13 +358,13 @@ static int decisions(void *arg)
 /* Starts `isolate-loader grant NAME CAP...` with every new capability. */
 static pid_t start_grant(FIXTURE_DATA(killed) *self)
 {
-	const char *argv[NEW_FILES + 4] = { loader_path(), "grant", self->name };
+	const char *argv[NEW_FILES + 5] = { loader_path(), "grant", self->name, NEW_PIDS };
 	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	pid_t pid;
 
 	for (int i = 0; i < NEW_FILES; i++)
-		argv[3 + i] = self->caps[i];
-	argv[NEW_FILES + 3] = NULL;
+		argv[4 + i] = self->caps[i];
+	argv[NEW_FILES + 4] = NULL;
 	pid = spawn_argv(argv, NULL, -1, null);
 	close(null);
 	return pid;
@@ -367,6 +381,7 @@ static int check_old_or_new(struct __test_metadata *_metadata,
 {
 	struct isolate_cell_policy *pol = NULL;
 	struct isolate_cell_state st;
+	char pids[32] = "";
 	bool same;
 	int d, took;
 
@@ -386,6 +401,13 @@ static int check_old_or_new(struct __test_metadata *_metadata,
 		       delay_us, st.cell.generation, gen0, d);
 		return -1;
 	}
+	/* The budget is the one of the generation in force too. */
+	if (cell_cgroup_read(self->iso, self->name, "pids.max", pids, sizeof(pids)) < 0 ||
+	    strcmp(pids, took ? "32\n" : "64\n")) {
+		TH_LOG("killed after %ld us: generation %u (was %u), but pids.max is %s",
+		       delay_us, st.cell.generation, gen0, pids);
+		return -1;
+	}
 	if (isolate_cell_policy_get(self->iso, self->name, &pol)) {
 		TH_LOG("killed after %ld us: %s", delay_us, isolate_last_error());
 		return -1;
@@ -402,6 +424,59 @@ static int check_old_or_new(struct __test_metadata *_metadata,
 		return -1;
 	}
 	return took;
+}
+
+/* For a failure: the inode_rules entries per ruleset, and the cell's. */
+static void log_rulesets(struct isolate *iso, const char *cell)
+{
+	struct { __u32 ruleset; long n; } seen[64];
+	struct isolate_inode_key key, next;
+	struct isolate_cell_state st;
+	char path[PATH_MAX];
+	int fd, n_seen = 0;
+	bool first = true;
+
+	snprintf(path, sizeof(path), "%s/%s/inode_rules", isolate_pin_root(iso), ISOLATE_PIN_MAPS);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return;
+	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		int i;
+
+		first = false;
+		key = next;
+		for (i = 0; i < n_seen && seen[i].ruleset != key.ruleset; i++)
+			;
+		if (i == n_seen && n_seen < 64)
+			seen[n_seen++] = (typeof(seen[0])){ key.ruleset, 0 };
+		if (i < n_seen)
+			seen[i].n++;
+	}
+	close(fd);
+	for (int i = 0; i < n_seen; i++)
+		fprintf(stderr, "# inode_rules: ruleset %u holds %ld entries\n",
+			seen[i].ruleset, seen[i].n);
+	if (!isolate_cell_get(iso, cell, &st))
+		fprintf(stderr, "# cell %s: generation %u, ruleset %u\n", cell,
+			st.cell.generation, st.cell.ruleset);
+}
+
+/*
+ * SIGKILL to pid after delay_us, unless it exited before; its exit
+ * status either way.
+ */
+static int kill_after(pid_t pid, long delay_us)
+{
+	uint64_t deadline = now_ns() + (uint64_t)delay_us * 1000;
+	int status;
+
+	while (now_ns() < deadline) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		usleep(deadline - now_ns() > 1000000 ? 1000 : (useconds_t)((deadline - now_ns()) / 1000));
+	}
+	kill(pid, SIGKILL);
+	return wait_status(pid);
 }
 
 #define KILL_ROUNDS 12
@@ -425,17 +500,21 @@ TEST_F_TIMEOUT(killed, grant_killed_leaves_old_or_new_generation, 100)
 	full_us = (now_ns() - t0) / 1000;
 	ASSERT_EQ(1, check_old_or_new(_metadata, self, st.cell.generation, -1));
 
-	/* Then killed at points spread over that time, and a little beyond. */
-	for (int k = 0; k < KILL_ROUNDS; k++) {
+	/*
+	 * Then killed at points spread over that time, and a little beyond;
+	 * grants take longer on a busy host, so later kills are added until
+	 * one came too late to stop the switch.
+	 */
+	for (int k = 0; k < KILL_ROUNDS || (!took[1] && k < KILL_ROUNDS + 8); k++) {
 		long delay_us = (long)(full_us * k / (KILL_ROUNDS - 2));
+
+		if (k >= KILL_ROUNDS)
+			delay_us = (long)(full_us * (k - KILL_ROUNDS + 2) / 2);
 
 		ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
 		pid = start_grant(self);
 		ASSERT_LT(0, pid);
-		if (delay_us)
-			usleep((useconds_t)delay_us);
-		kill(pid, SIGKILL);
-		r = wait_status(pid);
+		r = kill_after(pid, delay_us);
 		ASSERT_TRUE(r == 128 + SIGKILL || r == 0) {
 			TH_LOG("grant exited with %d", r);
 		}
@@ -443,8 +522,11 @@ TEST_F_TIMEOUT(killed, grant_killed_leaves_old_or_new_generation, 100)
 		ASSERT_LE(0, r);
 		took[r]++;
 	}
-	TH_LOG("a whole grant took %lu us; killed ones left the old generation %d times, the new one %d times",
-	       (unsigned long)full_us, took[0], took[1]);
+	TH_LOG("a whole grant took %lu us; killed ones left the old generation %d times, "
+	       "the new one %d times", (unsigned long)full_us, took[0], took[1]);
+	/* Both ends were reached: kills before the switch and after it. */
+	EXPECT_LT(0, took[0]);
+	EXPECT_LT(0, took[1]);
 
 	/* A load collects what killed writers left: one generation remains. */
 	ASSERT_EQ(0, cli(NULL, 0, "load", NULL));
@@ -452,7 +534,10 @@ TEST_F_TIMEOUT(killed, grant_killed_leaves_old_or_new_generation, 100)
 	ASSERT_EQ(0, isolate_compile(pol, &img, NULL));
 	ASSERT_EQ(0, map_counts(self->iso, &now));
 	EXPECT_EQ(self->base.cells + 1, now.cells);
-	EXPECT_EQ(self->base.inode_rules + (long)img->n_inodes, now.inode_rules);
+	EXPECT_EQ(self->base.inode_rules + (long)img->n_inodes + self->own_inodes,
+		  now.inode_rules) {
+		log_rulesets(self->iso, self->name);
+	}
 	EXPECT_EQ(self->base.net_rules + (long)img->n_net, now.net_rules);
 	isolate_image_free(img);
 	isolate_cell_policy_free(pol);

@@ -4,8 +4,8 @@
  * inode (its grants and its granted ancestors', minus every deny on it or
  * above), keyed by the kernel's dev encoding; hard links out of denied
  * trees, symlinks, missing and optional paths; network blocks compiled for
- * a longest-prefix lookup; and explain, which walks the image as the
- * kernel does. The tree (under a private temporary directory):
+ * a longest-prefix lookup; namespaces and abstract unix names; and
+ * explain, which walks the image as the kernel does. The tree (under a private temporary directory):
  *
  *   T/
  *   |-- work/            read
@@ -368,12 +368,159 @@ TEST_F(tree, mode_budgets_and_broker_reach_the_image)
 	EXPECT_EQ(512ULL << 20, img->limits.memory_max);
 	EXPECT_EQ(64U, img->limits.pids_max);
 	EXPECT_EQ(ISOLATE_BROKER_READ | ISOLATE_BROKER_CONNECT, img->broker_rights);
-	ASSERT_EQ(2U, isolate_image_capacity(img, cap, 4));
+	EXPECT_EQ(0U, img->cell_flags);
+	EXPECT_EQ(0U, img->n_unix);
+	ASSERT_EQ(3U, isolate_image_capacity(img, cap, 4));
 	EXPECT_STREQ("inode_rules", cap[0].map);
 	EXPECT_EQ(0U, cap[0].used);
 	EXPECT_EQ((size_t)ISOLATE_MAX_INODE_RULES, cap[0].size);
 	EXPECT_STREQ("net_rules", cap[1].map);
 	EXPECT_EQ((size_t)ISOLATE_MAX_NET_RULES, cap[1].size);
+	EXPECT_STREQ("unix_rules", cap[2].map);
+	EXPECT_EQ(0U, cap[2].used);
+	EXPECT_EQ((size_t)ISOLATE_MAX_UNIX_RULES, cap[2].size);
+	isolate_image_free(img);
+}
+
+/* ---- namespaces, abstract unix names ---- */
+
+TEST_F(tree, namespaces_become_cell_flags)
+{
+	static const char *const user[] = { "namespace:user" };
+	static const char *const both[] = { "namespace:mount", "namespace:user", "namespace:mount" };
+	struct isolate_image *img = NULL;
+
+	ASSERT_EQ(0, compile_texts(self->root, user, 1, 0, &img, NULL));
+	EXPECT_EQ(ISOLATE_CELL_USERNS, img->cell_flags);
+	ASSERT_EQ(1U, img->n_rules);
+	EXPECT_STREQ("namespace:user", img->rule_text[0]);
+	isolate_image_free(img);
+	ASSERT_EQ(0, compile_texts(self->root, both, 3, 0, &img, NULL));
+	EXPECT_EQ(ISOLATE_CELL_USERNS | ISOLATE_CELL_MOUNTNS, img->cell_flags);
+	EXPECT_EQ(2U, img->n_rules);
+	EXPECT_EQ(0U, img->n_unix);
+	isolate_image_free(img);
+}
+
+/* The key exactly as the kernel builds it: ruleset 0 here, len, name zero-padded. */
+static void expect_unix_key(struct __test_metadata *_metadata, const struct isolate_image_unix *e,
+			    const char *name)
+{
+	char want[sizeof(e->key.name)] = { 0 };
+
+	memcpy(want, name, strlen(name));
+	EXPECT_EQ(0U, e->key.ruleset);
+	EXPECT_EQ(strlen(name), e->key.len);
+	EXPECT_EQ(0, memcmp(want, e->key.name, sizeof(want))) TH_LOG("key of %s", name);
+}
+
+TEST_F(tree, abstract_names_become_one_entry_each)
+{
+	char longest[ISOLATE_UNIX_NAME_MAX + 1], bind_longest[ISOLATE_UNIX_NAME_MAX + 16];
+	const char *caps[] = {
+		"unix-bind:@x", "read:T/work", bind_longest, "unix-connect:@/tmp/.X11-unix/X0",
+		"unix-connect:@x", "unix-bind:@x",
+	};
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+	const struct isolate_image_unix *e;
+
+	memset(longest, 'z', ISOLATE_UNIX_NAME_MAX);
+	longest[ISOLATE_UNIX_NAME_MAX] = '\0';
+	snprintf(bind_longest, sizeof(bind_longest), "unix-bind:@%s", longest);
+	ASSERT_EQ(0, compile_texts(self->root, caps, 6, 0, &img, &diag)) TH_LOG("%s", diag.msg);
+	/*
+	 * The authority set: 0 read:T/work, 1 unix-connect:@/tmp/.X11-unix/X0,
+	 * 2 unix-connect:@x, 3 unix-bind:@x, 4 unix-bind:@zzz...
+	 */
+	ASSERT_EQ(5U, img->n_rules);
+	ASSERT_EQ(3U, img->n_unix);
+	/* Sorted by name. */
+	e = &img->unix_names[0];
+	expect_unix_key(_metadata, e, "/tmp/.X11-unix/X0");
+	EXPECT_EQ((__u32)ISOLATE_NET_CONNECT, e->rule.allow);
+	EXPECT_STREQ("unix-connect:@/tmp/.X11-unix/X0", rule(img, e->rule.rule_id));
+	/* Connect and bind of one name: one entry with both, named by the connect. */
+	e = &img->unix_names[1];
+	expect_unix_key(_metadata, e, "x");
+	EXPECT_EQ((__u32)(ISOLATE_NET_CONNECT | ISOLATE_NET_BIND), e->rule.allow);
+	EXPECT_EQ(2U, e->rule.rule_id);
+	EXPECT_STREQ("unix-connect:@x", rule(img, e->rule.rule_id));
+	/* 107 bytes: the whole of sun_path after the NUL, no terminator needed. */
+	e = &img->unix_names[2];
+	expect_unix_key(_metadata, e, longest);
+	EXPECT_EQ((__u32)ISOLATE_UNIX_NAME_MAX, e->key.len);
+	EXPECT_EQ((__u32)ISOLATE_NET_BIND, e->rule.allow);
+	EXPECT_EQ(4U, e->rule.rule_id);
+	isolate_image_free(img);
+}
+
+/* n distinct names, each granted for connect and for bind. */
+static struct isolate_cell_policy *many_names(struct __test_metadata *_metadata, int n)
+{
+	struct isolate_cell_policy *c = isolate_cell_policy_new("sockets");
+
+	for (int i = 0; i < n; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "@s%d", i);
+		for (__u32 right = ISOLATE_NET_CONNECT; right <= ISOLATE_NET_BIND; right++) {
+			struct isolate_cap *cap = isolate_cap_unix(right, name);
+
+			EXPECT_EQ(0, isolate_cell_policy_add(c, cap));
+			isolate_cap_free(cap);
+		}
+	}
+	return c;
+}
+
+TEST_F(tree, abstract_names_beyond_the_map_are_refused)
+{
+	struct isolate_cell_policy *c = many_names(_metadata, ISOLATE_MAX_UNIX_RULES);
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+	struct isolate_capacity cap[4];
+
+	/* Twice as many capabilities as the map holds; merged, they fit exactly. */
+	ASSERT_EQ(0, isolate_compile(c, &img, &diag)) TH_LOG("%s", diag.msg);
+	EXPECT_EQ((size_t)ISOLATE_MAX_UNIX_RULES, img->n_unix);
+	ASSERT_EQ(3U, isolate_image_capacity(img, cap, 4));
+	EXPECT_EQ((size_t)ISOLATE_MAX_UNIX_RULES, cap[2].used);
+	isolate_image_free(img);
+	isolate_cell_policy_free(c);
+
+	c = many_names(_metadata, ISOLATE_MAX_UNIX_RULES + 1);
+	img = NULL;
+	EXPECT_EQ(-E2BIG, isolate_compile(c, &img, &diag));
+	EXPECT_EQ(NULL, img);
+	EXPECT_STREQ("expected at most 4096 abstract unix names (the size of the unix_rules map), cell sockets needs 4097",
+		     diag.msg);
+	isolate_cell_policy_free(c);
+}
+
+TEST_F(tree, image_json_has_namespaces_and_unix_rules)
+{
+	static const char *const caps[] = {
+		"unix-bind:@x", "namespace:user", "unix-connect:@x", "unix-connect:@a/b",
+	};
+	struct isolate_image *img = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ASSERT_EQ(0, compile_texts(self->root, caps, 4, 0, &img, NULL));
+	f = open_memstream(&buf, &len);
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(0, isolate_image_write_json(img, f, false));
+	fclose(f);
+	/* Rules: 0 namespace:user, 1 unix-connect:@a/b, 2 unix-connect:@x, 3 unix-bind:@x. */
+	EXPECT_NE(NULL, strstr(buf, "\"unix_rules\":["
+				   "{\"len\":3,\"name\":\"a/b\",\"allow\":1,\"rights\":[\"connect\"],\"rule_id\":1},"
+				   "{\"len\":1,\"name\":\"x\",\"allow\":3,\"rights\":[\"connect\",\"bind\"],\"rule_id\":2}]"))
+		TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "\"cell_flags\":1,\"namespaces\":[\"user\"]")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "{\"map\":\"unix_rules\",\"used\":2,\"size\":4096}")) TH_LOG("%s", buf);
+	free(buf);
 	isolate_image_free(img);
 }
 

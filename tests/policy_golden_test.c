@@ -2,7 +2,7 @@
 /*
  * Golden errors: each tests/golden/NAME.yaml is an invalid document and
  * tests/golden/NAME.err the one line `policy check` must print for it,
- * "file:line:column: what was expected". Checking is what the CLI does:
+ * "file:line:column: what was expected" (after "#" comment lines). Checking is what the CLI does:
  * load (includes, extends), then compile every cell. One test case per
  * document; the list is generated from the directory at build time.
  * Run from the repository root: the expected lines name files from there.
@@ -37,15 +37,17 @@ FIXTURE_TEARDOWN(golden)
 {
 }
 
-/* The first line of path, without its newline. */
+/* The first line of path that is not a "#" comment, without its newline. */
 static int read_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
 
 	if (!f)
 		return -errno;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = '\0';
+	do {
+		if (!fgets(buf, (int)len, f))
+			buf[0] = '\0';
+	} while (buf[0] == '#');
 	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;

@@ -186,6 +186,33 @@ TEST(cell_json_has_every_field)
 	isolate_policy_free(p);
 }
 
+TEST(namespace_and_unix_json)
+{
+	static const char doc[] =
+		"version: 1\n"
+		"cells:\n"
+		"  app:\n"
+		"    namespaces: [user]\n"
+		"    unix: {bind: ['@x']}\n";
+	struct isolate_policy *p = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ASSERT_EQ(0, isolate_policy_parse("app.yaml", doc, strlen(doc), &p, NULL));
+	f = open_memstream(&buf, &len);
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(0, isolate_cell_policy_write_json(isolate_policy_find(p, "app"), f, false));
+	fclose(f);
+	EXPECT_STREQ("{\"name\":\"app\",\"mode\":\"enforce\",\"extends\":[],\"capabilities\":["
+		     "{\"kind\":\"namespace\",\"text\":\"namespace:user\",\"name\":\"user\","
+		     "\"source\":{\"file\":\"app.yaml\",\"line\":4,\"column\":18}},"
+		     "{\"kind\":\"unix\",\"text\":\"unix-bind:@x\",\"right\":\"bind\",\"name\":\"@x\","
+		     "\"source\":{\"file\":\"app.yaml\",\"line\":5,\"column\":19}}]}\n", buf);
+	free(buf);
+	isolate_policy_free(p);
+}
+
 TEST(documents_built_in_c)
 {
 	struct isolate_policy *p = isolate_policy_new("built.yaml"), *q = NULL;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * parse(emit(x)) == x for generated documents x: every kind of capability,
- * deny and optional flags, modes, extends, includes, and names and paths
- * that YAML would misread if they were not quoted right. Emitting the
+ * deny and optional flags, modes, extends, includes, and names, paths and
+ * abstract socket names that YAML would misread if not quoted right. Emitting the
  * parsed document gives the same bytes (fmt is idempotent), and the
  * resolved cells match too. The seed is printed; ISOLATE_TEST_SEED and
  * ISOLATE_ROUNDTRIP_COUNT change the seed and the number of documents.
@@ -28,6 +28,13 @@ static const char *const segments[] = {
 	"- x", "[br]", "{c}", "&amp", "*star", "!bang", "%pct", "@at", "`tick", "? q", "...",
 	".hidden", "..x", "x..", "true", "123", "null", "~", "sp ", " lead", "0x1F", "1e3",
 	"yes", "a,b", "a|b", ">gt", "tab\\t", "deny-read:", "read?:",
+};
+
+/* Pieces of abstract socket names (after '@'): printable, no ':' or space. */
+static const char *const name_pieces[] = {
+	"x", "@", "'", "\"", "#", "[br]", "{c}", "&amp", "*star", "!bang", "%pct", "`tick",
+	"?", "-", "true", "null", "~", "123", "0x1F", "/tmp/.X11-unix/X0", "a,b", "a|b",
+	">gt", "\\", "dbus-1", "...",
 };
 
 /* Cell names that read as other types when written bare. */
@@ -144,6 +151,33 @@ static struct isolate_cap *random_budget_cap(void)
 	}
 }
 
+static struct isolate_cap *random_namespace_cap(void)
+{
+	return isolate_cap_namespace(rnd_below(2) ? ISOLATE_CELL_USERNS : ISOLATE_CELL_MOUNTNS);
+}
+
+/* "@" and 1..107 bytes: a few pieces, or random printable bytes up to the limit. */
+static struct isolate_cap *random_unix_cap(void)
+{
+	__u32 right = rnd_below(2) ? ISOLATE_NET_CONNECT : ISOLATE_NET_BIND;
+	char name[ISOLATE_UNIX_NAME_MAX + 2] = "@";
+	size_t used = 1;
+
+	if (rnd_below(4)) {
+		for (unsigned int i = 1 + rnd_below(3); i; i--)
+			used += (size_t)snprintf(name + used, sizeof(name) - used, "%s",
+						 name_pieces[rnd_below(N(name_pieces))]);
+	} else {
+		for (unsigned int n = 1 + rnd_below(ISOLATE_UNIX_NAME_MAX); n; n--) {
+			char ch = (char)('!' + rnd_below('~' - '!' + 1));
+
+			name[used++] = ch == ':' ? ';' : ch;
+		}
+		name[used] = '\0';
+	}
+	return isolate_cap_unix(right, name);
+}
+
 /* Names of cells a generated cell may extend, given what is included. */
 static size_t extendable(bool with_a, bool with_c, const char **out)
 {
@@ -188,9 +222,11 @@ static struct isolate_policy *random_document(struct __test_metadata *_metadata,
 			if (!rnd_below(3))
 				ASSERT_EQ(0, isolate_cell_policy_add_extends(c, bases[i]));
 		for (unsigned int i = 0; i < n_caps; i++) {
-			unsigned int pick = rnd_below(10);
+			unsigned int pick = rnd_below(12);
 			struct isolate_cap *cap = pick < 5 ? random_path_cap() :
-						  pick < 8 ? random_net_cap() : random_budget_cap();
+						  pick < 8 ? random_net_cap() :
+						  pick < 10 ? random_budget_cap() :
+						  pick < 11 ? random_namespace_cap() : random_unix_cap();
 			struct isolate_diag diag = { 0 };
 
 			ASSERT_NE(NULL, cap);
@@ -253,7 +289,8 @@ TEST_F_TIMEOUT(roundtrip, parse_of_emit_is_identity, 600)
 /* The generator reaches what it should: a test of the test. */
 TEST_F(roundtrip, generator_covers_every_kind)
 {
-	unsigned int seen[ISOLATE_CAP_MODE + 1] = { 0 }, deny = 0, optional = 0, includes = 0;
+	unsigned int seen[ISOLATE_CAP_UNIX + 1] = { 0 }, deny = 0, optional = 0, includes = 0;
+	unsigned int unix_rights = 0, namespaces = 0, longest = 0;
 
 	test_seed(0x15017a7e);
 	for (int iter = 0; iter < 200; iter++) {
@@ -267,18 +304,70 @@ TEST_F(roundtrip, generator_covers_every_kind)
 				const struct isolate_cap *cap = isolate_cell_policy_cap(c, k);
 
 				seen[isolate_cap_get_kind(cap)]++;
+				if (isolate_cap_get_kind(cap) == ISOLATE_CAP_UNIX) {
+					unix_rights |= (unsigned int)isolate_cap_get_value(cap);
+					if (strlen(isolate_cap_get_unix_name(cap)) > longest)
+						longest = (unsigned int)strlen(isolate_cap_get_unix_name(cap));
+				}
+				if (isolate_cap_get_kind(cap) == ISOLATE_CAP_NAMESPACE)
+					namespaces |= (unsigned int)isolate_cap_get_value(cap);
 				deny += !!(isolate_cap_get_flags(cap) & ISOLATE_CAP_DENY);
 				optional += !!(isolate_cap_get_flags(cap) & ISOLATE_CAP_OPTIONAL);
 			}
 		}
 		isolate_policy_free(x);
 	}
-	for (int k = ISOLATE_CAP_READ; k <= ISOLATE_CAP_BROKER; k++) {
-		EXPECT_LT(0U, seen[k]) TH_LOG("kind %d never generated", k);
+	/* Every kind but mode, which is the cell's and no capability of it. */
+	for (int k = ISOLATE_CAP_READ; k <= ISOLATE_CAP_UNIX; k++) {
+		if (k != ISOLATE_CAP_MODE)
+			EXPECT_LT(0U, seen[k]) TH_LOG("kind %d never generated", k);
 	}
+	EXPECT_EQ((unsigned int)(ISOLATE_NET_CONNECT | ISOLATE_NET_BIND), unix_rights);
+	EXPECT_EQ(ISOLATE_CELL_USERNS | ISOLATE_CELL_MOUNTNS, namespaces);
+	EXPECT_LT(100U, longest);
 	EXPECT_LT(0U, deny);
 	EXPECT_LT(0U, optional);
 	EXPECT_LT(0U, includes);
+}
+
+/* The new keys' place and spelling in the canonical form, exactly. */
+TEST(namespaces_and_unix_in_canonical_form)
+{
+	static const char doc[] =
+		"version: 1\n"
+		"cells:\n"
+		"  app:\n"
+		"    unix: {bind: ['@b', \"@a\"], connect: ['@true', '@b', '@b']}\n"
+		"    namespaces: [mount, user, mount]\n"
+		"    broker: [read]\n";
+	static const char want[] =
+		"version: 1\n"
+		"cells:\n"
+		"  app:\n"
+		"    mode: enforce\n"
+		"    broker:\n"
+		"    - read\n"
+		"    namespaces:\n"
+		"    - user\n"
+		"    - mount\n"
+		"    unix:\n"
+		"      connect:\n"
+		"      - '@b'\n"
+		"      - '@true'\n"
+		"      bind:\n"
+		"      - '@a'\n"
+		"      - '@b'\n";
+	struct isolate_policy *p = NULL;
+	struct isolate_diag diag = { 0 };
+	char *text = NULL;
+	size_t len;
+
+	ASSERT_EQ(0, isolate_policy_parse("app.yaml", doc, strlen(doc), &p, &diag))
+		TH_LOG("%s", diag.msg);
+	ASSERT_EQ(0, isolate_policy_emit(p, &text, &len));
+	EXPECT_STREQ(want, text);
+	free(text);
+	isolate_policy_free(p);
 }
 
 TEST_HARNESS_MAIN

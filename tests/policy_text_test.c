@@ -41,6 +41,13 @@ static const char *const canonical[] = {
 	"broker:bind",
 	"mode:audit",
 	"mode:enforce",
+	"namespace:user",
+	"namespace:mount",
+	"unix-connect:@/tmp/.X11-unix/X0",
+	"unix-bind:@x",
+	"unix-connect:@@",
+	"unix-bind:@'\"#[]{}&*!%`?|>\\~",
+	"unix-connect:@true",
 };
 
 TEST(canonical_texts_round_trip)
@@ -90,10 +97,10 @@ TEST(other_spellings_format_canonically)
 static const struct {
 	const char *in, *msg;
 } refused[] = {
-	{ "read", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read or mode:audit, got 'read'" },
-	{ "reed:/work", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read or mode:audit, got 'reed:/work'" },
-	{ "deny-cpu:1000/1000", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read or mode:audit, got 'deny-cpu:1000/1000'" },
-	{ "connect?:tcp:10.0.0.0/8:443", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read or mode:audit, got 'connect?:tcp:10.0.0.0/8:443'" },
+	{ "read", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got 'read'" },
+	{ "reed:/work", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got 'reed:/work'" },
+	{ "deny-cpu:1000/1000", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got 'deny-cpu:1000/1000'" },
+	{ "connect?:tcp:10.0.0.0/8:443", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got 'connect?:tcp:10.0.0.0/8:443'" },
 	{ "read:work", "expected an absolute path, got 'work'" },
 	{ "read:/work/../etc", "expected a path without '..', got '/work/../etc'" },
 	{ "read:/work/..", "expected a path without '..', got '/work/..'" },
@@ -124,6 +131,22 @@ static const struct {
 	{ "pids:064", "expected pids 1..4194304, got '064'" },
 	{ "broker:mount", "expected a broker right read, write, exec, connect or bind, got 'mount'" },
 	{ "mode:strict", "expected mode enforce or audit, got 'strict'" },
+	{ "namespace:pid", "expected a namespace user or mount, got 'pid'" },
+	{ "namespace:", "expected a namespace user or mount, got ''" },
+	{ "deny-namespace:user", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got 'deny-namespace:user'" },
+	{ "unix:@x", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got 'unix:@x'" },
+	{ "unix-listen:@x", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got 'unix-listen:@x'" },
+	{ "deny-unix-connect:@x", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got 'deny-unix-connect:@x'" },
+	{ "unix-bind?:@x", "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got 'unix-bind?:@x'" },
+	{ "unix-connect:x", "expected an abstract socket name starting with '@', got 'x'" },
+	{ "unix-connect:/run/dbus/socket", "expected an abstract socket name starting with '@', got '/run/dbus/socket'" },
+	{ "unix-connect:", "expected an abstract socket name starting with '@', got ''" },
+	{ "unix-bind:@", "expected an abstract socket name of 1..107 bytes after '@', got 0" },
+	{ "unix-connect:@a:b", "expected an abstract socket name of printable ASCII without spaces or ':', got ':'" },
+	{ "unix-connect:@a b", "expected an abstract socket name of printable ASCII without spaces or ':', got byte 0x20" },
+	{ "unix-connect:@a\tb", "expected an abstract socket name of printable ASCII without spaces or ':', got byte 0x09" },
+	{ "unix-connect:@\x7f", "expected an abstract socket name of printable ASCII without spaces or ':', got byte 0x7f" },
+	{ "unix-connect:@caf\xc3\xa9", "expected an abstract socket name of printable ASCII without spaces or ':', got byte 0xc3" },
 };
 
 TEST(refusals_say_what_was_expected)
@@ -157,10 +180,13 @@ TEST(builder_objects_match_their_text)
 		isolate_cap_pids(64),
 		isolate_cap_broker(ISOLATE_BROKER_CONNECT),
 		isolate_cap_mode(ISOLATE_MODE_AUDIT),
+		isolate_cap_namespace(ISOLATE_CELL_MOUNTNS),
+		isolate_cap_unix(ISOLATE_NET_BIND, "@/tmp/.X11-unix/X0"),
 	};
 	const char *texts[] = {
 		"read:/work", "deny-write?:/work/.git", "connect:udp:[2001:db8::]/32:1000-2000",
 		"cpu:50000/100000", "memory:512M", "pids:64", "broker:connect", "mode:audit",
+		"namespace:mount", "unix-bind:@/tmp/.X11-unix/X0",
 	};
 
 	for (size_t i = 0; i < sizeof(built) / sizeof(built[0]); i++) {
@@ -188,6 +214,77 @@ TEST(constructors_refuse_kinds_that_do_not_fit)
 	errno = 0;
 	EXPECT_EQ(NULL, isolate_cap_net(ISOLATE_CAP_READ, &net, 0));
 	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(NULL, isolate_cap_unix(ISOLATE_NET_CONNECT, NULL));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(check_refuses_values_a_kind_cannot_take)
+{
+	struct {
+		struct isolate_cap *cap;
+		const char *msg;
+	} bad[] = {
+		{ isolate_cap_namespace(0), "expected one namespace user or mount, got 0x0" },
+		{ isolate_cap_namespace(ISOLATE_CELL_USERNS | ISOLATE_CELL_MOUNTNS),
+		  "expected one namespace user or mount, got 0x3" },
+		{ isolate_cap_unix(0, "@x"), "expected a unix right connect or bind, got 0" },
+		{ isolate_cap_unix(ISOLATE_NET_CONNECT | ISOLATE_NET_BIND, "@x"),
+		  "expected a unix right connect or bind, got 3" },
+		{ isolate_cap_unix(ISOLATE_NET_BIND, "x"),
+		  "expected an abstract socket name starting with '@', got 'x'" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct isolate_diag diag = { 0 };
+
+		ASSERT_NE(NULL, bad[i].cap);
+		EXPECT_EQ(-EINVAL, isolate_cap_check(bad[i].cap, &diag));
+		EXPECT_STREQ(bad[i].msg, diag.msg);
+		isolate_cap_free(bad[i].cap);
+	}
+}
+
+TEST(unix_capabilities_expose_their_right_and_name)
+{
+	struct isolate_cap *u = isolate_cap_unix(ISOLATE_NET_CONNECT, "@bus");
+	struct isolate_cap *n = isolate_cap_namespace(ISOLATE_CELL_USERNS);
+	struct isolate_cap *copy;
+
+	ASSERT_NE(NULL, u);
+	ASSERT_NE(NULL, n);
+	EXPECT_EQ(ISOLATE_CAP_UNIX, (int)isolate_cap_get_kind(u));
+	EXPECT_EQ((__u64)ISOLATE_NET_CONNECT, isolate_cap_get_value(u));
+	EXPECT_STREQ("@bus", isolate_cap_get_unix_name(u));
+	EXPECT_EQ(NULL, isolate_cap_get_path(u));
+	EXPECT_EQ(ISOLATE_CAP_NAMESPACE, (int)isolate_cap_get_kind(n));
+	EXPECT_EQ((__u64)ISOLATE_CELL_USERNS, isolate_cap_get_value(n));
+	EXPECT_EQ(NULL, isolate_cap_get_unix_name(n));
+	/* A copy owns its name. */
+	copy = isolate_cap_dup(u);
+	isolate_cap_free(u);
+	ASSERT_NE(NULL, copy);
+	EXPECT_STREQ("@bus", isolate_cap_get_unix_name(copy));
+	isolate_cap_free(copy);
+	isolate_cap_free(n);
+}
+
+/* sun_path is 108 bytes: the leading NUL and at most 107 of name. */
+TEST(abstract_names_hold_at_most_107_bytes)
+{
+	struct isolate_cap *cap = NULL;
+	struct isolate_diag diag = { 0 };
+	char text[160], out[160];
+
+	snprintf(text, sizeof(text), "unix-connect:@%0107d", 7);
+	ASSERT_EQ(0, isolate_cap_parse(text, &cap, &diag)) TH_LOG("%s", diag.msg);
+	isolate_cap_format(cap, out, sizeof(out));
+	EXPECT_STREQ(text, out);
+	isolate_cap_free(cap);
+	snprintf(text, sizeof(text), "unix-connect:@%0108d", 8);
+	EXPECT_EQ(-EINVAL, isolate_cap_parse(text, &cap, &diag));
+	EXPECT_EQ(NULL, cap);
+	EXPECT_STREQ("expected an abstract socket name of 1..107 bytes after '@', got 108", diag.msg);
 }
 
 TEST(check_refuses_flags_a_kind_cannot_carry)

@@ -179,6 +179,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 	struct isolate_cell cell = {
 		.generation = generation,
 		.mode = img->mode,
+		.flags = img->cell_flags,
 		.broker_rights = img->broker_rights,
 	};
 	struct isolate_image_inode channel;
@@ -199,7 +200,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		err = ruleset_write(iso, cell.ruleset, img, &channel);
 	if (err)
 		goto fail;
-	err = spec_write(name, generation, pol);
+	err = spec_write(name, generation, pol, false);
 	if (!err)
 		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced);
 	if (!err)
@@ -279,6 +280,32 @@ int cell_readopt(struct isolate *iso, const char *name)
 	return err;
 }
 
+int cell_recover(struct isolate *iso, const char *name)
+{
+	struct isolate_cell_policy *pol = NULL;
+	struct isolate_image *img = NULL;
+	struct isolate_cell_state st;
+	char dir[PATH_MAX];
+	__u32 unenforced;
+	int err = isolate_cell_get(iso, name, &st);
+
+	if (err || !spec_leftovers(name, st.cell.generation))
+		return err;
+	err = cell_dir(iso, name, dir, sizeof(dir));
+	if (!err)
+		err = spec_read(name, st.cell.generation, &pol);
+	if (!err)
+		err = compile(pol, &img);
+	/* Budgets may have been written for a generation never switched to. */
+	if (!err)
+		err = cgroup_set_limits(dir, &img->limits, true, &unenforced);
+	if (!err)
+		spec_prune(name, st.cell.generation);
+	isolate_image_free(img);
+	isolate_cell_policy_free(pol);
+	return err;
+}
+
 /*
  * The next generation: written beside the current one, switched to with
  * one update of the cells map, the old one removed once no hook can still
@@ -301,13 +328,14 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	next = st.cell;
 	next.generation++;
 	next.mode = img->mode;
+	next.flags = img->cell_flags;
 	next.broker_rights = img->broker_rights;
 	err = ruleset_alloc(iso, &next.ruleset);
 	if (!err)
 		err = ruleset_write(iso, next.ruleset, img, &channel);
 	if (err)
 		return err;
-	err = spec_write(name, next.generation, pol);
+	err = spec_write(name, next.generation, pol, true);
 	if (!err)
 		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced);
 	if (!err)
@@ -323,6 +351,7 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		spec_prune(name, st.cell.generation);
 		return set_error(err, "%s", why);
 	}
+	spec_commit(name, next.generation);
 	spec_prune(name, next.generation);
 	emit_lifecycle(iso, name, st.cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
 	report_unenforced(iso, name, st.cgid, &next, unenforced);

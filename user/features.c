@@ -23,7 +23,8 @@ struct capability_hooks {
 
 static const struct capability_hooks table[] = {
 	{ "file.read", { "file_open" } },
-	{ "file.write", { "file_open", "path_truncate", "path_chmod", "path_chown" } },
+	{ "file.write", { "file_open", "path_truncate", "path_chmod", "path_chown",
+			  "inode_setattr", "inode_setxattr", "inode_removexattr" } },
 	{ "file.create-remove-rename-link",
 	  { "path_mknod", "path_mkdir", "path_symlink", "path_unlink", "path_rmdir",
 	    "path_rename", "path_link" } },
@@ -33,7 +34,8 @@ static const struct capability_hooks table[] = {
 	{ "net.unix", { "unix_stream_connect", "unix_may_send" } },
 	{ "escape.other-processes",
 	  { "ptrace_access_check", "task_kill", "task_setnice", "task_setioprio",
-	    "task_setscheduler" } },
+	    "task_setscheduler", "task_setrlimit", "file_fcntl", "file_ioctl" } },
+	{ "escape.cgroup", { "file_open", "task_alloc" } },
 	{ "escape.mount", { "sb_mount", "sb_umount", "sb_pivotroot", "move_mount" } },
 	{ "escape.namespaces", { "userns_create", "task_alloc" } },
 	{ "escape.kernel-code", { "bpf", "kernel_module_request", "kernel_read_file",

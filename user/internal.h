@@ -69,6 +69,11 @@ void cgroup_enable_controllers(const char *dir);
 
 /* Rebuilds a surviving cell's kernel state from its kept policy. */
 int cell_readopt(struct isolate *iso, const char *name);
+/*
+ * Settles what a change killed halfway left for a cell the kernel knows:
+ * the kept policy of the generation in force, and its budgets.
+ */
+int cell_recover(struct isolate *iso, const char *name);
 
 /*
  * fork() into a cgroup, atomically: returns 0 in the child, the child's pid
@@ -90,8 +95,15 @@ int ruleset_write(struct isolate *iso, uint32_t ruleset,
 int ruleset_delete(struct isolate *iso, uint32_t ruleset);
 int ruleset_gc(struct isolate *iso);
 
-/* Kept cell policies (user/spec.c); gen 0 is never used. */
-int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *pol);
+/*
+ * Kept cell policies (user/spec.c); gen 0 is never used. A new generation
+ * is written pending, and committed once the kernel switched to it.
+ */
+int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *pol,
+	       bool pending);
+int spec_commit(const char *name, __u32 gen);
+/* Anything kept for name but generation gen: an interrupted change. */
+bool spec_leftovers(const char *name, __u32 gen);
 int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out);
 int spec_latest(const char *name, __u32 *gen);
 /* What the cell's policy asks and this system does not enforce. */

@@ -444,6 +444,19 @@ static int setup_cells_root(struct isolate *iso, __u32 features)
 	return 0;
 }
 
+/* cell_recover() for every cell the kernel knows. */
+static void recover_cells(struct isolate *iso)
+{
+	DIR *d = opendir(iso->cells_cgroup);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (de->d_type == DT_DIR && de->d_name[0] != '.')
+			cell_recover(iso, de->d_name);
+	if (d)
+		closedir(d);
+}
+
 /*
  * Cells whose cgroup outlived their kernel state (an `unload --force`)
  * get it back from their kept policy; rules nobody uses are dropped.
@@ -467,8 +480,9 @@ static int adopt_cells(struct isolate *iso)
 		if (cgroup_id_of(dir, &cgid))
 			continue;
 		if (!bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &cgid, &cell))
-			continue;
-		err = cell_readopt(iso, de->d_name);
+			err = cell_recover(iso, de->d_name);
+		else
+			err = cell_readopt(iso, de->d_name);
 	}
 	closedir(d);
 	return err ?: ruleset_gc(iso);
@@ -583,10 +597,14 @@ int isolate_unload(bool force)
 	err = isolate_lock(iso);
 	if (err)
 		goto out;
-	if (!force && !bpf_map_get_next_key(iso->map_fd[MAP_CELLS], NULL, &key)) {
-		err = set_error(-EBUSY, "cells exist: destroy them first, or unload with --force "
-				"(their processes then run unconfined)");
-		goto out;
+	if (!bpf_map_get_next_key(iso->map_fd[MAP_CELLS], NULL, &key)) {
+		if (!force) {
+			err = set_error(-EBUSY, "cells exist: destroy them first, or unload with --force "
+					"(their processes then run unconfined)");
+			goto out;
+		}
+		/* The next load rebuilds them from their kept policies: settle those. */
+		recover_cells(iso);
 	}
 	unpin_all(iso->pin_root);
 	isolate_unlock(iso);

@@ -102,6 +102,20 @@ static int write_net(struct isolate *iso, uint32_t ruleset,
 	return 0;
 }
 
+static int write_unix(struct isolate *iso, uint32_t ruleset,
+		      const struct isolate_image *img)
+{
+	for (size_t i = 0; i < img->n_unix; i++) {
+		struct isolate_unix_key key = img->unix_names[i].key;
+
+		key.ruleset = ruleset;
+		if (bpf_map_update_elem(iso->map_fd[MAP_UNIX_RULES], &key,
+					&img->unix_names[i].rule, BPF_NOEXIST))
+			return write_failed(-errno, "unix_rules", ISOLATE_MAX_UNIX_RULES);
+	}
+	return 0;
+}
+
 /*
  * Writes every entry of img, and the extra inode rule libisolate adds (the
  * cell's channel), under ruleset. On failure nothing of ruleset is left
@@ -116,6 +130,8 @@ int ruleset_write(struct isolate *iso, uint32_t ruleset,
 		err = write_inodes(iso, ruleset, extra, 1);
 	if (!err)
 		err = write_net(iso, ruleset, img);
+	if (!err)
+		err = write_unix(iso, ruleset, img);
 	if (err) {
 		char why[512];
 
@@ -198,8 +214,10 @@ static int delete_rulesets(struct isolate *iso, const struct doomed *d)
 			      offsetof(struct isolate_inode_key, ruleset), d, "inode_rules");
 	int err2 = delete_keys(iso->map_fd[MAP_NET_RULES], sizeof(struct isolate_net_key),
 			       offsetof(struct isolate_net_key, ruleset), d, "net_rules");
+	int err3 = delete_keys(iso->map_fd[MAP_UNIX_RULES], sizeof(struct isolate_unix_key),
+			       offsetof(struct isolate_unix_key, ruleset), d, "unix_rules");
 
-	return err ?: err2;
+	return err ?: err2 ?: err3;
 }
 
 int ruleset_delete(struct isolate *iso, uint32_t ruleset)

@@ -44,19 +44,39 @@ static int cells_dir(char *out, size_t len)
 	return state_subdir("cells", 0700, out, len);
 }
 
-static int spec_path(const char *name, __u32 gen, char *out, size_t len)
+/* NAME.GEN.yaml is a generation that was in force; NAME.GEN.pending one being made. */
+static int spec_file(const char *name, __u32 gen, bool pending, char *out, size_t len)
 {
 	char dir[PATH_MAX];
 	int err = cells_dir(dir, sizeof(dir));
 
 	if (err)
 		return err;
-	if ((size_t)snprintf(out, len, "%s/%s.%u.yaml", dir, name, gen) >= len)
+	if ((size_t)snprintf(out, len, "%s/%s.%u.%s", dir, name, gen,
+			     pending ? "pending" : "yaml") >= len)
 		return set_error(-ENAMETOOLONG, "state file path too long");
 	return 0;
 }
 
-int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *pol)
+static int spec_path(const char *name, __u32 gen, char *out, size_t len)
+{
+	return spec_file(name, gen, false, out, len);
+}
+
+int spec_commit(const char *name, __u32 gen)
+{
+	char pending[PATH_MAX], path[PATH_MAX];
+	int err = spec_file(name, gen, true, pending, sizeof(pending));
+
+	if (!err)
+		err = spec_path(name, gen, path, sizeof(path));
+	if (!err && rename(pending, path))
+		err = set_error(-errno, "cannot commit %s: %s", pending, strerror(errno));
+	return err;
+}
+
+int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *pol,
+	       bool pending)
 {
 	struct isolate_cell_policy *named;
 	struct isolate_policy *doc = NULL;
@@ -66,7 +86,7 @@ int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *po
 	char *text = NULL;
 	int fd, err;
 
-	err = spec_path(name, gen, path, sizeof(path));
+	err = spec_file(name, gen, pending, path, sizeof(path));
 	if (err)
 		return err;
 	/* Kept under the cell's name, whatever the policy's cell was called. */
@@ -120,6 +140,9 @@ int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out)
 
 	if (err)
 		return err;
+	/* The kernel says gen is in force: a change killed before its commit. */
+	if (access(path, F_OK) && !spec_commit(name, gen))
+		spec_prune(name, gen);
 	err = isolate_policy_load(path, &doc, &diag);
 	if (err) {
 		isolate_diag_format(&diag, msg, sizeof(msg));
@@ -175,15 +198,43 @@ int spec_latest(const char *name, __u32 *gen)
 	return 0;
 }
 
+/*
+ * Removes every state file of cell name but generation keep's policy and
+ * the unenforced list: other generations, pending ones, leftover temps.
+ */
 void spec_prune(const char *name, __u32 keep)
 {
-	__u32 gens[16];
-	size_t n = spec_generations(name, gens, 16);
-	char path[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX + 300], kept[64];
+	size_t name_len = strlen(name);
+	struct dirent *de;
+	DIR *d;
 
-	for (size_t i = 0; i < n; i++)
-		if (gens[i] != keep && !spec_path(name, gens[i], path, sizeof(path)))
-			unlink(path);
+	if (cells_dir(dir, sizeof(dir)) || !(d = opendir(dir)))
+		return;
+	snprintf(kept, sizeof(kept), "%u.yaml", keep);
+	while ((de = readdir(d))) {
+		const char *tail = de->d_name + name_len + 1;
+
+		if (strncmp(de->d_name, name, name_len) || de->d_name[name_len] != '.' ||
+		    !strcmp(tail, kept) || !strcmp(tail, "unenforced") ||
+		    tail[0] < '0' || tail[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* Whether anything but generation gen's policy is kept for name. */
+bool spec_leftovers(const char *name, __u32 gen)
+{
+	__u32 gens[16];
+	char pending[PATH_MAX];
+	size_t n = spec_generations(name, gens, 16);
+
+	if (n > 1 || (n == 1 && gens[0] != gen))
+		return true;
+	return !spec_file(name, gen, true, pending, sizeof(pending)) && !access(pending, F_OK);
 }
 
 static int unenforced_path(const char *name, char *out, size_t len)

@@ -1,0 +1,962 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * escape: the ways out of a cell that are not files or sockets are shut,
+ * whatever the rules grant, for the cell's children, threads and child
+ * cgroups as much as for its first process: changing the mount tree,
+ * bpf(), new namespaces, keyrings, kernel modules, signals, ptrace and
+ * scheduling of processes outside the cell (inside it they work), writing
+ * to cgroup files or holding cgroup directories, and moving out of the
+ * cell's cgroup.
+ *
+ * Each refusal has one errno: EPERM for mounts, bpf, namespaces, modules,
+ * signals, ptrace and scheduling; EACCES for keyrings and cgroupfs opens.
+ * A control outside every cell shows the operation works there.
+ *
+ * "outsider": a process of this test in no cell, catching SIGUSR1, SIGUSR2
+ * and SIGTERM and reporting each on a pipe.
+ *
+ *   $ROOT/             a tmpfs of its own, in a private mount namespace
+ *   ├── ro/file        read
+ *   ├── denied/file
+ *   ├── mnt/           a tmpfs mounted by the fixture
+ *   └── mnt2/
+ */
+#include "kselftest_harness.h"
+#include "isolate_test.h"
+
+#include <libgen.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+#include <linux/keyctl.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/uio.h>
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#define IOPRIO_WHO_PROCESS	1
+#define IOPRIO_BE_4		((2 << 13) | 4)
+
+/* struct clone_args of clone3(2), version 2 (with cgroup). */
+struct clone3_args {
+	__u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+	      set_tid, set_tid_size, cgroup;
+};
+
+static volatile int marker = 42;	/* read from other processes */
+
+FIXTURE(escape) {
+	struct test_env env;
+	int cell;
+	pid_t outsider;
+	int outsider_sigs;	/* read end: one byte per signal caught */
+	char cgroot[PATH_MAX];	/* the cgroup above the cells root */
+	char celldir[PATH_MAX];
+};
+
+static int outsider_pipe = -1;
+
+static void outsider_caught(int sig)
+{
+	char c = (char)sig;
+
+	if (write(outsider_pipe, &c, 1) < 0)
+		_exit(1);
+}
+
+static pid_t start_outsider(int *sigs)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		outsider_pipe = p[1];
+		signal(SIGUSR1, outsider_caught);
+		signal(SIGUSR2, outsider_caught);
+		signal(SIGTERM, outsider_caught);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	*sigs = p[0];
+	return pid;
+}
+
+/* Signals the outsider caught since last asked (waits a little for them). */
+static int outsider_caught_count(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char buf[64];
+	int n = 0;
+	ssize_t r;
+
+	while (poll(&pfd, 1, 200) == 1) {
+		r = read(fd, buf, sizeof(buf));
+		if (r <= 0)
+			break;
+		n += (int)r;
+	}
+	return n;
+}
+
+FIXTURE_SETUP(escape)
+{
+	const char *cells;
+
+	ASSERT_EQ(0, test_env_setup(&self->env, true));
+	ASSERT_EQ(0, test_file(&self->env, "ro/file", "ro\n"));
+	ASSERT_EQ(0, test_file(&self->env, "denied/file", "denied\n"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "mnt"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "mnt2"));
+	ASSERT_EQ(0, mount("tmpfs", test_path(&self->env, "mnt"), "tmpfs", 0, NULL));
+	self->cell = test_env_cell(&self->env, "main", "read:%s/ro", NULL);
+	ASSERT_LE(0, self->cell);
+	cells = isolate_cells_cgroup(self->env.iso);
+	snprintf(self->celldir, sizeof(self->celldir), "%s/%s", cells,
+		 self->env.cells[self->cell].name);
+	snprintf(self->cgroot, sizeof(self->cgroot), "%s", cells);
+	dirname(self->cgroot);
+	self->outsider = start_outsider(&self->outsider_sigs);
+	ASSERT_LT(0, self->outsider);
+}
+
+FIXTURE_TEARDOWN(escape)
+{
+	if (self->outsider > 0) {
+		kill(self->outsider, SIGKILL);
+		waitpid(self->outsider, NULL, 0);
+	}
+	EXPECT_EQ(0, test_env_teardown(&self->env));
+}
+
+#define IN_CELL(fn, arg) test_run(&self->env, self->cell, (fn), (arg))
+
+/* ---- Mounts --------------------------------------------------------------- */
+
+enum mount_op { M_MOUNT, M_BIND, M_REMOUNT, M_UMOUNT, M_PIVOT, M_MOVE, M_OPEN_TREE, M_FSOPEN };
+
+struct mount_args {
+	enum mount_op op;
+	const char *a, *b;
+};
+
+static int mount_errno(void *arg)
+{
+	const struct mount_args *m = arg;
+	long ret;
+
+	switch (m->op) {
+	case M_MOUNT:
+		ret = mount("tmpfs", m->a, "tmpfs", 0, NULL);
+		break;
+	case M_BIND:
+		ret = mount(m->a, m->b, NULL, MS_BIND, NULL);
+		break;
+	case M_REMOUNT:
+		ret = mount(NULL, m->a, NULL, MS_REMOUNT | MS_RDONLY, NULL);
+		break;
+	case M_UMOUNT:
+		ret = umount2(m->a, 0);
+		break;
+	case M_PIVOT:
+		ret = syscall(SYS_pivot_root, m->a, m->b);
+		break;
+	case M_MOVE:
+		ret = syscall(SYS_move_mount, AT_FDCWD, m->a, AT_FDCWD, m->b, 0);
+		break;
+	case M_OPEN_TREE:
+		ret = syscall(SYS_open_tree, AT_FDCWD, m->a, OPEN_TREE_CLONE);
+		break;
+	case M_FSOPEN:
+		ret = syscall(SYS_fsopen, "tmpfs", 0);
+		break;
+	default:
+		return EINVAL;
+	}
+	return ret < 0 ? errno : 0;
+}
+
+TEST_F(escape, mount_umount_pivot_move_are_eperm)
+{
+	struct mount_args m = { M_MOUNT, test_path(&self->env, "mnt2"), NULL };
+
+	EXPECT_EQ(EPERM, IN_CELL(mount_errno, &m));
+	m.op = M_BIND;
+	m.a = test_path(&self->env, "ro");
+	m.b = test_path(&self->env, "mnt2");
+	EXPECT_EQ(EPERM, IN_CELL(mount_errno, &m));
+	m.op = M_REMOUNT;
+	m.a = test_path(&self->env, "mnt");
+	EXPECT_EQ(EPERM, IN_CELL(mount_errno, &m));
+	m.op = M_UMOUNT;
+	EXPECT_EQ(EPERM, IN_CELL(mount_errno, &m));
+	m.op = M_PIVOT;
+	m.a = test_path(&self->env, "mnt");
+	m.b = test_path(&self->env, "mnt");
+	EXPECT_EQ(EPERM, IN_CELL(mount_errno, &m));
+	m.op = M_MOVE;
+	m.b = test_path(&self->env, "mnt2");
+	EXPECT_EQ(EPERM, IN_CELL(mount_errno, &m));
+	m.op = M_OPEN_TREE;
+	EXPECT_EQ(EPERM, IN_CELL(mount_errno, &m));
+	m.op = M_FSOPEN;
+	EXPECT_EQ(EPERM, IN_CELL(mount_errno, &m));
+
+	/* The mount is still there, and outside a cell it can be moved. */
+	m.op = M_MOVE;
+	EXPECT_EQ(0, run_outside(mount_errno, &m));
+	m.op = M_UMOUNT;
+	m.a = m.b;
+	EXPECT_EQ(0, run_outside(mount_errno, &m));
+}
+
+/* ---- bpf, namespaces, keyrings, modules ------------------------------------ */
+
+static int bpf_errno(void *arg)
+{
+	union bpf_attr attr;
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 4;
+	attr.max_entries = 1;
+	fd = syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		return errno;
+	close((int)fd);
+	return 0;
+}
+
+TEST_F(escape, bpf_is_eperm)
+{
+	EXPECT_EQ(EPERM, IN_CELL(bpf_errno, NULL));
+	EXPECT_EQ(0, run_outside(bpf_errno, NULL));
+}
+
+struct ns_args {
+	bool clone;		/* clone3 (the child exits at once) instead of unshare */
+	__u64 flags;
+};
+
+static int ns_errno(void *arg)
+{
+	const struct ns_args *a = arg;
+	struct clone3_args ca = { .flags = a->flags, .exit_signal = SIGCHLD };
+	long pid;
+	int status;
+
+	if (!a->clone)
+		return unshare((int)a->flags) ? errno : 0;
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0)
+		return errno;
+	if (pid == 0)
+		_exit(0);
+	waitpid((pid_t)pid, &status, 0);
+	return 0;
+}
+
+TEST_F(escape, user_namespace_is_eperm)
+{
+	struct ns_args a = { false, CLONE_NEWUSER };
+
+	EXPECT_EQ(EPERM, IN_CELL(ns_errno, &a));
+	EXPECT_EQ(0, run_outside(ns_errno, &a));
+	a.clone = true;
+	EXPECT_EQ(EPERM, IN_CELL(ns_errno, &a));
+	EXPECT_EQ(0, run_outside(ns_errno, &a));
+}
+
+TEST_F(escape, mount_and_other_namespaces_are_eperm)
+{
+	static const __u64 flags[] = {
+		CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID,
+		CLONE_NEWCGROUP,
+	};
+	struct ns_args a = { true, CLONE_NEWNS };
+	int r;
+
+	EXPECT_EQ(EPERM, IN_CELL(ns_errno, &a));
+	EXPECT_EQ(0, run_outside(ns_errno, &a));
+	a.clone = false;
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		a.flags = flags[i];
+		r = IN_CELL(ns_errno, &a);
+		EXPECT_EQ(EPERM, r);
+		if (r != EPERM)
+			TH_LOG("unshare(%#llx)", (unsigned long long)a.flags);
+		EXPECT_EQ(0, run_outside(ns_errno, &a));
+	}
+}
+
+enum key_op { K_ADD, K_ADD_THREAD, K_GET_PROCESS, K_GET_SESSION, K_ADD_SESSION, K_REQUEST };
+
+static int key_errno(void *arg)
+{
+	enum key_op op = *(const enum key_op *)arg;
+	long ret;
+
+	switch (op) {
+	case K_ADD:
+		ret = syscall(SYS_add_key, "user", "isolate-test", "x", 1,
+			      KEY_SPEC_PROCESS_KEYRING);
+		break;
+	case K_ADD_THREAD:
+		ret = syscall(SYS_add_key, "user", "isolate-test", "x", 1,
+			      KEY_SPEC_THREAD_KEYRING);
+		break;
+	case K_GET_PROCESS:
+		ret = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_PROCESS_KEYRING, 1);
+		break;
+	case K_GET_SESSION:
+		ret = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 1);
+		break;
+	case K_ADD_SESSION:
+		ret = syscall(SYS_add_key, "user", "isolate-test", "x", 1,
+			      KEY_SPEC_SESSION_KEYRING);
+		break;
+	case K_REQUEST:
+		ret = syscall(SYS_request_key, "user", "isolate-test", NULL,
+			      KEY_SPEC_PROCESS_KEYRING);
+		break;
+	default:
+		return EINVAL;
+	}
+	return ret < 0 ? errno : 0;
+}
+
+TEST_F(escape, keyrings_are_eacces)
+{
+	static const enum key_op eacces[] = { K_ADD, K_ADD_THREAD, K_GET_PROCESS, K_REQUEST };
+	const struct isolate_event_access *e = NULL;
+	struct test_events ev = { 0 };
+	enum key_op op;
+	int r;
+
+	for (size_t i = 0; i < sizeof(eacces) / sizeof(eacces[0]); i++) {
+		op = eacces[i];
+		r = IN_CELL(key_errno, &op);
+		EXPECT_EQ(EACCES, r);
+		if (r != EACCES)
+			TH_LOG("key op %d", op);
+		EXPECT_EQ(op == K_REQUEST ? ENOKEY : 0, run_outside(key_errno, &op));
+	}
+
+	/*
+	 * Through the session keyring the kernel searches keyrings, and a
+	 * search it may not make reads as "no such key": ENOKEY reaches the
+	 * caller, though the refusal was isolate's (EACCES in the event).
+	 */
+	ASSERT_EQ(0, test_events_start(self->env.iso, &ev));
+	op = K_GET_SESSION;
+	EXPECT_EQ(ENOKEY, IN_CELL(key_errno, &op));
+	EXPECT_EQ(0, run_outside(key_errno, &op));
+	op = K_ADD_SESSION;
+	EXPECT_EQ(ENOKEY, IN_CELL(key_errno, &op));
+	EXPECT_EQ(0, run_outside(key_errno, &op));
+	test_events_drain(&ev);
+	EXPECT_EQ(2, test_events_count(&ev, ISOLATE_EVENT_DENY,
+				       self->env.cells[self->cell].st.cgid,
+				       ISOLATE_OP_KEYRING, &e));
+	if (e)
+		EXPECT_EQ(EACCES, e->error);
+	test_events_stop(&ev);
+}
+
+struct module_args {
+	bool from_fd;
+	int fd;
+};
+
+static int module_errno(void *arg)
+{
+	const struct module_args *a = arg;
+	static const char junk[64] = "not a module";
+
+	if (a->from_fd)
+		return syscall(SYS_finit_module, a->fd, "", 0) ? errno : 0;
+	return syscall(SYS_init_module, junk, sizeof(junk), "") ? errno : 0;
+}
+
+TEST_F(escape, module_loading_is_eperm)
+{
+	struct module_args a = { false, -1 };
+
+	EXPECT_EQ(EPERM, IN_CELL(module_errno, &a));
+	/* Outside: the kernel reads it and finds it is no module. */
+	EXPECT_EQ(ENOEXEC, run_outside(module_errno, &a));
+	a.from_fd = true;
+	a.fd = open(test_path(&self->env, "ro/file"), O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, a.fd);
+	EXPECT_EQ(EPERM, IN_CELL(module_errno, &a));
+	EXPECT_EQ(ENOEXEC, run_outside(module_errno, &a));
+	close(a.fd);
+}
+
+/* ---- Other processes: signals, ptrace, scheduling ------------------------- */
+
+enum task_op {
+	T_KILL, T_KILL0, T_TGKILL, T_SIGQUEUE, T_PIDFD_SIGNAL, T_ATTACH, T_SEIZE, T_VM_READ,
+	T_PIDFD_GETFD, T_SETPRIORITY, T_SETSCHEDULER, T_SETAFFINITY, T_IOPRIO, T_PRLIMIT,
+	T_SETNS_NET, T_SETNS_MNT,
+};
+
+struct task_args {
+	enum task_op op;
+	pid_t target;		/* 0: a child of the calling process, made for it */
+};
+
+static int task_op_on(enum task_op op, pid_t pid)
+{
+	union sigval sv = { .sival_int = 1 };
+	cpu_set_t set;
+	int local = 0, pidfd;
+	struct iovec liov = { &local, sizeof(local) };
+	struct iovec riov = { (void *)&marker, sizeof(marker) };
+	struct sched_param sp = { 0 };
+	struct rlimit rl;
+	long ret;
+
+	switch (op) {
+	case T_KILL:
+		return kill(pid, SIGUSR1) ? errno : 0;
+	case T_KILL0:
+		return kill(pid, 0) ? errno : 0;
+	case T_TGKILL:
+		return syscall(SYS_tgkill, pid, pid, SIGUSR2) ? errno : 0;
+	case T_SIGQUEUE:
+		return sigqueue(pid, SIGUSR1, sv) ? errno : 0;
+	case T_ATTACH:
+		return ptrace(PTRACE_ATTACH, pid, 0, 0) ? errno : 0;
+	case T_SEIZE:
+		return ptrace(PTRACE_SEIZE, pid, 0, 0) ? errno : 0;
+	case T_VM_READ:
+		ret = process_vm_readv(pid, &liov, 1, &riov, 1, 0);
+		return ret < 0 ? errno : local == 42 ? 0 : 200;
+	case T_SETPRIORITY:
+		return setpriority(PRIO_PROCESS, (id_t)pid, 5) ? errno : 0;
+	case T_SETSCHEDULER:
+		return sched_setscheduler(pid, SCHED_BATCH, &sp) ? errno : 0;
+	case T_SETAFFINITY:
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		return sched_setaffinity(pid, sizeof(set), &set) ? errno : 0;
+	case T_IOPRIO:
+		return syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, pid, IOPRIO_BE_4) ? errno : 0;
+	case T_PRLIMIT:
+		rl.rlim_cur = 0;
+		rl.rlim_max = RLIM_INFINITY;
+		return prlimit(pid, RLIMIT_CORE, &rl, NULL) ? errno : 0;
+	default:
+		break;
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return 100 + errno;
+	switch (op) {
+	case T_PIDFD_SIGNAL:
+		ret = syscall(SYS_pidfd_send_signal, pidfd, SIGUSR1, NULL, 0);
+		break;
+	case T_PIDFD_GETFD:
+		ret = syscall(SYS_pidfd_getfd, pidfd, 0, 0);
+		break;
+	case T_SETNS_NET:
+		ret = setns(pidfd, CLONE_NEWNET);
+		break;
+	case T_SETNS_MNT:
+		ret = setns(pidfd, CLONE_NEWNS);
+		break;
+	default:
+		ret = -1;
+		errno = EINVAL;
+	}
+	return ret < 0 ? errno : 0;
+}
+
+/* op on a->target, or on a child made for it (which is in the same cell). */
+static int task_errno(void *arg)
+{
+	const struct task_args *a = arg;
+	pid_t child;
+	int ret, status;
+
+	if (a->target)
+		return task_op_on(a->op, a->target);
+	child = fork();
+	if (child < 0)
+		return 100 + errno;
+	if (child == 0) {
+		signal(SIGUSR1, SIG_IGN);
+		signal(SIGUSR2, SIG_IGN);
+		for (;;)
+			pause();
+	}
+	ret = task_op_on(a->op, child);
+	kill(child, SIGKILL);
+	/* A traced child reports its stop first. */
+	while (waitpid(child, &status, 0) == child && !WIFEXITED(status) &&
+	       !WIFSIGNALED(status))
+		;
+	return ret;
+}
+
+TEST_F(escape, signals_to_outsiders_are_eperm)
+{
+	static const enum task_op ops[] = { T_KILL, T_KILL0, T_TGKILL, T_SIGQUEUE,
+					    T_PIDFD_SIGNAL };
+	struct task_args a;
+	int r;
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		a = (struct task_args){ ops[i], self->outsider };
+		r = IN_CELL(task_errno, &a);
+		EXPECT_EQ(EPERM, r);
+		if (r != EPERM)
+			TH_LOG("signal op %d", ops[i]);
+		/* Inside the cell, to its own processes: allowed. */
+		a.target = 0;
+		EXPECT_EQ(0, IN_CELL(task_errno, &a));
+	}
+	EXPECT_EQ(0, outsider_caught_count(self->outsider_sigs));
+	/* The outsider was reachable all along. */
+	a = (struct task_args){ T_KILL, self->outsider };
+	EXPECT_EQ(0, run_outside(task_errno, &a));
+	EXPECT_EQ(1, outsider_caught_count(self->outsider_sigs));
+}
+
+/* A process in another cell is as much outside as one in no cell. */
+TEST_F(escape, other_cell_is_outside)
+{
+	struct task_args a = { T_KILL, 0 };
+	int other = test_env_cell(&self->env, "other", "read:%s/ro", NULL);
+	int fd = isolate_cell_cgroup_fd(self->env.iso, self->env.cells[other].name);
+	pid_t pid;
+
+	ASSERT_LE(0, other);
+	ASSERT_LE(0, fd);
+	pid = clone_into_cgroup(fd);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	close(fd);
+	ASSERT_LT(0, pid);
+	a.target = pid;
+	EXPECT_EQ(EPERM, IN_CELL(task_errno, &a));
+	a.op = T_ATTACH;
+	EXPECT_EQ(EPERM, IN_CELL(task_errno, &a));
+	a.op = T_SETPRIORITY;
+	EXPECT_EQ(EPERM, IN_CELL(task_errno, &a));
+	EXPECT_EQ(0, waitpid(pid, NULL, WNOHANG));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+TEST_F(escape, ptrace_of_outsiders_is_eperm)
+{
+	static const enum task_op ops[] = { T_ATTACH, T_SEIZE, T_VM_READ, T_PIDFD_GETFD };
+	struct task_args a;
+	int r;
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		a = (struct task_args){ ops[i], self->outsider };
+		r = IN_CELL(task_errno, &a);
+		EXPECT_EQ(EPERM, r);
+		if (r != EPERM)
+			TH_LOG("ptrace op %d", ops[i]);
+		a.target = 0;
+		EXPECT_EQ(0, IN_CELL(task_errno, &a));
+	}
+	a = (struct task_args){ T_VM_READ, self->outsider };
+	EXPECT_EQ(0, run_outside(task_errno, &a));
+}
+
+struct proc_args {
+	pid_t pid;		/* 0: self */
+	const char *file;
+};
+
+static int proc_open_errno(void *arg)
+{
+	const struct proc_args *a = arg;
+	char path[64];
+	int fd;
+
+	if (a->pid)
+		snprintf(path, sizeof(path), "/proc/%d/%s", a->pid, a->file);
+	else
+		snprintf(path, sizeof(path), "/proc/self/%s", a->file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * With /proc readable, what only a tracer may open of an outsider is
+ * still refused (the kernel's ptrace check says EACCES for these files).
+ */
+TEST_F(escape, proc_files_of_outsiders)
+{
+	int proc = test_env_cell(&self->env, "proc", "read:/proc", NULL);
+	struct proc_args a = { self->outsider, "mem" };
+
+	ASSERT_LE(0, proc);
+	EXPECT_EQ(EACCES, test_run(&self->env, proc, proc_open_errno, &a));
+	a.file = "environ";
+	EXPECT_EQ(EACCES, test_run(&self->env, proc, proc_open_errno, &a));
+	a.pid = 0;
+	EXPECT_EQ(0, test_run(&self->env, proc, proc_open_errno, &a));
+	a.file = "mem";
+	EXPECT_EQ(0, test_run(&self->env, proc, proc_open_errno, &a));
+	/* Without the rule, /proc is a file tree like any other. */
+	EXPECT_EQ(EACCES, IN_CELL(proc_open_errno, &a));
+}
+
+TEST_F(escape, scheduling_of_outsiders_is_eperm)
+{
+	static const enum task_op ops[] = { T_SETPRIORITY, T_SETSCHEDULER, T_SETAFFINITY,
+					    T_IOPRIO };
+	struct task_args a;
+	int r;
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		a = (struct task_args){ ops[i], self->outsider };
+		r = IN_CELL(task_errno, &a);
+		EXPECT_EQ(EPERM, r);
+		if (r != EPERM)
+			TH_LOG("scheduling op %d", ops[i]);
+		a.target = 0;
+		EXPECT_EQ(0, IN_CELL(task_errno, &a));
+	}
+	errno = 0;
+	EXPECT_EQ(0, getpriority(PRIO_PROCESS, (id_t)self->outsider));
+	EXPECT_EQ(0, errno);
+	EXPECT_EQ(SCHED_OTHER, sched_getscheduler(self->outsider));
+}
+
+/*
+ * prlimit() on an outsider (include/isolate/abi.h counts it among the
+ * scheduling operations): RLIMIT_CPU or RLIMIT_NOFILE set from a cell
+ * would kill or cripple a process outside.
+ */
+TEST_F(escape, prlimit_of_outsiders_is_eperm)
+{
+	struct task_args a = { T_PRLIMIT, self->outsider };
+	struct rlimit before, after;
+
+	ASSERT_EQ(0, prlimit(self->outsider, RLIMIT_CORE, NULL, &before));
+	EXPECT_EQ(EPERM, IN_CELL(task_errno, &a));
+	ASSERT_EQ(0, prlimit(self->outsider, RLIMIT_CORE, NULL, &after));
+	EXPECT_EQ(before.rlim_cur, after.rlim_cur);
+	a.target = 0;
+	EXPECT_EQ(0, IN_CELL(task_errno, &a));
+}
+
+TEST_F(escape, setns_into_outsiders_is_eperm)
+{
+	struct task_args a = { T_SETNS_NET, self->outsider };
+
+	EXPECT_EQ(EPERM, IN_CELL(task_errno, &a));
+	a.op = T_SETNS_MNT;
+	EXPECT_EQ(EPERM, IN_CELL(task_errno, &a));
+}
+
+struct sigio_args {
+	pid_t target;
+};
+
+/* Asks for SIGUSR1 to target whenever a pipe has data, then writes to it. */
+static int sigio_errno(void *arg)
+{
+	const struct sigio_args *a = arg;
+	int p[2];
+
+	if (pipe(p) ||
+	    fcntl(p[0], F_SETOWN, a->target) ||
+	    fcntl(p[0], F_SETSIG, SIGUSR1) ||
+	    fcntl(p[0], F_SETFL, O_ASYNC | O_NONBLOCK))
+		return errno;
+	if (write(p[1], "x", 1) != 1)
+		return errno;
+	return 0;
+}
+
+/*
+ * F_SETOWN + O_ASYNC is another way to signal a process: the kernel sends
+ * the signal when the file is ready. From a cell it must not reach an
+ * outsider (the calls themselves succeed; the signal must not arrive).
+ */
+TEST_F(escape, sigio_to_outsiders_is_not_delivered)
+{
+	struct sigio_args a = { self->outsider };
+
+	EXPECT_EQ(0, IN_CELL(sigio_errno, &a));
+	EXPECT_EQ(0, outsider_caught_count(self->outsider_sigs));
+	/* Outside a cell the same steps deliver it. */
+	EXPECT_EQ(0, run_outside(sigio_errno, &a));
+	EXPECT_LT(0, outsider_caught_count(self->outsider_sigs));
+}
+
+/* ---- cgroups ------------------------------------------------------------------ */
+
+struct cg_args {
+	char path[PATH_MAX + 64];
+	int flags;
+};
+
+/* Opens path; when opened for writing, writes our pid (moving us). */
+static int cg_open_errno(void *arg)
+{
+	const struct cg_args *a = arg;
+	char pid[16];
+	int fd = open(a->path, a->flags | O_CLOEXEC);
+	int n;
+
+	if (fd < 0)
+		return errno;
+	n = snprintf(pid, sizeof(pid), "%d", getpid());
+	if ((a->flags & O_ACCMODE) != O_RDONLY && write(fd, pid, (size_t)n) != n) {
+		close(fd);
+		return 200;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Whatever the rules say about the cgroup file system, a cell may not
+ * open a cgroup file for writing (it would move processes or lift
+ * budgets) nor a cgroup directory (clone3 into it). Reading is a rule's
+ * business.
+ */
+TEST_F(escape, cgroupfs_writes_and_directories_are_eacces)
+{
+	char rd[PATH_MAX + 8], wr[PATH_MAX + 8], mine[PATH_MAX - 64];
+	struct cg_args a;
+	int cg;
+
+	snprintf(rd, sizeof(rd), "read:%s", self->cgroot);
+	snprintf(wr, sizeof(wr), "write:%s", self->cgroot);
+	cg = test_env_cell(&self->env, "cg", rd, wr, NULL);
+	ASSERT_LE(0, cg);
+	snprintf(mine, sizeof(mine), "%s/%s", isolate_cells_cgroup(self->env.iso),
+		 self->env.cells[cg].name);
+
+	snprintf(a.path, sizeof(a.path), "%s/cgroup.procs", mine);
+	a.flags = O_WRONLY;
+	EXPECT_EQ(EACCES, test_run(&self->env, cg, cg_open_errno, &a));
+	/* Writing the cell's pid into another cgroup, another cell's. */
+	snprintf(a.path, sizeof(a.path), "%s/cgroup.procs", self->cgroot);
+	EXPECT_EQ(EACCES, test_run(&self->env, cg, cg_open_errno, &a));
+	snprintf(a.path, sizeof(a.path), "%s/cgroup.procs", self->celldir);
+	EXPECT_EQ(EACCES, test_run(&self->env, cg, cg_open_errno, &a));
+	/* Lifting its own limits. */
+	snprintf(a.path, sizeof(a.path), "%s/cgroup.max.descendants", mine);
+	EXPECT_EQ(EACCES, test_run(&self->env, cg, cg_open_errno, &a));
+	/* Directories, even for reading. */
+	snprintf(a.path, sizeof(a.path), "%s", self->cgroot);
+	a.flags = O_RDONLY | O_DIRECTORY;
+	EXPECT_EQ(EACCES, test_run(&self->env, cg, cg_open_errno, &a));
+	snprintf(a.path, sizeof(a.path), "%s", mine);
+	EXPECT_EQ(EACCES, test_run(&self->env, cg, cg_open_errno, &a));
+	/* Reading a cgroup file is what the read rule grants. */
+	snprintf(a.path, sizeof(a.path), "%s/cgroup.procs", self->cgroot);
+	a.flags = O_RDONLY;
+	EXPECT_EQ(0, test_run(&self->env, cg, cg_open_errno, &a));
+	/* And a cell without the rules is refused by them. */
+	EXPECT_EQ(EACCES, IN_CELL(cg_open_errno, &a));
+}
+
+/*
+ * explain answers "what the kernel decides": for a cgroup file opened for
+ * writing that is a refusal, whatever the rules grant.
+ */
+TEST_F(escape, explain_agrees_on_cgroupfs)
+{
+	char rd[PATH_MAX + 8], wr[PATH_MAX + 8];
+	struct cg_args a;
+	int cg;
+
+	snprintf(rd, sizeof(rd), "read:%s", self->cgroot);
+	snprintf(wr, sizeof(wr), "write:%s", self->cgroot);
+	cg = test_env_cell(&self->env, "cg", rd, wr, NULL);
+	ASSERT_LE(0, cg);
+	snprintf(a.path, sizeof(a.path), "%s/cgroup.procs", self->cgroot);
+	a.flags = O_WRONLY;
+	EXPECT_EQ(EACCES, test_run_file(&self->env, cg, ISOLATE_ACCESS_WRITE, a.path,
+					cg_open_errno, &a));
+	snprintf(a.path, sizeof(a.path), "%s", self->cgroot);
+	a.flags = O_RDONLY | O_DIRECTORY;
+	EXPECT_EQ(EACCES, test_run_file(&self->env, cg, ISOLATE_ACCESS_READ, a.path,
+					cg_open_errno, &a));
+}
+
+static int drop_capabilities(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	return syscall(SYS_capset, &hdr, data) ? errno : 0;
+}
+
+struct into_cgroup_args {
+	const char *cgroup;	/* the directory to clone into */
+	const char *denied;	/* a file the cell may not read */
+};
+
+/*
+ * As isolate_cell_spawn leaves a process (every capability dropped), takes
+ * an O_PATH fd of a cgroup directory (O_PATH opens nothing, no file_open)
+ * and clone3(CLONE_INTO_CGROUP) into it. Returns clone3's errno; 0 if a
+ * child was made there (it reports on stderr where it landed and whether
+ * it could read the denied file).
+ */
+static int clone_into_errno(void *arg)
+{
+	const struct into_cgroup_args *a = arg;
+	struct clone3_args ca = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD };
+	char where[256] = "";
+	int fd, status, err = drop_capabilities();
+	long pid;
+
+	if (err)
+		return 100 + err;
+	fd = open(a->cgroup, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 150 + errno;
+	ca.cgroup = (__u64)fd;
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		int in = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+		ssize_t n = in >= 0 ? read(in, where, sizeof(where) - 1) : -1;
+		int denied = open(a->denied, O_RDONLY | O_CLOEXEC);
+
+		if (n > 0)
+			where[n] = '\0';
+		fprintf(stderr, "# clone3 into %s: the child is in cgroup %s#   and opening %s: %s\n",
+			a->cgroup, where, a->denied, denied >= 0 ? "succeeded" : strerror(errno));
+		_exit(0);
+	}
+	waitpid((pid_t)pid, &status, 0);
+	return 0;
+}
+
+/*
+ * Moving out of the cell through clone3(CLONE_INTO_CGROUP) with an O_PATH
+ * fd of another cgroup: the child would run outside every cell. Refused
+ * like the other ways of leaving (EPERM).
+ */
+TEST_F(escape, clone_into_another_cgroup_is_eperm)
+{
+	struct into_cgroup_args a = { self->cgroot, test_path(&self->env, "denied/file") };
+
+	EXPECT_EQ(EPERM, IN_CELL(clone_into_errno, &a));
+	/* Outside a cell the same steps work (into the cells' own parent). */
+	EXPECT_EQ(0, run_outside(clone_into_errno, &a));
+}
+
+/* ---- Confinement is inherited ------------------------------------------------ */
+
+struct open_in_child_args {
+	struct open_args open;
+	enum { VIA_FORK, VIA_THREAD } via;
+};
+
+static void *thread_open(void *arg)
+{
+	return (void *)(long)open_errno(arg);
+}
+
+static int open_in_child_errno(void *arg)
+{
+	struct open_in_child_args *a = arg;
+	pthread_t t;
+	void *ret;
+	pid_t pid;
+	int status;
+
+	if (a->via == VIA_THREAD) {
+		if (pthread_create(&t, NULL, thread_open, &a->open))
+			return 100;
+		pthread_join(t, &ret);
+		return (int)(long)ret;
+	}
+	pid = fork();
+	if (pid == 0)
+		_exit(open_errno(&a->open));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 100;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 102;
+}
+
+TEST_F(escape, children_and_threads_are_confined)
+{
+	struct open_in_child_args a = { { test_path(&self->env, "denied/file"), O_RDONLY },
+					VIA_FORK };
+
+	EXPECT_EQ(EACCES, IN_CELL(open_in_child_errno, &a));
+	a.via = VIA_THREAD;
+	EXPECT_EQ(EACCES, IN_CELL(open_in_child_errno, &a));
+	a.open.path = test_path(&self->env, "ro/file");
+	EXPECT_EQ(0, IN_CELL(open_in_child_errno, &a));
+	a.via = VIA_FORK;
+	EXPECT_EQ(0, IN_CELL(open_in_child_errno, &a));
+}
+
+/* Runs op in a child created in the cgroup at path. */
+static int run_in_cgroup_path(const char *path, cell_op_fn op, void *arg)
+{
+	int fd = open(path, O_DIRECTORY | O_CLOEXEC), status;
+	pid_t pid;
+
+	if (fd < 0)
+		return -1;
+	pid = clone_into_cgroup(fd);
+	if (pid == 0)
+		_exit(op(arg));
+	close(fd);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* A child cgroup of the cell (made by its supervisor) is the cell. */
+TEST_F(escape, child_cgroup_of_the_cell_is_confined)
+{
+	struct open_args o = { test_path(&self->env, "denied/file"), O_RDONLY };
+	struct task_args t = { T_KILL, self->outsider };
+	struct mount_args m = { M_MOUNT, test_path(&self->env, "mnt2"), NULL };
+	char sub[PATH_MAX + 8], subsub[PATH_MAX + 16];
+
+	snprintf(sub, sizeof(sub), "%s/sub", self->celldir);
+	snprintf(subsub, sizeof(subsub), "%s/sub2", sub);
+	ASSERT_EQ(0, mkdir(sub, 0755));
+	ASSERT_EQ(0, mkdir(subsub, 0755));
+	EXPECT_EQ(EACCES, run_in_cgroup_path(sub, open_errno, &o));
+	EXPECT_EQ(EACCES, run_in_cgroup_path(subsub, open_errno, &o));
+	EXPECT_EQ(EPERM, run_in_cgroup_path(subsub, task_errno, &t));
+	EXPECT_EQ(EPERM, run_in_cgroup_path(subsub, mount_errno, &m));
+	o.path = test_path(&self->env, "ro/file");
+	EXPECT_EQ(0, run_in_cgroup_path(subsub, open_errno, &o));
+	EXPECT_EQ(0, outsider_caught_count(self->outsider_sigs));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,1028 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fs: what a cell may do to files and directories, decided by object (the
+ * inode and its parents, crossing mounts), whatever name it is reached by:
+ * read, write and the changes of the tree (create, unlink, rename, link,
+ * mkdir, truncate, chmod, chown) that need WRITE where they happen; links
+ * and renames that would give a file more rights (EXDEV); symlinks, hard
+ * links made before and after the policy, dirfds and "..", /proc/self/fd,
+ * file handles, bind mounts both ways, mount crossings, and paths deeper
+ * than the walk bound (fail closed, counted).
+ *
+ * Every check also asks isolate_explain, compiled from the same policy,
+ * and fails when explain disagrees with the kernel (see test_run_file).
+ *
+ *   $ROOT/                 a tmpfs of its own, in a private mount namespace
+ *   ├── ro/                read
+ *   │   ├── file
+ *   │   ├── empty/
+ *   │   └── sub/file
+ *   ├── rw/                read, write
+ *   │   ├── file
+ *   │   ├── keep           deny-write: readable, not changeable
+ *   │   ├── secret         deny-read: writable, not readable
+ *   │   ├── sub/
+ *   │   ├── mnt/           bind mount targets
+ *   │   └── mnt2/
+ *   ├── wo/                write only
+ *   │   ├── file
+ *   │   └── dir/file
+ *   ├── denied/            no rule (default deny)
+ *   │   ├── file
+ *   │   └── mnt/
+ *   ├── fenced/            deny-read (denied explicitly)
+ *   │   ├── file
+ *   │   └── mnt/
+ *   └── deep/ ...          built by the walk bound tests
+ */
+#include "kselftest_harness.h"
+#include "isolate_test.h"
+
+#include <sys/mman.h>
+#include <sys/xattr.h>
+
+FIXTURE(fs) {
+	struct test_env env;
+	int cell;		/* the main cell: the rules drawn above */
+};
+
+static const char *const tree_files[] = {
+	"ro/file", "ro/sub/file", "rw/file", "rw/keep", "rw/secret", "wo/file",
+	"wo/dir/file", "denied/file", "fenced/file", NULL,
+};
+
+static const char *const tree_dirs[] = {
+	"ro/empty", "rw/sub", "rw/mnt", "rw/mnt2", "denied/mnt", "fenced/mnt", NULL,
+};
+
+FIXTURE_SETUP(fs)
+{
+	ASSERT_EQ(0, test_env_setup(&self->env, true));
+	for (int i = 0; tree_files[i]; i++)
+		ASSERT_EQ(0, test_file(&self->env, tree_files[i], tree_files[i]));
+	for (int i = 0; tree_dirs[i]; i++)
+		ASSERT_EQ(0, test_mkdir(&self->env, tree_dirs[i]));
+	self->cell = test_env_cell(&self->env, "main",
+				   "read:%s/ro", "read:%s/rw", "write:%s/rw",
+				   "deny-write:%s/rw/keep", "deny-read:%s/rw/secret",
+				   "write:%s/wo", "deny-read:%s/fenced", NULL);
+	ASSERT_LE(0, self->cell);
+}
+
+FIXTURE_TEARDOWN(fs)
+{
+	EXPECT_EQ(0, test_env_teardown(&self->env));
+}
+
+#define P(...) test_path(&self->env, __VA_ARGS__)
+#define OPEN(path, flags) test_open(&self->env, self->cell, (path), (flags))
+
+/* ---- Operations run in the cell, each returning its errno -------------- */
+
+struct path_args {
+	const char *path, *path2;
+	int flags;
+	int fd;
+};
+
+static int mkdir_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return mkdir(a->path, 0755) ? errno : 0;
+}
+
+static int mknod_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return mknod(a->path, (mode_t)a->flags | 0644, a->flags == S_IFCHR ? makedev(1, 3) : 0) ?
+	       errno : 0;
+}
+
+static int symlink_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return symlink(a->path2, a->path) ? errno : 0;
+}
+
+static int unlink_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return unlink(a->path) ? errno : 0;
+}
+
+static int rmdir_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return rmdir(a->path) ? errno : 0;
+}
+
+static int rename_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return syscall(SYS_renameat2, AT_FDCWD, a->path, AT_FDCWD, a->path2, a->flags) ?
+	       errno : 0;
+}
+
+static int link_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return link(a->path, a->path2) ? errno : 0;
+}
+
+/* linkat(fd, "", path2, AT_EMPTY_PATH) of an O_PATH fd of path (opens nothing). */
+static int linkat_fd_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	int fd = open(a->path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return 100 + errno;
+	return linkat(fd, "", AT_FDCWD, a->path2, AT_EMPTY_PATH) ? errno : 0;
+}
+
+static int truncate_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return truncate(a->path, 1) ? errno : 0;
+}
+
+static int chmod_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return chmod(a->path, 0600) ? errno : 0;
+}
+
+static int fchmod_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	int fd = open(a->path, O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return errno;
+	ret = fchmod(fd, 0600) ? errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int chown_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return chown(a->path, 0, 0) ? errno : 0;
+}
+
+static int setxattr_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return setxattr(a->path, "security.isolate-test", "x", 1, 0) ? errno : 0;
+}
+
+static int utimes_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	struct timespec ts[2] = { { 1, 0 }, { 1, 0 } };
+
+	return utimensat(AT_FDCWD, a->path, ts, 0) ? errno : 0;
+}
+
+/* open(path2) relative to a dirfd: opened as path with flags, or a->fd. */
+static int openat_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	int dirfd = a->fd >= 0 ? a->fd : open(a->path, a->flags | O_DIRECTORY | O_CLOEXEC);
+	int fd;
+
+	if (dirfd < 0)
+		return 100 + errno;	/* the dirfd itself failed: tell apart */
+	fd = openat(dirfd, a->path2, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Re-opens through /proc/self/fd/N with a->flags: a fd of path opened
+ * with O_RDONLY or O_PATH (a->fd: 1 for O_PATH), or inherited (a->fd > 2).
+ */
+static int reopen_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	char proc[64];
+	int fd = a->fd > 2 ? a->fd :
+		 open(a->path, (a->fd == 1 ? O_PATH : O_RDONLY) | O_CLOEXEC), again;
+
+	if (fd < 0)
+		return 100 + errno;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	again = open(proc, a->flags | O_CLOEXEC);
+	if (again < 0)
+		return errno;
+	close(again);
+	return 0;
+}
+
+/* A read through an inherited fd (fds handed in are not re-decided). */
+static int read_fd_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	char c;
+
+	return pread(a->fd, &c, 1, 0) == 1 ? 0 : errno;
+}
+
+struct handle_args {
+	const char *dir;		/* a directory of the mount the cell may read */
+	struct file_handle *fh;
+};
+
+static int open_by_handle_errno(void *arg)
+{
+	const struct handle_args *a = arg;
+	int mfd = open(a->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd;
+
+	if (mfd < 0)
+		return 100 + errno;
+	fd = open_by_handle_at(mfd, a->fh, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Runs op in the cell and checks explain agrees: the operation needs
+ * WRITE at need1 (and need2): the directory where a name is made, the
+ * object removed or moved.
+ */
+static int run_fs(struct test_env *env, int cell, const char *need1, const char *need2,
+		  cell_op_fn op, void *arg)
+{
+	int result = test_run(env, cell, op, arg), e1, e2 = 1;
+
+	e1 = test_explain_file(env->cells[cell].img, ISOLATE_ACCESS_WRITE, need1);
+	if (need2)
+		e2 = test_explain_file(env->cells[cell].img, ISOLATE_ACCESS_WRITE, need2);
+	if (e1 < 0 || e2 < 0)
+		return EXPLAIN_FAILED;
+	return test_agree(e1 && e2, result, need2 && e1 ? need2 : need1);
+}
+
+/* ---- Read, write ---------------------------------------------------------- */
+
+TEST_F(fs, read_granted_tree)
+{
+	EXPECT_EQ(0, OPEN(P("ro/file"), O_RDONLY));
+	EXPECT_EQ(0, OPEN(P("ro/sub/file"), O_RDONLY));
+	EXPECT_EQ(0, OPEN(P("ro"), O_RDONLY | O_DIRECTORY));
+	EXPECT_EQ(0, OPEN(P("rw/file"), O_RDONLY));
+	EXPECT_EQ(0, OPEN(P("rw/keep"), O_RDONLY));
+}
+
+TEST_F(fs, read_ungranted_is_eacces)
+{
+	EXPECT_EQ(EACCES, OPEN(P("denied/file"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("denied"), O_RDONLY | O_DIRECTORY));
+	EXPECT_EQ(EACCES, OPEN(P("fenced/file"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("wo/file"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("rw/secret"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(self->env.root, O_RDONLY | O_DIRECTORY));
+	EXPECT_EQ(EACCES, OPEN("/etc/passwd", O_RDONLY));
+}
+
+TEST_F(fs, write_granted)
+{
+	EXPECT_EQ(0, OPEN(P("rw/file"), O_RDWR));
+	EXPECT_EQ(0, OPEN(P("rw/file"), O_WRONLY | O_APPEND));
+	EXPECT_EQ(0, OPEN(P("rw/file"), O_WRONLY | O_TRUNC));
+	EXPECT_EQ(0, OPEN(P("wo/file"), O_WRONLY));
+	EXPECT_EQ(0, OPEN(P("rw/secret"), O_WRONLY));
+}
+
+TEST_F(fs, write_ungranted_is_eacces)
+{
+	EXPECT_EQ(EACCES, OPEN(P("ro/file"), O_WRONLY));
+	EXPECT_EQ(EACCES, OPEN(P("ro/file"), O_RDWR));
+	EXPECT_EQ(EACCES, OPEN(P("ro/file"), O_RDONLY | O_TRUNC));
+	EXPECT_EQ(EACCES, OPEN(P("ro/file"), O_WRONLY | O_APPEND));
+	EXPECT_EQ(EACCES, OPEN(P("rw/keep"), O_WRONLY));
+	EXPECT_EQ(EACCES, OPEN(P("wo/file"), O_RDWR));
+	EXPECT_EQ(EACCES, OPEN(P("denied/file"), O_WRONLY));
+	EXPECT_EQ(EACCES, OPEN(P("fenced/file"), O_WRONLY));
+}
+
+/* ---- Changing the tree: WRITE on the directory ------------------------- */
+
+TEST_F(fs, create_needs_write_on_dir)
+{
+	struct path_args a = { 0 };
+
+	EXPECT_EQ(0, OPEN(P("rw/new"), O_WRONLY | O_CREAT));
+	EXPECT_EQ(0, OPEN(P("wo/new"), O_WRONLY | O_CREAT));
+	EXPECT_EQ(EACCES, OPEN(P("ro/new"), O_WRONLY | O_CREAT));
+	EXPECT_EQ(EACCES, OPEN(P("denied/new"), O_WRONLY | O_CREAT));
+	EXPECT_EQ(-1, access(P("ro/new"), F_OK));
+	/* O_CREAT of a file that exists creates nothing: read is enough. */
+	EXPECT_EQ(0, OPEN(P("ro/file"), O_RDONLY | O_CREAT));
+
+	a.path = P("rw/newdir");
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, P("rw"), NULL, mkdir_errno, &a));
+	a.path = P("ro/newdir");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("ro"), NULL, mkdir_errno, &a));
+	a.path = P("denied/newdir");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("denied"), NULL, mkdir_errno, &a));
+
+	a.path = P("rw/fifo");
+	a.flags = S_IFIFO;
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, P("rw"), NULL, mknod_errno, &a));
+	a.path = P("ro/fifo");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("ro"), NULL, mknod_errno, &a));
+
+	a.path = P("rw/symlink");
+	a.path2 = "file";
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, P("rw"), NULL, symlink_errno, &a));
+	a.path = P("ro/symlink");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("ro"), NULL, symlink_errno, &a));
+}
+
+TEST_F(fs, tmpfile_needs_write_on_dir)
+{
+	EXPECT_EQ(0, OPEN(P("rw"), O_TMPFILE | O_RDWR));
+	EXPECT_EQ(0, OPEN(P("wo"), O_TMPFILE | O_WRONLY));
+	EXPECT_EQ(EACCES, OPEN(P("ro"), O_TMPFILE | O_RDWR));
+	EXPECT_EQ(EACCES, OPEN(P("denied"), O_TMPFILE | O_WRONLY));
+}
+
+TEST_F(fs, device_node_is_eperm)
+{
+	struct path_args a = { .path = P("rw/null"), .flags = S_IFCHR };
+
+	/*
+	 * Refused wherever it would be made (it would open the device):
+	 * explain answers for rules only, so the kernel alone is asked.
+	 */
+	EXPECT_EQ(EPERM, test_run(&self->env, self->cell, mknod_errno, &a));
+	a.flags = S_IFBLK;
+	EXPECT_EQ(EPERM, test_run(&self->env, self->cell, mknod_errno, &a));
+	EXPECT_EQ(-1, access(P("rw/null"), F_OK));
+}
+
+TEST_F(fs, unlink_needs_write_on_dir_and_object)
+{
+	struct path_args a = { 0 };
+
+	a.path = P("rw/file");
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, P("rw"), a.path, unlink_errno, &a));
+	a.path = P("wo/file");
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, P("wo"), a.path, unlink_errno, &a));
+	a.path = P("ro/file");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("ro"), a.path, unlink_errno, &a));
+	a.path = P("denied/file");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("denied"), a.path, unlink_errno, &a));
+	/* A write-denied file in a writable directory stays. */
+	a.path = P("rw/keep");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("rw"), a.path, unlink_errno, &a));
+	EXPECT_EQ(0, access(P("rw/keep"), F_OK));
+
+	a.path = P("rw/sub");
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, P("rw"), a.path, rmdir_errno, &a));
+	a.path = P("ro/empty");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("ro"), a.path, rmdir_errno, &a));
+}
+
+TEST_F(fs, rename_needs_write_on_both_dirs_and_object)
+{
+	struct path_args a = { 0 };
+
+	/* Within a writable directory. */
+	a.path = P("rw/file");
+	a.path2 = P("rw/renamed");
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, a.path, a.path2, rename_errno, &a));
+	/* Into a subdirectory with the same rights. */
+	a.path = P("rw/renamed");
+	a.path2 = P("rw/mnt/renamed");
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, a.path, a.path2, rename_errno, &a));
+	/* To where it has fewer rights. */
+	a.path = P("rw/mnt/renamed");
+	a.path2 = P("wo/renamed");
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, a.path, a.path2, rename_errno, &a));
+
+	/* Out of a read-only directory, into one, out of a denied one. */
+	a.path = P("ro/file");
+	a.path2 = P("rw/from-ro");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, a.path, a.path2, rename_errno, &a));
+	a.path = P("rw/keep");
+	a.path2 = P("ro/from-rw");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, a.path, a.path2, rename_errno, &a));
+	a.path = P("denied/file");
+	a.path2 = P("rw/from-denied");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, a.path, a.path2, rename_errno, &a));
+	/* A write-denied file can not be moved, even next door. */
+	a.path = P("rw/keep");
+	a.path2 = P("rw/kept");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, a.path, a.path2, rename_errno, &a));
+	/* Nor replaced. */
+	ASSERT_EQ(0, write_file(P("rw/other"), "other\n"));
+	a.path = P("rw/other");
+	a.path2 = P("rw/keep");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, a.path, a.path2, rename_errno, &a));
+	EXPECT_EQ(0, access(P("rw/keep"), F_OK));
+}
+
+/*
+ * A rename that would give the file rights it does not have where it is:
+ * EXDEV. explain answers per path, not for a move between two, so the
+ * kernel alone is asked here.
+ */
+TEST_F(fs, rename_gaining_rights_is_exdev)
+{
+	struct path_args a = { 0 };
+
+	/* Write-only (inherited from wo/) into read-write: gains READ. */
+	a.path = P("wo/file");
+	a.path2 = P("rw/from-wo");
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, rename_errno, &a));
+	/* A directory, with what it holds. */
+	a.path = P("wo/dir");
+	a.path2 = P("rw/dir-from-wo");
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, rename_errno, &a));
+	/* The denied file of a writable directory into a subdirectory. */
+	a.path = P("rw/secret");
+	a.path2 = P("rw/sub/secret");
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, rename_errno, &a));
+	/* An exchange is two moves: the write-only file would gain READ. */
+	a.path = P("rw/file");
+	a.path2 = P("wo/file");
+	a.flags = RENAME_EXCHANGE;
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, rename_errno, &a));
+	EXPECT_EQ(0, access(P("wo/file"), F_OK));
+	EXPECT_EQ(0, access(P("wo/dir/file"), F_OK));
+	EXPECT_EQ(0, access(P("rw/secret"), F_OK));
+	/* Still unreadable where it is. */
+	EXPECT_EQ(EACCES, OPEN(P("wo/file"), O_RDONLY));
+}
+
+/* ---- Links ------------------------------------------------------------------ */
+
+TEST_F(fs, link_after_load)
+{
+	struct path_args a = { 0 };
+
+	/* Same rights: allowed. */
+	a.path = P("rw/file");
+	a.path2 = P("rw/sub/link");
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, P("rw/sub"), NULL, link_errno, &a));
+	/* Fewer rights: allowed. */
+	a.path2 = P("wo/link");
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, P("wo"), NULL, link_errno, &a));
+	/* No WRITE where the name would be made. */
+	a.path2 = P("ro/link");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("ro"), NULL, link_errno, &a));
+	a.path = P("denied/file");
+	a.path2 = P("denied/link");
+	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("denied"), NULL, link_errno, &a));
+
+	/*
+	 * Gaining rights (EXDEV): explain answers per path, not for a link
+	 * between two, so the kernel alone is asked.
+	 */
+	a.path = P("ro/file");		/* gains WRITE */
+	a.path2 = P("rw/from-ro");
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, link_errno, &a));
+	a.path = P("wo/file");		/* gains READ */
+	a.path2 = P("rw/from-wo");
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, link_errno, &a));
+	a.path = P("denied/file");	/* gains everything */
+	a.path2 = P("rw/from-denied");
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, link_errno, &a));
+	a.path = P("fenced/file");
+	a.path2 = P("rw/from-fenced");
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, link_errno, &a));
+	a.path = P("rw/secret");	/* its own deny-read */
+	a.path2 = P("rw/sub/secret");
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, link_errno, &a));
+	/* From an O_PATH fd (root keeps CAP_DAC_READ_SEARCH): the same check. */
+	a.path = P("denied/file");
+	a.path2 = P("rw/from-fd");
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, linkat_fd_errno, &a));
+	a.path = P("rw/file");
+	a.path2 = P("rw/sub/from-fd");
+	EXPECT_EQ(0, test_run(&self->env, self->cell, linkat_fd_errno, &a));
+	EXPECT_EQ(-1, access(P("rw/from-denied"), F_OK));
+	EXPECT_EQ(-1, access(P("rw/from-fenced"), F_OK));
+	EXPECT_EQ(-1, access(P("rw/from-fd"), F_OK));
+}
+
+/* The refusal is reported: op LINK, error EXDEV, the file linked. */
+TEST_F(fs, exdev_is_reported)
+{
+	struct path_args a = { .path = P("denied/file"), .path2 = P("rw/from-denied") };
+	const struct isolate_event_access *e = NULL;
+	struct test_events ev = { 0 };
+	struct stat st;
+
+	ASSERT_EQ(0, stat(a.path, &st));
+	ASSERT_EQ(0, test_events_start(self->env.iso, &ev));
+	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, link_errno, &a));
+	test_events_drain(&ev);
+	EXPECT_EQ(1, test_events_count(&ev, ISOLATE_EVENT_DENY,
+				       self->env.cells[self->cell].st.cgid, ISOLATE_OP_LINK, &e));
+	if (e) {
+		EXPECT_EQ(EXDEV, e->error);
+		EXPECT_EQ((__u32)ISOLATE_OBJECT_FILE, e->object_kind);
+		EXPECT_EQ(st.st_ino, e->file.ino);
+		EXPECT_EQ(ISOLATE_ACCESS_READ | ISOLATE_ACCESS_WRITE, e->requested);
+	}
+	test_events_stop(&ev);
+}
+
+/*
+ * A hard link into an allowed directory of a file in an explicitly denied
+ * one, made before the policy is loaded: the compiler finds it in the
+ * denied tree and gives the file a rule of its own, so no name of it
+ * reads. Not even WRITE: the rule holds the file's rights, and nothing
+ * grants write at fenced/.
+ */
+TEST_F(fs, hard_link_before_load_into_allowed_dir_explicit_deny)
+{
+	int c;
+
+	ASSERT_EQ(0, write_file(P("fenced/linked"), "secret\n"));
+	ASSERT_EQ(0, link(P("fenced/linked"), P("rw/linked")));
+	c = test_env_cell(&self->env, "prelink", "read:%s/rw", "write:%s/rw",
+			  "deny-read:%s/fenced", NULL);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(EACCES, test_open(&self->env, c, P("rw/linked"), O_RDONLY));
+	EXPECT_EQ(EACCES, test_open(&self->env, c, P("rw/linked"), O_WRONLY));
+	EXPECT_EQ(EACCES, test_open(&self->env, c, P("fenced/linked"), O_RDONLY));
+	/* Its neighbours in rw/ are untouched. */
+	EXPECT_EQ(0, test_open(&self->env, c, P("rw/file"), O_RDWR));
+}
+
+/*
+ * The same with nothing naming the denied directory (default deny only):
+ * no rule says anything about the file, and a hard link is the file
+ * itself under a second name. The kernel reaches it through rw/linked,
+ * whose parent is granted, so it is readable and writable there, as any
+ * file of rw/ is; through its first name it stays denied. Policies that
+ * must keep a tree's files out of reach name it with deny-read:.
+ */
+TEST_F(fs, hard_link_before_load_into_allowed_dir_default_deny)
+{
+	int c;
+
+	ASSERT_EQ(0, write_file(P("denied/linked"), "secret\n"));
+	ASSERT_EQ(0, link(P("denied/linked"), P("rw/linked")));
+	c = test_env_cell(&self->env, "prelink", "read:%s/rw", "write:%s/rw", NULL);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(0, test_open(&self->env, c, P("rw/linked"), O_RDONLY));
+	EXPECT_EQ(0, test_open(&self->env, c, P("rw/linked"), O_RDWR));
+	EXPECT_EQ(EACCES, test_open(&self->env, c, P("denied/linked"), O_RDONLY));
+}
+
+/* ---- Truncate, chmod, chown, other metadata ------------------------------ */
+
+TEST_F(fs, truncate_needs_write)
+{
+	struct path_args a = { 0 };
+
+	a.path = P("rw/file");
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+				   truncate_errno, &a));
+	a.path = P("wo/file");
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+				   truncate_errno, &a));
+	a.path = P("ro/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					truncate_errno, &a));
+	a.path = P("rw/keep");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					truncate_errno, &a));
+	a.path = P("denied/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					truncate_errno, &a));
+}
+
+TEST_F(fs, chmod_chown_need_write)
+{
+	struct path_args a = { 0 };
+
+	a.path = P("rw/file");
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+				   chmod_errno, &a));
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+				   chown_errno, &a));
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+				   fchmod_errno, &a));
+	a.path = P("ro/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					chmod_errno, &a));
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					chown_errno, &a));
+	/* Through a descriptor opened for reading only. */
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					fchmod_errno, &a));
+	a.path = P("rw/keep");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					chmod_errno, &a));
+	a.path = P("denied/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					chmod_errno, &a));
+}
+
+/*
+ * Extended attributes are part of the file (security.capability turns a
+ * binary privileged): changing them on a file the cell may only read
+ * must need WRITE, like chmod.
+ */
+TEST_F(fs, setxattr_needs_write)
+{
+	struct path_args a = { 0 };
+
+	a.path = P("rw/file");
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+				   setxattr_errno, &a));
+	a.path = P("ro/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					setxattr_errno, &a));
+	a.path = P("denied/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					setxattr_errno, &a));
+}
+
+/* Times are attributes like the mode: setting them needs WRITE. */
+TEST_F(fs, utimes_need_write)
+{
+	struct path_args a = { 0 };
+
+	a.path = P("rw/file");
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+				   utimes_errno, &a));
+	a.path = P("ro/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					utimes_errno, &a));
+	a.path = P("denied/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					utimes_errno, &a));
+}
+
+/* ---- Other names of the same object ------------------------------------ */
+
+TEST_F(fs, symlinks_decide_by_target)
+{
+	struct path_args a = { 0 };
+
+	/* Made outside the cell: a symlink to a denied file from an allowed dir. */
+	ASSERT_EQ(0, symlink("../denied/file", P("rw/to-denied")));
+	ASSERT_EQ(0, symlink(P("fenced/file"), P("ro/to-fenced")));
+	ASSERT_EQ(0, symlink("../ro/file", P("denied/to-ro")));
+	EXPECT_EQ(EACCES, OPEN(P("rw/to-denied"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("ro/to-fenced"), O_RDONLY));
+	EXPECT_EQ(0, OPEN(P("denied/to-ro"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("denied/to-ro"), O_WRONLY));
+
+	/* Made by the cell itself: allowed to make, not to follow. */
+	a.path = P("rw/mine");
+	a.path2 = P("denied/file");
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, P("rw"), NULL, symlink_errno, &a));
+	EXPECT_EQ(EACCES, OPEN(P("rw/mine"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("rw/mine"), O_WRONLY));
+}
+
+/*
+ * openat() relative to a directory fd, and "..": decided on the object
+ * reached. explain takes absolute paths: it is asked about the path that
+ * names the same object.
+ */
+TEST_F(fs, dirfd_and_dotdot)
+{
+	struct path_args a = { .fd = -1 };
+	int dfd;
+
+	a.path = P("rw");
+	a.flags = O_RDONLY;
+	a.path2 = "../denied/file";
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
+					P("denied/file"), openat_errno, &a));
+	a.path2 = "../fenced/file";
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
+					P("fenced/file"), openat_errno, &a));
+	a.path2 = "sub/../../ro/file";
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
+				   P("ro/file"), openat_errno, &a));
+	a.path2 = "file";
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
+				   P("rw/file"), openat_errno, &a));
+
+	/* An O_PATH fd of a denied directory opens nothing by itself. */
+	a.path = P("denied");
+	a.flags = O_PATH;
+	a.path2 = "file";
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
+					P("denied/file"), openat_errno, &a));
+	a.path2 = "../ro/file";
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
+				   P("ro/file"), openat_errno, &a));
+
+	/* A directory fd handed in from outside the cell. */
+	dfd = open(P("denied"), O_RDONLY | O_DIRECTORY);
+	ASSERT_LE(0, dfd);
+	a.fd = dfd;
+	a.path2 = "file";
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
+					P("denied/file"), openat_errno, &a));
+	a.path2 = "../rw/file";
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
+				   P("rw/file"), openat_errno, &a));
+	close(dfd);
+}
+
+/*
+ * Re-opening through /proc/self/fd/N decides again on the object, with
+ * the new mode, also from an O_PATH fd (which itself opens nothing).
+ * explain is asked about the path the fd was opened with.
+ */
+TEST_F(fs, proc_self_fd_reopen)
+{
+	struct path_args a = { 0 };
+	int fd;
+
+	a.path = P("ro/file");
+	a.fd = 0;		/* opened O_RDONLY in the cell */
+	a.flags = O_RDONLY;
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ, a.path,
+				   reopen_errno, &a));
+	a.flags = O_RDWR;
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell,
+					ISOLATE_ACCESS_READ | ISOLATE_ACCESS_WRITE, a.path,
+					reopen_errno, &a));
+
+	a.fd = 1;		/* O_PATH */
+	a.flags = O_WRONLY;
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					reopen_errno, &a));
+	a.flags = O_RDONLY;
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ, a.path,
+				   reopen_errno, &a));
+	a.path = P("denied/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ, a.path,
+					reopen_errno, &a));
+	a.path = P("fenced/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ, a.path,
+					reopen_errno, &a));
+
+	/*
+	 * A fd opened outside the cell keeps what it was opened for (the
+	 * supervisor handed it in), but re-opening it is a new open.
+	 */
+	fd = open(P("denied/file"), O_RDWR);
+	ASSERT_LE(3, fd);
+	a.path = P("denied/file");
+	a.fd = fd;
+	EXPECT_EQ(0, test_run(&self->env, self->cell, read_fd_errno, &a));
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ, a.path,
+					reopen_errno, &a));
+	close(fd);
+}
+
+/*
+ * open_by_handle_at() (root keeps CAP_DAC_READ_SEARCH in a cell): another
+ * way to name a file, decided the same way. The mount is named by a
+ * directory the cell may open (an O_PATH fd is refused, EBADF).
+ */
+TEST_F(fs, open_by_handle)
+{
+	struct {
+		struct file_handle fh;
+		unsigned char data[MAX_HANDLE_SZ];
+	} denied = { .fh.handle_bytes = MAX_HANDLE_SZ }, ro = { .fh.handle_bytes = MAX_HANDLE_SZ };
+	struct handle_args a = { .dir = P("ro") };
+	int mount_id;
+
+	ASSERT_EQ(0, name_to_handle_at(AT_FDCWD, P("denied/file"), &denied.fh, &mount_id, 0));
+	ASSERT_EQ(0, name_to_handle_at(AT_FDCWD, P("ro/file"), &ro.fh, &mount_id, 0));
+	a.fh = &denied.fh;
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
+					P("denied/file"), open_by_handle_errno, &a));
+	a.fh = &ro.fh;
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
+				   P("ro/file"), open_by_handle_errno, &a));
+}
+
+/* ---- Mounts ------------------------------------------------------------------ */
+
+/*
+ * A denied directory bind-mounted over an allowed path. The walk goes from
+ * the object up through the mount to where it is mounted: a directory
+ * denied explicitly (fenced/, deny-read) carries its own rule and stays
+ * denied; one that is merely not granted (denied/) is reached through the
+ * granted rw/ and allowed there, as anything placed under rw/ would be.
+ * explain stats each component, so it sees the mount as the kernel does.
+ */
+TEST_F(fs, bind_mount_denied_over_allowed)
+{
+	ASSERT_EQ(0, mount(P("fenced"), P("rw/mnt"), NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, mount(P("denied"), P("rw/mnt2"), NULL, MS_BIND, NULL));
+	EXPECT_EQ(EACCES, OPEN(P("rw/mnt/file"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("rw/mnt/file"), O_WRONLY));
+	EXPECT_EQ(EACCES, OPEN(P("rw/mnt"), O_RDONLY | O_DIRECTORY));
+	EXPECT_EQ(EACCES, OPEN(P("rw/mnt/new"), O_WRONLY | O_CREAT));
+	EXPECT_EQ(0, OPEN(P("rw/mnt2/file"), O_RDWR));
+	/* Through their own names, as before. */
+	EXPECT_EQ(EACCES, OPEN(P("fenced/file"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("denied/file"), O_RDONLY));
+}
+
+/* An allowed directory bind-mounted over a denied path: its own rule decides. */
+TEST_F(fs, bind_mount_allowed_over_denied)
+{
+	ASSERT_EQ(0, mount(P("ro"), P("denied/mnt"), NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, mount(P("ro"), P("fenced/mnt"), NULL, MS_BIND, NULL));
+	EXPECT_EQ(0, OPEN(P("denied/mnt/file"), O_RDONLY));
+	EXPECT_EQ(0, OPEN(P("denied/mnt/sub/file"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("denied/mnt/file"), O_WRONLY));
+	EXPECT_EQ(0, OPEN(P("fenced/mnt/file"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("fenced/mnt/new"), O_WRONLY | O_CREAT));
+	/* A single file mounted over another: the file's own place decides. */
+	ASSERT_EQ(0, mount(P("denied/file"), P("rw/file"), NULL, MS_BIND, NULL));
+	EXPECT_EQ(0, OPEN(P("rw/file"), O_RDONLY));
+	/*
+	 * Only what carries a rule travels: fenced/file has none of its own
+	 * (its directory has), so mounted over ro/file it is reached through
+	 * ro/ and readable there, like any file placed in ro/.
+	 */
+	ASSERT_EQ(0, mount(P("fenced/file"), P("ro/file"), NULL, MS_BIND, NULL));
+	EXPECT_EQ(0, OPEN(P("ro/file"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("fenced/file"), O_RDONLY));
+}
+
+/* Another file system mounted below a grant: the walk crosses into it. */
+TEST_F(fs, walk_crosses_mount_points)
+{
+	ASSERT_EQ(0, mount("tmpfs", P("rw/mnt"), "tmpfs", 0, NULL));
+	ASSERT_EQ(0, mount("tmpfs", P("denied/mnt"), "tmpfs", 0, NULL));
+	ASSERT_EQ(0, write_file(P("denied/mnt/file"), "x\n"));
+	EXPECT_EQ(0, OPEN(P("rw/mnt/new"), O_RDWR | O_CREAT));
+	EXPECT_EQ(0, OPEN(P("rw/mnt/new"), O_RDONLY));
+	EXPECT_EQ(EACCES, OPEN(P("denied/mnt/new"), O_WRONLY | O_CREAT));
+	EXPECT_EQ(EACCES, OPEN(P("denied/mnt/file"), O_RDONLY));
+}
+
+/* ---- The walk bound ----------------------------------------------------------- */
+
+/* rel/d/d/... (n times) made below root; the path of the last in out. */
+static int make_chain(const struct test_env *env, const char *rel, int n, char *out,
+		      size_t len)
+{
+	size_t used = (size_t)snprintf(out, len, "%s", rel);
+
+	for (int i = 0; i < n && used + 2 < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "/d");
+	return test_mkdir(env, out);
+}
+
+static __u64 walk_bound_count(struct test_env *env, int cell)
+{
+	struct isolate_cell_state st;
+
+	if (isolate_cell_get(env->iso, env->cells[cell].name, &st))
+		return ~0ULL;
+	return st.counters.fail_closed[ISOLATE_FAIL_WALK_BOUND];
+}
+
+/*
+ * ISOLATE_WALK_MAX (64) dentries inside the object's mount are looked at
+ * before the walk gives up. With the grant on deep/ and the file n
+ * directories below it, the walk looks at the file, n directories, then
+ * deep/: n = 62 puts deep/ at the 64th dentry (allowed), n = 63 at the
+ * 65th: refused, fail closed, counted once.
+ */
+TEST_F(fs, walk_bound_is_exact)
+{
+	char rel[1024], file62[PATH_MAX], file63[PATH_MAX];
+	struct open_args a = { NULL, O_RDONLY };
+	__u64 before;
+	int c;
+
+	ASSERT_EQ(0, make_chain(&self->env, "deep", 63, rel, sizeof(rel)));
+	snprintf(file63, sizeof(file63), "%s/%s/file", self->env.root, rel);
+	ASSERT_EQ(0, write_file(file63, "63\n"));
+	rel[strlen(rel) - 2] = '\0';
+	snprintf(file62, sizeof(file62), "%s/%s/file", self->env.root, rel);
+	ASSERT_EQ(0, write_file(file62, "62\n"));
+	c = test_env_cell(&self->env, "deep", "read:%s/deep", NULL);
+	ASSERT_LE(0, c);
+
+	before = walk_bound_count(&self->env, c);
+	a.path = file62;
+	EXPECT_EQ(0, test_run(&self->env, c, open_errno, &a));
+	EXPECT_EQ(before, walk_bound_count(&self->env, c));
+	a.path = file63;
+	EXPECT_EQ(EACCES, test_run(&self->env, c, open_errno, &a));
+	EXPECT_EQ(before + 1, walk_bound_count(&self->env, c));
+}
+
+TEST_F(fs, path_deeper_than_bound_fails_closed)
+{
+	char rel[1024], file[PATH_MAX];
+	struct open_args a = { file, O_RDONLY };
+	__u64 before;
+	int c;
+
+	ASSERT_EQ(0, make_chain(&self->env, "deep", 100, rel, sizeof(rel)));
+	snprintf(file, sizeof(file), "%s/%s/file", self->env.root, rel);
+	ASSERT_EQ(0, write_file(file, "100\n"));
+	c = test_env_cell(&self->env, "deep", "read:%s/deep", "read:%s/ro", NULL);
+	ASSERT_LE(0, c);
+
+	before = walk_bound_count(&self->env, c);
+	EXPECT_EQ(EACCES, test_run(&self->env, c, open_errno, &a));
+	EXPECT_EQ(before + 1, walk_bound_count(&self->env, c));
+	a.flags = O_WRONLY | O_CREAT;
+	snprintf(file + strlen(file) - 4, 5, "new");
+	EXPECT_EQ(EACCES, test_run(&self->env, c, open_errno, &a));
+	/* Shallow paths of the same cell are decided as usual, uncounted. */
+	before = walk_bound_count(&self->env, c);
+	EXPECT_EQ(0, test_open(&self->env, c, P("ro/file"), O_RDONLY));
+	EXPECT_EQ(EACCES, test_open(&self->env, c, P("denied/file"), O_RDONLY));
+	EXPECT_EQ(before, walk_bound_count(&self->env, c));
+}
+
+/* The walk stops at the nearest rule: depth below the mount does not matter. */
+TEST_F(fs, deep_grant_is_found)
+{
+	char rel[1024], below[1024], grant[1100], file[PATH_MAX];
+	struct open_args a = { file, O_RDONLY };
+	int c;
+
+	/* deep/ is depth 1: 59 more puts the grant at depth 60. */
+	ASSERT_EQ(0, make_chain(&self->env, "deep", 59, rel, sizeof(rel)));
+	snprintf(grant, sizeof(grant), "read:%%s/%s", rel);
+	ASSERT_EQ(0, make_chain(&self->env, rel, 10, below, sizeof(below)));
+	snprintf(file, sizeof(file), "%s/%s/file", self->env.root, below);
+	ASSERT_EQ(0, write_file(file, "70\n"));
+	c = test_env_cell(&self->env, "deep", grant, NULL);
+	ASSERT_LE(0, c);
+
+	EXPECT_EQ(0, test_run_file(&self->env, c, ISOLATE_ACCESS_READ, file, open_errno, &a));
+	a.flags = O_WRONLY;
+	EXPECT_EQ(EACCES, test_run_file(&self->env, c, ISOLATE_ACCESS_WRITE, file,
+					open_errno, &a));
+}
+
+/*
+ * Above the object's mount the walk has its own bound (components and
+ * mount crossings): a file at the root of a tmpfs mounted 100 directories
+ * below the grant is refused and counted too.
+ */
+TEST_F(fs, walk_bound_above_mounts_fails_closed)
+{
+	char rel[1024], dir[1200], file[PATH_MAX];
+	struct open_args a = { file, O_RDONLY };
+	__u64 before;
+	int c;
+
+	ASSERT_EQ(0, make_chain(&self->env, "deep", 100, rel, sizeof(rel)));
+	snprintf(dir, sizeof(dir), "%s/%s", self->env.root, rel);
+	ASSERT_EQ(0, mount("tmpfs", dir, "tmpfs", 0, NULL));
+	snprintf(file, sizeof(file), "%s/file", dir);
+	ASSERT_EQ(0, write_file(file, "x\n"));
+	c = test_env_cell(&self->env, "deep", "read:%s/deep", NULL);
+	ASSERT_LE(0, c);
+
+	before = walk_bound_count(&self->env, c);
+	EXPECT_EQ(EACCES, test_run(&self->env, c, open_errno, &a));
+	EXPECT_EQ(before + 1, walk_bound_count(&self->env, c));
+}
+
+/*
+ * explain answers "what the kernel decides": past the walk bound that is
+ * a refusal, whatever grant lies further up.
+ */
+TEST_F(fs, explain_agrees_past_walk_bound)
+{
+	char rel[1024], file[PATH_MAX];
+	struct open_args a = { file, O_RDONLY };
+	int c;
+
+	ASSERT_EQ(0, make_chain(&self->env, "deep", 63, rel, sizeof(rel)));
+	snprintf(file, sizeof(file), "%s/%s/file", self->env.root, rel);
+	ASSERT_EQ(0, write_file(file, "63\n"));
+	c = test_env_cell(&self->env, "deep", "read:%s/deep", NULL);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(EACCES, test_run_file(&self->env, c, ISOLATE_ACCESS_READ, file,
+					open_errno, &a));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Calibration for isolate-bench: an empty BPF LSM program on every hook
+ * isolate attaches to (but task_prctl, whose default is not 0). Measured
+ * against no programs at all, it is the cost of the trampolines alone;
+ * isolate's own "task in no cell" check is what it adds on top.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define NULL_HOOK(hook) \
+	SEC("lsm/" #hook) int BPF_PROG(null_##hook) { return 0; }
+
+NULL_HOOK(ptrace_access_check)
+NULL_HOOK(task_kill)
+NULL_HOOK(task_setnice)
+NULL_HOOK(task_setioprio)
+NULL_HOOK(task_setscheduler)
+NULL_HOOK(sb_mount)
+NULL_HOOK(sb_umount)
+NULL_HOOK(sb_pivotroot)
+NULL_HOOK(move_mount)
+NULL_HOOK(bpf)
+NULL_HOOK(perf_event_open)
+NULL_HOOK(userns_create)
+NULL_HOOK(task_alloc)
+NULL_HOOK(capable)
+NULL_HOOK(key_alloc)
+NULL_HOOK(key_permission)
+NULL_HOOK(kernel_module_request)
+NULL_HOOK(kernel_read_file)
+NULL_HOOK(kernel_load_data)
+NULL_HOOK(bprm_check_security)
+NULL_HOOK(mmap_file)
+NULL_HOOK(file_mprotect)
+NULL_HOOK(file_open)
+NULL_HOOK(socket_create)
+NULL_HOOK(socket_connect)
+NULL_HOOK(socket_bind)
+NULL_HOOK(socket_sendmsg)
+NULL_HOOK(socket_listen)
+NULL_HOOK(unix_stream_connect)
+NULL_HOOK(unix_may_send)
+NULL_HOOK(path_mknod)
+NULL_HOOK(path_mkdir)
+NULL_HOOK(path_symlink)
+NULL_HOOK(path_unlink)
+NULL_HOOK(path_rmdir)
+NULL_HOOK(path_link)
+NULL_HOOK(path_rename)
+NULL_HOOK(path_truncate)
+NULL_HOOK(path_chmod)
+NULL_HOOK(path_chown)
