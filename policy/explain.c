@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/sysmacros.h>
 
 #include "compile_net.h"
@@ -69,15 +71,41 @@ static int resolve_object(const char *target, char *walk_from, struct isolate_ve
 	return 0;
 }
 
+/*
+ * The kernel keeps cells off cgroup filesystems: no writing there, and no
+ * opening a cgroup directory, whatever the rules grant.
+ */
+static bool cgroupfs_refused(const char *path, int right)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (statfs(path, &sfs) || (sfs.f_type != CGROUP2_SUPER_MAGIC &&
+				   sfs.f_type != CGROUP_SUPER_MAGIC))
+		return false;
+	return (1U << right) == ISOLATE_ACCESS_WRITE || (!stat(path, &st) && S_ISDIR(st.st_mode));
+}
+
+/*
+ * As the kernel walks: at most ISOLATE_WALK_MAX components inside the
+ * object's own mount, and as many again above it; past that it refuses.
+ */
 static int explain_path(const struct isolate_image *img, int right, const char *target,
 			struct isolate_verdict *v, struct isolate_diag *diag)
 {
 	char path[PATH_MAX];
+	bool above = false;
+	dev_t object_dev = 0;
+	int steps = 0;
 	size_t len;
 	int err = resolve_object(target, path, v, diag);
 
 	if (err)
 		return err;
+	if (cgroupfs_refused(path, right)) {
+		v->refused_because = ISOLATE_VERDICT_CGROUPFS;
+		return 0;
+	}
 	len = strlen(path);
 	do {
 		struct stat st;
@@ -87,6 +115,14 @@ static int explain_path(const struct isolate_image *img, int right, const char *
 			err = -errno;
 			diag_set(diag, NULL, 0, 0, "cannot stat %s: %s", path, strerror(-err));
 			return err;
+		}
+		if (!steps && !above)
+			object_dev = st.st_dev;
+		else if (!above && st.st_dev != object_dev)
+			above = true, steps = 0;
+		if (++steps > ISOLATE_WALK_MAX) {
+			v->refused_because = ISOLATE_VERDICT_WALK_BOUND;
+			return 0;
 		}
 		v->entry = find_inode(img, (major(st.st_dev) << 20) | minor(st.st_dev), st.st_ino);
 	} while (!v->entry && (len = path_parent_len(path, len)));

@@ -372,6 +372,12 @@ struct isolate_verdict {
 	const char *rule_text;	/* its text (in the image), or NULL */
 	/* Paths: the image entry the walk stopped at, if any. */
 	const struct isolate_image_inode *entry;
+	/* Paths refused whatever the rules say, and why. */
+	enum {
+		ISOLATE_VERDICT_BY_RULES = 0,
+		ISOLATE_VERDICT_WALK_BOUND,	/* deeper than the kernel walks: fail closed */
+		ISOLATE_VERDICT_CGROUPFS,	/* writing or listing a cgroup filesystem */
+	} refused_because;
 	char object[4096];	/* the object the answer is about */
 };
 

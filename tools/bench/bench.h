@@ -89,6 +89,13 @@ struct bench_loop {
 	/* Run in the child before the loop (Landlock restricts itself there). */
 	int (*setup)(void *arg);
 	void *setup_arg;
+	/*
+	 * The one descriptor the op uses besides its own (the listener), or
+	 * NULL. The child closes every other: the fd table a spawn copies and
+	 * an exec sweeps is then the same in every configuration, whatever
+	 * the bench holds open (isolate's maps, the calibration programs).
+	 */
+	int *keep_fd;
 };
 
 struct bench_sample {

@@ -396,7 +396,7 @@ static void phase_connect(struct bench_env *env)
 
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
 		struct bench_loop loop = {
-			.op = op_connect, .arg = &env->conn,
+			.op = op_connect, .arg = &env->conn, .keep_fd = &env->conn.listener,
 			.iters = bench_iters.connect, .warmup = bench_iters.connect_warmup,
 		};
 		char name[64], key[64], what[128];

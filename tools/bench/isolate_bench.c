@@ -75,7 +75,7 @@ static void measure_outside(struct bench_env *env, const char *tag, const char *
 	}
 	{
 		struct bench_loop loop = {
-			.op = op_connect, .arg = &env->conn,
+			.op = op_connect, .arg = &env->conn, .keep_fd = &env->conn.listener,
 			.iters = bench_iters.connect, .warmup = bench_iters.connect_warmup,
 		};
 

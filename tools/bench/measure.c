@@ -87,6 +87,30 @@ out:
 	s->err = err;
 }
 
+/*
+ * In the child: stdin, stdout, stderr, the report pipe at 3 and the kept
+ * descriptor at 4; nothing else. Returns the pipe, or -1.
+ */
+static int narrow_fds(int report, int *keep)
+{
+	int r = fcntl(report, F_DUPFD_CLOEXEC, 64), k = -1;
+
+	if (r < 0)
+		return -1;
+	if (keep && (k = fcntl(*keep, F_DUPFD_CLOEXEC, 64)) < 0)
+		return -1;
+	if (dup3(r, 3, O_CLOEXEC) != 3)
+		return -1;
+	if (keep) {
+		if (dup3(k, 4, O_CLOEXEC) != 4)
+			return -1;
+		*keep = 4;
+	}
+	if (close_range(keep ? 5 : 4, ~0U, 0))
+		return -1;
+	return 3;
+}
+
 int bench_run(int cgroup_fd, const struct bench_loop *loop, struct bench_sample *out)
 {
 	struct bench_sample s;
@@ -100,9 +124,12 @@ int bench_run(int cgroup_fd, const struct bench_loop *loop, struct bench_sample 
 	fflush(NULL);
 	pid = clone_into_cgroup(cgroup_fd);
 	if (pid == 0) {
-		close(p[0]);
+		int w = narrow_fds(p[1], loop->keep_fd);
+
+		if (w < 0)
+			_exit(1);
 		run_loop(loop, &s);
-		_exit(write(p[1], &s, sizeof(s)) == sizeof(s) ? 0 : 1);
+		_exit(write(w, &s, sizeof(s)) == sizeof(s) ? 0 : 1);
 	}
 	close(p[1]);
 	if (pid < 0) {

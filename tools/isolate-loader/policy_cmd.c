@@ -358,9 +358,23 @@ static enum isolate_cap_kind op_of(const char *name)
 	return 0;
 }
 
+static const char *refusal_reason(const struct isolate_verdict *v)
+{
+	switch (v->refused_because) {
+	case ISOLATE_VERDICT_WALK_BOUND:
+		return "deeper than the kernel walks (fail closed)";
+	case ISOLATE_VERDICT_CGROUPFS:
+		return "cells may not write to or open directories of a cgroup filesystem";
+	default:
+		return NULL;
+	}
+}
+
 static void print_verdict(const struct isolate_cell_policy *c, enum isolate_cap_kind op,
 			  const struct policy_args *a, const struct isolate_verdict *v)
 {
+	const char *reason = refusal_reason(v);
+
 	if (json_output) {
 		jw_object_start(&json_out);
 		jw_kv_string(&json_out, "cell", isolate_cell_policy_name(c));
@@ -375,6 +389,7 @@ static void print_verdict(const struct isolate_cell_policy *c, enum isolate_cap_
 		else
 			jw_uint(&json_out, v->rule_id);
 		jw_kv_string(&json_out, "rule", v->rule_text);
+		jw_kv_string(&json_out, "refused_because", reason);
 		jw_key(&json_out, "entry");
 		if (v->entry) {
 			jw_object_start(&json_out);
@@ -392,7 +407,9 @@ static void print_verdict(const struct isolate_cell_policy *c, enum isolate_cap_
 	}
 	printf("%s: %s %s in cell %s\n", v->allowed ? "allowed" : "denied", op_names[op],
 	       v->object, isolate_cell_policy_name(c));
-	if (v->rule_text)
+	if (reason)
+		printf("  refused whatever the rules say: %s\n", reason);
+	else if (v->rule_text)
 		printf("  decided by rule %u: %s\n", v->rule_id, v->rule_text);
 	else
 		printf("  no rule grants it: denied by default\n");
