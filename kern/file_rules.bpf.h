@@ -45,6 +45,18 @@ static __always_inline void report_file(const struct cell_ctx *cc, __u32 op,
  * 0 when the cell holds every right in access at dentry d (reached through
  * mount mnt), else the errno (negative) — or 0 in audit mode, reported.
  */
+/* The rule that refuses the first of the rights asked for and missing. */
+static __always_inline __u32 blame(const struct isolate_inode_rule *rule, __u32 access)
+{
+	__u32 missing = access & ~rule->allow;
+
+	if (missing & ISOLATE_ACCESS_READ)
+		return rule->decided_by[0];
+	if (missing & ISOLATE_ACCESS_WRITE)
+		return rule->decided_by[1];
+	return rule->decided_by[2];
+}
+
 /* The verdict on a finished walk: count, report, return. */
 static __always_inline int decide_walked(const struct cell_ctx *cc,
 					 const struct walk_result *walked,
@@ -57,11 +69,11 @@ static __always_inline int decide_walked(const struct cell_ctx *cc,
 
 	switch (res.status) {
 	case WALK_RULE:
-		rule_id = res.rule.rule_id;
 		if ((res.rule.allow & access) == access) {
 			count_allowed(cc);
 			return 0;
 		}
+		rule_id = blame(&res.rule, access);
 		break;
 	case WALK_NO_RULE:
 		break;

@@ -201,17 +201,17 @@ static void merge_anchors(const struct anchor *a, size_t n, struct isolate_image
 	for (int r = 0; r < ISOLATE_RIGHTS; r++) {
 		enum right_status best = RIGHT_NONE;
 
-		e->decided_by[r] = ISOLATE_RULE_NONE;
+		e->rule.decided_by[r] = ISOLATE_RULE_NONE;
 		for (size_t i = 0; i < n; i++) {
 			if (a[i].status[r] > best) {
 				best = a[i].status[r];
-				e->decided_by[r] = a[i].decider[r];
+				e->rule.decided_by[r] = a[i].decider[r];
 			}
 		}
 		if (best == RIGHT_ALLOW)
 			e->rule.allow |= 1U << r;
-		if (best == RIGHT_DENY && e->decided_by[r] < derived_deny)
-			derived_deny = e->decided_by[r];
+		if (best == RIGHT_DENY && e->rule.decided_by[r] < derived_deny)
+			derived_deny = e->rule.decided_by[r];
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (a[i].own_deny < own_deny)

@@ -128,7 +128,7 @@ static int explain_path(const struct isolate_image *img, int right, const char *
 	} while (!v->entry && (len = path_parent_len(path, len)));
 	if (v->entry) {
 		v->allowed = v->entry->rule.allow & (1U << right);
-		v->rule_id = v->entry->decided_by[right];
+		v->rule_id = v->entry->rule.decided_by[right];
 	}
 	return 0;
 }

@@ -114,7 +114,7 @@ static void inode_entry(struct json_writer *jw, const struct isolate_image_inode
 	jw_key(jw, "decided_by");
 	jw_object_start(jw);
 	for (int r = 0; r < ISOLATE_RIGHTS; r++)
-		rule_ref(jw, cap_kind_name(ISOLATE_CAP_READ + r), e->decided_by[r]);
+		rule_ref(jw, cap_kind_name(ISOLATE_CAP_READ + r), e->rule.decided_by[r]);
 	jw_object_end(jw);
 	jw_kv_string(jw, "path", e->path);
 	jw_object_end(jw);

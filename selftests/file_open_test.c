@@ -140,4 +140,53 @@ TEST_F(file_open, deny_event_names_cell_and_pid)
 	EXPECT_STREQ(self->denied, m.found.path);
 }
 
+/*
+ * A refusal names the rule that refuses the right asked for: here the
+ * deny on writing, not the grant of reading the same tree.
+ */
+TEST_F(file_open, deny_event_names_the_rule_of_the_refused_right)
+{
+	char cap_read[300], cap_deny[300], name[64];
+	const char *caps[] = { cap_read, cap_deny, NULL };
+	struct isolate_cell_policy *pol;
+	struct isolate_image *img = NULL;
+	struct event_match m = { 0 };
+	struct open_args a = { self->allowed, O_WRONLY };
+	const struct isolate_image_inode *e = NULL;
+	struct isolate_events *ev;
+	struct stat st;
+	pid_t pid;
+
+	snprintf(cap_read, sizeof(cap_read), "read:%s/allowed", self->root);
+	snprintf(cap_deny, sizeof(cap_deny), "deny-write:%s/allowed", self->root);
+	snprintf(name, sizeof(name), "file-open-blame-%d", getpid());
+	pol = test_policy(name, caps);
+	ASSERT_NE(NULL, pol);
+	ASSERT_EQ(0, isolate_compile(pol, &img, NULL));
+	isolate_cell_policy_free(pol);
+	ASSERT_EQ(0, stat(self->root, &st));
+	snprintf(cap_read, sizeof(cap_read), "%s/allowed", self->root);
+	ASSERT_EQ(0, stat(cap_read, &st));
+	for (size_t i = 0; i < img->n_inodes; i++)
+		if (img->inodes[i].ino == st.st_ino)
+			e = &img->inodes[i];
+	ASSERT_NE(NULL, e);
+	ASSERT_NE(ISOLATE_RULE_NONE, e->rule.decided_by[1]);
+	ASSERT_NE(e->rule.decided_by[0], e->rule.decided_by[1]);
+
+	snprintf(cap_read, sizeof(cap_read), "read:%s/allowed", self->root);
+	ASSERT_EQ(0, test_cell(self->iso, name, caps, NULL));
+	ASSERT_EQ(0, isolate_events_open(self->iso, match_event, &m, &ev));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &a, &pid));
+	m.pid = (__u32)pid;
+	for (int i = 0; i < 20 && !m.seen; i++)
+		isolate_events_poll(ev, 100);
+	isolate_events_close(ev);
+	EXPECT_EQ(0, isolate_cell_destroy(self->iso, name));
+	ASSERT_EQ(1, m.seen);
+	EXPECT_EQ(e->rule.decided_by[1], m.found.hdr.rule_id);
+	EXPECT_EQ((__u32)ISOLATE_OP_WRITE, m.found.op);
+	isolate_image_free(img);
+}
+
 TEST_HARNESS_MAIN

@@ -185,8 +185,8 @@ TEST_F(tree, effective_rights_per_inode)
 	EXPECT_EQ(R, e->rule.allow);
 	snprintf(want, sizeof(want), "read:%s/work", T);
 	EXPECT_STREQ(want, rule(img, e->rule.rule_id));
-	EXPECT_STREQ(want, rule(img, e->decided_by[0]));
-	EXPECT_EQ(ISOLATE_RULE_NONE, e->decided_by[1]);
+	EXPECT_STREQ(want, rule(img, e->rule.decided_by[0]));
+	EXPECT_EQ(ISOLATE_RULE_NONE, e->rule.decided_by[1]);
 
 	/* Denied for read and write, whatever is granted above or below. */
 	e = entry_of(img, at(T, "work/.git"));
@@ -194,9 +194,9 @@ TEST_F(tree, effective_rights_per_inode)
 	EXPECT_EQ(0U, e->rule.allow);
 	snprintf(want, sizeof(want), "deny-read:%s/work/.git", T);
 	EXPECT_STREQ(want, rule(img, e->rule.rule_id));
-	EXPECT_STREQ(want, rule(img, e->decided_by[0]));
+	EXPECT_STREQ(want, rule(img, e->rule.decided_by[0]));
 	snprintf(want, sizeof(want), "deny-write:%s/work/.git", T);
-	EXPECT_STREQ(want, rule(img, e->decided_by[1]));
+	EXPECT_STREQ(want, rule(img, e->rule.decided_by[1]));
 
 	/* The grant below the deny is gone: no entry of its own. */
 	EXPECT_EQ(NULL, entry_of(img, at(T, "work/.git/hooks")));
@@ -215,9 +215,9 @@ TEST_F(tree, effective_rights_per_inode)
 	EXPECT_EQ(R | W, e->rule.allow);
 	snprintf(want, sizeof(want), "write:%s/work/out", T);
 	EXPECT_STREQ(want, rule(img, e->rule.rule_id));
-	EXPECT_STREQ(want, rule(img, e->decided_by[1]));
+	EXPECT_STREQ(want, rule(img, e->rule.decided_by[1]));
 	snprintf(want, sizeof(want), "read:%s/work", T);
-	EXPECT_STREQ(want, rule(img, e->decided_by[0]));
+	EXPECT_STREQ(want, rule(img, e->rule.decided_by[0]));
 
 	e = entry_of(img, at(T, "bin/tool"));
 	ASSERT_NE(NULL, e);
@@ -234,7 +234,7 @@ TEST_F(tree, effective_rights_per_inode)
 	ASSERT_NE(NULL, e);
 	EXPECT_EQ(0U, e->rule.allow);
 	snprintf(want, sizeof(want), "deny-write:%s/secret", T);
-	EXPECT_STREQ(want, rule(img, e->decided_by[1]));
+	EXPECT_STREQ(want, rule(img, e->rule.decided_by[1]));
 }
 
 TEST_F(tree, keys_are_kernel_dev_encoding_sorted_and_unique)

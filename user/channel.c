@@ -45,6 +45,8 @@ int channel_create(const char *name, struct isolate_image_inode *rule)
 	rule->ino = st.st_ino;
 	rule->rule.allow = ISOLATE_ACCESS_READ | ISOLATE_ACCESS_WRITE;
 	rule->rule.rule_id = ISOLATE_RULE_NONE;
+	for (int r = 0; r < 3; r++)
+		rule->rule.decided_by[r] = ISOLATE_RULE_NONE;
 	return 0;
 }
 

@@ -117,7 +117,13 @@ struct isolate_inode_key {
  */
 struct isolate_inode_rule {
 	__u32 allow;		/* ISOLATE_ACCESS_* */
-	__u32 rule_id;		/* index of the deciding rule in the policy */
+	__u32 rule_id;		/* the rule that put the entry here */
+	/*
+	 * Per right (bit i of ISOLATE_ACCESS_*): the rule that allows or
+	 * denies it here, or ~0U; a refusal event names this one.
+	 */
+	__u32 decided_by[3];
+	__u32 _pad;
 };
 
 /* Network rules: isolate_net_key.op, and rights in isolate_unix_rule. */

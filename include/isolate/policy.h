@@ -276,9 +276,7 @@ int isolate_policy_emit(const struct isolate_policy *p, char **out, size_t *len)
 struct isolate_image_inode {
 	__u32 dev;			/* kernel encoding: major << 20 | minor */
 	__u64 ino;
-	struct isolate_inode_rule rule;	/* what the kernel reads */
-	/* Per right: the rule that allows or denies it here, or ISOLATE_RULE_NONE. */
-	__u32 decided_by[ISOLATE_RIGHTS];
+	struct isolate_inode_rule rule;	/* what the kernel reads, rule ids per right included */
 	char *path;			/* the path it was compiled from */
 };
 

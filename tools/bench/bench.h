@@ -159,7 +159,20 @@ int landlock_restrict(void *arg);
 /* ---- Calibration: empty programs on isolate's hooks (null.c) -------------- */
 
 int null_attach(void);		/* 0 or -errno */
-void null_detach(void);
+void null_detach(void);		/* detaches whatever is attached */
+
+/* Single steps, each alone on file_open (null_detach takes it off). */
+enum cal_step {
+	CAL_ANCESTOR,		/* bpf_get_current_ancestor_cgroup_id() */
+	CAL_CELL_LOOKUP,	/* hash lookup, 8-byte key (the cells map) */
+	CAL_RULE_LOOKUP,	/* hash lookup, 16-byte key (inode_rules) */
+	CAL_COUNT,
+};
+extern const char *const cal_names[CAL_COUNT];
+/* Fills the maps for a task in cgroup opening file, attaches step. */
+int cal_attach(enum cal_step step, const char *cgroup, const char *file);
+/* Unloads every calibration program and map. */
+void cal_unload(void);
 
 /* ---- Results and report (report.c) --------------------------------------- */
 

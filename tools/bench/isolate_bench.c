@@ -127,6 +127,31 @@ static void measure_landlock(struct bench_env *env)
 	}
 }
 
+/* Single steps of isolate's work, each alone on file_open, at depth 8. */
+static void measure_steps(struct bench_env *env)
+{
+	struct op_open op = { .expect = 0 };
+	struct bench_loop loop = {
+		.op = op_open_close, .arg = &op,
+		.iters = bench_iters.open, .warmup = bench_iters.open_warmup,
+	};
+	char key[64], what[160];
+
+	tree_file(8, op.path, sizeof(op.path));
+	for (int i = 0; i < CAL_COUNT; i++) {
+		int err = cal_attach(i, env->cg.ref, op.path);
+
+		snprintf(key, sizeof(key), "open.cal_%s.d8", cal_names[i]);
+		snprintf(what, sizeof(what), "open+close, depth 8, one program on file_open doing: %s",
+			 cal_names[i]);
+		if (err)
+			result_fail(key, what, strerror(-err));
+		else
+			measure_ref(env, key, what, &loop);
+		null_detach();
+	}
+}
+
 /* What the loading child reports. */
 struct load_report {
 	int err;
@@ -277,6 +302,8 @@ int main(int argc, char **argv)
 		measure_outside(&env, "null", "empty BPF programs on isolate's hooks");
 		null_detach();
 	}
+	measure_steps(&env);
+	cal_unload();
 
 	say("phase c: isolate_load, then a task in no cell");
 	if (load(&env)) {

@@ -54,3 +54,68 @@ NULL_HOOK(path_rename)
 NULL_HOOK(path_truncate)
 NULL_HOOK(path_chmod)
 NULL_HOOK(path_chown)
+
+/*
+ * Single steps of what isolate's hooks do, one program at a time on
+ * file_open (attached alone, not by the skeleton): each against the
+ * empty program gives the instructions of that one step in this kernel.
+ * The maps have the sizes and flags of isolate's cells and inode_rules.
+ */
+struct cal_rule_key {
+	__u32 ruleset;
+	__u32 dev;
+	__u64 ino;
+};
+
+struct cal_cell {
+	__u32 v[6];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, struct cal_cell);
+} cal_cells SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 262144);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct cal_rule_key);
+	__type(value, __u64);
+} cal_rules SEC(".maps");
+
+__u64 cal_sink;
+
+SEC("lsm/file_open")
+int BPF_PROG(cal_ancestor, struct file *file, int ret)
+{
+	cal_sink += bpf_get_current_ancestor_cgroup_id(1);
+	return 0;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(cal_cell_lookup, struct file *file, int ret)
+{
+	__u64 id = bpf_get_current_cgroup_id();
+
+	if (bpf_map_lookup_elem(&cal_cells, &id))
+		cal_sink++;
+	return 0;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(cal_rule_lookup, struct file *file, int ret)
+{
+	struct cal_rule_key k = {
+		.ruleset = 1,
+		.dev = file->f_inode->i_sb->s_dev,
+		.ino = file->f_inode->i_ino,
+	};
+
+	if (bpf_map_lookup_elem(&cal_rules, &k))
+		cal_sink++;
+	return 0;
+}

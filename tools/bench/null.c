@@ -1,34 +1,112 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Attaching and detaching the empty programs of null.bpf.c (calibration:
- * the cost of BPF LSM trampolines with nothing behind them).
+ * Calibration programs (null.bpf.c): the empty programs on isolate's hooks
+ * (the cost of BPF LSM trampolines with nothing behind them), and single
+ * steps of isolate's work on file_open, attached one at a time.
  */
 #include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "bench_null.skel.h"
 #include "tools/bench/bench.h"
+#include "user/internal.h"
+
+#define MAX_LINKS 64
 
 static struct bench_null *skel;
+static struct bpf_link *links[MAX_LINKS];
+static int n_links;
+
+static int loaded(void)
+{
+	if (skel)
+		return 0;
+	skel = bench_null__open_and_load();
+	return skel ? 0 : (-errno ?: -EINVAL);
+}
+
+static int attach(struct bpf_program *prog)
+{
+	struct bpf_link *l;
+
+	if (n_links == MAX_LINKS)
+		return -E2BIG;
+	l = bpf_program__attach(prog);
+	if (!l)
+		return -errno ?: -EINVAL;
+	links[n_links++] = l;
+	return 0;
+}
 
 int null_attach(void)
 {
-	int err;
+	struct bpf_program *prog;
+	int err = loaded();
 
-	skel = bench_null__open_and_load();
-	if (!skel)
-		return -errno ?: -EINVAL;
-	err = bench_null__attach(skel);
-	if (err) {
-		bench_null__destroy(skel);
-		skel = NULL;
+	if (err)
+		return err;
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!strncmp(bpf_program__name(prog), "null_", 5))
+			err = attach(prog);
+		if (err)
+			break;
 	}
+	if (err)
+		null_detach();
 	return err;
 }
 
 void null_detach(void)
 {
+	while (n_links)
+		bpf_link__destroy(links[--n_links]);
+}
+
+const char *const cal_names[CAL_COUNT] = { "ancestor", "cell_lookup", "rule_lookup" };
+
+/* The maps hold what the steps look up: the cgroup and the file measured. */
+static int cal_fill(const char *cgroup, const char *file)
+{
+	struct { __u32 v[6]; } cell = { { 1 } };
+	struct { __u32 ruleset, dev; __u64 ino; } key = { .ruleset = 1 };
+	__u64 cgid, rule = 1;
+	struct stat st;
+	int err = cgroup_id_of(cgroup, &cgid);
+
+	if (err)
+		return err;
+	if (stat(file, &st))
+		return -errno;
+	key.dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	key.ino = st.st_ino;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.cal_cells), &cgid, &cell, BPF_ANY) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.cal_rules), &key, &rule, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int cal_attach(enum cal_step step, const char *cgroup, const char *file)
+{
+	struct bpf_program *progs[CAL_COUNT];
+	int err = loaded();
+
+	if (err)
+		return err;
+	progs[CAL_ANCESTOR] = skel->progs.cal_ancestor;
+	progs[CAL_CELL_LOOKUP] = skel->progs.cal_cell_lookup;
+	progs[CAL_RULE_LOOKUP] = skel->progs.cal_rule_lookup;
+	err = cal_fill(cgroup, file);
+	return err ?: attach(progs[step]);
+}
+
+void cal_unload(void)
+{
+	null_detach();
 	bench_null__destroy(skel);
 	skel = NULL;
 }

@@ -556,6 +556,12 @@ static void derive(void)
 		if (diff(a, b, &v))
 			result_value(k, "Landlock, 10 rules, over none", v, "ns");
 	}
+	for (int i = 0; i < CAL_COUNT; i++) {
+		snprintf(a, sizeof(a), "open.cal_%s.d8", cal_names[i]);
+		snprintf(k, sizeof(k), "derived.step.%s", cal_names[i]);
+		if (diff(a, "open.null.d8", &v))
+			result_value(k, "one step alone on file_open, over an empty program", v, "ns");
+	}
 	if (result_get("derived.cell_tree.d8", &base8) &&
 	    result_get("derived.cell_tree.d32", &base32))
 		result_value("derived.per_step.d8_d32", "isolate: one step, from depth 8 to 32",
@@ -598,6 +604,13 @@ static void breakdown_table(FILE *out)
 	if (result_get("derived.landlock_per_step.d8_d32", &v))
 		fprintf(out, ", Landlock %.0f", v);
 	fprintf(out, " instructions.\n");
+	fprintf(out, "\n| One program alone on file_open, over an empty one (depth 8) | ns |\n|---|---:|\n");
+	if (result_get("derived.step.ancestor", &v))
+		fprintf(out, "| bpf_get_current_ancestor_cgroup_id() | %.0f |\n", v);
+	if (result_get("derived.step.cell_lookup", &v))
+		fprintf(out, "| bpf_get_current_cgroup_id() + hash lookup, 8-byte key (like `cells`) | %.0f |\n", v);
+	if (result_get("derived.step.rule_lookup", &v))
+		fprintf(out, "| hash lookup, 16-byte key from the file's inode (like `inode_rules`) | %.0f |\n", v);
 }
 
 static void targets_table(FILE *out)
