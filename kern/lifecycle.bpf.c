@@ -8,19 +8,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* What libisolate passes; see user/lifecycle.c. */
-struct lifecycle_args {
-	__u64 cgid;
-	__u32 cell_id;
-	__u32 generation;
-	__u32 what;
-	__u32 _pad;
-	char name[64];
-	char detail[64];
-};
-
 SEC("syscall")
-int isolate_emit_lifecycle(struct lifecycle_args *args)
+int isolate_emit_lifecycle(struct isolate_lifecycle_args *args)
 {
 	struct cell_ctx cc = {
 		.cgid = args->cgid,

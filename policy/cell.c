@@ -70,26 +70,7 @@ int cell_append(struct isolate_cell_policy *c, const struct isolate_cap *cap)
 int cell_add_extends_at(struct isolate_cell_policy *c, const char *name,
 			const struct src_pos *pos)
 {
-	struct named_ref *grown = realloc(c->extends, (c->n_extends + 1) * sizeof(*grown));
-	struct named_ref *ref;
-
-	if (!grown)
-		return -ENOMEM;
-	c->extends = grown;
-	ref = &c->extends[c->n_extends];
-	memset(ref, 0, sizeof(*ref));
-	ref->name = strdup(name);
-	if (pos && pos->file) {
-		ref->pos = *pos;
-		ref->pos.file = strdup(pos->file);
-	}
-	if (!ref->name || (pos && pos->file && !ref->pos.file)) {
-		free(ref->name);
-		free(ref->pos.file);
-		return -ENOMEM;
-	}
-	c->n_extends++;
-	return 0;
+	return named_ref_append(&c->extends, &c->n_extends, name, pos);
 }
 
 struct isolate_cell_policy *isolate_cell_policy_dup(const struct isolate_cell_policy *c)

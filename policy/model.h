@@ -43,6 +43,9 @@ struct named_ref {
 	struct src_pos pos;
 };
 
+int named_ref_append(struct named_ref **list, size_t *n, const char *name,
+		     const struct src_pos *pos);
+
 struct isolate_cell_policy {
 	char *name;
 	struct src_pos pos;

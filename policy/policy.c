@@ -49,15 +49,22 @@ void isolate_policy_free(struct isolate_policy *p)
 int policy_add_include_at(struct isolate_policy *p, const char *path,
 			  const struct src_pos *pos)
 {
-	struct named_ref *grown = realloc(p->includes, (p->n_includes + 1) * sizeof(*grown));
+	return named_ref_append(&p->includes, &p->n_includes, path, pos);
+}
+
+/* Appends a copy of name (and of where it was written) to list. */
+int named_ref_append(struct named_ref **list, size_t *n, const char *name,
+		     const struct src_pos *pos)
+{
+	struct named_ref *grown = realloc(*list, (*n + 1) * sizeof(*grown));
 	struct named_ref *ref;
 
 	if (!grown)
 		return -ENOMEM;
-	p->includes = grown;
-	ref = &p->includes[p->n_includes];
+	*list = grown;
+	ref = &grown[*n];
 	memset(ref, 0, sizeof(*ref));
-	ref->name = strdup(path);
+	ref->name = strdup(name);
 	if (pos && pos->file) {
 		ref->pos = *pos;
 		ref->pos.file = strdup(pos->file);
@@ -67,7 +74,7 @@ int policy_add_include_at(struct isolate_policy *p, const char *path,
 		free(ref->pos.file);
 		return -ENOMEM;
 	}
-	p->n_includes++;
+	(*n)++;
 	return 0;
 }
 

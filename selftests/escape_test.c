@@ -925,18 +925,7 @@ TEST_F(escape, children_and_threads_are_confined)
 /* Runs op in a child created in the cgroup at path. */
 static int run_in_cgroup_path(const char *path, cell_op_fn op, void *arg)
 {
-	int fd = open(path, O_DIRECTORY | O_CLOEXEC), status;
-	pid_t pid;
-
-	if (fd < 0)
-		return -1;
-	pid = clone_into_cgroup(fd);
-	if (pid == 0)
-		_exit(op(arg));
-	close(fd);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return wait_exit_code(start_in_cgroup(open(path, O_DIRECTORY | O_CLOEXEC), op, arg));
 }
 
 /* A child cgroup of the cell (made by its supervisor) is the cell. */

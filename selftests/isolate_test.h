@@ -77,6 +77,33 @@ static inline int test_load(struct isolate **iso)
 typedef int (*cell_op_fn)(void *arg);
 
 /*
+ * Starts op in a child created inside the cgroup open at cgroup_fd (which
+ * is closed), exiting with what op returns. The pid, or -1.
+ */
+static inline pid_t start_in_cgroup(int cgroup_fd, cell_op_fn op, void *arg)
+{
+	pid_t pid;
+
+	if (cgroup_fd < 0)
+		return -1;
+	pid = clone_into_cgroup(cgroup_fd);
+	if (pid == 0)
+		_exit(op(arg));
+	close(cgroup_fd);
+	return pid;
+}
+
+/* What the child pid exited with, or -1 if it died otherwise. */
+static inline int wait_exit_code(pid_t pid)
+{
+	int status;
+
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
  * Runs op in a child created inside the cell's cgroup. Returns what op
  * returned (an errno, 0 for success) or -1 if the child died otherwise.
  * *child_pid gets the child's pid when not NULL.
@@ -84,22 +111,11 @@ typedef int (*cell_op_fn)(void *arg);
 static inline int run_in_cell(struct isolate *iso, const char *cell,
 			      cell_op_fn op, void *arg, pid_t *child_pid)
 {
-	int fd = isolate_cell_cgroup_fd(iso, cell), status;
-	pid_t pid;
+	pid_t pid = start_in_cgroup(isolate_cell_cgroup_fd(iso, cell), op, arg);
 
-	if (fd < 0)
-		return -1;
-	pid = clone_into_cgroup(fd);
-	if (pid == 0)
-		_exit(op(arg));
-	close(fd);
-	if (pid < 0)
-		return -1;
 	if (child_pid)
 		*child_pid = pid;
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return wait_exit_code(pid);
 }
 
 /* Opens path with flags; 0 or the errno. */

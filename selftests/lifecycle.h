@@ -316,16 +316,7 @@ static inline long long json_uint(const char *doc, const char *key)
 static inline pid_t spawn_in_cell(struct isolate *iso, const char *cell,
 				  cell_op_fn op, void *arg)
 {
-	int fd = isolate_cell_cgroup_fd(iso, cell);
-	pid_t pid;
-
-	if (fd < 0)
-		return -1;
-	pid = clone_into_cgroup(fd);
-	if (pid == 0)
-		_exit(op(arg));
-	close(fd);
-	return pid;
+	return start_in_cgroup(isolate_cell_cgroup_fd(iso, cell), op, arg);
 }
 
 /*

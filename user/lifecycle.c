@@ -13,17 +13,6 @@
 
 #include "user/internal.h"
 
-/* Must match struct lifecycle_args in kern/lifecycle.bpf.c. */
-struct lifecycle_args {
-	__u64 cgid;
-	__u32 cell_id;
-	__u32 generation;
-	__u32 what;
-	__u32 _pad;
-	char name[64];
-	char detail[64];
-};
-
 /*
  * Best effort: a cell change is not undone because its event could not be
  * written; a lost event is counted in the cell's events_lost like any other.
@@ -32,7 +21,7 @@ void emit_lifecycle(struct isolate *iso, const char *name, __u64 cgid,
 		    const struct isolate_cell *cell, enum isolate_lifecycle what,
 		    const char *detail)
 {
-	struct lifecycle_args args = {
+	struct isolate_lifecycle_args args = {
 		.cgid = cgid,
 		.cell_id = cell->cell_id,
 		.generation = cell->generation,

@@ -158,4 +158,18 @@ struct isolate_event_lifecycle {
 	char detail[64];	/* UNENFORCED: e.g. "memory pids" */
 };
 
+/*
+ * What libisolate hands the isolate_emit_lifecycle program (run with
+ * BPF_PROG_TEST_RUN) to turn into a lifecycle event.
+ */
+struct isolate_lifecycle_args {
+	__u64 cgid;
+	__u32 cell_id;
+	__u32 generation;
+	__u32 what;		/* enum isolate_lifecycle */
+	__u32 _pad;
+	char name[64];
+	char detail[64];
+};
+
 #endif /* ISOLATE_EVENTS_H */

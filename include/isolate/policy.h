@@ -51,13 +51,7 @@ enum isolate_cap_kind {
 #define ISOLATE_CAP_DENY	(1U << 0)	/* paths, network: beats every allow */
 #define ISOLATE_CAP_OPTIONAL	(1U << 1)	/* paths: skipped when missing */
 
-/* Broker rights: the requests a cell may send to its supervisor. */
-#define ISOLATE_BROKER_READ	(1U << 0)
-#define ISOLATE_BROKER_WRITE	(1U << 1)
-#define ISOLATE_BROKER_EXEC	(1U << 2)
-#define ISOLATE_BROKER_CONNECT	(1U << 3)
-#define ISOLATE_BROKER_BIND	(1U << 4)
-#define ISOLATE_BROKER_ALL	0x1fU
+/* Broker rights (ISOLATE_BROKER_*) are defined in <isolate/abi.h>. */
 
 /* Budget bounds the kernel enforces (cpu.max, memory.max, pids.max). */
 #define ISOLATE_CPU_QUOTA_MIN_US	1000ULL
