@@ -8,7 +8,6 @@ LIB_HDRS := $(wildcard include/isolate/*.h user/*.h policy/*.h)
 LIBISOLATE_A := $(BUILD)/lib/libisolate.a
 LIBISOLATE_SO := $(BUILD)/lib/libisolate.so
 LIBISOLATE_SAN_A := $(BUILD)/lib/libisolate-san.a
-LIBISOLATE_PC := $(BUILD)/lib/pkgconfig/isolate.pc
 
 $(BUILD)/obj/%.o: %.c $(LIB_HDRS) $(SKEL)
 	@mkdir -p $(@D)
@@ -30,10 +29,6 @@ $(LIBISOLATE_SO): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,libisolate.so.0 -o $@ $^ $(USER_LIBS)
 
-$(LIBISOLATE_PC): user/isolate.pc.in
-	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
-
 # libisolate-cell: the cell ABI for programs inside cells; no dependencies.
 CELL_LIB_SRCS := $(sort $(wildcard user/cell/*.c))
 CELL_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CELL_LIB_SRCS))
@@ -48,7 +43,7 @@ $(LIBISOLATE_CELL_SO): $(CELL_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,libisolate-cell.so.0 -o $@ $^
 
-all: $(LIBISOLATE_A) $(LIBISOLATE_SO) $(LIBISOLATE_PC) $(LIBISOLATE_CELL_A) $(LIBISOLATE_CELL_SO)
+all: $(LIBISOLATE_A) $(LIBISOLATE_SO) $(LIBISOLATE_CELL_A) $(LIBISOLATE_CELL_SO)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/isolate
@@ -58,5 +53,9 @@ install: all
 	install -m 755 $(LIBISOLATE_CELL_SO) $(DESTDIR)$(PREFIX)/lib/libisolate-cell.so.0
 	ln -sf libisolate-cell.so.0 $(DESTDIR)$(PREFIX)/lib/libisolate-cell.so
 	install -m 644 $(LIBISOLATE_CELL_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 $(LIBISOLATE_PC) $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	# The .pc names the PREFIX given to install, not the one of the build.
+	for pc in isolate isolate-cell; do \
+		sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' user/$$pc.pc.in \
+			> $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; \
+	done
 	install -m 644 include/isolate/*.h $(DESTDIR)$(PREFIX)/include/isolate/
