@@ -7,6 +7,8 @@
  *   a. trees on /tmp, the reference cgroups, a loopback listener;
  *   b. with no BPF program loaded: open+close per depth, connect, execve,
  *      and the Landlock peer (same trees, same rules) per depth and rules;
+ *      then calibration: empty programs on isolate's hooks, and single
+ *      steps of its work (null.bpf.c), unloaded again;
  *   c. isolate_load (timed), then the same loops in no cell;
  *   d. cells: open per rules and depth, a denied open, connect with 10
  *      and 10,000 network rules, execve;
