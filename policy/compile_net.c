@@ -17,15 +17,6 @@
 #include "net_addr.h"
 #include "netset.h"
 
-/* Whether block a holds block b (the same block, or a shorter prefix of it). */
-static bool holds(const struct isolate_net_cap *a, const struct isolate_net_cap *b)
-{
-	struct net_rect r = net_rect_of(a);
-
-	return a->prefix_len <= b->prefix_len && net_rect_contains(&r, net_addr_value(b),
-								  r.port_min);
-}
-
 bool net_entry_holds(const struct isolate_image_net *e, const __u8 *addr)
 {
 	unsigned int bits = e->key.prefixlen - ISOLATE_NET_FIXED_BITS;
@@ -39,15 +30,60 @@ bool net_entry_holds(const struct isolate_image_net *e, const __u8 *addr)
 	return true;
 }
 
-static bool same_group(const struct isolate_image_net_cap *a, const struct isolate_image_net_cap *b)
+/*
+ * The order capabilities are indexed in: group (kind, protocol, family),
+ * then block (prefix length, address), then rule id. Every block is then
+ * one run, and the blocks holding a given one are found by searching for
+ * each of its shorter prefixes, instead of comparing every pair.
+ */
+static int block_cmp(__u32 kind, const struct isolate_net_cap *n,
+		     const struct isolate_image_net_cap *c)
 {
-	return a->kind == b->kind && a->net.proto == b->net.proto &&
-	       a->net.family == b->net.family;
+	if (kind != c->kind)
+		return kind < c->kind ? -1 : 1;
+	if (n->proto != c->net.proto)
+		return n->proto < c->net.proto ? -1 : 1;
+	if (n->family != c->net.family)
+		return n->family < c->net.family ? -1 : 1;
+	if (n->prefix_len != c->net.prefix_len)
+		return n->prefix_len < c->net.prefix_len ? -1 : 1;
+	return memcmp(n->addr, c->net.addr, sizeof(n->addr));
 }
 
-static bool same_block(const struct isolate_net_cap *a, const struct isolate_net_cap *b)
+static int cap_cmp(const void *a, const void *b)
 {
-	return a->prefix_len == b->prefix_len && !memcmp(a->addr, b->addr, sizeof(a->addr));
+	const struct isolate_image_net_cap *x = *(const struct isolate_image_net_cap *const *)a;
+	const struct isolate_image_net_cap *y = *(const struct isolate_image_net_cap *const *)b;
+	int c = block_cmp(x->kind, &x->net, y);
+
+	return c ? c : x->rule_id < y->rule_id ? -1 : x->rule_id > y->rule_id;
+}
+
+/* The first index of the run of block (kind, n) in sorted, or n_sorted. */
+static size_t find_run(const struct isolate_image_net_cap *const *sorted, size_t n_sorted,
+		       __u32 kind, const struct isolate_net_cap *n)
+{
+	size_t lo = 0, hi = n_sorted;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (block_cmp(kind, n, sorted[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n_sorted && !block_cmp(kind, n, sorted[lo]) ? lo : n_sorted;
+}
+
+/* block, cut to its first len bits. */
+static void prefix_of(const struct isolate_net_cap *block, unsigned int len,
+		      struct isolate_net_cap *out)
+{
+	*out = *block;
+	out->prefix_len = (__u8)len;
+	for (unsigned int bit = len; bit < sizeof(out->addr) * 8; bit++)
+		out->addr[bit / 8] &= (__u8)~(0x80 >> (bit % 8));
 }
 
 static int range_cmp(const void *a, const void *b)
@@ -57,9 +93,10 @@ static int range_cmp(const void *a, const void *b)
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-/* The entry of block (a cap of the group) from every cap of the group. */
-static int fill_entry(const struct isolate_image *img, const struct isolate_image_net_cap *block,
-		      struct isolate_image_net *e, const char *cell, struct isolate_diag *diag)
+/* The entry of block from every cap of its group whose block holds it. */
+static int fill_entry(const struct isolate_image_net_cap *const *sorted, size_t n_sorted,
+		      const struct isolate_image_net_cap *block, struct isolate_image_net *e,
+		      const char *cell, struct isolate_diag *diag)
 {
 	unsigned int deny_len = 0;
 	char text[64];
@@ -71,28 +108,33 @@ static int fill_entry(const struct isolate_image *img, const struct isolate_imag
 	e->key.family = block->net.family == AF_INET ? 4 : 6;
 	memcpy(e->key.addr, block->net.addr, sizeof(e->key.addr));
 	e->rule.deny_rule_id = ISOLATE_RULE_NONE;
-	for (size_t i = 0; i < img->n_net_caps; i++) {
-		const struct isolate_image_net_cap *c = &img->net_caps[i];
+	for (unsigned int len = 0; len <= block->net.prefix_len; len++) {
+		struct isolate_net_cap holder;
+		size_t i;
 
-		if (!same_group(c, block) || !holds(&c->net, &block->net))
-			continue;
-		if (c->deny) {
-			/* The nearest deny is the one to blame. */
-			if (e->rule.deny_rule_id == ISOLATE_RULE_NONE || c->net.prefix_len > deny_len) {
-				e->rule.deny_rule_id = c->rule_id;
-				deny_len = c->net.prefix_len;
+		prefix_of(&block->net, len, &holder);
+		for (i = find_run(sorted, n_sorted, block->kind, &holder);
+		     i < n_sorted && !block_cmp(block->kind, &holder, sorted[i]); i++) {
+			const struct isolate_image_net_cap *c = sorted[i];
+
+			if (c->deny) {
+				/* The nearest deny is the one to blame. */
+				if (e->rule.deny_rule_id == ISOLATE_RULE_NONE || len > deny_len) {
+					e->rule.deny_rule_id = c->rule_id;
+					deny_len = len;
+				}
+				continue;
 			}
-			continue;
+			if (e->rule.n_ranges == ISOLATE_NET_PORT_RANGES) {
+				net_addr_format(&block->net, false, text, sizeof(text));
+				diag_set(diag, NULL, 0, 0, "expected at most %d port ranges for one address block, cell %s needs more for %s",
+					 ISOLATE_NET_PORT_RANGES, cell, text);
+				return -E2BIG;
+			}
+			e->rule.ranges[e->rule.n_ranges++] = (struct isolate_port_range){
+				.lo = c->net.port_min, .hi = c->net.port_max, .rule_id = c->rule_id,
+			};
 		}
-		if (e->rule.n_ranges == ISOLATE_NET_PORT_RANGES) {
-			net_addr_format(&block->net, false, text, sizeof(text));
-			diag_set(diag, NULL, 0, 0, "expected at most %d port ranges for one address block, cell %s needs more for %s",
-				 ISOLATE_NET_PORT_RANGES, cell, text);
-			return -E2BIG;
-		}
-		e->rule.ranges[e->rule.n_ranges++] = (struct isolate_port_range){
-			.lo = c->net.port_min, .hi = c->net.port_max, .rule_id = c->rule_id,
-		};
 	}
 	qsort(e->rule.ranges, e->rule.n_ranges, sizeof(e->rule.ranges[0]), range_cmp);
 	return 0;
@@ -118,29 +160,31 @@ static int entry_cmp(const void *a, const void *b)
 
 int compile_net(struct isolate_image *img, const char *cell, struct isolate_diag *diag)
 {
+	const struct isolate_image_net_cap **sorted;
 	size_t n = 0;
+	int err = 0;
 
 	img->net = calloc(img->n_net_caps ? img->n_net_caps : 1, sizeof(*img->net));
-	if (!img->net) {
+	sorted = calloc(img->n_net_caps ? img->n_net_caps : 1, sizeof(*sorted));
+	if (!img->net || !sorted) {
+		free(sorted);
 		diag_set(diag, NULL, 0, 0, "out of memory");
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < img->n_net_caps; i++) {
-		const struct isolate_image_net_cap *c = &img->net_caps[i];
-		bool seen = false;
-		int err;
-
-		/* One entry per block of each group, grants and denies alike. */
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = same_group(&img->net_caps[j], c) &&
-			       same_block(&img->net_caps[j].net, &c->net);
-		if (seen)
+	for (size_t i = 0; i < img->n_net_caps; i++)
+		sorted[i] = &img->net_caps[i];
+	qsort(sorted, img->n_net_caps, sizeof(*sorted), cap_cmp);
+	/* One entry per block of each group, grants and denies alike. */
+	for (size_t i = 0; i < img->n_net_caps && !err; i++) {
+		if (i && !block_cmp(sorted[i]->kind, &sorted[i]->net, sorted[i - 1]))
 			continue;
-		err = fill_entry(img, c, &img->net[n], cell, diag);
-		if (err)
-			return err;
-		n++;
+		err = fill_entry(sorted, img->n_net_caps, sorted[i], &img->net[n], cell, diag);
+		if (!err)
+			n++;
 	}
+	free(sorted);
+	if (err)
+		return err;
 	img->n_net = n;
 	if (n > 1)
 		qsort(img->net, n, sizeof(*img->net), entry_cmp);
