@@ -189,4 +189,29 @@ TEST_F(file_open, deny_event_names_the_rule_of_the_refused_right)
 	isolate_image_free(img);
 }
 
+/*
+ * The state directory holds every cell's kept policy and channel: closed to
+ * cells even when a rule grants the directory above it, except the cell's
+ * own channel.
+ */
+TEST_F(file_open, state_directory_is_closed_but_the_own_channel)
+{
+	const char *caps[] = { "read:/run", "write:/run", NULL };
+	char name[64], kept[PATH_MAX], channel[PATH_MAX], msg[PATH_MAX + 16];
+	struct open_args rd = { kept, O_RDONLY }, wr = { kept, O_WRONLY | O_APPEND };
+	struct open_args create = { msg, O_WRONLY | O_CREAT };
+
+	snprintf(name, sizeof(name), "file-open-state-%d", getpid());
+	ASSERT_EQ(0, test_cell(self->iso, name, caps, NULL));
+	snprintf(kept, sizeof(kept), "/run/isolate/cells/%s.1.yaml", name);
+	ASSERT_EQ(0, access(kept, R_OK));
+	ASSERT_EQ(0, channel_path(name, channel, sizeof(channel)));
+	snprintf(msg, sizeof(msg), "%s/note", channel);
+
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &rd, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &wr, NULL));
+	EXPECT_EQ(0, run_in_cell(self->iso, name, open_errno, &create, NULL));
+	EXPECT_EQ(0, isolate_cell_destroy(self->iso, name));
+}
+
 TEST_HARNESS_MAIN

@@ -91,7 +91,7 @@ int write_config(struct isolate *iso, const struct isolate_config *cfg);
 /* Rules of one generation (user/ruleset.c). */
 int ruleset_alloc(struct isolate *iso, uint32_t *ruleset);
 int ruleset_write(struct isolate *iso, uint32_t ruleset,
-		  const struct isolate_image *img, const struct isolate_image_inode *extra);
+		  const struct isolate_image *img, const struct isolate_image_inode *channel);
 int ruleset_delete(struct isolate *iso, uint32_t ruleset);
 int ruleset_gc(struct isolate *iso);
 
@@ -117,6 +117,8 @@ struct isolate_cell_policy *policy_plain(const struct isolate_cell_policy *pol);
 struct json_writer;
 void write_cell_policy_json(struct json_writer *jw, const struct isolate_cell_policy *pol);
 
+/* The rule closing the state directory to every cell (allow nothing). */
+int state_dir_rule(struct isolate_image_inode *rule);
 /* <state dir>/sub, created with mode if missing. */
 int state_subdir(const char *sub, mode_t mode, char *out, size_t len);
 

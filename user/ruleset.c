@@ -70,7 +70,7 @@ static int write_failed(int err, const char *map, int capacity)
 }
 
 static int write_inodes(struct isolate *iso, uint32_t ruleset,
-			const struct isolate_image_inode *inodes, size_t n)
+			const struct isolate_image_inode *inodes, size_t n, __u64 flags)
 {
 	int err = bloom_add(iso, inodes, n);
 
@@ -82,7 +82,7 @@ static int write_inodes(struct isolate *iso, uint32_t ruleset,
 		};
 
 		if (bpf_map_update_elem(iso->map_fd[MAP_INODE_RULES], &key,
-					&inodes[i].rule, BPF_NOEXIST))
+					&inodes[i].rule, flags))
 			return write_failed(-errno, "inode_rules", ISOLATE_MAX_INODE_RULES);
 	}
 	return err;
@@ -117,17 +117,25 @@ static int write_unix(struct isolate *iso, uint32_t ruleset,
 }
 
 /*
- * Writes every entry of img, and the extra inode rule libisolate adds (the
- * cell's channel), under ruleset. On failure nothing of ruleset is left
+ * Writes every entry of img, and the rules libisolate adds to every cell,
+ * under ruleset: the state directory closed (it holds every cell's kept
+ * policy: a cell that could write there could rewrite its own), and the
+ * cell's own channel inside it open. On failure nothing of ruleset is left
  * behind and the maps hold what they held before.
  */
 int ruleset_write(struct isolate *iso, uint32_t ruleset,
-		  const struct isolate_image *img, const struct isolate_image_inode *extra)
+		  const struct isolate_image *img, const struct isolate_image_inode *channel)
 {
-	int err = write_inodes(iso, ruleset, img->inodes, img->n_inodes);
+	struct isolate_image_inode state;
+	int err = state_dir_rule(&state);
 
-	if (!err && extra)
-		err = write_inodes(iso, ruleset, extra, 1);
+	if (!err)
+		err = write_inodes(iso, ruleset, img->inodes, img->n_inodes, BPF_NOEXIST);
+	/* These replace whatever the policy says of the same directories. */
+	if (!err)
+		err = write_inodes(iso, ruleset, &state, 1, BPF_ANY);
+	if (!err && channel)
+		err = write_inodes(iso, ruleset, channel, 1, BPF_ANY);
 	if (!err)
 		err = write_net(iso, ruleset, img);
 	if (!err)

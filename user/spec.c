@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "user/internal.h"
@@ -24,6 +25,24 @@ static const char *state_dir(void)
 	const char *dir = getenv("ISOLATE_STATE_DIR");
 
 	return dir && *dir ? dir : STATE_DIR_DEFAULT;
+}
+
+int state_dir_rule(struct isolate_image_inode *rule)
+{
+	const char *root = state_dir();
+	struct stat st;
+
+	if (mkdir(root, 0711) && errno != EEXIST)
+		return set_error(-errno, "cannot create %s: %s", root, strerror(errno));
+	if (stat(root, &st))
+		return set_error(-errno, "cannot stat %s: %s", root, strerror(errno));
+	memset(rule, 0, sizeof(*rule));
+	rule->dev = major(st.st_dev) << 20 | minor(st.st_dev);
+	rule->ino = st.st_ino;
+	rule->rule.rule_id = ISOLATE_RULE_NONE;
+	for (int r = 0; r < 3; r++)
+		rule->rule.decided_by[r] = ISOLATE_RULE_NONE;
+	return 0;
 }
 
 int state_subdir(const char *sub, mode_t mode, char *out, size_t len)
