@@ -16,7 +16,6 @@
 #define S_IFDIR			0040000
 #define CGROUP_SUPER_MAGIC	0x27e0eb
 #define CGROUP2_SUPER_MAGIC	0x63677270
-#define PIPEFS_MAGIC		0x50495045
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -57,16 +56,6 @@ static __always_inline bool cgroupfs_escape(const struct file *file, __u32 acces
 	return (access & ISOLATE_ACCESS_WRITE) || (inode->i_mode & S_IFMT) == S_IFDIR;
 }
 
-/*
- * An anonymous pipe is reachable by no path a rule could name: re-opening
- * one the task holds (/proc/self/fd/N, /dev/stdin) gives it nothing new.
- */
-static __always_inline bool held_pipe(const struct file *file, __u32 access)
-{
-	return file->f_inode->i_sb->s_magic == PIPEFS_MAGIC &&
-	       !(access & ISOLATE_ACCESS_EXEC);
-}
-
 SEC("lsm/file_open")
 int BPF_PROG(isolate_file_open, struct file *file, int ret)
 {
@@ -78,8 +67,6 @@ int BPF_PROG(isolate_file_open, struct file *file, int ret)
 	if (!current_cell(&cc))
 		return 0;
 	access = open_access(file);
-	if (held_pipe(file, access))
-		return 0;
 	if (cgroupfs_escape(file, access)) {
 		int verdict = refuse(&cc, EACCES);
 

@@ -77,6 +77,17 @@ static __always_inline int decide_walked(const struct cell_ctx *cc,
 		break;
 	case WALK_NO_RULE:
 		break;
+	case WALK_INTERNAL:
+		/*
+		 * A pipe or memfd the task holds, re-opened through
+		 * /proc/self/fd: no rule can name it and it gives nothing new,
+		 * except code to run.
+		 */
+		if (!(access & ISOLATE_ACCESS_EXEC)) {
+			count_allowed(cc);
+			return 0;
+		}
+		break;
 	case WALK_BOUND:
 		count_fail(cc, ISOLATE_FAIL_WALK_BOUND);
 		break;

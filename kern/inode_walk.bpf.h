@@ -19,7 +19,11 @@ enum walk_status {
 	WALK_NO_RULE,	/* reached the root: nothing grants anything here */
 	WALK_BOUND,	/* ISOLATE_WALK_MAX reached: cannot decide */
 	WALK_FAULT,	/* a kernel structure could not be read */
+	WALK_INTERNAL,	/* a kernel-internal mount: a pipe, a memfd, ... */
 };
+
+/* struct mount.mnt_ns of the kernel's own mounts (kern_mount). */
+#define MNT_NS_INTERNAL ((struct mnt_namespace *)-22L)
 
 struct walk_result {
 	enum walk_status status;
@@ -83,8 +87,14 @@ static long step_above(__u32 index, void *ctx)
 			w->res->status = WALK_FAULT;
 			return 1;
 		}
-		if (up == mnt) {	/* the root of the namespace */
-			w->res->status = WALK_NO_RULE;
+		/*
+		 * The root of a mount tree: the namespace's, where nothing
+		 * granted anything, or one of the kernel's internal mounts,
+		 * whose objects no path reaches.
+		 */
+		if (up == mnt) {
+			w->res->status = BPF_CORE_READ(mnt, mnt_ns) == MNT_NS_INTERNAL ?
+					 WALK_INTERNAL : WALK_NO_RULE;
 			return 1;
 		}
 		d = BPF_CORE_READ(mnt, mnt_mountpoint);
@@ -105,6 +115,14 @@ static long step_above(__u32 index, void *ctx)
 	}
 	w->d = parent;
 	return 0;
+}
+
+static __always_inline bool on_internal_mount(__u64 vfsmount_addr)
+{
+	struct mount *mnt = (struct mount *)(vfsmount_addr -
+			    bpf_core_field_offset(struct mount, mnt));
+
+	return BPF_CORE_READ(mnt, mnt_ns) == MNT_NS_INTERNAL;
 }
 
 /*
@@ -135,6 +153,7 @@ struct walk_in_mount {
 	__u32 ruleset;
 	__u32 dev;
 	bool at_mount_root;
+	bool disconnected;
 	struct dentry *d;
 	struct dentry *mnt_root;
 	struct walk_result *res;
@@ -158,6 +177,7 @@ static long step_in_mount(__u32 index, void *ctx)
 	}
 	parent = d->d_parent;
 	if (parent == d) {	/* disconnected from its mount's tree */
+		w->disconnected = true;
 		w->res->status = WALK_NO_RULE;
 		return 1;
 	}
@@ -188,6 +208,8 @@ static __always_inline void walk_dentry(__u32 ruleset, struct dentry *d,
 	bpf_loop(ISOLATE_WALK_MAX, step_in_mount, &w, 0);
 	if (w.at_mount_root)
 		walk_above_mounts(ruleset, (__u64)w.d, (__u64)vfsmnt, res);
+	else if (w.disconnected && on_internal_mount((__u64)vfsmnt))
+		res->status = WALK_INTERNAL;	/* pipes, memfds: pseudo dentries */
 }
 
 /*

@@ -10,6 +10,8 @@
  *   └── denied/
  *       └── file
  */
+#include <sys/mman.h>
+
 #include "kselftest_harness.h"
 #include "isolate_test.h"
 
@@ -212,6 +214,35 @@ TEST_F(file_open, state_directory_is_closed_but_the_own_channel)
 	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &wr, NULL));
 	EXPECT_EQ(0, run_in_cell(self->iso, name, open_errno, &create, NULL));
 	EXPECT_EQ(0, isolate_cell_destroy(self->iso, name));
+}
+
+/* A memfd or pipe the task holds, re-opened through /proc: read, write. */
+static int reopen_held(void *arg)
+{
+	char path[64];
+	int p[2], fd, again;
+
+	fd = memfd_create("held", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, "x", 1) != 1)
+		return 100;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	again = open(path, O_RDWR | O_CLOEXEC);
+	if (again < 0)
+		return errno;
+	close(again);
+	if (pipe(p))
+		return 101;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	again = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (again < 0)
+		return errno;
+	close(again);
+	return 0;
+}
+
+TEST_F(file_open, held_memfd_and_pipe_reopen)
+{
+	EXPECT_EQ(0, run_in_cell(self->iso, self->name, reopen_held, NULL, NULL));
 }
 
 TEST_HARNESS_MAIN
