@@ -127,7 +127,7 @@ int isolate_cell_get(struct isolate *iso, const char *name,
 	memset(out, 0, sizeof(*out));
 	err = cgroup_id_of(dir, &out->cgid);
 	if (err)
-		return errno == ENOENT ? set_error(-ENOENT, "no cell named %s", name) : err;
+		return err == -ENOENT ? set_error(-ENOENT, "no cell named %s", name) : err;
 	if (bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &out->cgid, &out->cell))
 		return set_error(-ENOENT, "cgroup %s exists but is not a cell in the kernel's map", dir);
 	strcpy(out->name, name);
