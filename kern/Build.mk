@@ -12,11 +12,13 @@ VMLINUX_H := $(BUILD)/include/vmlinux.h
 BPF_OBJ := $(BUILD)/obj/isolate.bpf.o
 SKEL := $(BUILD)/skel/isolate_bpf.skel.h
 
-# The BTF of the kernel the selftests run on; tools/deps extracts it.
-$(BUILD)/vm/vmlinux:
-	@tools/deps kernel
+# Compiled against the BTF of the oldest kernel the VM tests run on (CO-RE
+# relocates for the newer ones); tools/deps extracts it.
+BTF_KERNEL := 6.1
+$(BUILD)/vm/$(BTF_KERNEL)/vmlinux:
+	@tools/deps kernel-$(BTF_KERNEL)
 
-$(VMLINUX_H): $(BUILD)/vm/vmlinux
+$(VMLINUX_H): $(BUILD)/vm/$(BTF_KERNEL)/vmlinux
 	@mkdir -p $(@D)
 	$(BPFTOOL) btf dump file $< format c > $@.tmp && mv $@.tmp $@
 

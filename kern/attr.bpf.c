@@ -21,19 +21,11 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/*
- * Mode, owner and size changes are decided by path_chmod, path_chown and
- * path_truncate, with the mount known; times only here.
- */
-SEC("lsm/inode_setattr")
-int BPF_PROG(isolate_inode_setattr, struct dentry *dentry, struct iattr *attr, int ret)
+static __always_inline int decide_setattr(struct dentry *dentry, struct iattr *attr)
 {
-	unsigned int valid;
+	unsigned int valid = attr->ia_valid;
 	struct cell_ctx cc;
 
-	if (ret)
-		return ret;
-	valid = attr->ia_valid;
 	if (!(valid & ATTR_TIMES) || (valid & ATTR_SIZE))
 		return 0;
 	if (!current_cell(&cc))
@@ -41,29 +33,42 @@ int BPF_PROG(isolate_inode_setattr, struct dentry *dentry, struct iattr *attr, i
 	return decide_in_fs(&cc, dentry, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR);
 }
 
-SEC("lsm/inode_setxattr")
-int BPF_PROG(isolate_inode_setxattr, struct user_namespace *mnt_userns,
-	     struct dentry *dentry, const char *name, const void *value,
-	     size_t size, int flags, int ret)
+/*
+ * Mode, owner and size changes are decided by path_chmod, path_chown and
+ * path_truncate, with the mount known; times only here. Kernels from 6.3
+ * on pass the mount's idmapping first (a later release made it a
+ * parameter of this hook too): one program per prototype.
+ */
+ISOLATE_HOOK(inode_setattr, isolate_inode_setattr, struct dentry *dentry, struct iattr *attr,
+	     int ret)
+{
+	return ret ?: decide_setattr(dentry, attr);
+}
+
+ISOLATE_HOOK(inode_setattr, isolate_inode_setattr_idmap, void *idmap, struct dentry *dentry,
+	     struct iattr *attr, int ret)
+{
+	return ret ?: decide_setattr(dentry, attr);
+}
+
+static __always_inline int decide_xattr(struct dentry *dentry)
 {
 	struct cell_ctx cc;
 
-	if (ret)
-		return ret;
 	if (!current_cell(&cc))
 		return 0;
 	return decide_in_fs(&cc, dentry, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR);
 }
 
-SEC("lsm/inode_removexattr")
-int BPF_PROG(isolate_inode_removexattr, struct user_namespace *mnt_userns,
+/* The first parameter is a user namespace before 6.3, an idmapping since. */
+ISOLATE_HOOK(inode_setxattr, isolate_inode_setxattr, void *mnt_userns, struct dentry *dentry,
+	     const char *name, const void *value, size_t size, int flags, int ret)
+{
+	return ret ?: decide_xattr(dentry);
+}
+
+ISOLATE_HOOK(inode_removexattr, isolate_inode_removexattr, void *mnt_userns,
 	     struct dentry *dentry, const char *name, int ret)
 {
-	struct cell_ctx cc;
-
-	if (ret)
-		return ret;
-	if (!current_cell(&cc))
-		return 0;
-	return decide_in_fs(&cc, dentry, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR);
+	return ret ?: decide_xattr(dentry);
 }

@@ -3,7 +3,9 @@
  * The cell ABI's way in: a private prctl option, served here. The record
  * comes from the caller's memory; the header — which cell, which process,
  * when — comes from the kernel. Sleepable, so copying from user memory may
- * fault pages in; it never waits for userspace.
+ * fault pages in; it never waits for userspace. Every return is 0 or an
+ * errno, as newer kernels demand of LSM programs: a served call returns
+ * -ISOLATE_CELL_SERVED (see include/isolate/cell.h).
  */
 #include "isolate.bpf.h"
 #include <isolate/cell.h>
@@ -28,7 +30,7 @@ static __always_inline int post_log(const struct cell_ctx *cc, const void *rec)
 	if (e->len > ISOLATE_LOG_MAX)
 		e->len = ISOLATE_LOG_MAX;
 	bpf_ringbuf_submit(e, 0);
-	return 1;
+	return -ISOLATE_CELL_SERVED;
 }
 
 static __always_inline int post_metric(const struct cell_ctx *cc, const void *rec)
@@ -44,7 +46,7 @@ static __always_inline int post_metric(const struct cell_ctx *cc, const void *re
 	}
 	e->name[ISOLATE_METRIC_NAME_MAX - 1] = 0;
 	bpf_ringbuf_submit(e, 0);
-	return 1;
+	return -ISOLATE_CELL_SERVED;
 }
 
 static __always_inline int post_message(const struct cell_ctx *cc, const void *rec)
@@ -61,23 +63,25 @@ static __always_inline int post_message(const struct cell_ctx *cc, const void *r
 	if (e->len > ISOLATE_MESSAGE_MAX)
 		e->len = ISOLATE_MESSAGE_MAX;
 	bpf_ringbuf_submit(e, 0);
-	return 1;
+	return -ISOLATE_CELL_SERVED;
 }
 
 /*
  * A request reaches the supervisor only if the cell's broker rights allow
- * it; otherwise EPERM in the caller, counted, and nothing is sent.
+ * it; otherwise EPERM in the caller, counted, and nothing is sent. Its id
+ * is the caller's (a register, not memory it could change meanwhile).
  */
-static __always_inline int post_request(const struct cell_ctx *cc, const void *rec)
+static __always_inline int post_request(const struct cell_ctx *cc, const void *rec,
+					__u64 id)
 {
 	struct isolate_event_broker *e;
 	struct isolate_cell_counters *c;
-	__u32 zero = 0, right;
-	__u64 *next, id;
+	__u32 right;
 
 	if (bpf_copy_from_user(&right, sizeof(right), rec))
 		return -EFAULT;
-	if (!right || (right & (right - 1)) || (right & ~ISOLATE_BROKER_ALL))
+	if (!right || (right & (right - 1)) || (right & ~ISOLATE_BROKER_ALL) ||
+	    !id || id > ISOLATE_CELL_REQUEST_ID_MAX)
 		return -EINVAL;
 	if (!(cc->cell.broker_rights & right)) {
 		c = cell_counters(cc);
@@ -85,10 +89,6 @@ static __always_inline int post_request(const struct cell_ctx *cc, const void *r
 			c->requests_refused++;
 		return -EPERM;
 	}
-	next = bpf_map_lookup_elem(&request_ids, &zero);
-	if (!next)
-		return -EAGAIN;
-	id = __sync_fetch_and_add(next, 1) % 0x7fffffff + 1;
 	e = reserve_event(cc, ISOLATE_EVENT_BROKER, sizeof(*e), ISOLATE_RULE_NONE);
 	if (!e)
 		return -EAGAIN;
@@ -104,12 +104,11 @@ static __always_inline int post_request(const struct cell_ctx *cc, const void *r
 	e->origin = ISOLATE_BROKER_REQUESTED;
 	e->_pad = 0;
 	bpf_ringbuf_submit(e, 0);
-	return (int)id;
+	return -ISOLATE_CELL_SERVED;
 }
 
-SEC("lsm.s/task_prctl")
-int BPF_PROG(isolate_task_prctl, int option, unsigned long op, unsigned long rec,
-	     unsigned long arg4, unsigned long arg5, int ret)
+ISOLATE_HOOK_SLEEPABLE(task_prctl, isolate_task_prctl, int option, unsigned long op,
+		       unsigned long rec, unsigned long request_id, unsigned long arg5, int ret)
 {
 	struct cell_ctx cc;
 
@@ -124,7 +123,7 @@ int BPF_PROG(isolate_task_prctl, int option, unsigned long op, unsigned long rec
 	case ISOLATE_CELL_OP_METRIC:
 		return post_metric(&cc, (const void *)rec);
 	case ISOLATE_CELL_OP_REQUEST:
-		return post_request(&cc, (const void *)rec);
+		return post_request(&cc, (const void *)rec, request_id);
 	case ISOLATE_CELL_OP_POST:
 		return post_message(&cc, (const void *)rec);
 	default:

@@ -76,41 +76,35 @@ static __always_inline int refused_in_cells(__u32 op, int err, __u32 arg)
 	return refuse_op(&cc, op, err, 0, arg);
 }
 
-SEC("lsm/ptrace_access_check")
-int BPF_PROG(isolate_ptrace_access_check, struct task_struct *child,
+ISOLATE_HOOK(ptrace_access_check, isolate_ptrace_access_check, struct task_struct *child,
 	     unsigned int mode, int ret)
 {
 	return ret ?: same_cell_only(child, ISOLATE_OP_PTRACE, mode);
 }
 
-SEC("lsm/task_kill")
-int BPF_PROG(isolate_task_kill, struct task_struct *p, struct kernel_siginfo *info,
+ISOLATE_HOOK(task_kill, isolate_task_kill, struct task_struct *p, struct kernel_siginfo *info,
 	     int sig, const struct cred *cred, int ret)
 {
 	return ret ?: same_cell_only(p, ISOLATE_OP_SIGNAL, sig);
 }
 
-SEC("lsm/task_setnice")
-int BPF_PROG(isolate_task_setnice, struct task_struct *p, int nice, int ret)
+ISOLATE_HOOK(task_setnice, isolate_task_setnice, struct task_struct *p, int nice, int ret)
 {
 	return ret ?: same_cell_only(p, ISOLATE_OP_SETSCHED, 0);
 }
 
-SEC("lsm/task_setioprio")
-int BPF_PROG(isolate_task_setioprio, struct task_struct *p, int ioprio, int ret)
+ISOLATE_HOOK(task_setioprio, isolate_task_setioprio, struct task_struct *p, int ioprio, int ret)
 {
 	return ret ?: same_cell_only(p, ISOLATE_OP_SETSCHED, 0);
 }
 
-SEC("lsm/task_setscheduler")
-int BPF_PROG(isolate_task_setscheduler, struct task_struct *p, int ret)
+ISOLATE_HOOK(task_setscheduler, isolate_task_setscheduler, struct task_struct *p, int ret)
 {
 	return ret ?: same_cell_only(p, ISOLATE_OP_SETSCHED, 0);
 }
 
-SEC("lsm/task_setrlimit")
-int BPF_PROG(isolate_task_setrlimit, struct task_struct *p, unsigned int resource,
-	     struct rlimit *new_rlim, int ret)
+ISOLATE_HOOK(task_setrlimit, isolate_task_setrlimit, struct task_struct *p,
+	     unsigned int resource, struct rlimit *new_rlim, int ret)
 {
 	return ret ?: same_cell_only(p, ISOLATE_OP_SETSCHED, resource);
 }
@@ -136,8 +130,7 @@ static __always_inline int refuse_owner(long pid)
 	return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, pid < 0 ? -pid : pid, 0);
 }
 
-SEC("lsm/file_fcntl")
-int BPF_PROG(isolate_file_fcntl, struct file *file, unsigned int cmd,
+ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd,
 	     unsigned long arg, int ret)
 {
 	struct f_owner_ex owner;
@@ -162,8 +155,7 @@ int BPF_PROG(isolate_file_fcntl, struct file *file, unsigned int cmd,
  * controlling terminal (TIOCSTI, TIOCLINUX's paste): input the shell that
  * started the cell would read and run after it.
  */
-SEC("lsm/file_ioctl")
-int BPF_PROG(isolate_file_ioctl, struct file *file, unsigned int cmd,
+ISOLATE_HOOK(file_ioctl, isolate_file_ioctl, struct file *file, unsigned int cmd,
 	     unsigned long arg, int ret)
 {
 	struct cell_ctx cc;
@@ -183,47 +175,56 @@ int BPF_PROG(isolate_file_ioctl, struct file *file, unsigned int cmd,
 	return owner_is_self(pid) ? 0 : refuse_owner(pid);
 }
 
-SEC("lsm/sb_mount")
-int BPF_PROG(isolate_sb_mount, const char *dev_name, const struct path *path,
+ISOLATE_HOOK(sb_mount, isolate_sb_mount, const char *dev_name, const struct path *path,
 	     const char *type, unsigned long flags, void *data, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_MOUNT, EPERM, 0);
 }
 
-SEC("lsm/sb_umount")
-int BPF_PROG(isolate_sb_umount, struct vfsmount *mnt, int flags, int ret)
+ISOLATE_HOOK(sb_umount, isolate_sb_umount, struct vfsmount *mnt, int flags, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_MOUNT, EPERM, 0);
 }
 
-SEC("lsm/sb_pivotroot")
-int BPF_PROG(isolate_sb_pivotroot, const struct path *old_path,
+ISOLATE_HOOK(sb_pivotroot, isolate_sb_pivotroot, const struct path *old_path,
 	     const struct path *new_path, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_MOUNT, EPERM, 0);
 }
 
-SEC("lsm/move_mount")
-int BPF_PROG(isolate_move_mount, const struct path *from_path,
+ISOLATE_HOOK(move_mount, isolate_move_mount, const struct path *from_path,
 	     const struct path *to_path, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_MOUNT, EPERM, 0);
 }
 
-SEC("lsm/bpf")
-int BPF_PROG(isolate_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
+ISOLATE_HOOK(bpf, isolate_bpf, int cmd, void *attr, unsigned int size, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_BPF, EPERM, cmd);
 }
 
-SEC("lsm/perf_event_open")
-int BPF_PROG(isolate_perf_event_open, struct perf_event_attr *attr, int type, int ret)
+/*
+ * Later kernels (6.15) also say whether the kernel itself issues the
+ * command (a loader program); in a cell it is the cell's all the same.
+ */
+ISOLATE_HOOK(bpf, isolate_bpf_from, int cmd, void *attr, unsigned int size, bool kernel,
+	     int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_BPF, EPERM, cmd);
+}
+
+/* Later kernels no longer pass the attributes: one program per prototype. */
+ISOLATE_HOOK(perf_event_open, isolate_perf_event_open, void *attr, int type, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_PERF, EACCES, type);
 }
 
-SEC("lsm/userns_create")
-int BPF_PROG(isolate_userns_create, const struct cred *cred, int ret)
+ISOLATE_HOOK(perf_event_open, isolate_perf_event_open_type, int type, int ret)
+{
+	return ret ?: refused_in_cells(ISOLATE_OP_PERF, EACCES, type);
+}
+
+ISOLATE_HOOK(userns_create, isolate_userns_create, const struct cred *cred, int ret)
 {
 	struct cell_ctx cc;
 
@@ -238,8 +239,7 @@ int BPF_PROG(isolate_userns_create, const struct cred *cred, int ret)
  * clone3(CLONE_INTO_CGROUP) with a cgroup directory opened O_PATH (which
  * file_open never sees) would start a child outside the cell.
  */
-SEC("lsm/task_alloc")
-int BPF_PROG(isolate_task_alloc, struct task_struct *task,
+ISOLATE_HOOK(task_alloc, isolate_task_alloc, struct task_struct *task,
 	     unsigned long clone_flags, int ret)
 {
 	struct cell_ctx cc;
@@ -271,8 +271,7 @@ static __always_inline bool machine_capability(int cap)
 	return cap >= 0 && cap < 64 && (machine & (1ULL << cap));
 }
 
-SEC("lsm/capable")
-int BPF_PROG(isolate_capable, const struct cred *cred, struct user_namespace *ns,
+ISOLATE_HOOK(capable, isolate_capable, const struct cred *cred, struct user_namespace *ns,
 	     int cap, unsigned int opts, int ret)
 {
 	struct cell_ctx cc;
@@ -286,36 +285,31 @@ int BPF_PROG(isolate_capable, const struct cred *cred, struct user_namespace *ns
 	return refuse_op(&cc, ISOLATE_OP_CAPABILITY, EPERM, 0, cap);
 }
 
-SEC("lsm/key_alloc")
-int BPF_PROG(isolate_key_alloc, struct key *key, const struct cred *cred,
+ISOLATE_HOOK(key_alloc, isolate_key_alloc, struct key *key, const struct cred *cred,
 	     unsigned long flags, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_KEYRING, EACCES, 0);
 }
 
-SEC("lsm/key_permission")
-int BPF_PROG(isolate_key_permission, key_ref_t key_ref, const struct cred *cred,
+ISOLATE_HOOK(key_permission, isolate_key_permission, key_ref_t key_ref, const struct cred *cred,
 	     enum key_need_perm need_perm, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_KEYRING, EACCES, need_perm);
 }
 
-SEC("lsm/kernel_module_request")
-int BPF_PROG(isolate_kernel_module_request, char *kmod_name, int ret)
+ISOLATE_HOOK(kernel_module_request, isolate_kernel_module_request, char *kmod_name, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_MODULE, EPERM, 0);
 }
 
-SEC("lsm/kernel_read_file")
-int BPF_PROG(isolate_kernel_read_file, struct file *file,
+ISOLATE_HOOK(kernel_read_file, isolate_kernel_read_file, struct file *file,
 	     enum kernel_read_file_id id, bool contents, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_MODULE, EPERM, id);
 }
 
-SEC("lsm/kernel_load_data")
-int BPF_PROG(isolate_kernel_load_data, enum kernel_load_data_id id, bool contents,
-	     int ret)
+ISOLATE_HOOK(kernel_load_data, isolate_kernel_load_data, enum kernel_load_data_id id,
+	     bool contents, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_MODULE, EPERM, id);
 }

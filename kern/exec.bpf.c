@@ -12,8 +12,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-SEC("lsm/bprm_check_security")
-int BPF_PROG(isolate_bprm_check, struct linux_binprm *bprm, int ret)
+ISOLATE_HOOK(bprm_check_security, isolate_bprm_check, struct linux_binprm *bprm, int ret)
 {
 	struct cell_ctx cc;
 
@@ -25,8 +24,7 @@ int BPF_PROG(isolate_bprm_check, struct linux_binprm *bprm, int ret)
 			   ISOLATE_OP_EXEC, DISPLAY_D_PATH);
 }
 
-SEC("lsm/mmap_file")
-int BPF_PROG(isolate_mmap_file, struct file *file, unsigned long reqprot,
+ISOLATE_HOOK(mmap_file, isolate_mmap_file, struct file *file, unsigned long reqprot,
 	     unsigned long prot, unsigned long flags, int ret)
 {
 	struct cell_ctx cc;
@@ -42,8 +40,7 @@ int BPF_PROG(isolate_mmap_file, struct file *file, unsigned long reqprot,
 			   ISOLATE_OP_MAP_EXEC, DISPLAY_D_PATH);
 }
 
-SEC("lsm/file_mprotect")
-int BPF_PROG(isolate_file_mprotect, struct vm_area_struct *vma,
+ISOLATE_HOOK(file_mprotect, isolate_file_mprotect, struct vm_area_struct *vma,
 	     unsigned long reqprot, unsigned long prot, int ret)
 {
 	struct file *file;

@@ -56,8 +56,7 @@ static __always_inline bool cgroupfs_escape(const struct file *file, __u32 acces
 	return (access & ISOLATE_ACCESS_WRITE) || (inode->i_mode & S_IFMT) == S_IFDIR;
 }
 
-SEC("lsm/file_open")
-int BPF_PROG(isolate_file_open, struct file *file, int ret)
+ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 {
 	struct cell_ctx cc;
 	__u32 access;

@@ -98,14 +98,6 @@ struct isolate_seq_map {
 	__type(value, __u64);
 };
 
-/* The next broker request id. */
-struct isolate_request_ids_map {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-};
-
 /* One ring buffer per event class, sized for its traffic. */
 #define RINGBUF_MAP(name, bytes)				\
 	struct name {						\
@@ -125,7 +117,6 @@ extern struct isolate_unix_rules_map unix_rules SEC(".maps");
 extern struct isolate_counters_map counters SEC(".maps");
 extern struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 extern struct isolate_seq_map event_seq SEC(".maps");
-extern struct isolate_request_ids_map request_ids SEC(".maps");
 extern struct isolate_ringbuf_1m ev_deny SEC(".maps");
 extern struct isolate_ringbuf_1m ev_audit SEC(".maps");
 extern struct isolate_ringbuf_1m ev_log SEC(".maps");
@@ -133,6 +124,21 @@ extern struct isolate_ringbuf_256k ev_metric SEC(".maps");
 extern struct isolate_ringbuf_256k ev_broker SEC(".maps");
 extern struct isolate_ringbuf_1m ev_message SEC(".maps");
 extern struct isolate_ringbuf_64k ev_lifecycle SEC(".maps");
+
+/*
+ * An LSM program on HOOK, and the prototype it reads its arguments by (see
+ * ISOLATE_HOOK_TAG): the loader compares it with the running kernel's and
+ * attaches the program only where they agree. Where kernels differ, one
+ * program per prototype. Declare an argument the program never reads
+ * `void *`, so that a change of its type alone needs no new program.
+ */
+#define ISOLATE_HOOK_PROTO(hook, args...) \
+	__attribute__((btf_decl_tag(ISOLATE_HOOK_TAG #hook "(" #args ")")))
+#define ISOLATE_HOOK(hook, name, args...) \
+	ISOLATE_HOOK_PROTO(hook, args) SEC("lsm/" #hook) int BPF_PROG(name, args)
+/* The same, for a hook where the program may sleep (fault user memory in). */
+#define ISOLATE_HOOK_SLEEPABLE(hook, name, args...) \
+	ISOLATE_HOOK_PROTO(hook, args) SEC("lsm.s/" #hook) int BPF_PROG(name, args)
 
 /* What the current task's cell is, for the length of one hook. */
 struct cell_ctx {

@@ -11,7 +11,6 @@ struct isolate_unix_rules_map unix_rules SEC(".maps");
 struct isolate_counters_map counters SEC(".maps");
 struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 struct isolate_seq_map event_seq SEC(".maps");
-struct isolate_request_ids_map request_ids SEC(".maps");
 struct isolate_ringbuf_1m ev_deny SEC(".maps");
 struct isolate_ringbuf_1m ev_audit SEC(".maps");
 struct isolate_ringbuf_1m ev_log SEC(".maps");

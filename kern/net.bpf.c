@@ -80,10 +80,17 @@ static __always_inline int read_endpoint(const void *sa, int len, __u16 family,
 	}
 }
 
-/* TCP and UDP are the protocols rules speak of; MPTCP is TCP to them. */
+/*
+ * TCP and UDP are the protocols rules speak of; MPTCP is TCP to them. A
+ * socket without its sock (newer kernels say it may be NULL) has none.
+ */
 static __always_inline __u8 rule_proto(const struct sock *sk)
 {
-	__u16 proto = sk->sk_protocol;
+	__u16 proto;
+
+	if (!sk)
+		return 0;
+	proto = sk->sk_protocol;
 
 	if (proto == IPPROTO_MPTCP)
 		return IPPROTO_TCP;
@@ -210,12 +217,18 @@ static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 					   bool disconnects)
 {
 	struct endpoint ep = {};
+	struct sock *sk;
 	__u16 family = 0;
 
 	if (len < 2 || bpf_probe_read_kernel(&family, sizeof(family), sa))
 		return refuse_op(cc, op, EACCES, 0, 0);
 	if (family == AF_UNSPEC) {
-		if (disconnects || sock->sk->__sk_common.skc_family != AF_INET)
+		if (disconnects)
+			return 0;
+		sk = sock->sk;
+		if (!sk)
+			return refuse_op(cc, op, EACCES, 0, family);
+		if (sk->__sk_common.skc_family != AF_INET)
 			return 0;
 		family = AF_INET;
 	}
@@ -241,8 +254,7 @@ static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 	}
 }
 
-SEC("lsm/socket_create")
-int BPF_PROG(isolate_socket_create, int family, int type, int protocol, int kern,
+ISOLATE_HOOK(socket_create, isolate_socket_create, int family, int type, int protocol, int kern,
 	     int ret)
 {
 	struct cell_ctx cc;
@@ -259,9 +271,8 @@ int BPF_PROG(isolate_socket_create, int family, int type, int protocol, int kern
 	return 0;
 }
 
-SEC("lsm/socket_connect")
-int BPF_PROG(isolate_socket_connect, struct socket *sock, struct sockaddr *address,
-	     int addrlen, int ret)
+ISOLATE_HOOK(socket_connect, isolate_socket_connect, struct socket *sock,
+	     struct sockaddr *address, int addrlen, int ret)
 {
 	struct cell_ctx cc;
 
@@ -273,8 +284,7 @@ int BPF_PROG(isolate_socket_connect, struct socket *sock, struct sockaddr *addre
 			       ISOLATE_OP_CONNECT, true);
 }
 
-SEC("lsm/socket_bind")
-int BPF_PROG(isolate_socket_bind, struct socket *sock, struct sockaddr *address,
+ISOLATE_HOOK(socket_bind, isolate_socket_bind, struct socket *sock, struct sockaddr *address,
 	     int addrlen, int ret)
 {
 	struct cell_ctx cc;
@@ -288,8 +298,7 @@ int BPF_PROG(isolate_socket_bind, struct socket *sock, struct sockaddr *address,
 }
 
 /* Datagrams (and TCP fast open) sent to an address are connects. */
-SEC("lsm/socket_sendmsg")
-int BPF_PROG(isolate_socket_sendmsg, struct socket *sock, struct msghdr *msg,
+ISOLATE_HOOK(socket_sendmsg, isolate_socket_sendmsg, struct socket *sock, struct msghdr *msg,
 	     int size, int ret)
 {
 	struct cell_ctx cc;
@@ -309,8 +318,7 @@ int BPF_PROG(isolate_socket_sendmsg, struct socket *sock, struct msghdr *msg,
 }
 
 /* Listening on the address the socket is bound to (port 0 if unbound). */
-SEC("lsm/socket_listen")
-int BPF_PROG(isolate_socket_listen, struct socket *sock, int backlog, int ret)
+ISOLATE_HOOK(socket_listen, isolate_socket_listen, struct socket *sock, int backlog, int ret)
 {
 	struct sock *sk = sock->sk;
 	struct endpoint ep = {};
@@ -319,10 +327,12 @@ int BPF_PROG(isolate_socket_listen, struct socket *sock, int backlog, int ret)
 
 	if (ret)
 		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	if (!sk)
+		return refuse_op(&cc, ISOLATE_OP_LISTEN, EACCES, 0, 0);
 	family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
-		return 0;
-	if (!current_cell(&cc))
 		return 0;
 	ep.proto = rule_proto(sk);
 	ep.port = sk->__sk_common.skc_num;
@@ -349,13 +359,14 @@ int BPF_PROG(isolate_socket_listen, struct socket *sock, int backlog, int ret)
  */
 static __always_inline int decide_unix_peer(struct sock *other)
 {
-	struct unix_sock *u = bpf_skc_to_unix_sock(other);
+	struct unix_sock *u;
 	struct unix_address *addr;
 	struct cell_ctx cc;
 	int len;
 
 	if (!current_cell(&cc))
 		return 0;
+	u = other ? bpf_skc_to_unix_sock(other) : NULL;
 	if (!u)
 		return refuse_op(&cc, ISOLATE_OP_CONNECT, EACCES, 0, AF_UNIX);
 	if (u->path.dentry)
@@ -370,15 +381,13 @@ static __always_inline int decide_unix_peer(struct sock *other)
 			       (const char *)addr->name + 3, len);
 }
 
-SEC("lsm/unix_stream_connect")
-int BPF_PROG(isolate_unix_stream_connect, struct sock *sock, struct sock *other,
-	     struct sock *newsk, int ret)
+ISOLATE_HOOK(unix_stream_connect, isolate_unix_stream_connect, struct sock *sock,
+	     struct sock *other, struct sock *newsk, int ret)
 {
 	return ret ?: decide_unix_peer(other);
 }
 
-SEC("lsm/unix_may_send")
-int BPF_PROG(isolate_unix_may_send, struct socket *sock, struct socket *other,
+ISOLATE_HOOK(unix_may_send, isolate_unix_may_send, struct socket *sock, struct socket *other,
 	     int ret)
 {
 	return ret ?: decide_unix_peer(other->sk);

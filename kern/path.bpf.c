@@ -56,8 +56,7 @@ static __always_inline int no_gain(const struct cell_ctx *cc, __u32 op,
 	return verdict;
 }
 
-SEC("lsm/path_mknod")
-int BPF_PROG(isolate_path_mknod, const struct path *dir, struct dentry *dentry,
+ISOLATE_HOOK(path_mknod, isolate_path_mknod, const struct path *dir, struct dentry *dentry,
 	     umode_t mode, unsigned int dev, int ret)
 {
 	struct cell_ctx cc;
@@ -79,8 +78,7 @@ int BPF_PROG(isolate_path_mknod, const struct path *dir, struct dentry *dentry,
 	return may_create(&cc, dir, dentry);
 }
 
-SEC("lsm/path_mkdir")
-int BPF_PROG(isolate_path_mkdir, const struct path *dir, struct dentry *dentry,
+ISOLATE_HOOK(path_mkdir, isolate_path_mkdir, const struct path *dir, struct dentry *dentry,
 	     umode_t mode, int ret)
 {
 	struct cell_ctx cc;
@@ -92,8 +90,7 @@ int BPF_PROG(isolate_path_mkdir, const struct path *dir, struct dentry *dentry,
 	return may_create(&cc, dir, dentry);
 }
 
-SEC("lsm/path_symlink")
-int BPF_PROG(isolate_path_symlink, const struct path *dir, struct dentry *dentry,
+ISOLATE_HOOK(path_symlink, isolate_path_symlink, const struct path *dir, struct dentry *dentry,
 	     const char *old_name, int ret)
 {
 	struct cell_ctx cc;
@@ -105,8 +102,7 @@ int BPF_PROG(isolate_path_symlink, const struct path *dir, struct dentry *dentry
 	return may_create(&cc, dir, dentry);
 }
 
-SEC("lsm/path_unlink")
-int BPF_PROG(isolate_path_unlink, const struct path *dir, struct dentry *dentry,
+ISOLATE_HOOK(path_unlink, isolate_path_unlink, const struct path *dir, struct dentry *dentry,
 	     int ret)
 {
 	struct cell_ctx cc;
@@ -118,8 +114,7 @@ int BPF_PROG(isolate_path_unlink, const struct path *dir, struct dentry *dentry,
 	return may_remove(&cc, ISOLATE_OP_REMOVE, dir, dentry);
 }
 
-SEC("lsm/path_rmdir")
-int BPF_PROG(isolate_path_rmdir, const struct path *dir, struct dentry *dentry,
+ISOLATE_HOOK(path_rmdir, isolate_path_rmdir, const struct path *dir, struct dentry *dentry,
 	     int ret)
 {
 	struct cell_ctx cc;
@@ -131,8 +126,7 @@ int BPF_PROG(isolate_path_rmdir, const struct path *dir, struct dentry *dentry,
 	return may_remove(&cc, ISOLATE_OP_REMOVE, dir, dentry);
 }
 
-SEC("lsm/path_link")
-int BPF_PROG(isolate_path_link, struct dentry *old_dentry,
+ISOLATE_HOOK(path_link, isolate_path_link, struct dentry *old_dentry,
 	     const struct path *new_dir, struct dentry *new_dentry, int ret)
 {
 	struct cell_ctx cc;
@@ -149,10 +143,9 @@ int BPF_PROG(isolate_path_link, struct dentry *old_dentry,
 	return no_gain(&cc, ISOLATE_OP_LINK, old_dentry, new_dir);
 }
 
-SEC("lsm/path_rename")
-int BPF_PROG(isolate_path_rename, const struct path *old_dir,
-	     struct dentry *old_dentry, const struct path *new_dir,
-	     struct dentry *new_dentry, unsigned int flags, int ret)
+ISOLATE_HOOK(path_rename, isolate_path_rename, const struct path *old_dir,
+	     struct dentry *old_dentry, const struct path *new_dir, struct dentry *new_dentry,
+	     unsigned int flags, int ret)
 {
 	struct cell_ctx cc;
 	int err;
@@ -181,8 +174,7 @@ int BPF_PROG(isolate_path_rename, const struct path *old_dir,
 	return no_gain(&cc, ISOLATE_OP_RENAME, new_dentry, old_dir);
 }
 
-SEC("lsm/path_truncate")
-int BPF_PROG(isolate_path_truncate, const struct path *path, int ret)
+ISOLATE_HOOK(path_truncate, isolate_path_truncate, const struct path *path, int ret)
 {
 	struct cell_ctx cc;
 
@@ -194,8 +186,7 @@ int BPF_PROG(isolate_path_truncate, const struct path *path, int ret)
 			   DISPLAY_NAME);
 }
 
-SEC("lsm/path_chmod")
-int BPF_PROG(isolate_path_chmod, const struct path *path, umode_t mode, int ret)
+ISOLATE_HOOK(path_chmod, isolate_path_chmod, const struct path *path, umode_t mode, int ret)
 {
 	struct cell_ctx cc;
 
@@ -208,8 +199,7 @@ int BPF_PROG(isolate_path_chmod, const struct path *path, umode_t mode, int ret)
 }
 
 /* kuid_t and kgid_t travel as one register each */
-SEC("lsm/path_chown")
-int BPF_PROG(isolate_path_chown, const struct path *path, unsigned long uid, unsigned long gid,
+ISOLATE_HOOK(path_chown, isolate_path_chown, const struct path *path, void *uid, void *gid,
 	     int ret)
 {
 	struct cell_ctx cc;

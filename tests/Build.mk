@@ -30,3 +30,18 @@ $(BUILD)/tests/policy_golden_test: $(GOLDEN_CASES)
 FORCE:
 
 all: $(HOST_TESTS)
+
+# The captured LSM hook prototypes of tests/data/ (see tests/lsm_btf.h):
+# `make capture-lsm-btf` writes them anew from the VM kernels' BTF.
+LSM_BTF_CAPTURE := $(BUILD)/tests/lsm-btf-capture
+
+$(LSM_BTF_CAPTURE): tests/lsm_btf_capture.c tests/lsm_btf.h
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LIBS)
+
+.PHONY: capture-lsm-btf
+capture-lsm-btf: $(LSM_BTF_CAPTURE)
+	@tools/deps kernel
+	for k in 6.1 6.12; do $(LSM_BTF_CAPTURE) $(BUILD)/vm/$$k/vmlinux tests/data/lsm-hooks-$$k.btf; done
+
+all: $(LSM_BTF_CAPTURE)

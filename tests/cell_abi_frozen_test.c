@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The cell ABI is frozen per version: the set of operations and the size
- * of every wire record. Changing either without bumping
- * ISOLATE_CELL_ABI_VERSION (and adding its row here) fails this test.
+ * The cell ABI is frozen per version: the set of operations, the size of
+ * every wire record and how a served call answers. Changing any without
+ * bumping ISOLATE_CELL_ABI_VERSION (and adding its row here) fails this
+ * test.
  */
 #include <string.h>
 
@@ -19,6 +20,8 @@ struct frozen_abi {
 	struct frozen_op ops[ISOLATE_CELL_OP_COUNT + 1];
 	size_t log_record, metric_record, request_record, post_record;
 	unsigned long prctl_option;
+	int served_errno;	/* 0: a served call returned a positive number */
+	unsigned long request_id_max;	/* 0: the kernel chose request ids */
 };
 
 static const struct frozen_abi frozen[] = {
@@ -33,6 +36,21 @@ static const struct frozen_abi frozen[] = {
 		.request_record = 264,
 		.post_record = 1040,
 		.prctl_option = 0x4953ce11,
+	},
+	{
+		/* Served calls answer -1/4095: newer kernels range-check LSM returns. */
+		.version = 2,
+		.ops = {
+			{ "exec", 1 }, { "call", 2 }, { "post", 3 }, { "recv", 4 },
+			{ "log", 5 }, { "metric", 6 }, { "request", 7 }, { NULL, 0 },
+		},
+		.log_record = 488,
+		.metric_record = 80,
+		.request_record = 264,
+		.post_record = 1040,
+		.prctl_option = 0x4953ce11,
+		.served_errno = 4095,
+		.request_id_max = 0x7fffffff,
 	},
 };
 
@@ -86,6 +104,15 @@ TEST(wire_records_keep_their_size)
 	EXPECT_EQ(abi->request_record, sizeof(struct isolate_cell_request_record));
 	EXPECT_EQ(abi->post_record, sizeof(struct isolate_cell_post_record));
 	EXPECT_EQ(abi->prctl_option, (unsigned long)ISOLATE_PRCTL_OPTION);
+}
+
+TEST(served_calls_answer_as_frozen)
+{
+	const struct frozen_abi *abi = current_abi();
+
+	ASSERT_NE(NULL, abi);
+	EXPECT_EQ(abi->served_errno, ISOLATE_CELL_SERVED);
+	EXPECT_EQ(abi->request_id_max, (unsigned long)ISOLATE_CELL_REQUEST_ID_MAX);
 }
 
 TEST_HARNESS_MAIN

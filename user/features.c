@@ -45,18 +45,12 @@ static const struct capability_hooks table[] = {
 	{ "cell-abi", { "task_prctl" } },
 };
 
-/* The program of ours attached at lsm/<hook> (or lsm.s/), or NULL. */
-static const char *program_for(struct isolate_bpf *skel, const char *hook)
+static const struct isolate_hook_choice *choice_of(const struct isolate_hook_choice *choices,
+						   size_t n, const char *hook)
 {
-	struct bpf_program *prog;
-	char sec[128], sleepable[128];
-
-	snprintf(sec, sizeof(sec), "lsm/%s", hook);
-	snprintf(sleepable, sizeof(sleepable), "lsm.s/%s", hook);
-	bpf_object__for_each_program(prog, skel->obj)
-		if (!strcmp(bpf_program__section_name(prog), sec) ||
-		    !strcmp(bpf_program__section_name(prog), sleepable))
-			return bpf_program__name(prog);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(choices[i].hook, hook))
+			return &choices[i];
 	return NULL;
 }
 
@@ -81,23 +75,27 @@ static int probe_lsm_load(void)
 }
 
 static void probe_hooks(struct isolate_feature *f, const struct capability_hooks *c,
-			struct btf *btf, struct isolate_bpf *skel, const char *lsm_problem,
-			const char *pin_root)
+			const struct isolate_hook_choice *choices, size_t nchoices,
+			const char *lsm_problem, const char *pin_root)
 {
-	char fn[128], path[PATH_MAX + 256];
+	char path[PATH_MAX + 256];
 
 	f->state = ISOLATE_FEATURE_ENFORCED;
 	for (int i = 0; c->hooks[i]; i++) {
-		const char *prog = program_for(skel, c->hooks[i]);
+		const struct isolate_hook_choice *choice = choice_of(choices, nchoices, c->hooks[i]);
 
-		snprintf(fn, sizeof(fn), "bpf_lsm_%s", c->hooks[i]);
 		if (lsm_problem) {
 			snprintf(f->detail, sizeof(f->detail), "%s", lsm_problem);
-		} else if (!btf || btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) < 0) {
+		} else if (!choice || !choice->kernel_has_hook) {
 			snprintf(f->detail, sizeof(f->detail), "the kernel has no %s hook for BPF",
 				 c->hooks[i]);
-		} else if (pin_root && prog) {
-			snprintf(path, sizeof(path), "%s/%s/%s", pin_root, ISOLATE_PIN_LINKS, prog);
+		} else if (!choice->program[0]) {
+			snprintf(f->detail, sizeof(f->detail),
+				 "no program of isolate's reads this kernel's %s hook (%.100s)",
+				 c->hooks[i], choice->prototype);
+		} else if (pin_root) {
+			snprintf(path, sizeof(path), "%s/%s/%s", pin_root, ISOLATE_PIN_LINKS,
+				 choice->program);
 			if (!access(path, F_OK))
 				continue;
 			snprintf(f->detail, sizeof(f->detail), "%s is not attached (%.100s missing)",
@@ -138,18 +136,18 @@ int isolate_features(struct isolate *iso, struct isolate_feature *out, size_t ma
 		     size_t *n)
 {
 	static const char *const budgets[] = { "cpu", "memory", "pids" };
-	struct isolate_bpf *skel = isolate_bpf__open();
-	struct btf *btf = btf__load_vmlinux_btf();
+	struct isolate_hook_choice choices[ISOLATE_HOOKS_MAX];
 	const char *lsm_problem = NULL;
 	bool lsm_active = false;
 	char cells[PATH_MAX];
+	size_t nchoices;
 
 	*n = 0;
 	quiet_libbpf();
-	if (!skel) {
-		btf__free(btf);
-		return set_error(-ENOMEM, "cannot open the BPF object");
-	}
+	/* A hook without a program is reported below, capability by capability. */
+	if (isolate_hook_choices(NULL, choices, ISOLATE_HOOKS_MAX, &nchoices) &&
+	    !nchoices)
+		return -EOPNOTSUPP;
 	if (isolate_lsm_active(&lsm_active))
 		lsm_problem = "the active LSM list can not be read";
 	else if (!lsm_active)
@@ -161,7 +159,8 @@ int isolate_features(struct isolate *iso, struct isolate_feature *out, size_t ma
 
 		memset(f, 0, sizeof(*f));
 		snprintf(f->name, sizeof(f->name), "%s", table[i].capability);
-		probe_hooks(f, &table[i], btf, skel, lsm_problem, iso ? isolate_pin_root(iso) : NULL);
+		probe_hooks(f, &table[i], choices, nchoices, lsm_problem,
+			    iso ? isolate_pin_root(iso) : NULL);
 	}
 	if (iso)
 		snprintf(cells, sizeof(cells), "%s", isolate_cells_cgroup(iso));
@@ -174,7 +173,5 @@ int isolate_features(struct isolate *iso, struct isolate_feature *out, size_t ma
 		snprintf(f->name, sizeof(f->name), "budget.%s", budgets[i]);
 		probe_controller(f, budgets[i], cells);
 	}
-	isolate_bpf__destroy(skel);
-	btf__free(btf);
 	return 0;
 }

@@ -22,7 +22,6 @@ enum isolate_map_id {
 	MAP_UNIX_RULES,
 	MAP_COUNTERS,
 	MAP_EVENT_SEQ,
-	MAP_REQUEST_IDS,
 	MAP_EV_DENY,
 	MAP_EV_AUDIT,
 	MAP_EV_LOG,
@@ -80,6 +79,16 @@ int cell_recover(struct isolate *iso, const char *name);
  * in the parent, -1 with errno on failure.
  */
 pid_t clone_into_cgroup(int cgroup_fd);
+
+/*
+ * Sets the autoload flag of every LSM program of obj: on for the one per
+ * hook written for the prototype the kernel (its BTF) declares, off for
+ * the others; see isolate_hook_choices() (user/hooks.c).
+ */
+struct bpf_object;
+struct btf;
+int hooks_choose(struct bpf_object *obj, const struct btf *kernel,
+		 struct isolate_hook_choice *out, size_t max, size_t *n);
 
 /* Serialises changes to the pinned state between processes. */
 int isolate_lock(struct isolate *iso);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "isolate_bpf.skel.h"
@@ -33,7 +34,6 @@ const char *const isolate_map_names[MAP_COUNT] = {
 	[MAP_UNIX_RULES] = "unix_rules",
 	[MAP_COUNTERS] = "counters",
 	[MAP_EVENT_SEQ] = "event_seq",
-	[MAP_REQUEST_IDS] = "request_ids",
 	[MAP_EV_DENY] = "ev_deny",
 	[MAP_EV_AUDIT] = "ev_audit",
 	[MAP_EV_LOG] = "ev_log",
@@ -321,18 +321,70 @@ static int attach_and_pin(struct isolate_bpf *skel, const char *root)
 	return 0;
 }
 
+/*
+ * Opens the BPF object with its maps pinned under root and, for every
+ * hook, only the program written for this kernel's prototype to load.
+ */
+static int open_for_this_kernel(struct isolate_bpf **out, const char *root,
+				enum isolate_kernel_support *support)
+{
+	char path[PATH_MAX + 128];
+	struct isolate_hook_choice choices[ISOLATE_HOOKS_MAX];
+	struct isolate_bpf *skel;
+	struct btf *kernel;
+	struct bpf_map *map;
+	size_t n;
+	int err;
+
+	kernel = btf__load_vmlinux_btf();
+	if (!kernel)
+		return set_error(-EOPNOTSUPP, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s; "
+				 "isolate needs a kernel built with CONFIG_DEBUG_INFO_BTF", strerror(errno));
+	skel = isolate_bpf__open();
+	if (!skel) {
+		err = set_error(-errno, "cannot open the BPF object: %s", strerror(errno));
+		btf__free(kernel);
+		return err;
+	}
+	err = hooks_choose(skel->obj, kernel, choices, ISOLATE_HOOKS_MAX, &n);
+	btf__free(kernel);
+	if (err == -EOPNOTSUPP && support)
+		*support = ISOLATE_SUPPORT_HOOK_MISMATCH;
+	if (err)
+		goto fail;
+	bpf_object__for_each_map(map, skel->obj) {
+		if (!is_abi_map(bpf_map__name(map))) {
+			err = set_error(-EPROTO, "the BPF object has a map %s that is not in the pinned ABI",
+					bpf_map__name(map));
+			goto fail;
+		}
+		snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_MAPS,
+			 bpf_map__name(map));
+		err = bpf_map__set_pin_path(map, path);
+		if (err) {
+			set_error(err, "cannot prepare map %s of the BPF object", bpf_map__name(map));
+			goto fail;
+		}
+	}
+	*out = skel;
+	return 0;
+fail:
+	isolate_bpf__destroy(skel);
+	return err;
+}
+
 static bool all_links_pinned(const char *root)
 {
 	char path[PATH_MAX + 128];
-	struct isolate_bpf *skel = isolate_bpf__open();
+	struct isolate_bpf *skel;
 	struct bpf_program *prog;
-	bool all = skel != NULL;
+	bool all = true;
 
-	if (!skel)
+	if (open_for_this_kernel(&skel, root, NULL))
 		return false;
 	bpf_object__for_each_program(prog, skel->obj) {
 		/* Left out on kernels that refuse it (see load_programs). */
-		if (prog == skel->progs.isolate_task_prctl)
+		if (!bpf_program__autoload(prog) || prog == skel->progs.isolate_task_prctl)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/%s", root,
 			 is_hook(prog) ? ISOLATE_PIN_LINKS : ISOLATE_PIN_PROGS,
@@ -344,34 +396,6 @@ static bool all_links_pinned(const char *root)
 	return all;
 }
 
-static int open_with_pins(struct isolate_bpf **out, const char *root)
-{
-	char path[PATH_MAX + 128];
-	struct isolate_bpf *skel;
-	struct bpf_map *map;
-	int err;
-
-	skel = isolate_bpf__open();
-	if (!skel)
-		return set_error(-errno, "cannot open the BPF object: %s", strerror(errno));
-	bpf_object__for_each_map(map, skel->obj) {
-		err = -EPROTO;
-		if (!is_abi_map(bpf_map__name(map)))
-			goto fail;
-		snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_MAPS,
-			 bpf_map__name(map));
-		err = bpf_map__set_pin_path(map, path);
-		if (err)
-			goto fail;
-	}
-	*out = skel;
-	return 0;
-fail:
-	set_error(err, "cannot prepare map %s of the BPF object", bpf_map__name(map));
-	isolate_bpf__destroy(skel);
-	return err;
-}
-
 /*
  * Loads every program, or — on a kernel that refuses the cell ABI's
  * positive prctl return values (newer kernels range-check LSM returns) —
@@ -381,7 +405,7 @@ static int load_programs(const char *root, enum isolate_kernel_support *support,
 			 __u32 *features)
 {
 	struct isolate_bpf *skel;
-	int err = open_with_pins(&skel, root);
+	int err = open_for_this_kernel(&skel, root, support);
 
 	if (err)
 		return err;
@@ -389,7 +413,7 @@ static int load_programs(const char *root, enum isolate_kernel_support *support,
 	err = isolate_bpf__load(skel);
 	if (err && err != -EPERM) {
 		isolate_bpf__destroy(skel);
-		err = open_with_pins(&skel, root);
+		err = open_for_this_kernel(&skel, root, support);
 		if (err)
 			return err;
 		bpf_program__set_autoload(skel->progs.isolate_task_prctl, false);

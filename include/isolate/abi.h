@@ -12,13 +12,22 @@
 #endif
 
 /* Bumped on any incompatible change to a struct, a map or the pin layout. */
-#define ISOLATE_ABI_VERSION 1
+#define ISOLATE_ABI_VERSION 2
 
-/* Pin layout v1, relative to the bpffs mount (normally /sys/fs/bpf). */
+/* Pin layout v2, relative to the bpffs mount (normally /sys/fs/bpf). */
 #define ISOLATE_PIN_DIR		"isolate"
 #define ISOLATE_PIN_MAPS	"maps"
 #define ISOLATE_PIN_PROGS	"progs"
 #define ISOLATE_PIN_LINKS	"links"
+
+/*
+ * Each LSM program carries, as a BTF decl tag, the hook prototype it was
+ * written for: "isolate.hook:HOOK(PARAMS..., int ret)", the parameters as
+ * declared in the program. The loader attaches a program only to a kernel
+ * whose bpf_lsm_HOOK has exactly these parameters (one declared `void *`
+ * is never read, and stands for any one-register parameter).
+ */
+#define ISOLATE_HOOK_TAG	"isolate.hook:"
 
 /* Capacities of the maps created by `isolate-loader load`. */
 #define ISOLATE_MAX_CELLS	16384

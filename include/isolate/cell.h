@@ -29,7 +29,7 @@
 #include <isolate/abi.h>
 #include <isolate/events.h>
 
-#define ISOLATE_CELL_ABI_VERSION 1
+#define ISOLATE_CELL_ABI_VERSION 2
 
 /* The operations of the ABI, frozen per version. */
 enum isolate_cell_op {
@@ -44,12 +44,20 @@ enum isolate_cell_op {
 };
 
 /*
- * Wire format: prctl(ISOLATE_PRCTL_OPTION, op, &record, 0, 0) with op one
- * of LOG, METRIC, REQUEST, POST and a record below, copied whole by the
- * kernel. Returns a positive number on success (the request id for
- * REQUEST), -1 with errno: EPERM not in a cell or a request the broker
- * rights do not allow, EAGAIN the ring buffer is full, EFAULT, EINVAL.
+ * Wire format: prctl(ISOLATE_PRCTL_OPTION, op, &record, request_id, 0)
+ * with op one of LOG, METRIC, REQUEST, POST and a record below, copied
+ * whole by the kernel; request_id (REQUEST only, else 0) is the caller's
+ * name for the request, 1 to ISOLATE_CELL_REQUEST_ID_MAX, which the reply
+ * carries. Kernels from 6.12 (some earlier) let an LSM program return
+ * only 0 or an errno, and 0 would mean "not served": so a served call
+ * returns -1 with errno ISOLATE_CELL_SERVED, a failed one -1 with errno
+ * EPERM (not in a cell, or a request the broker rights do not allow),
+ * EAGAIN (the ring buffer is full), EFAULT or EINVAL (also when no isolate
+ * program serves the option).
  */
+#define ISOLATE_CELL_SERVED		4095	/* MAX_ERRNO: no errno of the kernel's */
+#define ISOLATE_CELL_REQUEST_ID_MAX	0x7fffffff
+
 struct isolate_cell_log_record {
 	__u32 level;
 	__u32 len;
@@ -80,7 +88,10 @@ struct isolate_cell_post_record {
 /* libisolate-cell: 0 (or a request id) on success, a negative errno. */
 int isolate_cell_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int isolate_cell_metric(const char *name, enum isolate_metric_kind kind, int64_t value);
-/* Returns the request id (> 0); the reply comes through recv. */
+/*
+ * Returns the request id (> 0, chosen by the library, unique in this
+ * process); the reply comes through recv.
+ */
 int isolate_cell_request(__u32 right, const char *target);
 /* in_reply_to: the call id of the message answered, or 0. */
 int isolate_cell_post(__u64 in_reply_to, const void *data, size_t len);

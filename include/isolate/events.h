@@ -122,7 +122,7 @@ enum isolate_broker_origin {
 /* ISOLATE_EVENT_BROKER: only requests the cell's broker rights allow. */
 struct isolate_event_broker {
 	struct isolate_event_hdr hdr;
-	__u64 request_id;	/* unique; the reply names it */
+	__u64 request_id;	/* the requester's name for it, in its cell; the reply carries it */
 	__u32 origin;		/* enum isolate_broker_origin */
 	__u32 _pad;
 	/* as in struct isolate_cell_request_record: */

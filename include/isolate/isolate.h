@@ -26,6 +26,7 @@ enum isolate_kernel_support {
 	ISOLATE_SUPPORT_NO_BPF_LSM,	/* "bpf" absent from the active LSMs */
 	ISOLATE_SUPPORT_LSM_REFUSED,	/* LSM programs rejected at load (EPERM) */
 	ISOLATE_SUPPORT_UNKNOWN,	/* the LSM list could not be read */
+	ISOLATE_SUPPORT_HOOK_MISMATCH,	/* a hook's prototype matches none of our programs */
 };
 
 /*
@@ -33,6 +34,30 @@ enum isolate_kernel_support {
  * sets *bpf_active when it could be read.
  */
 int isolate_lsm_active(bool *bpf_active);
+
+/*
+ * The program of ours that attaches to one LSM hook on a kernel: the one
+ * written for the prototype the kernel declares for it (hook prototypes
+ * change between releases, and a program reading another prototype's
+ * arguments would misread them).
+ */
+struct isolate_hook_choice {
+	char hook[48];		/* e.g. "inode_setattr" */
+	char program[64];	/* e.g. "isolate_inode_setattr_idmap"; "" if none matches */
+	bool kernel_has_hook;	/* bpf_lsm_<hook> is in the kernel's BTF */
+	char prototype[256];	/* the kernel's parameters, e.g. "struct dentry *, struct iattr *" */
+};
+#define ISOLATE_HOOKS_MAX 96
+
+/*
+ * Chooses a program for every hook isolate attaches to, on the kernel
+ * whose BTF is the file btf_path (a vmlinux or raw BTF; NULL: the running
+ * kernel's). Fills out[0..*n) in all cases; returns -EOPNOTSUPP, naming
+ * the first hook no program matches, when there is one. isolate_load()
+ * makes the same choice and refuses the same way.
+ */
+int isolate_hook_choices(const char *btf_path, struct isolate_hook_choice *out, size_t max,
+			 size_t *n);
 
 /* A handle on the pinned isolate state under <bpffs>/isolate/. */
 struct isolate;

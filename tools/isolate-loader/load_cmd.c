@@ -15,6 +15,7 @@ static const char *support_text(enum isolate_kernel_support s)
 	case ISOLATE_SUPPORT_OK: return "ok";
 	case ISOLATE_SUPPORT_NO_BPF_LSM: return "bpf-lsm-inactive";
 	case ISOLATE_SUPPORT_LSM_REFUSED: return "lsm-programs-refused";
+	case ISOLATE_SUPPORT_HOOK_MISMATCH: return "hook-prototype-unknown";
 	default: return "unknown";
 	}
 }
