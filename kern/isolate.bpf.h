@@ -139,6 +139,14 @@ extern struct isolate_ringbuf_64k ev_lifecycle SEC(".maps");
 /* The same, for a hook where the program may sleep (fault user memory in). */
 #define ISOLATE_HOOK_SLEEPABLE(hook, name, args...) \
 	ISOLATE_HOOK_PROTO(hook, args) SEC("lsm.s/" #hook) int BPF_PROG(name, args)
+/*
+ * For a hook older kernels lack, where another hook decides its case
+ * (ISOLATE_HOOK_OPTIONAL): loaded where the kernel has it, not missed
+ * where it has not.
+ */
+#define ISOLATE_HOOK_IF_PRESENT(hook, name, args...) \
+	__attribute__((btf_decl_tag(ISOLATE_HOOK_TAG #hook ISOLATE_HOOK_OPTIONAL "(" #args ")"))) \
+	SEC("lsm/" #hook) int BPF_PROG(name, args)
 
 /* What the current task's cell is, for the length of one hook. */
 struct cell_ctx {

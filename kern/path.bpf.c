@@ -186,6 +186,23 @@ ISOLATE_HOOK(path_truncate, isolate_path_truncate, const struct path *path, int 
 			   DISPLAY_NAME);
 }
 
+/*
+ * ftruncate: from 6.2 on it reaches this hook instead of path_truncate. A
+ * descriptor opened for writing before (or outside) the cell still needs
+ * WRITE where the file is now.
+ */
+ISOLATE_HOOK_IF_PRESENT(file_truncate, isolate_file_truncate, struct file *file, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_TRUNCATE,
+			   DISPLAY_NAME);
+}
+
 ISOLATE_HOOK(path_chmod, isolate_path_chmod, const struct path *path, umode_t mode, int ret)
 {
 	struct cell_ctx cc;

@@ -154,6 +154,14 @@ static int truncate_errno(void *arg)
 	return truncate(a->path, 1) ? errno : 0;
 }
 
+/* ftruncate on a descriptor the cell did not open: a->fd, opened before. */
+static int ftruncate_errno(void *arg)
+{
+	const struct path_args *a = arg;
+
+	return ftruncate(a->fd, 1) ? errno : 0;
+}
+
 static int chmod_errno(void *arg)
 {
 	const struct path_args *a = arg;
@@ -627,6 +635,35 @@ TEST_F(fs, truncate_needs_write)
 	a.path = P("denied/file");
 	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
 					truncate_errno, &a));
+}
+
+/*
+ * A descriptor opened for writing outside the cell (inherited, or passed
+ * over a socket) still needs WRITE to truncate: path_truncate decides on
+ * 6.1; from 6.2 on ftruncate reaches file_truncate instead.
+ */
+TEST_F(fs, ftruncate_of_a_descriptor_opened_before_needs_write)
+{
+	struct path_args a = { 0 };
+
+	a.path = P("rw/file");
+	a.fd = open(a.path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, a.fd);
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+				   ftruncate_errno, &a));
+	close(a.fd);
+	a.path = P("ro/file");
+	a.fd = open(a.path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, a.fd);
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					ftruncate_errno, &a));
+	close(a.fd);
+	a.path = P("denied/file");
+	a.fd = open(a.path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, a.fd);
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					ftruncate_errno, &a));
+	close(a.fd);
 }
 
 TEST_F(fs, chmod_chown_need_write)

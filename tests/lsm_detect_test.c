@@ -69,4 +69,26 @@ TEST(load_fails_closed_with_the_reason)
 	EXPECT_EQ(4, run_capture(cmd, out, sizeof(out)));
 }
 
+/* Another kernel's hooks, from its BTF: what `load` would attach there. */
+TEST(features_lists_the_program_of_each_hook)
+{
+	const char *loader = getenv("ISOLATE_LOADER") ?: "build/bin/isolate-loader";
+	char cmd[512], out[16384];
+
+	snprintf(cmd, sizeof(cmd), "%s -j features --hooks --btf tests/data/lsm-hooks-6.12.btf 2>&1",
+		 loader);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "{\"hook\":\"inode_setattr\",\"program\":\"isolate_inode_setattr_idmap\""));
+	snprintf(cmd, sizeof(cmd), "%s features --hooks --btf tests/data/lsm-hooks-6.1.btf 2>&1",
+		 loader);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "isolate_perf_event_open "));
+	EXPECT_NE(NULL, strstr(out, "(not on this kernel)"));
+	/* --btf alone asks nothing about hooks. */
+	snprintf(cmd, sizeof(cmd), "%s features --btf tests/data/lsm-hooks-6.1.btf 2>&1", loader);
+	EXPECT_EQ(2, run_capture(cmd, out, sizeof(out)));
+}
+
 TEST_HARNESS_MAIN

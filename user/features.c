@@ -23,8 +23,8 @@ struct capability_hooks {
 
 static const struct capability_hooks table[] = {
 	{ "file.read", { "file_open" } },
-	{ "file.write", { "file_open", "path_truncate", "path_chmod", "path_chown",
-			  "inode_setattr", "inode_setxattr", "inode_removexattr" } },
+	{ "file.write", { "file_open", "path_truncate", "file_truncate", "path_chmod",
+			  "path_chown", "inode_setattr", "inode_setxattr", "inode_removexattr" } },
 	{ "file.create-remove-rename-link",
 	  { "path_mknod", "path_mkdir", "path_symlink", "path_unlink", "path_rmdir",
 	    "path_rename", "path_link" } },
@@ -84,6 +84,8 @@ static void probe_hooks(struct isolate_feature *f, const struct capability_hooks
 	for (int i = 0; c->hooks[i]; i++) {
 		const struct isolate_hook_choice *choice = choice_of(choices, nchoices, c->hooks[i]);
 
+		if (choice && choice->optional && !choice->kernel_has_hook)
+			continue;	/* this kernel decides its case elsewhere */
 		if (lsm_problem) {
 			snprintf(f->detail, sizeof(f->detail), "%s", lsm_problem);
 		} else if (!choice || !choice->kernel_has_hook) {

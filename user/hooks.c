@@ -32,6 +32,7 @@
 struct proto {
 	int n;
 	char type[MAX_PARAMS][TYPE_LEN];
+	bool optional;		/* a hook some kernels lack (ISOLATE_HOOK_OPTIONAL) */
 };
 
 static bool is_ident_char(char c)
@@ -128,15 +129,26 @@ static int canonical_type(const char *text, bool drop_name, char *out, size_t le
 	return 0;
 }
 
-/* Parses "HOOK(TYPE NAME, ..., int ret)" into the hook and its parameters. */
+/*
+ * Parses "HOOK(TYPE NAME, ..., int ret)", or "HOOK?(...)" for an optional
+ * hook, into the hook and its parameters.
+ */
 static int parse_tag(const char *tag, char *hook, size_t hook_len, struct proto *p)
 {
 	const char *open = strchr(tag, '('), *end = strrchr(tag, ')');
+	size_t optional_len = strlen(ISOLATE_HOOK_OPTIONAL), name_len;
 	char param[TYPE_LEN * 2];
 
-	if (!open || !end || end[1] || open == tag || (size_t)(open - tag) >= hook_len)
+	if (!open || !end || end[1] || open == tag)
 		return -EINVAL;
-	snprintf(hook, hook_len, "%.*s", (int)(open - tag), tag);
+	name_len = open - tag;
+	p->optional = name_len > optional_len &&
+		      !strncmp(open - optional_len, ISOLATE_HOOK_OPTIONAL, optional_len);
+	if (p->optional)
+		name_len -= optional_len;
+	if (name_len >= hook_len)
+		return -EINVAL;
+	snprintf(hook, hook_len, "%.*s", (int)name_len, tag);
 	p->n = 0;
 	for (const char *s = open + 1; s < end;) {
 		const char *comma = memchr(s, ',', end - s);
@@ -437,6 +449,7 @@ int hooks_choose(struct bpf_object *obj, const struct btf *kernel,
 			return set_error(-E2BIG, "more than %zu hooks", max);
 		kerr = kernel_proto(kernel, hook, &theirs, ids, c->prototype, sizeof(c->prototype));
 		c->kernel_has_hook = kerr != -ENOENT;
+		c->optional = mine.optional;
 		if (kerr || !proto_matches(kernel, &theirs, ids, &mine))
 			continue;
 		if (c->program[0])
@@ -446,7 +459,7 @@ int hooks_choose(struct bpf_object *obj, const struct btf *kernel,
 		bpf_program__set_autoload(prog, true);
 	}
 	for (size_t i = 0; i < *n; i++) {
-		if (out[i].program[0])
+		if (out[i].program[0] || (out[i].optional && !out[i].kernel_has_hook))
 			continue;
 		if (!out[i].kernel_has_hook)
 			return set_error(-EOPNOTSUPP, "this kernel offers no %s hook to BPF LSM programs",

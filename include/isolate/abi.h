@@ -28,6 +28,8 @@
  * is never read, and stands for any one-register parameter).
  */
 #define ISOLATE_HOOK_TAG	"isolate.hook:"
+/* After HOOK: a hook some kernels lack, where other hooks decide its case. */
+#define ISOLATE_HOOK_OPTIONAL	"?"
 
 /* Capacities of the maps created by `isolate-loader load`. */
 #define ISOLATE_MAX_CELLS	16384

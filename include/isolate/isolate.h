@@ -43,8 +43,9 @@ int isolate_lsm_active(bool *bpf_active);
  */
 struct isolate_hook_choice {
 	char hook[48];		/* e.g. "inode_setattr" */
-	char program[64];	/* e.g. "isolate_inode_setattr_idmap"; "" if none matches */
+	char program[64];	/* e.g. "isolate_inode_setattr_idmap"; "" if none is loaded */
 	bool kernel_has_hook;	/* bpf_lsm_<hook> is in the kernel's BTF */
+	bool optional;		/* newer kernels' hook: where it is missing, others decide */
 	char prototype[256];	/* the kernel's parameters, e.g. "struct dentry *, struct iattr *" */
 };
 #define ISOLATE_HOOKS_MAX 96

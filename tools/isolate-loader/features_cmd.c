@@ -1,20 +1,98 @@
 // SPDX-License-Identifier: GPL-2.0
-/* features: what this system enforces, capability by capability. */
+/*
+ * features: what this system enforces, capability by capability; with
+ * --hooks, which program serves each LSM hook, on this kernel or on the
+ * one whose BTF --btf names (to check a kernel before deploying to it).
+ */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include <isolate/isolate.h>
 
 #include "tools/isolate-loader/main.h"
 
+static void print_hooks(const struct isolate_hook_choice *c, size_t n)
+{
+	if (json_output) {
+		jw_key(&json_out, "hooks");
+		jw_array_start(&json_out);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *program = c[i].program[0] ? c[i].program :
+				      !c[i].kernel_has_hook && c[i].optional ? "(not on this kernel)" :
+				      "(none)";
+
+		if (!json_output) {
+			printf("  %-24s %-32s (%s)\n", c[i].hook, program,
+			       c[i].kernel_has_hook ? c[i].prototype : "no such hook");
+			continue;
+		}
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "hook", c[i].hook);
+		jw_kv_string(&json_out, "program", c[i].program);
+		jw_kv_bool(&json_out, "kernel_has_hook", c[i].kernel_has_hook);
+		jw_kv_bool(&json_out, "optional", c[i].optional);
+		jw_kv_string(&json_out, "prototype", c[i].prototype);
+		jw_object_end(&json_out);
+	}
+	if (json_output)
+		jw_array_end(&json_out);
+}
+
+/* --hooks: the program chosen for each hook; exit 3 if one has none. */
+static int do_hooks(const char *btf)
+{
+	struct isolate_hook_choice c[ISOLATE_HOOKS_MAX];
+	size_t n;
+	int err = isolate_hook_choices(btf, c, ISOLATE_HOOKS_MAX, &n);
+
+	if (err && !n)
+		return p_err(exit_code_of(err), "features: %s", isolate_last_error());
+	if (json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "btf", btf ? btf : "/sys/kernel/btf/vmlinux");
+		print_hooks(c, n);
+		if (err)
+			jw_kv_string(&json_out, "error", isolate_last_error());
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+	} else {
+		printf("LSM hooks of %s:\n", btf ? btf : "this kernel");
+		print_hooks(c, n);
+		if (err)
+			fprintf(stderr, "isolate-loader: features: %s\n", isolate_last_error());
+	}
+	return err ? exit_code_of(err) : EXIT_OK;
+}
+
 int do_features(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "hooks", no_argument, NULL, 'H' },
+		{ "btf", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct isolate_feature f[32];
 	struct isolate *iso = NULL;
+	const char *btf = NULL;
+	bool hooks = false;
 	size_t n;
-	int err;
+	int opt, err;
 
-	if (argc > 1)
-		return p_err(EXIT_USAGE, "features takes no arguments");
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) >= 0) {
+		if (opt == 'H')
+			hooks = true;
+		else if (opt == 'b')
+			btf = optarg;
+		else
+			return p_err(EXIT_USAGE, "usage: features [--hooks [--btf FILE]]");
+	}
+	if (optind < argc || (btf && !hooks))
+		return p_err(EXIT_USAGE, "usage: features [--hooks [--btf FILE]]");
+	if (hooks)
+		return do_hooks(btf);
 	/* Loaded or not: the answer then also says whether it is attached. */
 	if (isolate_open(&iso))
 		iso = NULL;

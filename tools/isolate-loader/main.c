@@ -93,7 +93,7 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 static int do_help(int argc, char **argv)
 {
 	printf("Usage: isolate-loader [-j|-p] [-d] COMMAND ...\n"
-	       "  load | unload [--force] | status | features\n"
+	       "  load | unload [--force] | status | features [--hooks [--btf FILE]]\n"
 	       "  cell {create NAME --policy FILE [--cpu Q/P --memory N --pids N]\n"
 	       "        [--allow-unenforced] |\n"
 	       "        list | show NAME | destroy NAME}\n"
