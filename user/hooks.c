@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/btf.h>
@@ -248,26 +249,55 @@ static bool one_register(const struct btf *btf, __u32 id)
 	}
 }
 
+#define LSM_FUNC_PREFIX "bpf_lsm_"
+
+/*
+ * The kernel's bpf_lsm_* functions, found in one pass over its BTF (a
+ * search by name is a pass each, over some hundred thousand types).
+ */
+struct lsm_funcs {
+	size_t n;
+	struct { const char *hook; __u32 id; } f[512];
+};
+
+static void find_lsm_funcs(const struct btf *btf, struct lsm_funcs *out)
+{
+	size_t prefix = strlen(LSM_FUNC_PREFIX);
+	__u32 count = btf__type_cnt(btf);
+
+	out->n = 0;
+	for (__u32 id = 1; id < count && out->n < sizeof(out->f) / sizeof(out->f[0]); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name;
+
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
+		if (!strncmp(name, LSM_FUNC_PREFIX, prefix)) {
+			out->f[out->n].hook = name + prefix;
+			out->f[out->n++].id = id;
+		}
+	}
+}
+
 /*
  * The kernel's prototype of hook, spelled, into *p and text; -ENOENT when
  * the kernel offers no such hook to BPF, -EINVAL when a parameter cannot
  * be spelled. ids gets the parameters' type ids.
  */
-static int kernel_proto(const struct btf *btf, const char *hook, struct proto *p,
-			__u32 *ids, char *text, size_t len)
+static int kernel_proto(const struct btf *btf, const struct lsm_funcs *funcs, const char *hook,
+			struct proto *p, __u32 *ids, char *text, size_t len)
 {
-	char fn[128];
-	const struct btf_type *func, *proto;
+	const struct btf_type *func = NULL, *proto;
 	const struct btf_param *params;
 	size_t used = 0;
-	int id;
 
 	text[0] = 0;
-	snprintf(fn, sizeof(fn), "bpf_lsm_%s", hook);
-	id = btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC);
-	if (id < 0)
+	for (size_t i = 0; i < funcs->n && !func; i++)
+		if (!strcmp(funcs->f[i].hook, hook))
+			func = btf__type_by_id(btf, funcs->f[i].id);
+	if (!func)
 		return -ENOENT;
-	func = btf__type_by_id(btf, id);
 	proto = func ? btf__type_by_id(btf, func->type) : NULL;
 	if (!proto || !btf_is_func_proto(proto) || btf_vlen(proto) > MAX_PARAMS)
 		return -EINVAL;
@@ -425,12 +455,17 @@ int hooks_choose(struct bpf_object *obj, const struct btf *kernel,
 		 struct isolate_hook_choice *out, size_t max, size_t *n)
 {
 	const struct btf *obj_btf = bpf_object__btf(obj);
+	struct lsm_funcs *funcs;
 	struct bpf_program *prog;
 	int err = 0;
 
 	*n = 0;
 	if (!obj_btf)
 		return set_error(-EPROTO, "the BPF object has no BTF");
+	funcs = malloc(sizeof(*funcs));
+	if (!funcs)
+		return set_error(-ENOMEM, "out of memory");
+	find_lsm_funcs(kernel, funcs);
 	bpf_object__for_each_program(prog, obj) {
 		const char *hook = hook_of(prog);
 		struct isolate_hook_choice *c;
@@ -443,21 +478,29 @@ int hooks_choose(struct bpf_object *obj, const struct btf *kernel,
 		bpf_program__set_autoload(prog, false);
 		err = program_proto(obj_btf, prog, &mine);
 		if (err)
-			return err;
+			break;
 		c = choice_for(out, max, n, hook);
-		if (!c)
-			return set_error(-E2BIG, "more than %zu hooks", max);
-		kerr = kernel_proto(kernel, hook, &theirs, ids, c->prototype, sizeof(c->prototype));
+		if (!c) {
+			err = set_error(-E2BIG, "more than %zu hooks", max);
+			break;
+		}
+		kerr = kernel_proto(kernel, funcs, hook, &theirs, ids, c->prototype,
+				    sizeof(c->prototype));
 		c->kernel_has_hook = kerr != -ENOENT;
 		c->optional = mine.optional;
 		if (kerr || !proto_matches(kernel, &theirs, ids, &mine))
 			continue;
-		if (c->program[0])
-			return set_error(-EPROTO, "programs %s and %s both match the %s hook of this kernel",
-					 c->program, bpf_program__name(prog), hook);
+		if (c->program[0]) {
+			err = set_error(-EPROTO, "programs %s and %s both match the %s hook of this kernel",
+					c->program, bpf_program__name(prog), hook);
+			break;
+		}
 		snprintf(c->program, sizeof(c->program), "%s", bpf_program__name(prog));
 		bpf_program__set_autoload(prog, true);
 	}
+	free(funcs);
+	if (err)
+		return err;
 	for (size_t i = 0; i < *n; i++) {
 		if (out[i].program[0] || (out[i].optional && !out[i].kernel_has_hook))
 			continue;

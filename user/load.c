@@ -326,28 +326,19 @@ static int attach_and_pin(struct isolate_bpf *skel, const char *root)
  * hook, only the program written for this kernel's prototype to load.
  */
 static int open_for_this_kernel(struct isolate_bpf **out, const char *root,
-				enum isolate_kernel_support *support)
+				const struct btf *kernel, enum isolate_kernel_support *support)
 {
 	char path[PATH_MAX + 128];
 	struct isolate_hook_choice choices[ISOLATE_HOOKS_MAX];
 	struct isolate_bpf *skel;
-	struct btf *kernel;
 	struct bpf_map *map;
 	size_t n;
 	int err;
 
-	kernel = btf__load_vmlinux_btf();
-	if (!kernel)
-		return set_error(-EOPNOTSUPP, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s; "
-				 "isolate needs a kernel built with CONFIG_DEBUG_INFO_BTF", strerror(errno));
 	skel = isolate_bpf__open();
-	if (!skel) {
-		err = set_error(-errno, "cannot open the BPF object: %s", strerror(errno));
-		btf__free(kernel);
-		return err;
-	}
+	if (!skel)
+		return set_error(-errno, "cannot open the BPF object: %s", strerror(errno));
 	err = hooks_choose(skel->obj, kernel, choices, ISOLATE_HOOKS_MAX, &n);
-	btf__free(kernel);
 	if (err == -EOPNOTSUPP && support)
 		*support = ISOLATE_SUPPORT_HOOK_MISMATCH;
 	if (err)
@@ -373,14 +364,14 @@ fail:
 	return err;
 }
 
-static bool all_links_pinned(const char *root)
+static bool all_links_pinned(const char *root, const struct btf *kernel)
 {
 	char path[PATH_MAX + 128];
 	struct isolate_bpf *skel;
 	struct bpf_program *prog;
 	bool all = true;
 
-	if (open_for_this_kernel(&skel, root, NULL))
+	if (open_for_this_kernel(&skel, root, kernel, NULL))
 		return false;
 	bpf_object__for_each_program(prog, skel->obj) {
 		/* Left out on kernels that refuse it (see load_programs). */
@@ -401,11 +392,11 @@ static bool all_links_pinned(const char *root)
  * positive prctl return values (newer kernels range-check LSM returns) —
  * every program but that one. *features says which.
  */
-static int load_programs(const char *root, enum isolate_kernel_support *support,
-			 __u32 *features)
+static int load_programs(const char *root, const struct btf *kernel,
+			 enum isolate_kernel_support *support, __u32 *features)
 {
 	struct isolate_bpf *skel;
-	int err = open_for_this_kernel(&skel, root, support);
+	int err = open_for_this_kernel(&skel, root, kernel, support);
 
 	if (err)
 		return err;
@@ -413,7 +404,7 @@ static int load_programs(const char *root, enum isolate_kernel_support *support,
 	err = isolate_bpf__load(skel);
 	if (err && err != -EPERM) {
 		isolate_bpf__destroy(skel);
-		err = open_for_this_kernel(&skel, root, support);
+		err = open_for_this_kernel(&skel, root, kernel, support);
 		if (err)
 			return err;
 		bpf_program__set_autoload(skel->progs.isolate_task_prctl, false);
@@ -550,6 +541,7 @@ int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 	char settings[PATH_MAX + 64];
 	enum isolate_kernel_support dummy;
 	__u32 features = KEEP_FEATURES;
+	struct btf *kernel;
 	struct isolate *iso;
 	bool bpf_active, fresh;
 	int err;
@@ -587,8 +579,13 @@ int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 	snprintf(settings, sizeof(settings), "%s/%s/%s", iso->pin_root,
 		 ISOLATE_PIN_MAPS, isolate_map_names[MAP_SETTINGS]);
 	fresh = access(settings, F_OK) != 0;
-	if (!all_links_pinned(iso->pin_root))
-		err = load_programs(iso->pin_root, support, &features);
+	kernel = btf__load_vmlinux_btf();
+	if (!kernel)
+		err = set_error(-EOPNOTSUPP, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s; "
+				"isolate needs a kernel built with CONFIG_DEBUG_INFO_BTF", strerror(errno));
+	else if (!all_links_pinned(iso->pin_root, kernel))
+		err = load_programs(iso->pin_root, kernel, support, &features);
+	btf__free(kernel);
 	if (!err)
 		err = open_pinned_maps(iso);
 	if (!err)

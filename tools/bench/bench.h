@@ -72,6 +72,8 @@ long long meminfo_bytes(const char *field);
 /* ---- Timing (measure.c) ------------------------------------------------- */
 
 uint64_t now_ns(void);
+/* Waits (up to max_ns) until opens of path cost the same round after round. */
+uint64_t bench_settle(const char *path, uint64_t max_ns);
 
 /*
  * One measured operation: 0 when it behaved as expected, else an errno (or

@@ -229,6 +229,7 @@ int main(int argc, char **argv)
 	struct bench_env env = { .ref_fd = -1 };
 	struct isolate *already = NULL;
 	uint64_t t_start = now_ns();
+	uint64_t settled;
 	struct utsname u;
 	int c, err;
 
@@ -292,6 +293,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "isolate-bench: setting up: %s\n", strerror(-err));
 		return 1;
 	}
+
+	settled = bench_settle("/tmp/bench/d2/a1/a2/file", 30ULL * 1000 * 1000 * 1000);
+	result_meta("settled", "%.3f s after start (0: never)", settled / 1e9);
 
 	say("phase b: no BPF program loaded");
 	measure_outside(&env, "none", "no programs attached");

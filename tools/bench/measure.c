@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +51,54 @@ static int cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* Jiffies of CPU time the whole machine was busy, from /proc/stat. */
+static long long busy_jiffies(void)
+{
+	long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "re");
+	int n = f ? fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld %lld", &v[0], &v[1],
+			   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) : 0;
+
+	if (f)
+		fclose(f);
+	/* All but idle (3) and iowait (4). */
+	return n == 8 ? v[0] + v[1] + v[2] + v[5] + v[6] + v[7] : -1;
+}
+
+/* Jiffies of CPU time this process used. */
+static long long own_jiffies(void)
+{
+	struct tms t;
+
+	times(&t);
+	return t.tms_utime + t.tms_stime;
+}
+
+/*
+ * Waits until the machine is quiet: guest time under -icount counts every
+ * instruction of every task, and a freshly booted kernel works on in the
+ * background for seconds (6.12's kworkers for about three and a half,
+ * doubling an open's cost meanwhile, steadily enough to look settled). So:
+ * until, for three rounds of opens in a row, no other task ran at all.
+ * Returns the guest ns waited, or 0 if it never got quiet within max_ns.
+ */
+uint64_t bench_settle(const char *path, uint64_t max_ns)
+{
+	uint64_t start = now_ns();
+	int quiet = 0;
+
+	while (now_ns() - start < max_ns) {
+		long long busy = busy_jiffies(), own = own_jiffies();
+
+		for (int i = 0; i < 10000; i++)
+			close(open(path, O_RDONLY | O_CLOEXEC));
+		quiet = busy >= 0 && busy_jiffies() - busy <= own_jiffies() - own ? quiet + 1 : 0;
+		if (quiet == 3)
+			return now_ns() - start;
+	}
+	return 0;
 }
 
 /* The loop itself, in the child. */
