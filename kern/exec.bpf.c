@@ -4,11 +4,20 @@
  * script's interpreter: the kernel checks each one), and mapping a file
  * executable — which is how ld.so runs a program it was handed, and how a
  * memfd would be run — all need the EXEC right on that file.
+ *
+ * Code that is not a file: memory that is anonymous, or that was (or is)
+ * writable in a private mapping, made executable. Without it a file
+ * granted only READ could be copied into memory and run. Refused unless
+ * the cell is granted exec memory (JIT runtimes need it).
  */
 #include "file_rules.bpf.h"
 
+#define PROT_WRITE	0x2
 #define PROT_EXEC	0x4
+#define MAP_SHARED	0x01
+#define VM_WRITE	0x2
 #define VM_EXEC		0x4
+#define VM_SHARED	0x8
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -24,18 +33,28 @@ ISOLATE_HOOK(bprm_check_security, isolate_bprm_check, struct linux_binprm *bprm,
 			   ISOLATE_OP_EXEC, DISPLAY_D_PATH);
 }
 
+static __always_inline int refuse_exec_memory(const struct cell_ctx *cc)
+{
+	return (cc->cell.flags & ISOLATE_CELL_EXEC_MEMORY) ? 0 :
+	       refuse_op(cc, ISOLATE_OP_EXEC_MEMORY, EACCES, 0, 0);
+}
+
 ISOLATE_HOOK(mmap_file, isolate_mmap_file, struct file *file, unsigned long reqprot,
 	     unsigned long prot, unsigned long flags, int ret)
 {
 	struct cell_ctx cc;
+	int err;
 
-	if (ret)
+	if (ret || !(prot & PROT_EXEC))
 		return ret;
-	/* Anonymous executable memory (JITs) is not a file to govern. */
-	if (!file || !(prot & PROT_EXEC))
-		return 0;
 	if (!current_cell(&cc))
 		return 0;
+	/* Anonymous, or private and writable: code that is no file's. */
+	if (!file || (!(flags & MAP_SHARED) && (prot & PROT_WRITE))) {
+		err = refuse_exec_memory(&cc);
+		if (err || !file)
+			return err;
+	}
 	return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_EXEC,
 			   ISOLATE_OP_MAP_EXEC, DISPLAY_D_PATH);
 }
@@ -43,15 +62,29 @@ ISOLATE_HOOK(mmap_file, isolate_mmap_file, struct file *file, unsigned long reqp
 ISOLATE_HOOK(file_mprotect, isolate_file_mprotect, struct vm_area_struct *vma,
 	     unsigned long reqprot, unsigned long prot, int ret)
 {
+	unsigned long vm_flags;
 	struct file *file;
 	struct cell_ctx cc;
+	int err;
 
-	if (ret)
+	if (ret || !(prot & PROT_EXEC))
 		return ret;
+	vm_flags = vma->vm_flags;
 	file = vma->vm_file;
-	if (!file || !(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
-		return 0;
 	if (!current_cell(&cc))
+		return 0;
+	/*
+	 * Anonymous memory; a private mapping writable now or asked to be;
+	 * one whose pages were written (copied on write: they hold an
+	 * anon_vma), whatever its file says.
+	 */
+	if (!file || (!(vm_flags & VM_SHARED) &&
+		      ((vm_flags & VM_WRITE) || (prot & PROT_WRITE) || vma->anon_vma))) {
+		err = refuse_exec_memory(&cc);
+		if (err || !file)
+			return err;
+	}
+	if (vm_flags & VM_EXEC)
 		return 0;
 	return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_EXEC,
 			   ISOLATE_OP_MAP_EXEC, DISPLAY_NAME);

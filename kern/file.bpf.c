@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Opening files: read, write and exec rights on files and directory trees.
- * Also keeps cells off the cgroup filesystems, whatever their rules say:
+ * Opening files: read, write and exec rights on files and directory trees;
+ * reading symlinks and watching need READ too. Also keeps cells off the
+ * cgroup filesystems, whatever their rules say:
  * writing there (cgroup.procs, memory.max, ...) would move a process out of
  * its cell or lift its budgets.
  */
@@ -76,4 +77,33 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 	}
 	return decide_path(&cc, &file->f_path, access, access_op(access),
 			   DISPLAY_D_PATH);
+}
+
+/*
+ * Reading a symlink tells where it points: a name inside a tree the cell
+ * may not read. The hook has no mount: decided inside the link's file
+ * system, as setattr is (see walk_in_fs).
+ */
+ISOLATE_HOOK(inode_readlink, isolate_inode_readlink, struct dentry *dentry, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_in_fs(&cc, dentry, ISOLATE_ACCESS_READ, ISOLATE_OP_READ);
+}
+
+/* A watch (inotify, fanotify, dnotify) reports what happens to its object. */
+ISOLATE_HOOK(path_notify, isolate_path_notify, const struct path *path, u64 mask,
+	     unsigned int obj_type, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_path(&cc, path, ISOLATE_ACCESS_READ, ISOLATE_OP_READ, DISPLAY_D_PATH);
 }

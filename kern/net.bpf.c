@@ -3,8 +3,9 @@
  * Networking: connect (and sendto an address, which is a connect for
  * datagrams), bind and listen for TCP and UDP over IPv4 and IPv6, by
  * address prefix and port range; AF_UNIX by the socket file's rights
- * (abstract names by explicit rule); and no socket families a cell has no
- * use for (vsock, packet, raw, ...).
+ * (abstract names by explicit rule); sockets only of the families and
+ * netlink protocols the cell was granted, never raw or packet ones, and
+ * netlink messages only to the kernel.
  */
 #include "file_rules.bpf.h"
 
@@ -77,6 +78,23 @@ static __always_inline int read_endpoint(const void *sa, int len, __u16 family,
 			__builtin_memcpy(ep->addr, &sin6.sin6_addr, 16);
 		}
 		return 0;
+	}
+}
+
+/*
+ * A destination of 0.0.0.0 or :: (or ::ffff:0.0.0.0) is this host: the
+ * kernel connects and sends to loopback. Decided as the address it uses.
+ */
+static __always_inline void unspecified_is_loopback(struct endpoint *ep)
+{
+	__u64 words[2];
+
+	__builtin_memcpy(words, ep->addr, 16);
+	if (ep->family == 4 && (__u32)words[0] == 0) {
+		ep->addr[0] = 127;
+		ep->addr[3] = 1;
+	} else if (ep->family == 6 && words[0] == 0 && words[1] == 0) {
+		ep->addr[15] = 1;
 	}
 }
 
@@ -193,17 +211,43 @@ static __always_inline int decide_abstract(const struct cell_ctx *cc, __u32 righ
 	return verdict;
 }
 
-/* Families a cell may not even address (vsock, packet, ...). */
-static __always_inline bool family_allowed(__u16 family)
+/* A socket refused for its family (or netlink protocol), named in the event. */
+static __always_inline int refuse_socket(const struct cell_ctx *cc, __u32 op,
+					 __u16 family, __u8 protocol)
 {
-	return family == AF_UNSPEC || family == AF_UNIX || family == AF_INET ||
-	       family == AF_INET6 || family == AF_NETLINK;
+	int verdict = refuse(cc, EACCES);
+	struct isolate_event_access *e;
+
+	e = reserve_access_event(cc, op, 0, ISOLATE_RULE_NONE, verdict ? EACCES : 0);
+	if (e) {
+		e->object_kind = ISOLATE_OBJECT_NET;
+		e->net.family = family;
+		e->net.proto = protocol;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return verdict;
 }
 
-static __always_inline int refuse_family(const struct cell_ctx *cc, __u32 op,
-					 __u16 family)
+static __always_inline bool family_granted(const struct cell_ctx *cc, int family)
 {
-	return refuse_op(cc, op, EACCES, 0, family);
+	return family >= 0 && family < 64 && (cc->cell.socket_families >> family) & 1;
+}
+
+/*
+ * A netlink address names a process (nl_pid) or multicast groups: a cell
+ * may address only the kernel (pid 0, no groups); its own sockets have no
+ * other use, and other processes would hear from it.
+ */
+static __always_inline int decide_netlink_dest(const struct cell_ctx *cc, const void *sa,
+					       int len, __u32 op)
+{
+	struct sockaddr_nl nl = {};
+
+	if (len < (int)sizeof(nl) || bpf_probe_read_kernel(&nl, sizeof(nl), sa))
+		return refuse_socket(cc, op, AF_NETLINK, 0);
+	if (nl.nl_pid || nl.nl_groups)
+		return refuse_socket(cc, op, AF_NETLINK, 0);
+	return 0;
 }
 
 /*
@@ -237,20 +281,29 @@ static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 	case AF_INET6:
 		if (read_endpoint(sa, len, family, &ep))
 			return refuse_op(cc, op, EACCES, 0, family);
+		if (net_op == ISOLATE_NET_CONNECT)
+			unspecified_is_loopback(&ep);
 		ep.proto = rule_proto(sock->sk);
 		return decide_endpoint(cc, net_op, op, &ep);
 	case AF_UNIX: {
 		char first = 1;
 
+		if (net_op != ISOLATE_NET_BIND)
+			return 0;
+		/* The family alone: the kernel picks an abstract name (autobind). */
+		if (len == sizeof(__u16))
+			return (cc->cell.flags & ISOLATE_CELL_UNIX_AUTOBIND) ? 0 :
+			       refuse_socket(cc, op, AF_UNIX, 0);
 		/* Path names are files: path_mknod and the unix hooks decide. */
-		if (len > 2)
-			bpf_probe_read_kernel(&first, 1, sa + 2);
-		if (first != 0 || net_op != ISOLATE_NET_BIND)
+		bpf_probe_read_kernel(&first, 1, sa + 2);
+		if (first != 0)
 			return 0;
 		return decide_abstract(cc, ISOLATE_NET_BIND, op, sa + 3, len - 3);
 	}
+	case AF_NETLINK:
+		return net_op == ISOLATE_NET_CONNECT ? decide_netlink_dest(cc, sa, len, op) : 0;
 	default:
-		return family_allowed(family) ? 0 : refuse_family(cc, op, family);
+		return family_granted(cc, family) ? 0 : refuse_socket(cc, op, family, 0);
 	}
 }
 
@@ -264,10 +317,12 @@ ISOLATE_HOOK(socket_create, isolate_socket_create, int family, int type, int pro
 	if (!current_cell(&cc))
 		return 0;
 	/* Raw sockets see and forge traffic no connect rule would allow. */
-	if (!family_allowed(family) ||
-	    ((family == AF_INET || family == AF_INET6) &&
-	     (type & 0xf) == SOCK_RAW) || type == SOCK_PACKET)
-		return refuse_op(&cc, ISOLATE_OP_CONNECT, EACCES, 0, family);
+	if (!family_granted(&cc, family) ||
+	    ((family == AF_INET || family == AF_INET6) && (type & 0xf) == SOCK_RAW) ||
+	    type == SOCK_PACKET ||
+	    (family == AF_NETLINK &&
+	     (protocol < 0 || protocol > 31 || !((cc.cell.netlink_protocols >> protocol) & 1))))
+		return refuse_socket(&cc, ISOLATE_OP_SOCKET, family, protocol);
 	return 0;
 }
 

@@ -103,6 +103,16 @@ struct isolate_cap *isolate_cap_namespace(__u32 flag)
 	return cap_value(ISOLATE_CAP_NAMESPACE, flag);
 }
 
+struct isolate_cap *isolate_cap_allow(__u32 flag)
+{
+	return cap_value(ISOLATE_CAP_ALLOW, flag);
+}
+
+struct isolate_cap *isolate_cap_socket(__u32 socket)
+{
+	return cap_value(ISOLATE_CAP_SOCKET, socket);
+}
+
 struct isolate_cap *isolate_cap_unix(__u32 right, const char *name)
 {
 	struct isolate_cap *cap;

@@ -6,6 +6,7 @@
 #include <errno.h>
 
 #include "model.h"
+#include "names.h"
 #include "net_addr.h"
 #include "path_util.h"
 #include "unix_name.h"
@@ -78,12 +79,17 @@ static int check_value(const struct isolate_cap *cap, char *msg, size_t len)
 		}
 		return 0;
 	case ISOLATE_CAP_NAMESPACE:
-		if (cap->u.value != ISOLATE_CELL_USERNS && cap->u.value != ISOLATE_CELL_MOUNTNS) {
-			snprintf(msg, len, "expected one namespace user or mount, got 0x%llx",
-				 cap->u.value);
-			return -EINVAL;
-		}
-		return 0;
+	case ISOLATE_CAP_ALLOW:
+	case ISOLATE_CAP_SOCKET: {
+		const struct word_kind *words = word_kind_of(cap->kind);
+		char expected[256];
+
+		if (word_name(words, cap->u.value))
+			return 0;
+		word_expected(words, expected, sizeof(expected));
+		snprintf(msg, len, "expected %.200s, got 0x%llx", expected, cap->u.value);
+		return -EINVAL;
+	}
 	default:
 		snprintf(msg, len, "expected a capability kind, got %d", (int)cap->kind);
 		return -EINVAL;

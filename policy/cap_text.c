@@ -47,7 +47,10 @@ int isolate_cap_format(const struct isolate_cap *cap, char *buf, size_t len)
 	case ISOLATE_CAP_MODE:
 		return snprintf(buf, len, "mode:%s", mode_name(cap->u.value) ?: "?");
 	case ISOLATE_CAP_NAMESPACE:
-		return snprintf(buf, len, "namespace:%s", namespace_name(cap->u.value) ?: "?");
+	case ISOLATE_CAP_ALLOW:
+	case ISOLATE_CAP_SOCKET:
+		return snprintf(buf, len, "%s:%s", kind,
+				word_name(word_kind_of(cap->kind), cap->u.value) ?: "?");
 	case ISOLATE_CAP_UNIX:
 		return snprintf(buf, len, UNIX_VERB_PREFIX "%s:%s",
 				unix_right_name(cap->u.abstract.right) ?: "?", cap->u.abstract.name);
@@ -97,8 +100,9 @@ bad:
 static struct isolate_cap *parse_value(enum isolate_cap_kind kind, const char *text,
 				       char *msg, size_t len)
 {
+	const struct word_kind *words = word_kind_of(kind);
 	__u64 a, b;
-	__u32 mode;
+	__u32 mode, word;
 
 	switch (kind) {
 	case ISOLATE_CAP_CPU:
@@ -126,12 +130,18 @@ static struct isolate_cap *parse_value(enum isolate_cap_kind kind, const char *t
 		}
 		return isolate_cap_mode(mode);
 	case ISOLATE_CAP_NAMESPACE:
-		a = namespace_parse(text);
-		if (!a) {
-			snprintf(msg, len, "expected a namespace %s, got '%s'", NAMESPACE_NAMES, text);
-			return NULL;
-		}
-		return isolate_cap_namespace((__u32)a);
+	case ISOLATE_CAP_ALLOW:
+	case ISOLATE_CAP_SOCKET: {
+		char expected[256];
+
+		if (!word_parse(words, text, &word))
+			return kind == ISOLATE_CAP_NAMESPACE ? isolate_cap_namespace(word) :
+			       kind == ISOLATE_CAP_ALLOW ? isolate_cap_allow(word) :
+			       isolate_cap_socket(word);
+		word_expected(words, expected, sizeof(expected));
+		snprintf(msg, len, "expected %.180s, got '%.40s'", expected, text);
+		return NULL;
+	}
 	default:
 		return NULL;
 	}
@@ -168,7 +178,7 @@ int isolate_cap_parse(const char *text, struct isolate_cap **out, struct isolate
 	    (flags & ISOLATE_CAP_DENY && !cap_is_path(kind) && !cap_is_net(kind)) ||
 	    (flags & ISOLATE_CAP_OPTIONAL && !cap_is_path(kind))) {
 		diag_set(diag, NULL, 0, 0,
-			 "expected a capability like read:/path, deny-write:/path, read?:/path, connect:tcp:10.0.0.0/8:443, cpu:50000/100000, memory:512M, pids:64, broker:read, namespace:user, unix-connect:@name or mode:audit, got '%s'",
+			 "expected a capability like read:/path, deny-write:/path, connect:tcp:10.0.0.0/8:443, memory:512M, broker:read, namespace:user, allow:exec-memory, socket:inet, unix-connect:@name or mode:audit, got '%s'",
 			 text);
 		return -EINVAL;
 	}

@@ -324,6 +324,39 @@ nomem:
 	return -ENOMEM;
 }
 
+#define AF_UNIX_BIT	1
+#define AF_INET_BIT	2
+#define AF_INET6_BIT	10
+#define AF_NETLINK_BIT	16
+
+static void grant_socket(struct isolate_image *img, __u32 socket)
+{
+	if (socket < ISOLATE_SOCKET_NETLINK) {
+		img->socket_families |= 1ULL << socket;
+		return;
+	}
+	img->socket_families |= 1ULL << AF_NETLINK_BIT;
+	img->netlink_protocols |= 1U << (socket - ISOLATE_SOCKET_NETLINK);
+}
+
+/*
+ * Rules that need a kind of socket grant it: an address rule (connect,
+ * bind: either family, for IPv4-mapped addresses), an abstract name or
+ * autobind (unix). Denies grant nothing.
+ */
+static void imply_sockets(const struct isolate_cell_policy *set, struct isolate_image *img)
+{
+	for (size_t i = 0; i < set->n_caps; i++) {
+		const struct isolate_cap *cap = &set->caps[i];
+
+		if (cap_is_net(cap->kind) && !(cap->flags & ISOLATE_CAP_DENY))
+			img->socket_families |= 1ULL << AF_INET_BIT | 1ULL << AF_INET6_BIT;
+		else if (cap->kind == ISOLATE_CAP_UNIX ||
+			 (cap->kind == ISOLATE_CAP_ALLOW && cap->u.value == ISOLATE_CELL_UNIX_AUTOBIND))
+			img->socket_families |= 1ULL << AF_UNIX_BIT;
+	}
+}
+
 static int fill_from_set(const struct isolate_cell_policy *set, struct isolate_image *img)
 {
 	img->net_caps = calloc(set->n_caps ? set->n_caps : 1, sizeof(*img->net_caps));
@@ -356,12 +389,17 @@ static int fill_from_set(const struct isolate_cell_policy *set, struct isolate_i
 			img->broker_rights |= (__u32)cap->u.value;
 			break;
 		case ISOLATE_CAP_NAMESPACE:
+		case ISOLATE_CAP_ALLOW:
 			img->cell_flags |= (__u32)cap->u.value;
+			break;
+		case ISOLATE_CAP_SOCKET:
+			grant_socket(img, (__u32)cap->u.value);
 			break;
 		default:
 			break;
 		}
 	}
+	imply_sockets(set, img);
 	return 0;
 }
 

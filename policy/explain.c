@@ -174,6 +174,16 @@ static int parse_endpoint(enum isolate_cap_kind op, const char *target,
 	} else {
 		goto bad;
 	}
+	/* The kernel connects and sends to 0.0.0.0 and :: on this host. */
+	if (op == ISOLATE_CAP_CONNECT) {
+		static const __u8 zero[16];
+
+		if (!memcmp(r->addr, zero, r->family == AF_INET ? 4 : 16)) {
+			r->addr[r->family == AF_INET ? 0 : 15] = r->family == AF_INET ? 127 : 1;
+			if (r->family == AF_INET)
+				r->addr[3] = 1;
+		}
+	}
 	r->prefix_len = (__u8)net_addr_bits(r->family);
 	return 0;
 bad:

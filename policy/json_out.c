@@ -49,8 +49,8 @@ void json_cap(struct json_writer *jw, const struct isolate_cap *cap)
 		jw_kv_uint(jw, "max", cap->u.value);
 	} else if (cap->kind == ISOLATE_CAP_BROKER) {
 		jw_kv_string(jw, "right", broker_right_name((__u32)cap->u.value));
-	} else if (cap->kind == ISOLATE_CAP_NAMESPACE) {
-		jw_kv_string(jw, "name", namespace_name((__u32)cap->u.value));
+	} else if (word_kind_of(cap->kind)) {
+		jw_kv_string(jw, "name", word_name(word_kind_of(cap->kind), cap->u.value));
 	} else if (cap->kind == ISOLATE_CAP_UNIX) {
 		jw_kv_string(jw, "right", unix_right_name(cap->u.abstract.right));
 		jw_kv_string(jw, "name", cap->u.abstract.name);
@@ -168,6 +168,17 @@ static void unix_entry(struct json_writer *jw, const struct isolate_image_unix *
 	jw_object_end(jw);
 }
 
+/* Whether the image grants the word value of a word kind (names.h). */
+static bool image_has_word(const struct isolate_image *img, enum isolate_cap_kind kind,
+			   __u32 value)
+{
+	if (kind != ISOLATE_CAP_SOCKET)
+		return img->cell_flags & value;
+	if (value < ISOLATE_SOCKET_NETLINK)
+		return (img->socket_families >> value) & 1;
+	return (img->netlink_protocols >> (value - ISOLATE_SOCKET_NETLINK)) & 1;
+}
+
 static void string_list(struct json_writer *jw, const char *key, char *const *list, size_t n)
 {
 	jw_key(jw, key);
@@ -224,12 +235,16 @@ void json_image(struct json_writer *jw, const struct isolate_image *img)
 			jw_string(jw, broker_right_name(bit));
 	jw_array_end(jw);
 	jw_kv_uint(jw, "cell_flags", img->cell_flags);
-	jw_key(jw, "namespaces");
-	jw_array_start(jw);
-	for (__u32 bit = ISOLATE_CELL_USERNS; bit <= ISOLATE_CELL_MOUNTNS; bit <<= 1)
-		if (img->cell_flags & bit)
-			jw_string(jw, namespace_name(bit));
-	jw_array_end(jw);
+	jw_kv_uint(jw, "socket_families", img->socket_families);
+	jw_kv_uint(jw, "netlink_protocols", img->netlink_protocols);
+	for (const struct word_kind *w = word_kinds; w->key; w++) {
+		jw_key(jw, w->key);
+		jw_array_start(jw);
+		for (const struct word *x = w->words; x->name; x++)
+			if (image_has_word(img, w->kind, x->value))
+				jw_string(jw, x->name);
+		jw_array_end(jw);
+	}
 	string_list(jw, "rules", img->rule_text, img->n_rules);
 	string_list(jw, "skipped", img->skipped, img->n_skipped);
 	jw_key(jw, "capacity");

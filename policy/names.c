@@ -18,6 +18,8 @@ static const char *const kind_names[] = {
 	[ISOLATE_CAP_MODE] = "mode",
 	[ISOLATE_CAP_NAMESPACE] = "namespace",
 	[ISOLATE_CAP_UNIX] = "unix",
+	[ISOLATE_CAP_ALLOW] = "allow",
+	[ISOLATE_CAP_SOCKET] = "socket",
 };
 
 #define N_KINDS (sizeof(kind_names) / sizeof(kind_names[0]))
@@ -52,25 +54,66 @@ __u32 broker_right_parse(const char *name)
 	return 0;
 }
 
-const char *namespace_name(__u32 flag)
+/* Linux's numbers: include/linux/socket.h, include/uapi/linux/netlink.h. */
+#define NL(p) (ISOLATE_SOCKET_NETLINK + (p))
+
+static const struct word namespace_words[] = {
+	{ ISOLATE_CELL_USERNS, "user" }, { ISOLATE_CELL_MOUNTNS, "mount" }, { 0, NULL },
+};
+static const struct word allow_words[] = {
+	{ ISOLATE_CELL_EXEC_MEMORY, "exec-memory" },
+	{ ISOLATE_CELL_UNIX_AUTOBIND, "unix-autobind" },
+	{ 0, NULL },
+};
+static const struct word socket_words[] = {
+	{ 1, "unix" }, { 2, "inet" }, { 10, "inet6" }, { 38, "alg" }, { 40, "vsock" },
+	{ NL(0), "netlink-route" }, { NL(4), "netlink-sock-diag" }, { NL(6), "netlink-xfrm" },
+	{ NL(9), "netlink-audit" }, { NL(12), "netlink-netfilter" },
+	{ NL(15), "netlink-kobject-uevent" }, { NL(16), "netlink-generic" },
+	{ 0, NULL },
+};
+
+const struct word_kind word_kinds[] = {
+	{ ISOLATE_CAP_NAMESPACE, "namespaces", "a namespace", namespace_words },
+	{ ISOLATE_CAP_ALLOW, "allow", "an allowance", allow_words },
+	{ ISOLATE_CAP_SOCKET, "sockets", "a socket family", socket_words },
+	{ 0, NULL, NULL, NULL },
+};
+
+const struct word_kind *word_kind_of(enum isolate_cap_kind kind)
 {
-	switch (flag) {
-	case ISOLATE_CELL_USERNS:
-		return "user";
-	case ISOLATE_CELL_MOUNTNS:
-		return "mount";
-	default:
-		return NULL;
-	}
+	for (const struct word_kind *w = word_kinds; w->key; w++)
+		if (w->kind == kind)
+			return w;
+	return NULL;
 }
 
-__u32 namespace_parse(const char *name)
+const char *word_name(const struct word_kind *w, __u64 value)
 {
-	if (!strcmp(name, "user"))
-		return ISOLATE_CELL_USERNS;
-	if (!strcmp(name, "mount"))
-		return ISOLATE_CELL_MOUNTNS;
-	return 0;
+	for (const struct word *x = w->words; x->name; x++)
+		if (x->value == value)
+			return x->name;
+	return NULL;
+}
+
+int word_parse(const struct word_kind *w, const char *name, __u32 *value)
+{
+	for (const struct word *x = w->words; x->name; x++) {
+		if (!strcmp(x->name, name)) {
+			*value = x->value;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void word_expected(const struct word_kind *w, char *buf, size_t len)
+{
+	size_t used = snprintf(buf, len, "%s", w->what);
+
+	for (const struct word *x = w->words; x->name && used < len; x++)
+		used += snprintf(buf + used, len - used, "%s %s",
+				 x == w->words ? "" : x[1].name ? "," : " or", x->name);
 }
 
 const char *unix_right_name(__u32 right)

@@ -15,10 +15,30 @@ const char *broker_right_name(__u32 right);
 __u32 broker_right_parse(const char *name);
 #define BROKER_RIGHT_NAMES "read, write, exec, connect or bind"
 
-/* One ISOLATE_CELL_* namespace bit <-> "user", "mount"; 0 for no namespace. */
-const char *namespace_name(__u32 flag);
-__u32 namespace_parse(const char *name);
-#define NAMESPACE_NAMES "user or mount"
+/*
+ * Capabilities that are a word from a list: namespaces ("user", "mount"),
+ * allowances ("exec-memory", ...), socket families ("inet", ...). One
+ * table per kind, used by every serialization.
+ */
+struct word {
+	__u32 value;
+	const char *name;
+};
+
+struct word_kind {
+	enum isolate_cap_kind kind;
+	const char *key;		/* the YAML list: "namespaces", "allow", "sockets" */
+	const char *what;		/* "a namespace" */
+	const struct word *words;	/* ends with a NULL name */
+};
+
+extern const struct word_kind word_kinds[];	/* ends with a NULL key */
+/* The table of kind, NULL when kind is not a word kind. */
+const struct word_kind *word_kind_of(enum isolate_cap_kind kind);
+const char *word_name(const struct word_kind *w, __u64 value);
+int word_parse(const struct word_kind *w, const char *name, __u32 *value);
+/* "a namespace user or mount" */
+void word_expected(const struct word_kind *w, char *buf, size_t len);
 
 /*
  * ISOLATE_NET_CONNECT, _BIND <-> "connect", "bind" (the keys under unix:),

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "names.h"
 #include "netset.h"
 #include "path_util.h"
 
@@ -281,8 +282,8 @@ int isolate_cell_policy_normalize(const struct isolate_cell_policy *c,
 				err = normalize_net_group(c, k, protos[p], families[f], n);
 	for (enum isolate_cap_kind k = ISOLATE_CAP_CPU; k <= ISOLATE_CAP_BROKER && !err; k++)
 		err = normalize_values(c, k, n);
-	if (!err)
-		err = copy_set(c, ISOLATE_CAP_NAMESPACE, n);
+	for (const struct word_kind *w = word_kinds; w->key && !err; w++)
+		err = copy_set(c, w->kind, n);
 	if (!err)
 		err = copy_set(c, ISOLATE_CAP_UNIX, n);
 	if (err) {

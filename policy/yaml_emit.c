@@ -234,16 +234,17 @@ static void limits(struct emitter *e, const struct isolate_cap *caps, size_t n)
 	map_end(e);
 }
 
-/* "namespaces: [user, mount]", omitted when none is granted. */
-static void namespaces(struct emitter *e, const struct isolate_cap *caps, size_t n)
+/* "namespaces: [user, mount]" and the other word lists; omitted when empty. */
+static void words(struct emitter *e, const struct isolate_cap *caps, size_t n,
+		  const struct word_kind *w)
 {
-	if (!has(caps, n, ISOLATE_CAP_NAMESPACE, 0))
+	if (!has(caps, n, w->kind, 0))
 		return;
-	plain(e, "namespaces");
+	plain(e, w->key);
 	seq_start(e);
 	for (size_t i = 0; i < n; i++)
-		if (caps[i].kind == ISOLATE_CAP_NAMESPACE)
-			plain(e, namespace_name((__u32)caps[i].u.value));
+		if (caps[i].kind == w->kind)
+			plain(e, word_name(w, caps[i].u.value));
 	seq_end(e);
 }
 
@@ -316,7 +317,8 @@ static void cell_body(struct emitter *e, const struct isolate_cell_policy *c)
 	}
 	limits(e, caps, n);
 	cap_list(e, caps, n, ISOLATE_CAP_BROKER, 0);
-	namespaces(e, caps, n);
+	for (const struct word_kind *w = word_kinds; w->key; w++)
+		words(e, caps, n, w);
 	unix_names(e, caps, n);
 	map_end(e);
 out:

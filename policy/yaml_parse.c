@@ -15,6 +15,8 @@
  *       limits: {cpu: {quota_us: N, period_us: N}, memory: SIZE, pids: N}
  *       broker: [read | write | exec | connect | bind, ...]
  *       namespaces: [user | mount, ...]
+ *       allow: [exec-memory | unix-autobind, ...]
+ *       sockets: [unix | inet | inet6 | netlink-route | ..., ...]
  *       unix: {connect: ['@NAME', ...], bind: ['@NAME', ...]}
  */
 #include <errno.h>
@@ -301,23 +303,31 @@ static int parse_broker(const struct yctx *x, const struct ynode *v, void *obj, 
 	return 0;
 }
 
-/* ---- namespaces, abstract unix names ---- */
+/* ---- namespaces, allowances, sockets; abstract unix names ---- */
 
-static int parse_namespaces(const struct yctx *x, const struct ynode *v, void *obj, int arg)
+/* arg: the word kind (names.h): namespaces, allow, sockets. */
+static int parse_words(const struct yctx *x, const struct ynode *v, void *obj, int arg)
 {
-	if (y_seq(x, v, "a list of namespaces"))
+	const struct word_kind *w = word_kind_of((enum isolate_cap_kind)arg);
+	char expected[512];
+
+	if (y_seq(x, v, "a list of words"))
 		return -EINVAL;
 	for (size_t i = 0; i < v->n; i++) {
+		struct isolate_cap *cap;
 		const char *text;
-		__u32 flag;
+		__u32 value;
 
-		if (y_string(x, v->items[i], "a namespace", &text))
+		if (y_string(x, v->items[i], w->what, &text))
 			return -EINVAL;
-		flag = namespace_parse(text);
-		if (!flag)
-			return y_fail(x, v->items[i], "expected a namespace %s, got '%s'",
-				      NAMESPACE_NAMES, text);
-		if (add_cap(x, obj, isolate_cap_namespace(flag), v->items[i]))
+		if (word_parse(w, text, &value)) {
+			word_expected(w, expected, sizeof(expected));
+			return y_fail(x, v->items[i], "expected %s, got '%s'", expected, text);
+		}
+		cap = w->kind == ISOLATE_CAP_NAMESPACE ? isolate_cap_namespace(value) :
+		      w->kind == ISOLATE_CAP_ALLOW ? isolate_cap_allow(value) :
+		      isolate_cap_socket(value);
+		if (add_cap(x, obj, cap, v->items[i]))
 			return -EINVAL;
 	}
 	return 0;
@@ -403,7 +413,9 @@ static const struct y_key cell_keys[] = {
 	{ "deny", parse_deny, 0 },
 	{ "limits", parse_limits, 0 },
 	{ "broker", parse_broker, 0 },
-	{ "namespaces", parse_namespaces, 0 },
+	{ "namespaces", parse_words, ISOLATE_CAP_NAMESPACE },
+	{ "allow", parse_words, ISOLATE_CAP_ALLOW },
+	{ "sockets", parse_words, ISOLATE_CAP_SOCKET },
 	{ "unix", parse_unix, 0 },
 	{ NULL, NULL, 0 },
 };

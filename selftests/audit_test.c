@@ -44,10 +44,11 @@ FIXTURE_SETUP(audit)
 	ASSERT_EQ(0, test_file(&self->env, "denied/file", "denied\n"));
 	ASSERT_EQ(0, test_mkdir(&self->env, "rw/mnt"));
 	self->cell = test_env_cell(&self->env, "audit", "mode:audit", "read:%s/ro",
-				   "read:%s/rw", "write:%s/rw", NULL);
+				   "read:%s/rw", "write:%s/rw", "socket:unix", "socket:inet",
+				   "socket:inet6", NULL);
 	ASSERT_LE(0, self->cell);
 	self->twin = test_env_cell(&self->env, "enforce", "read:%s/ro", "read:%s/rw",
-				   "write:%s/rw", NULL);
+				   "write:%s/rw", "socket:unix", "socket:inet", "socket:inet6", NULL);
 	ASSERT_LE(0, self->twin);
 	ASSERT_EQ((__u32)ISOLATE_MODE_AUDIT, self->env.cells[self->cell].st.cell.mode);
 	self->listener = test_listener(SOCK_STREAM, "127.0.0.1", 8300);
@@ -275,7 +276,7 @@ TEST_F(audit, network_succeeds_and_is_audited)
 	s.op = SOCK_LISTEN;
 	s.type = SOCK_STREAM;
 	EXPECT_AUDITED(0, sock_errno, &s, ISOLATE_OP_LISTEN);
-	EXPECT_AUDITED(0, socket_errno, &raw, ISOLATE_OP_CONNECT);
+	EXPECT_AUDITED(0, socket_errno, &raw, ISOLATE_OP_SOCKET);
 	EXPECT_EQ(EACCES, test_run(&self->env, self->twin, socket_errno, &raw));
 
 	snprintf(name, sizeof(name), "isolate-audit-%d", getpid());

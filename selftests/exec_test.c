@@ -273,6 +273,7 @@ struct map_args {
 	int prot;		/* of the mmap */
 	int mprotect;		/* then mprotect to this, when not 0 */
 	bool read_implies_exec;
+	bool write;		/* write a byte before the mprotect */
 };
 
 static int map_errno(void *arg)
@@ -289,6 +290,8 @@ static int map_errno(void *arg)
 		 fd == -2 ? -1 : fd, 0);
 	if (p == MAP_FAILED)
 		return errno;
+	if (a->write)
+		*(volatile char *)p = 0xc3;	/* ret */
 	if (a->mprotect && mprotect(p, 4096, a->mprotect))
 		return errno;
 	return 0;
@@ -370,11 +373,8 @@ TEST_F(exec, read_implies_exec_needs_exec)
 				   map_errno, &a));
 }
 
-/*
- * A memfd mapped executable is refused too (no path, no rule); anonymous
- * executable memory is not a file and is left alone (JITs).
- */
-TEST_F(exec, memfd_and_anonymous_mappings)
+/* A memfd mapped executable is refused too (no path, no rule). */
+TEST_F(exec, memfd_mappings)
 {
 	int cell = CELL("r", "read:%s/lib", "exec:%s/lib");
 	int fd = memfd_create("code", MFD_CLOEXEC);
@@ -390,10 +390,52 @@ TEST_F(exec, memfd_and_anonymous_mappings)
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, map_errno, &a));
 	a.mprotect = 0;
 	EXPECT_EQ(0, test_run(&self->env, cell, map_errno, &a));
-	a.fd = -2;
-	a.prot = PROT_READ | PROT_WRITE | PROT_EXEC;
-	EXPECT_EQ(0, test_run(&self->env, cell, map_errno, &a));
 	close(fd);
+}
+
+/*
+ * Code that is no file's: anonymous memory, or a private mapping that is
+ * or was writable, made executable. Without the allowance a file granted
+ * READ alone could be copied in and run; with it (JITs) it may.
+ */
+TEST_F(exec, exec_memory_needs_the_allowance)
+{
+	static const struct { struct map_args a; const char *what; } refused[] = {
+		{ { .fd = -2, .prot = PROT_READ | PROT_EXEC }, "anonymous r-x" },
+		{ { .fd = -2, .prot = PROT_READ | PROT_WRITE | PROT_EXEC }, "anonymous rwx" },
+		{ { .fd = -2, .prot = PROT_READ | PROT_WRITE, .write = true,
+		    .mprotect = PROT_READ | PROT_EXEC }, "anonymous rw- then r-x" },
+		{ { .fd = -1, .prot = PROT_READ | PROT_WRITE | PROT_EXEC }, "private file rwx" },
+		{ { .fd = -1, .prot = PROT_READ | PROT_WRITE, .write = true,
+		    .mprotect = PROT_READ | PROT_EXEC }, "private file written, then r-x" },
+		{ { .fd = -1, .prot = PROT_READ | PROT_WRITE,
+		    .mprotect = PROT_READ | PROT_WRITE | PROT_EXEC }, "private file rw- to rwx" },
+	};
+	int rx = CELL("rx", "read:%s/lib", "exec:%s/lib");
+	int jit = CELL("jit", "read:%s/lib", "exec:%s/lib", "allow:exec-memory");
+	struct map_args a = { .path = self->data, .fd = -1, .prot = PROT_READ | PROT_EXEC };
+
+	ASSERT_LE(0, rx);
+	ASSERT_LE(0, jit);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		struct map_args m = refused[i].a;
+
+		m.path = self->data;
+		EXPECT_EQ(EACCES, test_run(&self->env, rx, map_errno, &m)) {
+			TH_LOG("%s", refused[i].what);
+		}
+		EXPECT_EQ(0, test_run(&self->env, jit, map_errno, &m)) {
+			TH_LOG("%s, with exec memory allowed", refused[i].what);
+		}
+	}
+	/* What ld.so does with a library stays as it was. */
+	EXPECT_EQ(0, test_run(&self->env, rx, map_errno, &a));
+	a.prot = PROT_READ;
+	a.mprotect = PROT_READ | PROT_EXEC;
+	EXPECT_EQ(0, test_run(&self->env, rx, map_errno, &a));
+	/* Outside every cell nothing changes. */
+	a = refused[0].a;
+	EXPECT_EQ(0, run_outside(map_errno, &a));
 }
 
 TEST_HARNESS_MAIN

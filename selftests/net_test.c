@@ -111,6 +111,7 @@ FIXTURE_SETUP(net)
 				   "connect:udp:[::1]/128:5300",
 				   "bind:tcp:127.0.0.1/32:9000",
 				   "bind:udp:[::1]/128:9001",
+				   "socket:unix", "socket:netlink-route",
 				   "read:%s/ro", "read:%s/rw", "write:%s/rw", NULL);
 	ASSERT_LE(0, self->cell);
 }
@@ -161,7 +162,9 @@ TEST_F(net, tcp4_connect_by_prefix_and_port)
 	EXPECT_EQ(EACCES, CONNECT(AF_INET, SOCK_STREAM, "127.0.0.1", 8101));
 	/* Outside the /32: another loopback address, same listener. */
 	EXPECT_EQ(EACCES, CONNECT(AF_INET, SOCK_STREAM, "127.0.0.2", 8050));
-	EXPECT_EQ(EACCES, CONNECT(AF_INET, SOCK_STREAM, "0.0.0.0", 8050));
+	/* 0.0.0.0 is this host: the kernel connects to 127.0.0.1, granted. */
+	EXPECT_EQ(0, CONNECT(AF_INET, SOCK_STREAM, "0.0.0.0", 8050));
+	EXPECT_EQ(EACCES, CONNECT(AF_INET, SOCK_STREAM, "0.0.0.0", 8101));
 }
 
 TEST_F(net, tcp6_connect_by_prefix_and_port)
@@ -170,7 +173,10 @@ TEST_F(net, tcp6_connect_by_prefix_and_port)
 	EXPECT_EQ(0, CONNECT(AF_INET6, SOCK_STREAM, "::1", 8100));
 	EXPECT_EQ(EACCES, CONNECT(AF_INET6, SOCK_STREAM, "::1", 7999));
 	EXPECT_EQ(EACCES, CONNECT(AF_INET6, SOCK_STREAM, "::1", 8101));
-	EXPECT_EQ(EACCES, CONNECT(AF_INET6, SOCK_STREAM, "::", 8050));
+	/* :: is this host: ::1, granted; ::ffff:0.0.0.0 is 127.0.0.1. */
+	EXPECT_EQ(0, CONNECT(AF_INET6, SOCK_STREAM, "::", 8050));
+	EXPECT_EQ(EACCES, CONNECT(AF_INET6, SOCK_STREAM, "::", 8101));
+	EXPECT_EQ(0, CONNECT(AF_INET6, SOCK_STREAM, "::ffff:0.0.0.0", 8050));
 }
 
 /* An IPv4-mapped IPv6 address is the IPv4 address: IPv4 rules decide. */
@@ -443,19 +449,22 @@ TEST_F(net, unix_path_sockets_need_write)
 }
 
 /*
- * Abstract names are refused: no rule can grant one yet. explain has no
+ * Abstract names are refused without a rule naming them. explain has no
  * question for them, the kernel alone is asked. Sockets without a name
- * (socketpair) and autobind are left alone.
+ * (socketpair) are left alone; bind(2) to a name the kernel picks
+ * (autobind) needs the unix-autobind allowance.
  */
 TEST_F(net, unix_abstract_names_refused)
 {
 	struct unix_args a = { UNIX_CONNECT, SOCK_STREAM, self->abstract, true };
 	int srv = unix_server(SOCK_STREAM, self->abstract, true);
 	int dsrv = unix_server(SOCK_DGRAM, self->abstract_dgram, true);
+	int autobind = test_env_cell(&self->env, "autobind", "allow:unix-autobind", NULL);
 	char mine[80];
 
 	ASSERT_LE(0, srv);
 	ASSERT_LE(0, dsrv);
+	ASSERT_LE(0, autobind);
 	EXPECT_EQ(0, run_outside(unix_errno, &a));
 	EXPECT_EQ(EACCES, test_run(&self->env, self->cell, unix_errno, &a));
 	a.type = SOCK_DGRAM;
@@ -475,7 +484,9 @@ TEST_F(net, unix_abstract_names_refused)
 	a.type = SOCK_DGRAM;
 	EXPECT_EQ(0, test_run(&self->env, self->cell, unix_errno, &a));
 	a.op = UNIX_AUTOBIND;
-	EXPECT_EQ(0, test_run(&self->env, self->cell, unix_errno, &a));
+	EXPECT_EQ(EACCES, test_run(&self->env, self->cell, unix_errno, &a));
+	EXPECT_EQ(0, run_outside(unix_errno, &a));
+	EXPECT_EQ(0, test_run(&self->env, autobind, unix_errno, &a));
 	close(srv);
 	close(dsrv);
 }
@@ -509,6 +520,11 @@ TEST_F(net, raw_packet_vsock_refused_at_socket)
 		{ AF_INET, SOCK_PACKET, 0x0300 },
 		{ AF_VSOCK, SOCK_STREAM, 0 },
 		{ AF_VSOCK, SOCK_DGRAM, 0 },
+		/* Netlink protocols but the one granted (route). */
+		{ AF_NETLINK, SOCK_RAW, 9 /* NETLINK_AUDIT */ },
+		{ AF_NETLINK, SOCK_DGRAM, 15 /* NETLINK_KOBJECT_UEVENT */ },
+		{ AF_NETLINK, SOCK_RAW, 2 /* NETLINK_USERSOCK */ },
+		{ AF_BLUETOOTH, SOCK_STREAM, 0 },
 	};
 	static const struct socket_args allowed[] = {
 		{ AF_INET, SOCK_STREAM, 0 },

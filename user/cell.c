@@ -181,6 +181,8 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		.mode = img->mode,
 		.flags = img->cell_flags,
 		.broker_rights = img->broker_rights,
+		.netlink_protocols = img->netlink_protocols,
+		.socket_families = img->socket_families,
 	};
 	struct isolate_image_inode channel;
 	__u32 unenforced = 0;
@@ -330,6 +332,8 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	next.mode = img->mode;
 	next.flags = img->cell_flags;
 	next.broker_rights = img->broker_rights;
+	next.netlink_protocols = img->netlink_protocols;
+	next.socket_families = img->socket_families;
 	err = ruleset_alloc(iso, &next.ruleset);
 	if (!err)
 		err = ruleset_write(iso, next.ruleset, img, &channel);

@@ -30,6 +30,8 @@ const char *isolate_op_name(__u32 op)
 		[ISOLATE_OP_CGROUP] = "cgroup",
 		[ISOLATE_OP_PERF] = "perf",
 		[ISOLATE_OP_CAPABILITY] = "capability",
+		[ISOLATE_OP_SOCKET] = "socket",
+		[ISOLATE_OP_EXEC_MEMORY] = "exec-memory",
 	};
 
 	return op < ISOLATE_OP_MAX && names[op] ? names[op] : "unknown";

@@ -73,6 +73,8 @@ enum isolate_op {
 	ISOLATE_OP_CGROUP = 22,		/* writing to a cgroup filesystem */
 	ISOLATE_OP_PERF = 23,
 	ISOLATE_OP_CAPABILITY = 24,	/* a capability that administers the machine */
+	ISOLATE_OP_SOCKET = 25,		/* a socket of a family or protocol not granted */
+	ISOLATE_OP_EXEC_MEMORY = 26,	/* anonymous or once writable memory made executable */
 	ISOLATE_OP_MAX,
 };
 
@@ -109,11 +111,18 @@ struct isolate_cell {
 	__u32 mode;		/* enum isolate_mode */
 	__u32 flags;		/* ISOLATE_CELL_* grants beyond the rules */
 	__u32 broker_rights;	/* ISOLATE_BROKER_* requests the cell may make */
+	__u32 netlink_protocols;	/* bit p: NETLINK protocol p (< 32) */
+	__u32 _pad;
+	__u64 socket_families;	/* bit f: sockets of address family f (< 64) */
 };
 
 /* isolate_cell.flags */
 #define ISOLATE_CELL_USERNS	(1U << 0)	/* may create user namespaces */
 #define ISOLATE_CELL_MOUNTNS	(1U << 1)	/* may clone(CLONE_NEWNS) */
+/* may make memory executable that is anonymous or was writable (JITs) */
+#define ISOLATE_CELL_EXEC_MEMORY	(1U << 2)
+/* may bind an AF_UNIX socket to an abstract name the kernel picks */
+#define ISOLATE_CELL_UNIX_AUTOBIND	(1U << 3)
 
 /* "inode_rules" hash map key: a granted or denied file or directory. */
 struct isolate_inode_key {

@@ -45,6 +45,8 @@ enum isolate_cap_kind {
 	ISOLATE_CAP_MODE,	/* the cell's mode; not kept as a capability */
 	ISOLATE_CAP_NAMESPACE,	/* create a user or a mount namespace */
 	ISOLATE_CAP_UNIX,	/* connect or bind to an abstract AF_UNIX name */
+	ISOLATE_CAP_ALLOW,	/* exec memory, unix autobind (ISOLATE_CELL_*) */
+	ISOLATE_CAP_SOCKET,	/* sockets of an address family or netlink protocol */
 };
 
 /* Capability flags. */
@@ -97,6 +99,15 @@ struct isolate_cap *isolate_cap_broker(__u32 right);	/* one ISOLATE_BROKER_* */
 struct isolate_cap *isolate_cap_mode(__u32 mode);	/* ISOLATE_MODE_* */
 /* One of ISOLATE_CELL_USERNS, ISOLATE_CELL_MOUNTNS (abi.h). */
 struct isolate_cap *isolate_cap_namespace(__u32 flag);
+/* One of ISOLATE_CELL_EXEC_MEMORY, ISOLATE_CELL_UNIX_AUTOBIND (abi.h). */
+struct isolate_cap *isolate_cap_allow(__u32 flag);
+/*
+ * Sockets of an address family (AF_UNIX, AF_INET, ...: below 64), or of
+ * netlink protocol P: ISOLATE_SOCKET_NETLINK + P (NETLINK_ROUTE, ...).
+ * Only the families and protocols with a name in Documentation/policy.md.
+ */
+#define ISOLATE_SOCKET_NETLINK	64
+struct isolate_cap *isolate_cap_socket(__u32 socket);
 /*
  * right: ISOLATE_NET_CONNECT or ISOLATE_NET_BIND. name as written: '@' for
  * the leading NUL, then 1..ISOLATE_UNIX_NAME_MAX printable ASCII bytes
@@ -319,7 +330,9 @@ struct isolate_image {
 	struct isolate_image_net_cap *net_caps;	/* in rule_id order */
 	struct isolate_image_limits limits;
 	__u32 broker_rights;			/* ISOLATE_BROKER_* */
-	__u32 cell_flags;			/* ISOLATE_CELL_*: namespaces granted */
+	__u32 cell_flags;			/* ISOLATE_CELL_*: namespaces, allows */
+	__u64 socket_families;			/* bit f: address family f */
+	__u32 netlink_protocols;		/* bit p: netlink protocol p */
 	size_t n_unix;
 	struct isolate_image_unix *unix_names;	/* sorted by name, unique */
 	/* rule_id -> canonical text of that rule of the authority set. */

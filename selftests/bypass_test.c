@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bypass: attempts by a process in a cell to do what its policy does not
+ * grant, through routes the other selftests do not take. Each test asserts
+ * the secure behaviour (the refusal, or that the action had no effect); a
+ * failure here is a way around the rules.
+ *
+ *   - reading what a symlink in an unreadable tree points to
+ *   - watching directories the cell may not read (inotify, fanotify)
+ *   - the unspecified address (0.0.0.0, ::), which the kernel takes for
+ *     this host, under "everything but loopback" rules
+ *   - netlink to processes outside the cell, and netlink protocols not
+ *     granted
+ *
+ *   $ROOT/             a tmpfs of its own, in a private mount namespace
+ *   ├── ro/file        read
+ *   └── denied/file, denied/link -> file
+ */
+#include "kselftest_harness.h"
+#include "isolate_test.h"
+
+#include <poll.h>
+#include <sys/fanotify.h>
+#include <sys/inotify.h>
+#include <linux/netlink.h>
+
+FIXTURE(bypass) {
+	struct test_env env;
+	int ro;			/* read:$ROOT/ro */
+};
+
+FIXTURE_SETUP(bypass)
+{
+	ASSERT_EQ(0, test_env_setup(&self->env, true));
+	ASSERT_EQ(0, test_file(&self->env, "ro/file", "ro\n"));
+	ASSERT_EQ(0, test_file(&self->env, "denied/file", "denied\n"));
+	ASSERT_EQ(0, symlink("file", test_path(&self->env, "denied/link")));
+	ASSERT_EQ(0, symlink("file", test_path(&self->env, "ro/link")));
+	self->ro = test_env_cell(&self->env, "ro", "read:%s/ro", NULL);
+	ASSERT_LE(0, self->ro);
+}
+
+FIXTURE_TEARDOWN(bypass)
+{
+	EXPECT_EQ(0, test_env_teardown(&self->env));
+}
+
+#define IN_RO(fn, arg) test_run(&self->env, self->ro, (fn), (arg))
+
+/* ---- Reading symlinks ----------------------------------------------------- */
+
+static int readlink_errno(void *arg)
+{
+	char buf[64];
+
+	return readlink(arg, buf, sizeof(buf)) < 0 ? errno : 0;
+}
+
+/* A symlink's target is a name inside its tree: READ there, like a listing. */
+TEST_F(bypass, reading_a_symlink_needs_read)
+{
+	EXPECT_EQ(0, IN_RO(readlink_errno, (void *)test_path(&self->env, "ro/link")));
+	EXPECT_EQ(EACCES, IN_RO(readlink_errno, (void *)test_path(&self->env, "denied/link")));
+	EXPECT_EQ(0, run_outside(readlink_errno, (void *)test_path(&self->env, "denied/link")));
+}
+
+/* ---- Watching what may not be read ---------------------------------------- */
+
+struct watch_args {
+	const char *dir;
+	bool fan;
+	int ready;		/* write end: one byte when the watch is set */
+};
+
+/* 0 if an event naming "secret-name" arrived, else the errno or 200. */
+static int watch_errno(void *arg)
+{
+	const struct watch_args *a = arg;
+	char buf[4096] __attribute__((aligned(8)));
+	struct pollfd pfd;
+	int fd, r = 0;
+	ssize_t n;
+
+	if (a->fan) {
+		fd = fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | FAN_NONBLOCK,
+				   O_RDONLY);
+		if (fd < 0)
+			r = 150 + errno;
+		else if (fanotify_mark(fd, FAN_MARK_ADD, FAN_CREATE, AT_FDCWD, a->dir))
+			r = errno;
+	} else {
+		fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (fd < 0)
+			r = 150 + errno;
+		else if (inotify_add_watch(fd, a->dir, IN_CREATE) < 0)
+			r = errno;
+	}
+	if (write(a->ready, "x", 1) != 1 || r)
+		return r ?: 250;
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	if (poll(&pfd, 1, 3000) != 1)
+		return 200;
+	n = read(fd, buf, sizeof(buf));
+	if (n <= 0)
+		return 201;
+	return memmem(buf, (size_t)n, "secret-name", 11) ? 0 : 202;
+}
+
+/* Runs watch_errno in the cell; creates denied/secret-name once it watches. */
+static int watch_run(struct test_env *env, int cell, bool fan)
+{
+	struct watch_args a = { test_path(env, "denied"), fan, -1 };
+	int p[2], fd;
+	char c;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	a.ready = p[1];
+	pid = start_in_cgroup(isolate_cell_cgroup_fd(env->iso, env->cells[cell].name),
+			      watch_errno, &a);
+	close(p[1]);
+	if (read(p[0], &c, 1) == 1) {
+		fd = open(test_path(env, "denied/secret-name"), O_CREAT | O_WRONLY | O_CLOEXEC,
+			  0600);
+		if (fd >= 0)
+			close(fd);
+	}
+	close(p[0]);
+	return wait_exit_code(pid);
+}
+
+/*
+ * inotify_add_watch() and fanotify_mark() take a path, open nothing, and
+ * report the names made in a directory: the listing of a directory the
+ * cell may not read (security_path_notify).
+ */
+TEST_F(bypass, watching_an_unreadable_directory_is_eacces)
+{
+	int r;
+
+	EXPECT_EQ(EACCES, watch_run(&self->env, self->ro, false));
+	unlink(test_path(&self->env, "denied/secret-name"));
+	r = watch_run(&self->env, self->ro, true);
+	if (r == 150 + EPERM)
+		TH_LOG("fanotify_init refused in the cell: fanotify not tried");
+	else
+		EXPECT_EQ(EACCES, r);
+}
+
+/* ---- The unspecified address -------------------------------------------- */
+
+#define UNSPEC_PORT 18000
+
+static int connect_errno(int family, int type, const char *addr, int port)
+{
+	struct sock_args a = { SOCK_CONNECT, family, type, 0, addr, port, -1, false, 0 };
+
+	return sock_errno(&a);
+}
+
+struct unspec_args {
+	int family;
+	int type;
+	const char *addr;
+};
+
+static int unspec_errno(void *arg)
+{
+	const struct unspec_args *a = arg;
+
+	if (a->type == SOCK_DGRAM) {
+		struct sock_args s = { SOCK_SENDTO, a->family, SOCK_DGRAM, 0, a->addr,
+				       UNSPEC_PORT + 1, -1, false, 0 };
+
+		return sock_errno(&s);
+	}
+	return connect_errno(a->family, a->type, a->addr, UNSPEC_PORT);
+}
+
+/*
+ * "Everything but this host": connect to 0.0.0.0/0 minus 127.0.0.0/8 (and
+ * ::/0 minus ::1). The kernel routes a connection or a datagram to 0.0.0.0
+ * (or ::) to the loopback address: the rules must not let it through.
+ */
+TEST_F(bypass, unspecified_address_is_this_host)
+{
+	int cell = test_env_cell(&self->env, "unspec",
+				 "connect:tcp:0.0.0.0/0:18000",
+				 "deny-connect:tcp:127.0.0.0/8:18000",
+				 "connect:tcp:[::]/0:18000",
+				 "deny-connect:tcp:[::1]/128:18000",
+				 "connect:udp:0.0.0.0/0:18001",
+				 "deny-connect:udp:127.0.0.0/8:18001", NULL);
+	int l4 = test_listener(SOCK_STREAM, "127.0.0.1", UNSPEC_PORT);
+	int l6 = test_listener(SOCK_STREAM, "::1", UNSPEC_PORT);
+	int u4 = test_listener(SOCK_DGRAM, "127.0.0.1", UNSPEC_PORT + 1);
+	struct unspec_args a = { AF_INET, SOCK_STREAM, "127.0.0.1" };
+	char buf[8];
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, l4);
+	ASSERT_LE(0, l6);
+	ASSERT_LE(0, u4);
+	/* The rules as written: loopback refused. */
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	a = (struct unspec_args){ AF_INET6, SOCK_STREAM, "::1" };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	/* The same listeners through the unspecified address. */
+	a = (struct unspec_args){ AF_INET, SOCK_STREAM, "0.0.0.0" };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	a = (struct unspec_args){ AF_INET6, SOCK_STREAM, "::" };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	a = (struct unspec_args){ AF_INET6, SOCK_STREAM, "::ffff:0.0.0.0" };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	a = (struct unspec_args){ AF_INET, SOCK_DGRAM, "0.0.0.0" };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	EXPECT_EQ(-1, recv(u4, buf, sizeof(buf), MSG_DONTWAIT));
+	close(l4);
+	close(l6);
+	close(u4);
+}
+
+/* ---- Netlink ------------------------------------------------------------- */
+
+struct netlink_args {
+	int protocol;
+	__u32 to;		/* port id: 0 the kernel */
+	__u32 groups;
+};
+
+static int netlink_errno(void *arg)
+{
+	const struct netlink_args *a = arg;
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_pid = a->to,
+				  .nl_groups = a->groups };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, a->protocol);
+	int r;
+
+	if (fd < 0)
+		return errno;
+	r = sendto(fd, "from the cell", 13, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ?
+	    errno : 0;
+	close(fd);
+	return r;
+}
+
+/*
+ * Netlink unicast between processes is IPC as much as an abstract AF_UNIX
+ * name: a message to the socket of a process outside the cell, over the
+ * routing protocol the cell is granted, and over USERSOCK, which it is not.
+ * The kernel itself (port id 0) stays reachable.
+ */
+TEST_F(bypass, netlink_reaches_only_the_kernel)
+{
+	int cell = test_env_cell(&self->env, "nl", "socket:netlink-route", NULL);
+	struct sockaddr_nl me = { .nl_family = AF_NETLINK };
+	socklen_t len = sizeof(me);
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	struct netlink_args a = { NETLINK_ROUTE, 0, 0 };
+	char buf[64];
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&me, sizeof(me)));
+	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&me, &len));
+	a.to = me.nl_pid;
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, netlink_errno, &a));
+	EXPECT_EQ(-1, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+	/* Multicast groups are other processes too. */
+	a.to = 0;
+	a.groups = 1;
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, netlink_errno, &a));
+	/* The kernel: a malformed request, answered, not refused. */
+	a.groups = 0;
+	EXPECT_EQ(0, test_run(&self->env, cell, netlink_errno, &a));
+	/* A protocol the cell was not granted: refused at socket(). */
+	a.protocol = NETLINK_USERSOCK;
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, netlink_errno, &a));
+	/* Outside every cell, the same message goes through. */
+	a = (struct netlink_args){ NETLINK_ROUTE, me.nl_pid, 0 };
+	EXPECT_EQ(0, run_outside(netlink_errno, &a));
+	EXPECT_EQ(13, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
