@@ -234,6 +234,60 @@ static void grant_revoke_under_load(struct __test_metadata *_metadata,
 	       (double)(ch[0].ret - ch[0].call) / 1e6, (double)(ch[1].ret - ch[1].call) / 1e6);
 }
 
+/* Grants read of one path to the cell, through the CLI; its exit status. */
+static int grant_one(void *arg)
+{
+	const char *const *argv = arg;
+
+	return cli(NULL, 0, "grant", argv[0], argv[1], NULL);
+}
+
+/*
+ * Two grants of different rights to one cell at the same moment, 50 times:
+ * each that says it succeeded is in force (an open in the cell succeeds)
+ * and in the kept policy (`cell show`). A change must start from the
+ * generation the other left, not from the one both read.
+ */
+#define PAIRS 50
+
+TEST_F_TIMEOUT(live, concurrent_grants_are_all_kept, 240)
+{
+	static char paths[2 * PAIRS][300], caps[2 * PAIRS][310];
+	char show[1 << 16];
+
+	for (int i = 0; i < 2 * PAIRS; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/f%d", self->root, i);
+		ASSERT_EQ(0, write_file(paths[i], "x\n"));
+		snprintf(caps[i], sizeof(caps[i]), "read:%.300s", paths[i]);
+	}
+	for (int pair = 0; pair < PAIRS; pair++) {
+		const char *a[2] = { self->name, caps[2 * pair] };
+		const char *b[2] = { self->name, caps[2 * pair + 1] };
+		pid_t pa = fork(), pb;
+
+		ASSERT_LE(0, pa);
+		if (!pa)
+			_exit(grant_one(a));
+		pb = fork();
+		ASSERT_LE(0, pb);
+		if (!pb)
+			_exit(grant_one(b));
+		EXPECT_EQ(0, wait_status(pa));
+		EXPECT_EQ(0, wait_status(pb));
+	}
+	ASSERT_EQ(0, cli(show, sizeof(show), "cell", "show", self->name, NULL));
+	for (int i = 0; i < 2 * PAIRS; i++) {
+		EXPECT_NE(NULL, strstr(show, paths[i])) {
+			TH_LOG("%s is not in the kept policy", caps[i]);
+		}
+		struct open_args o = { paths[i], O_RDONLY };
+
+		EXPECT_EQ(0, run_in_cell(self->iso, self->name, open_errno, &o, NULL)) {
+			TH_LOG("%s is not in force", caps[i]);
+		}
+	}
+}
+
 TEST_F_TIMEOUT(live, grant_revoke_under_open_loop, 60)
 {
 	grant_revoke_under_load(_metadata, self, false);

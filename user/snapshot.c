@@ -177,13 +177,21 @@ int isolate_cell_recycle(struct isolate *iso, const char *name)
 	return err;
 }
 
-/* grant and revoke: the policy in force, changed, as the next generation. */
+/*
+ * grant and revoke: the policy in force, changed, as the next generation.
+ * Under the lock from the read on: two changes at once must not both start
+ * from the same generation, each losing the other's capability.
+ */
 static int change_caps(struct isolate *iso, const char *name,
 		       struct isolate_cap *const caps[], size_t n, bool grant)
 {
 	struct isolate_cell_policy *pol = NULL;
 	char text[4400];
-	int err = isolate_cell_policy_get(iso, name, &pol);
+	int err = isolate_lock(iso);
+
+	if (err)
+		return err;
+	err = isolate_cell_policy_get(iso, name, &pol);
 
 	for (size_t i = 0; !err && i < n; i++) {
 		err = grant ? isolate_cell_policy_add(pol, caps[i]) :
@@ -199,6 +207,7 @@ static int change_caps(struct isolate *iso, const char *name,
 	}
 	if (!err)
 		err = isolate_cell_update(iso, name, pol);
+	isolate_unlock(iso);
 	isolate_cell_policy_free(pol);
 	return err;
 }
