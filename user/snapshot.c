@@ -91,6 +91,60 @@ static const char *scalar(yaml_node_t *n)
 	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
+/*
+ * Whether every scalar member of a snapshot's capability record says what
+ * its text says (a record "kind: read, text: write:/" is refused, not
+ * restored as either): the parsed text, written as a record again, must
+ * have each member the record has, with the same value, and no other.
+ */
+static bool record_agrees(yaml_document_t *doc, yaml_node_t *record,
+			  const struct isolate_cap *cap)
+{
+	yaml_document_t mine;
+	yaml_parser_t parser;
+	struct json_writer jw;
+	size_t len = 0, theirs = 0, ours = 0;
+	char *json = NULL;
+	bool agrees = false;
+	FILE *f = open_memstream(&json, &len);
+
+	if (!f)
+		return false;
+	jw_init(&jw, f, false);
+	json_cap(&jw, cap);
+	jw_finish(&jw);
+	fclose(f);
+	if (!yaml_parser_initialize(&parser)) {
+		free(json);
+		return false;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)json, len);
+	if (yaml_parser_load(&parser, &mine)) {
+		yaml_node_t *root = yaml_document_get_root_node(&mine);
+
+		agrees = record->type == YAML_MAPPING_NODE;
+		for (yaml_node_pair_t *p = record->data.mapping.pairs.start;
+		     agrees && p < record->data.mapping.pairs.top; p++) {
+			const char *key = scalar(yaml_document_get_node(doc, p->key));
+			const char *value = scalar(yaml_document_get_node(doc, p->value));
+			const char *expected = key ? scalar(member(&mine, root, key)) : NULL;
+
+			if (key && !strcmp(key, "source"))
+				continue;	/* where it was read from: not the capability */
+			theirs++;
+			agrees = value && expected && !strcmp(value, expected);
+		}
+		for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+		     agrees && p < root->data.mapping.pairs.top; p++)
+			ours++;
+		agrees = agrees && theirs == ours;
+		yaml_document_delete(&mine);
+	}
+	yaml_parser_delete(&parser);
+	free(json);
+	return agrees;
+}
+
 static int policy_from_snapshot(yaml_document_t *doc, const char *new_name,
 				struct isolate_cell_policy **out)
 {
@@ -107,6 +161,8 @@ static int policy_from_snapshot(yaml_document_t *doc, const char *new_name,
 		return set_error(-EINVAL, "not an isolate snapshot of version 1");
 	if (!name || !mode || !caps || caps->type != YAML_SEQUENCE_NODE)
 		return set_error(-EINVAL, "the snapshot lacks the cell's name, mode or capabilities");
+	if (strcmp(mode, "enforce") && strcmp(mode, "audit"))
+		return set_error(-EINVAL, "bad snapshot: mode \"%.32s\": expected enforce or audit", mode);
 	pol = isolate_cell_policy_new(name);
 	if (!pol)
 		return set_error(-errno, "invalid cell name \"%s\"", name);
@@ -124,6 +180,11 @@ static int policy_from_snapshot(yaml_document_t *doc, const char *new_name,
 			goto bad;
 		}
 		err = isolate_cap_parse(text, &cap, &diag);
+		if (!err && !record_agrees(doc, yaml_document_get_node(doc, *i), cap)) {
+			snprintf(diag.msg, sizeof(diag.msg),
+				 "the record of \"%.200s\" has members its text does not say", text);
+			err = -EINVAL;
+		}
 		if (!err)
 			err = isolate_cell_policy_add(pol, cap);
 		isolate_cap_free(cap);
@@ -145,6 +206,9 @@ int isolate_cell_restore(struct isolate *iso, const char *json, size_t len,
 	yaml_document_t doc;
 	int err;
 
+	if (len > ISOLATE_SNAPSHOT_MAX)
+		return set_error(-EFBIG, "a snapshot is at most %d bytes, this one %zu",
+				 ISOLATE_SNAPSHOT_MAX, len);
 	if (!yaml_parser_initialize(&parser))
 		return set_error(-ENOMEM, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)json, len);

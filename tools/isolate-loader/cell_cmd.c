@@ -129,9 +129,10 @@ static int cell_create(int argc, char **argv)
 	return err;
 }
 
-static int cell_one(int argc, char **argv, const char *usage)
+static int cell_one(int *argc, char **argv, const char *usage)
 {
-	if (argc != 2)
+	drop_dashdash(argc, argv);
+	if (*argc != 2)
 		return p_err(EXIT_USAGE, "usage: cell %s NAME", usage);
 	return 0;
 }
@@ -140,7 +141,7 @@ static int cell_show(int argc, char **argv)
 {
 	struct isolate_cell_state st;
 	struct isolate *iso;
-	int err = cell_one(argc, argv, "show");
+	int err = cell_one(&argc, argv, "show");
 
 	if (err || (err = open_loaded(&iso, "cell show")))
 		return err;
@@ -156,7 +157,7 @@ static int cell_show(int argc, char **argv)
 static int cell_destroy(int argc, char **argv)
 {
 	struct isolate *iso;
-	int err = cell_one(argc, argv, "destroy");
+	int err = cell_one(&argc, argv, "destroy");
 
 	if (err || (err = open_loaded(&iso, "cell destroy")))
 		return err;

@@ -48,6 +48,7 @@ static int change(int argc, char **argv, bool grant)
 	struct isolate *iso;
 	int n = 0, err = 0;
 
+	drop_dashdash(&argc, argv);
 	if (argc < 3 || argc - 2 > MAX_CAPS)
 		return p_err(EXIT_USAGE, "usage: %s NAME CAPABILITY... (e.g. read:/data connect:tcp:10.0.0.0/8:443)",
 			     argv[0]);
@@ -119,6 +120,11 @@ int do_snapshot(int argc, char **argv)
 	return err;
 }
 
+/*
+ * The whole of file ("-": stdin), at most ISOLATE_SNAPSHOT_MAX bytes: an
+ * endless input (/dev/zero, a pipe that never ends) is an error, not a
+ * machine out of memory. NULL with errno (EFBIG when too long).
+ */
 static char *read_all(const char *file, size_t *len)
 {
 	FILE *f = strcmp(file, "-") ? fopen(file, "re") : stdin;
@@ -128,17 +134,21 @@ static char *read_all(const char *file, size_t *len)
 	*len = 0;
 	while (buf) {
 		size_t n = fread(buf + *len, 1, cap - *len, f);
+		char *grown;
 
 		*len += n;
 		if (*len < cap)
 			break;
-		cap *= 2;
-		char *grown = realloc(buf, cap);
-
-		if (!grown) {
+		if (cap > ISOLATE_SNAPSHOT_MAX) {
 			free(buf);
 			buf = NULL;
+			errno = EFBIG;
+			break;
 		}
+		cap *= 2;
+		grown = realloc(buf, cap);
+		if (!grown)
+			free(buf);
 		buf = grown;
 	}
 	if (f && f != stdin)
@@ -169,7 +179,8 @@ int do_restore(int argc, char **argv)
 		return p_err(EXIT_USAGE, "usage: restore FILE [--name NAME]   (FILE - reads stdin)");
 	json = read_all(argv[optind], &len);
 	if (!json)
-		return p_err(EXIT_FAIL, "restore: cannot read %s: %s", argv[optind], strerror(errno));
+		return p_err(EXIT_FAIL, "restore: cannot read %s: %s%s", argv[optind], strerror(errno),
+			     errno == EFBIG ? " (a snapshot is at most 16 MiB)" : "");
 	err = open_loaded(&iso, "restore");
 	if (!err) {
 		err = isolate_cell_restore(iso, json, len, name, &st);
@@ -188,6 +199,7 @@ int do_recycle(int argc, char **argv)
 	struct isolate *iso;
 	int err;
 
+	drop_dashdash(&argc, argv);
 	if (argc != 2)
 		return p_err(EXIT_USAGE, "usage: recycle NAME");
 	err = open_loaded(&iso, "recycle");

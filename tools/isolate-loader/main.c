@@ -56,6 +56,14 @@ void p_info(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void drop_dashdash(int *argc, char **argv)
+{
+	if (*argc < 2 || strcmp(argv[1], "--"))
+		return;
+	memmove(&argv[1], &argv[2], (size_t)(*argc - 1) * sizeof(argv[0]));
+	(*argc)--;
+}
+
 int exit_code_of(int err)
 {
 	switch (err) {

@@ -42,6 +42,12 @@ int p_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Progress and notes, on stderr, silent in JSON mode. */
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * For commands of positional arguments only: a leading "--" (which ends
+ * options, so that a cell named "-rf" can be named) is dropped from argv.
+ */
+void drop_dashdash(int *argc, char **argv);
+
 /* Maps a libisolate error to an exit code (EXIT_NOT_LOADED, ...). */
 int exit_code_of(int err);
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
@@ -23,6 +24,8 @@
 #include "tools/isolate-loader/main.h"
 
 #define MAX_ENV 128
+/* A year: longer is a mistake, not a limit. */
+#define RUN_TIMEOUT_MAX (365 * 24 * 3600)
 
 /* What the command sees of our environment, unless --env says more. */
 static const char *const env_allowed[] = {
@@ -88,22 +91,42 @@ static int build_env(struct run_opts *o, char **extra, size_t n_extra)
 	return err;
 }
 
+/*
+ * A uid or gid: decimal digits only, 0 to 4294967294. (uid_t)-1 is "no
+ * change" to setresuid(): taking it would leave the command root.
+ */
+static int parse_id(const char *text, size_t len, __u32 *id)
+{
+	unsigned long long v = 0;
+
+	if (!len || len > 10)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned long long)(text[i] - '0');
+	}
+	if (v >= 0xffffffffULL)
+		return -1;
+	*id = (__u32)v;
+	return 0;
+}
+
 /* --user NAME, UID or UID:GID */
 static int parse_user(const char *spec, struct isolate_spawn_opts *s)
 {
-	char *end;
-	unsigned long id = strtoul(spec, &end, 10);
+	const char *colon = strchr(spec, ':');
 	struct passwd *pw;
+	__u32 uid, gid;
 
 	s->set_ids = true;
-	if (end != spec && (*end == 0 || *end == ':')) {
-		s->uid = (uid_t)id;
-		s->gid = (gid_t)id;
-		if (*end == ':') {
-			s->gid = (gid_t)strtoul(end + 1, &end, 10);
-			if (*end)
-				return p_err(EXIT_USAGE, "run: --user %s: expected NAME, UID or UID:GID", spec);
-		}
+	if (*spec == '-' || *spec == '+' || (*spec >= '0' && *spec <= '9')) {
+		if (parse_id(spec, colon ? (size_t)(colon - spec) : strlen(spec), &uid) ||
+		    (colon && parse_id(colon + 1, strlen(colon + 1), &gid)))
+			return p_err(EXIT_USAGE, "run: --user %s: expected NAME, UID or UID:GID, ids 0 to 4294967294",
+				     spec);
+		s->uid = uid;
+		s->gid = colon ? gid : uid;
 		return 0;
 	}
 	pw = getpwnam(spec);
@@ -152,10 +175,10 @@ static int wait_command(struct isolate *iso, const char *cell, pid_t pid, double
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status;
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-	int left_ms = timeout > 0 ? (int)(timeout * 1000) : -1;
+	long long left_ms = timeout > 0 ? (long long)(timeout * 1000) : -1;
 
 	while (pidfd >= 0) {
-		int step = left_ms < 0 || left_ms > 100 ? 100 : left_ms;
+		int step = left_ms < 0 || left_ms > 100 ? 100 : (int)left_ms;
 		int n = poll(&pfd, 1, step);
 
 		if (forward_sig) {
@@ -211,9 +234,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 				return err;
 			break;
 		case 't':
+			/* Decimal seconds: strtod would also take nan, inf, hex, 1e9. */
+			errno = 0;
 			o->timeout = strtod(optarg, &end);
-			if (*end || o->timeout <= 0)
-				return p_err(EXIT_USAGE, "run: --timeout needs a positive number of seconds");
+			if (end == optarg || *end || errno || !isfinite(o->timeout) ||
+			    optarg[strspn(optarg, "0123456789.")] ||
+			    o->timeout < 0.001 || o->timeout > RUN_TIMEOUT_MAX)
+				return p_err(EXIT_USAGE, "run: --timeout %s: expected seconds, 0.001 to %d",
+					     optarg, RUN_TIMEOUT_MAX);
 			break;
 		case 'U':
 			o->allow_unenforced = true;

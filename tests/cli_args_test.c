@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command line refuses what it cannot take exactly: ids that wrap or
+ * mean "no change" (-1), timeouts that are not a number of seconds, an
+ * endless restore input; and "--" ends the options of every command, so
+ * that a cell named "-rf" can be named. Run on the host, where nothing is
+ * loaded: a command that got past its arguments fails later, with exit 4.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+
+/* Runs the loader with args (a shell fragment); its exit status, output in out. */
+static int loader(const char *args, char *out, size_t len)
+{
+	const char *bin = getenv("ISOLATE_LOADER") ?: "build/bin/isolate-loader";
+	char cmd[1024];
+	FILE *p;
+	size_t n;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", bin, args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	n = fread(out, 1, len - 1, p);
+	out[n] = 0;
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(user_ids_are_exact)
+{
+	static const char *const refused[] = {
+		"-1", "4294967295", "65534:-1", "-1:65534", "99999999999", "+1", "0x10",
+		"1:", ":1", "1:2:3", "1 ", "65534:4294967295",
+	};
+	char out[1024], args[128];
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(args, sizeof(args), "run --user '%s' -- true", refused[i]);
+		EXPECT_EQ(2, loader(args, out, sizeof(out))) {
+			TH_LOG("--user %s: %s", refused[i], out);
+		}
+	}
+	/* Exact ids pass the arguments, and fail later: nothing is loaded. */
+	EXPECT_EQ(125, loader("run --user 65534:65534 -- true", out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "not loaded"));
+	EXPECT_EQ(125, loader("run --user 4294967294 -- true", out, sizeof(out)));
+}
+
+TEST(timeouts_are_seconds)
+{
+	static const char *const refused[] = {
+		"nan", "inf", "-inf", "1e400", "0", "-1", "31536001", "3.5x", "", "0x10p2",
+	};
+	char out[1024], args[128];
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(args, sizeof(args), "run --timeout '%s' -- true", refused[i]);
+		EXPECT_EQ(2, loader(args, out, sizeof(out))) {
+			TH_LOG("--timeout %s: %s", refused[i], out);
+		}
+	}
+	EXPECT_EQ(125, loader("run --timeout 2592000 -- true", out, sizeof(out)));
+	EXPECT_EQ(125, loader("run --timeout 0.5 -- true", out, sizeof(out)));
+}
+
+TEST(restore_input_is_bounded)
+{
+	char out[1024];
+
+	EXPECT_EQ(1, loader("restore /dev/zero", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "at most 16 MiB")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_EQ(1, loader("restore - < /dev/zero", out, sizeof(out)));
+}
+
+/* A cell name that looks like an option, after "--". */
+TEST(double_dash_ends_options)
+{
+	static const char *const named[] = {
+		"cell show -- -rf", "cell destroy -- -rf", "grant -- -rf read:/tmp",
+		"revoke -- -rf read:/tmp", "recycle -- -rf", "snapshot -- -rf",
+	};
+	char out[1024];
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		EXPECT_EQ(4, loader(named[i], out, sizeof(out))) {
+			TH_LOG("%s: %s", named[i], out);
+		}
+	}
+}
+
+TEST_HARNESS_MAIN
