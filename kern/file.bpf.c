@@ -15,8 +15,6 @@
 #define O_TRUNC			00001000
 #define S_IFMT			00170000
 #define S_IFDIR			0040000
-#define CGROUP_SUPER_MAGIC	0x27e0eb
-#define CGROUP2_SUPER_MAGIC	0x63677270
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -44,17 +42,17 @@ static __always_inline __u32 access_op(__u32 access)
 
 /*
  * A cgroup directory opened by a cell could be handed to
- * clone3(CLONE_INTO_CGROUP); a cgroup file opened for writing could move
- * tasks or change limits.
+ * clone3(CLONE_INTO_CGROUP); writing cgroup files is refused with the
+ * other machine controls (machine_control).
  */
-static __always_inline bool cgroupfs_escape(const struct file *file, __u32 access)
+static __always_inline bool cgroupfs_escape(const struct file *file)
 {
 	struct inode *inode = file->f_inode;
 	unsigned long magic = inode->i_sb->s_magic;
 
 	if (magic != CGROUP2_SUPER_MAGIC && magic != CGROUP_SUPER_MAGIC)
 		return false;
-	return (access & ISOLATE_ACCESS_WRITE) || (inode->i_mode & S_IFMT) == S_IFDIR;
+	return (inode->i_mode & S_IFMT) == S_IFDIR;
 }
 
 ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
@@ -67,7 +65,7 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 	if (!current_cell(&cc))
 		return 0;
 	access = open_access(file);
-	if (cgroupfs_escape(file, access)) {
+	if (cgroupfs_escape(file)) {
 		int verdict = refuse(&cc, EACCES);
 
 		report_file(&cc, ISOLATE_OP_CGROUP, access, ISOLATE_RULE_NONE,

@@ -8,6 +8,51 @@
 
 #include "inode_walk.bpf.h"
 
+/* include/uapi/linux/magic.h */
+#define PROC_SUPER_MAGIC	0x9fa0
+#define SYSFS_MAGIC		0x62656572
+#define BPF_FS_MAGIC		0xcafe4a11
+#define TRACEFS_MAGIC		0x74726163
+#define DEBUGFS_MAGIC		0x64626720
+#define SECURITYFS_MAGIC	0x73636673
+#define CONFIGFS_MAGIC		0x62656570
+#define PSTOREFS_MAGIC		0x6165676c
+#define EFIVARFS_MAGIC		0xde5e81e4
+#define CGROUP_SUPER_MAGIC	0x27e0eb
+#define CGROUP2_SUPER_MAGIC	0x63677270
+
+/*
+ * The machine's controls, not data: sysctls and other processes' entries
+ * in /proc, sysfs, the cgroup trees, bpffs (isolate's own pins: removing
+ * one detaches a hook for every cell), tracefs, debugfs, securityfs and
+ * their kin. Changing them is refused in a cell whatever its rules grant.
+ * In procfs a task may change the entries of its own process (/proc/self:
+ * its oom_score_adj, its threads' names).
+ */
+static __always_inline bool machine_control(struct dentry *d)
+{
+	struct inode *inode = d->d_inode;
+	struct task_struct *me;
+	struct proc_inode *pi;
+	struct pid *owner;
+	unsigned long magic;
+
+	if (!inode)
+		return false;
+	magic = inode->i_sb->s_magic;
+	if (magic != PROC_SUPER_MAGIC)
+		return magic == SYSFS_MAGIC || magic == BPF_FS_MAGIC || magic == TRACEFS_MAGIC ||
+		       magic == DEBUGFS_MAGIC || magic == SECURITYFS_MAGIC ||
+		       magic == CONFIGFS_MAGIC || magic == PSTOREFS_MAGIC ||
+		       magic == EFIVARFS_MAGIC || magic == CGROUP_SUPER_MAGIC ||
+		       magic == CGROUP2_SUPER_MAGIC;
+	pi = container_of(inode, struct proc_inode, vfs_inode);
+	owner = BPF_CORE_READ(pi, pid);
+	me = bpf_get_current_task_btf();
+	return !owner || (owner != me->thread_pid &&
+			  owner != BPF_CORE_READ(me, signal, pids[PIDTYPE_TGID]));
+}
+
 /*
  * How a refusal names its object in the event: bpf_d_path() where the hook
  * allows it, else the dentry's own name (display only, never decided on).
@@ -100,6 +145,16 @@ static __always_inline int decide_walked(const struct cell_ctx *cc,
 	return verdict;
 }
 
+static __always_inline int refuse_machine_control(const struct cell_ctx *cc, struct dentry *d,
+						  const struct path *path, enum display how)
+{
+	int verdict = refuse(cc, EACCES);
+
+	report_file(cc, ISOLATE_OP_SYSTEM_FILE, ISOLATE_ACCESS_WRITE, ISOLATE_RULE_NONE, verdict,
+		    EACCES, d, path, how);
+	return verdict;
+}
+
 static __always_inline int decide_dentry(const struct cell_ctx *cc,
 					 struct dentry *d, struct vfsmount *mnt,
 					 __u32 access, __u32 op, int err,
@@ -107,6 +162,8 @@ static __always_inline int decide_dentry(const struct cell_ctx *cc,
 {
 	struct walk_result res;
 
+	if ((access & ISOLATE_ACCESS_WRITE) && machine_control(d))
+		return refuse_machine_control(cc, d, path, how);
 	walk_dentry(cc->cell.ruleset, d, mnt, &res);
 	return decide_walked(cc, &res, d, access, op, err, path, how);
 }
@@ -117,6 +174,8 @@ static __always_inline int decide_in_fs(const struct cell_ctx *cc,
 {
 	struct walk_result res;
 
+	if ((access & ISOLATE_ACCESS_WRITE) && machine_control(d))
+		return refuse_machine_control(cc, d, NULL, DISPLAY_NAME);
 	walk_in_fs(cc->cell.ruleset, d, &res);
 	return decide_walked(cc, &res, d, access, op, EACCES, NULL, DISPLAY_NAME);
 }

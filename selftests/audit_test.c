@@ -382,7 +382,7 @@ TEST_F(audit, escapes_succeed_and_are_audited)
 		 self->env.cells[self->cell].name);
 	a.op = E_CGROUP;
 	a.path = procs;
-	EXPECT_AUDITED(0, escape_errno, &a, ISOLATE_OP_CGROUP);
+	EXPECT_AUDITED(0, escape_errno, &a, ISOLATE_OP_SYSTEM_FILE);
 	/* The module is junk: the kernel says so, as it does outside a cell. */
 	a.op = E_MODULE;
 	EXPECT_EQ(ENOEXEC, run_outside(escape_errno, &a));

@@ -11,6 +11,8 @@
  *     this host, under "everything but loopback" rules
  *   - netlink to processes outside the cell, and netlink protocols not
  *     granted
+ *   - write grants on the kernel's control files: sysctls, other
+ *     processes' /proc files, tracefs, the cgroup tree, the pinned links
  *
  *   $ROOT/             a tmpfs of its own, in a private mount namespace
  *   ├── ro/file        read
@@ -20,6 +22,7 @@
 #include "isolate_test.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
 #include <linux/netlink.h>
@@ -46,6 +49,23 @@ FIXTURE_TEARDOWN(bypass)
 }
 
 #define IN_RO(fn, arg) test_run(&self->env, self->ro, (fn), (arg))
+
+/* What a file holds now (its first 255 bytes), for "did the cell change it". */
+static const char *contents(const char *path)
+{
+	static char buf[256];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	buf[0] = 0;
+	if (fd < 0)
+		return "<missing>";
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return buf;
+}
+
 
 /* ---- Reading symlinks ----------------------------------------------------- */
 
@@ -282,6 +302,192 @@ TEST_F(bypass, netlink_reaches_only_the_kernel)
 	EXPECT_EQ(0, run_outside(netlink_errno, &a));
 	EXPECT_EQ(13, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
 	close(fd);
+}
+
+/* ---- A cell that may write everywhere --------------------------------------- */
+
+struct wr_args {
+	const char *path;
+	const char *text;	/* NULL: open only */
+	int flags;
+};
+
+static int wr_errno(void *arg)
+{
+	const struct wr_args *a = arg;
+	int fd = open(a->path, a->flags | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return errno;
+	if (a->text && write(fd, a->text, strlen(a->text)) < 0)
+		r = 100 + errno;
+	close(fd);
+	return r;
+}
+
+static int sethostname_errno(void *arg)
+{
+	return sethostname("cell", 4) ? errno : 0;
+}
+
+/* Write grants on the trees of the kernel's own file systems. */
+static int machine_cell(struct test_env *env)
+{
+	return test_env_cell(env, "machine", "read:/proc", "write:/proc",
+			     "write:/sys/kernel/tracing", "write:/sys/fs/cgroup",
+			     "write:/sys/fs/bpf", NULL);
+}
+
+/*
+ * A cell that may write /proc writes sysctls as root: the host name it may
+ * not set with sethostname() (CAP_SYS_ADMIN is refused), the core pattern
+ * (a program the kernel runs as root, outside every cell, when any process
+ * crashes), and the OOM score of init, a process outside the cell. Write
+ * access to tracefs is kprobes on every process. Like cgroupfs, these are
+ * the machine's controls, not files.
+ */
+TEST_F(bypass, kernel_control_files_are_closed_whatever_the_rules_grant)
+{
+	int cell = machine_cell(&self->env);
+	char host[64] = "", oom[32];
+	struct wr_args a = { "/proc/sys/kernel/hostname", "pwned", O_WRONLY | O_TRUNC };
+	int fd;
+
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, gethostname(host, sizeof(host) - 1));
+	snprintf(oom, sizeof(oom), "%s", contents("/proc/1/oom_score_adj"));
+
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, sethostname_errno, NULL));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, wr_errno, &a));
+	strcat(host, "\n");
+	EXPECT_STREQ(host, contents("/proc/sys/kernel/hostname"));
+	sethostname(host, strlen(host) - 1);
+
+	a = (struct wr_args){ "/proc/sys/kernel/core_pattern", NULL, O_WRONLY };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, wr_errno, &a));
+
+	a = (struct wr_args){ "/proc/1/oom_score_adj", "999", O_WRONLY };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, wr_errno, &a));
+	EXPECT_STREQ(oom, contents("/proc/1/oom_score_adj"));
+	fd = open("/proc/1/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, oom, strlen(oom)) < 0)
+			TH_LOG("cannot restore init's oom_score_adj");
+		close(fd);
+	}
+
+	a = (struct wr_args){ "/sys/kernel/tracing/kprobe_events", NULL, O_WRONLY | O_APPEND };
+	if (!access(a.path, F_OK))
+		EXPECT_EQ(EACCES, test_run(&self->env, cell, wr_errno, &a));
+}
+
+struct tree_args {
+	const char *a;
+	int op;			/* 0 mkdir a, 1 rmdir a, 2 unlink a */
+};
+
+static int tree_errno(void *arg)
+{
+	const struct tree_args *t = arg;
+	int r;
+
+	switch (t->op) {
+	case 0:
+		r = mkdir(t->a, 0755);
+		break;
+	case 1:
+		r = rmdir(t->a);
+		break;
+	default:
+		r = unlink(t->a);
+		break;
+	}
+	return r ? errno : 0;
+}
+
+/*
+ * The cgroup tree: opening a cgroup file for writing is refused whatever
+ * the rules say, but making and removing cgroup directories are path
+ * hooks the rules decide: a cell granted write on the cgroup tree removes
+ * another cell's cgroup (while it is empty) or makes cgroups anywhere,
+ * among the cells too.
+ */
+TEST_F(bypass, cgroup_tree_is_closed_whatever_the_rules_grant)
+{
+	int cell = machine_cell(&self->env);
+	int victim = test_env_cell(&self->env, "victim", "read:%s/ro", NULL);
+	char intruder[PATH_MAX], victim_dir[PATH_MAX];
+	struct tree_args t = { intruder, 0 };
+	struct stat st;
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, victim);
+	snprintf(intruder, sizeof(intruder), "%s/intruder-%d",
+		 isolate_cells_cgroup(self->env.iso), getpid());
+	snprintf(victim_dir, sizeof(victim_dir), "%s/%s", isolate_cells_cgroup(self->env.iso),
+		 self->env.cells[victim].name);
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, tree_errno, &t));
+	rmdir(intruder);
+	t = (struct tree_args){ victim_dir, 1 };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, tree_errno, &t));
+	EXPECT_EQ(0, stat(victim_dir, &st));
+	if (stat(victim_dir, &st))
+		mkdir(victim_dir, 0755);	/* lets teardown destroy the cell */
+}
+
+static int kill_errno(void *arg)
+{
+	return kill(*(pid_t *)arg, SIGUSR1) ? errno : 0;
+}
+
+/* kill(SIGUSR1) from cell i of a fresh process outside: its errno. */
+static int kill_outsider_from(struct test_env *env, int i)
+{
+	pid_t victim = fork();
+	int r;
+
+	if (victim == 0) {
+		signal(SIGUSR1, SIG_DFL);
+		for (;;)
+			pause();
+	}
+	if (victim < 0)
+		return -1;
+	r = test_run(env, i, kill_errno, &victim);
+	kill(victim, SIGKILL);
+	waitpid(victim, NULL, 0);
+	return r;
+}
+
+/*
+ * The pinned links in <bpffs>/isolate/links hold the programs attached,
+ * as the state directory holds the kept policies: a cell granted write on
+ * bpffs that removes isolate_task_kill's pin detaches that hook for every
+ * cell, and any cell then signals processes outside it. (A load puts the
+ * hook back afterwards.)
+ */
+TEST_F(bypass, pinned_programs_are_closed_whatever_the_rules_grant)
+{
+	int cell = machine_cell(&self->env);
+	struct isolate *again = NULL;
+	char link[PATH_MAX];
+	struct tree_args t = { link, 2 };
+
+	ASSERT_LE(0, cell);
+	snprintf(link, sizeof(link), "%s/%s/isolate_task_kill",
+		 isolate_pin_root(self->env.iso), ISOLATE_PIN_LINKS);
+	ASSERT_EQ(0, access(link, F_OK));
+	ASSERT_EQ(EPERM, kill_outsider_from(&self->env, self->ro));
+
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, tree_errno, &t));
+	EXPECT_EQ(EPERM, kill_outsider_from(&self->env, self->ro));
+	if (access(link, F_OK)) {
+		/* Put the hook back for what follows. */
+		EXPECT_EQ(0, test_load(&again));
+		if (again)
+			isolate_close(again);
+		EXPECT_EQ(EPERM, kill_outsider_from(&self->env, self->ro));
+	}
 }
 
 TEST_HARNESS_MAIN

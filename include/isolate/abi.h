@@ -70,11 +70,12 @@ enum isolate_op {
 	ISOLATE_OP_NAMESPACE = 19,	/* new user or mount namespace */
 	ISOLATE_OP_KEYRING = 20,
 	ISOLATE_OP_MODULE = 21,		/* module or firmware loading, kexec */
-	ISOLATE_OP_CGROUP = 22,		/* writing to a cgroup filesystem */
+	ISOLATE_OP_CGROUP = 22,		/* opening a cgroup directory (clone3 into it) */
 	ISOLATE_OP_PERF = 23,
 	ISOLATE_OP_CAPABILITY = 24,	/* a capability that administers the machine */
 	ISOLATE_OP_SOCKET = 25,		/* a socket of a family or protocol not granted */
 	ISOLATE_OP_EXEC_MEMORY = 26,	/* anonymous or once writable memory made executable */
+	ISOLATE_OP_SYSTEM_FILE = 27,	/* changing the machine's controls: sysctls, bpffs, ... */
 	ISOLATE_OP_MAX,
 };
 
