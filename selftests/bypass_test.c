@@ -11,6 +11,7 @@
  *     this host, under "everything but loopback" rules
  *   - netlink to processes outside the cell, and netlink protocols not
  *     granted
+ *   - the supervisor's writes into a cell's channel (a planted symlink)
  *   - write grants on the kernel's control files: sysctls, other
  *     processes' /proc files, tracefs, the cgroup tree, the pinned links
  *
@@ -37,6 +38,7 @@ FIXTURE_SETUP(bypass)
 	ASSERT_EQ(0, test_env_setup(&self->env, true));
 	ASSERT_EQ(0, test_file(&self->env, "ro/file", "ro\n"));
 	ASSERT_EQ(0, test_file(&self->env, "denied/file", "denied\n"));
+	ASSERT_EQ(0, test_file(&self->env, "denied/victim", "victim\n"));
 	ASSERT_EQ(0, symlink("file", test_path(&self->env, "denied/link")));
 	ASSERT_EQ(0, symlink("file", test_path(&self->env, "ro/link")));
 	self->ro = test_env_cell(&self->env, "ro", "read:%s/ro", NULL);
@@ -302,6 +304,43 @@ TEST_F(bypass, netlink_reaches_only_the_kernel)
 	EXPECT_EQ(0, run_outside(netlink_errno, &a));
 	EXPECT_EQ(13, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
 	close(fd);
+}
+
+/* ---- The supervisor's side of the channel ---------------------------------- */
+
+struct link_args {
+	const char *target;
+	char link[PATH_MAX + 64];
+};
+
+static int symlink_errno(void *arg)
+{
+	const struct link_args *a = arg;
+
+	return symlink(a->target, a->link) ? errno : 0;
+}
+
+/*
+ * Root writes a cell's messages into its channel; a link or FIFO the cell
+ * put there under a name root uses would have root write (or hang) where
+ * the cell says. The channel is the cell's to read only: it can put
+ * nothing there, and posting goes on whatever it tried.
+ */
+TEST_F(bypass, channel_symlink_cannot_redirect_the_supervisor)
+{
+	struct isolate_channel_msg msg = { .reply_to = 1 };
+	const char *victim = test_path(&self->env, "denied/victim");
+	struct link_args a = { victim, "" };
+	char channel[PATH_MAX];
+
+	ASSERT_EQ(0, channel_path(self->env.cells[self->ro].name, channel, sizeof(channel)));
+	snprintf(a.link, sizeof(a.link), "%s/.tmp.%d", channel, getpid());
+	EXPECT_EQ(EACCES, IN_RO(symlink_errno, &a));
+	snprintf(a.link, sizeof(a.link), "%s/0000000000000001.msg", channel);
+	EXPECT_EQ(EACCES, IN_RO(symlink_errno, &a));
+	EXPECT_EQ(0, isolate_channel_post(self->env.cells[self->ro].name, &msg,
+					  "owned by the cell\n", 18));
+	EXPECT_STREQ("victim\n", contents(victim));
 }
 
 /* ---- A cell that may write everywhere --------------------------------------- */

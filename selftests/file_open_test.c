@@ -12,6 +12,8 @@
  */
 #include <sys/mman.h>
 
+#include <dirent.h>
+
 #include "kselftest_harness.h"
 #include "isolate_test.h"
 
@@ -199,20 +201,32 @@ TEST_F(file_open, deny_event_names_the_rule_of_the_refused_right)
 TEST_F(file_open, state_directory_is_closed_but_the_own_channel)
 {
 	const char *caps[] = { "read:/run", "write:/run", NULL };
-	char name[64], kept[PATH_MAX], channel[PATH_MAX], msg[PATH_MAX + 16];
+	char name[64], kept[PATH_MAX], channel[PATH_MAX], msg[PATH_MAX + 80], note[PATH_MAX + 16];
 	struct open_args rd = { kept, O_RDONLY }, wr = { kept, O_WRONLY | O_APPEND };
-	struct open_args create = { msg, O_WRONLY | O_CREAT };
+	struct open_args create = { note, O_WRONLY | O_CREAT }, read_msg = { msg, O_RDONLY };
+	struct isolate_channel_msg m = { .call_id = 1 };
+	struct dirent *de;
+	DIR *d;
 
 	snprintf(name, sizeof(name), "file-open-state-%d", getpid());
 	ASSERT_EQ(0, test_cell(self->iso, name, caps, NULL));
 	snprintf(kept, sizeof(kept), "/run/isolate/cells/%s.1.yaml", name);
 	ASSERT_EQ(0, access(kept, R_OK));
 	ASSERT_EQ(0, channel_path(name, channel, sizeof(channel)));
-	snprintf(msg, sizeof(msg), "%s/note", channel);
+	snprintf(note, sizeof(note), "%s/note", channel);
+	ASSERT_EQ(0, isolate_channel_post(name, &m, "hi", 2));
+	d = opendir(channel);
+	ASSERT_NE(NULL, d);
+	while ((de = readdir(d)))
+		if (strstr(de->d_name, ".msg"))
+			snprintf(msg, sizeof(msg), "%s/%.64s", channel, de->d_name);
+	closedir(d);
 
 	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &rd, NULL));
 	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &wr, NULL));
-	EXPECT_EQ(0, run_in_cell(self->iso, name, open_errno, &create, NULL));
+	/* The channel: the cell reads its messages, and changes nothing there. */
+	EXPECT_EQ(0, run_in_cell(self->iso, name, open_errno, &read_msg, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &create, NULL));
 	EXPECT_EQ(0, isolate_cell_destroy(self->iso, name));
 }
 

@@ -135,15 +135,17 @@ TEST_F(run, environment_is_allow_listed)
 	const char *args[] = { "run", "--cell", self->name, "--env", "PASS_ME",
 			       "--env", "NEWVAR=new value", "--env", "TERM=vt100",
 			       "--env", "UNSET_VAR", "--", "env", NULL };
-	char out[8192], got[8192], expected[8192];
+	char out[8192], got[8192], expected[8192], *since;
 
 	/*
 	 * Besides, isolate tells the command where its broker channel is
-	 * (the loader's state directory is the default: env sets none).
+	 * (the loader's state directory is the default: env sets none), and
+	 * from when on its messages are the command's (a time: cut out).
 	 */
 	snprintf(expected, sizeof(expected),
 		 "HOME=/root\n"
 		 "ISOLATE_CHANNEL=/run/isolate/channels/%s\n"
+		 "ISOLATE_CHANNEL_SINCE=\n"
 		 "LANG=C.UTF-8\n"
 		 "LANGUAGE=en\n"
 		 "LC_ALL=C\n"
@@ -156,6 +158,11 @@ TEST_F(run, environment_is_allow_listed)
 		 "TZ=UTC\n"
 		 "USER=root\n", self->name);
 	ASSERT_EQ(0, cli_argv_env(out, sizeof(out), env, args));
+	since = strstr(out, "ISOLATE_CHANNEL_SINCE=");
+	ASSERT_NE(NULL, since);
+	since += strlen("ISOLATE_CHANNEL_SINCE=");
+	ASSERT_EQ(16U, strspn(since, "0123456789abcdef"));
+	memmove(since, since + 16, strlen(since + 16) + 1);
 	sorted_lines(out, got, sizeof(got));
 	EXPECT_STREQ(expected, got);
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * The supervisor's side of a cell's channel (the reader is in
- * user/cell/channel.c): a directory per cell under the state directory,
- * which the cell may read and empty, and where libisolate leaves one file
- * per message, written whole and renamed into place.
+ * user/cell/channel.c): <state dir>/channels/NAME/, where libisolate
+ * leaves one file per message, written whole and renamed into place. The
+ * cell may only read it: replies never pass through a directory a cell
+ * can write, so nothing a cell makes there can steer root. Each receiver
+ * keeps its own place; the directory keeps the newest CHANNEL_KEEP
+ * messages.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,92 +21,153 @@
 
 #include "user/internal.h"
 
+/* Messages a channel keeps; older ones go when a newer one comes. */
+#define CHANNEL_KEEP 256
+
+static int channels_dir(void)
+{
+	return statefs_subdir("channels", 0711);
+}
+
 int channel_path(const char *name, char *out, size_t len)
 {
-	char dir[PATH_MAX];
-	int err = state_subdir("channels", 0711, dir, sizeof(dir));
-
-	if (err)
-		return err;
-	if ((size_t)snprintf(out, len, "%s/%s", dir, name) >= len)
+	if ((size_t)snprintf(out, len, "%s/channels/%s", state_dir(), name) >= len)
 		return set_error(-ENAMETOOLONG, "channel path too long");
 	return 0;
 }
 
+/* The cell's channel directory, created if missing; an fd or -errno. */
+static int channel_dir(const char *name)
+{
+	int chans = channels_dir(), fd;
+
+	if (chans < 0)
+		return chans;
+	fd = statefs_dir(chans, name, 0750);
+	close(chans);
+	return fd;
+}
+
 int channel_create(const char *name, struct isolate_image_inode *rule)
 {
-	char path[PATH_MAX];
+	int fd = channel_dir(name);
 	struct stat st;
-	int err = channel_path(name, path, sizeof(path));
 
-	if (err)
-		return err;
-	if ((mkdir(path, 0700) && errno != EEXIST) || stat(path, &st))
-		return set_error(-errno, "cannot create the channel %s: %s", path, strerror(errno));
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return set_error(-errno, "cannot stat the channel of %s: %s", name, strerror(errno));
+	}
+	close(fd);
 	memset(rule, 0, sizeof(*rule));
 	rule->dev = major(st.st_dev) << 20 | minor(st.st_dev);
 	rule->ino = st.st_ino;
-	rule->rule.allow = ISOLATE_ACCESS_READ | ISOLATE_ACCESS_WRITE;
+	rule->rule.allow = ISOLATE_ACCESS_READ;
 	rule->rule.rule_id = ISOLATE_RULE_NONE;
 	for (int r = 0; r < 3; r++)
 		rule->rule.decided_by[r] = ISOLATE_RULE_NONE;
 	return 0;
 }
 
-void channel_remove(const char *name)
+int channel_share_with(const char *name, gid_t gid)
 {
-	char path[PATH_MAX], file[PATH_MAX + 300];
-	struct dirent *de;
-	DIR *d;
+	int fd = channel_dir(name), err = 0;
 
-	if (channel_path(name, path, sizeof(path)) || !(d = opendir(path)))
+	if (fd < 0)
+		return fd;
+	if (fchown(fd, geteuid(), gid) || fchmod(fd, 0750))
+		err = set_error(-errno, "cannot open the channel of %s to group %u: %s", name,
+				(unsigned int)gid, strerror(errno));
+	close(fd);
+	return err;
+}
+
+static bool is_message(const char *file)
+{
+	return strlen(file) == 20 && !strcmp(file + 16, ".msg") &&
+	       strspn(file, "0123456789abcdef") == 16;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Removes the oldest messages beyond keep. */
+static void trim(int dir, size_t keep)
+{
+	char *names[CHANNEL_KEEP + 64];
+	size_t n = 0, extra = 0;
+	struct dirent *de;
+	int fd = dup(dir);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+		if (!is_message(de->d_name))
 			continue;
-		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
-		unlink(file);
+		if (n == sizeof(names) / sizeof(names[0])) {
+			extra++;
+			continue;
+		}
+		names[n] = strdup(de->d_name);
+		n += names[n] != NULL;
 	}
 	closedir(d);
-	rmdir(path);
+	qsort(names, n, sizeof(names[0]), by_name);
+	for (size_t i = 0; i < n; i++) {
+		if (i + keep < n + extra)
+			unlinkat(dir, names[i], 0);
+		free(names[i]);
+	}
+}
+
+void channel_remove(const char *name)
+{
+	int chans = channels_dir();
+
+	if (chans < 0)
+		return;
+	statefs_remove_tree(chans, name, 2);
+	close(chans);
 }
 
 int isolate_channel_post(const char *name, const struct isolate_channel_msg *m,
 			 const void *data, size_t len)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX + 64], final[PATH_MAX + 64], head[256];
+	char file[32], *text;
 	struct timespec now;
-	int fd, n, err;
+	int dir, n, err;
 
 	if (len > ISOLATE_MESSAGE_MAX)
 		return set_error(-EMSGSIZE, "a channel message holds at most %d bytes",
 				 ISOLATE_MESSAGE_MAX);
-	err = channel_path(name, dir, sizeof(dir));
-	if (err)
-		return err;
+	if (!isolate_cell_name_valid(name))
+		return set_error(-EINVAL, "invalid cell name \"%.64s\"", name);
+	text = malloc(256 + len);
+	if (!text)
+		return set_error(-ENOMEM, "out of memory");
 	/* Sortable names: nanoseconds since boot, unique enough per writer. */
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	snprintf(final, sizeof(final), "%s/%016llx.msg", dir,
+	snprintf(file, sizeof(file), "%016llx.msg",
 		 (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec);
-	snprintf(tmp, sizeof(tmp), "%s/.tmp.%d", dir, (int)getpid());
-	n = snprintf(head, sizeof(head),
+	n = snprintf(text, 256,
 		     "isolate-message 1\ncall_id: %llu\nreply_to: %llu\ngranted: %d\n"
 		     "expires_ms: %llu\nlen: %zu\n\n", (unsigned long long)m->call_id,
 		     (unsigned long long)m->reply_to, m->granted ? 1 : 0,
 		     (unsigned long long)m->expires_ms, len);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return set_error(-errno, "cannot write to the channel of %s: %s", name, strerror(errno));
-	if (write(fd, head, n) != n || (len && write(fd, data, len) != (ssize_t)len)) {
-		err = set_error(-errno ?: -EIO, "cannot write to the channel of %s", name);
-		close(fd);
-		unlink(tmp);
-		return err;
-	}
-	close(fd);
-	if (rename(tmp, final)) {
-		err = set_error(-errno, "cannot post to the channel of %s: %s", name, strerror(errno));
-		unlink(tmp);
-	}
+	memcpy(text + n, data, len);
+	dir = channel_dir(name);
+	err = dir < 0 ? dir : statefs_write(dir, file, text, (size_t)n + len, 0640);
+	if (!err)
+		trim(dir, CHANNEL_KEEP);
+	if (dir >= 0)
+		close(dir);
+	free(text);
 	return err;
 }

@@ -128,13 +128,34 @@ void write_cell_policy_json(struct json_writer *jw, const struct isolate_cell_po
 
 /* The rule closing the state directory to every cell (allow nothing). */
 int state_dir_rule(struct isolate_image_inode *rule);
-/* <state dir>/sub, created with mode if missing. */
-int state_subdir(const char *sub, mode_t mode, char *out, size_t len);
+
+/*
+ * The state directory, root's own (user/statefs.c): every file in it is
+ * reached through directory fds, without following links. Functions
+ * returning an fd return it or a negative errno.
+ */
+const char *state_dir(void);
+int statefs_root(void);
+/* parent/name, created with mode if missing; must be ours and private. */
+int statefs_dir(int parent, const char *name, mode_t mode);
+/* statefs_dir() of <state dir>/sub. */
+int statefs_subdir(const char *sub, mode_t mode);
+/* Writes name whole: a fresh O_EXCL file, synced, renamed into place. */
+int statefs_write(int dirfd, const char *name, const void *data, size_t len, mode_t mode);
+/*
+ * Reads the regular file name (no link, no FIFO, at most max bytes) into
+ * *out, NUL-terminated (free it). -ENOENT when it is missing.
+ */
+int statefs_read(int dirfd, const char *name, size_t max, char **out, size_t *len);
+/* Removes parent/name and what is below it, links not followed. */
+int statefs_remove_tree(int parent, const char *name, int depth);
 
 /* The cell's channel (user/channel.c). */
 int channel_path(const char *name, char *out, size_t len);
-/* Creates it and fills the rule (read, write) that opens it to the cell. */
+/* Creates it and fills the rule (read only) that opens it to the cell. */
 int channel_create(const char *name, struct isolate_image_inode *rule);
+/* Lets group gid (a cell's processes run with --user) read the channel. */
+int channel_share_with(const char *name, gid_t gid);
 void channel_remove(const char *name);
 
 /* A lifecycle event for the supervisor (user/lifecycle.c). */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -68,21 +69,28 @@ static int drop_privileges(const struct isolate_spawn_opts *opts)
 	return 0;
 }
 
-/* envp (or ours) plus ISOLATE_CHANNEL, for libisolate-cell's recv. */
+/*
+ * envp (or ours) plus ISOLATE_CHANNEL and ISOLATE_CHANNEL_SINCE (now, in
+ * the channel's names: from here on its messages are for this process).
+ */
 static char **with_channel(char *const *envp, const char *channel)
 {
 	extern char **environ;
 	char *const *base = envp ? envp : environ;
+	struct timespec now;
 	size_t n = 0;
 	char **out;
 
 	while (base[n])
 		n++;
-	out = calloc(n + 2, sizeof(*out));
-	if (!out || asprintf(&out[0], "ISOLATE_CHANNEL=%s", channel) < 0)
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	out = calloc(n + 3, sizeof(*out));
+	if (!out || asprintf(&out[0], "ISOLATE_CHANNEL=%s", channel) < 0 ||
+	    asprintf(&out[1], "ISOLATE_CHANNEL_SINCE=%016llx",
+		     (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec - 1) < 0)
 		return NULL;
-	for (size_t i = 0, j = 1; i < n; i++)
-		if (strncmp(base[i], "ISOLATE_CHANNEL=", 16))
+	for (size_t i = 0, j = 2; i < n; i++)
+		if (strncmp(base[i], "ISOLATE_CHANNEL", 15))
 			out[j++] = base[i];
 	return out;
 }
@@ -117,6 +125,8 @@ int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[]
 	if (fd < 0)
 		return fd;
 	child_err = channel_path(name, channel, sizeof(channel));
+	if (!child_err && opts && opts->set_ids)
+		child_err = channel_share_with(name, opts->gid);
 	if (child_err) {
 		close(fd);
 		return child_err;

@@ -4,7 +4,8 @@
  * the loader and an `unload --force`: <state dir>/cells/NAME.GEN.yaml, a
  * policy document with the one cell, for each generation GEN. The kernel's
  * cells map says which generation is in force; a file of another
- * generation is left over from an interrupted change and is removed.
+ * generation is left over from an interrupted change and is removed. All
+ * through user/statefs.c: no name here is opened or followed as such.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,24 +19,21 @@
 
 #include "user/internal.h"
 
-#define STATE_DIR_DEFAULT "/run/isolate"
-
-static const char *state_dir(void)
-{
-	const char *dir = getenv("ISOLATE_STATE_DIR");
-
-	return dir && *dir ? dir : STATE_DIR_DEFAULT;
-}
+/* Kept policies are small; anything larger was not written by us. */
+#define SPEC_MAX (16 << 20)
 
 int state_dir_rule(struct isolate_image_inode *rule)
 {
-	const char *root = state_dir();
+	int root = statefs_root();
 	struct stat st;
 
-	if (mkdir(root, 0711) && errno != EEXIST)
-		return set_error(-errno, "cannot create %s: %s", root, strerror(errno));
-	if (stat(root, &st))
-		return set_error(-errno, "cannot stat %s: %s", root, strerror(errno));
+	if (root < 0)
+		return root;
+	if (fstat(root, &st)) {
+		close(root);
+		return set_error(-errno, "cannot stat %s: %s", state_dir(), strerror(errno));
+	}
+	close(root);
 	memset(rule, 0, sizeof(*rule));
 	rule->dev = major(st.st_dev) << 20 | minor(st.st_dev);
 	rule->ino = st.st_ino;
@@ -45,52 +43,32 @@ int state_dir_rule(struct isolate_image_inode *rule)
 	return 0;
 }
 
-int state_subdir(const char *sub, mode_t mode, char *out, size_t len)
+static int cells_dir(void)
 {
-	const char *root = state_dir();
-
-	if ((size_t)snprintf(out, len, "%s/%s", root, sub) >= len)
-		return set_error(-ENAMETOOLONG, "state directory path too long");
-	if (mkdir(root, 0711) && errno != EEXIST)
-		return set_error(-errno, "cannot create %s: %s", root, strerror(errno));
-	if (mkdir(out, mode) && errno != EEXIST)
-		return set_error(-errno, "cannot create %s: %s", out, strerror(errno));
-	return 0;
-}
-
-static int cells_dir(char *out, size_t len)
-{
-	return state_subdir("cells", 0700, out, len);
+	return statefs_subdir("cells", 0700);
 }
 
 /* NAME.GEN.yaml is a generation that was in force; NAME.GEN.pending one being made. */
-static int spec_file(const char *name, __u32 gen, bool pending, char *out, size_t len)
+static int spec_name(const char *name, __u32 gen, bool pending, char *out, size_t len)
 {
-	char dir[PATH_MAX];
-	int err = cells_dir(dir, sizeof(dir));
-
-	if (err)
-		return err;
-	if ((size_t)snprintf(out, len, "%s/%s.%u.%s", dir, name, gen,
-			     pending ? "pending" : "yaml") >= len)
-		return set_error(-ENAMETOOLONG, "state file path too long");
+	if ((size_t)snprintf(out, len, "%s.%u.%s", name, gen, pending ? "pending" : "yaml") >= len)
+		return set_error(-ENAMETOOLONG, "state file name too long");
 	return 0;
-}
-
-static int spec_path(const char *name, __u32 gen, char *out, size_t len)
-{
-	return spec_file(name, gen, false, out, len);
 }
 
 int spec_commit(const char *name, __u32 gen)
 {
-	char pending[PATH_MAX], path[PATH_MAX];
-	int err = spec_file(name, gen, true, pending, sizeof(pending));
+	char pending[NAME_MAX + 1], kept[NAME_MAX + 1];
+	int dir = cells_dir(), err;
 
+	if (dir < 0)
+		return dir;
+	err = spec_name(name, gen, true, pending, sizeof(pending));
 	if (!err)
-		err = spec_path(name, gen, path, sizeof(path));
-	if (!err && rename(pending, path))
+		err = spec_name(name, gen, false, kept, sizeof(kept));
+	if (!err && renameat(dir, pending, dir, kept))
 		err = set_error(-errno, "cannot commit %s: %s", pending, strerror(errno));
+	close(dir);
 	return err;
 }
 
@@ -99,18 +77,18 @@ int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *po
 {
 	struct isolate_cell_policy *named;
 	struct isolate_policy *doc = NULL;
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char file[NAME_MAX + 1];
 	struct isolate_diag diag = { 0 };
 	size_t len = 0;
 	char *text = NULL;
-	int fd, err;
+	int dir, err;
 
-	err = spec_file(name, gen, pending, path, sizeof(path));
+	err = spec_name(name, gen, pending, file, sizeof(file));
 	if (err)
 		return err;
 	/* Kept under the cell's name, whatever the policy's cell was called. */
 	named = isolate_cell_policy_dup_named(pol, name);
-	doc = isolate_policy_new(path);
+	doc = isolate_policy_new(file);
 	if (!doc || !named) {
 		isolate_policy_free(doc);
 		isolate_cell_policy_free(named);
@@ -126,25 +104,10 @@ int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *po
 	if (err)
 		return set_error(err, "cannot serialize the policy of cell %s: %s", name,
 				 diag.msg[0] ? diag.msg : strerror(-err));
-	/* Written whole, then renamed: a reader sees all of it or nothing. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		err = set_error(-errno, "cannot write %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd)) {
-		err = set_error(-errno ?: -EIO, "cannot write %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, path)) {
-		err = set_error(-errno, "cannot rename %s: %s", tmp, strerror(errno));
-		unlink(tmp);
-	}
-out:
+	dir = cells_dir();
+	err = dir < 0 ? dir : statefs_write(dir, file, text, len, 0600);
+	if (dir >= 0)
+		close(dir);
 	free(text);
 	return err;
 }
@@ -154,15 +117,26 @@ int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out)
 	const struct isolate_cell_policy *cell;
 	struct isolate_diag diag = { 0 };
 	struct isolate_policy *doc;
-	char path[PATH_MAX], msg[768];
-	int err = spec_path(name, gen, path, sizeof(path));
+	char file[NAME_MAX + 1], msg[768], *text = NULL;
+	size_t len;
+	int dir, err = spec_name(name, gen, false, file, sizeof(file));
 
+	*out = NULL;
 	if (err)
 		return err;
+	dir = cells_dir();
+	if (dir < 0)
+		return dir;
 	/* The kernel says gen is in force: a change killed before its commit. */
-	if (access(path, F_OK) && !spec_commit(name, gen))
+	if (faccessat(dir, file, F_OK, AT_SYMLINK_NOFOLLOW) && !spec_commit(name, gen))
 		spec_prune(name, gen);
-	err = isolate_policy_load(path, &doc, &diag);
+	err = statefs_read(dir, file, SPEC_MAX, &text, &len);
+	close(dir);
+	if (err)
+		return set_error(err, "the kept policy of cell %s is unreadable: %s", name,
+				 err == -ENOENT ? "missing" : isolate_last_error());
+	err = isolate_policy_parse(file, text, len, &doc, &diag);
+	free(text);
 	if (err) {
 		isolate_diag_format(&diag, msg, sizeof(msg));
 		return set_error(err, "the kept policy of cell %s is unreadable: %s", name, msg);
@@ -171,20 +145,23 @@ int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out)
 	*out = cell ? isolate_cell_policy_dup(cell) : NULL;
 	isolate_policy_free(doc);
 	if (!*out)
-		return set_error(-ENOENT, "%s does not hold cell %s", path, name);
+		return set_error(-ENOENT, "%s does not hold cell %s", file, name);
 	return 0;
 }
 
 /* Generations of cell name kept on disk, newest first; returns how many. */
 static size_t spec_generations(const char *name, __u32 *gens, size_t max)
 {
-	char dir[PATH_MAX];
 	size_t n = 0, name_len = strlen(name);
 	struct dirent *de;
-	DIR *d;
+	int dir = cells_dir();
+	DIR *d = dir < 0 ? NULL : fdopendir(dir);
 
-	if (cells_dir(dir, sizeof(dir)) || !(d = opendir(dir)))
+	if (!d) {
+		if (dir >= 0)
+			close(dir);
 		return 0;
+	}
 	while ((de = readdir(d)) && n < max) {
 		unsigned int gen;
 		char tail[8];
@@ -223,13 +200,17 @@ int spec_latest(const char *name, __u32 *gen)
  */
 void spec_prune(const char *name, __u32 keep)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 300], kept[64];
+	char kept[64];
 	size_t name_len = strlen(name);
 	struct dirent *de;
-	DIR *d;
+	int dir = cells_dir();
+	DIR *d = dir < 0 ? NULL : fdopendir(dir);
 
-	if (cells_dir(dir, sizeof(dir)) || !(d = opendir(dir)))
+	if (!d) {
+		if (dir >= 0)
+			close(dir);
 		return;
+	}
 	snprintf(kept, sizeof(kept), "%u.yaml", keep);
 	while ((de = readdir(d))) {
 		const char *tail = de->d_name + name_len + 1;
@@ -238,8 +219,7 @@ void spec_prune(const char *name, __u32 keep)
 		    !strcmp(tail, kept) || !strcmp(tail, "unenforced") ||
 		    tail[0] < '0' || tail[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
+		unlinkat(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
 }
@@ -248,22 +228,20 @@ void spec_prune(const char *name, __u32 keep)
 bool spec_leftovers(const char *name, __u32 gen)
 {
 	__u32 gens[16];
-	char pending[PATH_MAX];
+	char pending[NAME_MAX + 1];
 	size_t n = spec_generations(name, gens, 16);
+	int dir;
+	bool left;
 
 	if (n > 1 || (n == 1 && gens[0] != gen))
 		return true;
-	return !spec_file(name, gen, true, pending, sizeof(pending)) && !access(pending, F_OK);
-}
-
-static int unenforced_path(const char *name, char *out, size_t len)
-{
-	char dir[PATH_MAX];
-	int err = cells_dir(dir, sizeof(dir));
-
-	if (!err && (size_t)snprintf(out, len, "%s/%s.unenforced", dir, name) >= len)
-		err = set_error(-ENAMETOOLONG, "state file path too long");
-	return err;
+	if (spec_name(name, gen, true, pending, sizeof(pending)))
+		return false;
+	dir = cells_dir();
+	left = dir >= 0 && !faccessat(dir, pending, F_OK, AT_SYMLINK_NOFOLLOW);
+	if (dir >= 0)
+		close(dir);
+	return left;
 }
 
 void unenforced_text(__u32 bits, char *buf, size_t len)
@@ -278,36 +256,41 @@ void unenforced_text(__u32 bits, char *buf, size_t len)
 /* <state>/cells/NAME.unenforced: present only when something is. */
 int spec_write_unenforced(const char *name, __u32 unenforced)
 {
-	char path[PATH_MAX];
-	FILE *f;
-	int err = unenforced_path(name, path, sizeof(path));
+	char file[NAME_MAX + 1], text[16];
+	int dir, n, err;
 
-	if (err)
-		return err;
+	if ((size_t)snprintf(file, sizeof(file), "%s.unenforced", name) >= sizeof(file))
+		return set_error(-ENAMETOOLONG, "state file name too long");
+	dir = cells_dir();
+	if (dir < 0)
+		return dir;
 	if (!unenforced) {
-		unlink(path);
+		unlinkat(dir, file, 0);
+		close(dir);
 		return 0;
 	}
-	f = fopen(path, "we");
-	if (!f)
-		return set_error(-errno, "cannot write %s: %s", path, strerror(errno));
-	fprintf(f, "%u\n", unenforced);
-	if (fclose(f))
-		return set_error(-errno, "cannot write %s: %s", path, strerror(errno));
-	return 0;
+	n = snprintf(text, sizeof(text), "%u\n", unenforced);
+	err = statefs_write(dir, file, text, (size_t)n, 0600);
+	close(dir);
+	return err;
 }
 
 __u32 spec_read_unenforced(const char *name)
 {
+	char file[NAME_MAX + 1], *text = NULL;
 	unsigned int bits = 0;
-	char path[PATH_MAX];
-	FILE *f;
+	size_t len;
+	int dir;
 
-	if (unenforced_path(name, path, sizeof(path)) || !(f = fopen(path, "re")))
+	if ((size_t)snprintf(file, sizeof(file), "%s.unenforced", name) >= sizeof(file))
 		return 0;
-	if (fscanf(f, "%u", &bits) != 1)
+	dir = cells_dir();
+	if (dir < 0)
+		return 0;
+	if (!statefs_read(dir, file, 64, &text, &len) && sscanf(text, "%u", &bits) != 1)
 		bits = 0;
-	fclose(f);
+	free(text);
+	close(dir);
 	return bits;
 }
 

@@ -12,16 +12,20 @@
  * something below it), a network target as requests write it
  * ("tcp:10.0.0.1/32:443"), or "*". No rule matching: deny.
  *
- * Grants not yet revoked are kept in <state dir>/broker/grants, so a
- * supervisor started again revokes them on time.
+ * Grants not yet revoked are kept in <state dir>/broker/grants, one JSON
+ * object a line (any path round-trips), so a supervisor started again
+ * revokes them on time.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <yaml.h>
 
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
@@ -55,8 +59,10 @@ struct broker {
 	const char *exec_program;
 	struct grant grants[MAX_GRANTS];
 	size_t n_grants;
-	char ledger[PATH_MAX + 16];
 };
+
+#define LEDGER "grants"
+#define LEDGER_MAX (MAX_GRANTS * (CAP_TEXT_MAX * 6 + 128))
 
 uint64_t now_realtime_ms(void)
 {
@@ -182,56 +188,117 @@ static bool decide(struct broker *b, const char *cell, const char *right,
 
 static void save_ledger(struct broker *b)
 {
-	char tmp[PATH_MAX + 32];
-	FILE *f;
+	struct json_writer jw;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int dir;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", b->ledger);
-	f = fopen(tmp, "we");
 	if (!f)
 		return;
-	for (size_t i = 0; i < b->n_grants; i++)
-		fprintf(f, "%llu %s %s\n", (unsigned long long)b->grants[i].expires_ms,
-			b->grants[i].cell, b->grants[i].cap);
-	if (fclose(f) == 0)
-		rename(tmp, b->ledger);
+	for (size_t i = 0; i < b->n_grants; i++) {
+		jw_init(&jw, f, false);
+		jw_object_start(&jw);
+		jw_kv_uint(&jw, "expires_ms", b->grants[i].expires_ms);
+		jw_kv_string(&jw, "cell", b->grants[i].cell);
+		jw_kv_string(&jw, "cap", b->grants[i].cap);
+		jw_object_end(&jw);
+		jw_finish(&jw);
+	}
+	fclose(f);
+	dir = statefs_subdir("broker", 0700);
+	if (dir >= 0) {
+		if (statefs_write(dir, LEDGER, text, len, 0600))
+			p_info("supervise: cannot keep the grants: %s", isolate_last_error());
+		close(dir);
+	}
+	free(text);
 }
 
-static void load_ledger(struct broker *b)
+/* One ledger line, {"expires_ms":N,"cell":"...","cap":"..."}, into g. */
+static bool parse_grant(const char *line, size_t len, struct grant *g)
 {
-	FILE *f = fopen(b->ledger, "re");
-	unsigned long long exp;
-	char cell[64], cap[CAP_TEXT_MAX];
+	const char *cell = NULL, *cap = NULL, *exp = NULL;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	bool ok = false;
+	char *end;
 
-	while (f && b->n_grants < MAX_GRANTS &&
-	       fscanf(f, "%llu %63s %287s", &exp, cell, cap) == 3) {
-		struct grant *g = &b->grants[b->n_grants++];
+	if (!yaml_parser_initialize(&parser))
+		return false;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)line, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		yaml_parser_delete(&parser);
+		return false;
+	}
+	root = yaml_document_get_root_node(&doc);
+	for (yaml_node_pair_t *p = root && root->type == YAML_MAPPING_NODE ?
+				   root->data.mapping.pairs.start : NULL;
+	     p && p < root->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+		const char *key, *value;
 
-		g->expires_ms = exp;
+		if (!k || !v || k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE)
+			continue;
+		key = (const char *)k->data.scalar.value;
+		value = (const char *)v->data.scalar.value;
+		if (!strcmp(key, "cell"))
+			cell = value;
+		else if (!strcmp(key, "cap"))
+			cap = value;
+		else if (!strcmp(key, "expires_ms"))
+			exp = value;
+	}
+	if (cell && cap && exp && isolate_cell_name_valid(cell) && strlen(cap) < sizeof(g->cap)) {
+		g->expires_ms = strtoull(exp, &end, 10);
+		ok = *exp && !*end;
 		snprintf(g->cell, sizeof(g->cell), "%s", cell);
 		snprintf(g->cap, sizeof(g->cap), "%s", cap);
 	}
-	if (f)
-		fclose(f);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return ok;
+}
+
+static void load_ledger(struct broker *b, int dir)
+{
+	char *text = NULL, *line, *nl;
+	size_t len;
+
+	if (statefs_read(dir, LEDGER, LEDGER_MAX, &text, &len))
+		return;
+	for (line = text; *line && b->n_grants < MAX_GRANTS; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			nl = line + strlen(line) - 1;
+		if (parse_grant(line, (size_t)(nl - line + 1), &b->grants[b->n_grants]))
+			b->n_grants++;
+		else
+			p_info("supervise: a kept grant is unreadable, skipped");
+	}
+	free(text);
 }
 
 int broker_open(struct broker **out, const char *rules_file, const char *exec_program)
 {
 	struct broker *b = calloc(1, sizeof(*b));
-	char dir[PATH_MAX];
-	int err;
+	int err, dir;
 
 	if (!b)
 		return p_err(EXIT_FAIL, "supervise: out of memory");
 	b->exec_program = exec_program;
 	err = rules_file ? parse_rules(b, rules_file) : 0;
-	if (!err && state_subdir("broker", 0700, dir, sizeof(dir)))
+	dir = err ? -1 : statefs_subdir("broker", 0700);
+	if (!err && dir < 0)
 		err = p_err(EXIT_FAIL, "supervise: %s", isolate_last_error());
 	if (err) {
 		free(b);
 		return err;
 	}
-	snprintf(b->ledger, sizeof(b->ledger), "%s/grants", dir);
-	load_ledger(b);
+	load_ledger(b, dir);
+	close(dir);
 	*out = b;
 	return 0;
 }

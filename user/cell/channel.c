@@ -2,8 +2,9 @@
 /*
  * The channel towards a cell: a directory ($ISOLATE_CHANNEL) where the
  * supervisor leaves one file per message, NNNNNNNNNNNNNNNN.msg, renamed
- * into place whole. recv takes the oldest and removes it. The format is in
- * Documentation/cell-abi.md.
+ * into place whole; the cell may read it, not change it. recv returns
+ * the oldest message after the one it returned last; wait_reply the reply
+ * to a request. The format is in Documentation/cell-abi.md.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -66,12 +67,31 @@ static int read_message(const char *path, struct isolate_cell_message *msg)
 }
 
 /*
- * Takes the oldest message accepted by want (reply_to == id, or any when
- * id is 0). 0, -EAGAIN when there is none, or -errno.
+ * This process's place in the channel: the newest message recv returned
+ * (messages are named by the time they were posted). It starts at
+ * $ISOLATE_CHANNEL_SINCE, the time isolate_cell_spawn() started the
+ * process tree, so that each process sees every message posted since.
+ */
+static char seen[17];
+
+static const char *recv_cursor(void)
+{
+	const char *since = getenv("ISOLATE_CHANNEL_SINCE");
+
+	if (!seen[0])
+		snprintf(seen, sizeof(seen), "%.16s",
+			 since && strlen(since) == 16 ? since : "0000000000000000");
+	return seen;
+}
+
+/*
+ * The oldest message after this process's place (id 0), or the oldest
+ * reply to request id. 0, -EAGAIN when there is none, or -errno. The
+ * channel is the supervisor's: nothing is removed here.
  */
 static int take(__u64 id, struct isolate_cell_message *msg)
 {
-	const char *dir = channel_dir();
+	const char *dir = channel_dir(), *after = id ? "" : recv_cursor();
 	char best[64] = "", path[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
@@ -82,11 +102,14 @@ static int take(__u64 id, struct isolate_cell_message *msg)
 	d = opendir(dir);
 	if (!d)
 		return -errno;
-	/* Names are fixed-width sequence numbers: the smallest is the oldest. */
+	/* Names are fixed-width times: the smallest is the oldest. */
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 
-		if (len != 20 || strcmp(de->d_name + 16, ".msg"))
+		if (len != 20 || strcmp(de->d_name + 16, ".msg") ||
+		    strncmp(de->d_name, after, 16) <= 0)
+			continue;
+		if (best[0] && strcmp(de->d_name, best) >= 0)
 			continue;
 		if (id) {
 			struct isolate_cell_message m;
@@ -95,16 +118,15 @@ static int take(__u64 id, struct isolate_cell_message *msg)
 			if (read_message(path, &m) || m.reply_to != id)
 				continue;
 		}
-		if (!best[0] || strcmp(de->d_name, best) < 0)
-			snprintf(best, sizeof(best), "%s", de->d_name);
+		snprintf(best, sizeof(best), "%s", de->d_name);
 	}
 	closedir(d);
 	if (!best[0])
 		return err;
 	snprintf(path, sizeof(path), "%s/%s", dir, best);
 	err = read_message(path, msg);
-	if (!err && unlink(path))
-		err = -errno;
+	if (!err && !id)
+		memcpy(seen, best, 16);
 	return err;
 }
 

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * The state directory (<ISOLATE_STATE_DIR or /run/isolate>) as root must
+ * touch it: through directory fds opened once without following links,
+ * each checked to be a directory that only we may write; files created
+ * with O_EXCL under names nobody else can take, renamed into place whole;
+ * reads of regular files only, never blocking, never more than asked.
+ * What a cell can name, create or race is then never opened by name.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "user/internal.h"
+
+#define STATE_DIR_DEFAULT "/run/isolate"
+
+const char *state_dir(void)
+{
+	const char *dir = getenv("ISOLATE_STATE_DIR");
+
+	return dir && *dir ? dir : STATE_DIR_DEFAULT;
+}
+
+/* A directory we own, that no one else may change. */
+static int check_private_dir(int fd, const char *what)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return set_error(-errno, "cannot stat %s: %s", what, strerror(errno));
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022))
+		return set_error(-EPERM, "%s is not a directory of ours that only we may write (uid %u, mode %o): refusing to use it",
+				 what, (unsigned int)st.st_uid, (unsigned int)(st.st_mode & 07777));
+	return 0;
+}
+
+int statefs_root(void)
+{
+	const char *root = state_dir();
+	int fd, err;
+
+	if (mkdir(root, 0711) && errno != EEXIST)
+		return set_error(-errno, "cannot create %s: %s", root, strerror(errno));
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return set_error(-errno, "cannot open %s: %s", root, strerror(errno));
+	err = check_private_dir(fd, root);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int statefs_dir(int parent, const char *name, mode_t mode)
+{
+	int fd, err;
+
+	if (mkdirat(parent, name, mode) && errno != EEXIST)
+		return set_error(-errno, "cannot create %s/%s: %s", state_dir(), name, strerror(errno));
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return set_error(-errno, "cannot open %s/%s: %s", state_dir(), name, strerror(errno));
+	err = check_private_dir(fd, name);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int statefs_subdir(const char *sub, mode_t mode)
+{
+	int root = statefs_root(), fd;
+
+	if (root < 0)
+		return root;
+	fd = statefs_dir(root, sub, mode);
+	close(root);
+	return fd;
+}
+
+int statefs_write(int dirfd, const char *name, const void *data, size_t len, mode_t mode)
+{
+	char tmp[NAME_MAX + 1];
+	unsigned int nonce = 0;
+	int fd, err = 0;
+
+	if (getrandom(&nonce, sizeof(nonce), GRND_NONBLOCK) != sizeof(nonce))
+		nonce = (unsigned int)getpid();
+	if ((size_t)snprintf(tmp, sizeof(tmp), ".tmp.%08x.%.200s", nonce, name) >= sizeof(tmp))
+		return set_error(-ENAMETOOLONG, "state file name too long: %s", name);
+	/* A name nobody else can create in a directory nobody else writes. */
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		    mode);
+	if (fd < 0)
+		return set_error(-errno, "cannot write %s/%s: %s", state_dir(), name, strerror(errno));
+	for (size_t done = 0; !err && done < len;) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+
+		if (n <= 0)
+			err = set_error(n < 0 ? -errno : -EIO, "cannot write %s: %s", name,
+					strerror(n < 0 ? errno : EIO));
+		else
+			done += (size_t)n;
+	}
+	if (!err && fsync(fd))
+		err = set_error(-errno, "cannot write %s: %s", name, strerror(errno));
+	close(fd);
+	if (!err && renameat(dirfd, tmp, dirfd, name))
+		err = set_error(-errno, "cannot rename %s into place: %s", name, strerror(errno));
+	if (err)
+		unlinkat(dirfd, tmp, 0);
+	return err;
+}
+
+int statefs_read(int dirfd, const char *name, size_t max, char **out, size_t *len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	size_t got = 0;
+	char *buf;
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
+		close(fd);
+		return set_error(-EINVAL, "%s is not a regular file of at most %zu bytes", name, max);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	while (buf && got <= (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!buf)
+		return set_error(-ENOMEM, "out of memory");
+	if (got > (size_t)st.st_size) {
+		free(buf);
+		return set_error(-EINVAL, "%s grew while read", name);
+	}
+	buf[got] = 0;
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+int statefs_remove_tree(int parent, const char *name, int depth)
+{
+	int fd, err = 0;
+	DIR *d;
+	struct dirent *de;
+
+	if (!unlinkat(parent, name, 0) || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return -errno;
+	if (depth <= 0)
+		return -ELOOP;
+	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			err = statefs_remove_tree(dirfd(d), de->d_name, depth - 1) ?: err;
+	closedir(d);
+	if (unlinkat(parent, name, AT_REMOVEDIR) && errno != ENOENT)
+		err = -errno;
+	return err;
+}
