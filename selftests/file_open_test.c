@@ -201,6 +201,9 @@ TEST_F(file_open, deny_event_names_the_rule_of_the_refused_right)
 TEST_F(file_open, state_directory_is_closed_but_the_own_channel)
 {
 	const char *caps[] = { "read:/run", "write:/run", NULL };
+	const char *inside[] = { "read:/run/isolate/cells", "write:/run/isolate/cells",
+				 "read:/run/isolate/channels", NULL };
+	char other[64];
 	char name[64], kept[PATH_MAX], channel[PATH_MAX], msg[PATH_MAX + 80], note[PATH_MAX + 16];
 	struct open_args rd = { kept, O_RDONLY }, wr = { kept, O_WRONLY | O_APPEND };
 	struct open_args create = { note, O_WRONLY | O_CREAT }, read_msg = { msg, O_RDONLY };
@@ -227,6 +230,13 @@ TEST_F(file_open, state_directory_is_closed_but_the_own_channel)
 	/* The channel: the cell reads its messages, and changes nothing there. */
 	EXPECT_EQ(0, run_in_cell(self->iso, name, open_errno, &read_msg, NULL));
 	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &create, NULL));
+	/* A grant inside the state directory does not open it either. */
+	snprintf(other, sizeof(other), "file-open-inside-%d", getpid());
+	ASSERT_EQ(0, test_cell(self->iso, other, inside, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, other, open_errno, &rd, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, other, open_errno, &wr, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, other, open_errno, &read_msg, NULL));
+	EXPECT_EQ(0, isolate_cell_destroy(self->iso, other));
 	EXPECT_EQ(0, isolate_cell_destroy(self->iso, name));
 }
 

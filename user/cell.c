@@ -153,16 +153,33 @@ static void report_unenforced(struct isolate *iso, const char *name, __u64 cgid,
 }
 
 /* A compiled policy, with the error message of a failed compilation. */
+/*
+ * Compiles pol, then closes the state directory outright: a rule the
+ * policy has inside it (say read:/run/isolate/cells) allows nothing, as an
+ * explicit deny would, so that no grant below wins over the rule on the
+ * directory itself. The cell's own channel is opened again, read only, by
+ * ruleset_write().
+ */
 static int compile(const struct isolate_cell_policy *pol, struct isolate_image **img)
 {
 	struct isolate_diag diag = { 0 };
-	char msg[768];
+	char msg[768], *state;
+	size_t n;
 	int err = isolate_compile(pol, img, &diag);
 
 	if (err) {
 		isolate_diag_format(&diag, msg, sizeof(msg));
 		return set_error(err, "%s", msg);
 	}
+	state = realpath(state_dir(), NULL);
+	n = state ? strlen(state) : 0;
+	for (size_t i = 0; state && i < (*img)->n_inodes; i++) {
+		struct isolate_image_inode *e = &(*img)->inodes[i];
+
+		if (e->path && !strncmp(e->path, state, n) && (!e->path[n] || e->path[n] == '/'))
+			e->rule.allow = 0;
+	}
+	free(state);
 	return 0;
 }
 
