@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "path_util.h"
+#include "user/json_writer.h"
 
 char *path_clean(const char *path)
 {
@@ -37,31 +38,6 @@ char *path_clean(const char *path)
 		o--;
 	out[o] = '\0';
 	return out;
-}
-
-bool utf8_valid(const char *text)
-{
-	const unsigned char *p = (const unsigned char *)text;
-
-	while (*p) {
-		unsigned int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 :
-				 (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : 4;
-		unsigned int cp = n == 0 ? *p : n == 1 ? *p & 0x1f : n == 2 ? *p & 0x0f : *p & 0x07;
-		static const unsigned int least[] = { 0, 0x80, 0x800, 0x10000 };
-
-		if (n == 4)
-			return false;
-		for (unsigned int i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		/* Overlong forms, surrogates and beyond Unicode are not UTF-8. */
-		if (cp < least[n] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return false;
-		p += n + 1;
-	}
-	return true;
 }
 
 int path_check(const char *path, char *msg, size_t len)

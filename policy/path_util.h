@@ -14,8 +14,6 @@
  */
 char *path_clean(const char *path);
 
-/* Whether text is well-formed UTF-8 (what YAML can carry). */
-bool utf8_valid(const char *text);
 
 /* 0, or -EINVAL with msg saying what was expected. */
 int path_check(const char *path, char *msg, size_t len);

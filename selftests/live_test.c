@@ -535,7 +535,7 @@ static int kill_after(pid_t pid, long delay_us)
 
 #define KILL_ROUNDS 12
 
-TEST_F_TIMEOUT(killed, grant_killed_leaves_old_or_new_generation, 100)
+TEST_F_TIMEOUT(killed, grant_killed_leaves_old_or_new_generation, 240)
 {
 	struct isolate_cell_policy *pol = NULL;
 	struct isolate_image *img = NULL;

@@ -41,4 +41,12 @@ void jw_kv_bool(struct json_writer *jw, const char *key, bool v);
 /* Ends the document: a newline once the outermost value is closed. */
 void jw_finish(struct json_writer *jw);
 
+/*
+ * Strings are written as valid UTF-8 whatever they hold: a byte that
+ * starts no valid sequence becomes U+FFFD. These say what is valid.
+ */
+/* The length of the valid UTF-8 sequence at p (1 to 4), 0 if none starts there. */
+size_t utf8_char_len(const unsigned char *p);
+bool utf8_valid(const char *s);
+
 #endif /* ISOLATE_JSON_WRITER_H */

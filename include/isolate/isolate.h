@@ -222,6 +222,18 @@ struct isolate_channel_msg {
 int isolate_channel_post(const char *name, const struct isolate_channel_msg *m,
 			 const void *data, size_t len);
 
+/*
+ * One event as a text line, or as a JSON object on a line (cell_name, when
+ * known, is added as "cell"). What a cell chose (file and command names,
+ * log messages) cannot forge a line: control bytes, spaces and bytes that
+ * are not UTF-8 are escaped in text; JSON is always valid UTF-8, and a
+ * name that is not has its raw bytes hex-encoded in a *_hex member.
+ * Documentation/events.md has both formats.
+ */
+void isolate_event_write_text(FILE *out, const struct isolate_event_hdr *h, size_t size);
+void isolate_event_write_json(FILE *out, const char *cell_name,
+			      const struct isolate_event_hdr *h, size_t size);
+
 /* Names for display and JSON. */
 const char *isolate_op_name(__u32 op);
 const char *isolate_event_class_name(__u32 event_class);

@@ -28,9 +28,9 @@ static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
 	struct printer *p = ctx;
 
 	if (json_output)
-		event_json(&json_out, NULL, h, size);
+		isolate_event_write_json(stdout, NULL, h, size);
 	else
-		event_text(stdout, h, size);
+		isolate_event_write_text(stdout, h, size);
 	fflush(stdout);
 	return p->remaining > 0 && !--p->remaining;
 }

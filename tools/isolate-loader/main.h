@@ -66,11 +66,6 @@ void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
 /* print_cell_state for every cell below the cells root. */
 void for_each_cell(struct isolate *iso, bool with_caps);
 
-struct isolate_event_hdr;
-/* One event as a JSON line (cell_name may be NULL) or a text line. */
-void event_json(struct json_writer *jw, const char *cell_name,
-		const struct isolate_event_hdr *h, size_t size);
-void event_text(FILE *out, const struct isolate_event_hdr *h, size_t size);
 
 /* The policy built into the loader: `run` without --policy uses it. */
 struct isolate_policy;

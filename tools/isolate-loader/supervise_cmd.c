@@ -28,7 +28,7 @@
 struct supervisor {
 	struct isolate *iso;
 	struct broker *broker;
-	struct json_writer out;
+	FILE *out;		/* the JSON lines of the events */
 	const char *metrics_file;
 	int metrics_sock;
 	long remaining;		/* events before exiting; < 0 for no limit */
@@ -92,7 +92,8 @@ static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
 	    size >= sizeof(struct isolate_event_lifecycle))
 		cell_name_learn(h->cell_cgid, ((const struct isolate_event_lifecycle *)h)->name);
 	cell = cell_name_of(s->iso, h->cell_cgid);
-	event_json(&s->out, cell, h, size);
+	isolate_event_write_json(s->out, cell, h, size);
+	fflush(s->out);
 	metrics_event(h, size, cell);
 	if (h->event_class == ISOLATE_EVENT_BROKER && size >= sizeof(struct isolate_event_broker))
 		broker_request(s->broker, s->iso, cell, (const struct isolate_event_broker *)h);
@@ -218,7 +219,7 @@ int do_supervise(int argc, char **argv)
 		return err;
 	if (out_file && !(out = fopen(out_file, "ae")))
 		return p_err(EXIT_FAIL, "supervise: cannot write %s: %s", out_file, strerror(errno));
-	jw_init(&s.out, out, false);
+	s.out = out;
 	err = isolate_open(&s.iso);
 	if (err) {
 		err = p_err(exit_code_of(err), "supervise: %s", isolate_last_error());

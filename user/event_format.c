@@ -1,8 +1,10 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * Events as text lines or JSON objects, one per line: `events` and
- * `supervise` print them the same way. Documentation/events.md has the
- * JSON schema.
+ * `supervise` print them the same way, and so can any front end.
+ * Documentation/events.md has the JSON schema. A cell chooses some of
+ * what an event says (a file name, a command name, a log message): it can
+ * neither forge a line nor make a JSON line that is not valid UTF-8.
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -12,7 +14,58 @@
 
 #include <isolate/isolate.h>
 
-#include "tools/isolate-loader/main.h"
+#include "user/internal.h"
+#include "user/json_writer.h"
+
+/*
+ * A name the cell chose (a path, a command name): as a JSON string (valid
+ * UTF-8 always, invalid bytes replaced) and, when it is not valid UTF-8,
+ * its raw bytes in hexadecimal under KEY_hex as well.
+ */
+static void name_json(struct json_writer *jw, const char *key, const char *s, size_t max)
+{
+	char copy[ISOLATE_EVENT_PATH_MAX + 1], hex[2 * ISOLATE_EVENT_PATH_MAX + 1], hkey[32];
+	size_t n = strnlen(s, max < sizeof(copy) ? max : sizeof(copy) - 1);
+
+	memcpy(copy, s, n);
+	copy[n] = 0;
+	jw_kv_string(jw, key, copy);
+	if (utf8_valid(copy))
+		return;
+	for (size_t i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", (unsigned char)copy[i]);
+	snprintf(hkey, sizeof(hkey), "%s_hex", key);
+	jw_kv_string(jw, hkey, hex);
+}
+
+/*
+ * The same in a text line: no byte the cell chose can end the line, look
+ * like another key=value, or be anything but valid UTF-8. Control bytes,
+ * space, '\\' and invalid bytes are written as \\xNN.
+ */
+static void name_text(FILE *out, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	if (!n) {
+		fputc('?', out);
+		return;
+	}
+	for (size_t i = 0; i < n;) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		size_t len = *p >= 0x80 ? utf8_char_len(p) : 1;
+
+		if (len > n - i)
+			len = 0;
+		if (len > 1 || (len == 1 && *p > ' ' && *p < 0x7f && *p != '\\')) {
+			fwrite(p, 1, len, out);
+			i += len;
+		} else {
+			fprintf(out, "\\x%02x", *p);
+			i++;
+		}
+	}
+}
 
 static const char *proto_name(__u8 proto)
 {
@@ -66,11 +119,11 @@ static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h,
 			return;
 		jw_kv_string(jw, "op", isolate_op_name(e->op));
 		jw_kv_int(jw, "errno", e->error);
-		jw_kv_string(jw, "comm", e->comm);
+		name_json(jw, "comm", e->comm, sizeof(e->comm));
 		if (e->object_kind == ISOLATE_OBJECT_FILE) {
 			jw_kv_uint(jw, "dev", e->file.dev);
 			jw_kv_uint(jw, "ino", e->file.ino);
-			jw_kv_string(jw, "path", e->path);
+			name_json(jw, "path", e->path, sizeof(e->path));
 		} else if (e->object_kind == ISOLATE_OBJECT_NET) {
 			net_address(e, addr, sizeof(addr));
 			jw_kv_string(jw, "proto", proto_name(e->net.proto));
@@ -138,9 +191,12 @@ static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h,
 	}
 }
 
-void event_json(struct json_writer *jw, const char *cell_name,
-		const struct isolate_event_hdr *h, size_t size)
+void isolate_event_write_json(FILE *out, const char *cell_name,
+			      const struct isolate_event_hdr *h, size_t size)
 {
+	struct json_writer w, *jw = &w;
+
+	jw_init(jw, out, false);
 	jw_object_start(jw);
 	jw_kv_string(jw, "class", isolate_event_class_name(h->event_class));
 	if (cell_name)
@@ -163,7 +219,7 @@ void event_json(struct json_writer *jw, const char *cell_name,
 }
 
 /* The text line: "CLASS cell=.. pid=.. key=value ...". */
-void event_text(FILE *out, const struct isolate_event_hdr *h, size_t size)
+void isolate_event_write_text(FILE *out, const struct isolate_event_hdr *h, size_t size)
 {
 	const struct isolate_event_access *e = (const void *)h;
 	char addr[INET6_ADDRSTRLEN + 1];
@@ -174,10 +230,13 @@ void event_text(FILE *out, const struct isolate_event_hdr *h, size_t size)
 		(unsigned long long)h->seq);
 	if ((h->event_class == ISOLATE_EVENT_DENY || h->event_class == ISOLATE_EVENT_AUDIT) &&
 	    size >= sizeof(*e)) {
-		fprintf(out, " comm=%.*s op=%s", ISOLATE_COMM_LEN, e->comm, isolate_op_name(e->op));
+		fputs(" comm=", out);
+		name_text(out, e->comm, sizeof(e->comm));
+		fprintf(out, " op=%s", isolate_op_name(e->op));
 		if (e->object_kind == ISOLATE_OBJECT_FILE) {
-			fprintf(out, " path=%s dev=%u:%u ino=%llu", e->path[0] ? e->path : "?",
-				e->file.dev >> 20, e->file.dev & 0xfffff,
+			fputs(" path=", out);
+			name_text(out, e->path, sizeof(e->path));
+			fprintf(out, " dev=%u:%u ino=%llu", e->file.dev >> 20, e->file.dev & 0xfffff,
 				(unsigned long long)e->file.ino);
 		} else if (e->object_kind == ISOLATE_OBJECT_NET) {
 			net_address(e, addr, sizeof(addr));

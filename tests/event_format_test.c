@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events carry names a cell chose: a file it made, its command name, its
+ * log messages. Printed, they must not forge a line of their own, and the
+ * JSON form must stay valid UTF-8 (json.loads raised on byte 0xff).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include <isolate/isolate.h>
+
+/* Well-formed UTF-8, checked here as a consumer would (no overlongs). */
+static bool valid_utf8(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned int c = p[i], len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 :
+					     (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+
+		if (!len || i + len > n || (len == 2 && c < 0xc2))
+			return false;
+		for (unsigned int k = 1; k < len; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				return false;
+		i += len;
+	}
+	return true;
+}
+
+static size_t lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static char *print(bool json, const struct isolate_event_hdr *h, size_t size)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (json)
+		isolate_event_write_json(f, "cell-a", h, size);
+	else
+		isolate_event_write_text(f, h, size);
+	fclose(f);
+	return buf;
+}
+
+static const char hostile_path[] = "/tmp/evil\nlifecycle cell=9 what=destroyed \xff\xfe name";
+
+static void deny_event(struct isolate_event_access *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->hdr.event_class = ISOLATE_EVENT_DENY;
+	e->hdr.rule_id = ISOLATE_RULE_NONE;
+	e->op = ISOLATE_OP_READ;
+	e->error = 13;
+	e->object_kind = ISOLATE_OBJECT_FILE;
+	memcpy(e->comm, "ev\til\n\xc3", 7);
+	memcpy(e->path, hostile_path, sizeof(hostile_path));
+}
+
+TEST(text_lines_cannot_be_forged)
+{
+	struct isolate_event_access e;
+	char *out;
+
+	deny_event(&e);
+	out = print(false, &e.hdr, sizeof(e));
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(1U, lines(out)) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "path=/tmp/evil\\x0alifecycle\\x20cell=9")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\\xff\\xfe"));
+	EXPECT_NE(NULL, strstr(out, "comm=ev\\x09il\\x0a\\xc3 "));
+	EXPECT_TRUE(valid_utf8((const unsigned char *)out, strlen(out)));
+	free(out);
+}
+
+TEST(json_lines_are_valid_utf8_with_the_raw_bytes)
+{
+	struct isolate_event_access e;
+	char *out, hex[2 * sizeof(hostile_path)] = "";
+
+	deny_event(&e);
+	out = print(true, &e.hdr, sizeof(e));
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(1U, lines(out));
+	EXPECT_TRUE(valid_utf8((const unsigned char *)out, strlen(out))) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\"path\":\"/tmp/evil\\nlifecycle cell=9 what=destroyed \\ufffd\\ufffd name\""));
+	for (size_t i = 0; i + 1 < sizeof(hostile_path); i++)
+		snprintf(hex + 2 * i, 3, "%02x", (unsigned char)hostile_path[i]);
+	EXPECT_NE(NULL, strstr(out, hex)) {
+		TH_LOG("no path_hex %s in %s", hex, out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\"comm_hex\":\"657609696c0ac3\""));
+	free(out);
+}
+
+/* Valid UTF-8 passes as it is, with no _hex member. */
+TEST(utf8_names_stay_as_they_are)
+{
+	struct isolate_event_access e;
+	char *out;
+
+	deny_event(&e);
+	strcpy(e.path, "/srv/données/ファイル");
+	strcpy(e.comm, "café");
+	out = print(true, &e.hdr, sizeof(e));
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "\"path\":\"/srv/données/ファイル\""));
+	EXPECT_EQ(NULL, strstr(out, "_hex"));
+	free(out);
+	out = print(false, &e.hdr, sizeof(e));
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "path=/srv/données/ファイル "));
+	free(out);
+}
+
+/* A log message is the cell's too. */
+TEST(log_messages_cannot_be_forged)
+{
+	struct isolate_event_log l;
+	static const char msg[] = "ok\ndeny cell=2 op=read \xff";
+	char *out;
+
+	memset(&l, 0, sizeof(l));
+	l.hdr.event_class = ISOLATE_EVENT_LOG;
+	l.hdr.rule_id = ISOLATE_RULE_NONE;
+	l.len = sizeof(msg) - 1;
+	memcpy(l.msg, msg, sizeof(msg));
+	for (int json = 0; json < 2; json++) {
+		out = print(json, &l.hdr, sizeof(l));
+		ASSERT_NE(NULL, out);
+		EXPECT_EQ(1U, lines(out)) {
+			TH_LOG("%s", out);
+		}
+		EXPECT_TRUE(valid_utf8((const unsigned char *)out, strlen(out)));
+		free(out);
+	}
+}
+
+TEST_HARNESS_MAIN
