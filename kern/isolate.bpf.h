@@ -181,6 +181,9 @@ static __always_inline int current_cell(struct cell_ctx *cc)
 	cell = bpf_map_lookup_elem(&cells, &cc->cgid);
 	if (cell) {
 		cc->cell = *cell;
+		/* Timed grants end here, in the kernel, whoever else is alive. */
+		if (cc->cell.expires_ns && bpf_ktime_get_boot_ns() >= cc->cell.expires_ns)
+			cc->cell.ruleset = cc->cell.fallback_ruleset;
 		return 1;
 	}
 	cc->cell.cell_id = 0;

@@ -325,16 +325,35 @@ int cell_recover(struct isolate *iso, const char *name)
 	return err;
 }
 
+/* pol with the timed grants added: what is in force until the first ends. */
+static int with_timed(const struct isolate_cell_policy *pol, const struct timed_cap *timed,
+		      size_t n, struct isolate_image **img)
+{
+	struct isolate_cell_policy *full = isolate_cell_policy_dup(pol);
+	int err = full ? 0 : set_error(-ENOMEM, "out of memory");
+
+	for (size_t i = 0; !err && i < n; i++)
+		err = isolate_cell_policy_add(full, timed[i].cap);
+	if (!err)
+		err = compile(full, img);
+	isolate_cell_policy_free(full);
+	return err;
+}
+
 /*
  * The next generation: written beside the current one, switched to with
  * one update of the cells map, the old one removed once no hook can still
- * be using it. Any failure before the switch leaves the current one.
+ * be using it. Any failure before the switch leaves the current one. With
+ * timed grants, two rulesets: with them, and without them for the kernel
+ * to fall back to when the first ends.
  */
 static int update_locked(struct isolate *iso, const char *name, const char *dir,
 			 const struct isolate_cell_policy *pol,
-			 const struct isolate_image *img)
+			 const struct isolate_image *img, const struct timed_cap *timed,
+			 size_t n_timed)
 {
 	struct isolate_image_inode channel;
+	struct isolate_image *full = NULL;
 	struct isolate_cell_state st;
 	struct isolate_cell next;
 	__u32 unenforced = 0;
@@ -342,6 +361,8 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 
 	if (!err)
 		err = channel_create(name, &channel);
+	if (!err && n_timed)
+		err = with_timed(pol, timed, n_timed, &full);
 	if (err)
 		return err;
 	next = st.cell;
@@ -351,12 +372,22 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	next.broker_rights = img->broker_rights;
 	next.netlink_protocols = img->netlink_protocols;
 	next.socket_families = img->socket_families;
+	next.fallback_ruleset = 0;
+	next.expires_ns = 0;
+	for (size_t i = 0; i < n_timed; i++)
+		if (!next.expires_ns || timed[i].expires_ns < next.expires_ns)
+			next.expires_ns = timed[i].expires_ns;
 	err = ruleset_alloc(iso, &next.ruleset);
 	if (!err)
-		err = ruleset_write(iso, next.ruleset, img, &channel);
-	if (err)
-		return err;
-	err = spec_write(name, next.generation, pol, true);
+		err = ruleset_write(iso, next.ruleset, full ? full : img, &channel);
+	if (!err && n_timed) {
+		err = ruleset_alloc(iso, &next.fallback_ruleset);
+		if (!err)
+			err = ruleset_write(iso, next.fallback_ruleset, img, &channel);
+	}
+	isolate_image_free(full);
+	if (!err)
+		err = spec_write(name, next.generation, pol, true);
 	if (!err)
 		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced);
 	if (!err)
@@ -368,22 +399,29 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		char why[512];
 
 		snprintf(why, sizeof(why), "%s", isolate_last_error());
-		ruleset_delete(iso, next.ruleset);
+		if (next.ruleset)
+			ruleset_delete(iso, next.ruleset);
+		if (next.fallback_ruleset)
+			ruleset_delete(iso, next.fallback_ruleset);
 		spec_prune(name, st.cell.generation);
 		return set_error(err, "%s", why);
 	}
 	spec_commit(name, next.generation);
 	spec_prune(name, next.generation);
+	timed_write(name, timed, n_timed);
 	emit_lifecycle(iso, name, st.cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
 	report_unenforced(iso, name, st.cgid, &next, unenforced);
 	err = rcu_sync(iso);
 	if (!err)
 		err = ruleset_delete(iso, st.cell.ruleset);
+	if (!err && st.cell.fallback_ruleset)
+		err = ruleset_delete(iso, st.cell.fallback_ruleset);
 	return err;
 }
 
-int isolate_cell_update(struct isolate *iso, const char *name,
-			const struct isolate_cell_policy *pol)
+int cell_update_timed(struct isolate *iso, const char *name,
+		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
+		      size_t n_timed)
 {
 	struct isolate_image *img = NULL;
 	char dir[PATH_MAX];
@@ -395,10 +433,28 @@ int isolate_cell_update(struct isolate *iso, const char *name,
 		return err;
 	err = isolate_lock(iso);
 	if (!err) {
-		err = update_locked(iso, name, dir, pol, img);
+		err = update_locked(iso, name, dir, pol, img, timed, n_timed);
 		isolate_unlock(iso);
 	}
 	isolate_image_free(img);
+	return err;
+}
+
+/* A new policy keeps the timed grants that have not ended. */
+int isolate_cell_update(struct isolate *iso, const char *name,
+			const struct isolate_cell_policy *pol)
+{
+	struct timed_cap *timed = NULL;
+	size_t n = 0;
+	int err = isolate_lock(iso);
+
+	if (err)
+		return err;
+	err = timed_read(name, boot_ns(), &timed, &n);
+	if (!err)
+		err = cell_update_timed(iso, name, pol, timed, n);
+	timed_free(timed, n);
+	isolate_unlock(iso);
 	return err;
 }
 
@@ -435,9 +491,12 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 	if (st.cell.ruleset) {
 		bpf_map_delete_elem(iso->map_fd[MAP_CELLS], &st.cgid);
 		err = ruleset_delete(iso, st.cell.ruleset);
+		if (!err && st.cell.fallback_ruleset)
+			err = ruleset_delete(iso, st.cell.fallback_ruleset);
 		emit_lifecycle(iso, name, st.cgid, &st.cell, ISOLATE_LIFECYCLE_DESTROYED, NULL);
 	}
 	spec_remove(name);
+	timed_write(name, NULL, 0);
 	channel_remove(name);
 out:
 	isolate_unlock(iso);

@@ -150,6 +150,31 @@ int statefs_read(int dirfd, const char *name, size_t max, char **out, size_t *le
 /* Removes parent/name and what is below it, links not followed. */
 int statefs_remove_tree(int parent, const char *name, int depth);
 
+/*
+ * Timed grants (user/timed.c): capabilities a cell holds until a time of
+ * CLOCK_BOOTTIME, kept beside its policy.
+ */
+struct timed_cap {
+	__u64 expires_ns;
+	struct isolate_cap *cap;
+};
+__u64 boot_ns(void);
+/* The cell's timed grants that have not ended by now. */
+int timed_read(const char *name, __u64 now, struct timed_cap **out, size_t *n);
+int timed_write(const char *name, const struct timed_cap *t, size_t n);
+int timed_add(struct timed_cap **list, size_t *n, struct isolate_cap *const caps[],
+	      size_t n_caps, __u64 expires);
+void timed_free(struct timed_cap *t, size_t n);
+
+/*
+ * isolate_cell_update() with the timed grants given: the generation holds
+ * pol and them, and falls back in the kernel to pol alone when the first
+ * of them ends. Under the lock.
+ */
+int cell_update_timed(struct isolate *iso, const char *name,
+		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
+		      size_t n_timed);
+
 /* The cell's channel (user/channel.c). */
 int channel_path(const char *name, char *out, size_t len);
 /* Creates it and fills the rule (read only) that opens it to the cell. */

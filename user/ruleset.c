@@ -241,16 +241,24 @@ int ruleset_delete(struct isolate *iso, uint32_t ruleset)
  */
 int ruleset_gc(struct isolate *iso)
 {
-	uint32_t live[ISOLATE_MAX_CELLS];
+	/* A cell holds two rulesets while it has timed grants. */
+	uint32_t *live = calloc(2 * ISOLATE_MAX_CELLS, sizeof(*live));
 	struct doomed d = { .live = live };
-	int fd = iso->map_fd[MAP_CELLS];
+	int fd = iso->map_fd[MAP_CELLS], err;
 	__u64 key, *prev = NULL;
 	struct isolate_cell cell;
 
-	while (!bpf_map_get_next_key(fd, prev, &key) && d.n_live < ISOLATE_MAX_CELLS) {
-		if (!bpf_map_lookup_elem(fd, &key, &cell))
+	if (!live)
+		return set_error(-ENOMEM, "out of memory");
+	while (!bpf_map_get_next_key(fd, prev, &key) && d.n_live < 2 * ISOLATE_MAX_CELLS - 1) {
+		if (!bpf_map_lookup_elem(fd, &key, &cell)) {
 			live[d.n_live++] = cell.ruleset;
+			if (cell.fallback_ruleset)
+				live[d.n_live++] = cell.fallback_ruleset;
+		}
 		prev = &key;
 	}
-	return delete_rulesets(iso, &d);
+	err = delete_rulesets(iso, &d);
+	free(live);
+	return err;
 }

@@ -113,8 +113,14 @@ struct isolate_cell {
 	__u32 flags;		/* ISOLATE_CELL_* grants beyond the rules */
 	__u32 broker_rights;	/* ISOLATE_BROKER_* requests the cell may make */
 	__u32 netlink_protocols;	/* bit p: NETLINK protocol p (< 32) */
-	__u32 _pad;
+	/*
+	 * Timed grants: from expires_ns (CLOCK_BOOTTIME) on, the hooks use
+	 * fallback_ruleset, the generation's rules without them, whether or
+	 * not anyone revokes them. 0: nothing expires.
+	 */
+	__u32 fallback_ruleset;
 	__u64 socket_families;	/* bit f: sockets of address family f (< 64) */
+	__u64 expires_ns;
 };
 
 /* isolate_cell.flags */

@@ -133,6 +133,22 @@ int isolate_cell_grant(struct isolate *iso, const char *name,
 int isolate_cell_revoke(struct isolate *iso, const char *name,
 			struct isolate_cap *const caps[], size_t n);
 
+/*
+ * Grants capabilities for seconds (1 to ISOLATE_GRANT_SECONDS_MAX), live.
+ * They are kept beside the cell's policy, not in it, and ended by the
+ * kernel itself: the generation carries the time, and from then on the
+ * hooks use its rules without the timed grants, whether or not any process
+ * is there to revoke them. A cell holding several timed grants loses them
+ * all when the first ends; isolate_cell_expire() (the supervisor calls it)
+ * then gives back those whose time is not up. A revoke removes a timed
+ * grant too.
+ */
+#define ISOLATE_GRANT_SECONDS_MAX (365 * 24 * 3600)
+int isolate_cell_grant_timed(struct isolate *iso, const char *name,
+			     struct isolate_cap *const caps[], size_t n, unsigned int seconds);
+/* Removes the timed grants that have ended, in a new generation; 0 if none had. */
+int isolate_cell_expire(struct isolate *iso, const char *name);
+
 /* Every capability of the cell as a JSON document (see Documentation/cli.md). */
 int isolate_cell_snapshot(struct isolate *iso, const char *name, FILE *out, bool pretty);
 /*

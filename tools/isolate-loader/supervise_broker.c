@@ -2,9 +2,10 @@
 /*
  * The broker: a request from a cell (already checked by the kernel against
  * the cell's broker rights) is decided by a rules file or by a program,
- * granted for a time as one new generation, answered through the cell's
- * channel, and revoked when the time is up. The LSM never waits for this:
- * the program asks, waits for the reply, and tries again.
+ * granted for a time as one new generation, and answered through the
+ * cell's channel. The kernel ends the grant when the time is up, whether
+ * or not this runs; the broker then tidies the cell's state. The LSM never
+ * waits for this: the program asks, waits for the reply, and tries again.
  *
  * Rules file, one rule a line, the first that matches decides:
  *     CELL RIGHT TARGET allow SECONDS | CELL RIGHT TARGET deny
@@ -12,16 +13,19 @@
  * something below it), a network target as requests write it
  * ("tcp:10.0.0.1/32:443"), or "*". No rule matching: deny.
  *
- * Grants not yet revoked are kept in <state dir>/broker/grants, one JSON
+ * Grants not yet tidied are kept in <state dir>/broker/grants, one JSON
  * object a line (any path round-trips), so a supervisor started again
- * revokes them on time.
+ * tidies them on time.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/openat2.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -166,13 +170,51 @@ static bool ask_program(struct broker *b, const char *cell, const char *right,
 	return sscanf(answer, "allow %u", seconds) == 1 && *seconds > 0;
 }
 
+/*
+ * Whether the object a path request names lies below the rule's directory
+ * as an object, not as a string: resolved from the rule's directory with
+ * no symlink followed (a cell that may write there could make one that
+ * points anywhere) and never leaving it. The grant is compiled from the
+ * same path; a cell that swaps it for a link between the two is the limit
+ * left (Documentation/security.md).
+ */
+static bool reaches_by_object(const char *rule, const char *req)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	const char *base = strcmp(rule, "*") ? rule : "/";
+	const char *rel = req + (strcmp(rule, "*") ? strlen(rule) : 0);
+	int dir, fd;
+
+	/* The request as the policy would write it: absolute and clean. */
+	if (req[0] != '/' || strstr(req, "//") || strstr(req, "/./") || strstr(req, "/../") ||
+	    (strlen(req) >= 3 && !strcmp(req + strlen(req) - 3, "/..")))
+		return false;
+	while (*rel == '/')
+		rel++;
+	how.resolve |= strcmp(rule, "*") ? RESOLVE_BENEATH : 0;
+	/* The rule's directory is the administrator's: resolved as written. */
+	dir = open(base, O_PATH | O_CLOEXEC);
+	if (dir < 0)
+		return false;
+	fd = *rel ? (int)syscall(SYS_openat2, dir, rel, &how, sizeof(how)) : dup(dir);
+	close(dir);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static bool decide(struct broker *b, const char *cell, const char *right,
 		   const char *target, __u64 id, unsigned int *seconds)
 {
 	bool path = strcmp(right, "connect") && strcmp(right, "bind");
 
 	if (b->exec_program)
-		return ask_program(b, cell, right, target, id, seconds);
+		return ask_program(b, cell, right, target, id, seconds) &&
+		       (!path || reaches_by_object("*", target));
 	for (size_t i = 0; i < b->n_rules; i++) {
 		const struct rule *r = &b->rules[i];
 
@@ -181,7 +223,7 @@ static bool decide(struct broker *b, const char *cell, const char *right,
 		    !target_matches(r->target, target, path))
 			continue;
 		*seconds = r->seconds;
-		return r->allow;
+		return r->allow && (!path || reaches_by_object(r->target, target));
 	}
 	return false;
 }
@@ -308,7 +350,8 @@ void broker_close(struct broker *b)
 	free(b);
 }
 
-static int change(struct isolate *iso, const char *cell, const char *text, bool grant)
+static int grant_for(struct isolate *iso, const char *cell, const char *text,
+		     unsigned int seconds)
 {
 	struct isolate_diag diag = { 0 };
 	struct isolate_cap *cap = NULL;
@@ -316,7 +359,7 @@ static int change(struct isolate *iso, const char *cell, const char *text, bool 
 
 	if (err)
 		return set_error(err, "%s", diag.msg);
-	err = grant ? isolate_cell_grant(iso, cell, &cap, 1) : isolate_cell_revoke(iso, cell, &cap, 1);
+	err = isolate_cell_grant_timed(iso, cell, &cap, 1, seconds);
 	isolate_cap_free(cap);
 	return err;
 }
@@ -333,7 +376,7 @@ void broker_request(struct broker *b, struct isolate *iso, const char *cell,
 	if (cell && right && b->n_grants < MAX_GRANTS &&
 	    decide(b, cell, right, target, e->request_id, &seconds)) {
 		snprintf(cap, sizeof(cap), "%s:%s", right, target);
-		if (change(iso, cell, cap, true)) {
+		if (grant_for(iso, cell, cap, seconds)) {
 			p_info("supervise: granting %s to %s failed: %s", cap, cell,
 			       isolate_last_error());
 		} else {
@@ -359,14 +402,16 @@ void broker_tick(struct broker *b, struct isolate *iso)
 
 	for (size_t i = 0; i < b->n_grants;) {
 		struct grant *g = &b->grants[i];
+		int err;
 
 		if (g->expires_ms > now) {
 			i++;
 			continue;
 		}
-		/* Gone already (cell destroyed, revoked by hand): nothing to undo. */
-		if (change(iso, g->cell, g->cap, false) && errno != ENOENT)
-			p_info("supervise: revoking %s from %s: %s", g->cap, g->cell,
+		/* Ended by the kernel already; tidy the cell's state (if it lives). */
+		err = isolate_cell_expire(iso, g->cell);
+		if (err && err != -ENOENT)
+			p_info("supervise: tidying the grants of %s: %s", g->cell,
 			       isolate_last_error());
 		*g = b->grants[--b->n_grants];
 		changed = true;
