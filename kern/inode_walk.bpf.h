@@ -89,6 +89,13 @@ static long step_above(__u32 index, void *ctx)
 
 	if (w->res->status != WALK_BOUND)
 		return 1;
+	/*
+	 * Every dentry met, a mount's root too: its rule decides for what is
+	 * below. (The first, the object's mount's root, was looked up already;
+	 * again costs a filter probe.)
+	 */
+	if (lookup_rule(w->ruleset, w->dev, BPF_CORE_READ(d, d_inode, i_ino), w->res))
+		return 1;
 	if (d == w->mnt_root) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
@@ -106,19 +113,20 @@ static long step_above(__u32 index, void *ctx)
 					 WALK_INTERNAL : WALK_NO_RULE;
 			return 1;
 		}
+		/* On to the mount point, in the file system mounted on. */
 		d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		if (!d) {
+			w->res->status = WALK_FAULT;
+			return 1;
+		}
+		w->d = d;
 		w->mnt = up;
 		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
 		w->dev = BPF_CORE_READ(up, mnt.mnt_sb, s_dev);
+		return 0;
 	}
-	if (!d) {
-		w->res->status = WALK_FAULT;
-		return 1;
-	}
-	if (lookup_rule(w->ruleset, w->dev, BPF_CORE_READ(d, d_inode, i_ino), w->res))
-		return 1;
 	parent = BPF_CORE_READ(d, d_parent);
-	if (parent == d && d != w->mnt_root) {	/* disconnected */
+	if (!parent || parent == d) {	/* disconnected */
 		w->res->status = WALK_NO_RULE;
 		return 1;
 	}

@@ -5,6 +5,8 @@
  * the secure behaviour (the refusal, or that the action had no effect); a
  * failure here is a way around the rules.
  *
+ *   - a deny on a mount point, and mounts below it (the walk looks up the
+ *     root of every mount it climbs into)
  *   - reading what a symlink in an unreadable tree points to
  *   - watching directories the cell may not read (inotify, fanotify)
  *   - the unspecified address (0.0.0.0, ::), which the kernel takes for
@@ -27,6 +29,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
@@ -75,6 +78,47 @@ static const char *contents(const char *path)
 	return buf;
 }
 
+
+/* ---- Denies on mount points ----------------------------------------------- */
+
+static int open_ro_errno(void *arg)
+{
+	struct open_args o = { arg, O_RDONLY };
+
+	return open_errno(&o);
+}
+
+/*
+ * pub/ is granted, pub/secret/ denied, and pub/secret is a mount point
+ * (its rule is on the root of the file system mounted there), with another
+ * file system mounted at pub/secret/inner. The walk from inner/file climbs
+ * into pub/secret's file system and reaches its root: its rule, the deny,
+ * decides, as for any directory. (It once crossed to the mount point
+ * without looking the root up, and met the grant on pub/.)
+ */
+TEST_F(bypass, deny_on_a_mount_point_covers_the_mounts_below_it)
+{
+	int cell;
+
+	ASSERT_EQ(0, test_file(&self->env, "pub/file", "pub\n"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "pub/secret"));
+	ASSERT_EQ(0, mount("tmpfs", test_path(&self->env, "pub/secret"), "tmpfs", 0, NULL));
+	ASSERT_EQ(0, test_file(&self->env, "pub/secret/file", "secret\n"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "pub/secret/inner"));
+	ASSERT_EQ(0, mount("tmpfs", test_path(&self->env, "pub/secret/inner"), "tmpfs", 0, NULL));
+	ASSERT_EQ(0, test_file(&self->env, "pub/secret/inner/file", "inner secret\n"));
+	cell = test_env_cell(&self->env, "mnt", "read:%s/pub", "deny-read:%s/pub/secret", NULL);
+	ASSERT_LE(0, cell);
+
+	EXPECT_EQ(0, test_run(&self->env, cell, open_ro_errno,
+			      (void *)test_path(&self->env, "pub/file")));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno,
+				   (void *)test_path(&self->env, "pub/secret/file")));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno,
+				   (void *)test_path(&self->env, "pub/secret/inner/file")));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno,
+				   (void *)test_path(&self->env, "pub/secret/inner")));
+}
 
 /* ---- Reading symlinks ----------------------------------------------------- */
 
