@@ -6,14 +6,20 @@
  * capabilities that administer the whole machine. Each is refused for
  * tasks in a cell; Documentation/security.md lists them with their hooks.
  */
-#include "isolate.bpf.h"
+#include "file_rules.bpf.h"
 
+#define CAP_LINUX_IMMUTABLE 9
 #define CAP_NET_ADMIN	12
 #define CAP_SYS_MODULE	16
 #define CAP_SYS_RAWIO	17
 #define CAP_SYS_ADMIN	21
+#define CAP_SYS_PACCT	20
 #define CAP_SYS_BOOT	22
 #define CAP_SYS_TIME	25
+#define CAP_SYS_TTY_CONFIG 26
+#define CAP_AUDIT_WRITE	29
+#define CAP_AUDIT_CONTROL 30
+#define CAP_AUDIT_READ	37
 #define CAP_MAC_OVERRIDE 32
 #define CAP_MAC_ADMIN	33
 #define CAP_SYSLOG	34
@@ -22,14 +28,21 @@
 #define CAP_BPF		39
 #define CLONE_NEWNS	0x00020000
 #define CLONE_INTO_CGROUP 0x200000000ULL
+#define F_SETFL		4
 #define F_SETOWN	8
 #define F_SETOWN_EX	15
-#define F_OWNER_TID	0
-#define F_OWNER_PID	1
+#define O_ASYNC		020000
 #define FIOSETOWN	0x8901
 #define SIOCSPGRP	0x8902
+#define TIOCSPGRP	0x5410
 #define TIOCSTI		0x5412
 #define TIOCLINUX	0x541C
+#define FIOASYNC	0x5452
+#define FS_IOC_SETFLAGS	0x40086602
+#define FS_IOC32_SETFLAGS 0x40046602
+#define FS_IOC_FSSETXATTR 0x401c5820
+#define S_IFMT		00170000
+#define S_IFCHR		0020000
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -111,8 +124,11 @@ ISOLATE_HOOK(task_setrlimit, isolate_task_setrlimit, struct task_struct *p,
 
 /*
  * Signal owners: SIGIO and SIGURG (or any signal F_SETSIG names) go to the
- * owner of a file. Only the caller itself (thread or process) may own a
- * file a cell sets the owner of; process groups may not.
+ * owner of a file. In a cell only the caller itself (thread or process)
+ * may be made the owner, and only by F_SETOWN, whose pid is the call's
+ * argument: F_SETOWN_EX, FIOSETOWN and SIOCSPGRP pass it in memory the
+ * kernel reads again after this hook (another thread could change it in
+ * between), so they are refused in a cell.
  */
 static __always_inline bool owner_is_self(long pid)
 {
@@ -130,49 +146,81 @@ static __always_inline int refuse_owner(long pid)
 	return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, pid < 0 ? -pid : pid, 0);
 }
 
+/*
+ * A terminal's SIGIO goes to its foreground process group, not to the
+ * caller: O_ASYNC on a terminal shared with the shell outside signals it.
+ */
+static __always_inline bool is_tty(const struct file *file)
+{
+	struct inode *inode = file->f_inode;
+	unsigned int major = inode->i_rdev >> 20;
+
+	return (inode->i_mode & S_IFMT) == S_IFCHR &&
+	       (major == 4 || major == 5 || (major >= 136 && major <= 143));
+}
+
 ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd,
 	     unsigned long arg, int ret)
 {
-	struct f_owner_ex owner;
-
 	if (ret)
 		return ret;
 	if (cmd == F_SETOWN)
 		return owner_is_self((int)arg) ? 0 : refuse_owner((int)arg);
-	if (cmd != F_SETOWN_EX)
-		return 0;
-	/* Unreadable: the kernel's own copy fails the same way; refuse. */
-	if (bpf_probe_read_user(&owner, sizeof(owner), (void *)arg))
+	if (cmd == F_SETOWN_EX || (cmd == F_SETFL && (arg & O_ASYNC) && is_tty(file)))
 		return refuse_owner(0);
-	if ((owner.type == F_OWNER_TID || owner.type == F_OWNER_PID) &&
-	    owner_is_self(owner.pid))
-		return 0;
-	return refuse_owner(owner.pid ?: -1);
+	return 0;
 }
 
 /*
- * The ioctl forms of the same (FIOSETOWN, SIOCSPGRP), and typing into the
- * controlling terminal (TIOCSTI, TIOCLINUX's paste): input the shell that
- * started the cell would read and run after it.
+ * The ioctl forms of the same (FIOSETOWN, SIOCSPGRP, FIOASYNC on a
+ * terminal); making another process group the terminal's foreground
+ * (TIOCSPGRP: its signals then reach it); typing into the controlling
+ * terminal (TIOCSTI, TIOCLINUX's paste), input the shell that started the
+ * cell would read and run; and the file's attribute flags (immutable,
+ * append-only, ...), changed through any descriptor: WRITE, like chmod.
  */
-ISOLATE_HOOK(file_ioctl, isolate_file_ioctl, struct file *file, unsigned int cmd,
-	     unsigned long arg, int ret)
+static __always_inline int decide_ioctl(struct file *file, unsigned int cmd)
 {
 	struct cell_ctx cc;
-	int pid;
 
-	if (ret)
-		return ret;
-	if (cmd == TIOCSTI || cmd == TIOCLINUX) {
+	switch (cmd) {
+	case FIOASYNC:
+		if (!is_tty(file))
+			return 0;
+		return refuse_owner(0);
+	case FIOSETOWN:
+	case SIOCSPGRP:
+	case TIOCSPGRP:
+		return refuse_owner(0);
+	case TIOCSTI:
+	case TIOCLINUX:
 		if (!current_cell(&cc))
 			return 0;
 		return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, 0, cmd);
-	}
-	if (cmd != FIOSETOWN && cmd != SIOCSPGRP)
+	case FS_IOC_SETFLAGS:
+	case FS_IOC32_SETFLAGS:
+	case FS_IOC_FSSETXATTR:
+		if (!current_cell(&cc))
+			return 0;
+		/* bpf_d_path() is not allowed in these hooks: the name alone. */
+		return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR,
+				   DISPLAY_NAME);
+	default:
 		return 0;
-	if (bpf_probe_read_user(&pid, sizeof(pid), (void *)arg))
-		return refuse_owner(0);
-	return owner_is_self(pid) ? 0 : refuse_owner(pid);
+	}
+}
+
+ISOLATE_HOOK(file_ioctl, isolate_file_ioctl, struct file *file, unsigned int cmd,
+	     unsigned long arg, int ret)
+{
+	return ret ?: decide_ioctl(file, cmd);
+}
+
+/* 32-bit processes' ioctls reach this hook instead, where the kernel has it. */
+ISOLATE_HOOK_IF_PRESENT(file_ioctl_compat, isolate_file_ioctl_compat, struct file *file,
+			unsigned int cmd, unsigned long arg, int ret)
+{
+	return ret ?: decide_ioctl(file, cmd);
 }
 
 ISOLATE_HOOK(sb_mount, isolate_sb_mount, const char *dev_name, const struct path *path,
@@ -266,7 +314,9 @@ static __always_inline bool machine_capability(int cap)
 		1ULL << CAP_SYS_RAWIO | 1ULL << CAP_SYS_ADMIN | 1ULL << CAP_SYS_BOOT |
 		1ULL << CAP_SYS_TIME | 1ULL << CAP_MAC_OVERRIDE | 1ULL << CAP_MAC_ADMIN |
 		1ULL << CAP_SYSLOG | 1ULL << CAP_WAKE_ALARM | 1ULL << CAP_PERFMON |
-		1ULL << CAP_BPF;
+		1ULL << CAP_BPF | 1ULL << CAP_SYS_PACCT | 1ULL << CAP_AUDIT_CONTROL |
+		1ULL << CAP_AUDIT_WRITE | 1ULL << CAP_AUDIT_READ | 1ULL << CAP_SYS_TTY_CONFIG |
+		1ULL << CAP_LINUX_IMMUTABLE;
 
 	return cap >= 0 && cap < 64 && (machine & (1ULL << cap));
 }

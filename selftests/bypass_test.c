@@ -13,6 +13,10 @@
  *     this host, under "everything but loopback" rules
  *   - netlink to processes outside the cell, and netlink protocols not
  *     granted
+ *   - changing a file's flags through an ioctl on a descriptor opened for
+ *     reading
+ *   - capabilities the machine list lacked: process accounting, audit,
+ *     the controlling terminal's hangup; the terminal's other signals
  *   - the supervisor's writes into a cell's channel (a planted symlink)
  *   - broker grants through a symlink the cell made, and grants that
  *     outlive a supervisor restart or kill
@@ -28,7 +32,12 @@
 #include <isolate/cell.h>
 
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
+#include <sys/acct.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/audit.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <sys/fanotify.h>
@@ -36,6 +45,12 @@
 #include <linux/netlink.h>
 
 #define LOADER "/usr/bin/isolate-loader"
+
+/* linux/fs.h clashes with sys/mount.h: the few ioctls used here. */
+#define T_FS_IOC_GETFLAGS	0x80086601
+#define T_FS_IOC_SETFLAGS	0x40086602
+#define T_FS_APPEND_FL		0x00000020
+#define T_FS_IMMUTABLE_FL	0x00000010
 
 FIXTURE(bypass) {
 	struct test_env env;
@@ -135,6 +150,77 @@ TEST_F(bypass, reading_a_symlink_needs_read)
 	EXPECT_EQ(0, IN_RO(readlink_errno, (void *)test_path(&self->env, "ro/link")));
 	EXPECT_EQ(EACCES, IN_RO(readlink_errno, (void *)test_path(&self->env, "denied/link")));
 	EXPECT_EQ(0, run_outside(readlink_errno, (void *)test_path(&self->env, "denied/link")));
+}
+
+/* ---- Changing a file through ioctl on a read-only descriptor -------------- */
+
+struct flags_args {
+	const char *path;
+	int flag;
+};
+
+static int setflags_errno(void *arg)
+{
+	const struct flags_args *a = arg;
+	int fd = open(a->path, O_RDONLY | O_CLOEXEC), flags = 0, r;
+
+	if (fd < 0)
+		return 100 + errno;
+	if (ioctl(fd, T_FS_IOC_GETFLAGS, &flags)) {
+		r = 150 + errno;
+		close(fd);
+		return r;
+	}
+	flags |= a->flag;
+	r = ioctl(fd, T_FS_IOC_SETFLAGS, &flags) ? errno : 0;
+	close(fd);
+	return r;
+}
+
+static int getflags(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), flags = -1;
+
+	if (fd >= 0) {
+		if (ioctl(fd, T_FS_IOC_GETFLAGS, &flags))
+			flags = -1;
+		close(fd);
+	}
+	return flags;
+}
+
+static void clearflags(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), flags = 0;
+
+	if (fd >= 0) {
+		ioctl(fd, T_FS_IOC_SETFLAGS, &flags);
+		close(fd);
+	}
+}
+
+/*
+ * FS_IOC_SETFLAGS works on a descriptor opened for reading: with only READ
+ * a cell could make a file append-only or immutable (chattr +a/+i), a
+ * change chmod and chown need WRITE for.
+ */
+TEST_F(bypass, setflags_ioctl_needs_write)
+{
+	const char *file = test_path(&self->env, "ro/file");
+	struct flags_args a = { file, T_FS_IMMUTABLE_FL };
+	int before = getflags(file);
+
+	if (before < 0)
+		SKIP(return, "FS_IOC_GETFLAGS unsupported here");
+	EXPECT_EQ(EACCES, IN_RO(setflags_errno, &a));
+	EXPECT_EQ(before, getflags(file));
+	clearflags(file);
+	a.flag = T_FS_APPEND_FL;
+	EXPECT_EQ(EACCES, IN_RO(setflags_errno, &a));
+	EXPECT_EQ(before, getflags(file));
+	clearflags(file);
+	/* A file that can be changed so still can be written to outside. */
+	EXPECT_EQ(0, write_file(file, "ro\n"));
 }
 
 /* ---- Watching what may not be read ---------------------------------------- */
@@ -600,6 +686,272 @@ TEST_F(bypass, timed_grant_ends_in_the_kernel)
 	ASSERT_EQ(0, isolate_cell_get(self->env.iso, self->env.cells[self->ro].name, &st));
 	EXPECT_EQ(0ULL, st.cell.expires_ns);
 	EXPECT_EQ(EACCES, IN_RO(read_errno, (void *)test_path(&self->env, "denied/file")));
+}
+
+/* ---- Capabilities that reach the whole machine ------------------------------ */
+
+static int acct_errno(void *arg)
+{
+	int r = acct((const char *)arg) ? errno : 0;
+
+	if (!r)
+		acct(NULL);
+	return r;
+}
+
+/*
+ * acct() turns process accounting on or off for the whole machine (every
+ * process's command, uid and times then go to the file named). It needs
+ * CAP_SYS_PACCT, which root keeps in a cell.
+ */
+TEST_F(bypass, process_accounting_is_eperm)
+{
+	int cell = test_env_cell(&self->env, "acct", "read:%s/rw", "write:%s/rw", NULL);
+	const char *file = test_path(&self->env, "rw/acct");
+
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, write_file(file, ""));
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, acct_errno, (void *)file));
+	acct(NULL);
+}
+
+/* Sends one audit request; the kernel's answer: 0, or the errno of its ack. */
+static int audit_request(int fd, __u16 type, const void *body, size_t len,
+			 struct audit_status *got)
+{
+	struct {
+		struct nlmsghdr h;
+		char body[sizeof(struct audit_status)];
+	} req = { 0 };
+	char buf[8192] __attribute__((aligned(8)));
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	ssize_t n;
+
+	req.h.nlmsg_len = (__u32)NLMSG_LENGTH(len);
+	req.h.nlmsg_type = type;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.h.nlmsg_seq = type;
+	memcpy(req.body, body, len);
+	if (sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return 100 + errno;
+	for (int i = 0; i < 4; i++) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return 150 + errno;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				int err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+
+				if (err || type != AUDIT_GET)
+					return -err;
+			} else if (h->nlmsg_type == AUDIT_GET && got) {
+				memcpy(got, NLMSG_DATA(h), sizeof(*got));
+				return 0;
+			}
+		}
+	}
+	return 199;
+}
+
+/* AUDIT_GET, then AUDIT_SET of the rate limit it holds (no change). */
+static int audit_errno(void *arg)
+{
+	struct audit_status st = { 0 }, set = { 0 };
+	struct timeval tv = { 2, 0 };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT), r;
+
+	if (fd < 0)
+		return 100 + errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	r = audit_request(fd, AUDIT_GET, NULL, 0, &st);
+	if (r)
+		return r;
+	set.mask = AUDIT_STATUS_RATE_LIMIT;
+	set.rate_limit = st.rate_limit;
+	r = audit_request(fd, AUDIT_SET, &set, sizeof(set), NULL);
+	close(fd);
+	return r;
+}
+
+/* An AUDIT_USER_MSG record, as a login program or auditd's clients write. */
+static int audit_user_errno(void *arg)
+{
+	static const char text[] = "op=login acct=\"root\" res=success forged-by=a-cell";
+	struct timeval tv = { 2, 0 };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT), r;
+
+	if (fd < 0)
+		return 100 + errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	r = audit_request(fd, 1112 /* AUDIT_USER_MSG */, text, sizeof(text), NULL);
+	close(fd);
+	return r;
+}
+
+/*
+ * The audit subsystem belongs to the machine: its configuration (on/off,
+ * rules, rate, backlog, who is auditd: CAP_AUDIT_CONTROL) and its record
+ * of who did what (user records: CAP_AUDIT_WRITE). Root keeps both in a
+ * cell.
+ */
+TEST_F(bypass, audit_control_is_eperm)
+{
+	int audit = test_env_cell(&self->env, "audit", "socket:netlink-audit", NULL);
+
+	ASSERT_LE(0, audit);
+	EXPECT_EQ(0, run_outside(audit_errno, NULL));
+	EXPECT_EQ(EPERM, test_run(&self->env, audit, audit_errno, NULL));
+	EXPECT_EQ(0, run_outside(audit_user_errno, NULL));
+	EXPECT_EQ(EPERM, test_run(&self->env, audit, audit_user_errno, NULL));
+	/* Without the socket granted, the cell cannot even ask. */
+	EXPECT_EQ(100 + EACCES, IN_RO(audit_errno, NULL));
+}
+
+/* ---- The controlling terminal ----------------------------------------------- */
+
+struct tty_args {
+	int tty;		/* the pty slave, the session's controlling terminal */
+	int step;
+	pid_t outsider;		/* a process group of the session outside the cell */
+};
+
+static int tty_errno(void *arg)
+{
+	const struct tty_args *a = arg;
+	struct winsize ws = { .ws_row = 33, .ws_col = 99 };
+
+	switch (a->step) {
+	case 0:	/* SIGIO (as SIGUSR1) to the foreground group, an outsider's */
+		if (fcntl(a->tty, F_SETSIG, SIGUSR1) ||
+		    fcntl(a->tty, F_SETFL, O_ASYNC | O_NONBLOCK))
+			return errno;
+		return 0;
+	case 1:	/* make the outsider the foreground group, then resize */
+		if (tcsetpgrp(a->tty, a->outsider))
+			return errno;
+		return ioctl(a->tty, TIOCSWINSZ, &ws) ? 100 + errno : 0;
+	default:
+		return vhangup() ? errno : 0;
+	}
+}
+
+static int tty_sigs = -1;
+
+static void tty_caught(int sig)
+{
+	char c = sig == SIGUSR1 ? 'U' : sig == SIGWINCH ? 'W' : sig == SIGHUP ? 'H' : '?';
+
+	if (write(tty_sigs, &c, 1) < 0)
+		_exit(1);
+}
+
+static void tty_drain(int fd, char *out, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t used = 0;
+
+	while (used + 1 < len && poll(&pfd, 1, 300) == 1 && read(fd, out + used, 1) == 1)
+		used++;
+	out[used] = 0;
+}
+
+/* Results of the terminal scenario, from the session leader. */
+struct tty_result {
+	int err[3];
+	char sigs[3][16];
+};
+
+/*
+ * A session leader outside every cell with a pty as its controlling
+ * terminal, an outsider process group in the session, and the cell's
+ * process in the session: what a cell started from an interactive shell
+ * shares with it.
+ */
+static int tty_scenario(struct test_env *env, int cell, struct tty_result *res)
+{
+	struct tty_args a = { -1, 0, 0 };
+	int m, p[2];
+	char *name;
+	pid_t o;
+
+	if (setsid() < 0)
+		return 1;
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) || unlockpt(m) || !(name = ptsname(m)))
+		return 2;
+	a.tty = open(name, O_RDWR);
+	if (a.tty < 0 || ioctl(a.tty, TIOCSCTTY, 0))
+		return 3;
+	if (pipe(p))
+		return 4;
+	tty_sigs = p[1];
+	signal(SIGUSR1, tty_caught);
+	signal(SIGWINCH, tty_caught);
+	signal(SIGHUP, tty_caught);
+	signal(SIGTTOU, SIG_IGN);
+	o = fork();
+	if (o == 0) {
+		setpgid(0, 0);
+		for (;;)
+			pause();
+	}
+	setpgid(o, o);
+	a.outsider = o;
+
+	/* 0: the outsider is in the foreground, the cell asks for SIGIO. */
+	tcsetpgrp(a.tty, o);
+	a.step = 0;
+	res->err[0] = test_run(env, cell, tty_errno, &a);
+	if (write(m, "x\n", 2) != 2)
+		return 5;
+	tty_drain(p[0], res->sigs[0], sizeof(res->sigs[0]));
+	fcntl(a.tty, F_SETFL, 0);
+	fcntl(a.tty, F_SETSIG, 0);
+	tcsetpgrp(a.tty, getpgrp());
+
+	a.step = 1;
+	res->err[1] = test_run(env, cell, tty_errno, &a);
+	tty_drain(p[0], res->sigs[1], sizeof(res->sigs[1]));
+	tcsetpgrp(a.tty, getpgrp());
+
+	a.step = 2;
+	res->err[2] = test_run(env, cell, tty_errno, &a);
+	tty_drain(p[0], res->sigs[2], sizeof(res->sigs[2]));
+	kill(o, SIGKILL);
+	return 0;
+}
+
+/*
+ * Signals the tty driver sends on a cell's behalf skip task_kill: SIGIO
+ * (or F_SETSIG's signal) to the foreground group that fcntl(O_ASYNC) makes
+ * the owner of a terminal, SIGWINCH to the group a resize reaches (after
+ * tcsetpgrp to an outsider's group), SIGHUP to the session leader from
+ * vhangup() (CAP_SYS_TTY_CONFIG). The processes hit are outside the cell.
+ */
+TEST_F(bypass, terminal_signals_do_not_reach_outsiders)
+{
+	struct tty_result *res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status;
+	pid_t h;
+
+	ASSERT_NE(MAP_FAILED, res);
+	h = fork();
+	if (h == 0)
+		_exit(tty_scenario(&self->env, self->ro, res));
+	ASSERT_EQ(h, waitpid(h, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	TH_LOG("O_ASYNC: %d, signals \"%s\"; tcsetpgrp+resize: %d, signals \"%s\"; "
+	       "vhangup: %d, signals \"%s\"", res->err[0], res->sigs[0], res->err[1],
+	       res->sigs[1], res->err[2], res->sigs[2]);
+	EXPECT_STREQ("", res->sigs[0]);
+	EXPECT_EQ(EPERM, res->err[1]);
+	EXPECT_STREQ("", res->sigs[1]);
+	EXPECT_EQ(EPERM, res->err[2]);
+	EXPECT_STREQ("", res->sigs[2]);
+	munmap(res, sizeof(*res));
 }
 
 /* ---- A cell that may write everywhere --------------------------------------- */
