@@ -19,6 +19,22 @@
 #define IPPROTO_TCP	6
 #define IPPROTO_UDP	17
 #define IPPROTO_MPTCP	262
+#define SOL_IP		0
+#define SOL_IPV6	41
+#define IP_OPTIONS	4
+#define IP_RETOPTS	7
+#define IP_ADD_MEMBERSHIP 35
+#define IP_ADD_SOURCE_MEMBERSHIP 39
+#define MCAST_JOIN_GROUP 42
+#define MCAST_JOIN_SOURCE_GROUP 46
+#define IPV6_2292RTHDR	5
+#define IPV6_2292PKTOPTIONS 6
+#define IPV6_NEXTHOP	9
+#define IPV6_ADD_MEMBERSHIP 20
+#define IPV6_JOIN_ANYCAST 27
+#define IPV6_RTHDR	57
+/* cmsgs a sendmsg may carry before it is refused unread */
+#define CMSG_MAX	8
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -352,6 +368,64 @@ ISOLATE_HOOK(socket_bind, isolate_socket_bind, struct socket *sock, struct socka
 			       ISOLATE_OP_BIND, false);
 }
 
+/*
+ * Options that send packets where no connect rule said: source routes
+ * (IPv4 options, IPv6 routing headers and next hops: the first hop is
+ * another host; old-style IPv6 packet options, which may hold a routing
+ * header) and multicast joins (the kernel sends a report, with sources
+ * the caller chose, to the local network).
+ */
+static __always_inline bool reroutes(int level, int name)
+{
+	if (level == SOL_IP)
+		return name == IP_OPTIONS || name == IP_RETOPTS || name == IP_ADD_MEMBERSHIP ||
+		       name == IP_ADD_SOURCE_MEMBERSHIP || name == MCAST_JOIN_GROUP ||
+		       name == MCAST_JOIN_SOURCE_GROUP;
+	if (level == SOL_IPV6)
+		return name == IPV6_RTHDR || name == IPV6_2292RTHDR || name == IPV6_2292PKTOPTIONS ||
+		       name == IPV6_NEXTHOP || name == IPV6_ADD_MEMBERSHIP ||
+		       name == IPV6_JOIN_ANYCAST || name == MCAST_JOIN_GROUP ||
+		       name == MCAST_JOIN_SOURCE_GROUP;
+	return false;
+}
+
+ISOLATE_HOOK(socket_setsockopt, isolate_socket_setsockopt, struct socket *sock, int level,
+	     int optname, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret || !reroutes(level, optname))
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return refuse_op(&cc, ISOLATE_OP_CONNECT, EACCES, 0, level << 16 | optname);
+}
+
+/*
+ * The same options as control messages of one sendmsg, copied into the
+ * kernel before this hook. More than CMSG_MAX of them, or an unreadable
+ * one, is refused unread.
+ */
+static __always_inline bool control_reroutes(const struct msghdr *msg)
+{
+	struct { __u64 len; int level; int type; } h;
+	__u64 left = msg->msg_controllen;
+	const __u8 *p = msg->msg_control;
+
+	for (int i = 0; i < CMSG_MAX && left >= sizeof(h); i++) {
+		__u64 step;
+
+		if (bpf_probe_read_kernel(&h, sizeof(h), p) || reroutes(h.level, h.type))
+			return true;
+		step = (h.len + 7) & ~7ULL;
+		if (h.len < sizeof(h) || step > left)
+			return false;	/* the kernel refuses it too */
+		p += step;
+		left -= step;
+	}
+	return left >= sizeof(h);
+}
+
 /* Datagrams (and TCP fast open) sent to an address are connects. */
 ISOLATE_HOOK(socket_sendmsg, isolate_socket_sendmsg, struct socket *sock, struct msghdr *msg,
 	     int size, int ret)
@@ -364,9 +438,13 @@ ISOLATE_HOOK(socket_sendmsg, isolate_socket_sendmsg, struct socket *sock, struct
 		return ret;
 	name = msg->msg_name;
 	len = msg->msg_namelen;
-	if (!name || len <= 0)
+	if ((!name || len <= 0) && !msg->msg_controllen)
 		return 0;
 	if (!current_cell(&cc))
+		return 0;
+	if (msg->msg_controllen && control_reroutes(msg))
+		return refuse_op(&cc, ISOLATE_OP_CONNECT, EACCES, 0, 0);
+	if (!name || len <= 0)
 		return 0;
 	return decide_sockaddr(&cc, sock, name, len, ISOLATE_NET_CONNECT,
 			       ISOLATE_OP_CONNECT, false);
