@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bypass (files): a deny on a mount point and the mounts below it (the walk
+ * looks up the root of every mount it climbs into); reading what a symlink
+ * in an unreadable tree points to; changing a file's flags through an
+ * ioctl on a descriptor opened for reading; watching directories the cell
+ * may not read (inotify, fanotify). The fixture is in bypass.h.
+ */
+#include "bypass.h"
+
+#include <poll.h>
+#include <sys/fanotify.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+
+/* linux/fs.h clashes with sys/mount.h: the few ioctls used here. */
+#define T_FS_IOC_GETFLAGS	0x80086601
+#define T_FS_IOC_SETFLAGS	0x40086602
+#define T_FS_APPEND_FL		0x00000020
+#define T_FS_IMMUTABLE_FL	0x00000010
+
+/* ---- Denies on mount points ----------------------------------------------- */
+
+static int open_ro_errno(void *arg)
+{
+	struct open_args o = { arg, O_RDONLY };
+
+	return open_errno(&o);
+}
+
+/*
+ * pub/ is granted, pub/secret/ denied, and pub/secret is a mount point
+ * (its rule is on the root of the file system mounted there), with another
+ * file system mounted at pub/secret/inner. The walk from inner/file climbs
+ * into pub/secret's file system and reaches its root: its rule, the deny,
+ * decides, as for any directory. (It once crossed to the mount point
+ * without looking the root up, and met the grant on pub/.)
+ */
+TEST_F(bypass, deny_on_a_mount_point_covers_the_mounts_below_it)
+{
+	int cell;
+
+	ASSERT_EQ(0, test_file(&self->env, "pub/file", "pub\n"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "pub/secret"));
+	ASSERT_EQ(0, mount("tmpfs", test_path(&self->env, "pub/secret"), "tmpfs", 0, NULL));
+	ASSERT_EQ(0, test_file(&self->env, "pub/secret/file", "secret\n"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "pub/secret/inner"));
+	ASSERT_EQ(0, mount("tmpfs", test_path(&self->env, "pub/secret/inner"), "tmpfs", 0, NULL));
+	ASSERT_EQ(0, test_file(&self->env, "pub/secret/inner/file", "inner secret\n"));
+	cell = test_env_cell(&self->env, "mnt", "read:%s/pub", "deny-read:%s/pub/secret", NULL);
+	ASSERT_LE(0, cell);
+
+	EXPECT_EQ(0, test_run(&self->env, cell, open_ro_errno,
+			      (void *)test_path(&self->env, "pub/file")));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno,
+				   (void *)test_path(&self->env, "pub/secret/file")));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno,
+				   (void *)test_path(&self->env, "pub/secret/inner/file")));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno,
+				   (void *)test_path(&self->env, "pub/secret/inner")));
+}
+
+/* ---- Reading symlinks ----------------------------------------------------- */
+
+static int readlink_errno(void *arg)
+{
+	char buf[64];
+
+	return readlink(arg, buf, sizeof(buf)) < 0 ? errno : 0;
+}
+
+/* A symlink's target is a name inside its tree: READ there, like a listing. */
+TEST_F(bypass, reading_a_symlink_needs_read)
+{
+	EXPECT_EQ(0, IN_RO(readlink_errno, (void *)test_path(&self->env, "ro/link")));
+	EXPECT_EQ(EACCES, IN_RO(readlink_errno, (void *)test_path(&self->env, "denied/link")));
+	EXPECT_EQ(0, run_outside(readlink_errno, (void *)test_path(&self->env, "denied/link")));
+}
+
+/* ---- Changing a file through ioctl on a read-only descriptor -------------- */
+
+struct flags_args {
+	const char *path;
+	int flag;
+};
+
+static int setflags_errno(void *arg)
+{
+	const struct flags_args *a = arg;
+	int fd = open(a->path, O_RDONLY | O_CLOEXEC), flags = 0, r;
+
+	if (fd < 0)
+		return 100 + errno;
+	if (ioctl(fd, T_FS_IOC_GETFLAGS, &flags)) {
+		r = 150 + errno;
+		close(fd);
+		return r;
+	}
+	flags |= a->flag;
+	r = ioctl(fd, T_FS_IOC_SETFLAGS, &flags) ? errno : 0;
+	close(fd);
+	return r;
+}
+
+static int getflags(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), flags = -1;
+
+	if (fd >= 0) {
+		if (ioctl(fd, T_FS_IOC_GETFLAGS, &flags))
+			flags = -1;
+		close(fd);
+	}
+	return flags;
+}
+
+static void clearflags(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), flags = 0;
+
+	if (fd >= 0) {
+		ioctl(fd, T_FS_IOC_SETFLAGS, &flags);
+		close(fd);
+	}
+}
+
+/*
+ * FS_IOC_SETFLAGS works on a descriptor opened for reading: with only READ
+ * a cell could make a file append-only or immutable (chattr +a/+i), a
+ * change chmod and chown need WRITE for.
+ */
+TEST_F(bypass, setflags_ioctl_needs_write)
+{
+	const char *file = test_path(&self->env, "ro/file");
+	struct flags_args a = { file, T_FS_IMMUTABLE_FL };
+	int before = getflags(file);
+
+	if (before < 0)
+		SKIP(return, "FS_IOC_GETFLAGS unsupported here");
+	EXPECT_EQ(EACCES, IN_RO(setflags_errno, &a));
+	EXPECT_EQ(before, getflags(file));
+	clearflags(file);
+	a.flag = T_FS_APPEND_FL;
+	EXPECT_EQ(EACCES, IN_RO(setflags_errno, &a));
+	EXPECT_EQ(before, getflags(file));
+	clearflags(file);
+	/* A file that can be changed so still can be written to outside. */
+	EXPECT_EQ(0, write_file(file, "ro\n"));
+}
+
+/* ---- Watching what may not be read ---------------------------------------- */
+
+struct watch_args {
+	const char *dir;
+	bool fan;
+	int ready;		/* write end: one byte when the watch is set */
+};
+
+/* 0 if an event naming "secret-name" arrived, else the errno or 200. */
+static int watch_errno(void *arg)
+{
+	const struct watch_args *a = arg;
+	char buf[4096] __attribute__((aligned(8)));
+	struct pollfd pfd;
+	int fd, r = 0;
+	ssize_t n;
+
+	if (a->fan) {
+		fd = fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | FAN_NONBLOCK,
+				   O_RDONLY);
+		if (fd < 0)
+			r = 150 + errno;
+		else if (fanotify_mark(fd, FAN_MARK_ADD, FAN_CREATE, AT_FDCWD, a->dir))
+			r = errno;
+	} else {
+		fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (fd < 0)
+			r = 150 + errno;
+		else if (inotify_add_watch(fd, a->dir, IN_CREATE) < 0)
+			r = errno;
+	}
+	if (write(a->ready, "x", 1) != 1 || r)
+		return r ?: 250;
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	if (poll(&pfd, 1, 3000) != 1)
+		return 200;
+	n = read(fd, buf, sizeof(buf));
+	if (n <= 0)
+		return 201;
+	return memmem(buf, (size_t)n, "secret-name", 11) ? 0 : 202;
+}
+
+/* Runs watch_errno in the cell; creates denied/secret-name once it watches. */
+static int watch_run(struct test_env *env, int cell, bool fan)
+{
+	struct watch_args a = { test_path(env, "denied"), fan, -1 };
+	int p[2], fd;
+	char c;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	a.ready = p[1];
+	pid = start_in_cgroup(isolate_cell_cgroup_fd(env->iso, env->cells[cell].name),
+			      watch_errno, &a);
+	close(p[1]);
+	if (read(p[0], &c, 1) == 1) {
+		fd = open(test_path(env, "denied/secret-name"), O_CREAT | O_WRONLY | O_CLOEXEC,
+			  0600);
+		if (fd >= 0)
+			close(fd);
+	}
+	close(p[0]);
+	return wait_exit_code(pid);
+}
+
+/*
+ * inotify_add_watch() and fanotify_mark() take a path, open nothing, and
+ * report the names made in a directory: the listing of a directory the
+ * cell may not read (security_path_notify).
+ */
+TEST_F(bypass, watching_an_unreadable_directory_is_eacces)
+{
+	int r;
+
+	EXPECT_EQ(EACCES, watch_run(&self->env, self->ro, false));
+	unlink(test_path(&self->env, "denied/secret-name"));
+	r = watch_run(&self->env, self->ro, true);
+	if (r == 150 + EPERM)
+		TH_LOG("fanotify_init refused in the cell: fanotify not tried");
+	else
+		EXPECT_EQ(EACCES, r);
+}
+
+TEST_HARNESS_MAIN

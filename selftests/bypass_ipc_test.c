@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bypass (kernel objects past the path hooks): detached mounts and
+ * mounts in namespaces the cell made; namespaces of processes outside the
+ * cell, joined by pidfd; io_uring opens and connects, inline, in io-wq and
+ * in SQPOLL. The fixture is in bypass.h.
+ */
+#include "bypass.h"
+
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/io_uring.h>
+
+/* ---- Mounts in namespaces the cell made ------------------------------------- */
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE		1
+#endif
+#define T_FSCONFIG_CMD_CREATE	6
+#define T_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+
+struct ns_args {
+	struct test_env *env;
+	int step;
+};
+
+/*
+ * In a user and mount namespace of its own (CAP_SYS_ADMIN there), step:
+ * 0 open_tree(clone) of denied/ and open its file, 1 the same of ro/,
+ * 2 fsmount a tmpfs and open its root, 3 move_mount it over ro/,
+ * 4 mount(2) a tmpfs over ro/. The errno of the last call.
+ */
+static int ns_errno(void *arg)
+{
+	const struct ns_args *a = arg;
+	const char *ro = test_path(a->env, "ro"), *denied = test_path(a->env, "denied");
+	int tree, fs, mnt, fd;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		return 200 + errno;
+	switch (a->step) {
+	case 0:
+	case 1:
+		tree = (int)syscall(SYS_open_tree, AT_FDCWD, a->step ? ro : denied,
+				    OPEN_TREE_CLONE | O_CLOEXEC);
+		if (tree < 0)
+			return 150 + errno;
+		fd = openat(tree, "file", O_RDONLY | O_CLOEXEC);
+		break;
+	case 4:
+		return mount("tmpfs", ro, "tmpfs", 0, NULL) ? errno : 0;
+	default:
+		fs = (int)syscall(SYS_fsopen, "tmpfs", 0);
+		if (fs < 0)
+			return 150 + errno;
+		if (syscall(SYS_fsconfig, fs, T_FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+			return 160 + errno;
+		mnt = (int)syscall(SYS_fsmount, fs, 0, 0);
+		if (mnt < 0)
+			return 170 + errno;
+		if (a->step == 3)
+			return syscall(SYS_move_mount, mnt, "", AT_FDCWD, ro,
+				       T_MOVE_MOUNT_F_EMPTY_PATH) ? errno : 0;
+		fd = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		break;
+	}
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * With user namespaces granted, a cell holds CAP_SYS_ADMIN in the ones it
+ * makes: it may clone trees and make file systems (detached mounts), but
+ * what they hold gains no rights (a detached tree's root is the root of
+ * its own namespace: no rule above it), and attaching them is refused.
+ */
+TEST_F(bypass, detached_mounts_in_own_namespaces_gain_nothing)
+{
+	int cell = test_env_cell(&self->env, "ns", "read:%s/ro", "namespace:user",
+				 "namespace:mount", NULL);
+	struct ns_args a = { &self->env, 0 };
+
+	ASSERT_LE(0, cell);
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, ns_errno, &a));
+	a.step = 1;
+	EXPECT_EQ(0, test_run(&self->env, cell, ns_errno, &a));
+	a.step = 2;
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, ns_errno, &a));
+	a.step = 3;
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, ns_errno, &a));
+	a.step = 4;
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, ns_errno, &a));
+}
+
+/* setns(pidfd of *arg, user + UTS): its errno. */
+static int join_only_errno(void *arg)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, *(pid_t *)arg, 0);
+
+	if (pidfd < 0)
+		return 100 + errno;
+	return setns(pidfd, CLONE_NEWUSER | CLONE_NEWUTS) ? errno : 0;
+}
+
+/* The same, then sethostname: the first errno. */
+static int join_errno(void *arg)
+{
+	int r = join_only_errno(arg);
+
+	return r ?: sethostname("joined", 6) ? 150 + errno : 0;
+}
+
+/*
+ * "Capabilities inside namespaces the cell made": the capable hook lets
+ * through any namespace below the initial one, and root owns every user
+ * namespace root made outside the cell (a container's). With user
+ * namespaces granted, a cell joins one by pidfd and administers what it
+ * owns: here it renames the UTS namespace of a process outside the cell.
+ */
+TEST_F(bypass, namespaces_of_outsiders_stay_closed_with_userns_granted)
+{
+	int cell = test_env_cell(&self->env, "userns", "read:%s/ro", "namespace:user", NULL);
+	int go[2], out[2];
+	char name[65] = "";
+	pid_t p;
+
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(out));
+	p = fork();
+	if (p == 0) {
+		char c;
+
+		if (unshare(CLONE_NEWUSER | CLONE_NEWUTS) || sethostname("outsider", 8))
+			_exit(1);
+		if (write(out[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(2);
+		gethostname(name, sizeof(name) - 1);
+		_exit(write(out[1], name, strlen(name)) > 0 ? 0 : 3);
+	}
+	ASSERT_LT(0, p);
+	ASSERT_EQ(1, read(out[0], name, 1));
+	/* Control: root outside a cell may join. */
+	EXPECT_EQ(0, run_outside(join_only_errno, &p));
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, join_errno, &p));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	memset(name, 0, sizeof(name));
+	EXPECT_LT(0, read(out[0], name, sizeof(name) - 1));
+	EXPECT_STREQ("outsider", name);
+	waitpid(p, NULL, 0);
+}
+
+/* ---- io_uring ----------------------------------------------------------------- */
+
+struct ring {
+	int fd;
+	unsigned int *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask, *sq_flags;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+
+static int ring_setup(struct ring *r, bool sqpoll)
+{
+	struct io_uring_params p = { 0 };
+	size_t sq_len, cq_len;
+	char *sq, *cq;
+
+	if (sqpoll) {
+		p.flags = IORING_SETUP_SQPOLL;
+		p.sq_thread_idle = 2000;
+	}
+	r->fd = (int)syscall(SYS_io_uring_setup, 4, &p);
+	if (r->fd < 0)
+		return -errno;
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(__u32);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	if (cq_len > sq_len)
+		sq_len = cq_len;
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
+		  IORING_OFF_SQ_RING);
+	if (sq == MAP_FAILED)
+		return -errno;
+	cq = sq;	/* IORING_FEAT_SINGLE_MMAP, since 5.4 */
+	r->sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
+		       IORING_OFF_SQES);
+	if (r->sqes == MAP_FAILED)
+		return -errno;
+	r->sq_tail = (unsigned int *)(sq + p.sq_off.tail);
+	r->sq_mask = (unsigned int *)(sq + p.sq_off.ring_mask);
+	r->sq_array = (unsigned int *)(sq + p.sq_off.array);
+	r->sq_flags = (unsigned int *)(sq + p.sq_off.flags);
+	r->cq_head = (unsigned int *)(cq + p.cq_off.head);
+	r->cq_tail = (unsigned int *)(cq + p.cq_off.tail);
+	r->cq_mask = (unsigned int *)(cq + p.cq_off.ring_mask);
+	r->cqes = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	return 0;
+}
+
+/* Submits sqe and waits for its completion; its res (-errno or a value). */
+static int ring_run(struct ring *r, const struct io_uring_sqe *sqe, bool sqpoll)
+{
+	unsigned int tail = *r->sq_tail, head;
+	int res;
+
+	r->sqes[0] = *sqe;
+	r->sq_array[tail & *r->sq_mask] = 0;
+	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	if (syscall(SYS_io_uring_enter, r->fd, sqpoll ? 0 : 1, 1,
+		    IORING_ENTER_GETEVENTS | (sqpoll ? IORING_ENTER_SQ_WAKEUP : 0), NULL, 0) < 0)
+		return -1000 - errno;
+	for (int i = 0; i < 2000; i++) {
+		head = *r->cq_head;
+		if (head != __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE)) {
+			res = r->cqes[head & *r->cq_mask].res;
+			__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
+			return res;
+		}
+		usleep(1000);
+	}
+	return -2000;
+}
+
+struct uring_args {
+	const char *path;
+	bool sqpoll;
+	bool async;
+	bool connect;
+};
+
+/* 0 if the operation was refused with EACCES, else a code telling what. */
+static int uring_errno(void *arg)
+{
+	const struct uring_args *a = arg;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(18500) };
+	struct io_uring_sqe sqe = { 0 };
+	struct ring r = { 0 };
+	int res, fd = -1;
+
+	if (ring_setup(&r, a->sqpoll))
+		return 250;
+	if (a->connect) {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sqe.opcode = IORING_OP_CONNECT;
+		sqe.fd = fd;
+		sqe.addr = (__u64)(uintptr_t)&sin;
+		sqe.off = sizeof(sin);
+	} else {
+		sqe.opcode = IORING_OP_OPENAT;
+		sqe.fd = AT_FDCWD;
+		sqe.addr = (__u64)(uintptr_t)a->path;
+		sqe.open_flags = O_RDONLY | O_CLOEXEC;
+	}
+	if (a->async)
+		sqe.flags = IOSQE_ASYNC;
+	res = ring_run(&r, &sqe, a->sqpoll);
+	if (res == -EACCES)
+		return 0;
+	return res >= 0 ? 1 : (res > -256 ? 2 + (-res % 200) : 249);
+}
+
+/* Opens and connects through io_uring, inline, in io-wq and in SQPOLL. */
+TEST_F(bypass, io_uring_opens_and_connects_are_decided)
+{
+	int cell = test_env_cell(&self->env, "uring", "read:%s/ro", "socket:inet", NULL);
+	int l = test_listener(SOCK_STREAM, "127.0.0.1", 18500);
+	struct uring_args a = { test_path(&self->env, "denied/file"), false, false, false };
+	static const char *const modes[] = { "inline", "io-wq", "SQPOLL" };
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, l);
+	for (int mode = 0; mode < 3; mode++) {
+		TH_LOG("%s", modes[mode]);
+		a.sqpoll = mode == 2;
+		a.async = mode == 1;
+		for (int connect = 0; connect < 2; connect++) {
+			a.connect = connect;
+			EXPECT_EQ(0, test_run(&self->env, cell, uring_errno, &a));
+			/* Outside a cell it works: the refusal is isolate's. */
+			EXPECT_EQ(1, run_outside(uring_errno, &a));
+		}
+	}
+	close(l);
+}
+
+TEST_HARNESS_MAIN

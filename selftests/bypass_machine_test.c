@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bypass (the machine): capabilities the machine list lacked (process
+ * accounting, audit, the controlling terminal's hangup) and the terminal's
+ * other signals; write grants on the kernel's control files: sysctls,
+ * other processes' /proc files, tracefs, the cgroup tree, the pinned
+ * links. The fixture is in bypass.h.
+ */
+#include "bypass.h"
+
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/acct.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <linux/audit.h>
+#include <linux/netlink.h>
+
+/* ---- Capabilities that reach the whole machine ------------------------------ */
+
+static int acct_errno(void *arg)
+{
+	int r = acct((const char *)arg) ? errno : 0;
+
+	if (!r)
+		acct(NULL);
+	return r;
+}
+
+/*
+ * acct() turns process accounting on or off for the whole machine (every
+ * process's command, uid and times then go to the file named). It needs
+ * CAP_SYS_PACCT, which root keeps in a cell.
+ */
+TEST_F(bypass, process_accounting_is_eperm)
+{
+	int cell = test_env_cell(&self->env, "acct", "read:%s/rw", "write:%s/rw", NULL);
+	const char *file = test_path(&self->env, "rw/acct");
+
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, write_file(file, ""));
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, acct_errno, (void *)file));
+	acct(NULL);
+}
+
+/* Sends one audit request; the kernel's answer: 0, or the errno of its ack. */
+static int audit_request(int fd, __u16 type, const void *body, size_t len,
+			 struct audit_status *got)
+{
+	struct {
+		struct nlmsghdr h;
+		char body[sizeof(struct audit_status)];
+	} req = { 0 };
+	char buf[8192] __attribute__((aligned(8)));
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	ssize_t n;
+
+	req.h.nlmsg_len = (__u32)NLMSG_LENGTH(len);
+	req.h.nlmsg_type = type;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.h.nlmsg_seq = type;
+	memcpy(req.body, body, len);
+	if (sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return 100 + errno;
+	for (int i = 0; i < 4; i++) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return 150 + errno;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				int err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+
+				if (err || type != AUDIT_GET)
+					return -err;
+			} else if (h->nlmsg_type == AUDIT_GET && got) {
+				memcpy(got, NLMSG_DATA(h), sizeof(*got));
+				return 0;
+			}
+		}
+	}
+	return 199;
+}
+
+/* AUDIT_GET, then AUDIT_SET of the rate limit it holds (no change). */
+static int audit_errno(void *arg)
+{
+	struct audit_status st = { 0 }, set = { 0 };
+	struct timeval tv = { 2, 0 };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT), r;
+
+	if (fd < 0)
+		return 100 + errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	r = audit_request(fd, AUDIT_GET, NULL, 0, &st);
+	if (r)
+		return r;
+	set.mask = AUDIT_STATUS_RATE_LIMIT;
+	set.rate_limit = st.rate_limit;
+	r = audit_request(fd, AUDIT_SET, &set, sizeof(set), NULL);
+	close(fd);
+	return r;
+}
+
+/* An AUDIT_USER_MSG record, as a login program or auditd's clients write. */
+static int audit_user_errno(void *arg)
+{
+	static const char text[] = "op=login acct=\"root\" res=success forged-by=a-cell";
+	struct timeval tv = { 2, 0 };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT), r;
+
+	if (fd < 0)
+		return 100 + errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	r = audit_request(fd, 1112 /* AUDIT_USER_MSG */, text, sizeof(text), NULL);
+	close(fd);
+	return r;
+}
+
+/*
+ * The audit subsystem belongs to the machine: its configuration (on/off,
+ * rules, rate, backlog, who is auditd: CAP_AUDIT_CONTROL) and its record
+ * of who did what (user records: CAP_AUDIT_WRITE). Root keeps both in a
+ * cell.
+ */
+TEST_F(bypass, audit_control_is_eperm)
+{
+	int audit = test_env_cell(&self->env, "audit", "socket:netlink-audit", NULL);
+
+	ASSERT_LE(0, audit);
+	EXPECT_EQ(0, run_outside(audit_errno, NULL));
+	EXPECT_EQ(EPERM, test_run(&self->env, audit, audit_errno, NULL));
+	EXPECT_EQ(0, run_outside(audit_user_errno, NULL));
+	EXPECT_EQ(EPERM, test_run(&self->env, audit, audit_user_errno, NULL));
+	/* Without the socket granted, the cell cannot even ask. */
+	EXPECT_EQ(100 + EACCES, IN_RO(audit_errno, NULL));
+}
+
+/* ---- The controlling terminal ----------------------------------------------- */
+
+struct tty_args {
+	int tty;		/* the pty slave, the session's controlling terminal */
+	int step;
+	pid_t outsider;		/* a process group of the session outside the cell */
+};
+
+static int tty_errno(void *arg)
+{
+	const struct tty_args *a = arg;
+	struct winsize ws = { .ws_row = 33, .ws_col = 99 };
+
+	switch (a->step) {
+	case 0:	/* SIGIO (as SIGUSR1) to the foreground group, an outsider's */
+		if (fcntl(a->tty, F_SETSIG, SIGUSR1) ||
+		    fcntl(a->tty, F_SETFL, O_ASYNC | O_NONBLOCK))
+			return errno;
+		return 0;
+	case 1:	/* make the outsider the foreground group, then resize */
+		if (tcsetpgrp(a->tty, a->outsider))
+			return errno;
+		return ioctl(a->tty, TIOCSWINSZ, &ws) ? 100 + errno : 0;
+	default:
+		return vhangup() ? errno : 0;
+	}
+}
+
+static int tty_sigs = -1;
+
+static void tty_caught(int sig)
+{
+	char c = sig == SIGUSR1 ? 'U' : sig == SIGWINCH ? 'W' : sig == SIGHUP ? 'H' : '?';
+
+	if (write(tty_sigs, &c, 1) < 0)
+		_exit(1);
+}
+
+static void tty_drain(int fd, char *out, size_t len)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t used = 0;
+
+	while (used + 1 < len && poll(&pfd, 1, 300) == 1 && read(fd, out + used, 1) == 1)
+		used++;
+	out[used] = 0;
+}
+
+/* Results of the terminal scenario, from the session leader. */
+struct tty_result {
+	int err[3];
+	char sigs[3][16];
+};
+
+/*
+ * A session leader outside every cell with a pty as its controlling
+ * terminal, an outsider process group in the session, and the cell's
+ * process in the session: what a cell started from an interactive shell
+ * shares with it.
+ */
+static int tty_scenario(struct test_env *env, int cell, struct tty_result *res)
+{
+	struct tty_args a = { -1, 0, 0 };
+	int m, p[2];
+	char *name;
+	pid_t o;
+
+	if (setsid() < 0)
+		return 1;
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) || unlockpt(m) || !(name = ptsname(m)))
+		return 2;
+	a.tty = open(name, O_RDWR);
+	if (a.tty < 0 || ioctl(a.tty, TIOCSCTTY, 0))
+		return 3;
+	if (pipe(p))
+		return 4;
+	tty_sigs = p[1];
+	signal(SIGUSR1, tty_caught);
+	signal(SIGWINCH, tty_caught);
+	signal(SIGHUP, tty_caught);
+	signal(SIGTTOU, SIG_IGN);
+	o = fork();
+	if (o == 0) {
+		setpgid(0, 0);
+		for (;;)
+			pause();
+	}
+	setpgid(o, o);
+	a.outsider = o;
+
+	/* 0: the outsider is in the foreground, the cell asks for SIGIO. */
+	tcsetpgrp(a.tty, o);
+	a.step = 0;
+	res->err[0] = test_run(env, cell, tty_errno, &a);
+	if (write(m, "x\n", 2) != 2)
+		return 5;
+	tty_drain(p[0], res->sigs[0], sizeof(res->sigs[0]));
+	fcntl(a.tty, F_SETFL, 0);
+	fcntl(a.tty, F_SETSIG, 0);
+	tcsetpgrp(a.tty, getpgrp());
+
+	a.step = 1;
+	res->err[1] = test_run(env, cell, tty_errno, &a);
+	tty_drain(p[0], res->sigs[1], sizeof(res->sigs[1]));
+	tcsetpgrp(a.tty, getpgrp());
+
+	a.step = 2;
+	res->err[2] = test_run(env, cell, tty_errno, &a);
+	tty_drain(p[0], res->sigs[2], sizeof(res->sigs[2]));
+	kill(o, SIGKILL);
+	return 0;
+}
+
+/*
+ * Signals the tty driver sends on a cell's behalf skip task_kill: SIGIO
+ * (or F_SETSIG's signal) to the foreground group that fcntl(O_ASYNC) makes
+ * the owner of a terminal, SIGWINCH to the group a resize reaches (after
+ * tcsetpgrp to an outsider's group), SIGHUP to the session leader from
+ * vhangup() (CAP_SYS_TTY_CONFIG). The processes hit are outside the cell.
+ */
+TEST_F(bypass, terminal_signals_do_not_reach_outsiders)
+{
+	struct tty_result *res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status;
+	pid_t h;
+
+	ASSERT_NE(MAP_FAILED, res);
+	h = fork();
+	if (h == 0)
+		_exit(tty_scenario(&self->env, self->ro, res));
+	ASSERT_EQ(h, waitpid(h, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	TH_LOG("O_ASYNC: %d, signals \"%s\"; tcsetpgrp+resize: %d, signals \"%s\"; "
+	       "vhangup: %d, signals \"%s\"", res->err[0], res->sigs[0], res->err[1],
+	       res->sigs[1], res->err[2], res->sigs[2]);
+	EXPECT_STREQ("", res->sigs[0]);
+	EXPECT_EQ(EPERM, res->err[1]);
+	EXPECT_STREQ("", res->sigs[1]);
+	EXPECT_EQ(EPERM, res->err[2]);
+	EXPECT_STREQ("", res->sigs[2]);
+	munmap(res, sizeof(*res));
+}
+
+/* ---- A cell that may write everywhere --------------------------------------- */
+
+struct wr_args {
+	const char *path;
+	const char *text;	/* NULL: open only */
+	int flags;
+};
+
+static int wr_errno(void *arg)
+{
+	const struct wr_args *a = arg;
+	int fd = open(a->path, a->flags | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return errno;
+	if (a->text && write(fd, a->text, strlen(a->text)) < 0)
+		r = 100 + errno;
+	close(fd);
+	return r;
+}
+
+static int sethostname_errno(void *arg)
+{
+	return sethostname("cell", 4) ? errno : 0;
+}
+
+/* Write grants on the trees of the kernel's own file systems. */
+static int machine_cell(struct test_env *env)
+{
+	return test_env_cell(env, "machine", "read:/proc", "write:/proc",
+			     "write:/sys/kernel/tracing", "write:/sys/fs/cgroup",
+			     "write:/sys/fs/bpf", NULL);
+}
+
+/*
+ * A cell that may write /proc writes sysctls as root: the host name it may
+ * not set with sethostname() (CAP_SYS_ADMIN is refused), the core pattern
+ * (a program the kernel runs as root, outside every cell, when any process
+ * crashes), and the OOM score of init, a process outside the cell. Write
+ * access to tracefs is kprobes on every process. Like cgroupfs, these are
+ * the machine's controls, not files.
+ */
+TEST_F(bypass, kernel_control_files_are_closed_whatever_the_rules_grant)
+{
+	int cell = machine_cell(&self->env);
+	char host[64] = "", oom[32];
+	struct wr_args a = { "/proc/sys/kernel/hostname", "pwned", O_WRONLY | O_TRUNC };
+	int fd;
+
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, gethostname(host, sizeof(host) - 1));
+	snprintf(oom, sizeof(oom), "%s", contents("/proc/1/oom_score_adj"));
+
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, sethostname_errno, NULL));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, wr_errno, &a));
+	strcat(host, "\n");
+	EXPECT_STREQ(host, contents("/proc/sys/kernel/hostname"));
+	sethostname(host, strlen(host) - 1);
+
+	a = (struct wr_args){ "/proc/sys/kernel/core_pattern", NULL, O_WRONLY };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, wr_errno, &a));
+
+	a = (struct wr_args){ "/proc/1/oom_score_adj", "999", O_WRONLY };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, wr_errno, &a));
+	EXPECT_STREQ(oom, contents("/proc/1/oom_score_adj"));
+	fd = open("/proc/1/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, oom, strlen(oom)) < 0)
+			TH_LOG("cannot restore init's oom_score_adj");
+		close(fd);
+	}
+
+	a = (struct wr_args){ "/sys/kernel/tracing/kprobe_events", NULL, O_WRONLY | O_APPEND };
+	if (!access(a.path, F_OK))
+		EXPECT_EQ(EACCES, test_run(&self->env, cell, wr_errno, &a));
+}
+
+struct tree_args {
+	const char *a;
+	int op;			/* 0 mkdir a, 1 rmdir a, 2 unlink a */
+};
+
+static int tree_errno(void *arg)
+{
+	const struct tree_args *t = arg;
+	int r;
+
+	switch (t->op) {
+	case 0:
+		r = mkdir(t->a, 0755);
+		break;
+	case 1:
+		r = rmdir(t->a);
+		break;
+	default:
+		r = unlink(t->a);
+		break;
+	}
+	return r ? errno : 0;
+}
+
+/*
+ * The cgroup tree: opening a cgroup file for writing is refused whatever
+ * the rules say, but making and removing cgroup directories are path
+ * hooks the rules decide: a cell granted write on the cgroup tree removes
+ * another cell's cgroup (while it is empty) or makes cgroups anywhere,
+ * among the cells too.
+ */
+TEST_F(bypass, cgroup_tree_is_closed_whatever_the_rules_grant)
+{
+	int cell = machine_cell(&self->env);
+	int victim = test_env_cell(&self->env, "victim", "read:%s/ro", NULL);
+	char intruder[PATH_MAX], victim_dir[PATH_MAX];
+	struct tree_args t = { intruder, 0 };
+	struct stat st;
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, victim);
+	snprintf(intruder, sizeof(intruder), "%s/intruder-%d",
+		 isolate_cells_cgroup(self->env.iso), getpid());
+	snprintf(victim_dir, sizeof(victim_dir), "%s/%s", isolate_cells_cgroup(self->env.iso),
+		 self->env.cells[victim].name);
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, tree_errno, &t));
+	rmdir(intruder);
+	t = (struct tree_args){ victim_dir, 1 };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, tree_errno, &t));
+	EXPECT_EQ(0, stat(victim_dir, &st));
+	if (stat(victim_dir, &st))
+		mkdir(victim_dir, 0755);	/* lets teardown destroy the cell */
+}
+
+static int kill_errno(void *arg)
+{
+	return kill(*(pid_t *)arg, SIGUSR1) ? errno : 0;
+}
+
+/* kill(SIGUSR1) from cell i of a fresh process outside: its errno. */
+static int kill_outsider_from(struct test_env *env, int i)
+{
+	pid_t victim = fork();
+	int r;
+
+	if (victim == 0) {
+		signal(SIGUSR1, SIG_DFL);
+		for (;;)
+			pause();
+	}
+	if (victim < 0)
+		return -1;
+	r = test_run(env, i, kill_errno, &victim);
+	kill(victim, SIGKILL);
+	waitpid(victim, NULL, 0);
+	return r;
+}
+
+/*
+ * The pinned links in <bpffs>/isolate/links hold the programs attached,
+ * as the state directory holds the kept policies: a cell granted write on
+ * bpffs that removes isolate_task_kill's pin detaches that hook for every
+ * cell, and any cell then signals processes outside it. (A load puts the
+ * hook back afterwards.)
+ */
+TEST_F(bypass, pinned_programs_are_closed_whatever_the_rules_grant)
+{
+	int cell = machine_cell(&self->env);
+	struct isolate *again = NULL;
+	char link[PATH_MAX];
+	struct tree_args t = { link, 2 };
+
+	ASSERT_LE(0, cell);
+	snprintf(link, sizeof(link), "%s/%s/isolate_task_kill",
+		 isolate_pin_root(self->env.iso), ISOLATE_PIN_LINKS);
+	ASSERT_EQ(0, access(link, F_OK));
+	ASSERT_EQ(EPERM, kill_outsider_from(&self->env, self->ro));
+
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, tree_errno, &t));
+	EXPECT_EQ(EPERM, kill_outsider_from(&self->env, self->ro));
+	if (access(link, F_OK)) {
+		/* Put the hook back for what follows. */
+		EXPECT_EQ(0, test_load(&again));
+		if (again)
+			isolate_close(again);
+		EXPECT_EQ(EPERM, kill_outsider_from(&self->env, self->ro));
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bypass (network): the unspecified address (0.0.0.0, ::), which the
+ * kernel takes for this host, under "everything but loopback" rules;
+ * netlink to processes outside the cell and protocols not granted; source
+ * routes (IPv4 options, IPv6 routing headers), which send a packet to its
+ * first hop; multicast joins, which send reports. Packets are watched on
+ * lo with a packet socket. The fixture is in bypass.h.
+ */
+#include "bypass.h"
+
+#include <poll.h>
+#include <net/if.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/netlink.h>
+
+/* ---- The unspecified address -------------------------------------------- */
+
+#define UNSPEC_PORT 18000
+
+static int connect_errno(int family, int type, const char *addr, int port)
+{
+	struct sock_args a = { SOCK_CONNECT, family, type, 0, addr, port, -1, false, 0 };
+
+	return sock_errno(&a);
+}
+
+struct unspec_args {
+	int family;
+	int type;
+	const char *addr;
+};
+
+static int unspec_errno(void *arg)
+{
+	const struct unspec_args *a = arg;
+
+	if (a->type == SOCK_DGRAM) {
+		struct sock_args s = { SOCK_SENDTO, a->family, SOCK_DGRAM, 0, a->addr,
+				       UNSPEC_PORT + 1, -1, false, 0 };
+
+		return sock_errno(&s);
+	}
+	return connect_errno(a->family, a->type, a->addr, UNSPEC_PORT);
+}
+
+/*
+ * "Everything but this host": connect to 0.0.0.0/0 minus 127.0.0.0/8 (and
+ * ::/0 minus ::1). The kernel routes a connection or a datagram to 0.0.0.0
+ * (or ::) to the loopback address: the rules must not let it through.
+ */
+TEST_F(bypass, unspecified_address_is_this_host)
+{
+	int cell = test_env_cell(&self->env, "unspec",
+				 "connect:tcp:0.0.0.0/0:18000",
+				 "deny-connect:tcp:127.0.0.0/8:18000",
+				 "connect:tcp:[::]/0:18000",
+				 "deny-connect:tcp:[::1]/128:18000",
+				 "connect:udp:0.0.0.0/0:18001",
+				 "deny-connect:udp:127.0.0.0/8:18001", NULL);
+	int l4 = test_listener(SOCK_STREAM, "127.0.0.1", UNSPEC_PORT);
+	int l6 = test_listener(SOCK_STREAM, "::1", UNSPEC_PORT);
+	int u4 = test_listener(SOCK_DGRAM, "127.0.0.1", UNSPEC_PORT + 1);
+	struct unspec_args a = { AF_INET, SOCK_STREAM, "127.0.0.1" };
+	char buf[8];
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, l4);
+	ASSERT_LE(0, l6);
+	ASSERT_LE(0, u4);
+	/* The rules as written: loopback refused. */
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	a = (struct unspec_args){ AF_INET6, SOCK_STREAM, "::1" };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	/* The same listeners through the unspecified address. */
+	a = (struct unspec_args){ AF_INET, SOCK_STREAM, "0.0.0.0" };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	a = (struct unspec_args){ AF_INET6, SOCK_STREAM, "::" };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	a = (struct unspec_args){ AF_INET6, SOCK_STREAM, "::ffff:0.0.0.0" };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	a = (struct unspec_args){ AF_INET, SOCK_DGRAM, "0.0.0.0" };
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_errno, &a));
+	EXPECT_EQ(-1, recv(u4, buf, sizeof(buf), MSG_DONTWAIT));
+	close(l4);
+	close(l6);
+	close(u4);
+}
+
+/* ---- Netlink ------------------------------------------------------------- */
+
+struct netlink_args {
+	int protocol;
+	__u32 to;		/* port id: 0 the kernel */
+	__u32 groups;
+};
+
+static int netlink_errno(void *arg)
+{
+	const struct netlink_args *a = arg;
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_pid = a->to,
+				  .nl_groups = a->groups };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, a->protocol);
+	int r;
+
+	if (fd < 0)
+		return errno;
+	r = sendto(fd, "from the cell", 13, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ?
+	    errno : 0;
+	close(fd);
+	return r;
+}
+
+/*
+ * Netlink unicast between processes is IPC as much as an abstract AF_UNIX
+ * name: a message to the socket of a process outside the cell, over the
+ * routing protocol the cell is granted, and over USERSOCK, which it is not.
+ * The kernel itself (port id 0) stays reachable.
+ */
+TEST_F(bypass, netlink_reaches_only_the_kernel)
+{
+	int cell = test_env_cell(&self->env, "nl", "socket:netlink-route", NULL);
+	struct sockaddr_nl me = { .nl_family = AF_NETLINK };
+	socklen_t len = sizeof(me);
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	struct netlink_args a = { NETLINK_ROUTE, 0, 0 };
+	char buf[64];
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&me, sizeof(me)));
+	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&me, &len));
+	a.to = me.nl_pid;
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, netlink_errno, &a));
+	EXPECT_EQ(-1, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+	/* Multicast groups are other processes too. */
+	a.to = 0;
+	a.groups = 1;
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, netlink_errno, &a));
+	/* The kernel: a malformed request, answered, not refused. */
+	a.groups = 0;
+	EXPECT_EQ(0, test_run(&self->env, cell, netlink_errno, &a));
+	/* A protocol the cell was not granted: refused at socket(). */
+	a.protocol = NETLINK_USERSOCK;
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, netlink_errno, &a));
+	/* Outside every cell, the same message goes through. */
+	a = (struct netlink_args){ NETLINK_ROUTE, me.nl_pid, 0 };
+	EXPECT_EQ(0, run_outside(netlink_errno, &a));
+	EXPECT_EQ(13, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
+	close(fd);
+}
+
+/* ---- IPv4 source routing ---------------------------------------------------- */
+
+#define SRR_PORT 19999
+
+/* sendmsg to 10.11.12.13 (granted) with a loose source route via 127.0.0.1. */
+static int srr_errno(void *arg)
+{
+	unsigned char opt[8] = { IPOPT_LSRR, 7, 4, 127, 0, 0, 1, IPOPT_END };
+	char cbuf[CMSG_SPACE(sizeof(opt))] = { 0 };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(SRR_PORT) };
+	struct iovec iov = { "srr", 3 };
+	struct msghdr m = { &to, sizeof(to), &iov, 1, cbuf, sizeof(cbuf), 0 };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 100 + errno;
+	inet_pton(AF_INET, "10.11.12.13", &to.sin_addr);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_RETOPTS;
+	c->cmsg_len = CMSG_LEN(sizeof(opt));
+	memcpy(CMSG_DATA(c), opt, sizeof(opt));
+	return sendmsg(fd, &m, 0) == 3 ? 0 : errno;
+}
+
+/* Whether lo carried a UDP datagram to 127.0.0.1:SRR_PORT, read from ps. */
+static bool srr_seen(int ps)
+{
+	unsigned char pkt[2048];
+	struct pollfd pfd = { .fd = ps, .events = POLLIN };
+
+	while (poll(&pfd, 1, 300) == 1) {
+		ssize_t n = recv(ps, pkt, sizeof(pkt), 0);
+		struct iphdr *ip = (struct iphdr *)pkt;
+		struct udphdr *udp;
+
+		if (n < (ssize_t)sizeof(*ip) || ip->protocol != IPPROTO_UDP ||
+		    ip->daddr != htonl(INADDR_LOOPBACK) || n < ip->ihl * 4 + 8)
+			continue;
+		udp = (struct udphdr *)(pkt + ip->ihl * 4);
+		if (udp->dest == htons(SRR_PORT))
+			return true;
+	}
+	return false;
+}
+
+/* sendto [2001:db8::1] (granted) with a sticky segment routing header via ::1. */
+static int rthdr_errno(void *arg)
+{
+	unsigned char srh[40] = { 0, 4, 4, 1, 1 };	/* hdrlen 4, type 4, left 1, last 1 */
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_port = htons(SRR_PORT) };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 100 + errno;
+	srh[39] = 1;			/* segments[1] = ::1, the first hop */
+	inet_pton(AF_INET6, "2001:db8::1", &to.sin6_addr);
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, srh, sizeof(srh)))
+		return 150 + errno;
+	return sendto(fd, "rth", 3, 0, (struct sockaddr *)&to, sizeof(to)) == 3 ? 0 : errno;
+}
+
+/* Whether lo carried an IPv6 packet to ::1 with a routing header, read from ps. */
+static bool rthdr_seen(int ps)
+{
+	unsigned char pkt[2048];
+	struct pollfd pfd = { .fd = ps, .events = POLLIN };
+	static const unsigned char loopback[16] = { [15] = 1 };
+
+	while (poll(&pfd, 1, 300) == 1) {
+		ssize_t n = recv(ps, pkt, sizeof(pkt), 0);
+
+		if (n >= 40 && (pkt[0] >> 4) == 6 && pkt[6] == 43 && !memcmp(pkt + 24, loopback, 16))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A connect rule names where datagrams go. With an IP_RETOPTS (or
+ * IP_OPTIONS) loose source route the packet goes to the route's first hop
+ * instead, an address no rule granted: here 127.0.0.1, seen on lo.
+ */
+TEST_F(bypass, ip_source_route_goes_to_an_ungranted_host)
+{
+	int cell = test_env_cell(&self->env, "srr", "connect:udp:10.11.12.13/32:19999",
+				 "connect:udp:[2001:db8::1]/128:19999", NULL);
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
+	int ps = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
+	int r;
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, ps);
+	ll.sll_ifindex = (int)if_nametoindex("lo");
+	ASSERT_EQ(0, bind(ps, (struct sockaddr *)&ll, sizeof(ll)));
+	/* Control: outside a cell the datagram goes to 127.0.0.1. */
+	EXPECT_EQ(0, run_outside(srr_errno, NULL));
+	EXPECT_TRUE(srr_seen(ps));
+	r = test_run(&self->env, cell, srr_errno, NULL);
+	EXPECT_EQ(EACCES, r);
+	EXPECT_FALSE(srr_seen(ps));
+	close(ps);
+
+	/* IPv6: a segment routing header (IPV6_RTHDR, type 4) does the same. */
+	ps = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+	ASSERT_LE(0, ps);
+	ll.sll_protocol = htons(ETH_P_IPV6);
+	ASSERT_EQ(0, bind(ps, (struct sockaddr *)&ll, sizeof(ll)));
+	r = run_outside(rthdr_errno, NULL);
+	EXPECT_EQ(0, r);
+	EXPECT_TRUE(rthdr_seen(ps));
+	/* Refused where the header is set, before anything is sent. */
+	r = test_run(&self->env, cell, rthdr_errno, NULL);
+	EXPECT_EQ(150 + EACCES, r);
+	EXPECT_FALSE(rthdr_seen(ps));
+	close(ps);
+}
+
+/* ---- Multicast membership reports ------------------------------------------- */
+
+/* Joins 232.1.2.3 from source 10.20.30.<*arg> on lo, keeps it 1 s. */
+static int igmp_errno(void *arg)
+{
+	struct ip_mreq_source m;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 100 + errno;
+	memset(&m, 0, sizeof(m));
+	inet_pton(AF_INET, "232.1.2.3", &m.imr_multiaddr);
+	m.imr_sourceaddr.s_addr = htonl(0x0a141e00 | *(const unsigned char *)arg);
+	inet_pton(AF_INET, "127.0.0.1", &m.imr_interface);
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, &m, sizeof(m)))
+		return errno;
+	usleep(1000 * 1000);
+	close(fd);
+	return 0;
+}
+
+/* Whether an IGMP packet naming 10.20.30.<last> went out on lo. */
+static bool igmp_seen(int ps, unsigned char last)
+{
+	const unsigned char src[4] = { 10, 20, 30, last };
+	unsigned char pkt[2048];
+	struct pollfd pfd = { .fd = ps, .events = POLLIN };
+
+	while (poll(&pfd, 1, 500) == 1) {
+		ssize_t n = recv(ps, pkt, sizeof(pkt), 0);
+
+		if (n >= 20 && pkt[9] == IPPROTO_IGMP && memmem(pkt + 20, (size_t)n - 20, src, 4))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A cell that may make IPv4 sockets but has no connect rule joins a
+ * source-specific multicast group: the kernel sends an IGMPv3 report out
+ * of the interface carrying the group and every source address the cell
+ * chose (32 bits each), to the local network. Packets leave with content
+ * the cell picked. The control run outside names another source, so its
+ * retransmitted reports cannot be taken for the cell's.
+ */
+TEST_F(bypass, multicast_joins_send_nothing_ungranted)
+{
+	int cell = test_env_cell(&self->env, "mcast", "socket:inet", NULL);
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
+	int ps = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
+	unsigned char outside = 40, inside = 41;
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, ps);
+	ll.sll_ifindex = (int)if_nametoindex("lo");
+	ASSERT_EQ(0, bind(ps, (struct sockaddr *)&ll, sizeof(ll)));
+	EXPECT_EQ(0, run_outside(igmp_errno, &outside));
+	if (!igmp_seen(ps, outside)) {
+		close(ps);
+		SKIP(return, "no IGMP report seen on lo, even outside a cell");
+	}
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, igmp_errno, &inside));
+	EXPECT_FALSE(igmp_seen(ps, inside));
+	close(ps);
+}
+
+TEST_HARNESS_MAIN

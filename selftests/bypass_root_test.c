@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bypass (what root does with what a cell can touch): the supervisor's
+ * writes into a cell's channel (a planted symlink); broker grants through
+ * a symlink the cell made; grants that outlive a supervisor restart or
+ * kill, or their own end. The fixture is in bypass.h.
+ */
+#include "bypass.h"
+
+#include <isolate/cell.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#define LOADER "/usr/bin/isolate-loader"
+
+/* ---- The supervisor's side of the channel ---------------------------------- */
+
+struct link_args {
+	const char *target;
+	char link[PATH_MAX + 64];
+};
+
+static int symlink_errno(void *arg)
+{
+	const struct link_args *a = arg;
+
+	return symlink(a->target, a->link) ? errno : 0;
+}
+
+/*
+ * Root writes a cell's messages into its channel; a link or FIFO the cell
+ * put there under a name root uses would have root write (or hang) where
+ * the cell says. The channel is the cell's to read only: it can put
+ * nothing there, and posting goes on whatever it tried.
+ */
+TEST_F(bypass, channel_symlink_cannot_redirect_the_supervisor)
+{
+	struct isolate_channel_msg msg = { .reply_to = 1 };
+	const char *victim = test_path(&self->env, "denied/victim");
+	struct link_args a = { victim, "" };
+	char channel[PATH_MAX];
+
+	ASSERT_EQ(0, channel_path(self->env.cells[self->ro].name, channel, sizeof(channel)));
+	snprintf(a.link, sizeof(a.link), "%s/.tmp.%d", channel, getpid());
+	EXPECT_EQ(EACCES, IN_RO(symlink_errno, &a));
+	snprintf(a.link, sizeof(a.link), "%s/0000000000000001.msg", channel);
+	EXPECT_EQ(EACCES, IN_RO(symlink_errno, &a));
+	EXPECT_EQ(0, isolate_channel_post(self->env.cells[self->ro].name, &msg,
+					  "owned by the cell\n", 18));
+	EXPECT_STREQ("victim\n", contents(victim));
+}
+
+/* ---- Broker grants through a symlink ------------------------------------- */
+
+struct broker_args {
+	const char *channel;
+	const char *link;	/* made in rw/, pointing at denied/ */
+	const char *target;	/* denied/ */
+	const char *secret;	/* denied/file */
+};
+
+static int broker_errno(void *arg)
+{
+	const struct broker_args *a = arg;
+	struct isolate_cell_message reply;
+	struct open_args o = { a->secret, O_RDONLY };
+	int id;
+
+	setenv("ISOLATE_CHANNEL", a->channel, 1);
+	if (open_errno(&o) != EACCES)
+		return 201;
+	if (symlink(a->target, a->link))
+		return 202;
+	id = isolate_cell_request(ISOLATE_BROKER_READ, a->link);
+	if (id <= 0)
+		return 203;
+	if (isolate_cell_wait_reply((__u64)id, &reply, 20000))
+		return 204;
+	return open_errno(&o);
+}
+
+/* `isolate-loader supervise --broker-rules RULES`, started in the background. */
+static pid_t start_supervisor(const char *rules)
+{
+	char *args[] = { LOADER, "supervise", "--broker-rules", (char *)rules, "--out",
+			 "/dev/null", NULL };
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execv(LOADER, args);
+		_exit(127);
+	}
+	/* Time to open the ring buffers before requests come. */
+	usleep(500 * 1000);
+	return pid;
+}
+
+static void stop_supervisor(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/*
+ * The broker may grant reads below rw/. The cell makes rw/link -> denied/
+ * and asks for rw/link: the rule matches the text, the grant is compiled
+ * by resolving it, and the cell reads denied/.
+ */
+TEST_F_TIMEOUT(bypass, broker_grant_does_not_follow_a_symlink_out, 60)
+{
+	int cell = test_env_cell(&self->env, "broker", "read:%s/rw", "write:%s/rw",
+				 "broker:read", NULL);
+	char rules[PATH_MAX], rule[PATH_MAX + 64], channel[PATH_MAX];
+	struct broker_args a = {
+		channel, test_path(&self->env, "rw/link"), test_path(&self->env, "denied"),
+		test_path(&self->env, "denied/file"),
+	};
+	pid_t sup;
+
+	ASSERT_LE(0, cell);
+	if (access(LOADER, X_OK))
+		SKIP(return, "%s not installed", LOADER);
+	snprintf(rules, sizeof(rules), "%s/rules", self->env.root);
+	snprintf(rule, sizeof(rule), "%s read %s/rw allow 30\n", self->env.cells[cell].name,
+		 self->env.root);
+	ASSERT_EQ(0, write_file(rules, rule));
+	ASSERT_EQ(0, channel_path(self->env.cells[cell].name, channel, sizeof(channel)));
+	sup = start_supervisor(rules);
+	ASSERT_LT(0, sup);
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, broker_errno, &a));
+	stop_supervisor(sup);
+}
+
+struct lease_args {
+	const char *channel;
+	const char *spaced;	/* rw/"a b", made by the cell */
+	const char *secret;	/* denied/file, granted for 2 s */
+};
+
+/* Gets both grants; 0 when the secret is readable with them. */
+static int lease_errno(void *arg)
+{
+	const struct lease_args *a = arg;
+	struct isolate_cell_message reply;
+	struct open_args o = { a->secret, O_RDONLY };
+	int id;
+
+	setenv("ISOLATE_CHANNEL", a->channel, 1);
+	if (write_file(a->spaced, ""))
+		return 201;
+	id = isolate_cell_request(ISOLATE_BROKER_READ, a->spaced);
+	if (id <= 0 || isolate_cell_wait_reply((__u64)id, &reply, 20000) || !reply.granted)
+		return 202;
+	id = isolate_cell_request(ISOLATE_BROKER_READ, a->secret);
+	if (id <= 0 || isolate_cell_wait_reply((__u64)id, &reply, 20000) || !reply.granted)
+		return 203;
+	return open_errno(&o);
+}
+
+static int read_errno(void *arg)
+{
+	struct open_args o = { arg, O_RDONLY };
+
+	return open_errno(&o);
+}
+
+/*
+ * Grants are kept in <state>/broker/grants, read back by the next
+ * supervisor; a path with a space (a file the cell made, granted first)
+ * stopped that reading once, and every grant after it stayed. Here
+ * denied/file, granted for 2 s, is refused after a supervisor restart.
+ */
+TEST_F_TIMEOUT(bypass, broker_grants_expire_across_a_supervisor_restart, 60)
+{
+	int cell = test_env_cell(&self->env, "lease", "read:%s/rw", "write:%s/rw",
+				 "broker:read", NULL);
+	char rules[PATH_MAX], rule[2 * PATH_MAX + 128], channel[PATH_MAX];
+	struct lease_args a = { channel, test_path(&self->env, "rw/a b"),
+				test_path(&self->env, "denied/file") };
+	pid_t sup;
+
+	ASSERT_LE(0, cell);
+	if (access(LOADER, X_OK))
+		SKIP(return, "%s not installed", LOADER);
+	snprintf(rules, sizeof(rules), "%s/rules", self->env.root);
+	snprintf(rule, sizeof(rule), "%s read %s/rw allow 60\n%s read %s allow 2\n",
+		 self->env.cells[cell].name, self->env.root, self->env.cells[cell].name,
+		 a.secret);
+	ASSERT_EQ(0, write_file(rules, rule));
+	ASSERT_EQ(0, channel_path(self->env.cells[cell].name, channel, sizeof(channel)));
+	sup = start_supervisor(rules);
+	ASSERT_LT(0, sup);
+	ASSERT_EQ(0, test_run(&self->env, cell, lease_errno, &a));
+	stop_supervisor(sup);
+	sup = start_supervisor(rules);
+	ASSERT_LT(0, sup);
+	sleep(4);
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, read_errno, (void *)a.secret));
+	stop_supervisor(sup);
+}
+
+/*
+ * The kernel ends a timed grant: killed, the supervisor revokes nothing,
+ * and the grant ends all the same.
+ */
+TEST_F_TIMEOUT(bypass, timed_grant_ends_with_the_supervisor_killed, 60)
+{
+	int cell = test_env_cell(&self->env, "killed", "read:%s/rw", "write:%s/rw",
+				 "broker:read", NULL);
+	char rules[PATH_MAX], rule[2 * PATH_MAX + 128], channel[PATH_MAX];
+	struct lease_args a = { channel, test_path(&self->env, "rw/other"),
+				test_path(&self->env, "denied/file") };
+	pid_t sup;
+
+	ASSERT_LE(0, cell);
+	if (access(LOADER, X_OK))
+		SKIP(return, "%s not installed", LOADER);
+	snprintf(rules, sizeof(rules), "%s/rules", self->env.root);
+	snprintf(rule, sizeof(rule), "%s read %s/rw allow 60\n%s read %s allow 3\n",
+		 self->env.cells[cell].name, self->env.root, self->env.cells[cell].name,
+		 a.secret);
+	ASSERT_EQ(0, write_file(rules, rule));
+	ASSERT_EQ(0, channel_path(self->env.cells[cell].name, channel, sizeof(channel)));
+	sup = start_supervisor(rules);
+	ASSERT_LT(0, sup);
+	ASSERT_EQ(0, test_run(&self->env, cell, lease_errno, &a));
+	kill(sup, SIGKILL);
+	waitpid(sup, NULL, 0);
+	EXPECT_EQ(0, test_run(&self->env, cell, read_errno, (void *)a.secret));
+	sleep(4);
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, read_errno, (void *)a.secret));
+}
+
+/* The library's timed grant, no supervisor at all: the same end. */
+TEST_F(bypass, timed_grant_ends_in_the_kernel)
+{
+	struct isolate_cap *cap = NULL;
+	char text[PATH_MAX + 16];
+	struct isolate_cell_state st;
+
+	snprintf(text, sizeof(text), "read:%s", test_path(&self->env, "denied/file"));
+	ASSERT_EQ(0, isolate_cap_parse(text, &cap, NULL));
+	ASSERT_EQ(0, isolate_cell_grant_timed(self->env.iso, self->env.cells[self->ro].name,
+					      &cap, 1, 2));
+	isolate_cap_free(cap);
+	EXPECT_EQ(0, IN_RO(read_errno, (void *)test_path(&self->env, "denied/file")));
+	ASSERT_EQ(0, isolate_cell_get(self->env.iso, self->env.cells[self->ro].name, &st));
+	EXPECT_NE(0ULL, st.cell.expires_ns);
+	sleep(3);
+	EXPECT_EQ(EACCES, IN_RO(read_errno, (void *)test_path(&self->env, "denied/file")));
+	/* The cell's own rules did not go with it; tidying drops the grant. */
+	EXPECT_EQ(0, IN_RO(read_errno, (void *)test_path(&self->env, "ro/file")));
+	EXPECT_EQ(0, isolate_cell_expire(self->env.iso, self->env.cells[self->ro].name));
+	ASSERT_EQ(0, isolate_cell_get(self->env.iso, self->env.cells[self->ro].name, &st));
+	EXPECT_EQ(0ULL, st.cell.expires_ns);
+	EXPECT_EQ(EACCES, IN_RO(read_errno, (void *)test_path(&self->env, "denied/file")));
+}
+
+TEST_HARNESS_MAIN
