@@ -64,6 +64,20 @@ struct isolate_unix_rules_map {
 	__type(value, struct isolate_unix_rule);
 };
 
+/*
+ * System V IPC objects made in a cell: address of the object's
+ * kern_ipc_perm -> the cell's cgroup id. Every object made anywhere passes
+ * the alloc hooks, which record or forget its address, so an entry left by
+ * a freed object is never read for another; the least recently used go
+ * first when it is full (their cell then loses them: refused, not gained).
+ */
+struct isolate_ipc_owners_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, ISOLATE_MAX_IPC_OBJECTS);
+	__type(key, __u64);
+	__type(value, __u64);
+};
+
 /* An inner map type for rcu_sync; never read by a program. */
 struct isolate_rcu_inner {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -117,6 +131,7 @@ extern struct isolate_unix_rules_map unix_rules SEC(".maps");
 extern struct isolate_counters_map counters SEC(".maps");
 extern struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 extern struct isolate_seq_map event_seq SEC(".maps");
+extern struct isolate_ipc_owners_map ipc_owners SEC(".maps");
 extern struct isolate_ringbuf_1m ev_deny SEC(".maps");
 extern struct isolate_ringbuf_1m ev_audit SEC(".maps");
 extern struct isolate_ringbuf_1m ev_log SEC(".maps");

@@ -1,18 +1,255 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bypass (kernel objects past the path hooks): detached mounts and
+ * bypass (kernel objects past the path hooks): POSIX message queues,
+ * whose making and removal skip the path hooks; System V IPC objects of
+ * outsiders, named by key or id; detached mounts and
  * mounts in namespaces the cell made; namespaces of processes outside the
  * cell, joined by pidfd; io_uring opens and connects, inline, in io-wq and
  * in SQPOLL. The fixture is in bypass.h.
  */
 #include "bypass.h"
 
+#include <mqueue.h>
 #include <sched.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/io_uring.h>
+
+/* ---- POSIX message queues ------------------------------------------------ */
+
+struct mq_args {
+	char name[64];
+	int op;			/* 0 receive, 1 send, 2 unlink, 3 create */
+};
+
+static int mq_errno(void *arg)
+{
+	const struct mq_args *a = arg;
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
+	char buf[64];
+	mqd_t q;
+
+	switch (a->op) {
+	case 0:
+		q = mq_open(a->name, O_RDONLY | O_NONBLOCK);
+		if (q == (mqd_t)-1)
+			return errno;
+		if (mq_receive(q, buf, sizeof(buf), NULL) < 0)
+			return 100 + errno;
+		mq_close(q);
+		return strncmp(buf, "secret", 6) ? 200 : 0;
+	case 1:
+		q = mq_open(a->name, O_WRONLY | O_NONBLOCK);
+		if (q == (mqd_t)-1)
+			return errno;
+		if (mq_send(q, "forged", 6, 0))
+			return 100 + errno;
+		mq_close(q);
+		return 0;
+	case 2:
+		return mq_unlink(a->name) ? errno : 0;
+	default:
+		q = mq_open(a->name, O_CREAT | O_EXCL | O_RDWR, 0666, &attr);
+		if (q == (mqd_t)-1)
+			return errno;
+		mq_close(q);
+		return 0;
+	}
+}
+
+/*
+ * POSIX message queues of the IPC namespace. mq_unlink() and the making
+ * half of mq_open(O_CREAT) call vfs_unlink() and vfs_mkobj() themselves,
+ * past every path hook: unchecked, a cell would remove the queue of a
+ * process outside it, and take global names a service outside expects to
+ * make itself. With no rule on the queue file system nothing is allowed.
+ */
+TEST_F(bypass, posix_mqueue_of_outsider_is_eacces)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
+	struct mq_args a = { .op = 0 };
+	char buf[64];
+	mqd_t q;
+
+	snprintf(a.name, sizeof(a.name), "/isolate-bypass-%d", getpid());
+	q = mq_open(a.name, O_CREAT | O_EXCL | O_RDWR | O_NONBLOCK, 0600, &attr);
+	ASSERT_NE((mqd_t)-1, q);
+	ASSERT_EQ(0, mq_send(q, "secret", 6, 0));
+
+	EXPECT_EQ(EACCES, IN_RO(mq_errno, &a));		/* read */
+	a.op = 1;
+	EXPECT_EQ(EACCES, IN_RO(mq_errno, &a));		/* write */
+	a.op = 2;
+	EXPECT_EQ(EACCES, IN_RO(mq_errno, &a));		/* remove */
+	/* Nothing forged, the secret still there, the queue still named. */
+	EXPECT_EQ(6, mq_receive(q, buf, sizeof(buf), NULL));
+	EXPECT_EQ(0, strncmp(buf, "secret", 6));
+	EXPECT_EQ(-1, mq_receive(q, buf, sizeof(buf), NULL));
+	mq_close(q);
+	q = mq_open(a.name, O_RDONLY);
+	EXPECT_NE((mqd_t)-1, q);
+	if (q != (mqd_t)-1)
+		mq_close(q);
+	mq_unlink(a.name);
+
+	/* A new global name is a creation no rule allowed. */
+	snprintf(a.name, sizeof(a.name), "/isolate-bypass-new-%d", getpid());
+	a.op = 3;
+	EXPECT_EQ(EACCES, IN_RO(mq_errno, &a));
+	q = mq_open(a.name, O_RDONLY);
+	EXPECT_EQ((mqd_t)-1, q);
+	if (q != (mqd_t)-1) {
+		TH_LOG("the refused mq_open(O_CREAT) left the queue %s behind", a.name);
+		mq_close(q);
+	}
+	mq_unlink(a.name);
+}
+
+/*
+ * The queue file system mounted at $ROOT/mq and granted there: mq_open()
+ * and mq_unlink() reach the same objects, and are allowed by that rule.
+ */
+TEST_F(bypass, posix_mqueue_follows_the_rule_on_its_file_system)
+{
+	struct mq_args a = { .op = 3 };
+	int cell;
+
+	ASSERT_EQ(0, test_mkdir(&self->env, "mq"));
+	ASSERT_EQ(0, mount("mqueue", test_path(&self->env, "mq"), "mqueue", 0, NULL));
+	cell = test_env_cell(&self->env, "mq", "read:%s/mq", "write:%s/mq", NULL);
+	ASSERT_LE(0, cell);
+	snprintf(a.name, sizeof(a.name), "/isolate-granted-%d", getpid());
+	EXPECT_EQ(0, test_run(&self->env, cell, mq_errno, &a));
+	a.op = 2;
+	EXPECT_EQ(0, test_run(&self->env, cell, mq_errno, &a));
+	a.op = 3;
+	EXPECT_EQ(EACCES, IN_RO(mq_errno, &a));
+}
+
+/* ---- System V IPC --------------------------------------------------------- */
+
+struct sysv_args {
+	int shm, msq, sem;	/* ids of an outsider's objects */
+	key_t key;		/* the outsider's shared memory key */
+	int op;
+};
+
+/* One use of an outsider's object: its errno, 0 if it worked. */
+static int sysv_errno(void *arg)
+{
+	const struct sysv_args *a = arg;
+	struct { long type; char text[16]; } m = { 1, "forged" };
+	struct shmid_ds ds;
+	struct sembuf up = { 0, 1, IPC_NOWAIT };
+	void *p;
+
+	switch (a->op) {
+	case 0:
+		return shmget(a->key, 0, 0) < 0 ? errno : 0;
+	case 1:
+		p = shmat(a->shm, NULL, 0);
+		if (p == (void *)-1)
+			return errno;
+		strcpy(p, "forged");
+		return 0;
+	case 2:
+		return shmctl(a->shm, IPC_STAT, &ds) ? errno : 0;
+	case 3:
+		return shmctl(a->shm, SHM_STAT_ANY, &ds) < 0 ? errno : 0;
+	case 4:
+		return shmctl(a->shm, IPC_RMID, NULL) ? errno : 0;
+	case 5:
+		return msgsnd(a->msq, &m, sizeof(m.text), IPC_NOWAIT) ? errno : 0;
+	case 6:
+		return msgrcv(a->msq, &m, sizeof(m.text), 0, IPC_NOWAIT) < 0 ? errno : 0;
+	case 7:
+		return msgctl(a->msq, IPC_RMID, NULL) ? errno : 0;
+	case 8:
+		return semop(a->sem, &up, 1) ? errno : 0;
+	default:
+		return semctl(a->sem, 0, SETVAL, 7) ? errno : 0;
+	}
+}
+
+#define SYSV_OPS 10
+
+/* The cell's own objects: made, used and removed in it. 0, or a step + errno. */
+static int sysv_own_errno(void *arg)
+{
+	struct { long type; char text[16]; } m = { 1, "mine" };
+	int shm = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	int msq = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	char *p;
+
+	if (shm < 0 || msq < 0)
+		return 100 + errno;
+	p = shmat(shm, NULL, 0);
+	if (p == (void *)-1)
+		return 110 + errno;
+	strcpy(p, "mine");
+	if (shmdt(p) || shmctl(shm, IPC_RMID, NULL))
+		return 120 + errno;
+	if (msgsnd(msq, &m, sizeof(m.text), 0) ||
+	    msgrcv(msq, &m, sizeof(m.text), 0, 0) < 0 || msgctl(msq, IPC_RMID, NULL))
+		return 130 + errno;
+	return 0;
+}
+
+/*
+ * System V objects are named by key or a small id, and their permission
+ * bits are no obstacle to root: a cell reads and rewrites an outsider's
+ * shared memory, takes its messages, moves its semaphores, removes them.
+ * Only the objects the cell made are its own.
+ */
+TEST_F(bypass, sysv_ipc_of_outsiders_is_eacces)
+{
+	struct sysv_args a = { .key = (key_t)(0x15000000 | (getpid() & 0xffffff)) };
+	struct { long type; char text[16]; } m = { 1, "secret" };
+	struct shmid_ds ds;
+	char *secret;
+
+	a.shm = shmget(a.key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	a.msq = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	a.sem = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	ASSERT_LE(0, a.shm);
+	ASSERT_LE(0, a.msq);
+	ASSERT_LE(0, a.sem);
+	secret = shmat(a.shm, NULL, 0);
+	ASSERT_NE((void *)-1, secret);
+	strcpy(secret, "secret");
+	ASSERT_EQ(0, msgsnd(a.msq, &m, sizeof(m.text), 0));
+
+	for (a.op = 0; a.op < SYSV_OPS; a.op++) {
+		TH_LOG("op %d", a.op);
+		EXPECT_EQ(EACCES, IN_RO(sysv_errno, &a));
+	}
+	/* Untouched: the memory, the one message, the semaphore, all three there. */
+	EXPECT_STREQ("secret", secret);
+	EXPECT_EQ(0, shmctl(a.shm, IPC_STAT, &ds));
+	EXPECT_EQ(0, semctl(a.sem, 0, GETVAL));
+	memset(m.text, 0, sizeof(m.text));
+	EXPECT_EQ((ssize_t)sizeof(m.text), msgrcv(a.msq, &m, sizeof(m.text), 0, IPC_NOWAIT));
+	EXPECT_STREQ("secret", m.text);
+	EXPECT_EQ(-1, msgrcv(a.msq, &m, sizeof(m.text), 0, IPC_NOWAIT));
+	/* Control: the same uses work outside a cell. */
+	a.op = 2;
+	EXPECT_EQ(0, run_outside(sysv_errno, &a));
+	a.op = 8;
+	EXPECT_EQ(0, run_outside(sysv_errno, &a));
+	/* What the cell makes it may use. */
+	EXPECT_EQ(0, IN_RO(sysv_own_errno, NULL));
+
+	shmdt(secret);
+	shmctl(a.shm, IPC_RMID, NULL);
+	msgctl(a.msq, IPC_RMID, NULL);
+	semctl(a.sem, 0, IPC_RMID);
+}
 
 /* ---- Mounts in namespaces the cell made ------------------------------------- */
 

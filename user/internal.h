@@ -30,6 +30,7 @@ enum isolate_map_id {
 	MAP_EV_MESSAGE,
 	MAP_EV_LIFECYCLE,
 	MAP_RCU_SYNC,
+	MAP_IPC_OWNERS,
 	MAP_COUNT,
 };
 extern const char *const isolate_map_names[MAP_COUNT];

@@ -42,6 +42,7 @@ const char *const isolate_map_names[MAP_COUNT] = {
 	[MAP_EV_MESSAGE] = "ev_message",
 	[MAP_EV_LIFECYCLE] = "ev_lifecycle",
 	[MAP_RCU_SYNC] = "rcu_sync",
+	[MAP_IPC_OWNERS] = "ipc_owners",
 };
 
 static bool is_abi_map(const char *name)

@@ -33,6 +33,7 @@ const char *isolate_op_name(__u32 op)
 		[ISOLATE_OP_SOCKET] = "socket",
 		[ISOLATE_OP_EXEC_MEMORY] = "exec-memory",
 		[ISOLATE_OP_SYSTEM_FILE] = "system-file",
+		[ISOLATE_OP_IPC] = "ipc",
 	};
 
 	return op < ISOLATE_OP_MAX && names[op] ? names[op] : "unknown";

@@ -12,9 +12,9 @@
 #endif
 
 /* Bumped on any incompatible change to a struct, a map or the pin layout. */
-#define ISOLATE_ABI_VERSION 2
+#define ISOLATE_ABI_VERSION 3
 
-/* Pin layout v2, relative to the bpffs mount (normally /sys/fs/bpf). */
+/* Pin layout v3, relative to the bpffs mount (normally /sys/fs/bpf). */
 #define ISOLATE_PIN_DIR		"isolate"
 #define ISOLATE_PIN_MAPS	"maps"
 #define ISOLATE_PIN_PROGS	"progs"
@@ -37,6 +37,7 @@
 #define ISOLATE_BLOOM_WORDS	32768	/* 2^21 bits */
 #define ISOLATE_MAX_NET_RULES	65536
 #define ISOLATE_MAX_UNIX_RULES	4096
+#define ISOLATE_MAX_IPC_OBJECTS	65536	/* System V IPC objects cells made */
 #define ISOLATE_WALK_MAX	64	/* path components and mount crossings */
 
 /* Rights on a file or a directory tree (bits of isolate_inode_rule.allow). */
@@ -76,6 +77,7 @@ enum isolate_op {
 	ISOLATE_OP_SOCKET = 25,		/* a socket of a family or protocol not granted */
 	ISOLATE_OP_EXEC_MEMORY = 26,	/* anonymous or once writable memory made executable */
 	ISOLATE_OP_SYSTEM_FILE = 27,	/* changing the machine's controls: sysctls, bpffs, ... */
+	ISOLATE_OP_IPC = 28,		/* a System V IPC object the cell did not make */
 	ISOLATE_OP_MAX,
 };
 
