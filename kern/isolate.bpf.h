@@ -105,6 +105,13 @@ struct isolate_counters_map {
 	__type(value, struct isolate_cell_counters);
 };
 
+struct isolate_event_windows_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ISOLATE_MAX_CELLS);
+	__type(key, __u32);
+	__type(value, struct isolate_event_window);
+};
+
 struct isolate_seq_map {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, ISOLATE_EVENT_CLASSES);
@@ -132,6 +139,7 @@ extern struct isolate_counters_map counters SEC(".maps");
 extern struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 extern struct isolate_seq_map event_seq SEC(".maps");
 extern struct isolate_ipc_owners_map ipc_owners SEC(".maps");
+extern struct isolate_event_windows_map event_windows SEC(".maps");
 extern struct isolate_ringbuf_1m ev_deny SEC(".maps");
 extern struct isolate_ringbuf_1m ev_audit SEC(".maps");
 extern struct isolate_ringbuf_1m ev_log SEC(".maps");
@@ -258,41 +266,88 @@ static __always_inline void fill_hdr(struct isolate_event_hdr *h,
  * ring buffer and fills its header. Counts the attempt, and the loss when
  * the buffer is full (NULL then).
  */
+/* Counts an event of the cell in this CPU's window; whether it is over its share. */
+static __always_inline bool over_share(const struct cell_ctx *cc)
+{
+	__u32 id = cc->cell.cell_id;
+	struct isolate_event_window *w = bpf_map_lookup_elem(&event_windows, &id);
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!w)
+		return true;
+	if (now - w->start_ns > ISOLATE_EVENT_WINDOW_NS) {
+		w->start_ns = now;
+		w->events = 0;
+	}
+	return ++w->events > ISOLATE_EVENT_SHARE;
+}
+
+static __always_inline bool half_full(void *ring)
+{
+	return bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >
+	       bpf_ringbuf_query(ring, BPF_RB_RING_SIZE) / 2;
+}
+
+/*
+ * Whether the ring of event_class is more than half full: then only cells
+ * within their share may add to it (ISOLATE_EVENT_SHARE).
+ */
+static __always_inline bool crowded(__u32 event_class)
+{
+	switch (event_class) {
+	case ISOLATE_EVENT_DENY:
+		return half_full(&ev_deny);
+	case ISOLATE_EVENT_AUDIT:
+		return half_full(&ev_audit);
+	case ISOLATE_EVENT_LOG:
+		return half_full(&ev_log);
+	case ISOLATE_EVENT_METRIC:
+		return half_full(&ev_metric);
+	case ISOLATE_EVENT_BROKER:
+		return half_full(&ev_broker);
+	case ISOLATE_EVENT_MESSAGE:
+		return half_full(&ev_message);
+	default:
+		return false;	/* lifecycle: libisolate's, not a cell's */
+	}
+}
+
+static __always_inline void *ring_reserve(__u32 event_class, __u32 size)
+{
+	switch (event_class) {
+	case ISOLATE_EVENT_DENY:
+		return bpf_ringbuf_reserve(&ev_deny, size, 0);
+	case ISOLATE_EVENT_AUDIT:
+		return bpf_ringbuf_reserve(&ev_audit, size, 0);
+	case ISOLATE_EVENT_LOG:
+		return bpf_ringbuf_reserve(&ev_log, size, 0);
+	case ISOLATE_EVENT_METRIC:
+		return bpf_ringbuf_reserve(&ev_metric, size, 0);
+	case ISOLATE_EVENT_BROKER:
+		return bpf_ringbuf_reserve(&ev_broker, size, 0);
+	case ISOLATE_EVENT_MESSAGE:
+		return bpf_ringbuf_reserve(&ev_message, size, 0);
+	default:
+		return bpf_ringbuf_reserve(&ev_lifecycle, size, 0);
+	}
+}
+
 static __always_inline void *reserve_event(const struct cell_ctx *cc,
 					   __u32 event_class, __u32 size,
 					   __u32 rule_id)
 {
 	struct isolate_cell_counters *c = cell_counters(cc);
 	__u64 seq = next_seq(event_class);
-	void *e;
+	bool held_back = event_class != ISOLATE_EVENT_LIFECYCLE && over_share(cc) &&
+			 crowded(event_class);
+	void *e = held_back ? NULL : ring_reserve(event_class, size);
 
-	switch (event_class) {
-	case ISOLATE_EVENT_DENY:
-		e = bpf_ringbuf_reserve(&ev_deny, size, 0);
-		break;
-	case ISOLATE_EVENT_AUDIT:
-		e = bpf_ringbuf_reserve(&ev_audit, size, 0);
-		break;
-	case ISOLATE_EVENT_LOG:
-		e = bpf_ringbuf_reserve(&ev_log, size, 0);
-		break;
-	case ISOLATE_EVENT_METRIC:
-		e = bpf_ringbuf_reserve(&ev_metric, size, 0);
-		break;
-	case ISOLATE_EVENT_BROKER:
-		e = bpf_ringbuf_reserve(&ev_broker, size, 0);
-		break;
-	case ISOLATE_EVENT_MESSAGE:
-		e = bpf_ringbuf_reserve(&ev_message, size, 0);
-		break;
-	default:
-		e = bpf_ringbuf_reserve(&ev_lifecycle, size, 0);
-		break;
-	}
 	if (c && event_class < ISOLATE_EVENT_CLASSES) {
 		c->events_sent[event_class]++;
 		if (!e)
 			c->events_lost[event_class]++;
+		if (held_back)
+			c->events_over_share[event_class]++;
 	}
 	if (e)
 		fill_hdr(e, cc, event_class, size, rule_id, seq);

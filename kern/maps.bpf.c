@@ -12,6 +12,7 @@ struct isolate_counters_map counters SEC(".maps");
 struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 struct isolate_seq_map event_seq SEC(".maps");
 struct isolate_ipc_owners_map ipc_owners SEC(".maps");
+struct isolate_event_windows_map event_windows SEC(".maps");
 struct isolate_ringbuf_1m ev_deny SEC(".maps");
 struct isolate_ringbuf_1m ev_audit SEC(".maps");
 struct isolate_ringbuf_1m ev_log SEC(".maps");

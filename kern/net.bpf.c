@@ -332,9 +332,15 @@ ISOLATE_HOOK(socket_create, isolate_socket_create, int family, int type, int pro
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
-	/* Raw sockets see and forge traffic no connect rule would allow. */
+	/*
+	 * Raw sockets see and forge traffic no connect rule would allow; IP
+	 * protocols other than TCP and UDP no rule can grant, and some
+	 * connect where no hook of ours looks (SCTP's connectx).
+	 */
 	if (!family_granted(&cc, family) ||
-	    ((family == AF_INET || family == AF_INET6) && (type & 0xf) == SOCK_RAW) ||
+	    ((family == AF_INET || family == AF_INET6) &&
+	     ((type & 0xf) == SOCK_RAW || (protocol != 0 && protocol != IPPROTO_TCP &&
+					   protocol != IPPROTO_UDP && protocol != IPPROTO_MPTCP))) ||
 	    type == SOCK_PACKET ||
 	    (family == AF_NETLINK &&
 	     (protocol < 0 || protocol > 31 || !((cc.cell.netlink_protocols >> protocol) & 1))))

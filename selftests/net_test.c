@@ -525,10 +525,17 @@ TEST_F(net, raw_packet_vsock_refused_at_socket)
 		{ AF_NETLINK, SOCK_DGRAM, 15 /* NETLINK_KOBJECT_UEVENT */ },
 		{ AF_NETLINK, SOCK_RAW, 2 /* NETLINK_USERSOCK */ },
 		{ AF_BLUETOOTH, SOCK_STREAM, 0 },
+		/* IP protocols no rule can grant; SCTP connects past connect(). */
+		{ AF_INET, SOCK_STREAM, IPPROTO_SCTP },
+		{ AF_INET6, SOCK_SEQPACKET, IPPROTO_SCTP },
+		{ AF_INET, SOCK_DGRAM, IPPROTO_ICMP },
+		{ AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE },
 	};
 	static const struct socket_args allowed[] = {
 		{ AF_INET, SOCK_STREAM, 0 },
 		{ AF_INET6, SOCK_DGRAM, 0 },
+		{ AF_INET, SOCK_STREAM, IPPROTO_TCP },
+		{ AF_INET6, SOCK_DGRAM, IPPROTO_UDP },
 		{ AF_UNIX, SOCK_STREAM, 0 },
 		{ AF_NETLINK, SOCK_RAW, 0 /* NETLINK_ROUTE */ },
 	};

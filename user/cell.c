@@ -110,6 +110,7 @@ static int sum_counters(struct isolate *iso, uint32_t cell_id,
 		for (int k = 0; k < ISOLATE_EVENT_CLASSES; k++) {
 			sum->events_sent[k] += per_cpu[c].events_sent[k];
 			sum->events_lost[k] += per_cpu[c].events_lost[k];
+			sum->events_over_share[k] += per_cpu[c].events_over_share[k];
 		}
 	}
 	free(per_cpu);

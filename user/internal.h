@@ -31,6 +31,7 @@ enum isolate_map_id {
 	MAP_EV_LIFECYCLE,
 	MAP_RCU_SYNC,
 	MAP_IPC_OWNERS,
+	MAP_EVENT_WINDOWS,
 	MAP_COUNT,
 };
 extern const char *const isolate_map_names[MAP_COUNT];

@@ -43,6 +43,7 @@ const char *const isolate_map_names[MAP_COUNT] = {
 	[MAP_EV_LIFECYCLE] = "ev_lifecycle",
 	[MAP_RCU_SYNC] = "rcu_sync",
 	[MAP_IPC_OWNERS] = "ipc_owners",
+	[MAP_EVENT_WINDOWS] = "event_windows",
 };
 
 static bool is_abi_map(const char *name)

@@ -225,6 +225,23 @@ struct isolate_cell_counters {
 	__u64 requests_refused;	/* broker requests outside the cell's rights */
 	__u64 events_sent[ISOLATE_EVENT_CLASSES];	/* attempts, by class */
 	__u64 events_lost[ISOLATE_EVENT_CLASSES];	/* ring buffer full */
+	/* of events_lost: the ring was half full and the cell over its share */
+	__u64 events_over_share[ISOLATE_EVENT_CLASSES];
+};
+
+/*
+ * A ring buffer more than half full takes events only from cells that
+ * emitted fewer than ISOLATE_EVENT_SHARE events in the current window of
+ * ISOLATE_EVENT_WINDOW_NS on that CPU: a flooding cell fills half a ring
+ * at most, never the half the others write in.
+ */
+#define ISOLATE_EVENT_SHARE	64
+#define ISOLATE_EVENT_WINDOW_NS	100000000ULL
+
+/* "event_windows" per-CPU array map, by cell_id: the current window. */
+struct isolate_event_window {
+	__u64 start_ns;		/* bpf_ktime_get_ns() */
+	__u64 events;		/* emitted (or attempted) since */
 };
 
 /* Broker rights: the requests a cell may send to its supervisor. */

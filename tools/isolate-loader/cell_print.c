@@ -66,6 +66,8 @@ static void state_json(const struct isolate_cell_state *st)
 	class_counts(c->events_sent);
 	jw_key(&json_out, "events_lost");
 	class_counts(c->events_lost);
+	jw_key(&json_out, "events_over_share");
+	class_counts(c->events_over_share);
 	jw_object_end(&json_out);
 	jw_object_end(&json_out);
 }
@@ -77,10 +79,11 @@ static void state_text(const struct isolate_cell_state *st)
 	printf("cell %s: id %u, cgroup %llu, generation %u, %s\n", st->name,
 	       st->cell.cell_id, (unsigned long long)st->cgid, st->cell.generation,
 	       st->cell.mode == ISOLATE_MODE_AUDIT ? "audit" : "enforce");
-	printf("  allowed %llu, denied %llu, audited %llu, requests refused %llu, events lost %llu; fail-closed:",
+	printf("  allowed %llu, denied %llu, audited %llu, requests refused %llu, events lost %llu (over share %llu); fail-closed:",
 	       (unsigned long long)c->allowed, (unsigned long long)c->denied,
 	       (unsigned long long)c->audited, (unsigned long long)c->requests_refused,
-	       (unsigned long long)total(c->events_lost));
+	       (unsigned long long)total(c->events_lost),
+	       (unsigned long long)total(c->events_over_share));
 	for (int i = 0; i < ISOLATE_FAIL_MAX; i++)
 		printf(" %s %llu", fail_names[i], (unsigned long long)c->fail_closed[i]);
 	printf("\n");

@@ -170,6 +170,13 @@ static void cell_counters(struct isolate *iso, FILE *out)
 			fprintf(out, "isolate_events_lost_total{cell=\"%s\",class=\"%s\"} %llu\n",
 				st[i].name, isolate_event_class_name(k),
 				(unsigned long long)st[i].counters.events_lost[k]);
+	header(out, "isolate_events_over_share_total", "counter",
+	       "Of the lost events, those held back because their ring was half full and the cell over its share, by class.");
+	for (size_t i = 0; i < n; i++)
+		for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
+			fprintf(out, "isolate_events_over_share_total{cell=\"%s\",class=\"%s\"} %llu\n",
+				st[i].name, isolate_event_class_name(k),
+				(unsigned long long)st[i].counters.events_over_share[k]);
 }
 
 static int by_name(const void *a, const void *b)
