@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,20 @@ static void header(FILE *out, const char *name, const char *type, const char *he
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* A per-class counter array of every cell: the one at offset in the counters. */
+static void by_class(FILE *out, const char *name, const char *help,
+		     const struct isolate_cell_state *st, size_t n, size_t offset)
+{
+	header(out, name, "counter", help);
+	for (size_t i = 0; i < n; i++) {
+		const __u64 *count = (const __u64 *)((const char *)&st[i].counters + offset);
+
+		for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
+			fprintf(out, "%s{cell=\"%s\",class=\"%s\"} %llu\n", name, st[i].name,
+				isolate_event_class_name(k), (unsigned long long)count[k]);
+	}
+}
+
 static void cell_counters(struct isolate *iso, FILE *out)
 {
 	static const char *const fail_names[ISOLATE_FAIL_MAX] = {
@@ -156,27 +171,14 @@ static void cell_counters(struct isolate *iso, FILE *out)
 	for (size_t i = 0; i < n; i++)
 		fprintf(out, "isolate_requests_refused_total{cell=\"%s\"} %llu\n", st[i].name,
 			(unsigned long long)st[i].counters.requests_refused);
-	header(out, "isolate_events_sent_total", "counter",
-	       "Events the kernel tried to emit, by class.");
-	for (size_t i = 0; i < n; i++)
-		for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
-			fprintf(out, "isolate_events_sent_total{cell=\"%s\",class=\"%s\"} %llu\n",
-				st[i].name, isolate_event_class_name(k),
-				(unsigned long long)st[i].counters.events_sent[k]);
-	header(out, "isolate_events_lost_total", "counter",
-	       "Events dropped because their ring buffer was full, by class.");
-	for (size_t i = 0; i < n; i++)
-		for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
-			fprintf(out, "isolate_events_lost_total{cell=\"%s\",class=\"%s\"} %llu\n",
-				st[i].name, isolate_event_class_name(k),
-				(unsigned long long)st[i].counters.events_lost[k]);
-	header(out, "isolate_events_over_share_total", "counter",
-	       "Of the lost events, those held back because their ring was half full and the cell over its share, by class.");
-	for (size_t i = 0; i < n; i++)
-		for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
-			fprintf(out, "isolate_events_over_share_total{cell=\"%s\",class=\"%s\"} %llu\n",
-				st[i].name, isolate_event_class_name(k),
-				(unsigned long long)st[i].counters.events_over_share[k]);
+	by_class(out, "isolate_events_sent_total", "Events the kernel tried to emit, by class.",
+		 st, n, offsetof(struct isolate_cell_counters, events_sent));
+	by_class(out, "isolate_events_lost_total",
+		 "Events dropped because their ring buffer was full, by class.",
+		 st, n, offsetof(struct isolate_cell_counters, events_lost));
+	by_class(out, "isolate_events_over_share_total",
+		 "Of the lost events, those held back because their ring was half full and the cell over its share, by class.",
+		 st, n, offsetof(struct isolate_cell_counters, events_over_share));
 }
 
 static int by_name(const void *a, const void *b)
