@@ -25,7 +25,7 @@ USER_LIBS := $(shell $(PKG_CONFIG) --libs libbpf yaml-0.1 2>/dev/null || echo -l
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # Everything the userspace library is made of.
-LIB_SRCS := $(sort $(wildcard user/*.c policy/*.c))
+LIB_SRCS := $(sort $(wildcard common/*.c user/*.c policy/*.c))
 
 .PHONY: all deps check demo install clean fuzz bench
 all:

@@ -5,7 +5,7 @@
 
 #include <isolate/policy.h>
 
-#include "user/json_writer.h"
+#include "common/json_writer.h"
 
 void json_cap(struct json_writer *jw, const struct isolate_cap *cap);
 void json_cell_policy(struct json_writer *jw, const struct isolate_cell_policy *c);

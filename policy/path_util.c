@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "path_util.h"
-#include "user/json_writer.h"
+#include "common/json_writer.h"
 
 char *path_clean(const char *path)
 {

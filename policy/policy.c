@@ -6,7 +6,7 @@
 
 #include "model.h"
 #include "path_util.h"
-#include "user/json_writer.h"
+#include "common/json_writer.h"
 
 struct isolate_policy *isolate_policy_new(const char *name)
 {

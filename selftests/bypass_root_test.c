@@ -40,7 +40,7 @@ TEST_F(bypass, channel_symlink_cannot_redirect_the_supervisor)
 	struct link_args a = { victim, "" };
 	char channel[PATH_MAX];
 
-	ASSERT_EQ(0, channel_path(self->env.cells[self->ro].name, channel, sizeof(channel)));
+	ASSERT_EQ(0, isolate_channel_path(self->env.cells[self->ro].name, channel, sizeof(channel)));
 	snprintf(a.link, sizeof(a.link), "%s/.tmp.%d", channel, getpid());
 	EXPECT_EQ(EACCES, IN_RO(symlink_errno, &a));
 	snprintf(a.link, sizeof(a.link), "%s/0000000000000001.msg", channel);
@@ -126,7 +126,7 @@ TEST_F_TIMEOUT(bypass, broker_grant_does_not_follow_a_symlink_out, 60)
 	snprintf(rule, sizeof(rule), "%s read %s/rw allow 30\n", self->env.cells[cell].name,
 		 self->env.root);
 	ASSERT_EQ(0, write_file(rules, rule));
-	ASSERT_EQ(0, channel_path(self->env.cells[cell].name, channel, sizeof(channel)));
+	ASSERT_EQ(0, isolate_channel_path(self->env.cells[cell].name, channel, sizeof(channel)));
 	sup = start_supervisor(rules);
 	ASSERT_LT(0, sup);
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, broker_errno, &a));
@@ -189,7 +189,7 @@ TEST_F_TIMEOUT(bypass, broker_grants_expire_across_a_supervisor_restart, 60)
 		 self->env.cells[cell].name, self->env.root, self->env.cells[cell].name,
 		 a.secret);
 	ASSERT_EQ(0, write_file(rules, rule));
-	ASSERT_EQ(0, channel_path(self->env.cells[cell].name, channel, sizeof(channel)));
+	ASSERT_EQ(0, isolate_channel_path(self->env.cells[cell].name, channel, sizeof(channel)));
 	sup = start_supervisor(rules);
 	ASSERT_LT(0, sup);
 	ASSERT_EQ(0, test_run(&self->env, cell, lease_errno, &a));
@@ -222,7 +222,7 @@ TEST_F_TIMEOUT(bypass, timed_grant_ends_with_the_supervisor_killed, 60)
 		 self->env.cells[cell].name, self->env.root, self->env.cells[cell].name,
 		 a.secret);
 	ASSERT_EQ(0, write_file(rules, rule));
-	ASSERT_EQ(0, channel_path(self->env.cells[cell].name, channel, sizeof(channel)));
+	ASSERT_EQ(0, isolate_channel_path(self->env.cells[cell].name, channel, sizeof(channel)));
 	sup = start_supervisor(rules);
 	ASSERT_LT(0, sup);
 	ASSERT_EQ(0, test_run(&self->env, cell, lease_errno, &a));

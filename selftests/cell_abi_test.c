@@ -370,7 +370,7 @@ TEST_F(cell_abi, broker_round_trip_grants_then_expires)
 	snprintf(rules, sizeof(rules), "%s/rules", self->root);
 	snprintf(rule, sizeof(rule), "%s read %s allow 2\n", self->name, self->secret);
 	ASSERT_EQ(0, write_file(rules, rule));
-	ASSERT_EQ(0, channel_path(self->name, channel, sizeof(channel)));
+	ASSERT_EQ(0, isolate_channel_path(self->name, channel, sizeof(channel)));
 	sup = start_supervisor(args);
 	ASSERT_LT(0, sup);
 	EXPECT_EQ(0, run_in_cell(self->iso, self->name, broker_client, &rt, NULL));

@@ -215,7 +215,7 @@ TEST_F(file_open, state_directory_is_closed_but_the_own_channel)
 	ASSERT_EQ(0, test_cell(self->iso, name, caps, NULL));
 	snprintf(kept, sizeof(kept), "/run/isolate/cells/%s.1.yaml", name);
 	ASSERT_EQ(0, access(kept, R_OK));
-	ASSERT_EQ(0, channel_path(name, channel, sizeof(channel)));
+	ASSERT_EQ(0, isolate_channel_path(name, channel, sizeof(channel)));
 	snprintf(note, sizeof(note), "%s/note", channel);
 	ASSERT_EQ(0, isolate_channel_post(name, &m, "hi", 2));
 	d = opendir(channel);

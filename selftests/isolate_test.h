@@ -20,7 +20,7 @@
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
 
-#include "user/internal.h"
+#include "common/cgroup.h"
 
 /*
  * A cell policy from capabilities in their text form ("read:/x",

@@ -4,7 +4,7 @@
 
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 LIB_SAN_OBJS := $(patsubst %.c,$(BUILD)/obj/san/%.o,$(LIB_SRCS))
-LIB_HDRS := $(wildcard include/isolate/*.h user/*.h policy/*.h)
+LIB_HDRS := $(wildcard include/isolate/*.h common/*.h user/*.h policy/*.h)
 LIBISOLATE_A := $(BUILD)/lib/libisolate.a
 LIBISOLATE_SO := $(BUILD)/lib/libisolate.so
 LIBISOLATE_SAN_A := $(BUILD)/lib/libisolate-san.a

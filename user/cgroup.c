@@ -11,21 +11,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/cgroup.h"
 #include "user/internal.h"
 
-/* The kernel's cgroup id is the handle of the cgroup's kernfs node. */
 int cgroup_id_of(const char *path, __u64 *id)
 {
-	struct {
-		struct file_handle fh;
-		__u64 id;
-	} h = { .fh.handle_bytes = sizeof(uint64_t) };
-	int mount_id;
+	uint64_t v;
+	int err = cgroup_id(path, &v);
 
-	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0))
-		return set_error(-errno, "cannot get the cgroup id of %s: %s",
-				 path, strerror(errno));
-	memcpy(id, h.fh.f_handle, sizeof(*id));
+	if (err)
+		return set_error(err, "cannot get the cgroup id of %s: %s", path, strerror(-err));
+	*id = v;
 	return 0;
 }
 

@@ -29,7 +29,7 @@ static int channels_dir(void)
 	return statefs_subdir("channels", 0711);
 }
 
-int channel_path(const char *name, char *out, size_t len)
+int isolate_channel_path(const char *name, char *out, size_t len)
 {
 	if ((size_t)snprintf(out, len, "%s/channels/%s", state_dir(), name) >= len)
 		return set_error(-ENAMETOOLONG, "channel path too long");

@@ -15,7 +15,7 @@
 #include <isolate/isolate.h>
 
 #include "user/internal.h"
-#include "user/json_writer.h"
+#include "common/json_writer.h"
 
 /*
  * A name the cell chose (a path, a command name): as a JSON string (valid

@@ -12,6 +12,8 @@
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
 
+#include "common/mountinfo.h"
+
 /* The pinned maps, in the order of isolate_map_names[]. */
 enum isolate_map_id {
 	MAP_SETTINGS,
@@ -51,7 +53,8 @@ void quiet_libbpf(void);
 /* Records the reason for a failure; returns err (a negative errno). */
 int set_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Mount points from /proc/self/mountinfo; 0 or -ENOENT. */
+
+/* mount_point_of(), the failure said (isolate_last_error()). */
 int find_mount(const char *fstype, char *path, size_t len);
 
 /* Parses the contents of securityfs "lsm" (comma-separated names). */
@@ -75,12 +78,6 @@ int cell_readopt(struct isolate *iso, const char *name);
  * the kept policy of the generation in force, and its budgets.
  */
 int cell_recover(struct isolate *iso, const char *name);
-
-/*
- * fork() into a cgroup, atomically: returns 0 in the child, the child's pid
- * in the parent, -1 with errno on failure.
- */
-pid_t clone_into_cgroup(int cgroup_fd);
 
 /*
  * Sets the autoload flag of every LSM program of obj: on for the one per
@@ -178,7 +175,6 @@ int cell_update_timed(struct isolate *iso, const char *name,
 		      size_t n_timed);
 
 /* The cell's channel (user/channel.c). */
-int channel_path(const char *name, char *out, size_t len);
 /* Creates it and fills the rule (read only) that opens it to the cell. */
 int channel_create(const char *name, struct isolate_image_inode *rule);
 /* Lets group gid (a cell's processes run with --user) read the channel. */

@@ -21,18 +21,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/cgroup.h"
 #include "user/internal.h"
-
-pid_t clone_into_cgroup(int cgroup_fd)
-{
-	struct clone_args args = {
-		.flags = CLONE_INTO_CGROUP,
-		.exit_signal = SIGCHLD,
-		.cgroup = (uint64_t)cgroup_fd,
-	};
-
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-}
 
 /* Empties the ambient, inheritable, permitted and effective sets. */
 static int drop_capabilities(void)
@@ -124,7 +114,7 @@ int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[]
 	*pid = -1;
 	if (fd < 0)
 		return fd;
-	child_err = channel_path(name, channel, sizeof(channel));
+	child_err = isolate_channel_path(name, channel, sizeof(channel));
 	if (!child_err && opts && opts->set_ids)
 		child_err = channel_share_with(name, opts->gid);
 	if (child_err) {

@@ -234,6 +234,11 @@ struct isolate_channel_msg {
 	__u64 expires_ms;	/* CLOCK_REALTIME ms when a grant ends, 0 never */
 };
 
+/*
+ * The directory of cell name's channel, as its processes find it in
+ * $ISOLATE_CHANNEL (read only to them).
+ */
+int isolate_channel_path(const char *name, char *out, size_t len);
 /* Leaves a message in the channel of cell name. */
 int isolate_channel_post(const char *name, const struct isolate_channel_msg *m,
 			 const void *data, size_t len);

@@ -27,8 +27,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/cgroup.h"
 #include "tools/bench/bench.h"
-#include "user/internal.h"
 
 static void usage(FILE *out)
 {

@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/cgroup.h"
 #include "tools/bench/bench.h"
-#include "user/internal.h"
 
 /* Give up spinning after this much guest time. */
 #define SPIN_LIMIT_NS	(120ULL * 1000000000ULL)

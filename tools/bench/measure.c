@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/cgroup.h"
 #include "tools/bench/bench.h"
-#include "user/internal.h"
 
 struct bench_iters bench_iters = {
 	.open = 10000, .open_warmup = 500,

@@ -13,8 +13,8 @@
 #include <bpf/libbpf.h>
 
 #include "bench_null.skel.h"
+#include "common/cgroup.h"
 #include "tools/bench/bench.h"
-#include "user/internal.h"
 
 #define MAX_LINKS 64
 
@@ -74,9 +74,10 @@ static int cal_fill(const char *cgroup, const char *file)
 {
 	struct { __u32 v[6]; } cell = { { 1 } };
 	struct { __u32 ruleset, dev; __u64 ino; } key = { .ruleset = 1 };
-	__u64 cgid, rule = 1;
+	uint64_t cgid;
+	__u64 rule = 1;
 	struct stat st;
-	int err = cgroup_id_of(cgroup, &cgid);
+	int err = cgroup_id(cgroup, &cgid);
 
 	if (err)
 		return err;

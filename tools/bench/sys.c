@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/mountinfo.h"
 #include "tools/bench/bench.h"
-#include "user/internal.h"
 
 static int write_text(const char *dir, const char *file, const char *text)
 {
@@ -52,7 +52,7 @@ static void enable_controllers(const char *dir)
 int cgroups_setup(struct bench_cgroups *cg)
 {
 	char parent[600];
-	int err = find_mount("cgroup2", cg->root, sizeof(cg->root));
+	int err = mount_point_of("cgroup2", cg->root, sizeof(cg->root));
 
 	if (err) {
 		fprintf(stderr, "isolate-bench: no cgroup2 mount\n");

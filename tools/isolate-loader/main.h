@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "user/json_writer.h"
+#include "common/json_writer.h"
 
 /* Exit codes, listed in `isolate-loader --help` and Documentation/cli.md. */
 enum exit_code {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #include <inttypes.h>
 
-#include "user/json_writer.h"
+#include "common/json_writer.h"
 
 void jw_init(struct json_writer *jw, FILE *out, bool pretty)
 {

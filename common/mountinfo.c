@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-/*
- * Where a filesystem is mounted, from /proc/self/mountinfo: cgroup2 sits at
- * /sys/fs/cgroup on most systems but not all (hybrid hosts use
- * /sys/fs/cgroup/unified), so it is never assumed.
- */
+/* Where a file system type is mounted, from /proc/self/mountinfo. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "user/internal.h"
+#include "common/mountinfo.h"
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
 static void unescape_octal(char *s)
@@ -27,15 +23,14 @@ static void unescape_octal(char *s)
 	*out = 0;
 }
 
-int find_mount(const char *fstype, char *path, size_t len)
+int mount_point_of(const char *fstype, char *path, size_t len)
 {
 	char line[4096];
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	int err = -ENOENT;
 
 	if (!f)
-		return set_error(-errno, "cannot read /proc/self/mountinfo: %s",
-				 strerror(errno));
+		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		/* id parent major:minor root mountpoint opts... - fstype source */
 		char mnt[4096], type[64];
@@ -56,7 +51,5 @@ int find_mount(const char *fstype, char *path, size_t len)
 		break;
 	}
 	fclose(f);
-	if (err == -ENOENT)
-		set_error(err, "no %s filesystem is mounted", fstype);
 	return err;
 }
