@@ -166,6 +166,14 @@ void jw_null(struct json_writer *jw)
 	fputs("null", jw->out);
 }
 
+void jw_json(struct json_writer *jw, const char *json, size_t len)
+{
+	while (len && (json[len - 1] == '\n' || json[len - 1] == ' '))
+		len--;
+	before_item(jw);
+	fwrite(json, 1, len, jw->out);
+}
+
 void jw_kv_string(struct json_writer *jw, const char *key, const char *s)
 {
 	jw_key(jw, key);

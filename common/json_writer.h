@@ -31,6 +31,8 @@ void jw_uint(struct json_writer *jw, uint64_t v);
 void jw_int(struct json_writer *jw, int64_t v);
 void jw_bool(struct json_writer *jw, bool v);
 void jw_null(struct json_writer *jw);
+/* A value some other writer serialized whole, written as it is. */
+void jw_json(struct json_writer *jw, const char *json, size_t len);
 
 /* "key": value shorthands. */
 void jw_kv_string(struct json_writer *jw, const char *key, const char *s);

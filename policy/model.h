@@ -126,7 +126,10 @@ int named_refs_sorted(const struct named_ref *refs, size_t n, const char ***out,
 int policy_resolve(struct isolate_policy *p, const struct isolate_policy_source *sources,
 		   size_t n_sources, struct isolate_diag *diag);
 
-/* load.c: a regular file of at most POLICY_FILE_MAX bytes, NUL-terminated. */
+/* Drops where c and its capabilities were read from (snapshot.c). */
+void cell_policy_forget_sources(struct isolate_cell_policy *c);
+
+/* read_file.c: a regular file of at most POLICY_FILE_MAX bytes, NUL-terminated. */
 #define POLICY_FILE_MAX (1U << 20)
 int policy_read_file(const char *path, char **buf, size_t *len, char *msg, size_t msg_len);
 

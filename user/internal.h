@@ -120,10 +120,6 @@ __u32 spec_read_unenforced(const char *name);
 void spec_prune(const char *name, __u32 keep);
 void spec_remove(const char *name);
 
-/* The policy without source positions; NULL on failure. */
-struct isolate_cell_policy *policy_plain(const struct isolate_cell_policy *pol);
-struct json_writer;
-void write_cell_policy_json(struct json_writer *jw, const struct isolate_cell_policy *pol);
 
 /* The rule closing the state directory to every cell (allow nothing). */
 int state_dir_rule(struct isolate_image_inode *rule);

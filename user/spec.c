@@ -17,6 +17,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "policy/model.h"
 #include "user/internal.h"
 
 /* Kept policies are small; anything larger was not written by us. */
@@ -143,6 +144,9 @@ int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out)
 	}
 	cell = isolate_policy_find(doc, name);
 	*out = cell ? isolate_cell_policy_dup(cell) : NULL;
+	/* What a cell holds does not depend on the file that kept it. */
+	if (*out)
+		cell_policy_forget_sources(*out);
 	isolate_policy_free(doc);
 	if (!*out)
 		return set_error(-ENOENT, "%s does not hold cell %s", file, name);

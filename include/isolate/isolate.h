@@ -151,12 +151,7 @@ int isolate_cell_expire(struct isolate *iso, const char *name);
 
 /* Every capability of the cell as a JSON document (see Documentation/cli.md). */
 int isolate_cell_snapshot(struct isolate *iso, const char *name, FILE *out, bool pretty);
-/*
- * A new cell from a snapshot, named new_name or as in the snapshot. Each
- * capability record must say what its text says. At most
- * ISOLATE_SNAPSHOT_MAX bytes (-EFBIG).
- */
-#define ISOLATE_SNAPSHOT_MAX (16 << 20)
+/* A new cell from a snapshot: see isolate_cell_policy_read_snapshot(). */
 int isolate_cell_restore(struct isolate *iso, const char *json, size_t len,
 			 const char *new_name, struct isolate_cell_state *out);
 /* Destroys the cell and creates it again with the same capabilities. */

@@ -11,7 +11,6 @@
 #include <isolate/policy.h>
 
 #include "tools/isolate-loader/main.h"
-#include "user/internal.h"
 
 static int open_loaded(struct isolate **iso, const char *cmd)
 {

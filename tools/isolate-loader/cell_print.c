@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A cell as `cell show`, `cell list` and `status` print it. */
+#include <errno.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +9,6 @@
 #include <isolate/policy.h>
 
 #include "tools/isolate-loader/main.h"
-#include "user/internal.h"
 
 static const char *const fail_names[ISOLATE_FAIL_MAX] = {
 	[ISOLATE_FAIL_WALK_BOUND] = "walk_bound",
@@ -117,8 +117,11 @@ void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
 	}
 	jw_object_start(&json_out);
 	if (pol) {
+		struct embed e;
+		FILE *f = embed_begin(&e);
+
 		jw_key(&json_out, "cell");
-		write_cell_policy_json(&json_out, pol);
+		embed_end(&e, f ? isolate_cell_policy_write_json(pol, f, false) : -ENOMEM);
 	} else {
 		jw_kv_string(&json_out, "name", st->name);
 	}

@@ -56,6 +56,23 @@ void p_info(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+FILE *embed_begin(struct embed *e)
+{
+	e->buf = NULL;
+	e->len = 0;
+	e->f = open_memstream(&e->buf, &e->len);
+	return e->f;
+}
+
+void embed_end(struct embed *e, int err)
+{
+	if (e->f && !fclose(e->f) && !err)
+		jw_json(&json_out, e->buf, e->len);
+	else
+		jw_null(&json_out);
+	free(e->buf);
+}
+
 void drop_dashdash(int *argc, char **argv)
 {
 	if (*argc < 2 || strcmp(argv[1], "--"))

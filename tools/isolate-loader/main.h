@@ -48,6 +48,19 @@ void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void drop_dashdash(int *argc, char **argv);
 
+/*
+ * A value libisolate writes as JSON to a FILE, as the next value of
+ * json_out: write into embed_begin()'s FILE, then embed_end().
+ */
+struct embed {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+FILE *embed_begin(struct embed *e);
+/* Writes what was put into e (nothing if err), and frees it. */
+void embed_end(struct embed *e, int err);
+
 /* Maps a libisolate error to an exit code (EXIT_NOT_LOADED, ...). */
 int exit_code_of(int err);
 

@@ -5,6 +5,7 @@
  * map images the loader writes, or asked about one operation. Nothing here
  * needs the kernel: explain answers from the compiled image.
  */
+#include <errno.h>
 #include <arpa/inet.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -13,7 +14,6 @@
 
 #include <isolate/policy.h>
 
-#include "policy/json_out.h"
 #include "tools/isolate-loader/main.h"
 
 #define BUILT_IN_NAME "<built-in>/default.yaml"
@@ -293,10 +293,13 @@ static int compile_one(const struct isolate_cell_policy *c, bool first)
 	if (isolate_compile(c, &img, &diag))
 		return diag_err(&diag);
 	if (json_output) {
+		struct embed e;
+		FILE *f = embed_begin(&e);
+
 		jw_object_start(&json_out);
 		jw_kv_string(&json_out, "name", isolate_cell_policy_name(c));
 		jw_key(&json_out, "image");
-		json_image(&json_out, img);
+		embed_end(&e, f ? isolate_image_write_json(img, f, false) : -ENOMEM);
 		jw_object_end(&json_out);
 	} else {
 		if (!first)

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * A cell's policy changed while it runs: grants and revokes (timed or
+ * not), their end, recycling, and the snapshot that carries a cell's
+ * capabilities to a new one.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "user/internal.h"
+
+int isolate_cell_snapshot(struct isolate *iso, const char *name, FILE *out, bool pretty)
+{
+	struct isolate_cell_policy *pol = NULL;
+	int err = isolate_cell_policy_get(iso, name, &pol);
+
+	if (err)
+		return err;
+	err = isolate_cell_policy_write_snapshot(pol, out, pretty);
+	isolate_cell_policy_free(pol);
+	return err ? set_error(err, "cannot write the snapshot: %s", strerror(-err)) : 0;
+}
+
+int isolate_cell_restore(struct isolate *iso, const char *json, size_t len,
+			 const char *new_name, struct isolate_cell_state *out)
+{
+	struct isolate_cell_policy *pol = NULL;
+	struct isolate_diag diag = { 0 };
+	char msg[768];
+	int err = isolate_cell_policy_read_snapshot(json, len, new_name, &pol, &diag);
+
+	if (err) {
+		isolate_diag_format(&diag, msg, sizeof(msg));
+		return set_error(err, "bad snapshot: %s", msg);
+	}
+	err = isolate_cell_create(iso, isolate_cell_policy_name(pol), pol, out);
+	isolate_cell_policy_free(pol);
+	return err;
+}
+
+int isolate_cell_recycle(struct isolate *iso, const char *name)
+{
+	struct isolate_cell_policy *pol = NULL;
+	int err = isolate_cell_policy_get(iso, name, &pol);
+
+	if (err)
+		return err;
+	err = isolate_cell_destroy(iso, name);
+	if (!err)
+		err = isolate_cell_create(iso, name, pol, NULL);
+	isolate_cell_policy_free(pol);
+	return err;
+}
+
+/* Takes every timed grant equal to cap out of the list; whether there was one. */
+static bool timed_remove(struct timed_cap *t, size_t *n, const struct isolate_cap *cap)
+{
+	size_t kept = 0, was = *n;
+
+	for (size_t i = 0; i < was; i++) {
+		if (!isolate_cap_compare(t[i].cap, cap))
+			isolate_cap_free(t[i].cap);
+		else
+			t[kept++] = t[i];
+	}
+	*n = kept;
+	return kept != was;
+}
+
+/*
+ * grant and revoke: the policy in force, changed, as the next generation;
+ * seconds > 0 grants for that long (kept beside the policy, ended by the
+ * kernel). A revoke takes a capability out of the policy and out of the
+ * timed grants. Under the lock from the read on: two changes at once must
+ * not both start from the same generation, each losing the other's.
+ */
+static int change_caps(struct isolate *iso, const char *name,
+		       struct isolate_cap *const caps[], size_t n, bool grant,
+		       unsigned int seconds)
+{
+	struct isolate_cell_policy *pol = NULL;
+	struct timed_cap *timed = NULL;
+	size_t n_timed = 0;
+	char text[4400];
+	__u64 now = boot_ns();
+	int err = isolate_lock(iso);
+
+	if (err)
+		return err;
+	err = isolate_cell_policy_get(iso, name, &pol);
+	if (!err)
+		err = timed_read(name, now, &timed, &n_timed);
+	if (!err && seconds)
+		err = timed_add(&timed, &n_timed, caps, n, now + seconds * 1000000000ULL);
+	for (size_t i = 0; !err && !seconds && i < n; i++) {
+		if (grant) {
+			err = isolate_cell_policy_add(pol, caps[i]);
+		} else {
+			err = isolate_cell_policy_remove(pol, caps[i]);
+			if (timed_remove(timed, &n_timed, caps[i]) && err == -ENOENT)
+				err = 0;
+		}
+		if (err) {
+			isolate_cap_format(caps[i], text, sizeof(text));
+			if (err == -ENOENT)
+				err = set_error(err, "cell %s does not hold %s", name, text);
+			else
+				err = set_error(err, "%s can not be %s", text,
+						grant ? "granted" : "revoked");
+		}
+	}
+	if (!err)
+		err = cell_update_timed(iso, name, pol, timed, n_timed);
+	isolate_unlock(iso);
+	timed_free(timed, n_timed);
+	isolate_cell_policy_free(pol);
+	return err;
+}
+
+int isolate_cell_grant(struct isolate *iso, const char *name,
+		       struct isolate_cap *const caps[], size_t n)
+{
+	return change_caps(iso, name, caps, n, true, 0);
+}
+
+int isolate_cell_revoke(struct isolate *iso, const char *name,
+			struct isolate_cap *const caps[], size_t n)
+{
+	return change_caps(iso, name, caps, n, false, 0);
+}
+
+int isolate_cell_grant_timed(struct isolate *iso, const char *name,
+			     struct isolate_cap *const caps[], size_t n, unsigned int seconds)
+{
+	if (!seconds || seconds > ISOLATE_GRANT_SECONDS_MAX)
+		return set_error(-EINVAL, "a timed grant lasts 1 to %d seconds, not %u",
+				 ISOLATE_GRANT_SECONDS_MAX, seconds);
+	for (size_t i = 0; i < n; i++) {
+		struct isolate_diag diag = { 0 };
+		int err = isolate_cap_check(caps[i], &diag);
+
+		if (err)
+			return set_error(err, "%s", diag.msg);
+	}
+	return change_caps(iso, name, caps, n, true, seconds);
+}
+
+int isolate_cell_expire(struct isolate *iso, const char *name)
+{
+	struct isolate_cell_state st;
+	int err = isolate_lock(iso);
+
+	if (err)
+		return err;
+	err = isolate_cell_get(iso, name, &st);
+	/* Nothing has ended: nothing to do. */
+	if (!err && st.cell.expires_ns && boot_ns() >= st.cell.expires_ns)
+		err = change_caps(iso, name, NULL, 0, true, 0);
+	isolate_unlock(iso);
+	return err;
+}
