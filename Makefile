@@ -19,7 +19,7 @@ PKG_CONFIG ?= pkg-config
 
 # Userspace: warnings are errors.
 WARNFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
-USER_CFLAGS := -std=gnu11 -O2 -g $(WARNFLAGS) -D_GNU_SOURCE -fPIC \
+USER_CFLAGS := -std=gnu11 -O2 -g $(WARNFLAGS) -D_GNU_SOURCE -fPIC -DISOLATE_VERSION='"$(VERSION)"' \
 	-I. -Iinclude -I$(BUILD)/include -I$(BUILD)/skel
 USER_LIBS := $(shell $(PKG_CONFIG) --libs libbpf yaml-0.1 2>/dev/null || echo -lbpf -lyaml) -lelf -lz
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -35,6 +35,7 @@ deps:
 
 include kern/Build.mk
 include user/Build.mk
+include cell/Build.mk
 include policy/Build.mk
 include tools/Build.mk
 include tools/bench/Build.mk

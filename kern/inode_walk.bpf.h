@@ -30,20 +30,12 @@ struct walk_result {
 	struct isolate_inode_rule rule;
 };
 
-/* Must match inode_bloom_bit() in user/ruleset.c. */
-static __always_inline __u32 bloom_bit(__u32 dev, __u64 ino)
-{
-	__u64 h = (ino ^ ((__u64)dev << 40)) * 0x9e3779b97f4a7c15ULL;
-
-	return h >> (64 - 21);
-}
-
 static __always_inline int lookup_rule(__u32 ruleset, __u32 dev, __u64 ino,
 				       struct walk_result *res)
 {
 	struct isolate_inode_key key = { .ruleset = ruleset, .dev = dev, .ino = ino };
 	struct isolate_inode_rule *rule;
-	__u32 bit = bloom_bit(dev, ino);
+	__u32 bit = isolate_bloom_bit(dev, ino);
 	__u32 word = bit / 64;
 	__u64 *w;
 

@@ -119,15 +119,14 @@ struct isolate_seq_map {
 	__type(value, __u64);
 };
 
-/* One ring buffer per event class, sized for its traffic. */
-#define RINGBUF_MAP(name, bytes)				\
-	struct name {						\
+/* One ring buffer per event class, sized for its traffic (events.h). */
+#define RING_TYPE(C, number, name, bytes)			\
+	struct isolate_ring_##name {				\
 		__uint(type, BPF_MAP_TYPE_RINGBUF);		\
 		__uint(max_entries, bytes);			\
-	}
-RINGBUF_MAP(isolate_ringbuf_1m, 1 << 20);
-RINGBUF_MAP(isolate_ringbuf_256k, 1 << 18);
-RINGBUF_MAP(isolate_ringbuf_64k, 1 << 16);
+	};
+ISOLATE_EVENT_CLASS_LIST(RING_TYPE)
+#undef RING_TYPE
 
 extern struct isolate_config_map settings SEC(".maps");
 extern struct isolate_cells_map cells SEC(".maps");
@@ -140,13 +139,9 @@ extern struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 extern struct isolate_seq_map event_seq SEC(".maps");
 extern struct isolate_ipc_owners_map ipc_owners SEC(".maps");
 extern struct isolate_event_windows_map event_windows SEC(".maps");
-extern struct isolate_ringbuf_1m ev_deny SEC(".maps");
-extern struct isolate_ringbuf_1m ev_audit SEC(".maps");
-extern struct isolate_ringbuf_1m ev_log SEC(".maps");
-extern struct isolate_ringbuf_256k ev_metric SEC(".maps");
-extern struct isolate_ringbuf_256k ev_broker SEC(".maps");
-extern struct isolate_ringbuf_1m ev_message SEC(".maps");
-extern struct isolate_ringbuf_64k ev_lifecycle SEC(".maps");
+#define RING_EXTERN(C, number, name, bytes) extern struct isolate_ring_##name ev_##name SEC(".maps");
+ISOLATE_EVENT_CLASS_LIST(RING_EXTERN)
+#undef RING_EXTERN
 
 /*
  * An LSM program on HOOK, and the prototype it reads its arguments by (see
@@ -295,40 +290,24 @@ static __always_inline bool half_full(void *ring)
 static __always_inline bool crowded(__u32 event_class)
 {
 	switch (event_class) {
-	case ISOLATE_EVENT_DENY:
-		return half_full(&ev_deny);
-	case ISOLATE_EVENT_AUDIT:
-		return half_full(&ev_audit);
-	case ISOLATE_EVENT_LOG:
-		return half_full(&ev_log);
-	case ISOLATE_EVENT_METRIC:
-		return half_full(&ev_metric);
-	case ISOLATE_EVENT_BROKER:
-		return half_full(&ev_broker);
-	case ISOLATE_EVENT_MESSAGE:
-		return half_full(&ev_message);
+#define RING_CROWDED(C, number, name, bytes) \
+	case ISOLATE_EVENT_##C: return half_full(&ev_##name);
+	ISOLATE_EVENT_CLASS_LIST(RING_CROWDED)
+#undef RING_CROWDED
 	default:
-		return false;	/* lifecycle: libisolate's, not a cell's */
+		return true;
 	}
 }
 
 static __always_inline void *ring_reserve(__u32 event_class, __u32 size)
 {
 	switch (event_class) {
-	case ISOLATE_EVENT_DENY:
-		return bpf_ringbuf_reserve(&ev_deny, size, 0);
-	case ISOLATE_EVENT_AUDIT:
-		return bpf_ringbuf_reserve(&ev_audit, size, 0);
-	case ISOLATE_EVENT_LOG:
-		return bpf_ringbuf_reserve(&ev_log, size, 0);
-	case ISOLATE_EVENT_METRIC:
-		return bpf_ringbuf_reserve(&ev_metric, size, 0);
-	case ISOLATE_EVENT_BROKER:
-		return bpf_ringbuf_reserve(&ev_broker, size, 0);
-	case ISOLATE_EVENT_MESSAGE:
-		return bpf_ringbuf_reserve(&ev_message, size, 0);
+#define RING_RESERVE(C, number, name, bytes) \
+	case ISOLATE_EVENT_##C: return bpf_ringbuf_reserve(&ev_##name, size, 0);
+	ISOLATE_EVENT_CLASS_LIST(RING_RESERVE)
+#undef RING_RESERVE
 	default:
-		return bpf_ringbuf_reserve(&ev_lifecycle, size, 0);
+		return NULL;
 	}
 }
 

@@ -13,10 +13,5 @@ struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 struct isolate_seq_map event_seq SEC(".maps");
 struct isolate_ipc_owners_map ipc_owners SEC(".maps");
 struct isolate_event_windows_map event_windows SEC(".maps");
-struct isolate_ringbuf_1m ev_deny SEC(".maps");
-struct isolate_ringbuf_1m ev_audit SEC(".maps");
-struct isolate_ringbuf_1m ev_log SEC(".maps");
-struct isolate_ringbuf_256k ev_metric SEC(".maps");
-struct isolate_ringbuf_256k ev_broker SEC(".maps");
-struct isolate_ringbuf_1m ev_message SEC(".maps");
-struct isolate_ringbuf_64k ev_lifecycle SEC(".maps");
+#define RING_DEFINE(C, number, name, bytes) struct isolate_ring_##name ev_##name SEC(".maps");
+ISOLATE_EVENT_CLASS_LIST(RING_DEFINE)

@@ -19,7 +19,7 @@
 int isolate_cap_format(const struct isolate_cap *cap, char *buf, size_t len)
 {
 	const char *deny = cap->flags & ISOLATE_CAP_DENY ? DENY_PREFIX : "";
-	const char *kind = cap_kind_name(cap->kind);
+	const char *kind = isolate_cap_kind_name(cap->kind);
 	char addr[64], ports[16], size[32];
 
 	switch (cap->kind) {
@@ -43,7 +43,7 @@ int isolate_cap_format(const struct isolate_cap *cap, char *buf, size_t len)
 	case ISOLATE_CAP_PIDS:
 		return snprintf(buf, len, "pids:%llu", cap->u.value);
 	case ISOLATE_CAP_BROKER:
-		return snprintf(buf, len, "broker:%s", broker_right_name(cap->u.value) ?: "?");
+		return snprintf(buf, len, "broker:%s", isolate_broker_right_name(cap->u.value) ?: "?");
 	case ISOLATE_CAP_MODE:
 		return snprintf(buf, len, "mode:%s", mode_name(cap->u.value) ?: "?");
 	case ISOLATE_CAP_NAMESPACE:
@@ -116,7 +116,7 @@ static struct isolate_cap *parse_value(enum isolate_cap_kind kind, const char *t
 		}
 		return isolate_cap_pids((__u32)a);
 	case ISOLATE_CAP_BROKER:
-		a = broker_right_parse(text);
+		a = isolate_broker_right_parse(text);
 		if (!a) {
 			snprintf(msg, len, "expected a broker right %s, got '%s'",
 				 BROKER_RIGHT_NAMES, text);

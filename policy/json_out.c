@@ -31,7 +31,7 @@ void json_cap(struct json_writer *jw, const struct isolate_cap *cap)
 
 	isolate_cap_format(cap, text, sizeof(text));
 	jw_object_start(jw);
-	jw_kv_string(jw, "kind", cap_kind_name(cap->kind));
+	jw_kv_string(jw, "kind", isolate_cap_kind_name(cap->kind));
 	jw_kv_string(jw, "text", text);
 	if (cap_is_path(cap->kind)) {
 		jw_kv_string(jw, "path", cap->u.path);
@@ -48,7 +48,7 @@ void json_cap(struct json_writer *jw, const struct isolate_cap *cap)
 	} else if (cap->kind == ISOLATE_CAP_PIDS) {
 		jw_kv_uint(jw, "max", cap->u.value);
 	} else if (cap->kind == ISOLATE_CAP_BROKER) {
-		jw_kv_string(jw, "right", broker_right_name((__u32)cap->u.value));
+		jw_kv_string(jw, "right", isolate_broker_right_name((__u32)cap->u.value));
 	} else if (word_kind_of(cap->kind)) {
 		jw_kv_string(jw, "name", word_name(word_kind_of(cap->kind), cap->u.value));
 	} else if (cap->kind == ISOLATE_CAP_UNIX) {
@@ -98,7 +98,7 @@ static void rights(struct json_writer *jw, __u32 bits)
 	jw_array_start(jw);
 	for (int r = 0; r < ISOLATE_RIGHTS; r++)
 		if (bits & (1U << r))
-			jw_string(jw, cap_kind_name(ISOLATE_CAP_READ + r));
+			jw_string(jw, isolate_cap_kind_name(ISOLATE_CAP_READ + r));
 	jw_array_end(jw);
 }
 
@@ -114,7 +114,7 @@ static void inode_entry(struct json_writer *jw, const struct isolate_image_inode
 	jw_key(jw, "decided_by");
 	jw_object_start(jw);
 	for (int r = 0; r < ISOLATE_RIGHTS; r++)
-		rule_ref(jw, cap_kind_name(ISOLATE_CAP_READ + r), e->rule.decided_by[r]);
+		rule_ref(jw, isolate_cap_kind_name(ISOLATE_CAP_READ + r), e->rule.decided_by[r]);
 	jw_object_end(jw);
 	jw_kv_string(jw, "path", e->path);
 	jw_object_end(jw);
@@ -209,7 +209,7 @@ void json_image(struct json_writer *jw, const struct isolate_image *img)
 	jw_array_start(jw);
 	for (size_t i = 0; i < img->n_net_caps; i++) {
 		jw_object_start(jw);
-		jw_kv_string(jw, "kind", cap_kind_name(img->net_caps[i].kind));
+		jw_kv_string(jw, "kind", isolate_cap_kind_name(img->net_caps[i].kind));
 		jw_kv_bool(jw, "deny", img->net_caps[i].deny);
 		jw_kv_uint(jw, "rule_id", img->net_caps[i].rule_id);
 		net_fields(jw, &img->net_caps[i].net);
@@ -232,7 +232,7 @@ void json_image(struct json_writer *jw, const struct isolate_image *img)
 	jw_array_start(jw);
 	for (__u32 bit = 1; bit <= ISOLATE_BROKER_ALL; bit <<= 1)
 		if (img->broker_rights & bit)
-			jw_string(jw, broker_right_name(bit));
+			jw_string(jw, isolate_broker_right_name(bit));
 	jw_array_end(jw);
 	jw_kv_uint(jw, "cell_flags", img->cell_flags);
 	jw_kv_uint(jw, "socket_families", img->socket_families);

@@ -102,7 +102,7 @@ void cap_clear(struct isolate_cap *cap);
 int cap_set_pos(struct isolate_cap *cap, const char *file, unsigned int line,
 		unsigned int column);
 
-/* cell.c */
+/* cell_policy.c */
 int cell_append(struct isolate_cell_policy *c, const struct isolate_cap *cap);
 int cell_add_extends_at(struct isolate_cell_policy *c, const char *name,
 			const struct src_pos *pos);

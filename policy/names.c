@@ -24,7 +24,7 @@ static const char *const kind_names[] = {
 
 #define N_KINDS (sizeof(kind_names) / sizeof(kind_names[0]))
 
-const char *cap_kind_name(enum isolate_cap_kind kind)
+const char *isolate_cap_kind_name(enum isolate_cap_kind kind)
 {
 	return (unsigned int)kind < N_KINDS ? kind_names[kind] : NULL;
 }
@@ -37,8 +37,13 @@ enum isolate_cap_kind cap_kind_parse(const char *name, size_t len)
 	return 0;
 }
 
+enum isolate_cap_kind isolate_cap_kind_parse(const char *word)
+{
+	return cap_kind_parse(word, strlen(word));
+}
+
 /* Bit i is the right to ask for capability kind ISOLATE_CAP_READ + i. */
-const char *broker_right_name(__u32 right)
+const char *isolate_broker_right_name(__u32 right)
 {
 	for (unsigned int i = 0; i < 5; i++)
 		if (right == 1U << i)
@@ -46,10 +51,10 @@ const char *broker_right_name(__u32 right)
 	return NULL;
 }
 
-__u32 broker_right_parse(const char *name)
+__u32 isolate_broker_right_parse(const char *word)
 {
 	for (unsigned int i = 0; i < 5; i++)
-		if (!strcmp(name, kind_names[ISOLATE_CAP_READ + i]))
+		if (!strcmp(word, kind_names[ISOLATE_CAP_READ + i]))
 			return 1U << i;
 	return 0;
 }

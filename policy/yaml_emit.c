@@ -183,7 +183,7 @@ static void cap_list(struct emitter *e, const struct isolate_cap *caps, size_t n
 {
 	if (!has(caps, n, kind, deny))
 		return;
-	plain(e, cap_kind_name(kind));
+	plain(e, isolate_cap_kind_name(kind));
 	seq_start(e);
 	for (size_t i = 0; i < n; i++) {
 		if (caps[i].kind != kind || (caps[i].flags & ISOLATE_CAP_DENY) != deny)
@@ -193,7 +193,7 @@ static void cap_list(struct emitter *e, const struct isolate_cap *caps, size_t n
 		else if (cap_is_net(kind))
 			net_entry(e, &caps[i]);
 		else
-			plain(e, broker_right_name((__u32)caps[i].u.value));
+			plain(e, isolate_broker_right_name((__u32)caps[i].u.value));
 	}
 	seq_end(e);
 }

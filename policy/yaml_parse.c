@@ -156,7 +156,7 @@ static int parse_net_entry(const struct yctx *x, const struct ynode *node,
 		return -EINVAL;
 	if (!e.proto || !e.addr || !e.port)
 		return y_fail(x, node, "expected keys protocol, address and port in a %s entry",
-			      cap_kind_name(kind));
+			      isolate_cap_kind_name(kind));
 	if (y_string(x, e.proto, "a protocol tcp or udp", &text))
 		return -EINVAL;
 	if (net_proto_parse(text, &rule.proto, msg, sizeof(msg)))
@@ -293,7 +293,7 @@ static int parse_broker(const struct yctx *x, const struct ynode *v, void *obj, 
 
 		if (y_string(x, v->items[i], "a broker right", &text))
 			return -EINVAL;
-		right = broker_right_parse(text);
+		right = isolate_broker_right_parse(text);
 		if (!right)
 			return y_fail(x, v->items[i], "expected a broker right %s, got '%s'",
 				      BROKER_RIGHT_NAMES, text);

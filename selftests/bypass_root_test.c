@@ -62,7 +62,7 @@ struct broker_args {
 static int broker_errno(void *arg)
 {
 	const struct broker_args *a = arg;
-	struct isolate_cell_message reply;
+	struct incell_message reply;
 	struct open_args o = { a->secret, O_RDONLY };
 	int id;
 
@@ -71,10 +71,10 @@ static int broker_errno(void *arg)
 		return 201;
 	if (symlink(a->target, a->link))
 		return 202;
-	id = isolate_cell_request(ISOLATE_BROKER_READ, a->link);
+	id = incell_request(ISOLATE_BROKER_READ, a->link);
 	if (id <= 0)
 		return 203;
-	if (isolate_cell_wait_reply((__u64)id, &reply, 20000))
+	if (incell_wait_reply((__u64)id, &reply, 20000))
 		return 204;
 	return open_errno(&o);
 }
@@ -143,18 +143,18 @@ struct lease_args {
 static int lease_errno(void *arg)
 {
 	const struct lease_args *a = arg;
-	struct isolate_cell_message reply;
+	struct incell_message reply;
 	struct open_args o = { a->secret, O_RDONLY };
 	int id;
 
 	setenv("ISOLATE_CHANNEL", a->channel, 1);
 	if (write_file(a->spaced, ""))
 		return 201;
-	id = isolate_cell_request(ISOLATE_BROKER_READ, a->spaced);
-	if (id <= 0 || isolate_cell_wait_reply((__u64)id, &reply, 20000) || !reply.granted)
+	id = incell_request(ISOLATE_BROKER_READ, a->spaced);
+	if (id <= 0 || incell_wait_reply((__u64)id, &reply, 20000) || !reply.granted)
 		return 202;
-	id = isolate_cell_request(ISOLATE_BROKER_READ, a->secret);
-	if (id <= 0 || isolate_cell_wait_reply((__u64)id, &reply, 20000) || !reply.granted)
+	id = incell_request(ISOLATE_BROKER_READ, a->secret);
+	if (id <= 0 || incell_wait_reply((__u64)id, &reply, 20000) || !reply.granted)
 		return 203;
 	return open_errno(&o);
 }

@@ -103,14 +103,14 @@ static int speak(void *arg)
 {
 	int id;
 
-	if (isolate_cell_log(6, "hello %d", 42))
+	if (incell_log(6, "hello %d", 42))
 		return 1;
-	if (isolate_cell_metric("jobs_done", ISOLATE_METRIC_COUNTER, 3))
+	if (incell_metric("jobs_done", ISOLATE_METRIC_COUNTER, 3))
 		return 2;
-	id = isolate_cell_request(ISOLATE_BROKER_READ, "/tmp/wanted");
+	id = incell_request(ISOLATE_BROKER_READ, "/tmp/wanted");
 	if (id <= 0)
 		return 3;
-	if (isolate_cell_post(0, "ping", 4))
+	if (incell_post(0, "ping", 4))
 		return 4;
 	return 0;
 }
@@ -150,7 +150,7 @@ TEST_F(cell_abi, outside_a_cell_the_abi_is_refused)
 
 	EXPECT_EQ(-1, prctl(ISOLATE_PRCTL_OPTION, ISOLATE_CELL_OP_LOG, &rec, 0, 0));
 	EXPECT_EQ(EPERM, errno);
-	EXPECT_EQ(-EPERM, isolate_cell_log(3, "fake"));
+	EXPECT_EQ(-EPERM, incell_log(3, "fake"));
 }
 
 struct other_cell {
@@ -161,7 +161,7 @@ static int log_claim(void *arg)
 {
 	const struct other_cell *o = arg;
 
-	return isolate_cell_log(6, "I am cell %s", o->claim) ? 1 : 0;
+	return incell_log(6, "I am cell %s", o->claim) ? 1 : 0;
 }
 
 /* The record is the program's; who sent it is the kernel's. */
@@ -189,7 +189,7 @@ TEST_F(cell_abi, a_program_cannot_speak_for_another_cell)
 
 static int request_write(void *arg)
 {
-	return -isolate_cell_request(ISOLATE_BROKER_WRITE, "/etc/passwd");
+	return -incell_request(ISOLATE_BROKER_WRITE, "/etc/passwd");
 }
 
 TEST_F(cell_abi, an_ungranted_request_is_eperm_counted_and_never_sent)
@@ -219,7 +219,7 @@ static int flood(void *arg)
 	struct flood_result r = { 0 };
 
 	for (long i = 0; i < FLOOD; i++) {
-		int err = isolate_cell_log(7, "flood %ld", i);
+		int err = incell_log(7, "flood %ld", i);
 
 		if (!err)
 			r.ok++;
@@ -336,17 +336,17 @@ struct round_trip {
 static int broker_client(void *arg)
 {
 	const struct round_trip *rt = arg;
-	struct isolate_cell_message reply;
+	struct incell_message reply;
 	struct open_args a = { rt->secret, O_RDONLY };
 	int id;
 
 	setenv("ISOLATE_CHANNEL", rt->channel, 1);
 	if (open_errno(&a) != EACCES)
 		return 1;
-	id = isolate_cell_request(ISOLATE_BROKER_READ, rt->secret);
+	id = incell_request(ISOLATE_BROKER_READ, rt->secret);
 	if (id <= 0)
 		return 2;
-	if (isolate_cell_wait_reply((__u64)id, &reply, 20000))
+	if (incell_wait_reply((__u64)id, &reply, 20000))
 		return 3;
 	if (!reply.granted || !reply.expires_ms)
 		return 4;

@@ -38,8 +38,8 @@ static inline void spec_dir(char *out, size_t len)
 	snprintf(out, len, "%s/cells", root && *root ? root : "/run/isolate");
 }
 
-/* Where libisolate makes the cells' broker channels (user/channel.c). */
-static inline void channel_dir(char *out, size_t len)
+/* Where libisolate makes the cells' channels. */
+static inline void channels_path(char *out, size_t len)
 {
 	const char *root = getenv("ISOLATE_STATE_DIR");
 

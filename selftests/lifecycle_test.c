@@ -119,7 +119,7 @@ TEST_F_TIMEOUT(lifecycle, hundred_cells_leave_nothing_behind, 110)
 	struct isolate_cell_state st;
 
 	spec_dir(specs, sizeof(specs));
-	channel_dir(channels, sizeof(channels));
+	channels_path(channels, sizeof(channels));
 	ASSERT_EQ(0, map_counts(self->iso, &before));
 	dirs_before = dir_entries(cgroups, "", true);
 	specs_before = dir_entries(specs, "", false);

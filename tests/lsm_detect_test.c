@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "user/internal.h"
+#include "common/lsm_list.h"
 
 TEST(lsm_list_parsing)
 {

@@ -9,13 +9,18 @@ LIBISOLATE_A := $(BUILD)/lib/libisolate.a
 LIBISOLATE_SO := $(BUILD)/lib/libisolate.so
 LIBISOLATE_SAN_A := $(BUILD)/lib/libisolate-san.a
 
+# Only what the public headers declare is exported (they say so with
+# "#pragma GCC visibility push(default)"); tools/layout, the layout suite
+# of make check, holds both libraries to their prefixes.
+LIB_CFLAGS := $(USER_CFLAGS) -fvisibility=hidden
+
 $(BUILD)/obj/%.o: %.c $(LIB_HDRS) $(SKEL)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -c $< -o $@
+	$(CC) $(LIB_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/san/%.o: %.c $(LIB_HDRS) $(SKEL)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(CC) $(LIB_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(LIBISOLATE_A): $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -29,33 +34,14 @@ $(LIBISOLATE_SO): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,libisolate.so.0 -o $@ $^ $(USER_LIBS)
 
-# libisolate-cell: the cell ABI for programs inside cells; no dependencies.
-CELL_LIB_SRCS := $(sort $(wildcard user/cell/*.c))
-CELL_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CELL_LIB_SRCS))
-LIBISOLATE_CELL_A := $(BUILD)/lib/libisolate-cell.a
-LIBISOLATE_CELL_SO := $(BUILD)/lib/libisolate-cell.so
-
-$(LIBISOLATE_CELL_A): $(CELL_LIB_OBJS)
-	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
-
-$(LIBISOLATE_CELL_SO): $(CELL_LIB_OBJS)
-	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,libisolate-cell.so.0 -o $@ $^
-
-all: $(LIBISOLATE_A) $(LIBISOLATE_SO) $(LIBISOLATE_CELL_A) $(LIBISOLATE_CELL_SO)
+all: $(LIBISOLATE_A) $(LIBISOLATE_SO)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/isolate
 	install -m 644 $(LIBISOLATE_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIBISOLATE_SO) $(DESTDIR)$(PREFIX)/lib/libisolate.so.0
 	ln -sf libisolate.so.0 $(DESTDIR)$(PREFIX)/lib/libisolate.so
-	install -m 755 $(LIBISOLATE_CELL_SO) $(DESTDIR)$(PREFIX)/lib/libisolate-cell.so.0
-	ln -sf libisolate-cell.so.0 $(DESTDIR)$(PREFIX)/lib/libisolate-cell.so
-	install -m 644 $(LIBISOLATE_CELL_A) $(DESTDIR)$(PREFIX)/lib/
 	# The .pc names the PREFIX given to install, not the one of the build.
-	for pc in isolate isolate-cell; do \
-		sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' user/$$pc.pc.in \
-			> $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; \
-	done
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' user/isolate.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/isolate.pc
 	install -m 644 include/isolate/*.h $(DESTDIR)$(PREFIX)/include/isolate/

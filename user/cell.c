@@ -21,15 +21,9 @@
 
 static int check_name(const char *name)
 {
-	size_t n = strlen(name);
-
-	if (!n || n >= sizeof(((struct isolate_cell_state *)0)->name))
-		return set_error(-EINVAL, "cell name must be 1 to 63 characters");
-	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
-			return set_error(-EINVAL, "cell name \"%s\": only letters, digits, '_' and '-' are allowed",
-					 name);
+	if (!isolate_cell_name_valid(name))
+		return set_error(-EINVAL, "cell name \"%.80s\": expected 1 to 63 letters, digits, '_' or '-'",
+				 name);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * The supervisor's side of a cell's channel (the reader is in
- * user/cell/channel.c): <state dir>/channels/NAME/, where libisolate
+ * cell/receive.c): <state dir>/channels/NAME/, where libisolate
  * leaves one file per message, written whole and renamed into place. The
  * cell may only read it: replies never pass through a directory a cell
  * can write, so nothing a cell makes there can steer root. Each receiver

@@ -93,16 +93,9 @@ static const char *lifecycle_name(__u32 what)
 	}
 }
 
-static const char *right_name(__u32 right)
+static const char *broker_right_word(__u32 right)
 {
-	switch (right) {
-	case ISOLATE_BROKER_READ: return "read";
-	case ISOLATE_BROKER_WRITE: return "write";
-	case ISOLATE_BROKER_EXEC: return "exec";
-	case ISOLATE_BROKER_CONNECT: return "connect";
-	case ISOLATE_BROKER_BIND: return "bind";
-	default: return "unknown";
-	}
+	return isolate_broker_right_name(right) ?: "unknown";
 }
 
 /* The fields after the header, for every class. */
@@ -162,7 +155,7 @@ static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h,
 			return;
 		snprintf(text, sizeof(text), "%.*s", (int)e->len, e->target);
 		jw_kv_uint(jw, "request_id", e->request_id);
-		jw_kv_string(jw, "right", right_name(e->right));
+		jw_kv_string(jw, "right", broker_right_word(e->right));
 		jw_kv_string(jw, "target", text);
 		break;
 	}

@@ -2,8 +2,11 @@
 /* Reading the event ring buffers pinned by the loader. */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "user/internal.h"
@@ -40,8 +43,8 @@ int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
 	ev->fn = fn;
 	ev->ctx = ctx;
 	/* Every class's ring buffer, each drained in turn by one poll. */
-	for (int m = MAP_EV_DENY; m <= MAP_EV_LIFECYCLE; m++) {
-		int err = 0;
+	for (int k = ISOLATE_EVENT_DENY; k < ISOLATE_EVENT_CLASS_MAX; k++) {
+		int m = MAP_OF_CLASS(k), err = 0;
 
 		if (!ev->rb)
 			ev->rb = ring_buffer__new(iso->map_fd[m], dispatch, ev, NULL);
@@ -69,6 +72,39 @@ int isolate_events_poll(struct isolate_events *ev, int timeout_ms)
 	if (n < 0 && n != -EINTR)
 		return set_error(n, "reading events failed: %s", strerror(-n));
 	return n < 0 ? 0 : n;
+}
+
+int isolate_events_backlog(struct isolate *iso, __u32 event_class, __u64 *pending,
+			   __u64 *size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct bpf_map_info info = { 0 };
+	__u32 info_len = sizeof(info);
+	unsigned long *cons, *prod;
+	int fd, err = 0;
+
+	if (event_class < ISOLATE_EVENT_DENY || event_class >= ISOLATE_EVENT_CLASS_MAX)
+		return set_error(-EINVAL, "no event class %u", event_class);
+	fd = iso->map_fd[MAP_OF_CLASS(event_class)];
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
+		return set_error(-errno, "cannot read the %s ring buffer: %s",
+				 isolate_event_class_name(event_class), strerror(errno));
+	/* The consumer's and the producer's positions, each on its own page. */
+	cons = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
+	if (cons == MAP_FAILED)
+		return set_error(-errno, "cannot map the %s ring buffer: %s",
+				 isolate_event_class_name(event_class), strerror(errno));
+	prod = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, page);
+	if (prod == MAP_FAILED) {
+		err = set_error(-errno, "cannot map the %s ring buffer: %s",
+				isolate_event_class_name(event_class), strerror(errno));
+	} else {
+		*pending = *prod - *cons;
+		*size = info.max_entries;
+		munmap(prod, page);
+	}
+	munmap(cons, page);
+	return err;
 }
 
 int isolate_events_fd(struct isolate_events *ev)

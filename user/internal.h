@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <isolate/events.h>
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
 
@@ -24,19 +25,17 @@ enum isolate_map_id {
 	MAP_UNIX_RULES,
 	MAP_COUNTERS,
 	MAP_EVENT_SEQ,
-	MAP_EV_DENY,
-	MAP_EV_AUDIT,
-	MAP_EV_LOG,
-	MAP_EV_METRIC,
-	MAP_EV_BROKER,
-	MAP_EV_MESSAGE,
-	MAP_EV_LIFECYCLE,
+#define MAP_EV(C, number, name, bytes) MAP_EV_##C,
+	ISOLATE_EVENT_CLASS_LIST(MAP_EV)
+#undef MAP_EV
 	MAP_RCU_SYNC,
 	MAP_IPC_OWNERS,
 	MAP_EVENT_WINDOWS,
 	MAP_COUNT,
 };
 extern const char *const isolate_map_names[MAP_COUNT];
+/* The ring buffer map of an event class. */
+#define MAP_OF_CLASS(event_class) (MAP_EV_DENY + (event_class) - ISOLATE_EVENT_DENY)
 
 struct isolate {
 	char pin_root[PATH_MAX];	/* <bpffs>/isolate */
@@ -47,6 +46,13 @@ struct isolate {
 	bool allow_unenforced;		/* see isolate_allow_unenforced() */
 };
 
+/* user/handle.c: the handle, its lock and the settings map. */
+struct isolate *handle_alloc(void);
+/* <bpffs>/isolate; with mount_if_missing, mounts a bpffs if there is none. */
+int handle_find_pin_root(char *out, size_t len, bool mount_if_missing);
+/* <cgroup2>/isolate */
+int handle_find_cells_cgroup(char *out, size_t len);
+int handle_open_maps(struct isolate *iso);
 /* libbpf prints only with ISOLATE_DEBUG set in the environment. */
 void quiet_libbpf(void);
 
@@ -57,8 +63,6 @@ int set_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* mount_point_of(), the failure said (isolate_last_error()). */
 int find_mount(const char *fstype, char *path, size_t len);
 
-/* Parses the contents of securityfs "lsm" (comma-separated names). */
-bool lsm_list_has_bpf(const char *list);
 
 /* cgroup v2 */
 int cgroup_id_of(const char *path, __u64 *id);
@@ -89,7 +93,7 @@ struct btf;
 int hooks_choose(struct bpf_object *obj, const struct btf *kernel,
 		 struct isolate_hook_choice *out, size_t max, size_t *n);
 
-/* Serialises changes to the pinned state between processes. */
+/* Serialises changes to the pinned state between processes (handle.c). */
 int isolate_lock(struct isolate *iso);
 void isolate_unlock(struct isolate *iso);
 
@@ -187,7 +191,5 @@ void unenforced_text(__u32 bits, char *buf, size_t len);
 /* Returns once no BPF program still runs that started before the call. */
 int rcu_sync(struct isolate *iso);
 
-/* Must match bloom_bit() in kern/inode_walk.bpf.h. */
-uint32_t inode_bloom_bit(uint32_t dev, uint64_t ino);
 
 #endif /* ISOLATE_INTERNAL_H */

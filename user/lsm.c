@@ -7,24 +7,10 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "common/lsm_list.h"
 #include "user/internal.h"
 
 #define SECURITYFS_DIR "/sys/kernel/security"
-
-bool lsm_list_has_bpf(const char *list)
-{
-	const char *p = list;
-	size_t n;
-
-	while (*p) {
-		n = strcspn(p, ",\n");
-		if (n == 3 && !strncmp(p, "bpf", 3))
-			return true;
-		p += n;
-		p += strspn(p, ",\n");
-	}
-	return false;
-}
 
 static int read_lsm_list(char *buf, size_t len)
 {

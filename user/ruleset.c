@@ -16,13 +16,6 @@
 
 #include "user/internal.h"
 
-uint32_t inode_bloom_bit(uint32_t dev, uint64_t ino)
-{
-	uint64_t h = (ino ^ ((uint64_t)dev << 40)) * 0x9e3779b97f4a7c15ULL;
-
-	return (uint32_t)(h >> (64 - 21));
-}
-
 int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
 {
 	struct isolate_config cfg;
@@ -46,7 +39,7 @@ static int bloom_add(struct isolate *iso, const struct isolate_image_inode *inod
 	int fd = iso->map_fd[MAP_INODE_BLOOM];
 
 	for (size_t i = 0; i < n; i++) {
-		uint32_t bit = inode_bloom_bit(inodes[i].dev, inodes[i].ino);
+		uint32_t bit = isolate_bloom_bit(inodes[i].dev, inodes[i].ino);
 		uint32_t word = bit / 64;
 		uint64_t w;
 

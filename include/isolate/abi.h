@@ -34,7 +34,8 @@
 /* Capacities of the maps created by `isolate-loader load`. */
 #define ISOLATE_MAX_CELLS	16384
 #define ISOLATE_MAX_INODE_RULES	262144
-#define ISOLATE_BLOOM_WORDS	32768	/* 2^21 bits */
+#define ISOLATE_BLOOM_BITS_LOG2	21
+#define ISOLATE_BLOOM_WORDS	((1U << ISOLATE_BLOOM_BITS_LOG2) / 64)
 #define ISOLATE_MAX_NET_RULES	65536
 #define ISOLATE_MAX_UNIX_RULES	4096
 #define ISOLATE_MAX_IPC_OBJECTS	65536	/* System V IPC objects cells made */
@@ -132,6 +133,18 @@ struct isolate_cell {
 #define ISOLATE_CELL_EXEC_MEMORY	(1U << 2)
 /* may bind an AF_UNIX socket to an abstract name the kernel picks */
 #define ISOLATE_CELL_UNIX_AUTOBIND	(1U << 3)
+
+/*
+ * The bit of the "inode_bloom" filter a (dev, ino) sets: the loader sets
+ * it for every rule, the walk tests it before looking a rule up. The one
+ * function of this contract, so that both sides hash alike.
+ */
+static inline __u32 isolate_bloom_bit(__u32 dev, __u64 ino)
+{
+	__u64 h = (ino ^ ((__u64)dev << 40)) * 0x9e3779b97f4a7c15ULL;
+
+	return (__u32)(h >> (64 - ISOLATE_BLOOM_BITS_LOG2));
+}
 
 /* "inode_rules" hash map key: a granted or denied file or directory. */
 struct isolate_inode_key {
@@ -254,5 +267,18 @@ struct isolate_event_window {
 
 /* The private prctl(2) option of the cell ABI (include/isolate/cell.h). */
 #define ISOLATE_PRCTL_OPTION	0x4953ce11
+
+/* The sizes the kernel and every reader agree on: a change is an ABI change. */
+_Static_assert(sizeof(struct isolate_config) == 24, "isolate_config");
+_Static_assert(sizeof(struct isolate_cell) == 48, "isolate_cell");
+_Static_assert(sizeof(struct isolate_inode_key) == 16, "isolate_inode_key");
+_Static_assert(sizeof(struct isolate_inode_rule) == 24, "isolate_inode_rule");
+_Static_assert(sizeof(struct isolate_net_key) == 28, "isolate_net_key");
+_Static_assert(sizeof(struct isolate_port_range) == 8, "isolate_port_range");
+_Static_assert(sizeof(struct isolate_net_rule) == 136, "isolate_net_rule");
+_Static_assert(sizeof(struct isolate_unix_key) == 116, "isolate_unix_key");
+_Static_assert(sizeof(struct isolate_unix_rule) == 8, "isolate_unix_rule");
+_Static_assert(sizeof(struct isolate_cell_counters) == 248, "isolate_cell_counters");
+_Static_assert(sizeof(struct isolate_event_window) == 16, "isolate_event_window");
 
 #endif /* ISOLATE_ABI_H */

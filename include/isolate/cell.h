@@ -85,20 +85,23 @@ struct isolate_cell_post_record {
 };
 
 #ifndef __VMLINUX_H__
+/* libisolate-cell's API, exported; nothing else of it is. */
+#pragma GCC visibility push(default)
+
 /* libisolate-cell: 0 (or a request id) on success, a negative errno. */
-int isolate_cell_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int isolate_cell_metric(const char *name, enum isolate_metric_kind kind, int64_t value);
+int incell_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int incell_metric(const char *name, enum isolate_metric_kind kind, int64_t value);
 /*
  * Returns the request id (> 0, chosen by the library, unique in this
  * process); the reply comes through recv.
  */
-int isolate_cell_request(__u32 right, const char *target);
+int incell_request(__u32 right, const char *target);
 /* in_reply_to: the call id of the message answered, or 0. */
-int isolate_cell_post(__u64 in_reply_to, const void *data, size_t len);
+int incell_post(__u64 in_reply_to, const void *data, size_t len);
 
 /* A message the supervisor left for this cell. */
-struct isolate_cell_message {
-	__u64 call_id;		/* a call: answer with isolate_cell_post(call_id, ...) */
+struct incell_message {
+	__u64 call_id;		/* a call: answer with incell_post(call_id, ...) */
 	__u64 reply_to;		/* a broker reply: the request id answered */
 	int granted;		/* for broker replies: 1 granted, 0 refused */
 	__u64 expires_ms;	/* for grants: CLOCK_REALTIME ms, 0 never */
@@ -111,9 +114,17 @@ struct isolate_cell_message {
  * $ISOLATE_CHANNEL), waiting up to timeout_ms (-1: forever). -ETIMEDOUT
  * when none came.
  */
-int isolate_cell_recv(struct isolate_cell_message *msg, int timeout_ms);
+int incell_recv(struct incell_message *msg, int timeout_ms);
 /* Waits for the reply to request id, leaving other messages queued. */
-int isolate_cell_wait_reply(__u64 id, struct isolate_cell_message *msg, int timeout_ms);
+int incell_wait_reply(__u64 id, struct incell_message *msg, int timeout_ms);
+
+#pragma GCC visibility pop
 #endif
+
+/* The sizes the kernel and every reader agree on: a change is an ABI change. */
+_Static_assert(sizeof(struct isolate_cell_log_record) == 488, "isolate_cell_log_record");
+_Static_assert(sizeof(struct isolate_cell_metric_record) == 80, "isolate_cell_metric_record");
+_Static_assert(sizeof(struct isolate_cell_request_record) == 264, "isolate_cell_request_record");
+_Static_assert(sizeof(struct isolate_cell_post_record) == 1040, "isolate_cell_post_record");
 
 #endif /* ISOLATE_CELL_H */

@@ -21,19 +21,32 @@
 #define ISOLATE_MESSAGE_MAX	1024
 
 /*
- * Each class has its own ring buffer (ev_<class> in the pinned maps), so a
- * flood of one can not crowd out another.
+ * Every event class, once: X(CLASS, number, name, ring buffer bytes). Each
+ * class has its own ring buffer, pinned as maps/ev_<name>, so a flood of
+ * one can not crowd out another.
+ *   deny       an operation was refused
+ *   audit      it would have been refused; audit mode
+ *   log        a program in a cell logged a line
+ *   metric     a program in a cell reported a value
+ *   broker     a cell asks for a capability
+ *   message    a program in a cell posted a message
+ *   lifecycle  a cell was created, changed, destroyed
  */
+#define ISOLATE_EVENT_CLASS_LIST(X)		\
+	X(DENY, 1, deny, 1 << 20)		\
+	X(AUDIT, 2, audit, 1 << 20)		\
+	X(LOG, 3, log, 1 << 20)			\
+	X(METRIC, 4, metric, 1 << 18)		\
+	X(BROKER, 5, broker, 1 << 18)		\
+	X(MESSAGE, 6, message, 1 << 20)		\
+	X(LIFECYCLE, 7, lifecycle, 1 << 16)
+
+#define ISOLATE_EVENT_CLASS_ENUM(C, number, name, bytes) ISOLATE_EVENT_##C = number,
 enum isolate_event_class {
-	ISOLATE_EVENT_DENY = 1,		/* an operation was refused */
-	ISOLATE_EVENT_AUDIT = 2,	/* would have been refused; audit mode */
-	ISOLATE_EVENT_LOG = 3,		/* a program in a cell logged a line */
-	ISOLATE_EVENT_METRIC = 4,	/* a program in a cell reported a value */
-	ISOLATE_EVENT_BROKER = 5,	/* a cell asks for a capability */
-	ISOLATE_EVENT_MESSAGE = 6,	/* a program in a cell posted a message */
-	ISOLATE_EVENT_LIFECYCLE = 7,	/* a cell was created, changed, destroyed */
+	ISOLATE_EVENT_CLASS_LIST(ISOLATE_EVENT_CLASS_ENUM)
 	ISOLATE_EVENT_CLASS_MAX,
 };
+#undef ISOLATE_EVENT_CLASS_ENUM
 
 /* No rule decided: the object was outside every grant (default deny). */
 #define ISOLATE_RULE_NONE 0xffffffffU
@@ -116,7 +129,7 @@ struct isolate_event_metric {
 
 /* isolate_event_broker.origin */
 enum isolate_broker_origin {
-	ISOLATE_BROKER_REQUESTED = 0,	/* the program asked (isolate_cell_request) */
+	ISOLATE_BROKER_REQUESTED = 0,	/* the program asked (incell_request) */
 };
 
 /* ISOLATE_EVENT_BROKER: only requests the cell's broker rights allow. */
@@ -171,5 +184,15 @@ struct isolate_lifecycle_args {
 	char name[64];
 	char detail[64];
 };
+
+/* The sizes the kernel and every reader agree on: a change is an ABI change. */
+_Static_assert(sizeof(struct isolate_event_hdr) == 56, "isolate_event_hdr");
+_Static_assert(sizeof(struct isolate_event_access) == 368, "isolate_event_access");
+_Static_assert(sizeof(struct isolate_event_log) == 544, "isolate_event_log");
+_Static_assert(sizeof(struct isolate_event_metric) == 136, "isolate_event_metric");
+_Static_assert(sizeof(struct isolate_event_broker) == 336, "isolate_event_broker");
+_Static_assert(sizeof(struct isolate_event_message) == 1096, "isolate_event_message");
+_Static_assert(sizeof(struct isolate_event_lifecycle) == 192, "isolate_event_lifecycle");
+_Static_assert(sizeof(struct isolate_lifecycle_args) == 152, "isolate_lifecycle_args");
 
 #endif /* ISOLATE_EVENTS_H */

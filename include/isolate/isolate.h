@@ -2,11 +2,14 @@
 /*
  * libisolate: load the enforcement programs, manage cells, read events.
  * Every function returns 0 or a negative errno, and says why in a message
- * readable with isolate_last_error().
+ * readable with isolate_last_error(). Callers decide by the number, never
+ * by the message: -EOPNOTSUPP, this kernel cannot enforce what was asked;
+ * ISOLATE_ENOTLOADED, nothing is loaded; -ENOENT, no such cell (or file).
  */
 #ifndef ISOLATE_ISOLATE_H
 #define ISOLATE_ISOLATE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -15,7 +18,13 @@
 #include <isolate/abi.h>
 #include <isolate/events.h>
 
+/* What this header declares is libisolate's API, exported; nothing else is. */
+#pragma GCC visibility push(default)
+
 struct isolate_cell_policy;
+
+/* isolate is not loaded: no pinned state to open (run `isolate-loader load`). */
+#define ISOLATE_ENOTLOADED (-ENOPKG)
 
 /* The reason for the last failure in this thread, or "". */
 const char *isolate_last_error(void);
@@ -197,9 +206,34 @@ int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
 			struct isolate_events **out);
 /* Waits up to timeout_ms (-1: forever) and dispatches; returns events seen. */
 int isolate_events_poll(struct isolate_events *ev, int timeout_ms);
+/*
+ * How much of event_class's ring buffer holds events not yet read, and its
+ * size, in bytes (for monitoring: a reader falling behind).
+ */
+int isolate_events_backlog(struct isolate *iso, __u32 event_class, __u64 *pending,
+			   __u64 *size);
 /* An fd that polls readable when events wait (for the caller's own poll). */
 int isolate_events_fd(struct isolate_events *ev);
 void isolate_events_close(struct isolate_events *ev);
+
+/* ---- The broker ---------------------------------------------------------- */
+
+/*
+ * Decides cells' requests for capabilities (broker events) by a rules file
+ * ("CELL RIGHT TARGET allow SECONDS" or "... deny" a line, the first that
+ * matches decides) or by asking exec_program, grants what it allows for
+ * that long (the kernel ends it) and answers in the cell's channel. Grants
+ * not yet tidied are kept in the state directory across restarts.
+ */
+struct isolate_broker;
+int isolate_broker_open(struct isolate_broker **out, const char *rules_file,
+			const char *exec_program);
+void isolate_broker_close(struct isolate_broker *b);
+/* One request; the reply is posted even when granting fails (the error). */
+int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const char *cell,
+			   const struct isolate_event_broker *e);
+/* Tidies the cells whose grants have ended; the first error. */
+int isolate_broker_tick(struct isolate_broker *b, struct isolate *iso);
 
 /* Whether a capability is enforced on this system. */
 enum isolate_feature_state {
@@ -221,7 +255,7 @@ struct isolate_feature {
 int isolate_features(struct isolate *iso, struct isolate_feature *out, size_t max,
 		     size_t *n);
 
-/* A message for a cell's channel: what isolate_cell_recv() returns there. */
+/* A message for a cell's channel: what incell_recv() returns there. */
 struct isolate_channel_msg {
 	__u64 call_id;		/* a call the program should answer, or 0 */
 	__u64 reply_to;		/* the broker request answered, or 0 */
@@ -253,5 +287,7 @@ void isolate_event_write_json(FILE *out, const char *cell_name,
 /* Names for display and JSON. */
 const char *isolate_op_name(__u32 op);
 const char *isolate_event_class_name(__u32 event_class);
+
+#pragma GCC visibility pop
 
 #endif /* ISOLATE_ISOLATE_H */

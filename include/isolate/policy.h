@@ -18,6 +18,9 @@
 #include <isolate/abi.h>
 #include <isolate/events.h>	/* ISOLATE_RULE_NONE */
 
+/* What this header declares is libisolate's API, exported; nothing else is. */
+#pragma GCC visibility push(default)
+
 /* ---- Diagnostics ---------------------------------------------------- */
 
 /* Where and why. line/column are 1-based; 0 when not about a position. */
@@ -48,6 +51,11 @@ enum isolate_cap_kind {
 	ISOLATE_CAP_ALLOW,	/* exec memory, unix autobind (ISOLATE_CELL_*) */
 	ISOLATE_CAP_SOCKET,	/* sockets of an address family or netlink protocol */
 };
+
+/* The word of a kind, as the text form writes it ("read", ...); NULL if none. */
+const char *isolate_cap_kind_name(enum isolate_cap_kind kind);
+/* The kind a word names, 0 if none. */
+enum isolate_cap_kind isolate_cap_kind_parse(const char *word);
 
 /* Capability flags. */
 #define ISOLATE_CAP_DENY	(1U << 0)	/* paths, network: beats every allow */
@@ -223,6 +231,11 @@ int isolate_cell_policy_write_snapshot(const struct isolate_cell_policy *c, FILE
 #define ISOLATE_SNAPSHOT_MAX (16 << 20)
 int isolate_cell_policy_read_snapshot(const char *json, size_t len, const char *new_name,
 				      struct isolate_cell_policy **out, struct isolate_diag *diag);
+
+/* The word of one ISOLATE_BROKER_* right ("read" ... "bind"), NULL if none. */
+const char *isolate_broker_right_name(__u32 right);
+/* The ISOLATE_BROKER_* bit a word names, 0 if none. */
+__u32 isolate_broker_right_parse(const char *word);
 
 /* ---- Documents ------------------------------------------------------- */
 
@@ -411,5 +424,7 @@ struct isolate_verdict {
  */
 int isolate_explain(const struct isolate_image *img, enum isolate_cap_kind op,
 		    const char *target, struct isolate_verdict *v, struct isolate_diag *diag);
+
+#pragma GCC visibility pop
 
 #endif /* ISOLATE_POLICY_H */

@@ -38,7 +38,7 @@ static int make_cgroup(const char *path)
 }
 
 /*
- * The controllers isolate hands down to its cells (user/cgroup.c), one at
+ * The controllers isolate hands down to its cells (user/cgroup_tree.c), one at
  * a time as there: a missing one must not stop the others.
  */
 static void enable_controllers(const char *dir)

@@ -112,10 +112,10 @@ int do_snapshot(int argc, char **argv)
 		return p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, strerror(errno));
 	}
 	err = isolate_cell_snapshot(iso, argv[optind], out, true);
-	if (file && fclose(out) && !err)
-		err = -errno;
 	if (err)
 		err = p_err(exit_code_of(err), "snapshot: %s", isolate_last_error());
+	if (file && fclose(out) && !err)
+		err = p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, strerror(errno));
 	isolate_close(iso);
 	return err;
 }

@@ -11,7 +11,6 @@
 
 #include "tools/isolate-loader/main.h"
 
-#define ISOLATE_VERSION "0.1.0"
 
 bool json_output;
 struct json_writer json_out;
@@ -86,8 +85,8 @@ int exit_code_of(int err)
 	switch (err) {
 	case -EOPNOTSUPP:
 		return EXIT_UNSUPPORTED;
-	case -ENOENT:
-		return strstr(isolate_last_error(), "not loaded") ? EXIT_NOT_LOADED : EXIT_FAIL;
+	case ISOLATE_ENOTLOADED:
+		return EXIT_NOT_LOADED;
 	default:
 		return EXIT_FAIL;
 	}

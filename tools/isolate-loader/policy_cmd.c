@@ -345,20 +345,12 @@ static int policy_compile(int argc, char **argv)
 
 /* ---- explain ---- */
 
-static const char *const op_names[] = {
-	[ISOLATE_CAP_READ] = "read",
-	[ISOLATE_CAP_WRITE] = "write",
-	[ISOLATE_CAP_EXEC] = "exec",
-	[ISOLATE_CAP_CONNECT] = "connect",
-	[ISOLATE_CAP_BIND] = "bind",
-};
-
+/* The operations explain answers for: the kinds of files and addresses. */
 static enum isolate_cap_kind op_of(const char *name)
 {
-	for (int k = ISOLATE_CAP_READ; k <= ISOLATE_CAP_BIND; k++)
-		if (!strcmp(name, op_names[k]))
-			return (enum isolate_cap_kind)k;
-	return 0;
+	enum isolate_cap_kind k = isolate_cap_kind_parse(name);
+
+	return k >= ISOLATE_CAP_READ && k <= ISOLATE_CAP_BIND ? k : 0;
 }
 
 static const char *refusal_reason(const struct isolate_verdict *v)
@@ -381,7 +373,7 @@ static void print_verdict(const struct isolate_cell_policy *c, enum isolate_cap_
 	if (json_output) {
 		jw_object_start(&json_out);
 		jw_kv_string(&json_out, "cell", isolate_cell_policy_name(c));
-		jw_kv_string(&json_out, "op", op_names[op]);
+		jw_kv_string(&json_out, "op", isolate_cap_kind_name(op));
 		jw_kv_string(&json_out, "target", a->target);
 		jw_kv_string(&json_out, "object", v->object);
 		jw_kv_bool(&json_out, "allowed", v->allowed);
@@ -408,7 +400,7 @@ static void print_verdict(const struct isolate_cell_policy *c, enum isolate_cap_
 		jw_finish(&json_out);
 		return;
 	}
-	printf("%s: %s %s in cell %s\n", v->allowed ? "allowed" : "denied", op_names[op],
+	printf("%s: %s %s in cell %s\n", v->allowed ? "allowed" : "denied", isolate_cap_kind_name(op),
 	       v->object, isolate_cell_policy_name(c));
 	if (reason)
 		printf("  refused whatever the rules say: %s\n", reason);

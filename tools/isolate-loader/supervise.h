@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The supervisor's parts: metrics and the broker. */
+/* The supervisor's parts: cell names and metrics. */
 #ifndef ISOLATE_LOADER_SUPERVISE_H
 #define ISOLATE_LOADER_SUPERVISE_H
 
@@ -16,16 +16,5 @@ void cell_name_learn(__u64 cgid, const char *name);
 /* Metrics: fed with every event, written as Prometheus text. */
 void metrics_event(const struct isolate_event_hdr *h, size_t size, const char *cell);
 void metrics_write(struct isolate *iso, FILE *out);
-
-/* The broker. */
-struct broker;
-int broker_open(struct broker **out, const char *rules_file, const char *exec_program);
-void broker_close(struct broker *b);
-/* Decides a request, grants and replies; expired grants are revoked by tick. */
-void broker_request(struct broker *b, struct isolate *iso, const char *cell,
-		    const struct isolate_event_broker *e);
-void broker_tick(struct broker *b, struct isolate *iso);
-
-uint64_t now_realtime_ms(void);
 
 #endif /* ISOLATE_LOADER_SUPERVISE_H */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <isolate/isolate.h>
@@ -27,12 +28,21 @@
 
 struct supervisor {
 	struct isolate *iso;
-	struct broker *broker;
+	struct isolate_broker *broker;
 	FILE *out;		/* the JSON lines of the events */
 	const char *metrics_file;
 	int metrics_sock;
 	long remaining;		/* events before exiting; < 0 for no limit */
 };
+
+/* Milliseconds of CLOCK_MONOTONIC, for deadlines and the metrics period. */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static volatile sig_atomic_t stop;
 
@@ -96,7 +106,9 @@ static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
 	fflush(s->out);
 	metrics_event(h, size, cell);
 	if (h->event_class == ISOLATE_EVENT_BROKER && size >= sizeof(struct isolate_event_broker))
-		broker_request(s->broker, s->iso, cell, (const struct isolate_event_broker *)h);
+		if (isolate_broker_request(s->broker, s->iso, cell,
+					   (const struct isolate_event_broker *)h))
+			p_info("supervise: %s", isolate_last_error());
 	return s->remaining > 0 && !--s->remaining;
 }
 
@@ -225,9 +237,11 @@ int do_supervise(int argc, char **argv)
 		err = p_err(exit_code_of(err), "supervise: %s", isolate_last_error());
 		goto out;
 	}
-	err = broker_open(&s.broker, rules, exec_program);
-	if (err)
+	err = isolate_broker_open(&s.broker, rules, exec_program);
+	if (err) {
+		err = p_err(EXIT_FAIL, "supervise: broker: %s", isolate_last_error());
 		goto out;
+	}
 	if (isolate_events_open(s.iso, on_event, &s, &ev)) {
 		err = p_err(EXIT_FAIL, "supervise: %s", isolate_last_error());
 		goto out;
@@ -236,8 +250,8 @@ int do_supervise(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	if (timeout > 0)
-		deadline = now_realtime_ms() + (uint64_t)(timeout * 1000);
-	while (!stop && s.remaining != 0 && (!deadline || now_realtime_ms() < deadline)) {
+		deadline = now_ms() + (uint64_t)(timeout * 1000);
+	while (!stop && s.remaining != 0 && (!deadline || now_ms() < deadline)) {
 		struct pollfd pfd[2] = {
 			{ .fd = isolate_events_fd(ev), .events = POLLIN },
 			{ .fd = s.metrics_sock, .events = POLLIN },
@@ -251,8 +265,9 @@ int do_supervise(int argc, char **argv)
 		}
 		if (s.metrics_sock >= 0 && (pfd[1].revents & POLLIN))
 			serve_metrics(&s);
-		broker_tick(s.broker, s.iso);
-		now = now_realtime_ms();
+		if (isolate_broker_tick(s.broker, s.iso))
+			p_info("supervise: %s", isolate_last_error());
+		now = now_ms();
 		if (s.metrics_file && now >= next_metrics) {
 			write_metrics_file(&s);
 			next_metrics = now + 1000;
@@ -262,8 +277,7 @@ int do_supervise(int argc, char **argv)
 		write_metrics_file(&s);
 out:
 	isolate_events_close(ev);
-	if (s.broker)
-		broker_close(s.broker);
+	isolate_broker_close(s.broker);
 	isolate_close(s.iso);
 	if (s.metrics_sock >= 0)
 		close(s.metrics_sock);

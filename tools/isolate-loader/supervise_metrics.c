@@ -10,13 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <isolate/isolate.h>
 
 #include "tools/isolate-loader/supervise.h"
-#include "user/internal.h"
 
 #define MAX_APP_METRICS 4096
 
@@ -93,25 +91,6 @@ void metrics_event(const struct isolate_event_hdr *h, size_t size, const char *c
 	s->received++;
 	if (h->event_class == ISOLATE_EVENT_METRIC && size >= sizeof(struct isolate_event_metric))
 		app_metric(cell ? cell : "", (const struct isolate_event_metric *)h);
-}
-
-/* How full a ring buffer is, from its consumer and producer positions. */
-static double ringbuf_fill(int fd, size_t size)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	unsigned long *cons, *prod;
-	double fill = 0;
-
-	cons = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
-	if (cons == MAP_FAILED)
-		return -1;
-	prod = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, page);
-	if (prod != MAP_FAILED) {
-		fill = (double)(*prod - *cons) / size;
-		munmap(prod, page);
-	}
-	munmap(cons, page);
-	return fill;
 }
 
 static void header(FILE *out, const char *name, const char *type, const char *help)
@@ -191,19 +170,16 @@ static int by_name(const void *a, const void *b)
 
 void metrics_write(struct isolate *iso, FILE *out)
 {
-	static const struct { int map; size_t size; } rings[] = {
-		{ MAP_EV_DENY, 1 << 20 }, { MAP_EV_AUDIT, 1 << 20 }, { MAP_EV_LOG, 1 << 20 },
-		{ MAP_EV_METRIC, 1 << 18 }, { MAP_EV_BROKER, 1 << 18 },
-		{ MAP_EV_MESSAGE, 1 << 20 }, { MAP_EV_LIFECYCLE, 1 << 16 },
-	};
-
 	cell_counters(iso, out);
 	header(out, "isolate_ringbuf_fill_ratio", "gauge",
 	       "Share of each event class's ring buffer not yet consumed.");
-	for (size_t i = 0; i < sizeof(rings) / sizeof(rings[0]); i++)
-		fprintf(out, "isolate_ringbuf_fill_ratio{class=\"%s\"} %.6f\n",
-			isolate_event_class_name((__u32)i + 1),
-			ringbuf_fill(iso->map_fd[rings[i].map], rings[i].size));
+	for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++) {
+		__u64 pending, size;
+
+		if (!isolate_events_backlog(iso, k, &pending, &size) && size)
+			fprintf(out, "isolate_ringbuf_fill_ratio{class=\"%s\"} %.6f\n",
+				isolate_event_class_name(k), (double)pending / size);
+	}
 	header(out, "isolate_events_received_total", "counter",
 	       "Events this supervisor received, by class.");
 	for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * The broker: a request from a cell (already checked by the kernel against
  * the cell's broker rights) is decided by a rules file or by a program,
@@ -29,13 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <yaml.h>
-
-#include <isolate/isolate.h>
-#include <isolate/policy.h>
-
-#include "tools/isolate-loader/main.h"
-#include "tools/isolate-loader/supervise.h"
+#include "common/json_writer.h"
+#include "policy/yaml_tree.h"
 #include "user/internal.h"
 
 #define MAX_RULES 1024
@@ -43,7 +38,7 @@
 
 struct rule {
 	char cell[64];
-	char right[16];
+	__u32 rights;		/* ISOLATE_BROKER_* bits the rule answers */
 	char target[ISOLATE_BROKER_TARGET_MAX];
 	bool allow;
 	unsigned int seconds;
@@ -57,7 +52,7 @@ struct grant {
 	char cap[CAP_TEXT_MAX];
 };
 
-struct broker {
+struct isolate_broker {
 	struct rule rules[MAX_RULES];
 	size_t n_rules;
 	const char *exec_program;
@@ -68,7 +63,7 @@ struct broker {
 #define LEDGER "grants"
 #define LEDGER_MAX (MAX_GRANTS * (CAP_TEXT_MAX * 6 + 128))
 
-uint64_t now_realtime_ms(void)
+static uint64_t now_realtime_ms(void)
 {
 	struct timespec ts;
 
@@ -76,24 +71,14 @@ uint64_t now_realtime_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static const char *const right_names[] = { "read", "write", "exec", "connect", "bind" };
-
-static const char *right_name(__u32 right)
+static int parse_rules(struct isolate_broker *b, const char *file)
 {
-	for (int i = 0; i < 5; i++)
-		if (right == 1U << i)
-			return right_names[i];
-	return NULL;
-}
-
-static int parse_rules(struct broker *b, const char *file)
-{
-	char line[1024], decision[16];
+	char line[1024], right[16], decision[16];
 	unsigned int lineno = 0;
 	FILE *f = fopen(file, "re");
 
 	if (!f)
-		return p_err(EXIT_FAIL, "supervise: cannot read %s: %s", file, strerror(errno));
+		return set_error(-errno, "cannot read %s: %s", file, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		struct rule *r = &b->rules[b->n_rules];
 		int n, used = 0;
@@ -104,9 +89,10 @@ static int parse_rules(struct broker *b, const char *file)
 			continue;
 		if (b->n_rules == MAX_RULES) {
 			fclose(f);
-			return p_err(EXIT_FAIL, "%s:%u: more than %d rules", file, lineno, MAX_RULES);
+			return set_error(-E2BIG, "%s:%u: more than %d rules", file, lineno,
+					 MAX_RULES);
 		}
-		n = sscanf(line, "%63s %15s %255s %15s %u %n", r->cell, r->right, r->target,
+		n = sscanf(line, "%63s %15s %255s %15s %u %n", r->cell, right, r->target,
 			   decision, &r->seconds, &used);
 		if (n >= 4 && !strcmp(decision, "deny") && n == 4) {
 			r->allow = false;
@@ -115,19 +101,14 @@ static int parse_rules(struct broker *b, const char *file)
 			r->allow = true;
 		} else {
 			fclose(f);
-			return p_err(EXIT_FAIL, "%s:%u: expected \"CELL RIGHT TARGET allow SECONDS\" or \"CELL RIGHT TARGET deny\"",
-				     file, lineno);
+			return set_error(-EINVAL, "%s:%u: expected \"CELL RIGHT TARGET allow SECONDS\" or \"CELL RIGHT TARGET deny\"",
+					 file, lineno);
 		}
-		if (strcmp(r->right, "*")) {
-			bool known = false;
-
-			for (int i = 0; i < 5; i++)
-				known |= !strcmp(r->right, right_names[i]);
-			if (!known) {
-				fclose(f);
-				return p_err(EXIT_FAIL, "%s:%u: unknown right \"%s\" (read, write, exec, connect, bind or *)",
-					     file, lineno, r->right);
-			}
+		r->rights = strcmp(right, "*") ? isolate_broker_right_parse(right) : ISOLATE_BROKER_ALL;
+		if (!r->rights) {
+			fclose(f);
+			return set_error(-EINVAL, "%s:%u: unknown right \"%s\" (read, write, exec, connect, bind or *)",
+					 file, lineno, right);
 		}
 		b->n_rules++;
 	}
@@ -150,7 +131,7 @@ static bool target_matches(const char *rule, const char *req, bool path)
 }
 
 /* "allow SECONDS" or "deny" from the configured program. */
-static bool ask_program(struct broker *b, const char *cell, const char *right,
+static bool ask_program(struct isolate_broker *b, const char *cell, const char *right,
 			const char *target, __u64 id, unsigned int *seconds)
 {
 	char cmd[64], answer[64] = "";
@@ -207,19 +188,19 @@ static bool reaches_by_object(const char *rule, const char *req)
 	return true;
 }
 
-static bool decide(struct broker *b, const char *cell, const char *right,
+static bool decide(struct isolate_broker *b, const char *cell, __u32 right,
 		   const char *target, __u64 id, unsigned int *seconds)
 {
-	bool path = strcmp(right, "connect") && strcmp(right, "bind");
+	bool path = !(right & (ISOLATE_BROKER_CONNECT | ISOLATE_BROKER_BIND));
 
 	if (b->exec_program)
-		return ask_program(b, cell, right, target, id, seconds) &&
+		return ask_program(b, cell, isolate_broker_right_name(right), target, id, seconds) &&
 		       (!path || reaches_by_object("*", target));
 	for (size_t i = 0; i < b->n_rules; i++) {
 		const struct rule *r = &b->rules[i];
 
 		if ((strcmp(r->cell, "*") && strcmp(r->cell, cell)) ||
-		    (strcmp(r->right, "*") && strcmp(r->right, right)) ||
+		    !(r->rights & right) ||
 		    !target_matches(r->target, target, path))
 			continue;
 		*seconds = r->seconds;
@@ -228,16 +209,16 @@ static bool decide(struct broker *b, const char *cell, const char *right,
 	return false;
 }
 
-static void save_ledger(struct broker *b)
+static int save_ledger(struct isolate_broker *b)
 {
 	struct json_writer jw;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	int dir;
+	int dir, err;
 
 	if (!f)
-		return;
+		return set_error(-ENOMEM, "out of memory");
 	for (size_t i = 0; i < b->n_grants; i++) {
 		jw_init(&jw, f, false);
 		jw_object_start(&jw);
@@ -249,62 +230,48 @@ static void save_ledger(struct broker *b)
 	}
 	fclose(f);
 	dir = statefs_subdir("broker", 0700);
-	if (dir >= 0) {
-		if (statefs_write(dir, LEDGER, text, len, 0600))
-			p_info("supervise: cannot keep the grants: %s", isolate_last_error());
+	err = dir < 0 ? dir : statefs_write(dir, LEDGER, text, len, 0600);
+	if (dir >= 0)
 		close(dir);
-	}
 	free(text);
+	return err;
+}
+
+/* The scalar value of key in mapping map, or NULL. */
+static const char *member(const struct ynode *map, const char *key)
+{
+	for (size_t i = 0; map && map->type == YNODE_MAP && i < map->n; i++)
+		if (ymap_key(map, i)->type == YNODE_SCALAR && !strcmp(ymap_key(map, i)->text, key))
+			return ymap_value(map, i)->type == YNODE_SCALAR ?
+			       ymap_value(map, i)->text : NULL;
+	return NULL;
 }
 
 /* One ledger line, {"expires_ms":N,"cell":"...","cap":"..."}, into g. */
 static bool parse_grant(const char *line, size_t len, struct grant *g)
 {
-	const char *cell = NULL, *cap = NULL, *exp = NULL;
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	yaml_node_t *root;
+	const char *cell, *cap, *exp;
+	struct ynode *root = NULL;
 	bool ok = false;
 	char *end;
 
-	if (!yaml_parser_initialize(&parser))
+	if (ytree_parse(LEDGER, line, len, &root, NULL) || !root)
 		return false;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)line, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		yaml_parser_delete(&parser);
-		return false;
-	}
-	root = yaml_document_get_root_node(&doc);
-	for (yaml_node_pair_t *p = root && root->type == YAML_MAPPING_NODE ?
-				   root->data.mapping.pairs.start : NULL;
-	     p && p < root->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(&doc, p->value);
-		const char *key, *value;
-
-		if (!k || !v || k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE)
-			continue;
-		key = (const char *)k->data.scalar.value;
-		value = (const char *)v->data.scalar.value;
-		if (!strcmp(key, "cell"))
-			cell = value;
-		else if (!strcmp(key, "cap"))
-			cap = value;
-		else if (!strcmp(key, "expires_ms"))
-			exp = value;
-	}
+	cell = member(root, "cell");
+	cap = member(root, "cap");
+	exp = member(root, "expires_ms");
 	if (cell && cap && exp && isolate_cell_name_valid(cell) && strlen(cap) < sizeof(g->cap)) {
 		g->expires_ms = strtoull(exp, &end, 10);
 		ok = *exp && !*end;
 		snprintf(g->cell, sizeof(g->cell), "%s", cell);
 		snprintf(g->cap, sizeof(g->cap), "%s", cap);
 	}
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	ytree_free(root);
 	return ok;
 }
 
-static void load_ledger(struct broker *b, int dir)
+/* The grants a supervisor before this one left; unreadable lines are dropped. */
+static void load_ledger(struct isolate_broker *b, int dir)
 {
 	char *text = NULL, *line, *nl;
 	size_t len;
@@ -317,24 +284,23 @@ static void load_ledger(struct broker *b, int dir)
 			nl = line + strlen(line) - 1;
 		if (parse_grant(line, (size_t)(nl - line + 1), &b->grants[b->n_grants]))
 			b->n_grants++;
-		else
-			p_info("supervise: a kept grant is unreadable, skipped");
 	}
 	free(text);
 }
 
-int broker_open(struct broker **out, const char *rules_file, const char *exec_program)
+int isolate_broker_open(struct isolate_broker **out, const char *rules_file,
+			const char *exec_program)
 {
-	struct broker *b = calloc(1, sizeof(*b));
+	struct isolate_broker *b = calloc(1, sizeof(*b));
 	int err, dir;
 
 	if (!b)
-		return p_err(EXIT_FAIL, "supervise: out of memory");
+		return set_error(-ENOMEM, "out of memory");
 	b->exec_program = exec_program;
 	err = rules_file ? parse_rules(b, rules_file) : 0;
 	dir = err ? -1 : statefs_subdir("broker", 0700);
 	if (!err && dir < 0)
-		err = p_err(EXIT_FAIL, "supervise: %s", isolate_last_error());
+		err = dir;
 	if (err) {
 		free(b);
 		return err;
@@ -345,7 +311,7 @@ int broker_open(struct broker **out, const char *rules_file, const char *exec_pr
 	return 0;
 }
 
-void broker_close(struct broker *b)
+void isolate_broker_close(struct isolate_broker *b)
 {
 	free(b);
 }
@@ -364,41 +330,49 @@ static int grant_for(struct isolate *iso, const char *cell, const char *text,
 	return err;
 }
 
-void broker_request(struct broker *b, struct isolate *iso, const char *cell,
-		    const struct isolate_event_broker *e)
+int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const char *cell,
+			   const struct isolate_event_broker *e)
 {
 	struct isolate_channel_msg reply = { .reply_to = e->request_id };
-	const char *right = right_name(e->right);
+	const char *right = isolate_broker_right_name(e->right);
 	char target[ISOLATE_BROKER_TARGET_MAX + 1], cap[CAP_TEXT_MAX];
 	unsigned int seconds = 0;
+	int err = 0, posted;
 
 	snprintf(target, sizeof(target), "%.*s", (int)e->len, e->target);
 	if (cell && right && b->n_grants < MAX_GRANTS &&
-	    decide(b, cell, right, target, e->request_id, &seconds)) {
+	    decide(b, cell, e->right, target, e->request_id, &seconds)) {
 		snprintf(cap, sizeof(cap), "%s:%s", right, target);
-		if (grant_for(iso, cell, cap, seconds)) {
-			p_info("supervise: granting %s to %s failed: %s", cap, cell,
-			       isolate_last_error());
+		err = grant_for(iso, cell, cap, seconds);
+		if (err) {
+			set_error(err, "granting %s to %s failed: %s", cap, cell,
+				  isolate_last_error());
 		} else {
 			struct grant *g = &b->grants[b->n_grants++];
 
 			g->expires_ms = now_realtime_ms() + seconds * 1000ULL;
 			snprintf(g->cell, sizeof(g->cell), "%s", cell);
 			snprintf(g->cap, sizeof(g->cap), "%s", cap);
-			save_ledger(b);
 			reply.granted = true;
 			reply.expires_ms = g->expires_ms;
+			/* The grant ends in the kernel: a ledger not kept only costs tidying. */
+			err = save_ledger(b);
 		}
 	}
-	if (cell && isolate_channel_post(cell, &reply, NULL, 0))
-		p_info("supervise: cannot answer request %llu of %s: %s",
-		       (unsigned long long)e->request_id, cell, isolate_last_error());
+	if (!cell)
+		return err;
+	posted = isolate_channel_post(cell, &reply, NULL, 0);
+	if (posted)
+		return set_error(posted, "cannot answer request %llu of %s: %s",
+				 (unsigned long long)e->request_id, cell, isolate_last_error());
+	return err;
 }
 
-void broker_tick(struct broker *b, struct isolate *iso)
+int isolate_broker_tick(struct isolate_broker *b, struct isolate *iso)
 {
 	uint64_t now = now_realtime_ms();
 	bool changed = false;
+	int failed = 0;
 
 	for (size_t i = 0; i < b->n_grants;) {
 		struct grant *g = &b->grants[i];
@@ -411,11 +385,15 @@ void broker_tick(struct broker *b, struct isolate *iso)
 		/* Ended by the kernel already; tidy the cell's state (if it lives). */
 		err = isolate_cell_expire(iso, g->cell);
 		if (err && err != -ENOENT)
-			p_info("supervise: tidying the grants of %s: %s", g->cell,
-			       isolate_last_error());
+			failed = set_error(err, "tidying the grants of %s: %s", g->cell,
+					   isolate_last_error());
 		*g = b->grants[--b->n_grants];
 		changed = true;
 	}
-	if (changed)
-		save_ledger(b);
+	if (changed) {
+		int err = save_ledger(b);
+
+		failed = failed ?: err;
+	}
+	return failed;
 }

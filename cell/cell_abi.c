@@ -46,7 +46,7 @@ static __u32 next_request_id(void)
 	return id;
 }
 
-int isolate_cell_log(int level, const char *fmt, ...)
+int incell_log(int level, const char *fmt, ...)
 {
 	struct isolate_cell_log_record r = { .level = (__u32)level };
 	va_list ap;
@@ -61,7 +61,7 @@ int isolate_cell_log(int level, const char *fmt, ...)
 	return cell_prctl(ISOLATE_CELL_OP_LOG, &r, 0);
 }
 
-int isolate_cell_metric(const char *name, enum isolate_metric_kind kind, int64_t value)
+int incell_metric(const char *name, enum isolate_metric_kind kind, int64_t value)
 {
 	struct isolate_cell_metric_record r = { .kind = kind, .value = value };
 
@@ -71,7 +71,7 @@ int isolate_cell_metric(const char *name, enum isolate_metric_kind kind, int64_t
 	return cell_prctl(ISOLATE_CELL_OP_METRIC, &r, 0);
 }
 
-int isolate_cell_request(__u32 right, const char *target)
+int incell_request(__u32 right, const char *target)
 {
 	struct isolate_cell_request_record r = { .right = right };
 	size_t len = target ? strlen(target) : 0;
@@ -87,7 +87,7 @@ int isolate_cell_request(__u32 right, const char *target)
 	return err ? err : (int)id;
 }
 
-int isolate_cell_post(__u64 in_reply_to, const void *data, size_t len)
+int incell_post(__u64 in_reply_to, const void *data, size_t len)
 {
 	struct isolate_cell_post_record r = { .in_reply_to = in_reply_to };
 

@@ -42,13 +42,9 @@ const char *isolate_op_name(__u32 op)
 const char *isolate_event_class_name(__u32 event_class)
 {
 	static const char *const names[ISOLATE_EVENT_CLASS_MAX] = {
-		[ISOLATE_EVENT_DENY] = "deny",
-		[ISOLATE_EVENT_AUDIT] = "audit",
-		[ISOLATE_EVENT_LOG] = "log",
-		[ISOLATE_EVENT_METRIC] = "metric",
-		[ISOLATE_EVENT_BROKER] = "broker",
-		[ISOLATE_EVENT_MESSAGE] = "message",
-		[ISOLATE_EVENT_LIFECYCLE] = "lifecycle",
+#define CLASS_NAME(C, number, name, bytes) [ISOLATE_EVENT_##C] = #name,
+		ISOLATE_EVENT_CLASS_LIST(CLASS_NAME)
+#undef CLASS_NAME
 	};
 
 	return event_class < ISOLATE_EVENT_CLASS_MAX && names[event_class] ?

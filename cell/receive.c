@@ -28,7 +28,7 @@ static const char *channel_dir(void)
 }
 
 /* Parses one message file; 0 or -errno. */
-static int read_message(const char *path, struct isolate_cell_message *msg)
+static int read_message(const char *path, struct incell_message *msg)
 {
 	char buf[ISOLATE_MESSAGE_MAX + 512], *p, *body;
 	unsigned long long v;
@@ -89,7 +89,7 @@ static const char *recv_cursor(void)
  * reply to request id. 0, -EAGAIN when there is none, or -errno. The
  * channel is the supervisor's: nothing is removed here.
  */
-static int take(__u64 id, struct isolate_cell_message *msg)
+static int take(__u64 id, struct incell_message *msg)
 {
 	const char *dir = channel_dir(), *after = id ? "" : recv_cursor();
 	char best[64] = "", path[PATH_MAX];
@@ -112,7 +112,7 @@ static int take(__u64 id, struct isolate_cell_message *msg)
 		if (best[0] && strcmp(de->d_name, best) >= 0)
 			continue;
 		if (id) {
-			struct isolate_cell_message m;
+			struct incell_message m;
 
 			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 			if (read_message(path, &m) || m.reply_to != id)
@@ -130,7 +130,7 @@ static int take(__u64 id, struct isolate_cell_message *msg)
 	return err;
 }
 
-static int wait_for(__u64 id, struct isolate_cell_message *msg, int timeout_ms)
+static int wait_for(__u64 id, struct incell_message *msg, int timeout_ms)
 {
 	struct timespec start, now;
 
@@ -149,12 +149,12 @@ static int wait_for(__u64 id, struct isolate_cell_message *msg, int timeout_ms)
 	}
 }
 
-int isolate_cell_recv(struct isolate_cell_message *msg, int timeout_ms)
+int incell_recv(struct incell_message *msg, int timeout_ms)
 {
 	return wait_for(0, msg, timeout_ms);
 }
 
-int isolate_cell_wait_reply(__u64 id, struct isolate_cell_message *msg, int timeout_ms)
+int incell_wait_reply(__u64 id, struct incell_message *msg, int timeout_ms)
 {
 	if (!id)
 		return -EINVAL;

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * The handle every call takes: where isolate's pins and cells are, the
+ * pinned maps opened, the lock that serialises changes between processes,
+ * and the settings map. Loading (load.c), cells (cell.c) and rulesets
+ * (ruleset.c) build on it; it knows none of them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "user/internal.h"
+
+#define BPFFS_DEFAULT "/sys/fs/bpf"
+
+const char *const isolate_map_names[MAP_COUNT] = {
+	[MAP_SETTINGS] = "settings",
+	[MAP_CELLS] = "cells",
+	[MAP_INODE_RULES] = "inode_rules",
+	[MAP_INODE_BLOOM] = "inode_bloom",
+	[MAP_NET_RULES] = "net_rules",
+	[MAP_UNIX_RULES] = "unix_rules",
+	[MAP_COUNTERS] = "counters",
+	[MAP_EVENT_SEQ] = "event_seq",
+#define MAP_EV_NAME(C, number, name, bytes) [MAP_EV_##C] = "ev_" #name,
+	ISOLATE_EVENT_CLASS_LIST(MAP_EV_NAME)
+#undef MAP_EV_NAME
+	[MAP_RCU_SYNC] = "rcu_sync",
+	[MAP_IPC_OWNERS] = "ipc_owners",
+	[MAP_EVENT_WINDOWS] = "event_windows",
+};
+
+/* libbpf's own messages only matter when something is being debugged. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN && getenv("ISOLATE_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+void quiet_libbpf(void)
+{
+	libbpf_set_print(libbpf_print);
+}
+
+struct isolate *handle_alloc(void)
+{
+	struct isolate *iso = calloc(1, sizeof(*iso));
+
+	if (!iso)
+		return NULL;
+	for (int i = 0; i < MAP_COUNT; i++)
+		iso->map_fd[i] = -1;
+	iso->lock_fd = -1;
+	return iso;
+}
+
+void isolate_close(struct isolate *iso)
+{
+	if (!iso)
+		return;
+	for (int i = 0; i < MAP_COUNT; i++)
+		if (iso->map_fd[i] >= 0)
+			close(iso->map_fd[i]);
+	if (iso->lock_fd >= 0)
+		close(iso->lock_fd);
+	free(iso);
+}
+
+const char *isolate_pin_root(const struct isolate *iso)
+{
+	return iso->pin_root;
+}
+
+const char *isolate_cells_cgroup(const struct isolate *iso)
+{
+	return iso->cells_cgroup;
+}
+
+int handle_find_pin_root(char *out, size_t len, bool mount_if_missing)
+{
+	char bpffs[PATH_MAX];
+
+	if (find_mount("bpf", bpffs, sizeof(bpffs))) {
+		if (!mount_if_missing)
+			return set_error(ISOLATE_ENOTLOADED,
+					 "no bpf filesystem is mounted: nothing is loaded");
+		if (mount("bpf", BPFFS_DEFAULT, "bpf", 0, "mode=0700"))
+			return set_error(-errno, "no bpf filesystem is mounted and mounting one on %s failed: %s",
+					 BPFFS_DEFAULT, strerror(errno));
+		strcpy(bpffs, BPFFS_DEFAULT);
+	}
+	if ((size_t)snprintf(out, len, "%s/%s", bpffs, ISOLATE_PIN_DIR) >= len)
+		return set_error(-ENAMETOOLONG, "bpffs path too long");
+	return 0;
+}
+
+int handle_find_cells_cgroup(char *out, size_t len)
+{
+	char cg[PATH_MAX];
+	int err = find_mount("cgroup2", cg, sizeof(cg));
+
+	if (err)
+		return set_error(err, "no cgroup v2 hierarchy is mounted: cells need one");
+	if ((size_t)snprintf(out, len, "%s/isolate", cg) >= len)
+		return set_error(-ENAMETOOLONG, "cgroup path too long");
+	return 0;
+}
+
+int isolate_lock(struct isolate *iso)
+{
+	if (iso->lock_depth++)
+		return 0;
+	if (iso->lock_fd < 0) {
+		iso->lock_fd = open(iso->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (iso->lock_fd < 0) {
+			iso->lock_depth = 0;
+			return set_error(-errno, "cannot open %s: %s", iso->pin_root, strerror(errno));
+		}
+	}
+	if (flock(iso->lock_fd, LOCK_EX)) {
+		iso->lock_depth = 0;
+		return set_error(-errno, "cannot lock %s: %s", iso->pin_root, strerror(errno));
+	}
+	return 0;
+}
+
+void isolate_unlock(struct isolate *iso)
+{
+	if (iso->lock_depth && !--iso->lock_depth)
+		flock(iso->lock_fd, LOCK_UN);
+}
+
+int read_config(struct isolate *iso, struct isolate_config *cfg)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(iso->map_fd[MAP_SETTINGS], &zero, cfg))
+		return set_error(-errno, "cannot read the settings map: %s", strerror(errno));
+	return 0;
+}
+
+int write_config(struct isolate *iso, const struct isolate_config *cfg)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(iso->map_fd[MAP_SETTINGS], &zero, cfg, BPF_ANY))
+		return set_error(-errno, "cannot write the settings map: %s", strerror(errno));
+	return 0;
+}
+
+int handle_open_maps(struct isolate *iso)
+{
+	char path[PATH_MAX + 64];
+
+	for (int i = 0; i < MAP_COUNT; i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", iso->pin_root,
+			 ISOLATE_PIN_MAPS, isolate_map_names[i]);
+		iso->map_fd[i] = bpf_obj_get(path);
+		if (iso->map_fd[i] < 0 && errno == ENOENT)
+			return set_error(ISOLATE_ENOTLOADED,
+					 "isolate is not loaded (%s is missing): run `isolate-loader load`",
+					 path);
+		if (iso->map_fd[i] < 0)
+			return set_error(-errno, "cannot open %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+/* The pinned state must speak our ABI and point at the live cells cgroup. */
+static int check_config(struct isolate *iso)
+{
+	struct isolate_config cfg;
+	__u64 cgid;
+	int err = read_config(iso, &cfg);
+
+	if (err)
+		return err;
+	if (cfg.abi_version != ISOLATE_ABI_VERSION)
+		return set_error(-EPROTO, "the pinned state speaks ABI v%u, this library v%u: unload it first",
+				 cfg.abi_version, ISOLATE_ABI_VERSION);
+	err = cgroup_id_of(iso->cells_cgroup, &cgid);
+	if (err)
+		return err;
+	if (cgid != cfg.cells_root_cgid)
+		return set_error(-ESTALE, "%s was recreated since isolate was loaded: run `isolate-loader load` again",
+				 iso->cells_cgroup);
+	return 0;
+}
+
+int isolate_open(struct isolate **out)
+{
+	struct isolate *iso = handle_alloc();
+	int err;
+
+	if (!iso)
+		return set_error(-ENOMEM, "out of memory");
+	err = handle_find_pin_root(iso->pin_root, sizeof(iso->pin_root), false);
+	if (!err)
+		err = handle_find_cells_cgroup(iso->cells_cgroup, sizeof(iso->cells_cgroup));
+	if (!err)
+		err = handle_open_maps(iso);
+	if (!err)
+		err = check_config(iso);
+	if (err) {
+		isolate_close(iso);
+		return err;
+	}
+	*out = iso;
+	return 0;
+}
