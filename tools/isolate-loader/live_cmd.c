@@ -108,8 +108,9 @@ int do_snapshot(int argc, char **argv)
 	if (err)
 		return err;
 	if (file && !(out = fopen(file, "we"))) {
+		err = p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, strerror(errno));
 		isolate_close(iso);
-		return p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, strerror(errno));
+		return err;
 	}
 	err = isolate_cell_snapshot(iso, argv[optind], out, true);
 	if (err)
