@@ -177,9 +177,11 @@ int isolate_cap_parse(const char *text, struct isolate_cap **out, struct isolate
 	if (!kind ||
 	    (flags & ISOLATE_CAP_DENY && !cap_is_path(kind) && !cap_is_net(kind)) ||
 	    (flags & ISOLATE_CAP_OPTIONAL && !cap_is_path(kind))) {
+		const char *near = !kind && colon ? cap_kind_near(verb, verb_len) : NULL;
+
 		diag_set(diag, NULL, 0, 0,
-			 "expected a capability like read:/path, deny-write:/path, connect:tcp:10.0.0.0/8:443, memory:512M, broker:read, namespace:user, allow:exec-memory, socket:inet, unix-connect:@name or mode:audit, got '%s'",
-			 text);
+			 "expected a capability like read:/path, deny-write:/path, connect:tcp:10.0.0.0/8:443, memory:512M, broker:read, namespace:user, allow:exec-memory, socket:inet, unix-connect:@name or mode:audit, got '%s'%s%s%s",
+			 text, near ? " (did you mean '" : "", near ? near : "", near ? ":'?)" : "");
 		return -EINVAL;
 	}
 	if (cap_is_path(kind)) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/spelling.h"
 #include "names.h"
 
 static const char *const kind_names[] = {
@@ -35,6 +36,14 @@ enum isolate_cap_kind cap_kind_parse(const char *name, size_t len)
 		if (strlen(kind_names[k]) == len && !strncmp(kind_names[k], name, len))
 			return (enum isolate_cap_kind)k;
 	return 0;
+}
+
+const char *cap_kind_near(const char *name, size_t len)
+{
+	for (unsigned int k = ISOLATE_CAP_READ; k < N_KINDS; k++)
+		if (kind_names[k] && spelling_near(name, len, kind_names[k]))
+			return kind_names[k];
+	return NULL;
 }
 
 enum isolate_cap_kind isolate_cap_kind_parse(const char *word)

@@ -8,6 +8,8 @@
 /* "read", "connect", "cpu" ...; NULL for an unknown kind. */
 /* 0 when name is no kind. */
 enum isolate_cap_kind cap_kind_parse(const char *name, size_t len);
+/* The kind whose word name (len bytes) likely misspells, or NULL. */
+const char *cap_kind_near(const char *name, size_t len);
 
 /* One ISOLATE_BROKER_* bit <-> "read" ... "bind". */
 #define BROKER_RIGHT_NAMES "read, write, exec, connect or bind"

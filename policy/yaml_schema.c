@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/spelling.h"
 #include "units.h"
 #include "yaml_schema.h"
 
@@ -136,10 +137,18 @@ int y_walk_map(const struct yctx *x, const struct ynode *node, const char *what,
 		for (k = keys; k->name && strcmp(k->name, key->text); k++)
 			;
 		if (!k->name) {
-			for (k = keys; k->name && used < sizeof(expected); k++)
+			const char *near = NULL;
+
+			for (k = keys; k->name && used < sizeof(expected); k++) {
 				used += (size_t)snprintf(expected + used, sizeof(expected) - used,
 							 "%s%s", k == keys ? "" :
 							 k[1].name ? ", " : " or ", k->name);
+				if (!near && spelling_near(key->text, strlen(key->text), k->name))
+					near = k->name;
+			}
+			if (near)
+				return y_fail(x, key, "expected %s %s, got '%s' (did you mean '%s'?)",
+					      what, expected, key->text, near);
 			return y_fail(x, key, "expected %s %s, got '%s'", what, expected,
 				      key->text);
 		}

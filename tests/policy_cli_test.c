@@ -57,7 +57,9 @@ TEST(check_prints_the_position_and_fails)
 	EXPECT_STREQ("isolate-loader: tests/golden/port_out_of_range.yaml:6:52: expected a port 1..65535, got 70000\n",
 		     out);
 	EXPECT_EQ(1, run("-j policy check tests/golden/extends_cycle.yaml 2>/dev/null", out, sizeof(out)));
-	EXPECT_STREQ("{\"error\":\"tests/golden/extends_cycle.yaml:9:15: expected extends without a cycle, got a -> b -> c -> a\",\"exit_code\":1}\n",
+	EXPECT_STREQ("{\"error\":\"tests/golden/extends_cycle.yaml:9:15: expected extends without a cycle, got a -> b -> c -> a\","
+		     "\"file\":\"tests/golden/extends_cycle.yaml\",\"line\":9,\"column\":15,"
+		     "\"message\":\"expected extends without a cycle, got a -> b -> c -> a\",\"exit_code\":1}\n",
 		     out);
 }
 

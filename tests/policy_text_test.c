@@ -104,7 +104,7 @@ static const struct {
 	const char *in, *msg;
 } refused[] = {
 	{ "read", "expected a capability like read:/path, deny-write:/path, connect:tcp:10.0.0.0/8:443, memory:512M, broker:read, namespace:user, allow:exec-memory, socket:inet, unix-connect:@name or mode:audit, got 'read'" },
-	{ "reed:/work", "expected a capability like read:/path, deny-write:/path, connect:tcp:10.0.0.0/8:443, memory:512M, broker:read, namespace:user, allow:exec-memory, socket:inet, unix-connect:@name or mode:audit, got 'reed:/work'" },
+	{ "reed:/work", "expected a capability like read:/path, deny-write:/path, connect:tcp:10.0.0.0/8:443, memory:512M, broker:read, namespace:user, allow:exec-memory, socket:inet, unix-connect:@name or mode:audit, got 'reed:/work' (did you mean 'read:'?)" },
 	{ "deny-cpu:1000/1000", "expected a capability like read:/path, deny-write:/path, connect:tcp:10.0.0.0/8:443, memory:512M, broker:read, namespace:user, allow:exec-memory, socket:inet, unix-connect:@name or mode:audit, got 'deny-cpu:1000/1000'" },
 	{ "connect?:tcp:10.0.0.0/8:443", "expected a capability like read:/path, deny-write:/path, connect:tcp:10.0.0.0/8:443, memory:512M, broker:read, namespace:user, allow:exec-memory, socket:inet, unix-connect:@name or mode:audit, got 'connect?:tcp:10.0.0.0/8:443'" },
 	{ "read:work", "expected an absolute path, got 'work'" },
@@ -169,6 +169,33 @@ TEST(refusals_say_what_was_expected)
 		EXPECT_EQ(NULL, cap);
 		isolate_diag_format(&diag, line, sizeof(line));
 		EXPECT_STREQ(refused[i].msg, line);
+	}
+}
+
+TEST(misspelled_kinds_get_a_suggestion)
+{
+	static const struct {
+		const char *in, *near;
+	} cases[] = {
+		{ "raed:/srv", "(did you mean 'read:'?)" },
+		{ "deny-wirte:/srv", "(did you mean 'write:'?)" },
+		{ "conect:tcp:10.0.0.0/8:443", "(did you mean 'connect:'?)" },
+		{ "namespce:user", "(did you mean 'namespace:'?)" },
+		{ "xyz:/srv", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct isolate_cap *cap = NULL;
+		struct isolate_diag diag = { 0 };
+		const char *tail;
+
+		ASSERT_EQ(-EINVAL, isolate_cap_parse(cases[i].in, &cap, &diag));
+		tail = strstr(diag.msg, "(did you mean");
+		if (cases[i].near) {
+			EXPECT_STREQ(cases[i].near, tail ? tail : "(none)") TH_LOG("%s", diag.msg);
+		} else {
+			EXPECT_EQ(NULL, tail) TH_LOG("%s", diag.msg);
+		}
 	}
 }
 

@@ -46,14 +46,11 @@ static int policy_cell(const char *file, const char *from, const char *name,
 	const struct isolate_cell_policy *c;
 	struct isolate_diag diag = { 0 };
 	struct isolate_policy *doc;
-	char msg[1024];
 	size_t n;
 	int err = isolate_policy_load(file, &doc, &diag);
 
-	if (err) {
-		isolate_diag_format(&diag, msg, sizeof(msg));
-		return p_err(EXIT_FAIL, "%s", msg);
-	}
+	if (err)
+		return p_diag(EXIT_FAIL, &diag);
 	n = isolate_policy_cell_count(doc);
 	c = from ? isolate_policy_find(doc, from) : n ? isolate_policy_cell(doc, n - 1) : NULL;
 	if (!c) {
@@ -91,7 +88,7 @@ static int cell_create(int argc, char **argv)
 	int opt, err;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
 		switch (opt) {
 		case 'P': file = optarg; break;
 		case 'f': from = optarg; break;
@@ -99,7 +96,7 @@ static int cell_create(int argc, char **argv)
 		case 'm': budget[1] = optarg; break;
 		case 'p': budget[2] = optarg; break;
 		case 'U': allow_unenforced = true; break;
-		default: return EXIT_USAGE;
+		default: return usage_error(opt, argv);
 		}
 	}
 	if (optind != argc - 1 || !file)
@@ -130,7 +127,10 @@ static int cell_create(int argc, char **argv)
 
 static int cell_one(int *argc, char **argv, const char *usage)
 {
-	drop_dashdash(argc, argv);
+	int err = take_operands(argc, argv);
+
+	if (err)
+		return err;
 	if (*argc != 2)
 		return p_err(EXIT_USAGE, "usage: cell %s NAME", usage);
 	return 0;
@@ -198,7 +198,7 @@ static int cell_list(int argc, char **argv)
 
 static int cell_help(int argc, char **argv)
 {
-	printf("Usage: isolate-loader cell COMMAND\n"
+	printf("Usage: isolate-loader cell COMMAND    (COMMAND --help: its options)\n"
 	       "  create NAME --policy FILE [--from CELL] [--cpu QUOTA/PERIOD]\n"
 	       "         [--memory SIZE] [--pids N] [--allow-unenforced]\n"
 	       "  list\n"
@@ -210,12 +210,24 @@ static int cell_help(int argc, char **argv)
 int do_cell(int argc, char **argv)
 {
 	static const struct cmd cmds[] = {
-		{ "create", cell_create },
-		{ "list", cell_list },
-		{ "show", cell_show },
-		{ "destroy", cell_destroy },
-		{ NULL, NULL },
+		{ "create", cell_create,
+		  "NAME --policy FILE [--from CELL] [--cpu QUOTA/PERIOD]\n"
+		  "    [--memory SIZE] [--pids N] [--allow-unenforced]\n"
+		  "Create cell NAME from a cell of FILE (its last, or CELL).\n"
+		  "  --cpu, --memory, --pids   budgets over the policy's (cgroup v2)\n"
+		  "  --allow-unenforced        accept budgets this system cannot enforce,\n"
+		  "                            and report them\n" },
+		{ "list", cell_list,
+		  "\n"
+		  "Every cell: name, id, generation, processes.\n" },
+		{ "show", cell_show,
+		  "[--] NAME\n"
+		  "Cell NAME: its policy, generation, budgets and counters.\n" },
+		{ "destroy", cell_destroy,
+		  "[--] NAME\n"
+		  "Kill cell NAME's processes and remove it from the kernel.\n" },
+		{ NULL, NULL, NULL },
 	};
 
-	return cmd_select(cmds, argc - 1, argv + 1, cell_help);
+	return cmd_select("cell", cmds, argc - 1, argv + 1, cell_help);
 }

@@ -60,7 +60,7 @@ int do_events(int argc, char **argv)
 	char *end;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+fn:t:", opts, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, "+:fn:t:", opts, NULL)) >= 0) {
 		switch (opt) {
 		case 'f':
 			follow = true;
@@ -76,7 +76,7 @@ int do_events(int argc, char **argv)
 				return p_err(EXIT_USAGE, "events: --timeout needs a positive number of seconds");
 			break;
 		default:
-			return EXIT_USAGE;
+			return usage_error(opt, argv);
 		}
 	}
 	if (optind < argc)

@@ -81,13 +81,13 @@ int do_features(int argc, char **argv)
 	int opt, err;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, "+:", opts, NULL)) >= 0) {
 		if (opt == 'H')
 			hooks = true;
 		else if (opt == 'b')
 			btf = optarg;
 		else
-			return p_err(EXIT_USAGE, "usage: features [--hooks [--btf FILE]]");
+			return usage_error(opt, argv);
 	}
 	if (optind < argc || (btf && !hooks))
 		return p_err(EXIT_USAGE, "usage: features [--hooks [--btf FILE]]");

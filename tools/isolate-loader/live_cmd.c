@@ -48,7 +48,9 @@ static int change(int argc, char **argv, bool grant)
 	struct isolate *iso;
 	int n = 0, err = 0;
 
-	drop_dashdash(&argc, argv);
+	err = take_operands(&argc, argv);
+	if (err)
+		return err;
 	if (argc < 3 || argc - 2 > MAX_CAPS)
 		return p_err(EXIT_USAGE, "usage: %s NAME CAPABILITY... (e.g. read:/data connect:tcp:10.0.0.0/8:443)",
 			     argv[0]);
@@ -97,9 +99,9 @@ int do_snapshot(int argc, char **argv)
 	int opt, err;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, ":o:", opts, NULL)) >= 0) {
 		if (opt != 'o')
-			return EXIT_USAGE;
+			return usage_error(opt, argv);
 		file = optarg;
 	}
 	if (optind != argc - 1)
@@ -171,9 +173,9 @@ int do_restore(int argc, char **argv)
 	int opt, err;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
 		if (opt != 'n')
-			return EXIT_USAGE;
+			return usage_error(opt, argv);
 		name = optarg;
 	}
 	if (optind != argc - 1)
@@ -200,7 +202,9 @@ int do_recycle(int argc, char **argv)
 	struct isolate *iso;
 	int err;
 
-	drop_dashdash(&argc, argv);
+	err = take_operands(&argc, argv);
+	if (err)
+		return err;
 	if (argc != 2)
 		return p_err(EXIT_USAGE, "usage: recycle NAME");
 	err = open_loaded(&iso, "recycle");

@@ -22,6 +22,10 @@ static const char *support_text(enum isolate_kernel_support s)
 
 static int no_args(int argc, char **argv)
 {
+	int err = take_operands(&argc, argv);
+
+	if (err)
+		return err;
 	if (argc > 1)
 		return p_err(EXIT_USAGE, "%s takes no arguments", argv[0]);
 	return 0;
@@ -73,9 +77,9 @@ int do_unload(int argc, char **argv)
 	int opt, err;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+f", opts, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, "+:f", opts, NULL)) >= 0) {
 		if (opt != 'f')
-			return EXIT_USAGE;
+			return usage_error(opt, argv);
 		force = true;
 	}
 	if (optind < argc)

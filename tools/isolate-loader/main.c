@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <isolate/cell.h>
+#include <isolate/events.h>
 #include <isolate/isolate.h>
+#include <isolate/policy.h>
 
 #include "tools/isolate-loader/main.h"
 
@@ -43,6 +46,28 @@ int p_err(int code, const char *fmt, ...)
 	return code;
 }
 
+int p_diag(int code, const struct isolate_diag *d)
+{
+	char msg[1024];
+
+	isolate_diag_format(d, msg, sizeof(msg));
+	if (!json_output)
+		return p_err(code, "%s", msg);
+	jw_object_start(&json_out);
+	jw_kv_string(&json_out, "error", msg);
+	if (d->file[0])
+		jw_kv_string(&json_out, "file", d->file);
+	if (d->line) {
+		jw_kv_uint(&json_out, "line", d->line);
+		jw_kv_uint(&json_out, "column", d->column);
+	}
+	jw_kv_string(&json_out, "message", d->msg);
+	jw_kv_int(&json_out, "exit_code", code);
+	jw_object_end(&json_out);
+	jw_finish(&json_out);
+	return code;
+}
+
 void p_info(const char *fmt, ...)
 {
 	va_list ap;
@@ -72,12 +97,17 @@ void embed_end(struct embed *e, int err)
 	free(e->buf);
 }
 
-void drop_dashdash(int *argc, char **argv)
+int take_operands(int *argc, char **argv)
 {
-	if (*argc < 2 || strcmp(argv[1], "--"))
-		return;
+	if (*argc < 2 || argv[1][0] != '-' || !argv[1][1])
+		return 0;
+	if (strcmp(argv[1], "--")) {
+		optind = 2;
+		return usage_error('?', argv);
+	}
 	memmove(&argv[1], &argv[2], (size_t)(*argc - 1) * sizeof(argv[0]));
 	(*argc)--;
+	return 0;
 }
 
 int exit_code_of(int err)
@@ -92,26 +122,109 @@ int exit_code_of(int err)
 	}
 }
 
-int cmd_select(const struct cmd *cmds, int argc, char **argv,
-	       int (*help)(int argc, char **argv))
+/* The command running, for usage_error: its group and table entry. */
+static const char *running_group = "";
+static const struct cmd *running;
+
+static int print_usage(const char *group, const struct cmd *c)
+{
+	const char *sep = *group ? " " : "";
+
+	if (json_output) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s%s%s", group, sep, c->name);
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "command", name);
+		jw_kv_string(&json_out, "usage", c->usage);
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+	} else {
+		printf("Usage: isolate-loader %s%s%s %s", group, sep, c->name, c->usage);
+	}
+	return EXIT_OK;
+}
+
+int usage_error(int opt, char **argv)
+{
+	const char *bad = argv[optind - 1];
+	const char *sep = *running_group ? " " : "";
+
+	if (!strcmp(bad, "--help") || !strcmp(bad, "-h"))
+		return print_usage(running_group, running);
+	if (opt == ':')
+		return p_err(EXIT_USAGE, "%s%s%s: option \"%s\" needs a value (see --help)",
+			     running_group, sep, running->name, bad);
+	return p_err(EXIT_USAGE, "%s%s%s: unknown option \"%s\" (see --help)",
+		     running_group, sep, running->name, bad);
+}
+
+static const struct cmd *find_cmd(const struct cmd *cmds, const char *word, int *err)
 {
 	const struct cmd *match = NULL;
 
-	if (argc < 1 || !strcmp(argv[0], "help"))
-		return help(argc, argv);
+	*err = 0;
 	for (const struct cmd *c = cmds; c->name; c++) {
-		if (!strcmp(argv[0], c->name))
-			return c->fn(argc, argv);
-		if (is_prefix(argv[0], c->name)) {
-			if (match)
-				return p_err(EXIT_USAGE, "\"%s\" is ambiguous: %s or %s?",
-					     argv[0], match->name, c->name);
+		if (!strcmp(word, c->name))
+			return c;
+		if (is_prefix(word, c->name)) {
+			if (match) {
+				*err = p_err(EXIT_USAGE, "\"%s\" is ambiguous: %s or %s?",
+					     word, match->name, c->name);
+				return NULL;
+			}
 			match = c;
 		}
 	}
 	if (!match)
-		return p_err(EXIT_USAGE, "unknown command \"%s\" (try --help)", argv[0]);
-	return match->fn(argc, argv);
+		*err = p_err(EXIT_USAGE, "unknown command \"%s\" (try --help)", word);
+	return match;
+}
+
+int cmd_select(const char *group, const struct cmd *cmds, int argc, char **argv,
+	       int (*help)(int argc, char **argv))
+{
+	const struct cmd *c;
+	int err;
+
+	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help") ||
+	    !strcmp(argv[0], "-h")) {
+		if (argc < 2 || strcmp(argv[0], "help"))
+			return help(argc, argv);
+		c = find_cmd(cmds, argv[1], &err);
+		if (!c)
+			return err;
+		/* A group (no usage of its own) answers help itself. */
+		return c->usage ? print_usage(group, c) : c->fn(1, &argv[1]);
+	}
+	c = find_cmd(cmds, argv[0], &err);
+	if (!c)
+		return err;
+	if (c->usage && argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return print_usage(group, c);
+	running_group = group;
+	running = c;
+	return c->fn(argc, argv);
+}
+
+static int do_version(int argc, char **argv)
+{
+	if (argc > 1)
+		return p_err(EXIT_USAGE, "version takes no arguments");
+	if (json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "version", ISOLATE_VERSION);
+		jw_kv_int(&json_out, "abi", ISOLATE_ABI_VERSION);
+		jw_kv_int(&json_out, "cell_abi", ISOLATE_CELL_ABI_VERSION);
+		jw_kv_int(&json_out, "event_abi", ISOLATE_EVENT_ABI_VERSION);
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+	} else {
+		printf("isolate-loader %s (pinned layout v%d, cell ABI v%d, events v%d)\n",
+		       ISOLATE_VERSION, ISOLATE_ABI_VERSION, ISOLATE_CELL_ABI_VERSION,
+		       ISOLATE_EVENT_ABI_VERSION);
+	}
+	return EXIT_OK;
 }
 
 static int do_help(int argc, char **argv)
@@ -119,8 +232,7 @@ static int do_help(int argc, char **argv)
 	printf("Usage: isolate-loader [-j|-p] [-d] COMMAND ...\n"
 	       "  load | unload [--force] | status | features [--hooks [--btf FILE]]\n"
 	       "  cell {create NAME --policy FILE [--cpu Q/P --memory N --pids N]\n"
-	       "        [--allow-unenforced] |\n"
-	       "        list | show NAME | destroy NAME}\n"
+	       "        [--allow-unenforced] | list | show NAME | destroy NAME}\n"
 	       "  run [--cell NAME | --policy FILE [--allow-unenforced]] [--user U]\n"
 	       "      [--timeout S] [--env VAR[=V]]\n"
 	       "      -- CMD ARGS...       run CMD confined, wait, return its status\n"
@@ -130,6 +242,7 @@ static int do_help(int argc, char **argv)
 	       "  supervise [--out F] [--metrics-file F | --metrics-socket P]\n"
 	       "            [--broker-rules F | --broker-exec PROG]\n"
 	       "  policy {check|fmt|compile|explain} FILE ...\n"
+	       "  version | help [COMMAND]   COMMAND --help: its options\n"
 	       "CAP: read:/path write:/path exec:/path deny-read:/path\n"
 	       "     connect:tcp:10.0.0.0/8:443 bind:udp:[::1]/128:53 memory:512M pids:64\n"
 	       "Options: -j JSON, -p pretty JSON, -d libbpf diagnostics, -V, -h.\n"
@@ -141,21 +254,75 @@ static int do_help(int argc, char **argv)
 }
 
 static const struct cmd top_cmds[] = {
-	{ "load", do_load },
-	{ "unload", do_unload },
-	{ "status", do_status },
-	{ "features", do_features },
-	{ "cell", do_cell },
-	{ "run", do_run },
-	{ "grant", do_grant },
-	{ "revoke", do_revoke },
-	{ "snapshot", do_snapshot },
-	{ "restore", do_restore },
-	{ "recycle", do_recycle },
-	{ "events", do_events },
-	{ "supervise", do_supervise },
-	{ "policy", do_policy },
-	{ NULL, NULL },
+	{ "load", do_load,
+	  "\n"
+	  "Load, attach and pin isolate's programs and maps under /sys/fs/bpf/isolate/\n"
+	  "and create the cells cgroup; adopt what is pinned already; restore the cells\n"
+	  "kept in /run/isolate. Exit 3 (and why) on a kernel that cannot enforce.\n" },
+	{ "unload", do_unload,
+	  "[--force]\n"
+	  "Detach and unpin everything. Refused while cells exist, unless --force\n"
+	  "(their kept policies stay, and the next load restores them). Nothing\n"
+	  "loaded is not an error.\n" },
+	{ "status", do_status,
+	  "\n"
+	  "Whether isolate is loaded, where it is pinned, and every cell.\n" },
+	{ "features", do_features,
+	  "[--hooks [--btf FILE]]\n"
+	  "Each capability: enforced or unavailable on this system, and why.\n"
+	  "  --hooks       the program chosen for each LSM hook by its prototype\n"
+	  "  --btf FILE    ... on the kernel of FILE (a vmlinux or its BTF)\n" },
+	{ "cell", do_cell, NULL },
+	{ "run", do_run,
+	  "[--cell NAME | --policy FILE [--allow-unenforced]] [--user U]\n"
+	  "    [--timeout S] [--env VAR[=VALUE]]... [--] CMD ARGS...\n"
+	  "Run CMD in a cell, wait, and exit with its status.\n"
+	  "  --cell NAME          an existing cell\n"
+	  "  --policy FILE        a new cell from FILE's last cell, removed when CMD\n"
+	  "                       exits (default: the built-in policy)\n"
+	  "  --allow-unenforced   run even if this kernel cannot enforce a budget\n"
+	  "  --user U             NAME, UID or UID:GID to run as\n"
+	  "  --timeout S          kill the cell after S seconds (exit 124)\n"
+	  "  --env VAR[=VALUE]    pass VAR (or set it); the rest is scrubbed\n"
+	  "Exit: CMD's status, 128+N on signal N, 124 timeout, 125 isolate failed,\n"
+	  "126 not executable, 127 not found.\n" },
+	{ "grant", do_grant,
+	  "[--] NAME CAP...\n"
+	  "Add capabilities to cell NAME, live, as one new generation.\n"
+	  "CAP: read:/path write:/path exec:/path deny-read:/path\n"
+	  "     connect:tcp:10.0.0.0/8:443 bind:udp:[::1]/128:53 memory:512M pids:64\n" },
+	{ "revoke", do_revoke,
+	  "[--] NAME CAP...\n"
+	  "Take capabilities from cell NAME, live, as one new generation.\n" },
+	{ "snapshot", do_snapshot,
+	  "NAME [-o FILE]\n"
+	  "Write cell NAME's policy and state as JSON (to FILE or stdout).\n" },
+	{ "restore", do_restore,
+	  "FILE [--name NAME]\n"
+	  "Create a cell from a snapshot (FILE - reads stdin), named NAME if given.\n" },
+	{ "recycle", do_recycle,
+	  "[--] NAME\n"
+	  "Kill cell NAME's processes and start it afresh with the same policy.\n" },
+	{ "events", do_events,
+	  "[--follow] [--count N] [--timeout S]\n"
+	  "Print the events the kernel wrote, as text or (-j) JSON lines.\n"
+	  "  --follow      keep waiting for more\n"
+	  "  --count N     stop after N events\n"
+	  "  --timeout S   stop after S seconds\n" },
+	{ "supervise", do_supervise,
+	  "[--out F] [--metrics-file F | --metrics-socket P]\n"
+	  "    [--broker-rules F | --broker-exec PROG] [--count N] [--timeout S]\n"
+	  "Read every ring: events as JSON lines, metrics, and broker answers.\n"
+	  "  --out F              append events to F (default stdout)\n"
+	  "  --metrics-file F     write Prometheus metrics to F\n"
+	  "  --metrics-socket P   serve them on the unix socket P\n"
+	  "  --broker-rules F     decide cells' requests by the rules in F\n"
+	  "  --broker-exec PROG   ... by asking PROG\n" },
+	{ "policy", do_policy, NULL },
+	{ "version", do_version,
+	  "\n"
+	  "The version of isolate-loader and of the ABIs it speaks.\n" },
+	{ NULL, NULL, NULL },
 };
 
 int main(int argc, char **argv)
@@ -168,10 +335,11 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool pretty = false;
+	bool pretty = false, version = false;
 	int opt;
 
 	/* '+': options stop at the command, which parses its own. */
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+jpdVh", opts, NULL)) >= 0) {
 		switch (opt) {
 		case 'j':
@@ -184,14 +352,17 @@ int main(int argc, char **argv)
 			setenv("ISOLATE_DEBUG", "1", 1);
 			break;
 		case 'V':
-			printf("isolate-loader %s (ABI v%d)\n", ISOLATE_VERSION, ISOLATE_ABI_VERSION);
-			return EXIT_OK;
+			version = true;
+			break;
 		case 'h':
 			return do_help(0, NULL);
 		default:
-			return EXIT_USAGE;
+			return p_err(EXIT_USAGE, "unknown option \"%s\" (see --help)",
+				     argv[optind - 1]);
 		}
 	}
 	jw_init(&json_out, stdout, pretty);
-	return cmd_select(top_cmds, argc - optind, argv + optind, do_help);
+	if (version)
+		return do_version(0, NULL);
+	return cmd_select("", top_cmds, argc - optind, argv + optind, do_help);
 }

@@ -23,30 +23,55 @@ enum exit_code {
 extern bool json_output;
 extern struct json_writer json_out;	/* stdout, valid when json_output */
 
+/*
+ * A command: its name, what runs it, and its usage: the arguments (first
+ * line) and a few lines on the options, as `COMMAND --help` prints them
+ * after "Usage: isolate-loader GROUP NAME".
+ */
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	const char *usage;
 };
 
 /*
  * Runs the command of cmds that argv[0] names or abbreviates uniquely
- * (bpftool style); "help" or no argument calls help. The command gets
- * argv from its own name on, ready for getopt (reset with optind = 0).
+ * (bpftool style) within group ("" at the top, "cell", "policy").
+ * "help" or no argument calls help; "help NAME" and "NAME --help" (or -h
+ * as NAME's first argument) print NAME's usage. The command gets argv
+ * from its own name on, ready for getopt (reset with optind = 0).
  */
-int cmd_select(const struct cmd *cmds, int argc, char **argv,
+int cmd_select(const char *group, const struct cmd *cmds, int argc, char **argv,
 	       int (*help)(int argc, char **argv));
 bool is_prefix(const char *prefix, const char *word);
 
+/*
+ * Option strings of every command start with ':' (after '+' where
+ * options stop at the first operand), so that getopt reports a missing
+ * value as ':'. usage_error(opt, argv) is every getopt loop's default
+ * case: --help or -h prints the running command's usage (exit 0); any
+ * other bad option is a usage error (exit 2, as JSON under -j).
+ */
+int usage_error(int opt, char **argv);
+
 /* An error: to stderr, or as {"error": ...} in JSON mode. Returns code. */
 int p_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A policy error: "file:line:column: message" to stderr, or in JSON mode
+ * {"error", "file", "line", "column", "message", "exit_code"}.
+ */
+struct isolate_diag;
+int p_diag(int code, const struct isolate_diag *d);
 /* Progress and notes, on stderr, silent in JSON mode. */
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * For commands of positional arguments only: a leading "--" (which ends
- * options, so that a cell named "-rf" can be named) is dropped from argv.
+ * For commands of operands only: a leading "--" (which ends options, so
+ * that a cell named "-rf" can be named) is dropped from argv; any other
+ * first argument that starts with '-' is an option none of them has.
+ * Returns 0 or an exit code (usage_error's).
  */
-void drop_dashdash(int *argc, char **argv);
+int take_operands(int *argc, char **argv);
 
 /*
  * A value libisolate writes as JSON to a FILE, as the next value of

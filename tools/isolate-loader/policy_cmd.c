@@ -32,10 +32,7 @@ static const char *file_name(const struct policy_args *a)
 
 static int diag_err(const struct isolate_diag *diag)
 {
-	char msg[1024];
-
-	isolate_diag_format(diag, msg, sizeof(msg));
-	return p_err(EXIT_FAIL, "%s", msg);
+	return p_diag(EXIT_FAIL, diag);
 }
 
 /*
@@ -55,7 +52,7 @@ static int parse_args(int argc, char **argv, bool explain, struct policy_args *a
 
 	memset(a, 0, sizeof(*a));
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
 		switch (opt) {
 		case 'D':
 			built_in = true;
@@ -67,7 +64,7 @@ static int parse_args(int argc, char **argv, bool explain, struct policy_args *a
 			a->op = optarg;
 			break;
 		default:
-			return EXIT_USAGE;
+			return usage_error(opt, argv);
 		}
 	}
 	if (built_in)
@@ -463,12 +460,22 @@ static int policy_help(int argc, char **argv)
 int do_policy(int argc, char **argv)
 {
 	static const struct cmd cmds[] = {
-		{ "check", policy_check },
-		{ "fmt", policy_fmt },
-		{ "compile", policy_compile },
-		{ "explain", policy_explain },
-		{ NULL, NULL },
+		{ "check", policy_check,
+		  "FILE | --default\n"
+		  "Parse, resolve includes and extends, and compile every cell.\n"
+		  "Errors name the file, line and column.\n" },
+		{ "fmt", policy_fmt,
+		  "FILE | --default\n"
+		  "Print the canonical form (comments are not kept).\n" },
+		{ "compile", policy_compile,
+		  "FILE | --default [--cell NAME]\n"
+		  "Print the map images of a cell and their use of each map.\n" },
+		{ "explain", policy_explain,
+		  "FILE | --default [--cell NAME] --op read|write|exec|connect|bind TARGET\n"
+		  "Allowed or denied, and which rule decided. TARGET is a path, or\n"
+		  "PROTOCOL:ADDRESS:PORT (tcp:10.1.2.3:443).\n" },
+		{ NULL, NULL, NULL },
 	};
 
-	return cmd_select(cmds, argc - 1, argv + 1, policy_help);
+	return cmd_select("policy", cmds, argc - 1, argv + 1, policy_help);
 }

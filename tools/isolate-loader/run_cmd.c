@@ -140,18 +140,13 @@ static int parse_user(const char *spec, struct isolate_spawn_opts *s)
 static int load_policy(const char *file, struct isolate_policy **pol)
 {
 	struct isolate_diag diag = { 0 };
-	char msg[1024];
 	int err;
 
 	if (file)
 		err = isolate_policy_load(file, pol, &diag);
 	else
 		err = default_policy_parse(pol, &diag);
-	if (err) {
-		isolate_diag_format(&diag, msg, sizeof(msg));
-		return p_err(EXIT_RUN_FAILED, "%s", msg);
-	}
-	return 0;
+	return err ? p_diag(EXIT_RUN_FAILED, &diag) : 0;
 }
 
 /* The document's last cell: the one its author wrote for this command. */
@@ -220,7 +215,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	char *end;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, "+:", opts, NULL)) >= 0) {
 		switch (opt) {
 		case 'P':
 			o->policy_file = optarg;
@@ -252,7 +247,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			extra[n_extra++] = optarg;
 			break;
 		default:
-			return EXIT_USAGE;
+			return usage_error(opt, argv);
 		}
 	}
 	if (o->cell && o->policy_file)

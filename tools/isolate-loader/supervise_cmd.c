@@ -182,7 +182,7 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 	int opt;
 
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) >= 0) {
+	while ((opt = getopt_long(argc, argv, ":o:", opts, NULL)) >= 0) {
 		switch (opt) {
 		case 'o': *out_file = optarg; break;
 		case 'm': s->metrics_file = optarg; break;
@@ -200,7 +200,7 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 				return p_err(EXIT_USAGE, "supervise: --timeout needs positive seconds");
 			break;
 		default:
-			return EXIT_USAGE;
+			return usage_error(opt, argv);
 		}
 	}
 	if (optind < argc)
