@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "model.h"
 
 bool isolate_cell_name_valid(const char *name)
@@ -116,7 +117,8 @@ __u32 isolate_cell_policy_mode(const struct isolate_cell_policy *c)
 int isolate_cell_policy_set_mode(struct isolate_cell_policy *c, __u32 mode)
 {
 	if (mode != ISOLATE_MODE_ENFORCE && mode != ISOLATE_MODE_AUDIT)
-		return -EINVAL;
+		return set_error(-EINVAL, "mode %u is neither enforce (%u) nor audit (%u)", mode,
+				 ISOLATE_MODE_ENFORCE, ISOLATE_MODE_AUDIT);
 	c->mode = mode;
 	return 0;
 }
@@ -136,7 +138,7 @@ int isolate_cell_policy_add(struct isolate_cell_policy *c, const struct isolate_
 				struct isolate_cap copy;
 
 				if (cap_copy(&copy, cap))
-					return -ENOMEM;
+					return set_error(-ENOMEM, "out of memory");
 				cap_clear(&c->caps[i]);
 				c->caps[i] = copy;
 				return 0;
@@ -152,7 +154,7 @@ int isolate_cell_policy_remove(struct isolate_cell_policy *c, const struct isola
 
 	if (cap->kind == ISOLATE_CAP_MODE) {
 		if (c->mode != cap->u.value)
-			return -ENOENT;
+			return set_error(-ENOENT, "cell %s is not in that mode", c->name);
 		c->mode = ISOLATE_MODE_ENFORCE;
 		return 0;
 	}
@@ -163,7 +165,7 @@ int isolate_cell_policy_remove(struct isolate_cell_policy *c, const struct isola
 			c->caps[kept++] = c->caps[i];
 	}
 	c->n_caps = kept;
-	return kept == n ? -ENOENT : 0;
+	return kept == n ? set_error(-ENOENT, "cell %s has no such capability", c->name) : 0;
 }
 
 size_t isolate_cell_policy_cap_count(const struct isolate_cell_policy *c)
@@ -179,7 +181,7 @@ const struct isolate_cap *isolate_cell_policy_cap(const struct isolate_cell_poli
 int isolate_cell_policy_add_extends(struct isolate_cell_policy *c, const char *name)
 {
 	if (!isolate_cell_name_valid(name))
-		return -EINVAL;
+		return set_error(-EINVAL, "\"%s\" is no cell name (1-63 of a-z A-Z 0-9 _ -)", name);
 	return cell_add_extends_at(c, name, NULL);
 }
 

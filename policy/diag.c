@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "error.h"
 #include "model.h"
 
 int isolate_diag_format(const struct isolate_diag *d, char *buf, size_t len)
@@ -14,15 +15,21 @@ int isolate_diag_format(const struct isolate_diag *d, char *buf, size_t len)
 	return snprintf(buf, len, "%s:%u:%u: %s", d->file, d->line, d->column, d->msg);
 }
 
+/* Also the thread's last error: callers that pass no diag still get why. */
 void diag_vset(struct isolate_diag *d, const char *file, unsigned int line,
 	       unsigned int column, const char *fmt, va_list ap)
 {
+	struct isolate_diag local;
+	char text[sizeof(local.file) + sizeof(local.msg) + 32];
+
 	if (!d)
-		return;
+		d = &local;
 	snprintf(d->file, sizeof(d->file), "%s", file ? file : "");
 	d->line = line;
 	d->column = column;
 	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	isolate_diag_format(d, text, sizeof(text));
+	set_error(0, "%s", text);
 }
 
 void diag_set(struct isolate_diag *d, const char *file, unsigned int line,

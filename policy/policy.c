@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "model.h"
 #include "path_util.h"
 #include "common/json_writer.h"
@@ -47,7 +48,7 @@ int policy_add_include_at(struct isolate_policy *p, const char *path,
 int isolate_policy_add_include(struct isolate_policy *p, const char *path)
 {
 	if (!*path || !utf8_valid(path))
-		return -EINVAL;
+		return set_error(-EINVAL, "an include is a non-empty UTF-8 path");
 	return policy_add_include_at(p, path, NULL);
 }
 
@@ -80,10 +81,10 @@ int isolate_policy_add_cell(struct isolate_policy *p, const struct isolate_cell_
 	int err;
 
 	if (find_in(p->cells, p->n_cells, c->name))
-		return -EEXIST;
+		return set_error(-EEXIST, "the policy has a cell named %s already", c->name);
 	copy = isolate_cell_policy_dup(c);
 	if (!copy)
-		return -ENOMEM;
+		return set_error(-ENOMEM, "out of memory");
 	err = policy_adopt_cell(p, copy);
 	if (err)
 		isolate_cell_policy_free(copy);

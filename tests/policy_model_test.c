@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <isolate/isolate.h>
 #include <isolate/policy.h>
 
 #include "kselftest_harness.h"
@@ -291,6 +292,54 @@ TEST(an_unresolvable_document_stays_unresolved)
 	EXPECT_EQ(0U, isolate_policy_cell_count(p));
 	isolate_cell_policy_free(a);
 	isolate_policy_free(p);
+}
+
+/* Every refusal of the builder API says why in isolate_last_error(). */
+TEST(builder_refusals_say_why)
+{
+	struct isolate_cell_policy *c = isolate_cell_policy_new("agent");
+	struct isolate_policy *p = isolate_policy_new("test");
+	struct isolate_cap *rel = isolate_cap_path(ISOLATE_CAP_READ, "relative/path", 0);
+	struct isolate_cap *abs = isolate_cap_path(ISOLATE_CAP_READ, "/srv", 0);
+
+	ASSERT_NE(NULL, c);
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, rel);
+	ASSERT_NE(NULL, abs);
+	EXPECT_EQ(-EINVAL, isolate_cell_policy_add(c, rel));
+	EXPECT_NE(NULL, strstr(isolate_last_error(), "absolute")) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(-ENOENT, isolate_cell_policy_remove(c, abs));
+	EXPECT_STREQ("cell agent has no such capability", isolate_last_error());
+	EXPECT_EQ(-EINVAL, isolate_cell_policy_set_mode(c, 7));
+	EXPECT_NE(NULL, strstr(isolate_last_error(), "neither enforce")) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(-EINVAL, isolate_cell_policy_add_extends(c, "no/slash"));
+	EXPECT_NE(NULL, strstr(isolate_last_error(), "no cell name")) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(-EINVAL, isolate_policy_add_include(p, ""));
+	EXPECT_NE(0, isolate_last_error()[0]);
+	ASSERT_EQ(0, isolate_policy_add_cell(p, c));
+	EXPECT_EQ(-EEXIST, isolate_policy_add_cell(p, c));
+	EXPECT_STREQ("the policy has a cell named agent already", isolate_last_error());
+	isolate_cap_free(rel);
+	isolate_cap_free(abs);
+	isolate_cell_policy_free(c);
+	isolate_policy_free(p);
+}
+
+/* The environment a cell gets when the caller names none. */
+TEST(default_environment_is_the_allow_list)
+{
+	static const char *const passes[] = { "PATH=/bin", "HOME=/root", "LANG=C", "LC_ALL=C",
+					      "TERM=xterm", "TZ=UTC", "USER=a", "LOGNAME=a" };
+	static const char *const stays[] = { "AWS_SECRET_ACCESS_KEY=x", "LD_PRELOAD=/x.so",
+					     "http_proxy=x", "PATHX=/bin", "PATH", "SSH_AUTH_SOCK=/s",
+					     "HOMEDIR=/x", "ISOLATE_CHANNEL=/x" };
+
+	for (size_t i = 0; i < sizeof(passes) / sizeof(passes[0]); i++) {
+		EXPECT_TRUE(isolate_env_passes(passes[i])) TH_LOG("%s", passes[i]);
+	}
+	for (size_t i = 0; i < sizeof(stays) / sizeof(stays[0]); i++) {
+		EXPECT_FALSE(isolate_env_passes(stays[i])) TH_LOG("%s", stays[i]);
+	}
 }
 
 TEST_HARNESS_MAIN

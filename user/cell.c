@@ -4,6 +4,7 @@
  * cells map. The map entry is written last on creation and removed first
  * on destruction, after the processes are dead.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -128,6 +129,64 @@ int isolate_cell_get(struct isolate *iso, const char *name,
 	strcpy(out->name, name);
 	out->unenforced = spec_read_unenforced(name);
 	return sum_counters(iso, out->cell.cell_id, &out->counters);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct isolate_cell_state *)a)->name,
+		      ((const struct isolate_cell_state *)b)->name);
+}
+
+int isolate_cells_list(struct isolate *iso, struct isolate_cell_state **cells, size_t *n)
+{
+	struct isolate_cell_state *all = NULL, *more;
+	size_t count = 0, cap = 0;
+	struct dirent *de;
+	DIR *d = opendir(iso->cells_cgroup);
+
+	*cells = NULL;
+	*n = 0;
+	if (!d)
+		return set_error(-errno, "cannot list %s: %s", iso->cells_cgroup, strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || !isolate_cell_name_valid(de->d_name))
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 16;
+			more = realloc(all, cap * sizeof(*all));
+			if (!more) {
+				closedir(d);
+				free(all);
+				return set_error(-ENOMEM, "out of memory");
+			}
+			all = more;
+		}
+		/* A directory that is not (or no longer) a cell is no cell. */
+		if (!isolate_cell_get(iso, de->d_name, &all[count]))
+			count++;
+	}
+	closedir(d);
+	qsort(all, count, sizeof(*all), by_name);
+	*cells = all;
+	*n = count;
+	return 0;
+}
+
+int isolate_cell_name_of(struct isolate *iso, __u32 cell_id, char *name, size_t len)
+{
+	struct isolate_cell_state *all;
+	size_t n;
+	int err = isolate_cells_list(iso, &all, &n);
+
+	for (size_t i = 0; !err && i < n; i++) {
+		if (all[i].cell.cell_id == cell_id) {
+			snprintf(name, len, "%s", all[i].name);
+			free(all);
+			return 0;
+		}
+	}
+	free(all);
+	return err ? err : set_error(-ENOENT, "no cell has id %u", cell_id);
 }
 
 void isolate_allow_unenforced(struct isolate *iso, bool allow)

@@ -14,6 +14,7 @@
 #include <isolate/policy.h>
 
 #include "common/mountinfo.h"
+#include "policy/error.h"
 
 /* The pinned maps, in the order of isolate_map_names[]. */
 enum isolate_map_id {
@@ -56,8 +57,6 @@ int handle_open_maps(struct isolate *iso);
 /* libbpf prints only with ISOLATE_DEBUG set in the environment. */
 void quiet_libbpf(void);
 
-/* Records the reason for a failure; returns err (a negative errno). */
-int set_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 
 /* mount_point_of(), the failure said (isolate_last_error()). */

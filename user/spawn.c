@@ -59,29 +59,50 @@ static int drop_privileges(const struct isolate_spawn_opts *opts)
 	return 0;
 }
 
+/* What passes from the caller's environment when envp is NULL. */
+static const char *const env_allowed[] = {
+	"PATH", "HOME", "LANG", "LANGUAGE", "TERM", "TZ", "USER", "LOGNAME",
+};
+
+bool isolate_env_passes(const char *entry)
+{
+	if (!strncmp(entry, "LC_", 3))
+		return true;
+	for (size_t i = 0; i < sizeof(env_allowed) / sizeof(env_allowed[0]); i++) {
+		size_t n = strlen(env_allowed[i]);
+
+		if (!strncmp(entry, env_allowed[i], n) && entry[n] == '=')
+			return true;
+	}
+	return false;
+}
+
 /*
- * envp (or ours) plus ISOLATE_CHANNEL and ISOLATE_CHANNEL_SINCE (now, in
- * the channel's names: from here on its messages are for this process).
+ * envp (or the part of ours that passes) plus ISOLATE_CHANNEL and
+ * ISOLATE_CHANNEL_SINCE (now, in the channel's names: from here on its
+ * messages are for this process).
  */
 static char **with_channel(char *const *envp, const char *channel)
 {
 	extern char **environ;
 	char *const *base = envp ? envp : environ;
 	struct timespec now;
-	size_t n = 0;
+	size_t n = 0, j = 2;
 	char **out;
 
 	while (base[n])
 		n++;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	out = calloc(n + 3, sizeof(*out));
+	out = calloc(n + 4, sizeof(*out));
 	if (!out || asprintf(&out[0], "ISOLATE_CHANNEL=%s", channel) < 0 ||
 	    asprintf(&out[1], "ISOLATE_CHANNEL_SINCE=%016llx",
 		     (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec - 1) < 0)
 		return NULL;
-	for (size_t i = 0, j = 2; i < n; i++)
-		if (strncmp(base[i], "ISOLATE_CHANNEL", 15))
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(base[i], "ISOLATE_CHANNEL", 15) && (envp || isolate_env_passes(base[i])))
 			out[j++] = base[i];
+	if (!envp && !getenv("PATH"))
+		out[j++] = (char *)ISOLATE_DEFAULT_PATH;
 	return out;
 }
 

@@ -269,6 +269,7 @@ struct isolate_event_window {
 #define ISOLATE_PRCTL_OPTION	0x4953ce11
 
 /* The sizes the kernel and every reader agree on: a change is an ABI change. */
+#ifndef __cplusplus	/* C++ has static_assert; the C build checks these */
 _Static_assert(sizeof(struct isolate_config) == 24, "isolate_config");
 _Static_assert(sizeof(struct isolate_cell) == 48, "isolate_cell");
 _Static_assert(sizeof(struct isolate_inode_key) == 16, "isolate_inode_key");
@@ -280,5 +281,6 @@ _Static_assert(sizeof(struct isolate_unix_key) == 116, "isolate_unix_key");
 _Static_assert(sizeof(struct isolate_unix_rule) == 8, "isolate_unix_rule");
 _Static_assert(sizeof(struct isolate_cell_counters) == 248, "isolate_cell_counters");
 _Static_assert(sizeof(struct isolate_event_window) == 16, "isolate_event_window");
+#endif
 
 #endif /* ISOLATE_ABI_H */

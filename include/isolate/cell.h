@@ -87,6 +87,9 @@ struct isolate_cell_post_record {
 #ifndef __VMLINUX_H__
 /* libisolate-cell's API, exported; nothing else of it is. */
 #pragma GCC visibility push(default)
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* libisolate-cell: 0 (or a request id) on success, a negative errno. */
 int incell_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -118,13 +121,18 @@ int incell_recv(struct incell_message *msg, int timeout_ms);
 /* Waits for the reply to request id, leaving other messages queued. */
 int incell_wait_reply(__u64 id, struct incell_message *msg, int timeout_ms);
 
+#ifdef __cplusplus
+}
+#endif
 #pragma GCC visibility pop
 #endif
 
 /* The sizes the kernel and every reader agree on: a change is an ABI change. */
+#ifndef __cplusplus	/* C++ has static_assert; the C build checks these */
 _Static_assert(sizeof(struct isolate_cell_log_record) == 488, "isolate_cell_log_record");
 _Static_assert(sizeof(struct isolate_cell_metric_record) == 80, "isolate_cell_metric_record");
 _Static_assert(sizeof(struct isolate_cell_request_record) == 264, "isolate_cell_request_record");
 _Static_assert(sizeof(struct isolate_cell_post_record) == 1040, "isolate_cell_post_record");
+#endif
 
 #endif /* ISOLATE_CELL_H */

@@ -186,6 +186,7 @@ struct isolate_lifecycle_args {
 };
 
 /* The sizes the kernel and every reader agree on: a change is an ABI change. */
+#ifndef __cplusplus	/* C++ has static_assert; the C build checks these */
 _Static_assert(sizeof(struct isolate_event_hdr) == 56, "isolate_event_hdr");
 _Static_assert(sizeof(struct isolate_event_access) == 368, "isolate_event_access");
 _Static_assert(sizeof(struct isolate_event_log) == 544, "isolate_event_log");
@@ -194,5 +195,6 @@ _Static_assert(sizeof(struct isolate_event_broker) == 336, "isolate_event_broker
 _Static_assert(sizeof(struct isolate_event_message) == 1096, "isolate_event_message");
 _Static_assert(sizeof(struct isolate_event_lifecycle) == 192, "isolate_event_lifecycle");
 _Static_assert(sizeof(struct isolate_lifecycle_args) == 152, "isolate_lifecycle_args");
+#endif
 
 #endif /* ISOLATE_EVENTS_H */

@@ -20,6 +20,9 @@
 
 /* What this header declares is libisolate's API, exported; nothing else is. */
 #pragma GCC visibility push(default)
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct isolate_cell_policy;
 
@@ -175,6 +178,15 @@ int isolate_cell_destroy(struct isolate *iso, const char *name);
 int isolate_cell_get(struct isolate *iso, const char *name,
 		     struct isolate_cell_state *out);
 
+/*
+ * Every cell, sorted by name, in a malloc'd array the caller frees; *n
+ * is its length (0 and NULL when there are none).
+ */
+int isolate_cells_list(struct isolate *iso, struct isolate_cell_state **cells, size_t *n);
+
+/* The name of the cell with id cell_id (events carry the id). -ENOENT if none. */
+int isolate_cell_name_of(struct isolate *iso, __u32 cell_id, char *name, size_t len);
+
 /* An O_DIRECTORY fd of the cell's cgroup, for clone3(CLONE_INTO_CGROUP). */
 int isolate_cell_cgroup_fd(struct isolate *iso, const char *name);
 
@@ -183,8 +195,18 @@ struct isolate_spawn_opts {
 	bool set_ids;		/* switch to uid/gid (supplementary groups dropped) */
 	uid_t uid;
 	gid_t gid;
-	char *const *envp;	/* the environment; NULL: inherit */
+	char *const *envp;	/* the environment; NULL: what isolate_env_passes */
 };
+
+/*
+ * Whether "NAME=VALUE" of the caller's environment passes into a cell when
+ * isolate_spawn_opts.envp is NULL (and in `isolate-loader run`): PATH,
+ * HOME, LANG, LANGUAGE, TERM, TZ, USER, LOGNAME and LC_*. Everything else
+ * (tokens, proxies, LD_PRELOAD, ...) stays out unless passed explicitly.
+ * Without PATH the cell gets ISOLATE_DEFAULT_PATH.
+ */
+bool isolate_env_passes(const char *entry);
+#define ISOLATE_DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /*
  * Runs argv in the cell: the child is created inside the cell's cgroup, so
@@ -288,6 +310,9 @@ void isolate_event_write_json(FILE *out, const char *cell_name,
 const char *isolate_op_name(__u32 op);
 const char *isolate_event_class_name(__u32 event_class);
 
+#ifdef __cplusplus
+}
+#endif
 #pragma GCC visibility pop
 
 #endif /* ISOLATE_ISOLATE_H */

@@ -20,6 +20,9 @@
 
 /* What this header declares is libisolate's API, exported; nothing else is. */
 #pragma GCC visibility push(default)
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* ---- Diagnostics ---------------------------------------------------- */
 
@@ -425,6 +428,9 @@ struct isolate_verdict {
 int isolate_explain(const struct isolate_image *img, enum isolate_cap_kind op,
 		    const char *target, struct isolate_verdict *v, struct isolate_diag *diag);
 
+#ifdef __cplusplus
+}
+#endif
 #pragma GCC visibility pop
 
 #endif /* ISOLATE_POLICY_H */

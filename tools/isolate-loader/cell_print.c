@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A cell as `cell show`, `cell list` and `status` print it. */
 #include <errno.h>
-#include <dirent.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -135,16 +135,12 @@ void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
 
 void for_each_cell(struct isolate *iso, bool with_caps)
 {
-	struct isolate_cell_state st;
-	DIR *d = opendir(isolate_cells_cgroup(iso));
-	struct dirent *de;
+	struct isolate_cell_state *cells;
+	size_t n;
 
-	while (d && (de = readdir(d))) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		if (!isolate_cell_get(iso, de->d_name, &st))
-			print_cell_state(iso, &st, with_caps);
-	}
-	if (d)
-		closedir(d);
+	if (isolate_cells_list(iso, &cells, &n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		print_cell_state(iso, &cells[i], with_caps);
+	free(cells);
 }

@@ -27,11 +27,6 @@
 /* A year: longer is a mistake, not a limit. */
 #define RUN_TIMEOUT_MAX (365 * 24 * 3600)
 
-/* What the command sees of our environment, unless --env says more. */
-static const char *const env_allowed[] = {
-	"PATH", "HOME", "LANG", "LANGUAGE", "TERM", "TZ", "USER", "LOGNAME", NULL,
-};
-
 struct run_opts {
 	const char *policy_file;
 	const char *cell;
@@ -64,17 +59,15 @@ static int add_env(struct run_opts *o, const char *entry)
 	return 0;
 }
 
-/* The allow-list, LC_* and what --env NAME passes or NAME=VALUE sets. */
+/* What passes by default, and what --env NAME passes or NAME=VALUE sets. */
 static int build_env(struct run_opts *o, char **extra, size_t n_extra)
 {
 	extern char **environ;
 	int err = 0;
 
 	for (char **e = environ; *e && !err; e++) {
-		bool keep = !strncmp(*e, "LC_", 3);
+		bool keep = isolate_env_passes(*e);
 
-		for (const char *const *a = env_allowed; *a && !keep; a++)
-			keep = !strncmp(*e, *a, strlen(*a)) && (*e)[strlen(*a)] == '=';
 		for (size_t i = 0; i < n_extra && !keep; i++)
 			keep = !strchr(extra[i], '=') && !strncmp(*e, extra[i], strlen(extra[i])) &&
 			       (*e)[strlen(extra[i])] == '=';
@@ -85,7 +78,7 @@ static int build_env(struct run_opts *o, char **extra, size_t n_extra)
 		if (strchr(extra[i], '='))
 			err = add_env(o, extra[i]);
 	if (!err && !getenv("PATH"))
-		err = add_env(o, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		err = add_env(o, ISOLATE_DEFAULT_PATH);
 	o->env[o->n_env] = NULL;
 	o->spawn.envp = o->env;
 	return err;

@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "user/internal.h"
+#include <isolate/isolate.h>
+
+#include "error.h"
 
 static __thread char last_error[512];
 
