@@ -71,6 +71,20 @@ TEST(timeouts_are_seconds)
 	EXPECT_EQ(125, loader("run --timeout 0.5 -- true", out, sizeof(out)));
 }
 
+/* An ExecStop= of `unload` must not fail when nothing is loaded. */
+TEST(unload_of_nothing_succeeds)
+{
+	char out[1024];
+
+	ASSERT_EQ(4, loader("status", out, sizeof(out))) {
+		TH_LOG("isolate is loaded here; this test needs a host without it: %s", out);
+	}
+	EXPECT_EQ(0, loader("unload", out, sizeof(out)));
+	EXPECT_STREQ("not loaded: nothing to unload\n", out);
+	EXPECT_EQ(0, loader("-j unload", out, sizeof(out)));
+	EXPECT_STREQ("{\"unloaded\":false,\"was_loaded\":false}\n", out);
+}
+
 TEST(restore_input_is_bounded)
 {
 	char out[1024];

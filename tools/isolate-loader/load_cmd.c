@@ -85,15 +85,17 @@ int do_unload(int argc, char **argv)
 	if (optind < argc)
 		return p_err(EXIT_USAGE, "unload: unexpected argument \"%s\"", argv[optind]);
 	err = isolate_unload(force);
-	if (err)
+	/* Nothing loaded is what unload is for: an ExecStop= must not fail. */
+	if (err && err != ISOLATE_ENOTLOADED)
 		return p_err(exit_code_of(err), "unload: %s", isolate_last_error());
 	if (json_output) {
 		jw_object_start(&json_out);
-		jw_kv_bool(&json_out, "unloaded", true);
+		jw_kv_bool(&json_out, "unloaded", !err);
+		jw_kv_bool(&json_out, "was_loaded", !err);
 		jw_object_end(&json_out);
 		jw_finish(&json_out);
 	} else {
-		printf("unloaded\n");
+		printf(err ? "not loaded: nothing to unload\n" : "unloaded\n");
 	}
 	return EXIT_OK;
 }
