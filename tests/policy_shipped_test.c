@@ -72,6 +72,33 @@ TEST(every_shipped_policy_parses_and_formats_canonically)
 	globfree(&g);
 }
 
+/*
+ * `policy check` of every shipped policy succeeds on this machine: a path
+ * that is the user's to choose is optional, so a fresh Debian machine
+ * (and the CI's) compiles every cell.
+ */
+TEST(every_shipped_policy_checks_on_this_machine)
+{
+	const char *bin = getenv("ISOLATE_LOADER") ?: "build/bin/isolate-loader";
+	char cmd[512], out[4096];
+	glob_t g;
+
+	ASSERT_EQ(0, glob("policy/*.yaml", 0, NULL, &g));
+	ASSERT_EQ(0, glob("policy/examples/*.yaml", GLOB_APPEND, NULL, &g));
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		FILE *p;
+		size_t n;
+
+		snprintf(cmd, sizeof(cmd), "%s policy check %s 2>&1", bin, g.gl_pathv[i]);
+		p = popen(cmd, "r");
+		ASSERT_NE(NULL, p);
+		n = fread(out, 1, sizeof(out) - 1, p);
+		out[n] = 0;
+		EXPECT_EQ(0, pclose(p)) TH_LOG("%s", out);
+	}
+	globfree(&g);
+}
+
 /* fmt's exact output: fixed key order, sorted lists without repeats, quotes where YAML would misread. */
 TEST(fmt_writes_the_canonical_form)
 {
