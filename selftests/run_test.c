@@ -5,6 +5,8 @@
  * environment (Documentation/cli.md); --timeout kills everything the command started; the
  * command's exit status comes back.
  */
+#include <libgen.h>
+
 #include "kselftest_harness.h"
 #include "lifecycle.h"
 
@@ -165,6 +167,40 @@ TEST_F(run, environment_is_allow_listed)
 	memmove(since, since + 16, strlen(since + 16) + 1);
 	sorted_lines(out, got, sizeof(got));
 	EXPECT_STREQ(expected, got);
+}
+
+/*
+ * A command the cell may not execute: run names the object (resolved on
+ * PATH), says the policy refused it and which grant would allow it; the
+ * exit status is 126. The control: after that grant, the same (static)
+ * program runs.
+ */
+TEST_F(run, refused_exec_names_the_object_and_the_grant)
+{
+	char out[8192], want[512], copy[64], grant[80];
+
+	ASSERT_EQ(126, cli(out, sizeof(out), "-j", "run", "--cell", self->name, "--",
+			   "isolate-loader", "version", NULL)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"op\":\"exec\",\"object\":\"/usr/bin/isolate-loader\""))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"grant\":\"exec:/usr/bin/isolate-loader\"")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"exit_code\":126")) TH_LOG("%s", out);
+
+	/* busybox is static: granted exec is all it needs (its name is its applet). */
+	snprintf(copy, sizeof(copy), "/tmp/refused-%d/true", getpid());
+	snprintf(want, sizeof(want), "mkdir -p %.*s && cp /bin/busybox %s",
+		 (int)(strrchr(copy, '/') - copy), copy, copy);
+	ASSERT_EQ(0, system(want));
+	ASSERT_EQ(126, cli(out, sizeof(out), "-j", "run", "--cell", self->name, "--", copy,
+			   NULL)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "\"grant\":\"exec:%s\"", copy);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	snprintf(grant, sizeof(grant), "exec:%s", copy);
+	ASSERT_EQ(0, cli(NULL, 0, "grant", self->name, grant, NULL));
+	EXPECT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name, "--", copy,
+			 NULL)) TH_LOG("%s", out);
+	unlink(copy);
+	rmdir(dirname(copy));
 }
 
 TEST_F(run, exit_status_comes_back)

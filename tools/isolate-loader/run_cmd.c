@@ -22,6 +22,7 @@
 #include <isolate/policy.h>
 
 #include "tools/isolate-loader/main.h"
+#include "tools/isolate-loader/run_refusal.h"
 
 #define MAX_ENV 128
 /* A year: longer is a mistake, not a limit. */
@@ -286,7 +287,9 @@ int do_run(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	err = isolate_cell_spawn(iso, name, argv + optind, &o.spawn, &pid);
-	if (err)
+	if (err == -EACCES)
+		explain_exec_refusal(iso, name, argv[optind], o.spawn.envp);
+	else if (err)
 		p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
 	if (pid > 0)
 		ret = wait_command(iso, name, pid, o.timeout);

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run: when the command itself cannot be executed (EACCES at exec), say
+ * which object the cell's policy refused and the grant that would allow
+ * it, decided by the same explain as `policy explain` on the cell's kept
+ * policy, so the advice is the kernel's decision, not a guess.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <isolate/isolate.h>
+#include <isolate/policy.h>
+
+#include "tools/isolate-loader/run_refusal.h"
+#include "tools/isolate-loader/main.h"
+
+/* The file execvpe() would run for cmd, searched in env's PATH. */
+static bool find_command(const char *cmd, char *const env[], char *out, size_t len)
+{
+	const char *path = "/usr/local/bin:/usr/bin:/bin";
+	struct stat st;
+
+	if (strchr(cmd, '/'))
+		return snprintf(out, len, "%s", cmd) < (int)len;
+	for (char *const *e = env; e && *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			path = *e + 5;
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		if (snprintf(out, len, "%.*s/%s", (int)n, path, cmd) < (int)len &&
+		    !stat(out, &st) && S_ISREG(st.st_mode) && (st.st_mode & 0111))
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+static void report(const char *cell, const char *object, const char *why, bool policy)
+{
+	if (json_output) {
+		char msg[PATH_MAX + 256];
+
+		snprintf(msg, sizeof(msg), "run: exec of %s refused%s", object,
+			 policy ? " by the cell's policy" : "");
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "error", msg);
+		jw_key(&json_out, "refused");
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "cell", cell);
+		jw_kv_string(&json_out, "op", "exec");
+		jw_kv_string(&json_out, "object", object);
+		jw_kv_string(&json_out, "why", why);
+		if (policy) {
+			char grant[PATH_MAX + 8];
+
+			snprintf(grant, sizeof(grant), "exec:%s", object);
+			jw_kv_string(&json_out, "grant", grant);
+		}
+		jw_object_end(&json_out);
+		jw_kv_int(&json_out, "exit_code", 126);
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+	} else if (policy) {
+		fprintf(stderr, "isolate-loader: run: exec of %s refused by cell %s: %s\n"
+			"  to allow it: isolate-loader grant %s exec:%s\n"
+			"  (or add it under exec: in the policy)\n",
+			object, cell, why, cell, object);
+	} else {
+		fprintf(stderr, "isolate-loader: run: exec of %s: Permission denied (%s)\n",
+			object, why);
+	}
+}
+
+void explain_exec_refusal(struct isolate *iso, const char *cell, const char *cmd,
+			  char *const env[])
+{
+	struct isolate_cell_policy *pol = NULL;
+	struct isolate_image *img = NULL;
+	struct isolate_verdict v;
+	char found[PATH_MAX], object[PATH_MAX];
+
+	if (!find_command(cmd, env, found, sizeof(found)) || !realpath(found, object)) {
+		report(cell, cmd, "not found on PATH from here", false);
+		return;
+	}
+	if (isolate_cell_policy_get(iso, cell, &pol) || isolate_compile(pol, &img, NULL) ||
+	    isolate_explain(img, ISOLATE_CAP_EXEC, object, &v, NULL)) {
+		report(cell, object, isolate_last_error(), false);
+	} else if (v.allowed) {
+		report(cell, object, "the cell's policy allows it: check the file's mode and its mount's noexec", false);
+	} else {
+		report(cell, object, v.rule_text ? v.rule_text : "no exec rule covers it", true);
+	}
+	isolate_image_free(img);
+	isolate_cell_policy_free(pol);
+}
