@@ -48,7 +48,7 @@ static char *print(bool json, const struct isolate_event_hdr *h, size_t size)
 	if (json)
 		isolate_event_write_json(f, "cell-a", h, size);
 	else
-		isolate_event_write_text(f, h, size);
+		isolate_event_write_text(f, "cell-a", h, size);
 	fclose(f);
 	return buf;
 }

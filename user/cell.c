@@ -172,21 +172,22 @@ int isolate_cells_list(struct isolate *iso, struct isolate_cell_state **cells, s
 	return 0;
 }
 
-int isolate_cell_name_of(struct isolate *iso, __u32 cell_id, char *name, size_t len)
+int isolate_cell_name_of(struct isolate *iso, __u64 cgid, char *name, size_t len)
 {
 	struct isolate_cell_state *all;
 	size_t n;
 	int err = isolate_cells_list(iso, &all, &n);
 
 	for (size_t i = 0; !err && i < n; i++) {
-		if (all[i].cell.cell_id == cell_id) {
+		if (all[i].cgid == cgid) {
 			snprintf(name, len, "%s", all[i].name);
 			free(all);
 			return 0;
 		}
 	}
 	free(all);
-	return err ? err : set_error(-ENOENT, "no cell has id %u", cell_id);
+	return err ? err : set_error(-ENOENT, "no cell has cgroup id %llu",
+				     (unsigned long long)cgid);
 }
 
 void isolate_allow_unenforced(struct isolate *iso, bool allow)

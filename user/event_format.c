@@ -24,7 +24,7 @@
  */
 static void name_json(struct json_writer *jw, const char *key, const char *s, size_t max)
 {
-	char copy[ISOLATE_EVENT_PATH_MAX + 1], hex[2 * ISOLATE_EVENT_PATH_MAX + 1], hkey[32];
+	char copy[ISOLATE_MESSAGE_MAX + 1], hex[2 * ISOLATE_MESSAGE_MAX + 1], hkey[32];
 	size_t n = strnlen(s, max < sizeof(copy) ? max : sizeof(copy) - 1);
 
 	memcpy(copy, s, n);
@@ -98,10 +98,55 @@ static const char *broker_right_word(__u32 right)
 	return isolate_broker_right_name(right) ?: "unknown";
 }
 
-/* The fields after the header, for every class. */
-static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h, size_t size)
+/*
+ * Where an event's fields go: a JSON object or a text line of
+ * " key=value". Each class's fields are listed once (body), for both.
+ */
+struct sink {
+	FILE *out;
+	struct json_writer *jw;	/* NULL: text */
+};
+
+/* A string the cell chose (or that holds what it chose). */
+static void put_name(const struct sink *o, const char *key, const char *s, size_t max)
 {
-	char addr[INET6_ADDRSTRLEN + 1], text[ISOLATE_MESSAGE_MAX + 1];
+	if (o->jw) {
+		name_json(o->jw, key, s, max);
+	} else {
+		fprintf(o->out, " %s=", key);
+		name_text(o->out, s, max);
+	}
+}
+
+/* A word of ours (never chosen by a cell). */
+static void put_word(const struct sink *o, const char *key, const char *word)
+{
+	if (o->jw)
+		jw_kv_string(o->jw, key, word);
+	else
+		fprintf(o->out, " %s=%s", key, word);
+}
+
+static void put_uint(const struct sink *o, const char *key, uint64_t v)
+{
+	if (o->jw)
+		jw_kv_uint(o->jw, key, v);
+	else
+		fprintf(o->out, " %s=%" PRIu64, key, v);
+}
+
+static void put_int(const struct sink *o, const char *key, int64_t v)
+{
+	if (o->jw)
+		jw_kv_int(o->jw, key, v);
+	else
+		fprintf(o->out, " %s=%" PRId64, key, v);
+}
+
+/* The fields after the header, for every class. */
+static void body(const struct sink *o, const struct isolate_event_hdr *h, size_t size)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
 
 	switch (h->event_class) {
 	case ISOLATE_EVENT_DENY:
@@ -110,21 +155,24 @@ static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h,
 
 		if (size < sizeof(*e))
 			return;
-		jw_kv_string(jw, "op", isolate_op_name(e->op));
-		jw_kv_int(jw, "errno", e->error);
-		name_json(jw, "comm", e->comm, sizeof(e->comm));
+		put_word(o, "op", isolate_op_name(e->op));
+		if (o->jw)
+			put_int(o, "errno", e->error);
+		else
+			put_word(o, "error", e->error ? strerror(e->error) : "none");
+		put_name(o, "comm", e->comm, sizeof(e->comm));
 		if (e->object_kind == ISOLATE_OBJECT_FILE) {
-			jw_kv_uint(jw, "dev", e->file.dev);
-			jw_kv_uint(jw, "ino", e->file.ino);
-			name_json(jw, "path", e->path, sizeof(e->path));
+			put_name(o, "path", e->path, sizeof(e->path));
+			put_uint(o, "dev", e->file.dev);
+			put_uint(o, "ino", e->file.ino);
 		} else if (e->object_kind == ISOLATE_OBJECT_NET) {
 			net_address(e, addr, sizeof(addr));
-			jw_kv_string(jw, "proto", proto_name(e->net.proto));
-			jw_kv_string(jw, "address", addr);
-			jw_kv_uint(jw, "port", e->net.port);
+			put_word(o, "proto", proto_name(e->net.proto));
+			put_word(o, "address", addr);
+			put_uint(o, "port", e->net.port);
 		} else if (e->object_kind == ISOLATE_OBJECT_TASK) {
-			jw_kv_uint(jw, "target_pid", e->task.pid);
-			jw_kv_uint(jw, "arg", e->task.arg);
+			put_uint(o, "target_pid", e->task.pid);
+			put_uint(o, "arg", e->task.arg);
 		}
 		break;
 	}
@@ -133,9 +181,8 @@ static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h,
 
 		if (size < sizeof(*e))
 			return;
-		snprintf(text, sizeof(text), "%.*s", (int)e->len, e->msg);
-		jw_kv_uint(jw, "level", e->level);
-		jw_kv_string(jw, "message", text);
+		put_uint(o, "level", e->level);
+		put_name(o, "message", e->msg, e->len < sizeof(e->msg) ? e->len : sizeof(e->msg));
 		break;
 	}
 	case ISOLATE_EVENT_METRIC: {
@@ -143,9 +190,9 @@ static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h,
 
 		if (size < sizeof(*e))
 			return;
-		jw_kv_string(jw, "name", e->name);
-		jw_kv_string(jw, "kind", e->kind == ISOLATE_METRIC_GAUGE ? "gauge" : "counter");
-		jw_kv_int(jw, "value", e->value);
+		put_name(o, "name", e->name, sizeof(e->name));
+		put_word(o, "kind", e->kind == ISOLATE_METRIC_GAUGE ? "gauge" : "counter");
+		put_int(o, "value", e->value);
 		break;
 	}
 	case ISOLATE_EVENT_BROKER: {
@@ -153,10 +200,10 @@ static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h,
 
 		if (size < sizeof(*e))
 			return;
-		snprintf(text, sizeof(text), "%.*s", (int)e->len, e->target);
-		jw_kv_uint(jw, "request_id", e->request_id);
-		jw_kv_string(jw, "right", broker_right_word(e->right));
-		jw_kv_string(jw, "target", text);
+		put_uint(o, "request_id", e->request_id);
+		put_word(o, "right", broker_right_word(e->right));
+		put_name(o, "target", e->target,
+			 e->len < sizeof(e->target) ? e->len : sizeof(e->target));
 		break;
 	}
 	case ISOLATE_EVENT_MESSAGE: {
@@ -164,10 +211,10 @@ static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h,
 
 		if (size < sizeof(*e))
 			return;
-		snprintf(text, sizeof(text), "%.*s", (int)e->len, (const char *)e->data);
-		jw_kv_uint(jw, "in_reply_to", e->in_reply_to);
-		jw_kv_uint(jw, "len", e->len);
-		jw_kv_string(jw, "data", text);
+		put_uint(o, "in_reply_to", e->in_reply_to);
+		put_uint(o, "len", e->len);
+		put_name(o, "data", (const char *)e->data,
+			 e->len < sizeof(e->data) ? e->len : sizeof(e->data));
 		break;
 	}
 	case ISOLATE_EVENT_LIFECYCLE: {
@@ -175,10 +222,10 @@ static void body_json(struct json_writer *jw, const struct isolate_event_hdr *h,
 
 		if (size < sizeof(*e))
 			return;
-		jw_kv_string(jw, "what", lifecycle_name(e->what));
-		jw_kv_string(jw, "name", e->name);
+		put_word(o, "what", lifecycle_name(e->what));
+		put_name(o, "name", e->name, sizeof(e->name));
 		if (e->detail[0])
-			jw_kv_string(jw, "detail", e->detail);
+			put_name(o, "detail", e->detail, sizeof(e->detail));
 		break;
 	}
 	}
@@ -206,51 +253,29 @@ void isolate_event_write_json(FILE *out, const char *cell_name,
 	jw_kv_uint(jw, "tgid", h->tgid);
 	jw_kv_uint(jw, "ts_ns", h->ts_ns);
 	jw_kv_uint(jw, "seq", h->seq);
-	body_json(jw, h, size);
+	body(&(struct sink){ .out = out, .jw = jw }, h, size);
 	jw_object_end(jw);
 	jw_finish(jw);
 }
 
-/* The text line: "CLASS cell=.. pid=.. key=value ...". */
-void isolate_event_write_text(FILE *out, const struct isolate_event_hdr *h, size_t size)
+/* The text line: "CLASS cell=NAME id=.. gen=.. pid=.. key=value ...". */
+void isolate_event_write_text(FILE *out, const char *cell_name,
+			      const struct isolate_event_hdr *h, size_t size)
 {
-	const struct isolate_event_access *e = (const void *)h;
-	char addr[INET6_ADDRSTRLEN + 1];
-
-	fprintf(out, "%s cell=%u cgroup=%llu gen=%u pid=%u tgid=%u seq=%llu",
-		isolate_event_class_name(h->event_class), h->cell_id,
-		(unsigned long long)h->cell_cgid, h->generation, h->pid, h->tgid,
+	fprintf(out, "%s cell=", isolate_event_class_name(h->event_class));
+	if (cell_name)
+		name_text(out, cell_name, 64);
+	else
+		fputc('?', out);
+	fprintf(out, " cell_id=%u cgroup=%llu gen=%u pid=%u tgid=%u seq=%llu",
+		h->cell_id, (unsigned long long)h->cell_cgid, h->generation, h->pid, h->tgid,
 		(unsigned long long)h->seq);
-	if ((h->event_class == ISOLATE_EVENT_DENY || h->event_class == ISOLATE_EVENT_AUDIT) &&
-	    size >= sizeof(*e)) {
-		fputs(" comm=", out);
-		name_text(out, e->comm, sizeof(e->comm));
-		fprintf(out, " op=%s", isolate_op_name(e->op));
-		if (e->object_kind == ISOLATE_OBJECT_FILE) {
-			fputs(" path=", out);
-			name_text(out, e->path, sizeof(e->path));
-			fprintf(out, " dev=%u:%u ino=%llu", e->file.dev >> 20, e->file.dev & 0xfffff,
-				(unsigned long long)e->file.ino);
-		} else if (e->object_kind == ISOLATE_OBJECT_NET) {
-			net_address(e, addr, sizeof(addr));
-			fprintf(out, " %s=%s port=%u", proto_name(e->net.proto), addr, e->net.port);
-		} else if (e->object_kind == ISOLATE_OBJECT_TASK) {
-			fprintf(out, " target=%u arg=%u", e->task.pid, e->task.arg);
-		}
-		fprintf(out, " error=%s rule=", e->error ? strerror(e->error) : "none");
+	body(&(struct sink){ .out = out }, h, size);
+	if (h->event_class == ISOLATE_EVENT_DENY || h->event_class == ISOLATE_EVENT_AUDIT) {
 		if (h->rule_id == ISOLATE_RULE_NONE)
-			fprintf(out, "none");
+			fprintf(out, " rule=none");
 		else
-			fprintf(out, "%u", h->rule_id);
-	} else {
-		struct json_writer jw;
-
-		/* The other classes read best as their JSON fields. */
-		fprintf(out, " ");
-		jw_init(&jw, out, false);
-		jw_object_start(&jw);
-		body_json(&jw, h, size);
-		jw_object_end(&jw);
+			fprintf(out, " rule=%u", h->rule_id);
 	}
 	fprintf(out, "\n");
 }

@@ -1,8 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-/* Reading the event ring buffers pinned by the loader. */
+/*
+ * Reading events: from the ring buffers pinned by the loader, by their
+ * one consumer (who holds the consumer lock), or from the supervisor's
+ * stream by any number of subscribers.
+ */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <string.h>
 
@@ -12,11 +21,60 @@
 #include "user/internal.h"
 
 struct isolate_events {
-	struct ring_buffer *rb;
+	struct ring_buffer *rb;	/* the rings, or NULL for a subscription */
+	int lock_fd;		/* the consumer lock, with the rings */
+	int sock;		/* the subscription, or -1 */
 	isolate_event_fn fn;
 	void *ctx;
 	bool stopped;		/* the callback asked to stop */
+	__u64 lost;		/* gaps in the classes' sequence numbers */
+	__u64 last_seq[ISOLATE_EVENT_CLASS_MAX];
 };
+
+/* The largest record of any class, with room to spare. */
+#define RECORD_MAX 4096
+
+static struct isolate_events *events_new(isolate_event_fn fn, void *ctx)
+{
+	struct isolate_events *ev = calloc(1, sizeof(*ev));
+
+	if (ev) {
+		ev->fn = fn;
+		ev->ctx = ctx;
+		ev->lock_fd = -1;
+		ev->sock = -1;
+	}
+	return ev;
+}
+
+int events_lock_fd(const struct isolate_events *ev)
+{
+	return ev->lock_fd;
+}
+
+void events_socket_path(char *out, size_t len)
+{
+	snprintf(out, len, "%s/events/sock", state_dir());
+}
+
+/* The consumer lock: one reader of the rings at a time, never blocking. */
+static int take_consumer_lock(struct isolate_events *ev)
+{
+	int dir = statefs_subdir("events", 0700);
+
+	if (dir < 0)
+		return dir;
+	ev->lock_fd = openat(dir, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+			     0600);
+	close(dir);
+	if (ev->lock_fd < 0)
+		return set_error(-errno, "cannot open %s/events/lock: %s", state_dir(),
+				 strerror(errno));
+	if (flock(ev->lock_fd, LOCK_EX | LOCK_NB))
+		return set_error(errno == EWOULDBLOCK ? -EBUSY : -errno,
+				 "the event rings have a consumer already (a running supervisor): subscribe to it instead");
+	return 0;
+}
 
 static int dispatch(void *ctx, void *data, size_t size)
 {
@@ -36,12 +94,16 @@ static int dispatch(void *ctx, void *data, size_t size)
 int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
 			struct isolate_events **out)
 {
-	struct isolate_events *ev = calloc(1, sizeof(*ev));
+	struct isolate_events *ev = events_new(fn, ctx);
+	int err;
 
 	if (!ev)
 		return set_error(-ENOMEM, "out of memory");
-	ev->fn = fn;
-	ev->ctx = ctx;
+	err = take_consumer_lock(ev);
+	if (err) {
+		isolate_events_close(ev);
+		return err;
+	}
 	/* Every class's ring buffer, each drained in turn by one poll. */
 	for (int k = ISOLATE_EVENT_DENY; k < ISOLATE_EVENT_CLASS_MAX; k++) {
 		int m = MAP_OF_CLASS(k), err = 0;
@@ -61,11 +123,93 @@ int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
 	return 0;
 }
 
+int isolate_events_subscribe(struct isolate *iso, __u32 class_mask, bool replay,
+			     isolate_event_fn fn, void *ctx, struct isolate_events **out)
+{
+	struct isolate_subscription sub = {
+		.version = ISOLATE_SUBSCRIPTION_VERSION,
+		.class_mask = class_mask,
+		.flags = replay ? ISOLATE_SUBSCRIBE_REPLAY : 0,
+	};
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct isolate_events *ev = events_new(fn, ctx);
+	int err;
+
+	if (!ev)
+		return set_error(-ENOMEM, "out of memory");
+	events_socket_path(addr.sun_path, sizeof(addr.sun_path));
+	ev->sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (ev->sock < 0 || connect(ev->sock, (struct sockaddr *)&addr, sizeof(addr))) {
+		err = errno == ENOENT || errno == ECONNREFUSED ? ISOLATE_ENOSUPERVISOR : -errno;
+		set_error(err, err == ISOLATE_ENOSUPERVISOR ?
+			  "no supervisor is running (%s): `isolate-loader supervise` reads the event rings and serves every reader" :
+			  "cannot subscribe at %s: %m", addr.sun_path);
+		isolate_events_close(ev);
+		return err;
+	}
+	if (send(ev->sock, &sub, sizeof(sub), MSG_NOSIGNAL) != sizeof(sub)) {
+		err = set_error(-errno, "cannot subscribe at %s: %m", addr.sun_path);
+		isolate_events_close(ev);
+		return err;
+	}
+	*out = ev;
+	return 0;
+}
+
+/* Counts the records of a class that never reached this reader. */
+static void note_seq(struct isolate_events *ev, const struct isolate_event_hdr *h)
+{
+	__u64 *last = &ev->last_seq[h->event_class];
+
+	if (*last && h->seq > *last + 1)
+		ev->lost += h->seq - *last - 1;
+	if (h->seq > *last)
+		*last = h->seq;
+}
+
+static int poll_subscription(struct isolate_events *ev, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = ev->sock, .events = POLLIN };
+	_Alignas(8) unsigned char buf[RECORD_MAX];
+	const struct isolate_event_hdr *h = (const void *)buf;
+	int seen = 0;
+	ssize_t n;
+
+	if (poll(&pfd, 1, timeout_ms) < 0)
+		return errno == EINTR ? 0 : set_error(-errno, "waiting for events: %m");
+	while (!ev->stopped) {
+		n = recv(ev->sock, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? seen :
+			       set_error(-errno, "reading the supervisor's stream: %m");
+		if (n == 0)
+			return set_error(ISOLATE_ENOSUPERVISOR, "the supervisor stopped");
+		if ((size_t)n < sizeof(*h) || h->size > (size_t)n ||
+		    h->event_class >= ISOLATE_EVENT_CLASS_MAX)
+			continue;
+		if (h->event_class == ISOLATE_EVENT_REPLAY_END) {
+			ev->stopped = ev->fn(ev->ctx, NULL, 0) != 0;
+			continue;
+		}
+		note_seq(ev, h);
+		seen++;
+		ev->stopped = ev->fn(ev->ctx, h, (size_t)n) != 0;
+	}
+	return seen;
+}
+
+__u64 isolate_events_lost(const struct isolate_events *ev)
+{
+	return ev->lost;
+}
+
 int isolate_events_poll(struct isolate_events *ev, int timeout_ms)
 {
 	int n;
 
 	ev->stopped = false;
+	if (ev->sock >= 0)
+		return poll_subscription(ev, timeout_ms);
 	n = ring_buffer__poll(ev->rb, timeout_ms);
 	if (n == -ECANCELED && ev->stopped)
 		return 0;
@@ -109,7 +253,7 @@ int isolate_events_backlog(struct isolate *iso, __u32 event_class, __u64 *pendin
 
 int isolate_events_fd(struct isolate_events *ev)
 {
-	return ring_buffer__epoll_fd(ev->rb);
+	return ev->sock >= 0 ? ev->sock : ring_buffer__epoll_fd(ev->rb);
 }
 
 void isolate_events_close(struct isolate_events *ev)
@@ -117,5 +261,9 @@ void isolate_events_close(struct isolate_events *ev)
 	if (!ev)
 		return;
 	ring_buffer__free(ev->rb);
+	if (ev->sock >= 0)
+		close(ev->sock);
+	if (ev->lock_fd >= 0)
+		close(ev->lock_fd);
 	free(ev);
 }

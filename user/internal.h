@@ -124,6 +124,11 @@ void spec_prune(const char *name, __u32 keep);
 void spec_remove(const char *name);
 
 
+/* The event stream (user/events.c): the consumer lock's fd, or -1. */
+int events_lock_fd(const struct isolate_events *ev);
+/* <state dir>/events/sock */
+void events_socket_path(char *out, size_t len);
+
 /* The rule closing the state directory to every cell (allow nothing). */
 int state_dir_rule(struct isolate_image_inode *rule);
 

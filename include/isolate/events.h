@@ -185,6 +185,24 @@ struct isolate_lifecycle_args {
 	char detail[64];
 };
 
+/*
+ * The supervisor's event stream, for every other reader: a SOCK_SEQPACKET
+ * socket at <state dir>/events/sock (root's; Documentation/events.md). A
+ * subscriber sends one struct isolate_subscription; every message after
+ * it is one record as the kernel wrote it (header first), or, when replay
+ * was asked, after the records the supervisor kept, the replay mark: a
+ * bare header of class ISOLATE_EVENT_REPLAY_END.
+ */
+#define ISOLATE_SUBSCRIPTION_VERSION	1
+#define ISOLATE_SUBSCRIBE_REPLAY	1U	/* first the most recent records kept */
+#define ISOLATE_EVENT_REPLAY_END	0
+struct isolate_subscription {
+	__u32 version;		/* ISOLATE_SUBSCRIPTION_VERSION */
+	__u32 class_mask;	/* bit 1 << class; 0: every class */
+	__u32 flags;		/* ISOLATE_SUBSCRIBE_* */
+	__u32 _pad;
+};
+
 /* The sizes the kernel and every reader agree on: a change is an ABI change. */
 #ifndef __cplusplus	/* C++ has static_assert; the C build checks these */
 _Static_assert(sizeof(struct isolate_event_hdr) == 56, "isolate_event_hdr");
@@ -195,6 +213,7 @@ _Static_assert(sizeof(struct isolate_event_broker) == 336, "isolate_event_broker
 _Static_assert(sizeof(struct isolate_event_message) == 1096, "isolate_event_message");
 _Static_assert(sizeof(struct isolate_event_lifecycle) == 192, "isolate_event_lifecycle");
 _Static_assert(sizeof(struct isolate_lifecycle_args) == 152, "isolate_lifecycle_args");
+_Static_assert(sizeof(struct isolate_subscription) == 16, "isolate_subscription");
 #endif
 
 #endif /* ISOLATE_EVENTS_H */

@@ -184,8 +184,11 @@ int isolate_cell_get(struct isolate *iso, const char *name,
  */
 int isolate_cells_list(struct isolate *iso, struct isolate_cell_state **cells, size_t *n);
 
-/* The name of the cell with id cell_id (events carry the id). -ENOENT if none. */
-int isolate_cell_name_of(struct isolate *iso, __u32 cell_id, char *name, size_t len);
+/*
+ * The name of the cell whose cgroup id is cgid (every event carries it:
+ * unlike cell ids, cgroup ids are not reused). -ENOENT if no cell has it.
+ */
+int isolate_cell_name_of(struct isolate *iso, __u64 cgid, char *name, size_t len);
 
 /* An O_DIRECTORY fd of the cell's cgroup, for clone3(CLONE_INTO_CGROUP). */
 int isolate_cell_cgroup_fd(struct isolate *iso, const char *name);
@@ -219,15 +222,39 @@ int isolate_cell_spawn(struct isolate *iso, const char *name,
 		       char *const argv[], const struct isolate_spawn_opts *opts,
 		       pid_t *pid);
 
-/* Events: the deny/audit ring buffer. The callback returns non-zero to
- * stop the current poll after this record. */
+/*
+ * Events. Each class's ring buffer has exactly one consumer: the
+ * supervisor (the one holding the consumer lock in the state directory),
+ * which hands every record to subscribers through a local socket; a
+ * record read from a ring is gone for every other reader. The callback
+ * gets each record as the kernel wrote it and returns non-zero to stop
+ * the current poll after this record.
+ */
 typedef int (*isolate_event_fn)(void *ctx, const struct isolate_event_hdr *hdr,
 				size_t size);
 struct isolate_events;
+/*
+ * Takes the rings: the consumer lock, then every class's ring. -EBUSY when
+ * a supervisor (or another taker) consumes them.
+ */
 int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
 			struct isolate_events **out);
+/*
+ * Subscribes to the supervisor's stream: the records of the classes in
+ * class_mask (bit 1 << class; 0 for all), first (with replay) the most
+ * recent ones it kept, then each as it arrives; the end of the replay is
+ * a call with hdr NULL. ISOLATE_ENOSUPERVISOR when no supervisor runs.
+ * Every subscriber sees every record of its classes; a subscriber too
+ * slow to take them loses records (counted, see isolate_events_lost),
+ * never the supervisor's time.
+ */
+#define ISOLATE_ENOSUPERVISOR (-ENOTCONN)
+int isolate_events_subscribe(struct isolate *iso, __u32 class_mask, bool replay,
+			     isolate_event_fn fn, void *ctx, struct isolate_events **out);
 /* Waits up to timeout_ms (-1: forever) and dispatches; returns events seen. */
 int isolate_events_poll(struct isolate_events *ev, int timeout_ms);
+/* Records a subscription lost because it fell behind (0 for the rings). */
+__u64 isolate_events_lost(const struct isolate_events *ev);
 /*
  * How much of event_class's ring buffer holds events not yet read, and its
  * size, in bytes (for monitoring: a reader falling behind).
@@ -237,6 +264,24 @@ int isolate_events_backlog(struct isolate *iso, __u32 event_class, __u64 *pendin
 /* An fd that polls readable when events wait (for the caller's own poll). */
 int isolate_events_fd(struct isolate_events *ev);
 void isolate_events_close(struct isolate_events *ev);
+
+/*
+ * The supervisor's side of the stream: a SOCK_SEQPACKET socket in the
+ * state directory (Documentation/events.md). Opening it needs the
+ * consumer lock held by the isolate_events of the rings (ev). Call
+ * isolate_event_hub_serve when its fd polls readable (new subscribers,
+ * their filters, their hang-ups) and publish every record read.
+ */
+struct isolate_event_hub;
+int isolate_event_hub_open(struct isolate_events *ev, struct isolate_event_hub **out);
+int isolate_event_hub_fd(const struct isolate_event_hub *hub);
+void isolate_event_hub_serve(struct isolate_event_hub *hub);
+void isolate_event_hub_publish(struct isolate_event_hub *hub,
+			       const struct isolate_event_hdr *hdr, size_t size);
+/* Subscribers now, and records dropped because one fell behind. */
+void isolate_event_hub_stats(const struct isolate_event_hub *hub, __u64 *subscribers,
+			     __u64 *dropped);
+void isolate_event_hub_close(struct isolate_event_hub *hub);
 
 /* ---- The broker ---------------------------------------------------------- */
 
@@ -296,13 +341,14 @@ int isolate_channel_post(const char *name, const struct isolate_channel_msg *m,
 
 /*
  * One event as a text line, or as a JSON object on a line (cell_name, when
- * known, is added as "cell"). What a cell chose (file and command names,
+ * known, is added as "cell"; NULL: "?" in text, absent in JSON). What a cell chose (file and command names,
  * log messages) cannot forge a line: control bytes, spaces and bytes that
  * are not UTF-8 are escaped in text; JSON is always valid UTF-8, and a
  * name that is not has its raw bytes hex-encoded in a *_hex member.
  * Documentation/events.md has both formats.
  */
-void isolate_event_write_text(FILE *out, const struct isolate_event_hdr *h, size_t size);
+void isolate_event_write_text(FILE *out, const char *cell_name,
+			      const struct isolate_event_hdr *h, size_t size);
 void isolate_event_write_json(FILE *out, const char *cell_name,
 			      const struct isolate_event_hdr *h, size_t size);
 

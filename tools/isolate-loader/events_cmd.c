@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* events: the deny and audit records the kernel wrote, as text or JSON. */
+/*
+ * events: what the kernel reported, as text or JSON lines, in time order,
+ * with the cells' names. Read from the supervisor's stream (the records it
+ * kept, then, with --follow, each as it arrives): any number of readers
+ * see every record. Without a supervisor, --take reads the rings
+ * themselves, and what it reads is gone for everyone else.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -10,10 +16,25 @@
 
 #include <isolate/isolate.h>
 
+#include "tools/isolate-loader/cell_names.h"
 #include "tools/isolate-loader/main.h"
 
+#define BATCH_MAX 65536
+
+struct record {
+	struct isolate_event_hdr *hdr;
+	size_t size;
+};
+
 struct printer {
+	struct isolate *iso;
 	long remaining;		/* events still wanted; < 0 for no limit */
+	const char *cell;	/* only this cell's, or NULL */
+	__u64 since_ns;		/* only events at or after (CLOCK_MONOTONIC) */
+	__u32 classes;		/* bits 1 << class; 0: all */
+	bool replayed;		/* the supervisor's kept records are all here */
+	struct record batch[BATCH_MAX];
+	size_t n;
 };
 
 static volatile sig_atomic_t stop;
@@ -23,16 +44,62 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/* Collects; print_batch prints what a poll brought, in time order. */
 static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
 {
 	struct printer *p = ctx;
+	struct record *r;
 
-	if (json_output)
-		isolate_event_write_json(stdout, NULL, h, size);
-	else
-		isolate_event_write_text(stdout, h, size);
+	if (!h) {
+		p->replayed = true;
+		return 1;
+	}
+	if (p->n == BATCH_MAX)
+		return 1;
+	/* Names come from lifecycle events, also when they are not printed. */
+	cell_name_of(NULL, h, size);
+	if (h->ts_ns < p->since_ns || (p->classes && !(p->classes & (1U << h->event_class))))
+		return 0;
+	r = &p->batch[p->n];
+	r->hdr = malloc(size);
+	if (!r->hdr)
+		return 1;
+	memcpy(r->hdr, h, size);
+	r->size = size;
+	p->n++;
+	return 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct isolate_event_hdr *x = ((const struct record *)a)->hdr;
+	const struct isolate_event_hdr *y = ((const struct record *)b)->hdr;
+
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->event_class != y->event_class ? (int)x->event_class - (int)y->event_class :
+	       x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void print_batch(struct printer *p)
+{
+	qsort(p->batch, p->n, sizeof(p->batch[0]), by_time);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct isolate_event_hdr *h = p->batch[i].hdr;
+		const char *cell = cell_name_of(p->iso, h, p->batch[i].size);
+
+		if (p->remaining != 0 && (!p->cell || (cell && !strcmp(cell, p->cell)))) {
+			if (json_output)
+				isolate_event_write_json(stdout, cell, h, p->batch[i].size);
+			else
+				isolate_event_write_text(stdout, cell, h, p->batch[i].size);
+			if (p->remaining > 0)
+				p->remaining--;
+		}
+		free(p->batch[i].hdr);
+	}
+	p->n = 0;
 	fflush(stdout);
-	return p->remaining > 0 && !--p->remaining;
 }
 
 static double now_s(void)
@@ -43,37 +110,84 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int do_events(int argc, char **argv)
+/* "deny,audit" -> the bits of the classes, or 0 with a usage error printed. */
+static __u32 parse_classes(const char *list)
+{
+	__u32 mask = 0;
+	char word[32];
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		__u32 bit = 0;
+
+		snprintf(word, sizeof(word), "%.*s", (int)n, list);
+		for (__u32 c = ISOLATE_EVENT_DENY; c < ISOLATE_EVENT_CLASS_MAX; c++)
+			if (!strcmp(word, isolate_event_class_name(c)))
+				bit = 1U << c;
+		if (!bit) {
+			p_err(EXIT_USAGE, "events: --class %s: no class \"%s\" (deny, audit, log, metric, broker, message, lifecycle)",
+			      list, word);
+			return 0;
+		}
+		mask |= bit;
+		list += n + (list[n] == ',');
+	}
+	return mask;
+}
+
+struct events_opts {
+	bool follow, take;
+	double timeout;
+};
+
+static int parse_args(int argc, char **argv, struct events_opts *o, struct printer *p)
 {
 	static const struct option opts[] = {
 		{ "follow", no_argument, NULL, 'f' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "class", required_argument, NULL, 'C' },
+		{ "cell", required_argument, NULL, 'c' },
+		{ "since", required_argument, NULL, 's' },
+		{ "take", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct printer p = { .remaining = -1 };
-	struct isolate_events *ev = NULL;
-	double deadline = 0, timeout = 0;
-	struct isolate *iso;
-	bool follow = false;
-	int opt, err;
+	double since;
 	char *end;
+	int opt;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "+:fn:t:", opts, NULL)) >= 0) {
 		switch (opt) {
 		case 'f':
-			follow = true;
+			o->follow = true;
 			break;
 		case 'n':
-			p.remaining = strtol(optarg, &end, 10);
-			if (*end || p.remaining <= 0)
+			p->remaining = strtol(optarg, &end, 10);
+			if (*end || p->remaining <= 0)
 				return p_err(EXIT_USAGE, "events: --count needs a positive number");
 			break;
 		case 't':
-			timeout = strtod(optarg, &end);
-			if (*end || timeout <= 0)
+			o->timeout = strtod(optarg, &end);
+			if (*end || o->timeout <= 0)
 				return p_err(EXIT_USAGE, "events: --timeout needs a positive number of seconds");
+			break;
+		case 'C':
+			p->classes = parse_classes(optarg);
+			if (!p->classes)
+				return EXIT_USAGE;
+			break;
+		case 'c':
+			p->cell = optarg;
+			break;
+		case 's':
+			since = strtod(optarg, &end);
+			if (*end || since <= 0)
+				return p_err(EXIT_USAGE, "events: --since needs a positive number of seconds");
+			p->since_ns = (__u64)((now_s() - since) * 1e9);
+			break;
+		case 'T':
+			o->take = true;
 			break;
 		default:
 			return usage_error(opt, argv);
@@ -81,30 +195,64 @@ int do_events(int argc, char **argv)
 	}
 	if (optind < argc)
 		return p_err(EXIT_USAGE, "events: unexpected argument \"%s\"", argv[optind]);
-	/* Waiting only makes sense with something to wait for. */
-	follow = follow || p.remaining > 0 || timeout > 0;
-	if (timeout > 0)
-		deadline = now_s() + timeout;
+	return 0;
+}
 
-	err = isolate_open(&iso);
+int do_events(int argc, char **argv)
+{
+	struct events_opts o = { 0 };
+	struct printer *p = calloc(1, sizeof(*p));
+	struct isolate_events *ev = NULL;
+	double deadline = 0;
+	int err;
+
+	if (!p)
+		return p_err(EXIT_FAIL, "events: out of memory");
+	p->remaining = -1;
+	err = parse_args(argc, argv, &o, p);
 	if (err)
-		return p_err(exit_code_of(err), "events: %s", isolate_last_error());
-	err = isolate_events_open(iso, on_event, &p, &ev);
+		goto out;
+	/* Waiting only makes sense with something to wait for. */
+	o.follow = o.follow || p->remaining > 0 || o.timeout > 0;
+	if (o.timeout > 0)
+		deadline = now_s() + o.timeout;
+	err = isolate_open(&p->iso);
 	if (err) {
-		isolate_close(iso);
-		return p_err(EXIT_FAIL, "events: %s", isolate_last_error());
+		err = p_err(exit_code_of(err), "events: %s", isolate_last_error());
+		goto out;
+	}
+	err = o.take ? isolate_events_open(p->iso, on_event, p, &ev) :
+		       isolate_events_subscribe(p->iso, p->classes ? p->classes |
+						1U << ISOLATE_EVENT_LIFECYCLE : 0, true,
+						on_event, p, &ev);
+	if (err == ISOLATE_ENOSUPERVISOR) {
+		err = p_err(EXIT_FAIL, "events: no supervisor is running. `isolate-loader supervise` reads the kernel's event rings and serves every reader; start it, then run events again. Without one, `events --take` reads the rings itself, and what it reads is gone for every other reader.");
+		goto out;
+	}
+	if (err) {
+		err = p_err(err == -EBUSY ? EXIT_FAIL : exit_code_of(err), "events: %s",
+			    isolate_last_error());
+		goto out;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	do {
-		int wait_ms = follow ? 100 : 0;
+		int n = isolate_events_poll(ev, o.follow || (!o.take && !p->replayed) ? 100 : 0);
 
-		if (isolate_events_poll(ev, wait_ms) < 0) {
+		if (n < 0) {
 			err = p_err(EXIT_FAIL, "events: %s", isolate_last_error());
 			break;
 		}
-	} while (follow && !stop && p.remaining != 0 && (!deadline || now_s() < deadline));
+		if (o.take && !o.follow && n > 0 && p->n < BATCH_MAX)
+			continue;	/* the rings: all of them first, then in time order */
+		print_batch(p);
+		if (!o.follow && (o.take || p->replayed))
+			break;
+	} while (!stop && p->remaining != 0 && (!deadline || now_s() < deadline));
+	print_batch(p);
+out:
 	isolate_events_close(ev);
-	isolate_close(iso);
-	return err ? err : EXIT_OK;
+	isolate_close(p->iso);
+	free(p);
+	return err;
 }

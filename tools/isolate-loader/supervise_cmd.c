@@ -5,9 +5,9 @@
  * run the broker. Everything it needs is pinned: a supervisor started
  * again picks up the events still queued and the grants it still owes.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,14 +21,14 @@
 
 #include <isolate/isolate.h>
 
+#include "tools/isolate-loader/cell_names.h"
 #include "tools/isolate-loader/main.h"
 #include "tools/isolate-loader/supervise.h"
-
-#define NAME_CACHE 1024
 
 struct supervisor {
 	struct isolate *iso;
 	struct isolate_broker *broker;
+	struct isolate_event_hub *hub;	/* every other reader's stream */
 	FILE *out;		/* the JSON lines of the events */
 	const char *metrics_file;
 	int metrics_sock;
@@ -51,57 +51,13 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static struct {
-	__u64 cgid;
-	char name[64];
-} names[NAME_CACHE];
-static size_t n_names;
-
-void cell_name_learn(__u64 cgid, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n_names && names[i].cgid != cgid; i++)
-		;
-	if (i == NAME_CACHE)
-		i = cgid % NAME_CACHE;	/* full: overwrite one */
-	else if (i == n_names)
-		n_names++;
-	names[i].cgid = cgid;
-	snprintf(names[i].name, sizeof(names[i].name), "%s", name);
-}
-
-const char *cell_name_of(struct isolate *iso, __u64 cgid)
-{
-	struct isolate_cell_state st;
-	struct dirent *de;
-	DIR *d;
-
-	for (size_t i = 0; i < n_names; i++)
-		if (names[i].cgid == cgid)
-			return names[i].name;
-	d = opendir(isolate_cells_cgroup(iso));
-	while (d && (de = readdir(d)))
-		if (de->d_type == DT_DIR && de->d_name[0] != '.' &&
-		    !isolate_cell_get(iso, de->d_name, &st))
-			cell_name_learn(st.cgid, st.name);
-	if (d)
-		closedir(d);
-	for (size_t i = 0; i < n_names; i++)
-		if (names[i].cgid == cgid)
-			return names[i].name;
-	return NULL;
-}
-
 static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
 {
 	struct supervisor *s = ctx;
 	const char *cell;
 
-	if (h->event_class == ISOLATE_EVENT_LIFECYCLE &&
-	    size >= sizeof(struct isolate_event_lifecycle))
-		cell_name_learn(h->cell_cgid, ((const struct isolate_event_lifecycle *)h)->name);
-	cell = cell_name_of(s->iso, h->cell_cgid);
+	cell = cell_name_of(s->iso, h, size);
+	isolate_event_hub_publish(s->hub, h, size);
 	isolate_event_write_json(s->out, cell, h, size);
 	fflush(s->out);
 	metrics_event(h, size, cell);
@@ -242,7 +198,7 @@ int do_supervise(int argc, char **argv)
 		err = p_err(EXIT_FAIL, "supervise: broker: %s", isolate_last_error());
 		goto out;
 	}
-	if (isolate_events_open(s.iso, on_event, &s, &ev)) {
+	if (isolate_events_open(s.iso, on_event, &s, &ev) || isolate_event_hub_open(ev, &s.hub)) {
 		err = p_err(EXIT_FAIL, "supervise: %s", isolate_last_error());
 		goto out;
 	}
@@ -252,18 +208,22 @@ int do_supervise(int argc, char **argv)
 	if (timeout > 0)
 		deadline = now_ms() + (uint64_t)(timeout * 1000);
 	while (!stop && s.remaining != 0 && (!deadline || now_ms() < deadline)) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = isolate_events_fd(ev), .events = POLLIN },
+			{ .fd = isolate_event_hub_fd(s.hub), .events = POLLIN },
 			{ .fd = s.metrics_sock, .events = POLLIN },
 		};
 		uint64_t now;
 
-		poll(pfd, s.metrics_sock >= 0 ? 2 : 1, 100);
+		poll(pfd, s.metrics_sock >= 0 ? 3 : 2, 100);
+		/* New subscribers first: they see every record read after this. */
+		if (pfd[1].revents & POLLIN)
+			isolate_event_hub_serve(s.hub);
 		if (isolate_events_poll(ev, 0) < 0) {
 			err = p_err(EXIT_FAIL, "supervise: %s", isolate_last_error());
 			break;
 		}
-		if (s.metrics_sock >= 0 && (pfd[1].revents & POLLIN))
+		if (s.metrics_sock >= 0 && (pfd[2].revents & POLLIN))
 			serve_metrics(&s);
 		if (isolate_broker_tick(s.broker, s.iso))
 			p_info("supervise: %s", isolate_last_error());
@@ -276,6 +236,7 @@ int do_supervise(int argc, char **argv)
 	if (s.metrics_file)
 		write_metrics_file(&s);
 out:
+	isolate_event_hub_close(s.hub);
 	isolate_events_close(ev);
 	isolate_broker_close(s.broker);
 	isolate_close(s.iso);

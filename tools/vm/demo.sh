@@ -14,6 +14,11 @@ echo "top secret" > /srv/demo/secret
 step "isolate-loader load"
 isolate-loader load || exit 1
 
+step "isolate-loader supervise (the one reader of the kernel's event rings)"
+isolate-loader supervise --out /tmp/supervise.jsonl &
+supervisor=$!
+echo "supervisor: pid $supervisor, events in /tmp/supervise.jsonl, served to every reader"
+
 step "isolate-loader policy fmt (the built-in default policy)"
 isolate-loader policy fmt --default
 
@@ -30,17 +35,18 @@ echo "exit status: $refused"
 step "outside any cell: cat /srv/demo/secret"
 cat /srv/demo/secret
 
-step "isolate-loader events (what the kernel reported)"
+sleep 1	# the supervisor reads the rings every 100 ms
+step "isolate-loader events (what the kernel reported, from the supervisor, in time order)"
 isolate-loader events | tee /tmp/events
 
-step "once more, with the events as JSON lines (isolate-loader -j events)"
-isolate-loader run -- cat /srv/demo/secret
-isolate-loader -j events
+step "once more, only the denials, as JSON lines (isolate-loader -j events --class deny)"
+isolate-loader -j events --class deny
+kill $supervisor
 
 ok=1
 [ "$allowed" = 0 ] || ok=0
 [ "$refused" != 0 ] || ok=0
-grep -q 'deny .*op=read path=/srv/demo/secret .*error=Permission denied' /tmp/events || ok=0
+grep -q 'deny cell=run-[0-9]* .*op=read error=Permission denied .*path=/srv/demo/secret' /tmp/events || ok=0
 if [ $ok = 1 ]; then
 	step "demo: the granted read worked, the other was refused with EACCES and reported"
 	exit 0
