@@ -377,6 +377,108 @@ TEST_F(cell_abi, broker_round_trip_grants_then_expires)
 	stop_supervisor(sup);
 }
 
+/* What one subscriber saw of one cell: counts, and every seq once. */
+struct seen {
+	__u64 cgid;
+	int deny, broker, dup;
+	__u64 seqs[256];
+	int n_seqs;
+};
+
+static int count_seen(void *ctx, const struct isolate_event_hdr *h, size_t size)
+{
+	struct seen *s = ctx;
+
+	if (!h || h->cell_cgid != s->cgid)
+		return 0;
+	if (h->event_class == ISOLATE_EVENT_DENY) {
+		for (int i = 0; i < s->n_seqs; i++)
+			s->dup += s->seqs[i] == h->seq;
+		if (s->n_seqs < 256)
+			s->seqs[s->n_seqs++] = h->seq;
+		s->deny++;
+	} else if (h->event_class == ISOLATE_EVENT_BROKER) {
+		s->broker++;
+	}
+	return 0;
+}
+
+/* Subscribes once the supervisor serves (it opens its socket at start). */
+static int subscribe_when_ready(struct isolate *iso, struct seen *s, struct isolate_events **ev)
+{
+	int err = ISOLATE_ENOSUPERVISOR;
+
+	for (int i = 0; i < 100 && err == ISOLATE_ENOSUPERVISOR; i++) {
+		err = isolate_events_subscribe(iso, 1U << ISOLATE_EVENT_DENY | 1U << ISOLATE_EVENT_BROKER,
+					       false, count_seen, s, ev);
+		if (err)
+			usleep(50 * 1000);
+	}
+	return err;
+}
+
+/*
+ * Several readers at once: the supervisor answers the broker request
+ * (before, a second reader of the rings could take the request and the
+ * cell's wait timed out), every deny reaches each subscriber exactly
+ * once, and `events --take` is refused while the supervisor owns the
+ * rings.
+ */
+TEST_F(cell_abi, every_reader_sees_every_record_and_the_broker_answers)
+{
+	char rules[160], rule[256], channel[PATH_MAX];
+	char *args[] = { LOADER, "supervise", "--broker-rules", rules, "--out",
+			 "/tmp/supervise.jsonl", NULL };
+	char *follow[] = { LOADER, "-j", "events", "--follow", "--timeout", "15", NULL };
+	struct round_trip rt = { self->secret, channel };
+	struct seen a = { .cgid = self->cell.cgid }, b = { .cgid = self->cell.cgid };
+	struct isolate_events *ea = NULL, *eb = NULL;
+	struct open_args denied = { self->secret, O_RDONLY };
+	pid_t sup, reader;
+	int extra = 20, ret;
+
+	snprintf(rules, sizeof(rules), "%s/rules", self->root);
+	snprintf(rule, sizeof(rule), "%s read %s allow 2\n", self->name, self->secret);
+	ASSERT_EQ(0, write_file(rules, rule));
+	ASSERT_EQ(0, isolate_channel_path(self->name, channel, sizeof(channel)));
+	sup = start_supervisor(args);
+	ASSERT_LT(0, sup);
+	ASSERT_EQ(0, subscribe_when_ready(self->iso, &a, &ea));
+	ASSERT_EQ(0, subscribe_when_ready(self->iso, &b, &eb));
+	reader = fork();
+	if (reader == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execv(LOADER, follow);
+		_exit(127);
+	}
+	/* The rings have their consumer: taking from them is refused. */
+	ret = system(LOADER " events --take >/dev/null 2>&1");
+	EXPECT_EQ(1, WEXITSTATUS(ret));
+
+	for (int i = 0; i < extra; i++)
+		EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &denied, NULL));
+	EXPECT_EQ(0, run_in_cell(self->iso, self->name, broker_client, &rt, NULL));
+	/* broker_client was refused twice: before the grant and after its end. */
+	for (int i = 0; i < 100 && (a.deny < extra + 2 || b.deny < extra + 2); i++) {
+		isolate_events_poll(ea, 50);
+		isolate_events_poll(eb, 50);
+	}
+	EXPECT_EQ(extra + 2, a.deny);
+	EXPECT_EQ(extra + 2, b.deny);
+	EXPECT_EQ(0, a.dup);
+	EXPECT_EQ(0, b.dup);
+	EXPECT_EQ(1, a.broker);
+	EXPECT_EQ(1, b.broker);
+	EXPECT_EQ(0ULL, isolate_events_lost(ea));
+	isolate_events_close(ea);
+	isolate_events_close(eb);
+	kill(reader, SIGTERM);
+	waitpid(reader, NULL, 0);
+	stop_supervisor(sup);
+}
+
 /* Every line: a HELP or TYPE comment, or a sample of a declared family. */
 TEST_F(cell_abi, metrics_parse_as_prometheus_text)
 {
