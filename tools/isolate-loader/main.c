@@ -238,7 +238,7 @@ static int do_help(int argc, char **argv)
 	       "      -- CMD ARGS...       run CMD confined, wait, return its status\n"
 	       "  grant NAME CAP... | revoke NAME CAP...   live, as one new generation\n"
 	       "  snapshot NAME [-o FILE] | restore FILE [--name N] | recycle NAME\n"
-	       "  events [--follow] [--count N] [--timeout S]\n"
+	       "  events [--follow] [--class LIST] [--cell NAME] [--take] ...\n"
 	       "  supervise [--out F] [--metrics-file F | --metrics-socket P]\n"
 	       "            [--broker-rules F | --broker-exec PROG]\n"
 	       "  policy {check|fmt|compile|explain} FILE ...\n"
@@ -304,11 +304,17 @@ static const struct cmd top_cmds[] = {
 	  "[--] NAME\n"
 	  "Kill cell NAME's processes and start it afresh with the same policy.\n" },
 	{ "events", do_events,
-	  "[--follow] [--count N] [--timeout S]\n"
-	  "Print the events the kernel wrote, as text or (-j) JSON lines.\n"
-	  "  --follow      keep waiting for more\n"
+	  "[--follow] [--count N] [--timeout S] [--class LIST] [--cell NAME]\n"
+	  "    [--since S] [--take]\n"
+	  "The events the kernel wrote, in time order, as text or (-j) JSON lines,\n"
+	  "from the supervisor (which must run: it is the rings' one reader).\n"
+	  "  --follow      keep printing as they come\n"
 	  "  --count N     stop after N events\n"
-	  "  --timeout S   stop after S seconds\n" },
+	  "  --timeout S   stop after S seconds\n"
+	  "  --class LIST  only these: deny,audit,log,metric,broker,message,lifecycle\n"
+	  "  --cell NAME   only this cell's\n"
+	  "  --since S     only the last S seconds'\n"
+	  "  --take        no supervisor: read the rings (gone for every other reader)\n" },
 	{ "supervise", do_supervise,
 	  "[--out F] [--metrics-file F | --metrics-socket P]\n"
 	  "    [--broker-rules F | --broker-exec PROG] [--count N] [--timeout S]\n"
