@@ -8,9 +8,19 @@
 SHELL := /bin/bash
 
 BUILD ?= build
+VERSION := 0.1.0
+
+# Where `make install` puts things (DESTDIR is prepended to each). With
+# PREFIX=/usr, libraries go to Debian's multiarch directory.
 PREFIX ?= /usr/local
 DESTDIR ?=
-VERSION := 0.1.0
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBDIR ?= $(PREFIX)/lib$(if $(and $(filter /usr,$(PREFIX)),$(MULTIARCH)),/$(MULTIARCH))
+SBINDIR ?= $(PREFIX)/sbin
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CC ?= cc
 CLANG ?= clang
@@ -27,7 +37,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 # Everything the userspace library is made of.
 LIB_SRCS := $(sort $(wildcard common/*.c user/*.c policy/*.c))
 
-.PHONY: all deps check demo install clean fuzz bench
+.PHONY: all deps check demo install uninstall clean fuzz bench
 all:
 
 deps:
@@ -38,6 +48,7 @@ include user/Build.mk
 include cell/Build.mk
 include policy/Build.mk
 include tools/Build.mk
+include Documentation/Build.mk
 include tools/bench/Build.mk
 include tests/Build.mk
 include selftests/Build.mk

@@ -21,11 +21,18 @@ all: $(LIBISOLATE_CELL_A) $(LIBISOLATE_CELL_SO)
 install: install-cell-lib
 .PHONY: install-cell-lib
 install-cell-lib: $(LIBISOLATE_CELL_A) $(LIBISOLATE_CELL_SO)
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/isolate
-	install -m 755 $(LIBISOLATE_CELL_SO) $(DESTDIR)$(PREFIX)/lib/libisolate-cell.so.0
-	ln -sf libisolate-cell.so.0 $(DESTDIR)$(PREFIX)/lib/libisolate-cell.so
-	install -m 644 $(LIBISOLATE_CELL_A) $(DESTDIR)$(PREFIX)/lib/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' cell/isolate-cell.pc.in \
-		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/isolate-cell.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/isolate
+	install -m 755 $(LIBISOLATE_CELL_SO) $(DESTDIR)$(LIBDIR)/libisolate-cell.so.0
+	ln -sf libisolate-cell.so.0 $(DESTDIR)$(LIBDIR)/libisolate-cell.so
+	install -m 644 $(LIBISOLATE_CELL_A) $(DESTDIR)$(LIBDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		cell/isolate-cell.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/isolate-cell.pc
 	install -m 644 include/isolate/cell.h include/isolate/abi.h include/isolate/events.h \
-		$(DESTDIR)$(PREFIX)/include/isolate/
+		$(DESTDIR)$(INCLUDEDIR)/isolate/
+
+uninstall: uninstall-cell-lib
+.PHONY: uninstall-cell-lib
+uninstall-cell-lib:
+	rm -f $(DESTDIR)$(LIBDIR)/libisolate-cell.a $(DESTDIR)$(LIBDIR)/libisolate-cell.so \
+		$(DESTDIR)$(LIBDIR)/libisolate-cell.so.0 $(DESTDIR)$(LIBDIR)/pkgconfig/isolate-cell.pc

@@ -21,7 +21,27 @@ $(LOADER): $(LOADER_OBJS) $(LIBISOLATE_A)
 all: $(LOADER)
 
 install: install-loader
-.PHONY: install-loader
-install-loader: $(LOADER)
-	install -d $(DESTDIR)$(PREFIX)/sbin
-	install -m 755 $(LOADER) $(DESTDIR)$(PREFIX)/sbin/
+.PHONY: install-loader uninstall-loader
+# The loader, its bash completion, its systemd unit, and the shipped
+# policies under $(DATADIR)/isolate/ (examples/ beside base.yaml, so their
+# includes resolve there as in the source tree).
+install-loader: $(LOADER) $(BUILD)/isolate.service
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DATADIR)/isolate/examples
+	install -m 755 $(LOADER) $(DESTDIR)$(SBINDIR)/
+	install -m 644 tools/completion/isolate-loader \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/isolate-loader
+	install -m 644 $(BUILD)/isolate.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 644 policy/base.yaml policy/default.yaml $(DESTDIR)$(DATADIR)/isolate/
+	install -m 644 policy/examples/*.yaml $(DESTDIR)$(DATADIR)/isolate/examples/
+
+$(BUILD)/isolate.service: tools/systemd/isolate.service.in Makefile
+	@mkdir -p $(@D)
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' $< > $@
+
+uninstall: uninstall-loader
+uninstall-loader:
+	rm -f $(DESTDIR)$(SBINDIR)/isolate-loader \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/isolate-loader \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/isolate.service
+	rm -rf $(DESTDIR)$(DATADIR)/isolate

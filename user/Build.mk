@@ -37,11 +37,17 @@ $(LIBISOLATE_SO): $(LIB_OBJS)
 all: $(LIBISOLATE_A) $(LIBISOLATE_SO)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/isolate
-	install -m 644 $(LIBISOLATE_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(LIBISOLATE_SO) $(DESTDIR)$(PREFIX)/lib/libisolate.so.0
-	ln -sf libisolate.so.0 $(DESTDIR)$(PREFIX)/lib/libisolate.so
-	# The .pc names the PREFIX given to install, not the one of the build.
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' user/isolate.pc.in \
-		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/isolate.pc
-	install -m 644 include/isolate/*.h $(DESTDIR)$(PREFIX)/include/isolate/
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/isolate
+	install -m 644 $(LIBISOLATE_A) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIBISOLATE_SO) $(DESTDIR)$(LIBDIR)/libisolate.so.0
+	ln -sf libisolate.so.0 $(DESTDIR)$(LIBDIR)/libisolate.so
+	# The .pc names the directories given to install, not those of the build.
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		user/isolate.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/isolate.pc
+	install -m 644 include/isolate/*.h $(DESTDIR)$(INCLUDEDIR)/isolate/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libisolate.a $(DESTDIR)$(LIBDIR)/libisolate.so \
+		$(DESTDIR)$(LIBDIR)/libisolate.so.0 $(DESTDIR)$(LIBDIR)/pkgconfig/isolate.pc
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/isolate
