@@ -158,7 +158,8 @@ TEST_F_TIMEOUT(lifecycle, hundred_cells_leave_nothing_behind, 110)
 	EXPECT_LT(0, net);
 	EXPECT_EQ(dirs_before + HUNDRED, dir_entries(cgroups, "", true));
 	EXPECT_EQ(HUNDRED, dir_entries(cgroups, self->prefix, true));
-	EXPECT_EQ(HUNDRED, dir_entries(specs, self->prefix, false));
+	/* Each cell's kept policy and its id (which outlives unload --force). */
+	EXPECT_EQ(2 * HUNDRED, dir_entries(specs, self->prefix, false));
 
 	/* Each cell reads its own file and not its neighbour's. */
 	for (int i = 0; i < HUNDRED; i++) {
@@ -341,7 +342,7 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 60)
 	struct open_args extra_open = { extra, O_RDONLY };
 	struct open_args denied_open = { denied, O_RDONLY };
 	struct isolate_cap *cap = NULL;
-	struct isolate_cell_state st;
+	struct isolate_cell_state st, before_a, before_b;
 	struct probe probe = { 0 };
 
 	snprintf(a, sizeof(a), "%sa", self->prefix);
@@ -358,6 +359,8 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 60)
 	ASSERT_EQ(0, isolate_cap_parse(extra_cap, &cap, NULL));
 	ASSERT_EQ(0, isolate_cell_grant(self->iso, b, &cap, 1));
 	isolate_cap_free(cap);
+	ASSERT_EQ(0, isolate_cell_get(self->iso, a, &before_a));
+	ASSERT_EQ(0, isolate_cell_get(self->iso, b, &before_b));
 	ASSERT_EQ(0, show_cell(a, show_a, sizeof(show_a)));
 	ASSERT_EQ(0, show_cell(b, show_b, sizeof(show_b)));
 	ASSERT_NE(NULL, strstr(show_b, extra_cap));
@@ -414,6 +417,36 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 60)
 	EXPECT_EQ(EACCES, run_in_cell(self->iso, b, open_errno, &denied_open, NULL));
 	ASSERT_EQ(0, isolate_cell_get(self->iso, b, &st));
 	TH_LOG("cell %s came back at generation %u", b, st.cell.generation);
+	/* The same ids (events before and after name the same cells). */
+	EXPECT_EQ(before_b.cell.cell_id, st.cell.cell_id);
+	ASSERT_EQ(0, isolate_cell_get(self->iso, a, &st));
+	EXPECT_EQ(before_a.cell.cell_id, st.cell.cell_id);
+}
+
+/*
+ * A destroyed cell's id is not handed to the next cell: events that name
+ * it may still be in a ring or a log. Ids come round only after every
+ * other one was used.
+ */
+TEST_F(lifecycle, cell_ids_are_not_reused_right_away)
+{
+	char name[64];
+	const char *caps[] = { "read:/proc", NULL };
+	struct isolate_cell_state first, st;
+	__u32 seen[8];
+
+	snprintf(name, sizeof(name), "%sids", self->prefix);
+	ASSERT_EQ(0, test_cell(self->iso, name, caps, &first));
+	seen[0] = first.cell.cell_id;
+	ASSERT_EQ(0, isolate_cell_destroy(self->iso, name));
+	for (int i = 1; i < 8; i++) {
+		ASSERT_EQ(0, test_cell(self->iso, name, caps, &st));
+		seen[i] = st.cell.cell_id;
+		ASSERT_EQ(0, isolate_cell_destroy(self->iso, name));
+		for (int j = 0; j < i; j++) {
+			EXPECT_NE(seen[j], seen[i]) TH_LOG("id %u came back after %d cells", seen[i], i - j);
+		}
+	}
 }
 
 /*

@@ -120,6 +120,9 @@ int spec_latest(const char *name, __u32 *gen);
 /* What the cell's policy asks and this system does not enforce. */
 int spec_write_unenforced(const char *name, __u32 unenforced);
 __u32 spec_read_unenforced(const char *name);
+/* The cell's id, kept so that it outlives unload --force and load; 0 if none. */
+int spec_write_cell_id(const char *name, __u32 cell_id);
+__u32 spec_read_cell_id(const char *name);
 void spec_prune(const char *name, __u32 keep);
 void spec_remove(const char *name);
 

@@ -199,8 +199,9 @@ int spec_latest(const char *name, __u32 *gen)
 }
 
 /*
- * Removes every state file of cell name but generation keep's policy and
- * the unenforced list: other generations, pending ones, leftover temps.
+ * Removes every state file of cell name but generation keep's policy, the
+ * unenforced list and the id: other generations, pending ones, leftover
+ * temps.
  */
 void spec_prune(const char *name, __u32 keep)
 {
@@ -257,49 +258,70 @@ void unenforced_text(__u32 bits, char *buf, size_t len)
 		buf[strlen(buf) - 1] = 0;
 }
 
-/* <state>/cells/NAME.unenforced: present only when something is. */
-int spec_write_unenforced(const char *name, __u32 unenforced)
+/* <state>/cells/NAME.WHAT holding one number: present only when not 0. */
+static int spec_write_number(const char *name, const char *what, __u32 value)
 {
 	char file[NAME_MAX + 1], text[16];
 	int dir, n, err;
 
-	if ((size_t)snprintf(file, sizeof(file), "%s.unenforced", name) >= sizeof(file))
+	if ((size_t)snprintf(file, sizeof(file), "%s.%s", name, what) >= sizeof(file))
 		return set_error(-ENAMETOOLONG, "state file name too long");
 	dir = cells_dir();
 	if (dir < 0)
 		return dir;
-	if (!unenforced) {
+	if (!value) {
 		unlinkat(dir, file, 0);
 		close(dir);
 		return 0;
 	}
-	n = snprintf(text, sizeof(text), "%u\n", unenforced);
+	n = snprintf(text, sizeof(text), "%u\n", value);
 	err = statefs_write(dir, file, text, (size_t)n, 0600);
 	close(dir);
 	return err;
 }
 
-__u32 spec_read_unenforced(const char *name)
+static __u32 spec_read_number(const char *name, const char *what)
 {
 	char file[NAME_MAX + 1], *text = NULL;
-	unsigned int bits = 0;
+	unsigned int value = 0;
 	size_t len;
 	int dir;
 
-	if ((size_t)snprintf(file, sizeof(file), "%s.unenforced", name) >= sizeof(file))
+	if ((size_t)snprintf(file, sizeof(file), "%s.%s", name, what) >= sizeof(file))
 		return 0;
 	dir = cells_dir();
 	if (dir < 0)
 		return 0;
-	if (!statefs_read(dir, file, 64, &text, &len) && sscanf(text, "%u", &bits) != 1)
-		bits = 0;
+	if (!statefs_read(dir, file, 64, &text, &len) && sscanf(text, "%u", &value) != 1)
+		value = 0;
 	free(text);
 	close(dir);
-	return bits;
+	return value;
+}
+
+int spec_write_unenforced(const char *name, __u32 unenforced)
+{
+	return spec_write_number(name, "unenforced", unenforced);
+}
+
+__u32 spec_read_unenforced(const char *name)
+{
+	return spec_read_number(name, "unenforced");
+}
+
+int spec_write_cell_id(const char *name, __u32 cell_id)
+{
+	return spec_write_number(name, "id", cell_id);
+}
+
+__u32 spec_read_cell_id(const char *name)
+{
+	return spec_read_number(name, "id");
 }
 
 void spec_remove(const char *name)
 {
 	spec_prune(name, 0);
 	spec_write_unenforced(name, 0);
+	spec_write_cell_id(name, 0);
 }
