@@ -377,6 +377,37 @@ TEST_F(cell_abi, broker_round_trip_grants_then_expires)
 	stop_supervisor(sup);
 }
 
+/*
+ * `isolate-loader -j events --cell NAME` (the supervisor's replay): the
+ * number of lines, each naming the cell, in time order; -1 on a line out
+ * of order or without the name.
+ */
+static int events_lines_in_order(const char *cell, int *lines, int *denies)
+{
+	char cmd[256], line[4096], want[128];
+	unsigned long long last = 0, ts;
+	const char *p;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), LOADER " -j events --cell %s", cell);
+	snprintf(want, sizeof(want), "\"cell\":\"%s\"", cell);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	*lines = *denies = 0;
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, "\"ts_ns\":");
+		if (!p || !strstr(line, want) || sscanf(p + 8, "%llu", &ts) != 1 || ts < last) {
+			pclose(f);
+			return -1;
+		}
+		last = ts;
+		(*lines)++;
+		*denies += !strncmp(line, "{\"class\":\"deny\",", 16);
+	}
+	return pclose(f) ? -1 : 0;
+}
+
 /* What one subscriber saw of one cell: counts, and every seq once. */
 struct seen {
 	__u64 cgid;
@@ -435,7 +466,7 @@ TEST_F(cell_abi, every_reader_sees_every_record_and_the_broker_answers)
 	struct isolate_events *ea = NULL, *eb = NULL;
 	struct open_args denied = { self->secret, O_RDONLY };
 	pid_t sup, reader;
-	int extra = 20, ret;
+	int extra = 20, ret, lines = 0, denies = 0;
 
 	snprintf(rules, sizeof(rules), "%s/rules", self->root);
 	snprintf(rule, sizeof(rule), "%s read %s allow 2\n", self->name, self->secret);
@@ -472,6 +503,14 @@ TEST_F(cell_abi, every_reader_sees_every_record_and_the_broker_answers)
 	EXPECT_EQ(1, a.broker);
 	EXPECT_EQ(1, b.broker);
 	EXPECT_EQ(0ULL, isolate_events_lost(ea));
+	/*
+	 * events: the records the supervisor kept, this cell's only, each
+	 * with its name, in time order across the classes (broker, deny,
+	 * log, lifecycle come from different rings).
+	 */
+	EXPECT_EQ(0, events_lines_in_order(self->name, &lines, &denies));
+	EXPECT_EQ(extra + 2, denies);
+	EXPECT_LT(extra + 2, lines);
 	isolate_events_close(ea);
 	isolate_events_close(eb);
 	kill(reader, SIGTERM);
