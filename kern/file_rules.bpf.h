@@ -7,6 +7,7 @@
 #define ISOLATE_FILE_RULES_BPF_H
 
 #include "inode_walk.bpf.h"
+#include "show_path.bpf.h"
 
 /* include/uapi/linux/magic.h */
 #define PROC_SUPER_MAGIC	0x9fa0
@@ -54,12 +55,15 @@ static __always_inline bool machine_control(struct dentry *d)
 }
 
 /*
- * How a refusal names its object in the event: bpf_d_path() where the hook
- * allows it, else the dentry's own name (display only, never decided on).
+ * How a refusal names its object in the event (display only, never
+ * decided on): the dentry's own name; bpf_d_path() of path, where the hook
+ * allows it; or the whole path of path's dentry in its mount, built by
+ * walking up (show_path), where it does not.
  */
 enum display {
 	DISPLAY_NAME,
 	DISPLAY_D_PATH,
+	DISPLAY_BUILT,
 };
 
 static __always_inline void report_file(const struct cell_ctx *cc, __u32 op,
@@ -81,6 +85,8 @@ static __always_inline void report_file(const struct cell_ctx *cc, __u32 op,
 	}
 	if (how == DISPLAY_D_PATH && path)
 		bpf_d_path((struct path *)path, e->path, sizeof(e->path));
+	else if (how == DISPLAY_BUILT && path)
+		show_path(e->path, (__u64)path->dentry, (__u64)path->mnt);
 	else
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), d->d_name.name);
 	bpf_ringbuf_submit(e, 0);

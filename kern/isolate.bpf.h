@@ -112,6 +112,13 @@ struct isolate_event_windows_map {
 	__type(value, struct isolate_event_window);
 };
 
+struct isolate_path_scratch_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct isolate_path_scratch);
+};
+
 struct isolate_seq_map {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, ISOLATE_EVENT_CLASSES);
@@ -139,6 +146,7 @@ extern struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 extern struct isolate_seq_map event_seq SEC(".maps");
 extern struct isolate_ipc_owners_map ipc_owners SEC(".maps");
 extern struct isolate_event_windows_map event_windows SEC(".maps");
+extern struct isolate_path_scratch_map path_scratch SEC(".maps");
 #define RING_EXTERN(C, number, name, bytes) extern struct isolate_ring_##name ev_##name SEC(".maps");
 ISOLATE_EVENT_CLASS_LIST(RING_EXTERN)
 #undef RING_EXTERN

@@ -13,5 +13,6 @@ struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 struct isolate_seq_map event_seq SEC(".maps");
 struct isolate_ipc_owners_map ipc_owners SEC(".maps");
 struct isolate_event_windows_map event_windows SEC(".maps");
+struct isolate_path_scratch_map path_scratch SEC(".maps");
 #define RING_DEFINE(C, number, name, bytes) struct isolate_ring_##name ev_##name SEC(".maps");
 ISOLATE_EVENT_CLASS_LIST(RING_DEFINE)

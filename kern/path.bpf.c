@@ -16,12 +16,20 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* WRITE in directory dir, where a new name is made. */
+/* WRITE in directory dir, where a new name is made; the event shows it whole. */
+static __always_inline int may_make(const struct cell_ctx *cc, __u32 op,
+				    const struct path *dir, struct dentry *dentry)
+{
+	struct path shown = { .mnt = dir->mnt, .dentry = dentry };
+
+	return decide_dentry(cc, dir->dentry, dir->mnt, ISOLATE_ACCESS_WRITE,
+			     op, EACCES, &shown, DISPLAY_BUILT);
+}
+
 static __always_inline int may_create(const struct cell_ctx *cc,
 				      const struct path *dir, struct dentry *dentry)
 {
-	return decide_dentry(cc, dir->dentry, dir->mnt, ISOLATE_ACCESS_WRITE,
-			     ISOLATE_OP_CREATE, EACCES, NULL, DISPLAY_NAME);
+	return may_make(cc, ISOLATE_OP_CREATE, dir, dentry);
 }
 
 /*
@@ -31,13 +39,14 @@ static __always_inline int may_create(const struct cell_ctx *cc,
 static __always_inline int may_remove(const struct cell_ctx *cc, __u32 op,
 				      const struct path *dir, struct dentry *dentry)
 {
+	struct path shown = { .mnt = dir->mnt, .dentry = dentry };
 	int err = decide_dentry(cc, dir->dentry, dir->mnt, ISOLATE_ACCESS_WRITE,
-				op, EACCES, NULL, DISPLAY_NAME);
+				op, EACCES, &shown, DISPLAY_BUILT);
 
 	if (err)
 		return err;
 	return decide_dentry(cc, dentry, dir->mnt, ISOLATE_ACCESS_WRITE, op,
-			     EACCES, NULL, DISPLAY_NAME);
+			     EACCES, &shown, DISPLAY_BUILT);
 }
 
 /* The object at from must hold every right it would have below to_dir. */
@@ -136,8 +145,7 @@ ISOLATE_HOOK(path_link, isolate_path_link, struct dentry *old_dentry,
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
-	err = decide_dentry(&cc, new_dir->dentry, new_dir->mnt, ISOLATE_ACCESS_WRITE,
-			    ISOLATE_OP_LINK, EACCES, NULL, DISPLAY_NAME);
+	err = may_make(&cc, ISOLATE_OP_LINK, new_dir, new_dentry);
 	if (err)
 		return err;
 	return no_gain(&cc, ISOLATE_OP_LINK, old_dentry, new_dir);
@@ -161,9 +169,7 @@ ISOLATE_HOOK(path_rename, isolate_path_rename, const struct path *old_dir,
 	if (new_dentry->d_inode)
 		err = may_remove(&cc, ISOLATE_OP_RENAME, new_dir, new_dentry);
 	else
-		err = decide_dentry(&cc, new_dir->dentry, new_dir->mnt,
-				    ISOLATE_ACCESS_WRITE, ISOLATE_OP_RENAME,
-				    EACCES, NULL, DISPLAY_NAME);
+		err = may_make(&cc, ISOLATE_OP_RENAME, new_dir, new_dentry);
 	if (err)
 		return err;
 	if (old_dir->dentry == new_dir->dentry)

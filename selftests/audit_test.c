@@ -201,6 +201,56 @@ TEST_F(audit, tree_changes_succeed_and_are_audited)
 	EXPECT_EQ(EPERM, test_run(&self->env, self->twin, path_errno, &p));
 }
 
+/*
+ * The audit events of op (run in the audit cell) show want and want2 (or
+ * only want when want2 is NULL), whole: the path from the root, through
+ * the test's own mount, not just the last name.
+ */
+static int shows_paths(struct test_env *env, int cell, struct path_args *p, __u32 op,
+		       const char *want, const char *want2)
+{
+	struct test_events ev = { 0 };
+	__u64 cgid = env->cells[cell].st.cgid;
+	bool seen = false, seen2 = !want2;
+	int ret;
+
+	if (test_events_start(env->iso, &ev))
+		return -1;
+	ret = test_run(env, cell, path_errno, p);
+	test_events_drain(&ev);
+	for (size_t i = 0; i < ev.n; i++) {
+		const struct isolate_event_access *e = &ev.rec[i];
+
+		if (e->hdr.cell_cgid != cgid || e->hdr.event_class != ISOLATE_EVENT_AUDIT ||
+		    e->op != op)
+			continue;
+		seen |= !strcmp(e->path, want);
+		seen2 |= want2 && !strcmp(e->path, want2);
+	}
+	test_events_stop(&ev);
+	return ret ? ret : seen && seen2 ? 0 : -2;
+}
+
+TEST_F(audit, creates_and_renames_show_whole_paths)
+{
+	char dir[PATH_MAX], file[PATH_MAX], renamed[PATH_MAX], link_to[PATH_MAX];
+	struct path_args p;
+
+	snprintf(dir, sizeof(dir), "%s", P("ro/newdir"));
+	snprintf(file, sizeof(file), "%s", P("ro/file"));
+	snprintf(renamed, sizeof(renamed), "%s", P("ro/moved"));
+	snprintf(link_to, sizeof(link_to), "%s", P("ro/linked"));
+	ASSERT_EQ('/', dir[0]);
+	p = (struct path_args){ P_MKDIR, dir, NULL };
+	EXPECT_EQ(0, shows_paths(&self->env, self->cell, &p, ISOLATE_OP_CREATE, dir, NULL));
+	p = (struct path_args){ P_LINK, file, link_to };
+	EXPECT_EQ(0, shows_paths(&self->env, self->cell, &p, ISOLATE_OP_LINK, link_to, NULL));
+	p = (struct path_args){ P_RENAME, file, renamed };
+	EXPECT_EQ(0, shows_paths(&self->env, self->cell, &p, ISOLATE_OP_RENAME, file, renamed));
+	p = (struct path_args){ P_UNLINK, renamed, NULL };
+	EXPECT_EQ(0, shows_paths(&self->env, self->cell, &p, ISOLATE_OP_REMOVE, renamed, NULL));
+}
+
 static int map_exec_errno(void *arg)
 {
 	int fd = open(arg, O_RDONLY | O_CLOEXEC);

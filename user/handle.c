@@ -37,6 +37,7 @@ const char *const isolate_map_names[MAP_COUNT] = {
 	[MAP_RCU_SYNC] = "rcu_sync",
 	[MAP_IPC_OWNERS] = "ipc_owners",
 	[MAP_EVENT_WINDOWS] = "event_windows",
+	[MAP_PATH_SCRATCH] = "path_scratch",
 };
 
 /* libbpf's own messages only matter when something is being debugged. */

@@ -32,6 +32,7 @@ enum isolate_map_id {
 	MAP_RCU_SYNC,
 	MAP_IPC_OWNERS,
 	MAP_EVENT_WINDOWS,
+	MAP_PATH_SCRATCH,
 	MAP_COUNT,
 };
 extern const char *const isolate_map_names[MAP_COUNT];

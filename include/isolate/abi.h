@@ -12,7 +12,7 @@
 #endif
 
 /* Bumped on any incompatible change to a struct, a map or the pin layout. */
-#define ISOLATE_ABI_VERSION 3
+#define ISOLATE_ABI_VERSION 4
 
 /* Pin layout v3, relative to the bpffs mount (normally /sys/fs/bpf). */
 #define ISOLATE_PIN_DIR		"isolate"
@@ -268,6 +268,16 @@ struct isolate_event_window {
 /* The private prctl(2) option of the cell ABI (include/isolate/cell.h). */
 #define ISOLATE_PRCTL_OPTION	0x4953ce11
 
+/*
+ * "path_scratch" per-CPU array map, one entry: where a hook builds the
+ * path an event shows (right to left, from the object up through its
+ * mounts). The kernel's own working space; nothing else reads it.
+ */
+#define ISOLATE_PATH_SCRATCH 512
+struct isolate_path_scratch {
+	char buf[ISOLATE_PATH_SCRATCH];
+};
+
 /* The sizes the kernel and every reader agree on: a change is an ABI change. */
 #ifndef __cplusplus	/* C++ has static_assert; the C build checks these */
 _Static_assert(sizeof(struct isolate_config) == 24, "isolate_config");
@@ -281,6 +291,7 @@ _Static_assert(sizeof(struct isolate_unix_key) == 116, "isolate_unix_key");
 _Static_assert(sizeof(struct isolate_unix_rule) == 8, "isolate_unix_rule");
 _Static_assert(sizeof(struct isolate_cell_counters) == 248, "isolate_cell_counters");
 _Static_assert(sizeof(struct isolate_event_window) == 16, "isolate_event_window");
+_Static_assert(sizeof(struct isolate_path_scratch) == 512, "isolate_path_scratch");
 #endif
 
 #endif /* ISOLATE_ABI_H */
