@@ -17,4 +17,23 @@ pid_t clone_into_cgroup(int cgroup_fd);
 /* The id of the cgroup at path (what BPF's cgroup helpers return); -errno. */
 int cgroup_id(const char *path, uint64_t *id);
 
+/*
+ * Moves the calling process into the cgroup directory dir (created if
+ * missing). 0 or -errno.
+ */
+int cgroup_enter(const char *dir);
+
+/*
+ * The directory of the calling process's own cgroup, in the cgroup v2
+ * hierarchy mounted at mount. 0 or -errno.
+ */
+int cgroup_own(const char *mount, char *out, size_t len);
+
+/*
+ * The path of the cgroup whose id is id, in the cgroup v2 hierarchy
+ * mounted at mount: found by the id (open_by_handle_at, which needs
+ * CAP_DAC_READ_SEARCH), not by a name. -ESTALE when no cgroup has it.
+ */
+int cgroup_path_of_id(const char *mount, uint64_t id, char *out, size_t len);
+
 #endif

@@ -424,6 +424,81 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 60)
 }
 
 /*
+ * Cells elsewhere than /sys/fs/cgroup/isolate (`load --cgroup-root`, for a
+ * subtree systemd delegated to a unit): enforced there, found there by
+ * every later handle (by the cgroup's id), not moved while loaded; and
+ * `supervise --cgroup-root` run from the parent cgroup moves itself into
+ * a leaf beside the cells, so that the parent can hand the budget
+ * controllers down.
+ */
+TEST_F_TIMEOUT(lifecycle, cells_in_a_delegated_cgroup, 120)
+{
+	const char *unit = "/sys/fs/cgroup/lc-unit", *cells = "/sys/fs/cgroup/lc-unit/cells";
+	char name[64], denied[256], dir[512], out[4096];
+	const char *caps[] = { "read:/proc", NULL };
+	struct open_args denied_open = { denied, O_RDONLY };
+	pid_t pid;
+
+	snprintf(name, sizeof(name), "%sdeleg", self->prefix);
+	snprintf(denied, sizeof(denied), "%s/denied", self->root);
+	isolate_close(self->iso);
+	self->iso = NULL;
+	ASSERT_EQ(0, cli(out, sizeof(out), "unload", NULL)) TH_LOG("%s", out);
+	ASSERT_EQ(0, mkdir(unit, 0755));
+	ASSERT_EQ(0, cli(out, sizeof(out), "-j", "load", "--cgroup-root", cells, NULL)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"cells_cgroup\":\"/sys/fs/cgroup/lc-unit/cells\"")) TH_LOG("%s", out);
+	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
+	EXPECT_STREQ(cells, isolate_cells_cgroup(self->iso));
+
+	ASSERT_EQ(0, test_cell(self->iso, name, caps, NULL));
+	snprintf(dir, sizeof(dir), "%s/%s", cells, name);
+	EXPECT_EQ(0, access(dir, F_OK));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &denied_open, NULL));
+	/* Loaded with its cells here: not moved elsewhere under it. */
+	EXPECT_EQ(1, cli(out, sizeof(out), "load", "--cgroup-root", "/sys/fs/cgroup/lc-other", NULL));
+	EXPECT_EQ(-1, access("/sys/fs/cgroup/lc-other", F_OK));
+	EXPECT_EQ(0, cli(out, sizeof(out), "load", NULL)) TH_LOG("adopting: %s", out);
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &denied_open, NULL));
+	EXPECT_EQ(0, isolate_cell_destroy(self->iso, name));
+	isolate_close(self->iso);
+	self->iso = NULL;
+	ASSERT_EQ(0, cli(out, sizeof(out), "unload", NULL)) TH_LOG("%s", out);
+	EXPECT_EQ(0, rmdir(cells));
+	EXPECT_EQ(0, rmdir(unit));
+
+	/*
+	 * The supervisor of a unit: it starts in the unit's own (fresh)
+	 * cgroup, where no process may stay once controllers go down to
+	 * the cells.
+	 */
+	ASSERT_EQ(0, mkdir(unit, 0755));
+	pid = fork();
+	if (pid == 0) {
+		char self_pid[16];
+		int fd = open("/sys/fs/cgroup/lc-unit/cgroup.procs", O_WRONLY);
+
+		snprintf(self_pid, sizeof(self_pid), "%d", getpid());
+		if (fd < 0 || write(fd, self_pid, strlen(self_pid)) < 0)
+			_exit(100);
+		execl(loader_path(), loader_path(), "supervise", "--cgroup-root", cells,
+		      "--timeout", "1", "--out", "/dev/null", (char *)NULL);
+		_exit(127);
+	}
+	EXPECT_EQ(0, wait_status(pid));
+	EXPECT_EQ(0, access("/sys/fs/cgroup/lc-unit/supervisor", F_OK));
+	EXPECT_LT(0, read_text("/sys/fs/cgroup/lc-unit/cells/cgroup.controllers", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "pids")) TH_LOG("controllers of the cells: %s", out);
+
+	EXPECT_EQ(0, cli(out, sizeof(out), "unload", NULL)) TH_LOG("%s", out);
+	EXPECT_EQ(0, rmdir("/sys/fs/cgroup/lc-unit/supervisor"));
+	EXPECT_EQ(0, rmdir(cells));
+	EXPECT_EQ(0, rmdir(unit));
+	/* Back where the other tests expect it. */
+	ASSERT_EQ(0, cli(out, sizeof(out), "load", NULL)) TH_LOG("%s", out);
+	ASSERT_EQ(0, isolate_open(&self->iso));
+}
+
+/*
  * A destroyed cell's id is not handed to the next cell: events that name
  * it may still be in a ring or a log. Ids come round only after every
  * other one was used.

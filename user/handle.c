@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "common/cgroup.h"
 #include "user/internal.h"
 
 #define BPFFS_DEFAULT "/sys/fs/bpf"
@@ -105,7 +106,7 @@ int handle_find_pin_root(char *out, size_t len, bool mount_if_missing)
 	return 0;
 }
 
-int handle_find_cells_cgroup(char *out, size_t len)
+int handle_default_cells_cgroup(char *out, size_t len)
 {
 	char cg[PATH_MAX];
 	int err = find_mount("cgroup2", cg, sizeof(cg));
@@ -114,6 +115,22 @@ int handle_find_cells_cgroup(char *out, size_t len)
 		return set_error(err, "no cgroup v2 hierarchy is mounted: cells need one");
 	if ((size_t)snprintf(out, len, "%s/isolate", cg) >= len)
 		return set_error(-ENAMETOOLONG, "cgroup path too long");
+	return 0;
+}
+
+int handle_cells_cgroup_of(__u64 cgid, char *out, size_t len)
+{
+	char cg[PATH_MAX];
+	int err = find_mount("cgroup2", cg, sizeof(cg));
+
+	if (err)
+		return set_error(err, "no cgroup v2 hierarchy is mounted: cells need one");
+	err = cgroup_path_of_id(cg, cgid, out, len);
+	if (err == -ESTALE)
+		return set_error(-ESTALE, "the cells cgroup isolate was loaded with is gone: run `isolate-loader load` again");
+	if (err)
+		return set_error(err, "cannot find the cells cgroup (id %llu): %s",
+				 (unsigned long long)cgid, strerror(-err));
 	return 0;
 }
 
@@ -177,11 +194,13 @@ int handle_open_maps(struct isolate *iso)
 	return 0;
 }
 
-/* The pinned state must speak our ABI and point at the live cells cgroup. */
+/*
+ * The pinned state must speak our ABI; the cells cgroup is where it says,
+ * found by its id (a directory recreated under the same name is not it).
+ */
 static int check_config(struct isolate *iso)
 {
 	struct isolate_config cfg;
-	__u64 cgid;
 	int err = read_config(iso, &cfg);
 
 	if (err)
@@ -189,13 +208,8 @@ static int check_config(struct isolate *iso)
 	if (cfg.abi_version != ISOLATE_ABI_VERSION)
 		return set_error(-EPROTO, "the pinned state speaks ABI v%u, this library v%u: unload it first",
 				 cfg.abi_version, ISOLATE_ABI_VERSION);
-	err = cgroup_id_of(iso->cells_cgroup, &cgid);
-	if (err)
-		return err;
-	if (cgid != cfg.cells_root_cgid)
-		return set_error(-ESTALE, "%s was recreated since isolate was loaded: run `isolate-loader load` again",
-				 iso->cells_cgroup);
-	return 0;
+	return handle_cells_cgroup_of(cfg.cells_root_cgid, iso->cells_cgroup,
+				      sizeof(iso->cells_cgroup));
 }
 
 int isolate_open(struct isolate **out)
@@ -206,8 +220,6 @@ int isolate_open(struct isolate **out)
 	if (!iso)
 		return set_error(-ENOMEM, "out of memory");
 	err = handle_find_pin_root(iso->pin_root, sizeof(iso->pin_root), false);
-	if (!err)
-		err = handle_find_cells_cgroup(iso->cells_cgroup, sizeof(iso->cells_cgroup));
 	if (!err)
 		err = handle_open_maps(iso);
 	if (!err)

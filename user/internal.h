@@ -52,8 +52,10 @@ struct isolate {
 struct isolate *handle_alloc(void);
 /* <bpffs>/isolate; with mount_if_missing, mounts a bpffs if there is none. */
 int handle_find_pin_root(char *out, size_t len, bool mount_if_missing);
-/* <cgroup2>/isolate */
-int handle_find_cells_cgroup(char *out, size_t len);
+/* <cgroup2>/isolate: the cells cgroup unless load is told another. */
+int handle_default_cells_cgroup(char *out, size_t len);
+/* The path of the cells cgroup whose id the settings map records. */
+int handle_cells_cgroup_of(__u64 cgid, char *out, size_t len);
 int handle_open_maps(struct isolate *iso);
 /* libbpf prints only with ISOLATE_DEBUG set in the environment. */
 void quiet_libbpf(void);

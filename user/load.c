@@ -6,6 +6,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <linux/magic.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -338,7 +340,45 @@ static void unpin_all(const char *root)
 	unpin_dir(root, ISOLATE_PIN_MAPS);
 }
 
+/*
+ * Where the cells live: where they live already when isolate is loaded,
+ * else the cgroup asked for (a cgroup v2 directory, created if missing),
+ * else <cgroup2>/isolate. Moving them needs an unload first.
+ */
+static int choose_cells_cgroup(struct isolate *iso, const char *asked)
+{
+	struct isolate_config cfg;
+	struct statfs fs;
+	__u64 cgid;
+	int err = read_config(iso, &cfg);
+
+	if (err)
+		return err;
+	if (cfg.cells_root_cgid &&
+	    !handle_cells_cgroup_of(cfg.cells_root_cgid, iso->cells_cgroup, sizeof(iso->cells_cgroup))) {
+		if (asked && (cgroup_id_of(asked, &cgid) || cgid != cfg.cells_root_cgid))
+			return set_error(-EBUSY, "isolate is loaded with its cells in %s: unload it first to move them to %s",
+					 iso->cells_cgroup, asked);
+		return 0;
+	}
+	if (!asked)
+		return handle_default_cells_cgroup(iso->cells_cgroup, sizeof(iso->cells_cgroup));
+	if (asked[0] != '/' || (size_t)snprintf(iso->cells_cgroup, sizeof(iso->cells_cgroup), "%s",
+						 asked) >= sizeof(iso->cells_cgroup))
+		return set_error(-EINVAL, "the cells cgroup must be an absolute path, got %s", asked);
+	err = make_dir(iso->cells_cgroup);
+	if (!err && (statfs(iso->cells_cgroup, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC))
+		err = set_error(-EINVAL, "%s is not a cgroup v2 directory", asked);
+	return err;
+}
+
 int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
+{
+	return isolate_load_at(NULL, out, support);
+}
+
+int isolate_load_at(const char *cells_cgroup, struct isolate **out,
+		    enum isolate_kernel_support *support)
 {
 	char settings[PATH_MAX + 64];
 	enum isolate_kernel_support dummy;
@@ -371,8 +411,6 @@ int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 		return set_error(-ENOMEM, "out of memory");
 	err = handle_find_pin_root(iso->pin_root, sizeof(iso->pin_root), true);
 	if (!err)
-		err = handle_find_cells_cgroup(iso->cells_cgroup, sizeof(iso->cells_cgroup));
-	if (!err)
 		err = make_pin_dirs(iso->pin_root);
 	if (!err)
 		err = isolate_lock(iso);
@@ -390,6 +428,8 @@ int isolate_load(struct isolate **out, enum isolate_kernel_support *support)
 	btf__free(kernel);
 	if (!err)
 		err = handle_open_maps(iso);
+	if (!err)
+		err = choose_cells_cgroup(iso, cells_cgroup);
 	if (!err)
 		err = setup_cells_root(iso, features);
 	if (!err)

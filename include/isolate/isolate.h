@@ -81,6 +81,14 @@ struct isolate;
  * sets *support to the reason when support is not NULL.
  */
 int isolate_load(struct isolate **out, enum isolate_kernel_support *support);
+/*
+ * isolate_load with the cells in cells_cgroup (a cgroup v2 directory,
+ * created if missing: a subtree delegated to the caller, say) instead of
+ * <cgroup2>/isolate. NULL: where they are when loaded, else the default.
+ * -EBUSY when isolate is loaded with its cells elsewhere.
+ */
+int isolate_load_at(const char *cells_cgroup, struct isolate **out,
+		    enum isolate_kernel_support *support);
 
 /* Opens what `isolate_load` pinned; -ENOENT when nothing is loaded. */
 int isolate_open(struct isolate **out);

@@ -31,27 +31,46 @@ static int no_args(int argc, char **argv)
 	return 0;
 }
 
-int do_load(int argc, char **argv)
+int load_at(const char *cells_cgroup, struct isolate **out)
 {
 	enum isolate_kernel_support support;
-	struct isolate *iso;
-	int err = no_args(argc, argv);
+	int err = isolate_load_at(cells_cgroup, out, &support);
 
+	if (!err)
+		return 0;
+	if (json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "error", isolate_last_error());
+		jw_kv_string(&json_out, "kernel_support", support_text(support));
+		jw_kv_int(&json_out, "exit_code", exit_code_of(err));
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+		return exit_code_of(err);
+	}
+	return p_err(exit_code_of(err), "load: %s", isolate_last_error());
+}
+
+int do_load(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cgroup-root", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cells_cgroup = NULL;
+	struct isolate *iso;
+	int opt, err;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+:", opts, NULL)) >= 0) {
+		if (opt != 'C')
+			return usage_error(opt, argv);
+		cells_cgroup = optarg;
+	}
+	if (optind < argc)
+		return p_err(EXIT_USAGE, "load: unexpected argument \"%s\"", argv[optind]);
+	err = load_at(cells_cgroup, &iso);
 	if (err)
 		return err;
-	err = isolate_load(&iso, &support);
-	if (err) {
-		if (json_output) {
-			jw_object_start(&json_out);
-			jw_kv_string(&json_out, "error", isolate_last_error());
-			jw_kv_string(&json_out, "kernel_support", support_text(support));
-			jw_kv_int(&json_out, "exit_code", exit_code_of(err));
-			jw_object_end(&json_out);
-			jw_finish(&json_out);
-			return exit_code_of(err);
-		}
-		return p_err(exit_code_of(err), "load: %s", isolate_last_error());
-	}
 	if (json_output) {
 		jw_object_start(&json_out);
 		jw_kv_string(&json_out, "pin_root", isolate_pin_root(iso));

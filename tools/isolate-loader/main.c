@@ -230,7 +230,7 @@ static int do_version(int argc, char **argv)
 static int do_help(int argc, char **argv)
 {
 	printf("Usage: isolate-loader [-j|-p] [-d] COMMAND ...\n"
-	       "  load | unload [--force] | status | features [--hooks [--btf FILE]]\n"
+	       "  load [--cgroup-root DIR] | unload [--force] | status | features [--hooks]\n"
 	       "  cell {create NAME --policy FILE [--cpu Q/P --memory N --pids N]\n"
 	       "        [--allow-unenforced] | list | show NAME | destroy NAME}\n"
 	       "  run [--cell NAME | --policy FILE [--allow-unenforced]] [--user U]\n"
@@ -255,10 +255,12 @@ static int do_help(int argc, char **argv)
 
 static const struct cmd top_cmds[] = {
 	{ "load", do_load,
-	  "\n"
+	  "[--cgroup-root DIR]\n"
 	  "Load, attach and pin isolate's programs and maps under /sys/fs/bpf/isolate/\n"
 	  "and create the cells cgroup; adopt what is pinned already; restore the cells\n"
-	  "kept in /run/isolate. Exit 3 (and why) on a kernel that cannot enforce.\n" },
+	  "kept in /run/isolate. Exit 3 (and why) on a kernel that cannot enforce.\n"
+	  "  --cgroup-root DIR   cells in DIR (a delegated cgroup v2 subtree, say)\n"
+	  "                      instead of /sys/fs/cgroup/isolate\n" },
 	{ "unload", do_unload,
 	  "[--force]\n"
 	  "Detach and unpin everything. Refused while cells exist, unless --force\n"
@@ -318,7 +320,10 @@ static const struct cmd top_cmds[] = {
 	{ "supervise", do_supervise,
 	  "[--out F] [--metrics-file F | --metrics-socket P]\n"
 	  "    [--broker-rules F | --broker-exec PROG] [--count N] [--timeout S]\n"
+	  "    [--cgroup-root DIR]\n"
 	  "Read every ring: events as JSON lines, metrics, and broker answers.\n"
+	  "  --cgroup-root DIR    load first, cells in DIR (moving into DIR/../supervisor\n"
+	  "                       when DIR's parent is our own cgroup)\n"
 	  "  --out F              append events to F (default stdout)\n"
 	  "  --metrics-file F     write Prometheus metrics to F\n"
 	  "  --metrics-socket P   serve them on the unix socket P\n"

@@ -8,6 +8,8 @@
 
 #include "common/json_writer.h"
 
+struct isolate;
+
 /* Exit codes, listed in `isolate-loader --help` and Documentation/cli.md. */
 enum exit_code {
 	EXIT_OK = 0,
@@ -88,6 +90,13 @@ void embed_end(struct embed *e, int err);
 
 /* Maps a libisolate error to an exit code (EXIT_NOT_LOADED, ...). */
 int exit_code_of(int err);
+
+/*
+ * isolate_load_at, its error reported as `load` reports it (exit 3 and
+ * the kernel_support case on kernels that cannot enforce). 0 or an exit
+ * code.
+ */
+int load_at(const char *cells_cgroup, struct isolate **out);
 
 /* The top-level commands. */
 int do_load(int argc, char **argv);

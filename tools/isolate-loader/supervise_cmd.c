@@ -21,6 +21,8 @@
 
 #include <isolate/isolate.h>
 
+#include "common/cgroup.h"
+#include "common/mountinfo.h"
 #include "tools/isolate-loader/cell_names.h"
 #include "tools/isolate-loader/main.h"
 #include "tools/isolate-loader/supervise.h"
@@ -120,10 +122,39 @@ static void serve_metrics(struct supervisor *s)
 	fclose(f);
 }
 
+/*
+ * supervise --cgroup-root DIR: load (or adopt) with the cells in DIR. When
+ * DIR's parent is the cgroup we run in (a systemd unit's, delegated), we
+ * move into its leaf "supervisor" first: cgroup v2 keeps processes out of
+ * a cgroup that hands controllers down, and the cells' budgets need them.
+ */
+static int load_into(const char *cells_cgroup, struct isolate **iso)
+{
+	char mount[PATH_MAX], own[PATH_MAX], parent[PATH_MAX], leaf[PATH_MAX + 16];
+	char *slash;
+	int err;
+
+	snprintf(parent, sizeof(parent), "%s", cells_cgroup);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = 0;
+	if (!mount_point_of("cgroup2", mount, sizeof(mount)) &&
+	    !cgroup_own(mount, own, sizeof(own)) && !strcmp(own, parent)) {
+		snprintf(leaf, sizeof(leaf), "%s/supervisor", parent);
+		err = cgroup_enter(leaf);
+		if (err)
+			return p_err(EXIT_FAIL, "supervise: cannot move into %s: %s", leaf,
+				     strerror(-err));
+	}
+	return load_at(cells_cgroup, iso);
+}
+
 static int parse_args(int argc, char **argv, struct supervisor *s, const char **rules,
-		      const char **exec_program, const char **out_file, double *timeout)
+		      const char **exec_program, const char **out_file, double *timeout,
+		      const char **cells_cgroup)
 {
 	static const struct option opts[] = {
+		{ "cgroup-root", required_argument, NULL, 'C' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "metrics-file", required_argument, NULL, 'm' },
 		{ "metrics-socket", required_argument, NULL, 's' },
@@ -145,6 +176,7 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 		case 's': sock = optarg; break;
 		case 'r': *rules = optarg; break;
 		case 'x': *exec_program = optarg; break;
+		case 'C': *cells_cgroup = optarg; break;
 		case 'n':
 			s->remaining = strtol(optarg, &end, 10);
 			if (*end || s->remaining <= 0)
@@ -175,23 +207,30 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 int do_supervise(int argc, char **argv)
 {
 	struct supervisor s = { .metrics_sock = -1, .remaining = -1 };
-	const char *rules = NULL, *exec_program = NULL, *out_file = NULL;
+	const char *rules = NULL, *exec_program = NULL, *out_file = NULL, *cells_cgroup = NULL;
 	struct isolate_events *ev = NULL;
 	uint64_t deadline = 0, next_metrics = 0;
 	double timeout = 0;
 	FILE *out = stdout;
 	int err;
 
-	err = parse_args(argc, argv, &s, &rules, &exec_program, &out_file, &timeout);
+	err = parse_args(argc, argv, &s, &rules, &exec_program, &out_file, &timeout,
+			 &cells_cgroup);
 	if (err)
 		return err;
 	if (out_file && !(out = fopen(out_file, "ae")))
 		return p_err(EXIT_FAIL, "supervise: cannot write %s: %s", out_file, strerror(errno));
 	s.out = out;
-	err = isolate_open(&s.iso);
-	if (err) {
-		err = p_err(exit_code_of(err), "supervise: %s", isolate_last_error());
-		goto out;
+	if (cells_cgroup) {
+		err = load_into(cells_cgroup, &s.iso);
+		if (err)
+			goto out;
+	} else {
+		err = isolate_open(&s.iso);
+		if (err) {
+			err = p_err(exit_code_of(err), "supervise: %s", isolate_last_error());
+			goto out;
+		}
 	}
 	err = isolate_broker_open(&s.broker, rules, exec_program);
 	if (err) {
