@@ -359,19 +359,30 @@ static int broker_client(void *arg)
 	return 0;
 }
 
-TEST_F(cell_abi, broker_round_trip_grants_then_expires)
+/*
+ * Rules granting the cell read of its secret for 2 s, in root/rules
+ * (path in rules); channel: the cell's. Then starts the supervisor.
+ */
+static pid_t start_broker(FIXTURE_DATA(cell_abi) *self, char *rules, size_t rules_len,
+			  char *channel, size_t channel_len)
 {
-	char rules[160], rule[256], channel[PATH_MAX];
 	char *args[] = { LOADER, "supervise", "--broker-rules", rules, "--out",
 			 "/tmp/supervise.jsonl", NULL };
-	struct round_trip rt = { self->secret, channel };
-	pid_t sup;
+	char rule[256];
 
-	snprintf(rules, sizeof(rules), "%s/rules", self->root);
+	snprintf(rules, rules_len, "%s/rules", self->root);
 	snprintf(rule, sizeof(rule), "%s read %s allow 2\n", self->name, self->secret);
-	ASSERT_EQ(0, write_file(rules, rule));
-	ASSERT_EQ(0, isolate_channel_path(self->name, channel, sizeof(channel)));
-	sup = start_supervisor(args);
+	if (write_file(rules, rule) || isolate_channel_path(self->name, channel, channel_len))
+		return -1;
+	return start_supervisor(args);
+}
+
+TEST_F(cell_abi, broker_round_trip_grants_then_expires)
+{
+	char rules[160], channel[PATH_MAX];
+	struct round_trip rt = { self->secret, channel };
+	pid_t sup = start_broker(self, rules, sizeof(rules), channel, sizeof(channel));
+
 	ASSERT_LT(0, sup);
 	EXPECT_EQ(0, run_in_cell(self->iso, self->name, broker_client, &rt, NULL));
 	stop_supervisor(sup);
@@ -457,9 +468,7 @@ static int subscribe_when_ready(struct isolate *iso, struct seen *s, struct isol
  */
 TEST_F(cell_abi, every_reader_sees_every_record_and_the_broker_answers)
 {
-	char rules[160], rule[256], channel[PATH_MAX];
-	char *args[] = { LOADER, "supervise", "--broker-rules", rules, "--out",
-			 "/tmp/supervise.jsonl", NULL };
+	char rules[160], channel[PATH_MAX];
 	char *follow[] = { LOADER, "-j", "events", "--follow", "--timeout", "15", NULL };
 	struct round_trip rt = { self->secret, channel };
 	struct seen a = { .cgid = self->cell.cgid }, b = { .cgid = self->cell.cgid };
@@ -468,11 +477,7 @@ TEST_F(cell_abi, every_reader_sees_every_record_and_the_broker_answers)
 	pid_t sup, reader;
 	int extra = 20, ret, lines = 0, denies = 0;
 
-	snprintf(rules, sizeof(rules), "%s/rules", self->root);
-	snprintf(rule, sizeof(rule), "%s read %s allow 2\n", self->name, self->secret);
-	ASSERT_EQ(0, write_file(rules, rule));
-	ASSERT_EQ(0, isolate_channel_path(self->name, channel, sizeof(channel)));
-	sup = start_supervisor(args);
+	sup = start_broker(self, rules, sizeof(rules), channel, sizeof(channel));
 	ASSERT_LT(0, sup);
 	ASSERT_EQ(0, subscribe_when_ready(self->iso, &a, &ea));
 	ASSERT_EQ(0, subscribe_when_ready(self->iso, &b, &eb));

@@ -12,24 +12,15 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
+#include "loader_run.h"
 
-/* Runs the loader with args (a shell fragment); its exit status, output in out. */
+/* The loader's exit status, its stdout and stderr in out. */
 static int loader(const char *args, char *out, size_t len)
 {
-	const char *bin = getenv("ISOLATE_LOADER") ?: "build/bin/isolate-loader";
-	char cmd[1024];
-	FILE *p;
-	size_t n;
-	int status;
+	char both[1024];
 
-	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", bin, args);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	n = fread(out, 1, len - 1, p);
-	out[n] = 0;
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	snprintf(both, sizeof(both), "%s 2>&1", args);
+	return loader_run(both, out, len);
 }
 
 TEST(user_ids_are_exact)

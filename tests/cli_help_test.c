@@ -13,6 +13,7 @@
 #include <yaml.h>
 
 #include "kselftest_harness.h"
+#include "loader_run.h"
 
 static const char *const commands[] = {
 	"load", "unload", "status", "features", "run", "grant", "revoke",
@@ -21,27 +22,13 @@ static const char *const commands[] = {
 	"policy check", "policy fmt", "policy compile", "policy explain",
 };
 
-static const char *loader(void)
-{
-	return getenv("ISOLATE_LOADER") ?: "build/bin/isolate-loader";
-}
-
-/* Runs "LOADER args" with stderr dropped; its stdout and exit status. */
+/* The loader's exit status and stdout; stderr dropped. */
 static int run(const char *args, char *out, size_t len)
 {
-	char cmd[1024];
-	FILE *p;
-	size_t n;
-	int status;
+	char quiet[1024];
 
-	snprintf(cmd, sizeof(cmd), "%s %s 2>/dev/null", loader(), args);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	n = fread(out, 1, len - 1, p);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	snprintf(quiet, sizeof(quiet), "%s 2>/dev/null", args);
+	return loader_run(quiet, out, len);
 }
 
 /*

@@ -15,6 +15,7 @@
 #include <isolate/policy.h>
 
 #include "kselftest_harness.h"
+#include "loader_run.h"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -79,22 +80,14 @@ TEST(every_shipped_policy_parses_and_formats_canonically)
  */
 TEST(every_shipped_policy_checks_on_this_machine)
 {
-	const char *bin = getenv("ISOLATE_LOADER") ?: "build/bin/isolate-loader";
-	char cmd[512], out[4096];
+	char args[512], out[4096];
 	glob_t g;
 
 	ASSERT_EQ(0, glob("policy/*.yaml", 0, NULL, &g));
 	ASSERT_EQ(0, glob("policy/examples/*.yaml", GLOB_APPEND, NULL, &g));
 	for (size_t i = 0; i < g.gl_pathc; i++) {
-		FILE *p;
-		size_t n;
-
-		snprintf(cmd, sizeof(cmd), "%s policy check %s 2>&1", bin, g.gl_pathv[i]);
-		p = popen(cmd, "r");
-		ASSERT_NE(NULL, p);
-		n = fread(out, 1, sizeof(out) - 1, p);
-		out[n] = 0;
-		EXPECT_EQ(0, pclose(p)) TH_LOG("%s", out);
+		snprintf(args, sizeof(args), "policy check %s 2>&1", g.gl_pathv[i]);
+		EXPECT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
 	}
 	globfree(&g);
 }
