@@ -332,7 +332,7 @@ static int show_cell(const char *name, char *json, size_t len)
  * from their kept policies: the same capabilities, enforced again, on the
  * process that was there all along as on new ones.
  */
-TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 60)
+TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 120)
 {
 	char a[64], b[64], allowed_cap[300], connect_cap[] = "connect:tcp:127.0.0.1/32:8080";
 	char allowed[256], denied[256], extra[256], extra_cap[300], pin_root[PATH_MAX];
