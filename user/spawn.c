@@ -78,26 +78,30 @@ bool isolate_env_passes(const char *entry)
 }
 
 /*
- * envp (or the part of ours that passes) plus ISOLATE_CHANNEL and
- * ISOLATE_CHANNEL_SINCE (now, in the channel's names: from here on its
- * messages are for this process).
+ * envp (or the part of ours that passes) plus, with a channel,
+ * ISOLATE_CHANNEL and ISOLATE_CHANNEL_SINCE (now, in the channel's names:
+ * from here on its messages are for this process).
  */
-static char **with_channel(char *const *envp, const char *channel)
+static char **child_env(char *const *envp, const char *channel)
 {
 	extern char **environ;
 	char *const *base = envp ? envp : environ;
 	struct timespec now;
-	size_t n = 0, j = 2;
+	size_t n = 0, j = 0;
 	char **out;
 
 	while (base[n])
 		n++;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	out = calloc(n + 4, sizeof(*out));
-	if (!out || asprintf(&out[0], "ISOLATE_CHANNEL=%s", channel) < 0 ||
-	    asprintf(&out[1], "ISOLATE_CHANNEL_SINCE=%016llx",
-		     (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec - 1) < 0)
+	if (!out)
 		return NULL;
+	if (channel) {
+		if (asprintf(&out[j++], "ISOLATE_CHANNEL=%s", channel) < 0 ||
+		    asprintf(&out[j++], "ISOLATE_CHANNEL_SINCE=%016llx",
+			     (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec - 1) < 0)
+			return NULL;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(base[i], "ISOLATE_CHANNEL", 15) && (envp || isolate_env_passes(base[i])))
 			out[j++] = base[i];
@@ -108,13 +112,16 @@ static char **with_channel(char *const *envp, const char *channel)
 
 /* The child's side: never returns. Reports a failure through report_fd. */
 static void child(char *const argv[], const struct isolate_spawn_opts *opts,
-		  const char *channel, int report_fd)
+		  const char *channel, int landlock_fd, int report_fd)
 {
 	int err = drop_privileges(opts);
-	char **envp = with_channel(opts ? opts->envp : NULL, channel);
+	char **envp = child_env(opts ? opts->envp : NULL, channel);
 
 	if (!err && !envp)
 		err = -ENOMEM;
+	/* After no_new_privs, which an unprivileged restrict_self needs. */
+	if (!err && landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0))
+		err = -errno;
 	if (!err) {
 		execvpe(argv[0], argv, envp);
 		err = -errno;
@@ -124,38 +131,25 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 	_exit(err == -ENOENT ? 127 : 126);
 }
 
-int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[],
-		       const struct isolate_spawn_opts *opts, pid_t *pid)
+int spawn_confined(int cgroup_fd, int landlock_fd, const char *channel, const char *where,
+		   char *const argv[], const struct isolate_spawn_opts *opts, pid_t *pid)
 {
-	int fd = isolate_cell_cgroup_fd(iso, name), report[2], child_err = 0;
-	char channel[PATH_MAX];
+	int report[2], child_err = 0;
 	pid_t pid_child;
 	ssize_t n;
 
 	*pid = -1;
-	if (fd < 0)
-		return fd;
-	child_err = isolate_channel_path(name, channel, sizeof(channel));
-	if (!child_err && opts && opts->set_ids)
-		child_err = channel_share_with(name, opts->gid);
-	if (child_err) {
-		close(fd);
-		return child_err;
-	}
-	if (pipe2(report, O_CLOEXEC)) {
-		close(fd);
+	if (pipe2(report, O_CLOEXEC))
 		return set_error(-errno, "cannot create a pipe: %s", strerror(errno));
-	}
-	pid_child = clone_into_cgroup(fd);
+	pid_child = cgroup_fd >= 0 ? clone_into_cgroup(cgroup_fd) : fork();
 	if (pid_child == 0)
-		child(argv, opts, channel, report[1]);
-	close(fd);
+		child(argv, opts, channel, landlock_fd, report[1]);
 	close(report[1]);
 	if (pid_child < 0) {
 		int err = -errno;
 
 		close(report[0]);
-		return set_error(err, "cannot start a process in cell %s: %s", name, strerror(-err));
+		return set_error(err, "cannot start a process %s: %s", where, strerror(-err));
 	}
 	/* The pipe closes on a successful exec, or carries the child's errno. */
 	do
@@ -164,7 +158,26 @@ int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[]
 	close(report[0]);
 	*pid = pid_child;
 	if (n == sizeof(child_err))
-		return set_error(child_err ?: -EIO, "cannot run %s in cell %s: %s", argv[0], name,
+		return set_error(child_err ?: -EIO, "cannot run %s %s: %s", argv[0], where,
 				 strerror(-child_err));
 	return 0;
+}
+
+int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[],
+		       const struct isolate_spawn_opts *opts, pid_t *pid)
+{
+	int fd = isolate_cell_cgroup_fd(iso, name), err;
+	char channel[PATH_MAX], where[96];
+
+	*pid = -1;
+	if (fd < 0)
+		return fd;
+	err = isolate_channel_path(name, channel, sizeof(channel));
+	if (!err && opts && opts->set_ids)
+		err = channel_share_with(name, opts->gid);
+	snprintf(where, sizeof(where), "in cell %s", name);
+	if (!err)
+		err = spawn_confined(fd, -1, channel, where, argv, opts, pid);
+	close(fd);
+	return err;
 }

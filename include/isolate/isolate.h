@@ -291,6 +291,58 @@ void isolate_event_hub_stats(const struct isolate_event_hub *hub, __u64 *subscri
 			     __u64 *dropped);
 void isolate_event_hub_close(struct isolate_event_hub *hub);
 
+/* ---- Backends ---------------------------------------------------------- */
+
+/*
+ * Who enforces a policy. BPF LSM (cells, live changes, events: isolate
+ * loaded) or Landlock (a domain the command enters before exec: no root,
+ * no BPF LSM; only what this kernel's Landlock ABI can hold exactly).
+ * auto: bpf when isolate is loaded, else landlock.
+ */
+enum isolate_backend {
+	ISOLATE_BACKEND_AUTO,
+	ISOLATE_BACKEND_BPF,
+	ISOLATE_BACKEND_LANDLOCK,
+};
+
+/* One line of an enforcement report. */
+struct isolate_enforcement {
+	bool capability;	/* a capability of the policy; else a limit of the backend */
+	bool enforced;
+	char what[256];		/* the capability's text, or what is not governed */
+	char why[160];
+};
+
+struct isolate_enforcement_report {
+	int abi;		/* the backend's ABI (Landlock's) */
+	size_t n;
+	struct isolate_enforcement *items;
+};
+
+/* The Landlock ABI of this kernel, 0 when Landlock is not available. */
+int isolate_landlock_abi(void);
+/*
+ * What the Landlock backend enforces of policy (its capabilities, each
+ * enforced or not and why; NULL: none) on ABI abi, and what it leaves
+ * ungoverned whatever the policy says. Free with
+ * isolate_enforcement_report_free.
+ */
+int isolate_landlock_report(const struct isolate_cell_policy *policy, int abi,
+			    struct isolate_enforcement_report *out);
+/* How many of the policy's capabilities are not enforced. */
+size_t isolate_enforcement_unenforced(const struct isolate_enforcement_report *r);
+void isolate_enforcement_report_free(struct isolate_enforcement_report *r);
+/*
+ * Runs argv confined by Landlock to policy (normalized first), as
+ * isolate_cell_spawn does in a cell: capabilities dropped, no_new_privs,
+ * the allow-listed environment when opts->envp is NULL. -EOPNOTSUPP,
+ * and nothing runs, when a capability is not enforced exactly, unless
+ * allow_unenforced. report says what is enforced either way (free it).
+ */
+int isolate_landlock_spawn(const struct isolate_cell_policy *policy, bool allow_unenforced,
+			   char *const argv[], const struct isolate_spawn_opts *opts,
+			   struct isolate_enforcement_report *report, pid_t *pid);
+
 /* ---- The broker ---------------------------------------------------------- */
 
 /*

@@ -22,6 +22,7 @@
 #include <isolate/policy.h>
 
 #include "tools/isolate-loader/main.h"
+#include "tools/isolate-loader/run_backend.h"
 #include "tools/isolate-loader/run_refusal.h"
 
 #define MAX_ENV 128
@@ -31,6 +32,7 @@
 struct run_opts {
 	const char *policy_file;
 	const char *cell;
+	enum isolate_backend backend;
 	bool allow_unenforced;
 	double timeout;
 	struct isolate_spawn_opts spawn;
@@ -177,8 +179,12 @@ static int wait_command(struct isolate *iso, const char *cell, pid_t pid, double
 		if (n > 0)
 			break;
 		if (left_ms >= 0 && (left_ms -= step) <= 0) {
-			p_info("run: --timeout reached: killing every process of cell %s", cell);
-			isolate_cell_kill(iso, cell);
+			p_info("run: --timeout reached: killing every process of %s %s",
+			       iso ? "cell" : "the command", iso ? cell : "");
+			if (iso)
+				isolate_cell_kill(iso, cell);
+			else
+				kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			close(pidfd);
 			return EXIT_RUN_TIMEOUT;
@@ -201,6 +207,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "env", required_argument, NULL, 'e' },
 		{ "allow-unenforced", no_argument, NULL, 'U' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *extra[MAX_ENV];
@@ -235,6 +242,17 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case 'U':
 			o->allow_unenforced = true;
 			break;
+		case 'B':
+			if (!strcmp(optarg, "bpf"))
+				o->backend = ISOLATE_BACKEND_BPF;
+			else if (!strcmp(optarg, "landlock"))
+				o->backend = ISOLATE_BACKEND_LANDLOCK;
+			else if (!strcmp(optarg, "auto"))
+				o->backend = ISOLATE_BACKEND_AUTO;
+			else
+				return p_err(EXIT_USAGE, "run: --backend %s: expected bpf, landlock or auto",
+					     optarg);
+			break;
 		case 'e':
 			if (n_extra == MAX_ENV)
 				return p_err(EXIT_USAGE, "run: too many --env");
@@ -246,6 +264,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	}
 	if (o->cell && o->policy_file)
 		return p_err(EXIT_USAGE, "run: --cell and --policy exclude each other");
+	if (o->cell && o->backend == ISOLATE_BACKEND_LANDLOCK)
+		return p_err(EXIT_USAGE, "run: --cell names a BPF LSM cell: the Landlock backend runs a policy (--policy)");
 	if (optind >= argc)
 		return p_err(EXIT_USAGE, "run: no command (run [--cell NAME | --policy FILE] -- CMD ARGS...)");
 	return build_env(o, extra, n_extra);
@@ -268,11 +288,21 @@ int do_run(int argc, char **argv)
 	ephemeral = !o.cell;
 	if (ephemeral && (load_policy(o.policy_file, &pol) || pick_cell(pol, &cell_pol)))
 		goto out;
-	err = isolate_open(&iso);
+	err = o.backend == ISOLATE_BACKEND_LANDLOCK ? ISOLATE_ENOTLOADED : isolate_open(&iso);
+	/* auto: BPF LSM when isolate is loaded, else Landlock. */
+	if (err == ISOLATE_ENOTLOADED && ephemeral && o.backend != ISOLATE_BACKEND_BPF) {
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		signal(SIGHUP, on_signal);
+		err = run_landlock(cell_pol, o.allow_unenforced, argv + optind, &o.spawn, &pid);
+		ret = err ? err : wait_command(NULL, NULL, pid, o.timeout);
+		goto out;
+	}
 	if (err) {
 		p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
 		goto out;
 	}
+	p_info("isolate-loader: run: backend bpf");
 	if (ephemeral) {
 		isolate_allow_unenforced(iso, o.allow_unenforced);
 		snprintf(name, sizeof(name), "run-%d", (int)getpid());

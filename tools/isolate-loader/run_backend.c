@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run --backend landlock: the command confined by a Landlock domain, and
+ * never silently weaker: the backend and every capability it does not
+ * enforce are printed before the command starts, and a policy with such
+ * a capability is refused unless --allow-unenforced.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include <isolate/isolate.h>
+#include <isolate/policy.h>
+
+#include "tools/isolate-loader/main.h"
+#include "tools/isolate-loader/run_backend.h"
+
+void print_enforcement(FILE *out, const char *backend, const struct isolate_enforcement_report *r,
+		       bool all)
+{
+	if (json_output) {
+		struct json_writer jw;
+
+		jw_init(&jw, out, false);
+		jw_object_start(&jw);
+		jw_kv_string(&jw, "backend", backend);
+		jw_kv_int(&jw, "abi", r->abi);
+		for (int pass = 0; pass < 3; pass++) {
+			static const char *const keys[] = { "enforced", "unenforced", "not_governed" };
+
+			if (pass == 0 && !all)
+				continue;
+			jw_key(&jw, keys[pass]);
+			jw_array_start(&jw);
+			for (size_t i = 0; i < r->n; i++) {
+				const struct isolate_enforcement *e = &r->items[i];
+				int kind = !e->capability ? 2 : e->enforced ? 0 : 1;
+
+				if (kind != pass)
+					continue;
+				jw_object_start(&jw);
+				jw_kv_string(&jw, "what", e->what);
+				jw_kv_string(&jw, "why", e->why);
+				jw_object_end(&jw);
+			}
+			jw_array_end(&jw);
+		}
+		jw_object_end(&jw);
+		jw_finish(&jw);
+		return;
+	}
+	fprintf(out, "backend %s (ABI %d)\n", backend, r->abi);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct isolate_enforcement *e = &r->items[i];
+
+		if (e->capability && (all || !e->enforced))
+			fprintf(out, "  %-12s %s%s%s\n", e->enforced ? "enforced" : "NOT enforced",
+				e->what, e->enforced ? "" : ": ", e->enforced ? "" : e->why);
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->items[i].capability)
+			fprintf(out, "  %-12s %s: %s\n", "not governed", r->items[i].what,
+				r->items[i].why);
+}
+
+int run_landlock(const struct isolate_cell_policy *cell, bool allow_unenforced,
+		 char *const argv[], const struct isolate_spawn_opts *opts, pid_t *pid)
+{
+	struct isolate_enforcement_report report;
+	int err = isolate_landlock_spawn(cell, allow_unenforced, argv, opts, &report, pid);
+
+	if (report.n)
+		print_enforcement(stderr, "landlock", &report, false);
+	isolate_enforcement_report_free(&report);
+	if (err == -EOPNOTSUPP)
+		return p_err(EXIT_UNSUPPORTED, "run: %s", isolate_last_error());
+	if (err == -EACCES)
+		return p_err(126, "run: %s: the policy does not let it execute", isolate_last_error());
+	if (err)
+		return p_err(*pid > 0 ? (err == -ENOENT ? 127 : 126) : EXIT_RUN_FAILED, "run: %s",
+			     isolate_last_error());
+	return 0;
+}

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * The Landlock backend: the same cell policy, enforced by a Landlock
+ * domain the child enters before exec (no root, no BPF LSM needed). Only
+ * what Landlock can enforce exactly on this kernel's ABI is claimed: the
+ * report lists every capability of the policy as enforced or not, with
+ * why, and what the backend leaves ungoverned whatever the policy says.
+ * Rights are mapped by the ABI found at run time (Documentation/policy.md
+ * has the table), never by a newer one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <isolate/policy.h>
+
+#include "user/internal.h"
+#include "user/landlock_abi.h"
+
+/* Port ranges of more rules than this are not turned into per-port rules. */
+#define LL_PORTS_MAX 1024
+
+int isolate_landlock_abi(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_VERSION);
+
+	return abi < 0 ? 0 : (int)abi;
+}
+
+/* Every filesystem right of abi, device ioctls aside (see the report). */
+static __u64 fs_handled(int abi)
+{
+	__u64 rights = LL_FS_ABI1;
+
+	if (abi >= 2)
+		rights |= LL_FS_REFER;
+	if (abi >= 3)
+		rights |= LL_FS_TRUNCATE;
+	return rights;
+}
+
+static __u64 fs_rights(enum isolate_cap_kind kind, bool dir, int abi)
+{
+	__u64 r = 0;
+
+	switch (kind) {
+	case ISOLATE_CAP_READ:
+		r = LL_FS_READ_FILE | (dir ? LL_FS_READ_DIR : 0);
+		break;
+	case ISOLATE_CAP_WRITE:
+		r = LL_FS_WRITE_FILE | (dir ? LL_FS_WRITE_DIR : 0);
+		break;
+	case ISOLATE_CAP_EXEC:
+		/* execve() opens the file for reading: Landlock wants both. */
+		r = LL_FS_EXECUTE | LL_FS_READ_FILE;
+		break;
+	default:
+		break;
+	}
+	return r & fs_handled(abi);
+}
+
+/* Whether a path is at or below dir (by components). */
+static bool path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n] || !strcmp(dir, "/"));
+}
+
+struct report_builder {
+	struct isolate_enforcement_report *r;
+	int err;
+};
+
+static void add(struct report_builder *b, bool capability, bool enforced, const char *what,
+		const char *why)
+{
+	struct isolate_enforcement *grown, *e;
+
+	if (b->err)
+		return;
+	grown = realloc(b->r->items, (b->r->n + 1) * sizeof(*grown));
+	if (!grown) {
+		b->err = -ENOMEM;
+		return;
+	}
+	b->r->items = grown;
+	e = &grown[b->r->n++];
+	memset(e, 0, sizeof(*e));
+	e->capability = capability;
+	e->enforced = enforced;
+	snprintf(e->what, sizeof(e->what), "%s", what);
+	snprintf(e->why, sizeof(e->why), "%s", why);
+}
+
+/* Whether Landlock can hold a connect/bind capability exactly, and why not. */
+static const char *net_gap(const struct isolate_cell_policy *pol, const struct isolate_cap *cap,
+			   int abi)
+{
+	const struct isolate_net_cap *net = isolate_cap_get_net(cap);
+	bool deny = isolate_cap_get_flags(cap) & ISOLATE_CAP_DENY;
+
+	if (abi < 4)
+		return "Landlock governs no network before ABI 4";
+	if (net->proto != IPPROTO_TCP)
+		return "Landlock governs TCP only: UDP is not checked";
+	if (deny) {
+		/* A deny holds only where nothing is granted: no deny rules. */
+		for (size_t i = 0; i < isolate_cell_policy_cap_count(pol); i++) {
+			const struct isolate_cap *g = isolate_cell_policy_cap(pol, i);
+			const struct isolate_net_cap *gn;
+
+			if (isolate_cap_get_kind(g) != isolate_cap_get_kind(cap) ||
+			    (isolate_cap_get_flags(g) & ISOLATE_CAP_DENY))
+				continue;
+			gn = isolate_cap_get_net(g);
+			if (gn->proto == net->proto && gn->port_min <= net->port_max &&
+			    net->port_min <= gn->port_max)
+				return "Landlock has no deny rules: a port granted elsewhere stays open";
+		}
+		return NULL;
+	}
+	if (net->prefix_len != 0)
+		return "Landlock checks ports only, not the address block";
+	if ((unsigned int)net->port_max - net->port_min + 1 > LL_PORTS_MAX)
+		return "a range of more than 1024 ports";
+	return NULL;
+}
+
+/* Whether a grant of kind covers path (at it or above). */
+static bool granted_at(const struct isolate_cell_policy *pol, enum isolate_cap_kind kind,
+		       const char *path)
+{
+	for (size_t i = 0; i < isolate_cell_policy_cap_count(pol); i++) {
+		const struct isolate_cap *g = isolate_cell_policy_cap(pol, i);
+
+		if (isolate_cap_get_kind(g) == kind && !(isolate_cap_get_flags(g) & ISOLATE_CAP_DENY) &&
+		    path_within(path, isolate_cap_get_path(g)))
+			return true;
+	}
+	return false;
+}
+
+static const char *cap_gap(const struct isolate_cell_policy *pol, const struct isolate_cap *cap,
+			   int abi)
+{
+	enum isolate_cap_kind kind = isolate_cap_get_kind(cap);
+
+	switch (kind) {
+	case ISOLATE_CAP_READ:
+	case ISOLATE_CAP_WRITE:
+	case ISOLATE_CAP_EXEC:
+		if (!(isolate_cap_get_flags(cap) & ISOLATE_CAP_DENY))
+			return kind == ISOLATE_CAP_EXEC &&
+			       !granted_at(pol, ISOLATE_CAP_READ, isolate_cap_get_path(cap)) ?
+			       "Landlock executes only what it lets be read: the files can be read too" :
+			       NULL;
+		return granted_at(pol, kind, isolate_cap_get_path(cap)) ?
+		       "Landlock has no deny rules: a deny below a granted tree is not enforced" :
+		       NULL;
+	case ISOLATE_CAP_CONNECT:
+	case ISOLATE_CAP_BIND:
+		return net_gap(pol, cap, abi);
+	case ISOLATE_CAP_CPU:
+	case ISOLATE_CAP_MEMORY:
+	case ISOLATE_CAP_PIDS:
+		return "budgets need a cgroup of the cell: the Landlock backend runs where it is started";
+	case ISOLATE_CAP_BROKER:
+		return "no supervisor channel: the cell ABI needs BPF LSM";
+	case ISOLATE_CAP_MODE:
+		return isolate_cap_get_value(cap) == ISOLATE_MODE_AUDIT ?
+		       "Landlock refuses, it cannot only report" : NULL;
+	case ISOLATE_CAP_UNIX:
+		return abi < 6 ? "Landlock governs no abstract unix sockets before ABI 6" :
+		       "Landlock scopes abstract unix sockets to the domain: it cannot allow a name";
+	case ISOLATE_CAP_NAMESPACE:
+	case ISOLATE_CAP_ALLOW:
+	case ISOLATE_CAP_SOCKET:
+		return NULL;	/* what they allow, Landlock never refuses */
+	default:
+		return "unknown to the Landlock backend";
+	}
+}
+
+/* What the backend leaves ungoverned, whatever a policy says. */
+static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
+{
+	if (abi < 4)
+		add(b, false, false, "tcp", "every TCP connect and bind (no network rules before ABI 4)");
+	add(b, false, false, "udp", "every UDP destination and port (Landlock governs TCP only)");
+	if (abi < 3)
+		add(b, false, false, "truncate", "truncate(2) of files the cell may only read (ABI 3)");
+	if (abi < 6 || unix_granted)
+		add(b, false, false, "abstract unix sockets", abi < 6 ? "every abstract name (ABI 6)" :
+		    "every abstract name: the policy grants some, which Landlock cannot");
+	if (abi < 6)
+		add(b, false, false, "signals", "signals to processes outside the cell (ABI 6)");
+	add(b, false, false, "device ioctls", "ioctl(2) on device files");
+	add(b, false, false, "namespaces", "creating user and mount namespaces");
+	add(b, false, false, "exec-memory", "making memory executable (JIT)");
+	add(b, false, false, "socket families", "sockets of any family (raw, packet, netlink)");
+	add(b, false, false, "machine controls", "writing /sys, /proc/sys, cgroupfs where granted");
+	add(b, false, false, "live changes", "grant and revoke while it runs");
+	add(b, false, false, "events", "per-cell events and the cell ABI (BPF LSM only)");
+}
+
+int isolate_landlock_report(const struct isolate_cell_policy *pol, int abi,
+			    struct isolate_enforcement_report *out)
+{
+	struct report_builder b = { .r = out };
+	bool unix_granted = false;
+	char text[256];
+
+	memset(out, 0, sizeof(*out));
+	out->abi = abi;
+	if (!abi)
+		return set_error(-EOPNOTSUPP, "Landlock is not available on this kernel");
+	for (size_t i = 0; pol && i < isolate_cell_policy_cap_count(pol); i++) {
+		const struct isolate_cap *cap = isolate_cell_policy_cap(pol, i);
+		const char *gap = cap_gap(pol, cap, abi);
+
+		unix_granted |= isolate_cap_get_kind(cap) == ISOLATE_CAP_UNIX;
+		isolate_cap_format(cap, text, sizeof(text));
+		add(&b, true, !gap, text, gap ? gap : "enforced");
+	}
+	if (pol && isolate_cell_policy_mode(pol) == ISOLATE_MODE_AUDIT)
+		add(&b, true, false, "mode:audit", "Landlock refuses, it cannot only report");
+	backend_gaps(&b, abi, unix_granted);
+	if (b.err) {
+		isolate_enforcement_report_free(out);
+		return set_error(b.err, "out of memory");
+	}
+	return 0;
+}
+
+size_t isolate_enforcement_unenforced(const struct isolate_enforcement_report *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		n += r->items[i].capability && !r->items[i].enforced;
+	return n;
+}
+
+void isolate_enforcement_report_free(struct isolate_enforcement_report *r)
+{
+	free(r->items);
+	r->items = NULL;
+	r->n = 0;
+}
+
+/* A path_beneath rule for path; a missing optional path is skipped. */
+static int add_path_rule(int ruleset, const struct isolate_cap *cap, int abi)
+{
+	const char *path = isolate_cap_get_path(cap);
+	struct ll_path_beneath_attr attr;
+	struct stat st;
+	int fd, err = 0;
+
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && (isolate_cap_get_flags(cap) & ISOLATE_CAP_OPTIONAL))
+			return 0;
+		return set_error(-errno, "cannot open %s for a Landlock rule: %s", path,
+				 strerror(errno));
+	}
+	if (fstat(fd, &st)) {
+		err = set_error(-errno, "cannot stat %s: %s", path, strerror(errno));
+	} else {
+		attr.allowed_access = fs_rights(isolate_cap_get_kind(cap), S_ISDIR(st.st_mode), abi);
+		attr.parent_fd = fd;
+		if (attr.allowed_access &&
+		    syscall(SYS_landlock_add_rule, ruleset, LL_RULE_PATH_BENEATH, &attr, 0))
+			err = set_error(-errno, "Landlock refused the rule for %s: %s", path,
+					strerror(errno));
+	}
+	close(fd);
+	return err;
+}
+
+static int add_port_rules(int ruleset, const struct isolate_cap *cap)
+{
+	const struct isolate_net_cap *net = isolate_cap_get_net(cap);
+	struct ll_net_port_attr attr = {
+		.allowed_access = isolate_cap_get_kind(cap) == ISOLATE_CAP_CONNECT ?
+				  LL_NET_CONNECT_TCP : LL_NET_BIND_TCP,
+	};
+
+	for (unsigned int port = net->port_min; port <= net->port_max; port++) {
+		attr.port = port;
+		if (syscall(SYS_landlock_add_rule, ruleset, LL_RULE_NET_PORT, &attr, 0))
+			return set_error(-errno, "Landlock refused the rule for port %u: %s", port,
+					 strerror(errno));
+	}
+	return 0;
+}
+
+/* The ruleset of pol on abi: an fd, or -errno. Only what the report claims. */
+static int build_ruleset(const struct isolate_cell_policy *pol, int abi)
+{
+	struct ll_ruleset_attr attr = { .handled_access_fs = fs_handled(abi) };
+	size_t size = LL_RULESET_ATTR_SIZE_V1;
+	bool unix_granted = false;
+	int ruleset, err = 0;
+
+	for (size_t i = 0; i < isolate_cell_policy_cap_count(pol); i++)
+		unix_granted |= isolate_cap_get_kind(isolate_cell_policy_cap(pol, i)) ==
+				ISOLATE_CAP_UNIX;
+	if (abi >= 4) {
+		attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
+		size = LL_RULESET_ATTR_SIZE_V4;
+	}
+	if (abi >= 6) {
+		attr.scoped = LL_SCOPE_SIGNAL | (unix_granted ? 0 : LL_SCOPE_ABSTRACT_UNIX_SOCKET);
+		size = LL_RULESET_ATTR_SIZE_V6;
+	}
+	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+	if (ruleset < 0)
+		return set_error(-errno, "cannot create a Landlock ruleset: %s", strerror(errno));
+	for (size_t i = 0; !err && i < isolate_cell_policy_cap_count(pol); i++) {
+		const struct isolate_cap *cap = isolate_cell_policy_cap(pol, i);
+		enum isolate_cap_kind kind = isolate_cap_get_kind(cap);
+
+		if (isolate_cap_get_flags(cap) & ISOLATE_CAP_DENY)
+			continue;	/* nothing granted there: refused already */
+		if (kind == ISOLATE_CAP_READ || kind == ISOLATE_CAP_WRITE || kind == ISOLATE_CAP_EXEC)
+			err = add_path_rule(ruleset, cap, abi);
+		else if ((kind == ISOLATE_CAP_CONNECT || kind == ISOLATE_CAP_BIND) && abi >= 4 &&
+			 !net_gap(pol, cap, abi))
+			err = add_port_rules(ruleset, cap);
+	}
+	if (err) {
+		close(ruleset);
+		return err;
+	}
+	return ruleset;
+}
+
+int isolate_landlock_spawn(const struct isolate_cell_policy *policy, bool allow_unenforced,
+			   char *const argv[], const struct isolate_spawn_opts *opts,
+			   struct isolate_enforcement_report *report, pid_t *pid)
+{
+	struct isolate_cell_policy *pol = NULL;
+	int abi = isolate_landlock_abi(), ruleset, err;
+	size_t gaps;
+
+	*pid = -1;
+	memset(report, 0, sizeof(*report));
+	err = isolate_cell_policy_normalize(policy, &pol);
+	if (err)
+		return set_error(err, "cannot normalize the policy: %s", isolate_last_error());
+	err = isolate_landlock_report(pol, abi, report);
+	if (!err) {
+		gaps = isolate_enforcement_unenforced(report);
+		if (gaps && !allow_unenforced)
+			err = set_error(-EOPNOTSUPP, "Landlock (ABI %d) cannot enforce %zu of the policy's capabilities exactly (see the report); --allow-unenforced runs it anyway",
+					abi, gaps);
+	}
+	if (!err) {
+		ruleset = build_ruleset(pol, abi);
+		err = ruleset < 0 ? ruleset : 0;
+	}
+	if (!err) {
+		err = spawn_confined(-1, ruleset, NULL, "under Landlock", argv, opts, pid);
+		close(ruleset);
+	}
+	isolate_cell_policy_free(pol);
+	return err;
+}
