@@ -29,7 +29,13 @@ $(BUILD)/tests/policy_golden_test: $(GOLDEN_CASES)
 .PHONY: FORCE
 FORCE:
 
-all: $(HOST_TESTS)
+all: $(HOST_TESTS) $(BUILD)/tests/landlock-probe
+
+# What the Landlock tests run inside a domain: static, so that the domain
+# grants nothing but the probe itself.
+$(BUILD)/tests/landlock-probe: tests/landlock_probe.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -static -o $@ $<
 
 # The captured LSM hook prototypes of tests/data/ (see tests/lsm_btf.h):
 # `make capture-lsm-btf` writes them anew from the VM kernels' BTF.

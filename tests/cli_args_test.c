@@ -4,7 +4,8 @@
  * mean "no change" (-1), timeouts that are not a number of seconds, an
  * endless restore input; and "--" ends the options of every command, so
  * that a cell named "-rf" can be named. Run on the host, where nothing is
- * loaded: a command that got past its arguments fails later, with exit 4.
+ * loaded: a command that got past its arguments fails later (run with
+ * --backend bpf: 125, isolate not loaded).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,11 +39,11 @@ TEST(user_ids_are_exact)
 		}
 	}
 	/* Exact ids pass the arguments, and fail later: nothing is loaded. */
-	EXPECT_EQ(125, loader("run --user 65534:65534 -- true", out, sizeof(out))) {
+	EXPECT_EQ(125, loader("run --backend bpf --user 65534:65534 -- true", out, sizeof(out))) {
 		TH_LOG("%s", out);
 	}
 	EXPECT_NE(NULL, strstr(out, "not loaded"));
-	EXPECT_EQ(125, loader("run --user 4294967294 -- true", out, sizeof(out)));
+	EXPECT_EQ(125, loader("run --backend bpf --user 4294967294 -- true", out, sizeof(out)));
 }
 
 TEST(timeouts_are_seconds)
@@ -58,8 +59,8 @@ TEST(timeouts_are_seconds)
 			TH_LOG("--timeout %s: %s", refused[i], out);
 		}
 	}
-	EXPECT_EQ(125, loader("run --timeout 2592000 -- true", out, sizeof(out)));
-	EXPECT_EQ(125, loader("run --timeout 0.5 -- true", out, sizeof(out)));
+	EXPECT_EQ(125, loader("run --backend bpf --timeout 2592000 -- true", out, sizeof(out)));
+	EXPECT_EQ(125, loader("run --backend bpf --timeout 0.5 -- true", out, sizeof(out)));
 }
 
 /* An ExecStop= of `unload` must not fail when nothing is loaded. */

@@ -131,7 +131,20 @@ static const char *net_gap(const struct isolate_cell_policy *pol, const struct i
 		return "Landlock checks ports only, not the address block";
 	if ((unsigned int)net->port_max - net->port_min + 1 > LL_PORTS_MAX)
 		return "a range of more than 1024 ports";
-	return NULL;
+	/* A port rule holds for IPv4 and IPv6 alike: the other family too. */
+	for (size_t i = 0; i < isolate_cell_policy_cap_count(pol); i++) {
+		const struct isolate_cap *g = isolate_cell_policy_cap(pol, i);
+		const struct isolate_net_cap *gn;
+
+		if (isolate_cap_get_kind(g) != isolate_cap_get_kind(cap) ||
+		    (isolate_cap_get_flags(g) & ISOLATE_CAP_DENY))
+			continue;
+		gn = isolate_cap_get_net(g);
+		if (gn->proto == net->proto && gn->family != net->family && !gn->prefix_len &&
+		    gn->port_min <= net->port_min && net->port_max <= gn->port_max)
+			return NULL;
+	}
+	return "Landlock checks ports for IPv4 and IPv6 alike: grant the other family's /0 too";
 }
 
 /* Whether a grant of kind covers path (at it or above). */

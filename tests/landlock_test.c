@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Landlock backend, on the host (no BPF LSM, no VM), as root and as
+ * an unprivileged user (65534): `run --backend landlock` lets the granted
+ * reads, writes, execs and TCP ports through and refuses the others with
+ * EACCES (the static landlock-probe says the errno of each attempt);
+ * refuses a policy it cannot enforce exactly (a connect to an address
+ * block) unless --allow-unenforced, and then says which capability is not
+ * enforced. Skipped where the kernel has no Landlock; the network cases
+ * where it has no network rules (ABI < 4).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <isolate/isolate.h>
+
+#include "kselftest_harness.h"
+#include "loader_run.h"
+
+#define PROBE_BUILT "build/tests/landlock-probe"
+#define NOBODY 65534
+
+FIXTURE(landlock) {
+	char dir[64];
+	char probe[96];		/* a copy in dir, which every user may run */
+	char policy[128];	/* enforceable exactly */
+	char cidr_policy[128];	/* with a connect to 10.0.0.0/8 */
+	int listen_granted, listen_other;
+	unsigned short port_granted, port_other, port_bind;
+	int abi;
+};
+
+/* A TCP listener on 127.0.0.1, port chosen by the kernel. */
+static int listener(unsigned short *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 8) ||
+	    getsockname(fd, (struct sockaddr *)&a, &len))
+		return -1;
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static int write_text(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		return -1;
+	return chmod(path, mode);
+}
+
+FIXTURE_SETUP(landlock)
+{
+	char path[256], text[2048], net[512];
+	int fd;
+
+	self->abi = isolate_landlock_abi();
+	if (!self->abi)
+		SKIP(return, "this kernel has no Landlock");
+	strcpy(self->dir, "/tmp/isolate-ll-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	ASSERT_EQ(0, chmod(self->dir, 0755));
+	snprintf(self->probe, sizeof(self->probe), "%s/probe", self->dir);
+	snprintf(text, sizeof(text), "cp %s %s", PROBE_BUILT, self->probe);
+	ASSERT_EQ(0, system(text));
+	snprintf(path, sizeof(path), "%s/ok", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/no", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/w", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0777));
+	ASSERT_EQ(0, chmod(path, 0777));
+	snprintf(path, sizeof(path), "%s/ok/f", self->dir);
+	ASSERT_EQ(0, write_text(path, "content of ok/f\n", 0644));
+	snprintf(path, sizeof(path), "%s/no/f", self->dir);
+	ASSERT_EQ(0, write_text(path, "secret\n", 0644));
+
+	self->listen_granted = listener(&self->port_granted);
+	self->listen_other = listener(&self->port_other);
+	ASSERT_LE(0, self->listen_granted);
+	ASSERT_LE(0, self->listen_other);
+	/* A port to bind: one the kernel just handed out, free again. */
+	fd = listener(&self->port_bind);
+	ASSERT_LE(0, fd);
+	close(fd);
+
+	snprintf(net, sizeof(net),
+		 "    connect:\n"
+		 "      - {protocol: tcp, address: 0.0.0.0/0, port: %u}\n"
+		 "      - {protocol: tcp, address: \"::/0\", port: %u}\n"
+		 "    bind:\n"
+		 "      - {protocol: tcp, address: 0.0.0.0/0, port: %u}\n"
+		 "      - {protocol: tcp, address: \"::/0\", port: %u}\n",
+		 self->port_granted, self->port_granted, self->port_bind, self->port_bind);
+	snprintf(text, sizeof(text),
+		 "version: 1\n"
+		 "cells:\n"
+		 "  t:\n"
+		 "    read: [%s, %s/ok]\n"
+		 "    exec: [%s]\n"
+		 "    write: [%s/w]\n"
+		 "%s",
+		 self->probe, self->dir, self->probe, self->dir, self->abi >= 4 ? net : "");
+	snprintf(self->policy, sizeof(self->policy), "%s/p.yaml", self->dir);
+	ASSERT_EQ(0, write_text(self->policy, text, 0644));
+	/* The same, plus a deny below no grant and a connect to a block. */
+	snprintf(text, sizeof(text),
+		 "version: 1\n"
+		 "cells:\n"
+		 "  t:\n"
+		 "    read: [%s, %s/ok]\n"
+		 "    exec: [%s]\n"
+		 "    connect:\n"
+		 "      - {protocol: tcp, address: 10.0.0.0/8, port: 443}\n"
+		 "    deny:\n"
+		 "      read: [/etc]\n",
+		 self->probe, self->dir, self->probe);
+	snprintf(self->cidr_policy, sizeof(self->cidr_policy), "%s/cidr.yaml", self->dir);
+	ASSERT_EQ(0, write_text(self->cidr_policy, text, 0644));
+}
+
+FIXTURE_TEARDOWN(landlock)
+{
+	char cmd[128];
+
+	if (!self->abi || !self->dir[0])
+		return;
+	close(self->listen_granted);
+	close(self->listen_other);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+	EXPECT_EQ(0, system(cmd));
+}
+
+FIXTURE_VARIANT(landlock) {
+	uid_t uid;
+};
+FIXTURE_VARIANT_ADD(landlock, root) { .uid = 0 };
+FIXTURE_VARIANT_ADD(landlock, unprivileged) { .uid = NOBODY };
+
+/*
+ * `isolate-loader ARGS` as uid, from the repository root: its exit status,
+ * standard output and error together in out.
+ */
+static int loader_as(uid_t uid, const char *args, char *out, size_t len)
+{
+	char cmd[2048];
+	int pipefd[2], status;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", loader_bin(), args);
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+			    setresuid(uid, uid, uid)))
+			_exit(99);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(98);
+	}
+	close(pipefd[1]);
+	while (got + 1 < len && (n = read(pipefd[0], out + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = 0;
+	close(pipefd[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * run --backend landlock [extra] --policy POLICY -- probe OP ARG as uid:
+ * the errno of the attempt in the domain, or -1 when the probe did not
+ * run (out holds what was printed).
+ */
+static int probe(FIXTURE_DATA(landlock) *self, uid_t uid, const char *policy, const char *extra,
+		 const char *op, const char *arg, char *out, size_t len)
+{
+	char args[1024];
+	const char *e;
+	int err;
+
+	snprintf(args, sizeof(args), "run --backend landlock %s --policy %s -- %s %s %s",
+		 extra, policy, self->probe, op, arg);
+	if (loader_as(uid, args, out, len) != 0)
+		return -1;
+	e = strstr(out, "errno=");
+	return e && sscanf(e, "errno=%d", &err) == 1 ? err : -1;
+}
+
+TEST_F(landlock, granted_files_pass_others_are_eacces)
+{
+	char out[8192], path[256];
+
+	snprintf(path, sizeof(path), "%s/ok/f", self->dir);
+	EXPECT_EQ(0, probe(self, variant->uid, self->policy, "", "read", path, out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "backend landlock")) TH_LOG("%s", out);
+	snprintf(path, sizeof(path), "%s/no/f", self->dir);
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "read", path, out,
+				sizeof(out))) TH_LOG("%s", out);
+	snprintf(path, sizeof(path), "%s/w/made", self->dir);
+	EXPECT_EQ(0, probe(self, variant->uid, self->policy, "", "write", path, out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_EQ(0, access(path, F_OK));
+	snprintf(path, sizeof(path), "%s/ok/made", self->dir);
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "write", path, out,
+				sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(-1, access(path, F_OK));
+	/* Executing: the probe is granted, /bin/true is not (exit 126, EACCES). */
+	snprintf(path, sizeof(path), "run --backend landlock --policy %s -- /bin/true",
+		 self->policy);
+	EXPECT_EQ(126, loader_as(variant->uid, path, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, strerror(EACCES))) TH_LOG("%s", out);
+}
+
+TEST_F(landlock, tcp_ports_not_granted_are_eacces)
+{
+	char out[8192], port[16];
+
+	if (self->abi < 4)
+		SKIP(return, "Landlock ABI %d has no network rules", self->abi);
+	snprintf(port, sizeof(port), "%u", self->port_granted);
+	EXPECT_EQ(0, probe(self, variant->uid, self->policy, "", "connect", port, out,
+			   sizeof(out))) TH_LOG("%s", out);
+	snprintf(port, sizeof(port), "%u", self->port_other);
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "connect", port, out,
+				sizeof(out))) TH_LOG("%s", out);
+	snprintf(port, sizeof(port), "%u", self->port_bind);
+	EXPECT_EQ(0, probe(self, variant->uid, self->policy, "", "bind", port, out, sizeof(out)))
+		TH_LOG("%s", out);
+	snprintf(port, sizeof(port), "%u", self->port_other);
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "bind", port, out,
+				sizeof(out))) TH_LOG("%s", out);
+}
+
+/* Never silently weaker: refused with the list, or run and reported. */
+TEST_F(landlock, what_it_cannot_enforce_is_refused_or_reported)
+{
+	char out[8192], args[1024], path[256];
+
+	snprintf(path, sizeof(path), "%s/ok/f", self->dir);
+	snprintf(args, sizeof(args), "run --backend landlock --policy %s -- %s read %s",
+		 self->cidr_policy, self->probe, path);
+	EXPECT_EQ(3, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "NOT enforced connect:tcp:10.0.0.0/8:443: Landlock checks ports only"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "errno=")) TH_LOG("it ran: %s", out);
+
+	EXPECT_EQ(0, probe(self, variant->uid, self->cidr_policy, "--allow-unenforced", "read",
+			   path, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "NOT enforced connect:tcp:10.0.0.0/8:443")) TH_LOG("%s", out);
+	/* The deny of /etc, below no grant, holds: nothing grants /etc. */
+	EXPECT_EQ(NULL, strstr(out, "deny-read:/etc:")) TH_LOG("%s", out);
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->cidr_policy, "--allow-unenforced",
+				"read", "/etc/passwd", out, sizeof(out))) TH_LOG("%s", out);
+
+	/* The report as data, under -j: one JSON object on stderr. */
+	snprintf(args, sizeof(args), "-j run --backend landlock --allow-unenforced --policy %s -- %s read %s",
+		 self->cidr_policy, self->probe, path);
+	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"backend\":\"landlock\"")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"unenforced\":[{\"what\":\"connect:tcp:10.0.0.0/8:443\"")) TH_LOG("%s", out);
+}
+
+TEST_HARNESS_MAIN
