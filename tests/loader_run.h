@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Host tests run isolate-loader as a user does: the binary at
- * $ISOLATE_LOADER (default build/bin/isolate-loader, from the repository
- * root, where tools/check runs them).
+ * $ISOLATE_LOADER, else build/bin/isolate-loader (from the repository
+ * root, where tools/check runs them), else the one on PATH (in the VM).
  */
 #ifndef ISOLATE_TESTS_LOADER_RUN_H
 #define ISOLATE_TESTS_LOADER_RUN_H
@@ -10,10 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static inline const char *loader_bin(void)
 {
-	return getenv("ISOLATE_LOADER") ?: "build/bin/isolate-loader";
+	const char *env = getenv("ISOLATE_LOADER");
+
+	if (env && *env)
+		return env;
+	return access("build/bin/isolate-loader", X_OK) ? "isolate-loader" :
+	       "build/bin/isolate-loader";
 }
 
 /*

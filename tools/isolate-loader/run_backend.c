@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
@@ -62,15 +63,44 @@ void print_enforcement(FILE *out, const char *backend, const struct isolate_enfo
 				r->items[i].why);
 }
 
+/* The report, written whole before the command can write anything. */
+static int report_first(const struct isolate_cell_policy *cell)
+{
+	struct isolate_enforcement_report report;
+	struct isolate_cell_policy *norm = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int err = isolate_cell_policy_normalize(cell, &norm);
+
+	if (!err)
+		err = isolate_landlock_report(norm, isolate_landlock_abi(), &report);
+	isolate_cell_policy_free(norm);
+	if (err)
+		return err;
+	f = open_memstream(&text, &len);
+	if (f) {
+		print_enforcement(f, "landlock", &report, false);
+		if (!fclose(f))
+			fwrite(text, 1, len, stderr);
+		free(text);
+	}
+	fflush(stderr);
+	isolate_enforcement_report_free(&report);
+	return 0;
+}
+
 int run_landlock(const struct isolate_cell_policy *cell, bool allow_unenforced,
 		 char *const argv[], const struct isolate_spawn_opts *opts, pid_t *pid)
 {
 	struct isolate_enforcement_report report;
-	int err = isolate_landlock_spawn(cell, allow_unenforced, argv, opts, &report, pid);
+	int err = report_first(cell);
 
-	if (report.n)
-		print_enforcement(stderr, "landlock", &report, false);
-	isolate_enforcement_report_free(&report);
+	*pid = -1;
+	if (!err) {
+		err = isolate_landlock_spawn(cell, allow_unenforced, argv, opts, &report, pid);
+		isolate_enforcement_report_free(&report);
+	}
 	if (err == -EOPNOTSUPP)
 		return p_err(EXIT_UNSUPPORTED, "run: %s", isolate_last_error());
 	if (err == -EACCES)
