@@ -297,4 +297,19 @@ TEST_F(landlock, what_it_cannot_enforce_is_refused_or_reported)
 	EXPECT_NE(NULL, strstr(out, "\"unenforced\":[{\"what\":\"connect:tcp:10.0.0.0/8:443\"")) TH_LOG("%s", out);
 }
 
+/* What the backend holds on this kernel, kind by kind, without a policy. */
+TEST(features_say_what_landlock_enforces)
+{
+	char out[16384];
+
+	if (!isolate_landlock_abi())
+		SKIP(return, "this kernel has no Landlock");
+	ASSERT_EQ(0, loader_run("features --backend landlock", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "enforced     read:/srv\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "NOT enforced connect:tcp:10.0.0.0/8:443: ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "NOT enforced deny-read:/srv/secret: ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "NOT enforced exec:/usr/bin: ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "not governed udp: ")) TH_LOG("%s", out);
+}
+
 TEST_HARNESS_MAIN

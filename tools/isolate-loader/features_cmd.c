@@ -7,10 +7,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <isolate/isolate.h>
+#include <isolate/policy.h>
 
 #include "tools/isolate-loader/main.h"
+#include "tools/isolate-loader/run_backend.h"
 
 static void print_hooks(const struct isolate_hook_choice *c, size_t n)
 {
@@ -66,14 +69,56 @@ static int do_hooks(const char *btf)
 	return err ? exit_code_of(err) : EXIT_OK;
 }
 
+/*
+ * One capability of each kind, as a policy would write them: what the
+ * Landlock backend makes of each on this kernel's ABI.
+ */
+static const char *const landlock_examples[] = {
+	"read:/srv", "write:/srv/out", "exec:/srv/bin", "exec:/usr/bin", "deny-read:/srv/secret",
+	"connect:tcp:0.0.0.0/0:443", "connect:tcp:[::]/0:443",
+	"connect:tcp:10.0.0.0/8:443", "connect:udp:0.0.0.0/0:53",
+	"bind:tcp:0.0.0.0/0:8080", "bind:tcp:[::]/0:8080",
+	"cpu:50000/100000", "memory:512M", "pids:64", "broker:read", "mode:audit",
+	"unix-connect:@name", "namespace:user", "allow:exec-memory", "socket:inet",
+};
+
+static int landlock_features(void)
+{
+	struct isolate_cell_policy *pol = isolate_cell_policy_new("features");
+	struct isolate_enforcement_report report;
+	int abi = isolate_landlock_abi(), err = 0;
+
+	if (!pol)
+		return p_err(EXIT_FAIL, "features: out of memory");
+	for (size_t i = 0; !err && i < sizeof(landlock_examples) / sizeof(landlock_examples[0]); i++) {
+		struct isolate_cap *cap = NULL;
+
+		err = isolate_cap_parse(landlock_examples[i], &cap, NULL);
+		if (!err)
+			err = isolate_cell_policy_add(pol, cap);
+		isolate_cap_free(cap);
+	}
+	if (!err)
+		err = isolate_landlock_report(pol, abi, &report);
+	isolate_cell_policy_free(pol);
+	if (err)
+		return p_err(err == -EOPNOTSUPP ? EXIT_UNSUPPORTED : EXIT_FAIL, "features: %s",
+			     isolate_last_error());
+	print_enforcement(stdout, "landlock", &report, true);
+	isolate_enforcement_report_free(&report);
+	return EXIT_OK;
+}
+
 int do_features(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "hooks", no_argument, NULL, 'H' },
 		{ "btf", required_argument, NULL, 'b' },
+		{ "backend", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct isolate_feature f[32];
+	const char *backend = "bpf";
 	struct isolate *iso = NULL;
 	const char *btf = NULL;
 	bool hooks = false;
@@ -86,9 +131,15 @@ int do_features(int argc, char **argv)
 			hooks = true;
 		else if (opt == 'b')
 			btf = optarg;
+		else if (opt == 'B')
+			backend = optarg;
 		else
 			return usage_error(opt, argv);
 	}
+	if (!strcmp(backend, "landlock"))
+		return landlock_features();
+	if (strcmp(backend, "bpf"))
+		return p_err(EXIT_USAGE, "features: --backend %s: expected bpf or landlock", backend);
 	if (optind < argc || (btf && !hooks))
 		return p_err(EXIT_USAGE, "usage: features [--hooks [--btf FILE]]");
 	if (hooks)

@@ -270,15 +270,21 @@ static const struct cmd top_cmds[] = {
 	  "\n"
 	  "Whether isolate is loaded, where it is pinned, and every cell.\n" },
 	{ "features", do_features,
-	  "[--hooks [--btf FILE]]\n"
+	  "[--hooks [--btf FILE]] [--backend bpf|landlock]\n"
 	  "Each capability: enforced or unavailable on this system, and why.\n"
+	  "  --backend landlock   what the Landlock backend enforces on this\n"
+	  "                       kernel's ABI, capability by capability\n"
 	  "  --hooks       the program chosen for each LSM hook by its prototype\n"
 	  "  --btf FILE    ... on the kernel of FILE (a vmlinux or its BTF)\n" },
 	{ "cell", do_cell, NULL },
 	{ "run", do_run,
 	  "[--cell NAME | --policy FILE [--allow-unenforced]] [--user U]\n"
-	  "    [--timeout S] [--env VAR[=VALUE]]... [--] CMD ARGS...\n"
+	  "    [--timeout S] [--env VAR[=VALUE]]... [--backend B] [--] CMD ARGS...\n"
 	  "Run CMD in a cell, wait, and exit with its status.\n"
+	  "  --backend B          bpf, landlock or auto (bpf when loaded, else\n"
+	  "                       landlock: no root needed, reports what it cannot\n"
+	  "                       enforce; refuses such a policy unless\n"
+	  "                       --allow-unenforced)\n"
 	  "  --cell NAME          an existing cell\n"
 	  "  --policy FILE        a new cell from FILE's last cell, removed when CMD\n"
 	  "                       exits (default: the built-in policy)\n"
