@@ -100,31 +100,40 @@ static void add(struct report_builder *b, bool capability, bool enforced, const 
 	snprintf(e->why, sizeof(e->why), "%s", why);
 }
 
+/*
+ * The next grant (not a deny) of kind's network rules in pol, from *i on;
+ * NULL after the last.
+ */
+static const struct isolate_net_cap *next_net_grant(const struct isolate_cell_policy *pol,
+						    enum isolate_cap_kind kind, size_t *i)
+{
+	while (*i < isolate_cell_policy_cap_count(pol)) {
+		const struct isolate_cap *g = isolate_cell_policy_cap(pol, (*i)++);
+
+		if (isolate_cap_get_kind(g) == kind && !(isolate_cap_get_flags(g) & ISOLATE_CAP_DENY))
+			return isolate_cap_get_net(g);
+	}
+	return NULL;
+}
+
 /* Whether Landlock can hold a connect/bind capability exactly, and why not. */
 static const char *net_gap(const struct isolate_cell_policy *pol, const struct isolate_cap *cap,
 			   int abi)
 {
-	const struct isolate_net_cap *net = isolate_cap_get_net(cap);
-	bool deny = isolate_cap_get_flags(cap) & ISOLATE_CAP_DENY;
+	const struct isolate_net_cap *net = isolate_cap_get_net(cap), *gn;
+	enum isolate_cap_kind kind = isolate_cap_get_kind(cap);
+	size_t i = 0;
 
 	if (abi < 4)
 		return "Landlock governs no network before ABI 4";
 	if (net->proto != IPPROTO_TCP)
 		return "Landlock governs TCP only: UDP is not checked";
-	if (deny) {
+	if (isolate_cap_get_flags(cap) & ISOLATE_CAP_DENY) {
 		/* A deny holds only where nothing is granted: no deny rules. */
-		for (size_t i = 0; i < isolate_cell_policy_cap_count(pol); i++) {
-			const struct isolate_cap *g = isolate_cell_policy_cap(pol, i);
-			const struct isolate_net_cap *gn;
-
-			if (isolate_cap_get_kind(g) != isolate_cap_get_kind(cap) ||
-			    (isolate_cap_get_flags(g) & ISOLATE_CAP_DENY))
-				continue;
-			gn = isolate_cap_get_net(g);
+		while ((gn = next_net_grant(pol, kind, &i)))
 			if (gn->proto == net->proto && gn->port_min <= net->port_max &&
 			    net->port_min <= gn->port_max)
 				return "Landlock has no deny rules: a port granted elsewhere stays open";
-		}
 		return NULL;
 	}
 	if (net->prefix_len != 0)
@@ -132,18 +141,10 @@ static const char *net_gap(const struct isolate_cell_policy *pol, const struct i
 	if ((unsigned int)net->port_max - net->port_min + 1 > LL_PORTS_MAX)
 		return "a range of more than 1024 ports";
 	/* A port rule holds for IPv4 and IPv6 alike: the other family too. */
-	for (size_t i = 0; i < isolate_cell_policy_cap_count(pol); i++) {
-		const struct isolate_cap *g = isolate_cell_policy_cap(pol, i);
-		const struct isolate_net_cap *gn;
-
-		if (isolate_cap_get_kind(g) != isolate_cap_get_kind(cap) ||
-		    (isolate_cap_get_flags(g) & ISOLATE_CAP_DENY))
-			continue;
-		gn = isolate_cap_get_net(g);
+	while ((gn = next_net_grant(pol, kind, &i)))
 		if (gn->proto == net->proto && gn->family != net->family && !gn->prefix_len &&
 		    gn->port_min <= net->port_min && net->port_max <= gn->port_max)
 			return NULL;
-	}
 	return "Landlock checks ports for IPv4 and IPv6 alike: grant the other family's /0 too";
 }
 
