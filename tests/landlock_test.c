@@ -297,6 +297,23 @@ TEST_F(landlock, what_it_cannot_enforce_is_refused_or_reported)
 	EXPECT_NE(NULL, strstr(out, "\"unenforced\":[{\"what\":\"connect:tcp:10.0.0.0/8:443\"")) TH_LOG("%s", out);
 }
 
+/* One-shot capabilities: the policy is the command line. */
+TEST_F(landlock, caps_on_the_command_line)
+{
+	char out[8192], args[1024];
+
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap exec:%s --cap read:%s/ok "
+		 "--cwd %s -- %s read ok/f", self->probe, self->probe, self->dir, self->dir, self->probe);
+	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=0")) TH_LOG("%s", out);
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap exec:%s --cap read:%s/ok "
+		 "--cwd %s -- %s read no/f", self->probe, self->probe, self->dir, self->dir, self->probe);
+	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=13")) TH_LOG("%s", out);
+}
+
 /* What the backend holds on this kernel, kind by kind, without a policy. */
 TEST(features_say_what_landlock_enforces)
 {

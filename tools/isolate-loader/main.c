@@ -278,9 +278,13 @@ static const struct cmd top_cmds[] = {
 	  "  --btf FILE    ... on the kernel of FILE (a vmlinux or its BTF)\n" },
 	{ "cell", do_cell, NULL },
 	{ "run", do_run,
-	  "[--cell NAME | --policy FILE [--allow-unenforced]] [--user U]\n"
-	  "    [--timeout S] [--env VAR[=VALUE]]... [--backend B] [--] CMD ARGS...\n"
+	  "[--cell NAME | --policy FILE | --cap CAP... [--base runtime|none]]\n"
+	  "    [--allow-unenforced] [--user U] [--timeout S] [--env VAR[=VALUE]]...\n"
+	  "    [--cwd DIR] [--backend B] [--] CMD ARGS...\n"
 	  "Run CMD in a cell, wait, and exit with its status.\n"
+	  "  --cap CAP            a new cell of these capabilities (read:/srv ...)\n"
+	  "                       over the runtime profile (--base none: without)\n"
+	  "  --cwd DIR            start CMD in DIR\n"
 	  "  --backend B          bpf, landlock or auto (bpf when loaded, else\n"
 	  "                       landlock: no root needed, reports what it cannot\n"
 	  "                       enforce; refuses such a policy unless\n"

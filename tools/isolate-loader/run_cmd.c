@@ -29,9 +29,15 @@
 /* A year: longer is a mistake, not a limit. */
 #define RUN_TIMEOUT_MAX (365 * 24 * 3600)
 
+#define MAX_CAPS 256
+
 struct run_opts {
 	const char *policy_file;
 	const char *cell;
+	const char *caps[MAX_CAPS];	/* --cap: a policy from the command line */
+	size_t n_caps;
+	bool no_base;			/* --base none */
+	const char *cwd;
 	enum isolate_backend backend;
 	bool allow_unenforced;
 	double timeout;
@@ -145,6 +151,38 @@ static int load_policy(const char *file, struct isolate_policy **pol)
 	return err ? p_diag(EXIT_RUN_FAILED, &diag) : 0;
 }
 
+/*
+ * The policy of `run --cap ...`: the built-in runtime profile (unless
+ * --base none) and every capability given, in a cell named "run".
+ */
+static int caps_policy(const struct run_opts *o, struct isolate_cell_policy **out)
+{
+	struct isolate_policy *doc = NULL;
+	struct isolate_diag diag = { 0 };
+	int err = 0;
+
+	if (o->no_base) {
+		*out = isolate_cell_policy_new("run");
+	} else {
+		err = default_policy_parse(&doc, &diag);
+		if (err)
+			return p_diag(EXIT_RUN_FAILED, &diag);
+		*out = isolate_cell_policy_dup_named(isolate_policy_find(doc, "runtime"), "run");
+		isolate_policy_free(doc);
+	}
+	if (!*out)
+		return p_err(EXIT_RUN_FAILED, "run: out of memory");
+	for (size_t i = 0; !err && i < o->n_caps; i++) {
+		struct isolate_cap *cap = NULL;
+
+		if (isolate_cap_parse(o->caps[i], &cap, &diag) || isolate_cell_policy_add(*out, cap))
+			err = p_err(EXIT_USAGE, "run: --cap %s: %s", o->caps[i],
+				    diag.msg[0] ? diag.msg : isolate_last_error());
+		isolate_cap_free(cap);
+	}
+	return err;
+}
+
 /* The document's last cell: the one its author wrote for this command. */
 static int pick_cell(const struct isolate_policy *pol,
 		     const struct isolate_cell_policy **cell)
@@ -208,6 +246,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "env", required_argument, NULL, 'e' },
 		{ "allow-unenforced", no_argument, NULL, 'U' },
 		{ "backend", required_argument, NULL, 'B' },
+		{ "cap", required_argument, NULL, 'C' },
+		{ "base", required_argument, NULL, 'b' },
+		{ "cwd", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *extra[MAX_ENV];
@@ -242,6 +283,19 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case 'U':
 			o->allow_unenforced = true;
 			break;
+		case 'C':
+			if (o->n_caps == MAX_CAPS)
+				return p_err(EXIT_USAGE, "run: more than %d --cap", MAX_CAPS);
+			o->caps[o->n_caps++] = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "runtime") && strcmp(optarg, "none"))
+				return p_err(EXIT_USAGE, "run: --base %s: expected runtime or none", optarg);
+			o->no_base = !strcmp(optarg, "none");
+			break;
+		case 'w':
+			o->cwd = optarg;
+			break;
 		case 'B':
 			if (!strcmp(optarg, "bpf"))
 				o->backend = ISOLATE_BACKEND_BPF;
@@ -264,6 +318,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	}
 	if (o->cell && o->policy_file)
 		return p_err(EXIT_USAGE, "run: --cell and --policy exclude each other");
+	if (o->n_caps && (o->cell || o->policy_file))
+		return p_err(EXIT_USAGE, "run: --cap makes the policy: not with --%s",
+			     o->cell ? "cell" : "policy");
 	if (o->cell && o->backend == ISOLATE_BACKEND_LANDLOCK)
 		return p_err(EXIT_USAGE, "run: --cell names a BPF LSM cell: the Landlock backend runs a policy (--policy)");
 	if (optind >= argc)
@@ -273,7 +330,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 
 int do_run(int argc, char **argv)
 {
-	const struct isolate_cell_policy *cell_pol;
+	const struct isolate_cell_policy *cell_pol = NULL;
+	struct isolate_cell_policy *caps_pol = NULL;
 	struct isolate_policy *pol = NULL;
 	struct run_opts o = { 0 };
 	struct isolate *iso = NULL;
@@ -286,8 +344,19 @@ int do_run(int argc, char **argv)
 	if (err)
 		return err == EXIT_USAGE ? EXIT_USAGE : err;
 	ephemeral = !o.cell;
-	if (ephemeral && (load_policy(o.policy_file, &pol) || pick_cell(pol, &cell_pol)))
+	if (o.n_caps) {
+		ret = caps_policy(&o, &caps_pol);
+		if (ret)
+			goto out;
+		ret = EXIT_RUN_FAILED;
+		cell_pol = caps_pol;
+	} else if (ephemeral && (load_policy(o.policy_file, &pol) || pick_cell(pol, &cell_pol))) {
 		goto out;
+	}
+	if (o.cwd && chdir(o.cwd)) {
+		p_err(EXIT_RUN_FAILED, "run: --cwd %s: %s", o.cwd, strerror(errno));
+		goto out;
+	}
 	err = o.backend == ISOLATE_BACKEND_LANDLOCK ? ISOLATE_ENOTLOADED : isolate_open(&iso);
 	/* auto: BPF LSM when isolate is loaded, else Landlock. */
 	if (err == ISOLATE_ENOTLOADED && ephemeral && o.backend != ISOLATE_BACKEND_BPF) {
@@ -327,6 +396,7 @@ int do_run(int argc, char **argv)
 	if (ephemeral && isolate_cell_destroy(iso, name))
 		p_err(EXIT_FAIL, "run: removing cell %s: %s", name, isolate_last_error());
 out:
+	isolate_cell_policy_free(caps_pol);
 	isolate_close(iso);
 	isolate_policy_free(pol);
 	return ret;
