@@ -83,7 +83,7 @@ TEST(run_caps_are_checked_first)
 	char out[2048];
 
 	EXPECT_EQ(2, loader("run --cap raed:/srv -- true", out, sizeof(out)));
-	EXPECT_NE(NULL, strstr(out, "run: --cap raed:/srv: expected a capability")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "--cap raed:/srv: expected a capability")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "(did you mean 'read:'?)")) TH_LOG("%s", out);
 	EXPECT_EQ(2, loader("run --cap connect:tcp:10.0.0.0/8:70000 -- true", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "--cap connect:tcp:10.0.0.0/8:70000: ")) TH_LOG("%s", out);
@@ -94,6 +94,12 @@ TEST(run_caps_are_checked_first)
 	EXPECT_EQ(2, loader("run --cap read:/srv --cell x -- true", out, sizeof(out)));
 	EXPECT_EQ(2, loader("run --cap read:/srv --base nothing -- true", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "--base nothing: expected runtime or none")) TH_LOG("%s", out);
+	/* cell create takes them too, instead of --policy. */
+	EXPECT_EQ(2, loader("cell create x --cap raed:/srv", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "(did you mean 'read:'?)")) TH_LOG("%s", out);
+	EXPECT_EQ(2, loader("cell create x --cap read:/srv --policy policy/default.yaml", out,
+			    sizeof(out)));
+	EXPECT_EQ(4, loader("cell create x --cap read:/srv", out, sizeof(out))) TH_LOG("%s", out);
 	/* Well formed: past the arguments, to the missing BPF backend. */
 	EXPECT_EQ(125, loader("run --backend bpf --cap read:/srv --base none -- true", out,
 			      sizeof(out))) TH_LOG("%s", out);

@@ -77,9 +77,13 @@ static int cell_create(int argc, char **argv)
 		{ "memory", required_argument, NULL, 'm' },
 		{ "pids", required_argument, NULL, 'p' },
 		{ "allow-unenforced", no_argument, NULL, 'U' },
+		{ "cap", required_argument, NULL, 'C' },
+		{ "base", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool allow_unenforced = false;
+	const char *caps[256];
+	size_t n_caps = 0;
+	bool allow_unenforced = false, no_base = false;
 	const char *file = NULL, *from = NULL, *budget[3] = { NULL, NULL, NULL };
 	static const char *const budget_kind[3] = { "cpu", "memory", "pids" };
 	struct isolate_cell_policy *pol = NULL;
@@ -96,13 +100,25 @@ static int cell_create(int argc, char **argv)
 		case 'm': budget[1] = optarg; break;
 		case 'p': budget[2] = optarg; break;
 		case 'U': allow_unenforced = true; break;
+		case 'C':
+			if (n_caps == sizeof(caps) / sizeof(caps[0]))
+				return p_err(EXIT_USAGE, "cell create: more than 256 --cap");
+			caps[n_caps++] = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "runtime") && strcmp(optarg, "none"))
+				return p_err(EXIT_USAGE, "cell create: --base %s: expected runtime or none",
+					     optarg);
+			no_base = !strcmp(optarg, "none");
+			break;
 		default: return usage_error(opt, argv);
 		}
 	}
-	if (optind != argc - 1 || !file)
-		return p_err(EXIT_USAGE, "usage: cell create NAME --policy FILE [--from CELL] "
+	if (optind != argc - 1 || !file == !n_caps)
+		return p_err(EXIT_USAGE, "usage: cell create NAME (--policy FILE [--from CELL] | --cap CAP... [--base runtime|none]) "
 			     "[--cpu QUOTA/PERIOD] [--memory SIZE] [--pids N] [--allow-unenforced]");
-	err = policy_cell(file, from, argv[optind], &pol);
+	err = file ? policy_cell(file, from, argv[optind], &pol) :
+		     caps_policy(argv[optind], caps, n_caps, no_base, &pol);
 	for (int i = 0; !err && i < 3; i++)
 		if (budget[i])
 			err = add_budget(pol, budget_kind[i], budget[i]);
@@ -211,9 +227,10 @@ int do_cell(int argc, char **argv)
 {
 	static const struct cmd cmds[] = {
 		{ "create", cell_create,
-		  "NAME --policy FILE [--from CELL] [--cpu QUOTA/PERIOD]\n"
-		  "    [--memory SIZE] [--pids N] [--allow-unenforced]\n"
-		  "Create cell NAME from a cell of FILE (its last, or CELL).\n"
+		  "NAME (--policy FILE [--from CELL] | --cap CAP... [--base runtime|none])\n"
+		  "    [--cpu QUOTA/PERIOD] [--memory SIZE] [--pids N] [--allow-unenforced]\n"
+		  "Create cell NAME from a cell of FILE (its last, or CELL), or of the\n"
+		  "capabilities given (over the runtime profile unless --base none).\n"
 		  "  --cpu, --memory, --pids   budgets over the policy's (cgroup v2)\n"
 		  "  --allow-unenforced        accept budgets this system cannot enforce,\n"
 		  "                            and report them\n" },

@@ -116,8 +116,16 @@ void for_each_cell(struct isolate *iso, bool with_caps);
 
 /* The policy built into the loader: `run` without --policy uses it. */
 struct isolate_policy;
+struct isolate_cell_policy;
 struct isolate_diag;
 int default_policy_parse(struct isolate_policy **out, struct isolate_diag *diag);
+/*
+ * A cell named name of the capabilities caps (their text, as grant takes
+ * them) over the built-in runtime profile, unless no_base. 0 or an exit
+ * code (the error printed).
+ */
+int caps_policy(const char *name, const char *const caps[], size_t n, bool no_base,
+		struct isolate_cell_policy **out);
 /* Its text, as `policy fmt --default` shows it. */
 extern const char default_policy_yaml[];
 extern const char base_policy_yaml[];

@@ -151,38 +151,6 @@ static int load_policy(const char *file, struct isolate_policy **pol)
 	return err ? p_diag(EXIT_RUN_FAILED, &diag) : 0;
 }
 
-/*
- * The policy of `run --cap ...`: the built-in runtime profile (unless
- * --base none) and every capability given, in a cell named "run".
- */
-static int caps_policy(const struct run_opts *o, struct isolate_cell_policy **out)
-{
-	struct isolate_policy *doc = NULL;
-	struct isolate_diag diag = { 0 };
-	int err = 0;
-
-	if (o->no_base) {
-		*out = isolate_cell_policy_new("run");
-	} else {
-		err = default_policy_parse(&doc, &diag);
-		if (err)
-			return p_diag(EXIT_RUN_FAILED, &diag);
-		*out = isolate_cell_policy_dup_named(isolate_policy_find(doc, "runtime"), "run");
-		isolate_policy_free(doc);
-	}
-	if (!*out)
-		return p_err(EXIT_RUN_FAILED, "run: out of memory");
-	for (size_t i = 0; !err && i < o->n_caps; i++) {
-		struct isolate_cap *cap = NULL;
-
-		if (isolate_cap_parse(o->caps[i], &cap, &diag) || isolate_cell_policy_add(*out, cap))
-			err = p_err(EXIT_USAGE, "run: --cap %s: %s", o->caps[i],
-				    diag.msg[0] ? diag.msg : isolate_last_error());
-		isolate_cap_free(cap);
-	}
-	return err;
-}
-
 /* The document's last cell: the one its author wrote for this command. */
 static int pick_cell(const struct isolate_policy *pol,
 		     const struct isolate_cell_policy **cell)
@@ -345,7 +313,7 @@ int do_run(int argc, char **argv)
 		return err == EXIT_USAGE ? EXIT_USAGE : err;
 	ephemeral = !o.cell;
 	if (o.n_caps) {
-		ret = caps_policy(&o, &caps_pol);
+		ret = caps_policy("run", o.caps, o.n_caps, o.no_base, &caps_pol);
 		if (ret)
 			goto out;
 		ret = EXIT_RUN_FAILED;
