@@ -19,7 +19,7 @@ static const char *const commands[] = {
 	"load", "unload", "status", "features", "run", "grant", "revoke",
 	"snapshot", "restore", "recycle", "events", "supervise", "version",
 	"cell create", "cell list", "cell show", "cell destroy",
-	"policy check", "policy fmt", "policy compile", "policy explain",
+	"policy check", "policy fmt", "policy compile", "policy explain", "policy suggest",
 };
 
 /* The loader's exit status and stdout; stderr dropped. */

@@ -105,6 +105,8 @@ int do_status(int argc, char **argv);
 int do_run(int argc, char **argv);
 int do_events(int argc, char **argv);
 int do_policy(int argc, char **argv);
+/* policy suggest (policy_suggest.c). */
+int policy_suggest(int argc, char **argv);
 
 struct isolate;
 struct isolate_cell_state;

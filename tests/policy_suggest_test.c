@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * policy suggest on a recorded run: the events file (JSON lines, as
+ * `supervise --out` writes them) of a cell that read every file of one
+ * directory and one file of another, executed a program, made a file, and
+ * connected once; plus events of another cell and of other classes, which
+ * must not count. The exact YAML expected, and explain on it agreeing:
+ * what the run did is allowed, one more file is not.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "loader_run.h"
+
+FIXTURE(suggest) {
+	char dir[64];
+	char events[128];
+};
+
+static int put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	return !f || fputs(text, f) < 0 || fclose(f) ? -1 : 0;
+}
+
+FIXTURE_SETUP(suggest)
+{
+	static const char *const lines[] = {
+		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"read\",\"path\":\"%s/docs/a\",\"seq\":1}\n",
+		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"read\",\"path\":\"%s/docs/b\",\"seq\":2}\n",
+		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"read\",\"path\":\"%s/docs/a\",\"seq\":3}\n",
+		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"read\",\"path\":\"%s/some/one\",\"seq\":4}\n",
+		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"exec\",\"path\":\"%s/bin/tool\",\"seq\":5}\n",
+		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"create\",\"path\":\"%s/out/new\",\"seq\":6}\n",
+		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"connect\",\"proto\":\"tcp\",\"address\":\"203.0.113.7\",\"port\":443,\"seq\":7}\n",
+		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"signal\",\"target_pid\":1,\"arg\":9,\"seq\":8}\n",
+		"{\"class\":\"deny\",\"cell\":\"other\",\"op\":\"read\",\"path\":\"%s/some/two\",\"seq\":9}\n",
+		"{\"class\":\"log\",\"cell\":\"job\",\"level\":6,\"message\":\"read %s/some/two\",\"seq\":10}\n",
+		"not json at all\n",
+	};
+	static const char *const files[] = { "docs/a", "docs/b", "some/one", "some/two", "bin/tool" };
+	char path[256], line[512];
+	FILE *f;
+
+	strcpy(self->dir, "/tmp/isolate-sg-XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	for (const char *sub = "docs\0some\0bin\0out\0"; *sub; sub += strlen(sub) + 1) {
+		snprintf(path, sizeof(path), "%s/%s", self->dir, sub);
+		ASSERT_EQ(0, mkdir(path, 0755));
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", self->dir, files[i]);
+		ASSERT_EQ(0, put(path, "x\n"));
+	}
+	snprintf(self->events, sizeof(self->events), "%s/events.jsonl", self->dir);
+	f = fopen(self->events, "w");
+	ASSERT_NE(NULL, f);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		snprintf(line, sizeof(line), lines[i], self->dir);
+		fputs(line, f);
+	}
+	ASSERT_EQ(0, fclose(f));
+}
+
+FIXTURE_TEARDOWN(suggest)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+	EXPECT_EQ(0, system(cmd));
+}
+
+TEST_F(suggest, the_smallest_policy_of_the_run)
+{
+	char args[512], out[8192], want[4096], policy[160];
+	const char *d = self->dir;
+
+	snprintf(args, sizeof(args), "policy suggest --from-events %s --cell job", self->events);
+	ASSERT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want),
+		 "# Suggested by isolate-loader policy suggest from %s: the grants\n"
+		 "# 8 events of the run asked for, beyond the policy it ran under.\n"
+		 "version: 1\n"
+		 "cells:\n"
+		 "  job:\n"
+		 "    read:\n"
+		 "      - \"%s/docs\"    # 3 events\n"
+		 "      - \"%s/some/one\"    # 1 event\n"
+		 "    write:\n"
+		 "      - \"%s/out\"    # 1 event\n"
+		 "    exec:\n"
+		 "      - \"%s/bin/tool\"    # 1 event\n"
+		 "    connect:\n"
+		 "      - {protocol: tcp, address: \"203.0.113.7\", port: 443}    # 1 event\n"
+		 "# 1 event asked for what no capability above grants (other\n"
+		 "# operations, or objects shown without a whole path): see them with\n"
+		 "# isolate-loader events.\n",
+		 self->events, d, d, d, d);
+	EXPECT_STREQ(want, out);
+
+	/* explain agrees with the run: what it did is allowed, more is not. */
+	snprintf(policy, sizeof(policy), "%s/suggested.yaml", d);
+	ASSERT_EQ(0, put(policy, out));
+	snprintf(args, sizeof(args), "policy check %s", policy);
+	EXPECT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(args, sizeof(args), "policy explain %s --op read %s/docs/b", policy, d);
+	EXPECT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "allowed", 7)) TH_LOG("%s", out);
+	snprintf(args, sizeof(args), "policy explain %s --op read %s/some/two", policy, d);
+	EXPECT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "denied", 6)) TH_LOG("%s", out);
+	snprintf(args, sizeof(args), "policy explain %s --op read %s/bin/tool", policy, d);
+	EXPECT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, strncmp(out, "denied", 6)) TH_LOG("exec only, not read: %s", out);
+}
+
+TEST_F(suggest, usage_and_unreadable_input)
+{
+	char out[2048];
+
+	EXPECT_EQ(2, loader_run("policy suggest 2>&1", out, sizeof(out)));
+	EXPECT_EQ(1, loader_run("policy suggest --from-events /nonexistent 2>&1", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "cannot read /nonexistent")) TH_LOG("%s", out);
+}
+
+TEST_HARNESS_MAIN

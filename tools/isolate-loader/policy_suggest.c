@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * policy suggest: from the events of a run (JSON lines, as `supervise
+ * --out` and `events -j` write them; audit mode reports everything the
+ * policy would refuse), the smallest policy that grants what the run
+ * needed: reads, writes (in the directory where an entry was made or
+ * removed) and execs by path, a directory instead of its files where
+ * every entry of it was used, network destinations as they were used.
+ * Each line says how many events asked for it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "tools/isolate-loader/main.h"
+
+#define SUGGEST_MAX 4096
+
+enum { S_READ, S_WRITE, S_EXEC, S_CONNECT, S_BIND, S_KINDS };
+static const char *const kind_key[S_KINDS] = { "read", "write", "exec", "connect", "bind" };
+
+struct want {
+	int kind;
+	char what[512];		/* a path, or "PROTO ADDRESS PORT" */
+	unsigned int events;
+	bool covered;		/* folded into its directory */
+};
+
+struct suggestion {
+	struct want wants[SUGGEST_MAX];
+	size_t n;
+	unsigned int skipped;	/* events of other operations, or without a whole path */
+	unsigned int events;
+};
+
+/* One JSON line: the members this needs, as text ("" when absent). */
+struct record {
+	char class_[16], cell[64], op[32], path[512], proto[8], address[64], port[8];
+};
+
+static void member(struct record *r, const char *key, const char *val)
+{
+	static const struct {
+		const char *key;
+		size_t off, len;
+	} keys[] = {
+#define KEY(k, f) { k, offsetof(struct record, f), sizeof(((struct record *)0)->f) }
+		KEY("class", class_), KEY("cell", cell), KEY("op", op), KEY("path", path),
+		KEY("proto", proto), KEY("address", address), KEY("port", port),
+#undef KEY
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(key, keys[i].key))
+			snprintf((char *)r + keys[i].off, keys[i].len, "%s", val);
+}
+
+/* Parses one JSON object of scalars (libyaml reads JSON); false if not one. */
+static bool parse_line(const char *line, struct record *r)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	char key[64] = "";
+	bool ok = true, done = false, is_key = true;
+	int depth = 0;
+
+	memset(r, 0, sizeof(*r));
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)line, strlen(line));
+	while (ok && !done) {
+		if (!yaml_parser_parse(&parser, &ev))
+			break;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_MAPPING_START_EVENT:
+			ok = depth++ == 0;
+			break;
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_SCALAR_EVENT:
+			if (is_key)
+				snprintf(key, sizeof(key), "%s", (const char *)ev.data.scalar.value);
+			else
+				member(r, key, (const char *)ev.data.scalar.value);
+			is_key = !is_key;
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			ok = false;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return ok && done && r->class_[0];
+}
+
+static void want(struct suggestion *s, int kind, const char *what)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->wants[i].kind == kind && !strcmp(s->wants[i].what, what)) {
+			s->wants[i].events++;
+			return;
+		}
+	}
+	if (s->n == SUGGEST_MAX) {
+		s->skipped++;
+		return;
+	}
+	s->wants[s->n].kind = kind;
+	snprintf(s->wants[s->n].what, sizeof(s->wants[s->n].what), "%s", what);
+	s->wants[s->n++].events = 1;
+}
+
+/* What an event asks for, in the policy's words. */
+static void take(struct suggestion *s, const struct record *r)
+{
+	static const char *const makes[] = { "create", "remove", "rename", "link" };
+	static const char *const writes[] = { "write", "truncate", "setattr" };
+	char dir[512], *slash;
+
+	s->events++;
+	if (!strcmp(r->op, "connect") || !strcmp(r->op, "bind")) {
+		char dest[128];
+
+		if (!r->proto[0] || !r->address[0]) {
+			s->skipped++;
+			return;
+		}
+		snprintf(dest, sizeof(dest), "%s %s %s", r->proto, r->address, r->port);
+		want(s, !strcmp(r->op, "connect") ? S_CONNECT : S_BIND, dest);
+		return;
+	}
+	if (r->path[0] != '/') {
+		s->skipped++;
+		return;
+	}
+	if (!strcmp(r->op, "read")) {
+		want(s, S_READ, r->path);
+		return;
+	}
+	if (!strcmp(r->op, "exec") || !strcmp(r->op, "map-exec")) {
+		want(s, S_EXEC, r->path);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		if (!strcmp(r->op, writes[i])) {
+			want(s, S_WRITE, r->path);
+			return;
+		}
+	}
+	for (size_t i = 0; i < sizeof(makes) / sizeof(makes[0]); i++) {
+		if (!strcmp(r->op, makes[i])) {
+			/* Entries are made and removed with WRITE on their directory. */
+			snprintf(dir, sizeof(dir), "%s", r->path);
+			slash = strrchr(dir, '/');
+			if (slash)
+				slash[slash == dir] = 0;
+			want(s, S_WRITE, dir);
+			return;
+		}
+	}
+	s->skipped++;
+}
+
+/*
+ * Where every entry of a directory was wanted with the same right, the
+ * directory is wanted instead (events summed), once.
+ */
+static void fold_directories(struct suggestion *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct want *w = &s->wants[i];
+		char dir[512], path[1024], *slash;
+		unsigned int events = 0, used = 0, entries = 0;
+		struct dirent *de;
+		DIR *d;
+
+		if (w->covered || w->kind > S_EXEC)
+			continue;
+		snprintf(dir, sizeof(dir), "%s", w->what);
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			continue;
+		*slash = 0;
+		d = opendir(dir);
+		while (d && (de = readdir(d))) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			entries++;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			for (size_t j = 0; j < s->n; j++)
+				if (s->wants[j].kind == w->kind && !strcmp(s->wants[j].what, path))
+					used++;
+		}
+		if (d)
+			closedir(d);
+		if (entries < 2 || used != entries)
+			continue;
+		for (size_t j = 0; j < s->n; j++) {
+			struct want *o = &s->wants[j];
+			size_t n = strlen(dir);
+
+			if (o->kind == w->kind && !strncmp(o->what, dir, n) && o->what[n] == '/' &&
+			    !strchr(o->what + n + 1, '/')) {
+				o->covered = true;
+				events += o->events;
+			}
+		}
+		want(s, w->kind, dir);
+		for (size_t j = 0; j < s->n; j++)
+			if (s->wants[j].kind == w->kind && !strcmp(s->wants[j].what, dir))
+				s->wants[j].events += events - 1;
+	}
+}
+
+/* A YAML double-quoted scalar: what an event carried cannot end it. */
+static void quoted(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fprintf(out, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(((const struct want *)a)->what, ((const struct want *)b)->what);
+}
+
+static void print(FILE *out, struct suggestion *s, const char *cell, const char *file)
+{
+	qsort(s->wants, s->n, sizeof(s->wants[0]), by_text);
+	fprintf(out, "# Suggested by isolate-loader policy suggest from %s: the grants\n"
+		"# %u events of the run asked for, beyond the policy it ran under.\n"
+		"version: 1\ncells:\n  %s:\n", file, s->events, cell);
+	for (int k = 0; k < S_KINDS; k++) {
+		bool header = false;
+
+		for (size_t i = 0; i < s->n; i++) {
+			const struct want *w = &s->wants[i];
+			char proto[8], addr[64], port[8];
+
+			if (w->kind != k || w->covered)
+				continue;
+			if (!header)
+				fprintf(out, "    %s:\n", kind_key[k]);
+			header = true;
+			if (k <= S_EXEC) {
+				fputs("      - ", out);
+				quoted(out, w->what);
+				fprintf(out, "    # %u event%s\n", w->events, w->events == 1 ? "" : "s");
+			} else if (sscanf(w->what, "%7s %63s %7s", proto, addr, port) == 3) {
+				fprintf(out, "      - {protocol: %s, address: \"%s\", port: %s}    # %u event%s\n",
+					proto, addr, port, w->events, w->events == 1 ? "" : "s");
+			}
+		}
+	}
+	if (s->skipped)
+		fprintf(out, "# %u event%s asked for what no capability above grants (other\n"
+			"# operations, or objects shown without a whole path): see them with\n"
+			"# isolate-loader events.\n", s->skipped, s->skipped == 1 ? "" : "s");
+}
+
+int policy_suggest(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from-events", required_argument, NULL, 'f' },
+		{ "cell", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct suggestion *s;
+	const char *file = NULL, *cell = NULL;
+	char line[8192];
+	struct record r;
+	FILE *in;
+	int opt;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
+		if (opt == 'f')
+			file = optarg;
+		else if (opt == 'c')
+			cell = optarg;
+		else
+			return usage_error(opt, argv);
+	}
+	if (!file || optind != argc)
+		return p_err(EXIT_USAGE, "usage: policy suggest --from-events FILE [--cell NAME]");
+	in = strcmp(file, "-") ? fopen(file, "re") : stdin;
+	if (!in)
+		return p_err(EXIT_FAIL, "policy suggest: cannot read %s: %s", file, strerror(errno));
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		fclose(in);
+		return p_err(EXIT_FAIL, "policy suggest: out of memory");
+	}
+	while (fgets(line, sizeof(line), in)) {
+		if (!parse_line(line, &r) || (strcmp(r.class_, "audit") && strcmp(r.class_, "deny")) ||
+		    (cell && strcmp(r.cell, cell)))
+			continue;
+		take(s, &r);
+	}
+	if (in != stdin)
+		fclose(in);
+	fold_directories(s);
+	print(stdout, s, cell ? cell : "suggested", file);
+	free(s);
+	return EXIT_OK;
+}
