@@ -203,6 +203,79 @@ TEST_F(run, refused_exec_names_the_object_and_the_grant)
 	rmdir(dirname(copy));
 }
 
+/* The name of the cell whose events in the JSON lines at file mention needle. */
+static int cell_of_events(const char *file, const char *needle, char *name, size_t len)
+{
+	char line[4096];
+	const char *p;
+	FILE *f = fopen(file, "r");
+	int err = -1;
+
+	while (f && err && fgets(line, sizeof(line), f)) {
+		if (!strstr(line, needle) || !(p = strstr(line, "\"cell\":\"")))
+			continue;
+		p += strlen("\"cell\":\"");
+		snprintf(name, len, "%.*s", (int)strcspn(p, "\""), p);
+		err = 0;
+	}
+	if (f)
+		fclose(f);
+	return err;
+}
+
+/*
+ * run --audit, then policy suggest from the supervisor's events and the
+ * policy the run had: under the suggestion (enforced) the same script runs
+ * without a refusal, and the same script reading one more file is refused.
+ */
+TEST_F(run, audit_then_suggest_gives_the_policy_of_the_run)
+{
+	char dir[64], base[96], events[96], sug[96], script[256], more[256], name[64];
+	char out[16384], args[512];
+	char *sup_args[] = { (char *)loader_path(), "supervise", "--out", events, NULL };
+	pid_t sup;
+
+	snprintf(dir, sizeof(dir), "/tmp/suggest-%d", getpid());
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	snprintf(base, sizeof(base), "%s/base.yaml", dir);
+	snprintf(events, sizeof(events), "%s/events.jsonl", dir);
+	snprintf(sug, sizeof(sug), "%s/suggested.yaml", dir);
+	snprintf(args, sizeof(args), "%s/a", dir);
+	ASSERT_EQ(0, write_file(args, "a\n"));
+	snprintf(args, sizeof(args), "%s/b", dir);
+	ASSERT_EQ(0, write_file(args, "b\n"));
+	snprintf(args, sizeof(args), "%s/c", dir);
+	ASSERT_EQ(0, write_file(args, "c\n"));
+	ASSERT_EQ(0, write_file(base, "version: 1\ncells:\n  base:\n    exec: [/bin]\n"));
+	snprintf(script, sizeof(script), "cat %s/a %s/b", dir, dir);
+	snprintf(more, sizeof(more), "cat %s/a %s/b %s/c", dir, dir, dir);
+
+	sup = fork();
+	if (sup == 0) {
+		execv(sup_args[0], sup_args);
+		_exit(127);
+	}
+	usleep(500 * 1000);
+	EXPECT_EQ(0, cli(out, sizeof(out), "run", "--audit", "--policy", base, "--", "sh", "-c",
+			 script, NULL)) TH_LOG("%s", out);
+	sleep(1);	/* the supervisor reads the rings every 100 ms */
+	kill(sup, SIGTERM);
+	waitpid(sup, NULL, 0);
+	snprintf(args, sizeof(args), "%s/a", dir);
+	ASSERT_EQ(0, cell_of_events(events, args, name, sizeof(name)));
+
+	ASSERT_EQ(0, cli(out, sizeof(out), "policy", "suggest", "--from-events", events, "--cell",
+			 name, "--policy", base, NULL)) TH_LOG("%s", out);
+	TH_LOG("suggested:\n%s", out);
+	ASSERT_EQ(0, write_file(sug, out));
+	EXPECT_EQ(0, cli(out, sizeof(out), "run", "--policy", sug, "--", "sh", "-c", script, NULL))
+		TH_LOG("%s", out);
+	EXPECT_EQ(1, cli(out, sizeof(out), "run", "--policy", sug, "--", "sh", "-c", more, NULL))
+		TH_LOG("%s", out);
+	snprintf(args, sizeof(args), "rm -rf %s", dir);
+	EXPECT_EQ(0, system(args));
+}
+
 TEST_F(run, exit_status_comes_back)
 {
 	EXPECT_EQ(7, cli(NULL, 0, "run", "--cell", self->name, "--", "sh", "-c", "exit 7", NULL));

@@ -475,11 +475,12 @@ int do_policy(int argc, char **argv)
 		  "Allowed or denied, and which rule decided. TARGET is a path, or\n"
 		  "PROTOCOL:ADDRESS:PORT (tcp:10.1.2.3:443).\n" },
 		{ "suggest", policy_suggest,
-		  "--from-events FILE [--cell NAME]\n"
+		  "--from-events FILE [--cell NAME] [--policy BASE]\n"
 		  "The smallest policy granting what a run asked for: its audit (and deny)\n"
 		  "events, JSON lines as supervise --out and events -j write them (FILE -:\n"
 		  "stdin). A directory instead of its files where all of them were used;\n"
-		  "each grant says how many events asked for it.\n" },
+		  "each grant says how many events asked for it. With BASE (the policy\n"
+		  "the run had): a cell extending BASE's last cell, BASE included.\n" },
 		{ NULL, NULL, NULL },
 	};
 

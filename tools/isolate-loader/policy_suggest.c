@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <yaml.h>
+
+#include <isolate/policy.h>
 
 #include "tools/isolate-loader/main.h"
 
@@ -243,12 +246,25 @@ static int by_text(const void *a, const void *b)
 	return strcmp(((const struct want *)a)->what, ((const struct want *)b)->what);
 }
 
-static void print(FILE *out, struct suggestion *s, const char *cell, const char *file)
+/*
+ * base: the policy the run had (its include path, and the cell the
+ * suggestion extends), or NULL for the suggested grants alone.
+ */
+static void print(FILE *out, struct suggestion *s, const char *cell, const char *file,
+		  const char *base, const char *base_cell)
 {
 	qsort(s->wants, s->n, sizeof(s->wants[0]), by_text);
 	fprintf(out, "# Suggested by isolate-loader policy suggest from %s: the grants\n"
 		"# %u events of the run asked for, beyond the policy it ran under.\n"
-		"version: 1\ncells:\n  %s:\n", file, s->events, cell);
+		"version: 1\n", file, s->events);
+	if (base) {
+		fputs("include: [", out);
+		quoted(out, base);
+		fputs("]\n", out);
+	}
+	fprintf(out, "cells:\n  %s:\n", cell);
+	if (base)
+		fprintf(out, "    extends: [%s]\n", base_cell);
 	for (int k = 0; k < S_KINDS; k++) {
 		bool header = false;
 
@@ -282,10 +298,12 @@ int policy_suggest(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "from-events", required_argument, NULL, 'f' },
 		{ "cell", required_argument, NULL, 'c' },
+		{ "policy", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char base[PATH_MAX], base_cell[64] = "", name[80];
 	struct suggestion *s;
-	const char *file = NULL, *cell = NULL;
+	const char *file = NULL, *cell = NULL, *base_file = NULL;
 	char line[8192];
 	struct record r;
 	FILE *in;
@@ -297,11 +315,30 @@ int policy_suggest(int argc, char **argv)
 			file = optarg;
 		else if (opt == 'c')
 			cell = optarg;
+		else if (opt == 'p')
+			base_file = optarg;
 		else
 			return usage_error(opt, argv);
 	}
 	if (!file || optind != argc)
-		return p_err(EXIT_USAGE, "usage: policy suggest --from-events FILE [--cell NAME]");
+		return p_err(EXIT_USAGE, "usage: policy suggest --from-events FILE [--cell NAME] [--policy BASE]");
+	if (base_file) {
+		struct isolate_policy *doc = NULL;
+		struct isolate_diag diag = { 0 };
+		size_t n;
+
+		if (isolate_policy_load(base_file, &doc, &diag))
+			return p_diag(EXIT_FAIL, &diag);
+		n = isolate_policy_cell_count(doc);
+		if (n)
+			snprintf(base_cell, sizeof(base_cell), "%s",
+				 isolate_cell_policy_name(isolate_policy_cell(doc, n - 1)));
+		isolate_policy_free(doc);
+		if (!n)
+			return p_err(EXIT_FAIL, "policy suggest: %s defines no cell", base_file);
+		if (!realpath(base_file, base))
+			return p_err(EXIT_FAIL, "policy suggest: %s: %s", base_file, strerror(errno));
+	}
 	in = strcmp(file, "-") ? fopen(file, "re") : stdin;
 	if (!in)
 		return p_err(EXIT_FAIL, "policy suggest: cannot read %s: %s", file, strerror(errno));
@@ -319,7 +356,10 @@ int policy_suggest(int argc, char **argv)
 	if (in != stdin)
 		fclose(in);
 	fold_directories(s);
-	print(stdout, s, cell ? cell : "suggested", file);
+	/* Extending the base, the cell needs a name of its own. */
+	snprintf(name, sizeof(name), "%s%s", cell ? cell : "suggested",
+		 base_file && cell && !strcmp(cell, base_cell) ? "-suggested" : "");
+	print(stdout, s, name, file, base_file ? base : NULL, base_cell);
 	free(s);
 	return EXIT_OK;
 }

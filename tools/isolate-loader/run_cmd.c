@@ -37,6 +37,7 @@ struct run_opts {
 	const char *caps[MAX_CAPS];	/* --cap: a policy from the command line */
 	size_t n_caps;
 	bool no_base;			/* --base none */
+	bool audit;			/* --audit: report, refuse nothing */
 	const char *cwd;
 	enum isolate_backend backend;
 	bool allow_unenforced;
@@ -217,6 +218,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "cap", required_argument, NULL, 'C' },
 		{ "base", required_argument, NULL, 'b' },
 		{ "cwd", required_argument, NULL, 'w' },
+		{ "audit", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *extra[MAX_ENV];
@@ -264,6 +266,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case 'w':
 			o->cwd = optarg;
 			break;
+		case 'a':
+			o->audit = true;
+			break;
 		case 'B':
 			if (!strcmp(optarg, "bpf"))
 				o->backend = ISOLATE_BACKEND_BPF;
@@ -286,6 +291,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	}
 	if (o->cell && o->policy_file)
 		return p_err(EXIT_USAGE, "run: --cell and --policy exclude each other");
+	if (o->audit && o->cell)
+		return p_err(EXIT_USAGE, "run: --audit makes a new cell: not with --cell");
 	if (o->n_caps && (o->cell || o->policy_file))
 		return p_err(EXIT_USAGE, "run: --cap makes the policy: not with --%s",
 			     o->cell ? "cell" : "policy");
@@ -320,6 +327,20 @@ int do_run(int argc, char **argv)
 		cell_pol = caps_pol;
 	} else if (ephemeral && (load_policy(o.policy_file, &pol) || pick_cell(pol, &cell_pol))) {
 		goto out;
+	}
+	/* --audit: the same cell, in audit mode (a copy: pol owns cell_pol). */
+	if (o.audit) {
+		struct isolate_cell_policy *audited = isolate_cell_policy_dup_named(
+			cell_pol, isolate_cell_policy_name(cell_pol));
+
+		if (!audited || isolate_cell_policy_set_mode(audited, ISOLATE_MODE_AUDIT)) {
+			isolate_cell_policy_free(audited);
+			p_err(EXIT_RUN_FAILED, "run: out of memory");
+			goto out;
+		}
+		isolate_cell_policy_free(caps_pol);
+		caps_pol = audited;
+		cell_pol = audited;
 	}
 	if (o.cwd && chdir(o.cwd)) {
 		p_err(EXIT_RUN_FAILED, "run: --cwd %s: %s", o.cwd, strerror(errno));
