@@ -258,10 +258,12 @@ TEST_F(run, audit_then_suggest_gives_the_policy_of_the_run)
 	usleep(500 * 1000);
 	EXPECT_EQ(0, cli(out, sizeof(out), "run", "--audit", "--policy", base, "--", "sh", "-c",
 			 script, NULL)) TH_LOG("%s", out);
-	sleep(1);	/* the supervisor reads the rings every 100 ms */
+	/* The supervisor reads the rings every 100 ms: wait for it, boundedly. */
+	snprintf(args, sizeof(args), "%s/b", dir);
+	for (int i = 0; i < 300 && cell_of_events(events, args, name, sizeof(name)); i++)
+		usleep(50 * 1000);
 	kill(sup, SIGTERM);
 	waitpid(sup, NULL, 0);
-	snprintf(args, sizeof(args), "%s/a", dir);
 	ASSERT_EQ(0, cell_of_events(events, args, name, sizeof(name)));
 
 	ASSERT_EQ(0, cli(out, sizeof(out), "policy", "suggest", "--from-events", events, "--cell",
