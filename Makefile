@@ -52,6 +52,7 @@ include Documentation/Build.mk
 include tools/bench/Build.mk
 include tests/Build.mk
 include selftests/Build.mk
+include python/Build.mk
 
 # A fresh machine needs the packages before anything builds: check and demo
 # install what is missing, then build, then run.

@@ -16,7 +16,10 @@ $(LIBISOLATE_CELL_SO): $(CELL_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,libisolate-cell.so.0 -o $@ $^
 
-all: $(LIBISOLATE_CELL_A) $(LIBISOLATE_CELL_SO)
+$(LIBISOLATE_CELL_SO).0: $(LIBISOLATE_CELL_SO)
+	ln -sf $(notdir $<) $@
+
+all: $(LIBISOLATE_CELL_A) $(LIBISOLATE_CELL_SO) $(LIBISOLATE_CELL_SO).0
 
 install: install-cell-lib
 .PHONY: install-cell-lib

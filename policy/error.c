@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
-/* The per-thread reason behind the last failed call. */
+/* The per-thread reason behind the last failed call, and its exit status. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -12,6 +13,18 @@ static __thread char last_error[512];
 const char *isolate_last_error(void)
 {
 	return last_error;
+}
+
+int isolate_error_exit_code(int err)
+{
+	switch (err) {
+	case -EOPNOTSUPP:
+		return 3;
+	case ISOLATE_ENOTLOADED:
+		return 4;
+	default:
+		return 1;
+	}
 }
 
 int set_error(int err, const char *fmt, ...)

@@ -2,8 +2,9 @@
 # libisolate: user/ (loading, cells, maps, events) and policy/ (model, YAML,
 # compiler), as a static and a shared library with a pkg-config file.
 
-LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
-LIB_SAN_OBJS := $(patsubst %.c,$(BUILD)/obj/san/%.o,$(LIB_SRCS))
+# policy/builtin_yaml.S links the shipped policies in (isolate_policy_builtin).
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/policy/builtin_yaml.o
+LIB_SAN_OBJS := $(patsubst %.c,$(BUILD)/obj/san/%.o,$(LIB_SRCS)) $(BUILD)/obj/policy/builtin_yaml.o
 LIB_HDRS := $(wildcard include/isolate/*.h common/*.h user/*.h policy/*.h)
 LIBISOLATE_A := $(BUILD)/lib/libisolate.a
 LIBISOLATE_SO := $(BUILD)/lib/libisolate.so
@@ -17,6 +18,11 @@ LIB_CFLAGS := $(USER_CFLAGS) -fvisibility=hidden
 $(BUILD)/obj/%.o: %.c $(LIB_HDRS) $(SKEL)
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -c $< -o $@
+
+# .incbin paths are relative to the top directory.
+$(BUILD)/obj/policy/builtin_yaml.o: policy/builtin_yaml.S policy/default.yaml policy/base.yaml
+	@mkdir -p $(@D)
+	$(CC) -c $< -o $@
 
 $(BUILD)/obj/san/%.o: %.c $(LIB_HDRS) $(SKEL)
 	@mkdir -p $(@D)
@@ -34,7 +40,12 @@ $(LIBISOLATE_SO): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) -shared -Wl,-soname,libisolate.so.0 -o $@ $^ $(USER_LIBS)
 
-all: $(LIBISOLATE_A) $(LIBISOLATE_SO)
+# The soname beside it, as installed: what programs (and the Python package)
+# load from a build tree.
+$(LIBISOLATE_SO).0: $(LIBISOLATE_SO)
+	ln -sf $(notdir $<) $@
+
+all: $(LIBISOLATE_A) $(LIBISOLATE_SO) $(LIBISOLATE_SO).0
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/isolate

@@ -115,31 +115,66 @@ static char **child_env(char *const *envp, const char *channel)
 	return out;
 }
 
+/* What failed in the child, for the parent's message. */
+enum child_step { STEP_EXEC, STEP_SETUP, STEP_CWD };
+
+struct child_report {
+	int err;
+	int step;		/* enum child_step */
+};
+
+/* opts->stdio[i] onto fd i; through fds above 2 first, so none is overwritten early. */
+static int place_stdio(const int stdio[3])
+{
+	int moved[3];
+
+	for (int i = 0; i < 3; i++) {
+		moved[i] = stdio[i] < 0 ? -1 : fcntl(stdio[i], F_DUPFD_CLOEXEC, 3);
+		if (stdio[i] >= 0 && moved[i] < 0)
+			return -errno;
+	}
+	for (int i = 0; i < 3; i++)
+		if (moved[i] >= 0 && dup2(moved[i], i) < 0)
+			return -errno;
+	return 0;
+}
+
 /* The child's side: never returns. Reports a failure through report_fd. */
 static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 		  const char *channel, int landlock_fd, int report_fd)
 {
-	int err = drop_privileges(opts);
-	char **envp = child_env(opts ? opts->envp : NULL, channel);
+	struct child_report r = { 0, STEP_SETUP };
+	char **envp;
 
-	if (!err && !envp)
-		err = -ENOMEM;
+	r.err = opts && opts->stdio ? place_stdio(opts->stdio) : 0;
+	if (!r.err)
+		r.err = drop_privileges(opts);
+	envp = child_env(opts ? opts->envp : NULL, channel);
+	if (!r.err && !envp)
+		r.err = -ENOMEM;
 	/* After no_new_privs, which an unprivileged restrict_self needs. */
-	if (!err && landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0))
-		err = -errno;
-	if (!err) {
-		execvpe(argv[0], argv, envp);
-		err = -errno;
+	if (!r.err && landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0))
+		r.err = -errno;
+	/* As the user it runs as, confined: the directory is the command's own business. */
+	if (!r.err && opts && opts->cwd && chdir(opts->cwd)) {
+		r.err = -errno;
+		r.step = STEP_CWD;
 	}
-	if (write(report_fd, &err, sizeof(err)) < 0)
+	if (!r.err) {
+		execvpe(argv[0], argv, envp);
+		r.err = -errno;
+		r.step = STEP_EXEC;
+	}
+	if (write(report_fd, &r, sizeof(r)) < 0)
 		_exit(125);
-	_exit(err == -ENOENT ? 127 : 126);
+	_exit(r.step == STEP_EXEC && r.err == -ENOENT ? 127 : 126);
 }
 
 int spawn_confined(int cgroup_fd, int landlock_fd, const char *channel, const char *where,
 		   char *const argv[], const struct isolate_spawn_opts *opts, pid_t *pid)
 {
-	int report[2], child_err = 0;
+	struct child_report r = { 0, 0 };
+	int report[2];
 	pid_t pid_child;
 	ssize_t n;
 
@@ -156,16 +191,23 @@ int spawn_confined(int cgroup_fd, int landlock_fd, const char *channel, const ch
 		close(report[0]);
 		return set_error(err, "cannot start a process %s: %s", where, strerror(-err));
 	}
-	/* The pipe closes on a successful exec, or carries the child's errno. */
+	/* The pipe closes on a successful exec, or carries what failed. */
 	do
-		n = read(report[0], &child_err, sizeof(child_err));
+		n = read(report[0], &r, sizeof(r));
 	while (n < 0 && errno == EINTR);
 	close(report[0]);
 	*pid = pid_child;
-	if (n == sizeof(child_err))
-		return set_error(child_err ?: -EIO, "cannot run %s %s: %s", argv[0], where,
-				 strerror(-child_err));
-	return 0;
+	if (n != sizeof(r))
+		return 0;
+	if (!r.err)
+		r.err = -EIO;
+	if (r.step == STEP_CWD)
+		return set_error(r.err, "cannot run %s %s: working directory %s: %s", argv[0],
+				 where, opts->cwd, strerror(-r.err));
+	if (r.step == STEP_SETUP)
+		return set_error(r.err, "cannot run %s %s: setting up the process: %s", argv[0],
+				 where, strerror(-r.err));
+	return set_error(r.err, "cannot run %s %s: %s", argv[0], where, strerror(-r.err));
 }
 
 int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[],

@@ -29,8 +29,19 @@ struct isolate_cell_policy;
 /* isolate is not loaded: no pinned state to open (run `isolate-loader load`). */
 #define ISOLATE_ENOTLOADED (-ENOPKG)
 
+/* The release of libisolate, e.g. "0.1.0". */
+const char *isolate_version(void);
+
 /* The reason for the last failure in this thread, or "". */
 const char *isolate_last_error(void);
+
+/*
+ * The exit status isolate-loader gives for a libisolate error err (a
+ * negative errno): 3 for -EOPNOTSUPP (this kernel cannot enforce it), 4
+ * for ISOLATE_ENOTLOADED, 1 otherwise (Documentation/cli.md). Bindings use
+ * it so their errors carry the CLI's codes.
+ */
+int isolate_error_exit_code(int err);
 
 /* Why enforcement is possible or not on this kernel. */
 enum isolate_kernel_support {
@@ -207,6 +218,13 @@ struct isolate_spawn_opts {
 	uid_t uid;
 	gid_t gid;
 	char *const *envp;	/* the environment; NULL: what isolate_env_passes */
+	/*
+	 * The child's working directory (entered after the ids are
+	 * switched, inside the confinement); NULL: the caller's.
+	 */
+	const char *cwd;
+	/* Three fds that become the child's 0, 1 and 2 (-1: inherit); NULL: inherit. */
+	const int *stdio;
 };
 
 /*

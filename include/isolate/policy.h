@@ -271,6 +271,21 @@ int isolate_policy_parse_with(const char *name, const char *buf, size_t len,
 			      struct isolate_policy **out, struct isolate_diag *diag);
 void isolate_policy_free(struct isolate_policy *p);
 
+/*
+ * The built-in document (policy/default.yaml with the policy/base.yaml it
+ * includes, linked into the library), named ISOLATE_POLICY_BUILTIN_NAME.
+ */
+#define ISOLATE_POLICY_BUILTIN_NAME "<built-in>/default.yaml"
+int isolate_policy_builtin(struct isolate_policy **out, struct isolate_diag *diag);
+/*
+ * A new cell policy NAME holding the built-in cell `runtime` (what a
+ * dynamically linked program needs to start) when base is true, else
+ * nothing: the start of a one-shot policy made of capabilities. NULL with
+ * errno set (EINVAL for an invalid name).
+ */
+struct isolate_cell_policy *isolate_cell_policy_from_base(const char *name, bool base,
+							  struct isolate_diag *diag);
+
 /* Resolved cells. */
 size_t isolate_policy_cell_count(const struct isolate_policy *p);
 const struct isolate_cell_policy *isolate_policy_cell(const struct isolate_policy *p, size_t i);

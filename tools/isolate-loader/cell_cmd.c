@@ -17,7 +17,7 @@ static int open_loaded(struct isolate **iso, const char *cmd)
 	int err = isolate_open(iso);
 
 	if (err)
-		return p_err(exit_code_of(err), "%s: %s", cmd, isolate_last_error());
+		return p_err(isolate_error_exit_code(err), "%s: %s", cmd, isolate_last_error());
 	return 0;
 }
 
@@ -133,7 +133,7 @@ static int cell_create(int argc, char **argv)
 	if (!err)
 		err = isolate_cell_get(iso, argv[optind], &st);
 	if (err)
-		err = p_err(exit_code_of(err), "cell create: %s", isolate_last_error());
+		err = p_err(isolate_error_exit_code(err), "cell create: %s", isolate_last_error());
 	else
 		print_cell_state(iso, &st, true);
 	isolate_cell_policy_free(pol);
@@ -162,7 +162,7 @@ static int cell_show(int argc, char **argv)
 		return err;
 	err = isolate_cell_get(iso, argv[1], &st);
 	if (err)
-		err = p_err(exit_code_of(err), "cell show: %s", isolate_last_error());
+		err = p_err(isolate_error_exit_code(err), "cell show: %s", isolate_last_error());
 	else
 		print_cell_state(iso, &st, true);
 	isolate_close(iso);
@@ -178,7 +178,7 @@ static int cell_destroy(int argc, char **argv)
 		return err;
 	err = isolate_cell_destroy(iso, argv[1]);
 	if (err) {
-		err = p_err(exit_code_of(err), "cell destroy: %s", isolate_last_error());
+		err = p_err(isolate_error_exit_code(err), "cell destroy: %s", isolate_last_error());
 	} else if (json_output) {
 		jw_object_start(&json_out);
 		jw_kv_string(&json_out, "destroyed", argv[1]);

@@ -218,7 +218,7 @@ int do_events(int argc, char **argv)
 		deadline = now_s() + o.timeout;
 	err = isolate_open(&p->iso);
 	if (err) {
-		err = p_err(exit_code_of(err), "events: %s", isolate_last_error());
+		err = p_err(isolate_error_exit_code(err), "events: %s", isolate_last_error());
 		goto out;
 	}
 	err = o.take ? isolate_events_open(p->iso, on_event, p, &ev) :
@@ -230,7 +230,7 @@ int do_events(int argc, char **argv)
 		goto out;
 	}
 	if (err) {
-		err = p_err(err == -EBUSY ? EXIT_FAIL : exit_code_of(err), "events: %s",
+		err = p_err(err == -EBUSY ? EXIT_FAIL : isolate_error_exit_code(err), "events: %s",
 			    isolate_last_error());
 		goto out;
 	}

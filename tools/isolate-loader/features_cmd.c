@@ -51,7 +51,7 @@ static int do_hooks(const char *btf)
 	int err = isolate_hook_choices(btf, c, ISOLATE_HOOKS_MAX, &n);
 
 	if (err && !n)
-		return p_err(exit_code_of(err), "features: %s", isolate_last_error());
+		return p_err(isolate_error_exit_code(err), "features: %s", isolate_last_error());
 	if (json_output) {
 		jw_object_start(&json_out);
 		jw_kv_string(&json_out, "btf", btf ? btf : "/sys/kernel/btf/vmlinux");
@@ -66,7 +66,7 @@ static int do_hooks(const char *btf)
 		if (err)
 			fprintf(stderr, "isolate-loader: features: %s\n", isolate_last_error());
 	}
-	return err ? exit_code_of(err) : EXIT_OK;
+	return err ? isolate_error_exit_code(err) : EXIT_OK;
 }
 
 /*

@@ -18,7 +18,7 @@ static int open_loaded(struct isolate **iso, const char *cmd)
 	int err = isolate_open(iso);
 
 	if (err)
-		return p_err(exit_code_of(err), "%s: %s", cmd, isolate_last_error());
+		return p_err(isolate_error_exit_code(err), "%s: %s", cmd, isolate_last_error());
 	return 0;
 }
 
@@ -67,7 +67,7 @@ static int change(int argc, char **argv, bool grant)
 		err = grant ? isolate_cell_grant(iso, argv[1], caps, n) :
 			      isolate_cell_revoke(iso, argv[1], caps, n);
 		if (err)
-			err = p_err(exit_code_of(err), "%s: %s", argv[0], isolate_last_error());
+			err = p_err(isolate_error_exit_code(err), "%s: %s", argv[0], isolate_last_error());
 		else
 			print_generation(iso, grant ? "granted" : "revoked", argv[1]);
 		isolate_close(iso);
@@ -116,7 +116,7 @@ int do_snapshot(int argc, char **argv)
 	}
 	err = isolate_cell_snapshot(iso, argv[optind], out, true);
 	if (err)
-		err = p_err(exit_code_of(err), "snapshot: %s", isolate_last_error());
+		err = p_err(isolate_error_exit_code(err), "snapshot: %s", isolate_last_error());
 	if (file && fclose(out) && !err)
 		err = p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, strerror(errno));
 	isolate_close(iso);
@@ -188,7 +188,7 @@ int do_restore(int argc, char **argv)
 	if (!err) {
 		err = isolate_cell_restore(iso, json, len, name, &st);
 		if (err)
-			err = p_err(exit_code_of(err), "restore: %s", isolate_last_error());
+			err = p_err(isolate_error_exit_code(err), "restore: %s", isolate_last_error());
 		else
 			print_cell_state(iso, &st, true);
 		isolate_close(iso);
@@ -212,7 +212,7 @@ int do_recycle(int argc, char **argv)
 		return err;
 	err = isolate_cell_recycle(iso, argv[1]);
 	if (err)
-		err = p_err(exit_code_of(err), "recycle: %s", isolate_last_error());
+		err = p_err(isolate_error_exit_code(err), "recycle: %s", isolate_last_error());
 	else
 		print_generation(iso, "recycled", argv[1]);
 	isolate_close(iso);

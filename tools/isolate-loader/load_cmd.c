@@ -42,12 +42,12 @@ int load_at(const char *cells_cgroup, struct isolate **out)
 		jw_object_start(&json_out);
 		jw_kv_string(&json_out, "error", isolate_last_error());
 		jw_kv_string(&json_out, "kernel_support", support_text(support));
-		jw_kv_int(&json_out, "exit_code", exit_code_of(err));
+		jw_kv_int(&json_out, "exit_code", isolate_error_exit_code(err));
 		jw_object_end(&json_out);
 		jw_finish(&json_out);
-		return exit_code_of(err);
+		return isolate_error_exit_code(err);
 	}
-	return p_err(exit_code_of(err), "load: %s", isolate_last_error());
+	return p_err(isolate_error_exit_code(err), "load: %s", isolate_last_error());
 }
 
 int do_load(int argc, char **argv)
@@ -106,7 +106,7 @@ int do_unload(int argc, char **argv)
 	err = isolate_unload(force);
 	/* Nothing loaded is what unload is for: an ExecStop= must not fail. */
 	if (err && err != ISOLATE_ENOTLOADED)
-		return p_err(exit_code_of(err), "unload: %s", isolate_last_error());
+		return p_err(isolate_error_exit_code(err), "unload: %s", isolate_last_error());
 	if (json_output) {
 		jw_object_start(&json_out);
 		jw_kv_bool(&json_out, "unloaded", !err);
@@ -128,7 +128,7 @@ int do_status(int argc, char **argv)
 		return err;
 	err = isolate_open(&iso);
 	if (err)
-		return p_err(exit_code_of(err), "status: %s", isolate_last_error());
+		return p_err(isolate_error_exit_code(err), "status: %s", isolate_last_error());
 	if (json_output) {
 		jw_object_start(&json_out);
 		jw_kv_bool(&json_out, "loaded", true);

@@ -110,18 +110,6 @@ int take_operands(int *argc, char **argv)
 	return 0;
 }
 
-int exit_code_of(int err)
-{
-	switch (err) {
-	case -EOPNOTSUPP:
-		return EXIT_UNSUPPORTED;
-	case ISOLATE_ENOTLOADED:
-		return EXIT_NOT_LOADED;
-	default:
-		return EXIT_FAIL;
-	}
-}
-
 /* The command running, for usage_error: its group and table entry. */
 static const char *running_group = "";
 static const struct cmd *running;

@@ -88,9 +88,6 @@ FILE *embed_begin(struct embed *e);
 /* Writes what was put into e (nothing if err), and frees it. */
 void embed_end(struct embed *e, int err);
 
-/* Maps a libisolate error to an exit code (EXIT_NOT_LOADED, ...). */
-int exit_code_of(int err);
-
 /*
  * isolate_load_at, its error reported as `load` reports it (exit 3 and
  * the kernel_support case on kernels that cannot enforce). 0 or an exit
@@ -115,12 +112,7 @@ void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
 /* print_cell_state for every cell below the cells root. */
 void for_each_cell(struct isolate *iso, bool with_caps);
 
-
-/* The policy built into the loader: `run` without --policy uses it. */
-struct isolate_policy;
 struct isolate_cell_policy;
-struct isolate_diag;
-int default_policy_parse(struct isolate_policy **out, struct isolate_diag *diag);
 /*
  * A cell named name of the capabilities caps (their text, as grant takes
  * them) over the built-in runtime profile, unless no_base. 0 or an exit
@@ -128,9 +120,6 @@ int default_policy_parse(struct isolate_policy **out, struct isolate_diag *diag)
  */
 int caps_policy(const char *name, const char *const caps[], size_t n, bool no_base,
 		struct isolate_cell_policy **out);
-/* Its text, as `policy fmt --default` shows it. */
-extern const char default_policy_yaml[];
-extern const char base_policy_yaml[];
 
 /* More top-level commands. */
 int do_cell(int argc, char **argv);

@@ -85,7 +85,7 @@ static int load(const struct policy_args *a, struct isolate_policy **p)
 {
 	struct isolate_diag diag = { 0 };
 	int err = a->file ? isolate_policy_load(a->file, p, &diag) :
-			    default_policy_parse(p, &diag);
+			    isolate_policy_builtin(p, &diag);
 
 	return err ? diag_err(&diag) : 0;
 }

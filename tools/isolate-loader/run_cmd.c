@@ -148,7 +148,7 @@ static int load_policy(const char *file, struct isolate_policy **pol)
 	if (file)
 		err = isolate_policy_load(file, pol, &diag);
 	else
-		err = default_policy_parse(pol, &diag);
+		err = isolate_policy_builtin(pol, &diag);
 	return err ? p_diag(EXIT_RUN_FAILED, &diag) : 0;
 }
 

@@ -228,7 +228,7 @@ int do_supervise(int argc, char **argv)
 	} else {
 		err = isolate_open(&s.iso);
 		if (err) {
-			err = p_err(exit_code_of(err), "supervise: %s", isolate_last_error());
+			err = p_err(isolate_error_exit_code(err), "supervise: %s", isolate_last_error());
 			goto out;
 		}
 	}

@@ -1,0 +1,365 @@
+# SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+"""Cells: cgroups confined by BPF LSM, created, run in, changed and destroyed.
+
+``with Cell(caps=[...]) as cell: cell.run(argv)`` is what
+``isolate-loader run --cap ... -- argv`` does: a new cell of the built-in
+runtime profile plus the capabilities, the command started inside it (so
+the rules hold from its first instruction), every process of the cell
+killed and the cell removed at the end.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import os
+import pwd
+import selectors
+import time
+from ctypes import POINTER, byref, c_char_p, c_int, c_void_p
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Union
+
+from . import _lib
+from ._lib import CellState, SpawnOpts, check, dec, enc, lib, memstream
+from .errors import IsolateError, RunTimeout
+from .policy import Cap, CapLike, CellPolicy, Policy, _cap_ptr, _mode_name
+
+_names = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A command that ran in a cell: its argv, exit status (128 + N when killed
+    by signal N, as isolate-loader run reports it) and what it wrote."""
+    argv: List[str]
+    returncode: int
+    stdout: Optional[bytes]
+    stderr: Optional[bytes]
+
+
+@dataclass(frozen=True)
+class CellInfo:
+    """A cell as the kernel sees it."""
+    name: str
+    cgroup_id: int
+    cell_id: int
+    generation: int
+    mode: str
+    allowed: int
+    denied: int
+    audited: int
+
+
+class _CapArray:
+    """struct isolate_cap *[n] for grant and revoke, freed on exit."""
+
+    def __init__(self, caps: Iterable[CapLike]) -> None:
+        texts = [Cap.of(c).text for c in caps]
+        self.n = len(texts)
+        self.array = (c_void_p * max(self.n, 1))()
+        self._ptrs: List[int] = []
+        for i, text in enumerate(texts):
+            ptr = _cap_ptr(text)
+            self._ptrs.append(ptr)
+            self.array[i] = ptr
+
+    def __enter__(self) -> "_CapArray":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for ptr in self._ptrs:
+            lib().isolate_cap_free(ptr)
+
+
+def _ids(user: Union[str, int, None]) -> Optional[tuple]:
+    if user is None:
+        return None
+    entry = pwd.getpwnam(user) if isinstance(user, str) else pwd.getpwuid(user)
+    return entry.pw_uid, entry.pw_gid
+
+
+def _exit_status(status: int) -> int:
+    if os.WIFSIGNALED(status):
+        return 128 + os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
+
+
+class _Isolate:
+    """struct isolate *: the pinned state, opened."""
+
+    def __init__(self, allow_unenforced: bool = False) -> None:
+        ptr = c_void_p()
+        check(lib().isolate_open(byref(ptr)))
+        self.ptr = ptr.value
+        lib().isolate_allow_unenforced(self.ptr, allow_unenforced)
+
+    def close(self) -> None:
+        if self.ptr:
+            lib().isolate_close(self.ptr)
+            self.ptr = None
+
+
+class Cell:
+    """A cell made for the duration of a with block.
+
+    caps: capabilities (``Cap`` or their text) added to policy, or to the
+    built-in runtime profile when policy is None (``base=False``: to
+    nothing). policy: a ``CellPolicy``, a ``Policy`` (its last cell, as
+    ``run --policy`` takes) or the path of a policy file. timeout: seconds a
+    ``run`` may take (None: no limit). user: the user (name or uid) commands
+    run as, with that user's group. allow_unenforced: create the cell even
+    when this system cannot enforce one of its budgets (``info().unenforced``).
+
+    Raises NotLoadedError (exit_code 4) when isolate is not loaded.
+    """
+
+    def __init__(self, caps: Iterable[CapLike] = (),
+                 policy: Union[CellPolicy, Policy, str, None] = None, *,
+                 name: Optional[str] = None, base: bool = True,
+                 timeout: Optional[float] = 60, user: Union[str, int, None] = None,
+                 audit: bool = False, allow_unenforced: bool = False) -> None:
+        self.name = name or f"py-{os.getpid()}-{next(_names)}"
+        self.timeout = timeout
+        self.user = user
+        extra = [Cap.of(c) for c in caps] + ([Cap.mode("audit")] if audit else [])
+        if policy is None:
+            self.policy = (CellPolicy.runtime(self.name, extra) if base
+                           else CellPolicy(self.name, extra))
+        else:
+            if isinstance(policy, str):
+                policy = Policy.load(policy)
+            cell = policy.cell() if isinstance(policy, Policy) else policy
+            self.policy = CellPolicy(self.name, cell.caps, mode=cell.mode).add(*extra)
+        self._allow_unenforced = allow_unenforced
+        self._iso: Optional[_Isolate] = None
+
+    @classmethod
+    def _adopt(cls, iso: _Isolate, name: str, timeout: Optional[float]) -> "Cell":
+        self = cls.__new__(cls)
+        self.name, self.timeout, self.user, self._iso = name, timeout, None, iso
+        self._allow_unenforced = False
+        self.policy = self.current_policy()
+        return self
+
+    def __enter__(self) -> "Cell":
+        if self._iso is None:
+            self.create()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.destroy()
+
+    def create(self) -> None:
+        """Creates the cell (``with`` does it)."""
+        if self._iso is not None:
+            raise IsolateError(f"cell {self.name} exists already")
+        iso = _Isolate(self._allow_unenforced)
+        try:
+            with self.policy._handle() as ptr:
+                check(lib().isolate_cell_create(iso.ptr, enc(self.name), ptr, None),
+                      f"cell create {self.name}")
+        except BaseException:
+            iso.close()
+            raise
+        self._iso = iso
+
+    def destroy(self) -> None:
+        """Kills the cell's processes and removes it (``with`` does it)."""
+        if self._iso is None:
+            return
+        try:
+            check(lib().isolate_cell_destroy(self._iso.ptr, enc(self.name)),
+                  f"cell destroy {self.name}")
+        finally:
+            self._iso.close()
+            self._iso = None
+
+    def _ptr(self) -> int:
+        if self._iso is None:
+            raise IsolateError(f"cell {self.name} is not created: use it in a with block")
+        return self._iso.ptr
+
+    def run(self, argv: Sequence[str], *, input: Optional[bytes] = None,
+            capture_output: bool = True, timeout: Union[float, None, bool] = True,
+            env: Optional[Dict[str, str]] = None, cwd: Optional[str] = None,
+            user: Union[str, int, None] = None) -> RunResult:
+        """Runs argv in the cell and waits for it (and for nothing else).
+
+        env: the whole environment (default: PATH, HOME, LANG, TERM, TZ,
+        USER, LOGNAME and LC_* of ours; nothing else passes). cwd: entered as
+        the user, inside the confinement. timeout: seconds (default: the
+        cell's); on expiry every process of the cell is killed and RunTimeout
+        (exit_code 124) is raised. A command that cannot be run raises
+        IsolateError with exit_code 127 (not found) or 126 (refused, e.g. by
+        the policy), as isolate-loader run exits.
+        """
+        limit = self.timeout if timeout is True else (timeout or None)
+        ids = _ids(user if user is not None else self.user)
+        args = (c_char_p * (len(argv) + 1))(*[enc(a) for a in argv], None)
+        envp = None
+        if env is not None:
+            entries = [enc(f"{k}={v}") for k, v in env.items()]
+            envp = (c_char_p * (len(entries) + 1))(*entries, None)
+        pipes: Dict[int, int] = {}
+        ours: List[int] = []
+        stdio = [-1, -1, -1]
+        try:
+            if input is not None:
+                r, w = os.pipe2(os.O_CLOEXEC)
+                stdio[0], pipes[0] = r, w
+                ours += [r, w]
+            elif capture_output:
+                stdio[0] = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+                ours.append(stdio[0])
+            if capture_output:
+                for fd in (1, 2):
+                    r, w = os.pipe2(os.O_CLOEXEC)
+                    stdio[fd], pipes[fd] = w, r
+                    ours += [r, w]
+            opts = SpawnOpts(set_ids=ids is not None, uid=ids[0] if ids else 0,
+                             gid=ids[1] if ids else 0,
+                             envp=ctypes.cast(envp, POINTER(c_char_p)) if envp else None,
+                             cwd=enc(cwd) if cwd else None,
+                             stdio=(c_int * 3)(*stdio))
+            pid = c_int(-1)
+            ret = lib().isolate_cell_spawn(self._ptr(), enc(self.name), args, byref(opts),
+                                           byref(pid))
+            if ret < 0:
+                err = _lib.error(ret, "run")
+                status = os.waitpid(pid.value, 0)[1] if pid.value > 0 else 0
+                err.exit_code = _exit_status(status) if pid.value > 0 else 125
+                raise err
+            for fd in stdio:
+                if fd >= 0:
+                    os.close(fd)
+                    ours.remove(fd)
+            out = self._communicate(pid.value, pipes, input, limit)
+            return RunResult(list(argv), out[0], out[1], out[2])
+        finally:
+            for fd in ours:
+                os.close(fd)
+
+    def _communicate(self, pid: int, pipes: Dict[int, int], input: Optional[bytes],
+                     limit: Optional[float]) -> tuple:
+        chunks: Dict[int, List[bytes]] = {1: [], 2: []}
+        deadline = time.monotonic() + limit if limit else None
+        pending = memoryview(input or b"")
+        sel = selectors.DefaultSelector()
+        if 0 in pipes:
+            if pending:
+                os.set_blocking(pipes[0], False)
+                sel.register(pipes[0], selectors.EVENT_WRITE, 0)
+            else:
+                os.close(pipes.pop(0))
+        for fd in (1, 2):
+            if fd in pipes:
+                sel.register(pipes[fd], selectors.EVENT_READ, fd)
+        status = None
+        try:
+            while status is None:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    self.kill()
+                    os.waitpid(pid, 0)
+                    raise RunTimeout(f"run: timeout of {limit} s reached: every process "
+                                     f"of cell {self.name} killed",
+                                     b"".join(chunks[1]) if 1 in pipes else None,
+                                     b"".join(chunks[2]) if 2 in pipes else None)
+                if not sel.get_map():
+                    wpid, st = os.waitpid(pid, os.WNOHANG)
+                    if wpid:
+                        status = st
+                    else:
+                        time.sleep(min(0.02, left) if left else 0.02)
+                    continue
+                for key, _ in sel.select(timeout=min(left, 0.1) if left else 0.1):
+                    which = key.data
+                    if which == 0:
+                        try:
+                            n = os.write(key.fd, pending[:65536])
+                        except BrokenPipeError:
+                            n = len(pending)
+                        pending = pending[n:]
+                        if not pending:
+                            sel.unregister(key.fd)
+                            os.close(pipes.pop(0))
+                        continue
+                    data = os.read(key.fd, 65536)
+                    if data:
+                        chunks[which].append(data)
+                    else:
+                        sel.unregister(key.fd)
+        finally:
+            sel.close()
+            if 0 in pipes:
+                os.close(pipes.pop(0))
+        return (_exit_status(status), b"".join(chunks[1]) if 1 in pipes else None,
+                b"".join(chunks[2]) if 2 in pipes else None)
+
+    def grant(self, *caps: CapLike, seconds: Optional[int] = None) -> None:
+        """Adds capabilities, live (for seconds: ended by the kernel itself)."""
+        with _CapArray(caps) as a:
+            if seconds is None:
+                ret = lib().isolate_cell_grant(self._ptr(), enc(self.name), a.array, a.n)
+            else:
+                ret = lib().isolate_cell_grant_timed(self._ptr(), enc(self.name), a.array,
+                                                     a.n, seconds)
+        check(ret, f"grant {self.name}")
+        self.policy = self.current_policy()
+
+    def revoke(self, *caps: CapLike) -> None:
+        """Removes capabilities, live."""
+        with _CapArray(caps) as a:
+            check(lib().isolate_cell_revoke(self._ptr(), enc(self.name), a.array, a.n),
+                  f"revoke {self.name}")
+        self.policy = self.current_policy()
+
+    def current_policy(self) -> CellPolicy:
+        """The policy in force in the cell, as the library keeps it."""
+        out = c_void_p()
+        check(lib().isolate_cell_policy_get(self._ptr(), enc(self.name), byref(out)),
+              f"cell {self.name}")
+        try:
+            return CellPolicy._of(out.value)
+        finally:
+            lib().isolate_cell_policy_free(out.value)
+
+    def snapshot(self) -> str:
+        """Every capability of the cell as a JSON document (restore() takes it)."""
+        ptr = self._ptr()
+        return memstream(lambda f: lib().isolate_cell_snapshot(ptr, enc(self.name), f,
+                                                               False)).decode()
+
+    def kill(self) -> None:
+        """Kills every process of the cell (it stays, empty)."""
+        check(lib().isolate_cell_kill(self._ptr(), enc(self.name)), f"kill {self.name}")
+
+    def info(self) -> CellInfo:
+        """The cell's ids, generation, mode and decision counters."""
+        st = CellState()
+        check(lib().isolate_cell_get(self._ptr(), enc(self.name), byref(st)),
+              f"cell {self.name}")
+        return CellInfo(dec(st.name), st.cgid, st.cell.cell_id, st.cell.generation,
+                        _mode_name(st.cell.mode),
+                        st.counters[0], st.counters[1], st.counters[2])
+
+
+def restore(snapshot: str, name: Optional[str] = None,
+            timeout: Optional[float] = 60) -> Cell:
+    """A new cell made from a snapshot (named name, or as in the snapshot).
+
+    It exists when this returns; use it in a with block to destroy it at
+    the end.
+    """
+    iso = _Isolate()
+    data = snapshot.encode()
+    st = CellState()
+    try:
+        check(lib().isolate_cell_restore(iso.ptr, data, len(data),
+                                         enc(name) if name else None, byref(st)),
+              "restore")
+        return Cell._adopt(iso, dec(st.name), timeout)
+    except BaseException:
+        iso.close()
+        raise
