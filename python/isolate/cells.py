@@ -234,14 +234,19 @@ class Cell:
                 if fd >= 0:
                     os.close(fd)
                     ours.remove(fd)
-            out = self._communicate(pid.value, pipes, input, limit)
+            out = self._communicate(pid.value, pipes, ours, input, limit)
             return RunResult(list(argv), out[0], out[1], out[2])
         finally:
             for fd in ours:
                 os.close(fd)
 
-    def _communicate(self, pid: int, pipes: Dict[int, int], input: Optional[bytes],
-                     limit: Optional[float]) -> tuple:
+    def _communicate(self, pid: int, pipes: Dict[int, int], ours: List[int],
+                     input: Optional[bytes], limit: Optional[float]) -> tuple:
+        def close_stdin() -> None:
+            fd = pipes.pop(0)
+            os.close(fd)
+            ours.remove(fd)
+
         chunks: Dict[int, List[bytes]] = {1: [], 2: []}
         deadline = time.monotonic() + limit if limit else None
         pending = memoryview(input or b"")
@@ -251,7 +256,7 @@ class Cell:
                 os.set_blocking(pipes[0], False)
                 sel.register(pipes[0], selectors.EVENT_WRITE, 0)
             else:
-                os.close(pipes.pop(0))
+                close_stdin()
         for fd in (1, 2):
             if fd in pipes:
                 sel.register(pipes[fd], selectors.EVENT_READ, fd)
@@ -283,7 +288,7 @@ class Cell:
                         pending = pending[n:]
                         if not pending:
                             sel.unregister(key.fd)
-                            os.close(pipes.pop(0))
+                            close_stdin()
                         continue
                     data = os.read(key.fd, 65536)
                     if data:
@@ -293,7 +298,7 @@ class Cell:
         finally:
             sel.close()
             if 0 in pipes:
-                os.close(pipes.pop(0))
+                close_stdin()
         return (_exit_status(status), b"".join(chunks[1]) if 1 in pipes else None,
                 b"".join(chunks[2]) if 2 in pipes else None)
 

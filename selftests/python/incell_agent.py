@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Runs inside a cell: logs, reports a metric, is refused a file, asks the
+broker for it, and reads it once granted. Prints what happened."""
+
+import sys
+
+import isolate
+
+target = sys.argv[1]
+isolate.cell.log("agent started", level="notice")
+isolate.cell.metric("agent_steps", 3)
+isolate.cell.metric("agent_depth", 7, kind="gauge")
+try:
+    open(target).read()
+    print("read before the grant")
+except PermissionError as e:
+    print(f"refused before the grant: errno {e.errno}")
+reply = isolate.cell.request("read", target, timeout=60)
+print(f"granted={reply.granted} expires={'yes' if reply.expires_ms else 'no'}")
+with open(target) as f:
+    print(f"read: {f.read().strip()}")

@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0
+"""A Python program confines commands with isolate.Cell and sees what the
+kernel refused through isolate.events."""
+
+import errno
+import os
+
+import pytest
+
+import isolate
+from isolate import Cap
+
+
+def first_event(cell, kind, timeout=30, **match):
+    for ev in isolate.events(cell=cell, classes=[kind], timeout=timeout):
+        if all(getattr(ev, k) == v for k, v in match.items()):
+            return ev
+    return None
+
+
+def test_a_cell_refuses_what_it_was_not_given_and_says_so(supervisor, work):
+    allowed, secret = f"{work}/allowed", f"{work}/secret"
+    with isolate.Cell(caps=[Cap.read(allowed), "exec:/bin"]) as cell:
+        ok = cell.run(["cat", allowed])
+        assert (ok.returncode, ok.stdout, ok.stderr) == (0, b"allowed\n", b"")
+        refused = cell.run(["cat", secret])
+        assert refused.returncode == 1
+        assert os.strerror(errno.EACCES).encode() in refused.stderr
+        ev = first_event(cell.name, "deny", path=secret)
+        assert ev is not None
+        assert (ev.op, ev.errno, ev.cell) == ("read", errno.EACCES, cell.name)
+        assert isinstance(ev, isolate.AccessEvent)
+        assert cell.info().denied >= 1
+
+
+def test_grant_and_revoke_are_live(supervisor, work):
+    secret = f"{work}/secret"
+    with isolate.Cell(caps=["exec:/bin"]) as cell:
+        assert cell.run(["cat", secret]).returncode == 1
+        cell.grant(Cap.read(secret))
+        assert Cap.read(secret) in cell.current_policy().caps
+        assert cell.run(["cat", secret]).stdout == b"secret\n"
+        cell.revoke(f"read:{secret}")
+        assert cell.run(["cat", secret]).returncode == 1
+        assert cell.info().generation == 3
+
+
+def test_run_takes_input_environment_directory_and_user(supervisor, work):
+    with isolate.Cell(caps=["exec:/bin", Cap.read(work)]) as cell:
+        r = cell.run(["sh", "-c", "read x; echo $x $FOO $(pwd) $(id -u)"], input=b"in\n",
+                     env={"FOO": "bar", "PATH": "/bin"}, cwd=work, user="nobody")
+        assert (r.returncode, r.stdout) == (0, f"in bar {work} 65534\n".encode())
+        r = cell.run(["sh", "-c", "echo ${SECRET_TOKEN:-unset}"])
+        assert r.stdout == b"unset\n"
+
+
+def test_failures_carry_the_clis_exit_codes(supervisor):
+    with isolate.Cell(caps=["exec:/bin"], timeout=2) as cell:
+        with pytest.raises(isolate.IsolateError) as e:
+            cell.run(["/bin/no-such-command"])
+        assert (e.value.exit_code, e.value.errno) == (127, errno.ENOENT)
+        with pytest.raises(isolate.IsolateError) as e:
+            cell.run(["/usr/bin/isolate-loader", "version"])
+        assert (e.value.exit_code, e.value.errno) == (126, errno.EACCES)
+        with pytest.raises(isolate.RunTimeout) as e:
+            cell.run(["sh", "-c", "echo started; sleep 30"])
+        assert e.value.exit_code == 124 and e.value.stdout == b"started\n"
+        assert cell.run(["sh", "-c", "kill -9 $$"]).returncode == 128 + 9
+    with pytest.raises(isolate.IsolateError) as e:
+        with isolate.Cell(caps=["memory:1G"], name="bad/name"):
+            pass
+    assert e.value.exit_code == 1
+
+
+def test_snapshot_restores_the_same_capabilities(supervisor, work):
+    with isolate.Cell(caps=["exec:/bin", Cap.read(f"{work}/allowed")]) as cell:
+        snap = cell.snapshot()
+        with isolate.restore(snap, name=cell.name + "-copy") as copy:
+            assert set(copy.current_policy().caps) == set(cell.current_policy().caps)
+            assert copy.run(["cat", f"{work}/allowed"]).stdout == b"allowed\n"
+            assert copy.run(["cat", f"{work}/secret"]).returncode == 1
+
+
+def test_features_say_every_file_capability_is_enforced(supervisor):
+    f = isolate.features()
+    assert f.loaded
+    by_name = {c.name: c for c in f.capabilities}
+    for name in ("file.read", "file.write", "exec", "net.connect", "cell-abi"):
+        assert by_name[name].enforced, by_name[name]
