@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """A Python program inside a cell uses the cell ABI (isolate.cell): its log
-line, metrics and broker request reach the supervisor, stamped with the
-cell, and the broker's grant lets it read the file."""
+line, metrics, broker request and message reach the supervisor, stamped
+with the cell, and the broker's grant lets it read the file."""
 
 import errno
 import os
@@ -28,11 +28,12 @@ def test_a_python_program_in_a_cell_logs_measures_and_gets_a_grant(supervisor, w
             f"refused before the grant: errno {errno.EACCES}",
             "granted=True expires=yes",
             "read: granted",
+            "recv: reply_to=set granted=True",
         ]
         seen = {}
         for ev in isolate.events(cell=cell.name, timeout=30):
             seen.setdefault(ev.kind, []).append(ev)
-            if {"log", "metric", "broker"} <= set(seen) and len(seen["metric"]) >= 2:
+            if {"log", "metric", "broker", "message"} <= set(seen) and len(seen["metric"]) >= 2:
                 break
     log = seen["log"][0]
     assert (log.message, log.level) == ("agent started", 5)
@@ -40,4 +41,6 @@ def test_a_python_program_in_a_cell_logs_measures_and_gets_a_grant(supervisor, w
     assert metrics == {"agent_steps": ("counter", 3), "agent_depth": ("gauge", 7)}
     broker = seen["broker"][0]
     assert (broker.right, broker.target) == ("read", target)
+    message = seen["message"][0]
+    assert (message.data, message.in_reply_to) == ("agent done", 0)
     assert all(ev.cell == AGENT_CELL for evs in seen.values() for ev in evs)
