@@ -28,9 +28,6 @@ static int check_name(const char *name)
 	return 0;
 }
 
-/* Where the next id to hand out is kept: no cell name starts with '.'. */
-#define NEXT_ID_FILE ".next"
-
 static int cell_dir(const struct isolate *iso, const char *name, char *out, size_t len)
 {
 	int err = check_name(name);
@@ -40,43 +37,6 @@ static int cell_dir(const struct isolate *iso, const char *name, char *out, size
 	if ((size_t)snprintf(out, len, "%s/%s", iso->cells_cgroup, name) >= len)
 		return set_error(-ENAMETOOLONG, "cgroup path too long");
 	return 0;
-}
-
-/*
- * A cell id no live cell uses; 0 is kept for unknown cells. want (the id
- * the cell had before an unload, or 0) if it is free; else the next after
- * the last one handed out, round the space, so that an id comes back only
- * after ISOLATE_MAX_CELLS - 1 others: events naming a destroyed cell's id
- * do not name a new cell while they may still be read.
- */
-static int alloc_cell_id(struct isolate *iso, uint32_t want, uint32_t *id)
-{
-	uint8_t used[ISOLATE_MAX_CELLS / 8] = { 0 };
-	int fd = iso->map_fd[MAP_CELLS];
-	__u64 key, *prev = NULL;
-	struct isolate_cell cell;
-	uint32_t start;
-
-	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		if (!bpf_map_lookup_elem(fd, &key, &cell) && cell.cell_id < ISOLATE_MAX_CELLS)
-			used[cell.cell_id / 8] |= 1 << (cell.cell_id % 8);
-		prev = &key;
-	}
-	if (want && want < ISOLATE_MAX_CELLS && !(used[want / 8] & (1 << (want % 8)))) {
-		*id = want;
-		return 0;
-	}
-	start = spec_read_cell_id(NEXT_ID_FILE);
-	for (uint32_t n = 0; n < ISOLATE_MAX_CELLS; n++) {
-		uint32_t i = (start + n) % ISOLATE_MAX_CELLS;
-
-		if (i && !(used[i / 8] & (1 << (i % 8)))) {
-			*id = i;
-			spec_write_cell_id(NEXT_ID_FILE, i + 1 < ISOLATE_MAX_CELLS ? i + 1 : 1);
-			return 0;
-		}
-	}
-	return set_error(-ENOSPC, "all %d cells are in use", ISOLATE_MAX_CELLS - 1);
 }
 
 static int reset_counters(struct isolate *iso, uint32_t cell_id)
@@ -283,15 +243,18 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		return set_error(-errno, "cannot create cgroup %s: %s", dir, strerror(errno));
 	err = cgroup_id_of(dir, &cgid);
 	if (!err)
-		err = alloc_cell_id(iso, spec_read_cell_id(name), &cell.cell_id);
+		err = cell_id_alloc(iso, spec_read_cell_id(name), &cell.cell_id);
 	if (!err)
 		err = ruleset_alloc(iso, &cell.ruleset);
 	if (!err)
 		err = channel_create(name, &channel);
 	if (!err)
 		err = ruleset_write(iso, cell.ruleset, img, &channel);
-	if (err)
+	if (err) {
+		if (cell.cell_id)
+			cell_id_release(iso, cell.cell_id);
 		goto fail;
+	}
 	err = spec_write(name, generation, pol, false);
 	if (!err)
 		err = spec_write_cell_id(name, cell.cell_id);
@@ -306,6 +269,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 	if (err) {
 		ruleset_delete(iso, cell.ruleset);
 		spec_remove(name);
+		cell_id_release(iso, cell.cell_id);
 		goto fail;
 	}
 	emit_lifecycle(iso, name, cgid, &cell, ISOLATE_LIFECYCLE_CREATED, NULL);
@@ -564,7 +528,8 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 	if (err)
 		goto out;
 	if (st.cell.ruleset) {
-		bpf_map_delete_elem(iso->map_fd[MAP_CELLS], &st.cgid);
+		if (!bpf_map_delete_elem(iso->map_fd[MAP_CELLS], &st.cgid))
+			cell_id_release(iso, st.cell.cell_id);
 		err = ruleset_delete(iso, st.cell.ruleset);
 		if (!err && st.cell.fallback_ruleset)
 			err = ruleset_delete(iso, st.cell.fallback_ruleset);

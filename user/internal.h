@@ -109,6 +109,22 @@ int ruleset_write(struct isolate *iso, uint32_t ruleset,
 int ruleset_delete(struct isolate *iso, uint32_t ruleset);
 int ruleset_gc(struct isolate *iso);
 
+/* Cell ids in use (user/cell_ids.c); see there. */
+int cell_id_alloc(struct isolate *iso, uint32_t want, uint32_t *id);
+void cell_id_release(struct isolate *iso, uint32_t id);
+int cell_ids_rebuild(struct isolate *iso);
+
+/*
+ * The keys a ruleset wrote, kept beside the state (user/ruleset_keys.c):
+ * written before its rules; deleted with them (-ENOENT: there is no list
+ * to trust, scan); the lists of rulesets not in live dropped.
+ */
+int ruleset_keys_write(uint32_t ruleset, const struct isolate_image *img,
+		       const struct isolate_image_inode *extra, size_t n_extra);
+int ruleset_keys_delete(struct isolate *iso, uint32_t ruleset);
+void ruleset_keys_forget(uint32_t ruleset);
+void ruleset_keys_prune(const uint32_t *live, size_t n_live);
+
 /*
  * Kept cell policies (user/spec.c); gen 0 is never used. A new generation
  * is written pending, and committed once the kernel switched to it.

@@ -284,8 +284,13 @@ static int adopt_cells(struct isolate *iso)
 {
 	DIR *d = opendir(iso->cells_cgroup);
 	struct dirent *de;
-	int err = 0;
+	int err = cell_ids_rebuild(iso);
 
+	if (err) {
+		if (d)
+			closedir(d);
+		return err;
+	}
 	if (!d)
 		return set_error(-errno, "cannot list %s: %s", iso->cells_cgroup, strerror(errno));
 	while (!err && (de = readdir(d))) {

@@ -119,14 +119,20 @@ static int write_unix(struct isolate *iso, uint32_t ruleset,
 int ruleset_write(struct isolate *iso, uint32_t ruleset,
 		  const struct isolate_image *img, const struct isolate_image_inode *channel)
 {
-	struct isolate_image_inode state;
-	int err = state_dir_rule(&state);
+	struct isolate_image_inode added[2];
+	int err = state_dir_rule(&added[0]);
+	const struct isolate_image_inode *state = &added[0];
 
+	if (channel)
+		added[1] = *channel;
+	/* The list first: what a crash leaves is then always listed. */
+	if (!err)
+		err = ruleset_keys_write(ruleset, img, added, channel ? 2 : 1);
 	if (!err)
 		err = write_inodes(iso, ruleset, img->inodes, img->n_inodes, BPF_NOEXIST);
 	/* These replace whatever the policy says of the same directories. */
 	if (!err)
-		err = write_inodes(iso, ruleset, &state, 1, BPF_ANY);
+		err = write_inodes(iso, ruleset, state, 1, BPF_ANY);
 	if (!err && channel)
 		err = write_inodes(iso, ruleset, channel, 1, BPF_ANY);
 	if (!err)
@@ -224,8 +230,14 @@ static int delete_rulesets(struct isolate *iso, const struct doomed *d)
 int ruleset_delete(struct isolate *iso, uint32_t ruleset)
 {
 	struct doomed d = { .ruleset = ruleset };
+	int err = ruleset_keys_delete(iso, ruleset);
 
-	return delete_rulesets(iso, &d);
+	if (err != -ENOENT)
+		return err;
+	err = delete_rulesets(iso, &d);
+	if (!err)
+		ruleset_keys_forget(ruleset);
+	return err;
 }
 
 /*
@@ -252,6 +264,8 @@ int ruleset_gc(struct isolate *iso)
 		prev = &key;
 	}
 	err = delete_rulesets(iso, &d);
+	if (!err)
+		ruleset_keys_prune(live, d.n_live);
 	free(live);
 	return err;
 }
