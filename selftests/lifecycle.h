@@ -38,6 +38,14 @@ static inline void spec_dir(char *out, size_t len)
 	snprintf(out, len, "%s/cells", root && *root ? root : "/run/isolate");
 }
 
+/* Where libisolate lists the keys of each ruleset (user/ruleset_keys.c). */
+static inline void rulesets_path(char *out, size_t len)
+{
+	const char *root = getenv("ISOLATE_STATE_DIR");
+
+	snprintf(out, len, "%s/rulesets", root && *root ? root : "/run/isolate");
+}
+
 /* Where libisolate makes the cells' channels. */
 static inline void channels_path(char *out, size_t len)
 {

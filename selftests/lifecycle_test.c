@@ -105,22 +105,27 @@ static int image_entries(const char *name, const char *const caps[], long *inode
 
 /*
  * A hundred cells at once, each with its own file and port, each used,
- * then destroyed: the cgroups, the map entries and the kept policies all
- * go, and the maps hold what they held before.
+ * then destroyed: the cgroups, the map entries, the kept policies and the
+ * rulesets' key lists all go, and the maps hold what they held before,
+ * also for the cells whose lists were lost (found by a scan instead).
  */
 TEST_F_TIMEOUT(lifecycle, hundred_cells_leave_nothing_behind, 110)
 {
 	const char *cgroups = isolate_cells_cgroup(self->iso);
 	struct map_counts before, during, after;
-	long dirs_before, specs_before, channels_before, inodes = 0, net = 0, own = -1;
-	char specs[PATH_MAX], channels[PATH_MAX], file[HUNDRED][192], read_cap[192];
+	long dirs_before, specs_before, channels_before, lists_before, inodes = 0, net = 0;
+	long own = -1;
+	char specs[PATH_MAX], channels[PATH_MAX], lists[PATH_MAX], file[HUNDRED][192];
+	char read_cap[192];
 	char connect_cap[64];
 	const char *caps[] = { read_cap, connect_cap, NULL };
 	struct isolate_cell_state st;
 
 	spec_dir(specs, sizeof(specs));
 	channels_path(channels, sizeof(channels));
+	rulesets_path(lists, sizeof(lists));
 	ASSERT_EQ(0, map_counts(self->iso, &before));
+	lists_before = dir_entries(lists, "", false);
 	dirs_before = dir_entries(cgroups, "", true);
 	specs_before = dir_entries(specs, "", false);
 	channels_before = dir_entries(channels, "", false);
@@ -176,6 +181,17 @@ TEST_F_TIMEOUT(lifecycle, hundred_cells_leave_nothing_behind, 110)
 		}
 	}
 
+	/* One key list per ruleset; every other cell loses its own. */
+	EXPECT_EQ(lists_before + HUNDRED, dir_entries(lists, "", false));
+	for (int i = 0; i < HUNDRED; i += 2) {
+		char name[64], list[PATH_MAX + 16];
+
+		snprintf(name, sizeof(name), "%s%d", self->prefix, i);
+		ASSERT_EQ(0, isolate_cell_get(self->iso, name, &st));
+		snprintf(list, sizeof(list), "%s/%u", lists, st.cell.ruleset);
+		EXPECT_EQ(0, unlink(list));
+	}
+
 	for (int i = 0; i < HUNDRED; i++) {
 		char name[64];
 
@@ -196,6 +212,7 @@ TEST_F_TIMEOUT(lifecycle, hundred_cells_leave_nothing_behind, 110)
 	EXPECT_EQ(specs_before, dir_entries(specs, "", false));
 	EXPECT_EQ(0, dir_entries(channels, self->prefix, false));
 	EXPECT_EQ(channels_before, dir_entries(channels, "", false));
+	EXPECT_EQ(lists_before, dir_entries(lists, "", false));
 }
 
 /*

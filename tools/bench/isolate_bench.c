@@ -36,8 +36,8 @@ static void usage(FILE *out)
 		"usage: isolate-bench [--cells N] [--flood N] [--quick]\n"
 		"\n"
 		"Measures isolate's overhead; run as root in the VM (tools/bench/run).\n"
-		"  --cells N   small cells to create in phase g (default 2000, 0: skip);\n"
-		"              what 10,000 would cost is extrapolated from them\n"
+		"  --cells N   small cells to create in phase g (default 10000, 0: skip;\n"
+		"              fewer: what 10,000 would cost is extrapolated)\n"
 		"  --flood N   denied opens of the event flood (default 50000)\n"
 		"  --quick     a tenth of the iterations (a smoke test; noisier)\n");
 }
@@ -225,7 +225,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	unsigned int cells = 2000, flood = 50000;
+	unsigned int cells = 10000, flood = 50000;
 	struct bench_env env = { .ref_fd = -1 };
 	struct isolate *already = NULL;
 	uint64_t t_start = now_ns();

@@ -148,6 +148,12 @@ static void record_times(const char *key, const char *what, const double *batch_
 	snprintf(k, sizeof(k), "%s.last_tenth", key);
 	snprintf(w, sizeof(w), "%s, mean over the last tenth", what);
 	result_value(k, w, batch_ns[last] / batch_n[last], "ns");
+	if (batch_ns[first] > 0) {
+		snprintf(k, sizeof(k), "%s.last_over_first", key);
+		snprintf(w, sizeof(w), "%s: mean of the last tenth / mean of the first", what);
+		result_value(k, w, (batch_ns[last] / batch_n[last]) / (batch_ns[first] / batch_n[first]),
+			     "x");
+	}
 	if (m < 2 || m * sxx - sx * sx <= 0)
 		return;
 	b = (m * sxy - sx * sy) / (m * sxx - sx * sx);
@@ -158,6 +164,9 @@ static void record_times(const char *key, const char *what, const double *batch_
 	snprintf(k, sizeof(k), "%s.per_cell", key);
 	snprintf(w, sizeof(w), "%s: fitted extra cost per cell in the maps", what);
 	result_value(k, w, b, "ns");
+	/* Measured, not extrapolated, once the run reached the target. */
+	if (total >= BENCH_TARGET_CELLS)
+		return;
 	big = BENCH_TARGET_CELLS;
 	snprintf(k, sizeof(k), "%s.at_10000", key);
 	snprintf(w, sizeof(w), "%s with 10,000 cells in the maps (EXTRAPOLATED from the fit)",

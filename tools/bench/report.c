@@ -398,7 +398,7 @@ static void other_row(FILE *out, const char *label, const char *key, double scal
 	}
 	if (!strcmp(unit, "%"))
 		fprintf(out, "| %s | %.3f %% |\n", label, r->value * scale);
-	else if (scale == 1)
+	else if (scale == 1 && strcmp(unit, "×"))
 		fprintf(out, "| %s | %s %s |\n", label, grouped(r->value, num, sizeof(num)), unit);
 	else
 		fprintf(out, "| %s | %.3f %s |\n", label, r->value * scale, unit);
@@ -471,6 +471,8 @@ static void other_table(FILE *out)
 	other_row(out, "isolate_cell_create of a small cell, mean", "many.create.mean", 1e-6, "ms");
 	other_row(out, "… first tenth of the cells", "many.create.first_tenth", 1e-6, "ms");
 	other_row(out, "… last tenth of the cells", "many.create.last_tenth", 1e-6, "ms");
+	other_row(out, "… last tenth / first tenth (target ≤ 1.5×)", "many.create.last_over_first",
+		  1, "×");
 	other_row(out, "… fitted: with no other cell", "many.create.fixed", 1e-6, "ms");
 	other_row(out, "… fitted: extra per cell already there", "many.create.per_cell", 1e-3, "µs");
 	other_row(out, "… with 10,000 cells there (extrapolated)", "many.create.at_10000", 1e-6, "ms");
@@ -479,6 +481,8 @@ static void other_table(FILE *out)
 	other_row(out, "… first tenth destroyed (most cells left)", "many.destroy.first_tenth", 1e-6,
 		  "ms");
 	other_row(out, "… last tenth destroyed", "many.destroy.last_tenth", 1e-6, "ms");
+	other_row(out, "… last tenth / first tenth (target ≤ 1.5×)", "many.destroy.last_over_first",
+		  1, "×");
 	other_row(out, "… fitted: the last cell", "many.destroy.fixed", 1e-6, "ms");
 	other_row(out, "… fitted: extra per cell still there", "many.destroy.per_cell", 1e-3, "µs");
 	other_row(out, "… with 10,000 cells there (extrapolated)", "many.destroy.at_10000", 1e-6,
