@@ -268,7 +268,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		err = set_error(-errno, "cannot add cell %s to the cells map: %s", name, strerror(errno));
 	if (err) {
 		ruleset_delete(iso, cell.ruleset);
-		spec_remove(name);
+		spec_remove_at(name, generation);
 		cell_id_release(iso, cell.cell_id);
 		goto fail;
 	}
@@ -442,11 +442,11 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 			ruleset_delete(iso, next.ruleset);
 		if (next.fallback_ruleset)
 			ruleset_delete(iso, next.fallback_ruleset);
-		spec_prune(name, st.cell.generation);
+		spec_drop(name, next.generation);
 		return set_error(err, "%s", why);
 	}
 	spec_commit(name, next.generation);
-	spec_prune(name, next.generation);
+	spec_drop(name, st.cell.generation);
 	timed_write(name, timed, n_timed);
 	emit_lifecycle(iso, name, st.cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
 	report_unenforced(iso, name, st.cgid, &next, unenforced);
@@ -534,8 +534,10 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 		if (!err && st.cell.fallback_ruleset)
 			err = ruleset_delete(iso, st.cell.fallback_ruleset);
 		emit_lifecycle(iso, name, st.cgid, &st.cell, ISOLATE_LIFECYCLE_DESTROYED, NULL);
+		spec_remove_at(name, st.cell.generation);
+	} else {
+		spec_remove(name);
 	}
-	spec_remove(name);
 	timed_write(name, NULL, 0);
 	channel_remove(name);
 out:

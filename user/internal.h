@@ -144,6 +144,13 @@ int spec_write_cell_id(const char *name, __u32 cell_id);
 __u32 spec_read_cell_id(const char *name);
 void spec_prune(const char *name, __u32 keep);
 void spec_remove(const char *name);
+/*
+ * The same without listing the directory of every cell's files (the hot
+ * paths, where the generations are known): generation gen's files; all of
+ * a cell whose generation in force is gen (and gen + 1 a change was making).
+ */
+void spec_drop(const char *name, __u32 gen);
+void spec_remove_at(const char *name, __u32 gen);
 
 
 /* The event stream (user/events.c): the consumer lock's fd, or -1. */

@@ -229,6 +229,35 @@ void spec_prune(const char *name, __u32 keep)
 	closedir(d);
 }
 
+/* Unlinks NAME.GEN.yaml and NAME.GEN.pending. */
+static void spec_unlink_generation(int dir, const char *name, __u32 gen)
+{
+	char file[NAME_MAX + 1];
+
+	if (!spec_name(name, gen, false, file, sizeof(file)))
+		unlinkat(dir, file, 0);
+	if (!spec_name(name, gen, true, file, sizeof(file)))
+		unlinkat(dir, file, 0);
+}
+
+void spec_drop(const char *name, __u32 gen)
+{
+	int dir = cells_dir();
+
+	if (dir < 0)
+		return;
+	spec_unlink_generation(dir, name, gen);
+	close(dir);
+}
+
+void spec_remove_at(const char *name, __u32 gen)
+{
+	spec_drop(name, gen);
+	spec_drop(name, gen + 1);
+	spec_write_unenforced(name, 0);
+	spec_write_cell_id(name, 0);
+}
+
 /* Whether anything but generation gen's policy is kept for name. */
 bool spec_leftovers(const char *name, __u32 gen)
 {
