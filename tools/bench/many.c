@@ -148,11 +148,14 @@ static void record_times(const char *key, const char *what, const double *batch_
 	snprintf(k, sizeof(k), "%s.last_tenth", key);
 	snprintf(w, sizeof(w), "%s, mean over the last tenth", what);
 	result_value(k, w, batch_ns[last] / batch_n[last], "ns");
-	if (batch_ns[first] > 0) {
-		snprintf(k, sizeof(k), "%s.last_over_first", key);
-		snprintf(w, sizeof(w), "%s: mean of the last tenth / mean of the first", what);
-		result_value(k, w, (batch_ns[last] / batch_n[last]) / (batch_ns[first] / batch_n[first]),
-			     "x");
+	/* With the most cells in the maps over with the fewest. */
+	if (batch_ns[first] > 0 && batch_ns[last] > 0) {
+		double f = batch_ns[first] / batch_n[first], l = batch_ns[last] / batch_n[last];
+
+		snprintf(k, sizeof(k), "%s.most_over_fewest", key);
+		snprintf(w, sizeof(w), "%s: mean of the tenth with the most cells there / with the fewest",
+			 what);
+		result_value(k, w, destroy ? f / l : l / f, "x");
 	}
 	if (m < 2 || m * sxx - sx * sx <= 0)
 		return;
