@@ -347,14 +347,18 @@ static int show_cell(const char *name, char *json, size_t len)
  * `unload` refuses while cells exist; `unload --force` leaves their
  * cgroups and processes (unconfined) and a new `load` adopts them again
  * from their kept policies: the same capabilities, enforced again, on the
- * process that was there all along as on new ones.
+ * process that was there all along as on new ones. A cell whose kept
+ * policy no longer compiles comes back closed and holds no one back.
  */
 TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 120)
 {
 	char a[64], b[64], allowed_cap[300], connect_cap[] = "connect:tcp:127.0.0.1/32:8080";
 	char allowed[256], denied[256], extra[256], extra_cap[300], pin_root[PATH_MAX];
-	char show_a[8192], show_b[8192], now[8192], out[65536];
+	char show_a[8192], show_b[8192], now[8192], out[65536], c[64], gone[256], gone_cap[300];
 	const char *caps_a[] = { allowed_cap, NULL };
+	const char *caps_c[] = { allowed_cap, gone_cap, NULL };
+	struct isolate_cell_policy *pol = NULL;
+	struct open_args allowed_open = { allowed, O_RDONLY };
 	const char *caps_b[] = { allowed_cap, connect_cap, NULL };
 	struct open_args extra_open = { extra, O_RDONLY };
 	struct open_args denied_open = { denied, O_RDONLY };
@@ -372,6 +376,13 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 120)
 	snprintf(pin_root, sizeof(pin_root), "%s", isolate_pin_root(self->iso));
 	ASSERT_EQ(0, test_cell(self->iso, a, caps_a, NULL));
 	ASSERT_EQ(0, test_cell(self->iso, b, caps_b, NULL));
+	/* c's policy names a file that will be gone when isolate comes back. */
+	snprintf(c, sizeof(c), "%sc", self->prefix);
+	snprintf(gone, sizeof(gone), "%s/gone", self->root);
+	make_file(_metadata, self->root, "gone", "gone\n");
+	snprintf(gone_cap, sizeof(gone_cap), "read:%s", gone);
+	ASSERT_EQ(0, test_cell(self->iso, c, caps_c, NULL));
+	EXPECT_EQ(0, run_in_cell(self->iso, c, open_errno, &allowed_open, NULL));
 	/* b is at generation 2 when the loader goes away. */
 	ASSERT_EQ(0, isolate_cap_parse(extra_cap, &cap, NULL));
 	ASSERT_EQ(0, isolate_cell_grant(self->iso, b, &cap, 1));
@@ -406,6 +417,7 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 120)
 		usleep(50 * 1000);
 	EXPECT_EQ(0, probe_open(&probe, denied));
 
+	ASSERT_EQ(0, unlink(gone));
 	EXPECT_EQ(0, cli(NULL, 0, "load", NULL));
 	/* Our handle holds the maps of the unloaded state: take the new ones. */
 	isolate_close(self->iso);
@@ -438,6 +450,14 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 120)
 	EXPECT_EQ(before_b.cell.cell_id, st.cell.cell_id);
 	ASSERT_EQ(0, isolate_cell_get(self->iso, a, &st));
 	EXPECT_EQ(before_a.cell.cell_id, st.cell.cell_id);
+	/*
+	 * c's policy no longer compiles: c came back closed (an empty policy,
+	 * nothing granted) and did not keep a and b from getting theirs.
+	 */
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, c, open_errno, &allowed_open, NULL));
+	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, c, &pol));
+	EXPECT_EQ(0U, isolate_cell_policy_cap_count(pol));
+	isolate_cell_policy_free(pol);
 }
 
 /*

@@ -338,6 +338,30 @@ int cell_readopt(struct isolate *iso, const char *name)
 	return err;
 }
 
+int cell_readopt_closed(struct isolate *iso, const char *name)
+{
+	struct isolate_cell_policy *pol = isolate_cell_policy_new(name);
+	struct isolate_image *img = NULL;
+	char dir[PATH_MAX];
+	__u32 gen = 0;
+	int err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (!pol)
+		return set_error(-ENOMEM, "out of memory");
+	/* A generation after every kept one: the empty policy is the one in force. */
+	spec_latest(name, &gen);
+	gen++;
+	if (!err)
+		err = compile(pol, &img);
+	if (!err)
+		err = create_locked(iso, name, dir, pol, img, gen, NULL);
+	if (!err)
+		spec_prune(name, gen);
+	isolate_image_free(img);
+	isolate_cell_policy_free(pol);
+	return err;
+}
+
 int cell_recover(struct isolate *iso, const char *name)
 {
 	struct isolate_cell_policy *pol = NULL;
