@@ -524,10 +524,13 @@ static int kill_after(pid_t pid, long delay_us)
 	uint64_t deadline = now_ns() + (uint64_t)delay_us * 1000;
 	int status;
 
-	while (now_ns() < deadline) {
+	for (uint64_t now = now_ns(); now < deadline; now = now_ns()) {
+		/* Read the clock once: a second read can be past the deadline. */
+		uint64_t left_us = (deadline - now) / 1000;
+
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		usleep(deadline - now_ns() > 1000000 ? 1000 : (useconds_t)((deadline - now_ns()) / 1000));
+		usleep(left_us > 1000 ? 1000 : (useconds_t)left_us);
 	}
 	kill(pid, SIGKILL);
 	return wait_status(pid);
