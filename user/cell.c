@@ -311,53 +311,47 @@ int isolate_cell_create(struct isolate *iso, const char *name,
 	return err;
 }
 
+/* Creates the kernel state of surviving cell name from pol as generation gen. */
+static int readopt_as(struct isolate *iso, const char *name,
+		      const struct isolate_cell_policy *pol, __u32 gen)
+{
+	struct isolate_image *img = NULL;
+	char dir[PATH_MAX];
+	int err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (!err)
+		err = compile(pol, &img);
+	if (!err)
+		err = create_locked(iso, name, dir, pol, img, gen, NULL);
+	if (!err)
+		spec_prune(name, gen);
+	isolate_image_free(img);
+	return err;
+}
+
 /*
  * Re-creates the kernel state of a cell whose cgroup survived without it
- * (after `unload --force` and a new load), from its kept policy.
+ * (after `unload --force` and a new load), from its kept policy; when that
+ * cannot be read or compiled, closed (see internal.h).
  */
 int cell_readopt(struct isolate *iso, const char *name)
 {
 	struct isolate_cell_policy *pol = NULL;
-	struct isolate_image *img = NULL;
-	char dir[PATH_MAX];
-	__u32 gen;
-	int err = cell_dir(iso, name, dir, sizeof(dir));
+	__u32 gen = 0;
+	int err = spec_latest(name, &gen);
 
-	if (!err)
-		err = spec_latest(name, &gen);
 	if (!err)
 		err = spec_read(name, gen, &pol);
 	if (!err)
-		err = compile(pol, &img);
-	if (!err)
-		err = create_locked(iso, name, dir, pol, img, gen, NULL);
-	if (!err)
-		spec_prune(name, gen);
-	isolate_image_free(img);
+		err = readopt_as(iso, name, pol, gen);
 	isolate_cell_policy_free(pol);
-	return err;
-}
-
-int cell_readopt_closed(struct isolate *iso, const char *name)
-{
-	struct isolate_cell_policy *pol = isolate_cell_policy_new(name);
-	struct isolate_image *img = NULL;
-	char dir[PATH_MAX];
-	__u32 gen = 0;
-	int err = cell_dir(iso, name, dir, sizeof(dir));
-
+	if (!err || err == -ENOMEM)
+		return err;
+	/* A generation after every kept one: the empty policy is the one in force. */
+	pol = isolate_cell_policy_new(name);
 	if (!pol)
 		return set_error(-ENOMEM, "out of memory");
-	/* A generation after every kept one: the empty policy is the one in force. */
-	spec_latest(name, &gen);
-	gen++;
-	if (!err)
-		err = compile(pol, &img);
-	if (!err)
-		err = create_locked(iso, name, dir, pol, img, gen, NULL);
-	if (!err)
-		spec_prune(name, gen);
-	isolate_image_free(img);
+	err = readopt_as(iso, name, pol, gen + 1);
 	isolate_cell_policy_free(pol);
 	return err;
 }

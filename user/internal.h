@@ -77,15 +77,14 @@ int cgroup_set_limits(const char *dir, const struct isolate_image_limits *limits
 /* Enables the controllers budgets need, where the kernel offers them. */
 void cgroup_enable_controllers(const char *dir);
 
-/* Rebuilds a surviving cell's kernel state from its kept policy. */
-int cell_readopt(struct isolate *iso, const char *name);
 /*
- * When cell_readopt fails (the kept policy names a path that is gone, or
- * is unreadable): the cell comes back closed, with an empty policy as a
- * new generation, instead of keeping every other cell from getting its
- * rules back at load. Fail closed: its processes get nothing granted.
+ * Rebuilds a surviving cell's kernel state from its kept policy. When that
+ * cannot be read or compiled (a path it names is gone), the cell comes back
+ * closed, with an empty policy as a new generation, instead of keeping
+ * every other cell from getting its rules back at load: fail closed.
  */
-int cell_readopt_closed(struct isolate *iso, const char *name);
+int cell_readopt(struct isolate *iso, const char *name);
+
 /*
  * Settles what a change killed halfway left for a cell the kernel knows:
  * the kept policy of the generation in force, and its budgets.

@@ -305,8 +305,8 @@ static int adopt_cells(struct isolate *iso)
 			continue;
 		if (!bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &cgid, &cell))
 			err = cell_recover(iso, de->d_name);
-		else if (cell_readopt(iso, de->d_name))
-			err = cell_readopt_closed(iso, de->d_name);
+		else
+			err = cell_readopt(iso, de->d_name);
 	}
 	closedir(d);
 	return err ?: ruleset_gc(iso);

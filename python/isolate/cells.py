@@ -194,6 +194,8 @@ class Cell:
         IsolateError with exit_code 127 (not found) or 126 (refused, e.g. by
         the policy), as isolate-loader run exits.
         """
+        if not argv:
+            raise ValueError("run: argv is empty: expected the command and its arguments")
         limit = self.timeout if timeout is True else (timeout or None)
         ids = _ids(user if user is not None else self.user)
         args = (c_char_p * (len(argv) + 1))(*[enc(a) for a in argv], None)

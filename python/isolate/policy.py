@@ -210,6 +210,25 @@ def _add(ptr: int, cap: Cap) -> None:
         lib().isolate_cap_free(cptr)
 
 
+def _build(name: str, mode: str, caps: Iterable[Cap], extends: Iterable[str]) -> _CellHandle:
+    """A C cell policy of these parts, owned by the returned handle."""
+    ptr = lib().isolate_cell_policy_new(enc(name))
+    if not ptr:
+        raise _lib.PolicyError(f'invalid cell name "{name}": expected 1 to 63 of '
+                               "A-Z a-z 0-9 _ -")
+    handle = _CellHandle(ptr)
+    try:
+        _add(ptr, Cap.mode(mode))
+        for cap in caps:
+            _add(ptr, cap)
+        for base in extends:
+            check(lib().isolate_cell_policy_add_extends(ptr, enc(base)), f"extends {base}")
+    except BaseException:
+        lib().isolate_cell_policy_free(ptr)
+        raise
+    return handle
+
+
 class CellPolicy:
     """One cell's policy: a name, a mode, capabilities, and cells it extends.
 
@@ -222,17 +241,7 @@ class CellPolicy:
 
     def __init__(self, name: str, caps: Iterable[CapLike] = (), *, mode: str = "enforce",
                  extends: Iterable[str] = ()) -> None:
-        ptr = lib().isolate_cell_policy_new(enc(name))
-        if not ptr:
-            raise _lib.PolicyError(f'invalid cell name "{name}": expected 1 to 63 of '
-                                   "A-Z a-z 0-9 _ -")
-        with _CellHandle(ptr):
-            _add(ptr, Cap.mode(mode))
-            for cap in caps:
-                _add(ptr, Cap.of(cap))
-            for base in extends:
-                check(lib().isolate_cell_policy_add_extends(ptr, enc(base)),
-                      f"extends {base}")
+        with _build(name, mode, [Cap.of(c) for c in caps], extends) as ptr:
             self._read(ptr)
 
     @classmethod
@@ -267,20 +276,7 @@ class CellPolicy:
             for i in range(c.isolate_cell_policy_extends_count(ptr))]
 
     def _handle(self) -> _CellHandle:
-        ptr = lib().isolate_cell_policy_new(enc(self.name))
-        if not ptr:
-            raise _lib.PolicyError(f'invalid cell name "{self.name}"')
-        handle = _CellHandle(ptr)
-        try:
-            _add(ptr, Cap.mode(self.mode))
-            for cap in self.caps:
-                _add(ptr, cap)
-            for base in self.extends:
-                check(lib().isolate_cell_policy_add_extends(ptr, enc(base)))
-        except BaseException:
-            lib().isolate_cell_policy_free(ptr)
-            raise
-        return handle
+        return _build(self.name, self.mode, self.caps, self.extends)
 
     def add(self, *caps: CapLike) -> "CellPolicy":
         """Adds capabilities (the C model's rules: one budget per kind); returns self."""
