@@ -20,6 +20,7 @@
 #include "hardlinks.h"
 #include "model.h"
 #include "path_util.h"
+#include "real_path.h"
 
 enum right_status { RIGHT_NONE, RIGHT_ALLOW, RIGHT_DENY };
 
@@ -286,6 +287,8 @@ static int add_text(char ***list, size_t *n, const struct isolate_cap *cap)
 static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cell_policy *out,
 			 struct isolate_image *img, struct isolate_diag *diag)
 {
+	struct real_path_cache cache = { 0 };
+
 	for (size_t i = 0; i < c->n_caps; i++) {
 		const struct isolate_cap *cap = &c->caps[i];
 		struct isolate_cap resolved;
@@ -297,7 +300,7 @@ static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cel
 				goto nomem;
 			continue;
 		}
-		real = realpath(cap->u.path, NULL);
+		real = real_path(&cache, cap->u.path);
 		if (!real) {
 			err = -errno;
 			if (cap->flags & ISOLATE_CAP_OPTIONAL && (errno == ENOENT || errno == ENOTDIR)) {
@@ -305,6 +308,7 @@ static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cel
 					goto nomem;
 				continue;
 			}
+			real_path_cache_free(&cache);
 			diag_at(diag, &cap->pos, "expected an existing path (or one marked optional), got %s: %s",
 				cap->u.path, strerror(-err));
 			return err;
@@ -318,8 +322,10 @@ static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cel
 		if (err)
 			goto nomem;
 	}
+	real_path_cache_free(&cache);
 	return 0;
 nomem:
+	real_path_cache_free(&cache);
 	diag_set(diag, NULL, 0, 0, "out of memory");
 	return -ENOMEM;
 }

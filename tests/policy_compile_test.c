@@ -237,6 +237,41 @@ TEST_F(tree, effective_rights_per_inode)
 	EXPECT_STREQ(want, rule(img, e->rule.decided_by[1]));
 }
 
+/*
+ * Each rule is written as realpath(3) would resolve its path: through a
+ * linked directory, to a linked file's target, with the directory
+ * resolved before changing between neighbours; missing optional paths
+ * skipped (including one below a file).
+ */
+TEST_F(tree, rules_are_the_real_paths)
+{
+	static const char *const caps[] = {
+		"read:T/via/data.txt", "read:T/via/out", "read:T/work/to_tool",
+		"read:T/via/to_out", "read:T/work/data.txt", "read:T/bin/tool",
+		"read?:T/via/missing", "read?:T/work/data.txt/below", "read?:T/work/dangling",
+	};
+	static const char *const want[] = { "bin/tool", "work/data.txt", "work/out" };
+	const char *T = self->root;
+	struct isolate_diag diag = { 0 };
+	struct isolate_image *img = NULL;
+	char text[PATH_MAX + 16];
+
+	ASSERT_EQ(0, symlink("work", at(T, "via")));
+	ASSERT_EQ(0, symlink("../bin/tool", at(T, "work/to_tool")));
+	ASSERT_EQ(0, symlink("out", at(T, "work/to_out")));
+	ASSERT_EQ(0, symlink("nowhere", at(T, "work/dangling")));
+	ASSERT_EQ(0, compile_texts(T, caps, sizeof(caps) / sizeof(caps[0]), ISOLATE_MODE_ENFORCE,
+				   &img, &diag)) TH_LOG("%s", diag.msg);
+	ASSERT_EQ(3U, img->n_rules);
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "read:%s/%s", T, want[i]);
+		EXPECT_STREQ(text, img->rule_text[i]);
+	}
+	EXPECT_EQ(3U, img->n_inodes);
+	EXPECT_EQ(3U, img->n_skipped);
+	isolate_image_free(img);
+}
+
 TEST_F(tree, keys_are_kernel_dev_encoding_sorted_and_unique)
 {
 	const struct isolate_image *img = self->img;

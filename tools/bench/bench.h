@@ -25,6 +25,8 @@
 #define BENCH_N_RULES	3
 #define BENCH_MAX_RULES	10000
 #define BENCH_GRANTS	8	/* files for the grant-latency rounds */
+#define BENCH_BATCH	100	/* rules in one batch grant */
+#define BENCH_BATCHES	3	/* batch grants into each cell */
 
 extern const int bench_depths[BENCH_N_DEPTHS];		/* 2, 8, 32 */
 extern const int bench_rule_counts[BENCH_N_RULES];	/* 10, 1000, 10000 */
@@ -35,7 +37,9 @@ extern const int bench_rule_counts[BENCH_N_RULES];	/* 10, 1000, 10000 */
  *                                  policies grant /tmp/bench/dD)
  *   /tmp/bench/x8/a1/.../a8/file   a file no policy grants (denied opens)
  *   /tmp/bench/rules/fN            N = 1 .. BENCH_MAX_RULES - 1, the other grants
- *   /tmp/bench/grant/gK            files granted live (grant latency)
+ *   /tmp/bench/grant/gK            files granted live (grant latency), K =
+ *                                  0 .. BENCH_GRANTS - 1 one at a time, then
+ *                                  BENCH_BATCHES of 1 and of BENCH_BATCH
  * 0 or -errno.
  */
 int tree_build(void);

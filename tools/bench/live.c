@@ -158,6 +158,57 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
+/* Frees the first n caps of caps. */
+static void caps_free(struct isolate_cap **caps, int n)
+{
+	for (int i = 0; i < n; i++)
+		isolate_cap_free(caps[i]);
+}
+
+/*
+ * BENCH_BATCHES grants of size new files each, in one call each, with
+ * nothing running in the cell: what the change itself costs. The files
+ * are the grant files from first on.
+ */
+static void batch_rounds(struct bench_env *env, const char *cell, int rules, int size, int first)
+{
+	struct isolate_cap *caps[BENCH_BATCH];
+	double call[BENCH_BATCHES];
+	char key[96], what[200];
+	int n = 0, err = 0;
+
+	for (int b = 0; !err && b < BENCH_BATCHES; b++) {
+		char path[PATH_MAX];
+		int k = 0;
+		uint64_t t0;
+
+		for (; k < size; k++) {
+			tree_grant_file(first + b * size + k, path, sizeof(path));
+			caps[k] = isolate_cap_path(ISOLATE_CAP_READ, path, 0);
+			if (!caps[k])
+				break;
+		}
+		err = k < size ? -ENOMEM : 0;
+		t0 = now_ns();
+		if (!err && isolate_cell_grant(env->iso, cell, caps, (size_t)size))
+			err = -EIO;
+		call[n] = (double)(now_ns() - t0);
+		caps_free(caps, k);
+		if (!err)
+			say("grant %d of %d rules to a cell of %d rules, nothing running: %.0f ns", b,
+			    size, rules, call[n++]);
+	}
+	snprintf(key, sizeof(key), "grant.r%d.idle%d", rules, size);
+	if (err) {
+		result_fail(key, "grant, nothing running",
+			    err == -EIO ? isolate_last_error() : strerror(-err));
+		return;
+	}
+	snprintf(what, sizeof(what), "isolate_cell_grant of %d rules in one call, cell of %d rules, nothing running (median of %d)",
+		 size, rules, n);
+	result_value(key, what, median(call, n), "ns");
+}
+
 /* rounds grants, each of a new file, to a cell of the given rule count. */
 static void grant_rounds(struct bench_env *env, int rules, int first, int rounds)
 {
@@ -192,7 +243,7 @@ static void grant_rounds(struct bench_env *env, int rules, int first, int rounds
 	}
 	if (n) {
 		snprintf(key, sizeof(key), "grant.r%d.call", rules);
-		snprintf(what, sizeof(what), "isolate_cell_grant duration, cell of %d rules (median of %d)",
+		snprintf(what, sizeof(what), "isolate_cell_grant duration, cell of %d rules, one of its processes spinning on open (median of %d)",
 			 rules, n);
 		result_value(key, what, median(call, n), "ns");
 		snprintf(key, sizeof(key), "grant.r%d.after_start", rules);
@@ -204,6 +255,8 @@ static void grant_rounds(struct bench_env *env, int rules, int first, int rounds
 			 rules);
 		result_value(key, what, median(ret, n), "ns");
 	}
+	batch_rounds(env, name, rules, 1, BENCH_GRANTS);
+	batch_rounds(env, name, rules, BENCH_BATCH, BENCH_GRANTS + BENCH_BATCHES);
 	cell_destroy_timed(env, name, NULL);
 }
 
@@ -233,6 +286,19 @@ static int drain_event(void *ctx, const struct isolate_event_hdr *hdr, size_t si
 	return 0;
 }
 
+static uint64_t rusage_ns(const struct rusage *ru)
+{
+	return (uint64_t)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000000ULL +
+	       (uint64_t)(ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1000ULL;
+}
+
+static uint64_t self_cpu_ns(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : rusage_ns(&ru);
+}
+
 /* In the cell: n denied opens as fast as it can. */
 static void __attribute__((noreturn)) flooder(unsigned int n)
 {
@@ -255,6 +321,8 @@ void phase_events(struct bench_env *env, unsigned int flood)
 	struct drain_ctx d = { 0 };
 	struct isolate_cell_state st0, st1;
 	struct isolate_events *ev = NULL;
+	struct rusage child = { 0 };
+	uint64_t cpu0 = 0;
 	bool done = false;
 	int fd, status = 0;
 	uint64_t t0;
@@ -275,6 +343,7 @@ void phase_events(struct bench_env *env, unsigned int flood)
 	while (isolate_events_poll(ev, 0) > 0)
 		;
 	d.cgid = st0.cgid;
+	cpu0 = self_cpu_ns();
 	fd = isolate_cell_cgroup_fd(env->iso, name);
 	fflush(NULL);
 	t0 = now_ns();
@@ -292,7 +361,7 @@ void phase_events(struct bench_env *env, unsigned int flood)
 	for (;;) {
 		int n = isolate_events_poll(ev, done ? 0 : 50);
 
-		if (!done && waitpid(pid, &status, WNOHANG) == pid)
+		if (!done && wait4(pid, &status, WNOHANG, &child) == pid)
 			done = true;
 		if (done && n <= 0)
 			break;
@@ -308,6 +377,7 @@ void phase_events(struct bench_env *env, unsigned int flood)
 		double lost = (double)(st1.counters.events_lost[ISOLATE_EVENT_DENY] -
 				       st0.counters.events_lost[ISOLATE_EVENT_DENY]);
 		double secs = (double)(d.t_last - t0) / 1e9;
+		double consumer = (double)(self_cpu_ns() - cpu0);
 
 		result_value("events.sent", "deny events the flooding cell sent", sent, "events");
 		result_value("events.received", "deny events the supervisor drained",
@@ -319,6 +389,13 @@ void phase_events(struct bench_env *env, unsigned int flood)
 			     (double)(d.t_last - t0), "ns");
 		result_value("events.per_s", "events drained per second of guest time",
 			     secs > 0 ? (double)d.received / secs : 0, "events/s");
+		/* Under -icount a nanosecond of CPU time is one instruction. */
+		if (d.received)
+			result_value("events.consumer_ns", "supervisor CPU time per drained event (user + system)",
+				     consumer / (double)d.received, "ns");
+		if (sent > 0)
+			result_value("events.producer_ns", "flooding cell's CPU time per denied open (user + system)",
+				     (double)rusage_ns(&child) / sent, "ns");
 	}
 out:
 	isolate_events_close(ev);

@@ -114,7 +114,7 @@ int tree_build(void)
 	}
 	if (!err)
 		err = make_dir(BENCH_ROOT "/grant");
-	for (int k = 0; !err && k < BENCH_GRANTS; k++) {
+	for (int k = 0; !err && k < BENCH_GRANTS + BENCH_BATCHES * (1 + BENCH_BATCH); k++) {
 		tree_grant_file(k, path, sizeof(path));
 		err = make_file(path);
 	}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * realpath(3) looks every component up from the root again, with a
+ * readlink each: for a policy of n files at depth d, n * d * (d + 1) / 2
+ * lookups. Here the parent is resolved once for all its files and each
+ * file costs one lstat; a file that is a symlink, or anything unusual,
+ * goes to realpath itself, so the answer is realpath's.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "real_path.h"
+
+void real_path_cache_free(struct real_path_cache *c)
+{
+	free(c->dir);
+	free(c->real);
+	c->dir = c->real = NULL;
+}
+
+/* The cache made to hold the parent dir (len bytes of path); 0 or -errno. */
+static int cache_parent(struct real_path_cache *c, const char *path, size_t len)
+{
+	char *dir;
+
+	if (c->dir && strlen(c->dir) == len && !strncmp(c->dir, path, len))
+		return 0;
+	real_path_cache_free(c);
+	dir = strndup(path, len);
+	if (!dir)
+		return -ENOMEM;
+	c->real = realpath(dir, NULL);
+	if (!c->real) {
+		int err = -errno;
+
+		free(dir);
+		return err;
+	}
+	c->dir = dir;
+	return 0;
+}
+
+char *real_path(struct real_path_cache *c, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	char joined[PATH_MAX];
+	struct stat st;
+	int n;
+
+	if (!slash || slash == path || !*name || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    cache_parent(c, path, (size_t)(slash - path)))
+		return realpath(path, NULL);
+	n = snprintf(joined, sizeof(joined), "%s/%s", strcmp(c->real, "/") ? c->real : "", name);
+	if (n < 0 || (size_t)n >= sizeof(joined) || lstat(joined, &st) || S_ISLNK(st.st_mode))
+		return realpath(path, NULL);
+	return strdup(joined);
+}

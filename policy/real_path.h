@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* realpath(3) of the many paths of a policy, each directory resolved once. */
+#ifndef ISOLATE_POLICY_REAL_PATH_H
+#define ISOLATE_POLICY_REAL_PATH_H
+
+/* The directory resolved last: policies list many files of one directory. */
+struct real_path_cache {
+	char *dir;	/* as written */
+	char *real;	/* its realpath */
+};
+
+/*
+ * What realpath(path, NULL) returns, malloc'ed, or NULL with errno set as
+ * realpath sets it. path is clean (path_clean) and absolute.
+ */
+char *real_path(struct real_path_cache *c, const char *path);
+
+void real_path_cache_free(struct real_path_cache *c);
+
+#endif /* ISOLATE_POLICY_REAL_PATH_H */
