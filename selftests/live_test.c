@@ -480,6 +480,35 @@ static int check_old_or_new(struct __test_metadata *_metadata,
 	return took;
 }
 
+/*
+ * What a change killed between its budgets and its switch leaves: the next
+ * generation's kept policy pending and its budget already in the cgroup.
+ * The next look at the cell puts back the budget of the generation in
+ * force and drops the pending one, without waiting for a load.
+ */
+TEST_F(killed, next_look_settles_a_change_killed_before_its_switch)
+{
+	char specs[PATH_MAX], pending[PATH_MAX + 96], path[PATH_MAX], pids[32] = "";
+	struct isolate_cell_state st;
+	__u32 gen;
+
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+	gen = st.cell.generation;
+	spec_dir(specs, sizeof(specs));
+	snprintf(pending, sizeof(pending), "%s/%s.%u.pending", specs, self->name, gen + 1);
+	ASSERT_EQ(0, write_file(pending, "version: 1\n"));
+	snprintf(path, sizeof(path), "%s/%s/pids.max", isolate_cells_cgroup(self->iso), self->name);
+	ASSERT_EQ(0, write_file(path, "32\n"));
+
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+	EXPECT_EQ(gen, st.cell.generation);
+	ASSERT_LT(0, cell_cgroup_read(self->iso, self->name, "pids.max", pids, sizeof(pids)));
+	EXPECT_STREQ("64\n", pids);
+	EXPECT_EQ(-1, access(pending, F_OK));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, check_old_or_new(_metadata, self, gen, -1));
+}
+
 /* For a failure: the inode_rules entries per ruleset, and the cell's. */
 static void log_rulesets(struct isolate *iso, const char *cell)
 {

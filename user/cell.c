@@ -90,6 +90,25 @@ static int sum_counters(struct isolate *iso, uint32_t cell_id,
 	return 0;
 }
 
+/*
+ * isolate_cell_get() once a change killed before its switch is settled: it
+ * may have written the next generation's budgets already. Under the lock,
+ * so that the next generation seen is not one a live change is making.
+ */
+static int get_recovered(struct isolate *iso, const char *name,
+			 struct isolate_cell_state *out)
+{
+	int err = isolate_lock(iso);
+
+	if (err)
+		return err;
+	/* What cannot be settled here (say, a policy that no longer compiles) waits for load. */
+	cell_recover(iso, name);
+	err = isolate_cell_get(iso, name, out);
+	isolate_unlock(iso);
+	return err;
+}
+
 int isolate_cell_get(struct isolate *iso, const char *name,
 		     struct isolate_cell_state *out)
 {
@@ -104,6 +123,8 @@ int isolate_cell_get(struct isolate *iso, const char *name,
 		return err == -ENOENT ? set_error(-ENOENT, "no cell named %s", name) : err;
 	if (bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &out->cgid, &out->cell))
 		return set_error(-ENOENT, "cgroup %s exists but is not a cell in the kernel's map", dir);
+	if (!iso->lock_depth && spec_pending(name, out->cell.generation + 1))
+		return get_recovered(iso, name, out);
 	strcpy(out->name, name);
 	out->unenforced = spec_read_unenforced(name);
 	return sum_counters(iso, out->cell.cell_id, &out->counters);
@@ -375,6 +396,8 @@ int cell_recover(struct isolate *iso, const char *name)
 	/* Budgets may have been written for a generation never switched to. */
 	if (!err)
 		err = cgroup_set_limits(dir, &img->limits, true, &unenforced);
+	if (!err)
+		err = spec_write_unenforced(name, unenforced);
 	if (!err)
 		spec_prune(name, st.cell.generation);
 	isolate_image_free(img);

@@ -140,6 +140,8 @@ int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *po
 int spec_commit(const char *name, __u32 gen);
 /* Anything kept for name but generation gen: an interrupted change. */
 bool spec_leftovers(const char *name, __u32 gen);
+/* Whether generation gen of name is written but not yet switched to. */
+bool spec_pending(const char *name, __u32 gen);
 int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out);
 int spec_latest(const char *name, __u32 *gen);
 /* What the cell's policy asks and this system does not enforce. */

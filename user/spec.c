@@ -258,24 +258,31 @@ void spec_remove_at(const char *name, __u32 gen)
 	spec_write_cell_id(name, 0);
 }
 
+bool spec_pending(const char *name, __u32 gen)
+{
+	char pending[NAME_MAX + 1];
+	int dir;
+	bool there;
+
+	if (spec_name(name, gen, true, pending, sizeof(pending)))
+		return false;
+	dir = cells_dir();
+	there = dir >= 0 && !faccessat(dir, pending, F_OK, AT_SYMLINK_NOFOLLOW);
+	if (dir >= 0)
+		close(dir);
+	return there;
+}
+
 /* Whether anything but generation gen's policy is kept for name. */
 bool spec_leftovers(const char *name, __u32 gen)
 {
 	__u32 gens[16];
-	char pending[NAME_MAX + 1];
 	size_t n = spec_generations(name, gens, 16);
-	int dir;
-	bool left;
 
 	if (n > 1 || (n == 1 && gens[0] != gen))
 		return true;
-	if (spec_name(name, gen, true, pending, sizeof(pending)))
-		return false;
-	dir = cells_dir();
-	left = dir >= 0 && !faccessat(dir, pending, F_OK, AT_SYMLINK_NOFOLLOW);
-	if (dir >= 0)
-		close(dir);
-	return left;
+	/* Switched to but not committed, or written and never switched to. */
+	return spec_pending(name, gen) || spec_pending(name, gen + 1);
 }
 
 void unenforced_text(__u32 bits, char *buf, size_t len)
