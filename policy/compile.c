@@ -288,29 +288,27 @@ static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cel
 			 struct isolate_image *img, struct isolate_diag *diag)
 {
 	struct real_path_cache cache = { 0 };
+	int err = 0;
 
-	for (size_t i = 0; i < c->n_caps; i++) {
+	for (size_t i = 0; i < c->n_caps && !err; i++) {
 		const struct isolate_cap *cap = &c->caps[i];
 		struct isolate_cap resolved;
 		char *real;
-		int err;
 
 		if (!cap_is_path(cap->kind)) {
-			if (cell_append(out, cap))
-				goto nomem;
+			err = cell_append(out, cap);
 			continue;
 		}
 		real = real_path(&cache, cap->u.path);
 		if (!real) {
 			err = -errno;
 			if (cap->flags & ISOLATE_CAP_OPTIONAL && (errno == ENOENT || errno == ENOTDIR)) {
-				if (add_text(&img->skipped, &img->n_skipped, cap))
-					goto nomem;
+				err = add_text(&img->skipped, &img->n_skipped, cap);
 				continue;
 			}
-			real_path_cache_free(&cache);
 			diag_at(diag, &cap->pos, "expected an existing path (or one marked optional), got %s: %s",
 				cap->u.path, strerror(-err));
+			real_path_cache_free(&cache);
 			return err;
 		}
 		/* It exists: whether it was optional no longer matters. */
@@ -319,15 +317,12 @@ static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cel
 		resolved.u.path = real;
 		err = cell_append(out, &resolved);
 		free(real);
-		if (err)
-			goto nomem;
 	}
 	real_path_cache_free(&cache);
-	return 0;
-nomem:
-	real_path_cache_free(&cache);
-	diag_set(diag, NULL, 0, 0, "out of memory");
-	return -ENOMEM;
+	/* Only growing the lists fails past this point. */
+	if (err)
+		diag_set(diag, NULL, 0, 0, "out of memory");
+	return err;
 }
 
 #define AF_UNIX_BIT	1
@@ -381,16 +376,6 @@ static int fill_from_set(const struct isolate_cell_policy *set, struct isolate_i
 				.rule_id = (__u32)i, .net = cap->u.net,
 			};
 			break;
-		case ISOLATE_CAP_CPU:
-			img->limits.cpu_quota_us = cap->u.cpu.quota_us;
-			img->limits.cpu_period_us = cap->u.cpu.period_us;
-			break;
-		case ISOLATE_CAP_MEMORY:
-			img->limits.memory_max = cap->u.value;
-			break;
-		case ISOLATE_CAP_PIDS:
-			img->limits.pids_max = (__u32)cap->u.value;
-			break;
 		case ISOLATE_CAP_BROKER:
 			img->broker_rights |= (__u32)cap->u.value;
 			break;
@@ -406,7 +391,25 @@ static int fill_from_set(const struct isolate_cell_policy *set, struct isolate_i
 		}
 	}
 	imply_sockets(set, img);
+	cell_policy_limits(set, &img->limits);
 	return 0;
+}
+
+void cell_policy_limits(const struct isolate_cell_policy *set, struct isolate_image_limits *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < set->n_caps; i++) {
+		const struct isolate_cap *cap = &set->caps[i];
+
+		if (cap->kind == ISOLATE_CAP_CPU) {
+			out->cpu_quota_us = cap->u.cpu.quota_us;
+			out->cpu_period_us = cap->u.cpu.period_us;
+		} else if (cap->kind == ISOLATE_CAP_MEMORY) {
+			out->memory_max = cap->u.value;
+		} else if (cap->kind == ISOLATE_CAP_PIDS) {
+			out->pids_max = (__u32)cap->u.value;
+		}
+	}
 }
 
 int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **out,

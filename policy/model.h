@@ -126,6 +126,12 @@ int named_refs_sorted(const struct named_ref *refs, size_t n, const char ***out,
 int policy_resolve(struct isolate_policy *p, const struct isolate_policy_source *sources,
 		   size_t n_sources, struct isolate_diag *diag);
 
+/*
+ * The budgets of a normalized set (compile.c): what the compiler puts in
+ * the image, without resolving a path.
+ */
+void cell_policy_limits(const struct isolate_cell_policy *set, struct isolate_image_limits *out);
+
 /* Drops where c and its capabilities were read from (snapshot.c). */
 void cell_policy_forget_sources(struct isolate_cell_policy *c);
 

@@ -18,6 +18,7 @@
 
 #include <isolate/policy.h>
 
+#include "policy/model.h"
 #include "user/internal.h"
 
 static int check_name(const char *name)
@@ -102,7 +103,7 @@ static int get_recovered(struct isolate *iso, const char *name,
 
 	if (err)
 		return err;
-	/* What cannot be settled here (say, a policy that no longer compiles) waits for load. */
+	/* What cannot be settled here (an unreadable kept policy) load reports. */
 	cell_recover(iso, name);
 	err = isolate_cell_get(iso, name, out);
 	isolate_unlock(iso);
@@ -377,10 +378,14 @@ int cell_readopt(struct isolate *iso, const char *name)
 	return err;
 }
 
+/*
+ * The budgets come from the kept policy without compiling it: a path it
+ * names may be gone since, and the rules in force are the kernel's anyway.
+ */
 int cell_recover(struct isolate *iso, const char *name)
 {
-	struct isolate_cell_policy *pol = NULL;
-	struct isolate_image *img = NULL;
+	struct isolate_cell_policy *pol = NULL, *set = NULL;
+	struct isolate_image_limits limits;
 	struct isolate_cell_state st;
 	char dir[PATH_MAX];
 	__u32 unenforced;
@@ -391,16 +396,18 @@ int cell_recover(struct isolate *iso, const char *name)
 	err = cell_dir(iso, name, dir, sizeof(dir));
 	if (!err)
 		err = spec_read(name, st.cell.generation, &pol);
-	if (!err)
-		err = compile(pol, &img);
+	if (!err && isolate_cell_policy_normalize(pol, &set))
+		err = set_error(-ENOMEM, "out of memory");
 	/* Budgets may have been written for a generation never switched to. */
-	if (!err)
-		err = cgroup_set_limits(dir, &img->limits, true, &unenforced);
+	if (!err) {
+		cell_policy_limits(set, &limits);
+		err = cgroup_set_limits(dir, &limits, true, &unenforced);
+	}
 	if (!err)
 		err = spec_write_unenforced(name, unenforced);
 	if (!err)
 		spec_prune(name, st.cell.generation);
-	isolate_image_free(img);
+	isolate_cell_policy_free(set);
 	isolate_cell_policy_free(pol);
 	return err;
 }

@@ -174,10 +174,11 @@ static void batch_rounds(struct bench_env *env, const char *cell, int rules, int
 {
 	struct isolate_cap *caps[BENCH_BATCH];
 	double call[BENCH_BATCHES];
+	const char *failed = NULL;
 	char key[96], what[200];
-	int n = 0, err = 0;
+	int n = 0;
 
-	for (int b = 0; !err && b < BENCH_BATCHES; b++) {
+	for (int b = 0; !failed && b < BENCH_BATCHES; b++) {
 		char path[PATH_MAX];
 		int k = 0;
 		uint64_t t0;
@@ -188,20 +189,20 @@ static void batch_rounds(struct bench_env *env, const char *cell, int rules, int
 			if (!caps[k])
 				break;
 		}
-		err = k < size ? -ENOMEM : 0;
 		t0 = now_ns();
-		if (!err && isolate_cell_grant(env->iso, cell, caps, (size_t)size))
-			err = -EIO;
+		if (k < size)
+			failed = "out of memory";
+		else if (isolate_cell_grant(env->iso, cell, caps, (size_t)size))
+			failed = isolate_last_error();
 		call[n] = (double)(now_ns() - t0);
 		caps_free(caps, k);
-		if (!err)
+		if (!failed)
 			say("grant %d of %d rules to a cell of %d rules, nothing running: %.0f ns", b,
 			    size, rules, call[n++]);
 	}
 	snprintf(key, sizeof(key), "grant.r%d.idle%d", rules, size);
-	if (err) {
-		result_fail(key, "grant, nothing running",
-			    err == -EIO ? isolate_last_error() : strerror(-err));
+	if (failed) {
+		result_fail(key, "grant, nothing running", failed);
 		return;
 	}
 	snprintf(what, sizeof(what), "isolate_cell_grant of %d rules in one call, cell of %d rules, nothing running (median of %d)",

@@ -347,11 +347,6 @@ static void op_row(FILE *out, const char *label, const char *key, const char *ba
 		target ? target : "", target ? met_text(met) : "");
 }
 
-static bool rules_is_many(int rules)
-{
-	return rules == BENCH_MAX_RULES;
-}
-
 static void ops_table(FILE *out)
 {
 	char label[160], key[64], base[64], tgt[96];
@@ -374,8 +369,8 @@ static void ops_table(FILE *out)
 		snprintf(tgt, sizeof(tgt), "≤ %.2f×", NOCELL_OPEN_LIMIT);
 		op_row(out, label, key, base, tgt, NOCELL_OPEN_LIMIT);
 		for (int r = 0; r < BENCH_N_RULES; r++) {
-			bool many = depth == 8 && rules_is_many(bench_rule_counts[r]);
 			int rules = bench_rule_counts[r];
+			bool many = depth == 8 && rules == BENCH_MAX_RULES;
 			double rl;
 			char ll[64];
 
