@@ -5,9 +5,10 @@
  * the resolved set is normalized, and every inode that carries a rule gets
  * its effective rights, because the kernel's walk stops at the nearest
  * one: the grants of the inode and its granted ancestors, minus every deny
- * on it or above it. rule ids index the normalized authority set.
+ * on it or above it.
  * Network blocks and abstract unix names are compiled in files of their
- * own; namespaces become cell flags.
+ * own; namespaces become cell flags. The compiler works on positions in
+ * the authority set; the image gets rule ids (rule_ids.c) last.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,8 +40,16 @@ struct group {
 	size_t start, end;
 };
 
+/* What resolving a path found there, so that compiling stats it once. */
+struct resolved {
+	char *path;
+	struct stat st;
+};
+
 struct compiler {
 	const struct isolate_cell_policy *set;	/* the authority set */
+	struct resolved *resolved;		/* sorted by path */
+	size_t n_resolved;
 	struct group groups[ISOLATE_RIGHTS][2];	/* [right][deny] */
 	size_t n_anchors, anchors_alloc;
 	struct anchor *anchors;
@@ -141,6 +150,24 @@ static int add_hardlink(void *ctx, const char *path, const struct stat *st)
 	return add_anchor(ctx, path, st);
 }
 
+static int resolved_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct resolved *)a)->path, ((const struct resolved *)b)->path);
+}
+
+/* What resolving found at path, else a stat of it now. */
+static int stat_resolved(const struct compiler *cc, const char *path, struct stat *st)
+{
+	struct resolved key = { .path = (char *)path };
+	const struct resolved *r = cc->n_resolved ?
+		bsearch(&key, cc->resolved, cc->n_resolved, sizeof(key), resolved_cmp) : NULL;
+
+	if (!r)
+		return stat(path, st);
+	*st = r->st;
+	return 0;
+}
+
 /* Every path of the authority set, and the linked files of denied trees. */
 static int collect_anchors(struct compiler *cc)
 {
@@ -154,7 +181,7 @@ static int collect_anchors(struct compiler *cc)
 
 		if (!cap_is_path(cap->kind))
 			continue;
-		if (stat(cap->u.path, &st)) {
+		if (stat_resolved(cc, cap->u.path, &st)) {
 			/* Resolved a moment ago: it changed under us. */
 			err = -errno;
 			diag_at(cc->diag, &cap->pos, "expected an existing path, got %s: %s",
@@ -283,23 +310,38 @@ static int add_text(char ***list, size_t *n, const struct isolate_cap *cap)
 	return 0;
 }
 
-/* c with every path resolved; missing optional paths go to img->skipped. */
-static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cell_policy *out,
-			 struct isolate_image *img, struct isolate_diag *diag)
+static void resolved_free(struct compiler *cc)
+{
+	for (size_t i = 0; i < cc->n_resolved; i++)
+		free(cc->resolved[i].path);
+	free(cc->resolved);
+}
+
+/*
+ * c with every path resolved, and what each resolved to kept in cc;
+ * missing optional paths go to img->skipped.
+ */
+static int resolve_paths(struct compiler *cc, const struct isolate_cell_policy *c,
+			 struct isolate_cell_policy *out, struct isolate_image *img,
+			 struct isolate_diag *diag)
 {
 	struct real_path_cache cache = { 0 };
 	int err = 0;
 
+	cc->resolved = calloc(c->n_caps ? c->n_caps : 1, sizeof(*cc->resolved));
+	if (!cc->resolved)
+		err = -ENOMEM;
 	for (size_t i = 0; i < c->n_caps && !err; i++) {
 		const struct isolate_cap *cap = &c->caps[i];
 		struct isolate_cap resolved;
+		struct stat st;
 		char *real;
 
 		if (!cap_is_path(cap->kind)) {
 			err = cell_append(out, cap);
 			continue;
 		}
-		real = real_path(&cache, cap->u.path);
+		real = real_path(&cache, cap->u.path, &st);
 		if (!real) {
 			err = -errno;
 			if (cap->flags & ISOLATE_CAP_OPTIONAL && (errno == ENOENT || errno == ENOTDIR)) {
@@ -316,9 +358,11 @@ static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cel
 		resolved.flags &= ~ISOLATE_CAP_OPTIONAL;
 		resolved.u.path = real;
 		err = cell_append(out, &resolved);
-		free(real);
+		cc->resolved[cc->n_resolved++] = (struct resolved){ real, st };
 	}
 	real_path_cache_free(&cache);
+	if (cc->n_resolved > 1)
+		qsort(cc->resolved, cc->n_resolved, sizeof(*cc->resolved), resolved_cmp);
 	/* Only growing the lists fails past this point. */
 	if (err)
 		diag_set(diag, NULL, 0, 0, "out of memory");
@@ -426,7 +470,7 @@ int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **
 		goto out;
 	}
 	img->mode = c->mode;
-	err = resolve_paths(c, resolved, img, diag);
+	err = resolve_paths(&cc, c, resolved, img, diag);
 	if (err)
 		goto out;
 	err = isolate_cell_policy_normalize(resolved, &set);
@@ -447,6 +491,10 @@ int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **
 		err = compile_net(img, c->name, diag);
 	if (!err)
 		err = compile_unix(set, img, diag);
+	if (!err && image_assign_rule_ids(img)) {
+		err = -ENOMEM;
+		diag_set(diag, NULL, 0, 0, "out of memory");
+	}
 	if (!err && img->n_inodes > ISOLATE_MAX_INODE_RULES) {
 		err = -E2BIG;
 		diag_set(diag, NULL, 0, 0, "expected at most %d inode rules (the size of the inode_rules map), cell %s needs %zu",
@@ -456,6 +504,7 @@ out:
 	for (size_t i = 0; i < cc.n_anchors; i++)
 		free(cc.anchors[i].path);
 	free(cc.anchors);
+	resolved_free(&cc);
 	isolate_cell_policy_free(resolved);
 	isolate_cell_policy_free(set);
 	if (err) {

@@ -254,7 +254,7 @@ int isolate_explain(const struct isolate_image *img, enum isolate_cap_kind op,
 		diag_set(diag, NULL, 0, 0, "expected an operation read, write, exec, connect or bind");
 		err = -EINVAL;
 	}
-	if (!err && v->rule_id != ISOLATE_RULE_NONE && v->rule_id < img->n_rules)
-		v->rule_text = img->rule_text[v->rule_id];
+	if (!err)
+		v->rule_text = isolate_image_rule_text(img, v->rule_id);
 	return err;
 }

@@ -17,6 +17,7 @@ void isolate_image_free(struct isolate_image *img)
 	for (size_t i = 0; i < img->n_rules; i++)
 		free(img->rule_text[i]);
 	free(img->rule_text);
+	free(img->rule_ids);
 	for (size_t i = 0; i < img->n_skipped; i++)
 		free(img->skipped[i]);
 	free(img->skipped);

@@ -245,7 +245,16 @@ void json_image(struct json_writer *jw, const struct isolate_image *img)
 				jw_string(jw, x->name);
 		jw_array_end(jw);
 	}
-	string_list(jw, "rules", img->rule_text, img->n_rules);
+	jw_key(jw, "rules");
+	jw_array_start(jw);
+	for (size_t i = 0; i < img->n_rules; i++) {
+		jw_object_start(jw);
+		jw_key(jw, "id");
+		jw_uint(jw, img->rule_ids[i]);
+		jw_kv_string(jw, "rule", img->rule_text[i]);
+		jw_object_end(jw);
+	}
+	jw_array_end(jw);
 	string_list(jw, "skipped", img->skipped, img->n_skipped);
 	jw_key(jw, "capacity");
 	jw_array_start(jw);

@@ -131,6 +131,8 @@ int policy_resolve(struct isolate_policy *p, const struct isolate_policy_source 
  * the image, without resolving a path.
  */
 void cell_policy_limits(const struct isolate_cell_policy *set, struct isolate_image_limits *out);
+/* Positions in the authority set into rule ids, everywhere in img (rule_ids.c). */
+int image_assign_rule_ids(struct isolate_image *img);
 
 /* Drops where c and its capabilities were read from (snapshot.c). */
 void cell_policy_forget_sources(struct isolate_cell_policy *c);

@@ -44,19 +44,29 @@ static int cache_parent(struct real_path_cache *c, const char *path, size_t len)
 	return 0;
 }
 
-char *real_path(struct real_path_cache *c, const char *path)
+static char *stat_of_real(const char *path, struct stat *st)
+{
+	char *real = realpath(path, NULL);
+
+	if (real && stat(real, st)) {
+		free(real);
+		return NULL;
+	}
+	return real;
+}
+
+char *real_path(struct real_path_cache *c, const char *path, struct stat *st)
 {
 	const char *slash = strrchr(path, '/');
 	const char *name = slash ? slash + 1 : path;
 	char joined[PATH_MAX];
-	struct stat st;
 	int n;
 
 	if (!slash || slash == path || !*name || !strcmp(name, ".") || !strcmp(name, "..") ||
 	    cache_parent(c, path, (size_t)(slash - path)))
-		return realpath(path, NULL);
+		return stat_of_real(path, st);
 	n = snprintf(joined, sizeof(joined), "%s/%s", strcmp(c->real, "/") ? c->real : "", name);
-	if (n < 0 || (size_t)n >= sizeof(joined) || lstat(joined, &st) || S_ISLNK(st.st_mode))
-		return realpath(path, NULL);
+	if (n < 0 || (size_t)n >= sizeof(joined) || lstat(joined, st) || S_ISLNK(st->st_mode))
+		return stat_of_real(path, st);
 	return strdup(joined);
 }

@@ -3,6 +3,8 @@
 #ifndef ISOLATE_POLICY_REAL_PATH_H
 #define ISOLATE_POLICY_REAL_PATH_H
 
+#include <sys/stat.h>
+
 /* The directory resolved last: policies list many files of one directory. */
 struct real_path_cache {
 	char *dir;	/* as written */
@@ -11,9 +13,10 @@ struct real_path_cache {
 
 /*
  * What realpath(path, NULL) returns, malloc'ed, or NULL with errno set as
- * realpath sets it. path is clean (path_clean) and absolute.
+ * realpath sets it; st is what stat(2) says of it, from the same lookup.
+ * path is clean (path_clean) and absolute.
  */
-char *real_path(struct real_path_cache *c, const char *path);
+char *real_path(struct real_path_cache *c, const char *path, struct stat *st);
 
 void real_path_cache_free(struct real_path_cache *c);
 

@@ -163,7 +163,9 @@ static const struct isolate_image_inode *entry_of(const struct isolate_image *im
 
 static const char *rule(const struct isolate_image *img, __u32 id)
 {
-	return id == ISOLATE_RULE_NONE ? "(none)" : id < img->n_rules ? img->rule_text[id] : "(bad)";
+	const char *text = isolate_image_rule_text(img, id);
+
+	return id == ISOLATE_RULE_NONE ? "(none)" : text ? text : "(bad)";
 }
 
 #define R ISOLATE_ACCESS_READ
@@ -306,6 +308,63 @@ TEST_F(tree, rules_are_the_authority_set)
 	ASSERT_EQ(7U, self->img->n_rules);
 	for (int i = 0; i < 7; i++)
 		EXPECT_STREQ(expected[i], self->img->rule_text[i]);
+}
+
+/* Ids come from the rules' texts: a change renumbers nothing it keeps. */
+TEST_F(tree, rule_ids_survive_a_change_to_the_set)
+{
+	static const char *const more[] = {
+		"read:T/aaa", "read:T/work", "deny-read:T/work/.git", "deny-write:T/work/.git",
+		"write:T/work/.git/hooks", "write:T/work/out", "exec:T/bin/tool", "read:T/alias",
+		"deny-write:T/secret", "read:T/outside.txt", "connect:tcp:10.0.0.0/8:443",
+	};
+	struct isolate_image *after = NULL;
+	const struct isolate_image *before = self->img;
+	size_t kept = 0;
+
+	make_dir(_metadata, self->root, "aaa");
+	ASSERT_EQ(0, compile_texts(self->root, more, sizeof(more) / sizeof(more[0]), 0, &after,
+				   NULL));
+	ASSERT_EQ(before->n_rules + 2, after->n_rules);
+	for (size_t i = 0; i < before->n_rules; i++) {
+		for (size_t j = 0; j < after->n_rules; j++) {
+			if (strcmp(before->rule_text[i], after->rule_text[j]))
+				continue;
+			EXPECT_EQ(before->rule_ids[i], after->rule_ids[j]) TH_LOG("%s",
+									   before->rule_text[i]);
+			kept++;
+		}
+	}
+	EXPECT_EQ(before->n_rules, kept);
+	/* The entry of a path the change did not touch is the same entry. */
+	for (size_t i = 0; i < before->n_inodes; i++) {
+		for (size_t j = 0; j < after->n_inodes; j++) {
+			if (before->inodes[i].ino != after->inodes[j].ino)
+				continue;
+			EXPECT_EQ(0, memcmp(&before->inodes[i].rule, &after->inodes[j].rule,
+					    sizeof(after->inodes[j].rule)))
+				TH_LOG("%s", before->inodes[i].path);
+		}
+	}
+	isolate_image_free(after);
+}
+
+/* These two texts hash alike: the later in text order takes the next id. */
+TEST_F(tree, rule_ids_of_colliding_texts_stay_apart)
+{
+	static const char *const caps[] = {
+		"connect:tcp:10.2.186.186:80", "connect:tcp:10.0.90.98:80",
+	};
+	struct isolate_image *img = NULL;
+
+	ASSERT_EQ(0, compile_texts(self->root, caps, 2, 0, &img, NULL));
+	ASSERT_EQ(2U, img->n_rules);
+	EXPECT_STREQ("connect:tcp:10.0.90.98/32:80", img->rule_text[0]);
+	EXPECT_EQ(1479935973U, img->rule_ids[0]);
+	EXPECT_EQ(1479935974U, img->rule_ids[1]);
+	EXPECT_STREQ("connect:tcp:10.2.186.186/32:80", isolate_image_rule_text(img, 1479935974U));
+	EXPECT_EQ(NULL, isolate_image_rule_text(img, ISOLATE_RULE_NONE));
+	isolate_image_free(img);
 }
 
 static void expect_verdict(struct __test_metadata *_metadata, const struct isolate_image *img,
@@ -479,14 +538,14 @@ TEST_F(tree, abstract_names_become_one_entry_each)
 	e = &img->unix_names[1];
 	expect_unix_key(_metadata, e, "x");
 	EXPECT_EQ((__u32)(ISOLATE_NET_CONNECT | ISOLATE_NET_BIND), e->rule.allow);
-	EXPECT_EQ(2U, e->rule.rule_id);
+	EXPECT_EQ(img->rule_ids[2], e->rule.rule_id);
 	EXPECT_STREQ("unix-connect:@x", rule(img, e->rule.rule_id));
 	/* 107 bytes: the whole of sun_path after the NUL, no terminator needed. */
 	e = &img->unix_names[2];
 	expect_unix_key(_metadata, e, longest);
 	EXPECT_EQ((__u32)ISOLATE_UNIX_NAME_MAX, e->key.len);
 	EXPECT_EQ((__u32)ISOLATE_NET_BIND, e->rule.allow);
-	EXPECT_EQ(4U, e->rule.rule_id);
+	EXPECT_EQ(img->rule_ids[4], e->rule.rule_id);
 	isolate_image_free(img);
 }
 
@@ -539,7 +598,7 @@ TEST_F(tree, image_json_has_namespaces_and_unix_rules)
 		"unix-bind:@x", "namespace:user", "unix-connect:@x", "unix-connect:@a/b",
 	};
 	struct isolate_image *img = NULL;
-	char *buf = NULL;
+	char *buf = NULL, want[512];
 	size_t len = 0;
 	FILE *f;
 
@@ -549,10 +608,13 @@ TEST_F(tree, image_json_has_namespaces_and_unix_rules)
 	ASSERT_EQ(0, isolate_image_write_json(img, f, false));
 	fclose(f);
 	/* Rules: 0 namespace:user, 1 unix-connect:@a/b, 2 unix-connect:@x, 3 unix-bind:@x. */
-	EXPECT_NE(NULL, strstr(buf, "\"unix_rules\":["
-				   "{\"len\":3,\"name\":\"a/b\",\"allow\":1,\"rights\":[\"connect\"],\"rule_id\":1},"
-				   "{\"len\":1,\"name\":\"x\",\"allow\":3,\"rights\":[\"connect\",\"bind\"],\"rule_id\":2}]"))
-		TH_LOG("%s", buf);
+	snprintf(want, sizeof(want), "\"unix_rules\":["
+		 "{\"len\":3,\"name\":\"a/b\",\"allow\":1,\"rights\":[\"connect\"],\"rule_id\":%u},"
+		 "{\"len\":1,\"name\":\"x\",\"allow\":3,\"rights\":[\"connect\",\"bind\"],\"rule_id\":%u}]",
+		 img->rule_ids[1], img->rule_ids[2]);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
+	snprintf(want, sizeof(want), "{\"id\":%u,\"rule\":\"unix-connect:@x\"}", img->rule_ids[2]);
+	EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s", buf);
 	EXPECT_NE(NULL, strstr(buf, "\"cell_flags\":1,")) TH_LOG("%s", buf);
 	EXPECT_NE(NULL, strstr(buf, "\"namespaces\":[\"user\"]")) TH_LOG("%s", buf);
 	/* Abstract names need unix sockets: granted with them. */

@@ -374,7 +374,7 @@ struct isolate_image {
 	size_t n_net;
 	struct isolate_image_net *net;		/* sorted by key, unique */
 	size_t n_net_caps;
-	struct isolate_image_net_cap *net_caps;	/* in rule_id order */
+	struct isolate_image_net_cap *net_caps;	/* in the authority set's order */
 	struct isolate_image_limits limits;
 	__u32 broker_rights;			/* ISOLATE_BROKER_* */
 	__u32 cell_flags;			/* ISOLATE_CELL_*: namespaces, allows */
@@ -382,9 +382,14 @@ struct isolate_image {
 	__u32 netlink_protocols;		/* bit p: netlink protocol p */
 	size_t n_unix;
 	struct isolate_image_unix *unix_names;	/* sorted by name, unique */
-	/* rule_id -> canonical text of that rule of the authority set. */
+	/*
+	 * The authority set in its order: each rule's canonical text and its
+	 * id, the number entries and events carry. An id is derived from the
+	 * text (unique in the set): a rule keeps it in every generation.
+	 */
 	size_t n_rules;
 	char **rule_text;
+	__u32 *rule_ids;
 	/* Optional paths that did not exist, as "read?:/path". */
 	size_t n_skipped;
 	char **skipped;
@@ -401,6 +406,8 @@ struct isolate_image {
 int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **out,
 		    struct isolate_diag *diag);
 void isolate_image_free(struct isolate_image *img);
+/* The text of the rule with this id, or NULL when img has none. */
+const char *isolate_image_rule_text(const struct isolate_image *img, __u32 id);
 
 /* Entries per map against the size of the map. */
 struct isolate_capacity {

@@ -257,7 +257,7 @@ static void print_image(const struct isolate_cell_policy *c, const struct isolat
 		printf("  %s: %zu of %zu entries\n", cap[i].map, cap[i].used, cap[i].size);
 	printf("  rules:\n");
 	for (size_t i = 0; i < img->n_rules; i++)
-		printf("    %zu %s\n", i, img->rule_text[i]);
+		printf("    %u %s\n", img->rule_ids[i], img->rule_text[i]);
 	printf("  inode_rules (dev ino allow rule path):\n");
 	for (size_t i = 0; i < img->n_inodes; i++) {
 		const struct isolate_image_inode *e = &img->inodes[i];
