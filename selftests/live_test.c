@@ -509,6 +509,71 @@ TEST_F(killed, next_look_settles_a_change_killed_before_its_switch)
 	EXPECT_EQ(0, check_old_or_new(_metadata, self, gen, -1));
 }
 
+/* inode_rules entries under ruleset. */
+static long ruleset_inodes(struct isolate *iso, __u32 ruleset)
+{
+	struct isolate_inode_key key, next;
+	char path[PATH_MAX];
+	bool first = true;
+	long n = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/inode_rules", isolate_pin_root(iso), ISOLATE_PIN_MAPS);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
+		first = false;
+		key = next;
+		n += key.ruleset == ruleset;
+	}
+	close(fd);
+	return n;
+}
+
+/*
+ * A change writes into the cell's spare and keeps the ruleset it left as
+ * the next spare: two rulesets take turns, each holding exactly the
+ * generation it was last written for, and the kernel decides by the one
+ * in force, also where the spare still holds the other policy's grants.
+ */
+TEST_F_TIMEOUT(killed, changes_take_turns_in_two_rulesets, 120)
+{
+	struct isolate_image *old_img = NULL, *new_img = NULL;
+	struct isolate_cell_state st;
+	__u32 a, b = 0;
+
+	ASSERT_EQ(0, isolate_compile(self->old_pol, &old_img, NULL));
+	ASSERT_EQ(0, isolate_compile(self->new_pol, &new_img, NULL));
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+	EXPECT_EQ(0U, st.cell.spare_ruleset);
+	a = st.cell.ruleset;
+	for (int round = 0; round < 6; round++) {
+		bool to_new = round % 2 == 0;
+		const struct isolate_image *now = to_new ? new_img : old_img;
+		const struct isolate_image *was = to_new ? old_img : new_img;
+
+		ASSERT_EQ(0, isolate_cell_update(self->iso, self->name,
+						 to_new ? self->new_pol : self->old_pol))
+			TH_LOG("%s", isolate_last_error());
+		ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+		if (round == 0)
+			b = st.cell.ruleset;
+		EXPECT_EQ(round % 2 ? a : b, st.cell.ruleset) TH_LOG("round %d", round);
+		EXPECT_EQ(round % 2 ? b : a, st.cell.spare_ruleset) TH_LOG("round %d", round);
+		EXPECT_EQ((long)now->n_inodes + self->own_inodes,
+			  ruleset_inodes(self->iso, st.cell.ruleset)) TH_LOG("round %d", round);
+		EXPECT_EQ((long)was->n_inodes + self->own_inodes,
+			  ruleset_inodes(self->iso, st.cell.spare_ruleset)) TH_LOG("round %d", round);
+		EXPECT_EQ(to_new ? NEW_ALL : NEW_NONE,
+			  run_in_cell(self->iso, self->name, decisions, self->root, NULL))
+			TH_LOG("round %d", round);
+	}
+	EXPECT_NE(a, b);
+	isolate_image_free(old_img);
+	isolate_image_free(new_img);
+}
+
 /* For a failure: the inode_rules entries per ruleset, and the cell's. */
 static void log_rulesets(struct isolate *iso, const char *cell)
 {
@@ -540,8 +605,8 @@ static void log_rulesets(struct isolate *iso, const char *cell)
 		fprintf(stderr, "# inode_rules: ruleset %u holds %ld entries\n",
 			seen[i].ruleset, seen[i].n);
 	if (!isolate_cell_get(iso, cell, &st))
-		fprintf(stderr, "# cell %s: generation %u, ruleset %u\n", cell,
-			st.cell.generation, st.cell.ruleset);
+		fprintf(stderr, "# cell %s: generation %u, ruleset %u, spare %u\n", cell,
+			st.cell.generation, st.cell.ruleset, st.cell.spare_ruleset);
 }
 
 /*
@@ -620,8 +685,12 @@ TEST_F_TIMEOUT(killed, grant_killed_leaves_old_or_new_generation, 240)
 	ASSERT_EQ(0, isolate_compile(pol, &img, NULL));
 	ASSERT_EQ(0, map_counts(self->iso, &now));
 	EXPECT_EQ(self->base.cells + 1, now.cells);
-	EXPECT_EQ(self->base.inode_rules + (long)img->n_inodes + self->own_inodes,
-		  now.inode_rules) {
+	/* The generation in force, whole, and the spare: no third ruleset. */
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+	EXPECT_EQ((long)img->n_inodes + self->own_inodes,
+		  ruleset_inodes(self->iso, st.cell.ruleset));
+	EXPECT_EQ(self->base.inode_rules + ruleset_inodes(self->iso, st.cell.ruleset) +
+		  ruleset_inodes(self->iso, st.cell.spare_ruleset), now.inode_rules) {
 		log_rulesets(self->iso, self->name);
 	}
 	EXPECT_EQ(self->base.net_rules + (long)img->n_net, now.net_rules);

@@ -428,11 +428,12 @@ static int with_timed(const struct isolate_cell_policy *pol, const struct timed_
 }
 
 /*
- * The next generation: written beside the current one, switched to with
- * one update of the cells map, the old one removed once no hook can still
- * be using it. Any failure before the switch leaves the current one. With
- * timed grants, two rulesets: with them, and without them for the kernel
- * to fall back to when the first ends.
+ * The next generation: written beside the current one, in the cell's spare
+ * ruleset (only what differs from it) or, the first time, a new one;
+ * switched to with one update of the cells map, the current one kept as
+ * the next change's spare. Any failure before the switch leaves the
+ * current one. With timed grants, a second ruleset: the rules without
+ * them, for the kernel to fall back to when the first ends.
  */
 static int update_locked(struct isolate *iso, const char *name, const char *dir,
 			 const struct isolate_cell_policy *pol,
@@ -461,12 +462,21 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	next.socket_families = img->socket_families;
 	next.fallback_ruleset = 0;
 	next.expires_ns = 0;
+	next.spare_ruleset = st.cell.ruleset;
 	for (size_t i = 0; i < n_timed; i++)
 		if (!next.expires_ns || timed[i].expires_ns < next.expires_ns)
 			next.expires_ns = timed[i].expires_ns;
-	err = ruleset_alloc(iso, &next.ruleset);
-	if (!err)
-		err = ruleset_write(iso, next.ruleset, full ? full : img, &channel);
+	if (st.cell.spare_ruleset) {
+		next.ruleset = st.cell.spare_ruleset;
+		/* No hook may still use the spare: a grace period since the switch away. */
+		err = rcu_sync(iso);
+		if (!err)
+			err = ruleset_rewrite(iso, next.ruleset, full ? full : img, &channel);
+	} else {
+		err = ruleset_alloc(iso, &next.ruleset);
+		if (!err)
+			err = ruleset_write(iso, next.ruleset, full ? full : img, &channel);
+	}
 	if (!err && n_timed) {
 		err = ruleset_alloc(iso, &next.fallback_ruleset);
 		if (!err)
@@ -486,7 +496,8 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		char why[512];
 
 		snprintf(why, sizeof(why), "%s", isolate_last_error());
-		if (next.ruleset)
+		/* A spare stays the spare; its record says what it holds. */
+		if (next.ruleset && !st.cell.spare_ruleset)
 			ruleset_delete(iso, next.ruleset);
 		if (next.fallback_ruleset)
 			ruleset_delete(iso, next.fallback_ruleset);
@@ -498,12 +509,10 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	timed_write(name, timed, n_timed);
 	emit_lifecycle(iso, name, st.cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
 	report_unenforced(iso, name, st.cgid, &next, unenforced);
+	if (!st.cell.fallback_ruleset)
+		return 0;
 	err = rcu_sync(iso);
-	if (!err)
-		err = ruleset_delete(iso, st.cell.ruleset);
-	if (!err && st.cell.fallback_ruleset)
-		err = ruleset_delete(iso, st.cell.fallback_ruleset);
-	return err;
+	return err ?: ruleset_delete(iso, st.cell.fallback_ruleset);
 }
 
 int cell_update_timed(struct isolate *iso, const char *name,
@@ -581,6 +590,8 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 		err = ruleset_delete(iso, st.cell.ruleset);
 		if (!err && st.cell.fallback_ruleset)
 			err = ruleset_delete(iso, st.cell.fallback_ruleset);
+		if (!err && st.cell.spare_ruleset)
+			err = ruleset_delete(iso, st.cell.spare_ruleset);
 		emit_lifecycle(iso, name, st.cgid, &st.cell, ISOLATE_LIFECYCLE_DESTROYED, NULL);
 		spec_remove_at(name, st.cell.generation);
 	} else {

@@ -108,10 +108,42 @@ void isolate_unlock(struct isolate *iso);
 int read_config(struct isolate *iso, struct isolate_config *cfg);
 int write_config(struct isolate *iso, const struct isolate_config *cfg);
 
+/*
+ * The entries of one ruleset, as the maps hold them: keys with the
+ * ruleset's id, each array sorted by key bytes (user/ruleset.c).
+ */
+struct ruleset_inode {
+	struct isolate_inode_key key;
+	struct isolate_inode_rule rule;
+};
+struct ruleset_net {
+	struct isolate_net_key key;
+	struct isolate_net_rule rule;
+};
+struct ruleset_unix {
+	struct isolate_unix_key key;
+	struct isolate_unix_rule rule;
+};
+struct ruleset_entries {
+	size_t n_inode, n_net, n_unix;
+	struct ruleset_inode *inode;
+	struct ruleset_net *net;
+	struct ruleset_unix *unix_names;
+};
+void ruleset_entries_free(struct ruleset_entries *e);
+
 /* Rules of one generation (user/ruleset.c). */
 int ruleset_alloc(struct isolate *iso, uint32_t *ruleset);
+/* img, the state directory closed and the cell's channel open, in a new ruleset. */
 int ruleset_write(struct isolate *iso, uint32_t ruleset,
 		  const struct isolate_image *img, const struct isolate_image_inode *channel);
+/*
+ * The same in a ruleset no hook reads (a cell's spare), writing only what
+ * differs from what its record says it holds; on failure it holds no
+ * known state, and its record says so.
+ */
+int ruleset_rewrite(struct isolate *iso, uint32_t ruleset,
+		    const struct isolate_image *img, const struct isolate_image_inode *channel);
 int ruleset_delete(struct isolate *iso, uint32_t ruleset);
 int ruleset_gc(struct isolate *iso);
 
@@ -121,15 +153,18 @@ void cell_id_release(struct isolate *iso, uint32_t id);
 int cell_ids_rebuild(struct isolate *iso);
 
 /*
- * The keys a ruleset wrote, kept beside the state (user/ruleset_keys.c):
- * written before its rules; deleted with them (-ENOENT: there is no list
- * to trust, scan); the lists of rulesets not in live dropped.
+ * What each ruleset holds, kept beside the state (user/ruleset_record.c):
+ * written before its entries (done false; also: the keys it held before)
+ * and after them (done true). Read: -ENOENT when there is none, -EBADMSG
+ * when it is not ours. Delete: the keys listed (-ENOENT: no record to
+ * trust, scan). The records of rulesets not in live dropped.
  */
-int ruleset_keys_write(uint32_t ruleset, const struct isolate_image *img,
-		       const struct isolate_image_inode *extra, size_t n_extra);
-int ruleset_keys_delete(struct isolate *iso, uint32_t ruleset);
-void ruleset_keys_forget(uint32_t ruleset);
-void ruleset_keys_prune(const uint32_t *live, size_t n_live);
+int ruleset_record_write(uint32_t ruleset, const struct ruleset_entries *e,
+			 const struct ruleset_entries *also, bool done);
+int ruleset_record_read(uint32_t ruleset, struct ruleset_entries *e, bool *done);
+int ruleset_record_delete(struct isolate *iso, uint32_t ruleset);
+void ruleset_record_forget(uint32_t ruleset);
+void ruleset_record_prune(const uint32_t *live, size_t n_live);
 
 /*
  * Kept cell policies (user/spec.c); gen 0 is never used. A new generation

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * The rules of one policy generation in the kernel's maps: a ruleset id
- * namespaces its inode_rules keys, so a new generation is written beside
- * the old one and a cell switches between them with one update.
+ * namespaces its keys, so a new generation is written beside the one in
+ * force and a cell switches between them with one update. The ruleset a
+ * cell switched away from is its spare: the next change writes there only
+ * what differs from it.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -33,24 +35,20 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
  * Filter bits are only ever set: a stale bit costs one hash lookup, a
  * missing one would hide a rule. Set them before the rules they announce.
  */
-static int bloom_add(struct isolate *iso, const struct isolate_image_inode *inodes,
-		     size_t n)
+static int bloom_add(struct isolate *iso, const struct isolate_inode_key *key)
 {
 	int fd = iso->map_fd[MAP_INODE_BLOOM];
+	uint32_t bit = isolate_bloom_bit(key->dev, key->ino);
+	uint32_t word = bit / 64;
+	uint64_t w;
 
-	for (size_t i = 0; i < n; i++) {
-		uint32_t bit = isolate_bloom_bit(inodes[i].dev, inodes[i].ino);
-		uint32_t word = bit / 64;
-		uint64_t w;
-
-		if (bpf_map_lookup_elem(fd, &word, &w))
-			return set_error(-errno, "cannot read the inode filter: %s", strerror(errno));
-		if (w & (1ULL << (bit % 64)))
-			continue;
-		w |= 1ULL << (bit % 64);
-		if (bpf_map_update_elem(fd, &word, &w, BPF_ANY))
-			return set_error(-errno, "cannot write the inode filter: %s", strerror(errno));
-	}
+	if (bpf_map_lookup_elem(fd, &word, &w))
+		return set_error(-errno, "cannot read the inode filter: %s", strerror(errno));
+	if (w & (1ULL << (bit % 64)))
+		return 0;
+	w |= 1ULL << (bit % 64);
+	if (bpf_map_update_elem(fd, &word, &w, BPF_ANY))
+		return set_error(-errno, "cannot write the inode filter: %s", strerror(errno));
 	return 0;
 }
 
@@ -62,83 +60,231 @@ static int write_failed(int err, const char *map, int capacity)
 	return set_error(err, "cannot write to the %s map: %s", map, strerror(-err));
 }
 
-static int write_inodes(struct isolate *iso, uint32_t ruleset,
-			const struct isolate_image_inode *inodes, size_t n, __u64 flags)
+void ruleset_entries_free(struct ruleset_entries *e)
 {
-	int err = bloom_add(iso, inodes, n);
+	free(e->inode);
+	free(e->net);
+	free(e->unix_names);
+	memset(e, 0, sizeof(*e));
+}
 
-	for (size_t i = 0; !err && i < n; i++) {
-		struct isolate_inode_key key = {
-			.ruleset = ruleset,
-			.dev = inodes[i].dev,
-			.ino = inodes[i].ino,
+static int inode_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct isolate_inode_key));
+}
+
+static int net_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct isolate_net_key));
+}
+
+static int unix_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct isolate_unix_key));
+}
+
+/*
+ * What ruleset holds for img: its entries, then the rules libisolate adds
+ * to every cell, which replace whatever the policy says of the same
+ * directories: the state directory closed (it holds every cell's kept
+ * policy: a cell that could write there could rewrite its own), and the
+ * cell's own channel inside it open.
+ */
+static int entries_build(uint32_t ruleset, const struct isolate_image *img,
+			 const struct isolate_image_inode *channel, struct ruleset_entries *e)
+{
+	struct isolate_image_inode added[2];
+	size_t n_added = channel ? 2 : 1, n = 0;
+	int err = state_dir_rule(&added[0]);
+
+	memset(e, 0, sizeof(*e));
+	if (err)
+		return err;
+	if (channel)
+		added[1] = *channel;
+	e->inode = calloc(img->n_inodes + n_added, sizeof(*e->inode));
+	e->net = calloc(img->n_net ? img->n_net : 1, sizeof(*e->net));
+	e->unix_names = calloc(img->n_unix ? img->n_unix : 1, sizeof(*e->unix_names));
+	if (!e->inode || !e->net || !e->unix_names) {
+		ruleset_entries_free(e);
+		return set_error(-ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < img->n_inodes + n_added; i++) {
+		const struct isolate_image_inode *in = i < img->n_inodes ? &img->inodes[i] :
+						       &added[i - img->n_inodes];
+		struct ruleset_inode x = {
+			.key = { .ruleset = ruleset, .dev = in->dev, .ino = in->ino },
+			.rule = in->rule,
 		};
+		size_t k;
 
-		if (bpf_map_update_elem(iso->map_fd[MAP_INODE_RULES], &key,
-					&inodes[i].rule, flags))
-			return write_failed(-errno, "inode_rules", ISOLATE_MAX_INODE_RULES);
+		for (k = i < img->n_inodes ? n : 0; k < n; k++)
+			if (e->inode[k].key.dev == x.key.dev && e->inode[k].key.ino == x.key.ino)
+				break;
+		e->inode[k] = x;
+		if (k == n)
+			n++;
+	}
+	e->n_inode = n;
+	for (size_t i = 0; i < img->n_net; i++) {
+		e->net[i].key = img->net[i].key;
+		e->net[i].key.ruleset = ruleset;
+		e->net[i].rule = img->net[i].rule;
+	}
+	e->n_net = img->n_net;
+	for (size_t i = 0; i < img->n_unix; i++) {
+		e->unix_names[i].key = img->unix_names[i].key;
+		e->unix_names[i].key.ruleset = ruleset;
+		e->unix_names[i].rule = img->unix_names[i].rule;
+	}
+	e->n_unix = img->n_unix;
+	qsort(e->inode, e->n_inode, sizeof(*e->inode), inode_cmp);
+	qsort(e->net, e->n_net, sizeof(*e->net), net_cmp);
+	qsort(e->unix_names, e->n_unix, sizeof(*e->unix_names), unix_cmp);
+	return 0;
+}
+
+/* What one map's entries are made of, for the walk over two sorted lists. */
+struct entry_kind {
+	enum isolate_map_id map;
+	const char *name;
+	int capacity;
+	size_t size, key_size;
+	bool inode;	/* announce the key in the inode filter first */
+};
+
+static const struct entry_kind kinds[] = {
+	{ MAP_INODE_RULES, "inode_rules", ISOLATE_MAX_INODE_RULES,
+	  sizeof(struct ruleset_inode), sizeof(struct isolate_inode_key), true },
+	{ MAP_NET_RULES, "net_rules", ISOLATE_MAX_NET_RULES,
+	  sizeof(struct ruleset_net), sizeof(struct isolate_net_key), false },
+	{ MAP_UNIX_RULES, "unix_rules", ISOLATE_MAX_UNIX_RULES,
+	  sizeof(struct ruleset_unix), sizeof(struct isolate_unix_key), false },
+};
+
+static void entries_of(const struct ruleset_entries *e, int kind, const unsigned char **p,
+		       size_t *n)
+{
+	if (kind == 0) {
+		*p = (const unsigned char *)e->inode;
+		*n = e->n_inode;
+	} else if (kind == 1) {
+		*p = (const unsigned char *)e->net;
+		*n = e->n_net;
+	} else {
+		*p = (const unsigned char *)e->unix_names;
+		*n = e->n_unix;
+	}
+}
+
+/*
+ * Makes one map's entries of a ruleset go from was to now: writes what is
+ * new or changed, deletes what is gone, leaves the rest alone.
+ */
+static int apply_kind(struct isolate *iso, int kind, const struct ruleset_entries *was,
+		      const struct ruleset_entries *now)
+{
+	const struct entry_kind *k = &kinds[kind];
+	const unsigned char *a, *b;
+	size_t na, nb, i = 0, j = 0;
+	int fd = iso->map_fd[k->map], err = 0;
+
+	entries_of(was, kind, &a, &na);
+	entries_of(now, kind, &b, &nb);
+	while (!err && (i < na || j < nb)) {
+		const unsigned char *x = i < na ? a + i * k->size : NULL;
+		const unsigned char *y = j < nb ? b + j * k->size : NULL;
+		int c = !x ? 1 : !y ? -1 : memcmp(x, y, k->key_size);
+
+		if (c < 0) {
+			if (bpf_map_delete_elem(fd, x) && errno != ENOENT)
+				err = set_error(-errno, "cannot delete rules from %s: %s", k->name,
+						strerror(errno));
+			i++;
+			continue;
+		}
+		if (c == 0 && !memcmp(x, y, k->size)) {
+			i++;
+			j++;
+			continue;
+		}
+		if (k->inode)
+			err = bloom_add(iso, (const struct isolate_inode_key *)y);
+		if (!err && bpf_map_update_elem(fd, y, y + k->key_size, BPF_ANY))
+			err = write_failed(-errno, k->name, k->capacity);
+		i += c == 0;
+		j++;
 	}
 	return err;
 }
 
-static int write_net(struct isolate *iso, uint32_t ruleset,
-		     const struct isolate_image *img)
+static int apply(struct isolate *iso, const struct ruleset_entries *was,
+		 const struct ruleset_entries *now)
 {
-	for (size_t i = 0; i < img->n_net; i++) {
-		struct isolate_net_key key = img->net[i].key;
+	int err = 0;
 
-		key.ruleset = ruleset;
-		if (bpf_map_update_elem(iso->map_fd[MAP_NET_RULES], &key,
-					&img->net[i].rule, BPF_NOEXIST))
-			return write_failed(-errno, "net_rules", ISOLATE_MAX_NET_RULES);
-	}
-	return 0;
+	for (int kind = 0; !err && kind < 3; kind++)
+		err = apply_kind(iso, kind, was, now);
+	return err;
 }
 
-static int write_unix(struct isolate *iso, uint32_t ruleset,
-		      const struct isolate_image *img)
+/* Entries of was whose keys now has not: what a writing record adds. */
+static int only_in(const struct ruleset_entries *was, const struct ruleset_entries *now,
+		   struct ruleset_entries *out)
 {
-	for (size_t i = 0; i < img->n_unix; i++) {
-		struct isolate_unix_key key = img->unix_names[i].key;
-
-		key.ruleset = ruleset;
-		if (bpf_map_update_elem(iso->map_fd[MAP_UNIX_RULES], &key,
-					&img->unix_names[i].rule, BPF_NOEXIST))
-			return write_failed(-errno, "unix_rules", ISOLATE_MAX_UNIX_RULES);
+	memset(out, 0, sizeof(*out));
+	out->inode = calloc(was->n_inode ? was->n_inode : 1, sizeof(*out->inode));
+	out->net = calloc(was->n_net ? was->n_net : 1, sizeof(*out->net));
+	out->unix_names = calloc(was->n_unix ? was->n_unix : 1, sizeof(*out->unix_names));
+	if (!out->inode || !out->net || !out->unix_names) {
+		ruleset_entries_free(out);
+		return set_error(-ENOMEM, "out of memory");
 	}
+	for (size_t i = 0; i < was->n_inode; i++)
+		if (!bsearch(&was->inode[i], now->inode, now->n_inode, sizeof(*now->inode),
+			     inode_cmp))
+			out->inode[out->n_inode++] = was->inode[i];
+	for (size_t i = 0; i < was->n_net; i++)
+		if (!bsearch(&was->net[i], now->net, now->n_net, sizeof(*now->net), net_cmp))
+			out->net[out->n_net++] = was->net[i];
+	for (size_t i = 0; i < was->n_unix; i++)
+		if (!bsearch(&was->unix_names[i], now->unix_names, now->n_unix,
+			     sizeof(*now->unix_names), unix_cmp))
+			out->unix_names[out->n_unix++] = was->unix_names[i];
 	return 0;
 }
 
 /*
- * Writes every entry of img, and the rules libisolate adds to every cell,
- * under ruleset: the state directory closed (it holds every cell's kept
- * policy: a cell that could write there could rewrite its own), and the
- * cell's own channel inside it open. On failure nothing of ruleset is left
- * behind and the maps hold what they held before.
+ * Brings ruleset from was (what its record says it holds) to img: the
+ * record first, listing both, then the entries that differ, then the
+ * record of what it holds now.
  */
+static int write_from(struct isolate *iso, uint32_t ruleset, const struct ruleset_entries *was,
+		      const struct isolate_image *img, const struct isolate_image_inode *channel)
+{
+	struct ruleset_entries now, gone = { 0 };
+	int err = entries_build(ruleset, img, channel, &now);
+
+	if (!err)
+		err = only_in(was, &now, &gone);
+	if (!err)
+		err = ruleset_record_write(ruleset, &now, &gone, false);
+	if (!err)
+		err = apply(iso, was, &now);
+	if (!err)
+		err = ruleset_record_write(ruleset, &now, NULL, true);
+	ruleset_entries_free(&gone);
+	ruleset_entries_free(&now);
+	return err;
+}
+
+/* On failure nothing of ruleset is left behind and the maps hold what they held before. */
 int ruleset_write(struct isolate *iso, uint32_t ruleset,
 		  const struct isolate_image *img, const struct isolate_image_inode *channel)
 {
-	struct isolate_image_inode added[2];
-	int err = state_dir_rule(&added[0]);
-	const struct isolate_image_inode *state = &added[0];
+	struct ruleset_entries none = { 0 };
+	int err = write_from(iso, ruleset, &none, img, channel);
 
-	if (channel)
-		added[1] = *channel;
-	/* The list first: what a crash leaves is then always listed. */
-	if (!err)
-		err = ruleset_keys_write(ruleset, img, added, channel ? 2 : 1);
-	if (!err)
-		err = write_inodes(iso, ruleset, img->inodes, img->n_inodes, BPF_NOEXIST);
-	/* These replace whatever the policy says of the same directories. */
-	if (!err)
-		err = write_inodes(iso, ruleset, state, 1, BPF_ANY);
-	if (!err && channel)
-		err = write_inodes(iso, ruleset, channel, 1, BPF_ANY);
-	if (!err)
-		err = write_net(iso, ruleset, img);
-	if (!err)
-		err = write_unix(iso, ruleset, img);
 	if (err) {
 		char why[512];
 
@@ -147,6 +293,27 @@ int ruleset_write(struct isolate *iso, uint32_t ruleset,
 		return set_error(err, "%s", why);
 	}
 	return 0;
+}
+
+int ruleset_rewrite(struct isolate *iso, uint32_t ruleset,
+		    const struct isolate_image *img, const struct isolate_image_inode *channel)
+{
+	struct ruleset_entries was = { 0 };
+	bool done = false;
+	int err = ruleset_record_read(ruleset, &was, &done);
+
+	if (err == -ENOMEM)
+		return err;
+	/* Not known to be whole (a writer killed halfway): start from nothing. */
+	if (err || !done) {
+		ruleset_entries_free(&was);
+		err = ruleset_delete(iso, ruleset);
+		if (err)
+			return err;
+	}
+	err = write_from(iso, ruleset, &was, img, channel);
+	ruleset_entries_free(&was);
+	return err;
 }
 
 /*
@@ -230,13 +397,13 @@ static int delete_rulesets(struct isolate *iso, const struct doomed *d)
 int ruleset_delete(struct isolate *iso, uint32_t ruleset)
 {
 	struct doomed d = { .ruleset = ruleset };
-	int err = ruleset_keys_delete(iso, ruleset);
+	int err = ruleset_record_delete(iso, ruleset);
 
 	if (err != -ENOENT)
 		return err;
 	err = delete_rulesets(iso, &d);
 	if (!err)
-		ruleset_keys_forget(ruleset);
+		ruleset_record_forget(ruleset);
 	return err;
 }
 
@@ -246,8 +413,8 @@ int ruleset_delete(struct isolate *iso, uint32_t ruleset)
  */
 int ruleset_gc(struct isolate *iso)
 {
-	/* A cell holds two rulesets while it has timed grants. */
-	uint32_t *live = calloc(2 * ISOLATE_MAX_CELLS, sizeof(*live));
+	/* A cell holds its rulesets, its spare and, with timed grants, a fallback. */
+	uint32_t *live = calloc(3 * ISOLATE_MAX_CELLS, sizeof(*live));
 	struct doomed d = { .live = live };
 	int fd = iso->map_fd[MAP_CELLS], err;
 	__u64 key, *prev = NULL;
@@ -255,17 +422,19 @@ int ruleset_gc(struct isolate *iso)
 
 	if (!live)
 		return set_error(-ENOMEM, "out of memory");
-	while (!bpf_map_get_next_key(fd, prev, &key) && d.n_live < 2 * ISOLATE_MAX_CELLS - 1) {
+	while (!bpf_map_get_next_key(fd, prev, &key) && d.n_live < 3 * ISOLATE_MAX_CELLS - 2) {
 		if (!bpf_map_lookup_elem(fd, &key, &cell)) {
 			live[d.n_live++] = cell.ruleset;
 			if (cell.fallback_ruleset)
 				live[d.n_live++] = cell.fallback_ruleset;
+			if (cell.spare_ruleset)
+				live[d.n_live++] = cell.spare_ruleset;
 		}
 		prev = &key;
 	}
 	err = delete_rulesets(iso, &d);
 	if (!err)
-		ruleset_keys_prune(live, d.n_live);
+		ruleset_record_prune(live, d.n_live);
 	free(live);
 	return err;
 }

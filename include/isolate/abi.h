@@ -12,7 +12,7 @@
 #endif
 
 /* Bumped on any incompatible change to a struct, a map or the pin layout. */
-#define ISOLATE_ABI_VERSION 4
+#define ISOLATE_ABI_VERSION 5
 
 /* Pin layout v3, relative to the bpffs mount (normally /sys/fs/bpf). */
 #define ISOLATE_PIN_DIR		"isolate"
@@ -124,6 +124,13 @@ struct isolate_cell {
 	__u32 fallback_ruleset;
 	__u64 socket_families;	/* bit f: sockets of address family f (< 64) */
 	__u64 expires_ns;
+	/*
+	 * The ruleset the cell switched away from, read by no hook once the
+	 * switch is a grace period old: the next change writes there what
+	 * differs and switches to it. 0: none yet.
+	 */
+	__u32 spare_ruleset;
+	__u32 _pad;
 };
 
 /* isolate_cell.flags */
@@ -281,7 +288,7 @@ struct isolate_path_scratch {
 /* The sizes the kernel and every reader agree on: a change is an ABI change. */
 #ifndef __cplusplus	/* C++ has static_assert; the C build checks these */
 _Static_assert(sizeof(struct isolate_config) == 24, "isolate_config");
-_Static_assert(sizeof(struct isolate_cell) == 48, "isolate_cell");
+_Static_assert(sizeof(struct isolate_cell) == 56, "isolate_cell");
 _Static_assert(sizeof(struct isolate_inode_key) == 16, "isolate_inode_key");
 _Static_assert(sizeof(struct isolate_inode_rule) == 24, "isolate_inode_rule");
 _Static_assert(sizeof(struct isolate_net_key) == 28, "isolate_net_key");

@@ -74,7 +74,8 @@ class CellRecord(Structure):
     _fields_ = [("cell_id", c_uint32), ("generation", c_uint32), ("ruleset", c_uint32),
                 ("mode", c_uint32), ("flags", c_uint32), ("broker_rights", c_uint32),
                 ("netlink_protocols", c_uint32), ("fallback_ruleset", c_uint32),
-                ("socket_families", c_uint64), ("expires_ns", c_uint64)]
+                ("socket_families", c_uint64), ("expires_ns", c_uint64),
+                ("spare_ruleset", c_uint32), ("_pad", c_uint32)]
 
 
 class CellState(Structure):
