@@ -294,6 +294,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		cell_id_release(iso, cell.cell_id);
 		goto fail;
 	}
+	policy_cache_put(iso, name, cgid, generation, pol);
 	emit_lifecycle(iso, name, cgid, &cell, ISOLATE_LIFECYCLE_CREATED, NULL);
 	report_unenforced(iso, name, cgid, &cell, unenforced);
 	if (out) {
@@ -506,6 +507,7 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	}
 	spec_commit(name, next.generation);
 	spec_drop(name, st.cell.generation);
+	policy_cache_put(iso, name, st.cgid, next.generation, pol);
 	timed_write(name, timed, n_timed);
 	emit_lifecycle(iso, name, st.cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
 	report_unenforced(iso, name, st.cgid, &next, unenforced);
@@ -563,7 +565,13 @@ int isolate_cell_policy_get(struct isolate *iso, const char *name,
 	*out = NULL;
 	if (err)
 		return err;
-	return spec_read(name, st.cell.generation, out);
+	*out = policy_cache_get(iso, name, st.cgid, st.cell.generation);
+	if (*out)
+		return 0;
+	err = spec_read(name, st.cell.generation, out);
+	if (!err)
+		policy_cache_put(iso, name, st.cgid, st.cell.generation, *out);
+	return err;
 }
 
 int isolate_cell_destroy(struct isolate *iso, const char *name)

@@ -75,6 +75,7 @@ void isolate_close(struct isolate *iso)
 			close(iso->map_fd[i]);
 	if (iso->lock_fd >= 0)
 		close(iso->lock_fd);
+	policy_cache_free(iso);
 	free(iso);
 }
 

@@ -39,6 +39,15 @@ extern const char *const isolate_map_names[MAP_COUNT];
 /* The ring buffer map of an event class. */
 #define MAP_OF_CLASS(event_class) (MAP_EV_DENY + (event_class) - ISOLATE_EVENT_DENY)
 
+/* A kept policy a handle read or wrote (user/policy_cache.c). */
+#define POLICY_CACHE_SIZE 8
+struct policy_cache_entry {
+	char name[64];
+	__u64 cgid;
+	__u32 generation;
+	struct isolate_cell_policy *pol;	/* NULL: a free entry */
+};
+
 struct isolate {
 	char pin_root[PATH_MAX];	/* <bpffs>/isolate */
 	char cells_cgroup[PATH_MAX];	/* <cgroup2>/isolate */
@@ -46,6 +55,8 @@ struct isolate {
 	int lock_fd;			/* the pin root, flock()ed for changes */
 	int lock_depth;
 	bool allow_unenforced;		/* see isolate_allow_unenforced() */
+	struct policy_cache_entry policies[POLICY_CACHE_SIZE];
+	unsigned int policies_next;	/* the entry a new cell takes */
 };
 
 /* user/handle.c: the handle, its lock and the settings map. */
@@ -131,6 +142,13 @@ struct ruleset_entries {
 	struct ruleset_unix *unix_names;
 };
 void ruleset_entries_free(struct ruleset_entries *e);
+
+/* A copy of the policy cell name holds at generation, or NULL. */
+struct isolate_cell_policy *policy_cache_get(struct isolate *iso, const char *name,
+					     __u64 cgid, __u32 generation);
+void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
+		      const struct isolate_cell_policy *pol);
+void policy_cache_free(struct isolate *iso);
 
 /* Rules of one generation (user/ruleset.c). */
 int ruleset_alloc(struct isolate *iso, uint32_t *ruleset);

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * The kept policies a handle read or wrote last, by cell: a change starts
+ * from the policy in force without reading and parsing its kept file
+ * again. An entry is good for one cgroup (ids are never reused) at one
+ * generation (every change takes the next one, under the lock), so it can
+ * never stand for a policy the cell does not hold.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy/model.h"
+
+#include "user/internal.h"
+
+struct isolate_cell_policy *policy_cache_get(struct isolate *iso, const char *name,
+					     __u64 cgid, __u32 generation)
+{
+	for (size_t i = 0; i < POLICY_CACHE_SIZE; i++) {
+		const struct policy_cache_entry *e = &iso->policies[i];
+
+		if (e->pol && e->cgid == cgid && e->generation == generation &&
+		    !strcmp(e->name, name))
+			return isolate_cell_policy_dup(e->pol);
+	}
+	return NULL;
+}
+
+void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
+		      const struct isolate_cell_policy *pol)
+{
+	struct policy_cache_entry *e = NULL;
+
+	for (size_t i = 0; i < POLICY_CACHE_SIZE && !e; i++)
+		if (iso->policies[i].pol && !strcmp(iso->policies[i].name, name))
+			e = &iso->policies[i];
+	if (!e)
+		e = &iso->policies[iso->policies_next++ % POLICY_CACHE_SIZE];
+	isolate_cell_policy_free(e->pol);
+	/* As the kept file gives it back; without a copy, the file is read. */
+	e->pol = isolate_cell_policy_dup_named(pol, name);
+	if (e->pol)
+		cell_policy_forget_sources(e->pol);
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	e->cgid = cgid;
+	e->generation = generation;
+}
+
+void policy_cache_free(struct isolate *iso)
+{
+	for (size_t i = 0; i < POLICY_CACHE_SIZE; i++)
+		isolate_cell_policy_free(iso->policies[i].pol);
+	memset(iso->policies, 0, sizeof(iso->policies));
+}
