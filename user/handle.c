@@ -96,7 +96,7 @@ int handle_find_pin_root(char *out, size_t len, bool mount_if_missing)
 	if (find_mount("bpf", bpffs, sizeof(bpffs))) {
 		if (!mount_if_missing)
 			return set_error(ISOLATE_ENOTLOADED,
-					 "no bpf filesystem is mounted: nothing is loaded");
+					 "isolate is not loaded (no bpf filesystem is mounted): run `isolate-loader load`");
 		if (mount("bpf", BPFFS_DEFAULT, "bpf", 0, "mode=0700"))
 			return set_error(-errno, "no bpf filesystem is mounted and mounting one on %s failed: %s",
 					 BPFFS_DEFAULT, strerror(errno));
