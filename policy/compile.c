@@ -293,20 +293,31 @@ static void find_groups(struct compiler *cc)
 	}
 }
 
+/* The text of cap, formatted once when it fits a line (as nearly all do). */
+static char *cap_text(const struct isolate_cap *cap)
+{
+	char line[256], *text;
+	int len = isolate_cap_format(cap, line, sizeof(line));
+
+	if ((size_t)len < sizeof(line))
+		return strdup(line);
+	text = malloc((size_t)len + 1);
+	if (text)
+		isolate_cap_format(cap, text, (size_t)len + 1);
+	return text;
+}
+
 static int add_text(char ***list, size_t *n, const struct isolate_cap *cap)
 {
-	int len = isolate_cap_format(cap, NULL, 0);
 	char **grown = realloc(*list, (*n + 1) * sizeof(*grown));
-	char *text;
 
 	if (!grown)
 		return -ENOMEM;
 	*list = grown;
-	text = malloc((size_t)len + 1);
-	if (!text)
+	grown[*n] = cap_text(cap);
+	if (!grown[*n])
 		return -ENOMEM;
-	isolate_cap_format(cap, text, (size_t)len + 1);
-	grown[(*n)++] = text;
+	(*n)++;
 	return 0;
 }
 
@@ -405,13 +416,16 @@ static void imply_sockets(const struct isolate_cell_policy *set, struct isolate_
 static int fill_from_set(const struct isolate_cell_policy *set, struct isolate_image *img)
 {
 	img->net_caps = calloc(set->n_caps ? set->n_caps : 1, sizeof(*img->net_caps));
-	if (!img->net_caps)
+	img->rule_text = calloc(set->n_caps ? set->n_caps : 1, sizeof(*img->rule_text));
+	if (!img->net_caps || !img->rule_text)
 		return -ENOMEM;
 	for (size_t i = 0; i < set->n_caps; i++) {
 		const struct isolate_cap *cap = &set->caps[i];
 
-		if (add_text(&img->rule_text, &img->n_rules, cap))
+		img->rule_text[i] = cap_text(cap);
+		if (!img->rule_text[i])
 			return -ENOMEM;
+		img->n_rules++;
 		switch (cap->kind) {
 		case ISOLATE_CAP_CONNECT:
 		case ISOLATE_CAP_BIND:

@@ -3,20 +3,23 @@
  * realpath(3) looks every component up from the root again, with a
  * readlink each: for a policy of n files at depth d, n * d * (d + 1) / 2
  * lookups. Here the parent is resolved once for all its files and each
- * file costs one lstat; a file that is a symlink, or anything unusual,
+ * file costs one fstatat in it; a file that is a symlink, or anything unusual,
  * goes to realpath itself, so the answer is realpath's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "real_path.h"
 
 void real_path_cache_free(struct real_path_cache *c)
 {
+	if (c->dir)
+		close(c->fd);
 	free(c->dir);
 	free(c->real);
 	c->dir = c->real = NULL;
@@ -34,9 +37,12 @@ static int cache_parent(struct real_path_cache *c, const char *path, size_t len)
 	if (!dir)
 		return -ENOMEM;
 	c->real = realpath(dir, NULL);
-	if (!c->real) {
+	c->fd = c->real ? open(c->real, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (c->fd < 0) {
 		int err = -errno;
 
+		free(c->real);
+		c->real = NULL;
 		free(dir);
 		return err;
 	}
@@ -59,14 +65,23 @@ char *real_path(struct real_path_cache *c, const char *path, struct stat *st)
 {
 	const char *slash = strrchr(path, '/');
 	const char *name = slash ? slash + 1 : path;
-	char joined[PATH_MAX];
-	int n;
+	size_t dir_len, name_len = strlen(name);
+	char *joined;
 
 	if (!slash || slash == path || !*name || !strcmp(name, ".") || !strcmp(name, "..") ||
 	    cache_parent(c, path, (size_t)(slash - path)))
 		return stat_of_real(path, st);
-	n = snprintf(joined, sizeof(joined), "%s/%s", strcmp(c->real, "/") ? c->real : "", name);
-	if (n < 0 || (size_t)n >= sizeof(joined) || lstat(joined, st) || S_ISLNK(st->st_mode))
+	/* The name looked up in the directory itself: one step, not the whole path. */
+	if (fstatat(c->fd, name, st, AT_SYMLINK_NOFOLLOW) || S_ISLNK(st->st_mode))
 		return stat_of_real(path, st);
-	return strdup(joined);
+	dir_len = strcmp(c->real, "/") ? strlen(c->real) : 0;
+	if (dir_len + 1 + name_len >= PATH_MAX)
+		return stat_of_real(path, st);
+	joined = malloc(dir_len + 1 + name_len + 1);
+	if (!joined)
+		return NULL;
+	memcpy(joined, c->real, dir_len);
+	joined[dir_len] = '/';
+	memcpy(joined + dir_len + 1, name, name_len + 1);
+	return joined;
 }

@@ -9,6 +9,7 @@
 struct real_path_cache {
 	char *dir;	/* as written */
 	char *real;	/* its realpath */
+	int fd;		/* real, opened O_PATH; valid while dir is set */
 };
 
 /*
