@@ -84,31 +84,32 @@ static __u32 find_exact(const struct compiler *cc, const struct group *g, const 
 	return ISOLATE_RULE_NONE;
 }
 
-/* The cap of group g on path or its nearest ancestor. */
-static __u32 find_nearest(const struct compiler *cc, const struct group *g, const char *path)
+/* The cap of group g on the nearest ancestor of the first len bytes of path. */
+static __u32 find_above(const struct compiler *cc, const struct group *g, const char *path,
+			size_t len)
 {
-	size_t len = strlen(path);
-
-	do {
+	while ((len = path_parent_len(path, len))) {
 		__u32 id = find_exact(cc, g, path, len);
 
 		if (id != ISOLATE_RULE_NONE)
 			return id;
-	} while ((len = path_parent_len(path, len)));
+	}
 	return ISOLATE_RULE_NONE;
 }
 
+/* Each (right, deny) group is searched for the path itself once. */
 static void compute_rights(const struct compiler *cc, struct anchor *a)
 {
+	size_t len = strlen(a->path);
+
 	a->own_deny = a->own_allow = ISOLATE_RULE_NONE;
 	for (int r = 0; r < ISOLATE_RIGHTS; r++) {
 		const struct group *allow = &cc->groups[r][0], *deny = &cc->groups[r][1];
-		__u32 d = find_nearest(cc, deny, a->path);
-		__u32 g = d == ISOLATE_RULE_NONE ? find_nearest(cc, allow, a->path) :
-			  ISOLATE_RULE_NONE;
-		size_t len = strlen(a->path);
 		__u32 own_d = find_exact(cc, deny, a->path, len);
+		__u32 d = own_d != ISOLATE_RULE_NONE ? own_d : find_above(cc, deny, a->path, len);
 		__u32 own_a = find_exact(cc, allow, a->path, len);
+		__u32 g = d != ISOLATE_RULE_NONE ? ISOLATE_RULE_NONE :
+			  own_a != ISOLATE_RULE_NONE ? own_a : find_above(cc, allow, a->path, len);
 
 		a->status[r] = d != ISOLATE_RULE_NONE ? RIGHT_DENY :
 			       g != ISOLATE_RULE_NONE ? RIGHT_ALLOW : RIGHT_NONE;
