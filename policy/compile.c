@@ -88,6 +88,8 @@ static __u32 find_exact(const struct compiler *cc, const struct group *g, const 
 static __u32 find_above(const struct compiler *cc, const struct group *g, const char *path,
 			size_t len)
 {
+	if (g->start == g->end)
+		return ISOLATE_RULE_NONE;
 	while ((len = path_parent_len(path, len))) {
 		__u32 id = find_exact(cc, g, path, len);
 

@@ -61,14 +61,10 @@ static bool holds_prefix(const struct cap_list *l, const char *path, size_t len)
 	return false;
 }
 
-/* Whether l covers path: holds it (when self) or one of its ancestors. */
-static bool covers(const struct cap_list *l, const char *path, bool self)
+/* Whether l holds the first len bytes of path or one of their ancestors. */
+static bool covers(const struct cap_list *l, const char *path, size_t len)
 {
-	size_t len = strlen(path);
-
-	if (self && holds_prefix(l, path, len))
-		return true;
-	while ((len = path_parent_len(path, len)))
+	for (; len; len = path_parent_len(path, len))
 		if (holds_prefix(l, path, len))
 			return true;
 	return false;
@@ -88,9 +84,22 @@ static int reduce_tree(struct cap_list *l)
 		if (!kept || strcmp(l->v[kept - 1]->u.path, l->v[i]->u.path))
 			l->v[kept++] = l->v[i];
 	l->n = kept;
-	/* Marked first, dropped after: the lookups need the whole sorted list. */
-	for (size_t i = 0; i < l->n; i++)
-		below[i] = covers(l, l->v[i]->u.path, false);
+	/*
+	 * Marked first, dropped after: the lookups need the whole sorted list.
+	 * Whether a path is below another is whether its directory is covered:
+	 * asked once for a run of files of one directory.
+	 */
+	for (size_t i = 0, dir_len = 0; i < l->n; i++) {
+		const char *path = l->v[i]->u.path;
+		size_t len = path_parent_len(path, strlen(path));
+
+		if (i && len == dir_len && !strncmp(path, l->v[i - 1]->u.path, len)) {
+			below[i] = below[i - 1];
+			continue;
+		}
+		below[i] = covers(l, path, len);
+		dir_len = len;
+	}
 	kept = 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (!below[i])
@@ -129,7 +138,7 @@ static int normalize_paths(const struct isolate_cell_policy *c, enum isolate_cap
 	for (size_t i = 0; i < deny.n && !err; i++)
 		err = cell_append(out, deny.v[i]);
 	for (size_t i = 0; i < allow.n && !err; i++)
-		if (!covers(&deny, allow.v[i]->u.path, true))
+		if (!covers(&deny, allow.v[i]->u.path, strlen(allow.v[i]->u.path)))
 			err = cell_append(out, allow.v[i]);
 out:
 	free(allow.v);
