@@ -469,10 +469,7 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 			next.expires_ns = timed[i].expires_ns;
 	if (st.cell.spare_ruleset) {
 		next.ruleset = st.cell.spare_ruleset;
-		/* No hook may still use the spare: a grace period since the switch away. */
-		err = rcu_sync(iso);
-		if (!err)
-			err = ruleset_rewrite(iso, next.ruleset, full ? full : img, &channel);
+		err = ruleset_rewrite(iso, next.ruleset, full ? full : img, &channel);
 	} else {
 		err = ruleset_alloc(iso, &next.ruleset);
 		if (!err)
@@ -511,9 +508,16 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	timed_write(name, timed, n_timed);
 	emit_lifecycle(iso, name, st.cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
 	report_unenforced(iso, name, st.cgid, &next, unenforced);
+	/*
+	 * The grace period the next change would wait for, waited for now,
+	 * with the new rules already in force: the ruleset switched away from
+	 * is the next spare, and its record says no hook reads it any more.
+	 */
+	err = rcu_sync(iso);
+	if (!err)
+		ruleset_record_quiet(st.cell.ruleset);
 	if (!st.cell.fallback_ruleset)
 		return 0;
-	err = rcu_sync(iso);
 	return err ?: ruleset_delete(iso, st.cell.fallback_ruleset);
 }
 

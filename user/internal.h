@@ -156,9 +156,9 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset);
 int ruleset_write(struct isolate *iso, uint32_t ruleset,
 		  const struct isolate_image *img, const struct isolate_image_inode *channel);
 /*
- * The same in a ruleset no hook reads (a cell's spare), writing only what
- * differs from what its record says it holds; on failure it holds no
- * known state, and its record says so.
+ * The same in a cell's spare, writing only what differs from what its
+ * record says it holds, after a grace period unless the record says quiet;
+ * on failure it holds no known state, and its record says so.
  */
 int ruleset_rewrite(struct isolate *iso, uint32_t ruleset,
 		    const struct isolate_image *img, const struct isolate_image_inode *channel);
@@ -172,14 +172,22 @@ int cell_ids_rebuild(struct isolate *iso);
 
 /*
  * What each ruleset holds, kept beside the state (user/ruleset_record.c):
- * written before its entries (done false; also: the keys it held before)
- * and after them (done true). Read: -ENOENT when there is none, -EBADMSG
- * when it is not ours. Delete: the keys listed (-ENOENT: no record to
- * trust, scan). The records of rulesets not in live dropped.
+ * written before its entries (writing; also: the keys it held before) and
+ * after them (done). Quiet: done, switched away from, and a grace period
+ * old since, so that no hook still reads it. Read: -ENOENT when there is
+ * none, -EBADMSG when it is not ours. Delete: the keys listed (-ENOENT: no
+ * record to trust, scan). The records of rulesets not in live dropped.
  */
+enum record_state {
+	RECORD_WRITING,
+	RECORD_DONE,
+	RECORD_QUIET,
+};
 int ruleset_record_write(uint32_t ruleset, const struct ruleset_entries *e,
 			 const struct ruleset_entries *also, bool done);
-int ruleset_record_read(uint32_t ruleset, struct ruleset_entries *e, bool *done);
+int ruleset_record_read(uint32_t ruleset, struct ruleset_entries *e,
+			enum record_state *state);
+void ruleset_record_quiet(uint32_t ruleset);
 int ruleset_record_delete(struct isolate *iso, uint32_t ruleset);
 void ruleset_record_forget(uint32_t ruleset);
 void ruleset_record_prune(const uint32_t *live, size_t n_live);

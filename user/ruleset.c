@@ -299,13 +299,22 @@ int ruleset_rewrite(struct isolate *iso, uint32_t ruleset,
 		    const struct isolate_image *img, const struct isolate_image_inode *channel)
 {
 	struct ruleset_entries was = { 0 };
-	bool done = false;
-	int err = ruleset_record_read(ruleset, &was, &done);
+	enum record_state state = RECORD_WRITING;
+	int err = ruleset_record_read(ruleset, &was, &state);
 
 	if (err == -ENOMEM)
 		return err;
+	/* Unless the change that switched away from it waited: no hook may still read it. */
+	if (err || state != RECORD_QUIET) {
+		int synced = rcu_sync(iso);
+
+		if (synced) {
+			ruleset_entries_free(&was);
+			return synced;
+		}
+	}
 	/* Not known to be whole (a writer killed halfway): start from nothing. */
-	if (err || !done) {
+	if (err || state == RECORD_WRITING) {
 		ruleset_entries_free(&was);
 		err = ruleset_delete(iso, ruleset);
 		if (err)

@@ -10,11 +10,16 @@
  * ("done": exactly what the maps hold), so a crash leaves at worst a list
  * naming keys that were never written, never a rule no list names, and a
  * record that is not done is never taken for the ruleset's content. A
- * ruleset without a record we can read is deleted by a scan of the maps.
+ * change that switched away from a ruleset and then waited a grace period
+ * marks its record quiet, so that the next change, writing there, need
+ * not wait. A ruleset without a record we can read is deleted by a scan
+ * of the maps.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +35,7 @@ struct record_header {
 	__u32 magic;
 	__u32 ruleset;
 	__u32 n_inode, n_net, n_unix;
-	__u32 done;
+	__u32 state;	/* enum record_state; a reader of "done" (0/1) takes quiet as done */
 };
 
 /* The largest record: every map full, twice over while writing. */
@@ -72,7 +77,7 @@ int ruleset_record_write(uint32_t ruleset, const struct ruleset_entries *e,
 		.n_inode = (__u32)(e->n_inode + (also ? also->n_inode : 0)),
 		.n_net = (__u32)(e->n_net + (also ? also->n_net : 0)),
 		.n_unix = (__u32)(e->n_unix + (also ? also->n_unix : 0)),
-		.done = done,
+		.state = done ? RECORD_DONE : RECORD_WRITING,
 	};
 	size_t len = record_len(&h);
 	unsigned char *buf = malloc(len), *p;
@@ -112,7 +117,8 @@ static void *take(const unsigned char **p, size_t len)
 	return out;
 }
 
-int ruleset_record_read(uint32_t ruleset, struct ruleset_entries *e, bool *done)
+int ruleset_record_read(uint32_t ruleset, struct ruleset_entries *e,
+			enum record_state *state)
 {
 	struct record_header h = { 0 };
 	char name[16], *buf = NULL;
@@ -132,7 +138,8 @@ int ruleset_record_read(uint32_t ruleset, struct ruleset_entries *e, bool *done)
 		memcpy(&h, buf, sizeof(h));
 	if (len < sizeof(h) || h.magic != RECORD_MAGIC || h.ruleset != ruleset ||
 	    h.n_inode > 2 * ISOLATE_MAX_INODE_RULES || h.n_net > 2 * ISOLATE_MAX_NET_RULES ||
-	    h.n_unix > 2 * ISOLATE_MAX_UNIX_RULES || len != record_len(&h)) {
+	    h.n_unix > 2 * ISOLATE_MAX_UNIX_RULES || h.state > RECORD_QUIET ||
+	    len != record_len(&h)) {
 		free(buf);
 		return -EBADMSG;
 	}
@@ -144,7 +151,7 @@ int ruleset_record_read(uint32_t ruleset, struct ruleset_entries *e, bool *done)
 	e->net = take(&p, e->n_net * sizeof(*e->net));
 	e->unix_names = take(&p, e->n_unix * sizeof(*e->unix_names));
 	free(buf);
-	*done = h.done;
+	*state = h.state;
 	if (!e->inode || !e->net || !e->unix_names) {
 		ruleset_entries_free(e);
 		return set_error(-ENOMEM, "out of memory");
@@ -168,8 +175,8 @@ static int delete_listed(int fd, const void *entries, size_t n, size_t size, con
 int ruleset_record_delete(struct isolate *iso, uint32_t ruleset)
 {
 	struct ruleset_entries e;
-	bool done;
-	int err = ruleset_record_read(ruleset, &e, &done);
+	enum record_state state;
+	int err = ruleset_record_read(ruleset, &e, &state);
 
 	if (err == -ENOMEM)
 		return err;
@@ -185,6 +192,32 @@ int ruleset_record_delete(struct isolate *iso, uint32_t ruleset)
 	if (!err)
 		ruleset_record_forget(ruleset);
 	return err;
+}
+
+/*
+ * The state word alone, in place: the entries stay as they are. Only a
+ * done record becomes quiet; when this fails, the next change waits itself.
+ */
+void ruleset_record_quiet(uint32_t ruleset)
+{
+	struct record_header h;
+	int dir = record_dir(), fd;
+	char name[16];
+
+	if (dir < 0)
+		return;
+	record_file(ruleset, name, sizeof(name));
+	fd = openat(dir, name, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dir);
+	if (fd < 0)
+		return;
+	if (pread(fd, &h, sizeof(h), 0) == sizeof(h) && h.magic == RECORD_MAGIC &&
+	    h.ruleset == ruleset && h.state == RECORD_DONE) {
+		h.state = RECORD_QUIET;
+		/* One word: a failed write leaves it done, which costs a wait, nothing more. */
+		pwrite(fd, &h.state, sizeof(h.state), offsetof(struct record_header, state));
+	}
+	close(fd);
 }
 
 void ruleset_record_forget(uint32_t ruleset)
