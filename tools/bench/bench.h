@@ -166,6 +166,8 @@ int landlock_restrict(void *arg);
 
 int null_attach(void);		/* 0 or -errno */
 void null_detach(void);		/* detaches whatever is attached */
+/* The empty BPF_LSM_CGROUP program on file_open, attached to cgroup. */
+int cgnull_attach(const char *cgroup);
 
 /* Single steps, each alone on file_open (null_detach takes it off). */
 enum cal_step {

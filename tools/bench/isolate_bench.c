@@ -154,6 +154,36 @@ static void measure_steps(struct bench_env *env)
 	}
 }
 
+/*
+ * The floor of cgroup-attached programs for a task outside their cgroup:
+ * open at every depth in the reference cgroup, the empty lsm_cgroup
+ * program attached to the maps cgroup (where nothing runs in phase b).
+ */
+static void measure_cgroup_floor(struct bench_env *env)
+{
+	int err = cgnull_attach(env->cg.maps);
+
+	for (int d = 0; d < BENCH_N_DEPTHS; d++) {
+		struct op_open op = { .expect = 0 };
+		struct bench_loop loop = {
+			.op = op_open_close, .arg = &op,
+			.iters = bench_iters.open, .warmup = bench_iters.open_warmup,
+		};
+		char key[64], what[160];
+
+		tree_file(bench_depths[d], op.path, sizeof(op.path));
+		snprintf(key, sizeof(key), "open.cgnull.d%d", bench_depths[d]);
+		snprintf(what, sizeof(what),
+			 "open+close, depth %d, an empty lsm_cgroup program on file_open attached to another cgroup",
+			 bench_depths[d]);
+		if (err)
+			result_fail(key, what, strerror(-err));
+		else
+			measure_ref(env, key, what, &loop);
+	}
+	null_detach();
+}
+
 /* What the loading child reports. */
 struct load_report {
 	int err;
@@ -309,6 +339,7 @@ int main(int argc, char **argv)
 		null_detach();
 	}
 	measure_steps(&env);
+	measure_cgroup_floor(&env);
 	cal_unload();
 
 	say("phase c: isolate_load, then a task in no cell");

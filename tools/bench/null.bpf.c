@@ -119,3 +119,16 @@ int BPF_PROG(cal_rule_lookup, struct file *file, int ret)
 		cal_sink++;
 	return 0;
 }
+
+/*
+ * The floor of cgroup-attached programs: an empty BPF_LSM_CGROUP program on
+ * file_open, attached to a cgroup the measured task is not in. The kernel
+ * runs a shim on the hook for every task, which finds no program for the
+ * task's own cgroup: what tasks outside the cells would pay if isolate's
+ * programs were attached to the cells root instead of globally.
+ */
+SEC("lsm_cgroup/file_open")
+int BPF_PROG(cgnull_file_open, struct file *file)
+{
+	return 1;	/* allow */
+}

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Calibration programs (null.bpf.c): the empty programs on isolate's hooks
- * (the cost of BPF LSM trampolines with nothing behind them), and single
- * steps of isolate's work on file_open, attached one at a time.
+ * (the cost of BPF LSM trampolines with nothing behind them), single
+ * steps of isolate's work on file_open, attached one at a time, and an
+ * empty cgroup-attached program on file_open.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -58,6 +60,26 @@ int null_attach(void)
 	}
 	if (err)
 		null_detach();
+	return err;
+}
+
+int cgnull_attach(const char *cgroup)
+{
+	struct bpf_link *l;
+	int fd, err = loaded();
+
+	if (err)
+		return err;
+	if (n_links == MAX_LINKS)
+		return -E2BIG;
+	fd = cgroup_open(cgroup);
+	if (fd < 0)
+		return fd;
+	l = bpf_program__attach_cgroup(skel->progs.cgnull_file_open, fd);
+	err = l ? 0 : (-errno ?: -EINVAL);
+	close(fd);
+	if (l)
+		links[n_links++] = l;
 	return err;
 }
 

@@ -363,6 +363,11 @@ static void ops_table(FILE *out)
 			 depth);
 		snprintf(key, sizeof(key), "open.null.d%d", depth);
 		op_row(out, label, key, base, NULL, 0);
+		snprintf(label, sizeof(label),
+			 "open+close, depth %d: an empty lsm_cgroup program, task outside its cgroup (calibration)",
+			 depth);
+		snprintf(key, sizeof(key), "open.cgnull.d%d", depth);
+		op_row(out, label, key, base, NULL, 0);
 		snprintf(label, sizeof(label), "open+close, depth %d: programs attached, task in no cell",
 			 depth);
 		snprintf(key, sizeof(key), "open.nocell.d%d", depth);
@@ -595,6 +600,11 @@ static void derive(void)
 		snprintf(k, sizeof(k), "derived.trampolines.d%d", depth);
 		if (diff(a, b, &v))
 			result_value(k, "empty BPF programs over none: trampolines alone", v, "ns");
+		snprintf(a, sizeof(a), "open.cgnull.d%d", depth);
+		snprintf(k, sizeof(k), "derived.cgroup_shim.d%d", depth);
+		if (diff(a, b, &v))
+			result_value(k, "an empty lsm_cgroup program elsewhere over none: the shim alone",
+				     v, "ns");
 		snprintf(a, sizeof(a), "open.nocell.d%d", depth);
 		snprintf(b, sizeof(b), "open.null.d%d", depth);
 		snprintf(k, sizeof(k), "derived.nocell_check.d%d", depth);
@@ -659,6 +669,8 @@ static void breakdown_table(FILE *out)
 	fprintf(out, "| ns (= instructions) per open+close, over no programs | depth 2 | depth 8 | depth 32 |\n");
 	fprintf(out, "|---|---:|---:|---:|\n");
 	breakdown_row(out, "trampolines: empty programs on isolate's hooks", "derived.trampolines.d%d");
+	breakdown_row(out, "cgroup-attached: an empty lsm_cgroup program, task outside its cgroup",
+		      "derived.cgroup_shim.d%d");
 	breakdown_row(out, "isolate's check for a task in no cell, on top", "derived.nocell_check.d%d");
 	breakdown_row(out, "in a cell, grant on the file (walk of 1 step)", "derived.cell_one_step.d%d");
 	breakdown_row(out, "in a cell, grant on the tree (walk of depth + 2 steps)", "derived.cell_tree.d%d");
