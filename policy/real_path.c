@@ -37,7 +37,7 @@ static int cache_parent(struct real_path_cache *c, const char *path, size_t len)
 	if (!dir)
 		return -ENOMEM;
 	c->real = realpath(dir, NULL);
-	c->fd = c->real ? open(c->real, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	c->fd = c->real ? open(c->real, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
 	if (c->fd < 0) {
 		int err = -errno;
 
