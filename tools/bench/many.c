@@ -86,17 +86,15 @@ static void record_mem(const struct mem *a, const struct mem *b, unsigned int n)
 		result_value("many.mem.maps_per_cell",
 			     "map memory per small cell (growth of the maps' memory cgroup / cells)",
 			     (double)(b->maps - a->maps) / n, "bytes");
-		result_value("many.mem.maps_10000",
-			     "map memory of 10,000 small cells (EXTRAPOLATED: per cell x 10,000)",
-			     (double)(b->maps - a->maps) / n * BENCH_TARGET_CELLS, "bytes");
+		result_value("many.mem.maps_all", "map memory of all the small cells",
+			     (double)(b->maps - a->maps), "bytes");
 	}
 	if (a->free >= 0 && b->free >= 0) {
 		result_value("many.mem.total_per_cell",
 			     "memory per small cell, everything (drop of MemFree / cells)",
 			     (double)(a->free - b->free) / n, "bytes");
-		result_value("many.mem.total_10000",
-			     "memory of 10,000 small cells, everything (EXTRAPOLATED: per cell x 10,000)",
-			     (double)(a->free - b->free) / n * BENCH_TARGET_CELLS, "bytes");
+		result_value("many.mem.total_all", "memory of all the small cells, everything",
+			     (double)(a->free - b->free), "bytes");
 	}
 	if (a->slab >= 0 && b->slab >= 0)
 		result_value("many.mem.slab_per_cell", "slab growth per small cell",

@@ -560,11 +560,11 @@ static void other_table(FILE *out)
 	other_row(out, "map entries per small cell: net_rules", "many.entries.net_rules", 1, "");
 	other_row(out, "map memory per small cell (maps' memory cgroup)", "many.mem.maps_per_cell",
 		  1, "bytes");
-	other_row(out, "… for 10,000 cells (extrapolated)", "many.mem.maps_10000", 1.0 / 1048576,
+	other_row(out, "… map memory of all the small cells", "many.mem.maps_all", 1.0 / 1048576,
 		  "MiB");
 	other_row(out, "all memory per small cell (MemFree drop, cgroup included)",
 		  "many.mem.total_per_cell", 1, "bytes");
-	other_row(out, "… for 10,000 cells (extrapolated)", "many.mem.total_10000", 1.0 / 1048576,
+	other_row(out, "… all memory of all the small cells", "many.mem.total_all", 1.0 / 1048576,
 		  "MiB");
 	other_row(out, "… slab growth per cell", "many.mem.slab_per_cell", 1, "bytes");
 	other_row(out, "… per-CPU growth per cell", "many.mem.percpu_per_cell", 1, "bytes");
