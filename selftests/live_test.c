@@ -298,6 +298,45 @@ TEST_F_TIMEOUT(live, cli_grant_revoke_under_open_loop, 60)
 	grant_revoke_under_load(_metadata, self, true);
 }
 
+/*
+ * The handle that made a change remembers the policy it wrote; another
+ * handle reads the kept file. Both give the same capabilities in the same
+ * order, whatever order the change named them in.
+ */
+TEST_F(live, policy_reads_the_same_from_the_changer_and_the_file)
+{
+	struct isolate_cell_policy *remembered = NULL, *read = NULL;
+	struct isolate_cap *caps[3] = { NULL };
+	struct isolate *other = NULL;
+	char texts[3][300];
+
+	snprintf(texts[0], sizeof(texts[0]), "exec:/bin");
+	snprintf(texts[1], sizeof(texts[1]), "deny-read:%s", self->target);
+	snprintf(texts[2], sizeof(texts[2]), "read:%s", self->root);
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, isolate_cap_parse(texts[i], &caps[i], NULL));
+	ASSERT_EQ(0, isolate_cell_grant(self->iso, self->name, caps, 3)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, self->name, &remembered));
+	ASSERT_EQ(0, isolate_open(&other));
+	ASSERT_EQ(0, isolate_cell_policy_get(other, self->name, &read));
+	ASSERT_EQ(4U, isolate_cell_policy_cap_count(read));
+	ASSERT_EQ(isolate_cell_policy_cap_count(read), isolate_cell_policy_cap_count(remembered));
+	for (size_t i = 0; i < isolate_cell_policy_cap_count(read); i++) {
+		char a[300], b[300];
+
+		isolate_cap_format(isolate_cell_policy_cap(remembered, i), a, sizeof(a));
+		isolate_cap_format(isolate_cell_policy_cap(read, i), b, sizeof(b));
+		EXPECT_STREQ(b, a);
+	}
+	isolate_cell_policy_free(remembered);
+	isolate_cell_policy_free(read);
+	isolate_close(other);
+	for (int i = 0; i < 3; i++)
+		isolate_cap_free(caps[i]);
+}
+
 /* ---- grant killed with SIGKILL ------------------------------------------ */
 
 #define NEW_FILES 250	/* isolate-loader grant takes up to 256 */

@@ -573,9 +573,12 @@ int isolate_cell_policy_get(struct isolate *iso, const char *name,
 	if (*out)
 		return 0;
 	err = spec_read(name, st.cell.generation, out);
-	if (!err)
-		policy_cache_put(iso, name, st.cgid, st.cell.generation, *out);
-	return err;
+	if (err)
+		return err;
+	/* The order the cache keeps: a policy reads the same from either. */
+	cell_dedupe(*out);
+	policy_cache_put(iso, name, st.cgid, st.cell.generation, *out);
+	return 0;
 }
 
 int isolate_cell_destroy(struct isolate *iso, const char *name)

@@ -37,10 +37,15 @@ void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 g
 	if (!e)
 		e = &iso->policies[iso->policies_next++ % POLICY_CACHE_SIZE];
 	isolate_cell_policy_free(e->pol);
-	/* As the kept file gives it back; without a copy, the file is read. */
+	/*
+	 * As isolate_cell_policy_get() gives back the kept file: no sources,
+	 * canonical order, no repeats. Without a copy, the file is read.
+	 */
 	e->pol = isolate_cell_policy_dup_named(pol, name);
-	if (e->pol)
+	if (e->pol) {
 		cell_policy_forget_sources(e->pol);
+		cell_dedupe(e->pol);
+	}
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->cgid = cgid;
 	e->generation = generation;
