@@ -207,9 +207,9 @@ static void report_unenforced(struct isolate *iso, const char *name, __u64 cgid,
 	emit_lifecycle(iso, name, cgid, cell, ISOLATE_LIFECYCLE_UNENFORCED, text);
 }
 
-/* A compiled policy, with the error message of a failed compilation. */
 /*
- * Compiles pol, then closes the state directory outright: a rule the
+ * Compiles pol (a failure sets the error message), then closes the state
+ * directory outright: a rule the
  * policy has inside it (say read:/run/isolate/cells) allows nothing, as an
  * explicit deny would, so that no grant below wins over the rule on the
  * directory itself. The cell's own channel is opened again, read only, by
