@@ -209,11 +209,10 @@ static void report_unenforced(struct isolate *iso, const char *name, __u64 cgid,
 
 /*
  * Compiles pol (a failure sets the error message), then closes the state
- * directory outright: a rule the
- * policy has inside it (say read:/run/isolate/cells) allows nothing, as an
- * explicit deny would, so that no grant below wins over the rule on the
- * directory itself. The cell's own channel is opened again, read only, by
- * ruleset_write().
+ * directory outright: a rule the policy has inside it (say
+ * read:/run/isolate/cells) allows nothing, as an explicit deny would, so
+ * that no grant below wins over the rule on the directory itself. The
+ * cell's own channel is opened again, read only, by ruleset_write().
  */
 static int compile(const struct isolate_cell_policy *pol, struct isolate_image **img)
 {
