@@ -42,8 +42,9 @@ static __u32 translate(const __u32 *ids, size_t n, __u32 pos)
 }
 
 /*
- * Two rules of one set hashing alike: the later in text order takes the
- * next free id, so a collision moves only the rules that collide.
+ * Two rules of one set hashing alike: the later in the set's (canonical)
+ * order takes the next id above, which may push on a rule whose hash is
+ * that id; ids only move where hashes meet.
  */
 int image_assign_rule_ids(struct isolate_image *img)
 {

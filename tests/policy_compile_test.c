@@ -349,7 +349,7 @@ TEST_F(tree, rule_ids_survive_a_change_to_the_set)
 	isolate_image_free(after);
 }
 
-/* These two texts hash alike: the later in text order takes the next id. */
+/* These two texts hash alike: the later in canonical order takes the next id. */
 TEST_F(tree, rule_ids_of_colliding_texts_stay_apart)
 {
 	static const char *const caps[] = {

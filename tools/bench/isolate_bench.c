@@ -57,11 +57,11 @@ static void measure_ref(struct bench_env *env, const char *key, const char *what
 		result_fail(key, what, strerror(s.err ? s.err : -err));
 }
 
-/* open per depth, connect, execve: phase b (tag "none") and c ("nocell"). */
-static void measure_outside(struct bench_env *env, const char *tag, const char *how)
+/* open+close per depth in the reference cgroup; setup_err: a failed setup, recorded. */
+static void measure_opens(struct bench_env *env, const char *tag, const char *how,
+			  int setup_err)
 {
-	static struct op_exec exec_op = { .path = "/bin/true" };
-	char key[64], what[160];
+	char key[64], what[200];
 
 	for (int d = 0; d < BENCH_N_DEPTHS; d++) {
 		struct op_open op = { .expect = 0 };
@@ -73,8 +73,20 @@ static void measure_outside(struct bench_env *env, const char *tag, const char *
 		tree_file(bench_depths[d], op.path, sizeof(op.path));
 		snprintf(key, sizeof(key), "open.%s.d%d", tag, bench_depths[d]);
 		snprintf(what, sizeof(what), "open+close, depth %d, %s", bench_depths[d], how);
-		measure_ref(env, key, what, &loop);
+		if (setup_err)
+			result_fail(key, what, strerror(-setup_err));
+		else
+			measure_ref(env, key, what, &loop);
 	}
+}
+
+/* open per depth, connect, execve: phase b (tag "none") and c ("nocell"). */
+static void measure_outside(struct bench_env *env, const char *tag, const char *how)
+{
+	static struct op_exec exec_op = { .path = "/bin/true" };
+	char key[64], what[160];
+
+	measure_opens(env, tag, how, 0);
 	{
 		struct bench_loop loop = {
 			.op = op_connect, .arg = &env->conn, .keep_fd = &env->conn.listener,
@@ -161,26 +173,9 @@ static void measure_steps(struct bench_env *env)
  */
 static void measure_cgroup_floor(struct bench_env *env)
 {
-	int err = cgnull_attach(env->cg.maps);
-
-	for (int d = 0; d < BENCH_N_DEPTHS; d++) {
-		struct op_open op = { .expect = 0 };
-		struct bench_loop loop = {
-			.op = op_open_close, .arg = &op,
-			.iters = bench_iters.open, .warmup = bench_iters.open_warmup,
-		};
-		char key[64], what[160];
-
-		tree_file(bench_depths[d], op.path, sizeof(op.path));
-		snprintf(key, sizeof(key), "open.cgnull.d%d", bench_depths[d]);
-		snprintf(what, sizeof(what),
-			 "open+close, depth %d, an empty lsm_cgroup program on file_open attached to another cgroup",
-			 bench_depths[d]);
-		if (err)
-			result_fail(key, what, strerror(-err));
-		else
-			measure_ref(env, key, what, &loop);
-	}
+	measure_opens(env, "cgnull",
+		      "an empty lsm_cgroup program on file_open attached to another cgroup",
+		      cgnull_attach(env->cg.maps));
 	null_detach();
 }
 
