@@ -2,7 +2,8 @@
 /*
  * A cell policy into the image the loader writes. Paths become objects:
  * each is resolved (symlinks followed: the rule attaches to the target),
- * the resolved set is normalized, and every inode that carries a rule gets
+ * or, for a live cell, taken from what it was bound to when it entered
+ * the cell; the resolved set is normalized, and every inode that carries a rule gets
  * its effective rights, because the kernel's walk stops at the nearest
  * one: the grants of the inode and its granted ancestors, minus every deny
  * on it or above it.
@@ -331,15 +332,65 @@ static void resolved_free(struct compiler *cc)
 	free(cc->resolved);
 }
 
+/* Where compiling gets each path's object: bound already, or resolved now. */
+struct binder {
+	const struct policy_binding *bound;
+	size_t n_bound;
+	struct real_path_cache cache;
+	struct policy_binding *out;	/* NULL: not asked for */
+	size_t n_out;
+};
+
 /*
- * c with every path resolved, and what each resolved to kept in cc;
- * missing optional paths go to img->skipped.
+ * The real path of cap's path (malloc'ed) and its stat, from its binding
+ * or resolved now; NULL with errno set when it does not exist (ENOENT:
+ * an optional path bound as missing).
  */
-static int resolve_paths(struct compiler *cc, const struct isolate_cell_policy *c,
-			 struct isolate_cell_policy *out, struct isolate_image *img,
-			 struct isolate_diag *diag)
+static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct stat *st)
 {
-	struct real_path_cache cache = { 0 };
+	const struct policy_binding *old = policy_binding_find(b->bound, b->n_bound, cap->u.path);
+	struct policy_binding *rec = b->out ? &b->out[b->n_out] : NULL;
+	char *real;
+
+	if (old && (old->real || cap->flags & ISOLATE_CAP_OPTIONAL)) {
+		memset(st, 0, sizeof(*st));
+		st->st_dev = old->dev;
+		st->st_ino = old->ino;
+		st->st_mode = old->mode;
+		real = old->real ? strdup(old->real) : NULL;
+		if (!real)
+			errno = old->real ? ENOMEM : ENOENT;
+	} else {
+		real = real_path(&b->cache, cap->u.path, st);
+	}
+	if (!rec || (!real && errno != ENOENT && errno != ENOTDIR))
+		return real;
+	*rec = (struct policy_binding){
+		.path = strdup(cap->u.path), .real = real ? strdup(real) : NULL,
+		.dev = real ? st->st_dev : 0, .ino = real ? st->st_ino : 0,
+		.mode = real ? st->st_mode : 0,
+	};
+	if (!rec->path || (real && !rec->real)) {
+		free(rec->path);
+		free(rec->real);
+		free(real);
+		errno = ENOMEM;
+		return NULL;
+	}
+	b->n_out++;
+	if (!real)
+		errno = ENOENT;
+	return real;
+}
+
+/*
+ * c with every path resolved (or taken from its binding), and what each
+ * resolved to kept in cc; missing optional paths go to img->skipped.
+ */
+static int resolve_paths(struct compiler *cc, struct binder *b,
+			 const struct isolate_cell_policy *c, struct isolate_cell_policy *out,
+			 struct isolate_image *img, struct isolate_diag *diag)
+{
 	int err = 0;
 
 	cc->resolved = calloc(c->n_caps ? c->n_caps : 1, sizeof(*cc->resolved));
@@ -355,16 +406,17 @@ static int resolve_paths(struct compiler *cc, const struct isolate_cell_policy *
 			err = cell_append(out, cap);
 			continue;
 		}
-		real = real_path(&cache, cap->u.path, &st);
+		real = bind_path(b, cap, &st);
 		if (!real) {
 			err = -errno;
+			if (err == -ENOMEM)
+				break;
 			if (cap->flags & ISOLATE_CAP_OPTIONAL && (errno == ENOENT || errno == ENOTDIR)) {
 				err = add_text(&img->skipped, &img->n_skipped, cap);
 				continue;
 			}
 			diag_at(diag, &cap->pos, "expected an existing path (or one marked optional), got %s: %s",
 				cap->u.path, strerror(-err));
-			real_path_cache_free(&cache);
 			return err;
 		}
 		/* It exists: whether it was optional no longer matters. */
@@ -374,7 +426,6 @@ static int resolve_paths(struct compiler *cc, const struct isolate_cell_policy *
 		err = cell_append(out, &resolved);
 		cc->resolved[cc->n_resolved++] = (struct resolved){ real, st };
 	}
-	real_path_cache_free(&cache);
 	if (cc->n_resolved > 1)
 		qsort(cc->resolved, cc->n_resolved, sizeof(*cc->resolved), resolved_cmp);
 	/* Only growing the lists fails past this point. */
@@ -473,21 +524,29 @@ void cell_policy_limits(const struct isolate_cell_policy *set, struct isolate_im
 	}
 }
 
-int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **out,
-		    struct isolate_diag *diag)
+int policy_compile_bound(const struct isolate_cell_policy *c, const struct policy_binding *bound,
+			 size_t n_bound, struct policy_binding **bound_out, size_t *n_out,
+			 struct isolate_image **out, struct isolate_diag *diag)
 {
 	struct isolate_cell_policy *resolved = isolate_cell_policy_new(c->name), *set = NULL;
 	struct isolate_image *img = calloc(1, sizeof(*img));
+	struct binder b = { .bound = bound, .n_bound = n_bound };
 	struct compiler cc = { .diag = diag };
 	int err = -ENOMEM;
 
 	*out = NULL;
-	if (!resolved || !img) {
+	if (bound_out) {
+		*bound_out = NULL;
+		*n_out = 0;
+		b.out = calloc(c->n_caps ? c->n_caps : 1, sizeof(*b.out));
+	}
+	if (!resolved || !img || (bound_out && !b.out)) {
 		diag_set(diag, NULL, 0, 0, "out of memory");
 		goto out;
 	}
 	img->mode = c->mode;
-	err = resolve_paths(&cc, c, resolved, img, diag);
+	err = resolve_paths(&cc, &b, c, resolved, img, diag);
+	real_path_cache_free(&b.cache);
 	if (err)
 		goto out;
 	err = isolate_cell_policy_normalize(resolved, &set);
@@ -525,9 +584,20 @@ out:
 	isolate_cell_policy_free(resolved);
 	isolate_cell_policy_free(set);
 	if (err) {
+		policy_bindings_free(b.out, b.n_out);
 		isolate_image_free(img);
 		return err;
 	}
+	if (bound_out) {
+		*n_out = policy_bindings_sort(b.out, b.n_out);
+		*bound_out = b.out;
+	}
 	*out = img;
 	return 0;
+}
+
+int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **out,
+		    struct isolate_diag *diag)
+{
+	return policy_compile_bound(c, NULL, 0, NULL, NULL, out, diag);
 }

@@ -4,7 +4,9 @@
  * looks up the root of every mount it climbs into); reading what a symlink
  * in an unreadable tree points to; changing a file's flags through an
  * ioctl on a descriptor opened for reading; watching directories the cell
- * may not read (inotify, fanotify). The fixture is in bypass.h.
+ * may not read (inotify, fanotify); a granted path replaced by a link to
+ * what the cell may not read, then a change to the cell. The fixture is in
+ * bypass.h.
  */
 #include "bypass.h"
 
@@ -231,6 +233,104 @@ TEST_F(bypass, watching_an_unreadable_directory_is_eacces)
 		TH_LOG("fanotify_init refused in the cell: fanotify not tried");
 	else
 		EXPECT_EQ(EACCES, r);
+}
+
+/* ---- Paths keep their objects across changes ---------------------------- */
+
+struct link_args {
+	const char *target, *path;
+};
+
+/* path replaced by a symlink to target (a missing path: made one). */
+static int link_over_errno(void *arg)
+{
+	const struct link_args *a = arg;
+
+	if (unlink(a->path) && errno != ENOENT)
+		return errno;
+	return symlink(a->target, a->path) ? errno : 0;
+}
+
+/* Grants (or revokes) the capability "text" with its "%s" standing for the root. */
+static int change(struct test_env *env, struct isolate *iso, int cell, bool grant,
+		  const char *text)
+{
+	char buf[PATH_MAX + 32];
+	struct isolate_cap *cap = NULL;
+	int err;
+
+	snprintf(buf, sizeof(buf), text, env->root);
+	err = isolate_cap_parse(buf, &cap, NULL);
+	if (!err)
+		err = grant ? isolate_cell_grant(iso, env->cells[cell].name, &cap, 1) :
+			      isolate_cell_revoke(iso, env->cells[cell].name, &cap, 1);
+	if (err)
+		fprintf(stderr, "# %s %s: %s\n", grant ? "grant" : "revoke", buf,
+			isolate_last_error());
+	isolate_cap_free(cap);
+	return err;
+}
+
+/*
+ * The cell may write in rw/ and read rw/f. It puts a symlink to
+ * denied/file in rw/f's place. A later change names neither path, from
+ * the handle that made the cell and from a new one (which reads what the
+ * paths are bound to from the state directory): rw/f's rule stays on the
+ * file it was granted on, and denied/file stays unreadable. (A change
+ * resolved every path of the policy again, and moved rw/f's rule onto
+ * denied/file.) Revoking rw/f and granting it again binds it afresh.
+ */
+TEST_F(bypass, a_link_put_over_a_granted_path_is_not_followed_by_a_later_change)
+{
+	struct link_args swap = { test_path(&self->env, "denied/file"), NULL };
+	const char *secret = swap.target;
+	struct isolate *other = NULL;
+	int cell;
+
+	ASSERT_EQ(0, test_file(&self->env, "rw/f", "f\n"));
+	swap.path = test_path(&self->env, "rw/f");
+	cell = test_env_cell(&self->env, "swap", "write:%s/rw", "read:%s/rw/f", NULL);
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, test_run(&self->env, cell, link_over_errno, &swap));
+	ASSERT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)secret));
+
+	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)secret));
+	EXPECT_EQ(0, test_run(&self->env, cell, open_ro_errno,
+			      (void *)test_path(&self->env, "ro/file")));
+
+	ASSERT_EQ(0, isolate_open(&other));
+	ASSERT_EQ(0, change(&self->env, other, cell, false, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)secret));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno,
+				   (void *)test_path(&self->env, "ro/file")));
+
+	/* Named again by a change of its own: the path is bound to what it is now. */
+	ASSERT_EQ(0, change(&self->env, other, cell, false, "read:%s/rw/f"));
+	ASSERT_EQ(0, change(&self->env, other, cell, true, "read:%s/rw/f"));
+	EXPECT_EQ(0, test_run(&self->env, cell, open_ro_errno, (void *)secret));
+	isolate_close(other);
+}
+
+/*
+ * An optional path missing when the cell was made stays missing for the
+ * cell until a change names it: the cell cannot make it a link to
+ * denied/file and have a later change grant that.
+ */
+TEST_F(bypass, a_link_made_at_a_missing_optional_path_is_not_followed_by_a_later_change)
+{
+	struct link_args made = { test_path(&self->env, "denied/file"),
+				  test_path(&self->env, "rw/later") };
+	const char *secret = made.target;
+	int cell;
+
+	ASSERT_EQ(0, test_mkdir(&self->env, "rw"));
+	cell = test_env_cell(&self->env, "later", "write:%s/rw", "read?:%s/rw/later", NULL);
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, test_run(&self->env, cell, link_over_errno, &made));
+
+	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)secret));
 }
 
 TEST_HARNESS_MAIN

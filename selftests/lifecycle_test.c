@@ -163,8 +163,11 @@ TEST_F_TIMEOUT(lifecycle, hundred_cells_leave_nothing_behind, 110)
 	EXPECT_LT(0, net);
 	EXPECT_EQ(dirs_before + HUNDRED, dir_entries(cgroups, "", true));
 	EXPECT_EQ(HUNDRED, dir_entries(cgroups, self->prefix, true));
-	/* Each cell's kept policy and its id (which outlives unload --force). */
-	EXPECT_EQ(2 * HUNDRED, dir_entries(specs, self->prefix, false));
+	/*
+	 * Each cell's kept policy, what its paths are bound to, and its id
+	 * (which outlives unload --force).
+	 */
+	EXPECT_EQ(3 * HUNDRED, dir_entries(specs, self->prefix, false));
 
 	/* Each cell reads its own file and not its neighbour's. */
 	for (int i = 0; i < HUNDRED; i++) {
@@ -246,6 +249,47 @@ TEST_F(lifecycle, enforced_after_the_loader_exits)
 	EXPECT_EQ(0, run_in_cell(self->iso, self->name, open_errno, &allowed, NULL));
 	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &denied, NULL));
 	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &write, NULL));
+}
+
+/*
+ * What a cell's paths are bound to is kept in the state directory; a file
+ * there that libisolate did not write refuses the next change, with its
+ * name, and the cell stays as it was.
+ */
+TEST_F(lifecycle, malformed_bindings_refuse_a_change)
+{
+	char allowed[256], denied[256], allowed_cap[300], denied_cap[300], bindings[PATH_MAX];
+	const char *caps[] = { allowed_cap, NULL };
+	struct open_args denied_open = { denied, O_RDONLY };
+	struct isolate_cap *cap = NULL;
+	struct isolate_cell_state st;
+	struct isolate *other = NULL;
+
+	make_file(_metadata, self->root, "allowed", "allowed\n");
+	make_file(_metadata, self->root, "denied", "denied\n");
+	snprintf(allowed, sizeof(allowed), "%s/allowed", self->root);
+	snprintf(denied, sizeof(denied), "%s/denied", self->root);
+	snprintf(allowed_cap, sizeof(allowed_cap), "read:%s", allowed);
+	snprintf(denied_cap, sizeof(denied_cap), "read:%s", denied);
+	ASSERT_EQ(0, test_cell(self->iso, self->name, caps, NULL));
+	spec_dir(bindings, sizeof(bindings));
+	snprintf(bindings + strlen(bindings), sizeof(bindings) - strlen(bindings), "/%s.1.bind",
+		 self->name);
+	ASSERT_EQ(0, write_file(bindings, "isolate-bindings 1\nnot a binding\n"));
+
+	/* A new handle: the one that made the cell remembers the bindings it wrote. */
+	ASSERT_EQ(0, isolate_open(&other));
+	ASSERT_EQ(0, isolate_cap_parse(denied_cap, &cap, NULL));
+	EXPECT_EQ(-EINVAL, isolate_cell_grant(other, self->name, &cap, 1));
+	EXPECT_NE(NULL, strstr(isolate_last_error(), "malformed")) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	EXPECT_NE(NULL, strstr(isolate_last_error(), ".1.bind"));
+	isolate_cap_free(cap);
+	isolate_close(other);
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+	EXPECT_EQ(1U, st.cell.generation);
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &denied_open, NULL));
 }
 
 /* Polls for path to exist, up to ms milliseconds. */
@@ -347,14 +391,18 @@ static int show_cell(const char *name, char *json, size_t len)
  * `unload` refuses while cells exist; `unload --force` leaves their
  * cgroups and processes (unconfined) and a new `load` adopts them again
  * from their kept policies: the same capabilities, enforced again, on the
- * process that was there all along as on new ones. A cell whose kept
- * policy no longer compiles comes back closed and holds no one back.
+ * process that was there all along as on new ones. A path whose file is
+ * gone since stays bound to the object it was granted on (the rules are
+ * those in force before); without its bindings (a cell an older
+ * libisolate made), such a policy no longer compiles: the cell comes back
+ * closed and holds no one back.
  */
 TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 120)
 {
 	char a[64], b[64], allowed_cap[300], connect_cap[] = "connect:tcp:127.0.0.1/32:8080";
 	char allowed[256], denied[256], extra[256], extra_cap[300], pin_root[PATH_MAX];
 	char show_a[8192], show_b[8192], now[8192], out[65536], c[64], gone[256], gone_cap[300];
+	char d[64], bindings[PATH_MAX];
 	const char *caps_a[] = { allowed_cap, NULL };
 	const char *caps_c[] = { allowed_cap, gone_cap, NULL };
 	struct isolate_cell_policy *pol = NULL;
@@ -383,6 +431,8 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 120)
 	snprintf(gone_cap, sizeof(gone_cap), "read:%s", gone);
 	ASSERT_EQ(0, test_cell(self->iso, c, caps_c, NULL));
 	EXPECT_EQ(0, run_in_cell(self->iso, c, open_errno, &allowed_open, NULL));
+	snprintf(d, sizeof(d), "%sd", self->prefix);
+	ASSERT_EQ(0, test_cell(self->iso, d, caps_c, NULL));
 	/* b is at generation 2 when the loader goes away. */
 	ASSERT_EQ(0, isolate_cap_parse(extra_cap, &cap, NULL));
 	ASSERT_EQ(0, isolate_cell_grant(self->iso, b, &cap, 1));
@@ -418,6 +468,9 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 120)
 	EXPECT_EQ(0, probe_open(&probe, denied));
 
 	ASSERT_EQ(0, unlink(gone));
+	spec_dir(bindings, sizeof(bindings));
+	snprintf(bindings + strlen(bindings), sizeof(bindings) - strlen(bindings), "/%s.1.bind", c);
+	ASSERT_EQ(0, unlink(bindings));
 	EXPECT_EQ(0, cli(NULL, 0, "load", NULL));
 	/* Our handle holds the maps of the unloaded state: take the new ones. */
 	isolate_close(self->iso);
@@ -457,6 +510,11 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 120)
 	EXPECT_EQ(EACCES, run_in_cell(self->iso, c, open_errno, &allowed_open, NULL));
 	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, c, &pol));
 	EXPECT_EQ(0U, isolate_cell_policy_cap_count(pol));
+	isolate_cell_policy_free(pol);
+	/* d kept its bindings: the same policy, the same rules. */
+	EXPECT_EQ(0, run_in_cell(self->iso, d, open_errno, &allowed_open, NULL));
+	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, d, &pol));
+	EXPECT_EQ(2U, isolate_cell_policy_cap_count(pol));
 	isolate_cell_policy_free(pol);
 }
 

@@ -208,18 +208,22 @@ static void report_unenforced(struct isolate *iso, const char *name, __u64 cgid,
 }
 
 /*
- * Compiles pol (a failure sets the error message), then closes the state
+ * Compiles pol with its paths in bound kept on their objects (what else it
+ * names is resolved now, and every path's binding goes to bound_out when
+ * asked for; a failure sets the error message), then closes the state
  * directory outright: a rule the policy has inside it (say
  * read:/run/isolate/cells) allows nothing, as an explicit deny would, so
  * that no grant below wins over the rule on the directory itself. The
  * cell's own channel is opened again, read only, by ruleset_write().
  */
-static int compile(const struct isolate_cell_policy *pol, struct isolate_image **img)
+static int compile(const struct isolate_cell_policy *pol, const struct policy_binding *bound,
+		   size_t n_bound, struct policy_binding **bound_out, size_t *n_out,
+		   struct isolate_image **img)
 {
 	struct isolate_diag diag = { 0 };
 	char msg[768], *state;
 	size_t n;
-	int err = isolate_compile(pol, img, &diag);
+	int err = policy_compile_bound(pol, bound, n_bound, bound_out, n_out, img, &diag);
 
 	if (err) {
 		isolate_diag_format(&diag, msg, sizeof(msg));
@@ -239,13 +243,13 @@ static int compile(const struct isolate_cell_policy *pol, struct isolate_image *
 
 /*
  * Writes a cell's state in the order that keeps every intermediate state
- * safe: rules, kept policy and budgets first, the cells map entry (which
- * makes them live) last.
+ * safe: rules, kept policy, bindings and budgets first, the cells map
+ * entry (which makes them live) last. On success the handle keeps *bound.
  */
 static int create_locked(struct isolate *iso, const char *name, const char *dir,
 			 const struct isolate_cell_policy *pol,
-			 const struct isolate_image *img, __u32 generation,
-			 struct isolate_cell_state *out)
+			 const struct isolate_image *img, struct policy_binding **bound,
+			 size_t n_bound, __u32 generation, struct isolate_cell_state *out)
 {
 	struct isolate_cell cell = {
 		.generation = generation,
@@ -278,6 +282,8 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 	}
 	err = spec_write(name, generation, pol, false);
 	if (!err)
+		err = spec_write_bindings(name, generation, *bound, n_bound);
+	if (!err)
 		err = spec_write_cell_id(name, cell.cell_id);
 	if (!err)
 		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced);
@@ -294,6 +300,8 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		goto fail;
 	}
 	policy_cache_put(iso, name, cgid, generation, pol);
+	policy_cache_put_bindings(iso, name, cgid, generation, *bound, n_bound);
+	*bound = NULL;
 	emit_lifecycle(iso, name, cgid, &cell, ISOLATE_LIFECYCLE_CREATED, NULL);
 	report_unenforced(iso, name, cgid, &cell, unenforced);
 	if (out) {
@@ -313,12 +321,14 @@ int isolate_cell_create(struct isolate *iso, const char *name,
 			const struct isolate_cell_policy *pol,
 			struct isolate_cell_state *out)
 {
+	struct policy_binding *bound = NULL;
 	struct isolate_image *img = NULL;
 	char dir[PATH_MAX];
+	size_t n_bound = 0;
 	int err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (!err)
-		err = compile(pol, &img);
+		err = compile(pol, NULL, 0, &bound, &n_bound, &img);
 	if (err)
 		return err;
 	err = isolate_lock(iso);
@@ -326,27 +336,35 @@ int isolate_cell_create(struct isolate *iso, const char *name,
 		if (!access(dir, F_OK))
 			err = set_error(-EEXIST, "cell %s exists already", name);
 		else
-			err = create_locked(iso, name, dir, pol, img, 1, out);
+			err = create_locked(iso, name, dir, pol, img, &bound, n_bound, 1, out);
 		isolate_unlock(iso);
 	}
+	policy_bindings_free(bound, n_bound);
 	isolate_image_free(img);
 	return err;
 }
 
-/* Creates the kernel state of surviving cell name from pol as generation gen. */
+/*
+ * Creates the kernel state of surviving cell name from pol as generation
+ * gen, its paths on the objects kept for them, if any.
+ */
 static int readopt_as(struct isolate *iso, const char *name,
-		      const struct isolate_cell_policy *pol, __u32 gen)
+		      const struct isolate_cell_policy *pol, __u32 gen,
+		      const struct policy_binding *kept, size_t n_kept)
 {
+	struct policy_binding *bound = NULL;
 	struct isolate_image *img = NULL;
 	char dir[PATH_MAX];
+	size_t n_bound = 0;
 	int err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (!err)
-		err = compile(pol, &img);
+		err = compile(pol, kept, n_kept, &bound, &n_bound, &img);
 	if (!err)
-		err = create_locked(iso, name, dir, pol, img, gen, NULL);
+		err = create_locked(iso, name, dir, pol, img, &bound, n_bound, gen, NULL);
 	if (!err)
 		spec_prune(name, gen);
+	policy_bindings_free(bound, n_bound);
 	isolate_image_free(img);
 	return err;
 }
@@ -359,13 +377,18 @@ static int readopt_as(struct isolate *iso, const char *name,
 int cell_readopt(struct isolate *iso, const char *name)
 {
 	struct isolate_cell_policy *pol = NULL;
+	struct policy_binding *kept = NULL;
+	size_t n_kept = 0;
 	__u32 gen = 0;
 	int err = spec_latest(name, &gen);
 
 	if (!err)
 		err = spec_read(name, gen, &pol);
+	if (!err && (err = spec_read_bindings(name, gen, &kept, &n_kept)) == -ENOENT)
+		err = 0;
 	if (!err)
-		err = readopt_as(iso, name, pol, gen);
+		err = readopt_as(iso, name, pol, gen, kept, n_kept);
+	policy_bindings_free(kept, n_kept);
 	isolate_cell_policy_free(pol);
 	if (!err || err == -ENOMEM)
 		return err;
@@ -373,7 +396,7 @@ int cell_readopt(struct isolate *iso, const char *name)
 	pol = isolate_cell_policy_new(name);
 	if (!pol)
 		return set_error(-ENOMEM, "out of memory");
-	err = readopt_as(iso, name, pol, gen + 1);
+	err = readopt_as(iso, name, pol, gen + 1, NULL, 0);
 	isolate_cell_policy_free(pol);
 	return err;
 }
@@ -414,7 +437,8 @@ int cell_recover(struct isolate *iso, const char *name)
 
 /* pol with the timed grants added: what is in force until the first ends. */
 static int with_timed(const struct isolate_cell_policy *pol, const struct timed_cap *timed,
-		      size_t n, struct isolate_image **img)
+		      size_t n, const struct policy_binding *kept, size_t n_kept,
+		      struct policy_binding **bound, size_t *n_bound, struct isolate_image **img)
 {
 	struct isolate_cell_policy *full = isolate_cell_policy_dup(pol);
 	int err = full ? 0 : set_error(-ENOMEM, "out of memory");
@@ -422,7 +446,7 @@ static int with_timed(const struct isolate_cell_policy *pol, const struct timed_
 	for (size_t i = 0; !err && i < n; i++)
 		err = isolate_cell_policy_add(full, timed[i].cap);
 	if (!err)
-		err = compile(full, img);
+		err = compile(full, kept, n_kept, bound, n_bound, img);
 	isolate_cell_policy_free(full);
 	return err;
 }
@@ -432,28 +456,24 @@ static int with_timed(const struct isolate_cell_policy *pol, const struct timed_
  * ruleset (only what differs from it) or, the first time, a new one;
  * switched to with one update of the cells map, the current one kept as
  * the next change's spare. Any failure before the switch leaves the
- * current one. With timed grants, a second ruleset: the rules without
- * them, for the kernel to fall back to when the first ends.
+ * current one. With timed grants (full: img with them), a second ruleset:
+ * the rules without them, for the kernel to fall back to when the first
+ * ends. On success the handle keeps *bound.
  */
 static int update_locked(struct isolate *iso, const char *name, const char *dir,
-			 const struct isolate_cell_policy *pol,
-			 const struct isolate_image *img, const struct timed_cap *timed,
-			 size_t n_timed)
+			 const struct isolate_cell_state *st,
+			 const struct isolate_cell_policy *pol, const struct isolate_image *img,
+			 const struct isolate_image *full, const struct timed_cap *timed,
+			 size_t n_timed, struct policy_binding **bound, size_t n_bound)
 {
 	struct isolate_image_inode channel;
-	struct isolate_image *full = NULL;
-	struct isolate_cell_state st;
 	struct isolate_cell next;
 	__u32 unenforced = 0;
-	int err = isolate_cell_get(iso, name, &st);
+	int err = channel_create(name, &channel);
 
-	if (!err)
-		err = channel_create(name, &channel);
-	if (!err && n_timed)
-		err = with_timed(pol, timed, n_timed, &full);
 	if (err)
 		return err;
-	next = st.cell;
+	next = st->cell;
 	next.generation++;
 	next.mode = img->mode;
 	next.flags = img->cell_flags;
@@ -462,12 +482,12 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	next.socket_families = img->socket_families;
 	next.fallback_ruleset = 0;
 	next.expires_ns = 0;
-	next.spare_ruleset = st.cell.ruleset;
+	next.spare_ruleset = st->cell.ruleset;
 	for (size_t i = 0; i < n_timed; i++)
 		if (!next.expires_ns || timed[i].expires_ns < next.expires_ns)
 			next.expires_ns = timed[i].expires_ns;
-	if (st.cell.spare_ruleset) {
-		next.ruleset = st.cell.spare_ruleset;
+	if (st->cell.spare_ruleset) {
+		next.ruleset = st->cell.spare_ruleset;
 		err = ruleset_rewrite(iso, next.ruleset, full ? full : img, &channel);
 	} else {
 		err = ruleset_alloc(iso, &next.ruleset);
@@ -479,14 +499,15 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		if (!err)
 			err = ruleset_write(iso, next.fallback_ruleset, img, &channel);
 	}
-	isolate_image_free(full);
 	if (!err)
 		err = spec_write(name, next.generation, pol, true);
+	if (!err)
+		err = spec_write_bindings(name, next.generation, *bound, n_bound);
 	if (!err)
 		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced);
 	if (!err)
 		err = spec_write_unenforced(name, unenforced);
-	if (!err && bpf_map_update_elem(iso->map_fd[MAP_CELLS], &st.cgid, &next, BPF_EXIST))
+	if (!err && bpf_map_update_elem(iso->map_fd[MAP_CELLS], &st->cgid, &next, BPF_EXIST))
 		err = set_error(-errno, "cannot switch cell %s to generation %u: %s",
 				name, next.generation, strerror(errno));
 	if (err) {
@@ -494,7 +515,7 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 
 		snprintf(why, sizeof(why), "%s", isolate_last_error());
 		/* A spare stays the spare; its record says what it holds. */
-		if (next.ruleset && !st.cell.spare_ruleset)
+		if (next.ruleset && !st->cell.spare_ruleset)
 			ruleset_delete(iso, next.ruleset);
 		if (next.fallback_ruleset)
 			ruleset_delete(iso, next.fallback_ruleset);
@@ -502,11 +523,13 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		return set_error(err, "%s", why);
 	}
 	spec_commit(name, next.generation);
-	spec_drop(name, st.cell.generation);
-	policy_cache_put(iso, name, st.cgid, next.generation, pol);
+	spec_drop(name, st->cell.generation);
+	policy_cache_put(iso, name, st->cgid, next.generation, pol);
+	policy_cache_put_bindings(iso, name, st->cgid, next.generation, *bound, n_bound);
+	*bound = NULL;
 	timed_write(name, timed, n_timed);
-	emit_lifecycle(iso, name, st.cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
-	report_unenforced(iso, name, st.cgid, &next, unenforced);
+	emit_lifecycle(iso, name, st->cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
+	report_unenforced(iso, name, st->cgid, &next, unenforced);
 	/*
 	 * The grace period the next change would wait for, waited for now,
 	 * with the new rules already in force: the ruleset switched away from
@@ -514,29 +537,72 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	 */
 	err = rcu_sync(iso);
 	if (!err)
-		ruleset_record_quiet(st.cell.ruleset);
-	if (!st.cell.fallback_ruleset)
+		ruleset_record_quiet(st->cell.ruleset);
+	if (!st->cell.fallback_ruleset)
 		return 0;
-	return err ?: ruleset_delete(iso, st.cell.fallback_ruleset);
+	return err ?: ruleset_delete(iso, st->cell.fallback_ruleset);
 }
 
+/*
+ * The objects the paths of the generation in force are bound to: the
+ * handle's, else the kept ones (*owned: to free); none for a cell made by
+ * a libisolate that kept none, whose paths are bound now.
+ */
+static int bindings_in_force(struct isolate *iso, const char *name,
+			     const struct isolate_cell_state *st,
+			     const struct policy_binding **kept, size_t *n_kept,
+			     struct policy_binding **owned)
+{
+	int err;
+
+	*owned = NULL;
+	if (policy_cache_bindings(iso, name, st->cgid, st->cell.generation, kept, n_kept))
+		return 0;
+	err = spec_read_bindings(name, st->cell.generation, owned, n_kept);
+	*kept = *owned;
+	return err == -ENOENT ? 0 : err;
+}
+
+/*
+ * The paths the cell holds stay on the objects they are bound to: a change
+ * binds only the paths new to the cell, so that nothing renamed or linked
+ * over a path since (by the cell itself, say) moves a rule the change does
+ * not name.
+ */
 int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
 		      size_t n_timed)
 {
-	struct isolate_image *img = NULL;
+	struct policy_binding *owned = NULL, *bound = NULL;
+	const struct policy_binding *kept = NULL;
+	struct isolate_image *img = NULL, *full = NULL;
+	struct isolate_cell_state st;
+	size_t n_kept = 0, n_bound = 0;
 	char dir[PATH_MAX];
 	int err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (!err)
-		err = compile(pol, &img);
+		err = isolate_lock(iso);
 	if (err)
 		return err;
-	err = isolate_lock(iso);
-	if (!err) {
-		err = update_locked(iso, name, dir, pol, img, timed, n_timed);
-		isolate_unlock(iso);
+	err = isolate_cell_get(iso, name, &st);
+	if (!err)
+		err = bindings_in_force(iso, name, &st, &kept, &n_kept, &owned);
+	/* With timed grants, their bindings too: the same objects in both images. */
+	if (!err && n_timed) {
+		err = with_timed(pol, timed, n_timed, kept, n_kept, &bound, &n_bound, &full);
+		if (!err)
+			err = compile(pol, bound, n_bound, NULL, NULL, &img);
+	} else if (!err) {
+		err = compile(pol, kept, n_kept, &bound, &n_bound, &img);
 	}
+	if (!err)
+		err = update_locked(iso, name, dir, &st, pol, img, full, timed, n_timed, &bound,
+				    n_bound);
+	isolate_unlock(iso);
+	policy_bindings_free(bound, n_bound);
+	policy_bindings_free(owned, n_kept);
+	isolate_image_free(full);
 	isolate_image_free(img);
 	return err;
 }

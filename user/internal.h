@@ -41,11 +41,15 @@ extern const char *const isolate_map_names[MAP_COUNT];
 
 /* A kept policy a handle read or wrote (user/policy_cache.c). */
 #define POLICY_CACHE_SIZE 8
+struct policy_binding;
 struct policy_cache_entry {
 	char name[64];
 	__u64 cgid;
 	__u32 generation;
 	struct isolate_cell_policy *pol;	/* NULL: a free entry */
+	struct policy_binding *bound;		/* with has_bound: the paths' objects */
+	size_t n_bound;
+	bool has_bound;
 };
 
 struct isolate {
@@ -149,6 +153,15 @@ struct isolate_cell_policy *policy_cache_get(struct isolate *iso, const char *na
 void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
 		      const struct isolate_cell_policy *pol);
 void policy_cache_free(struct isolate *iso);
+/*
+ * The bindings of generation generation of cell name, kept by the entry
+ * policy_cache_put() made for it: taken over (freed when not kept); given
+ * back, valid until the entry changes, when the handle has them.
+ */
+void policy_cache_put_bindings(struct isolate *iso, const char *name, __u64 cgid,
+			       __u32 generation, struct policy_binding *b, size_t n);
+bool policy_cache_bindings(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
+			   const struct policy_binding **b, size_t *n);
 
 /* Rules of one generation (user/ruleset.c). */
 int ruleset_alloc(struct isolate *iso, uint32_t *ruleset);
@@ -205,6 +218,13 @@ bool spec_leftovers(const char *name, __u32 gen);
 bool spec_pending(const char *name, __u32 gen);
 int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out);
 int spec_latest(const char *name, __u32 *gen);
+/*
+ * What the paths of generation gen are bound to (policy_binding):
+ * -ENOENT without an error message when nothing is kept (a cell made by
+ * an older libisolate), -EINVAL when the file is not one we wrote.
+ */
+int spec_write_bindings(const char *name, __u32 gen, const struct policy_binding *b, size_t n);
+int spec_read_bindings(const char *name, __u32 gen, struct policy_binding **b, size_t *n);
 /* What the cell's policy asks and this system does not enforce. */
 int spec_write_unenforced(const char *name, __u32 unenforced);
 __u32 spec_read_unenforced(const char *name);

@@ -13,17 +13,59 @@
 
 #include "user/internal.h"
 
-struct isolate_cell_policy *policy_cache_get(struct isolate *iso, const char *name,
-					     __u64 cgid, __u32 generation)
+static struct policy_cache_entry *find(struct isolate *iso, const char *name, __u64 cgid,
+				       __u32 generation)
 {
 	for (size_t i = 0; i < POLICY_CACHE_SIZE; i++) {
-		const struct policy_cache_entry *e = &iso->policies[i];
+		struct policy_cache_entry *e = &iso->policies[i];
 
 		if (e->pol && e->cgid == cgid && e->generation == generation &&
 		    !strcmp(e->name, name))
-			return isolate_cell_policy_dup(e->pol);
+			return e;
 	}
 	return NULL;
+}
+
+static void entry_clear(struct policy_cache_entry *e)
+{
+	isolate_cell_policy_free(e->pol);
+	policy_bindings_free(e->bound, e->n_bound);
+	memset(e, 0, sizeof(*e));
+}
+
+struct isolate_cell_policy *policy_cache_get(struct isolate *iso, const char *name,
+					     __u64 cgid, __u32 generation)
+{
+	const struct policy_cache_entry *e = find(iso, name, cgid, generation);
+
+	return e ? isolate_cell_policy_dup(e->pol) : NULL;
+}
+
+void policy_cache_put_bindings(struct isolate *iso, const char *name, __u64 cgid,
+			       __u32 generation, struct policy_binding *b, size_t n)
+{
+	struct policy_cache_entry *e = find(iso, name, cgid, generation);
+
+	if (!e) {
+		policy_bindings_free(b, n);
+		return;
+	}
+	policy_bindings_free(e->bound, e->n_bound);
+	e->bound = b;
+	e->n_bound = n;
+	e->has_bound = true;
+}
+
+bool policy_cache_bindings(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
+			   const struct policy_binding **b, size_t *n)
+{
+	const struct policy_cache_entry *e = find(iso, name, cgid, generation);
+
+	if (!e || !e->has_bound)
+		return false;
+	*b = e->bound;
+	*n = e->n_bound;
+	return true;
 }
 
 void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
@@ -36,7 +78,7 @@ void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 g
 			e = &iso->policies[i];
 	if (!e)
 		e = &iso->policies[iso->policies_next++ % POLICY_CACHE_SIZE];
-	isolate_cell_policy_free(e->pol);
+	entry_clear(e);
 	/*
 	 * As isolate_cell_policy_get() gives back the kept file: no sources,
 	 * canonical order, no repeats. Without a copy, the file is read.
@@ -54,6 +96,5 @@ void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 g
 void policy_cache_free(struct isolate *iso)
 {
 	for (size_t i = 0; i < POLICY_CACHE_SIZE; i++)
-		isolate_cell_policy_free(iso->policies[i].pol);
-	memset(iso->policies, 0, sizeof(iso->policies));
+		entry_clear(&iso->policies[i]);
 }

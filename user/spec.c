@@ -22,6 +22,8 @@
 
 /* Kept policies are small; anything larger was not written by us. */
 #define SPEC_MAX (16 << 20)
+/* Three times a policy's paths at most, each encoded in up to three bytes. */
+#define BINDINGS_MAX (9 * SPEC_MAX)
 
 int state_dir_rule(struct isolate_image_inode *rule)
 {
@@ -49,12 +51,20 @@ static int cells_dir(void)
 	return statefs_subdir("cells", 0700);
 }
 
-/* NAME.GEN.yaml is a generation that was in force; NAME.GEN.pending one being made. */
-static int spec_name(const char *name, __u32 gen, bool pending, char *out, size_t len)
+/*
+ * NAME.GEN.yaml is a generation that was in force, NAME.GEN.pending one
+ * being made; NAME.GEN.bind what the paths of generation GEN are bound to.
+ */
+static int spec_file(const char *name, __u32 gen, const char *what, char *out, size_t len)
 {
-	if ((size_t)snprintf(out, len, "%s.%u.%s", name, gen, pending ? "pending" : "yaml") >= len)
+	if ((size_t)snprintf(out, len, "%s.%u.%s", name, gen, what) >= len)
 		return set_error(-ENAMETOOLONG, "state file name too long");
 	return 0;
+}
+
+static int spec_name(const char *name, __u32 gen, bool pending, char *out, size_t len)
+{
+	return spec_file(name, gen, pending ? "pending" : "yaml", out, len);
 }
 
 int spec_commit(const char *name, __u32 gen)
@@ -155,6 +165,52 @@ int spec_read(const char *name, __u32 gen, struct isolate_cell_policy **out)
 	return 0;
 }
 
+int spec_write_bindings(const char *name, __u32 gen, const struct policy_binding *b, size_t n)
+{
+	char file[NAME_MAX + 1], *text = NULL;
+	size_t len = 0;
+	int dir, err = spec_file(name, gen, "bind", file, sizeof(file));
+
+	if (err)
+		return err;
+	if (policy_bindings_format(b, n, &text, &len))
+		return set_error(-ENOMEM, "out of memory");
+	dir = cells_dir();
+	err = dir < 0 ? dir : statefs_write(dir, file, text, len, 0600);
+	if (dir >= 0)
+		close(dir);
+	free(text);
+	return err;
+}
+
+int spec_read_bindings(const char *name, __u32 gen, struct policy_binding **b, size_t *n)
+{
+	char file[NAME_MAX + 1], *text = NULL;
+	size_t len;
+	int dir, err = spec_file(name, gen, "bind", file, sizeof(file));
+
+	*b = NULL;
+	*n = 0;
+	if (err)
+		return err;
+	dir = cells_dir();
+	if (dir < 0)
+		return dir;
+	err = statefs_read(dir, file, BINDINGS_MAX, &text, &len);
+	close(dir);
+	if (err == -ENOENT)
+		return err;
+	if (!err)
+		err = policy_bindings_parse(text, len, b, n);
+	free(text);
+	if (err == -EINVAL)
+		return set_error(err, "the bindings of cell %s (%s) are malformed", name, file);
+	if (err)
+		return set_error(err, "the bindings of cell %s are unreadable: %s", name,
+				 err == -ENOMEM ? "out of memory" : isolate_last_error());
+	return 0;
+}
+
 /* Generations of cell name kept on disk, newest first; returns how many. */
 static size_t spec_generations(const char *name, __u32 *gens, size_t max)
 {
@@ -201,13 +257,13 @@ int spec_latest(const char *name, __u32 *gen)
 }
 
 /*
- * Removes every state file of cell name but generation keep's policy, the
- * unenforced list and the id: other generations, pending ones, leftover
- * temps.
+ * Removes every state file of cell name but generation keep's policy and
+ * bindings, the unenforced list and the id: other generations, pending
+ * ones, leftover temps.
  */
 void spec_prune(const char *name, __u32 keep)
 {
-	char kept[64];
+	char kept[64], bound[64];
 	size_t name_len = strlen(name);
 	struct dirent *de;
 	int dir = cells_dir();
@@ -219,11 +275,12 @@ void spec_prune(const char *name, __u32 keep)
 		return;
 	}
 	snprintf(kept, sizeof(kept), "%u.yaml", keep);
+	snprintf(bound, sizeof(bound), "%u.bind", keep);
 	while ((de = readdir(d))) {
 		const char *tail = de->d_name + name_len + 1;
 
 		if (strncmp(de->d_name, name, name_len) || de->d_name[name_len] != '.' ||
-		    !strcmp(tail, kept) || !strcmp(tail, "unenforced") ||
+		    !strcmp(tail, kept) || !strcmp(tail, bound) || !strcmp(tail, "unenforced") ||
 		    tail[0] < '0' || tail[0] > '9')
 			continue;
 		unlinkat(dirfd(d), de->d_name, 0);
@@ -231,15 +288,15 @@ void spec_prune(const char *name, __u32 keep)
 	closedir(d);
 }
 
-/* Unlinks NAME.GEN.yaml and NAME.GEN.pending. */
+/* Unlinks NAME.GEN.yaml, NAME.GEN.pending and NAME.GEN.bind. */
 static void spec_unlink_generation(int dir, const char *name, __u32 gen)
 {
+	static const char *const what[] = { "yaml", "pending", "bind" };
 	char file[NAME_MAX + 1];
 
-	if (!spec_name(name, gen, false, file, sizeof(file)))
-		unlinkat(dir, file, 0);
-	if (!spec_name(name, gen, true, file, sizeof(file)))
-		unlinkat(dir, file, 0);
+	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++)
+		if (!spec_file(name, gen, what[i], file, sizeof(file)))
+			unlinkat(dir, file, 0);
 }
 
 void spec_drop(const char *name, __u32 gen)

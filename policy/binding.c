@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * The objects the paths of a live cell are bound to (policy_binding in
+ * model.h): found by the path as written, one binding per path.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+static int binding_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct policy_binding *)a)->path,
+		      ((const struct policy_binding *)b)->path);
+}
+
+const struct policy_binding *policy_binding_find(const struct policy_binding *b, size_t n,
+						 const char *path)
+{
+	struct policy_binding key = { .path = (char *)path };
+
+	return n ? bsearch(&key, b, n, sizeof(key), binding_cmp) : NULL;
+}
+
+void policy_bindings_free(struct policy_binding *b, size_t n)
+{
+	for (size_t i = 0; b && i < n; i++) {
+		free(b[i].path);
+		free(b[i].real);
+	}
+	free(b);
+}
+
+/*
+ * Sorts b by path and keeps one binding of each; of a path bound twice in
+ * one compile (missing for an optional rule, found for another), the
+ * object. Returns the new count.
+ */
+size_t policy_bindings_sort(struct policy_binding *b, size_t n)
+{
+	size_t kept = 0;
+
+	if (n > 1)
+		qsort(b, n, sizeof(*b), binding_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (kept && !strcmp(b[kept - 1].path, b[i].path)) {
+			struct policy_binding *prev = &b[kept - 1];
+
+			if (!prev->real && b[i].real) {
+				struct policy_binding t = *prev;
+
+				*prev = b[i];
+				b[i] = t;
+			}
+			free(b[i].path);
+			free(b[i].real);
+			continue;
+		}
+		b[kept++] = b[i];
+	}
+	return kept;
+}
+
+/*
+ * The text form, one line per binding: "DEV INO MODE PATH REAL" (numbers
+ * in hex; REAL "-" when the path did not exist), after a line naming the
+ * format. Paths are written with every byte outside '!'..'~' and '%' as
+ * %XX, so that a line is always one line and a field one word.
+ */
+#define BINDINGS_HEADER "isolate-bindings 1\n"
+
+static int grow(char **buf, size_t *cap, size_t need)
+{
+	char *grown;
+	size_t n = *cap ? *cap : 4096;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	grown = realloc(*buf, n);
+	if (!grown)
+		return -ENOMEM;
+	*buf = grown;
+	*cap = n;
+	return 0;
+}
+
+static size_t put_path(char *out, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p > ' ' && *p < 0x7f && *p != '%') {
+			out[n++] = (char)*p;
+			continue;
+		}
+		out[n++] = '%';
+		out[n++] = hex[*p >> 4];
+		out[n++] = hex[*p & 15];
+	}
+	return n;
+}
+
+int policy_bindings_format(const struct policy_binding *b, size_t n, char **text, size_t *len)
+{
+	size_t cap = 0, used = strlen(BINDINGS_HEADER);
+	char *buf = NULL;
+
+	if (grow(&buf, &cap, used + 1))
+		return -ENOMEM;
+	memcpy(buf, BINDINGS_HEADER, used);
+	for (size_t i = 0; i < n; i++) {
+		size_t room = 3 * (strlen(b[i].path) + (b[i].real ? strlen(b[i].real) : 1)) + 80;
+
+		if (grow(&buf, &cap, used + room)) {
+			free(buf);
+			return -ENOMEM;
+		}
+		used += (size_t)snprintf(buf + used, 80, "%llX %llX %X ",
+					 (unsigned long long)b[i].dev,
+					 (unsigned long long)b[i].ino, (unsigned int)b[i].mode);
+		used += put_path(buf + used, b[i].path);
+		buf[used++] = ' ';
+		if (b[i].real)
+			used += put_path(buf + used, b[i].real);
+		else
+			buf[used++] = '-';
+		buf[used++] = '\n';
+	}
+	buf[used] = '\0';
+	*text = buf;
+	*len = used;
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The word at *p (to the next space or newline), decoded; NULL if malformed. */
+static char *get_path(const char **p, const char *end)
+{
+	const char *s = *p;
+	size_t len = 0;
+	char *out;
+
+	while (s + len < end && s[len] != ' ' && s[len] != '\n')
+		len++;
+	if (!len || len >= 3 * 4096 || !(out = malloc(len + 1)))
+		return NULL;
+	for (size_t i = 0, o = 0;; ) {
+		if (i == len) {
+			out[o] = '\0';
+			break;
+		}
+		if (s[i] != '%') {
+			out[o++] = s[i++];
+			continue;
+		}
+		if (i + 2 >= len || hex_digit(s[i + 1]) < 0 || hex_digit(s[i + 2]) < 0 ||
+		    !(hex_digit(s[i + 1]) | hex_digit(s[i + 2]))) {
+			free(out);
+			return NULL;
+		}
+		out[o++] = (char)(hex_digit(s[i + 1]) << 4 | hex_digit(s[i + 2]));
+		i += 3;
+	}
+	*p = s + len;
+	return out;
+}
+
+static bool get_number(const char **p, const char *end, unsigned long long *v)
+{
+	const char *s = *p;
+	int d;
+
+	*v = 0;
+	if (s >= end || hex_digit(*s) < 0)
+		return false;
+	for (; s < end && (d = hex_digit(*s)) >= 0; s++) {
+		if (*v >> 60)
+			return false;
+		*v = *v << 4 | (unsigned long long)d;
+	}
+	if (s >= end || *s != ' ')
+		return false;
+	*p = s + 1;
+	return true;
+}
+
+/* One line at *p into out; false when it is not one written by the format. */
+static bool parse_line(const char **p, const char *end, struct policy_binding *out)
+{
+	unsigned long long dev, ino, mode;
+
+	memset(out, 0, sizeof(*out));
+	if (!get_number(p, end, &dev) || !get_number(p, end, &ino) ||
+	    !get_number(p, end, &mode) || mode > 0xffff)
+		return false;
+	out->path = get_path(p, end);
+	if (!out->path || out->path[0] != '/' || *p >= end || *(*p)++ != ' ')
+		return false;
+	if (*p + 1 < end && (*p)[0] == '-' && (*p)[1] == '\n') {
+		*p += 1;
+	} else {
+		out->real = get_path(p, end);
+		if (!out->real || out->real[0] != '/')
+			return false;
+		out->dev = (dev_t)dev;
+		out->ino = (ino_t)ino;
+		out->mode = (mode_t)mode;
+	}
+	return *p < end && *(*p)++ == '\n';
+}
+
+int policy_bindings_parse(const char *text, size_t len, struct policy_binding **out, size_t *n)
+{
+	const char *p = text, *end = text + len;
+	size_t hlen = strlen(BINDINGS_HEADER), lines = 0, used = 0;
+	struct policy_binding *b;
+
+	*out = NULL;
+	*n = 0;
+	if (len < hlen || memcmp(text, BINDINGS_HEADER, hlen))
+		return -EINVAL;
+	for (size_t i = hlen; i < len; i++)
+		lines += text[i] == '\n';
+	b = calloc(lines ? lines : 1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	for (p += hlen; p < end; used++) {
+		bool ok = used < lines && parse_line(&p, end, &b[used]);
+
+		/* Written sorted, one per path: anything else was not written by us. */
+		if (ok && used && strcmp(b[used - 1].path, b[used].path) >= 0)
+			ok = false;
+		if (!ok) {
+			policy_bindings_free(b, used + (used < lines));
+			return -EINVAL;
+		}
+	}
+	*out = b;
+	*n = used;
+	return 0;
+}
