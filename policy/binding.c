@@ -4,11 +4,11 @@
  * model.h): found by the path as written, one binding per path.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
+#include "sort.h"
 
 static int binding_cmp(const void *a, const void *b)
 {
@@ -42,8 +42,7 @@ size_t policy_bindings_sort(struct policy_binding *b, size_t n)
 {
 	size_t kept = 0;
 
-	if (n > 1)
-		qsort(b, n, sizeof(*b), binding_cmp);
+	sort_mostly_sorted(b, n, sizeof(*b), binding_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (kept && !strcmp(b[kept - 1].path, b[i].path)) {
 			struct policy_binding *prev = &b[kept - 1];
@@ -88,9 +87,26 @@ static int grow(char **buf, size_t *cap, size_t need)
 	return 0;
 }
 
+static const char hex[] = "0123456789ABCDEF";
+
+/* v in upper-case hex and a space. */
+static size_t put_number(char *out, unsigned long long v)
+{
+	char digits[16];
+	size_t n = 0, len = 0;
+
+	do {
+		digits[len++] = hex[v & 15];
+		v >>= 4;
+	} while (v);
+	while (len)
+		out[n++] = digits[--len];
+	out[n++] = ' ';
+	return n;
+}
+
 static size_t put_path(char *out, const char *path)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	size_t n = 0;
 
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
@@ -120,9 +136,9 @@ int policy_bindings_format(const struct policy_binding *b, size_t n, char **text
 			free(buf);
 			return -ENOMEM;
 		}
-		used += (size_t)snprintf(buf + used, 80, "%llX %llX %X ",
-					 (unsigned long long)b[i].dev,
-					 (unsigned long long)b[i].ino, (unsigned int)b[i].mode);
+		used += put_number(buf + used, (unsigned long long)b[i].dev);
+		used += put_number(buf + used, (unsigned long long)b[i].ino);
+		used += put_number(buf + used, (unsigned long long)b[i].mode);
 		used += put_path(buf + used, b[i].path);
 		buf[used++] = ' ';
 		if (b[i].real)

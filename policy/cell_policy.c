@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "model.h"
+#include "sort.h"
 
 bool isolate_cell_name_valid(const char *name)
 {
@@ -210,8 +211,7 @@ int cell_sorted_caps(const struct isolate_cell_policy *c, struct isolate_cap **o
 		return -ENOMEM;
 	if (c->n_caps)
 		memcpy(caps, c->caps, c->n_caps * sizeof(*caps));
-	if (c->n_caps > 1)
-		qsort(caps, c->n_caps, sizeof(*caps), cap_qsort_cmp);
+	sort_mostly_sorted(caps, c->n_caps, sizeof(*caps), cap_qsort_cmp);
 	for (size_t i = 0; i < c->n_caps; i++)
 		if (!kept || isolate_cap_compare(&caps[kept - 1], &caps[i]))
 			caps[kept++] = caps[i];
@@ -271,8 +271,7 @@ void cell_dedupe(struct isolate_cell_policy *c)
 {
 	size_t kept = 0;
 
-	if (c->n_caps > 1)
-		qsort(c->caps, c->n_caps, sizeof(*c->caps), cap_pos_cmp);
+	sort_mostly_sorted(c->caps, c->n_caps, sizeof(*c->caps), cap_pos_cmp);
 	for (size_t i = 0; i < c->n_caps; i++) {
 		if (kept && !isolate_cap_compare(&c->caps[kept - 1], &c->caps[i]))
 			cap_clear(&c->caps[i]);

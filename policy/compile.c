@@ -23,6 +23,7 @@
 #include "model.h"
 #include "path_util.h"
 #include "real_path.h"
+#include "sort.h"
 
 enum right_status { RIGHT_NONE, RIGHT_ALLOW, RIGHT_DENY };
 
@@ -47,10 +48,19 @@ struct resolved {
 	struct stat st;
 };
 
+/* The rules above the last directory asked about: its files share them. */
+struct above_memo {
+	const char *dir;	/* NULL: none yet */
+	size_t len;
+	__u32 id[ISOLATE_RIGHTS][2];	/* [right][deny] */
+};
+
 struct compiler {
 	const struct isolate_cell_policy *set;	/* the authority set */
 	struct resolved *resolved;		/* sorted by path */
 	size_t n_resolved;
+	size_t next_resolved;			/* after the one found last */
+	struct above_memo above;
 	struct group groups[ISOLATE_RIGHTS][2];	/* [right][deny] */
 	size_t n_anchors, anchors_alloc;
 	struct anchor *anchors;
@@ -100,19 +110,40 @@ static __u32 find_above(const struct compiler *cc, const struct group *g, const 
 	return ISOLATE_RULE_NONE;
 }
 
+/*
+ * The rules of every group on the nearest ancestors of path (len bytes),
+ * from the memo when path's directory is the one asked about last: the
+ * set lists the files of a directory one after another.
+ */
+static const struct above_memo *rules_above(struct compiler *cc, const char *path, size_t len)
+{
+	struct above_memo *m = &cc->above;
+	size_t dir = path_parent_len(path, len);
+
+	if (m->dir && m->len == dir && !strncmp(m->dir, path, dir))
+		return m;
+	for (int r = 0; r < ISOLATE_RIGHTS; r++)
+		for (int deny = 0; deny < 2; deny++)
+			m->id[r][deny] = find_above(cc, &cc->groups[r][deny], path, len);
+	m->dir = path;
+	m->len = dir;
+	return m;
+}
+
 /* Each (right, deny) group is searched for the path itself once. */
-static void compute_rights(const struct compiler *cc, struct anchor *a)
+static void compute_rights(struct compiler *cc, struct anchor *a)
 {
 	size_t len = strlen(a->path);
+	const struct above_memo *above = rules_above(cc, a->path, len);
 
 	a->own_deny = a->own_allow = ISOLATE_RULE_NONE;
 	for (int r = 0; r < ISOLATE_RIGHTS; r++) {
 		const struct group *allow = &cc->groups[r][0], *deny = &cc->groups[r][1];
 		__u32 own_d = find_exact(cc, deny, a->path, len);
-		__u32 d = own_d != ISOLATE_RULE_NONE ? own_d : find_above(cc, deny, a->path, len);
+		__u32 d = own_d != ISOLATE_RULE_NONE ? own_d : above->id[r][1];
 		__u32 own_a = find_exact(cc, allow, a->path, len);
 		__u32 g = d != ISOLATE_RULE_NONE ? ISOLATE_RULE_NONE :
-			  own_a != ISOLATE_RULE_NONE ? own_a : find_above(cc, allow, a->path, len);
+			  own_a != ISOLATE_RULE_NONE ? own_a : above->id[r][0];
 
 		a->status[r] = d != ISOLATE_RULE_NONE ? RIGHT_DENY :
 			       g != ISOLATE_RULE_NONE ? RIGHT_ALLOW : RIGHT_NONE;
@@ -159,15 +190,23 @@ static int resolved_cmp(const void *a, const void *b)
 	return strcmp(((const struct resolved *)a)->path, ((const struct resolved *)b)->path);
 }
 
-/* What resolving found at path, else a stat of it now. */
-static int stat_resolved(const struct compiler *cc, const char *path, struct stat *st)
+/*
+ * What resolving found at path, else a stat of it now; the one after the
+ * path found last first (the set lists a kind's paths in order).
+ */
+static int stat_resolved(struct compiler *cc, const char *path, struct stat *st)
 {
 	struct resolved key = { .path = (char *)path };
-	const struct resolved *r = cc->n_resolved ?
-		bsearch(&key, cc->resolved, cc->n_resolved, sizeof(key), resolved_cmp) : NULL;
+	const struct resolved *r = NULL;
 
+	if (cc->next_resolved < cc->n_resolved &&
+	    !strcmp(cc->resolved[cc->next_resolved].path, path))
+		r = &cc->resolved[cc->next_resolved];
+	else if (cc->n_resolved)
+		r = bsearch(&key, cc->resolved, cc->n_resolved, sizeof(key), resolved_cmp);
 	if (!r)
 		return stat(path, st);
+	cc->next_resolved = (size_t)(r - cc->resolved) + 1;
 	*st = r->st;
 	return 0;
 }
@@ -260,8 +299,7 @@ static int build_inodes(struct compiler *cc, struct isolate_image *img)
 {
 	size_t n = 0;
 
-	if (cc->n_anchors > 1)
-		qsort(cc->anchors, cc->n_anchors, sizeof(*cc->anchors), anchor_cmp);
+	sort_mostly_sorted(cc->anchors, cc->n_anchors, sizeof(*cc->anchors), anchor_cmp);
 	img->inodes = calloc(cc->n_anchors ? cc->n_anchors : 1, sizeof(*img->inodes));
 	if (!img->inodes)
 		return -ENOMEM;
@@ -336,6 +374,7 @@ static void resolved_free(struct compiler *cc)
 struct binder {
 	const struct policy_binding *bound;
 	size_t n_bound;
+	size_t next;			/* after the binding found last */
 	struct real_path_cache cache;
 	struct policy_binding *out;	/* NULL: not asked for */
 	size_t n_out;
@@ -348,9 +387,17 @@ struct binder {
  */
 static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct stat *st)
 {
-	const struct policy_binding *old = policy_binding_find(b->bound, b->n_bound, cap->u.path);
 	struct policy_binding *rec = b->out ? &b->out[b->n_out] : NULL;
+	const struct policy_binding *old;
 	char *real;
+
+	/* The paths of one kind come in order: the one after the last found, first. */
+	if (b->next < b->n_bound && !strcmp(b->bound[b->next].path, cap->u.path))
+		old = &b->bound[b->next];
+	else
+		old = policy_binding_find(b->bound, b->n_bound, cap->u.path);
+	if (old)
+		b->next = (size_t)(old - b->bound) + 1;
 
 	if (old && (old->real || cap->flags & ISOLATE_CAP_OPTIONAL)) {
 		memset(st, 0, sizeof(*st));
@@ -426,8 +473,7 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 		err = cell_append(out, &resolved);
 		cc->resolved[cc->n_resolved++] = (struct resolved){ real, st };
 	}
-	if (cc->n_resolved > 1)
-		qsort(cc->resolved, cc->n_resolved, sizeof(*cc->resolved), resolved_cmp);
+	sort_mostly_sorted(cc->resolved, cc->n_resolved, sizeof(*cc->resolved), resolved_cmp);
 	/* Only growing the lists fails past this point. */
 	if (err)
 		diag_set(diag, NULL, 0, 0, "out of memory");

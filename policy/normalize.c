@@ -23,6 +23,7 @@
 #include "names.h"
 #include "netset.h"
 #include "path_util.h"
+#include "sort.h"
 
 struct cap_list {
 	size_t n;
@@ -78,8 +79,7 @@ static int reduce_tree(struct cap_list *l)
 
 	if (!below)
 		return -ENOMEM;
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), by_path);
+	sort_mostly_sorted(l->v, l->n, sizeof(*l->v), by_path);
 	for (size_t i = 0; i < l->n; i++)
 		if (!kept || strcmp(l->v[kept - 1]->u.path, l->v[i]->u.path))
 			l->v[kept++] = l->v[i];

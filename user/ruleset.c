@@ -16,6 +16,7 @@
 
 #include <isolate/policy.h>
 
+#include "policy/sort.h"
 #include "user/internal.h"
 
 int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
@@ -138,9 +139,9 @@ static int entries_build(uint32_t ruleset, const struct isolate_image *img,
 		e->unix_names[i].rule = img->unix_names[i].rule;
 	}
 	e->n_unix = img->n_unix;
-	qsort(e->inode, e->n_inode, sizeof(*e->inode), inode_cmp);
-	qsort(e->net, e->n_net, sizeof(*e->net), net_cmp);
-	qsort(e->unix_names, e->n_unix, sizeof(*e->unix_names), unix_cmp);
+	sort_mostly_sorted(e->inode, e->n_inode, sizeof(*e->inode), inode_cmp);
+	sort_mostly_sorted(e->net, e->n_net, sizeof(*e->net), net_cmp);
+	sort_mostly_sorted(e->unix_names, e->n_unix, sizeof(*e->unix_names), unix_cmp);
 	return 0;
 }
 
