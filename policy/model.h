@@ -168,6 +168,13 @@ const struct policy_binding *policy_binding_find(const struct policy_binding *b,
 /* Positions in the authority set into rule ids, everywhere in img (rule_ids.c). */
 int image_assign_rule_ids(struct isolate_image *img);
 
+/*
+ * yaml_emit.c: the document of c alone, under name (whatever c is called),
+ * as isolate_policy_emit() writes it; c's extends are written as they are.
+ */
+int policy_emit_cell(const struct isolate_cell_policy *c, const char *name, char **out,
+		     size_t *len);
+
 /* Drops where c and its capabilities were read from (snapshot.c). */
 void cell_policy_forget_sources(struct isolate_cell_policy *c);
 

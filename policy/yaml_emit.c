@@ -71,6 +71,9 @@ static bool reads_as_non_string(const char *s)
 		"", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n",
 	};
 
+	/* Every path: a policy's thousands of them skip the words. */
+	if (*s == '/')
+		return false;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (!strcasecmp(s, words[i]))
 			return true;
@@ -326,13 +329,15 @@ out:
 	free(extends);
 }
 
-static void document(struct emitter *e, const struct isolate_policy *p)
+/* p's document; without p, one of cell only, named only_name. */
+static void document(struct emitter *e, const struct isolate_policy *p,
+		     const struct isolate_cell_policy *only, const char *only_name)
 {
 	const char **includes = NULL;
 	yaml_event_t ev;
-	size_t n;
+	size_t n = 0;
 
-	if (named_refs_sorted(p->includes, p->n_includes, &includes, &n)) {
+	if (p && named_refs_sorted(p->includes, p->n_includes, &includes, &n)) {
 		e->err = -ENOMEM;
 		return;
 	}
@@ -350,9 +355,13 @@ static void document(struct emitter *e, const struct isolate_policy *p)
 	}
 	plain(e, "cells");
 	map_start(e, false);
-	for (size_t i = 0; i < p->n_cells; i++) {
+	for (size_t i = 0; p && i < p->n_cells; i++) {
 		string(e, p->cells[i]->name);
 		cell_body(e, p->cells[i]);
+	}
+	if (only) {
+		string(e, only_name);
+		cell_body(e, only);
 	}
 	map_end(e);
 	map_end(e);
@@ -361,7 +370,8 @@ static void document(struct emitter *e, const struct isolate_policy *p)
 	free(includes);
 }
 
-int isolate_policy_emit(const struct isolate_policy *p, char **out, size_t *len)
+static int emit_text(const struct isolate_policy *p, const struct isolate_cell_policy *only,
+		     const char *only_name, char **out, size_t *len)
 {
 	struct emitter e = { 0 };
 
@@ -372,7 +382,7 @@ int isolate_policy_emit(const struct isolate_policy *p, char **out, size_t *len)
 	yaml_emitter_set_unicode(&e.y, 1);
 	yaml_emitter_set_width(&e.y, -1);
 	yaml_emitter_set_indent(&e.y, 2);
-	document(&e, p);
+	document(&e, p, only, only_name);
 	yaml_emitter_delete(&e.y);
 	if (e.err) {
 		free(e.out.data);
@@ -382,4 +392,15 @@ int isolate_policy_emit(const struct isolate_policy *p, char **out, size_t *len)
 	if (len)
 		*len = e.out.len;
 	return 0;
+}
+
+int isolate_policy_emit(const struct isolate_policy *p, char **out, size_t *len)
+{
+	return emit_text(p, NULL, NULL, out, len);
+}
+
+int policy_emit_cell(const struct isolate_cell_policy *c, const char *name, char **out,
+		     size_t *len)
+{
+	return emit_text(NULL, c, name, out, len);
 }

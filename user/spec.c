@@ -83,40 +83,49 @@ int spec_commit(const char *name, __u32 gen)
 	return err;
 }
 
+/*
+ * A policy still naming cells it extends cannot be kept: resolving would
+ * fold them in, and fails here, with nothing to fold from. Its message.
+ */
+static int refuse_extends(const struct isolate_cell_policy *pol, const char *name,
+			  const char *file)
+{
+	struct isolate_cell_policy *named = isolate_cell_policy_dup_named(pol, name);
+	struct isolate_policy *doc = isolate_policy_new(file);
+	struct isolate_diag diag = { 0 };
+	int err = -ENOMEM;
+
+	if (doc && named) {
+		err = policy_adopt_cell(doc, named);
+		if (!err)
+			named = NULL;
+		else
+			diag_set(&diag, NULL, 0, 0, "%s", strerror(-err));
+		if (!err)
+			err = isolate_policy_resolve(doc, &diag) ?: -EINVAL;
+	}
+	isolate_policy_free(doc);
+	isolate_cell_policy_free(named);
+	return set_error(err, "cannot serialize the policy of cell %s: %s", name,
+			 diag.msg[0] ? diag.msg : strerror(-err));
+}
+
 int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *pol,
 	       bool pending)
 {
-	struct isolate_cell_policy *named;
-	struct isolate_policy *doc = NULL;
-	char file[NAME_MAX + 1];
-	struct isolate_diag diag = { 0 };
+	char file[NAME_MAX + 1], *text = NULL;
 	size_t len = 0;
-	char *text = NULL;
-	int dir, err;
+	int dir, err = spec_name(name, gen, pending, file, sizeof(file));
 
-	err = spec_name(name, gen, pending, file, sizeof(file));
 	if (err)
 		return err;
+	if (pol->n_extends)
+		return refuse_extends(pol, name, file);
 	/* Kept under the cell's name, whatever the policy's cell was called. */
-	named = isolate_cell_policy_dup_named(pol, name);
-	doc = isolate_policy_new(file);
-	if (!doc || !named) {
-		isolate_policy_free(doc);
-		isolate_cell_policy_free(named);
-		return set_error(-ENOMEM, "out of memory");
-	}
-	err = policy_adopt_cell(doc, named);
-	if (err)
-		isolate_cell_policy_free(named);
-	/* Resolving folds extends, and fails on them here, with nothing to fold from. */
-	if (!err && named->n_extends)
-		err = isolate_policy_resolve(doc, &diag);
-	if (!err)
-		err = isolate_policy_emit(doc, &text, &len);
-	isolate_policy_free(doc);
+	err = policy_emit_cell(pol, name, &text, &len);
 	if (err)
 		return set_error(err, "cannot serialize the policy of cell %s: %s", name,
-				 diag.msg[0] ? diag.msg : strerror(-err));
+				 strerror(-err));
 	dir = cells_dir();
 	err = dir < 0 ? dir : statefs_write(dir, file, text, len, 0600);
 	if (dir >= 0)
