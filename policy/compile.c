@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
  * A cell policy into the image the loader writes. Paths become objects:
- * each is resolved (symlinks followed: the rule attaches to the target),
+ * each is resolved (symlinks followed: the rule attaches to the target)
  * or, for a live cell, taken from what it was bound to when it entered
- * the cell; the resolved set is normalized, and every inode that carries a rule gets
- * its effective rights, because the kernel's walk stops at the nearest
- * one: the grants of the inode and its granted ancestors, minus every deny
- * on it or above it.
+ * the cell; the resolved set is normalized, and every inode that carries
+ * a rule gets its effective rights, because the kernel's walk stops at
+ * the nearest one: the grants of the inode and its granted ancestors,
+ * minus every deny on it or above it.
  * Network blocks and abstract unix names are compiled in files of their
  * own; namespaces become cell flags. The compiler works on positions in
  * the authority set; the image gets rule ids (rule_ids.c) last.

@@ -61,14 +61,6 @@ static int write_failed(int err, const char *map, int capacity)
 	return set_error(err, "cannot write to the %s map: %s", map, strerror(-err));
 }
 
-void ruleset_entries_free(struct ruleset_entries *e)
-{
-	free(e->inode);
-	free(e->net);
-	free(e->unix_names);
-	memset(e, 0, sizeof(*e));
-}
-
 static int inode_cmp(const void *a, const void *b)
 {
 	return memcmp(a, b, sizeof(struct isolate_inode_key));

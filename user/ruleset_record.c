@@ -29,6 +29,15 @@
 
 #include "user/internal.h"
 
+/* The entries a record lists, read or built to be written. */
+void ruleset_entries_free(struct ruleset_entries *e)
+{
+	free(e->inode);
+	free(e->net);
+	free(e->unix_names);
+	memset(e, 0, sizeof(*e));
+}
+
 #define RECORD_MAGIC 0x72656331U	/* "rec1" */
 
 struct record_header {

@@ -51,6 +51,18 @@ static int cells_dir(void)
 	return statefs_subdir("cells", 0700);
 }
 
+/* <state dir>/cells/file holding text, written whole. */
+static int cells_write(const char *file, const char *text, size_t len)
+{
+	int dir = cells_dir(), err;
+
+	if (dir < 0)
+		return dir;
+	err = statefs_write(dir, file, text, len, 0600);
+	close(dir);
+	return err;
+}
+
 /*
  * NAME.GEN.yaml is a generation that was in force, NAME.GEN.pending one
  * being made; NAME.GEN.bind what the paths of generation GEN are bound to.
@@ -115,7 +127,7 @@ int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *po
 {
 	char file[NAME_MAX + 1], *text = NULL;
 	size_t len = 0;
-	int dir, err = spec_name(name, gen, pending, file, sizeof(file));
+	int err = spec_name(name, gen, pending, file, sizeof(file));
 
 	if (err)
 		return err;
@@ -126,10 +138,7 @@ int spec_write(const char *name, __u32 gen, const struct isolate_cell_policy *po
 	if (err)
 		return set_error(err, "cannot serialize the policy of cell %s: %s", name,
 				 strerror(-err));
-	dir = cells_dir();
-	err = dir < 0 ? dir : statefs_write(dir, file, text, len, 0600);
-	if (dir >= 0)
-		close(dir);
+	err = cells_write(file, text, len);
 	free(text);
 	return err;
 }
@@ -178,16 +187,13 @@ int spec_write_bindings(const char *name, __u32 gen, const struct policy_binding
 {
 	char file[NAME_MAX + 1], *text = NULL;
 	size_t len = 0;
-	int dir, err = spec_file(name, gen, "bind", file, sizeof(file));
+	int err = spec_file(name, gen, "bind", file, sizeof(file));
 
 	if (err)
 		return err;
 	if (policy_bindings_format(b, n, &text, &len))
 		return set_error(-ENOMEM, "out of memory");
-	dir = cells_dir();
-	err = dir < 0 ? dir : statefs_write(dir, file, text, len, 0600);
-	if (dir >= 0)
-		close(dir);
+	err = cells_write(file, text, len);
 	free(text);
 	return err;
 }
