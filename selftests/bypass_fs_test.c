@@ -251,6 +251,26 @@ static int link_over_errno(void *arg)
 	return symlink(a->target, a->path) ? errno : 0;
 }
 
+/* What isolate_cell_bindings() says of one path. */
+struct binding_seen {
+	const char *path;
+	bool found, moved, had_real;
+	__u64 ino;
+};
+
+static int find_binding(const struct isolate_path_binding *b, void *ctx)
+{
+	struct binding_seen *seen = ctx;
+
+	if (strcmp(b->path, seen->path))
+		return 0;
+	seen->found = true;
+	seen->moved = b->moved;
+	seen->had_real = b->real != NULL;
+	seen->ino = b->ino;
+	return 0;
+}
+
 /* Grants (or revokes) the capability "text" with its "%s" standing for the root. */
 static int change(struct test_env *env, struct isolate *iso, int cell, bool grant,
 		  const char *text)
@@ -284,15 +304,29 @@ TEST_F(bypass, a_link_put_over_a_granted_path_is_not_followed_by_a_later_change)
 {
 	struct link_args swap = { test_path(&self->env, "denied/file"), NULL };
 	const char *secret = swap.target;
+	struct binding_seen seen = { 0 };
 	struct isolate *other = NULL;
+	struct stat was;
 	int cell;
 
 	ASSERT_EQ(0, test_file(&self->env, "rw/f", "f\n"));
 	swap.path = test_path(&self->env, "rw/f");
+	ASSERT_EQ(0, stat(swap.path, &was));
 	cell = test_env_cell(&self->env, "swap", "write:%s/rw", "read:%s/rw/f", NULL);
 	ASSERT_LE(0, cell);
+	seen.path = swap.path;
+	ASSERT_EQ(0, isolate_cell_bindings(self->env.iso, self->env.cells[cell].name,
+					   find_binding, &seen));
+	EXPECT_TRUE(seen.found && seen.had_real && !seen.moved);
 	ASSERT_EQ(0, test_run(&self->env, cell, link_over_errno, &swap));
 	ASSERT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)secret));
+	/* Shown as it is: the rule stays on the file; the path leads elsewhere. */
+	memset(&seen, 0, sizeof(seen));
+	seen.path = swap.path;
+	ASSERT_EQ(0, isolate_cell_bindings(self->env.iso, self->env.cells[cell].name,
+					   find_binding, &seen));
+	EXPECT_TRUE(seen.found && seen.moved);
+	EXPECT_EQ((__u64)was.st_ino, seen.ino);
 
 	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)secret));

@@ -159,6 +159,27 @@ int isolate_cell_update(struct isolate *iso, const char *name,
 int isolate_cell_policy_get(struct isolate *iso, const char *name,
 			    struct isolate_cell_policy **out);
 
+/*
+ * What a path the cell holds is bound to: the object its rules are on,
+ * since the path entered the cell (Documentation/policy.md, "Path
+ * entries").
+ */
+struct isolate_path_binding {
+	const char *path;	/* as the policy writes it */
+	const char *real;	/* what it resolved to then; NULL: it did not exist (optional) */
+	__u64 dev, ino;		/* st_dev and st_ino of that object */
+	bool moved;		/* the path leads to another object now, or to none */
+};
+
+/*
+ * Calls fn for each path of the generation in force, sorted by path, until
+ * fn returns non-zero (which is returned). -ENOENT for a cell that keeps
+ * no bindings (made by an older libisolate: its next change binds its
+ * paths). Finding where a path leads now stats it, following symlinks.
+ */
+int isolate_cell_bindings(struct isolate *iso, const char *name,
+			  int (*fn)(const struct isolate_path_binding *b, void *ctx), void *ctx);
+
 /* Adds or removes capabilities, live: isolate_cell_update() semantics. */
 struct isolate_cap;
 int isolate_cell_grant(struct isolate *iso, const char *name,

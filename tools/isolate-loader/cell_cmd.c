@@ -135,7 +135,7 @@ static int cell_create(int argc, char **argv)
 	if (err)
 		err = p_err(isolate_error_exit_code(err), "cell create: %s", isolate_last_error());
 	else
-		print_cell_state(iso, &st, true);
+		print_cell_state(iso, &st, SHOW_CAPS);
 	isolate_cell_policy_free(pol);
 	isolate_close(iso);
 	return err;
@@ -164,7 +164,7 @@ static int cell_show(int argc, char **argv)
 	if (err)
 		err = p_err(isolate_error_exit_code(err), "cell show: %s", isolate_last_error());
 	else
-		print_cell_state(iso, &st, true);
+		print_cell_state(iso, &st, SHOW_CAPS | SHOW_BINDINGS);
 	isolate_close(iso);
 	return err;
 }

@@ -94,17 +94,64 @@ static void state_text(const struct isolate_cell_state *st)
 		       st->unenforced & ISOLATE_UNENFORCED_PIDS ? " pids" : "");
 }
 
+static int binding_json(const struct isolate_path_binding *b, void *ctx)
+{
+	jw_object_start(&json_out);
+	jw_kv_string(&json_out, "path", b->path);
+	jw_key(&json_out, "real");
+	if (b->real)
+		jw_string(&json_out, b->real);
+	else
+		jw_null(&json_out);
+	jw_kv_uint(&json_out, "dev", b->dev);
+	jw_kv_uint(&json_out, "ino", b->ino);
+	jw_kv_bool(&json_out, "moved", b->moved);
+	jw_object_end(&json_out);
+	return 0;
+}
+
+/* Text: only the paths that lead elsewhere now, and how many there are. */
+static int binding_text(const struct isolate_path_binding *b, void *ctx)
+{
+	size_t *counts = ctx;
+
+	counts[0]++;
+	if (!b->moved)
+		return 0;
+	counts[1]++;
+	if (b->real)
+		printf("  moved: %s leads to another object now; its rules stay on the one bound (dev %llu, ino %llu, then at %s)\n",
+		       b->path, (unsigned long long)b->dev, (unsigned long long)b->ino, b->real);
+	else
+		printf("  moved: %s exists now; it was missing when it was bound, and stays skipped\n",
+		       b->path);
+	return 0;
+}
+
+static void bindings_text(struct isolate *iso, const char *name)
+{
+	size_t counts[2] = { 0, 0 };
+
+	if (isolate_cell_bindings(iso, name, binding_text, counts)) {
+		p_info("cell %s: %s", name, isolate_last_error());
+		return;
+	}
+	printf("  %zu paths bound, %zu lead elsewhere now%s\n", counts[0], counts[1],
+	       counts[1] ? " (revoke and grant a path again to bind it afresh)" : "");
+}
+
 /*
  * JSON: {"cell": {name, mode, extends, capabilities}, "state": {...}}, the
- * first part the same for cells holding the same capabilities.
+ * first part the same for cells holding the same capabilities; with
+ * SHOW_BINDINGS, "bindings": [{path, real, dev, ino, moved}].
  */
 void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
-		      bool with_caps)
+		      unsigned int show)
 {
 	struct isolate_cell_policy *pol = NULL;
 	char text[4400];
 
-	if (with_caps && isolate_cell_policy_get(iso, st->name, &pol))
+	if (show & SHOW_CAPS && isolate_cell_policy_get(iso, st->name, &pol))
 		p_info("cell %s: %s", st->name, isolate_last_error());
 	if (!json_output) {
 		state_text(st);
@@ -112,6 +159,8 @@ void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
 			isolate_cap_format(isolate_cell_policy_cap(pol, i), text, sizeof(text));
 			printf("  %s\n", text);
 		}
+		if (show & SHOW_BINDINGS)
+			bindings_text(iso, st->name);
 		isolate_cell_policy_free(pol);
 		return;
 	}
@@ -127,6 +176,13 @@ void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
 	}
 	jw_key(&json_out, "state");
 	state_json(st);
+	if (show & SHOW_BINDINGS) {
+		jw_key(&json_out, "bindings");
+		jw_array_start(&json_out);
+		if (isolate_cell_bindings(iso, st->name, binding_json, NULL))
+			p_info("cell %s: %s", st->name, isolate_last_error());
+		jw_array_end(&json_out);
+	}
 	jw_object_end(&json_out);
 	if (json_out.depth == 0)
 		jw_finish(&json_out);
@@ -141,6 +197,6 @@ void for_each_cell(struct isolate *iso, bool with_caps)
 	if (isolate_cells_list(iso, &cells, &n))
 		return;
 	for (size_t i = 0; i < n; i++)
-		print_cell_state(iso, &cells[i], with_caps);
+		print_cell_state(iso, &cells[i], with_caps ? SHOW_CAPS : 0);
 	free(cells);
 }

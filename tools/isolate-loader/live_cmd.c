@@ -190,7 +190,7 @@ int do_restore(int argc, char **argv)
 		if (err)
 			err = p_err(isolate_error_exit_code(err), "restore: %s", isolate_last_error());
 		else
-			print_cell_state(iso, &st, true);
+			print_cell_state(iso, &st, SHOW_CAPS);
 		isolate_close(iso);
 	}
 	free(json);

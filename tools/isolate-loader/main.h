@@ -107,8 +107,10 @@ int policy_suggest(int argc, char **argv);
 
 struct isolate;
 struct isolate_cell_state;
+/* What print_cell_state() shows besides the state. */
+enum { SHOW_CAPS = 1, SHOW_BINDINGS = 2 };
 void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
-		      bool with_caps);
+		      unsigned int show);
 /* print_cell_state for every cell below the cells root. */
 void for_each_cell(struct isolate *iso, bool with_caps);
 
