@@ -11,7 +11,7 @@ Documentation/python.md is the guide.
 """
 
 from . import cell
-from .cells import Cell, CellInfo, RunResult, restore
+from .cells import Cell, CellInfo, PathBinding, RunResult, restore
 from .errors import (IsolateError, NotLoadedError, PolicyError, RunTimeout,
                      UnsupportedError)
 from .events import (AccessEvent, BrokerEvent, Event, LifecycleEvent, LogEvent, MessageEvent,
@@ -31,7 +31,8 @@ def __getattr__(name: str) -> str:
 __all__ = [
     "AccessEvent", "BrokerEvent", "Cap", "Cell", "CellInfo", "CellPolicy", "Enforcement",
     "Event", "Feature", "Features", "IsolateError", "LifecycleEvent", "LogEvent",
-    "MessageEvent", "MetricEvent", "NotLoadedError", "Policy", "PolicyError", "RunResult",
+    "MessageEvent", "MetricEvent", "NotLoadedError", "PathBinding", "Policy", "PolicyError",
+    "RunResult",
     "RunTimeout", "UnsupportedError", "Verdict", "cell", "enforcement_report",
     "event_from_json", "events", "features", "restore",
 ]

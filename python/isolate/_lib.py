@@ -123,6 +123,16 @@ class EventHdr(Structure):
 # int fn(void *ctx, const struct isolate_event_hdr *hdr, size_t size)
 EVENT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 
+
+class PathBindingRecord(Structure):
+    """struct isolate_path_binding (isolate.h)."""
+    _fields_ = [("path", c_char_p), ("real", c_char_p), ("dev", c_uint64), ("ino", c_uint64),
+                ("moved", c_bool)]
+
+
+# int fn(const struct isolate_path_binding *b, void *ctx)
+BINDING_FN = ctypes.CFUNCTYPE(c_int, POINTER(PathBindingRecord), c_void_p)
+
 _P = c_void_p
 _PP = POINTER(c_void_p)
 _D = POINTER(Diag)
@@ -197,6 +207,7 @@ _ISOLATE = {
     "isolate_cell_grant_timed": (c_int, [_P, c_char_p, _PP, c_size_t, c_uint]),
     "isolate_cell_revoke": (c_int, [_P, c_char_p, _PP, c_size_t]),
     "isolate_cell_snapshot": (c_int, [_P, c_char_p, _P, c_bool]),
+    "isolate_cell_bindings": (c_int, [_P, c_char_p, BINDING_FN, _P]),
     "isolate_cell_restore": (c_int, [_P, c_char_p, c_size_t, c_char_p, POINTER(CellState)]),
     "isolate_cell_kill": (c_int, [_P, c_char_p]),
     "isolate_cell_destroy": (c_int, [_P, c_char_p]),

@@ -51,6 +51,18 @@ class CellInfo:
     audited: int
 
 
+@dataclass(frozen=True)
+class PathBinding:
+    """A path the cell holds and the object its rules are on (bound when the
+    path entered the cell); moved: the path leads to another object now, or
+    to none. real is None for an optional path that did not exist."""
+    path: str
+    real: Optional[str]
+    dev: int
+    ino: int
+    moved: bool
+
+
 class _CapArray:
     """struct isolate_cap *[n] for grant and revoke, freed on exit."""
 
@@ -331,6 +343,20 @@ class Cell:
             return CellPolicy._of(out.value)
         finally:
             lib().isolate_cell_policy_free(out.value)
+
+    def bindings(self) -> List[PathBinding]:
+        """What each path of the cell is bound to, sorted by path."""
+        found: List[PathBinding] = []
+
+        def one(rec, _ctx):
+            b = rec.contents
+            found.append(PathBinding(dec(b.path), dec(b.real) if b.real else None,
+                                     b.dev, b.ino, bool(b.moved)))
+            return 0
+
+        check(lib().isolate_cell_bindings(self._ptr(), enc(self.name), _lib.BINDING_FN(one),
+                                          None), f"cell {self.name}")
+        return found
 
     def snapshot(self) -> str:
         """Every capability of the cell as a JSON document (restore() takes it)."""

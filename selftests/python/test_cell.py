@@ -45,6 +45,26 @@ def test_grant_and_revoke_are_live(supervisor, work):
         assert cell.info().generation == 3
 
 
+def test_a_replaced_file_keeps_the_rule_on_the_one_granted(supervisor, work):
+    path, other = f"{work}/deployed", f"{work}/secret"
+    with open(path, "w") as f:
+        f.write("deployed\n")
+    was = os.stat(path)
+    with isolate.Cell(caps=[Cap.read(path), "exec:/bin"]) as cell:
+        (b,) = [b for b in cell.bindings() if b.path == path]
+        assert (b.real, b.ino, b.moved) == (path, was.st_ino, False)
+        # A copy renamed over the path, as a deploy does: the rule stays on the first.
+        os.link(other, f"{work}/next")
+        os.rename(f"{work}/next", path)
+        cell.grant(Cap.read(f"{work}/granted"))
+        (b,) = [b for b in cell.bindings() if b.path == path]
+        assert (b.ino, b.moved) == (was.st_ino, True)
+        assert cell.run(["cat", path]).returncode == 1
+        cell.revoke(Cap.read(path))
+        cell.grant(Cap.read(path))
+        assert cell.run(["cat", path]).stdout == b"secret\n"
+
+
 def test_run_takes_input_environment_directory_and_user(supervisor, work):
     with isolate.Cell(caps=["exec:/bin", Cap.read(work)]) as cell:
         r = cell.run(["sh", "-c", "read x; echo $x $FOO $(pwd) $(id -u)"], input=b"in\n",
