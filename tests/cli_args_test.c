@@ -121,7 +121,7 @@ TEST(double_dash_ends_options)
 {
 	static const char *const named[] = {
 		"cell show -- -rf", "cell destroy -- -rf", "grant -- -rf read:/tmp",
-		"revoke -- -rf read:/tmp", "recycle -- -rf", "snapshot -- -rf",
+		"revoke -- -rf read:/tmp", "recycle -- -rf", "rebind -- -rf", "snapshot -- -rf",
 	};
 	char out[1024];
 

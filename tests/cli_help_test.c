@@ -17,7 +17,7 @@
 
 static const char *const commands[] = {
 	"load", "unload", "status", "features", "run", "grant", "revoke",
-	"snapshot", "restore", "recycle", "events", "supervise", "version",
+	"snapshot", "restore", "recycle", "rebind", "events", "supervise", "version",
 	"cell create", "cell list", "cell show", "cell destroy",
 	"policy check", "policy fmt", "policy compile", "policy explain", "policy suggest",
 };

@@ -571,7 +571,7 @@ static int bindings_in_force(struct isolate *iso, const char *name,
  */
 int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
-		      size_t n_timed)
+		      size_t n_timed, bool rebind)
 {
 	struct policy_binding *owned = NULL, *bound = NULL;
 	const struct policy_binding *kept = NULL;
@@ -586,7 +586,7 @@ int cell_update_timed(struct isolate *iso, const char *name,
 	if (err)
 		return err;
 	err = isolate_cell_get(iso, name, &st);
-	if (!err)
+	if (!err && !rebind)
 		err = bindings_in_force(iso, name, &st, &kept, &n_kept, &owned);
 	/* With timed grants, their bindings too: the same objects in both images. */
 	if (!err && n_timed) {
@@ -619,7 +619,7 @@ int isolate_cell_update(struct isolate *iso, const char *name,
 		return err;
 	err = timed_read(name, boot_ns(), &timed, &n);
 	if (!err)
-		err = cell_update_timed(iso, name, pol, timed, n);
+		err = cell_update_timed(iso, name, pol, timed, n, false);
 	timed_free(timed, n);
 	isolate_unlock(iso);
 	return err;

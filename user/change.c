@@ -73,11 +73,12 @@ static bool timed_remove(struct timed_cap *t, size_t *n, const struct isolate_ca
  * seconds > 0 grants for that long (kept beside the policy, ended by the
  * kernel). A revoke takes a capability out of the policy and out of the
  * timed grants. Under the lock from the read on: two changes at once must
- * not both start from the same generation, each losing the other's.
+ * not both start from the same generation, each losing the other's. No
+ * capability at all: the same policy again (an expiry, a rebind).
  */
 static int change_caps(struct isolate *iso, const char *name,
 		       struct isolate_cap *const caps[], size_t n, bool grant,
-		       unsigned int seconds)
+		       unsigned int seconds, bool rebind)
 {
 	struct isolate_cell_policy *pol = NULL;
 	struct timed_cap *timed = NULL;
@@ -111,7 +112,7 @@ static int change_caps(struct isolate *iso, const char *name,
 		}
 	}
 	if (!err)
-		err = cell_update_timed(iso, name, pol, timed, n_timed);
+		err = cell_update_timed(iso, name, pol, timed, n_timed, rebind);
 	isolate_unlock(iso);
 	timed_free(timed, n_timed);
 	isolate_cell_policy_free(pol);
@@ -121,13 +122,13 @@ static int change_caps(struct isolate *iso, const char *name,
 int isolate_cell_grant(struct isolate *iso, const char *name,
 		       struct isolate_cap *const caps[], size_t n)
 {
-	return change_caps(iso, name, caps, n, true, 0);
+	return change_caps(iso, name, caps, n, true, 0, false);
 }
 
 int isolate_cell_revoke(struct isolate *iso, const char *name,
 			struct isolate_cap *const caps[], size_t n)
 {
-	return change_caps(iso, name, caps, n, false, 0);
+	return change_caps(iso, name, caps, n, false, 0, false);
 }
 
 int isolate_cell_grant_timed(struct isolate *iso, const char *name,
@@ -143,7 +144,12 @@ int isolate_cell_grant_timed(struct isolate *iso, const char *name,
 		if (err)
 			return set_error(err, "%s", diag.msg);
 	}
-	return change_caps(iso, name, caps, n, true, seconds);
+	return change_caps(iso, name, caps, n, true, seconds, false);
+}
+
+int isolate_cell_rebind(struct isolate *iso, const char *name)
+{
+	return change_caps(iso, name, NULL, 0, true, 0, true);
 }
 
 int isolate_cell_expire(struct isolate *iso, const char *name)
@@ -156,7 +162,7 @@ int isolate_cell_expire(struct isolate *iso, const char *name)
 	err = isolate_cell_get(iso, name, &st);
 	/* Nothing has ended: nothing to do. */
 	if (!err && st.cell.expires_ns && boot_ns() >= st.cell.expires_ns)
-		err = change_caps(iso, name, NULL, 0, true, 0);
+		err = change_caps(iso, name, NULL, 0, true, 0, false);
 	isolate_unlock(iso);
 	return err;
 }

@@ -290,11 +290,11 @@ void timed_free(struct timed_cap *t, size_t n);
 /*
  * isolate_cell_update() with the timed grants given: the generation holds
  * pol and them, and falls back in the kernel to pol alone when the first
- * of them ends. Under the lock.
+ * of them ends. With rebind, every path is bound afresh. Under the lock.
  */
 int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
-		      size_t n_timed);
+		      size_t n_timed, bool rebind);
 
 /*
  * Starts argv (user/spawn.c): inside cgroup_fd's cgroup from its first

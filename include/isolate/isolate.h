@@ -180,6 +180,14 @@ struct isolate_path_binding {
 int isolate_cell_bindings(struct isolate *iso, const char *name,
 			  int (*fn)(const struct isolate_path_binding *b, void *ctx), void *ctx);
 
+/*
+ * The same policy as a new generation with every path bound afresh, to
+ * what it leads to now (symlinks followed): for paths replaced since they
+ * were bound (isolate_cell_bindings() says which). Whatever is at a path
+ * now is what its rule will be on, links a cell made there included.
+ */
+int isolate_cell_rebind(struct isolate *iso, const char *name);
+
 /* Adds or removes capabilities, live: isolate_cell_update() semantics. */
 struct isolate_cap;
 int isolate_cell_grant(struct isolate *iso, const char *name,

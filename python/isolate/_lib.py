@@ -208,6 +208,7 @@ _ISOLATE = {
     "isolate_cell_revoke": (c_int, [_P, c_char_p, _PP, c_size_t]),
     "isolate_cell_snapshot": (c_int, [_P, c_char_p, _P, c_bool]),
     "isolate_cell_bindings": (c_int, [_P, c_char_p, BINDING_FN, _P]),
+    "isolate_cell_rebind": (c_int, [_P, c_char_p]),
     "isolate_cell_restore": (c_int, [_P, c_char_p, c_size_t, c_char_p, POINTER(CellState)]),
     "isolate_cell_kill": (c_int, [_P, c_char_p]),
     "isolate_cell_destroy": (c_int, [_P, c_char_p]),

@@ -358,6 +358,10 @@ class Cell:
                                           None), f"cell {self.name}")
         return found
 
+    def rebind(self) -> None:
+        """Binds every path afresh, live, to what it leads to now."""
+        check(lib().isolate_cell_rebind(self._ptr(), enc(self.name)), f"rebind {self.name}")
+
     def snapshot(self) -> str:
         """Every capability of the cell as a JSON document (restore() takes it)."""
         ptr = self._ptr()

@@ -136,8 +136,9 @@ static void bindings_text(struct isolate *iso, const char *name)
 		p_info("cell %s: %s", name, isolate_last_error());
 		return;
 	}
-	printf("  %zu paths bound, %zu lead elsewhere now%s\n", counts[0], counts[1],
-	       counts[1] ? " (revoke and grant a path again to bind it afresh)" : "");
+	printf("  %zu paths bound, %zu lead elsewhere now%s%s%s\n", counts[0], counts[1],
+	       counts[1] ? " (isolate-loader rebind " : "", counts[1] ? name : "",
+	       counts[1] ? " binds them afresh)" : "");
 }
 
 /*

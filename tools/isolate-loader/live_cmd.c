@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* grant, revoke, snapshot, restore, recycle: changing cells while they run. */
+/* grant, revoke, snapshot, restore, recycle, rebind: changing cells while they run. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -197,8 +197,10 @@ int do_restore(int argc, char **argv)
 	return err;
 }
 
-int do_recycle(int argc, char **argv)
+/* recycle|rebind NAME: the cell's own policy again, afresh. */
+static int again(int argc, char **argv, bool rebind)
 {
+	const char *cmd = rebind ? "rebind" : "recycle";
 	struct isolate *iso;
 	int err;
 
@@ -206,15 +208,25 @@ int do_recycle(int argc, char **argv)
 	if (err)
 		return err;
 	if (argc != 2)
-		return p_err(EXIT_USAGE, "usage: recycle NAME");
-	err = open_loaded(&iso, "recycle");
+		return p_err(EXIT_USAGE, "usage: %s NAME", cmd);
+	err = open_loaded(&iso, cmd);
 	if (err)
 		return err;
-	err = isolate_cell_recycle(iso, argv[1]);
+	err = rebind ? isolate_cell_rebind(iso, argv[1]) : isolate_cell_recycle(iso, argv[1]);
 	if (err)
-		err = p_err(isolate_error_exit_code(err), "recycle: %s", isolate_last_error());
+		err = p_err(isolate_error_exit_code(err), "%s: %s", cmd, isolate_last_error());
 	else
-		print_generation(iso, "recycled", argv[1]);
+		print_generation(iso, rebind ? "rebound" : "recycled", argv[1]);
 	isolate_close(iso);
 	return err;
+}
+
+int do_recycle(int argc, char **argv)
+{
+	return again(argc, argv, false);
+}
+
+int do_rebind(int argc, char **argv)
+{
+	return again(argc, argv, true);
 }

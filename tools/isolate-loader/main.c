@@ -225,7 +225,8 @@ static int do_help(int argc, char **argv)
 	       "      [--timeout S] [--env VAR[=V]]\n"
 	       "      -- CMD ARGS...       run CMD confined, wait, return its status\n"
 	       "  grant NAME CAP... | revoke NAME CAP...   live, as one new generation\n"
-	       "  snapshot NAME [-o FILE] | restore FILE [--name N] | recycle NAME\n"
+	       "  snapshot NAME [-o FILE] | restore FILE [--name N]\n"
+	       "  recycle NAME | rebind NAME   start afresh | bind its paths afresh\n"
 	       "  events [--follow] [--class LIST] [--cell NAME] [--take] ...\n"
 	       "  supervise [--out F] [--metrics-file F | --metrics-socket P]\n"
 	       "            [--broker-rules F | --broker-exec PROG]\n"
@@ -305,6 +306,10 @@ static const struct cmd top_cmds[] = {
 	{ "recycle", do_recycle,
 	  "[--] NAME\n"
 	  "Kill cell NAME's processes and start it afresh with the same policy.\n" },
+	{ "rebind", do_rebind,
+	  "[--] NAME\n"
+	  "Bind every path of cell NAME afresh, live, to what it leads to now\n"
+	  "(cell show lists the paths that lead elsewhere).\n" },
 	{ "events", do_events,
 	  "[--follow] [--count N] [--timeout S] [--class LIST] [--cell NAME]\n"
 	  "    [--since S] [--take]\n"

@@ -130,6 +130,7 @@ int do_revoke(int argc, char **argv);
 int do_snapshot(int argc, char **argv);
 int do_restore(int argc, char **argv);
 int do_recycle(int argc, char **argv);
+int do_rebind(int argc, char **argv);
 int do_features(int argc, char **argv);
 int do_supervise(int argc, char **argv);
 
