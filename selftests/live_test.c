@@ -548,6 +548,31 @@ TEST_F(killed, next_look_settles_a_change_killed_before_its_switch)
 	EXPECT_EQ(0, check_old_or_new(_metadata, self, gen, -1));
 }
 
+/*
+ * A change killed while it removed the generation it left can leave that
+ * generation's bindings without its policy. A load finds them (any file
+ * of another generation) and removes them; the cell is as it was.
+ */
+TEST_F(killed, load_removes_the_bindings_a_killed_change_left)
+{
+	char specs[PATH_MAX], orphan[PATH_MAX + 96];
+	struct isolate_cell_state st;
+	__u32 gen;
+
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+	gen = st.cell.generation;
+	spec_dir(specs, sizeof(specs));
+	snprintf(orphan, sizeof(orphan), "%s/%s.%u.bind", specs, self->name, gen + 7);
+	ASSERT_EQ(0, write_file(orphan, "isolate-bindings 1\n"));
+
+	ASSERT_EQ(0, cli(NULL, 0, "load", NULL));
+	EXPECT_EQ(-1, access(orphan, F_OK));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+	EXPECT_EQ(gen, st.cell.generation);
+	EXPECT_EQ(0, check_old_or_new(_metadata, self, gen, -1));
+}
+
 /* inode_rules entries under ruleset. */
 static long ruleset_inodes(struct isolate *iso, __u32 ruleset)
 {

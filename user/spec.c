@@ -303,10 +303,14 @@ void spec_prune(const char *name, __u32 keep)
 	closedir(d);
 }
 
-/* Unlinks NAME.GEN.yaml, NAME.GEN.pending and NAME.GEN.bind. */
+/*
+ * Unlinks NAME.GEN.bind, NAME.GEN.pending and NAME.GEN.yaml, the policy
+ * last: a writer killed in between leaves a generation that still shows,
+ * and spec_leftovers() has it removed.
+ */
 static void spec_unlink_generation(int dir, const char *name, __u32 gen)
 {
-	static const char *const what[] = { "yaml", "pending", "bind" };
+	static const char *const what[] = { "bind", "pending", "yaml" };
 	char file[NAME_MAX + 1];
 
 	for (size_t i = 0; i < sizeof(what) / sizeof(what[0]); i++)
@@ -347,16 +351,35 @@ bool spec_pending(const char *name, __u32 gen)
 	return there;
 }
 
-/* Whether anything but generation gen's policy is kept for name. */
+/*
+ * Whether anything but generation gen's policy and bindings is kept for
+ * name: another generation's files, or a pending one (switched to but not
+ * committed, or written and never switched to).
+ */
 bool spec_leftovers(const char *name, __u32 gen)
 {
-	__u32 gens[16];
-	size_t n = spec_generations(name, gens, 16);
+	size_t name_len = strlen(name);
+	bool found = false;
+	struct dirent *de;
+	int dir = cells_dir();
+	DIR *d = dir < 0 ? NULL : fdopendir(dir);
 
-	if (n > 1 || (n == 1 && gens[0] != gen))
-		return true;
-	/* Switched to but not committed, or written and never switched to. */
-	return spec_pending(name, gen) || spec_pending(name, gen + 1);
+	if (!d) {
+		if (dir >= 0)
+			close(dir);
+		return false;
+	}
+	while (!found && (de = readdir(d))) {
+		unsigned int file_gen;
+		char tail[16];
+
+		if (strncmp(de->d_name, name, name_len) || de->d_name[name_len] != '.' ||
+		    sscanf(de->d_name + name_len + 1, "%u.%15s", &file_gen, tail) != 2)
+			continue;
+		found = file_gen != gen || (strcmp(tail, "yaml") && strcmp(tail, "bind"));
+	}
+	closedir(d);
+	return found;
 }
 
 void unenforced_text(__u32 bits, char *buf, size_t len)
