@@ -133,10 +133,10 @@ int policy_resolve(struct isolate_policy *p, const struct isolate_policy_source 
  */
 void cell_policy_limits(const struct isolate_cell_policy *set, struct isolate_image_limits *out);
 /*
- * compile.c: the object a path of a live cell's policy was resolved to when
- * the path entered the cell. A later change compiles the path to the same
- * object, whatever has been renamed or linked over it since: a change
- * binds only the paths that are new to the cell.
+ * binding.c: the object a path of a live cell's policy was resolved to
+ * when the path entered the cell. A later change compiles the path to the
+ * same object, whatever has been renamed or linked over it since: a
+ * change binds only the paths that are new to the cell.
  */
 struct policy_binding {
 	char *path;	/* as the policy writes it */
@@ -146,17 +146,9 @@ struct policy_binding {
 	mode_t mode;
 };
 
-/*
- * isolate_compile() with the paths of bound (n_bound, sorted by path) taken
- * as bound there; the others are resolved now. With bound_out, every path of
- * c with its binding (sorted by path, one each) goes there, malloc'ed.
- */
-int policy_compile_bound(const struct isolate_cell_policy *c, const struct policy_binding *bound,
-			 size_t n_bound, struct policy_binding **bound_out, size_t *n_out,
-			 struct isolate_image **out, struct isolate_diag *diag);
 /* b may be NULL (given away), whatever n says. */
 void policy_bindings_free(struct policy_binding *b, size_t n);
-/* binding.c: sorts b by path, one binding per path; returns how many are left. */
+/* Sorts b by path, one binding per path; returns how many are left. */
 size_t policy_bindings_sort(struct policy_binding *b, size_t n);
 /* Their text form (as kept beside a cell's policy), and back: -EINVAL if malformed. */
 int policy_bindings_format(const struct policy_binding *b, size_t n, char **text, size_t *len);
@@ -164,6 +156,16 @@ int policy_bindings_parse(const char *text, size_t len, struct policy_binding **
 /* The binding of path in b (sorted by path), or NULL. */
 const struct policy_binding *policy_binding_find(const struct policy_binding *b, size_t n,
 						 const char *path);
+
+/*
+ * compile.c: isolate_compile() with the paths of bound (n_bound, sorted by
+ * path) taken as bound there; the others are resolved now. With bound_out,
+ * every path of c with its binding (sorted by path, one each; never NULL)
+ * goes there, malloc'ed.
+ */
+int policy_compile_bound(const struct isolate_cell_policy *c, const struct policy_binding *bound,
+			 size_t n_bound, struct policy_binding **bound_out, size_t *n_out,
+			 struct isolate_image **out, struct isolate_diag *diag);
 
 /* Positions in the authority set into rule ids, everywhere in img (rule_ids.c). */
 int image_assign_rule_ids(struct isolate_image *img);

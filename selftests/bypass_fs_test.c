@@ -317,7 +317,9 @@ TEST_F(bypass, a_link_put_over_a_granted_path_is_not_followed_by_a_later_change)
 	seen.path = swap.path;
 	ASSERT_EQ(0, isolate_cell_bindings(self->env.iso, self->env.cells[cell].name,
 					   find_binding, &seen));
-	EXPECT_TRUE(seen.found && seen.had_real && !seen.moved);
+	EXPECT_TRUE(seen.found);
+	EXPECT_TRUE(seen.had_real);
+	EXPECT_FALSE(seen.moved);
 	ASSERT_EQ(0, test_run(&self->env, cell, link_over_errno, &swap));
 	ASSERT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)secret));
 	/* Shown as it is: the rule stays on the file; the path leads elsewhere. */
@@ -325,7 +327,8 @@ TEST_F(bypass, a_link_put_over_a_granted_path_is_not_followed_by_a_later_change)
 	seen.path = swap.path;
 	ASSERT_EQ(0, isolate_cell_bindings(self->env.iso, self->env.cells[cell].name,
 					   find_binding, &seen));
-	EXPECT_TRUE(seen.found && seen.moved);
+	EXPECT_TRUE(seen.found);
+	EXPECT_TRUE(seen.moved);
 	EXPECT_EQ((__u64)was.st_ino, seen.ino);
 
 	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));

@@ -38,6 +38,17 @@ static inline void spec_dir(char *out, size_t len)
 	snprintf(out, len, "%s/cells", root && *root ? root : "/run/isolate");
 }
 
+/* <state dir>/cells/CELL.GEN.WHAT: "yaml" a kept policy, "pending", "bind". */
+static inline void state_file_path(char *out, size_t len, const char *cell, unsigned int gen,
+			     const char *what)
+{
+	size_t dir;
+
+	spec_dir(out, len);
+	dir = strlen(out);
+	snprintf(out + dir, len - dir, "/%s.%u.%s", cell, gen, what);
+}
+
 /* Where libisolate lists the keys of each ruleset (user/ruleset_keys.c). */
 static inline void rulesets_path(char *out, size_t len)
 {

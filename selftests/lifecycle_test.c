@@ -272,9 +272,7 @@ TEST_F(lifecycle, malformed_bindings_refuse_a_change)
 	snprintf(allowed_cap, sizeof(allowed_cap), "read:%s", allowed);
 	snprintf(denied_cap, sizeof(denied_cap), "read:%s", denied);
 	ASSERT_EQ(0, test_cell(self->iso, self->name, caps, NULL));
-	spec_dir(bindings, sizeof(bindings));
-	snprintf(bindings + strlen(bindings), sizeof(bindings) - strlen(bindings), "/%s.1.bind",
-		 self->name);
+	state_file_path(bindings, sizeof(bindings), self->name, 1, "bind");
 	ASSERT_EQ(0, write_file(bindings, "isolate-bindings 1\nnot a binding\n"));
 
 	/* A new handle: the one that made the cell remembers the bindings it wrote. */
@@ -468,8 +466,7 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 120)
 	EXPECT_EQ(0, probe_open(&probe, denied));
 
 	ASSERT_EQ(0, unlink(gone));
-	spec_dir(bindings, sizeof(bindings));
-	snprintf(bindings + strlen(bindings), sizeof(bindings) - strlen(bindings), "/%s.1.bind", c);
+	state_file_path(bindings, sizeof(bindings), c, 1, "bind");
 	ASSERT_EQ(0, unlink(bindings));
 	EXPECT_EQ(0, cli(NULL, 0, "load", NULL));
 	/* Our handle holds the maps of the unloaded state: take the new ones. */

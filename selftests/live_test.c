@@ -527,14 +527,13 @@ static int check_old_or_new(struct __test_metadata *_metadata,
  */
 TEST_F(killed, next_look_settles_a_change_killed_before_its_switch)
 {
-	char specs[PATH_MAX], pending[PATH_MAX + 96], path[PATH_MAX], pids[32] = "";
+	char pending[PATH_MAX], path[PATH_MAX], pids[32] = "";
 	struct isolate_cell_state st;
 	__u32 gen;
 
 	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
 	gen = st.cell.generation;
-	spec_dir(specs, sizeof(specs));
-	snprintf(pending, sizeof(pending), "%s/%s.%u.pending", specs, self->name, gen + 1);
+	state_file_path(pending, sizeof(pending), self->name, gen + 1, "pending");
 	ASSERT_EQ(0, write_file(pending, "version: 1\n"));
 	snprintf(path, sizeof(path), "%s/%s/pids.max", isolate_cells_cgroup(self->iso), self->name);
 	ASSERT_EQ(0, write_file(path, "32\n"));
@@ -555,14 +554,13 @@ TEST_F(killed, next_look_settles_a_change_killed_before_its_switch)
  */
 TEST_F(killed, load_removes_the_bindings_a_killed_change_left)
 {
-	char specs[PATH_MAX], orphan[PATH_MAX + 96];
+	char orphan[PATH_MAX];
 	struct isolate_cell_state st;
 	__u32 gen;
 
 	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
 	gen = st.cell.generation;
-	spec_dir(specs, sizeof(specs));
-	snprintf(orphan, sizeof(orphan), "%s/%s.%u.bind", specs, self->name, gen + 7);
+	state_file_path(orphan, sizeof(orphan), self->name, gen + 7, "bind");
 	ASSERT_EQ(0, write_file(orphan, "isolate-bindings 1\n"));
 
 	ASSERT_EQ(0, cli(NULL, 0, "load", NULL));

@@ -299,8 +299,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		cell_id_release(iso, cell.cell_id);
 		goto fail;
 	}
-	policy_cache_put(iso, name, cgid, generation, pol);
-	policy_cache_put_bindings(iso, name, cgid, generation, *bound, n_bound);
+	policy_cache_put(iso, name, cgid, generation, pol, *bound, n_bound);
 	*bound = NULL;
 	emit_lifecycle(iso, name, cgid, &cell, ISOLATE_LIFECYCLE_CREATED, NULL);
 	report_unenforced(iso, name, cgid, &cell, unenforced);
@@ -524,8 +523,7 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	}
 	spec_commit(name, next.generation);
 	spec_drop(name, st->cell.generation);
-	policy_cache_put(iso, name, st->cgid, next.generation, pol);
-	policy_cache_put_bindings(iso, name, st->cgid, next.generation, *bound, n_bound);
+	policy_cache_put(iso, name, st->cgid, next.generation, pol, *bound, n_bound);
 	*bound = NULL;
 	timed_write(name, timed, n_timed);
 	emit_lifecycle(iso, name, st->cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
@@ -642,7 +640,7 @@ int isolate_cell_policy_get(struct isolate *iso, const char *name,
 		return err;
 	/* The order the cache keeps: a policy reads the same from either. */
 	cell_dedupe(*out);
-	policy_cache_put(iso, name, st.cgid, st.cell.generation, *out);
+	policy_cache_put(iso, name, st.cgid, st.cell.generation, *out, NULL, 0);
 	return 0;
 }
 

@@ -47,9 +47,8 @@ struct policy_cache_entry {
 	__u64 cgid;
 	__u32 generation;
 	struct isolate_cell_policy *pol;	/* NULL: a free entry */
-	struct policy_binding *bound;		/* with has_bound: the paths' objects */
+	struct policy_binding *bound;		/* the paths' objects; NULL: not known */
 	size_t n_bound;
-	bool has_bound;
 };
 
 struct isolate {
@@ -150,16 +149,12 @@ void ruleset_entries_free(struct ruleset_entries *e);
 /* A copy of the policy cell name holds at generation, or NULL. */
 struct isolate_cell_policy *policy_cache_get(struct isolate *iso, const char *name,
 					     __u64 cgid, __u32 generation);
+/* pol copied; bound (the bindings of its paths, or NULL) taken over. */
 void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
-		      const struct isolate_cell_policy *pol);
+		      const struct isolate_cell_policy *pol, struct policy_binding *bound,
+		      size_t n_bound);
 void policy_cache_free(struct isolate *iso);
-/*
- * The bindings of generation generation of cell name, kept by the entry
- * policy_cache_put() made for it: taken over (freed when not kept); given
- * back, valid until the entry changes, when the handle has them.
- */
-void policy_cache_put_bindings(struct isolate *iso, const char *name, __u64 cgid,
-			       __u32 generation, struct policy_binding *b, size_t n);
+/* The bindings the handle keeps for the generation, valid until its entry changes. */
 bool policy_cache_bindings(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
 			   const struct policy_binding **b, size_t *n);
 

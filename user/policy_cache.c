@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
- * The kept policies a handle read or wrote last, by cell: a change starts
- * from the policy in force without reading and parsing its kept file
- * again. An entry is good for one cgroup (ids are never reused) at one
+ * The kept policies a handle read or wrote last, by cell, with the
+ * bindings of their paths when it wrote them: a change starts from the
+ * policy in force without reading and parsing its kept files again. An entry is good for one cgroup (ids are never reused) at one
  * generation (every change takes the next one, under the lock), so it can
  * never stand for a policy the cell does not hold.
  */
@@ -41,27 +41,12 @@ struct isolate_cell_policy *policy_cache_get(struct isolate *iso, const char *na
 	return e ? isolate_cell_policy_dup(e->pol) : NULL;
 }
 
-void policy_cache_put_bindings(struct isolate *iso, const char *name, __u64 cgid,
-			       __u32 generation, struct policy_binding *b, size_t n)
-{
-	struct policy_cache_entry *e = find(iso, name, cgid, generation);
-
-	if (!e) {
-		policy_bindings_free(b, n);
-		return;
-	}
-	policy_bindings_free(e->bound, e->n_bound);
-	e->bound = b;
-	e->n_bound = n;
-	e->has_bound = true;
-}
-
 bool policy_cache_bindings(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
 			   const struct policy_binding **b, size_t *n)
 {
 	const struct policy_cache_entry *e = find(iso, name, cgid, generation);
 
-	if (!e || !e->has_bound)
+	if (!e || !e->bound)
 		return false;
 	*b = e->bound;
 	*n = e->n_bound;
@@ -69,7 +54,8 @@ bool policy_cache_bindings(struct isolate *iso, const char *name, __u64 cgid, __
 }
 
 void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
-		      const struct isolate_cell_policy *pol)
+		      const struct isolate_cell_policy *pol, struct policy_binding *bound,
+		      size_t n_bound)
 {
 	struct policy_cache_entry *e = NULL;
 
@@ -84,10 +70,14 @@ void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 g
 	 * canonical order, no repeats. Without a copy, the file is read.
 	 */
 	e->pol = isolate_cell_policy_dup_named(pol, name);
-	if (e->pol) {
-		cell_policy_forget_sources(e->pol);
-		cell_dedupe(e->pol);
+	if (!e->pol) {
+		policy_bindings_free(bound, n_bound);
+		return;
 	}
+	cell_policy_forget_sources(e->pol);
+	cell_dedupe(e->pol);
+	e->bound = bound;
+	e->n_bound = n_bound;
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->cgid = cgid;
 	e->generation = generation;

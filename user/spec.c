@@ -107,14 +107,9 @@ static int refuse_extends(const struct isolate_cell_policy *pol, const char *nam
 	struct isolate_diag diag = { 0 };
 	int err = -ENOMEM;
 
-	if (doc && named) {
-		err = policy_adopt_cell(doc, named);
-		if (!err)
-			named = NULL;
-		else
-			diag_set(&diag, NULL, 0, 0, "%s", strerror(-err));
-		if (!err)
-			err = isolate_policy_resolve(doc, &diag) ?: -EINVAL;
+	if (doc && named && !(err = policy_adopt_cell(doc, named))) {
+		named = NULL;
+		err = isolate_policy_resolve(doc, &diag) ?: -EINVAL;
 	}
 	isolate_policy_free(doc);
 	isolate_cell_policy_free(named);
@@ -226,10 +221,17 @@ int spec_read_bindings(const char *name, __u32 gen, struct policy_binding **b, s
 	return 0;
 }
 
-/* Generations of cell name kept on disk, newest first; returns how many. */
-static size_t spec_generations(const char *name, __u32 *gens, size_t max)
+/*
+ * Calls fn for each file NAME.GEN... of cell name in the cells directory
+ * (tail: what follows "NAME.", starting with a digit) until fn returns
+ * true; whether one did.
+ */
+static bool each_generation_file(const char *name,
+				 bool (*fn)(int dir, const char *file, const char *tail, void *ctx),
+				 void *ctx)
 {
-	size_t n = 0, name_len = strlen(name);
+	size_t name_len = strlen(name);
+	bool stopped = false;
 	struct dirent *de;
 	int dir = cells_dir();
 	DIR *d = dir < 0 ? NULL : fdopendir(dir);
@@ -237,70 +239,88 @@ static size_t spec_generations(const char *name, __u32 *gens, size_t max)
 	if (!d) {
 		if (dir >= 0)
 			close(dir);
-		return 0;
+		return false;
 	}
-	while ((de = readdir(d)) && n < max) {
-		unsigned int gen;
-		char tail[8];
+	while (!stopped && (de = readdir(d))) {
+		const char *tail = de->d_name + name_len + 1;
 
-		if (strncmp(de->d_name, name, name_len) || de->d_name[name_len] != '.')
+		if (strncmp(de->d_name, name, name_len) || de->d_name[name_len] != '.' ||
+		    tail[0] < '0' || tail[0] > '9')
 			continue;
-		if (sscanf(de->d_name + name_len + 1, "%u.%7s", &gen, tail) != 2 ||
-		    strcmp(tail, "yaml"))
-			continue;
-		gens[n++] = gen;
+		stopped = fn(dirfd(d), de->d_name, tail, ctx);
 	}
 	closedir(d);
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && gens[j] > gens[j - 1]; j--) {
-			__u32 t = gens[j];
+	return stopped;
+}
 
-			gens[j] = gens[j - 1];
-			gens[j - 1] = t;
-		}
-	return n;
+/* GEN and WHAT of a tail "GEN.WHAT"; false for any other. */
+static bool split_tail(const char *tail, __u32 *gen, char *what, size_t len)
+{
+	unsigned int g;
+	int end = 0;
+
+	if (sscanf(tail, "%u.%n", &g, &end) != 1 || !end || strlen(tail + end) >= len)
+		return false;
+	*gen = g;
+	strcpy(what, tail + end);
+	return true;
+}
+
+struct latest {
+	__u32 gen;
+	bool found;
+};
+
+static bool note_latest(int dir, const char *file, const char *tail, void *ctx)
+{
+	struct latest *l = ctx;
+	char what[16];
+	__u32 gen;
+
+	if (split_tail(tail, &gen, what, sizeof(what)) && !strcmp(what, "yaml") &&
+	    (!l->found || gen > l->gen)) {
+		l->gen = gen;
+		l->found = true;
+	}
+	return false;
 }
 
 int spec_latest(const char *name, __u32 *gen)
 {
-	__u32 gens[16];
+	struct latest l = { 0 };
 
-	if (!spec_generations(name, gens, 16))
+	each_generation_file(name, note_latest, &l);
+	if (!l.found)
 		return set_error(-ENOENT, "no kept policy for cell %s", name);
-	*gen = gens[0];
+	*gen = l.gen;
 	return 0;
 }
 
+struct prune {
+	char kept[32], bound[32];
+};
+
+static bool prune_one(int dir, const char *file, const char *tail, void *ctx)
+{
+	const struct prune *p = ctx;
+
+	if (strcmp(tail, p->kept) && strcmp(tail, p->bound))
+		unlinkat(dir, file, 0);
+	return false;
+}
+
 /*
- * Removes every state file of cell name but generation keep's policy and
- * bindings, the unenforced list and the id: other generations, pending
- * ones, leftover temps.
+ * Removes every file of cell name's generations but generation keep's
+ * policy and bindings: other generations, pending ones. (The unenforced
+ * list and the id belong to no generation.)
  */
 void spec_prune(const char *name, __u32 keep)
 {
-	char kept[64], bound[64];
-	size_t name_len = strlen(name);
-	struct dirent *de;
-	int dir = cells_dir();
-	DIR *d = dir < 0 ? NULL : fdopendir(dir);
+	struct prune p;
 
-	if (!d) {
-		if (dir >= 0)
-			close(dir);
-		return;
-	}
-	snprintf(kept, sizeof(kept), "%u.yaml", keep);
-	snprintf(bound, sizeof(bound), "%u.bind", keep);
-	while ((de = readdir(d))) {
-		const char *tail = de->d_name + name_len + 1;
-
-		if (strncmp(de->d_name, name, name_len) || de->d_name[name_len] != '.' ||
-		    !strcmp(tail, kept) || !strcmp(tail, bound) || !strcmp(tail, "unenforced") ||
-		    tail[0] < '0' || tail[0] > '9')
-			continue;
-		unlinkat(dirfd(d), de->d_name, 0);
-	}
-	closedir(d);
+	snprintf(p.kept, sizeof(p.kept), "%u.yaml", keep);
+	snprintf(p.bound, sizeof(p.bound), "%u.bind", keep);
+	each_generation_file(name, prune_one, &p);
 }
 
 /*
@@ -351,6 +371,16 @@ bool spec_pending(const char *name, __u32 gen)
 	return there;
 }
 
+static bool is_leftover(int dir, const char *file, const char *tail, void *ctx)
+{
+	const __u32 *keep = ctx;
+	char what[16];
+	__u32 gen;
+
+	return !split_tail(tail, &gen, what, sizeof(what)) || gen != *keep ||
+	       (strcmp(what, "yaml") && strcmp(what, "bind"));
+}
+
 /*
  * Whether anything but generation gen's policy and bindings is kept for
  * name: another generation's files, or a pending one (switched to but not
@@ -358,28 +388,7 @@ bool spec_pending(const char *name, __u32 gen)
  */
 bool spec_leftovers(const char *name, __u32 gen)
 {
-	size_t name_len = strlen(name);
-	bool found = false;
-	struct dirent *de;
-	int dir = cells_dir();
-	DIR *d = dir < 0 ? NULL : fdopendir(dir);
-
-	if (!d) {
-		if (dir >= 0)
-			close(dir);
-		return false;
-	}
-	while (!found && (de = readdir(d))) {
-		unsigned int file_gen;
-		char tail[16];
-
-		if (strncmp(de->d_name, name, name_len) || de->d_name[name_len] != '.' ||
-		    sscanf(de->d_name + name_len + 1, "%u.%15s", &file_gen, tail) != 2)
-			continue;
-		found = file_gen != gen || (strcmp(tail, "yaml") && strcmp(tail, "bind"));
-	}
-	closedir(d);
-	return found;
+	return each_generation_file(name, is_leftover, &gen);
 }
 
 void unenforced_text(__u32 bits, char *buf, size_t len)

@@ -111,14 +111,18 @@ static int binding_json(const struct isolate_path_binding *b, void *ctx)
 }
 
 /* Text: only the paths that lead elsewhere now, and how many there are. */
+struct binding_counts {
+	size_t bound, moved;
+};
+
 static int binding_text(const struct isolate_path_binding *b, void *ctx)
 {
-	size_t *counts = ctx;
+	struct binding_counts *n = ctx;
 
-	counts[0]++;
+	n->bound++;
 	if (!b->moved)
 		return 0;
-	counts[1]++;
+	n->moved++;
 	if (b->real)
 		printf("  moved: %s leads to another object now; its rules stay on the one bound (dev %llu, ino %llu, then at %s)\n",
 		       b->path, (unsigned long long)b->dev, (unsigned long long)b->ino, b->real);
@@ -130,15 +134,16 @@ static int binding_text(const struct isolate_path_binding *b, void *ctx)
 
 static void bindings_text(struct isolate *iso, const char *name)
 {
-	size_t counts[2] = { 0, 0 };
+	struct binding_counts n = { 0, 0 };
 
-	if (isolate_cell_bindings(iso, name, binding_text, counts)) {
+	if (isolate_cell_bindings(iso, name, binding_text, &n)) {
 		p_info("cell %s: %s", name, isolate_last_error());
 		return;
 	}
-	printf("  %zu paths bound, %zu lead elsewhere now%s%s%s\n", counts[0], counts[1],
-	       counts[1] ? " (isolate-loader rebind " : "", counts[1] ? name : "",
-	       counts[1] ? " binds them afresh)" : "");
+	printf("  %zu paths bound, %zu lead elsewhere now", n.bound, n.moved);
+	if (n.moved)
+		printf(" (isolate-loader rebind %s binds them afresh)", name);
+	printf("\n");
 }
 
 /*
