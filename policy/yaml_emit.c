@@ -3,62 +3,63 @@
  * The document form as canonical YAML: keys in a fixed order, lists sorted
  * and without repeats, one spelling per value. Parsing the output and
  * emitting again gives the same bytes (`isolate-loader policy fmt`).
+ *
+ * Written here rather than through libyaml's emitter: every live change
+ * writes its cell's whole kept policy, and libyaml spends thousands of
+ * instructions on each scalar. The output is a small fixed part of YAML
+ * (block mappings and sequences indented by two, flow mappings for
+ * entries of several fields), and a string is written plain only where
+ * every YAML reader reads it back as that same string; libyaml reads it
+ * back in the tests.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <yaml.h>
 
 #include "model.h"
 #include "names.h"
 #include "net_addr.h"
 #include "units.h"
-
-struct out_buf {
-	char *data;
-	size_t len, alloc;
-};
+#include "common/json_writer.h"
 
 struct emitter {
-	yaml_emitter_t y;
-	struct out_buf out;
+	char *data;
+	size_t len, alloc;
 	int err;
 };
 
-static int write_out(void *data, unsigned char *bytes, size_t size)
+static void put(struct emitter *e, const char *s, size_t n)
 {
-	struct out_buf *o = data;
+	if (e->err)
+		return;
+	if (e->len + n + 1 > e->alloc) {
+		size_t want = (e->len + n + 1) * 2 + 4096;
+		char *grown = realloc(e->data, want);
 
-	if (o->len + size + 1 > o->alloc) {
-		size_t n = (o->len + size + 1) * 2;
-		char *grown = realloc(o->data, n);
-
-		if (!grown)
-			return 0;
-		o->data = grown;
-		o->alloc = n;
+		if (!grown) {
+			e->err = -ENOMEM;
+			return;
+		}
+		e->data = grown;
+		e->alloc = want;
 	}
-	memcpy(o->data + o->len, bytes, size);
-	o->len += size;
-	o->data[o->len] = '\0';
-	return 1;
+	memcpy(e->data + e->len, s, n);
+	e->len += n;
+	e->data[e->len] = '\0';
 }
 
-/* ok: whether the event was initialized. After a failure, nothing more is written. */
-static void emit(struct emitter *e, yaml_event_t *ev, int ok)
+static void text(struct emitter *e, const char *s)
 {
-	if (!ok) {
-		e->err = e->err ?: -ENOMEM;
-		return;
-	}
-	if (e->err) {
-		yaml_event_delete(ev);
-		return;
-	}
-	if (!yaml_emitter_emit(&e->y, ev))
-		e->err = e->y.error == YAML_EMITTER_ERROR ? -EINVAL : -ENOMEM;
+	put(e, s, strlen(s));
+}
+
+static void indent(struct emitter *e, int depth)
+{
+	static const char spaces[] = "          ";
+
+	put(e, spaces, (size_t)depth * 2);
 }
 
 /*
@@ -82,63 +83,170 @@ static bool reads_as_non_string(const char *s)
 	return *s >= '0' && *s <= '9';
 }
 
-static void scalar(struct emitter *e, const char *text, yaml_scalar_style_t style)
+/*
+ * Of the valid UTF-8 character at p, n bytes long: whether YAML may carry
+ * it unescaped. Not the C0 and C1 controls, DEL, the line breaks NEL, LS
+ * and PS, the byte order mark, or U+FFFE and U+FFFF.
+ */
+static bool printable(const unsigned char *p, size_t n)
 {
-	yaml_event_t ev;
+	if (n == 1)
+		return p[0] >= 0x20 && p[0] != 0x7f;
+	if (n == 2)
+		return p[0] != 0xc2 || p[1] >= 0xa0;
+	if (n == 3)
+		return !(p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) &&
+		       !(p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) &&
+		       !(p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe);
+	return true;
+}
 
-	emit(e, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text,
-						  (int)strlen(text), 1, 1, style));
+enum style { PLAIN, SINGLE_QUOTED, DOUBLE_QUOTED };
+
+/* What a byte means to style_of(); most bytes of a path are ORDINARY. */
+enum char_class { ORDINARY, END, FLOW, HASH, SPACE, CONTROL, MULTIBYTE };
+
+static const unsigned char char_class[256] = {
+	[0] = END,
+	[1 ... 0x1f] = CONTROL,
+	[' '] = SPACE,
+	['#'] = HASH,
+	[':'] = FLOW, [','] = FLOW, ['['] = FLOW, [']'] = FLOW, ['{'] = FLOW, ['}'] = FLOW,
+	[0x7f] = CONTROL,
+	[0x80 ... 0xff] = MULTIBYTE,
+};
+
+/*
+ * Plain only when no YAML reader can take it for anything else: no
+ * indicator first, no ':', no flow indicator, no comment, no space at
+ * either end. Else single-quoted when every character is printable, else
+ * double-quoted with escapes. -EINVAL for text that is not UTF-8.
+ */
+static int style_of(const char *s, enum style *style, size_t *len)
+{
+	const unsigned char *first = (const unsigned char *)s, *p = first;
+	bool plain = *p && !strchr(" -?:,[]{}#&*!|>'\"%@`", *p) && !reads_as_non_string(s);
+	bool quotable = true;
+
+	for (;; p++) {
+		size_t n;
+
+		while (char_class[*p] == ORDINARY)
+			p++;
+		switch (char_class[*p]) {
+		case END:
+			*style = !quotable ? DOUBLE_QUOTED : plain ? PLAIN : SINGLE_QUOTED;
+			*len = (size_t)(p - first);
+			return 0;
+		case FLOW:
+			plain = false;
+			break;
+		case HASH:
+			/* Not read when first: plain is false from the start then. */
+			plain = plain && p[-1] != ' ';
+			break;
+		case SPACE:
+			plain = plain && p[1] != '\0';
+			break;
+		case CONTROL:
+			quotable = false;
+			break;
+		default:
+			n = utf8_char_len(p);
+			if (!n)
+				return -EINVAL;
+			quotable &= printable(p, n);
+			p += n - 1;
+		}
+	}
+}
+
+static void single_quoted(struct emitter *e, const char *s)
+{
+	put(e, "'", 1);
+	for (const char *q; (q = strchr(s, '\'')); s = q + 1) {
+		put(e, s, (size_t)(q - s));
+		put(e, "''", 2);
+	}
+	text(e, s);
+	put(e, "'", 1);
+}
+
+static void double_quoted(struct emitter *e, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s;
+
+	put(e, "\"", 1);
+	for (size_t n; *p; p += n) {
+		char esc[8] = { '\\' };
+		unsigned int cp = 0;
+
+		n = utf8_char_len(p);
+		if (printable(p, n) && *p != '"' && *p != '\\') {
+			put(e, (const char *)p, n);
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)
+			cp = cp << 6 | (i ? p[i] & 0x3fu : p[0] & (0xffu >> (n == 1 ? 0 : n + 1)));
+		if (cp == '"' || cp == '\\') {
+			esc[1] = (char)cp;
+			put(e, esc, 2);
+		} else if (cp < 0x100) {
+			esc[1] = 'x';
+			esc[2] = hex[cp >> 4];
+			esc[3] = hex[cp & 15];
+			put(e, esc, 4);
+		} else {
+			esc[1] = 'u';
+			for (int i = 0; i < 4; i++)
+				esc[2 + i] = hex[(cp >> (12 - 4 * i)) & 15];
+			put(e, esc, 6);
+		}
+	}
+	put(e, "\"", 1);
 }
 
 /* Text chosen by the user: quoted when it could be mistaken. */
-static void string(struct emitter *e, const char *text)
+static void string(struct emitter *e, const char *s)
 {
-	scalar(e, text, reads_as_non_string(text) ? YAML_SINGLE_QUOTED_SCALAR_STYLE :
-		     YAML_ANY_SCALAR_STYLE);
+	enum style style;
+	size_t len;
+	int err = style_of(s, &style, &len);
+
+	if (err) {
+		e->err = e->err ?: err;
+		return;
+	}
+	if (style == PLAIN)
+		put(e, s, len);
+	else if (style == SINGLE_QUOTED)
+		single_quoted(e, s);
+	else
+		double_quoted(e, s);
 }
 
-/* Text we spell ourselves: numbers, sizes, ports, keywords. */
-static void plain(struct emitter *e, const char *text)
+/* "key:" at depth, the line left open for a value. */
+static void key(struct emitter *e, int depth, const char *k)
 {
-	scalar(e, text, YAML_PLAIN_SCALAR_STYLE);
+	indent(e, depth);
+	text(e, k);
+	put(e, ":", 1);
 }
 
-static void uint_value(struct emitter *e, __u64 v)
+/* "key: value" of words we spell ourselves: numbers, sizes, keywords. */
+static void word_line(struct emitter *e, int depth, const char *k, const char *value)
 {
-	char text[24];
-
-	snprintf(text, sizeof(text), "%llu", v);
-	plain(e, text);
+	key(e, depth, k);
+	put(e, " ", 1);
+	text(e, value);
+	put(e, "\n", 1);
 }
 
-static void map_start(struct emitter *e, bool flow)
+static void item(struct emitter *e, int depth)
 {
-	yaml_event_t ev;
-
-	emit(e, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-			 flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
-}
-
-static void map_end(struct emitter *e)
-{
-	yaml_event_t ev;
-
-	emit(e, &ev, yaml_mapping_end_event_initialize(&ev));
-}
-
-static void seq_start(struct emitter *e)
-{
-	yaml_event_t ev;
-
-	emit(e, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-							  YAML_BLOCK_SEQUENCE_STYLE));
-}
-
-static void seq_end(struct emitter *e)
-{
-	yaml_event_t ev;
-
-	emit(e, &ev, yaml_sequence_end_event_initialize(&ev));
+	indent(e, depth);
+	put(e, "- ", 2);
 }
 
 static void path_entry(struct emitter *e, const struct isolate_cap *cap)
@@ -147,136 +255,147 @@ static void path_entry(struct emitter *e, const struct isolate_cap *cap)
 		string(e, cap->u.path);
 		return;
 	}
-	map_start(e, true);
-	plain(e, "path");
+	text(e, "{path: ");
 	string(e, cap->u.path);
-	plain(e, "optional");
-	plain(e, "true");
-	map_end(e);
+	text(e, ", optional: true}");
 }
 
 static void net_entry(struct emitter *e, const struct isolate_cap *cap)
 {
-	char text[64];
+	char buf[64];
 
-	map_start(e, true);
-	plain(e, "protocol");
-	plain(e, net_proto_name(cap->u.net.proto));
-	plain(e, "address");
-	net_addr_format(&cap->u.net, false, text, sizeof(text));
-	scalar(e, text, YAML_ANY_SCALAR_STYLE);
-	plain(e, "port");
-	net_ports_format(cap->u.net.port_min, cap->u.net.port_max, text, sizeof(text));
-	plain(e, text);
-	map_end(e);
+	text(e, "{protocol: ");
+	text(e, net_proto_name(cap->u.net.proto));
+	text(e, ", address: ");
+	net_addr_format(&cap->u.net, false, buf, sizeof(buf));
+	/* An IPv6 address quoted for its ':', an IPv4 one plain like a number. */
+	if (strchr(buf, ':'))
+		single_quoted(e, buf);
+	else
+		text(e, buf);
+	text(e, ", port: ");
+	net_ports_format(cap->u.net.port_min, cap->u.net.port_max, buf, sizeof(buf));
+	text(e, buf);
+	put(e, "}", 1);
 }
 
-static bool has(const struct isolate_cap *caps, size_t n, enum isolate_cap_kind kind,
-		unsigned int deny)
+#define N_KINDS (ISOLATE_CAP_SOCKET + 1)
+
+/* Which kinds a cell's capabilities hold, as allowed (1) and denied (2). */
+struct kinds_held {
+	unsigned char kind[N_KINDS];
+	unsigned char unix_rights;	/* bit (1 << right) */
+};
+
+static bool held(const struct kinds_held *h, enum isolate_cap_kind kind, unsigned int deny)
 {
-	for (size_t i = 0; i < n; i++)
-		if (caps[i].kind == kind && (caps[i].flags & ISOLATE_CAP_DENY) == deny)
-			return true;
-	return false;
+	return (unsigned int)kind < N_KINDS && h->kind[kind] & (deny ? 2 : 1);
 }
 
-/* "read: [...]" and the like, omitted when empty. */
-static void cap_list(struct emitter *e, const struct isolate_cap *caps, size_t n,
-		     enum isolate_cap_kind kind, unsigned int deny)
+static void kinds_held(const struct isolate_cap *caps, size_t n, struct kinds_held *h)
 {
-	if (!has(caps, n, kind, deny))
+	memset(h, 0, sizeof(*h));
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned int)caps[i].kind < N_KINDS)
+			h->kind[caps[i].kind] |= caps[i].flags & ISOLATE_CAP_DENY ? 2 : 1;
+		if (caps[i].kind == ISOLATE_CAP_UNIX && caps[i].u.abstract.right < 8)
+			h->unix_rights |= 1u << caps[i].u.abstract.right;
+	}
+}
+
+/* "read:" and its list, the like for the others; nothing when empty. */
+static void cap_list(struct emitter *e, int depth, const struct isolate_cap *caps, size_t n,
+		     const struct kinds_held *h, enum isolate_cap_kind kind, unsigned int deny)
+{
+	if (!held(h, kind, deny))
 		return;
-	plain(e, isolate_cap_kind_name(kind));
-	seq_start(e);
+	key(e, depth, isolate_cap_kind_name(kind));
+	put(e, "\n", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (caps[i].kind != kind || (caps[i].flags & ISOLATE_CAP_DENY) != deny)
 			continue;
+		item(e, depth);
 		if (cap_is_path(kind))
 			path_entry(e, &caps[i]);
 		else if (cap_is_net(kind))
 			net_entry(e, &caps[i]);
 		else
-			plain(e, isolate_broker_right_name((__u32)caps[i].u.value));
+			text(e, isolate_broker_right_name((__u32)caps[i].u.value));
+		put(e, "\n", 1);
 	}
-	seq_end(e);
 }
 
-static void limits(struct emitter *e, const struct isolate_cap *caps, size_t n)
+static void limits(struct emitter *e, int depth, const struct isolate_cap *caps, size_t n,
+		   const struct kinds_held *h)
 {
-	char text[32];
+	char buf[32];
 
-	if (!has(caps, n, ISOLATE_CAP_CPU, 0) && !has(caps, n, ISOLATE_CAP_MEMORY, 0) &&
-	    !has(caps, n, ISOLATE_CAP_PIDS, 0))
+	if (!held(h, ISOLATE_CAP_CPU, 0) && !held(h, ISOLATE_CAP_MEMORY, 0) &&
+	    !held(h, ISOLATE_CAP_PIDS, 0))
 		return;
-	plain(e, "limits");
-	map_start(e, false);
+	key(e, depth, "limits");
+	put(e, "\n", 1);
 	for (size_t i = 0; i < n; i++) {
 		switch (caps[i].kind) {
 		case ISOLATE_CAP_CPU:
-			plain(e, "cpu");
-			map_start(e, true);
-			plain(e, "quota_us");
-			uint_value(e, caps[i].u.cpu.quota_us);
-			plain(e, "period_us");
-			uint_value(e, caps[i].u.cpu.period_us);
-			map_end(e);
+			key(e, depth + 1, "cpu");
+			snprintf(buf, sizeof(buf), " {quota_us: %llu", caps[i].u.cpu.quota_us);
+			text(e, buf);
+			snprintf(buf, sizeof(buf), ", period_us: %llu}\n", caps[i].u.cpu.period_us);
+			text(e, buf);
 			break;
 		case ISOLATE_CAP_MEMORY:
-			plain(e, "memory");
-			size_format(caps[i].u.value, text, sizeof(text));
-			plain(e, text);
+			size_format(caps[i].u.value, buf, sizeof(buf));
+			word_line(e, depth + 1, "memory", buf);
 			break;
 		case ISOLATE_CAP_PIDS:
-			plain(e, "pids");
-			uint_value(e, caps[i].u.value);
+			snprintf(buf, sizeof(buf), "%llu", caps[i].u.value);
+			word_line(e, depth + 1, "pids", buf);
 			break;
 		default:
 			break;
 		}
 	}
-	map_end(e);
 }
 
-/* "namespaces: [user, mount]" and the other word lists; omitted when empty. */
-static void words(struct emitter *e, const struct isolate_cap *caps, size_t n,
-		  const struct word_kind *w)
+/* "namespaces:" and the other word lists; nothing when empty. */
+static void words(struct emitter *e, int depth, const struct isolate_cap *caps, size_t n,
+		  const struct kinds_held *h, const struct word_kind *w)
 {
-	if (!has(caps, n, w->kind, 0))
+	if (!held(h, w->kind, 0))
 		return;
-	plain(e, w->key);
-	seq_start(e);
-	for (size_t i = 0; i < n; i++)
-		if (caps[i].kind == w->kind)
-			plain(e, word_name(w, caps[i].u.value));
-	seq_end(e);
-}
-
-static bool has_unix(const struct isolate_cap *caps, size_t n, __u32 right)
-{
-	for (size_t i = 0; i < n; i++)
-		if (caps[i].kind == ISOLATE_CAP_UNIX && caps[i].u.abstract.right == right)
-			return true;
-	return false;
-}
-
-/* "unix: {connect: [...], bind: [...]}", omitted when empty. */
-static void unix_names(struct emitter *e, const struct isolate_cap *caps, size_t n)
-{
-	if (!has(caps, n, ISOLATE_CAP_UNIX, 0))
-		return;
-	plain(e, "unix");
-	map_start(e, false);
-	for (__u32 right = ISOLATE_NET_CONNECT; right <= ISOLATE_NET_BIND; right++) {
-		if (!has_unix(caps, n, right))
+	key(e, depth, w->key);
+	put(e, "\n", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (caps[i].kind != w->kind)
 			continue;
-		plain(e, unix_right_name(right));
-		seq_start(e);
-		for (size_t i = 0; i < n; i++)
-			if (caps[i].kind == ISOLATE_CAP_UNIX && caps[i].u.abstract.right == right)
-				string(e, caps[i].u.abstract.name);
-		seq_end(e);
+		item(e, depth);
+		text(e, word_name(w, caps[i].u.value));
+		put(e, "\n", 1);
 	}
-	map_end(e);
+}
+
+/* "unix:" with its "connect:" and "bind:" lists; nothing when empty. */
+static void unix_names(struct emitter *e, int depth, const struct isolate_cap *caps, size_t n,
+		       const struct kinds_held *h)
+{
+	if (!held(h, ISOLATE_CAP_UNIX, 0))
+		return;
+	key(e, depth, "unix");
+	put(e, "\n", 1);
+	for (__u32 right = ISOLATE_NET_CONNECT; right <= ISOLATE_NET_BIND; right++) {
+		if (!(h->unix_rights & 1u << right))
+			continue;
+		key(e, depth + 1, unix_right_name(right));
+		put(e, "\n", 1);
+		for (size_t i = 0; i < n; i++) {
+			if (caps[i].kind != ISOLATE_CAP_UNIX || caps[i].u.abstract.right != right)
+				continue;
+			item(e, depth + 1);
+			string(e, caps[i].u.abstract.name);
+			put(e, "\n", 1);
+		}
+	}
 }
 
 static const enum isolate_cap_kind listed_kinds[] = {
@@ -285,45 +404,51 @@ static const enum isolate_cap_kind listed_kinds[] = {
 };
 #define N_LISTED (sizeof(listed_kinds) / sizeof(listed_kinds[0]))
 
-static void cell_body(struct emitter *e, const struct isolate_cell_policy *c)
+/* The cell named name, as "name:" at depth and its keys below. */
+static void cell(struct emitter *e, int depth, const char *name,
+		 const struct isolate_cell_policy *c)
 {
 	const char **extends = NULL;
 	struct isolate_cap *caps = NULL;
-	size_t n, n_extends;
+	struct kinds_held h;
 	bool any_deny = false;
+	size_t n, n_extends;
 
 	if (cell_sorted_caps(c, &caps, &n) ||
 	    named_refs_sorted(c->extends, c->n_extends, &extends, &n_extends)) {
 		e->err = -ENOMEM;
 		goto out;
 	}
-	map_start(e, false);
-	plain(e, "mode");
-	plain(e, mode_name(c->mode));
+	kinds_held(caps, n, &h);
+	indent(e, depth);
+	string(e, name);
+	put(e, ":\n", 2);
+	depth++;
+	word_line(e, depth, "mode", mode_name(c->mode));
 	if (n_extends) {
-		plain(e, "extends");
-		seq_start(e);
-		for (size_t i = 0; i < n_extends; i++)
+		key(e, depth, "extends");
+		put(e, "\n", 1);
+		for (size_t i = 0; i < n_extends; i++) {
+			item(e, depth);
 			string(e, extends[i]);
-		seq_end(e);
+			put(e, "\n", 1);
+		}
 	}
 	for (size_t k = 0; k < N_LISTED; k++) {
-		cap_list(e, caps, n, listed_kinds[k], 0);
-		any_deny |= has(caps, n, listed_kinds[k], ISOLATE_CAP_DENY);
+		cap_list(e, depth, caps, n, &h, listed_kinds[k], 0);
+		any_deny |= held(&h, listed_kinds[k], ISOLATE_CAP_DENY);
 	}
 	if (any_deny) {
-		plain(e, "deny");
-		map_start(e, false);
+		key(e, depth, "deny");
+		put(e, "\n", 1);
 		for (size_t k = 0; k < N_LISTED; k++)
-			cap_list(e, caps, n, listed_kinds[k], ISOLATE_CAP_DENY);
-		map_end(e);
+			cap_list(e, depth + 1, caps, n, &h, listed_kinds[k], ISOLATE_CAP_DENY);
 	}
-	limits(e, caps, n);
-	cap_list(e, caps, n, ISOLATE_CAP_BROKER, 0);
+	limits(e, depth, caps, n, &h);
+	cap_list(e, depth, caps, n, &h, ISOLATE_CAP_BROKER, 0);
 	for (const struct word_kind *w = word_kinds; w->key; w++)
-		words(e, caps, n, w);
-	unix_names(e, caps, n);
-	map_end(e);
+		words(e, depth, caps, n, &h, w);
+	unix_names(e, depth, caps, n, &h);
 out:
 	free(caps);
 	free(extends);
@@ -334,39 +459,30 @@ static void document(struct emitter *e, const struct isolate_policy *p,
 		     const struct isolate_cell_policy *only, const char *only_name)
 {
 	const char **includes = NULL;
-	yaml_event_t ev;
 	size_t n = 0;
 
 	if (p && named_refs_sorted(p->includes, p->n_includes, &includes, &n)) {
 		e->err = -ENOMEM;
 		return;
 	}
-	emit(e, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
-	emit(e, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
-	map_start(e, false);
-	plain(e, "version");
-	plain(e, "1");
+	word_line(e, 0, "version", "1");
 	if (n) {
-		plain(e, "include");
-		seq_start(e);
-		for (size_t i = 0; i < n; i++)
+		key(e, 0, "include");
+		put(e, "\n", 1);
+		for (size_t i = 0; i < n; i++) {
+			item(e, 0);
 			string(e, includes[i]);
-		seq_end(e);
+			put(e, "\n", 1);
+		}
 	}
-	plain(e, "cells");
-	map_start(e, false);
-	for (size_t i = 0; p && i < p->n_cells; i++) {
-		string(e, p->cells[i]->name);
-		cell_body(e, p->cells[i]);
-	}
-	if (only) {
-		string(e, only_name);
-		cell_body(e, only);
-	}
-	map_end(e);
-	map_end(e);
-	emit(e, &ev, yaml_document_end_event_initialize(&ev, 1));
-	emit(e, &ev, yaml_stream_end_event_initialize(&ev));
+	if (!only && !(p && p->n_cells))
+		text(e, "cells: {}\n");
+	else
+		text(e, "cells:\n");
+	for (size_t i = 0; p && i < p->n_cells; i++)
+		cell(e, 1, p->cells[i]->name, p->cells[i]);
+	if (only)
+		cell(e, 1, only_name, only);
 	free(includes);
 }
 
@@ -376,21 +492,16 @@ static int emit_text(const struct isolate_policy *p, const struct isolate_cell_p
 	struct emitter e = { 0 };
 
 	*out = NULL;
-	if (!yaml_emitter_initialize(&e.y))
-		return -ENOMEM;
-	yaml_emitter_set_output(&e.y, write_out, &e.out);
-	yaml_emitter_set_unicode(&e.y, 1);
-	yaml_emitter_set_width(&e.y, -1);
-	yaml_emitter_set_indent(&e.y, 2);
 	document(&e, p, only, only_name);
-	yaml_emitter_delete(&e.y);
+	if (!e.err && !e.data)
+		e.err = -ENOMEM;
 	if (e.err) {
-		free(e.out.data);
+		free(e.data);
 		return e.err;
 	}
-	*out = e.out.data;
+	*out = e.data;
 	if (len)
-		*len = e.out.len;
+		*len = e.len;
 	return 0;
 }
 
