@@ -105,18 +105,27 @@ static size_t put_number(char *out, unsigned long long v)
 	return n;
 }
 
-static size_t put_path(char *out, const char *path)
+/* Whether byte c is written as it is in a path field. */
+static bool plain_byte(unsigned char c)
+{
+	return c > ' ' && c < 0x7f && c != '%';
+}
+
+static size_t put_path(char *out, const char *path, size_t len)
 {
 	size_t n = 0;
 
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p > ' ' && *p < 0x7f && *p != '%') {
-			out[n++] = (char)*p;
-			continue;
-		}
+	for (size_t i = 0, run; i < len; i++) {
+		for (run = i; run < len && plain_byte((unsigned char)path[run]); run++)
+			;
+		memcpy(out + n, path + i, run - i);
+		n += run - i;
+		if (run == len)
+			break;
 		out[n++] = '%';
-		out[n++] = hex[*p >> 4];
-		out[n++] = hex[*p & 15];
+		out[n++] = hex[(unsigned char)path[run] >> 4];
+		out[n++] = hex[(unsigned char)path[run] & 15];
+		i = run;
 	}
 	return n;
 }
@@ -130,19 +139,19 @@ int policy_bindings_format(const struct policy_binding *b, size_t n, char **text
 		return -ENOMEM;
 	memcpy(buf, BINDINGS_HEADER, used);
 	for (size_t i = 0; i < n; i++) {
-		size_t room = 3 * (strlen(b[i].path) + (b[i].real ? strlen(b[i].real) : 1)) + 80;
+		size_t path_len = strlen(b[i].path), real_len = b[i].real ? strlen(b[i].real) : 0;
 
-		if (grow(&buf, &cap, used + room)) {
+		if (grow(&buf, &cap, used + 3 * (path_len + real_len) + 80)) {
 			free(buf);
 			return -ENOMEM;
 		}
 		used += put_number(buf + used, (unsigned long long)b[i].dev);
 		used += put_number(buf + used, (unsigned long long)b[i].ino);
 		used += put_number(buf + used, (unsigned long long)b[i].mode);
-		used += put_path(buf + used, b[i].path);
+		used += put_path(buf + used, b[i].path, path_len);
 		buf[used++] = ' ';
 		if (b[i].real)
-			used += put_path(buf + used, b[i].real);
+			used += put_path(buf + used, b[i].real, real_len);
 		else
 			buf[used++] = '-';
 		buf[used++] = '\n';

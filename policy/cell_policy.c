@@ -39,12 +39,28 @@ struct isolate_cell_policy *isolate_cell_policy_new(const char *name)
 	return c;
 }
 
+struct isolate_cell_policy *cell_policy_new_borrowing(const char *name)
+{
+	struct isolate_cell_policy *c = isolate_cell_policy_new(name);
+
+	if (c)
+		c->borrows = true;
+	return c;
+}
+
+/* What a policy owns of cap: nothing when it borrows. */
+static void cap_release(const struct isolate_cell_policy *c, struct isolate_cap *cap)
+{
+	if (!c->borrows)
+		cap_clear(cap);
+}
+
 void isolate_cell_policy_free(struct isolate_cell_policy *c)
 {
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->n_caps; i++)
-		cap_clear(&c->caps[i]);
+		cap_release(c, &c->caps[i]);
 	free(c->caps);
 	named_refs_free(c->extends, c->n_extends);
 	free(c->pos.file);
@@ -63,7 +79,9 @@ int cell_append(struct isolate_cell_policy *c, const struct isolate_cap *cap)
 		c->caps = grown;
 		c->caps_alloc = n;
 	}
-	if (cap_copy(&c->caps[c->n_caps], cap))
+	if (c->borrows)
+		c->caps[c->n_caps] = *cap;
+	else if (cap_copy(&c->caps[c->n_caps], cap))
 		return -ENOMEM;
 	c->n_caps++;
 	return 0;
@@ -138,9 +156,11 @@ int isolate_cell_policy_add(struct isolate_cell_policy *c, const struct isolate_
 			if (c->caps[i].kind == cap->kind) {
 				struct isolate_cap copy;
 
-				if (cap_copy(&copy, cap))
+				if (c->borrows)
+					copy = *cap;
+				else if (cap_copy(&copy, cap))
 					return set_error(-ENOMEM, "out of memory");
-				cap_clear(&c->caps[i]);
+				cap_release(c, &c->caps[i]);
 				c->caps[i] = copy;
 				return 0;
 			}
@@ -161,7 +181,7 @@ int isolate_cell_policy_remove(struct isolate_cell_policy *c, const struct isola
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!isolate_cap_compare(&c->caps[i], cap))
-			cap_clear(&c->caps[i]);
+			cap_release(c, &c->caps[i]);
 		else
 			c->caps[kept++] = c->caps[i];
 	}
@@ -274,7 +294,7 @@ void cell_dedupe(struct isolate_cell_policy *c)
 	sort_mostly_sorted(c->caps, c->n_caps, sizeof(*c->caps), cap_pos_cmp);
 	for (size_t i = 0; i < c->n_caps; i++) {
 		if (kept && !isolate_cap_compare(&c->caps[kept - 1], &c->caps[i]))
-			cap_clear(&c->caps[i]);
+			cap_release(c, &c->caps[i]);
 		else
 			c->caps[kept++] = c->caps[i];
 	}

@@ -574,7 +574,8 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 			 size_t n_bound, struct policy_binding **bound_out, size_t *n_out,
 			 struct isolate_image **out, struct isolate_diag *diag)
 {
-	struct isolate_cell_policy *resolved = isolate_cell_policy_new(c->name), *set = NULL;
+	/* Both borrow: the paths are cc's resolved ones, the rest c's. */
+	struct isolate_cell_policy *resolved = cell_policy_new_borrowing(c->name), *set = NULL;
 	struct isolate_image *img = calloc(1, sizeof(*img));
 	struct binder b = { .bound = bound, .n_bound = n_bound };
 	struct compiler cc = { .diag = diag };
@@ -595,7 +596,7 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 	real_path_cache_free(&b.cache);
 	if (err)
 		goto out;
-	err = isolate_cell_policy_normalize(resolved, &set);
+	err = cell_policy_normalize_borrowing(resolved, &set);
 	if (!err)
 		err = fill_from_set(set, img);
 	if (err) {

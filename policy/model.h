@@ -55,6 +55,12 @@ struct isolate_cell_policy {
 	struct isolate_cap *caps;
 	size_t n_extends;
 	struct named_ref *extends;
+	/*
+	 * The strings of its capabilities belong to what it was made from,
+	 * which outlives it: the compiler's working sets, which would
+	 * otherwise copy and free every path twice per compile.
+	 */
+	bool borrows;
 };
 
 struct isolate_policy {
@@ -109,6 +115,11 @@ int cell_add_extends_at(struct isolate_cell_policy *c, const char *name,
 			const struct src_pos *pos);
 /* Sorts c's capabilities and drops repeats, keeping the first written. */
 void cell_dedupe(struct isolate_cell_policy *c);
+/* A new policy whose capabilities borrow their strings (see borrows). */
+struct isolate_cell_policy *cell_policy_new_borrowing(const char *name);
+/* normalize.c: isolate_cell_policy_normalize(), *out borrowing c's strings. */
+int cell_policy_normalize_borrowing(const struct isolate_cell_policy *c,
+				    struct isolate_cell_policy **out);
 /* The capabilities sorted and without repeats (canonical order). */
 int cell_sorted_caps(const struct isolate_cell_policy *c, struct isolate_cap **out,
 		     size_t *n);

@@ -271,12 +271,13 @@ static int copy_set(const struct isolate_cell_policy *c, enum isolate_cap_kind k
 	return 0;
 }
 
-int isolate_cell_policy_normalize(const struct isolate_cell_policy *c,
-				  struct isolate_cell_policy **out)
+static int normalize(const struct isolate_cell_policy *c, bool borrow,
+		     struct isolate_cell_policy **out)
 {
 	static const __u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP };
 	static const __u8 families[] = { AF_INET, AF_INET6 };
-	struct isolate_cell_policy *n = isolate_cell_policy_new(c->name);
+	struct isolate_cell_policy *n = borrow ? cell_policy_new_borrowing(c->name) :
+						 isolate_cell_policy_new(c->name);
 	int err = 0;
 
 	*out = NULL;
@@ -303,4 +304,17 @@ int isolate_cell_policy_normalize(const struct isolate_cell_policy *c,
 	cell_dedupe(n);
 	*out = n;
 	return 0;
+}
+
+int isolate_cell_policy_normalize(const struct isolate_cell_policy *c,
+				  struct isolate_cell_policy **out)
+{
+	return normalize(c, false, out);
+}
+
+/* Normalizing makes no string: every one it keeps can be c's. */
+int cell_policy_normalize_borrowing(const struct isolate_cell_policy *c,
+				    struct isolate_cell_policy **out)
+{
+	return normalize(c, true, out);
 }

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model.h"
 
@@ -27,13 +28,47 @@ static __u32 text_hash(const char *s)
 	return h & RULE_ID_BITS;
 }
 
-static int by_id_then_pos(const void *a, const void *b)
-{
-	const struct slot *x = a, *y = b;
+#define RADIX_BITS 11
+#define RADIX_BUCKETS (1U << RADIX_BITS)
 
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
+/*
+ * slots (in position order) sorted by id, equal ids in position order: a
+ * stable radix sort in three passes of 11 bits, as 31-bit hashes have no
+ * order to exploit and a comparison sort costs n log n calls.
+ */
+static int sort_by_id(struct slot *slots, size_t n)
+{
+	struct slot *tmp = malloc((n ? n : 1) * sizeof(*tmp)), *from = slots, *to = tmp;
+	size_t *count = malloc(RADIX_BUCKETS * sizeof(*count));
+
+	if (!tmp || !count) {
+		free(tmp);
+		free(count);
+		return -ENOMEM;
+	}
+	for (unsigned int shift = 0; shift < 31; shift += RADIX_BITS) {
+		struct slot *swap;
+		size_t sum = 0;
+
+		memset(count, 0, RADIX_BUCKETS * sizeof(*count));
+		for (size_t i = 0; i < n; i++)
+			count[from[i].id >> shift & (RADIX_BUCKETS - 1)]++;
+		for (size_t b = 0; b < RADIX_BUCKETS; b++) {
+			size_t c = count[b];
+
+			count[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[from[i].id >> shift & (RADIX_BUCKETS - 1)]++] = from[i];
+		swap = from;
+		from = to;
+		to = swap;
+	}
+	memcpy(slots, from, n * sizeof(*slots));
+	free(tmp);
+	free(count);
+	return 0;
 }
 
 static __u32 translate(const __u32 *ids, size_t n, __u32 pos)
@@ -59,7 +94,11 @@ int image_assign_rule_ids(struct isolate_image *img)
 	}
 	for (size_t i = 0; i < n; i++)
 		slots[i] = (struct slot){ text_hash(img->rule_text[i]), (__u32)i };
-	qsort(slots, n, sizeof(*slots), by_id_then_pos);
+	if (sort_by_id(slots, n)) {
+		free(slots);
+		free(ids);
+		return -ENOMEM;
+	}
 	for (size_t i = 1; i < n; i++)
 		if (slots[i].id <= slots[i - 1].id)
 			slots[i].id = slots[i - 1].id + 1;
