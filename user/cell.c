@@ -463,7 +463,8 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 			 const struct isolate_cell_state *st,
 			 const struct isolate_cell_policy *pol, const struct isolate_image *img,
 			 const struct isolate_image *full, const struct timed_cap *timed,
-			 size_t n_timed, struct policy_binding **bound, size_t n_bound)
+			 size_t n_timed, struct policy_binding **bound, size_t n_bound,
+			 struct isolate_cell_policy **give)
 {
 	struct isolate_image_inode channel;
 	struct isolate_cell next;
@@ -523,7 +524,13 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	}
 	spec_commit(name, next.generation);
 	spec_drop(name, st->cell.generation);
-	policy_cache_put(iso, name, st->cgid, next.generation, pol, *bound, n_bound);
+	if (give) {
+		policy_cache_put_owned(iso, name, st->cgid, next.generation, *give, *bound,
+				       n_bound);
+		*give = NULL;
+	} else {
+		policy_cache_put(iso, name, st->cgid, next.generation, pol, *bound, n_bound);
+	}
 	*bound = NULL;
 	timed_write(name, timed, n_timed);
 	emit_lifecycle(iso, name, st->cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
@@ -569,7 +576,7 @@ static int bindings_in_force(struct isolate *iso, const char *name,
  */
 int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
-		      size_t n_timed, bool rebind)
+		      size_t n_timed, bool rebind, struct isolate_cell_policy **give)
 {
 	struct policy_binding *owned = NULL, *bound = NULL;
 	const struct policy_binding *kept = NULL;
@@ -596,7 +603,7 @@ int cell_update_timed(struct isolate *iso, const char *name,
 	}
 	if (!err)
 		err = update_locked(iso, name, dir, &st, pol, img, full, timed, n_timed, &bound,
-				    n_bound);
+				    n_bound, give && *give == pol ? give : NULL);
 	isolate_unlock(iso);
 	policy_bindings_free(bound, n_bound);
 	policy_bindings_free(owned, n_kept);
@@ -617,7 +624,7 @@ int isolate_cell_update(struct isolate *iso, const char *name,
 		return err;
 	err = timed_read(name, boot_ns(), &timed, &n);
 	if (!err)
-		err = cell_update_timed(iso, name, pol, timed, n, false);
+		err = cell_update_timed(iso, name, pol, timed, n, false, NULL);
 	timed_free(timed, n);
 	isolate_unlock(iso);
 	return err;

@@ -112,7 +112,7 @@ static int change_caps(struct isolate *iso, const char *name,
 		}
 	}
 	if (!err)
-		err = cell_update_timed(iso, name, pol, timed, n_timed, rebind);
+		err = cell_update_timed(iso, name, pol, timed, n_timed, rebind, &pol);
 	isolate_unlock(iso);
 	timed_free(timed, n_timed);
 	isolate_cell_policy_free(pol);

@@ -153,6 +153,10 @@ struct isolate_cell_policy *policy_cache_get(struct isolate *iso, const char *na
 void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
 		      const struct isolate_cell_policy *pol, struct policy_binding *bound,
 		      size_t n_bound);
+/* The same with pol taken over too (NULL: nothing kept). */
+void policy_cache_put_owned(struct isolate *iso, const char *name, __u64 cgid,
+			    __u32 generation, struct isolate_cell_policy *pol,
+			    struct policy_binding *bound, size_t n_bound);
 void policy_cache_free(struct isolate *iso);
 /* The bindings the handle keeps for the generation, valid until its entry changes. */
 bool policy_cache_bindings(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
@@ -285,11 +289,13 @@ void timed_free(struct timed_cap *t, size_t n);
 /*
  * isolate_cell_update() with the timed grants given: the generation holds
  * pol and them, and falls back in the kernel to pol alone when the first
- * of them ends. With rebind, every path is bound afresh. Under the lock.
+ * of them ends. With rebind, every path is bound afresh. With give
+ * (pol itself), the handle's cache takes pol over when the change is made
+ * and *give is set to NULL. Under the lock.
  */
 int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
-		      size_t n_timed, bool rebind);
+		      size_t n_timed, bool rebind, struct isolate_cell_policy **give);
 
 /*
  * Starts argv (user/spawn.c): inside cgroup_fd's cgroup from its first

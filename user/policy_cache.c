@@ -53,9 +53,9 @@ bool policy_cache_bindings(struct isolate *iso, const char *name, __u64 cgid, __
 	return true;
 }
 
-void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
-		      const struct isolate_cell_policy *pol, struct policy_binding *bound,
-		      size_t n_bound)
+void policy_cache_put_owned(struct isolate *iso, const char *name, __u64 cgid,
+			    __u32 generation, struct isolate_cell_policy *pol,
+			    struct policy_binding *bound, size_t n_bound)
 {
 	struct policy_cache_entry *e = NULL;
 
@@ -65,22 +65,37 @@ void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 g
 	if (!e)
 		e = &iso->policies[iso->policies_next++ % POLICY_CACHE_SIZE];
 	entry_clear(e);
-	/*
-	 * As isolate_cell_policy_get() gives back the kept file: no sources,
-	 * canonical order, no repeats. Without a copy, the file is read.
-	 */
-	e->pol = isolate_cell_policy_dup_named(pol, name);
-	if (!e->pol) {
+	if (pol && strcmp(pol->name, name)) {
+		struct isolate_cell_policy *named = isolate_cell_policy_dup_named(pol, name);
+
+		isolate_cell_policy_free(pol);
+		pol = named;
+	}
+	if (!pol) {
 		policy_bindings_free(bound, n_bound);
 		return;
 	}
-	cell_policy_forget_sources(e->pol);
-	cell_dedupe(e->pol);
+	/*
+	 * As isolate_cell_policy_get() gives back the kept file: no sources,
+	 * canonical order, no repeats.
+	 */
+	cell_policy_forget_sources(pol);
+	cell_dedupe(pol);
+	e->pol = pol;
 	e->bound = bound;
 	e->n_bound = n_bound;
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	e->cgid = cgid;
 	e->generation = generation;
+}
+
+void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
+		      const struct isolate_cell_policy *pol, struct policy_binding *bound,
+		      size_t n_bound)
+{
+	/* Without a copy, the entry goes and the file is read next time. */
+	policy_cache_put_owned(iso, name, cgid, generation,
+			       isolate_cell_policy_dup_named(pol, name), bound, n_bound);
 }
 
 void policy_cache_free(struct isolate *iso)
