@@ -105,29 +105,32 @@ static size_t put_number(char *out, unsigned long long v)
 	return n;
 }
 
-/* Whether byte c is written as it is in a path field. */
-static bool plain_byte(unsigned char c)
-{
-	return c > ' ' && c < 0x7f && c != '%';
-}
+/* The bytes written as they are in a path field: '!'..'~' but '%'. */
+static const bool plain_byte[256] = {
+	['!' ... '$'] = true, ['&' ... '~'] = true,
+};
 
+/* path, len bytes and NUL-terminated, as a field. */
 static size_t put_path(char *out, const char *path, size_t len)
 {
+	const unsigned char *p = (const unsigned char *)path, *end = p + len;
 	size_t n = 0;
 
-	for (size_t i = 0, run; i < len; i++) {
-		for (run = i; run < len && plain_byte((unsigned char)path[run]); run++)
-			;
-		memcpy(out + n, path + i, run - i);
-		n += run - i;
-		if (run == len)
-			break;
+	for (;;) {
+		const unsigned char *run = p;
+
+		/* The NUL at the end is not plain: it stops the run. */
+		while (plain_byte[*run])
+			run++;
+		memcpy(out + n, p, (size_t)(run - p));
+		n += (size_t)(run - p);
+		if (run == end)
+			return n;
 		out[n++] = '%';
-		out[n++] = hex[(unsigned char)path[run] >> 4];
-		out[n++] = hex[(unsigned char)path[run] & 15];
-		i = run;
+		out[n++] = hex[*run >> 4];
+		out[n++] = hex[*run & 15];
+		p = run + 1;
 	}
-	return n;
 }
 
 int policy_bindings_format(const struct policy_binding *b, size_t n, char **text, size_t *len)

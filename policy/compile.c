@@ -58,6 +58,7 @@ struct above_memo {
 struct compiler {
 	const struct isolate_cell_policy *set;	/* the authority set */
 	struct resolved *resolved;		/* sorted by path */
+	bool borrowed;				/* their paths are the bindings' */
 	size_t n_resolved;
 	size_t next_resolved;			/* after the one found last */
 	struct above_memo above;
@@ -70,6 +71,11 @@ struct compiler {
 static __u32 kernel_dev(dev_t dev)
 {
 	return (major(dev) << 20) | minor(dev);
+}
+
+static struct group *group_of(struct compiler *cc, const struct isolate_cap *cap)
+{
+	return &cc->groups[cap->kind - ISOLATE_CAP_READ][!!(cap->flags & ISOLATE_CAP_DENY)];
 }
 
 /* The index of the cap of group g on exactly the first len bytes of path. */
@@ -130,8 +136,23 @@ static const struct above_memo *rules_above(struct compiler *cc, const char *pat
 	return m;
 }
 
-/* Each (right, deny) group is searched for the path itself once. */
-static void compute_rights(struct compiler *cc, struct anchor *a)
+/*
+ * The cap of group g on exactly path (len bytes): own, when it is the cap
+ * the anchor comes from and g its group, else searched for.
+ */
+static __u32 find_own(const struct compiler *cc, const struct group *g, const char *path,
+		      size_t len, const struct group *own_group, __u32 own)
+{
+	return g == own_group ? own : find_exact(cc, g, path, len);
+}
+
+/*
+ * Each (right, deny) group is searched for the path itself once, but the
+ * group of the cap the anchor comes from (own_group, own; NULL for a
+ * linked file), whose index is known.
+ */
+static void compute_rights(struct compiler *cc, struct anchor *a, const struct group *own_group,
+			   __u32 own)
 {
 	size_t len = strlen(a->path);
 	const struct above_memo *above = rules_above(cc, a->path, len);
@@ -139,9 +160,9 @@ static void compute_rights(struct compiler *cc, struct anchor *a)
 	a->own_deny = a->own_allow = ISOLATE_RULE_NONE;
 	for (int r = 0; r < ISOLATE_RIGHTS; r++) {
 		const struct group *allow = &cc->groups[r][0], *deny = &cc->groups[r][1];
-		__u32 own_d = find_exact(cc, deny, a->path, len);
+		__u32 own_d = find_own(cc, deny, a->path, len, own_group, own);
 		__u32 d = own_d != ISOLATE_RULE_NONE ? own_d : above->id[r][1];
-		__u32 own_a = find_exact(cc, allow, a->path, len);
+		__u32 own_a = find_own(cc, allow, a->path, len, own_group, own);
 		__u32 g = d != ISOLATE_RULE_NONE ? ISOLATE_RULE_NONE :
 			  own_a != ISOLATE_RULE_NONE ? own_a : above->id[r][0];
 
@@ -155,7 +176,8 @@ static void compute_rights(struct compiler *cc, struct anchor *a)
 	}
 }
 
-static int add_anchor(struct compiler *cc, const char *path, const struct stat *st)
+static int add_anchor(struct compiler *cc, const char *path, const struct stat *st,
+		      const struct group *own_group, __u32 own)
 {
 	struct anchor *a;
 
@@ -175,14 +197,14 @@ static int add_anchor(struct compiler *cc, const char *path, const struct stat *
 		return -ENOMEM;
 	a->dev = kernel_dev(st->st_dev);
 	a->ino = st->st_ino;
-	compute_rights(cc, a);
+	compute_rights(cc, a, own_group, own);
 	cc->n_anchors++;
 	return 0;
 }
 
 static int add_hardlink(void *ctx, const char *path, const struct stat *st)
 {
-	return add_anchor(ctx, path, st);
+	return add_anchor(ctx, path, st, NULL, ISOLATE_RULE_NONE);
 }
 
 static int resolved_cmp(const void *a, const void *b)
@@ -232,7 +254,7 @@ static int collect_anchors(struct compiler *cc)
 			break;
 		}
 		/* A path under several kinds is added for each; merging joins them. */
-		err = add_anchor(cc, cap->u.path, &st);
+		err = add_anchor(cc, cap->u.path, &st, group_of(cc, cap), (__u32)i);
 		if (!err && cap->flags & ISOLATE_CAP_DENY && S_ISDIR(st.st_mode)) {
 			msg[0] = '\0';
 			err = hardlinks_scan(cap->u.path, &budget, add_hardlink, cc, msg,
@@ -328,7 +350,7 @@ static void find_groups(struct compiler *cc)
 
 		if (!cap_is_path(cap->kind))
 			continue;
-		g = &cc->groups[cap->kind - ISOLATE_CAP_READ][!!(cap->flags & ISOLATE_CAP_DENY)];
+		g = group_of(cc, cap);
 		if (g->start == g->end)
 			g->start = i;
 		g->end = i + 1;
@@ -365,7 +387,7 @@ static int add_text(char ***list, size_t *n, const struct isolate_cap *cap)
 
 static void resolved_free(struct compiler *cc)
 {
-	for (size_t i = 0; i < cc->n_resolved; i++)
+	for (size_t i = 0; i < cc->n_resolved && !cc->borrowed; i++)
 		free(cc->resolved[i].path);
 	free(cc->resolved);
 }
@@ -381,9 +403,10 @@ struct binder {
 };
 
 /*
- * The real path of cap's path (malloc'ed) and its stat, from its binding
- * or resolved now; NULL with errno set when it does not exist (ENOENT:
- * an optional path bound as missing).
+ * The real path of cap's path and its stat, from its binding or resolved
+ * now; NULL with errno set when it does not exist (ENOENT: an optional
+ * path bound as missing). With b->out the binding made keeps the string;
+ * else it is the caller's to free.
  */
 static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct stat *st)
 {
@@ -413,13 +436,11 @@ static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct s
 	if (!rec || (!real && errno != ENOENT && errno != ENOTDIR))
 		return real;
 	*rec = (struct policy_binding){
-		.path = strdup(cap->u.path), .real = real ? strdup(real) : NULL,
+		.path = strdup(cap->u.path), .real = real,
 		.dev = real ? st->st_dev : 0, .ino = real ? st->st_ino : 0,
 		.mode = real ? st->st_mode : 0,
 	};
-	if (!rec->path || (real && !rec->real)) {
-		free(rec->path);
-		free(rec->real);
+	if (!rec->path) {
 		free(real);
 		errno = ENOMEM;
 		return NULL;
@@ -440,7 +461,7 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 {
 	int err = 0;
 
-	cc->resolved = calloc(c->n_caps ? c->n_caps : 1, sizeof(*cc->resolved));
+	cc->resolved = malloc((c->n_caps ? c->n_caps : 1) * sizeof(*cc->resolved));
 	if (!cc->resolved)
 		err = -ENOMEM;
 	for (size_t i = 0; i < c->n_caps && !err; i++) {
@@ -515,7 +536,11 @@ static void imply_sockets(const struct isolate_cell_policy *set, struct isolate_
 
 static int fill_from_set(const struct isolate_cell_policy *set, struct isolate_image *img)
 {
-	img->net_caps = calloc(set->n_caps ? set->n_caps : 1, sizeof(*img->net_caps));
+	size_t n_net = 0;
+
+	for (size_t i = 0; i < set->n_caps; i++)
+		n_net += cap_is_net(set->caps[i].kind);
+	img->net_caps = calloc(n_net ? n_net : 1, sizeof(*img->net_caps));
 	img->rule_text = calloc(set->n_caps ? set->n_caps : 1, sizeof(*img->rule_text));
 	if (!img->net_caps || !img->rule_text)
 		return -ENOMEM;
@@ -578,14 +603,14 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 	struct isolate_cell_policy *resolved = cell_policy_new_borrowing(c->name), *set = NULL;
 	struct isolate_image *img = calloc(1, sizeof(*img));
 	struct binder b = { .bound = bound, .n_bound = n_bound };
-	struct compiler cc = { .diag = diag };
+	struct compiler cc = { .diag = diag, .borrowed = bound_out != NULL };
 	int err = -ENOMEM;
 
 	*out = NULL;
 	if (bound_out) {
 		*bound_out = NULL;
 		*n_out = 0;
-		b.out = calloc(c->n_caps ? c->n_caps : 1, sizeof(*b.out));
+		b.out = malloc((c->n_caps ? c->n_caps : 1) * sizeof(*b.out));
 	}
 	if (!resolved || !img || (bound_out && !b.out)) {
 		diag_set(diag, NULL, 0, 0, "out of memory");

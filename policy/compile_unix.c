@@ -26,20 +26,23 @@ static int entry_cmp(const void *a, const void *b)
 int compile_unix(const struct isolate_cell_policy *set, struct isolate_image *img,
 		 struct isolate_diag *diag)
 {
-	size_t n = 0;
+	size_t n = 0, n_names = 0;
 
-	img->unix_names = calloc(set->n_caps ? set->n_caps : 1, sizeof(*img->unix_names));
+	for (size_t i = 0; i < set->n_caps; i++)
+		n_names += set->caps[i].kind == ISOLATE_CAP_UNIX;
+	img->unix_names = calloc(n_names ? n_names : 1, sizeof(*img->unix_names));
 	if (!img->unix_names) {
 		diag_set(diag, NULL, 0, 0, "out of memory");
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < set->n_caps; i++) {
 		const struct isolate_cap *cap = &set->caps[i];
-		struct isolate_image_unix *e = &img->unix_names[n];
+		struct isolate_image_unix *e;
 		const char *name;
 
 		if (cap->kind != ISOLATE_CAP_UNIX)
 			continue;
+		e = &img->unix_names[n];
 		/* Checked: '@' and 1..ISOLATE_UNIX_NAME_MAX bytes, so key.name keeps a NUL. */
 		name = cap->u.abstract.name + 1;
 		e->key.len = (__u32)strlen(name);
