@@ -153,6 +153,71 @@ TEST(fmt_writes_the_canonical_form)
 	isolate_policy_free(p);
 }
 
+/*
+ * Each string written plain, in single or in double quotes by the rule
+ * policy.md gives, and read back the same.
+ */
+TEST(emit_quotes_what_a_yaml_reader_could_misread)
+{
+	static const char *const paths[] = {
+		"/a #b", "/a b", "/a#b", "/plain/path", "/q'uote", "/trail ", "/x:y",
+		"/x[1]", "/\xc2\x85nel", "/\xe2\x80\xa8ls",
+	};
+	static const char expected[] =
+		"version: 1\n"
+		"cells:\n"
+		"  '-dash':\n"
+		"    mode: enforce\n"
+		"    read:\n"
+		"    - '/a #b'\n"
+		"    - /a b\n"
+		"    - /a#b\n"
+		"    - /plain/path\n"
+		"    - /q'uote\n"
+		"    - '/trail '\n"
+		"    - '/x:y'\n"
+		"    - '/x[1]'\n"
+		"    - \"/\\x85nel\"\n"
+		"    - \"/\\u2028ls\"\n"
+		"    unix:\n"
+		"      connect:\n"
+		"      - '@a''b'\n"
+		"  'yes':\n"
+		"    mode: enforce\n";
+	struct isolate_cell_policy *dash = isolate_cell_policy_new("-dash");
+	struct isolate_cell_policy *yes = isolate_cell_policy_new("yes");
+	struct isolate_policy *p = isolate_policy_new("emit.yaml"), *q = NULL;
+	struct isolate_diag diag = { 0 };
+	struct isolate_cap *cap;
+	char *out = NULL;
+	size_t len;
+
+	ASSERT_NE(NULL, dash);
+	ASSERT_NE(NULL, yes);
+	ASSERT_NE(NULL, p);
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		cap = isolate_cap_path(ISOLATE_CAP_READ, paths[i], 0);
+		ASSERT_NE(NULL, cap) TH_LOG("%s", paths[i]);
+		ASSERT_EQ(0, isolate_cell_policy_add(dash, cap));
+		isolate_cap_free(cap);
+	}
+	cap = isolate_cap_unix(ISOLATE_NET_CONNECT, "@a'b");
+	ASSERT_NE(NULL, cap);
+	ASSERT_EQ(0, isolate_cell_policy_add(dash, cap));
+	isolate_cap_free(cap);
+	ASSERT_EQ(0, isolate_policy_add_cell(p, dash));
+	ASSERT_EQ(0, isolate_policy_add_cell(p, yes));
+	ASSERT_EQ(0, isolate_policy_emit(p, &out, &len));
+	EXPECT_STREQ(expected, out);
+	ASSERT_EQ(0, isolate_policy_parse("emit.yaml", out, len, &q, &diag)) TH_LOG("%s", diag.msg);
+	EXPECT_TRUE(isolate_policy_equal(p, q));
+	free(out);
+	isolate_policy_free(p);
+	isolate_policy_free(q);
+	isolate_cell_policy_free(dash);
+	isolate_cell_policy_free(yes);
+}
+
 static const struct isolate_cell_policy *find(struct __test_metadata *_metadata,
 					      const struct isolate_policy *p, const char *name)
 {
