@@ -138,7 +138,7 @@ static int normalize_paths(const struct isolate_cell_policy *c, enum isolate_cap
 	for (size_t i = 0; i < deny.n && !err; i++)
 		err = cell_append(out, deny.v[i]);
 	for (size_t i = 0; i < allow.n && !err; i++)
-		if (!covers(&deny, allow.v[i]->u.path, strlen(allow.v[i]->u.path)))
+		if (!deny.n || !covers(&deny, allow.v[i]->u.path, strlen(allow.v[i]->u.path)))
 			err = cell_append(out, allow.v[i]);
 out:
 	free(allow.v);
@@ -278,23 +278,31 @@ static int normalize(const struct isolate_cell_policy *c, bool borrow,
 	static const __u8 families[] = { AF_INET, AF_INET6 };
 	struct isolate_cell_policy *n = borrow ? cell_policy_new_borrowing(c->name) :
 						 isolate_cell_policy_new(c->name);
+	unsigned int held = 0;
 	int err = 0;
 
 	*out = NULL;
 	if (!n)
 		return -ENOMEM;
 	n->mode = c->mode;
+	/* Each pass below reads every capability: none for a kind c lacks. */
+	for (size_t i = 0; i < c->n_caps; i++)
+		if ((unsigned int)c->caps[i].kind < 32)
+			held |= 1U << c->caps[i].kind;
 	for (enum isolate_cap_kind k = ISOLATE_CAP_READ; k <= ISOLATE_CAP_EXEC && !err; k++)
-		err = normalize_paths(c, k, n);
+		if (held & 1U << k)
+			err = normalize_paths(c, k, n);
 	for (enum isolate_cap_kind k = ISOLATE_CAP_CONNECT; k <= ISOLATE_CAP_BIND; k++)
-		for (size_t p = 0; p < 2; p++)
+		for (size_t p = 0; p < 2 && held & 1U << k; p++)
 			for (size_t f = 0; f < 2 && !err; f++)
 				err = normalize_net_group(c, k, protos[p], families[f], n);
 	for (enum isolate_cap_kind k = ISOLATE_CAP_CPU; k <= ISOLATE_CAP_BROKER && !err; k++)
-		err = normalize_values(c, k, n);
+		if (held & 1U << k)
+			err = normalize_values(c, k, n);
 	for (const struct word_kind *w = word_kinds; w->key && !err; w++)
-		err = copy_set(c, w->kind, n);
-	if (!err)
+		if (held & 1U << w->kind)
+			err = copy_set(c, w->kind, n);
+	if (!err && held & 1U << ISOLATE_CAP_UNIX)
 		err = copy_set(c, ISOLATE_CAP_UNIX, n);
 	if (err) {
 		isolate_cell_policy_free(n);
