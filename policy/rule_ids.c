@@ -28,29 +28,25 @@ static __u32 text_hash(const char *s)
 	return h & RULE_ID_BITS;
 }
 
-#define RADIX_BITS 11
+#define RADIX_BITS 8
 #define RADIX_BUCKETS (1U << RADIX_BITS)
 
 /*
  * slots (in position order) sorted by id, equal ids in position order: a
- * stable radix sort in three passes of 11 bits, as 31-bit hashes have no
- * order to exploit and a comparison sort costs n log n calls.
+ * stable radix sort, a byte of the id per pass, as hashes have no order
+ * for a comparison sort to use. Small buckets keep a cell of ten rules
+ * as cheap as one of ten thousand is per rule.
  */
 static int sort_by_id(struct slot *slots, size_t n)
 {
 	struct slot *tmp = malloc((n ? n : 1) * sizeof(*tmp)), *from = slots, *to = tmp;
-	size_t *count = malloc(RADIX_BUCKETS * sizeof(*count));
 
-	if (!tmp || !count) {
-		free(tmp);
-		free(count);
+	if (!tmp)
 		return -ENOMEM;
-	}
-	for (unsigned int shift = 0; shift < 31; shift += RADIX_BITS) {
+	for (unsigned int shift = 0; shift < 32; shift += RADIX_BITS) {
+		size_t count[RADIX_BUCKETS] = { 0 }, sum = 0;
 		struct slot *swap;
-		size_t sum = 0;
 
-		memset(count, 0, RADIX_BUCKETS * sizeof(*count));
 		for (size_t i = 0; i < n; i++)
 			count[from[i].id >> shift & (RADIX_BUCKETS - 1)]++;
 		for (size_t b = 0; b < RADIX_BUCKETS; b++) {
@@ -65,9 +61,9 @@ static int sort_by_id(struct slot *slots, size_t n)
 		from = to;
 		to = swap;
 	}
-	memcpy(slots, from, n * sizeof(*slots));
+	if (from != slots)
+		memcpy(slots, from, n * sizeof(*slots));
 	free(tmp);
-	free(count);
 	return 0;
 }
 
