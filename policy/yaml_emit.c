@@ -64,12 +64,14 @@ static void indent(struct emitter *e, int depth)
 
 /*
  * A string YAML 1.1 would read as something else (null, a boolean, a
- * number) is quoted, so that any YAML reader gets a string back.
+ * number, infinity or not-a-number) is quoted, so that any YAML reader
+ * gets a string back.
  */
 static bool reads_as_non_string(const char *s)
 {
 	static const char *const words[] = {
 		"", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n",
+		".inf", "-.inf", "+.inf", ".nan",
 	};
 
 	/* Every path: a policy's thousands of them skip the words. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <isolate/policy.h>
 
@@ -165,6 +166,8 @@ TEST(emit_quotes_what_a_yaml_reader_could_misread)
 	};
 	static const char expected[] =
 		"version: 1\n"
+		"include:\n"
+		"- '.inf'\n"
 		"cells:\n"
 		"  '-dash':\n"
 		"    mode: enforce\n"
@@ -188,7 +191,9 @@ TEST(emit_quotes_what_a_yaml_reader_could_misread)
 	struct isolate_cell_policy *yes = isolate_cell_policy_new("yes");
 	struct isolate_policy *p = isolate_policy_new("emit.yaml"), *q = NULL;
 	struct isolate_diag diag = { 0 };
+	char dir[] = "/tmp/isolate-emit.XXXXXX", path[64];
 	struct isolate_cap *cap;
+	FILE *included;
 	char *out = NULL;
 	size_t len;
 
@@ -207,10 +212,23 @@ TEST(emit_quotes_what_a_yaml_reader_could_misread)
 	isolate_cap_free(cap);
 	ASSERT_EQ(0, isolate_policy_add_cell(p, dash));
 	ASSERT_EQ(0, isolate_policy_add_cell(p, yes));
+	/* YAML 1.1 reads .inf bare as a float. */
+	ASSERT_EQ(0, isolate_policy_add_include(p, ".inf"));
 	ASSERT_EQ(0, isolate_policy_emit(p, &out, &len));
 	EXPECT_STREQ(expected, out);
-	ASSERT_EQ(0, isolate_policy_parse("emit.yaml", out, len, &q, &diag)) TH_LOG("%s", diag.msg);
-	EXPECT_TRUE(isolate_policy_equal(p, q));
+	/* Read back beside the file it includes. */
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/.inf", dir);
+	included = fopen(path, "w");
+	ASSERT_NE(NULL, included);
+	fputs("version: 1\ncells:\n  inc: {read: [/]}\n", included);
+	ASSERT_EQ(0, fclose(included));
+	snprintf(path, sizeof(path), "%s/emit.yaml", dir);
+	EXPECT_EQ(0, isolate_policy_parse(path, out, len, &q, &diag)) TH_LOG("%s", diag.msg);
+	EXPECT_TRUE(q && isolate_policy_equal(p, q));
+	snprintf(path, sizeof(path), "%s/.inf", dir);
+	EXPECT_EQ(0, unlink(path));
+	EXPECT_EQ(0, rmdir(dir));
 	free(out);
 	isolate_policy_free(p);
 	isolate_policy_free(q);
