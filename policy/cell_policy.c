@@ -48,6 +48,16 @@ struct isolate_cell_policy *cell_policy_new_borrowing(const char *name)
 	return c;
 }
 
+/* src into dst, a slot of c: a copy, or src itself when c borrows. */
+static int cap_store(const struct isolate_cell_policy *c, struct isolate_cap *dst,
+		     const struct isolate_cap *src)
+{
+	if (!c->borrows)
+		return cap_copy(dst, src);
+	*dst = *src;
+	return 0;
+}
+
 /* What a policy owns of cap: nothing when it borrows. */
 static void cap_release(const struct isolate_cell_policy *c, struct isolate_cap *cap)
 {
@@ -79,9 +89,7 @@ int cell_append(struct isolate_cell_policy *c, const struct isolate_cap *cap)
 		c->caps = grown;
 		c->caps_alloc = n;
 	}
-	if (c->borrows)
-		c->caps[c->n_caps] = *cap;
-	else if (cap_copy(&c->caps[c->n_caps], cap))
+	if (cap_store(c, &c->caps[c->n_caps], cap))
 		return -ENOMEM;
 	c->n_caps++;
 	return 0;
@@ -156,9 +164,7 @@ int isolate_cell_policy_add(struct isolate_cell_policy *c, const struct isolate_
 			if (c->caps[i].kind == cap->kind) {
 				struct isolate_cap copy;
 
-				if (c->borrows)
-					copy = *cap;
-				else if (cap_copy(&copy, cap))
+				if (cap_store(c, &copy, cap))
 					return set_error(-ENOMEM, "out of memory");
 				cap_release(c, &c->caps[i]);
 				c->caps[i] = copy;

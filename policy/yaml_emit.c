@@ -55,10 +55,17 @@ static void text(struct emitter *e, const char *s)
 	put(e, s, strlen(s));
 }
 
+/* The deepest line: a list under deny, limits or unix, in a cell. */
+#define MAX_DEPTH 3
+
 static void indent(struct emitter *e, int depth)
 {
-	static const char spaces[] = "          ";
+	static const char spaces[2 * MAX_DEPTH + 1] = "      ";
 
+	if (depth > MAX_DEPTH) {
+		e->err = e->err ?: -EINVAL;
+		return;
+	}
 	put(e, spaces, (size_t)depth * 2);
 }
 
@@ -495,8 +502,6 @@ static int emit_text(const struct isolate_policy *p, const struct isolate_cell_p
 
 	*out = NULL;
 	document(&e, p, only, only_name);
-	if (!e.err && !e.data)
-		e.err = -ENOMEM;
 	if (e.err) {
 		free(e.data);
 		return e.err;

@@ -40,7 +40,7 @@ static inline void spec_dir(char *out, size_t len)
 
 /* <state dir>/cells/CELL.GEN.WHAT: "yaml" a kept policy, "pending", "bind". */
 static inline void state_file_path(char *out, size_t len, const char *cell, unsigned int gen,
-			     const char *what)
+				   const char *what)
 {
 	size_t dir;
 

@@ -520,6 +520,22 @@ static int check_old_or_new(struct __test_metadata *_metadata,
 }
 
 /*
+ * What a killed change may leave: the state file WHAT of the generation
+ * ahead of the one in force (*gen), holding text, at path. 0 or -1.
+ */
+static int leave_state_file(FIXTURE_DATA(killed) *self, __u32 ahead, const char *what,
+			    const char *text, char *path, size_t len, __u32 *gen)
+{
+	struct isolate_cell_state st;
+
+	if (isolate_cell_get(self->iso, self->name, &st))
+		return -1;
+	*gen = st.cell.generation;
+	state_file_path(path, len, self->name, *gen + ahead, what);
+	return write_file(path, text) ? -1 : 0;
+}
+
+/*
  * What a change killed between its budgets and its switch leaves: the next
  * generation's kept policy pending and its budget already in the cgroup.
  * The next look at the cell puts back the budget of the generation in
@@ -531,10 +547,8 @@ TEST_F(killed, next_look_settles_a_change_killed_before_its_switch)
 	struct isolate_cell_state st;
 	__u32 gen;
 
-	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
-	gen = st.cell.generation;
-	state_file_path(pending, sizeof(pending), self->name, gen + 1, "pending");
-	ASSERT_EQ(0, write_file(pending, "version: 1\n"));
+	ASSERT_EQ(0, leave_state_file(self, 1, "pending", "version: 1\n", pending,
+				      sizeof(pending), &gen));
 	snprintf(path, sizeof(path), "%s/%s/pids.max", isolate_cells_cgroup(self->iso), self->name);
 	ASSERT_EQ(0, write_file(path, "32\n"));
 
@@ -558,10 +572,8 @@ TEST_F(killed, load_removes_the_bindings_a_killed_change_left)
 	struct isolate_cell_state st;
 	__u32 gen;
 
-	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
-	gen = st.cell.generation;
-	state_file_path(orphan, sizeof(orphan), self->name, gen + 7, "bind");
-	ASSERT_EQ(0, write_file(orphan, "isolate-bindings 1\n"));
+	ASSERT_EQ(0, leave_state_file(self, 7, "bind", "isolate-bindings 1\n", orphan,
+				      sizeof(orphan), &gen));
 
 	ASSERT_EQ(0, cli(NULL, 0, "load", NULL));
 	EXPECT_EQ(-1, access(orphan, F_OK));

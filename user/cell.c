@@ -603,7 +603,7 @@ int cell_update_timed(struct isolate *iso, const char *name,
 	}
 	if (!err)
 		err = update_locked(iso, name, dir, &st, pol, img, full, timed, n_timed, &bound,
-				    n_bound, give && *give == pol ? give : NULL);
+				    n_bound, give);
 	isolate_unlock(iso);
 	policy_bindings_free(bound, n_bound);
 	policy_bindings_free(owned, n_kept);

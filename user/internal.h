@@ -153,7 +153,10 @@ struct isolate_cell_policy *policy_cache_get(struct isolate *iso, const char *na
 void policy_cache_put(struct isolate *iso, const char *name, __u64 cgid, __u32 generation,
 		      const struct isolate_cell_policy *pol, struct policy_binding *bound,
 		      size_t n_bound);
-/* The same with pol taken over too (NULL: nothing kept). */
+/*
+ * The same with pol (named name, as the cache and the kept file give
+ * policies back) taken over too; NULL: nothing kept.
+ */
 void policy_cache_put_owned(struct isolate *iso, const char *name, __u64 cgid,
 			    __u32 generation, struct isolate_cell_policy *pol,
 			    struct policy_binding *bound, size_t n_bound);

@@ -2,9 +2,10 @@
 /*
  * The kept policies a handle read or wrote last, by cell, with the
  * bindings of their paths when it wrote them: a change starts from the
- * policy in force without reading and parsing its kept files again. An entry is good for one cgroup (ids are never reused) at one
- * generation (every change takes the next one, under the lock), so it can
- * never stand for a policy the cell does not hold.
+ * policy in force without reading and parsing its kept files again. An
+ * entry is good for one cgroup (ids are never reused) at one generation
+ * (every change takes the next one, under the lock), so it can never
+ * stand for a policy the cell does not hold.
  */
 #include <stdio.h>
 #include <string.h>
@@ -65,12 +66,6 @@ void policy_cache_put_owned(struct isolate *iso, const char *name, __u64 cgid,
 	if (!e)
 		e = &iso->policies[iso->policies_next++ % POLICY_CACHE_SIZE];
 	entry_clear(e);
-	if (pol && strcmp(pol->name, name)) {
-		struct isolate_cell_policy *named = isolate_cell_policy_dup_named(pol, name);
-
-		isolate_cell_policy_free(pol);
-		pol = named;
-	}
 	if (!pol) {
 		policy_bindings_free(bound, n_bound);
 		return;

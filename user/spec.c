@@ -2,7 +2,8 @@
 /*
  * Each cell's capabilities, kept outside the kernel so that they survive
  * the loader and an `unload --force`: <state dir>/cells/NAME.GEN.yaml, a
- * policy document with the one cell, for each generation GEN. The kernel's
+ * policy document with the one cell, and NAME.GEN.bind, the objects its
+ * paths are bound to, for each generation GEN. The kernel's
  * cells map says which generation is in force; a file of another
  * generation is left over from an interrupted change and is removed. All
  * through user/statefs.c: no name here is opened or followed as such.
@@ -253,16 +254,21 @@ static bool each_generation_file(const char *name,
 	return stopped;
 }
 
-/* GEN and WHAT of a tail "GEN.WHAT"; false for any other. */
+/* GEN (decimal, 32 bits) and WHAT of a tail "GEN.WHAT"; false for any other. */
 static bool split_tail(const char *tail, __u32 *gen, char *what, size_t len)
 {
-	unsigned int g;
-	int end = 0;
+	const char *p = tail;
+	__u64 g = 0;
 
-	if (sscanf(tail, "%u.%n", &g, &end) != 1 || !end || strlen(tail + end) >= len)
+	for (; *p >= '0' && *p <= '9'; p++) {
+		g = g * 10 + (__u64)(*p - '0');
+		if (g > UINT32_MAX)
+			return false;
+	}
+	if (p == tail || *p != '.' || strlen(p + 1) >= len)
 		return false;
-	*gen = g;
-	strcpy(what, tail + end);
+	*gen = (__u32)g;
+	strcpy(what, p + 1);
 	return true;
 }
 

@@ -110,11 +110,11 @@ static int binding_json(const struct isolate_path_binding *b, void *ctx)
 	return 0;
 }
 
-/* Text: only the paths that lead elsewhere now, and how many there are. */
 struct binding_counts {
 	size_t bound, moved;
 };
 
+/* Text: only the paths that lead elsewhere now, and how many there are. */
 static int binding_text(const struct isolate_path_binding *b, void *ctx)
 {
 	struct binding_counts *n = ctx;
