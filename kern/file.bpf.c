@@ -20,13 +20,16 @@ char LICENSE[] SEC("license") = "GPL";
 
 static __always_inline __u32 open_access(const struct file *file)
 {
+	/* Read once each: every read of a kernel field costs a checked load. */
+	unsigned int flags = file->f_flags;
+	fmode_t mode = file->f_mode;
 	__u32 access = 0;
 
-	if (file->f_flags & __FMODE_EXEC)
+	if (flags & __FMODE_EXEC)
 		access |= ISOLATE_ACCESS_EXEC;
-	else if (file->f_mode & FMODE_READ)
+	else if (mode & FMODE_READ)
 		access |= ISOLATE_ACCESS_READ;
-	if ((file->f_mode & FMODE_WRITE) || (file->f_flags & O_TRUNC))
+	if ((mode & FMODE_WRITE) || (flags & O_TRUNC))
 		access |= ISOLATE_ACCESS_WRITE;
 	return access;
 }

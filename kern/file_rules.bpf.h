@@ -161,17 +161,33 @@ static __always_inline int refuse_machine_control(const struct cell_ctx *cc, str
 	return verdict;
 }
 
-static __always_inline int decide_dentry(const struct cell_ctx *cc,
-					 struct dentry *d, struct vfsmount *mnt,
-					 __u32 access, __u32 op, int err,
-					 const struct path *path, enum display how)
+/*
+ * The verdict at dentry d reached through mount mnt. once: the hook walks
+ * no other path (see WALK_STEPS_ONCE).
+ */
+static __always_inline int decide_walk(const struct cell_ctx *cc,
+				       struct dentry *d, struct vfsmount *mnt,
+				       __u32 access, __u32 op, int err,
+				       const struct path *path, enum display how, bool once)
 {
 	struct walk_result res;
 
 	if ((access & ISOLATE_ACCESS_WRITE) && machine_control(d))
 		return refuse_machine_control(cc, d, path, how);
-	walk_dentry(cc->cell.ruleset, d, mnt, &res);
+	walk_dentry(cc->cell.ruleset, d, mnt, &res, once);
 	return decide_walked(cc, &res, d, access, op, err, path, how);
+}
+
+/*
+ * One dentry per call (see WALK_STEPS_ONCE): hooks that decide more than
+ * one place (rename, link, unlink), and a unix socket's peer.
+ */
+static __always_inline int decide_dentry(const struct cell_ctx *cc,
+					 struct dentry *d, struct vfsmount *mnt,
+					 __u32 access, __u32 op, int err,
+					 const struct path *path, enum display how)
+{
+	return decide_walk(cc, d, mnt, access, op, err, path, how, false);
 }
 
 /* decide_dentry for hooks that know no mount: see walk_in_fs(). */
@@ -186,12 +202,12 @@ static __always_inline int decide_in_fs(const struct cell_ctx *cc,
 	return decide_walked(cc, &res, d, access, op, EACCES, NULL, DISPLAY_NAME);
 }
 
+/* For hooks that decide one place, the path they are given. */
 static __always_inline int decide_path(const struct cell_ctx *cc,
 				       const struct path *path, __u32 access,
 				       __u32 op, enum display how)
 {
-	return decide_dentry(cc, path->dentry, path->mnt, access, op, EACCES,
-			     path, how);
+	return decide_walk(cc, path->dentry, path->mnt, access, op, EACCES, path, how, true);
 }
 
 /*
@@ -203,7 +219,7 @@ static __always_inline __u32 rights_at(const struct cell_ctx *cc,
 {
 	struct walk_result res;
 
-	walk_dentry(cc->cell.ruleset, d, mnt, &res);
+	walk_dentry(cc->cell.ruleset, d, mnt, &res, false);
 	return res.status == WALK_RULE ? res.rule.allow : 0;
 }
 

@@ -30,18 +30,33 @@ struct walk_result {
 	struct isolate_inode_rule rule;
 };
 
-static __always_inline int lookup_rule(__u32 ruleset, __u32 dev, __u64 ino,
+/* Where a walk is: the ruleset it looks rules up in, the file system it is in. */
+struct walk_where {
+	__u32 ruleset;
+	__u32 dev;
+};
+
+/*
+ * The rule at (where->dev, ino) into res. The walk's ruleset is read
+ * only after a filter hit: most steps end before, and keeping it across
+ * the filter's lookup would cost them a store to the stack.
+ */
+static __always_inline int lookup_rule(const struct walk_where *where, __u64 ino,
 				       struct walk_result *res)
 {
-	struct isolate_inode_key key = { .ruleset = ruleset, .dev = dev, .ino = ino };
+	struct isolate_inode_key key;
 	struct isolate_inode_rule *rule;
-	__u32 bit = isolate_bloom_bit(dev, ino);
+	__u32 bit = isolate_bloom_bit(where->dev, ino);
 	__u32 word = bit / 64;
 	__u64 *w;
 
 	w = bpf_map_lookup_elem(&inode_bloom, &word);
 	if (!w || !(*w & (1ULL << (bit % 64))))
 		return 0;
+	asm volatile("" ::: "memory");
+	key.ruleset = where->ruleset;
+	key.dev = where->dev;
+	key.ino = ino;
 	rule = bpf_map_lookup_elem(&inode_rules, &key);
 	if (!rule)
 		return 0;
@@ -59,8 +74,7 @@ static __always_inline int lookup_rule(__u32 ruleset, __u32 dev, __u64 ino,
 
 /* State of the walk above the first mount root, for bpf_loop(). */
 struct walk_above {
-	__u32 ruleset;
-	__u32 dev;
+	struct walk_where where;
 	struct dentry *d;
 	struct dentry *mnt_root;
 	struct mount *mnt;
@@ -86,7 +100,7 @@ static long step_above(__u32 index, void *ctx)
 	 * below. (The first, the object's mount's root, was looked up already;
 	 * again costs a filter probe.)
 	 */
-	if (lookup_rule(w->ruleset, w->dev, BPF_CORE_READ(d, d_inode, i_ino), w->res))
+	if (lookup_rule(&w->where, BPF_CORE_READ(d, d_inode, i_ino), w->res))
 		return 1;
 	if (d == w->mnt_root) {
 		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
@@ -114,7 +128,7 @@ static long step_above(__u32 index, void *ctx)
 		w->d = d;
 		w->mnt = up;
 		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
-		w->dev = BPF_CORE_READ(up, mnt.mnt_sb, s_dev);
+		w->where.dev = BPF_CORE_READ(up, mnt.mnt_sb, s_dev);
 		return 0;
 	}
 	parent = BPF_CORE_READ(d, d_parent);
@@ -145,11 +159,10 @@ static __always_inline void walk_above_mounts(__u32 ruleset, __u64 dentry_addr,
 	struct mount *mnt = (struct mount *)(vfsmount_addr -
 			    bpf_core_field_offset(struct mount, mnt));
 	struct walk_above w = {
-		.ruleset = ruleset,
+		.where = { .ruleset = ruleset, .dev = BPF_CORE_READ(mnt, mnt.mnt_sb, s_dev) },
 		.d = (struct dentry *)dentry_addr,
 		.mnt = mnt,
 		.mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root),
-		.dev = BPF_CORE_READ(mnt, mnt.mnt_sb, s_dev),
 		.res = res,
 	};
 
@@ -159,8 +172,7 @@ static __always_inline void walk_above_mounts(__u32 ruleset, __u64 dentry_addr,
 
 /* State of the walk inside the object's own mount, for bpf_loop(). */
 struct walk_in_mount {
-	__u32 ruleset;
-	__u32 dev;
+	struct walk_where where;
 	bool stopped;
 	bool at_mount_root;
 	bool disconnected;
@@ -170,49 +182,75 @@ struct walk_in_mount {
 };
 
 /*
- * One step inside the mount of the object: direct (BTF) loads, a few
+ * Up to n steps inside the mount of the object: direct (BTF) loads, a few
  * instructions each. Returns 1 when the walk is decided or has reached
  * the mount's root.
  */
-static long step_in_mount(__u32 index, void *ctx)
+static __always_inline long steps_in_mount(struct walk_in_mount *w, const int n)
 {
-	struct walk_in_mount *w = ctx;
 	struct dentry *d = w->d, *parent;
 	struct inode *inode;
 
 	if (w->stopped)
 		return 1;
-	inode = d->d_inode;
 	w->stopped = true;
-	/* A negative dentry (the name of an object to create) has no rule. */
-	if (inode && lookup_rule(w->ruleset, w->dev, inode->i_ino, w->res))
-		return 1;
-	if (d == w->mnt_root) {
-		w->at_mount_root = true;
-		return 1;
-	}
-	parent = d->d_parent;
-	if (parent == d) {	/* disconnected from its mount's tree */
-		w->disconnected = true;
-		w->res->status = WALK_NO_RULE;
-		return 1;
+#pragma unroll
+	for (int i = 0; i < n; i++) {
+		inode = d->d_inode;
+		/* A negative dentry (the name of an object to create) has no rule. */
+		if (inode && lookup_rule(&w->where, inode->i_ino, w->res))
+			return 1;
+		if (d == w->mnt_root) {
+			w->d = d;
+			w->at_mount_root = true;
+			return 1;
+		}
+		parent = d->d_parent;
+		if (parent == d) {	/* disconnected from its mount's tree */
+			w->disconnected = true;
+			w->res->status = WALK_NO_RULE;
+			return 1;
+		}
+		d = parent;
 	}
 	w->stopped = false;
-	w->d = parent;
+	w->d = d;
 	return 0;
 }
 
 /*
- * Walks from d, reached through vfsmnt, to the nearest rule. Loops run by
- * bpf_loop(): the verifier checks one step, whatever the bound.
+ * Dentries per call of the bpf_loop() callback of a hook that walks once.
+ * A call costs about as much as a step's own work (a stack frame, the
+ * walk's state stored and loaded again), so such a walk takes several per
+ * call. The verifier checks a callback once for every way a hook reaches
+ * each of its walks: a hook that walks several times (rename, link) would
+ * pass its limit on 6.1 with them, and takes one. A divisor of
+ * ISOLATE_WALK_MAX, which stays the bound in dentries.
+ */
+#define WALK_STEPS_ONCE 4
+_Static_assert(ISOLATE_WALK_MAX % WALK_STEPS_ONCE == 0, "the bound is whole calls");
+
+static long step_in_mount(__u32 index, void *ctx)
+{
+	return steps_in_mount(ctx, 1);
+}
+
+static long steps_in_mount_once(__u32 index, void *ctx)
+{
+	return steps_in_mount(ctx, WALK_STEPS_ONCE);
+}
+
+/*
+ * Walks from d, reached through vfsmnt, to the nearest rule; once: the
+ * hook walks no other path (see WALK_STEPS_ONCE). Loops run by bpf_loop():
+ * the verifier checks one call, whatever the bound.
  */
 static __always_inline void walk_dentry(__u32 ruleset, struct dentry *d,
 					struct vfsmount *vfsmnt,
-					struct walk_result *res)
+					struct walk_result *res, bool once)
 {
 	struct walk_in_mount w = {
-		.ruleset = ruleset,
-		.dev = vfsmnt->mnt_sb->s_dev,
+		.where = { .ruleset = ruleset, .dev = vfsmnt->mnt_sb->s_dev },
 		.d = d,
 		.mnt_root = vfsmnt->mnt_root,
 		.res = res,
@@ -222,7 +260,10 @@ static __always_inline void walk_dentry(__u32 ruleset, struct dentry *d,
 	res->status = WALK_BOUND;
 	res->rule.allow = 0;
 	res->rule.rule_id = ISOLATE_RULE_NONE;
-	bpf_loop(ISOLATE_WALK_MAX, step_in_mount, &w, 0);
+	if (once)
+		bpf_loop(ISOLATE_WALK_MAX / WALK_STEPS_ONCE, steps_in_mount_once, &w, 0);
+	else
+		bpf_loop(ISOLATE_WALK_MAX, step_in_mount, &w, 0);
 	if (w.at_mount_root)
 		walk_above_mounts(ruleset, (__u64)w.d, (__u64)vfsmnt, res);
 	else if (w.disconnected && on_internal_mount((__u64)vfsmnt))
@@ -238,8 +279,7 @@ static __always_inline void walk_in_fs(__u32 ruleset, struct dentry *d,
 				       struct walk_result *res)
 {
 	struct walk_in_mount w = {
-		.ruleset = ruleset,
-		.dev = d->d_sb->s_dev,
+		.where = { .ruleset = ruleset, .dev = d->d_sb->s_dev },
 		.d = d,
 		.mnt_root = d->d_sb->s_root,
 		.res = res,
