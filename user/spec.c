@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "policy/model.h"
+#include "policy/units.h"
 #include "user/internal.h"
 
 /* Kept policies are small; anything larger was not written by us. */
@@ -257,18 +258,19 @@ static bool each_generation_file(const char *name,
 /* GEN (decimal, 32 bits) and WHAT of a tail "GEN.WHAT"; false for any other. */
 static bool split_tail(const char *tail, __u32 *gen, char *what, size_t len)
 {
-	const char *p = tail;
-	__u64 g = 0;
+	const char *dot = strchr(tail, '.');
+	char digits[sizeof("4294967295")];
+	size_t n = dot ? (size_t)(dot - tail) : 0;
+	__u64 g;
 
-	for (; *p >= '0' && *p <= '9'; p++) {
-		g = g * 10 + (__u64)(*p - '0');
-		if (g > UINT32_MAX)
-			return false;
-	}
-	if (p == tail || *p != '.' || strlen(p + 1) >= len)
+	if (!n || n >= sizeof(digits) || strlen(dot + 1) >= len)
+		return false;
+	memcpy(digits, tail, n);
+	digits[n] = '\0';
+	if (parse_decimal(digits, &g) || g > UINT32_MAX)
 		return false;
 	*gen = (__u32)g;
-	strcpy(what, p + 1);
+	strcpy(what, dot + 1);
 	return true;
 }
 
