@@ -30,16 +30,36 @@ struct walk_result {
 	struct isolate_inode_rule rule;
 };
 
-/* Where a walk is: the ruleset it looks rules up in, the file system it is in. */
+/*
+ * Where a walk is: the ruleset it looks rules up in, the file system it is
+ * in, and the filter. The filter is found once per walk and then indexed:
+ * a lookup per step is a helper call, whose clobbered registers cost every
+ * step its state stored and loaded again.
+ */
 struct walk_where {
 	__u32 ruleset;
 	__u32 dev;
+	const struct isolate_inode_bloom *bloom;
 };
+
+/*
+ * Fills where->bloom; false if there is none, which never happens (the map
+ * has its one element). The walk then ends undecided, as one that met its
+ * bound does: a state of its own would cost rename, the hook of most walks,
+ * more verifier work than the 6.1 limit leaves it (see WALK_STEPS_ONCE).
+ */
+static __always_inline bool find_bloom(struct walk_where *where)
+{
+	__u32 zero = 0;
+
+	where->bloom = bpf_map_lookup_elem(&inode_bloom, &zero);
+	return where->bloom;
+}
 
 /*
  * The rule at (where->dev, ino) into res. The walk's ruleset is read
  * only after a filter hit: most steps end before, and keeping it across
- * the filter's lookup would cost them a store to the stack.
+ * the filter's test would cost them a store to the stack.
  */
 static __always_inline int lookup_rule(const struct walk_where *where, __u64 ino,
 				       struct walk_result *res)
@@ -47,11 +67,8 @@ static __always_inline int lookup_rule(const struct walk_where *where, __u64 ino
 	struct isolate_inode_key key;
 	struct isolate_inode_rule *rule;
 	__u32 bit = isolate_bloom_bit(where->dev, ino);
-	__u32 word = bit / 64;
-	__u64 *w;
 
-	w = bpf_map_lookup_elem(&inode_bloom, &word);
-	if (!w || !(*w & (1ULL << (bit % 64))))
+	if (!(where->bloom->words[bit / 64] & (1ULL << (bit % 64))))
 		return 0;
 	asm volatile("" ::: "memory");
 	key.ruleset = where->ruleset;
@@ -152,14 +169,18 @@ static __always_inline bool on_internal_mount(__u64 vfsmount_addr)
  * Above the first mount root: its own ISOLATE_WALK_MAX steps (components
  * and mount crossings), run by bpf_loop so the verifier checks one step.
  */
-static __always_inline void walk_above_mounts(__u32 ruleset, __u64 dentry_addr,
-					      __u64 vfsmount_addr,
+static __always_inline void walk_above_mounts(const struct walk_where *below,
+					      __u64 dentry_addr, __u64 vfsmount_addr,
 					      struct walk_result *res)
 {
 	struct mount *mnt = (struct mount *)(vfsmount_addr -
 			    bpf_core_field_offset(struct mount, mnt));
 	struct walk_above w = {
-		.where = { .ruleset = ruleset, .dev = BPF_CORE_READ(mnt, mnt.mnt_sb, s_dev) },
+		.where = {
+			.ruleset = below->ruleset,
+			.dev = BPF_CORE_READ(mnt, mnt.mnt_sb, s_dev),
+			.bloom = below->bloom,
+		},
 		.d = (struct dentry *)dentry_addr,
 		.mnt = mnt,
 		.mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root),
@@ -224,11 +245,11 @@ static __always_inline long steps_in_mount(struct walk_in_mount *w, const int n)
  * walk's state stored and loaded again), so such a walk takes sixteen per
  * call: most are decided in the first. The verifier checks a callback
  * once for every way a hook reaches each of its walks: sixteen steps cost
- * file_open about 26,000 of the 1,000,000 instructions it may take on 6.1
- * and 60,000 on 6.12, but rename, which walks up to six times, takes
- * 871,000 on 6.1 with one step a call (917,000 with two): hooks that walk
- * several times take one. A divisor of ISOLATE_WALK_MAX, which stays the
- * bound in dentries.
+ * file_open about 23,000 of the 1,000,000 instructions it may take on 6.1
+ * and 51,000 on 6.12, but rename, which walks up to six times, takes
+ * 948,000 on 6.1 with one step a call (before the filter was indexed:
+ * 871,000 with one, 917,000 with two): hooks that walk several times take
+ * one. A divisor of ISOLATE_WALK_MAX, which stays the bound in dentries.
  */
 #define WALK_STEPS_ONCE 16
 _Static_assert(ISOLATE_WALK_MAX % WALK_STEPS_ONCE == 0, "the bound is whole calls");
@@ -263,12 +284,14 @@ static __always_inline void walk_dentry(__u32 ruleset, struct dentry *d,
 	res->status = WALK_BOUND;
 	res->rule.allow = 0;
 	res->rule.rule_id = ISOLATE_RULE_NONE;
+	if (!find_bloom(&w.where))
+		return;
 	if (once)
 		bpf_loop(ISOLATE_WALK_MAX / WALK_STEPS_ONCE, steps_in_mount_once, &w, 0);
 	else
 		bpf_loop(ISOLATE_WALK_MAX, step_in_mount, &w, 0);
 	if (w.at_mount_root)
-		walk_above_mounts(ruleset, (__u64)w.d, (__u64)vfsmnt, res);
+		walk_above_mounts(&w.where, (__u64)w.d, (__u64)vfsmnt, res);
 	else if (w.disconnected && on_internal_mount((__u64)vfsmnt))
 		res->status = WALK_INTERNAL;	/* pipes, memfds: pseudo dentries */
 }
@@ -291,6 +314,8 @@ static __always_inline void walk_in_fs(__u32 ruleset, struct dentry *d,
 	res->status = WALK_BOUND;
 	res->rule.allow = 0;
 	res->rule.rule_id = ISOLATE_RULE_NONE;
+	if (!find_bloom(&w.where))
+		return;
 	bpf_loop(ISOLATE_WALK_MAX, step_in_mount, &w, 0);
 	if (w.at_mount_root)
 		res->status = WALK_NO_RULE;

@@ -43,9 +43,10 @@ struct isolate_inode_rules_map {
 
 struct isolate_bloom_map {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, ISOLATE_BLOOM_WORDS);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct isolate_inode_bloom);
 };
 
 struct isolate_net_rules_map {

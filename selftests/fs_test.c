@@ -39,6 +39,7 @@
 #include "isolate_test.h"
 
 #include <sys/mman.h>
+#include <bpf/bpf.h>
 #include <sys/xattr.h>
 
 FIXTURE(fs) {
@@ -1074,6 +1075,46 @@ TEST_F(fs, explain_agrees_past_walk_bound)
 	ASSERT_LE(0, c);
 	EXPECT_EQ(EACCES, test_run_file(&self->env, c, ISOLATE_ACCESS_READ, file,
 					open_errno, &a));
+}
+
+/*
+ * The filter other agents read (Documentation/abi.md, layout v6): an array
+ * of one element, mappable, with the bit of every rule's object set.
+ */
+TEST_F(fs, filter_is_one_mapped_element_with_each_rule)
+{
+	static const char *const ruled[] = {
+		"ro", "rw", "rw/keep", "rw/secret", "wo", "fenced", NULL,
+	};
+	const struct isolate_inode_bloom *bloom;
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/inode_bloom", isolate_pin_root(self->env.iso),
+		 ISOLATE_PIN_MAPS);
+	fd = bpf_obj_get(path);
+	ASSERT_LE(0, fd);
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, bpf_obj_get_info_by_fd(fd, &info, &len));
+	EXPECT_EQ((__u32)BPF_MAP_TYPE_ARRAY, info.type);
+	EXPECT_EQ(1U, info.max_entries);
+	EXPECT_EQ(sizeof(*bloom), info.value_size);
+	EXPECT_EQ((__u32)BPF_F_MMAPABLE, info.map_flags & BPF_F_MMAPABLE);
+	bloom = mmap(NULL, sizeof(*bloom), PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, bloom);
+	for (int i = 0; ruled[i]; i++) {
+		__u32 bit;
+
+		ASSERT_EQ(0, stat(P("%s", ruled[i]), &st));
+		bit = isolate_bloom_bit(major(st.st_dev) << 20 | minor(st.st_dev), st.st_ino);
+		EXPECT_EQ(1ULL, bloom->words[bit / 64] >> (bit % 64) & 1)
+			TH_LOG("no filter bit for %s", ruled[i]);
+	}
+	munmap((void *)bloom, sizeof(*bloom));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

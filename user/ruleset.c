@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <bpf/bpf.h>
 
@@ -33,23 +34,24 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
 }
 
 /*
- * Filter bits are only ever set: a stale bit costs one hash lookup, a
- * missing one would hide a rule. Set them before the rules they announce.
+ * The filter's words, mapped once per handle. Its bits are only ever set: a
+ * stale bit costs one hash lookup, a missing one would hide a rule. Set
+ * them before the rules they announce (the map update that follows is a
+ * system call, which orders them); hooks read the words as they change.
  */
 static int bloom_add(struct isolate *iso, const struct isolate_inode_key *key)
 {
-	int fd = iso->map_fd[MAP_INODE_BLOOM];
 	uint32_t bit = isolate_bloom_bit(key->dev, key->ino);
-	uint32_t word = bit / 64;
-	uint64_t w;
 
-	if (bpf_map_lookup_elem(fd, &word, &w))
-		return set_error(-errno, "cannot read the inode filter: %s", strerror(errno));
-	if (w & (1ULL << (bit % 64)))
-		return 0;
-	w |= 1ULL << (bit % 64);
-	if (bpf_map_update_elem(fd, &word, &w, BPF_ANY))
-		return set_error(-errno, "cannot write the inode filter: %s", strerror(errno));
+	if (!iso->bloom) {
+		void *words = mmap(NULL, sizeof(*iso->bloom), PROT_READ | PROT_WRITE, MAP_SHARED,
+				   iso->map_fd[MAP_INODE_BLOOM], 0);
+
+		if (words == MAP_FAILED)
+			return set_error(-errno, "cannot map the inode filter: %s", strerror(errno));
+		iso->bloom = words;
+	}
+	__atomic_fetch_or(&iso->bloom->words[bit / 64], 1ULL << (bit % 64), __ATOMIC_SEQ_CST);
 	return 0;
 }
 

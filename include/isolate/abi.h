@@ -12,7 +12,7 @@
 #endif
 
 /* Bumped on any incompatible change to a struct, a map or the pin layout. */
-#define ISOLATE_ABI_VERSION 5
+#define ISOLATE_ABI_VERSION 6
 
 /* Pin layout v3, relative to the bpffs mount (normally /sys/fs/bpf). */
 #define ISOLATE_PIN_DIR		"isolate"
@@ -152,6 +152,15 @@ static inline __u32 isolate_bloom_bit(__u32 dev, __u64 ino)
 
 	return (__u32)(h >> (64 - ISOLATE_BLOOM_BITS_LOG2));
 }
+
+/*
+ * The value of "inode_bloom", the map's one element: one array that the
+ * walk indexes directly (a lookup per step would cost it a helper call)
+ * and that writers map (BPF_F_MMAPABLE) and set bits in.
+ */
+struct isolate_inode_bloom {
+	__u64 words[ISOLATE_BLOOM_WORDS];
+};
 
 /* "inode_rules" hash map key: a granted or denied file or directory. */
 struct isolate_inode_key {
