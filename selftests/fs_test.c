@@ -1117,4 +1117,45 @@ TEST_F(fs, filter_is_one_mapped_element_with_each_rule)
 	close(fd);
 }
 
+/*
+ * The address of this process's writable mapping of the filter (the handle
+ * maps it on its first grant), or 0.
+ */
+static unsigned long filter_mapping(void)
+{
+	unsigned long start, end, found = 0;
+	char line[512], perms[8];
+	FILE *maps = fopen("/proc/self/maps", "re");
+
+	while (maps && fgets(line, sizeof(line), maps))
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 &&
+		    end - start == sizeof(struct isolate_inode_bloom) &&
+		    !strcmp(perms, "rw-s") && strstr(line, "bpf-map"))
+			found = start;
+	if (maps)
+		fclose(maps);
+	return found;
+}
+
+/*
+ * A child of the library's caller (a process that might then be moved
+ * into a cell) does not inherit the writable filter: clearing a bit would
+ * hide a rule.
+ */
+TEST_F(fs, filter_mapping_is_not_inherited)
+{
+	unsigned long mapped = filter_mapping();
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(0UL, mapped);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(filter_mapping() == mapped ? 1 : 0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 TEST_HARNESS_MAIN

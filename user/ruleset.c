@@ -34,23 +34,41 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
 }
 
 /*
- * The filter's words, mapped once per handle. Its bits are only ever set: a
- * stale bit costs one hash lookup, a missing one would hide a rule. Set
- * them before the rules they announce (the map update that follows is a
- * system call, which orders them); hooks read the words as they change.
+ * The filter's words, mapped once per handle and never into a child: a
+ * process forked from the caller (and then put in a cell) must not be able
+ * to clear a bit, which would hide a rule, a deny among them.
+ */
+static int map_bloom(struct isolate *iso)
+{
+	void *words = mmap(NULL, sizeof(*iso->bloom), PROT_READ | PROT_WRITE, MAP_SHARED,
+			   iso->map_fd[MAP_INODE_BLOOM], 0);
+	int err;
+
+	if (words == MAP_FAILED)
+		return set_error(-errno, "cannot map the inode filter: %s", strerror(errno));
+	if (madvise(words, sizeof(*iso->bloom), MADV_DONTFORK)) {
+		err = set_error(-errno, "cannot keep the inode filter from child processes: %s",
+				strerror(errno));
+		munmap(words, sizeof(*iso->bloom));
+		return err;
+	}
+	iso->bloom = words;
+	return 0;
+}
+
+/*
+ * Filter bits are only ever set: a stale bit costs one hash lookup, a
+ * missing one would hide a rule. Set them before the rules they announce
+ * (the map update that follows is a system call, which orders them); hooks
+ * read the words as they change.
  */
 static int bloom_add(struct isolate *iso, const struct isolate_inode_key *key)
 {
 	uint32_t bit = isolate_bloom_bit(key->dev, key->ino);
+	int err = iso->bloom ? 0 : map_bloom(iso);
 
-	if (!iso->bloom) {
-		void *words = mmap(NULL, sizeof(*iso->bloom), PROT_READ | PROT_WRITE, MAP_SHARED,
-				   iso->map_fd[MAP_INODE_BLOOM], 0);
-
-		if (words == MAP_FAILED)
-			return set_error(-errno, "cannot map the inode filter: %s", strerror(errno));
-		iso->bloom = words;
-	}
+	if (err)
+		return err;
 	__atomic_fetch_or(&iso->bloom->words[bit / 64], 1ULL << (bit % 64), __ATOMIC_SEQ_CST);
 	return 0;
 }
