@@ -1078,7 +1078,7 @@ TEST_F(fs, explain_agrees_past_walk_bound)
 }
 
 /*
- * The filter other agents read (Documentation/abi.md, layout v6): an array
+ * The filter other agents read (Documentation/abi.md, ABI v6): an array
  * of one element, mappable, with the bit of every rule's object set.
  */
 TEST_F(fs, filter_is_one_mapped_element_with_each_rule)
