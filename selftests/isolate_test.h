@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
 
@@ -72,6 +74,17 @@ static inline int test_load(struct isolate **iso)
 	if (err)
 		fprintf(stderr, "# isolate_load: %s\n", isolate_last_error());
 	return err;
+}
+
+/* The map NAME that iso's load pinned, opened: a descriptor, or -errno. */
+static inline int test_pinned_map(struct isolate *iso, const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", isolate_pin_root(iso), ISOLATE_PIN_MAPS, name);
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
 }
 
 typedef int (*cell_op_fn)(void *arg);

@@ -15,7 +15,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <bpf/bpf.h>
 
 #include "isolate_test.h"
 
@@ -87,14 +86,11 @@ static inline long map_entries(struct isolate *iso, const char *name)
 	unsigned char key[256], next[256];
 	struct bpf_map_info info;
 	__u32 info_len = sizeof(info);
-	char path[PATH_MAX];
+	int fd = test_pinned_map(iso, name), err;
 	long n = 0;
-	int fd, err;
 
-	snprintf(path, sizeof(path), "%s/%s/%s", isolate_pin_root(iso), ISOLATE_PIN_MAPS, name);
-	fd = bpf_obj_get(path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	memset(&info, 0, sizeof(info));
 	if (bpf_obj_get_info_by_fd(fd, &info, &info_len) || info.key_size > sizeof(key)) {
 		close(fd);

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -74,8 +73,6 @@ void isolate_close(struct isolate *iso)
 	for (int i = 0; i < MAP_COUNT; i++)
 		if (iso->map_fd[i] >= 0)
 			close(iso->map_fd[i]);
-	if (iso->bloom)
-		munmap(iso->bloom, sizeof(*iso->bloom));
 	if (iso->lock_fd >= 0)
 		close(iso->lock_fd);
 	policy_cache_free(iso);

@@ -55,7 +55,6 @@ struct isolate {
 	char pin_root[PATH_MAX];	/* <bpffs>/isolate */
 	char cells_cgroup[PATH_MAX];	/* <cgroup2>/isolate */
 	int map_fd[MAP_COUNT];
-	struct isolate_inode_bloom *bloom;	/* inode_bloom, mapped on first use */
 	int lock_fd;			/* the pin root, flock()ed for changes */
 	int lock_depth;
 	bool allow_unenforced;		/* see isolate_allow_unenforced() */

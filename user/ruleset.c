@@ -34,25 +34,26 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
 }
 
 /*
- * The filter's words, mapped once per handle and never into a child: a
- * process forked from the caller (and then put in a cell) must not be able
- * to clear a bit, which would hide a rule, a deny among them.
+ * The filter's words, mapped only while a change writes them and never
+ * into a child: no process forked from the caller (and then put in a cell)
+ * may hold a writable filter, where clearing a bit would hide a rule, a
+ * deny among them.
  */
-static int map_bloom(struct isolate *iso)
+static int map_bloom(struct isolate *iso, struct isolate_inode_bloom **bloom)
 {
-	void *words = mmap(NULL, sizeof(*iso->bloom), PROT_READ | PROT_WRITE, MAP_SHARED,
+	void *words = mmap(NULL, sizeof(**bloom), PROT_READ | PROT_WRITE, MAP_SHARED,
 			   iso->map_fd[MAP_INODE_BLOOM], 0);
 	int err;
 
 	if (words == MAP_FAILED)
 		return set_error(-errno, "cannot map the inode filter: %s", strerror(errno));
-	if (madvise(words, sizeof(*iso->bloom), MADV_DONTFORK)) {
+	if (madvise(words, sizeof(**bloom), MADV_DONTFORK)) {
 		err = set_error(-errno, "cannot keep the inode filter from child processes: %s",
 				strerror(errno));
-		munmap(words, sizeof(*iso->bloom));
+		munmap(words, sizeof(**bloom));
 		return err;
 	}
-	iso->bloom = words;
+	*bloom = words;
 	return 0;
 }
 
@@ -60,16 +61,17 @@ static int map_bloom(struct isolate *iso)
  * Filter bits are only ever set: a stale bit costs one hash lookup, a
  * missing one would hide a rule. Set them before the rules they announce
  * (the map update that follows is a system call, which orders them); hooks
- * read the words as they change.
+ * read the words as they change. *bloom is mapped on first use.
  */
-static int bloom_add(struct isolate *iso, const struct isolate_inode_key *key)
+static int bloom_add(struct isolate *iso, struct isolate_inode_bloom **bloom,
+		     const struct isolate_inode_key *key)
 {
 	uint32_t bit = isolate_bloom_bit(key->dev, key->ino);
-	int err = iso->bloom ? 0 : map_bloom(iso);
+	int err = *bloom ? 0 : map_bloom(iso, bloom);
 
 	if (err)
 		return err;
-	__atomic_fetch_or(&iso->bloom->words[bit / 64], 1ULL << (bit % 64), __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&(*bloom)->words[bit / 64], 1ULL << (bit % 64), __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -198,6 +200,7 @@ static int apply_kind(struct isolate *iso, int kind, const struct ruleset_entrie
 		      const struct ruleset_entries *now)
 {
 	const struct entry_kind *k = &kinds[kind];
+	struct isolate_inode_bloom *bloom = NULL;
 	const unsigned char *a, *b;
 	size_t na, nb, i = 0, j = 0;
 	int fd = iso->map_fd[k->map], err = 0;
@@ -222,12 +225,14 @@ static int apply_kind(struct isolate *iso, int kind, const struct ruleset_entrie
 			continue;
 		}
 		if (k->inode)
-			err = bloom_add(iso, (const struct isolate_inode_key *)y);
+			err = bloom_add(iso, &bloom, (const struct isolate_inode_key *)y);
 		if (!err && bpf_map_update_elem(fd, y, y + k->key_size, BPF_ANY))
 			err = write_failed(-errno, k->name, k->capacity);
 		i += c == 0;
 		j++;
 	}
+	if (bloom)
+		munmap(bloom, sizeof(*bloom));
 	return err;
 }
 
