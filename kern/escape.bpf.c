@@ -47,22 +47,24 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Cgroup id of the cell task belongs to, 0 when it is in none. */
-static __always_inline __u64 cell_of_task(const struct cell_ctx *cc,
-					  struct task_struct *task)
+static __always_inline __u64 cell_of_task(struct task_struct *task)
 {
 	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
 	__u64 base = bpf_core_field_offset(struct cgroup, ancestors);
-	struct cgroup *anc = NULL;
 	int level = BPF_CORE_READ(cgrp, level);
+	struct isolate_config *cfg;
+	struct cgroup *anc = NULL;
+	__u32 zero = 0;
 
-	if (level < (int)cc->root_level + 1)
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	if (!cfg || level < (int)cfg->cells_root_level + 1)
 		return 0;
 	bpf_probe_read_kernel(&anc, sizeof(anc),
-			      (void *)cgrp + base + cc->root_level * sizeof(anc));
-	if (BPF_CORE_READ(anc, kn, id) != cc->root_cgid)
+			      (void *)cgrp + base + cfg->cells_root_level * sizeof(anc));
+	if (BPF_CORE_READ(anc, kn, id) != cfg->cells_root_cgid)
 		return 0;
 	bpf_probe_read_kernel(&anc, sizeof(anc),
-			      (void *)cgrp + base + (cc->root_level + 1) * sizeof(anc));
+			      (void *)cgrp + base + (cfg->cells_root_level + 1) * sizeof(anc));
 	return BPF_CORE_READ(anc, kn, id);
 }
 
@@ -74,7 +76,7 @@ static __always_inline int same_cell_only(struct task_struct *task, __u32 op,
 
 	if (!current_cell(&cc))
 		return 0;
-	if (cell_of_task(&cc, task) == cc.cgid)
+	if (cell_of_task(task) == cc.cgid)
 		return 0;
 	return refuse_op(&cc, op, EPERM, BPF_CORE_READ(task, tgid), arg);
 }

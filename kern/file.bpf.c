@@ -46,20 +46,25 @@ static __always_inline __u32 access_op(__u32 access)
 /*
  * A cgroup directory opened by a cell could be handed to
  * clone3(CLONE_INTO_CGROUP); writing cgroup files is refused with the
- * other machine controls (machine_control).
+ * other machine controls (machine_control). sb is the mount's, which the
+ * walk reads next: every dentry of a mount, the opened one too, is of the
+ * mount's superblock.
  */
-static __always_inline bool cgroupfs_escape(const struct file *file)
+static __always_inline bool cgroupfs_escape(const struct file *file,
+					    const struct super_block *sb)
 {
-	struct inode *inode = file->f_inode;
-	unsigned long magic = inode->i_sb->s_magic;
+	unsigned long magic = sb->s_magic;
 
 	if (magic != CGROUP2_SUPER_MAGIC && magic != CGROUP_SUPER_MAGIC)
 		return false;
-	return (inode->i_mode & S_IFMT) == S_IFDIR;
+	return (file->f_inode->i_mode & S_IFMT) == S_IFDIR;
 }
 
 ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 {
+	const struct path *path = &file->f_path;
+	struct vfsmount *mnt;
+	struct super_block *sb;
 	struct cell_ctx cc;
 	__u32 access;
 
@@ -68,16 +73,18 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 	if (!current_cell(&cc))
 		return 0;
 	access = open_access(file);
-	if (cgroupfs_escape(file)) {
+	mnt = path->mnt;
+	sb = mnt->mnt_sb;
+	if (cgroupfs_escape(file, sb)) {
 		int verdict = refuse(&cc, EACCES);
 
 		report_file(&cc, ISOLATE_OP_CGROUP, access, ISOLATE_RULE_NONE,
-			    verdict, EACCES, file->f_path.dentry, &file->f_path,
-			    DISPLAY_D_PATH);
+			    verdict, EACCES, path->dentry, path, DISPLAY_D_PATH);
 		return verdict;
 	}
-	return decide_path(&cc, &file->f_path, access, access_op(access),
-			   DISPLAY_D_PATH);
+	/* decide_path(), with the mount and superblock read once */
+	return decide_walk(&cc, path->dentry, mnt, sb, access, access_op(access), EACCES, path,
+			   DISPLAY_D_PATH, true);
 }
 
 /*

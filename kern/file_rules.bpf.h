@@ -97,9 +97,14 @@ static __always_inline void report_file(const struct cell_ctx *cc, __u32 op,
  * mount mnt), else the errno (negative) — or 0 in audit mode, reported.
  */
 /* The rule that refuses the first of the rights asked for and missing. */
-static __always_inline __u32 blame(const struct isolate_inode_rule *rule, __u32 access)
+static __always_inline __u32 blame(const struct cell_ctx *cc, const struct walk_result *res,
+				   __u32 access)
 {
-	__u32 missing = access & ~rule->allow;
+	const struct isolate_inode_rule *rule = rule_at(cc->cell.ruleset, res);
+	__u32 missing = access & ~res->allow;
+
+	if (!rule)
+		return ISOLATE_RULE_NONE;
 
 	if (missing & ISOLATE_ACCESS_READ)
 		return rule->decided_by[0];
@@ -120,11 +125,11 @@ static __always_inline int decide_walked(const struct cell_ctx *cc,
 
 	switch (res.status) {
 	case WALK_RULE:
-		if ((res.rule.allow & access) == access) {
+		if ((res.allow & access) == access) {
 			count_allowed(cc);
 			return 0;
 		}
-		rule_id = blame(&res.rule, access);
+		rule_id = blame(cc, &res, access);
 		break;
 	case WALK_NO_RULE:
 		break;
@@ -162,11 +167,12 @@ static __always_inline int refuse_machine_control(const struct cell_ctx *cc, str
 }
 
 /*
- * The verdict at dentry d reached through mount mnt. once: the hook walks
- * no other path (see WALK_STEPS_ONCE).
+ * The verdict at dentry d reached through mount mnt, whose superblock is
+ * sb. once: the hook walks no other path (see WALK_STEPS_ONCE).
  */
 static __always_inline int decide_walk(const struct cell_ctx *cc,
 				       struct dentry *d, struct vfsmount *mnt,
+				       const struct super_block *sb,
 				       __u32 access, __u32 op, int err,
 				       const struct path *path, enum display how, bool once)
 {
@@ -174,7 +180,7 @@ static __always_inline int decide_walk(const struct cell_ctx *cc,
 
 	if ((access & ISOLATE_ACCESS_WRITE) && machine_control(d))
 		return refuse_machine_control(cc, d, path, how);
-	walk_dentry(cc->cell.ruleset, d, mnt, &res, once);
+	walk_dentry(cc->cell.ruleset, d, mnt, sb, &res, once);
 	return decide_walked(cc, &res, d, access, op, err, path, how);
 }
 
@@ -187,7 +193,7 @@ static __always_inline int decide_dentry(const struct cell_ctx *cc,
 					 __u32 access, __u32 op, int err,
 					 const struct path *path, enum display how)
 {
-	return decide_walk(cc, d, mnt, access, op, err, path, how, false);
+	return decide_walk(cc, d, mnt, mnt->mnt_sb, access, op, err, path, how, false);
 }
 
 /* decide_dentry for hooks that know no mount: see walk_in_fs(). */
@@ -207,7 +213,10 @@ static __always_inline int decide_path(const struct cell_ctx *cc,
 				       const struct path *path, __u32 access,
 				       __u32 op, enum display how)
 {
-	return decide_walk(cc, path->dentry, path->mnt, access, op, EACCES, path, how, true);
+	struct vfsmount *mnt = path->mnt;
+
+	return decide_walk(cc, path->dentry, mnt, mnt->mnt_sb, access, op, EACCES, path, how,
+			   true);
 }
 
 /*
@@ -219,8 +228,8 @@ static __always_inline __u32 rights_at(const struct cell_ctx *cc,
 {
 	struct walk_result res;
 
-	walk_dentry(cc->cell.ruleset, d, mnt, &res, false);
-	return res.status == WALK_RULE ? res.rule.allow : 0;
+	walk_dentry(cc->cell.ruleset, d, mnt, mnt->mnt_sb, &res, false);
+	return res.status == WALK_RULE ? res.allow : 0;
 }
 
 #endif /* ISOLATE_FILE_RULES_BPF_H */

@@ -25,9 +25,17 @@ enum walk_status {
 /* struct mount.mnt_ns of the kernel's own mounts (kern_mount). */
 #define MNT_NS_INTERNAL ((struct mnt_namespace *)-22L)
 
+/*
+ * With WALK_RULE: the rights of the rule found, and the object that holds
+ * it. The rest of the rule (who decided what) is needed only for a
+ * refusal, which looks it up again (rule_at): copying it here would cost
+ * every allowed open.
+ */
 struct walk_result {
 	enum walk_status status;
-	struct isolate_inode_rule rule;
+	__u32 allow;
+	__u32 dev;
+	__u64 ino;
 };
 
 /*
@@ -66,9 +74,8 @@ static __always_inline int lookup_rule(const struct walk_where *where, __u64 ino
 {
 	struct isolate_inode_key key;
 	struct isolate_inode_rule *rule;
-	__u32 bit = isolate_bloom_bit(where->dev, ino);
 
-	if (!(where->bloom->words[bit / 64] & (1ULL << (bit % 64))))
+	if (!where->bloom->slots[isolate_bloom_slot(where->dev, ino)])
 		return 0;
 	asm volatile("" ::: "memory");
 	key.ruleset = where->ruleset;
@@ -78,8 +85,27 @@ static __always_inline int lookup_rule(const struct walk_where *where, __u64 ino
 	if (!rule)
 		return 0;
 	res->status = WALK_RULE;
-	res->rule = *rule;
+	res->allow = rule->allow;
+	res->dev = key.dev;
+	res->ino = ino;
 	return 1;
+}
+
+/*
+ * The rule a walk found, again: the ruleset a hook decides by is not
+ * written while the hook runs (a change writes the spare only a grace
+ * period after switching away from it), so this finds the same entry.
+ */
+static __always_inline const struct isolate_inode_rule *
+rule_at(__u32 ruleset, const struct walk_result *res)
+{
+	struct isolate_inode_key key = {
+		.ruleset = ruleset,
+		.dev = res->dev,
+		.ino = res->ino,
+	};
+
+	return bpf_map_lookup_elem(&inode_rules, &key);
 }
 
 /*
@@ -250,11 +276,12 @@ static __always_inline long steps_in_mount(struct walk_in_mount *w, const int n)
  * walk's state stored and loaded again), so such a walk takes sixteen per
  * call, and makes its first call inline, with no frame: most walks end
  * there. The verifier checks a callback once for every way a hook reaches
- * each of its walks: this costs file_open about 41,000 of the 1,000,000
- * instructions it may take on 6.1 and 56,000 on 6.12, but rename, which
- * walks up to six times, takes 951,000 on 6.1 with one step a call
- * (871,000 before the filter was indexed, 917,000 then with two): hooks
- * that walk several times take one. A divisor of ISOLATE_WALK_MAX, which
+ * each of its walks: this costs file_open about 44,000 of the 1,000,000
+ * instructions it may take on 6.1 and 80,000 on 6.12, but rename, which
+ * walks up to six times, takes 661,000 on 6.1 with one step a call
+ * (951,000 while a walk's result carried the whole rule; 917,000 with two
+ * steps a call when each step looked its filter word up): hooks that walk
+ * several times take one. A divisor of ISOLATE_WALK_MAX, which
  * stays the bound in dentries.
  */
 #define WALK_STEPS_ONCE 16
@@ -271,16 +298,18 @@ static long steps_in_mount_once(__u32 index, void *ctx)
 }
 
 /*
- * Walks from d, reached through vfsmnt, to the nearest rule; once: the
- * hook walks no other path (see WALK_STEPS_ONCE). Loops run by bpf_loop():
- * the verifier checks one call, whatever the bound.
+ * Walks from d, reached through vfsmnt (whose superblock is sb, passed by
+ * a caller that has read it already), to the nearest rule; once: the hook
+ * walks no other path (see WALK_STEPS_ONCE). Loops run by bpf_loop(): the
+ * verifier checks one call, whatever the bound.
  */
 static __always_inline void walk_dentry(__u32 ruleset, struct dentry *d,
 					struct vfsmount *vfsmnt,
+					const struct super_block *sb,
 					struct walk_result *res, bool once)
 {
 	struct walk_in_mount w = {
-		.where = { .ruleset = ruleset, .dev = vfsmnt->mnt_sb->s_dev },
+		.where = { .ruleset = ruleset, .dev = sb->s_dev },
 		.d = d,
 		.mnt_root = vfsmnt->mnt_root,
 		.res = res,
@@ -288,8 +317,6 @@ static __always_inline void walk_dentry(__u32 ruleset, struct dentry *d,
 
 	/* Every way out sets status; the rule only with WALK_RULE. */
 	res->status = WALK_BOUND;
-	res->rule.allow = 0;
-	res->rule.rule_id = ISOLATE_RULE_NONE;
 	if (!find_bloom(&w.where))
 		return;
 	if (!once)
@@ -318,8 +345,6 @@ static __always_inline void walk_in_fs(__u32 ruleset, struct dentry *d,
 	};
 
 	res->status = WALK_BOUND;
-	res->rule.allow = 0;
-	res->rule.rule_id = ISOLATE_RULE_NONE;
 	if (!find_bloom(&w.where))
 		return;
 	bpf_loop(ISOLATE_WALK_MAX, step_in_mount, &w, 0);

@@ -179,8 +179,6 @@ ISOLATE_EVENT_CLASS_LIST(RING_EXTERN)
 struct cell_ctx {
 	__u64 cgid;
 	struct isolate_cell cell;
-	__u64 root_cgid;	/* the cells root, from settings */
-	__u32 root_level;
 };
 
 /*
@@ -193,6 +191,7 @@ static __always_inline int current_cell(struct cell_ctx *cc)
 	struct isolate_config *cfg;
 	struct isolate_cell *cell;
 	__u32 zero = 0;
+	__u64 cgid;
 
 	cfg = bpf_map_lookup_elem(&settings, &zero);
 	if (!cfg || !cfg->cells_root_cgid)
@@ -200,12 +199,16 @@ static __always_inline int current_cell(struct cell_ctx *cc)
 	if (bpf_get_current_ancestor_cgroup_id(cfg->cells_root_level) !=
 	    cfg->cells_root_cgid)
 		return 0;
-	cc->root_cgid = cfg->cells_root_cgid;
-	cc->root_level = cfg->cells_root_level;
-	cc->cgid = bpf_get_current_ancestor_cgroup_id(cfg->cells_root_level + 1);
-	if (!cc->cgid)
+	/*
+	 * The key in a variable of its own: &cc->cgid handed to the helper
+	 * would keep all of *cc in memory, and every field of the cell
+	 * stored there whether the hook reads it or not.
+	 */
+	cgid = bpf_get_current_ancestor_cgroup_id(cfg->cells_root_level + 1);
+	if (!cgid)
 		return 0;	/* in the cells root itself: the loader's place */
-	cell = bpf_map_lookup_elem(&cells, &cc->cgid);
+	cc->cgid = cgid;
+	cell = bpf_map_lookup_elem(&cells, &cgid);
 	if (cell) {
 		cc->cell = *cell;
 		/* Timed grants end here, in the kernel, whoever else is alive. */
@@ -213,9 +216,8 @@ static __always_inline int current_cell(struct cell_ctx *cc)
 			cc->cell.ruleset = cc->cell.fallback_ruleset;
 		return 1;
 	}
-	cc->cell.cell_id = 0;
-	cc->cell.generation = 0;
-	cc->cell.ruleset = 0;	/* ruleset 0 is never allocated */
+	/* No grant beyond the rules, no rules: ruleset 0 is never allocated. */
+	__builtin_memset(&cc->cell, 0, sizeof(cc->cell));
 	cc->cell.mode = ISOLATE_MODE_ENFORCE;
 	return 1;
 }

@@ -1077,8 +1077,8 @@ TEST_F(fs, explain_agrees_past_walk_bound)
 }
 
 /*
- * The filter other agents read (Documentation/abi.md, ABI v6): an array
- * of one element, mappable, with the bit of every rule's object set.
+ * The filter other agents read (Documentation/abi.md, ABI v7): an array
+ * of one element, mappable, with the slot of every rule's object marked.
  */
 TEST_F(fs, filter_is_one_mapped_element_with_each_rule)
 {
@@ -1101,12 +1101,12 @@ TEST_F(fs, filter_is_one_mapped_element_with_each_rule)
 	bloom = mmap(NULL, sizeof(*bloom), PROT_READ, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, bloom);
 	for (int i = 0; ruled[i]; i++) {
-		__u32 bit;
+		__u32 slot;
 
 		ASSERT_EQ(0, stat(P("%s", ruled[i]), &st));
-		bit = isolate_bloom_bit(major(st.st_dev) << 20 | minor(st.st_dev), st.st_ino);
-		EXPECT_EQ(1ULL, bloom->words[bit / 64] >> (bit % 64) & 1)
-			TH_LOG("no filter bit for %s", ruled[i]);
+		slot = isolate_bloom_slot(major(st.st_dev) << 20 | minor(st.st_dev), st.st_ino);
+		EXPECT_EQ(1, bloom->slots[slot])
+			TH_LOG("filter slot %u of %s not marked", slot, ruled[i]);
 	}
 	munmap((void *)bloom, sizeof(*bloom));
 	close(fd);
@@ -1115,7 +1115,7 @@ TEST_F(fs, filter_is_one_mapped_element_with_each_rule)
 /*
  * Whether this process maps the filter writable: the library maps it only
  * while a change writes it, so that a child forked from its caller (and
- * then put in a cell) can not clear a bit and hide a rule.
+ * then put in a cell) can not clear a slot and hide a rule.
  */
 static bool filter_mapped(void)
 {

@@ -34,44 +34,44 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
 }
 
 /*
- * The filter's words, mapped only while a change writes them and never
- * into a child: no process forked from the caller (and then put in a cell)
- * may hold a writable filter, where clearing a bit would hide a rule, a
- * deny among them.
+ * The filter, mapped only while a change writes it and never into a
+ * child: no process forked from the caller (and then put in a cell) may
+ * hold a writable filter, where clearing a slot would hide a rule, a deny
+ * among them.
  */
 static int map_bloom(struct isolate *iso, struct isolate_inode_bloom **bloom)
 {
-	void *words = mmap(NULL, sizeof(**bloom), PROT_READ | PROT_WRITE, MAP_SHARED,
+	void *slots = mmap(NULL, sizeof(**bloom), PROT_READ | PROT_WRITE, MAP_SHARED,
 			   iso->map_fd[MAP_INODE_BLOOM], 0);
 	int err;
 
-	if (words == MAP_FAILED)
+	if (slots == MAP_FAILED)
 		return set_error(-errno, "cannot map the inode filter: %s", strerror(errno));
-	if (madvise(words, sizeof(**bloom), MADV_DONTFORK)) {
+	if (madvise(slots, sizeof(**bloom), MADV_DONTFORK)) {
 		err = set_error(-errno, "cannot keep the inode filter from child processes: %s",
 				strerror(errno));
-		munmap(words, sizeof(**bloom));
+		munmap(slots, sizeof(**bloom));
 		return err;
 	}
-	*bloom = words;
+	*bloom = slots;
 	return 0;
 }
 
 /*
- * Filter bits are only ever set: a stale bit costs one hash lookup, a
- * missing one would hide a rule. Set them before the rules they announce
+ * Filter slots are only ever marked: a stale mark costs one hash lookup, a
+ * missing one would hide a rule. Mark them before the rules they announce
  * (the map update that follows is a system call, which orders them); hooks
- * read the words as they change. *bloom is mapped on first use.
+ * read the slots as they change. *bloom is mapped on first use.
  */
 static int bloom_add(struct isolate *iso, struct isolate_inode_bloom **bloom,
 		     const struct isolate_inode_key *key)
 {
-	uint32_t bit = isolate_bloom_bit(key->dev, key->ino);
 	int err = *bloom ? 0 : map_bloom(iso, bloom);
 
 	if (err)
 		return err;
-	__atomic_fetch_or(&(*bloom)->words[bit / 64], 1ULL << (bit % 64), __ATOMIC_SEQ_CST);
+	__atomic_store_n(&(*bloom)->slots[isolate_bloom_slot(key->dev, key->ino)], 1,
+			 __ATOMIC_SEQ_CST);
 	return 0;
 }
 
