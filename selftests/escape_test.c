@@ -949,4 +949,31 @@ TEST_F(escape, child_cgroup_of_the_cell_is_confined)
 	EXPECT_EQ(0, outsider_caught_count(self->outsider_sigs));
 }
 
+/*
+ * A cgroup under the cells root that is no cell (root made it there, or a
+ * cell's cgroup between its making and its entry in the maps) holds
+ * nothing: no rule, and none of the grants beyond rules a cell may have.
+ */
+TEST_F(escape, cgroup_that_is_no_cell_is_refused_everything)
+{
+	struct open_args o = { test_path(&self->env, "ro/file"), O_RDONLY };
+	struct mount_args m = { M_MOUNT, test_path(&self->env, "mnt2"), NULL };
+	struct task_args t = { T_KILL, self->outsider };
+	struct ns_args n = { false, CLONE_NEWUSER };
+	char stray[PATH_MAX];
+
+	snprintf(stray, sizeof(stray), "%s/stray-%d", isolate_cells_cgroup(self->env.iso),
+		 getpid());
+	ASSERT_EQ(0, mkdir(stray, 0755));
+	EXPECT_EQ(EACCES, run_in_cgroup_path(stray, open_errno, &o));
+	EXPECT_EQ(EPERM, run_in_cgroup_path(stray, ns_errno, &n));
+	n.clone = true;
+	EXPECT_EQ(EPERM, run_in_cgroup_path(stray, ns_errno, &n));
+	EXPECT_EQ(EPERM, run_in_cgroup_path(stray, mount_errno, &m));
+	EXPECT_EQ(EPERM, run_in_cgroup_path(stray, task_errno, &t));
+	EXPECT_EQ(0, outsider_caught_count(self->outsider_sigs));
+	EXPECT_EQ(0, run_outside(open_errno, &o));
+	EXPECT_EQ(0, rmdir(stray));
+}
+
 TEST_HARNESS_MAIN

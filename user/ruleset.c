@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
@@ -34,26 +35,51 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
 }
 
 /*
- * The filter, mapped only while a change writes it and never into a
- * child: no process forked from the caller (and then put in a cell) may
- * hold a writable filter, where clearing a slot would hide a rule, a deny
- * among them.
+ * The part of the filter a change has mapped. A mapping of a BPF array is
+ * made whole when it is made (every page inserted up front): the whole
+ * filter, 2 MiB, costs a small change more than its rules do, so a
+ * change maps the page it marks, and only a change that marks more pages
+ * than BLOOM_PAGE_MAPS maps the whole filter. Mapped only while a change
+ * writes it and never into a child: no process forked from the caller
+ * (and then put in a cell) may hold a writable filter, where clearing a
+ * slot would hide a rule, a deny among them.
  */
-static int map_bloom(struct isolate *iso, struct isolate_inode_bloom **bloom)
+#define BLOOM_PAGE_MAPS 16
+
+struct bloom_window {
+	unsigned char *slots;	/* the mapping, NULL when none */
+	size_t first, len;	/* what it maps: offset and length in the filter */
+	unsigned int maps;	/* mappings made by this change */
+};
+
+static void bloom_unmap(struct bloom_window *w)
 {
-	void *slots = mmap(NULL, sizeof(**bloom), PROT_READ | PROT_WRITE, MAP_SHARED,
-			   iso->map_fd[MAP_INODE_BLOOM], 0);
+	if (w->slots)
+		munmap(w->slots, w->len);
+	w->slots = NULL;
+}
+
+static int bloom_map(struct isolate *iso, struct bloom_window *w, size_t slot)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	int err;
 
-	if (slots == MAP_FAILED)
+	bloom_unmap(w);
+	w->first = w->maps < BLOOM_PAGE_MAPS ? slot / page * page : 0;
+	w->len = w->maps < BLOOM_PAGE_MAPS ? page : sizeof(struct isolate_inode_bloom);
+	w->maps++;
+	w->slots = mmap(NULL, w->len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			iso->map_fd[MAP_INODE_BLOOM], (off_t)w->first);
+	if (w->slots == MAP_FAILED) {
+		w->slots = NULL;
 		return set_error(-errno, "cannot map the inode filter: %s", strerror(errno));
-	if (madvise(slots, sizeof(**bloom), MADV_DONTFORK)) {
+	}
+	if (madvise(w->slots, w->len, MADV_DONTFORK)) {
 		err = set_error(-errno, "cannot keep the inode filter from child processes: %s",
 				strerror(errno));
-		munmap(slots, sizeof(**bloom));
+		bloom_unmap(w);
 		return err;
 	}
-	*bloom = slots;
 	return 0;
 }
 
@@ -61,18 +87,19 @@ static int map_bloom(struct isolate *iso, struct isolate_inode_bloom **bloom)
  * Filter slots are only ever marked: a stale mark costs one hash lookup, a
  * missing one would hide a rule. Mark them before the rules they announce
  * (the map update that follows is a system call, which orders them); hooks
- * read the slots as they change. *bloom is mapped on first use.
+ * read the slots as they change.
  */
-static int bloom_add(struct isolate *iso, struct isolate_inode_bloom **bloom,
+static int bloom_add(struct isolate *iso, struct bloom_window *w,
 		     const struct isolate_inode_key *key)
 {
-	int err = *bloom ? 0 : map_bloom(iso, bloom);
+	size_t slot = isolate_bloom_slot(key->dev, key->ino);
+	int err = 0;
 
-	if (err)
-		return err;
-	__atomic_store_n(&(*bloom)->slots[isolate_bloom_slot(key->dev, key->ino)], 1,
-			 __ATOMIC_SEQ_CST);
-	return 0;
+	if (!w->slots || slot < w->first || slot - w->first >= w->len)
+		err = bloom_map(iso, w, slot);
+	if (!err)
+		__atomic_store_n(&w->slots[slot - w->first], 1, __ATOMIC_SEQ_CST);
+	return err;
 }
 
 static int write_failed(int err, const char *map, int capacity)
@@ -200,7 +227,7 @@ static int apply_kind(struct isolate *iso, int kind, const struct ruleset_entrie
 		      const struct ruleset_entries *now)
 {
 	const struct entry_kind *k = &kinds[kind];
-	struct isolate_inode_bloom *bloom = NULL;
+	struct bloom_window bloom = { 0 };
 	const unsigned char *a, *b;
 	size_t na, nb, i = 0, j = 0;
 	int fd = iso->map_fd[k->map], err = 0;
@@ -231,8 +258,7 @@ static int apply_kind(struct isolate *iso, int kind, const struct ruleset_entrie
 		i += c == 0;
 		j++;
 	}
-	if (bloom)
-		munmap(bloom, sizeof(*bloom));
+	bloom_unmap(&bloom);
 	return err;
 }
 
