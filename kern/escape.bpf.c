@@ -52,11 +52,9 @@ static __always_inline __u64 cell_of_task(struct task_struct *task)
 	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
 	__u64 base = bpf_core_field_offset(struct cgroup, ancestors);
 	int level = BPF_CORE_READ(cgrp, level);
-	struct isolate_config *cfg;
+	struct isolate_config *cfg = isolate_settings();
 	struct cgroup *anc = NULL;
-	__u32 zero = 0;
 
-	cfg = bpf_map_lookup_elem(&settings, &zero);
 	if (!cfg || level < (int)cfg->cells_root_level + 1)
 		return 0;
 	bpf_probe_read_kernel(&anc, sizeof(anc),

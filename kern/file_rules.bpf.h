@@ -92,10 +92,6 @@ static __always_inline void report_file(const struct cell_ctx *cc, __u32 op,
 	bpf_ringbuf_submit(e, 0);
 }
 
-/*
- * 0 when the cell holds every right in access at dentry d (reached through
- * mount mnt), else the errno (negative) — or 0 in audit mode, reported.
- */
 /* The rule that refuses the first of the rights asked for and missing. */
 static __always_inline __u32 blame(const struct cell_ctx *cc, const struct walk_result *res,
 				   __u32 access)
@@ -168,7 +164,9 @@ static __always_inline int refuse_machine_control(const struct cell_ctx *cc, str
 
 /*
  * The verdict at dentry d reached through mount mnt, whose superblock is
- * sb. once: the hook walks no other path (see WALK_STEPS_ONCE).
+ * sb: 0 when the cell holds every right in access there, else the errno
+ * (negative) — or 0 in audit mode, reported. once: the hook walks no other
+ * path (see WALK_STEPS_ONCE).
  */
 static __always_inline int decide_walk(const struct cell_ctx *cc,
 				       struct dentry *d, struct vfsmount *mnt,

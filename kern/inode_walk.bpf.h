@@ -65,9 +65,10 @@ static __always_inline bool find_bloom(struct walk_where *where)
 }
 
 /*
- * The rule at (where->dev, ino) into res. The walk's ruleset is read
- * only after a filter hit: most steps end before, and keeping it across
- * the filter's test would cost them a store to the stack.
+ * The rights of the rule at (where->dev, ino), and that place, into res;
+ * 1 when there is one. The walk's ruleset is read only after a filter
+ * hit: most steps end before, and keeping it across the filter's test
+ * would cost them a store to the stack.
  */
 static __always_inline int lookup_rule(const struct walk_where *where, __u64 ino,
 				       struct walk_result *res)
@@ -315,7 +316,7 @@ static __always_inline void walk_dentry(__u32 ruleset, struct dentry *d,
 		.res = res,
 	};
 
-	/* Every way out sets status; the rule only with WALK_RULE. */
+	/* Every way out sets status; allow, dev and ino only WALK_RULE does. */
 	res->status = WALK_BOUND;
 	if (!find_bloom(&w.where))
 		return;

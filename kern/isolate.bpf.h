@@ -175,6 +175,14 @@ ISOLATE_EVENT_CLASS_LIST(RING_EXTERN)
 	__attribute__((btf_decl_tag(ISOLATE_HOOK_TAG #hook ISOLATE_HOOK_OPTIONAL "(" #args ")"))) \
 	SEC("lsm/" #hook) int BPF_PROG(name, args)
 
+/* The loader's settings (the cells root): the map's one element. */
+static __always_inline struct isolate_config *isolate_settings(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&settings, &zero);
+}
+
 /* What the current task's cell is, for the length of one hook. */
 struct cell_ctx {
 	__u64 cgid;
@@ -188,12 +196,10 @@ struct cell_ctx {
  */
 static __always_inline int current_cell(struct cell_ctx *cc)
 {
-	struct isolate_config *cfg;
+	struct isolate_config *cfg = isolate_settings();
 	struct isolate_cell *cell;
-	__u32 zero = 0;
 	__u64 cgid;
 
-	cfg = bpf_map_lookup_elem(&settings, &zero);
 	if (!cfg || !cfg->cells_root_cgid)
 		return 0;
 	if (bpf_get_current_ancestor_cgroup_id(cfg->cells_root_level) !=

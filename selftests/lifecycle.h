@@ -15,7 +15,6 @@
 #include <stdint.h>
 #include <time.h>
 
-
 #include "isolate_test.h"
 
 /* The CLI as installed in the VM; ISOLATE_LOADER overrides it. */

@@ -142,7 +142,7 @@ struct isolate_cell {
 #define ISOLATE_CELL_UNIX_AUTOBIND	(1U << 3)
 
 /*
- * The slot of the "inode_bloom" filter a (dev, ino) marks: the loader
+ * The slot of the "inode_bloom" filter a (dev, ino) marks: the library
  * marks it for every rule, the walk tests it before looking a rule up. The
  * one function of this contract, so that both sides hash alike.
  */
