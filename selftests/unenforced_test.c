@@ -54,6 +54,48 @@ TEST_F(unenforced, refused_by_default)
 	EXPECT_EQ(-1, access(cell_dir, F_OK));
 }
 
+static void read_budget(const char *cells, const char *cell, const char *file,
+			char *buf, size_t len)
+{
+	char path[PATH_MAX + 160];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", cells, cell, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/*
+ * An update refused halfway through writing the budgets (memory comes
+ * after cpu, and is missing here) leaves the generation in force with
+ * all of its budgets: the cpu budget the new policy drops is not reset.
+ */
+TEST_F(unenforced, refused_update_keeps_the_budgets_in_force)
+{
+	static const char *const before[] = { "read:/tmp", "cpu:50000/100000", "pids:32", NULL };
+	static const char *const after[] = { "read:/tmp", "memory:64M", NULL };
+	const char *cells = isolate_cells_cgroup(self->iso);
+	struct isolate_cell_policy *pol = test_policy(self->name, after);
+	struct isolate_cell_state st;
+	char buf[64];
+
+	ASSERT_NE(NULL, pol);
+	ASSERT_EQ(0, test_cell(self->iso, self->name, before, NULL));
+	EXPECT_EQ(-EOPNOTSUPP, isolate_cell_update(self->iso, self->name, pol));
+	isolate_cell_policy_free(pol);
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+	EXPECT_EQ(1U, st.cell.generation);
+	read_budget(cells, self->name, "cpu.max", buf, sizeof(buf));
+	EXPECT_STREQ("50000 100000\n", buf);
+	read_budget(cells, self->name, "pids.max", buf, sizeof(buf));
+	EXPECT_STREQ("32\n", buf);
+}
+
 struct lifecycle_seen {
 	const char *name;
 	char detail[64];

@@ -260,6 +260,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		.socket_families = img->socket_families,
 	};
 	struct isolate_image_inode channel;
+	struct cgroup_budgets before;
 	__u32 unenforced = 0;
 	__u64 cgid;
 	int err;
@@ -286,7 +287,8 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 	if (!err)
 		err = spec_write_cell_id(name, cell.cell_id);
 	if (!err)
-		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced);
+		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced,
+					&before);
 	if (!err)
 		err = spec_write_unenforced(name, unenforced);
 	if (!err)
@@ -409,6 +411,7 @@ int cell_recover(struct isolate *iso, const char *name)
 	struct isolate_cell_policy *pol = NULL, *set = NULL;
 	struct isolate_image_limits limits;
 	struct isolate_cell_state st;
+	struct cgroup_budgets before;
 	char dir[PATH_MAX];
 	__u32 unenforced;
 	int err = isolate_cell_get(iso, name, &st);
@@ -423,7 +426,7 @@ int cell_recover(struct isolate *iso, const char *name)
 	/* Budgets may have been written for a generation never switched to. */
 	if (!err) {
 		cell_policy_limits(set, &limits);
-		err = cgroup_set_limits(dir, &limits, true, &unenforced);
+		err = cgroup_set_limits(dir, &limits, true, &unenforced, &before);
 	}
 	if (!err)
 		err = spec_write_unenforced(name, unenforced);
@@ -467,6 +470,8 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 			 struct isolate_cell_policy **give)
 {
 	struct isolate_image_inode channel;
+	struct cgroup_budgets before;
+	bool budgets_written = false;
 	struct isolate_cell next;
 	__u32 unenforced = 0;
 	int err = channel_create(name, &channel);
@@ -503,8 +508,11 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		err = spec_write(name, next.generation, pol, true);
 	if (!err)
 		err = spec_write_bindings(name, next.generation, *bound, n_bound);
-	if (!err)
-		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced);
+	if (!err) {
+		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced,
+					&before);
+		budgets_written = !err;
+	}
 	if (!err)
 		err = spec_write_unenforced(name, unenforced);
 	if (!err && bpf_map_update_elem(iso->map_fd[MAP_CELLS], &st->cgid, &next, BPF_EXIST))
@@ -514,6 +522,9 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		char why[512];
 
 		snprintf(why, sizeof(why), "%s", isolate_last_error());
+		/* The generation in force keeps its budgets too. */
+		if (budgets_written)
+			cgroup_restore_limits(dir, &before);
 		/* A spare stays the spare; its record says what it holds. */
 		if (next.ruleset && !st->cell.spare_ruleset)
 			ruleset_delete(iso, next.ruleset);

@@ -179,46 +179,78 @@ static int set_limit(const char *dir, const char *file, const char *value,
 	return 0;
 }
 
+/* The budget files, in the order they are written (struct cgroup_budgets). */
+static const struct {
+	const char *file, *what;
+	__u32 bit;
+} budget_files[CGROUP_BUDGETS] = {
+	{ "cpu.max", "cpu", ISOLATE_UNENFORCED_CPU },
+	{ "memory.max", "memory", ISOLATE_UNENFORCED_MEMORY },
+	{ "pids.max", "pids", ISOLATE_UNENFORCED_PIDS },
+};
+
+/* What a budget file says now, without its newline; "" when it has none. */
+static void read_budget(const char *dir, const char *file, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd >= 0) {
+		n = read(fd, out, len - 1);
+		close(fd);
+	}
+	out[n > 0 ? n : 0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+void cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before)
+{
+	for (int i = 0; i < CGROUP_BUDGETS; i++)
+		if (before->value[i][0])
+			write_file(dir, budget_files[i].file, before->value[i]);
+}
+
 /*
- * Writes every budget of l. A budget whose controller this system lacks is
- * refused (-EOPNOTSUPP), or, with allow_unenforced, left out and named in
- * *unenforced (ISOLATE_UNENFORCED_* bits).
+ * Writes every budget of l, after reading the ones in force into *before.
+ * A budget whose controller this system lacks is refused (-EOPNOTSUPP),
+ * or, with allow_unenforced, left out and named in *unenforced
+ * (ISOLATE_UNENFORCED_* bits). On failure the budgets in force before are
+ * written back.
  */
 int cgroup_set_limits(const char *dir, const struct isolate_image_limits *l,
-		      bool allow_unenforced, __u32 *unenforced)
+		      bool allow_unenforced, __u32 *unenforced, struct cgroup_budgets *before)
 {
-	struct {
-		const char *file, *what;
-		bool set;
-		__u32 bit;
-		char value[64];
-	} b[3] = {
-		{ "cpu.max", "cpu", l->cpu_quota_us != 0, ISOLATE_UNENFORCED_CPU, "max" },
-		{ "memory.max", "memory", l->memory_max != 0, ISOLATE_UNENFORCED_MEMORY, "max" },
-		{ "pids.max", "pids", l->pids_max != 0, ISOLATE_UNENFORCED_PIDS, "max" },
-	};
+	char value[CGROUP_BUDGETS][sizeof(before->value[0])] = { "max", "max", "max" };
+	bool set[CGROUP_BUDGETS] = { l->cpu_quota_us != 0, l->memory_max != 0, l->pids_max != 0 };
 	int err = 0;
 
 	*unenforced = 0;
-	if (b[0].set)
-		snprintf(b[0].value, sizeof(b[0].value), "%llu %llu",
+	if (set[0])
+		snprintf(value[0], sizeof(value[0]), "%llu %llu",
 			 (unsigned long long)l->cpu_quota_us, (unsigned long long)l->cpu_period_us);
-	if (b[1].set)
-		snprintf(b[1].value, sizeof(b[1].value), "%llu", (unsigned long long)l->memory_max);
-	if (b[2].set)
-		snprintf(b[2].value, sizeof(b[2].value), "%u", l->pids_max);
-	for (int i = 0; i < 3 && !err; i++) {
+	if (set[1])
+		snprintf(value[1], sizeof(value[1]), "%llu", (unsigned long long)l->memory_max);
+	if (set[2])
+		snprintf(value[2], sizeof(value[2]), "%u", l->pids_max);
+	for (int i = 0; i < CGROUP_BUDGETS; i++)
+		read_budget(dir, budget_files[i].file, before->value[i], sizeof(before->value[i]));
+	for (int i = 0; i < CGROUP_BUDGETS && !err; i++) {
 		/* A budget a new generation drops goes back to "max", where it exists. */
-		if (!b[i].set) {
-			write_file(dir, b[i].file, "max");
+		if (!set[i]) {
+			write_file(dir, budget_files[i].file, "max");
 			continue;
 		}
-		err = set_limit(dir, b[i].file, b[i].value, b[i].what);
+		err = set_limit(dir, budget_files[i].file, value[i], budget_files[i].what);
 		if (err == -EOPNOTSUPP && allow_unenforced) {
-			*unenforced |= b[i].bit;
+			*unenforced |= budget_files[i].bit;
 			err = 0;
 		}
 	}
+	if (err)
+		cgroup_restore_limits(dir, before);
 	return err;
 }
 

@@ -85,9 +85,16 @@ int cgroup_id_of(const char *path, __u64 *id);
 int cgroup_level_of(const char *path, unsigned int *level);
 int cgroup_kill(const char *path);
 int cgroup_kill_and_remove(const char *path);
+/* The budgets a cell's cgroup had before a change: cpu.max, memory.max, pids.max. */
+#define CGROUP_BUDGETS 3
+struct cgroup_budgets {
+	char value[CGROUP_BUDGETS][64];	/* "" where the controller is absent */
+};
 /* Writes cpu.max, memory.max, pids.max; -EOPNOTSUPP where unavailable. */
 int cgroup_set_limits(const char *dir, const struct isolate_image_limits *limits,
-		      bool allow_unenforced, __u32 *unenforced);
+		      bool allow_unenforced, __u32 *unenforced, struct cgroup_budgets *before);
+/* Writes back what cgroup_set_limits found in force: a change that failed. */
+void cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before);
 /* Enables the controllers budgets need, where the kernel offers them. */
 void cgroup_enable_controllers(const char *dir);
 
