@@ -72,3 +72,21 @@ ISOLATE_HOOK(inode_removexattr, isolate_inode_removexattr, void *mnt_userns,
 {
 	return ret ?: decide_xattr(dentry);
 }
+
+/*
+ * POSIX ACLs: from 6.2 on, setting or removing one (setfacl, setxattr of
+ * system.posix_acl_*) reaches these hooks instead of the two above, and
+ * the file system's set_acl may rewrite the mode as well. Before 6.2,
+ * inode_setxattr and inode_removexattr decide them.
+ */
+ISOLATE_HOOK_IF_PRESENT(inode_set_acl, isolate_inode_set_acl, void *idmap,
+			struct dentry *dentry, const char *acl_name, void *kacl, int ret)
+{
+	return ret ?: decide_xattr(dentry);
+}
+
+ISOLATE_HOOK_IF_PRESENT(inode_remove_acl, isolate_inode_remove_acl, void *idmap,
+			struct dentry *dentry, const char *acl_name, int ret)
+{
+	return ret ?: decide_xattr(dentry);
+}

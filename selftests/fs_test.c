@@ -38,6 +38,7 @@
 #include "kselftest_harness.h"
 #include "isolate_test.h"
 
+#include <endian.h>
 #include <sys/mman.h>
 #include <sys/xattr.h>
 
@@ -208,6 +209,26 @@ static int setxattr_errno(void *arg)
 	const struct path_args *a = arg;
 
 	return setxattr(a->path, a->path2, "x", 1, 0) ? errno : 0;
+}
+
+/*
+ * An access ACL (a->flags: the others' permissions) set, or with
+ * a->fd == 1 removed. Set, it rewrites the file's mode as chmod would.
+ */
+static int acl_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	/* posix_acl_xattr_header, then user::rw- group::r-- other::<flags> */
+	const uint32_t acl[] = {
+		htole32(2),
+		htole16(0x01) | (uint32_t)htole16(6) << 16, 0,
+		htole16(0x04) | (uint32_t)htole16(4) << 16, 0,
+		htole16(0x20) | (uint32_t)htole16(a->flags) << 16, 0,
+	};
+
+	if (a->fd == 1)
+		return removexattr(a->path, "system.posix_acl_access") ? errno : 0;
+	return setxattr(a->path, "system.posix_acl_access", acl, sizeof(acl), 0) ? errno : 0;
 }
 
 static int utimes_errno(void *arg)
@@ -710,6 +731,38 @@ TEST_F(fs, setxattr_needs_write)
 	a.path = P("denied/file");
 	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
 					setxattr_errno, &a));
+}
+
+/*
+ * POSIX ACLs are extended attributes that also rewrite the mode: setting
+ * or removing one needs WRITE on every kernel (from 6.2 on they reach
+ * hooks of their own, not the extended attribute ones).
+ */
+TEST_F(fs, acl_needs_write)
+{
+	struct path_args a = { .fd = -1, .flags = 7 };
+	struct stat before, after;
+
+	a.path = P("rw/file");
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+				   acl_errno, &a));
+	a.path = P("ro/file");
+	ASSERT_EQ(0, stat(a.path, &before));
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					acl_errno, &a));
+	ASSERT_EQ(0, stat(a.path, &after));
+	EXPECT_EQ(before.st_mode, after.st_mode);
+	a.path = P("denied/file");
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					acl_errno, &a));
+	/* One set from outside the cell: its removal inside is refused. */
+	a.path = P("ro/file");
+	ASSERT_EQ(0, acl_errno(&a));
+	a.fd = 1;
+	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_WRITE, a.path,
+					acl_errno, &a));
+	EXPECT_EQ(0, stat(a.path, &after));
+	EXPECT_EQ((before.st_mode & ~07777) | 0647, after.st_mode);
 }
 
 /* Times are attributes like the mode: setting them needs WRITE. */
