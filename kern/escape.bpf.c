@@ -28,6 +28,7 @@
 #define CAP_BPF		39
 #define CLONE_NEWNS	0x00020000
 #define CLONE_INTO_CGROUP 0x200000000ULL
+#define PTRACE_MODE_ATTACH 0x02
 #define F_SETFL		4
 #define F_SETOWN	8
 #define F_SETOWN_EX	15
@@ -89,10 +90,49 @@ static __always_inline int refused_in_cells(__u32 op, int err, __u32 arg)
 	return refuse_op(&cc, op, err, 0, arg);
 }
 
+/*
+ * Attaching (ptrace, /proc/PID/mem, process_vm_*, pidfd_getfd) writes
+ * another process's memory, executable mappings included, as a debugger
+ * sets breakpoints: within the cell, code that is no file's, so only with
+ * exec memory. Reading (/proc/PID/maps and the like) stays within the cell.
+ */
 ISOLATE_HOOK(ptrace_access_check, isolate_ptrace_access_check, struct task_struct *child,
 	     unsigned int mode, int ret)
 {
-	return ret ?: same_cell_only(child, ISOLATE_OP_PTRACE, mode);
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	if (cell_of_task(child) != cc.cgid)
+		return refuse_op(&cc, ISOLATE_OP_PTRACE, EPERM, BPF_CORE_READ(child, tgid), mode);
+	if (mode & PTRACE_MODE_ATTACH)
+		return refuse_exec_memory(&cc, EPERM, BPF_CORE_READ(child, tgid), mode);
+	return 0;
+}
+
+/*
+ * PTRACE_TRACEME makes the parent the tracer, with no check of it on
+ * either side afterwards: refused when the parent is in another cell, or
+ * in this one without exec memory (as its attaching would be). A parent
+ * in no cell is not confined by isolate, whose tracee it becomes.
+ */
+ISOLATE_HOOK(ptrace_traceme, isolate_ptrace_traceme, struct task_struct *parent, int ret)
+{
+	struct cell_ctx cc;
+	__u64 tracer_cell;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	tracer_cell = cell_of_task(parent);
+	if (!tracer_cell)
+		return 0;
+	if (tracer_cell != cc.cgid)
+		return refuse_op(&cc, ISOLATE_OP_PTRACE, EPERM, BPF_CORE_READ(parent, tgid), 0);
+	return refuse_exec_memory(&cc, EPERM, BPF_CORE_READ(parent, tgid), 0);
 }
 
 ISOLATE_HOOK(task_kill, isolate_task_kill, struct task_struct *p, struct kernel_siginfo *info,

@@ -33,12 +33,6 @@ ISOLATE_HOOK(bprm_check_security, isolate_bprm_check, struct linux_binprm *bprm,
 			   ISOLATE_OP_EXEC, DISPLAY_D_PATH);
 }
 
-static __always_inline int refuse_exec_memory(const struct cell_ctx *cc)
-{
-	return (cc->cell.flags & ISOLATE_CELL_EXEC_MEMORY) ? 0 :
-	       refuse_op(cc, ISOLATE_OP_EXEC_MEMORY, EACCES, 0, 0);
-}
-
 ISOLATE_HOOK(mmap_file, isolate_mmap_file, struct file *file, unsigned long reqprot,
 	     unsigned long prot, unsigned long flags, int ret)
 {
@@ -51,7 +45,7 @@ ISOLATE_HOOK(mmap_file, isolate_mmap_file, struct file *file, unsigned long reqp
 		return 0;
 	/* Anonymous, or private and writable: code that is no file's. */
 	if (!file || (!(flags & MAP_SHARED) && (prot & PROT_WRITE))) {
-		err = refuse_exec_memory(&cc);
+		err = refuse_exec_memory(&cc, EACCES, 0, 0);
 		if (err || !file)
 			return err;
 	}
@@ -80,7 +74,7 @@ ISOLATE_HOOK(file_mprotect, isolate_file_mprotect, struct vm_area_struct *vma,
 	 */
 	if (!file || (!(vm_flags & VM_SHARED) &&
 		      ((vm_flags & VM_WRITE) || (prot & PROT_WRITE) || vma->anon_vma))) {
-		err = refuse_exec_memory(&cc);
+		err = refuse_exec_memory(&cc, EACCES, 0, 0);
 		if (err || !file)
 			return err;
 	}
@@ -88,4 +82,31 @@ ISOLATE_HOOK(file_mprotect, isolate_file_mprotect, struct vm_area_struct *vma,
 		return 0;
 	return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_EXEC,
 			   ISOLATE_OP_MAP_EXEC, DISPLAY_NAME);
+}
+
+/*
+ * A userfaultfd fills the missing pages of a mapping with bytes of the
+ * caller's choosing, a private executable mapping of a tmpfs file's too:
+ * code that is no file's, so only with exec memory. The kernel names the
+ * descriptor's anonymous inode; that name is the object here.
+ */
+static const char userfaultfd_name[] = "[userfaultfd]";
+
+ISOLATE_HOOK(inode_init_security_anon, isolate_inode_init_security_anon, struct inode *inode,
+	     const struct qstr *name, void *context_inode, int ret)
+{
+	char seen[sizeof(userfaultfd_name)] = {};
+	struct cell_ctx cc;
+
+	if (ret || name->len != sizeof(userfaultfd_name) - 1)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	/* Unread, the name is not "[userfaultfd]": it cannot be decided. */
+	if (bpf_probe_read_kernel(seen, sizeof(seen) - 1, name->name))
+		return refuse_exec_memory(&cc, EPERM, 0, 0);
+	for (int i = 0; i < (int)sizeof(seen) - 1; i++)
+		if (seen[i] != userfaultfd_name[i])
+			return 0;
+	return refuse_exec_memory(&cc, EPERM, 0, 0);
 }

@@ -424,4 +424,15 @@ static __always_inline int refuse_op(const struct cell_ctx *cc, __u32 op,
 	return verdict;
 }
 
+/*
+ * Code that is no file's: refused err unless the cell is granted exec
+ * memory (ISOLATE_CELL_EXEC_MEMORY); task_pid and arg as refuse_op's.
+ */
+static __always_inline int refuse_exec_memory(const struct cell_ctx *cc, int err,
+					      __u32 task_pid, __u32 arg)
+{
+	return (cc->cell.flags & ISOLATE_CELL_EXEC_MEMORY) ? 0 :
+	       refuse_op(cc, ISOLATE_OP_EXEC_MEMORY, err, task_pid, arg);
+}
+
 #endif /* ISOLATE_BPF_H */

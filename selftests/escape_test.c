@@ -30,6 +30,7 @@
 #include <signal.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
+#include <linux/kcmp.h>
 #include <linux/keyctl.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
@@ -412,7 +413,7 @@ TEST_F(escape, module_loading_is_eperm)
 enum task_op {
 	T_KILL, T_KILL0, T_TGKILL, T_SIGQUEUE, T_PIDFD_SIGNAL, T_ATTACH, T_SEIZE, T_VM_READ,
 	T_PIDFD_GETFD, T_SETPRIORITY, T_SETSCHEDULER, T_SETAFFINITY, T_IOPRIO, T_PRLIMIT,
-	T_SETNS_NET, T_SETNS_MNT,
+	T_SETNS_NET, T_SETNS_MNT, T_KCMP,
 };
 
 struct task_args {
@@ -447,6 +448,8 @@ static int task_op_on(enum task_op op, pid_t pid)
 	case T_VM_READ:
 		ret = process_vm_readv(pid, &liov, 1, &riov, 1, 0);
 		return ret < 0 ? errno : local == 42 ? 0 : 200;
+	case T_KCMP:	/* a ptrace check in read mode */
+		return syscall(SYS_kcmp, getpid(), pid, KCMP_VM, 0, 0) < 0 ? errno : 0;
 	case T_SETPRIORITY:
 		return setpriority(PRIO_PROCESS, (id_t)pid, 5) ? errno : 0;
 	case T_SETSCHEDULER:
@@ -566,23 +569,67 @@ TEST_F(escape, other_cell_is_outside)
 	waitpid(pid, NULL, 0);
 }
 
+static const enum task_op attach_ops[] = { T_ATTACH, T_SEIZE, T_VM_READ, T_PIDFD_GETFD };
+
 TEST_F(escape, ptrace_of_outsiders_is_eperm)
 {
-	static const enum task_op ops[] = { T_ATTACH, T_SEIZE, T_VM_READ, T_PIDFD_GETFD };
+	int jit = test_env_cell(&self->env, "jit", "read:%s/ro", "allow:exec-memory", NULL);
 	struct task_args a;
-	int r;
 
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		a = (struct task_args){ ops[i], self->outsider };
-		r = IN_CELL(task_errno, &a);
-		EXPECT_EQ(EPERM, r);
-		if (r != EPERM)
-			TH_LOG("ptrace op %d", ops[i]);
-		a.target = 0;
-		EXPECT_EQ(0, IN_CELL(task_errno, &a));
+	ASSERT_LE(0, jit);
+	for (size_t i = 0; i < sizeof(attach_ops) / sizeof(attach_ops[0]); i++) {
+		a = (struct task_args){ attach_ops[i], self->outsider };
+		EXPECT_EQ(EPERM, IN_CELL(task_errno, &a)) {
+			TH_LOG("ptrace op %d", attach_ops[i]);
+		}
+		EXPECT_EQ(EPERM, test_run(&self->env, jit, task_errno, &a)) {
+			TH_LOG("ptrace op %d, with exec memory allowed", attach_ops[i]);
+		}
 	}
 	a = (struct task_args){ T_VM_READ, self->outsider };
 	EXPECT_EQ(0, run_outside(task_errno, &a));
+}
+
+/* PTRACE_TRACEME in a child of the caller: 0, or the errno the child got. */
+static int traceme_errno(void *arg)
+{
+	pid_t child = fork();
+	int status;
+
+	if (child < 0)
+		return 100 + errno;
+	if (child == 0)
+		_exit(ptrace(PTRACE_TRACEME, 0, 0, 0) ? errno : 0);
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return 101;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * A tracer writes its tracee's memory, executable mappings included (as a
+ * debugger sets breakpoints): within the cell, attaching or being traced
+ * by one's parent needs exec memory, as other code that is no file's does.
+ */
+TEST_F(escape, ptrace_within_the_cell_needs_exec_memory)
+{
+	int jit = test_env_cell(&self->env, "jit", "read:%s/ro", "allow:exec-memory", NULL);
+	struct task_args a;
+
+	ASSERT_LE(0, jit);
+	for (size_t i = 0; i < sizeof(attach_ops) / sizeof(attach_ops[0]); i++) {
+		a = (struct task_args){ attach_ops[i], 0 };
+		EXPECT_EQ(EPERM, IN_CELL(task_errno, &a)) {
+			TH_LOG("ptrace op %d", attach_ops[i]);
+		}
+		EXPECT_EQ(0, test_run(&self->env, jit, task_errno, &a)) {
+			TH_LOG("ptrace op %d, with exec memory allowed", attach_ops[i]);
+		}
+	}
+	EXPECT_EQ(EPERM, IN_CELL(traceme_errno, NULL));
+	EXPECT_EQ(0, test_run(&self->env, jit, traceme_errno, NULL));
+	/* Looking at another process of the cell stays allowed. */
+	a = (struct task_args){ T_KCMP, 0 };
+	EXPECT_EQ(0, IN_CELL(task_errno, &a));
 }
 
 struct proc_args {

@@ -22,6 +22,7 @@
 #include "kselftest_harness.h"
 #include "isolate_test.h"
 
+#include <linux/userfaultfd.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 
@@ -436,6 +437,32 @@ TEST_F(exec, exec_memory_needs_the_allowance)
 	/* Outside every cell nothing changes. */
 	a = refused[0].a;
 	EXPECT_EQ(0, run_outside(map_errno, &a));
+}
+
+static int userfaultfd_errno(void *arg)
+{
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * A userfaultfd fills missing pages with any bytes, those of a private
+ * executable mapping of a tmpfs file too: it needs the allowance.
+ */
+TEST_F(exec, userfaultfd_needs_the_allowance)
+{
+	int rx = CELL("rx", "read:%s/lib", "exec:%s/lib");
+	int jit = CELL("jit", "read:%s/lib", "exec:%s/lib", "allow:exec-memory");
+
+	ASSERT_LE(0, rx);
+	ASSERT_LE(0, jit);
+	EXPECT_EQ(EPERM, test_run(&self->env, rx, userfaultfd_errno, NULL));
+	EXPECT_EQ(0, test_run(&self->env, jit, userfaultfd_errno, NULL));
+	EXPECT_EQ(0, run_outside(userfaultfd_errno, NULL));
 }
 
 TEST_HARNESS_MAIN
