@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Opening files: read, write and exec rights on files and directory trees;
- * reading symlinks and watching need READ too. Also keeps cells off the
+ * reading symlinks and watching need READ too. Writing a process's memory
+ * through /proc needs exec memory besides. Also keeps cells off the
  * cgroup filesystems, whatever their rules say:
  * writing there (cgroup.procs, memory.max, ...) would move a process out of
  * its cell or lift its budgets.
@@ -15,6 +16,7 @@
 #define O_TRUNC			00001000
 #define S_IFMT			00170000
 #define S_IFDIR			0040000
+#define PROC_SUPER_MAGIC	0x9fa0
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -60,6 +62,27 @@ static __always_inline bool cgroupfs_escape(const struct file *file,
 	return (file->f_inode->i_mode & S_IFMT) == S_IFDIR;
 }
 
+/*
+ * /proc/PID/mem (and /proc/PID/task/TID/mem) opened for writing: it writes
+ * the process's memory as a debugger does, into its executable mappings
+ * too, and for the caller's own process no ptrace check runs. Only procfs
+ * names its files, and "mem" only these.
+ */
+static __always_inline bool writes_process_memory(const struct file *file,
+						  const struct super_block *sb, __u32 access)
+{
+	const struct dentry *d = file->f_path.dentry;
+	char name[4] = {};
+
+	if (!(access & ISOLATE_ACCESS_WRITE) || sb->s_magic != PROC_SUPER_MAGIC ||
+	    d->d_name.len != 3)
+		return false;
+	/* Unread, the name is not known not to be "mem". */
+	if (bpf_probe_read_kernel(name, 3, d->d_name.name))
+		return true;
+	return name[0] == 'm' && name[1] == 'e' && name[2] == 'm';
+}
+
 ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 {
 	const struct path *path = &file->f_path;
@@ -81,6 +104,12 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 		report_file(&cc, ISOLATE_OP_CGROUP, access, ISOLATE_RULE_NONE,
 			    verdict, EACCES, path->dentry, path, DISPLAY_D_PATH);
 		return verdict;
+	}
+	if (writes_process_memory(file, sb, access)) {
+		int err = refuse_exec_memory(&cc, EACCES, 0, 0);
+
+		if (err)
+			return err;
 	}
 	/* decide_path(), with the mount and superblock read once */
 	return decide_walk(&cc, path->dentry, mnt, sb, access, access_op(access), EACCES, path,

@@ -465,4 +465,26 @@ TEST_F(exec, userfaultfd_needs_the_allowance)
 	EXPECT_EQ(0, run_outside(userfaultfd_errno, NULL));
 }
 
+/*
+ * /proc/self/mem opened for writing writes the process's own code (no
+ * ptrace check runs for oneself): granted WRITE on /proc is not enough.
+ */
+TEST_F(exec, writing_own_memory_needs_the_allowance)
+{
+	int rw = CELL("procrw", "read:/proc", "write:/proc");
+	int jit = CELL("procjit", "read:/proc", "write:/proc", "allow:exec-memory");
+	struct open_args mem = { "/proc/self/mem", O_RDWR };
+	struct open_args task_mem = { "/proc/thread-self/mem", O_RDWR };
+	struct open_args mem_ro = { "/proc/self/mem", O_RDONLY };
+
+	ASSERT_LE(0, rw);
+	ASSERT_LE(0, jit);
+	EXPECT_EQ(EACCES, test_run(&self->env, rw, open_errno, &mem));
+	EXPECT_EQ(EACCES, test_run(&self->env, rw, open_errno, &task_mem));
+	EXPECT_EQ(0, test_run(&self->env, rw, open_errno, &mem_ro));
+	EXPECT_EQ(0, test_run(&self->env, jit, open_errno, &mem));
+	EXPECT_EQ(0, test_run(&self->env, jit, open_errno, &task_mem));
+	EXPECT_EQ(0, run_outside(open_errno, &mem));
+}
+
 TEST_HARNESS_MAIN
