@@ -11,6 +11,10 @@
 #define S_IFMT		00170000
 #define S_IFCHR		0020000
 #define S_IFBLK		0060000
+#define S_IFDIR		0040000
+#define S_ISUID		0004000
+#define S_ISGID		0002000
+#define S_IXGRP		00010
 #define RENAME_EXCHANGE	(1 << 1)
 #define EXDEV		18
 
@@ -65,6 +69,30 @@ static __always_inline int no_gain(const struct cell_ctx *cc, __u32 op,
 	return verdict;
 }
 
+/*
+ * A program that runs with its owner's ids (setuid), or its group's
+ * (setgid with the group's execute bit; on a directory setgid only passes
+ * the group on): made in a cell, whoever runs it outside the cell runs the
+ * cell's code as the cell's user, root for a cell run as root. Refused
+ * whatever the rules grant, as device nodes are.
+ */
+static __always_inline bool raises_privilege(umode_t mode)
+{
+	return (mode & S_ISUID) ||
+	       ((mode & S_ISGID) && (mode & S_IXGRP) && (mode & S_IFMT) != S_IFDIR);
+}
+
+/* Refused (EPERM) whatever the rules grant. */
+static __always_inline int refuse_outright(const struct cell_ctx *cc, __u32 op,
+					 struct dentry *dentry, const struct path *path)
+{
+	int verdict = refuse(cc, EPERM);
+
+	report_file(cc, op, ISOLATE_ACCESS_WRITE, ISOLATE_RULE_NONE, verdict, EPERM,
+		    dentry, path, DISPLAY_NAME);
+	return verdict;
+}
+
 ISOLATE_HOOK(path_mknod, isolate_path_mknod, const struct path *dir, struct dentry *dentry,
 	     umode_t mode, unsigned int dev, int ret)
 {
@@ -75,15 +103,12 @@ ISOLATE_HOOK(path_mknod, isolate_path_mknod, const struct path *dir, struct dent
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
-	/* A device node in a writable tree would open the device itself. */
-	if (type == S_IFCHR || type == S_IFBLK) {
-		int verdict = refuse(&cc, EPERM);
-
-		report_file(&cc, ISOLATE_OP_CREATE, ISOLATE_ACCESS_WRITE,
-			    ISOLATE_RULE_NONE, verdict, EPERM, dentry, NULL,
-			    DISPLAY_NAME);
-		return verdict;
-	}
+	/*
+	 * A device node in a writable tree would open the device itself.
+	 * (open(O_CREAT) asks here too, with its mode.)
+	 */
+	if (type == S_IFCHR || type == S_IFBLK || raises_privilege(mode))
+		return refuse_outright(&cc, ISOLATE_OP_CREATE, dentry, NULL);
 	return may_create(&cc, dir, dentry);
 }
 
@@ -145,6 +170,12 @@ ISOLATE_HOOK(path_link, isolate_path_link, struct dentry *old_dentry,
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
+	/*
+	 * A new name for a setuid program: one made with O_TMPFILE (whose
+	 * mode no hook sees) or one of the system's, kept past its update.
+	 */
+	if (!old_dentry->d_inode || raises_privilege(old_dentry->d_inode->i_mode))
+		return refuse_outright(&cc, ISOLATE_OP_LINK, old_dentry, NULL);
 	err = may_make(&cc, ISOLATE_OP_LINK, new_dir, new_dentry);
 	if (err)
 		return err;
@@ -211,12 +242,18 @@ ISOLATE_HOOK_IF_PRESENT(file_truncate, isolate_file_truncate, struct file *file,
 
 ISOLATE_HOOK(path_chmod, isolate_path_chmod, const struct path *path, umode_t mode, int ret)
 {
+	struct dentry *dentry = path->dentry;
+	struct inode *inode = dentry->d_inode;
+	umode_t type = inode ? inode->i_mode & S_IFMT : 0;
 	struct cell_ctx cc;
 
 	if (ret)
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
+	/* mode has the permission bits only: the type is the inode's. */
+	if (raises_privilege((mode & ~S_IFMT) | type))
+		return refuse_outright(&cc, ISOLATE_OP_SETATTR, dentry, path);
 	return decide_path(&cc, path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR,
 			   DISPLAY_NAME);
 }

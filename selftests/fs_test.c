@@ -170,6 +170,50 @@ static int chmod_errno(void *arg)
 	return chmod(a->path, 0600) ? errno : 0;
 }
 
+/* chmod to a->flags, or with a->fd == 1 fchmod through an O_RDONLY descriptor. */
+static int chmod_to_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	int fd, ret;
+
+	if (a->fd != 1)
+		return chmod(a->path, (mode_t)a->flags) ? errno : 0;
+	fd = open(a->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	ret = fchmod(fd, (mode_t)a->flags) ? errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* open(O_CREAT | O_EXCL) with mode a->flags. */
+static int create_mode_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	int fd = open(a->path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, (mode_t)a->flags);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/* An O_TMPFILE file of mode a->flags in a->path, linked in as a->path2. */
+static int tmpfile_link_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	int fd = open(a->path, O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)a->flags);
+	char proc[64];
+	int ret;
+
+	if (fd < 0)
+		return 100 + errno;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	ret = linkat(AT_FDCWD, proc, AT_FDCWD, a->path2, AT_SYMLINK_FOLLOW) ? errno : 0;
+	close(fd);
+	return ret;
+}
+
 static int fchmod_errno(void *arg)
 {
 	const struct path_args *a = arg;
@@ -420,6 +464,56 @@ TEST_F(fs, device_node_is_eperm)
 	a.flags = S_IFBLK;
 	EXPECT_EQ(EPERM, test_run(&self->env, self->cell, mknod_errno, &a));
 	EXPECT_EQ(-1, access(P("rw/null"), F_OK));
+}
+
+/*
+ * No setuid program, nor setgid one, is made in a cell, whatever the rules
+ * grant: run outside, it would run the cell's code with the cell's ids.
+ * The kernel alone is asked (explain answers for rules only).
+ */
+TEST_F(fs, setuid_programs_are_eperm)
+{
+	static const mode_t refused[] = { 04755, 04644, 02755, 06711 };
+	struct path_args a = { .fd = -1 };
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		a = (struct path_args){ .path = P("rw/file"), .flags = (int)refused[i], .fd = -1 };
+		EXPECT_EQ(EPERM, test_run(&self->env, self->cell, chmod_to_errno, &a)) {
+			TH_LOG("chmod %o", refused[i]);
+		}
+		a.fd = 1;
+		EXPECT_EQ(EPERM, test_run(&self->env, self->cell, chmod_to_errno, &a)) {
+			TH_LOG("fchmod %o", refused[i]);
+		}
+		a = (struct path_args){ .path = P("rw/new"), .flags = (int)refused[i], .fd = -1 };
+		EXPECT_EQ(EPERM, test_run(&self->env, self->cell, create_mode_errno, &a)) {
+			TH_LOG("open(O_CREAT, %o)", refused[i]);
+		}
+		a.flags = S_IFREG | (int)refused[i];
+		EXPECT_EQ(EPERM, test_run(&self->env, self->cell, mknod_errno, &a)) {
+			TH_LOG("mknod %o", refused[i]);
+		}
+		a = (struct path_args){ .path = P("rw"), .path2 = P("rw/linked"),
+					.flags = (int)refused[i], .fd = -1 };
+		EXPECT_EQ(EPERM, test_run(&self->env, self->cell, tmpfile_link_errno, &a)) {
+			TH_LOG("O_TMPFILE %o, linked", refused[i]);
+		}
+	}
+	ASSERT_EQ(0, stat(P("rw/file"), &st));
+	EXPECT_EQ(0U, st.st_mode & (S_ISUID | S_ISGID));
+	EXPECT_EQ(-1, access(P("rw/new"), F_OK));
+	EXPECT_EQ(-1, access(P("rw/linked"), F_OK));
+	/* What stays allowed: plain modes, and setgid on a directory. */
+	a = (struct path_args){ .path = P("rw/file"), .flags = 0755, .fd = -1 };
+	EXPECT_EQ(0, test_run(&self->env, self->cell, chmod_to_errno, &a));
+	a = (struct path_args){ .path = P("rw"), .flags = 02775, .fd = -1 };
+	EXPECT_EQ(0, test_run(&self->env, self->cell, chmod_to_errno, &a));
+	a = (struct path_args){ .path = P("rw"), .path2 = P("rw/linked"), .flags = 0755, .fd = -1 };
+	EXPECT_EQ(0, test_run(&self->env, self->cell, tmpfile_link_errno, &a));
+	/* Outside every cell nothing changes. */
+	a = (struct path_args){ .path = P("rw/file"), .flags = 04755, .fd = -1 };
+	EXPECT_EQ(0, run_outside(chmod_to_errno, &a));
 }
 
 TEST_F(fs, unlink_needs_write_on_dir_and_object)
