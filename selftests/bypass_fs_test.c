@@ -151,6 +151,51 @@ TEST_F(bypass, setflags_ioctl_needs_write)
 	EXPECT_EQ(0, write_file(file, "ro\n"));
 }
 
+/* ioctl a->flag with a zeroed argument on path opened for reading. */
+static int ioctl_errno(void *arg)
+{
+	const struct flags_args *a = arg;
+	int fd = open(a->path, O_RDONLY | O_CLOEXEC), r;
+	char zero[256] = { 0 };
+
+	if (fd < 0)
+		return 100 + errno;
+	r = ioctl(fd, (unsigned long)(unsigned int)a->flag, zero) ? errno : 0;
+	close(fd);
+	return r;
+}
+
+/*
+ * Other ioctls that change a file through a read-only descriptor need
+ * WRITE too. tmpfs implements none of them: with WRITE the file system
+ * answers ENOTTY, without it the hook refuses first.
+ */
+TEST_F(bypass, other_changing_ioctls_need_write)
+{
+	static const unsigned int cmds[] = {
+		0x40087602,	/* FS_IOC_SETVERSION */
+		0x40047602,	/* FS_IOC32_SETVERSION */
+		0x40806685,	/* FS_IOC_ENABLE_VERITY */
+		0x800c6613,	/* FS_IOC_SET_ENCRYPTION_POLICY */
+		0x6609,		/* EXT4_IOC_MIGRATE */
+		0x4008941a,	/* BTRFS_IOC_SUBVOL_SETFLAGS */
+	};
+	const char *file = test_path(&self->env, "ro/file");
+	int rw = test_env_cell(&self->env, "rw", "read:%s/ro", "write:%s/ro", NULL);
+
+	ASSERT_LE(0, rw);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		struct flags_args a = { file, (int)cmds[i] };
+
+		EXPECT_EQ(EACCES, IN_RO(ioctl_errno, &a)) {
+			TH_LOG("ioctl %#x", cmds[i]);
+		}
+		EXPECT_EQ(ENOTTY, test_run(&self->env, rw, ioctl_errno, &a)) {
+			TH_LOG("ioctl %#x with WRITE", cmds[i]);
+		}
+	}
+}
+
 /* ---- Watching what may not be read ---------------------------------------- */
 
 struct watch_args {
