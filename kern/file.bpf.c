@@ -72,7 +72,7 @@ static __always_inline bool writes_process_memory(const struct file *file,
 						  const struct super_block *sb, __u32 access)
 {
 	const struct dentry *d = file->f_path.dentry;
-	char name[4] = {};
+	char name[3];	/* filled by the helper: zeroing it would cost every open */
 
 	if (!(access & ISOLATE_ACCESS_WRITE) || sb->s_magic != PROC_SUPER_MAGIC ||
 	    d->d_name.len != 3)
