@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file_write.h"
 #include "user/internal.h"
 
 #define STATE_DIR_DEFAULT "/run/isolate"
@@ -89,36 +89,11 @@ int statefs_subdir(const char *sub, mode_t mode)
 
 int statefs_write(int dirfd, const char *name, const void *data, size_t len, mode_t mode)
 {
-	char tmp[NAME_MAX + 1];
-	unsigned int nonce = 0;
-	int fd, err = 0;
+	int err = file_replace_at(dirfd, name, data, len, mode, true);
 
-	if (getrandom(&nonce, sizeof(nonce), GRND_NONBLOCK) != sizeof(nonce))
-		nonce = (unsigned int)getpid();
-	if ((size_t)snprintf(tmp, sizeof(tmp), ".tmp.%08x.%.200s", nonce, name) >= sizeof(tmp))
-		return set_error(-ENAMETOOLONG, "state file name too long: %s", name);
-	/* A name nobody else can create in a directory nobody else writes. */
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-		    mode);
-	if (fd < 0)
-		return set_error(-errno, "cannot write %s/%s: %s", state_dir(), name, strerror(errno));
-	for (size_t done = 0; !err && done < len;) {
-		ssize_t n = write(fd, (const char *)data + done, len - done);
-
-		if (n <= 0)
-			err = set_error(n < 0 ? -errno : -EIO, "cannot write %s: %s", name,
-					strerror(n < 0 ? errno : EIO));
-		else
-			done += (size_t)n;
-	}
-	if (!err && fsync(fd))
-		err = set_error(-errno, "cannot write %s: %s", name, strerror(errno));
-	close(fd);
-	if (!err && renameat(dirfd, tmp, dirfd, name))
-		err = set_error(-errno, "cannot rename %s into place: %s", name, strerror(errno));
 	if (err)
-		unlinkat(dirfd, tmp, 0);
-	return err;
+		return set_error(err, "cannot write %s/%s: %s", state_dir(), name, strerror(-err));
+	return 0;
 }
 
 int statefs_read(int dirfd, const char *name, size_t max, char **out, size_t *len)

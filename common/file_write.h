@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * Writing files as root where others may write too (a directory a cell can
+ * write, say): no existing name is opened to be overwritten, no symbolic
+ * link at the last component is followed, and only a regular file is
+ * appended to. So a link or a FIFO planted there cannot turn the write to
+ * another file or block the writer.
+ */
+#ifndef ISOLATE_COMMON_FILE_WRITE_H
+#define ISOLATE_COMMON_FILE_WRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Replaces dirfd/name with data whole: written to a new file under a name
+ * nobody can guess (O_EXCL | O_NOFOLLOW), synced to disk if sync, then
+ * renamed over name (a link at name is replaced, not followed). On failure
+ * name is untouched and the new file removed. 0 or -errno.
+ */
+int file_replace_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+		    bool sync);
+/* file_replace_at() in the directory of path (its last component not followed). */
+int file_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync);
+
+/*
+ * An fd appending to path, created with mode if missing: not through a
+ * link at path (-ELOOP), never waiting for a FIFO's reader, and -EINVAL
+ * for anything but a regular file. -errno on failure.
+ */
+int file_append_open(const char *path, mode_t mode);
+
+#endif
