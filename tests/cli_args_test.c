@@ -3,7 +3,8 @@
  * The command line refuses what it cannot take exactly: ids that wrap or
  * mean "no change" (-1), timeouts that are not a number of seconds, an
  * endless restore input; and "--" ends the options of every command, so
- * that a cell named "-rf" can be named. Run on the host, where nothing is
+ * that a cell named "-rf" can be named. The supervisor's files, where a
+ * cell may write too, are not reached through a link. Run on the host, where nothing is
  * loaded: a command that got past its arguments fails later (run with
  * --backend bpf: 125, isolate not loaded).
  */
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "loader_run.h"
@@ -130,6 +132,28 @@ TEST(double_dash_ends_options)
 			TH_LOG("%s: %s", named[i], out);
 		}
 	}
+}
+
+/*
+ * A link at --out is not followed: refused before isolate is looked for
+ * (exit 1, not 4 for "not loaded").
+ */
+TEST(supervise_follows_no_link)
+{
+	char dir[] = "/tmp/isolate-cli-args.XXXXXX", path[64], target[64], args[256], out[1024];
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(target, sizeof(target), "%s/through-the-link", dir);
+	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+	ASSERT_EQ(0, symlink(target, path));
+	snprintf(args, sizeof(args), "supervise --out %s --timeout 1", path);
+	EXPECT_EQ(1, loader(args, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "events.jsonl: Too many levels of symbolic links")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_EQ(-1, access(target, F_OK));
+	EXPECT_EQ(0, unlink(path));
+	EXPECT_EQ(0, rmdir(dir));
 }
 
 TEST_HARNESS_MAIN

@@ -9,6 +9,7 @@
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
 
+#include "common/file_write.h"
 #include "tools/isolate-loader/main.h"
 
 #define MAX_CAPS 256
@@ -96,6 +97,8 @@ int do_snapshot(int argc, char **argv)
 	const char *file = NULL;
 	struct isolate *iso;
 	FILE *out = stdout;
+	char *text = NULL;
+	size_t len = 0;
 	int opt, err;
 
 	optind = 0;
@@ -109,16 +112,23 @@ int do_snapshot(int argc, char **argv)
 	err = open_loaded(&iso, "snapshot");
 	if (err)
 		return err;
-	if (file && !(out = fopen(file, "we"))) {
-		err = p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, strerror(errno));
+	/* FILE is replaced whole, and only by a complete snapshot. */
+	if (file && !(out = open_memstream(&text, &len))) {
 		isolate_close(iso);
-		return err;
+		return p_err(EXIT_FAIL, "snapshot: out of memory");
 	}
 	err = isolate_cell_snapshot(iso, argv[optind], out, true);
 	if (err)
 		err = p_err(isolate_error_exit_code(err), "snapshot: %s", isolate_last_error());
 	if (file && fclose(out) && !err)
-		err = p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, strerror(errno));
+		err = p_err(EXIT_FAIL, "snapshot: out of memory");
+	if (file && !err) {
+		int werr = file_replace(file, text, len, 0644, true);
+
+		if (werr)
+			err = p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, strerror(-werr));
+	}
+	free(text);
 	isolate_close(iso);
 	return err;
 }

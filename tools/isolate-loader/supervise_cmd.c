@@ -22,6 +22,7 @@
 #include <isolate/isolate.h>
 
 #include "common/cgroup.h"
+#include "common/file_write.h"
 #include "common/mountinfo.h"
 #include "tools/isolate-loader/cell_names.h"
 #include "tools/isolate-loader/main.h"
@@ -70,18 +71,31 @@ static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
 	return s->remaining > 0 && !--s->remaining;
 }
 
+/* The metrics as text, in a buffer to free; NULL when out of memory. */
+static char *metrics_text(struct supervisor *s, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+
+	if (!f)
+		return NULL;
+	metrics_write(s->iso, f);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Replaced whole, never written through a link a cell may have put there. */
 static void write_metrics_file(struct supervisor *s)
 {
-	char tmp[PATH_MAX];
-	FILE *f;
+	size_t len;
+	char *text = metrics_text(s, &len);
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", s->metrics_file);
-	f = fopen(tmp, "we");
-	if (!f)
-		return;
-	metrics_write(s->iso, f);
-	if (fclose(f) == 0)
-		rename(tmp, s->metrics_file);
+	if (text)
+		file_replace(s->metrics_file, text, len, 0644, false);
+	free(text);
 }
 
 static int listen_metrics(const char *path)
@@ -218,8 +232,20 @@ int do_supervise(int argc, char **argv)
 			 &cells_cgroup);
 	if (err)
 		return err;
-	if (out_file && !(out = fopen(out_file, "ae")))
-		return p_err(EXIT_FAIL, "supervise: cannot write %s: %s", out_file, strerror(errno));
+	if (out_file) {
+		int fd = file_append_open(out_file, 0644);
+
+		if (fd < 0)
+			return p_err(EXIT_FAIL, "supervise: cannot write %s: %s", out_file,
+				     fd == -EINVAL ? "not a regular file" : strerror(-fd));
+		out = fdopen(fd, "a");
+		if (!out) {
+			err = errno;
+			close(fd);
+			return p_err(EXIT_FAIL, "supervise: cannot write %s: %s", out_file,
+				     strerror(err));
+		}
+	}
 	s.out = out;
 	if (cells_cgroup) {
 		err = load_into(cells_cgroup, &s.iso);
