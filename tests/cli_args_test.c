@@ -8,9 +8,13 @@
  * loaded: a command that got past its arguments fails later (run with
  * --backend bpf: 125, isolate not loaded).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -135,12 +139,16 @@ TEST(double_dash_ends_options)
 }
 
 /*
- * A link at --out is not followed: refused before isolate is looked for
+ * A link at --out is not followed, and nothing but a socket at
+ * --metrics-socket is removed: refused before isolate is looked for
  * (exit 1, not 4 for "not loaded").
  */
 TEST(supervise_follows_no_link)
 {
 	char dir[] = "/tmp/isolate-cli-args.XXXXXX", path[64], target[64], args[256], out[1024];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd;
 
 	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(target, sizeof(target), "%s/through-the-link", dir);
@@ -152,6 +160,35 @@ TEST(supervise_follows_no_link)
 		TH_LOG("%s", out);
 	}
 	EXPECT_EQ(-1, access(target, F_OK));
+	EXPECT_EQ(0, unlink(path));
+
+	snprintf(path, sizeof(path), "%s/metrics.sock", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	snprintf(args, sizeof(args), "supervise --metrics-socket %s --timeout 1", path);
+	EXPECT_EQ(1, loader(args, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "metrics.sock: it exists and is not a socket")) {
+		TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, lstat(path, &st));
+	EXPECT_TRUE(S_ISREG(st.st_mode));
+	EXPECT_EQ(0, unlink(path));
+
+	ASSERT_EQ(0, symlink(target, path));
+	EXPECT_EQ(1, loader(args, out, sizeof(out)));
+	ASSERT_EQ(0, lstat(path, &st));
+	EXPECT_TRUE(S_ISLNK(st.st_mode));
+	EXPECT_EQ(0, unlink(path));
+
+	/* An earlier supervisor's socket is taken over. */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	close(fd);
+	EXPECT_EQ(4, loader(args, out, sizeof(out))) {
+		TH_LOG("%s", out);
+	}
 	EXPECT_EQ(0, unlink(path));
 	EXPECT_EQ(0, rmdir(dir));
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,15 +99,25 @@ static void write_metrics_file(struct supervisor *s)
 	free(text);
 }
 
+/*
+ * The socket path, bound afresh: a socket left there (by an earlier
+ * supervisor) is removed, anything else is not ours to remove (-EEXIST).
+ */
 static int listen_metrics(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
 	int fd;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sa.sun_path, path);
-	unlink(path);
+	if (!lstat(path, &st)) {
+		if (!S_ISSOCK(st.st_mode))
+			return -EEXIST;
+		if (unlink(path) && errno != ENOENT)
+			return -errno;
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
@@ -119,21 +130,40 @@ static int listen_metrics(const char *path)
 	return fd;
 }
 
-/* Each connection gets the current text, then the socket closes. */
+/* How long one metrics client may take to read the text. */
+#define METRICS_SEND_MS 100
+
+/*
+ * Each connection gets the current text, then the socket closes. The
+ * supervisor is one thread that also drains the rings: a client that has
+ * not taken the whole text within METRICS_SEND_MS is dropped.
+ */
 static void serve_metrics(struct supervisor *s)
 {
-	int fd = accept4(s->metrics_sock, NULL, NULL, SOCK_CLOEXEC);
-	FILE *f;
+	int fd = accept4(s->metrics_sock, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	uint64_t deadline = now_ms() + METRICS_SEND_MS, now;
+	size_t len = 0, done = 0;
+	char *text;
 
 	if (fd < 0)
 		return;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return;
+	text = metrics_text(s, &len);
+	while (text && done < len) {
+		ssize_t n = send(fd, text + done, len - done, MSG_DONTWAIT | MSG_NOSIGNAL);
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || errno != EAGAIN || (now = now_ms()) >= deadline)
+			break;
+		poll(&pfd, 1, (int)(deadline - now));
 	}
-	metrics_write(s->iso, f);
-	fclose(f);
+	free(text);
+	close(fd);
 }
 
 /*
@@ -213,6 +243,7 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 		s->metrics_sock = listen_metrics(sock);
 		if (s->metrics_sock < 0)
 			return p_err(EXIT_FAIL, "supervise: cannot listen on %s: %s", sock,
+				     s->metrics_sock == -EEXIST ? "it exists and is not a socket" :
 				     strerror(-s->metrics_sock));
 	}
 	return 0;
