@@ -454,6 +454,28 @@ static int with_timed(const struct isolate_cell_policy *pol, const struct timed_
 }
 
 /*
+ * The timed grants of the generation just switched to, kept for the next
+ * change, which starts from them. Not written, the last generation's must
+ * not stay: they would grant again what this change revoked. Without
+ * them, the grants in force end at the next change instead.
+ */
+static int keep_timed(const char *name, __u32 generation, const struct timed_cap *timed,
+		      size_t n_timed)
+{
+	char why[512];
+	int err = timed_write(name, timed, n_timed);
+
+	if (!err)
+		return 0;
+	snprintf(why, sizeof(why), "%s", isolate_last_error());
+	if (n_timed && !timed_write(name, NULL, 0))
+		return set_error(err, "cell %s is at generation %u, but its timed grants were not kept (%s): they end at its next change",
+				 name, generation, why);
+	return set_error(err, "cell %s is at generation %u, but the timed grants of the last one could not be removed (%s): its next change may grant them again",
+			 name, generation, why);
+}
+
+/*
  * The next generation: written beside the current one, in the cell's spare
  * ruleset (only what differs from it) or, the first time, a new one;
  * switched to with one update of the cells map, the current one kept as
@@ -473,8 +495,9 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	struct cgroup_budgets before;
 	bool budgets_written = false;
 	struct isolate_cell next;
+	char timed_why[768];
 	__u32 unenforced = 0;
-	int err = channel_create(name, &channel);
+	int timed_err, err = channel_create(name, &channel);
 
 	if (err)
 		return err;
@@ -543,7 +566,9 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		policy_cache_put(iso, name, st->cgid, next.generation, pol, *bound, n_bound);
 	}
 	*bound = NULL;
-	timed_write(name, timed, n_timed);
+	timed_err = keep_timed(name, next.generation, timed, n_timed);
+	if (timed_err)
+		snprintf(timed_why, sizeof(timed_why), "%s", isolate_last_error());
 	emit_lifecycle(iso, name, st->cgid, &next, ISOLATE_LIFECYCLE_GENERATION, NULL);
 	report_unenforced(iso, name, st->cgid, &next, unenforced);
 	/*
@@ -554,9 +579,11 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	err = rcu_sync(iso);
 	if (!err)
 		ruleset_record_quiet(st->cell.ruleset);
-	if (!st->cell.fallback_ruleset)
-		return 0;
-	return err ?: ruleset_delete(iso, st->cell.fallback_ruleset);
+	if (!err && st->cell.fallback_ruleset)
+		err = ruleset_delete(iso, st->cell.fallback_ruleset);
+	if (timed_err)
+		return set_error(timed_err, "%s", timed_why);
+	return st->cell.fallback_ruleset ? err : 0;
 }
 
 /*

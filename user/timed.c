@@ -106,9 +106,11 @@ int timed_write(const char *name, const struct timed_cap *t, size_t n)
 	if (dir < 0)
 		return dir;
 	if (!n) {
-		unlinkat(dir, file, 0);
+		if (unlinkat(dir, file, 0) && errno != ENOENT)
+			err = set_error(-errno, "cannot remove %s/cells/%s: %s", state_dir(), file,
+					strerror(errno));
 		close(dir);
-		return 0;
+		return err;
 	}
 	f = open_memstream(&text, &len);
 	for (size_t i = 0; f && i < n; i++) {

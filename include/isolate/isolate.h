@@ -148,9 +148,12 @@ int isolate_cell_create(struct isolate *iso, const char *name,
 /*
  * Replaces the cell's policy, live: the next generation is written beside
  * the current one and switched to with one map update. On failure the
- * current generation stays in force, untouched. Paths the cell already
- * holds stay on the objects they were bound to; only paths new to the cell
- * are resolved now (Documentation/policy.md, "Path entries").
+ * current generation stays in force, untouched, unless the error says the
+ * cell is at the new one: then the switch was made and only keeping its
+ * timed grants failed (they end at the next change, and never come back).
+ * Paths the cell already holds stay on the objects they were bound to;
+ * only paths new to the cell are resolved now (Documentation/policy.md,
+ * "Path entries").
  */
 int isolate_cell_update(struct isolate *iso, const char *name,
 			const struct isolate_cell_policy *policy);
