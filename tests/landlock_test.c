@@ -6,7 +6,8 @@
  * EACCES (the static landlock-probe says the errno of each attempt);
  * refuses a policy it cannot enforce exactly (a connect to an address
  * block) unless --allow-unenforced, and then says which capability is not
- * enforced. Skipped where the kernel has no Landlock; the network cases
+ * enforced; --cwd is entered by the command, as its user, not by root.
+ * Skipped where the kernel has no Landlock; the network cases
  * where it has no network rules (ABI < 4).
  */
 #include <arpa/inet.h>
@@ -312,6 +313,39 @@ TEST_F(landlock, caps_on_the_command_line)
 		 "--cwd %s -- %s read no/f", self->probe, self->probe, self->dir, self->dir, self->probe);
 	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "errno=13")) TH_LOG("%s", out);
+}
+
+/*
+ * --cwd is entered by the command, as its user and confined, not by root
+ * beforehand: a directory only root may enter fails the command (126) and
+ * the error names it; a missing command stays 127.
+ */
+TEST_F(landlock, cwd_is_entered_as_the_command)
+{
+	char out[8192], args[1024], private[128];
+
+	snprintf(private, sizeof(private), "%s/private", self->dir);
+	ASSERT_EQ(0, mkdir(private, 0700));
+	snprintf(args, sizeof(args), "run --backend landlock --policy %s --cwd %s/ok -- %s read f",
+		 self->policy, self->dir, self->probe);
+	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=0")) TH_LOG("%s", out);
+	snprintf(args, sizeof(args), "run --backend landlock --policy %s --cwd %s/missing -- %s read f",
+		 self->policy, self->dir, self->probe);
+	EXPECT_EQ(126, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "/missing: No such file or directory")) TH_LOG("%s", out);
+	snprintf(args, sizeof(args), "run --backend landlock --policy %s --cwd %s/ok -- %s/ok/none",
+		 self->policy, self->dir, self->dir);
+	EXPECT_EQ(127, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	if (variant->uid)
+		return;	/* --user needs root */
+	snprintf(args, sizeof(args), "run --backend landlock --policy %s --user %d --cwd %s -- %s read %s/ok/f",
+		 self->policy, NOBODY, private, self->probe, self->dir);
+	EXPECT_EQ(126, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "working directory")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "/private: Permission denied")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "errno=")) TH_LOG("it ran: %s", out);
+	EXPECT_EQ(NULL, strstr(out, "the policy does not let it execute")) TH_LOG("%s", out);
 }
 
 /* What the backend holds on this kernel, kind by kind, without a policy. */

@@ -273,7 +273,7 @@ static const struct cmd top_cmds[] = {
 	  "Run CMD in a cell, wait, and exit with its status.\n"
 	  "  --cap CAP            a new cell of these capabilities (read:/srv ...)\n"
 	  "                       over the runtime profile (--base none: without)\n"
-	  "  --cwd DIR            start CMD in DIR\n"
+	  "  --cwd DIR            start CMD in DIR (entered as --user, confined)\n"
 	  "  --audit              refuse nothing, report what would be refused\n"
 	  "                       (then: policy suggest --from-events)\n"
 	  "  --backend B          bpf, landlock or auto (bpf when loaded, else\n"

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
@@ -103,10 +104,19 @@ int run_landlock(const struct isolate_cell_policy *cell, bool allow_unenforced,
 	}
 	if (err == -EOPNOTSUPP)
 		return p_err(EXIT_UNSUPPORTED, "run: %s", isolate_last_error());
-	if (err == -EACCES)
+	/* With a working directory, EACCES may be its: the error says which. */
+	if (err == -EACCES && !opts->cwd)
 		return p_err(126, "run: %s: the policy does not let it execute", isolate_last_error());
-	if (err)
-		return p_err(*pid > 0 ? (err == -ENOENT ? 127 : 126) : EXIT_RUN_FAILED, "run: %s",
+	if (err && *pid > 0) {
+		int status = 0;
+
+		/* The child exits by what failed: 127 for a missing command, else 126. */
+		while (waitpid(*pid, &status, 0) < 0 && errno == EINTR)
+			;
+		return p_err(WIFEXITED(status) ? WEXITSTATUS(status) : 126, "run: %s",
 			     isolate_last_error());
+	}
+	if (err)
+		return p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
 	return 0;
 }

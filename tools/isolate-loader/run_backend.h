@@ -12,7 +12,9 @@
  * Starts argv under Landlock confined to cell, after printing the backend
  * and what it does not enforce (stderr; JSON there under -j). 0 with *pid
  * set, or an exit code: EXIT_UNSUPPORTED when a capability is not enforced
- * and allow_unenforced is false (nothing runs), else EXIT_RUN_FAILED.
+ * and allow_unenforced is false (nothing runs), the status of a child that
+ * could not start the command (waited for: 126, 127 when it is missing),
+ * else EXIT_RUN_FAILED.
  */
 int run_landlock(const struct isolate_cell_policy *cell, bool allow_unenforced,
 		 char *const argv[], const struct isolate_spawn_opts *opts, pid_t *pid);

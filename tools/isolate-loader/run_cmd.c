@@ -38,7 +38,6 @@ struct run_opts {
 	size_t n_caps;
 	bool no_base;			/* --base none */
 	bool audit;			/* --audit: report, refuse nothing */
-	const char *cwd;
 	enum isolate_backend backend;
 	bool allow_unenforced;
 	double timeout;
@@ -264,7 +263,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			o->no_base = !strcmp(optarg, "none");
 			break;
 		case 'w':
-			o->cwd = optarg;
+			o->spawn.cwd = optarg;
 			break;
 		case 'a':
 			o->audit = true;
@@ -342,10 +341,6 @@ int do_run(int argc, char **argv)
 		caps_pol = audited;
 		cell_pol = audited;
 	}
-	if (o.cwd && chdir(o.cwd)) {
-		p_err(EXIT_RUN_FAILED, "run: --cwd %s: %s", o.cwd, strerror(errno));
-		goto out;
-	}
 	err = o.backend == ISOLATE_BACKEND_LANDLOCK ? ISOLATE_ENOTLOADED : isolate_open(&iso);
 	/* auto: BPF LSM when isolate is loaded, else Landlock. */
 	if (err == ISOLATE_ENOTLOADED && ephemeral && o.backend != ISOLATE_BACKEND_BPF) {
@@ -375,7 +370,8 @@ int do_run(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	err = isolate_cell_spawn(iso, name, argv + optind, &o.spawn, &pid);
-	if (err == -EACCES)
+	/* With --cwd, EACCES may be the directory's: the error says which. */
+	if (err == -EACCES && !o.spawn.cwd)
 		explain_exec_refusal(iso, name, argv[optind], o.spawn.envp);
 	else if (err)
 		p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
