@@ -52,21 +52,38 @@ TEST(user_ids_are_exact)
 	EXPECT_EQ(125, loader("run --backend bpf --user 4294967294 -- true", out, sizeof(out)));
 }
 
+/* Every option of seconds takes them alike: run's, supervise's and events'. */
 TEST(timeouts_are_seconds)
 {
 	static const char *const refused[] = {
-		"nan", "inf", "-inf", "1e400", "0", "-1", "31536001", "3.5x", "", "0x10p2",
+		"nan", "inf", "-inf", "1e400", "1e9", "0", "-1", "31536001", "3.5x", "", "0x10p2",
+		"0x10", " 1", "+1", "1..5",
 	};
-	char out[1024], args[128];
+	static const char *const options[][2] = {
+		{ "run", "--timeout" }, { "supervise", "--timeout" }, { "events", "--timeout" },
+		{ "events", "--since" },
+	};
+	char out[1024], args[128], expected[128];
 
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		snprintf(args, sizeof(args), "run --timeout '%s' -- true", refused[i]);
-		EXPECT_EQ(2, loader(args, out, sizeof(out))) {
-			TH_LOG("--timeout %s: %s", refused[i], out);
+	for (size_t o = 0; o < sizeof(options) / sizeof(options[0]); o++) {
+		for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+			snprintf(args, sizeof(args), "%s %s '%s'%s", options[o][0], options[o][1],
+				 refused[i], strcmp(options[o][0], "run") ? "" : " -- true");
+			snprintf(expected, sizeof(expected),
+				 "isolate-loader: %s: %s %s: expected seconds, 0.001 to 31536000\n",
+				 options[o][0], options[o][1], refused[i]);
+			EXPECT_EQ(2, loader(args, out, sizeof(out))) {
+				TH_LOG("%s: %s", args, out);
+			}
+			EXPECT_STREQ(expected, out);
 		}
 	}
 	EXPECT_EQ(125, loader("run --backend bpf --timeout 2592000 -- true", out, sizeof(out)));
 	EXPECT_EQ(125, loader("run --backend bpf --timeout 0.5 -- true", out, sizeof(out)));
+	/* Well formed: past the arguments, to isolate not loaded. */
+	EXPECT_EQ(4, loader("supervise --timeout 31536000", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(4, loader("events --timeout 0.001", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(4, loader("events --since 31536000", out, sizeof(out))) TH_LOG("%s", out);
 }
 
 /* An ExecStop= of `unload` must not fail when nothing is loaded. */

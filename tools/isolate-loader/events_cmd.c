@@ -152,7 +152,7 @@ static int parse_args(int argc, char **argv, struct events_opts *o, struct print
 		{ "take", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
-	double since;
+	double since, now;
 	char *end;
 	int opt;
 
@@ -168,9 +168,9 @@ static int parse_args(int argc, char **argv, struct events_opts *o, struct print
 				return p_err(EXIT_USAGE, "events: --count needs a positive number");
 			break;
 		case 't':
-			o->timeout = strtod(optarg, &end);
-			if (*end || o->timeout <= 0)
-				return p_err(EXIT_USAGE, "events: --timeout needs a positive number of seconds");
+			if (parse_seconds(optarg, &o->timeout))
+				return p_err(EXIT_USAGE, "events: --timeout %s: expected seconds, 0.001 to %d",
+					     optarg, SECONDS_MAX);
 			break;
 		case 'C':
 			p->classes = parse_classes(optarg);
@@ -181,10 +181,12 @@ static int parse_args(int argc, char **argv, struct events_opts *o, struct print
 			p->cell = optarg;
 			break;
 		case 's':
-			since = strtod(optarg, &end);
-			if (*end || since <= 0)
-				return p_err(EXIT_USAGE, "events: --since needs a positive number of seconds");
-			p->since_ns = (__u64)((now_s() - since) * 1e9);
+			if (parse_seconds(optarg, &since))
+				return p_err(EXIT_USAGE, "events: --since %s: expected seconds, 0.001 to %d",
+					     optarg, SECONDS_MAX);
+			/* Further back than the clock's start: every event. */
+			now = now_s();
+			p->since_ns = since < now ? (__u64)((now - since) * 1e9) : 0;
 			break;
 		case 'T':
 			o->take = true;

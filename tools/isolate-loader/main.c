@@ -2,6 +2,7 @@
 /* isolate-loader: the command line over libisolate. */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +108,20 @@ int take_operands(int *argc, char **argv)
 	}
 	memmove(&argv[1], &argv[2], (size_t)(*argc - 1) * sizeof(argv[0]));
 	(*argc)--;
+	return 0;
+}
+
+int parse_seconds(const char *text, double *out)
+{
+	char *end;
+
+	/* strtod alone would also take nan, inf, hex and exponents. */
+	if (!*text || text[strspn(text, "0123456789.")])
+		return -1;
+	errno = 0;
+	*out = strtod(text, &end);
+	if (*end || errno || !isfinite(*out) || *out < 0.001 || *out > SECONDS_MAX)
+		return -1;
 	return 0;
 }
 

@@ -95,6 +95,14 @@ void embed_end(struct embed *e, int err);
  */
 int load_at(const char *cells_cgroup, struct isolate **out);
 
+/*
+ * Seconds as every option takes them (--timeout, --since): decimal, with
+ * an optional fraction, 0.001 up to SECONDS_MAX (a year: longer is a
+ * mistake, not a limit). 0, or -1 for anything else.
+ */
+#define SECONDS_MAX (365 * 24 * 3600)
+int parse_seconds(const char *text, double *out);
+
 /* The top-level commands. */
 int do_load(int argc, char **argv);
 int do_unload(int argc, char **argv);

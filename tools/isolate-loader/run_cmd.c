@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
@@ -26,8 +25,6 @@
 #include "tools/isolate-loader/run_refusal.h"
 
 #define MAX_ENV 128
-/* A year: longer is a mistake, not a limit. */
-#define RUN_TIMEOUT_MAX (365 * 24 * 3600)
 
 #define MAX_CAPS 256
 
@@ -223,7 +220,6 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	char *extra[MAX_ENV];
 	size_t n_extra = 0;
 	int opt, err;
-	char *end;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "+:", opts, NULL)) >= 0) {
@@ -240,14 +236,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 				return err;
 			break;
 		case 't':
-			/* Decimal seconds: strtod would also take nan, inf, hex, 1e9. */
-			errno = 0;
-			o->timeout = strtod(optarg, &end);
-			if (end == optarg || *end || errno || !isfinite(o->timeout) ||
-			    optarg[strspn(optarg, "0123456789.")] ||
-			    o->timeout < 0.001 || o->timeout > RUN_TIMEOUT_MAX)
+			if (parse_seconds(optarg, &o->timeout))
 				return p_err(EXIT_USAGE, "run: --timeout %s: expected seconds, 0.001 to %d",
-					     optarg, RUN_TIMEOUT_MAX);
+					     optarg, SECONDS_MAX);
 			break;
 		case 'U':
 			o->allow_unenforced = true;

@@ -227,9 +227,9 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 				return p_err(EXIT_USAGE, "supervise: --count needs a positive number");
 			break;
 		case 't':
-			*timeout = strtod(optarg, &end);
-			if (*end || *timeout <= 0)
-				return p_err(EXIT_USAGE, "supervise: --timeout needs positive seconds");
+			if (parse_seconds(optarg, timeout))
+				return p_err(EXIT_USAGE, "supervise: --timeout %s: expected seconds, 0.001 to %d",
+					     optarg, SECONDS_MAX);
 			break;
 		default:
 			return usage_error(opt, argv);
