@@ -12,7 +12,7 @@ Documentation/python.md is the guide.
 
 from . import cell
 from .cells import Cell, CellInfo, PathBinding, RunResult, restore
-from .errors import (IsolateError, NotLoadedError, PolicyError, RunTimeout,
+from .errors import (IsolateError, NotLoadedError, PolicyError, RunOutputLimit, RunTimeout,
                      UnsupportedError)
 from .events import (AccessEvent, BrokerEvent, Event, LifecycleEvent, LogEvent, MessageEvent,
                      MetricEvent, event_from_json, events)
@@ -32,7 +32,7 @@ __all__ = [
     "AccessEvent", "BrokerEvent", "Cap", "Cell", "CellInfo", "CellPolicy", "Enforcement",
     "Event", "Feature", "Features", "IsolateError", "LifecycleEvent", "LogEvent",
     "MessageEvent", "MetricEvent", "NotLoadedError", "PathBinding", "Policy", "PolicyError",
-    "RunResult",
+    "RunOutputLimit", "RunResult",
     "RunTimeout", "UnsupportedError", "Verdict", "cell", "enforcement_report",
     "event_from_json", "events", "features", "restore",
 ]

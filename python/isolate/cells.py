@@ -22,10 +22,14 @@ from typing import Dict, Iterable, List, Optional, Sequence, Union
 
 from . import _lib
 from ._lib import CellState, SpawnOpts, check, dec, enc, lib, memstream
-from .errors import IsolateError, RunTimeout
+from .errors import IsolateError, RunOutputLimit, RunTimeout
 from .policy import Cap, CapLike, CellPolicy, Policy, _cap_ptr, _mode_name
 
 _names = itertools.count(1)
+
+# What run captures of each stream by default: a command's output is held
+# in memory whole, and a command must not be able to fill it.
+MAX_OUTPUT = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -195,19 +199,25 @@ class Cell:
     def run(self, argv: Sequence[str], *, input: Optional[bytes] = None,
             capture_output: bool = True, timeout: Union[float, None, bool] = True,
             env: Optional[Dict[str, str]] = None, cwd: Optional[str] = None,
-            user: Union[str, int, None] = None) -> RunResult:
+            user: Union[str, int, None] = None,
+            max_output: Optional[int] = MAX_OUTPUT) -> RunResult:
         """Runs argv in the cell and waits for it (and for nothing else).
 
         env: the whole environment (default: PATH, HOME, LANG, TERM, TZ,
         USER, LOGNAME and LC_* of ours; nothing else passes). cwd: entered as
         the user, inside the confinement. timeout: seconds (default: the
         cell's); on expiry every process of the cell is killed and RunTimeout
-        (exit_code 124) is raised. A command that cannot be run raises
+        (exit_code 124) is raised. max_output: the bytes captured of each of
+        stdout and stderr (None: no bound); a command writing more has every
+        process of the cell killed and RunOutputLimit raised, with the first
+        max_output bytes of each. A command that cannot be run raises
         IsolateError with exit_code 127 (not found) or 126 (refused, e.g. by
         the policy), as isolate-loader run exits.
         """
         if not argv:
             raise ValueError("run: argv is empty: expected the command and its arguments")
+        if max_output is not None and max_output < 0:
+            raise ValueError(f"run: max_output {max_output}: expected bytes, 0 or more, or None")
         limit = self.timeout if timeout is True else (timeout or None)
         ids = _ids(user if user is not None else self.user)
         args = (c_char_p * (len(argv) + 1))(*[enc(a) for a in argv], None)
@@ -248,20 +258,29 @@ class Cell:
                 if fd >= 0:
                     os.close(fd)
                     ours.remove(fd)
-            out = self._communicate(pid.value, pipes, ours, input, limit)
+            out = self._communicate(pid.value, pipes, ours, input, limit, max_output)
             return RunResult(list(argv), out[0], out[1], out[2])
         finally:
             for fd in ours:
                 os.close(fd)
 
     def _communicate(self, pid: int, pipes: Dict[int, int], ours: List[int],
-                     input: Optional[bytes], limit: Optional[float]) -> tuple:
+                     input: Optional[bytes], limit: Optional[float],
+                     max_output: Optional[int]) -> tuple:
         def close_stdin() -> None:
             fd = pipes.pop(0)
             os.close(fd)
             ours.remove(fd)
 
+        def captured(fd: int) -> Optional[bytes]:
+            return b"".join(chunks[fd])[:max_output] if fd in pipes else None
+
+        def kill() -> None:
+            self.kill()
+            os.waitpid(pid, 0)
+
         chunks: Dict[int, List[bytes]] = {1: [], 2: []}
+        sizes = {1: 0, 2: 0}
         deadline = time.monotonic() + limit if limit else None
         pending = memoryview(input or b"")
         sel = selectors.DefaultSelector()
@@ -279,12 +298,9 @@ class Cell:
             while status is None:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
-                    self.kill()
-                    os.waitpid(pid, 0)
+                    kill()
                     raise RunTimeout(f"run: timeout of {limit} s reached: every process "
-                                     f"of cell {self.name} killed",
-                                     b"".join(chunks[1]) if 1 in pipes else None,
-                                     b"".join(chunks[2]) if 2 in pipes else None)
+                                     f"of cell {self.name} killed", captured(1), captured(2))
                 if not sel.get_map():
                     wpid, st = os.waitpid(pid, os.WNOHANG)
                     if wpid:
@@ -305,16 +321,22 @@ class Cell:
                             close_stdin()
                         continue
                     data = os.read(key.fd, 65536)
-                    if data:
-                        chunks[which].append(data)
-                    else:
+                    if not data:
                         sel.unregister(key.fd)
+                        continue
+                    chunks[which].append(data)
+                    sizes[which] += len(data)
+                    if max_output is not None and sizes[which] > max_output:
+                        kill()
+                        raise RunOutputLimit(
+                            f"run: more than {max_output} bytes on "
+                            f"{'stdout' if which == 1 else 'stderr'}: every process of cell "
+                            f"{self.name} killed", captured(1), captured(2))
         finally:
             sel.close()
             if 0 in pipes:
                 close_stdin()
-        return (_exit_status(status), b"".join(chunks[1]) if 1 in pipes else None,
-                b"".join(chunks[2]) if 2 in pipes else None)
+        return (_exit_status(status), captured(1), captured(2))
 
     def grant(self, *caps: CapLike, seconds: Optional[int] = None) -> None:
         """Adds capabilities, live (for seconds: ended by the kernel itself)."""

@@ -59,3 +59,17 @@ class RunTimeout(IsolateError):
         super().__init__(message, _errno.ETIMEDOUT, 124)
         self.stdout = stdout
         self.stderr = stderr
+
+
+class RunOutputLimit(IsolateError):
+    """A command in a cell wrote more than ``max_output`` bytes to a captured stream;
+    every process of the cell was killed (exit status 1: the CLI captures nothing).
+
+    ``stdout`` and ``stderr`` hold the first ``max_output`` bytes of each.
+    """
+
+    def __init__(self, message: str, stdout: Optional[bytes] = None,
+                 stderr: Optional[bytes] = None) -> None:
+        super().__init__(message, _errno.EFBIG, 1)
+        self.stdout = stdout
+        self.stderr = stderr
