@@ -22,13 +22,13 @@ int isolate_cell_snapshot(struct isolate *iso, const char *name, FILE *out, bool
 	return err ? set_error(err, "cannot write the snapshot: %s", strerror(-err)) : 0;
 }
 
-int isolate_cell_restore(struct isolate *iso, const char *json, size_t len,
+int isolate_cell_restore(struct isolate *iso, const char *source, const char *json, size_t len,
 			 const char *new_name, struct isolate_cell_state *out)
 {
 	struct isolate_cell_policy *pol = NULL;
 	struct isolate_diag diag = { 0 };
 	char msg[768];
-	int err = isolate_cell_policy_read_snapshot(json, len, new_name, &pol, &diag);
+	int err = isolate_cell_policy_read_snapshot(source, json, len, new_name, &pol, &diag);
 
 	if (err) {
 		isolate_diag_format(&diag, msg, sizeof(msg));

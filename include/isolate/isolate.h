@@ -216,8 +216,11 @@ int isolate_cell_expire(struct isolate *iso, const char *name);
 
 /* Every capability of the cell as a JSON document (see Documentation/cli.md). */
 int isolate_cell_snapshot(struct isolate *iso, const char *name, FILE *out, bool pretty);
-/* A new cell from a snapshot: see isolate_cell_policy_read_snapshot(). */
-int isolate_cell_restore(struct isolate *iso, const char *json, size_t len,
+/*
+ * A new cell from a snapshot read from source (its name in errors):
+ * see isolate_cell_policy_read_snapshot().
+ */
+int isolate_cell_restore(struct isolate *iso, const char *source, const char *json, size_t len,
 			 const char *new_name, struct isolate_cell_state *out);
 /* Destroys the cell and creates it again with the same capabilities. */
 int isolate_cell_recycle(struct isolate *iso, const char *name);

@@ -221,19 +221,22 @@ int isolate_cell_policy_write_json(const struct isolate_cell_policy *c, FILE *ou
 
 /*
  * Snapshots: a cell's capabilities as one JSON document, {"isolate_snapshot":
- * 1, "cell": {"name", "mode", "capabilities": [...]}}, every capability an
- * object whose "text" says all of it; no source positions.
+ * 1, "cell": {"name", "mode", "extends": [], "capabilities": [...]}}, every
+ * capability an object whose "text" says all of it; no source positions.
  */
 int isolate_cell_policy_write_snapshot(const struct isolate_cell_policy *c, FILE *out,
 				       bool pretty);
 /*
  * A cell policy from a snapshot (at most ISOLATE_SNAPSHOT_MAX bytes, else
- * -EFBIG), named new_name or as in the snapshot. Each capability record
- * must say what its text says; diag says where and what when it does not.
+ * -EFBIG), named new_name or as in the snapshot. Read exactly: an unknown
+ * key, a version in quotes or of another number, a capability record that
+ * says more or other than its text are errors, which diag places in source
+ * (the input's name, e.g. its file; NULL: "<snapshot>") by line and column.
  */
 #define ISOLATE_SNAPSHOT_MAX (16 << 20)
-int isolate_cell_policy_read_snapshot(const char *json, size_t len, const char *new_name,
-				      struct isolate_cell_policy **out, struct isolate_diag *diag);
+int isolate_cell_policy_read_snapshot(const char *source, const char *json, size_t len,
+				      const char *new_name, struct isolate_cell_policy **out,
+				      struct isolate_diag *diag);
 
 /* The word of one ISOLATE_BROKER_* right ("read" ... "bind"), NULL if none. */
 const char *isolate_broker_right_name(__u32 right);

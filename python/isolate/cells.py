@@ -415,7 +415,7 @@ def restore(snapshot: str, name: Optional[str] = None,
     data = snapshot.encode()
     st = CellState()
     try:
-        check(lib().isolate_cell_restore(iso.ptr, data, len(data),
+        check(lib().isolate_cell_restore(iso.ptr, None, data, len(data),
                                          enc(name) if name else None, byref(st)),
               "restore")
         return Cell._adopt(iso, dec(st.name), timeout)

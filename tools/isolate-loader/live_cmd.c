@@ -196,7 +196,8 @@ int do_restore(int argc, char **argv)
 			     errno == EFBIG ? " (a snapshot is at most 16 MiB)" : "");
 	err = open_loaded(&iso, "restore");
 	if (!err) {
-		err = isolate_cell_restore(iso, json, len, name, &st);
+		err = isolate_cell_restore(iso, strcmp(argv[optind], "-") ? argv[optind] : "<stdin>",
+					   json, len, name, &st);
 		if (err)
 			err = p_err(isolate_error_exit_code(err), "restore: %s", isolate_last_error());
 		else
