@@ -78,10 +78,16 @@ int file_append_open(const char *path, mode_t mode)
 
 	if (fd < 0)
 		return -errno;
+	/*
+	 * A device is no cell's (cells make none): /dev/null, a terminal.
+	 * Past the open, writes may wait, as to any file.
+	 */
 	if (fstat(fd, &st))
 		err = -errno;
-	else if (!S_ISREG(st.st_mode))
+	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
 		err = -EINVAL;
+	else if (fcntl(fd, F_SETFL, O_APPEND))
+		err = -errno;
 	if (err) {
 		close(fd);
 		return err;
