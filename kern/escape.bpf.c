@@ -73,6 +73,15 @@ static __always_inline __u64 cell_of_task(struct task_struct *task)
 	return BPF_CORE_READ(anc, kn, id);
 }
 
+/* Refuses op on task (EPERM) unless it is in cc's cell. */
+static __always_inline int in_own_cell_only(const struct cell_ctx *cc, struct task_struct *task,
+					    __u32 op, __u32 arg)
+{
+	if (cell_of_task(task) == cc->cgid)
+		return 0;
+	return refuse_op(cc, op, EPERM, BPF_CORE_READ(task, tgid), arg);
+}
+
 /* Refuses op on task unless it is in the current task's own cell. */
 static __always_inline int same_cell_only(struct task_struct *task, __u32 op,
 					  __u32 arg)
@@ -81,9 +90,7 @@ static __always_inline int same_cell_only(struct task_struct *task, __u32 op,
 
 	if (!current_cell(&cc))
 		return 0;
-	if (cell_of_task(task) == cc.cgid)
-		return 0;
-	return refuse_op(&cc, op, EPERM, BPF_CORE_READ(task, tgid), arg);
+	return in_own_cell_only(&cc, task, op, arg);
 }
 
 /* Refuses op for every task in a cell. */
@@ -106,16 +113,16 @@ ISOLATE_HOOK(ptrace_access_check, isolate_ptrace_access_check, struct task_struc
 	     unsigned int mode, int ret)
 {
 	struct cell_ctx cc;
+	int err;
 
 	if (ret)
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
-	if (cell_of_task(child) != cc.cgid)
-		return refuse_op(&cc, ISOLATE_OP_PTRACE, EPERM, BPF_CORE_READ(child, tgid), mode);
-	if (mode & PTRACE_MODE_ATTACH)
-		return refuse_exec_memory(&cc, EPERM, BPF_CORE_READ(child, tgid), mode);
-	return 0;
+	err = in_own_cell_only(&cc, child, ISOLATE_OP_PTRACE, mode);
+	if (err || !(mode & PTRACE_MODE_ATTACH))
+		return err;
+	return refuse_exec_memory(&cc, EPERM, BPF_CORE_READ(child, tgid), mode);
 }
 
 /*

@@ -242,18 +242,19 @@ ISOLATE_HOOK_IF_PRESENT(file_truncate, isolate_file_truncate, struct file *file,
 
 ISOLATE_HOOK(path_chmod, isolate_path_chmod, const struct path *path, umode_t mode, int ret)
 {
-	struct dentry *dentry = path->dentry;
-	struct inode *inode = dentry->d_inode;
-	umode_t type = inode ? inode->i_mode & S_IFMT : 0;
 	struct cell_ctx cc;
+	struct inode *inode;
+	umode_t type;
 
 	if (ret)
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
 	/* mode has the permission bits only: the type is the inode's. */
+	inode = path->dentry->d_inode;
+	type = inode ? inode->i_mode & S_IFMT : 0;
 	if (raises_privilege((mode & ~S_IFMT) | type))
-		return refuse_outright(&cc, ISOLATE_OP_SETATTR, dentry, path);
+		return refuse_outright(&cc, ISOLATE_OP_SETATTR, path->dentry, path);
 	return decide_path(&cc, path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR,
 			   DISPLAY_NAME);
 }

@@ -260,7 +260,6 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		.socket_families = img->socket_families,
 	};
 	struct isolate_image_inode channel;
-	struct cgroup_budgets before;
 	__u32 unenforced = 0;
 	__u64 cgid;
 	int err;
@@ -288,7 +287,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		err = spec_write_cell_id(name, cell.cell_id);
 	if (!err)
 		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced,
-					&before);
+					NULL);
 	if (!err)
 		err = spec_write_unenforced(name, unenforced);
 	if (!err)
@@ -411,7 +410,6 @@ int cell_recover(struct isolate *iso, const char *name)
 	struct isolate_cell_policy *pol = NULL, *set = NULL;
 	struct isolate_image_limits limits;
 	struct isolate_cell_state st;
-	struct cgroup_budgets before;
 	char dir[PATH_MAX];
 	__u32 unenforced;
 	int err = isolate_cell_get(iso, name, &st);
@@ -426,7 +424,7 @@ int cell_recover(struct isolate *iso, const char *name)
 	/* Budgets may have been written for a generation never switched to. */
 	if (!err) {
 		cell_policy_limits(set, &limits);
-		err = cgroup_set_limits(dir, &limits, true, &unenforced, &before);
+		err = cgroup_set_limits(dir, &limits, true, &unenforced, NULL);
 	}
 	if (!err)
 		err = spec_write_unenforced(name, unenforced);

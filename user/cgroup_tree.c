@@ -214,7 +214,8 @@ void cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before)
 }
 
 /*
- * Writes every budget of l, after reading the ones in force into *before.
+ * Writes every budget of l, after reading the ones in force into *before
+ * (the caller's, to write back after a later failure; NULL: none).
  * A budget whose controller this system lacks is refused (-EOPNOTSUPP),
  * or, with allow_unenforced, left out and named in *unenforced
  * (ISOLATE_UNENFORCED_* bits). On failure the budgets in force before are
@@ -225,8 +226,11 @@ int cgroup_set_limits(const char *dir, const struct isolate_image_limits *l,
 {
 	char value[CGROUP_BUDGETS][sizeof(before->value[0])] = { "max", "max", "max" };
 	bool set[CGROUP_BUDGETS] = { l->cpu_quota_us != 0, l->memory_max != 0, l->pids_max != 0 };
+	struct cgroup_budgets in_force;
 	int err = 0;
 
+	if (!before)
+		before = &in_force;
 	*unenforced = 0;
 	if (set[0])
 		snprintf(value[0], sizeof(value[0]), "%llu %llu",

@@ -90,7 +90,10 @@ int cgroup_kill_and_remove(const char *path);
 struct cgroup_budgets {
 	char value[CGROUP_BUDGETS][64];	/* "" where the controller is absent */
 };
-/* Writes cpu.max, memory.max, pids.max; -EOPNOTSUPP where unavailable. */
+/*
+ * Writes cpu.max, memory.max, pids.max; -EOPNOTSUPP where unavailable.
+ * *before (unless NULL) gets the budgets it replaced.
+ */
 int cgroup_set_limits(const char *dir, const struct isolate_image_limits *limits,
 		      bool allow_unenforced, __u32 *unenforced, struct cgroup_budgets *before);
 /* Writes back what cgroup_set_limits found in force: a change that failed. */
