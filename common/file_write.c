@@ -86,6 +86,9 @@ int file_append_open(const char *path, mode_t mode)
 		err = -errno;
 	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
 		err = -EINVAL;
+	/* A second name may be a link planted to another file (root's, say). */
+	else if (S_ISREG(st.st_mode) && st.st_nlink != 1)
+		err = -EMLINK;
 	else if (fcntl(fd, F_SETFL, O_APPEND))
 		err = -errno;
 	if (err) {

@@ -2,9 +2,9 @@
 /*
  * Writing files as root where others may write too (a directory a cell can
  * write, say): no existing name is opened to be overwritten, no symbolic
- * link at the last component is followed, and only a regular file or a
- * device is appended to. So a link or a FIFO planted there cannot turn the
- * write to another file or block the writer.
+ * link at the last component is followed, and only a regular file of one
+ * name or a device is appended to. So a link or a FIFO planted there cannot
+ * turn the write to another file or block the writer.
  */
 #ifndef ISOLATE_COMMON_FILE_WRITE_H
 #define ISOLATE_COMMON_FILE_WRITE_H
@@ -26,8 +26,9 @@ int file_replace(const char *path, const void *data, size_t len, mode_t mode, bo
 
 /*
  * An fd appending to path, created with mode if missing: not through a
- * link at path (-ELOOP), never waiting for a FIFO's reader, and -EINVAL
- * for anything but a regular file or a character device (/dev/null).
+ * link at path (-ELOOP), never waiting for a FIFO's reader, -EINVAL for
+ * anything but a regular file or a character device (/dev/null), and
+ * -EMLINK for a regular file with other names (a hard link).
  * -errno on failure.
  */
 int file_append_open(const char *path, mode_t mode);

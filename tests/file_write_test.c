@@ -143,6 +143,24 @@ TEST_F(dir, append_takes_regular_files_only)
 	EXPECT_STREQ("secret!", contents(self->victim, buf, sizeof(buf)));
 }
 
+/* A hard link planted at the name would have root append to its target. */
+TEST_F(dir, append_refuses_a_file_with_other_names)
+{
+	char second[128], buf[64];
+	int fd;
+
+	snprintf(second, sizeof(second), "%s/events.jsonl", self->dir);
+	ASSERT_EQ(0, link(self->victim, second));
+	EXPECT_EQ(-EMLINK, file_append_open(second, 0644));
+	EXPECT_EQ(-EMLINK, file_append_open(self->victim, 0644));
+	EXPECT_STREQ("secret", contents(self->victim, buf, sizeof(buf)));
+	/* Its other name gone, the file is appended to again. */
+	ASSERT_EQ(0, unlink(second));
+	fd = file_append_open(self->victim, 0644);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, close(fd));
+}
+
 /* A FIFO with a reader opens: it is refused for what it is. */
 TEST_F(dir, a_fifo_with_a_reader_is_refused)
 {

@@ -268,7 +268,9 @@ int do_supervise(int argc, char **argv)
 
 		if (fd < 0)
 			return p_err(EXIT_FAIL, "supervise: cannot write %s: %s", out_file,
-				     fd == -EINVAL ? "not a regular file or a device" : strerror(-fd));
+				     fd == -EINVAL ? "not a regular file or a device" :
+				     fd == -EMLINK ? "a file with other names (hard links)" :
+						     strerror(-fd));
 		out = fdopen(fd, "a");
 		if (!out) {
 			err = errno;
