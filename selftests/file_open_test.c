@@ -240,6 +240,81 @@ TEST_F(file_open, state_directory_is_closed_but_the_own_channel)
 	EXPECT_EQ(0, isolate_cell_destroy(self->iso, name));
 }
 
+/*
+ * The same through bind mounts of the state directory's parts: a walk up
+ * from a file there climbs the bind mount, never passing the state
+ * directory, so a rule on the mount or above it must open nothing inside.
+ * The cell's own channel stays readable that way too.
+ */
+TEST_F(file_open, state_directory_is_closed_through_bind_mounts)
+{
+	char alias[64], cells[96], channels[96], above[2][96], on_mount[2][112];
+	const char *caps_above[] = { above[0], above[1], NULL };
+	const char *caps_on[] = { on_mount[0], on_mount[1], NULL };
+	char name[64], other[64], kept[192], own_msg[PATH_MAX], others_msg[PATH_MAX];
+	struct open_args rd = { kept, O_RDONLY }, wr = { kept, O_WRONLY | O_APPEND };
+	struct open_args read_own = { own_msg, O_RDONLY }, read_others = { others_msg, O_RDONLY };
+	struct isolate_channel_msg m = { .call_id = 1 };
+	const char *cell_names[2] = { name, other };
+	char *msgs[2] = { own_msg, others_msg };
+
+	snprintf(alias, sizeof(alias), "/tmp/isolate-alias-%d", getpid());
+	snprintf(cells, sizeof(cells), "%s/cells", alias);
+	snprintf(channels, sizeof(channels), "%s/channels", alias);
+	snprintf(above[0], sizeof(above[0]), "read:%s", alias);
+	snprintf(above[1], sizeof(above[1]), "write:%s", alias);
+	snprintf(on_mount[0], sizeof(on_mount[0]), "write:%s", cells);
+	snprintf(on_mount[1], sizeof(on_mount[1]), "read:%s", channels);
+	ASSERT_EQ(0, mkdir(alias, 0755));
+	ASSERT_EQ(0, mkdir(cells, 0755));
+	ASSERT_EQ(0, mkdir(channels, 0755));
+	/* Made before the cells: their rules are compiled with the mounts. */
+	ASSERT_EQ(0, mount("/run/isolate/cells", cells, NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, mount("/run/isolate/channels", channels, NULL, MS_BIND, NULL));
+
+	snprintf(name, sizeof(name), "file-open-above-%d", getpid());
+	snprintf(other, sizeof(other), "file-open-on-%d", getpid());
+	EXPECT_EQ(0, test_cell(self->iso, name, caps_above, NULL));
+	EXPECT_EQ(0, test_cell(self->iso, other, caps_on, NULL));
+	for (int i = 0; i < 2; i++) {
+		char dir[176];
+		struct dirent *de;
+		DIR *d;
+
+		EXPECT_EQ(0, isolate_channel_post(cell_names[i], &m, "hi", 2));
+		snprintf(msgs[i], PATH_MAX, "missing");
+		snprintf(dir, sizeof(dir), "%s/%s", channels, cell_names[i]);
+		d = opendir(dir);
+		if (!d)
+			continue;
+		while ((de = readdir(d)))
+			if (strstr(de->d_name, ".msg"))
+				snprintf(msgs[i], PATH_MAX, "%s/%.64s", dir, de->d_name);
+		closedir(d);
+	}
+	snprintf(kept, sizeof(kept), "%s/%s.1.yaml", cells, name);
+	EXPECT_EQ(0, access(kept, R_OK));
+
+	/* A rule on the directory the mounts are in. */
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &rd, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &wr, NULL));
+	EXPECT_EQ(0, run_in_cell(self->iso, name, open_errno, &read_own, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, name, open_errno, &read_others, NULL));
+	/* A rule on each mount. */
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, other, open_errno, &rd, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, other, open_errno, &wr, NULL));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, other, open_errno, &read_own, NULL));
+	EXPECT_EQ(0, run_in_cell(self->iso, other, open_errno, &read_others, NULL));
+
+	EXPECT_EQ(0, isolate_cell_destroy(self->iso, other));
+	EXPECT_EQ(0, isolate_cell_destroy(self->iso, name));
+	EXPECT_EQ(0, umount2(cells, MNT_DETACH));
+	EXPECT_EQ(0, umount2(channels, MNT_DETACH));
+	rmdir(cells);
+	rmdir(channels);
+	rmdir(alias);
+}
+
 /* A memfd or pipe the task holds, re-opened through /proc: read, write. */
 static int reopen_held(void *arg)
 {

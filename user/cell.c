@@ -212,8 +212,9 @@ static void report_unenforced(struct isolate *iso, const char *name, __u64 cgid,
  * names is resolved now, and every path's binding goes to bound_out when
  * asked for; a failure sets the error message), then closes the state
  * directory outright: a rule the policy has inside it (say
- * read:/run/isolate/cells) allows nothing, as an explicit deny would, so
- * that no grant below wins over the rule on the directory itself. The
+ * read:/run/isolate/cells, or the same directory through a bind mount)
+ * allows nothing, as an explicit deny would, so that no grant below wins
+ * over the rule on the directory itself. The
  * cell's own channel is opened again, read only, by ruleset_write().
  */
 static int compile(const struct isolate_cell_policy *pol, const struct policy_binding *bound,
@@ -221,23 +222,25 @@ static int compile(const struct isolate_cell_policy *pol, const struct policy_bi
 		   struct isolate_image **img)
 {
 	struct isolate_diag diag = { 0 };
-	char msg[768], *state;
-	size_t n;
-	int err = policy_compile_bound(pol, bound, n_bound, bound_out, n_out, img, &diag);
+	struct state_tree tree;
+	char msg[768];
+	int err = state_tree_read(&tree);
 
+	if (err)
+		return err;
+	err = policy_compile_bound(pol, bound, n_bound, bound_out, n_out, img, &diag);
 	if (err) {
+		state_tree_free(&tree);
 		isolate_diag_format(&diag, msg, sizeof(msg));
 		return set_error(err, "%s", msg);
 	}
-	state = realpath(state_dir(), NULL);
-	n = state ? strlen(state) : 0;
-	for (size_t i = 0; state && i < (*img)->n_inodes; i++) {
+	for (size_t i = 0; i < (*img)->n_inodes; i++) {
 		struct isolate_image_inode *e = &(*img)->inodes[i];
 
-		if (e->path && !strncmp(e->path, state, n) && (!e->path[n] || e->path[n] == '/'))
+		if (e->path && state_tree_holds(&tree, e->dev, e->path))
 			e->rule.allow = 0;
 	}
-	free(state);
+	state_tree_free(&tree);
 	return 0;
 }
 

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,13 +59,7 @@ int channel_create(const char *name, struct isolate_image_inode *rule)
 		return set_error(-errno, "cannot stat the channel of %s: %s", name, strerror(errno));
 	}
 	close(fd);
-	memset(rule, 0, sizeof(*rule));
-	rule->dev = major(st.st_dev) << 20 | minor(st.st_dev);
-	rule->ino = st.st_ino;
-	rule->rule.allow = ISOLATE_ACCESS_READ;
-	rule->rule.rule_id = ISOLATE_RULE_NONE;
-	for (int r = 0; r < 3; r++)
-		rule->rule.decided_by[r] = ISOLATE_RULE_NONE;
+	inode_rule_of(&st, ISOLATE_ACCESS_READ, rule);
 	return 0;
 }
 

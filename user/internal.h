@@ -259,8 +259,32 @@ int events_lock_fd(const struct isolate_events *ev);
 /* <state dir>/events/sock */
 void events_socket_path(char *out, size_t len);
 
-/* The rule closing the state directory to every cell (allow nothing). */
-int state_dir_rule(struct isolate_image_inode *rule);
+/*
+ * The state directory as cells' rules see it (user/state_tree.c): where it
+ * lies in its file system and the mounts, read once for one change.
+ */
+struct state_tree {
+	int root;			/* statefs_root() */
+	struct stat st;			/* of root */
+	unsigned int major, minor;	/* of the mount it lies on, as mountinfo says */
+	char fs_path[PATH_MAX];		/* where it lies in its file system */
+	struct mount_table mounts;
+};
+int state_tree_read(struct state_tree *s);
+void state_tree_free(struct state_tree *s);
+/*
+ * Whether the object at real (resolved; dev in kernel encoding) lies in the
+ * state directory, whatever mount real names it through.
+ */
+bool state_tree_holds(const struct state_tree *s, __u32 dev, const char *real);
+/*
+ * The rules closing it to every cell (allow nothing): on it, and on the
+ * root of every other mount of a directory or file inside it. *n of them,
+ * with room for one more; free(*rules).
+ */
+int state_tree_rules(const struct state_tree *s, struct isolate_image_inode **rules, size_t *n);
+/* A rule of the loader's own (no policy rule decided it) on the object of st. */
+void inode_rule_of(const struct stat *st, __u32 allow, struct isolate_image_inode *rule);
 
 /*
  * The state directory, root's own (user/statefs.c): every file in it is

@@ -66,14 +66,6 @@ static __u64 fs_rights(enum isolate_cap_kind kind, bool dir, int abi)
 	return r & fs_handled(abi);
 }
 
-/* Whether a path is at or below dir (by components). */
-static bool path_within(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n] || !strcmp(dir, "/"));
-}
-
 struct report_builder {
 	struct isolate_enforcement_report *r;
 	int err;

@@ -128,26 +128,33 @@ static int unix_cmp(const void *a, const void *b)
 /*
  * What ruleset holds for img: its entries, then the rules libisolate adds
  * to every cell, which replace whatever the policy says of the same
- * directories: the state directory closed (it holds every cell's kept
- * policy: a cell that could write there could rewrite its own), and the
- * cell's own channel inside it open.
+ * objects: the state directory closed (it holds every cell's kept policy:
+ * a cell that could write there could rewrite its own) however it is
+ * mounted, and the cell's own channel inside it open.
  */
 static int entries_build(uint32_t ruleset, const struct isolate_image *img,
 			 const struct isolate_image_inode *channel, struct ruleset_entries *e)
 {
-	struct isolate_image_inode added[2];
-	size_t n_added = channel ? 2 : 1, n = 0;
-	int err = state_dir_rule(&added[0]);
+	struct isolate_image_inode *added = NULL;
+	size_t n_added = 0, n = 0;
+	struct state_tree tree;
+	int err = state_tree_read(&tree);
 
 	memset(e, 0, sizeof(*e));
 	if (err)
 		return err;
+	err = state_tree_rules(&tree, &added, &n_added);
+	state_tree_free(&tree);
+	if (err)
+		return err;
+	/* state_tree_rules() leaves room for one more. */
 	if (channel)
-		added[1] = *channel;
+		added[n_added++] = *channel;
 	e->inode = calloc(img->n_inodes + n_added, sizeof(*e->inode));
 	e->net = calloc(img->n_net ? img->n_net : 1, sizeof(*e->net));
 	e->unix_names = calloc(img->n_unix ? img->n_unix : 1, sizeof(*e->unix_names));
 	if (!e->inode || !e->net || !e->unix_names) {
+		free(added);
 		ruleset_entries_free(e);
 		return set_error(-ENOMEM, "out of memory");
 	}
@@ -167,6 +174,7 @@ static int entries_build(uint32_t ruleset, const struct isolate_image *img,
 		if (k == n)
 			n++;
 	}
+	free(added);
 	e->n_inode = n;
 	for (size_t i = 0; i < img->n_net; i++) {
 		e->net[i].key = img->net[i].key;

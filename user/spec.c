@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "policy/model.h"
@@ -26,27 +25,6 @@
 #define SPEC_MAX (16 << 20)
 /* Three times a policy's paths at most, each encoded in up to three bytes. */
 #define BINDINGS_MAX (9 * SPEC_MAX)
-
-int state_dir_rule(struct isolate_image_inode *rule)
-{
-	int root = statefs_root();
-	struct stat st;
-
-	if (root < 0)
-		return root;
-	if (fstat(root, &st)) {
-		close(root);
-		return set_error(-errno, "cannot stat %s: %s", state_dir(), strerror(errno));
-	}
-	close(root);
-	memset(rule, 0, sizeof(*rule));
-	rule->dev = major(st.st_dev) << 20 | minor(st.st_dev);
-	rule->ino = st.st_ino;
-	rule->rule.rule_id = ISOLATE_RULE_NONE;
-	for (int r = 0; r < 3; r++)
-		rule->rule.decided_by[r] = ISOLATE_RULE_NONE;
-	return 0;
-}
 
 static int cells_dir(void)
 {
