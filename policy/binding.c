@@ -24,6 +24,26 @@ const struct policy_binding *policy_binding_find(const struct policy_binding *b,
 	return n ? bsearch(&key, b, n, sizeof(key), binding_cmp) : NULL;
 }
 
+struct policy_binding *policy_bindings_with(const struct policy_binding *b, size_t n,
+					    const struct policy_binding *extra, size_t *n_out)
+{
+	struct policy_binding *out = malloc((n + 1) * sizeof(*out));
+	size_t at = 0, same;
+
+	if (!out)
+		return NULL;
+	while (at < n && strcmp(b[at].path, extra->path) < 0)
+		at++;
+	same = at < n && !strcmp(b[at].path, extra->path);
+	if (at)
+		memcpy(out, b, at * sizeof(*out));
+	out[at] = *extra;
+	if (n - at - same)
+		memcpy(out + at + 1, b + at + same, (n - at - same) * sizeof(*out));
+	*n_out = n + 1 - same;
+	return out;
+}
+
 void policy_bindings_free(struct policy_binding *b, size_t n)
 {
 	for (size_t i = 0; b && i < n; i++) {

@@ -159,6 +159,13 @@ struct policy_binding {
 
 /* b may be NULL (given away), whatever n says. */
 void policy_bindings_free(struct policy_binding *b, size_t n);
+/*
+ * b (sorted by path) with extra in place of the binding of its path, if
+ * any: *n_out bindings in path order, sharing the strings of b and extra
+ * (free() the array only). NULL when out of memory.
+ */
+struct policy_binding *policy_bindings_with(const struct policy_binding *b, size_t n,
+					    const struct policy_binding *extra, size_t *n_out);
 /* Sorts b by path, one binding per path; returns how many are left. */
 size_t policy_bindings_sort(struct policy_binding *b, size_t n);
 /* Their text form (as kept beside a cell's policy), and back: -EINVAL if malformed. */

@@ -167,6 +167,47 @@ static int read_errno(void *arg)
 }
 
 /*
+ * A grant on an object (isolate_cell_grant_at(), what the broker does with
+ * what it checked): whatever is renamed or linked over the path between
+ * the check and the grant, the grant stays on the object checked. Here
+ * rw/asked is opened, then moved to rw/moved and replaced by a symlink to
+ * denied/file, before read:rw/asked is granted on the open object.
+ */
+TEST_F(bypass, a_grant_on_an_object_stays_on_it)
+{
+	char asked[PATH_MAX], moved[PATH_MAX], secret[PATH_MAX], text[PATH_MAX + 8];
+	struct isolate_diag diag = { 0 };
+	struct isolate_cap *cap = NULL;
+	int fd;
+
+	snprintf(asked, sizeof(asked), "%s", test_path(&self->env, "rw/asked"));
+	snprintf(moved, sizeof(moved), "%s", test_path(&self->env, "rw/moved"));
+	snprintf(secret, sizeof(secret), "%s", test_path(&self->env, "denied/file"));
+	ASSERT_EQ(0, write_file(asked, "asked\n"));
+	fd = open(asked, O_PATH | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, rename(asked, moved));
+	ASSERT_EQ(0, symlink(secret, asked));
+	snprintf(text, sizeof(text), "read:%s", asked);
+	ASSERT_EQ(0, isolate_cap_parse(text, &cap, &diag));
+
+	EXPECT_EQ(0, isolate_cell_grant_at(self->env.iso, self->env.cells[self->ro].name, cap, fd,
+					   0)) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(EACCES, IN_RO(read_errno, secret));
+	EXPECT_EQ(EACCES, IN_RO(read_errno, asked));
+	EXPECT_EQ(0, IN_RO(read_errno, moved));
+	/* Timed, the same; and a removed object is refused, not resolved by name. */
+	EXPECT_EQ(0, isolate_cell_grant_at(self->env.iso, self->env.cells[self->ro].name, cap, fd,
+					   30)) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(EACCES, IN_RO(read_errno, secret));
+	ASSERT_EQ(0, unlink(moved));
+	EXPECT_EQ(-ENOENT, isolate_cell_grant_at(self->env.iso, self->env.cells[self->ro].name, cap,
+						 fd, 0));
+	isolate_cap_free(cap);
+	close(fd);
+}
+
+/*
  * Grants are kept in <state>/broker/grants, read back by the next
  * supervisor; a path with a space (a file the cell made, granted first)
  * stopped that reading once, and every grant after it stayed. Here

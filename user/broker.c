@@ -152,14 +152,13 @@ static bool ask_program(struct isolate_broker *b, const char *cell, const char *
 }
 
 /*
- * Whether the object a path request names lies below the rule's directory
+ * The object a path request names, if it lies below the rule's directory
  * as an object, not as a string: resolved from the rule's directory with
  * no symlink followed (a cell that may write there could make one that
- * points anywhere) and never leaving it. The grant is compiled from the
- * same path; a cell that swaps it for a link between the two is the limit
- * left (Documentation/security.md).
+ * points anywhere) and never leaving it. An O_PATH fd, or -1. The grant is
+ * bound to this object, whatever the path names by then.
  */
-static bool reaches_by_object(const char *rule, const char *req)
+static int reach_by_object(const char *rule, const char *req)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
@@ -172,30 +171,36 @@ static bool reaches_by_object(const char *rule, const char *req)
 	/* The request as the policy would write it: absolute and clean. */
 	if (req[0] != '/' || strstr(req, "//") || strstr(req, "/./") || strstr(req, "/../") ||
 	    (strlen(req) >= 3 && !strcmp(req + strlen(req) - 3, "/..")))
-		return false;
+		return -1;
 	while (*rel == '/')
 		rel++;
 	how.resolve |= strcmp(rule, "*") ? RESOLVE_BENEATH : 0;
 	/* The rule's directory is the administrator's: resolved as written. */
 	dir = open(base, O_PATH | O_CLOEXEC);
 	if (dir < 0)
-		return false;
-	fd = *rel ? (int)syscall(SYS_openat2, dir, rel, &how, sizeof(how)) : dup(dir);
+		return -1;
+	fd = *rel ? (int)syscall(SYS_openat2, dir, rel, &how, sizeof(how)) :
+		    fcntl(dir, F_DUPFD_CLOEXEC, 0);
 	close(dir);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
+	return fd < 0 ? -1 : fd;
 }
 
+/*
+ * Whether the request is granted, and for how long; for a path, *object
+ * is the O_PATH fd of what was checked (else -1).
+ */
 static bool decide(struct isolate_broker *b, const char *cell, __u32 right,
-		   const char *target, __u64 id, unsigned int *seconds)
+		   const char *target, __u64 id, unsigned int *seconds, int *object)
 {
 	bool path = !(right & (ISOLATE_BROKER_CONNECT | ISOLATE_BROKER_BIND));
 
-	if (b->exec_program)
-		return ask_program(b, cell, isolate_broker_right_name(right), target, id, seconds) &&
-		       (!path || reaches_by_object("*", target));
+	*object = -1;
+	if (b->exec_program) {
+		if (!ask_program(b, cell, isolate_broker_right_name(right), target, id, seconds))
+			return false;
+		*object = path ? reach_by_object("*", target) : -1;
+		return !path || *object >= 0;
+	}
 	for (size_t i = 0; i < b->n_rules; i++) {
 		const struct rule *r = &b->rules[i];
 
@@ -204,7 +209,10 @@ static bool decide(struct isolate_broker *b, const char *cell, __u32 right,
 		    !target_matches(r->target, target, path))
 			continue;
 		*seconds = r->seconds;
-		return r->allow && (!path || reaches_by_object(r->target, target));
+		if (!r->allow)
+			return false;
+		*object = path ? reach_by_object(r->target, target) : -1;
+		return !path || *object >= 0;
 	}
 	return false;
 }
@@ -316,8 +324,9 @@ void isolate_broker_close(struct isolate_broker *b)
 	free(b);
 }
 
+/* text granted to cell for seconds; a path on object, the fd checked (-1: none). */
 static int grant_for(struct isolate *iso, const char *cell, const char *text,
-		     unsigned int seconds)
+		     unsigned int seconds, int object)
 {
 	struct isolate_diag diag = { 0 };
 	struct isolate_cap *cap = NULL;
@@ -325,7 +334,10 @@ static int grant_for(struct isolate *iso, const char *cell, const char *text,
 
 	if (err)
 		return set_error(err, "%s", diag.msg);
-	err = isolate_cell_grant_timed(iso, cell, &cap, 1, seconds);
+	if (object < 0)
+		err = isolate_cell_grant_timed(iso, cell, &cap, 1, seconds);
+	else
+		err = isolate_cell_grant_at(iso, cell, cap, object, seconds);
 	isolate_cap_free(cap);
 	return err;
 }
@@ -337,13 +349,13 @@ int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const 
 	const char *right = isolate_broker_right_name(e->right);
 	char target[ISOLATE_BROKER_TARGET_MAX + 1], cap[CAP_TEXT_MAX];
 	unsigned int seconds = 0;
-	int err = 0, posted;
+	int err = 0, posted, object = -1;
 
 	snprintf(target, sizeof(target), "%.*s", (int)e->len, e->target);
 	if (cell && right && b->n_grants < MAX_GRANTS &&
-	    decide(b, cell, e->right, target, e->request_id, &seconds)) {
+	    decide(b, cell, e->right, target, e->request_id, &seconds, &object)) {
 		snprintf(cap, sizeof(cap), "%s:%s", right, target);
-		err = grant_for(iso, cell, cap, seconds);
+		err = grant_for(iso, cell, cap, seconds, object);
 		if (err) {
 			set_error(err, "granting %s to %s failed: %s", cap, cell,
 				  isolate_last_error());
@@ -359,6 +371,8 @@ int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const 
 			err = save_ledger(b);
 		}
 	}
+	if (object >= 0)
+		close(object);
 	if (!cell)
 		return err;
 	posted = isolate_channel_post(cell, &reply, NULL, 0);

@@ -615,13 +615,14 @@ static int bindings_in_force(struct isolate *iso, const char *name,
  */
 int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
-		      size_t n_timed, bool rebind, struct isolate_cell_policy **give)
+		      size_t n_timed, bool rebind, const struct policy_binding *checked,
+		      struct isolate_cell_policy **give)
 {
-	struct policy_binding *owned = NULL, *bound = NULL;
+	struct policy_binding *owned = NULL, *bound = NULL, *with_checked = NULL;
 	const struct policy_binding *kept = NULL;
 	struct isolate_image *img = NULL, *full = NULL;
 	struct isolate_cell_state st;
-	size_t n_kept = 0, n_bound = 0;
+	size_t n_kept = 0, n_owned = 0, n_bound = 0;
 	char dir[PATH_MAX];
 	int err = cell_dir(iso, name, dir, sizeof(dir));
 
@@ -632,6 +633,14 @@ int cell_update_timed(struct isolate *iso, const char *name,
 	err = isolate_cell_get(iso, name, &st);
 	if (!err && !rebind)
 		err = bindings_in_force(iso, name, &st, &kept, &n_kept, &owned);
+	if (owned)
+		n_owned = n_kept;
+	/* The object the caller checked, not what the path names by now. */
+	if (!err && checked) {
+		with_checked = policy_bindings_with(kept, n_kept, checked, &n_kept);
+		kept = with_checked;
+		err = with_checked ? 0 : set_error(-ENOMEM, "out of memory");
+	}
 	/* With timed grants, their bindings too: the same objects in both images. */
 	if (!err && n_timed) {
 		err = with_timed(pol, timed, n_timed, kept, n_kept, &bound, &n_bound, &full);
@@ -645,7 +654,8 @@ int cell_update_timed(struct isolate *iso, const char *name,
 				    n_bound, give);
 	isolate_unlock(iso);
 	policy_bindings_free(bound, n_bound);
-	policy_bindings_free(owned, n_kept);
+	policy_bindings_free(owned, n_owned);
+	free(with_checked);
 	isolate_image_free(full);
 	isolate_image_free(img);
 	return err;
@@ -663,7 +673,7 @@ int isolate_cell_update(struct isolate *iso, const char *name,
 		return err;
 	err = timed_read(name, boot_ns(), &timed, &n);
 	if (!err)
-		err = cell_update_timed(iso, name, pol, timed, n, false, NULL);
+		err = cell_update_timed(iso, name, pol, timed, n, false, NULL, NULL);
 	timed_free(timed, n);
 	isolate_unlock(iso);
 	return err;

@@ -5,9 +5,13 @@
  * capabilities to a new one.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "policy/model.h"
 #include "user/internal.h"
 
 int isolate_cell_snapshot(struct isolate *iso, const char *name, FILE *out, bool pretty)
@@ -78,7 +82,7 @@ static bool timed_remove(struct timed_cap *t, size_t *n, const struct isolate_ca
  */
 static int change_caps(struct isolate *iso, const char *name,
 		       struct isolate_cap *const caps[], size_t n, bool grant,
-		       unsigned int seconds, bool rebind)
+		       unsigned int seconds, bool rebind, const struct policy_binding *checked)
 {
 	struct isolate_cell_policy *pol = NULL;
 	struct timed_cap *timed = NULL;
@@ -112,7 +116,7 @@ static int change_caps(struct isolate *iso, const char *name,
 		}
 	}
 	if (!err)
-		err = cell_update_timed(iso, name, pol, timed, n_timed, rebind, &pol);
+		err = cell_update_timed(iso, name, pol, timed, n_timed, rebind, checked, &pol);
 	isolate_unlock(iso);
 	timed_free(timed, n_timed);
 	isolate_cell_policy_free(pol);
@@ -122,17 +126,17 @@ static int change_caps(struct isolate *iso, const char *name,
 int isolate_cell_grant(struct isolate *iso, const char *name,
 		       struct isolate_cap *const caps[], size_t n)
 {
-	return change_caps(iso, name, caps, n, true, 0, false);
+	return change_caps(iso, name, caps, n, true, 0, false, NULL);
 }
 
 int isolate_cell_revoke(struct isolate *iso, const char *name,
 			struct isolate_cap *const caps[], size_t n)
 {
-	return change_caps(iso, name, caps, n, false, 0, false);
+	return change_caps(iso, name, caps, n, false, 0, false, NULL);
 }
 
-int isolate_cell_grant_timed(struct isolate *iso, const char *name,
-			     struct isolate_cap *const caps[], size_t n, unsigned int seconds)
+static int grant_timed(struct isolate *iso, const char *name, struct isolate_cap *const caps[],
+		       size_t n, unsigned int seconds, const struct policy_binding *checked)
 {
 	if (!seconds || seconds > ISOLATE_GRANT_SECONDS_MAX)
 		return set_error(-EINVAL, "a timed grant lasts 1 to %d seconds, not %u",
@@ -144,12 +148,61 @@ int isolate_cell_grant_timed(struct isolate *iso, const char *name,
 		if (err)
 			return set_error(err, "%s", diag.msg);
 	}
-	return change_caps(iso, name, caps, n, true, seconds, false);
+	return change_caps(iso, name, caps, n, true, seconds, false, checked);
+}
+
+int isolate_cell_grant_timed(struct isolate *iso, const char *name,
+			     struct isolate_cap *const caps[], size_t n, unsigned int seconds)
+{
+	return grant_timed(iso, name, caps, n, seconds, NULL);
+}
+
+/*
+ * The binding of cap's path to the object of fd: where it is now (the path
+ * the kernel gives the fd, into real) and which it is.
+ */
+static int binding_of_fd(const struct isolate_cap *cap, int fd, char real[PATH_MAX],
+			 struct policy_binding *b)
+{
+	char link[64];
+	struct stat st;
+	ssize_t n;
+
+	if (!isolate_cap_get_path(cap))
+		return set_error(-EINVAL, "only a capability with a path can be granted on an object");
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, real, PATH_MAX);
+	if (n < 0 || fstat(fd, &st))
+		return set_error(-errno, "cannot read what fd %d refers to: %s", fd, strerror(errno));
+	if (n >= PATH_MAX)
+		return set_error(-ENAMETOOLONG, "the path of fd %d is too long", fd);
+	real[n] = 0;
+	if (!st.st_nlink || real[0] != '/')
+		return set_error(-ENOENT, "fd %d refers to a removed file or no file (%s)", fd, real);
+	*b = (struct policy_binding){
+		.path = (char *)isolate_cap_get_path(cap),
+		.real = real, .dev = st.st_dev, .ino = st.st_ino, .mode = st.st_mode,
+	};
+	return 0;
+}
+
+int isolate_cell_grant_at(struct isolate *iso, const char *name, struct isolate_cap *cap, int fd,
+			  unsigned int seconds)
+{
+	struct policy_binding checked;
+	char real[PATH_MAX];
+	int err = binding_of_fd(cap, fd, real, &checked);
+
+	if (err)
+		return err;
+	if (seconds)
+		return grant_timed(iso, name, &cap, 1, seconds, &checked);
+	return change_caps(iso, name, &cap, 1, true, 0, false, &checked);
 }
 
 int isolate_cell_rebind(struct isolate *iso, const char *name)
 {
-	return change_caps(iso, name, NULL, 0, true, 0, true);
+	return change_caps(iso, name, NULL, 0, true, 0, true, NULL);
 }
 
 int isolate_cell_expire(struct isolate *iso, const char *name)
@@ -162,7 +215,7 @@ int isolate_cell_expire(struct isolate *iso, const char *name)
 	err = isolate_cell_get(iso, name, &st);
 	/* Nothing has ended: nothing to do. */
 	if (!err && st.cell.expires_ns && boot_ns() >= st.cell.expires_ns)
-		err = change_caps(iso, name, NULL, 0, true, 0, false);
+		err = change_caps(iso, name, NULL, 0, true, 0, false, NULL);
 	isolate_unlock(iso);
 	return err;
 }

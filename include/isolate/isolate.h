@@ -211,6 +211,15 @@ int isolate_cell_revoke(struct isolate *iso, const char *name,
 #define ISOLATE_GRANT_SECONDS_MAX (365 * 24 * 3600)
 int isolate_cell_grant_timed(struct isolate *iso, const char *name,
 			     struct isolate_cap *const caps[], size_t n, unsigned int seconds);
+/*
+ * Grants cap, a capability with a path, with its path bound to the object
+ * fd refers to (an O_PATH fd will do) instead of resolved again: what the
+ * caller checked by object is what is granted, whatever was renamed or
+ * linked over the path meanwhile. seconds 0: until revoked; else as
+ * isolate_cell_grant_timed(). -ENOENT when the object has been removed.
+ */
+int isolate_cell_grant_at(struct isolate *iso, const char *name, struct isolate_cap *cap, int fd,
+			  unsigned int seconds);
 /* Removes the timed grants that have ended, in a new generation; 0 if none had. */
 int isolate_cell_expire(struct isolate *iso, const char *name);
 

@@ -206,6 +206,7 @@ _ISOLATE = {
     "isolate_cell_policy_get": (c_int, [_P, c_char_p, _PP]),
     "isolate_cell_grant": (c_int, [_P, c_char_p, _PP, c_size_t]),
     "isolate_cell_grant_timed": (c_int, [_P, c_char_p, _PP, c_size_t, c_uint]),
+    "isolate_cell_grant_at": (c_int, [_P, c_char_p, _P, c_int, c_uint]),
     "isolate_cell_revoke": (c_int, [_P, c_char_p, _PP, c_size_t]),
     "isolate_cell_snapshot": (c_int, [_P, c_char_p, _P, c_bool]),
     "isolate_cell_bindings": (c_int, [_P, c_char_p, BINDING_FN, _P]),

@@ -349,6 +349,18 @@ class Cell:
         check(ret, f"grant {self.name}")
         self.policy = self.current_policy()
 
+    def grant_at(self, cap: CapLike, fd: int, seconds: Optional[int] = None) -> None:
+        """Adds cap, a capability with a path, on the object fd refers to (an
+        O_PATH fd will do) instead of what the path names by now: what was
+        checked by object is what is granted. Raises if the object was removed."""
+        if seconds is not None and seconds < 1:
+            raise ValueError(f"a timed grant lasts at least 1 second, not {seconds}")
+        with _CapArray((cap,)) as a:
+            ret = lib().isolate_cell_grant_at(self._ptr(), enc(self.name), a.array[0], fd,
+                                              seconds or 0)
+        check(ret, f"grant {self.name}")
+        self.policy = self.current_policy()
+
     def revoke(self, *caps: CapLike) -> None:
         """Removes capabilities, live."""
         with _CapArray(caps) as a:

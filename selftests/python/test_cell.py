@@ -66,6 +66,27 @@ def test_a_replaced_file_keeps_the_rule_on_the_one_granted(supervisor, work):
         assert cell.run(["cat", path]).stdout == b"secret\n"
 
 
+def test_a_grant_at_an_object_stays_on_it(supervisor, work):
+    asked, moved, secret = f"{work}/asked", f"{work}/moved", f"{work}/secret"
+    with open(asked, "w") as f:
+        f.write("asked\n")
+    fd = os.open(asked, os.O_PATH)
+    try:
+        # Checked by object, then the path is taken over before the grant.
+        os.rename(asked, moved)
+        os.symlink(secret, asked)
+        with isolate.Cell(caps=["exec:/bin"]) as cell:
+            cell.grant_at(Cap.read(asked), fd)
+            assert cell.run(["cat", moved]).stdout == b"asked\n"
+            assert cell.run(["cat", asked]).returncode == 1
+            os.unlink(moved)
+            with pytest.raises(isolate.IsolateError):
+                cell.grant_at(Cap.read(asked), fd, seconds=30)
+    finally:
+        os.close(fd)
+        os.unlink(asked)
+
+
 def test_run_takes_input_environment_directory_and_user(supervisor, work):
     with isolate.Cell(caps=["exec:/bin", Cap.read(work)]) as cell:
         r = cell.run(["sh", "-c", "read x; echo $x $FOO $(pwd) $(id -u)"], input=b"in\n",
