@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <isolate/isolate.h>
+#include <isolate/policy.h>
 
 #include "kselftest_harness.h"
 #include "loader_run.h"
@@ -349,6 +350,58 @@ TEST_F(landlock, cwd_is_entered_as_the_command)
 }
 
 /* What the backend holds on this kernel, kind by kind, without a policy. */
+/* The report of one capability's text under the policy of caps. */
+static const struct isolate_enforcement *report_of(const struct isolate_enforcement_report *r,
+						   const char *what)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->items[i].capability && !strcmp(r->items[i].what, what))
+			return &r->items[i];
+	return NULL;
+}
+
+/*
+ * isolate's state directory holds the BPF cells' kept policies and
+ * channels; BPF LSM closes it to every cell, Landlock cannot carve it out
+ * of a granted tree: a grant that reaches it is not enforced as BPF LSM
+ * would, and says so.
+ */
+TEST(a_grant_that_reaches_the_state_directory_is_reported)
+{
+	char dir[] = "/tmp/isolate-ll-state.XXXXXX", state[64], caps[4][96];
+	const char *texts[] = { "read:%s", "write:%s/other", "read:%s/state/cells", "read:%s/statefile" };
+	struct isolate_enforcement_report r;
+	struct isolate_cell_policy *pol = isolate_cell_policy_new("t");
+	const struct isolate_enforcement *e;
+
+	ASSERT_NE(NULL, pol);
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(state, sizeof(state), "%s/state", dir);
+	ASSERT_EQ(0, setenv("ISOLATE_STATE_DIR", state, 1));
+	for (int i = 0; i < 4; i++) {
+		struct isolate_diag diag = { 0 };
+		struct isolate_cap *cap = NULL;
+
+		snprintf(caps[i], sizeof(caps[i]), texts[i], dir);
+		ASSERT_EQ(0, isolate_cap_parse(caps[i], &cap, &diag)) TH_LOG("%s", diag.msg);
+		ASSERT_EQ(0, isolate_cell_policy_add(pol, cap));
+		isolate_cap_free(cap);
+	}
+	ASSERT_EQ(0, isolate_landlock_report(pol, 4, &r));
+	for (int i = 0; i < 4; i++) {
+		bool reaches = i == 0 || i == 2;
+
+		e = report_of(&r, caps[i]);
+		ASSERT_NE(NULL, e) TH_LOG("%s", caps[i]);
+		EXPECT_EQ(!reaches, e->enforced) TH_LOG("%s: %s", caps[i], e->why);
+		EXPECT_EQ(reaches, strstr(e->why, "state directory") != NULL) TH_LOG("%s", e->why);
+	}
+	isolate_enforcement_report_free(&r);
+	isolate_cell_policy_free(pol);
+	unsetenv("ISOLATE_STATE_DIR");
+	rmdir(dir);
+}
+
 TEST(features_say_what_landlock_enforces)
 {
 	char out[16384];

@@ -154,6 +154,22 @@ static bool granted_at(const struct isolate_cell_policy *pol, enum isolate_cap_k
 	return false;
 }
 
+/*
+ * Whether a grant of path reaches the state directory, which BPF LSM closes
+ * to every cell and Landlock cannot carve out of a granted tree: the BPF
+ * cells' kept policies and channels are in it. Compared by real paths.
+ */
+static bool reaches_state_dir(const char *path)
+{
+	char *state = realpath(state_dir(), NULL), *real = realpath(path, NULL);
+	const char *s = state ? state : state_dir(), *p = real ? real : path;
+	bool reaches = path_within(s, p) || path_within(p, s);
+
+	free(state);
+	free(real);
+	return reaches;
+}
+
 static const char *cap_gap(const struct isolate_cell_policy *pol, const struct isolate_cap *cap,
 			   int abi)
 {
@@ -163,6 +179,9 @@ static const char *cap_gap(const struct isolate_cell_policy *pol, const struct i
 	case ISOLATE_CAP_READ:
 	case ISOLATE_CAP_WRITE:
 	case ISOLATE_CAP_EXEC:
+		if (!(isolate_cap_get_flags(cap) & ISOLATE_CAP_DENY) &&
+		    reaches_state_dir(isolate_cap_get_path(cap)))
+			return "Landlock cannot keep isolate's state directory out of a granted tree: the BPF cells' kept policies and channels are in it";
 		if (!(isolate_cap_get_flags(cap) & ISOLATE_CAP_DENY))
 			return kind == ISOLATE_CAP_EXEC &&
 			       !granted_at(pol, ISOLATE_CAP_READ, isolate_cap_get_path(cap)) ?
