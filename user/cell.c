@@ -217,30 +217,28 @@ static void report_unenforced(struct isolate *iso, const char *name, __u64 cgid,
  * over the rule on the directory itself. The
  * cell's own channel is opened again, read only, by ruleset_write().
  */
-static int compile(const struct isolate_cell_policy *pol, const struct policy_binding *bound,
-		   size_t n_bound, struct policy_binding **bound_out, size_t *n_out,
-		   struct isolate_image **img)
+static int compile(struct isolate *iso, const struct isolate_cell_policy *pol,
+		   const struct policy_binding *bound, size_t n_bound,
+		   struct policy_binding **bound_out, size_t *n_out, struct isolate_image **img)
 {
 	struct isolate_diag diag = { 0 };
-	struct state_tree tree;
+	const struct state_tree *tree;
 	char msg[768];
-	int err = state_tree_read(&tree);
+	int err = state_tree_get(iso, &tree);
 
 	if (err)
 		return err;
 	err = policy_compile_bound(pol, bound, n_bound, bound_out, n_out, img, &diag);
 	if (err) {
-		state_tree_free(&tree);
 		isolate_diag_format(&diag, msg, sizeof(msg));
 		return set_error(err, "%s", msg);
 	}
 	for (size_t i = 0; i < (*img)->n_inodes; i++) {
 		struct isolate_image_inode *e = &(*img)->inodes[i];
 
-		if (e->path && state_tree_holds(&tree, e->dev, e->path))
+		if (e->path && state_tree_holds(tree, e->dev, e->path))
 			e->rule.allow = 0;
 	}
-	state_tree_free(&tree);
 	return 0;
 }
 
@@ -331,7 +329,7 @@ int isolate_cell_create(struct isolate *iso, const char *name,
 	int err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (!err)
-		err = compile(pol, NULL, 0, &bound, &n_bound, &img);
+		err = compile(iso, pol, NULL, 0, &bound, &n_bound, &img);
 	if (err)
 		return err;
 	err = isolate_lock(iso);
@@ -362,7 +360,7 @@ static int readopt_as(struct isolate *iso, const char *name,
 	int err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (!err)
-		err = compile(pol, kept, n_kept, &bound, &n_bound, &img);
+		err = compile(iso, pol, kept, n_kept, &bound, &n_bound, &img);
 	if (!err)
 		err = create_locked(iso, name, dir, pol, img, &bound, n_bound, gen, NULL);
 	if (!err)
@@ -439,7 +437,8 @@ int cell_recover(struct isolate *iso, const char *name)
 }
 
 /* pol with the timed grants added: what is in force until the first ends. */
-static int with_timed(const struct isolate_cell_policy *pol, const struct timed_cap *timed,
+static int with_timed(struct isolate *iso, const struct isolate_cell_policy *pol,
+		      const struct timed_cap *timed,
 		      size_t n, const struct policy_binding *kept, size_t n_kept,
 		      struct policy_binding **bound, size_t *n_bound, struct isolate_image **img)
 {
@@ -449,7 +448,7 @@ static int with_timed(const struct isolate_cell_policy *pol, const struct timed_
 	for (size_t i = 0; !err && i < n; i++)
 		err = isolate_cell_policy_add(full, timed[i].cap);
 	if (!err)
-		err = compile(full, kept, n_kept, bound, n_bound, img);
+		err = compile(iso, full, kept, n_kept, bound, n_bound, img);
 	isolate_cell_policy_free(full);
 	return err;
 }
@@ -643,11 +642,11 @@ int cell_update_timed(struct isolate *iso, const char *name,
 	}
 	/* With timed grants, their bindings too: the same objects in both images. */
 	if (!err && n_timed) {
-		err = with_timed(pol, timed, n_timed, kept, n_kept, &bound, &n_bound, &full);
+		err = with_timed(iso, pol, timed, n_timed, kept, n_kept, &bound, &n_bound, &full);
 		if (!err)
-			err = compile(pol, bound, n_bound, NULL, NULL, &img);
+			err = compile(iso, pol, bound, n_bound, NULL, NULL, &img);
 	} else if (!err) {
-		err = compile(pol, kept, n_kept, &bound, &n_bound, &img);
+		err = compile(iso, pol, kept, n_kept, &bound, &n_bound, &img);
 	}
 	if (!err)
 		err = update_locked(iso, name, dir, &st, pol, img, full, timed, n_timed, &bound,

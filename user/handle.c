@@ -76,6 +76,7 @@ void isolate_close(struct isolate *iso)
 	if (iso->lock_fd >= 0)
 		close(iso->lock_fd);
 	policy_cache_free(iso);
+	state_tree_free(iso->state);
 	free(iso);
 }
 

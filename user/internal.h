@@ -60,6 +60,7 @@ struct isolate {
 	bool allow_unenforced;		/* see isolate_allow_unenforced() */
 	struct policy_cache_entry policies[POLICY_CACHE_SIZE];
 	unsigned int policies_next;	/* the entry a new cell takes */
+	struct state_tree *state;	/* state_tree_get(); NULL until asked */
 };
 
 /* user/handle.c: the handle, its lock and the settings map. */
@@ -261,16 +262,20 @@ void events_socket_path(char *out, size_t len);
 
 /*
  * The state directory as cells' rules see it (user/state_tree.c): where it
- * lies in its file system and the mounts, read once for one change.
+ * lies in its file system and the mounts, kept by the handle and read
+ * again when the mounts change.
  */
 struct state_tree {
+	char dir[PATH_MAX];		/* the state_dir() it is of */
 	int root;			/* statefs_root() */
 	struct stat st;			/* of root */
 	unsigned int major, minor;	/* of the mount it lies on, as mountinfo says */
 	char fs_path[PATH_MAX];		/* where it lies in its file system */
 	struct mount_table mounts;
+	int mountinfo;			/* /proc/self/mountinfo, which polls POLLPRI on a change */
 };
-int state_tree_read(struct state_tree *s);
+/* The handle's, read again if the mounts changed since it was read. */
+int state_tree_get(struct isolate *iso, const struct state_tree **out);
 void state_tree_free(struct state_tree *s);
 /*
  * Whether the object at real (resolved; dev in kernel encoding) lies in the

@@ -132,19 +132,17 @@ static int unix_cmp(const void *a, const void *b)
  * a cell that could write there could rewrite its own) however it is
  * mounted, and the cell's own channel inside it open.
  */
-static int entries_build(uint32_t ruleset, const struct isolate_image *img,
+static int entries_build(struct isolate *iso, uint32_t ruleset, const struct isolate_image *img,
 			 const struct isolate_image_inode *channel, struct ruleset_entries *e)
 {
+	const struct state_tree *tree;
 	struct isolate_image_inode *added = NULL;
 	size_t n_added = 0, n = 0;
-	struct state_tree tree;
-	int err = state_tree_read(&tree);
+	int err = state_tree_get(iso, &tree);
 
 	memset(e, 0, sizeof(*e));
-	if (err)
-		return err;
-	err = state_tree_rules(&tree, &added, &n_added);
-	state_tree_free(&tree);
+	if (!err)
+		err = state_tree_rules(tree, &added, &n_added);
 	if (err)
 		return err;
 	/* state_tree_rules() leaves room for one more. */
@@ -315,7 +313,7 @@ static int write_from(struct isolate *iso, uint32_t ruleset, const struct rulese
 		      const struct isolate_image *img, const struct isolate_image_inode *channel)
 {
 	struct ruleset_entries now, gone = { 0 };
-	int err = entries_build(ruleset, img, channel, &now);
+	int err = entries_build(iso, ruleset, img, channel, &now);
 
 	if (!err)
 		err = only_in(was, &now, &gone);

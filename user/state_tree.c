@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,29 +34,52 @@ void inode_rule_of(const struct stat *st, __u32 allow, struct isolate_image_inod
 
 void state_tree_free(struct state_tree *s)
 {
+	if (!s)
+		return;
 	mount_table_free(&s->mounts);
 	if (s->root >= 0)
 		close(s->root);
-	s->root = -1;
+	if (s->mountinfo >= 0)
+		close(s->mountinfo);
+	free(s);
 }
 
-int state_tree_read(struct state_tree *s)
+/* Whether a mount or unmount happened since mountinfo was opened or polled. */
+static bool mounts_changed(int mountinfo)
 {
+	struct pollfd p = { .fd = mountinfo, .events = POLLPRI };
+
+	return poll(&p, 1, 0) != 0 && p.revents & (POLLPRI | POLLERR | POLLNVAL);
+}
+
+static int state_tree_read(struct state_tree **out)
+{
+	struct state_tree *s = calloc(1, sizeof(*s));
 	const struct mount_entry *on;
 	char *real = NULL;
 	int err;
 
-	memset(s, 0, sizeof(*s));
-	s->root = statefs_root();
-	if (s->root < 0)
-		return s->root;
-	if (fstat(s->root, &s->st)) {
-		err = set_error(-errno, "cannot stat %s: %s", state_dir(), strerror(errno));
+	*out = NULL;
+	if (!s)
+		return set_error(-ENOMEM, "out of memory");
+	snprintf(s->dir, sizeof(s->dir), "%s", state_dir());
+	/* Opened before the table is read: a change after it shows at the next poll. */
+	s->mountinfo = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	s->root = s->mountinfo < 0 ? -1 : statefs_root();
+	if (s->mountinfo < 0) {
+		err = set_error(-errno, "cannot open /proc/self/mountinfo: %s", strerror(errno));
 		goto fail;
 	}
-	real = realpath(state_dir(), NULL);
+	err = s->root < 0 ? s->root : 0;
+	if (err)
+		goto fail;
+	if (fstat(s->root, &s->st)) {
+		err = set_error(-errno, "cannot stat %s: %s", s->dir, strerror(errno));
+		goto fail;
+	}
+	real = realpath(s->dir, NULL);
 	if (!real) {
-		err = set_error(-errno, "cannot resolve %s: %s", state_dir(), strerror(errno));
+		err = set_error(-errno, "cannot resolve %s: %s", s->dir, strerror(errno));
 		goto fail;
 	}
 	err = mount_table_read(&s->mounts);
@@ -70,10 +95,32 @@ int state_tree_read(struct state_tree *s)
 	s->major = on->major;
 	s->minor = on->minor;
 	free(real);
+	*out = s;
 	return 0;
 fail:
 	free(real);
 	state_tree_free(s);
+	return err;
+}
+
+/* Whether s is still of the state directory: the same name, the same object, the same mounts. */
+static bool still_current(const struct state_tree *s)
+{
+	struct stat st;
+
+	return !strcmp(s->dir, state_dir()) && !lstat(s->dir, &st) && st.st_dev == s->st.st_dev &&
+	       st.st_ino == s->st.st_ino && !mounts_changed(s->mountinfo);
+}
+
+int state_tree_get(struct isolate *iso, const struct state_tree **out)
+{
+	int err = 0;
+
+	if (!iso->state || !still_current(iso->state)) {
+		state_tree_free(iso->state);
+		err = state_tree_read(&iso->state);
+	}
+	*out = iso->state;
 	return err;
 }
 
