@@ -207,6 +207,53 @@ TEST_F(bypass, a_grant_on_an_object_stays_on_it)
 	close(fd);
 }
 
+struct dir_args {
+	const char *dir;
+};
+
+static int open_dir_errno(void *arg)
+{
+	const struct dir_args *a = arg;
+	struct open_args o = { a->dir, O_RDONLY | O_DIRECTORY };
+
+	return open_errno(&o);
+}
+
+/*
+ * A bind mount of a part of the state directory made after a cell's last
+ * change: the walk from below it passes the mount, not the state
+ * directory, so the cell's rules must be made again. The supervisor does
+ * it when the mounts change.
+ */
+TEST_F_TIMEOUT(bypass, a_later_bind_mount_of_the_state_directory_is_closed, 60)
+{
+	int cell = test_env_cell(&self->env, "later", "read:%s/rw", NULL);
+	struct dir_args a = { test_path(&self->env, "rw/cells") };
+	char cells[PATH_MAX], rules[PATH_MAX];
+	int err = 0;
+	pid_t sup;
+
+	ASSERT_LE(0, cell);
+	if (access(LOADER, X_OK))
+		SKIP(return, "%s not installed", LOADER);
+	snprintf(cells, sizeof(cells), "%s", a.dir);
+	a.dir = cells;
+	ASSERT_EQ(0, mkdir(cells, 0755));
+	snprintf(rules, sizeof(rules), "%s/rules", self->env.root);
+	ASSERT_EQ(0, write_file(rules, ""));
+	EXPECT_EQ(0, test_run(&self->env, cell, open_dir_errno, &a));
+	sup = start_supervisor(rules);
+	ASSERT_LT(0, sup);
+	ASSERT_EQ(0, mount("/run/isolate/cells", cells, NULL, MS_BIND, NULL));
+	/* Within a few tenths of a second of the mount. */
+	for (int i = 0; i < 50 && (err = test_run(&self->env, cell, open_dir_errno, &a)) != EACCES;
+	     i++)
+		usleep(100 * 1000);
+	EXPECT_EQ(EACCES, err);
+	EXPECT_EQ(0, umount2(cells, MNT_DETACH));
+	stop_supervisor(sup);
+}
+
 /*
  * Grants are kept in <state>/broker/grants, read back by the next
  * supervisor; a path with a space (a file the cell made, granted first)

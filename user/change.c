@@ -200,6 +200,11 @@ int isolate_cell_grant_at(struct isolate *iso, const char *name, struct isolate_
 	return change_caps(iso, name, &cap, 1, true, 0, false, &checked);
 }
 
+int cell_refresh(struct isolate *iso, const char *name)
+{
+	return change_caps(iso, name, NULL, 0, true, 0, false, NULL);
+}
+
 int isolate_cell_rebind(struct isolate *iso, const char *name)
 {
 	return change_caps(iso, name, NULL, 0, true, 0, true, NULL);

@@ -77,6 +77,7 @@ void isolate_close(struct isolate *iso)
 		close(iso->lock_fd);
 	policy_cache_free(iso);
 	state_tree_free(iso->state);
+	free(iso->closed);
 	free(iso);
 }
 

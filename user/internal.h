@@ -61,6 +61,11 @@ struct isolate {
 	struct policy_cache_entry policies[POLICY_CACHE_SIZE];
 	unsigned int policies_next;	/* the entry a new cell takes */
 	struct state_tree *state;	/* state_tree_get(); NULL until asked */
+	unsigned int state_reads;	/* how many times it was read */
+	/* isolate_state_mounts_follow(): what the last call saw */
+	unsigned int state_followed;	/* state_reads then */
+	struct isolate_image_inode *closed;	/* state_tree_rules() then, sorted */
+	size_t n_closed;
 };
 
 /* user/handle.c: the handle, its lock and the settings map. */
@@ -276,6 +281,8 @@ struct state_tree {
 };
 /* The handle's, read again if the mounts changed since it was read. */
 int state_tree_get(struct isolate *iso, const struct state_tree **out);
+/* The same policy again, as a new generation (user/change.c). */
+int cell_refresh(struct isolate *iso, const char *name);
 void state_tree_free(struct state_tree *s);
 /*
  * Whether the object at real (resolved; dev in kernel encoding) lies in the

@@ -119,6 +119,7 @@ int state_tree_get(struct isolate *iso, const struct state_tree **out)
 	if (!iso->state || !still_current(iso->state)) {
 		state_tree_free(iso->state);
 		err = state_tree_read(&iso->state);
+		iso->state_reads++;
 	}
 	*out = iso->state;
 	return err;
@@ -175,4 +176,61 @@ int state_tree_rules(const struct state_tree *s, struct isolate_image_inode **ru
 	*rules = out;
 	*n = count;
 	return 0;
+}
+
+static int inode_rule_cmp(const void *a, const void *b)
+{
+	const struct isolate_image_inode *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* Every cell's same policy again: its new generation has the rules closing the state tree now. */
+static int close_again(struct isolate *iso)
+{
+	struct isolate_cell_state *cells = NULL;
+	size_t n = 0;
+	int err = isolate_cells_list(iso, &cells, &n), changed = 0;
+
+	for (size_t i = 0; !err && i < n; i++) {
+		int e = cell_refresh(iso, cells[i].name);
+
+		if (!e)
+			changed++;
+		else if (e != -ENOENT)	/* destroyed meanwhile */
+			err = set_error(e, "cell %s: %s", cells[i].name, isolate_last_error());
+	}
+	free(cells);
+	return err ? err : changed;
+}
+
+int isolate_state_mounts_follow(struct isolate *iso)
+{
+	const struct state_tree *tree;
+	struct isolate_image_inode *closed = NULL;
+	size_t n = 0;
+	bool first = !iso->closed;
+	int err = state_tree_get(iso, &tree);
+
+	if (err || (!first && iso->state_followed == iso->state_reads))
+		return err;
+	err = state_tree_rules(tree, &closed, &n);
+	if (err)
+		return err;
+	qsort(closed, n, sizeof(*closed), inode_rule_cmp);
+	iso->state_followed = iso->state_reads;
+	/* First: the cells' rules may be older than any such mount there is. */
+	if (first ? n == 1 :
+		    n == iso->n_closed && !memcmp(closed, iso->closed, n * sizeof(*closed))) {
+		free(iso->closed);
+		iso->closed = closed;
+		iso->n_closed = n;
+		return 0;
+	}
+	free(iso->closed);
+	iso->closed = closed;
+	iso->n_closed = n;
+	return close_again(iso);
 }

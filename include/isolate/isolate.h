@@ -248,6 +248,15 @@ int isolate_cell_get(struct isolate *iso, const char *name,
  * is its length (0 and NULL when there are none).
  */
 int isolate_cells_list(struct isolate *iso, struct isolate_cell_state **cells, size_t *n);
+/*
+ * Every cell is closed to isolate's state directory, also through bind
+ * mounts of parts of it, as the mounts were at the cell's last change.
+ * This closes it again in every cell (a new generation of the same policy
+ * each) when such a mount has appeared or gone since the handle last
+ * looked, and at the first call when there is any. The supervisor calls
+ * it as it runs. The number of cells changed, or -errno.
+ */
+int isolate_state_mounts_follow(struct isolate *iso);
 
 /*
  * The name of the cell whose cgroup id is cgid (every event carries it:

@@ -312,6 +312,7 @@ int do_supervise(int argc, char **argv)
 			{ .fd = s.metrics_sock, .events = POLLIN },
 		};
 		uint64_t now;
+		int closed;
 
 		poll(pfd, s.metrics_sock >= 0 ? 3 : 2, 100);
 		/* New subscribers first: they see every record read after this. */
@@ -324,6 +325,12 @@ int do_supervise(int argc, char **argv)
 		if (s.metrics_sock >= 0 && (pfd[2].revents & POLLIN))
 			serve_metrics(&s);
 		if (isolate_broker_tick(s.broker, s.iso))
+			p_info("supervise: %s", isolate_last_error());
+		closed = isolate_state_mounts_follow(s.iso);
+		if (closed > 0)
+			p_info("supervise: the mounts of the state directory changed: %d cells closed to it again",
+			       closed);
+		else if (closed < 0)
 			p_info("supervise: %s", isolate_last_error());
 		now = now_ms();
 		if (s.metrics_file && now >= next_metrics) {
