@@ -30,39 +30,37 @@ int cgroup_id_of(const char *path, __u64 *id)
  * bpf_get_current_ancestor_cgroup_id() counts: the mount's root within the
  * hierarchy (mountinfo field 4) plus the path below the mount point.
  */
+/* How many components path has ("/" none, "/a//b" two). */
+static unsigned int components(const char *path)
+{
+	unsigned int n = 0;
+
+	for (const char *p = path; *p; p++)
+		if (*p == '/' && p[1] && p[1] != '/')
+			n++;
+	return n;
+}
+
 int cgroup_level_of(const char *path, unsigned int *level)
 {
-	char mnt[PATH_MAX], line[4096];
-	unsigned int depth = 0;
-	const char *rel;
-	FILE *f;
-	int err = find_mount("cgroup2", mnt, sizeof(mnt));
+	const struct mount_entry *m = NULL;
+	struct mount_table t;
+	int err = mount_table_read(&t);
 
 	if (err)
-		return err;
-	if (strncmp(path, mnt, strlen(mnt)))
-		return set_error(-EINVAL, "%s is not below the cgroup2 mount %s", path, mnt);
-	f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return set_error(-errno, "cannot read /proc/self/mountinfo");
-	while (fgets(line, sizeof(line), f)) {
-		char root[4096], mp[4096];
-		char *sep = strstr(line, " - ");
-
-		if (!sep || strncmp(sep + 3, "cgroup2 ", 8) ||
-		    sscanf(line, "%*s %*s %*s %4095s %4095s", root, mp) != 2)
-			continue;
-		for (const char *p = root; *p; p++)
-			if (*p == '/' && p[1] && p[1] != '/')
-				depth++;
-		break;
-	}
-	fclose(f);
-	for (rel = path + strlen(mnt); *rel; rel++)
-		if (*rel == '/' && rel[1] && rel[1] != '/')
-			depth++;
-	*level = depth;
-	return 0;
+		return set_error(err, "cannot read /proc/self/mountinfo: %s", strerror(-err));
+	for (size_t i = 0; i < t.n && !m; i++)
+		if (!strcmp(t.mounts[i].fstype, "cgroup2"))
+			m = &t.mounts[i];
+	if (!m)
+		err = set_error(-ENOENT, "no cgroup2 filesystem is mounted");
+	else if (!path_within(path, m->point))
+		err = set_error(-EINVAL, "%s is not below the cgroup2 mount %s", path, m->point);
+	else
+		*level = components(m->root) +
+			 components(path + (strcmp(m->point, "/") ? strlen(m->point) : 0));
+	mount_table_free(&t);
+	return err;
 }
 
 static int write_file(const char *dir, const char *name, const char *value)
