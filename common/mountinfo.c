@@ -135,20 +135,27 @@ int mount_fs_path(const struct mount_table *t, const char *real, char *out, size
 	return 0;
 }
 
+const struct mount_entry *mount_table_find(const struct mount_table *t, const char *fstype)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->mounts[i].fstype, fstype))
+			return &t->mounts[i];
+	return NULL;
+}
+
 int mount_point_of(const char *fstype, char *path, size_t len)
 {
+	const struct mount_entry *m;
 	struct mount_table t;
 	int err = mount_table_read(&t);
 
 	if (err)
 		return err;
-	err = -ENOENT;
-	for (size_t i = 0; i < t.n; i++) {
-		if (strcmp(t.mounts[i].fstype, fstype))
-			continue;
-		err = snprintf(path, len, "%s", t.mounts[i].point) < (int)len ? 0 : -ENAMETOOLONG;
-		break;
-	}
+	m = mount_table_find(&t, fstype);
+	if (!m)
+		err = -ENOENT;
+	else if (snprintf(path, len, "%s", m->point) >= (int)len)
+		err = -ENAMETOOLONG;
 	mount_table_free(&t);
 	return err;
 }

@@ -22,6 +22,8 @@ struct mount_table {
 /* Reads the table: 0 or -errno (-EINVAL for a line it cannot parse). */
 int mount_table_read(struct mount_table *t);
 void mount_table_free(struct mount_table *t);
+/* The first mount of fstype, or NULL. */
+const struct mount_entry *mount_table_find(const struct mount_table *t, const char *fstype);
 
 /*
  * Where real (an absolute path without links, "." or "..") lies within its

@@ -350,7 +350,7 @@ TEST_F(landlock, cwd_is_entered_as_the_command)
 }
 
 /* What the backend holds on this kernel, kind by kind, without a policy. */
-/* The report of one capability's text under the policy of caps. */
+/* The item of r for the capability whose text is what; NULL if none. */
 static const struct isolate_enforcement *report_of(const struct isolate_enforcement_report *r,
 						   const char *what)
 {

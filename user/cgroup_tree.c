@@ -25,11 +25,6 @@ int cgroup_id_of(const char *path, __u64 *id)
 	return 0;
 }
 
-/*
- * Depth below the root of the hierarchy, which is what
- * bpf_get_current_ancestor_cgroup_id() counts: the mount's root within the
- * hierarchy (mountinfo field 4) plus the path below the mount point.
- */
 /* How many components path has ("/" none, "/a//b" two). */
 static unsigned int components(const char *path)
 {
@@ -41,17 +36,20 @@ static unsigned int components(const char *path)
 	return n;
 }
 
+/*
+ * Depth below the root of the hierarchy, which is what
+ * bpf_get_current_ancestor_cgroup_id() counts: the mount's root within the
+ * hierarchy (mountinfo field 4) plus the path below the mount point.
+ */
 int cgroup_level_of(const char *path, unsigned int *level)
 {
-	const struct mount_entry *m = NULL;
+	const struct mount_entry *m;
 	struct mount_table t;
 	int err = mount_table_read(&t);
 
 	if (err)
 		return set_error(err, "cannot read /proc/self/mountinfo: %s", strerror(-err));
-	for (size_t i = 0; i < t.n && !m; i++)
-		if (!strcmp(t.mounts[i].fstype, "cgroup2"))
-			m = &t.mounts[i];
+	m = mount_table_find(&t, "cgroup2");
 	if (!m)
 		err = set_error(-ENOENT, "no cgroup2 filesystem is mounted");
 	else if (!path_within(path, m->point))

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * A cell's policy changed while it runs: grants and revokes (timed or
- * not), their end, recycling, and the snapshot that carries a cell's
- * capabilities to a new one.
+ * not), their end, recycling, the snapshot that carries a cell's
+ * capabilities to a new one, and every cell's rules made again when the
+ * mounts of the state directory change.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -78,7 +79,8 @@ static bool timed_remove(struct timed_cap *t, size_t *n, const struct isolate_ca
  * kernel). A revoke takes a capability out of the policy and out of the
  * timed grants. Under the lock from the read on: two changes at once must
  * not both start from the same generation, each losing the other's. No
- * capability at all: the same policy again (an expiry, a rebind).
+ * capability at all: the same policy again (an expiry, a rebind, new
+ * mounts of the state directory).
  */
 static int change_caps(struct isolate *iso, const char *name,
 		       struct isolate_cap *const caps[], size_t n, bool grant,
@@ -200,11 +202,6 @@ int isolate_cell_grant_at(struct isolate *iso, const char *name, struct isolate_
 	return change_caps(iso, name, &cap, 1, true, 0, false, &checked);
 }
 
-int cell_refresh(struct isolate *iso, const char *name)
-{
-	return change_caps(iso, name, NULL, 0, true, 0, false, NULL);
-}
-
 int isolate_cell_rebind(struct isolate *iso, const char *name)
 {
 	return change_caps(iso, name, NULL, 0, true, 0, true, NULL);
@@ -223,4 +220,61 @@ int isolate_cell_expire(struct isolate *iso, const char *name)
 		err = change_caps(iso, name, NULL, 0, true, 0, false, NULL);
 	isolate_unlock(iso);
 	return err;
+}
+
+static int inode_rule_cmp(const void *a, const void *b)
+{
+	const struct isolate_image_inode *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/*
+ * Every cell's same policy again: its new generation has the rules closing
+ * the state tree now. One cell failing does not keep the others open; the
+ * error names the first that failed.
+ */
+static int close_again(struct isolate *iso)
+{
+	struct isolate_cell_state *cells = NULL;
+	size_t n = 0;
+	int err = isolate_cells_list(iso, &cells, &n), changed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		/* The same policy again. */
+		int e = change_caps(iso, cells[i].name, NULL, 0, true, 0, false, NULL);
+
+		if (!e)
+			changed++;
+		else if (e != -ENOENT && !err)	/* -ENOENT: destroyed meanwhile */
+			err = set_error(e, "cell %s: %s", cells[i].name, isolate_last_error());
+	}
+	free(cells);
+	return err ? err : changed;
+}
+
+int isolate_state_mounts_follow(struct isolate *iso)
+{
+	const struct state_tree *tree;
+	struct isolate_image_inode *closed = NULL;
+	size_t n = 0;
+	bool first = !iso->closed, same;
+	int err = state_tree_get(iso, &tree);
+
+	if (err || (!first && iso->state_followed == iso->state_reads))
+		return err;
+	err = state_tree_rules(tree, &closed, &n);
+	if (err)
+		return err;
+	qsort(closed, n, sizeof(*closed), inode_rule_cmp);
+	iso->state_followed = iso->state_reads;
+	/* First: the cells' rules may be older than any such mount there is. */
+	same = first ? n == 1 :
+		       n == iso->n_closed && !memcmp(closed, iso->closed, n * sizeof(*closed));
+	free(iso->closed);
+	iso->closed = closed;
+	iso->n_closed = n;
+	return same ? 0 : close_again(iso);
 }

@@ -281,8 +281,6 @@ struct state_tree {
 };
 /* The handle's, read again if the mounts changed since it was read. */
 int state_tree_get(struct isolate *iso, const struct state_tree **out);
-/* The same policy again, as a new generation (user/change.c). */
-int cell_refresh(struct isolate *iso, const char *name);
 void state_tree_free(struct state_tree *s);
 /*
  * Whether the object at real (resolved; dev in kernel encoding) lies in the
@@ -348,7 +346,6 @@ int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
 		      size_t n_timed, bool rebind, const struct policy_binding *checked,
 		      struct isolate_cell_policy **give);
-
 
 /*
  * Starts argv (user/spawn.c): inside cgroup_fd's cgroup from its first

@@ -254,7 +254,8 @@ int isolate_cells_list(struct isolate *iso, struct isolate_cell_state **cells, s
  * This closes it again in every cell (a new generation of the same policy
  * each) when such a mount has appeared or gone since the handle last
  * looked, and at the first call when there is any. The supervisor calls
- * it as it runs. The number of cells changed, or -errno.
+ * it as it runs. The number of cells changed, or -errno naming the first
+ * cell that could not be (the others are changed all the same).
  */
 int isolate_state_mounts_follow(struct isolate *iso);
 
