@@ -174,6 +174,7 @@ enum cal_step {
 	CAL_ANCESTOR,		/* bpf_get_current_ancestor_cgroup_id() */
 	CAL_CELL_LOOKUP,	/* hash lookup, 8-byte key (the cells map) */
 	CAL_RULE_LOOKUP,	/* hash lookup, 16-byte key (inode_rules) */
+	CAL_CGRP_STORAGE,	/* cgroup-local storage of the task's cgroup (6.2+) */
 	CAL_COUNT,
 };
 extern const char *const cal_names[CAL_COUNT];

@@ -87,6 +87,18 @@ struct {
 	__type(value, __u64);
 } cal_rules SEC(".maps");
 
+/*
+ * BPF_MAP_TYPE_CGRP_STORAGE (Linux 6.2): the cell kept on the cgroup itself.
+ * By number, as this vmlinux.h may come from an older kernel; created and
+ * loaded only where the kernel has it.
+ */
+struct {
+	__uint(type, 32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct cal_cell);
+} cal_cgrp_cells SEC(".maps");
+
 __u64 cal_sink;
 
 SEC("lsm/file_open")
@@ -116,6 +128,16 @@ int BPF_PROG(cal_rule_lookup, struct file *file, int ret)
 	};
 
 	if (bpf_map_lookup_elem(&cal_rules, &k))
+		cal_sink++;
+	return 0;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(cal_cgrp_storage, struct file *file, int ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (bpf_cgrp_storage_get(&cal_cgrp_cells, task->cgroups->dfl_cgrp, 0, 0))
 		cal_sink++;
 	return 0;
 }

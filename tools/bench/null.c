@@ -6,6 +6,7 @@
  * empty cgroup-attached program on file_open.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -24,12 +25,31 @@ static struct bench_null *skel;
 static struct bpf_link *links[MAX_LINKS];
 static int n_links;
 
+/* BPF_MAP_TYPE_CGRP_STORAGE, by number: this system's headers may predate it. */
+#define CGRP_STORAGE_MAP 32
+
+static bool have_cgrp_storage;
+
 static int loaded(void)
 {
+	int err;
+
 	if (skel)
 		return 0;
-	skel = bench_null__open_and_load();
-	return skel ? 0 : (-errno ?: -EINVAL);
+	skel = bench_null__open();
+	if (!skel)
+		return -errno ?: -EINVAL;
+	have_cgrp_storage = libbpf_probe_bpf_map_type(CGRP_STORAGE_MAP, NULL) == 1;
+	if (!have_cgrp_storage) {
+		bpf_map__set_autocreate(skel->maps.cal_cgrp_cells, false);
+		bpf_program__set_autoload(skel->progs.cal_cgrp_storage, false);
+	}
+	err = bench_null__load(skel);
+	if (err) {
+		bench_null__destroy(skel);
+		skel = NULL;
+	}
+	return err;
 }
 
 static int attach(struct bpf_program *prog)
@@ -89,7 +109,9 @@ void null_detach(void)
 		bpf_link__destroy(links[--n_links]);
 }
 
-const char *const cal_names[CAL_COUNT] = { "ancestor", "cell_lookup", "rule_lookup" };
+const char *const cal_names[CAL_COUNT] = {
+	"ancestor", "cell_lookup", "rule_lookup", "cgrp_storage",
+};
 
 /* The maps hold what the steps look up: the cgroup and the file measured. */
 static int cal_fill(const char *cgroup, const char *file)
@@ -99,10 +121,20 @@ static int cal_fill(const char *cgroup, const char *file)
 	uint64_t cgid;
 	__u64 rule = 1;
 	struct stat st;
-	int err = cgroup_id(cgroup, &cgid);
+	int cgfd, err = cgroup_id(cgroup, &cgid);
 
 	if (err)
 		return err;
+	if (have_cgrp_storage) {
+		cgfd = cgroup_open(cgroup);
+		if (cgfd < 0)
+			return cgfd;
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.cal_cgrp_cells), &cgfd, &cell,
+					  BPF_ANY) ? -errno : 0;
+		close(cgfd);
+		if (err)
+			return err;
+	}
 	if (stat(file, &st))
 		return -errno;
 	key.dev = major(st.st_dev) << 20 | minor(st.st_dev);
@@ -123,6 +155,9 @@ int cal_attach(enum cal_step step, const char *cgroup, const char *file)
 	progs[CAL_ANCESTOR] = skel->progs.cal_ancestor;
 	progs[CAL_CELL_LOOKUP] = skel->progs.cal_cell_lookup;
 	progs[CAL_RULE_LOOKUP] = skel->progs.cal_rule_lookup;
+	progs[CAL_CGRP_STORAGE] = skel->progs.cal_cgrp_storage;
+	if (step == CAL_CGRP_STORAGE && !have_cgrp_storage)
+		return -EOPNOTSUPP;
 	err = cal_fill(cgroup, file);
 	return err ?: attach(progs[step]);
 }

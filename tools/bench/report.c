@@ -688,6 +688,11 @@ static void breakdown_table(FILE *out)
 		fprintf(out, "| bpf_get_current_cgroup_id() + hash lookup, 8-byte key (like `cells`) | %.0f |\n", v);
 	if (result_get("derived.step.rule_lookup", &v))
 		fprintf(out, "| hash lookup, 16-byte key from the file's inode (like `inode_rules`) | %.0f |\n", v);
+	fprintf(out, "| task's cgroup + bpf_cgrp_storage_get() (Linux 6.2 on) |");
+	if (result_get("derived.step.cgrp_storage", &v))
+		fprintf(out, " %.0f |\n", v);
+	else
+		fprintf(out, " — |\n");
 }
 
 static void targets_table(FILE *out)
