@@ -18,6 +18,8 @@
 #define VM_WRITE	0x2
 #define VM_EXEC		0x4
 #define VM_SHARED	0x8
+#define READ_IMPLIES_EXEC 0x0400000
+#define PAGE_MASK_LOW	4095UL
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -82,6 +84,30 @@ ISOLATE_HOOK(file_mprotect, isolate_file_mprotect, struct vm_area_struct *vma,
 		return 0;
 	return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_EXEC,
 			   ISOLATE_OP_MAP_EXEC, DISPLAY_NAME);
+}
+
+/*
+ * Growing the heap with brk() asks no mmap_file: the kernel adds VM_EXEC
+ * to the new pages by itself when the task's personality has
+ * READ_IMPLIES_EXEC, which any process may set. The one hook on the way
+ * is mmap_addr, with the address alone: the heap's end (page-aligned) is
+ * where brk() maps. Other mappings under that personality pass mmap_file,
+ * which decides their PROT_EXEC.
+ */
+ISOLATE_HOOK(mmap_addr, isolate_mmap_addr, unsigned long addr, int ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mm_struct *mm;
+	struct cell_ctx cc;
+
+	if (ret || !(task->personality & READ_IMPLIES_EXEC))
+		return ret;
+	mm = task->mm;
+	if (!mm || addr != ((mm->brk + PAGE_MASK_LOW) & ~PAGE_MASK_LOW))
+		return 0;
+	if (!current_cell(&cc))
+		return 0;
+	return refuse_exec_memory(&cc, EACCES, 0, 0);
 }
 
 /*

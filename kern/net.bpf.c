@@ -222,6 +222,8 @@ static __always_inline int decide_abstract(const struct cell_ctx *cc, __u32 righ
 			n = sizeof(key.name);
 		e->path[0] = '@';
 		bpf_probe_read_kernel(e->path + 1, n, name);
+		/* The name ends with no NUL; the slot still holds an older event. */
+		e->path[n + 1] = 0;
 		bpf_ringbuf_submit(e, 0);
 	}
 	return verdict;
@@ -335,12 +337,16 @@ ISOLATE_HOOK(socket_create, isolate_socket_create, int family, int type, int pro
 	/*
 	 * Raw sockets see and forge traffic no connect rule would allow; IP
 	 * protocols other than TCP and UDP no rule can grant, and some
-	 * connect where no hook of ours looks (SCTP's connectx).
+	 * connect where no hook of ours looks (SCTP's connectx). Only stream
+	 * and datagram sockets: protocol 0 means the first protocol of the
+	 * type, which is SCTP for SOCK_SEQPACKET and DCCP for SOCK_DCCP once
+	 * their modules are loaded.
 	 */
 	if (!family_granted(&cc, family) ||
 	    ((family == AF_INET || family == AF_INET6) &&
-	     ((type & 0xf) == SOCK_RAW || (protocol != 0 && protocol != IPPROTO_TCP &&
-					   protocol != IPPROTO_UDP && protocol != IPPROTO_MPTCP))) ||
+	     (((type & 0xf) != SOCK_STREAM && (type & 0xf) != SOCK_DGRAM) ||
+	      (protocol != 0 && protocol != IPPROTO_TCP && protocol != IPPROTO_UDP &&
+	       protocol != IPPROTO_MPTCP))) ||
 	    type == SOCK_PACKET ||
 	    (family == AF_NETLINK &&
 	     (protocol < 0 || protocol > 31 || !((cc.cell.netlink_protocols >> protocol) & 1))))
@@ -457,6 +463,28 @@ ISOLATE_HOOK(socket_sendmsg, isolate_socket_sendmsg, struct socket *sock, struct
 }
 
 /* Listening on the address the socket is bound to (port 0 if unbound). */
+/*
+ * Listening on an AF_UNIX socket bound to an abstract name: the name needs
+ * a bind rule, or, when the kernel picked it, the autobind allowance. A
+ * name is picked not only by bind(2) with no name, which socket_bind
+ * decides, but by connect(2) and sendmsg(2) of a socket with
+ * SO_PASSCRED, which ask no hook of ours before.
+ */
+static __always_inline int decide_unix_listen(const struct cell_ctx *cc, struct sock *sk)
+{
+	struct unix_sock *u = bpf_skc_to_unix_sock(sk);
+	struct unix_address *addr;
+
+	if (!u)
+		return refuse_op(cc, ISOLATE_OP_LISTEN, EACCES, 0, AF_UNIX);
+	addr = u->addr;
+	/* Unbound (listen fails by itself), or a path: its file was made by the rules. */
+	if (!addr || u->path.dentry || (cc->cell.flags & ISOLATE_CELL_UNIX_AUTOBIND))
+		return 0;
+	return decide_abstract(cc, ISOLATE_NET_BIND, ISOLATE_OP_LISTEN,
+			       (const char *)addr->name + 3, addr->len - 3);
+}
+
 ISOLATE_HOOK(socket_listen, isolate_socket_listen, struct socket *sock, int backlog, int ret)
 {
 	struct sock *sk = sock->sk;
@@ -471,6 +499,8 @@ ISOLATE_HOOK(socket_listen, isolate_socket_listen, struct socket *sock, int back
 	if (!sk)
 		return refuse_op(&cc, ISOLATE_OP_LISTEN, EACCES, 0, 0);
 	family = sk->__sk_common.skc_family;
+	if (family == AF_UNIX)
+		return decide_unix_listen(&cc, sk);
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	ep.proto = rule_proto(sk);

@@ -439,6 +439,38 @@ TEST_F(exec, exec_memory_needs_the_allowance)
 	EXPECT_EQ(0, run_outside(map_errno, &a));
 }
 
+static int brk_errno(void *arg)
+{
+	unsigned char *p;
+
+	if (personality(READ_IMPLIES_EXEC) < 0)
+		return 200;
+	p = sbrk(2 * 4096);
+	if (p == (void *)-1)
+		return errno;
+	/* Grown: the new pages run what is written there (x86 "ret"). */
+	p[4096] = 0xc3;
+	((void (*)(void))(p + 4096))();
+	return 0;
+}
+
+/*
+ * brk() under READ_IMPLIES_EXEC maps the new heap pages executable (and
+ * writable) without any mmap: code that is no file's, only with the
+ * allowance.
+ */
+TEST_F(exec, heap_grown_executable_needs_exec_memory)
+{
+	int rx = CELL("rx", "read:%s/lib", "exec:%s/lib");
+	int jit = CELL("jit", "read:%s/lib", "exec:%s/lib", "allow:exec-memory");
+
+	ASSERT_LE(0, rx);
+	ASSERT_LE(0, jit);
+	EXPECT_EQ(ENOMEM, test_run(&self->env, rx, brk_errno, NULL));
+	EXPECT_EQ(0, test_run(&self->env, jit, brk_errno, NULL));
+	EXPECT_EQ(0, run_outside(brk_errno, NULL));
+}
+
 static int userfaultfd_errno(void *arg)
 {
 	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);

@@ -376,7 +376,8 @@ TEST_F(net, listen_denied_unless_granted)
 
 /* ---- AF_UNIX ----------------------------------------------------------------- */
 
-enum unix_op { UNIX_CONNECT, UNIX_SENDTO, UNIX_BIND, UNIX_PAIR, UNIX_AUTOBIND };
+enum unix_op { UNIX_CONNECT, UNIX_SENDTO, UNIX_BIND, UNIX_PAIR, UNIX_AUTOBIND,
+	       UNIX_PASSCRED_LISTEN };
 
 struct unix_args {
 	enum unix_op op;
@@ -410,6 +411,16 @@ static int unix_errno(void *arg)
 	case UNIX_AUTOBIND:
 		sun.sun_family = AF_UNIX;
 		return bind(fd, (struct sockaddr *)&sun, sizeof(sa_family_t)) ? errno : 0;
+	case UNIX_PASSCRED_LISTEN: {
+		/* connect() names the socket before it finds no peer. */
+		int one = 1;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
+			return 100 + errno;
+		if (!connect(fd, (struct sockaddr *)&sun, len) || errno != ECONNREFUSED)
+			return 150;
+		return listen(fd, 1) ? errno : 0;
+	}
 	default:
 		return EINVAL;
 	}
@@ -487,8 +498,81 @@ TEST_F(net, unix_abstract_names_refused)
 	EXPECT_EQ(EACCES, test_run(&self->env, self->cell, unix_errno, &a));
 	EXPECT_EQ(0, run_outside(unix_errno, &a));
 	EXPECT_EQ(0, test_run(&self->env, autobind, unix_errno, &a));
+	/* A name picked by connect() with SO_PASSCRED: no listening on it either. */
+	snprintf(mine, sizeof(mine), "%s-nobody", self->abstract);
+	a.path = mine;
+	a.type = SOCK_STREAM;
+	a.op = UNIX_PASSCRED_LISTEN;
+	EXPECT_EQ(EACCES, test_run(&self->env, self->cell, unix_errno, &a));
+	EXPECT_EQ(0, run_outside(unix_errno, &a));
+	EXPECT_EQ(0, test_run(&self->env, autobind, unix_errno, &a));
 	close(srv);
 	close(dsrv);
+}
+
+struct open_flood {
+	const char *path;
+	int n;
+};
+
+static int open_flood_errno(void *arg)
+{
+	const struct open_flood *f = arg;
+
+	for (int i = 0; i < f->n; i++)
+		if (open(f->path, O_RDONLY | O_CLOEXEC) >= 0 || errno != EACCES)
+			return errno ?: EINVAL;
+	return 0;
+}
+
+/*
+ * The event of a refused abstract name holds "@" and the name, and nothing
+ * after it: the kernel's copy of the name has no NUL, and the ring's
+ * memory there still holds an older event (another cell's path, say). The
+ * deny ring (1 MiB) is first gone round with refused opens of a long path.
+ */
+TEST_F(net, unix_name_in_an_event_ends_with_it)
+{
+	struct unix_args a = { UNIX_CONNECT, SOCK_STREAM, self->abstract, true };
+	struct open_flood flood = { .n = 500 };
+	struct test_events ev = { 0 };
+	int srv = unix_server(SOCK_STREAM, self->abstract, true);
+	char name[201];
+	size_t seen = 0;
+	int fd;
+
+	ASSERT_LE(0, srv);
+	memset(name, 'A', sizeof(name) - 1);
+	name[sizeof(name) - 1] = 0;
+	flood.path = test_path(&self->env, "denied/%s", name);
+	fd = open(flood.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, test_events_start(self->env.iso, &ev));
+	/* 8 x 500 records of 384 bytes: the ring goes round once and a half. */
+	for (int round = 0; round < 8; round++) {
+		ASSERT_EQ(0, test_run(&self->env, self->cell, open_flood_errno, &flood));
+		ev.n = 0;
+		test_events_drain(&ev);
+	}
+	ev.n = 0;
+	for (int i = 0; i < 20; i++)
+		EXPECT_EQ(EACCES, test_run(&self->env, self->cell, unix_errno, &a));
+	test_events_drain(&ev);
+	for (size_t i = 0; i < ev.n; i++) {
+		const struct isolate_event_access *e = &ev.rec[i];
+
+		if (e->object_kind != ISOLATE_OBJECT_NET || e->net.family != AF_UNIX)
+			continue;
+		seen++;
+		EXPECT_EQ(strlen(self->abstract) + 1, strnlen(e->path, sizeof(e->path))) {
+			TH_LOG("event %zu: %.60s", i, e->path);
+		}
+		EXPECT_EQ(0, strncmp(e->path + 1, self->abstract, strlen(self->abstract)));
+	}
+	EXPECT_EQ(20U, seen);
+	test_events_stop(&ev);
+	close(srv);
 }
 
 /* ---- Socket families ------------------------------------------------------ */
@@ -530,6 +614,11 @@ TEST_F(net, raw_packet_vsock_refused_at_socket)
 		{ AF_INET6, SOCK_SEQPACKET, IPPROTO_SCTP },
 		{ AF_INET, SOCK_DGRAM, IPPROTO_ICMP },
 		{ AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE },
+		/* Protocol 0 is the type's first protocol: SCTP, DCCP once loaded. */
+		{ AF_INET, SOCK_SEQPACKET, 0 },
+		{ AF_INET6, SOCK_SEQPACKET, 0 },
+		{ AF_INET, 6 /* SOCK_DCCP */, 0 },
+		{ AF_INET6, SOCK_RDM, 0 },
 	};
 	static const struct socket_args allowed[] = {
 		{ AF_INET, SOCK_STREAM, 0 },

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "kselftest_harness.h"
 #include <isolate/isolate.h>
@@ -150,6 +151,42 @@ TEST(log_messages_cannot_be_forged)
 		EXPECT_TRUE(valid_utf8((const unsigned char *)out, strlen(out)));
 		free(out);
 	}
+}
+
+/* An abstract AF_UNIX name is the cell's, like a path: "@" and the name. */
+TEST(unix_addresses_cannot_be_forged)
+{
+	static const char name[] = "@x\ndeny cell=prod op=exec path=/x \xff";
+	struct isolate_event_access e;
+	char *out;
+
+	deny_event(&e);
+	e.object_kind = ISOLATE_OBJECT_NET;
+	e.net.family = AF_UNIX;
+	memset(e.path, 0, sizeof(e.path));
+	memcpy(e.path, name, sizeof(name));
+	out = print(false, &e.hdr, sizeof(e));
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(1U, lines(out)) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, " address=@x\\x0adeny\\x20cell=prod\\x20op=exec\\x20path=/x\\x20\\xff ")) {
+		TH_LOG("%s", out);
+	}
+	free(out);
+	out = print(true, &e.hdr, sizeof(e));
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(1U, lines(out));
+	EXPECT_TRUE(valid_utf8((const unsigned char *)out, strlen(out))) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\"address\":\"@x\\ndeny cell=prod op=exec path=/x \\ufffd\"")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\"address_hex\":\"4078")) {
+		TH_LOG("%s", out);
+	}
+	free(out);
 }
 
 TEST_HARNESS_MAIN

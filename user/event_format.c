@@ -40,10 +40,9 @@ static void name_json(struct json_writer *jw, const char *key, const char *s, si
 
 /*
  * The same in a text line: no byte the cell chose can end the line, look
- * like another key=value, or be anything but valid UTF-8. Control bytes,
- * space, '\\' and invalid bytes are written as \\xNN.
+ * like another key=value, or be anything but valid UTF-8.
  */
-static void name_text(FILE *out, const char *s, size_t max)
+void isolate_name_write_text(FILE *out, const char *s, size_t max)
 {
 	size_t n = strnlen(s, max);
 
@@ -72,15 +71,6 @@ static const char *proto_name(__u8 proto)
 	return proto == 6 ? "tcp" : proto == 17 ? "udp" : "other";
 }
 
-static void net_address(const struct isolate_event_access *e, char *buf, size_t len)
-{
-	if (e->net.family == AF_INET)
-		inet_ntop(AF_INET, e->net.addr, buf, len);
-	else if (e->net.family == AF_INET6)
-		inet_ntop(AF_INET6, e->net.addr, buf, len);
-	else
-		snprintf(buf, len, "%.40s", e->path);
-}
 
 static const char *lifecycle_name(__u32 what)
 {
@@ -114,7 +104,7 @@ static void put_name(const struct sink *o, const char *key, const char *s, size_
 		name_json(o->jw, key, s, max);
 	} else {
 		fprintf(o->out, " %s=", key);
-		name_text(o->out, s, max);
+		isolate_name_write_text(o->out, s, max);
 	}
 }
 
@@ -166,9 +156,12 @@ static void body(const struct sink *o, const struct isolate_event_hdr *h, size_t
 			put_uint(o, "dev", e->file.dev);
 			put_uint(o, "ino", e->file.ino);
 		} else if (e->object_kind == ISOLATE_OBJECT_NET) {
-			net_address(e, addr, sizeof(addr));
 			put_word(o, "proto", proto_name(e->net.proto));
-			put_word(o, "address", addr);
+			if (e->net.family == AF_INET || e->net.family == AF_INET6)
+				put_word(o, "address", inet_ntop(e->net.family, e->net.addr,
+								 addr, sizeof(addr)) ?: "?");
+			else	/* "@" and an abstract AF_UNIX name the cell chose */
+				put_name(o, "address", e->path, sizeof(e->path));
 			put_uint(o, "port", e->net.port);
 		} else if (e->object_kind == ISOLATE_OBJECT_TASK) {
 			put_uint(o, "target_pid", e->task.pid);
@@ -264,7 +257,7 @@ void isolate_event_write_text(FILE *out, const char *cell_name,
 {
 	fprintf(out, "%s cell=", isolate_event_class_name(h->event_class));
 	if (cell_name)
-		name_text(out, cell_name, 64);
+		isolate_name_write_text(out, cell_name, 64);
 	else
 		fputc('?', out);
 	fprintf(out, " cell_id=%u cgroup=%llu gen=%u pid=%u tgid=%u seq=%llu",

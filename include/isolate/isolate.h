@@ -485,6 +485,12 @@ void isolate_event_write_text(FILE *out, const char *cell_name,
 			      const struct isolate_event_hdr *h, size_t size);
 void isolate_event_write_json(FILE *out, const char *cell_name,
 			      const struct isolate_event_hdr *h, size_t size);
+/*
+ * A name a cell may have chosen (at most max bytes of s), written as the
+ * text lines above write one: "?" when empty; control bytes, spaces, '\'
+ * and bytes that are not UTF-8 as \xNN.
+ */
+void isolate_name_write_text(FILE *out, const char *s, size_t max);
 
 /* Names for display and JSON. */
 const char *isolate_op_name(__u32 op);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A cell as `cell show`, `cell list` and `status` print it. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -123,10 +124,13 @@ static int binding_text(const struct isolate_path_binding *b, void *ctx)
 	if (!b->moved)
 		return 0;
 	n->moved++;
-	if (b->real)
-		printf("  moved: %s leads to another object now; its rules stay on the one bound (dev %llu, ino %llu, then at %s)\n",
-		       b->path, (unsigned long long)b->dev, (unsigned long long)b->ino, b->real);
-	else
+	if (b->real) {
+		/* real is the name the object had then: the cell may have chosen it. */
+		printf("  moved: %s leads to another object now; its rules stay on the one bound (dev %llu, ino %llu, then at ",
+		       b->path, (unsigned long long)b->dev, (unsigned long long)b->ino);
+		isolate_name_write_text(stdout, b->real, PATH_MAX);
+		printf(")\n");
+	} else
 		printf("  moved: %s exists now; it was missing when it was bound, and stays skipped\n",
 		       b->path);
 	return 0;
