@@ -23,6 +23,7 @@
 #include "model.h"
 #include "path_util.h"
 #include "real_path.h"
+#include "sb_device.h"
 #include "sort.h"
 
 enum right_status { RIGHT_NONE, RIGHT_ALLOW, RIGHT_DENY };
@@ -398,6 +399,8 @@ struct binder {
 	size_t n_bound;
 	size_t next;			/* after the binding found last */
 	struct real_path_cache cache;
+	struct sb_device_check sb;
+	dev_t sb_dev;			/* the superblock's, after an -EXDEV */
 	struct policy_binding *out;	/* NULL: not asked for */
 	size_t n_out;
 };
@@ -432,6 +435,15 @@ static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct s
 			errno = old->real ? ENOMEM : ENOENT;
 	} else {
 		real = real_path(&b->cache, cap->u.path, st);
+		if (real) {
+			int err = sb_device_check(&b->sb, real, st, &b->sb_dev);
+
+			if (err) {
+				free(real);
+				errno = -err;
+				return NULL;
+			}
+		}
 	}
 	if (!rec || (!real && errno != ENOENT && errno != ENOTDIR))
 		return real;
@@ -483,8 +495,14 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 				err = add_text(&img->skipped, &img->n_skipped, cap);
 				continue;
 			}
-			diag_at(diag, &cap->pos, "expected an existing path (or one marked optional), got %s: %s",
-				cap->u.path, strerror(-err));
+			if (err == -EXDEV)
+				diag_at(diag, &cap->pos,
+					"%s is on a file system whose files report a device (%u:%u) other than its superblock's (%u:%u), as btrfs subvolumes and overlayfs do: no rule on it could match in the kernel, and a deny would not hold",
+					cap->u.path, major(st.st_dev), minor(st.st_dev),
+					major(b->sb_dev), minor(b->sb_dev));
+			else
+				diag_at(diag, &cap->pos, "expected an existing path (or one marked optional), got %s: %s",
+					cap->u.path, strerror(-err));
 			return err;
 		}
 		/* It exists: whether it was optional no longer matters. */
@@ -619,6 +637,7 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 	img->mode = c->mode;
 	err = resolve_paths(&cc, &b, c, resolved, img, diag);
 	real_path_cache_free(&b.cache);
+	sb_device_check_free(&b.sb);
 	if (err)
 		goto out;
 	err = cell_policy_normalize_borrowing(resolved, &set);

@@ -207,6 +207,39 @@ TEST_F(cell_abi, an_ungranted_request_is_eperm_counted_and_never_sent)
 	EXPECT_EQ(1ULL, st.counters.requests_refused);
 }
 
+static int logs_then_a_metric(void *arg)
+{
+	/* 600 records of 552 bytes: less than half the ring, no one held back. */
+	for (int i = 0; i < 600; i++)
+		if (incell_log(7, "many %d", i))
+			return 1;
+	return incell_metric("after_the_logs", ISOLATE_METRIC_COUNTER, 1) ? 2 : 0;
+}
+
+/*
+ * One poll takes at most 256 records of a class before it turns to the
+ * next: a cell flooding one ring does not keep the others (broker
+ * requests) or the supervisor's other work waiting.
+ */
+TEST_F(cell_abi, a_poll_takes_a_share_of_every_class)
+{
+	struct collected c = { 0 };
+	struct isolate_events *ev;
+	pid_t pid;
+
+	drain(self->iso, &c);
+	ASSERT_EQ(0, run_in_cell(self->iso, self->name, logs_then_a_metric, NULL, &pid));
+	c.tgid = (__u32)pid;
+	ASSERT_EQ(0, isolate_events_open(self->iso, collect, &c, &ev));
+	EXPECT_EQ(257, isolate_events_poll(ev, 0));
+	EXPECT_EQ(256, c.count[ISOLATE_EVENT_LOG]);
+	EXPECT_EQ(1, c.count[ISOLATE_EVENT_METRIC]);
+	while (isolate_events_poll(ev, 0) > 0)
+		;
+	EXPECT_EQ(600, c.count[ISOLATE_EVENT_LOG]);
+	isolate_events_close(ev);
+}
+
 #define FLOOD 1000000
 
 struct flood_result {

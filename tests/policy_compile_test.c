@@ -25,9 +25,11 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -445,6 +447,48 @@ TEST_F(tree, missing_paths_fail_unless_optional)
 	EXPECT_STREQ(want, img->skipped[0]);
 	EXPECT_EQ(1U, img->n_inodes);
 	isolate_image_free(img);
+}
+
+/*
+ * A file whose stat(2) device is not its superblock's (overlayfs over
+ * layers of other file systems; btrfs subvolumes) is refused: the kernel
+ * keys rules by the superblock's device, so a rule there would never
+ * match, and a deny would not hold. The overlay's directories report its
+ * own device and stay allowed.
+ */
+TEST_F(tree, a_file_that_reports_another_device_is_refused)
+{
+	static const char *const on_file[] = { "read:T/ovl/work/data.txt" };
+	static const char *const on_dir[] = { "read:T/ovl/work", "deny-read:T/ovl/work/.git" };
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+	char opts[512];
+
+	if (unshare(CLONE_NEWNS))
+		SKIP(return, "no mount namespace here: %s", strerror(errno));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	make_dir(_metadata, self->root, "layers");
+	ASSERT_EQ(0, mount("tmpfs", at(self->root, "layers"), "tmpfs", 0, NULL));
+	make_dir(_metadata, self->root, "layers/upper");
+	make_dir(_metadata, self->root, "layers/scratch");
+	make_dir(_metadata, self->root, "ovl");
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", self->root,
+		 at(self->root, "layers/upper"), at(self->root, "layers/scratch"));
+	if (mount("overlay", at(self->root, "ovl"), "overlay", 0, opts)) {
+		umount2(at(self->root, "layers"), MNT_DETACH);
+		SKIP(return, "no overlayfs here: %s", strerror(errno));
+	}
+	EXPECT_EQ(-EXDEV, compile_texts(self->root, on_file, 1, 0, &img, &diag));
+	EXPECT_EQ(NULL, img);
+	EXPECT_NE(NULL, strstr(diag.msg, "/ovl/work/data.txt is on a file system whose files report a device")) {
+		TH_LOG("%s", diag.msg);
+	}
+	EXPECT_EQ(0, compile_texts(self->root, on_dir, 2, 0, &img, &diag)) {
+		TH_LOG("%s", diag.msg);
+	}
+	isolate_image_free(img);
+	umount2(at(self->root, "ovl"), MNT_DETACH);
+	umount2(at(self->root, "layers"), MNT_DETACH);
 }
 
 TEST_F(tree, mode_budgets_and_broker_reach_the_image)

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -20,8 +21,19 @@
 
 #include "user/internal.h"
 
+/*
+ * Records of one class a poll takes before it turns to the next class: a
+ * cell flooding one ring (denials, logs) cannot keep the others (broker
+ * requests, lifecycle) waiting, nor the supervisor from its other work.
+ */
+#define ROUND_RECORDS 256
+
 struct isolate_events {
-	struct ring_buffer *rb;	/* the rings, or NULL for a subscription */
+	/* One reader per class, each drained in turn; NULL for a subscription. */
+	struct ring_buffer *rb[ISOLATE_EVENT_CLASS_MAX];
+	int epoll_fd;		/* readable when any ring holds records, or -1 */
+	unsigned int budget;	/* records the class being read may still give */
+	int seen;		/* records given to fn in this poll */
 	int lock_fd;		/* the consumer lock, with the rings */
 	int sock;		/* the subscription, or -1 */
 	isolate_event_fn fn;
@@ -43,6 +55,7 @@ static struct isolate_events *events_new(isolate_event_fn fn, void *ctx)
 		ev->ctx = ctx;
 		ev->lock_fd = -1;
 		ev->sock = -1;
+		ev->epoll_fd = -1;
 	}
 	return ev;
 }
@@ -82,13 +95,15 @@ static int dispatch(void *ctx, void *data, size_t size)
 	const struct isolate_event_hdr *hdr = data;
 
 	/* A record shorter than its header or than it claims is not ours. */
-	if (size < sizeof(*hdr) || hdr->size > size)
-		return 0;
-	if (ev->fn(ev->ctx, hdr, size)) {
-		ev->stopped = true;
-		return -ECANCELED;	/* libbpf stops after this record */
+	if (size >= sizeof(*hdr) && hdr->size <= size) {
+		ev->seen++;
+		if (ev->fn(ev->ctx, hdr, size)) {
+			ev->stopped = true;
+			return -ECANCELED;	/* libbpf stops after this record */
+		}
 	}
-	return 0;
+	/* Taken either way (libbpf moves past a record before the call). */
+	return --ev->budget ? 0 : -EAGAIN;
 }
 
 int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
@@ -104,16 +119,22 @@ int isolate_events_open(struct isolate *iso, isolate_event_fn fn, void *ctx,
 		isolate_events_close(ev);
 		return err;
 	}
-	/* Every class's ring buffer, each drained in turn by one poll. */
+	ev->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (ev->epoll_fd < 0) {
+		err = set_error(-errno, "cannot wait for events: %m");
+		isolate_events_close(ev);
+		return err;
+	}
 	for (int k = ISOLATE_EVENT_DENY; k < ISOLATE_EVENT_CLASS_MAX; k++) {
-		int m = MAP_OF_CLASS(k), err = 0;
+		int m = MAP_OF_CLASS(k);
+		struct epoll_event ready = { .events = EPOLLIN };
 
-		if (!ev->rb)
-			ev->rb = ring_buffer__new(iso->map_fd[m], dispatch, ev, NULL);
-		else
-			err = ring_buffer__add(ev->rb, iso->map_fd[m], dispatch, ev);
-		if (!ev->rb || err) {
-			err = err ?: -errno;
+		ev->rb[k] = ring_buffer__new(iso->map_fd[m], dispatch, ev, NULL);
+		err = ev->rb[k] ? 0 : -errno;
+		if (!err && epoll_ctl(ev->epoll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ev->rb[k]),
+				      &ready))
+			err = -errno;
+		if (err) {
 			isolate_events_close(ev);
 			return set_error(err, "cannot open the event ring buffer %s: %s",
 					 isolate_map_names[m], strerror(-err));
@@ -203,19 +224,32 @@ __u64 isolate_events_lost(const struct isolate_events *ev)
 	return ev->lost;
 }
 
+/* Up to ROUND_RECORDS records of each class, class after class. */
+static int poll_rings(struct isolate_events *ev, int timeout_ms)
+{
+	struct epoll_event ready[ISOLATE_EVENT_CLASS_MAX];
+
+	if (timeout_ms && epoll_wait(ev->epoll_fd, ready, ISOLATE_EVENT_CLASS_MAX,
+				     timeout_ms) < 0 && errno != EINTR)
+		return set_error(-errno, "waiting for events: %m");
+	ev->seen = 0;
+	for (int k = ISOLATE_EVENT_DENY; k < ISOLATE_EVENT_CLASS_MAX && !ev->stopped; k++) {
+		int n;
+
+		ev->budget = ROUND_RECORDS;
+		n = ring_buffer__consume(ev->rb[k]);
+		if (n < 0 && n != -EAGAIN && !(n == -ECANCELED && ev->stopped))
+			return set_error(n, "reading events failed: %s", strerror(-n));
+	}
+	return ev->stopped ? 0 : ev->seen;
+}
+
 int isolate_events_poll(struct isolate_events *ev, int timeout_ms)
 {
-	int n;
-
 	ev->stopped = false;
 	if (ev->sock >= 0)
 		return poll_subscription(ev, timeout_ms);
-	n = ring_buffer__poll(ev->rb, timeout_ms);
-	if (n == -ECANCELED && ev->stopped)
-		return 0;
-	if (n < 0 && n != -EINTR)
-		return set_error(n, "reading events failed: %s", strerror(-n));
-	return n < 0 ? 0 : n;
+	return poll_rings(ev, timeout_ms);
 }
 
 int isolate_events_backlog(struct isolate *iso, __u32 event_class, __u64 *pending,
@@ -253,14 +287,17 @@ int isolate_events_backlog(struct isolate *iso, __u32 event_class, __u64 *pendin
 
 int isolate_events_fd(struct isolate_events *ev)
 {
-	return ev->sock >= 0 ? ev->sock : ring_buffer__epoll_fd(ev->rb);
+	return ev->sock >= 0 ? ev->sock : ev->epoll_fd;
 }
 
 void isolate_events_close(struct isolate_events *ev)
 {
 	if (!ev)
 		return;
-	ring_buffer__free(ev->rb);
+	for (int k = 0; k < ISOLATE_EVENT_CLASS_MAX; k++)
+		ring_buffer__free(ev->rb[k]);
+	if (ev->epoll_fd >= 0)
+		close(ev->epoll_fd);
 	if (ev->sock >= 0)
 		close(ev->sock);
 	if (ev->lock_fd >= 0)

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* Whether stat(2)'s device of a file is the one the kernel's rules see. */
+#ifndef ISOLATE_POLICY_SB_DEVICE_H
+#define ISOLATE_POLICY_SB_DEVICE_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "common/mountinfo.h"
+
+/* What one compile has learnt: devices that are their superblock's. */
+struct sb_device_check {
+	dev_t same[8];
+	size_t n_same;
+	struct mount_table mounts;	/* read at the first file system that may differ */
+	bool have_mounts;
+};
+
+/* The device of the superblock of the mount that holds real: 0 or -ENOENT. */
+int sb_device_of(const struct mount_table *t, const char *real, dev_t *dev);
+
+/*
+ * 0 when st (real's) carries its superblock's device; -EXDEV when not
+ * (*sb_dev then holds the superblock's); another -errno when it cannot
+ * be told.
+ */
+int sb_device_check(struct sb_device_check *c, const char *real, const struct stat *st,
+		    dev_t *sb_dev);
+void sb_device_check_free(struct sb_device_check *c);
+
+#endif
