@@ -271,6 +271,61 @@ TEST_F(bypass, ip_source_route_goes_to_an_ungranted_host)
 	close(ps);
 }
 
+/*
+ * sendmmsg of two datagrams to 127.0.0.2 (granted), the second with a
+ * loose source route via 127.0.0.1: the kernel asks the LSM only about the
+ * first (the second has the same destination). Returns how many were sent.
+ */
+static int srr_mmsg_sent(void *arg)
+{
+	unsigned char opt[8] = { IPOPT_LSRR, 7, 4, 127, 0, 0, 1, IPOPT_END };
+	char cbuf[CMSG_SPACE(sizeof(opt))] = { 0 };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(SRR_PORT) };
+	struct iovec iov = { "srr", 3 };
+	struct mmsghdr mm[2] = {
+		{ .msg_hdr = { &to, sizeof(to), &iov, 1, NULL, 0, 0 } },
+		{ .msg_hdr = { &to, sizeof(to), &iov, 1, cbuf, sizeof(cbuf), 0 } },
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mm[1].msg_hdr);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 100 + errno;
+	inet_pton(AF_INET, "127.0.0.2", &to.sin_addr);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_RETOPTS;
+	c->cmsg_len = CMSG_LEN(sizeof(opt));
+	memcpy(CMSG_DATA(c), opt, sizeof(opt));
+	return sendmmsg(fd, mm, 2, 0);
+}
+
+/*
+ * The same source route as the second message of a sendmmsg(2) to a
+ * granted address, which no LSM hook sees: the cells' egress filter
+ * drops it (the sender gets EPERM, sendmmsg the count before it), and
+ * counts it as a denial.
+ */
+TEST_F(bypass, a_source_route_in_a_later_sendmmsg_message_goes_nowhere)
+{
+	int cell = test_env_cell(&self->env, "srrmm", "connect:udp:127.0.0.2/32:19999", NULL);
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP) };
+	int ps = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
+	struct isolate_cell_state before, after;
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, ps);
+	ll.sll_ifindex = (int)if_nametoindex("lo");
+	ASSERT_EQ(0, bind(ps, (struct sockaddr *)&ll, sizeof(ll)));
+	EXPECT_EQ(2, run_outside(srr_mmsg_sent, NULL));
+	EXPECT_TRUE(srr_seen(ps));
+	ASSERT_EQ(0, isolate_cell_get(self->env.iso, self->env.cells[cell].name, &before));
+	EXPECT_EQ(1, test_run(&self->env, cell, srr_mmsg_sent, NULL));
+	EXPECT_FALSE(srr_seen(ps));
+	ASSERT_EQ(0, isolate_cell_get(self->env.iso, self->env.cells[cell].name, &after));
+	EXPECT_EQ(before.counters.denied + 1, after.counters.denied);
+	close(ps);
+}
+
 /* ---- Multicast membership reports ------------------------------------------- */
 
 /* Joins 232.1.2.3 from source 10.20.30.<*arg> on lo, keeps it 1 s. */

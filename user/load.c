@@ -263,6 +263,46 @@ static int setup_cells_root(struct isolate *iso, __u32 features)
 	return 0;
 }
 
+/*
+ * The cells' egress filter (kern/egress.bpf.c), loaded and pinned with the
+ * programs that run on demand, is attached to the cells root once; its
+ * link is pinned with the hooks' and, like theirs, lasts until unload.
+ */
+#define EGRESS_PROGRAM "isolate_egress"
+
+static int attach_egress(struct isolate *iso)
+{
+	char prog_path[PATH_MAX + 128], link_path[PATH_MAX + 128];
+	int prog, cgroup, link, err = 0;
+
+	snprintf(link_path, sizeof(link_path), "%s/%s/%s", iso->pin_root, ISOLATE_PIN_LINKS,
+		 EGRESS_PROGRAM);
+	if (!access(link_path, F_OK))
+		return 0;
+	snprintf(prog_path, sizeof(prog_path), "%s/%s/%s", iso->pin_root, ISOLATE_PIN_PROGS,
+		 EGRESS_PROGRAM);
+	prog = bpf_obj_get(prog_path);
+	if (prog < 0)
+		return set_error(-errno, "cannot open %s: %s", prog_path, strerror(errno));
+	cgroup = open(iso->cells_cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cgroup < 0) {
+		err = set_error(-errno, "cannot open %s: %s", iso->cells_cgroup, strerror(errno));
+		close(prog);
+		return err;
+	}
+	link = bpf_link_create(prog, cgroup, BPF_CGROUP_INET_EGRESS, NULL);
+	if (link < 0)
+		err = set_error(-errno, "attaching the cells' egress filter to %s failed: %s",
+				iso->cells_cgroup, strerror(errno));
+	else if (bpf_obj_pin(link, link_path))
+		err = set_error(-errno, "pinning %s failed: %s", link_path, strerror(errno));
+	if (link >= 0)
+		close(link);
+	close(cgroup);
+	close(prog);
+	return err;
+}
+
 /* cell_recover() for every cell the kernel knows. */
 static void recover_cells(struct isolate *iso)
 {
@@ -437,6 +477,8 @@ int isolate_load_at(const char *cells_cgroup, struct isolate **out,
 		err = choose_cells_cgroup(iso, cells_cgroup);
 	if (!err)
 		err = setup_cells_root(iso, features);
+	if (!err)
+		err = attach_egress(iso);
 	if (!err)
 		err = adopt_cells(iso);
 	/* A refused first load leaves nothing behind. */

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Source routes on the cells' way out. socket_sendmsg refuses a source
+ * route in a message's control data (IP_RETOPTS, IPV6_RTHDR), but
+ * sendmmsg(2) asks the LSM about a message only when its destination
+ * differs from the message before: the control data of the next messages
+ * to the same destination reach no hook. This filter, attached to the
+ * cells root's egress, drops what such a message makes: IPv4 packets with
+ * options (the socket options that set them are refused to cells) and
+ * IPv6 packets with a routing header, from sockets made in a cell. The
+ * sender gets EPERM; the cell's counters count a denial.
+ */
+#include "isolate.bpf.h"
+#include <bpf/bpf_endian.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define ETH_P_IP		0x0800
+#define ETH_P_IPV6		0x86dd
+#define IPV6_HEADER_LEN		40
+#define NEXTHDR_HOP		0
+#define NEXTHDR_ROUTING		43
+#define NEXTHDR_DEST		60
+/* Extension headers looked through before the routing header. */
+#define EXTENSION_HEADERS_MAX	4
+
+/* Whether the packet carries IPv4 options or an IPv6 routing header. */
+static __always_inline bool source_routed(struct __sk_buff *skb)
+{
+	__u8 b[2], next;
+	__u32 off = IPV6_HEADER_LEN;
+
+	if (skb->protocol == bpf_htons(ETH_P_IP))
+		return bpf_skb_load_bytes(skb, 0, b, 1) || (b[0] & 0xf) > 5;
+	if (skb->protocol != bpf_htons(ETH_P_IPV6))
+		return false;
+	if (bpf_skb_load_bytes(skb, 6, b, 1))
+		return true;	/* unreadable: cannot tell */
+	next = b[0];
+	for (int i = 0; i < EXTENSION_HEADERS_MAX; i++) {
+		if (next != NEXTHDR_HOP && next != NEXTHDR_DEST)
+			break;
+		if (bpf_skb_load_bytes(skb, off, b, 2))
+			return true;
+		next = b[0];
+		off += ((__u32)b[1] + 1) * 8;
+	}
+	return next == NEXTHDR_ROUTING || next == NEXTHDR_HOP || next == NEXTHDR_DEST;
+}
+
+SEC("cgroup_skb/egress")
+int isolate_egress(struct __sk_buff *skb)
+{
+	struct isolate_config *cfg;
+	struct isolate_cell_counters *c;
+	struct isolate_cell *cell;
+	__u32 cell_id = 0;
+	__u64 cgid;
+
+	if (!source_routed(skb))
+		return 1;
+	cfg = isolate_settings();
+	if (!cfg)
+		return 0;
+	cgid = bpf_skb_ancestor_cgroup_id(skb, cfg->cells_root_level + 1);
+	if (!cgid)
+		return 1;	/* the cells root itself: the loader's place */
+	/* A cgroup under the cells root that is no cell: nothing is allowed there. */
+	cell = bpf_map_lookup_elem(&cells, &cgid);
+	if (cell)
+		cell_id = cell->cell_id;
+	c = bpf_map_lookup_elem(&counters, &cell_id);
+	if (cell && cell->mode == ISOLATE_MODE_AUDIT) {
+		if (c)
+			c->audited++;
+		return 1;
+	}
+	if (c)
+		c->denied++;
+	return 0;
+}
