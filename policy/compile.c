@@ -12,14 +12,15 @@
  * the authority set; the image gets rule ids (rule_ids.c) last.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "common/hardlinks.h"
 #include "compile_net.h"
 #include "compile_unix.h"
-#include "hardlinks.h"
 #include "model.h"
 #include "path_util.h"
 #include "real_path.h"
@@ -234,10 +235,13 @@ static int stat_resolved(struct compiler *cc, const char *path, struct stat *st)
 	return 0;
 }
 
-/* Every path of the authority set, and the linked files of denied trees. */
-static int collect_anchors(struct compiler *cc)
+/*
+ * Every path of the authority set, and the linked files of denied trees:
+ * all of their entries with scan_all, else at most HARDLINK_SCAN_MAX.
+ */
+static int collect_anchors(struct compiler *cc, bool scan_all)
 {
-	size_t budget = HARDLINK_SCAN_MAX;
+	size_t budget = scan_all ? SIZE_MAX : HARDLINK_SCAN_MAX;
 	char msg[sizeof(cc->diag->msg)];
 	int err = 0;
 
@@ -614,8 +618,8 @@ void cell_policy_limits(const struct isolate_cell_policy *set, struct isolate_im
 }
 
 int policy_compile_bound(const struct isolate_cell_policy *c, const struct policy_binding *bound,
-			 size_t n_bound, struct policy_binding **bound_out, size_t *n_out,
-			 struct isolate_image **out, struct isolate_diag *diag)
+			 size_t n_bound, bool scan_all, struct policy_binding **bound_out,
+			 size_t *n_out, struct isolate_image **out, struct isolate_diag *diag)
 {
 	/* Both borrow: the paths are cc's resolved ones, the rest c's. */
 	struct isolate_cell_policy *resolved = cell_policy_new_borrowing(c->name), *set = NULL;
@@ -649,7 +653,7 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 	}
 	cc.set = set;
 	find_groups(&cc);
-	err = collect_anchors(&cc);
+	err = collect_anchors(&cc, scan_all);
 	if (!err && build_inodes(&cc, img)) {
 		err = -ENOMEM;
 		diag_set(diag, NULL, 0, 0, "out of memory");
@@ -690,5 +694,5 @@ out:
 int isolate_compile(const struct isolate_cell_policy *c, struct isolate_image **out,
 		    struct isolate_diag *diag)
 {
-	return policy_compile_bound(c, NULL, 0, NULL, NULL, out, diag);
+	return policy_compile_bound(c, NULL, 0, false, NULL, NULL, out, diag);
 }

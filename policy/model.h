@@ -177,13 +177,16 @@ const struct policy_binding *policy_binding_find(const struct policy_binding *b,
 
 /*
  * compile.c: isolate_compile() with the paths of bound (n_bound, sorted by
- * path) taken as bound there; the others are resolved now. With bound_out,
- * every path of c with its binding (sorted by path, one each; never NULL)
- * goes there, malloc'ed.
+ * path) taken as bound there; the others are resolved now. With scan_all,
+ * denied trees are scanned for hard links however many entries they hold
+ * (else HARDLINK_SCAN_MAX at most): for a change that takes rights away,
+ * which a cell able to fill a denied tree must not be able to block. With
+ * bound_out, every path of c with its binding (sorted by path, one each;
+ * never NULL) goes there, malloc'ed.
  */
 int policy_compile_bound(const struct isolate_cell_policy *c, const struct policy_binding *bound,
-			 size_t n_bound, struct policy_binding **bound_out, size_t *n_out,
-			 struct isolate_image **out, struct isolate_diag *diag);
+			 size_t n_bound, bool scan_all, struct policy_binding **bound_out,
+			 size_t *n_out, struct isolate_image **out, struct isolate_diag *diag);
 
 /* Positions in the authority set into rule ids, everywhere in img (rule_ids.c). */
 int image_assign_rule_ids(struct isolate_image *img);

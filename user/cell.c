@@ -210,7 +210,8 @@ static void report_unenforced(struct isolate *iso, const char *name, __u64 cgid,
 /*
  * Compiles pol with its paths in bound kept on their objects (what else it
  * names is resolved now, and every path's binding goes to bound_out when
- * asked for; a failure sets the error message), then closes the state
+ * asked for; a failure sets the error message; scan_all: see
+ * policy_compile_bound()), then closes the state
  * directory outright: a rule the policy has inside it (say
  * read:/run/isolate/cells, or the same directory through a bind mount)
  * allows nothing, as an explicit deny would, so that no grant below wins
@@ -218,7 +219,7 @@ static void report_unenforced(struct isolate *iso, const char *name, __u64 cgid,
  * cell's own channel is opened again, read only, by ruleset_write().
  */
 static int compile(struct isolate *iso, const struct isolate_cell_policy *pol,
-		   const struct policy_binding *bound, size_t n_bound,
+		   const struct policy_binding *bound, size_t n_bound, bool scan_all,
 		   struct policy_binding **bound_out, size_t *n_out, struct isolate_image **img)
 {
 	struct isolate_diag diag = { 0 };
@@ -228,7 +229,7 @@ static int compile(struct isolate *iso, const struct isolate_cell_policy *pol,
 
 	if (err)
 		return err;
-	err = policy_compile_bound(pol, bound, n_bound, bound_out, n_out, img, &diag);
+	err = policy_compile_bound(pol, bound, n_bound, scan_all, bound_out, n_out, img, &diag);
 	if (err) {
 		isolate_diag_format(&diag, msg, sizeof(msg));
 		return set_error(err, "%s", msg);
@@ -329,7 +330,7 @@ int isolate_cell_create(struct isolate *iso, const char *name,
 	int err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (!err)
-		err = compile(iso, pol, NULL, 0, &bound, &n_bound, &img);
+		err = compile(iso, pol, NULL, 0, false, &bound, &n_bound, &img);
 	if (err)
 		return err;
 	err = isolate_lock(iso);
@@ -360,7 +361,7 @@ static int readopt_as(struct isolate *iso, const char *name,
 	int err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (!err)
-		err = compile(iso, pol, kept, n_kept, &bound, &n_bound, &img);
+		err = compile(iso, pol, kept, n_kept, false, &bound, &n_bound, &img);
 	if (!err)
 		err = create_locked(iso, name, dir, pol, img, &bound, n_bound, gen, NULL);
 	if (!err)
@@ -439,7 +440,7 @@ int cell_recover(struct isolate *iso, const char *name)
 /* pol with the timed grants added: what is in force until the first ends. */
 static int with_timed(struct isolate *iso, const struct isolate_cell_policy *pol,
 		      const struct timed_cap *timed,
-		      size_t n, const struct policy_binding *kept, size_t n_kept,
+		      size_t n, const struct policy_binding *kept, size_t n_kept, bool narrows,
 		      struct policy_binding **bound, size_t *n_bound, struct isolate_image **img)
 {
 	struct isolate_cell_policy *full = isolate_cell_policy_dup(pol);
@@ -448,7 +449,7 @@ static int with_timed(struct isolate *iso, const struct isolate_cell_policy *pol
 	for (size_t i = 0; !err && i < n; i++)
 		err = isolate_cell_policy_add(full, timed[i].cap);
 	if (!err)
-		err = compile(iso, full, kept, n_kept, bound, n_bound, img);
+		err = compile(iso, full, kept, n_kept, narrows, bound, n_bound, img);
 	isolate_cell_policy_free(full);
 	return err;
 }
@@ -614,8 +615,8 @@ static int bindings_in_force(struct isolate *iso, const char *name,
  */
 int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
-		      size_t n_timed, bool rebind, const struct policy_binding *checked,
-		      struct isolate_cell_policy **give)
+		      size_t n_timed, bool rebind, bool narrows,
+		      const struct policy_binding *checked, struct isolate_cell_policy **give)
 {
 	struct policy_binding *owned = NULL, *bound = NULL, *with_checked = NULL;
 	const struct policy_binding *kept = NULL;
@@ -642,11 +643,12 @@ int cell_update_timed(struct isolate *iso, const char *name,
 	}
 	/* With timed grants, their bindings too: the same objects in both images. */
 	if (!err && n_timed) {
-		err = with_timed(iso, pol, timed, n_timed, kept, n_kept, &bound, &n_bound, &full);
+		err = with_timed(iso, pol, timed, n_timed, kept, n_kept, narrows, &bound, &n_bound,
+				 &full);
 		if (!err)
-			err = compile(iso, pol, bound, n_bound, NULL, NULL, &img);
+			err = compile(iso, pol, bound, n_bound, narrows, NULL, NULL, &img);
 	} else if (!err) {
-		err = compile(iso, pol, kept, n_kept, &bound, &n_bound, &img);
+		err = compile(iso, pol, kept, n_kept, narrows, &bound, &n_bound, &img);
 	}
 	if (!err)
 		err = update_locked(iso, name, dir, &st, pol, img, full, timed, n_timed, &bound,
@@ -660,7 +662,10 @@ int cell_update_timed(struct isolate *iso, const char *name,
 	return err;
 }
 
-/* A new policy keeps the timed grants that have not ended. */
+/*
+ * A new policy keeps the timed grants that have not ended. It may give
+ * rights, so its hard-link scan keeps the size limit; a revoke does not.
+ */
 int isolate_cell_update(struct isolate *iso, const char *name,
 			const struct isolate_cell_policy *pol)
 {
@@ -672,7 +677,7 @@ int isolate_cell_update(struct isolate *iso, const char *name,
 		return err;
 	err = timed_read(name, boot_ns(), &timed, &n);
 	if (!err)
-		err = cell_update_timed(iso, name, pol, timed, n, false, NULL, NULL);
+		err = cell_update_timed(iso, name, pol, timed, n, false, false, NULL, NULL);
 	timed_free(timed, n);
 	isolate_unlock(iso);
 	return err;

@@ -74,6 +74,27 @@ static bool timed_remove(struct timed_cap *t, size_t *n, const struct isolate_ca
 }
 
 /*
+ * Whether a change gives no rights, only takes them away: a deny granted,
+ * a grant revoked, grants ended, the same policy made again (rebinding
+ * aside: a path may name another object by now). Such a change scans
+ * denied trees for hard links however big they are: a cell that may
+ * write in one must not be able to block it by filling it; one that gives
+ * rights, if the cell blocks it, only keeps them from the cell.
+ * A budget counts as taken away: lowering one must not be blockable, and
+ * raising one costs a longer scan at worst.
+ */
+static bool narrows(struct isolate_cap *const caps[], size_t n, bool grant,
+		    unsigned int seconds, bool rebind)
+{
+	if (seconds || rebind)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!cap_is_budget(caps[i]->kind) && grant != !!(caps[i]->flags & ISOLATE_CAP_DENY))
+			return false;
+	return true;
+}
+
+/*
  * grant and revoke: the policy in force, changed, as the next generation;
  * seconds > 0 grants for that long (kept beside the policy, ended by the
  * kernel). A revoke takes a capability out of the policy and out of the
@@ -118,7 +139,8 @@ static int change_caps(struct isolate *iso, const char *name,
 		}
 	}
 	if (!err)
-		err = cell_update_timed(iso, name, pol, timed, n_timed, rebind, checked, &pol);
+		err = cell_update_timed(iso, name, pol, timed, n_timed, rebind,
+					narrows(caps, n, grant, seconds, rebind), checked, &pol);
 	isolate_unlock(iso);
 	timed_free(timed, n_timed);
 	isolate_cell_policy_free(pol);

@@ -336,7 +336,10 @@ void timed_free(struct timed_cap *t, size_t n);
 /*
  * isolate_cell_update() with the timed grants given: the generation holds
  * pol and them, and falls back in the kernel to pol alone when the first
- * of them ends. With rebind, every path is bound afresh. With checked,
+ * of them ends. With rebind, every path is bound afresh. With narrows
+ * (the change takes rights away, gives none), denied trees are scanned for
+ * hard links however big: a cell must not be able to block that change by
+ * filling a tree it may write in. With checked,
  * its path is bound to its object (one the caller has checked), whatever
  * the path names by now. With give
  * (pol itself), the handle's cache takes pol over when the change is made
@@ -344,8 +347,8 @@ void timed_free(struct timed_cap *t, size_t n);
  */
 int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,
-		      size_t n_timed, bool rebind, const struct policy_binding *checked,
-		      struct isolate_cell_policy **give);
+		      size_t n_timed, bool rebind, bool narrows,
+		      const struct policy_binding *checked, struct isolate_cell_policy **give);
 
 /*
  * Starts argv (user/spawn.c): inside cgroup_fd's cgroup from its first

@@ -5,13 +5,13 @@
  * granted parent. Every multiply-linked regular file below a denied
  * directory therefore gets an entry of its own.
  */
-#ifndef ISOLATE_POLICY_HARDLINKS_H
-#define ISOLATE_POLICY_HARDLINKS_H
+#ifndef ISOLATE_COMMON_HARDLINKS_H
+#define ISOLATE_COMMON_HARDLINKS_H
 
 #include <stddef.h>
 #include <sys/stat.h>
 
-/* Entries looked at over all denied trees of one compile, at most. */
+/* Entries looked at over all denied trees of one compile, at most, when bounded. */
 #define HARDLINK_SCAN_MAX 100000
 
 /* Called with each multiply-linked regular file; non-zero stops the scan. */
@@ -20,10 +20,11 @@ typedef int (*hardlink_fn)(void *ctx, const char *path, const struct stat *st);
 /*
  * Scans the tree at dir (not following symlinks, not crossing into other
  * file systems). *budget counts down the entries looked at: -E2BIG when
- * it runs out. -EACCES and other errors for a directory that cannot be
- * read: an unscanned denied tree could hide a link.
+ * it runs out. An entry removed while the scan runs is passed over; a
+ * directory that cannot be read is an error (-EACCES, ...): an unscanned
+ * denied tree could hide a link.
  */
 int hardlinks_scan(const char *dir, size_t *budget, hardlink_fn fn, void *ctx,
 		   char *msg, size_t len);
 
-#endif /* ISOLATE_POLICY_HARDLINKS_H */
+#endif /* ISOLATE_COMMON_HARDLINKS_H */
