@@ -2,13 +2,14 @@
 /*
  * The command line refuses what it cannot take exactly: ids that wrap or
  * mean "no change" (-1), timeouts that are not a number of seconds, an
- * endless restore input; and "--" ends the options of every command, so
+ * endless restore input, or one that is no regular file; and "--" ends the options of every command, so
  * that a cell named "-rf" can be named. The supervisor's files, where a
  * cell may write too, are not reached through a link. Run on the host, where nothing is
  * loaded: a command that got past its arguments fails later (run with
  * --backend bpf: 125, isolate not loaded).
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,11 +133,58 @@ TEST(restore_input_is_bounded)
 {
 	char out[1024];
 
-	EXPECT_EQ(1, loader("restore /dev/zero", out, sizeof(out)));
+	EXPECT_EQ(1, loader("restore - < /dev/zero", out, sizeof(out)));
 	EXPECT_NE(NULL, strstr(out, "at most 16 MiB")) {
 		TH_LOG("%s", out);
 	}
-	EXPECT_EQ(1, loader("restore - < /dev/zero", out, sizeof(out)));
+}
+
+/*
+ * restore FILE reads as root reads what a cell can touch: a regular file,
+ * not through a link, a FIFO not waited for. Refused before isolate is
+ * looked for (exit 1, not 4 for "not loaded"). Should the FIFO be waited
+ * for, a writer comes by after a while to end the wait and fail the test.
+ */
+TEST(restore_reads_only_a_regular_file)
+{
+	char dir[] = "/tmp/isolate-cli-args.XXXXXX", fifo[64], link[64], args[256], out[1024];
+	pid_t writer;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/snapshot.fifo", dir);
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	writer = fork();
+	ASSERT_LE(0, writer);
+	if (!writer) {
+		int fd;
+
+		sleep(5);
+		fd = open(fifo, O_WRONLY | O_NONBLOCK);
+		if (fd >= 0)
+			close(fd);
+		_exit(0);
+	}
+	snprintf(args, sizeof(args), "restore %s", fifo);
+	EXPECT_EQ(1, loader(args, out, sizeof(out)));
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	snprintf(args, sizeof(args), "isolate-loader: restore: expected a regular file, got %s\n",
+		 fifo);
+	EXPECT_STREQ(args, out);
+
+	EXPECT_EQ(1, loader("restore /dev/zero", out, sizeof(out)));
+	EXPECT_STREQ("isolate-loader: restore: expected a regular file, got /dev/zero\n", out);
+
+	snprintf(link, sizeof(link), "%s/snapshot.json", dir);
+	ASSERT_EQ(0, symlink("/etc/passwd", link));
+	snprintf(args, sizeof(args), "restore %s", link);
+	EXPECT_EQ(1, loader(args, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "a symbolic link is not followed")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_EQ(0, unlink(link));
+	EXPECT_EQ(0, unlink(fifo));
+	EXPECT_EQ(0, rmdir(dir));
 }
 
 /* A cell name that looks like an option, after "--". */

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/file_read.h"
 #include "common/file_write.h"
 #include "user/internal.h"
 
@@ -98,38 +99,13 @@ int statefs_write(int dirfd, const char *name, const void *data, size_t len, mod
 
 int statefs_read(int dirfd, const char *name, size_t max, char **out, size_t *len)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	size_t got = 0;
-	char *buf;
+	int err = file_read_at(dirfd, name, max, out, len);
 
-	*out = NULL;
-	*len = 0;
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-		close(fd);
+	if (err == -EINVAL || err == -EFBIG)
 		return set_error(-EINVAL, "%s is not a regular file of at most %zu bytes", name, max);
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	while (buf && got <= (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
-
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (!buf)
-		return set_error(-ENOMEM, "out of memory");
-	if (got > (size_t)st.st_size) {
-		free(buf);
-		return set_error(-EINVAL, "%s grew while read", name);
-	}
-	buf[got] = 0;
-	*out = buf;
-	*len = got;
-	return 0;
+	if (err == -ENOMEM)
+		return set_error(err, "out of memory");
+	return err;
 }
 
 int statefs_remove_tree(int parent, const char *name, int depth)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* grant, revoke, snapshot, restore, recycle, rebind: changing cells while they run. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
 
+#include "common/file_read.h"
 #include "common/file_write.h"
 #include "tools/isolate-loader/main.h"
 
@@ -134,19 +136,18 @@ int do_snapshot(int argc, char **argv)
 }
 
 /*
- * The whole of file ("-": stdin), at most ISOLATE_SNAPSHOT_MAX bytes: an
- * endless input (/dev/zero, a pipe that never ends) is an error, not a
- * machine out of memory. NULL with errno (EFBIG when too long).
+ * Standard input whole, at most ISOLATE_SNAPSHOT_MAX bytes: an endless
+ * input (a pipe that never ends) is an error, not a machine out of memory.
+ * NULL with errno (EFBIG when too long).
  */
-static char *read_all(const char *file, size_t *len)
+static char *read_stdin(size_t *len)
 {
-	FILE *f = strcmp(file, "-") ? fopen(file, "re") : stdin;
 	size_t cap = 4096;
-	char *buf = f ? malloc(cap) : NULL;
+	char *buf = malloc(cap);
 
 	*len = 0;
 	while (buf) {
-		size_t n = fread(buf + *len, 1, cap - *len, f);
+		size_t n = fread(buf + *len, 1, cap - *len, stdin);
 		char *grown;
 
 		*len += n;
@@ -164,9 +165,29 @@ static char *read_all(const char *file, size_t *len)
 			free(buf);
 		buf = grown;
 	}
-	if (f && f != stdin)
-		fclose(f);
 	return buf;
+}
+
+/*
+ * The snapshot in file ("-": stdin). A file may lie where a cell writes:
+ * read as root reads what a cell can touch (common/file_read.h), a link
+ * not followed, a FIFO not waited for, a regular file only.
+ */
+static int read_snapshot(const char *file, char **json, size_t *len)
+{
+	int err;
+
+	if (strcmp(file, "-"))
+		err = file_read_at(AT_FDCWD, file, ISOLATE_SNAPSHOT_MAX, json, len);
+	else
+		err = (*json = read_stdin(len)) ? 0 : -errno;
+	if (err == -EINVAL)
+		return p_err(EXIT_FAIL, "restore: expected a regular file, got %s", file);
+	if (err)
+		return p_err(EXIT_FAIL, "restore: cannot read %s: %s%s", file, strerror(-err),
+			     err == -EFBIG ? " (a snapshot is at most 16 MiB)" :
+			     err == -ELOOP ? " (a symbolic link is not followed)" : "");
+	return 0;
 }
 
 int do_restore(int argc, char **argv)
@@ -190,10 +211,9 @@ int do_restore(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return p_err(EXIT_USAGE, "usage: restore FILE [--name NAME]   (FILE - reads stdin)");
-	json = read_all(argv[optind], &len);
-	if (!json)
-		return p_err(EXIT_FAIL, "restore: cannot read %s: %s%s", argv[optind], strerror(errno),
-			     errno == EFBIG ? " (a snapshot is at most 16 MiB)" : "");
+	err = read_snapshot(argv[optind], &json, &len);
+	if (err)
+		return err;
 	err = open_loaded(&iso, "restore");
 	if (!err) {
 		err = isolate_cell_restore(iso, strcmp(argv[optind], "-") ? argv[optind] : "<stdin>",
