@@ -47,13 +47,14 @@ int file_replace_at(int dirfd, const char *name, const void *data, size_t len, m
 	return err;
 }
 
-int file_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync)
+int file_parent_open(const char *path, const char **name)
 {
-	const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+	const char *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
-	int dirfd, err;
+	int fd;
 
-	if (!*name)
+	*name = slash ? slash + 1 : path;
+	if (!**name)
 		return -EISDIR;
 	if (!slash)
 		snprintf(dir, sizeof(dir), ".");
@@ -61,9 +62,17 @@ int file_replace(const char *path, const void *data, size_t len, mode_t mode, bo
 		snprintf(dir, sizeof(dir), "/");
 	else if ((size_t)snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path) >= sizeof(dir))
 		return -ENAMETOOLONG;
-	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int file_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync)
+{
+	const char *name;
+	int dirfd = file_parent_open(path, &name), err;
+
 	if (dirfd < 0)
-		return -errno;
+		return dirfd;
 	err = file_replace_at(dirfd, name, data, len, mode, sync);
 	close(dirfd);
 	return err;

@@ -21,7 +21,15 @@
  */
 int file_replace_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 		    bool sync);
-/* file_replace_at() in the directory of path (its last component not followed). */
+/*
+ * The directory path is in, opened (O_PATH) through path as it is now, and
+ * path's last component in *name (a pointer into path). A file written
+ * there again and again goes through this fd with the *_at calls: a cell
+ * that swaps the directory for a link later cannot move the writes.
+ * -EISDIR when path ends in "/"; -errno else.
+ */
+int file_parent_open(const char *path, const char **name);
+/* file_replace_at() in file_parent_open(path), for a file written once. */
 int file_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync);
 
 /*

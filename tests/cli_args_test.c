@@ -204,9 +204,10 @@ TEST(double_dash_ends_options)
 }
 
 /*
- * A link at --out is not followed, and nothing but a socket at
- * --metrics-socket is removed: refused before isolate is looked for
- * (exit 1, not 4 for "not loaded").
+ * A link at --out is not followed, nothing but a socket at
+ * --metrics-socket is removed, and --metrics-file's directory must be
+ * there to be opened: refused before isolate is looked for (exit 1, not 4
+ * for "not loaded").
  */
 TEST(supervise_follows_no_link)
 {
@@ -255,6 +256,13 @@ TEST(supervise_follows_no_link)
 		TH_LOG("%s", out);
 	}
 	EXPECT_EQ(0, unlink(path));
+
+	/* The metrics file's directory is opened at the start, once. */
+	snprintf(args, sizeof(args), "supervise --metrics-file %s/missing/m.prom --timeout 1", dir);
+	EXPECT_EQ(1, loader(args, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "m.prom: No such file or directory")) {
+		TH_LOG("%s", out);
+	}
 	EXPECT_EQ(0, rmdir(dir));
 }
 

@@ -3,7 +3,8 @@
  * Files root writes where a cell may write too (common/file_write.c): a
  * link planted at the target or at the name a temporary file used to have
  * is replaced or left alone, never followed; a FIFO or a directory is not
- * appended to; a failed replace leaves the target and no temporary file.
+ * appended to; a failed replace leaves the target and no temporary file;
+ * a directory opened once keeps the writes when swapped for a link.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -159,6 +160,58 @@ TEST_F(dir, append_refuses_a_file_with_other_names)
 	fd = file_append_open(self->victim, 0644);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * The supervisor's metrics file, replaced every second in the directory
+ * opened at the start: a cell that may write above it swaps the directory
+ * for a link to another (C), and the next write stays where the first went.
+ */
+TEST_F(dir, a_directory_swapped_for_a_link_moves_no_replace)
+{
+	char a[96], b[128], moved[128], c[96], path[160], buf[64];
+	const char *name;
+	int dir;
+
+	snprintf(a, sizeof(a), "%s/A", self->dir);
+	snprintf(b, sizeof(b), "%s/B", a);
+	snprintf(moved, sizeof(moved), "%s/B.moved", a);
+	snprintf(c, sizeof(c), "%s/C", self->dir);
+	ASSERT_EQ(0, mkdir(a, 0755));
+	ASSERT_EQ(0, mkdir(b, 0755));
+	ASSERT_EQ(0, mkdir(c, 0755));
+	snprintf(path, sizeof(path), "%s/m.prom", b);
+	dir = file_parent_open(path, &name);
+	ASSERT_LE(0, dir);
+	EXPECT_STREQ("m.prom", name);
+	ASSERT_EQ(0, file_replace_at(dir, name, "1\n", 2, 0644, false));
+
+	ASSERT_EQ(0, rename(b, moved));
+	ASSERT_EQ(0, symlink(c, b));
+	ASSERT_EQ(0, file_replace_at(dir, name, "2\n", 2, 0644, false));
+	EXPECT_EQ(0, close(dir));
+	snprintf(path, sizeof(path), "%s/m.prom", c);
+	EXPECT_EQ(-1, access(path, F_OK));
+	EXPECT_EQ(0, entries(c));
+	snprintf(path, sizeof(path), "%s/m.prom", moved);
+	EXPECT_STREQ("2\n", contents(path, buf, sizeof(buf)));
+	EXPECT_EQ(1, entries(moved));
+}
+
+TEST(a_parent_is_opened_for_a_name_only)
+{
+	const char *name;
+	int dir;
+
+	EXPECT_EQ(-EISDIR, file_parent_open("/tmp/", &name));
+	dir = file_parent_open("m.prom", &name);
+	ASSERT_LE(0, dir);
+	EXPECT_STREQ("m.prom", name);
+	EXPECT_EQ(0, close(dir));
+	dir = file_parent_open("/m.prom", &name);
+	ASSERT_LE(0, dir);
+	EXPECT_STREQ("m.prom", name);
+	EXPECT_EQ(0, close(dir));
 }
 
 /* A FIFO with a reader opens: it is refused for what it is. */

@@ -35,6 +35,8 @@ struct supervisor {
 	struct isolate_event_hub *hub;	/* every other reader's stream */
 	FILE *out;		/* the JSON lines of the events */
 	const char *metrics_file;
+	const char *metrics_name;	/* its last component, in metrics_dir */
+	int metrics_dir;
 	int metrics_sock;
 	long remaining;		/* events before exiting; < 0 for no limit */
 };
@@ -88,36 +90,31 @@ static char *metrics_text(struct supervisor *s, size_t *len)
 	return text;
 }
 
-/* Replaced whole, never written through a link a cell may have put there. */
+/*
+ * Replaced whole, never written through a link a cell may have put there,
+ * in the directory opened at the start (a link put there since for the
+ * directory itself is not followed either).
+ */
 static void write_metrics_file(struct supervisor *s)
 {
 	size_t len;
 	char *text = metrics_text(s, &len);
 
 	if (text)
-		file_replace(s->metrics_file, text, len, 0644, false);
+		file_replace_at(s->metrics_dir, s->metrics_name, text, len, 0644, false);
 	free(text);
 }
 
-/*
- * The socket path, bound afresh: a socket left there (by an earlier
- * supervisor) is removed, anything else is not ours to remove (-EEXIST).
- */
-static int listen_metrics(const char *path)
+/* The socket fd bound at dir/name, listening; -errno. */
+static int listen_at(int dir, const char *name)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
 	int fd;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
+	/* No bindat(): the directory's fd, through /proc, stands for it. */
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", dir,
+			     name) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	if (!lstat(path, &st)) {
-		if (!S_ISSOCK(st.st_mode))
-			return -EEXIST;
-		if (unlink(path) && errno != ENOENT)
-			return -errno;
-	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
@@ -127,6 +124,31 @@ static int listen_metrics(const char *path)
 		close(fd);
 		return err;
 	}
+	return fd;
+}
+
+/*
+ * The socket path, bound afresh: a socket left there (by an earlier
+ * supervisor) is removed, anything else is not ours to remove (-EEXIST).
+ * Looked at, removed and bound in the directory path leads to now, opened
+ * once: a cell that swaps it for a link meanwhile moves none of the three.
+ */
+static int listen_metrics(const char *path)
+{
+	const char *name;
+	int dir = file_parent_open(path, &name), err = 0, fd;
+	struct stat st;
+
+	if (dir < 0)
+		return dir;
+	if (!fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (!S_ISSOCK(st.st_mode))
+			err = -EEXIST;
+		else if (unlinkat(dir, name, 0) && errno != ENOENT)
+			err = -errno;
+	}
+	fd = err ? err : listen_at(dir, name);
+	close(dir);
 	return fd;
 }
 
@@ -251,7 +273,7 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 
 int do_supervise(int argc, char **argv)
 {
-	struct supervisor s = { .metrics_sock = -1, .remaining = -1 };
+	struct supervisor s = { .metrics_dir = -1, .metrics_sock = -1, .remaining = -1 };
 	const char *rules = NULL, *exec_program = NULL, *out_file = NULL, *cells_cgroup = NULL;
 	struct isolate_events *ev = NULL;
 	uint64_t deadline = 0, next_metrics = 0;
@@ -280,6 +302,14 @@ int do_supervise(int argc, char **argv)
 		}
 	}
 	s.out = out;
+	if (s.metrics_file) {
+		s.metrics_dir = file_parent_open(s.metrics_file, &s.metrics_name);
+		if (s.metrics_dir < 0) {
+			err = p_err(EXIT_FAIL, "supervise: cannot write %s: %s", s.metrics_file,
+				    strerror(-s.metrics_dir));
+			goto out;
+		}
+	}
 	if (cells_cgroup) {
 		err = load_into(cells_cgroup, &s.iso);
 		if (err)
@@ -347,6 +377,8 @@ out:
 	isolate_close(s.iso);
 	if (s.metrics_sock >= 0)
 		close(s.metrics_sock);
+	if (s.metrics_dir >= 0)
+		close(s.metrics_dir);
 	if (out != stdout)
 		fclose(out);
 	return err;
