@@ -157,24 +157,35 @@ TEST_F(bypass, netlink_reaches_only_the_kernel)
 
 #define SRR_PORT 19999
 
+/* A loose source route via 127.0.0.1 (8 bytes of IP options). */
+#define LSRR_LEN 8
+#define LSRR_CMSG_SPACE CMSG_SPACE(LSRR_LEN)
+
+/* m's control data (LSRR_CMSG_SPACE bytes, zeroed): an IP_RETOPTS source route. */
+static void put_lsrr(struct msghdr *m)
+{
+	static const unsigned char opt[LSRR_LEN] = { IPOPT_LSRR, 7, 4, 127, 0, 0, 1, IPOPT_END };
+	struct cmsghdr *c = CMSG_FIRSTHDR(m);
+
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_RETOPTS;
+	c->cmsg_len = CMSG_LEN(sizeof(opt));
+	memcpy(CMSG_DATA(c), opt, sizeof(opt));
+}
+
 /* sendmsg to 10.11.12.13 (granted) with a loose source route via 127.0.0.1. */
 static int srr_errno(void *arg)
 {
-	unsigned char opt[8] = { IPOPT_LSRR, 7, 4, 127, 0, 0, 1, IPOPT_END };
-	char cbuf[CMSG_SPACE(sizeof(opt))] = { 0 };
+	char cbuf[LSRR_CMSG_SPACE] = { 0 };
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(SRR_PORT) };
 	struct iovec iov = { "srr", 3 };
 	struct msghdr m = { &to, sizeof(to), &iov, 1, cbuf, sizeof(cbuf), 0 };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return 100 + errno;
 	inet_pton(AF_INET, "10.11.12.13", &to.sin_addr);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_RETOPTS;
-	c->cmsg_len = CMSG_LEN(sizeof(opt));
-	memcpy(CMSG_DATA(c), opt, sizeof(opt));
+	put_lsrr(&m);
 	return sendmsg(fd, &m, 0) == 3 ? 0 : errno;
 }
 
@@ -278,24 +289,19 @@ TEST_F(bypass, ip_source_route_goes_to_an_ungranted_host)
  */
 static int srr_mmsg_sent(void *arg)
 {
-	unsigned char opt[8] = { IPOPT_LSRR, 7, 4, 127, 0, 0, 1, IPOPT_END };
-	char cbuf[CMSG_SPACE(sizeof(opt))] = { 0 };
+	char cbuf[LSRR_CMSG_SPACE] = { 0 };
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(SRR_PORT) };
 	struct iovec iov = { "srr", 3 };
 	struct mmsghdr mm[2] = {
 		{ .msg_hdr = { &to, sizeof(to), &iov, 1, NULL, 0, 0 } },
 		{ .msg_hdr = { &to, sizeof(to), &iov, 1, cbuf, sizeof(cbuf), 0 } },
 	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mm[1].msg_hdr);
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return 100 + errno;
 	inet_pton(AF_INET, "127.0.0.2", &to.sin_addr);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_RETOPTS;
-	c->cmsg_len = CMSG_LEN(sizeof(opt));
-	memcpy(CMSG_DATA(c), opt, sizeof(opt));
+	put_lsrr(&mm[1].msg_hdr);
 	return sendmmsg(fd, mm, 2, 0);
 }
 

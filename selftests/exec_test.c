@@ -439,6 +439,24 @@ TEST_F(exec, exec_memory_needs_the_allowance)
 	EXPECT_EQ(0, run_outside(map_errno, &a));
 }
 
+/*
+ * fn fails with err in a cell that may run its libraries but has no exec
+ * memory, and passes in one that has it, and outside every cell.
+ */
+static void expect_exec_memory_needed(struct __test_metadata *_metadata, struct test_env *env,
+				      int (*fn)(void *), int err)
+{
+	int rx = test_env_cell(env, "rx", "read:%s/lib", "exec:%s/lib", NULL);
+	int jit = test_env_cell(env, "jit", "read:%s/lib", "exec:%s/lib", "allow:exec-memory",
+				NULL);
+
+	ASSERT_LE(0, rx);
+	ASSERT_LE(0, jit);
+	EXPECT_EQ(err, test_run(env, rx, fn, NULL));
+	EXPECT_EQ(0, test_run(env, jit, fn, NULL));
+	EXPECT_EQ(0, run_outside(fn, NULL));
+}
+
 static int brk_errno(void *arg)
 {
 	unsigned char *p;
@@ -461,14 +479,7 @@ static int brk_errno(void *arg)
  */
 TEST_F(exec, heap_grown_executable_needs_exec_memory)
 {
-	int rx = CELL("rx", "read:%s/lib", "exec:%s/lib");
-	int jit = CELL("jit", "read:%s/lib", "exec:%s/lib", "allow:exec-memory");
-
-	ASSERT_LE(0, rx);
-	ASSERT_LE(0, jit);
-	EXPECT_EQ(ENOMEM, test_run(&self->env, rx, brk_errno, NULL));
-	EXPECT_EQ(0, test_run(&self->env, jit, brk_errno, NULL));
-	EXPECT_EQ(0, run_outside(brk_errno, NULL));
+	expect_exec_memory_needed(_metadata, &self->env, brk_errno, ENOMEM);
 }
 
 static int userfaultfd_errno(void *arg)
@@ -487,14 +498,7 @@ static int userfaultfd_errno(void *arg)
  */
 TEST_F(exec, userfaultfd_needs_the_allowance)
 {
-	int rx = CELL("rx", "read:%s/lib", "exec:%s/lib");
-	int jit = CELL("jit", "read:%s/lib", "exec:%s/lib", "allow:exec-memory");
-
-	ASSERT_LE(0, rx);
-	ASSERT_LE(0, jit);
-	EXPECT_EQ(EPERM, test_run(&self->env, rx, userfaultfd_errno, NULL));
-	EXPECT_EQ(0, test_run(&self->env, jit, userfaultfd_errno, NULL));
-	EXPECT_EQ(0, run_outside(userfaultfd_errno, NULL));
+	expect_exec_memory_needed(_metadata, &self->env, userfaultfd_errno, EPERM);
 }
 
 /*
