@@ -35,6 +35,31 @@ ISOLATE_HOOK(bprm_check_security, isolate_bprm_check, struct linux_binprm *bprm,
 			   ISOLATE_OP_EXEC, DISPLAY_D_PATH);
 }
 
+static long stack_vma_flags(struct task_struct *task, struct vm_area_struct *vma, void *ctx)
+{
+	*(unsigned long *)ctx = vma->vm_flags;
+	return 0;
+}
+
+/*
+ * Whether the task's stack is executable: the kernel makes it so at
+ * execve when the ELF asks (PT_GNU_STACK with PF_X), on no hook's say.
+ * Asked at every executable mapping, so at the first one the ELF loader
+ * makes after setting up the stack: a program that asked is not run.
+ * Unknown (the mm's lock taken, which at execve nobody else can hold)
+ * counts as not executable: the check at execve has decided already.
+ */
+static __always_inline bool stack_executable(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	unsigned long flags = 0;
+	struct mm_struct *mm = task->mm;
+
+	if (!mm || bpf_find_vma(task, mm->start_stack, stack_vma_flags, &flags, 0))
+		return false;
+	return flags & VM_EXEC;
+}
+
 ISOLATE_HOOK(mmap_file, isolate_mmap_file, struct file *file, unsigned long reqprot,
 	     unsigned long prot, unsigned long flags, int ret)
 {
@@ -51,6 +76,8 @@ ISOLATE_HOOK(mmap_file, isolate_mmap_file, struct file *file, unsigned long reqp
 		if (err || !file)
 			return err;
 	}
+	if (!(cc.cell.flags & ISOLATE_CELL_EXEC_MEMORY) && stack_executable())
+		return refuse_exec_memory(&cc, EACCES, 0, 0);
 	return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_EXEC,
 			   ISOLATE_OP_MAP_EXEC, DISPLAY_D_PATH);
 }

@@ -22,6 +22,7 @@
 #include "kselftest_harness.h"
 #include "isolate_test.h"
 
+#include <elf.h>
 #include <linux/userfaultfd.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
@@ -480,6 +481,59 @@ static int brk_errno(void *arg)
 TEST_F(exec, heap_grown_executable_needs_exec_memory)
 {
 	expect_exec_memory_needed(_metadata, &self->env, brk_errno, ENOMEM);
+}
+
+/* Sets PF_X on the PT_GNU_STACK header of the ELF file at path: 0 or -errno. */
+static int ask_for_an_executable_stack(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC), err = -ENOENT;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || eh.e_phentsize != sizeof(ph))
+		err = -ENOEXEC;
+	for (int i = 0; err == -ENOENT && i < eh.e_phnum; i++) {
+		off_t at = (off_t)(eh.e_phoff + (Elf64_Off)i * sizeof(ph));
+
+		if (pread(fd, &ph, sizeof(ph), at) != sizeof(ph))
+			err = -EIO;
+		else if (ph.p_type == PT_GNU_STACK) {
+			ph.p_flags |= PF_X;
+			err = pwrite(fd, &ph, sizeof(ph), at) == sizeof(ph) ? 0 : -EIO;
+		}
+	}
+	close(fd);
+	return err;
+}
+
+/*
+ * A program whose ELF asks for an executable stack gets one from execve,
+ * asked of no hook: writable, executable memory, so it runs only with the
+ * allowance. Without, the execve fails past its point of no return, and
+ * the kernel kills the process.
+ */
+TEST_F(exec, an_executable_stack_needs_exec_memory)
+{
+	char xstack[PATH_MAX];
+	struct exec_args a;
+	int rx, jit;
+
+	snprintf(xstack, sizeof(xstack), "%s/bin/xstack", self->env.root);
+	ASSERT_EQ(0, copy_file(BUSYBOX, xstack, 0755));
+	ASSERT_EQ(0, ask_for_an_executable_stack(xstack));
+	rx = CELL("rx", "exec:%s/bin");
+	jit = CELL("jit", "exec:%s/bin", "allow:exec-memory");
+	ASSERT_LE(0, rx);
+	ASSERT_LE(0, jit);
+	a = exec_of(xstack, "true", NULL);
+	EXPECT_EQ(-1, test_run(&self->env, rx, exec_errno, &a));
+	EXPECT_EQ(0, test_run(&self->env, jit, exec_errno, &a));
+	EXPECT_EQ(0, run_outside(exec_errno, &a));
+	/* The same program as it was built runs without the allowance. */
+	a = exec_of(BUSYBOX, "true", NULL);
+	EXPECT_EQ(0, test_run(&self->env, CELL("plain", "exec:" BUSYBOX), exec_errno, &a));
 }
 
 static int userfaultfd_errno(void *arg)
