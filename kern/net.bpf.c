@@ -462,7 +462,6 @@ ISOLATE_HOOK(socket_sendmsg, isolate_socket_sendmsg, struct socket *sock, struct
 			       ISOLATE_OP_CONNECT, false);
 }
 
-/* Listening on the address the socket is bound to (port 0 if unbound). */
 /*
  * Listening on an AF_UNIX socket bound to an abstract name: the name needs
  * a bind rule, or, when the kernel picked it, the autobind allowance. A
@@ -485,6 +484,7 @@ static __always_inline int decide_unix_listen(const struct cell_ctx *cc, struct 
 			       (const char *)addr->name + 3, addr->len - 3);
 }
 
+/* Listening on the address the socket is bound to (port 0 if unbound). */
 ISOLATE_HOOK(socket_listen, isolate_socket_listen, struct socket *sock, int backlog, int ret)
 {
 	struct sock *sk = sock->sk;
