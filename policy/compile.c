@@ -504,6 +504,9 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 					"%s is on a file system whose files report a device (%u:%u) other than its superblock's (%u:%u), as btrfs subvolumes and overlayfs do: no rule on it could match in the kernel, and a deny would not hold",
 					cap->u.path, major(st.st_dev), minor(st.st_dev),
 					major(b->sb_dev), minor(b->sb_dev));
+			else if (err == -ESTALE)
+				diag_at(diag, &cap->pos, "%s was replaced while it was resolved",
+					cap->u.path);
 			else
 				diag_at(diag, &cap->pos, "expected an existing path (or one marked optional), got %s: %s",
 					cap->u.path, strerror(-err));

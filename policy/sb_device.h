@@ -16,13 +16,10 @@ struct sb_device_check {
 	bool have_mounts;
 };
 
-/* The device of the superblock of the mount that holds real: 0 or -ENOENT. */
-int sb_device_of(const struct mount_table *t, const char *real, dev_t *dev);
-
 /*
  * 0 when st (real's) carries its superblock's device; -EXDEV when not
- * (*sb_dev then holds the superblock's); another -errno when it cannot
- * be told.
+ * (*sb_dev then holds the superblock's); -ESTALE when real names another
+ * object by now; another -errno when it cannot be told.
  */
 int sb_device_check(struct sb_device_check *c, const char *real, const struct stat *st,
 		    dev_t *sb_dev);
