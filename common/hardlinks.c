@@ -104,8 +104,8 @@ static int scan_dir(struct scan *s, int fd, size_t len)
 	return err;
 }
 
-int hardlinks_scan(const char *dir, size_t *budget, hardlink_fn fn, void *ctx,
-		   char *msg, size_t len)
+int hardlinks_scan(const char *dir, const struct stat *obj, size_t *budget, hardlink_fn fn,
+		   void *ctx, char *msg, size_t len)
 {
 	struct scan s = { .budget = budget, .fn = fn, .ctx = ctx, .msg = msg, .len = len };
 	size_t n = strlen(dir);
@@ -119,6 +119,10 @@ int hardlinks_scan(const char *dir, size_t *budget, hardlink_fn fn, void *ctx,
 		if (fd >= 0)
 			close(fd);
 		return fail(&s, err, "directory not readable");
+	}
+	if (st.st_dev != obj->st_dev || st.st_ino != obj->st_ino) {
+		close(fd);
+		return -ESTALE;
 	}
 	/* open() took dir: shorter than PATH_MAX. The root's entries are "/name". */
 	while (n && dir[n - 1] == '/')

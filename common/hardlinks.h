@@ -18,13 +18,15 @@
 typedef int (*hardlink_fn)(void *ctx, const char *path, const struct stat *st);
 
 /*
- * Scans the tree at dir (not following symlinks, not crossing into other
- * file systems). *budget counts down the entries looked at: -E2BIG when
- * it runs out. An entry removed while the scan runs is passed over; a
- * directory that cannot be read is an error (-EACCES, ...): an unscanned
- * denied tree could hide a link.
+ * Scans the tree at dir, which must be the directory obj (its st_dev and
+ * st_ino; -ESTALE when dir leads to another object by now), not
+ * following symlinks, not crossing into other file systems. *budget
+ * counts down the entries looked at: -E2BIG when it runs out. An entry
+ * removed while the scan runs is passed over; a directory that cannot be
+ * read is an error (-EACCES, ...): an unscanned denied tree could hide a
+ * link.
  */
-int hardlinks_scan(const char *dir, size_t *budget, hardlink_fn fn, void *ctx,
-		   char *msg, size_t len);
+int hardlinks_scan(const char *dir, const struct stat *obj, size_t *budget, hardlink_fn fn,
+		   void *ctx, char *msg, size_t len);
 
 #endif /* ISOLATE_COMMON_HARDLINKS_H */

@@ -10,10 +10,28 @@
 #include "model.h"
 #include "sort.h"
 
+/* The policy's paths by path, then the linked files by object and path. */
 static int binding_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct policy_binding *)a)->path,
-		      ((const struct policy_binding *)b)->path);
+	const struct policy_binding *x = a, *y = b;
+
+	if (x->linked != y->linked)
+		return x->linked ? 1 : -1;
+	if (x->linked && x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->linked && x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/* Bindings the array keeps one of: of the same path, or of the same linked file. */
+static bool same_entry(const struct policy_binding *x, const struct policy_binding *y)
+{
+	if (x->linked != y->linked)
+		return false;
+	if (x->linked)
+		return x->dev == y->dev && x->ino == y->ino;
+	return !strcmp(x->path, y->path);
 }
 
 const struct policy_binding *policy_binding_find(const struct policy_binding *b, size_t n,
@@ -32,9 +50,9 @@ struct policy_binding *policy_bindings_with(const struct policy_binding *b, size
 
 	if (!out)
 		return NULL;
-	while (at < n && strcmp(b[at].path, extra->path) < 0)
+	while (at < n && binding_cmp(&b[at], extra) < 0)
 		at++;
-	same = at < n && !strcmp(b[at].path, extra->path);
+	same = at < n && same_entry(&b[at], extra);
 	if (at)
 		memcpy(out, b, at * sizeof(*out));
 	out[at] = *extra;
@@ -54,9 +72,10 @@ void policy_bindings_free(struct policy_binding *b, size_t n)
 }
 
 /*
- * Sorts b by path and keeps one binding of each; of a path bound twice in
+ * Sorts b and keeps one binding of each path; of a path bound twice in
  * one compile (missing for an optional rule, found for another), the
- * object. Returns the new count.
+ * object. Of a linked file found at several paths, the first in order.
+ * Returns the new count.
  */
 size_t policy_bindings_sort(struct policy_binding *b, size_t n)
 {
@@ -64,7 +83,7 @@ size_t policy_bindings_sort(struct policy_binding *b, size_t n)
 
 	sort_mostly_sorted(b, n, sizeof(*b), binding_cmp);
 	for (size_t i = 0; i < n; i++) {
-		if (kept && !strcmp(b[kept - 1].path, b[i].path)) {
+		if (kept && same_entry(&b[kept - 1], &b[i])) {
 			struct policy_binding *prev = &b[kept - 1];
 
 			if (!prev->real && b[i].real) {
@@ -84,11 +103,13 @@ size_t policy_bindings_sort(struct policy_binding *b, size_t n)
 
 /*
  * The text form, one line per binding: "DEV INO MODE PATH REAL" (numbers
- * in hex; REAL "-" when the path did not exist), after a line naming the
- * format. Paths are written with every byte outside '!'..'~' and '%' as
- * %XX, so that a line is always one line and a field one word.
+ * in hex; REAL "-" when the path did not exist, "=" for a linked file),
+ * after a line naming the format. Paths are written with every byte
+ * outside '!'..'~' and '%' as %XX, so that a line is always one line and
+ * a field one word. Version 1 had no linked files.
  */
-#define BINDINGS_HEADER "isolate-bindings 1\n"
+#define BINDINGS_HEADER "isolate-bindings 2\n"
+#define BINDINGS_HEADER_1 "isolate-bindings 1\n"
 
 static int grow(char **buf, size_t *cap, size_t need)
 {
@@ -173,7 +194,9 @@ int policy_bindings_format(const struct policy_binding *b, size_t n, char **text
 		used += put_number(buf + used, (unsigned long long)b[i].mode);
 		used += put_path(buf + used, b[i].path, path_len);
 		buf[used++] = ' ';
-		if (b[i].real)
+		if (b[i].linked)
+			buf[used++] = '=';
+		else if (b[i].real)
 			used += put_path(buf + used, b[i].real, real_len);
 		else
 			buf[used++] = '-';
@@ -259,6 +282,12 @@ static bool parse_line(const char **p, const char *end, struct policy_binding *o
 		return false;
 	if (*p + 1 < end && (*p)[0] == '-' && (*p)[1] == '\n') {
 		*p += 1;
+	} else if (*p + 1 < end && (*p)[0] == '=' && (*p)[1] == '\n') {
+		*p += 1;
+		out->linked = true;
+		out->dev = (dev_t)dev;
+		out->ino = (ino_t)ino;
+		out->mode = (mode_t)mode;
 	} else {
 		out->real = get_path(p, end);
 		if (!out->real || out->real[0] != '/')
@@ -278,7 +307,9 @@ int policy_bindings_parse(const char *text, size_t len, struct policy_binding **
 
 	*out = NULL;
 	*n = 0;
-	if (len < hlen || memcmp(text, BINDINGS_HEADER, hlen))
+	/* Both headers are as long. */
+	if (len < hlen || (memcmp(text, BINDINGS_HEADER, hlen) &&
+			   memcmp(text, BINDINGS_HEADER_1, hlen)))
 		return -EINVAL;
 	for (size_t i = hlen; i < len; i++)
 		lines += text[i] == '\n';
@@ -288,8 +319,9 @@ int policy_bindings_parse(const char *text, size_t len, struct policy_binding **
 	for (p += hlen; p < end; used++) {
 		bool ok = used < lines && parse_line(&p, end, &b[used]);
 
-		/* Written sorted, one per path: anything else was not written by us. */
-		if (ok && used && strcmp(b[used - 1].path, b[used].path) >= 0)
+		/* Written sorted, one of each: anything else was not written by us. */
+		if (ok && used && (binding_cmp(&b[used - 1], &b[used]) >= 0 ||
+				   same_entry(&b[used - 1], &b[used])))
 			ok = false;
 		if (!ok) {
 			policy_bindings_free(b, used + (used < lines));

@@ -48,6 +48,7 @@ struct group {
 struct resolved {
 	char *path;
 	struct stat st;
+	bool bound;	/* taken from its binding: the path may lead elsewhere by now */
 };
 
 /* The rules above the last directory asked about: its files share them. */
@@ -67,6 +68,11 @@ struct compiler {
 	struct group groups[ISOLATE_RIGHTS][2];	/* [right][deny] */
 	size_t n_anchors, anchors_alloc;
 	struct anchor *anchors;
+	const struct policy_binding *bound;	/* their linked files are kept */
+	size_t n_bound;
+	bool record_links;			/* into linked, for the next change */
+	struct policy_binding *linked;
+	size_t n_linked, linked_alloc;
 	struct isolate_diag *diag;
 };
 
@@ -204,9 +210,56 @@ static int add_anchor(struct compiler *cc, const char *path, const struct stat *
 	return 0;
 }
 
+/* A multiply-linked file below a denied directory, kept for the next change too. */
+static int add_linked(struct compiler *cc, const char *path, const struct stat *st)
+{
+	struct policy_binding *rec;
+	int err = add_anchor(cc, path, st, NULL, ISOLATE_RULE_NONE);
+
+	if (err || !cc->record_links)
+		return err;
+	if (cc->n_linked == cc->linked_alloc) {
+		size_t n = cc->linked_alloc ? cc->linked_alloc * 2 : 16;
+		struct policy_binding *grown = realloc(cc->linked, n * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		cc->linked = grown;
+		cc->linked_alloc = n;
+	}
+	rec = &cc->linked[cc->n_linked];
+	*rec = (struct policy_binding){ .path = strdup(path), .dev = st->st_dev,
+					.ino = st->st_ino, .mode = st->st_mode, .linked = true };
+	if (!rec->path)
+		return -ENOMEM;
+	cc->n_linked++;
+	return 0;
+}
+
 static int add_hardlink(void *ctx, const char *path, const struct stat *st)
 {
-	return add_anchor(ctx, path, st, NULL, ISOLATE_RULE_NONE);
+	return add_linked(ctx, path, st);
+}
+
+/*
+ * The linked files an earlier change found below dir: still denied, and
+ * still to keep, whether or not the scan finds them there now.
+ */
+static int keep_linked(struct compiler *cc, const char *dir)
+{
+	size_t n = strlen(dir);
+	int err = 0;
+
+	while (n && dir[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < cc->n_bound && !err; i++) {
+		const struct policy_binding *b = &cc->bound[i];
+		struct stat st = { .st_dev = b->dev, .st_ino = b->ino, .st_mode = b->mode };
+
+		if (b->linked && !strncmp(b->path, dir, n) && b->path[n] == '/')
+			err = add_linked(cc, b->path, &st);
+	}
+	return err;
 }
 
 static int resolved_cmp(const void *a, const void *b)
@@ -218,7 +271,7 @@ static int resolved_cmp(const void *a, const void *b)
  * What resolving found at path, else a stat of it now; the one after the
  * path found last first (the set lists a kind's paths in order).
  */
-static int stat_resolved(struct compiler *cc, const char *path, struct stat *st)
+static int stat_resolved(struct compiler *cc, const char *path, struct stat *st, bool *bound)
 {
 	struct resolved key = { .path = (char *)path };
 	const struct resolved *r = NULL;
@@ -228,6 +281,7 @@ static int stat_resolved(struct compiler *cc, const char *path, struct stat *st)
 		r = &cc->resolved[cc->next_resolved];
 	else if (cc->n_resolved)
 		r = bsearch(&key, cc->resolved, cc->n_resolved, sizeof(key), resolved_cmp);
+	*bound = r && r->bound;
 	if (!r)
 		return stat(path, st);
 	cc->next_resolved = (size_t)(r - cc->resolved) + 1;
@@ -248,10 +302,11 @@ static int collect_anchors(struct compiler *cc, bool scan_all)
 	for (size_t i = 0; i < cc->set->n_caps && !err; i++) {
 		const struct isolate_cap *cap = &cc->set->caps[i];
 		struct stat st;
+		bool bound;
 
 		if (!cap_is_path(cap->kind))
 			continue;
-		if (stat_resolved(cc, cap->u.path, &st)) {
+		if (stat_resolved(cc, cap->u.path, &st, &bound)) {
 			/* Resolved a moment ago: it changed under us. */
 			err = -errno;
 			diag_at(cc->diag, &cap->pos, "expected an existing path, got %s: %s",
@@ -260,13 +315,21 @@ static int collect_anchors(struct compiler *cc, bool scan_all)
 		}
 		/* A path under several kinds is added for each; merging joins them. */
 		err = add_anchor(cc, cap->u.path, &st, group_of(cc, cap), (__u32)i);
-		if (!err && cap->flags & ISOLATE_CAP_DENY && S_ISDIR(st.st_mode)) {
-			msg[0] = '\0';
-			err = hardlinks_scan(cap->u.path, &budget, add_hardlink, cc, msg,
-					     sizeof(msg));
-			if (err)
-				diag_at(cc->diag, &cap->pos, "%s", msg[0] ? msg : strerror(-err));
-		}
+		if (err || !(cap->flags & ISOLATE_CAP_DENY) || !S_ISDIR(st.st_mode))
+			continue;
+		msg[0] = '\0';
+		err = hardlinks_scan(cap->u.path, &st, &budget, add_hardlink, cc, msg,
+				     sizeof(msg));
+		/* Moved since it was bound: its deny is on it wherever it is, its links kept. */
+		if (err == -ESTALE && bound)
+			err = 0;
+		if (!err)
+			err = keep_linked(cc, cap->u.path);
+		if (err == -ESTALE)
+			diag_at(cc->diag, &cap->pos, "%s was replaced while it was resolved",
+				cap->u.path);
+		else if (err && err != -ENOMEM)
+			diag_at(cc->diag, &cap->pos, "%s", msg[0] ? msg : strerror(-err));
 	}
 	if (err == -ENOMEM)
 		diag_set(cc->diag, NULL, 0, 0, "out of memory");
@@ -410,12 +473,13 @@ struct binder {
 };
 
 /*
- * The real path of cap's path and its stat, from its binding or resolved
- * now; NULL with errno set when it does not exist (ENOENT: an optional
- * path bound as missing). With b->out the binding made keeps the string;
- * else it is the caller's to free.
+ * The real path of cap's path and its stat, from its binding (*kept) or
+ * resolved now; NULL with errno set when it does not exist (ENOENT: an
+ * optional path bound as missing). With b->out the binding made keeps the
+ * string; else it is the caller's to free.
  */
-static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct stat *st)
+static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct stat *st,
+		       bool *kept)
 {
 	struct policy_binding *rec = b->out ? &b->out[b->n_out] : NULL;
 	const struct policy_binding *old;
@@ -429,7 +493,8 @@ static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct s
 	if (old)
 		b->next = (size_t)(old - b->bound) + 1;
 
-	if (old && (old->real || cap->flags & ISOLATE_CAP_OPTIONAL)) {
+	*kept = old && (old->real || cap->flags & ISOLATE_CAP_OPTIONAL);
+	if (*kept) {
 		memset(st, 0, sizeof(*st));
 		st->st_dev = old->dev;
 		st->st_ino = old->ino;
@@ -484,13 +549,14 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 		const struct isolate_cap *cap = &c->caps[i];
 		struct isolate_cap resolved;
 		struct stat st;
+		bool kept;
 		char *real;
 
 		if (!cap_is_path(cap->kind)) {
 			err = cell_append(out, cap);
 			continue;
 		}
-		real = bind_path(b, cap, &st);
+		real = bind_path(b, cap, &st, &kept);
 		if (!real) {
 			err = -errno;
 			if (err == -ENOMEM)
@@ -517,7 +583,7 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 		resolved.flags &= ~ISOLATE_CAP_OPTIONAL;
 		resolved.u.path = real;
 		err = cell_append(out, &resolved);
-		cc->resolved[cc->n_resolved++] = (struct resolved){ real, st };
+		cc->resolved[cc->n_resolved++] = (struct resolved){ real, st, kept };
 	}
 	sort_mostly_sorted(cc->resolved, cc->n_resolved, sizeof(*cc->resolved), resolved_cmp);
 	/* Only growing the lists fails past this point. */
@@ -620,6 +686,20 @@ void cell_policy_limits(const struct isolate_cell_policy *set, struct isolate_im
 	}
 }
 
+/* The linked files recorded by cc after the bindings of b->out; cc keeps none. */
+static int append_linked(struct binder *b, struct compiler *cc)
+{
+	struct policy_binding *grown = realloc(b->out, (b->n_out + cc->n_linked) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	b->out = grown;
+	memcpy(b->out + b->n_out, cc->linked, cc->n_linked * sizeof(*grown));
+	b->n_out += cc->n_linked;
+	cc->n_linked = 0;
+	return 0;
+}
+
 int policy_compile_bound(const struct isolate_cell_policy *c, const struct policy_binding *bound,
 			 size_t n_bound, bool scan_all, struct policy_binding **bound_out,
 			 size_t *n_out, struct isolate_image **out, struct isolate_diag *diag)
@@ -628,7 +708,8 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 	struct isolate_cell_policy *resolved = cell_policy_new_borrowing(c->name), *set = NULL;
 	struct isolate_image *img = calloc(1, sizeof(*img));
 	struct binder b = { .bound = bound, .n_bound = n_bound };
-	struct compiler cc = { .diag = diag, .borrowed = bound_out != NULL };
+	struct compiler cc = { .diag = diag, .borrowed = bound_out != NULL, .bound = bound,
+			       .n_bound = n_bound, .record_links = bound_out != NULL };
 	int err = -ENOMEM;
 
 	*out = NULL;
@@ -674,10 +755,15 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 		diag_set(diag, NULL, 0, 0, "expected at most %d inode rules (the size of the inode_rules map), cell %s needs %zu",
 			 ISOLATE_MAX_INODE_RULES, c->name, img->n_inodes);
 	}
+	if (!err && cc.n_linked && append_linked(&b, &cc)) {
+		err = -ENOMEM;
+		diag_set(diag, NULL, 0, 0, "out of memory");
+	}
 out:
 	for (size_t i = 0; i < cc.n_anchors; i++)
 		free(cc.anchors[i].path);
 	free(cc.anchors);
+	policy_bindings_free(cc.linked, cc.n_linked);
 	resolved_free(&cc);
 	isolate_cell_policy_free(resolved);
 	isolate_cell_policy_free(set);

@@ -148,41 +148,55 @@ void cell_policy_limits(const struct isolate_cell_policy *set, struct isolate_im
  * when the path entered the cell. A later change compiles the path to the
  * same object, whatever has been renamed or linked over it since: a
  * change binds only the paths that are new to the cell.
+ *
+ * Also kept: each multiply-linked file a scan found below a denied
+ * directory (linked). Its deny stays for as long as a deny of the policy
+ * covers the path it was found at, so that a cell that may rename or
+ * unlink in the denied tree cannot hide the file from the next scan and
+ * have a later change drop its deny.
  */
 struct policy_binding {
-	char *path;	/* as the policy writes it */
+	char *path;	/* as the policy writes it; linked: where the scan found it */
 	char *real;	/* what it resolved to; NULL: it did not exist (optional) */
 	dev_t dev;
 	ino_t ino;
 	mode_t mode;
+	bool linked;	/* a file found linked below a denied directory, no path of the policy */
 };
 
 /* b may be NULL (given away), whatever n says. */
 void policy_bindings_free(struct policy_binding *b, size_t n);
 /*
- * b (sorted by path) with extra in place of the binding of its path, if
- * any: *n_out bindings in path order, sharing the strings of b and extra
+ * Arrays of bindings are sorted with the paths of the policy first, by
+ * path, then the linked files by device, inode and path.
+ *
+ * b (sorted) with extra in place of the binding of its path, if
+ * any: *n_out bindings in order, sharing the strings of b and extra
  * (free() the array only). NULL when out of memory.
  */
 struct policy_binding *policy_bindings_with(const struct policy_binding *b, size_t n,
 					    const struct policy_binding *extra, size_t *n_out);
-/* Sorts b by path, one binding per path; returns how many are left. */
+/* Sorts b, one binding per path and one per linked file; returns how many are left. */
 size_t policy_bindings_sort(struct policy_binding *b, size_t n);
 /* Their text form (as kept beside a cell's policy), and back: -EINVAL if malformed. */
 int policy_bindings_format(const struct policy_binding *b, size_t n, char **text, size_t *len);
 int policy_bindings_parse(const char *text, size_t len, struct policy_binding **out, size_t *n);
-/* The binding of path in b (sorted by path), or NULL. */
+/* The binding of the policy's path in b (sorted), or NULL. */
 const struct policy_binding *policy_binding_find(const struct policy_binding *b, size_t n,
 						 const char *path);
 
 /*
- * compile.c: isolate_compile() with the paths of bound (n_bound, sorted by
- * path) taken as bound there; the others are resolved now. With scan_all,
+ * compile.c: isolate_compile() with the paths of bound (n_bound, sorted)
+ * taken as bound there; the others are resolved now. With scan_all,
  * denied trees are scanned for hard links however many entries they hold
  * (else HARDLINK_SCAN_MAX at most): for a change that takes rights away,
- * which a cell able to fill a denied tree must not be able to block. With
- * bound_out, every path of c with its binding (sorted by path, one each;
- * never NULL) goes there, malloc'ed.
+ * which a cell able to fill a denied tree must not be able to block. The
+ * linked files of bound found below a directory c still denies keep their
+ * entries, found by the scan or not; a denied directory bound before that
+ * its path no longer leads to is not scanned (the scan would look at what
+ * the cell put there). With bound_out, every path of c with its binding
+ * and the linked files of both (sorted, one each; never NULL) go there,
+ * malloc'ed.
  */
 int policy_compile_bound(const struct isolate_cell_policy *c, const struct policy_binding *bound,
 			 size_t n_bound, bool scan_all, struct policy_binding **bound_out,

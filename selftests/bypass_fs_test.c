@@ -5,8 +5,9 @@
  * in an unreadable tree points to; changing a file's flags through an
  * ioctl on a descriptor opened for reading; watching directories the cell
  * may not read (inotify, fanotify); a granted path replaced by a link to
- * what the cell may not read, then a change to the cell. The fixture is in
- * bypass.h.
+ * what the cell may not read, then a change to the cell; a file linked out
+ * of a denied tree whose directory the cell moves away, then a change to
+ * the cell. The fixture is in bypass.h.
  */
 #include "bypass.h"
 
@@ -417,6 +418,71 @@ TEST_F(bypass, a_link_made_at_a_missing_optional_path_is_not_followed_by_a_later
 
 	ASSERT_EQ(0, isolate_cell_rebind(self->env.iso, self->env.cells[cell].name));
 	EXPECT_EQ(0, test_run(&self->env, cell, open_ro_errno, (void *)secret));
+}
+
+/* ---- Linked files of a denied tree stay denied ---------------------------- */
+
+/* The denied directory a->target moved to a->path, and a new one in its place. */
+static int move_away_errno(void *arg)
+{
+	const struct link_args *a = arg;
+
+	if (rename(a->target, a->path))
+		return errno;
+	return mkdir(a->target, 0755) ? errno : 0;
+}
+
+static int unlink_errno(void *arg)
+{
+	return unlink(arg) ? errno : 0;
+}
+
+/*
+ * home/ is the cell's to read and write, home/secret/ denied for reading
+ * only, and home/secret/key is also linked as home/pub/key (made outside
+ * the cell, before it): the file gets the deny of its own. The cell may
+ * rename home/secret (it may write it) and make another directory in its
+ * place, or unlink the key's name in it; the next change of the cell, of
+ * anything, scanned the new directory, found no link and dropped the key's
+ * deny. The file stays denied for as long as a deny covers where it was
+ * found, from the handle that made the cell and from a new one (which
+ * reads the linked files from the state directory); revoking the deny
+ * lets it go.
+ */
+TEST_F(bypass, a_linked_file_stays_denied_when_the_cell_moves_its_denied_directory)
+{
+	struct link_args hide = { strdup(test_path(&self->env, "home/secret")),
+				  strdup(test_path(&self->env, "home/hidden")) };
+	const char *key = strdup(test_path(&self->env, "home/pub/key"));
+	struct isolate *other = NULL;
+	int cell;
+
+	ASSERT_EQ(0, test_file(&self->env, "home/secret/key", "key\n"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "home/pub"));
+	ASSERT_EQ(0, link(test_path(&self->env, "home/secret/key"), key));
+	cell = test_env_cell(&self->env, "moves", "read:%s/home", "write:%s/home",
+			     "deny-read:%s/home/secret", NULL);
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
+
+	ASSERT_EQ(0, test_run(&self->env, cell, move_away_errno, &hide));
+	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
+
+	ASSERT_EQ(0, test_run(&self->env, cell, unlink_errno,
+			      (void *)test_path(&self->env, "home/hidden/key")));
+	ASSERT_EQ(0, isolate_open(&other));
+	ASSERT_EQ(0, change(&self->env, other, cell, false, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
+	ASSERT_EQ(0, change(&self->env, other, cell, true, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
+
+	ASSERT_EQ(0, change(&self->env, other, cell, false, "deny-read:%s/home/secret"));
+	EXPECT_EQ(0, test_run(&self->env, cell, open_ro_errno, (void *)key));
+	isolate_close(other);
+	free((void *)hide.target);
+	free((void *)hide.path);
+	free((void *)key);
 }
 
 TEST_HARNESS_MAIN

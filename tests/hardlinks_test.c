@@ -2,7 +2,8 @@
 /*
  * The scan of denied trees for hard links (common/hardlinks.c), on a tree
  * of its own: linked files found below, no symlink followed, the budget,
- * and entries a cell removes while the scan runs passed over. The tree
+ * entries a cell removes while the scan runs passed over, and a directory
+ * put in the place of the one to scan not scanned. The tree
  * (under a private temporary directory):
  *
  *   D/                 scanned
@@ -32,6 +33,7 @@
 FIXTURE(tree) {
 	char root[64];
 	char d[80];
+	struct stat d_st;	/* D's object, the one to scan */
 };
 
 /* root/rel, in a static rotation of buffers (for one-line calls). */
@@ -76,6 +78,7 @@ FIXTURE_SETUP(tree)
 	make_file(_metadata, at(self->root, "D/sub/deep"));
 	ASSERT_EQ(0, link(at(self->root, "D/sub/deep"), at(self->root, "O/deep")));
 	ASSERT_EQ(0, symlink("../O", at(self->root, "D/out")));
+	ASSERT_EQ(0, stat(self->d, &self->d_st));
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -136,7 +139,8 @@ TEST_F(tree, finds_linked_files_below_and_follows_no_symlink)
 	size_t budget = HARDLINK_SCAN_MAX;
 	char msg[256] = "";
 
-	EXPECT_EQ(0, hardlinks_scan(self->d, &budget, note, &seen, msg, sizeof(msg)))
+	EXPECT_EQ(0, hardlinks_scan(self->d, &self->d_st, &budget, note, &seen, msg,
+					sizeof(msg)))
 		TH_LOG("%s", msg);
 	EXPECT_EQ(FILES + 1, seen.calls);
 	EXPECT_TRUE(seen.deep);
@@ -152,7 +156,8 @@ TEST_F(tree, entries_removed_while_scanned_are_passed_over)
 	size_t budget = HARDLINK_SCAN_MAX;
 	char msg[256] = "";
 
-	EXPECT_EQ(0, hardlinks_scan(self->d, &budget, note, &seen, msg, sizeof(msg)))
+	EXPECT_EQ(0, hardlinks_scan(self->d, &self->d_st, &budget, note, &seen, msg,
+					sizeof(msg)))
 		TH_LOG("%s", msg);
 	EXPECT_EQ(FILES - 1 + DIRS, seen.removed);
 	/*
@@ -170,7 +175,8 @@ TEST_F(tree, a_budget_run_out_is_an_error)
 	size_t budget = 3;
 	char msg[256] = "", want[256];
 
-	EXPECT_EQ(-E2BIG, hardlinks_scan(self->d, &budget, note, &seen, msg, sizeof(msg)));
+	EXPECT_EQ(-E2BIG, hardlinks_scan(self->d, &self->d_st, &budget, note, &seen, msg,
+					sizeof(msg)));
 	EXPECT_EQ(0U, budget);
 	snprintf(want, sizeof(want),
 		 "expected denied trees of at most %d entries in all to scan for hard links, got more at %s",
@@ -184,9 +190,29 @@ TEST_F(tree, a_missing_tree_is_an_error)
 	size_t budget = HARDLINK_SCAN_MAX;
 	char msg[256] = "";
 
-	EXPECT_EQ(-ENOENT, hardlinks_scan(at(self->root, "none"), &budget, note, &seen, msg,
-					  sizeof(msg)));
+	EXPECT_EQ(-ENOENT, hardlinks_scan(at(self->root, "none"), &self->d_st, &budget, note,
+					  &seen, msg, sizeof(msg)));
 	EXPECT_NE(NULL, strstr(msg, "cannot scan ")) TH_LOG("%s", msg);
+}
+
+/*
+ * D renamed and another directory made in its place, with a linked file of
+ * its own: the scan looks at neither, since the path no longer leads to
+ * the directory it was asked to scan.
+ */
+TEST_F(tree, a_directory_in_the_place_of_the_one_to_scan_is_not_scanned)
+{
+	struct seen seen = { 0 };
+	size_t budget = HARDLINK_SCAN_MAX;
+	char msg[256] = "";
+
+	ASSERT_EQ(0, rename(self->d, at(self->root, "moved")));
+	ASSERT_EQ(0, mkdir(self->d, 0755));
+	ASSERT_EQ(0, link(at(self->root, "O/f0"), at(self->d, "f0")));
+	EXPECT_EQ(-ESTALE, hardlinks_scan(self->d, &self->d_st, &budget, note, &seen, msg,
+					  sizeof(msg)));
+	EXPECT_EQ(0, seen.calls);
+	EXPECT_EQ((size_t)HARDLINK_SCAN_MAX, budget);
 }
 
 TEST_HARNESS_MAIN

@@ -36,7 +36,8 @@ int isolate_cell_bindings(struct isolate *iso, const char *name,
 	if (err == -ENOENT)
 		return set_error(err, "cell %s keeps no bindings (made by an older libisolate): its next change binds its paths",
 				 name);
-	for (size_t i = 0; i < n && !err; i++) {
+	/* The linked files come after the paths, and are none of the policy's. */
+	for (size_t i = 0; i < n && !kept[i].linked && !err; i++) {
 		const struct isolate_path_binding b = {
 			.path = kept[i].path, .real = kept[i].real,
 			.dev = kept[i].dev, .ino = kept[i].ino, .moved = moved(&kept[i]),
