@@ -2,7 +2,8 @@
 /*
  * bypass (what root does with what a cell can touch): the supervisor's
  * writes into a cell's channel (a planted symlink); broker grants through
- * a symlink the cell made; grants that outlive a supervisor restart or
+ * a symlink the cell made, or on an object the cell put at a path its
+ * rules are bound elsewhere; grants that outlive a supervisor restart or
  * kill, or their own end. The fixture is in bypass.h.
  */
 #include "bypass.h"
@@ -205,6 +206,75 @@ TEST_F(bypass, a_grant_on_an_object_stays_on_it)
 						 fd, 0));
 	isolate_cap_free(cap);
 	close(fd);
+}
+
+/* rw/agent moved to rw/agent.old, and rw/agent/.git made anew in its place. */
+static int replace_agent_errno(void *arg)
+{
+	const char *rw = arg;
+	char from[PATH_MAX + 32], to[PATH_MAX + 32];
+
+	snprintf(from, sizeof(from), "%s/agent", rw);
+	snprintf(to, sizeof(to), "%s/agent.old", rw);
+	if (rename(from, to) || mkdir(from, 0755))
+		return errno;
+	snprintf(to, sizeof(to), "%s/agent/.git", rw);
+	return mkdir(to, 0755) ? errno : 0;
+}
+
+static int create_errno(void *arg)
+{
+	int fd = open(arg, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * A path binds every capability on it. The cell holds deny-write on
+ * rw/agent/.git, moves rw/agent away and makes another rw/agent/.git; a
+ * grant on the new one (what a broker rule on the path would give) would
+ * have carried the deny with it, leaving the real .git writable. It is
+ * refused (-EBUSY), the deny stays where it was; a grant on the object
+ * the path is bound to still works.
+ */
+TEST_F(bypass, a_grant_on_an_object_does_not_move_the_rules_of_its_path)
+{
+	char rw[PATH_MAX], git[PATH_MAX], old_hook[PATH_MAX], text[PATH_MAX + 16];
+	struct isolate_cap *cap = NULL;
+	char name[sizeof(self->env.cells[0].name)];
+	int cell, fd;
+
+	snprintf(rw, sizeof(rw), "%s", test_path(&self->env, "rw"));
+	snprintf(git, sizeof(git), "%s", test_path(&self->env, "rw/agent/.git"));
+	snprintf(old_hook, sizeof(old_hook), "%s", test_path(&self->env, "rw/agent.old/.git/hook"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "rw/agent/.git"));
+	cell = test_env_cell(&self->env, "agent", "read:%s/rw", "write:%s/rw",
+			     "deny-write:%s/rw/agent/.git", NULL);
+	ASSERT_LE(0, cell);
+	ASSERT_LT(cell, (int)(sizeof(self->env.cells) / sizeof(self->env.cells[0])));
+	snprintf(name, sizeof(name), "%s", self->env.cells[cell].name);
+	ASSERT_EQ(0, test_run(&self->env, cell, replace_agent_errno, rw));
+
+	snprintf(text, sizeof(text), "read:%s", git);
+	ASSERT_EQ(0, isolate_cap_parse(text, &cap, NULL));
+	fd = open(git, O_PATH | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EBUSY, isolate_cell_grant_at(self->env.iso, name, cap, fd, 30));
+	EXPECT_NE(NULL, strstr(isolate_last_error(), "rebind the cell first"))
+		TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, create_errno, old_hook));
+	close(fd);
+
+	fd = open(test_path(&self->env, "rw/agent.old/.git"), O_PATH | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, isolate_cell_grant_at(self->env.iso, name, cap, fd, 30))
+		TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, create_errno, old_hook));
+	close(fd);
+	isolate_cap_free(cap);
 }
 
 struct dir_args {

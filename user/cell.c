@@ -608,6 +608,23 @@ static int bindings_in_force(struct isolate *iso, const char *name,
 }
 
 /*
+ * A path binds every capability on it: the object checked must be the one
+ * the path is bound to already, if any. Else the cell could move the
+ * object its rules of that path are on (a deny) and have a grant on what
+ * it put in its place carry them there.
+ */
+static int may_bind(const char *name, const struct policy_binding *kept, size_t n_kept,
+		    const struct policy_binding *checked)
+{
+	const struct policy_binding *was = policy_binding_find(kept, n_kept, checked->path);
+
+	if (!was || !was->real || (was->dev == checked->dev && was->ino == checked->ino))
+		return 0;
+	return set_error(-EBUSY, "%s is bound to another object in cell %s (the one at %s when it was bound): a grant on what is there now would move the cell's rules of that path onto it; rebind the cell first",
+			 checked->path, name, was->real);
+}
+
+/*
  * The paths the cell holds stay on the objects they are bound to: a change
  * binds only the paths new to the cell, so that nothing renamed or linked
  * over a path since (by the cell itself, say) moves a rule the change does
@@ -635,6 +652,8 @@ int cell_update_timed(struct isolate *iso, const char *name,
 		err = bindings_in_force(iso, name, &st, &kept, &n_kept, &owned);
 	if (owned)
 		n_owned = n_kept;
+	if (!err && checked)
+		err = may_bind(name, kept, n_kept, checked);
 	/* The object the caller checked, not what the path names by now. */
 	if (!err && checked) {
 		with_checked = policy_bindings_with(kept, n_kept, checked, &n_kept);

@@ -216,7 +216,10 @@ int isolate_cell_grant_timed(struct isolate *iso, const char *name,
  * fd refers to (an O_PATH fd will do) instead of resolved again: what the
  * caller checked by object is what is granted, whatever was renamed or
  * linked over the path meanwhile. seconds 0: until revoked; else as
- * isolate_cell_grant_timed(). -ENOENT when the object has been removed.
+ * isolate_cell_grant_timed(). -ENOENT when the object has been removed;
+ * -EBUSY when the cell holds the path already, bound to another object
+ * (every capability on a path shares its binding: isolate_cell_rebind()
+ * first, if that is meant).
  */
 int isolate_cell_grant_at(struct isolate *iso, const char *name, struct isolate_cap *cap, int fd,
 			  unsigned int seconds);
