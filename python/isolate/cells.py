@@ -11,10 +11,13 @@ killed and the cell removed at the end.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import itertools
 import os
 import pwd
 import selectors
+import struct
+import termios
 import time
 from ctypes import POINTER, byref, c_char_p, c_int, c_void_p
 from dataclasses import dataclass
@@ -277,7 +280,29 @@ class Cell:
 
         def kill() -> None:
             self.kill()
-            os.waitpid(pid, 0)
+            if status is None:
+                os.waitpid(pid, 0)
+
+        def take(which: int, data: bytes) -> None:
+            chunks[which].append(data)
+            sizes[which] += len(data)
+            if max_output is not None and sizes[which] > max_output:
+                kill()
+                raise RunOutputLimit(
+                    f"run: more than {max_output} bytes on "
+                    f"{'stdout' if which == 1 else 'stderr'}: every process of cell "
+                    f"{self.name} killed", captured(1), captured(2))
+
+        def drain(fd: int, which: int) -> None:
+            # Only what is in the pipe now: a process left behind in the cell
+            # may hold it open and keep writing, so it may never run empty.
+            left = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+            while left > 0:
+                data = os.read(fd, min(left, 65536))
+                if not data:
+                    return
+                left -= len(data)
+                take(which, data)
 
         chunks: Dict[int, List[bytes]] = {1: [], 2: []}
         sizes = {1: 0, 2: 0}
@@ -295,20 +320,23 @@ class Cell:
                 sel.register(pipes[fd], selectors.EVENT_READ, fd)
         status = None
         try:
-            while status is None:
+            while True:
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     kill()
                     raise RunTimeout(f"run: timeout of {limit} s reached: every process "
                                      f"of cell {self.name} killed", captured(1), captured(2))
+                # Polled on every pass, not once the pipes are closed: what the
+                # command started in the background may hold them open for
+                # as long as it runs, and run waits for the command alone.
+                wpid, st = os.waitpid(pid, os.WNOHANG)
+                if wpid:
+                    status = st
+                    break
                 if not sel.get_map():
-                    wpid, st = os.waitpid(pid, os.WNOHANG)
-                    if wpid:
-                        status = st
-                    else:
-                        time.sleep(min(0.02, left) if left else 0.02)
+                    time.sleep(min(0.02, left) if left else 0.02)
                     continue
-                for key, _ in sel.select(timeout=min(left, 0.1) if left else 0.1):
+                for key, _ in sel.select(timeout=min(left, 0.05) if left else 0.05):
                     which = key.data
                     if which == 0:
                         try:
@@ -324,14 +352,10 @@ class Cell:
                     if not data:
                         sel.unregister(key.fd)
                         continue
-                    chunks[which].append(data)
-                    sizes[which] += len(data)
-                    if max_output is not None and sizes[which] > max_output:
-                        kill()
-                        raise RunOutputLimit(
-                            f"run: more than {max_output} bytes on "
-                            f"{'stdout' if which == 1 else 'stderr'}: every process of cell "
-                            f"{self.name} killed", captured(1), captured(2))
+                    take(which, data)
+            for key in list(sel.get_map().values()):
+                if key.data != 0:
+                    drain(key.fd, key.data)
         finally:
             sel.close()
             if 0 in pipes:

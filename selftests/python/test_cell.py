@@ -4,6 +4,7 @@ kernel refused through isolate.events."""
 
 import errno
 import os
+import time
 
 import pytest
 
@@ -112,6 +113,14 @@ def test_failures_carry_the_clis_exit_codes(supervisor):
         with isolate.Cell(caps=["memory:1G"], name="bad/name"):
             pass
     assert e.value.exit_code == 1
+
+
+def test_run_waits_for_the_command_not_what_it_left_running(supervisor):
+    with isolate.Cell(caps=["exec:/bin"]) as cell:
+        start = time.monotonic()
+        r = cell.run(["sh", "-c", "echo hi; sleep 100 &"])
+        assert (r.returncode, r.stdout, r.stderr) == (0, b"hi\n", b"")
+        assert time.monotonic() - start < 10
 
 
 def test_snapshot_restores_the_same_capabilities(supervisor, work):
