@@ -3,35 +3,52 @@
  * What the Landlock tests run inside the domain: one attempt, its errno
  * printed ("0" when it worked). Static, so that the domain needs to grant
  * nothing but the probe itself.
- *   landlock-probe read FILE | write FILE | connect PORT | bind PORT
+ *   landlock-probe read FILE | write FILE | truncate FILE | connect PORT |
+ *                  connect-mptcp PORT | bind PORT | io-uring -
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
 
 static int attempt(const char *op, const char *arg)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	int fd, ret;
 
-	if (!strcmp(op, "read") || !strcmp(op, "write")) {
-		fd = open(arg, !strcmp(op, "read") ? O_RDONLY : O_WRONLY | O_CREAT, 0644);
+	if (!strcmp(op, "read") || !strcmp(op, "write") || !strcmp(op, "truncate")) {
+		fd = open(arg, !strcmp(op, "read") ? O_RDONLY : !strcmp(op, "write") ?
+			  O_WRONLY | O_CREAT : O_WRONLY | O_TRUNC, 0644);
+		ret = fd < 0 ? errno : 0;
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	if (!strcmp(op, "io-uring")) {
+		struct io_uring_params params = { 0 };
+
+		fd = (int)syscall(SYS_io_uring_setup, 1, &params);
 		ret = fd < 0 ? errno : 0;
 		if (fd >= 0)
 			close(fd);
 		return ret;
 	}
 	a.sin_port = htons((unsigned short)atoi(arg));
-	fd = socket(AF_INET, SOCK_STREAM, 0);
+	fd = socket(AF_INET, SOCK_STREAM, !strcmp(op, "connect-mptcp") ? IPPROTO_MPTCP : 0);
 	if (fd < 0)
 		return errno;
-	if (!strcmp(op, "connect"))
+	if (!strcmp(op, "connect") || !strcmp(op, "connect-mptcp"))
 		ret = connect(fd, (struct sockaddr *)&a, sizeof(a)) ? errno : 0;
 	else
 		ret = bind(fd, (struct sockaddr *)&a, sizeof(a)) ? errno : 0;

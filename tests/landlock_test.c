@@ -5,8 +5,11 @@
  * reads, writes, execs and TCP ports through and refuses the others with
  * EACCES (the static landlock-probe says the errno of each attempt);
  * refuses a policy it cannot enforce exactly (a connect to an address
- * block) unless --allow-unenforced, and then says which capability is not
- * enforced; --cwd is entered by the command, as its user, not by root.
+ * block, a deny below a grant reached through a symlink) unless
+ * --allow-unenforced, and then says which capability is not enforced;
+ * MPTCP sockets and io_uring are refused where TCP rules are in force;
+ * write on a file includes truncating it; --cwd is entered by the
+ * command, as its user, not by root.
  * Skipped where the kernel has no Landlock; the network cases
  * where it has no network rules (ABI < 4).
  */
@@ -268,6 +271,110 @@ TEST_F(landlock, tcp_ports_not_granted_are_eacces)
 				sizeof(out))) TH_LOG("%s", out);
 }
 
+/*
+ * Landlock's TCP rules do not see MPTCP sockets, nor io_uring's sockets any
+ * syscall filter: with network rules, MPTCP sockets fail EACCES and
+ * io_uring_setup EPERM; plain TCP is left to Landlock.
+ */
+TEST_F(landlock, mptcp_and_io_uring_are_refused_with_tcp_rules)
+{
+	char out[8192], args[1024], port[16];
+	int fd;
+
+	if (self->abi < 4)
+		SKIP(return, "Landlock ABI %d has no network rules", self->abi);
+	fd = socket(AF_INET, SOCK_STREAM, 262);
+	if (fd < 0 && (errno == EPROTONOSUPPORT || errno == EINVAL))
+		SKIP(return, "this kernel has no MPTCP");
+	ASSERT_LE(0, fd) TH_LOG("socket(IPPROTO_MPTCP): %s", strerror(errno));
+	close(fd);
+	/* Only 443 granted: the other listener's port is not. */
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap exec:%s "
+		 "--cap connect:tcp:0.0.0.0/0:443 --cap connect:tcp:[::]/0:443 -- %s",
+		 self->probe, self->probe, self->probe);
+	snprintf(port, sizeof(port), "%u", self->port_other);
+	snprintf(out, sizeof(out), "%s connect-mptcp %s", args, port);
+	EXPECT_EQ(0, loader_as(variant->uid, out, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=13\n")) TH_LOG("%s", out);
+	snprintf(out, sizeof(out), "%s connect %s", args, port);
+	EXPECT_EQ(0, loader_as(variant->uid, out, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=13\n")) TH_LOG("%s", out);
+	snprintf(out, sizeof(out), "%s io-uring -", args);
+	EXPECT_EQ(0, loader_as(variant->uid, out, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=1\n")) TH_LOG("%s", out);
+	/* A granted port: plain TCP connects, MPTCP still may not. */
+	snprintf(port, sizeof(port), "%u", self->port_granted);
+	EXPECT_EQ(0, probe(self, variant->uid, self->policy, "", "connect", port, out,
+			   sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "connect-mptcp", port, out,
+				sizeof(out))) TH_LOG("%s", out);
+}
+
+/* write: on a file grants truncating it (ABI 3); read: alone does not. */
+TEST_F(landlock, a_file_granted_write_may_be_truncated)
+{
+	char out[8192], args[1024], file[128];
+	struct stat st;
+
+	if (self->abi < 3)
+		SKIP(return, "Landlock ABI %d has no truncate right", self->abi);
+	snprintf(file, sizeof(file), "%s/wf", self->dir);
+	ASSERT_EQ(0, write_text(file, "to be truncated\n", 0666));
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap exec:%s --cap write:%s "
+		 "--cap read:%s/ok -- %s truncate %s", self->probe, self->probe, file, self->dir,
+		 self->probe, file);
+	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=0\n")) TH_LOG("%s", out);
+	ASSERT_EQ(0, stat(file, &st));
+	EXPECT_EQ(0, st.st_size);
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap exec:%s --cap write:%s "
+		 "--cap read:%s/ok -- %s truncate %s/ok/f", self->probe, self->probe, file, self->dir,
+		 self->probe, self->dir);
+	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=13\n")) TH_LOG("%s", out);
+}
+
+/*
+ * A deny is compared with the grants where the objects are: granted
+ * through a symlink and denied by the real path (or the other way round),
+ * it is below the grant, so not enforced, and refused without running.
+ */
+TEST_F(landlock, a_deny_below_a_grant_through_a_symlink_is_refused)
+{
+	char out[8192], args[1024], path[256], expected[512], *real;
+	const char *grant[2] = { "home", "real" }, *deny[2] = { "real", "home" };
+
+	snprintf(path, sizeof(path), "%s/real", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/real/.ssh", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/real/.ssh/id", self->dir);
+	ASSERT_EQ(0, write_text(path, "SECRET\n", 0644));
+	snprintf(path, sizeof(path), "%s/home", self->dir);
+	ASSERT_EQ(0, symlink("real", path));
+	real = realpath(self->dir, NULL);
+	ASSERT_NE(NULL, real);
+	snprintf(expected, sizeof(expected),
+		 "NOT enforced deny-read:%s/real/.ssh: Landlock has no deny rules: a deny below a granted tree is not enforced",
+		 real);
+	free(real);
+	for (int i = 0; i < 2; i++) {
+		snprintf(args, sizeof(args),
+			 "run --backend landlock --base none --cap read:%s --cap exec:%s "
+			 "--cap read:%s/%s --cap deny-read:%s/%s/.ssh -- %s read %s/home/.ssh/id",
+			 self->probe, self->probe, self->dir, grant[i], self->dir, deny[i],
+			 self->probe, self->dir);
+		EXPECT_EQ(3, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+		EXPECT_NE(NULL, strstr(out, expected)) TH_LOG("%s", out);
+		EXPECT_NE(NULL, strstr(out, "cannot enforce 1 of the policy's capabilities"))
+			TH_LOG("%s", out);
+		EXPECT_EQ(NULL, strstr(out, "errno=")) TH_LOG("it ran: %s", out);
+	}
+}
+
 /* Never silently weaker: refused with the list, or run and reported. */
 TEST_F(landlock, what_it_cannot_enforce_is_refused_or_reported)
 {
@@ -414,6 +521,8 @@ TEST(features_say_what_landlock_enforces)
 	EXPECT_NE(NULL, strstr(out, "NOT enforced deny-read:/srv/secret: ")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "NOT enforced exec:/usr/bin: ")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "not governed udp: ")) TH_LOG("%s", out);
+	if (isolate_landlock_abi() >= 4)
+		EXPECT_NE(NULL, strstr(out, "not governed tcp listen: ")) TH_LOG("%s", out);
 }
 
 TEST_HARNESS_MAIN

@@ -353,12 +353,15 @@ int cell_update_timed(struct isolate *iso, const char *name,
 /*
  * Starts argv (user/spawn.c): inside cgroup_fd's cgroup from its first
  * instruction (-1: where we are), with what it gives up (ids if asked,
- * every capability, no_new_privs), then restricted by the Landlock
- * ruleset landlock_fd (-1: none), with the channel's variables when
- * channel is not NULL. where names it in errors ("in cell x").
+ * every capability, no_new_privs), then restricted by the seccomp
+ * filter (NULL: none) and the Landlock ruleset landlock_fd (-1: none),
+ * with the channel's variables when channel is not NULL. where names it
+ * in errors ("in cell x").
  */
-int spawn_confined(int cgroup_fd, int landlock_fd, const char *channel, const char *where,
-		   char *const argv[], const struct isolate_spawn_opts *opts, pid_t *pid);
+struct sock_fprog;
+int spawn_confined(int cgroup_fd, int landlock_fd, const struct sock_fprog *filter,
+		   const char *channel, const char *where, char *const argv[],
+		   const struct isolate_spawn_opts *opts, pid_t *pid);
 
 /* The cell's channel (user/channel.c). */
 /* Creates it and fills the rule (read only) that opens it to the cell. */

@@ -10,16 +10,22 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <isolate/policy.h>
 
+#include "policy/model.h"
+#include "policy/real_path.h"
 #include "user/internal.h"
 #include "user/landlock_abi.h"
 
@@ -54,7 +60,8 @@ static __u64 fs_rights(enum isolate_cap_kind kind, bool dir, int abi)
 		r = LL_FS_READ_FILE | (dir ? LL_FS_READ_DIR : 0);
 		break;
 	case ISOLATE_CAP_WRITE:
-		r = LL_FS_WRITE_FILE | (dir ? LL_FS_WRITE_DIR : 0);
+		/* Writing a file includes truncating it, as with BPF LSM. */
+		r = LL_FS_WRITE_FILE | (dir ? LL_FS_WRITE_DIR : LL_FS_TRUNCATE);
 		break;
 	case ISOLATE_CAP_EXEC:
 		/* execve() opens the file for reading: Landlock wants both. */
@@ -65,6 +72,75 @@ static __u64 fs_rights(enum isolate_cap_kind kind, bool dir, int abi)
 	}
 	return r & fs_handled(abi);
 }
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+#if defined(__x86_64__)
+#define SECCOMP_ARG_LO(n) (offsetof(struct seccomp_data, args) + (n) * sizeof(__u64))
+#define RET_ERRNO(e) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (e))
+#define RET_ALLOW BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+#define X32_SYSCALL_BIT 0x40000000
+#define I386_SOCKETCALL 102
+#define I386_SOCKET 359
+#define SOCKETCALL_SOCKET 1	/* SYS_SOCKET of <linux/net.h> */
+#define IO_URING_SETUP 425	/* the same number in every ABI */
+
+/*
+ * Landlock's TCP hooks pass MPTCP sockets (not sk_is_tcp), so with network
+ * rules in the ruleset the command may make none: socket(AF_INET or
+ * AF_INET6, IPPROTO_MPTCP) fails EACCES, as Landlock's own refusals do.
+ * io_uring makes sockets where no syscall filter sees them: it fails EPERM,
+ * as with kernel.io_uring_disabled=2, which programs fall back from. The
+ * 32-bit ABI's socketcall(SYS_SOCKET) keeps its arguments in memory the
+ * filter cannot read: refused (EACCES) whatever they are. x32 shares the
+ * x86-64 numbers with a flag bit, masked off.
+ */
+static struct sock_filter mptcp_refused[] = {
+	/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 6),
+	/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	/* 3 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~(__u32)X32_SYSCALL_BIT),
+	/* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 11, 0),
+	/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IO_URING_SETUP, 0, 1),
+	/* 6 */ RET_ERRNO(EPERM),
+	/* 7 */ RET_ALLOW,
+	/* Any other arch on an x86-64 kernel is i386; were it not, killed. */
+	/* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 1, 0),
+	/* 9 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	/* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_SOCKET, 4, 0),
+	/* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IO_URING_SETUP, 10, 0),
+	/* 13 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_SOCKETCALL, 0, 8),
+	/* 14 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_ARG_LO(0)),
+	/* 15 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOCKETCALL_SOCKET, 5, 6),
+	/* socket(): the low words of the arguments are the ints the kernel reads. */
+	/* 16 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_ARG_LO(0)),
+	/* 17 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 1, 0),
+	/* 18 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 3),
+	/* 19 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_ARG_LO(2)),
+	/* 20 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_MPTCP, 0, 1),
+	/* 21 */ RET_ERRNO(EACCES),
+	/* 22 */ RET_ALLOW,
+	/* 23 */ RET_ERRNO(EPERM),
+};
+static const struct sock_fprog mptcp_filter = {
+	.len = sizeof(mptcp_refused) / sizeof(mptcp_refused[0]),
+	.filter = mptcp_refused,
+};
+
+static const struct sock_fprog *mptcp_filter_of_arch(void)
+{
+	return &mptcp_filter;
+}
+#else
+/* No filter written for this architecture: MPTCP is reported ungoverned. */
+static const struct sock_fprog *mptcp_filter_of_arch(void)
+{
+	return NULL;
+}
+#endif
 
 struct report_builder {
 	struct isolate_enforcement_report *r;
@@ -219,6 +295,12 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 {
 	if (abi < 4)
 		add(b, false, false, "tcp", "every TCP connect and bind (no network rules before ABI 4)");
+	else
+		add(b, false, false, "tcp listen",
+		    "listen(2) on a socket never bound: a port the kernel picks, whatever bind allows");
+	if (abi >= 4 && !mptcp_filter_of_arch())
+		add(b, false, false, "mptcp",
+		    "every MPTCP connect and bind (Landlock checks plain TCP; no filter to refuse MPTCP sockets on this architecture)");
 	add(b, false, false, "udp", "every UDP destination and port (Landlock governs TCP only)");
 	if (abi < 3)
 		add(b, false, false, "truncate", "truncate(2) of files the cell may only read (ABI 3)");
@@ -236,8 +318,64 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 	add(b, false, false, "events", "per-cell events and the cell ABI (BPF LSM only)");
 }
 
-int isolate_landlock_report(const struct isolate_cell_policy *pol, int abi,
-			    struct isolate_enforcement_report *out)
+/*
+ * c with every path that exists replaced by its real path, as the compiler
+ * binds them: Landlock's rules are on the objects the loader opens, symlinks
+ * followed, so a deny is compared with the grants where the objects are,
+ * not where they were named. A path that does not exist stays as written.
+ */
+static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cell_policy **out)
+{
+	struct isolate_cell_policy *r = isolate_cell_policy_dup(c);
+	struct real_path_cache cache = { 0 };
+	int err = r ? 0 : -errno;
+
+	for (size_t i = 0; !err && i < r->n_caps; i++) {
+		struct isolate_cap *cap = &r->caps[i];
+		struct stat st;
+		char *real;
+
+		if (!cap_is_path(cap->kind))
+			continue;
+		real = real_path(&cache, cap->u.path, &st);
+		if (!real) {
+			err = errno == ENOMEM ? -ENOMEM : 0;
+			continue;
+		}
+		free(cap->u.path);
+		cap->u.path = real;
+	}
+	real_path_cache_free(&cache);
+	if (err) {
+		isolate_cell_policy_free(r);
+		return set_error(err, "cannot resolve the policy's paths: %s", strerror(-err));
+	}
+	*out = r;
+	return 0;
+}
+
+/* What the backend enforces: c's paths resolved, then normalized. */
+static int landlock_policy(const struct isolate_cell_policy *c, struct isolate_cell_policy **out)
+{
+	struct isolate_cell_policy *resolved = NULL;
+	int err = resolve_paths(c, &resolved);
+
+	if (err)
+		return err;
+	err = isolate_cell_policy_normalize(resolved, out);
+	isolate_cell_policy_free(resolved);
+	if (err)
+		return set_error(err, "cannot normalize the policy: %s", isolate_last_error());
+	return 0;
+}
+
+/*
+ * Each capability of pol, judged against set, what the backend enforces:
+ * a grant the normalizing dropped (below a deny, once resolved) is not
+ * there to cover a deny or an exec.
+ */
+static int report_of(const struct isolate_cell_policy *pol, const struct isolate_cell_policy *set,
+		     int abi, struct isolate_enforcement_report *out)
 {
 	struct report_builder b = { .r = out };
 	bool unix_granted = false;
@@ -249,7 +387,7 @@ int isolate_landlock_report(const struct isolate_cell_policy *pol, int abi,
 		return set_error(-EOPNOTSUPP, "Landlock is not available on this kernel");
 	for (size_t i = 0; pol && i < isolate_cell_policy_cap_count(pol); i++) {
 		const struct isolate_cap *cap = isolate_cell_policy_cap(pol, i);
-		const char *gap = cap_gap(pol, cap, abi);
+		const char *gap = cap_gap(set, cap, abi);
 
 		unix_granted |= isolate_cap_get_kind(cap) == ISOLATE_CAP_UNIX;
 		isolate_cap_format(cap, text, sizeof(text));
@@ -263,6 +401,23 @@ int isolate_landlock_report(const struct isolate_cell_policy *pol, int abi,
 		return set_error(b.err, "out of memory");
 	}
 	return 0;
+}
+
+int isolate_landlock_report(const struct isolate_cell_policy *pol, int abi,
+			    struct isolate_enforcement_report *out)
+{
+	struct isolate_cell_policy *resolved = NULL, *set = NULL;
+	int err = pol ? resolve_paths(pol, &resolved) : 0;
+
+	if (!err && pol && isolate_cell_policy_normalize(resolved, &set))
+		err = set_error(-ENOMEM, "cannot normalize the policy: %s", isolate_last_error());
+	if (err)
+		memset(out, 0, sizeof(*out));
+	else
+		err = report_of(resolved, set, abi, out);
+	isolate_cell_policy_free(set);
+	isolate_cell_policy_free(resolved);
+	return err;
 }
 
 size_t isolate_enforcement_unenforced(const struct isolate_enforcement_report *r)
@@ -378,10 +533,10 @@ int isolate_landlock_spawn(const struct isolate_cell_policy *policy, bool allow_
 
 	*pid = -1;
 	memset(report, 0, sizeof(*report));
-	err = isolate_cell_policy_normalize(policy, &pol);
+	err = landlock_policy(policy, &pol);
 	if (err)
-		return set_error(err, "cannot normalize the policy: %s", isolate_last_error());
-	err = isolate_landlock_report(pol, abi, report);
+		return err;
+	err = report_of(pol, pol, abi, report);
 	if (!err) {
 		gaps = isolate_enforcement_unenforced(report);
 		if (gaps && !allow_unenforced)
@@ -393,7 +548,8 @@ int isolate_landlock_spawn(const struct isolate_cell_policy *policy, bool allow_
 		err = ruleset < 0 ? ruleset : 0;
 	}
 	if (!err) {
-		err = spawn_confined(-1, ruleset, NULL, "under Landlock", argv, opts, pid);
+		err = spawn_confined(-1, ruleset, abi >= 4 ? mptcp_filter_of_arch() : NULL, NULL,
+				     "under Landlock", argv, opts, pid);
 		close(ruleset);
 	}
 	isolate_cell_policy_free(pol);

@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -141,7 +143,8 @@ static int place_stdio(const int stdio[3])
 
 /* The child's side: never returns. Reports a failure through report_fd. */
 static void child(char *const argv[], const struct isolate_spawn_opts *opts,
-		  const char *channel, int landlock_fd, int report_fd)
+		  const char *channel, int landlock_fd, const struct sock_fprog *filter,
+		  int report_fd)
 {
 	struct child_report r = { 0, STEP_SETUP };
 	char **envp;
@@ -152,7 +155,9 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 	envp = child_env(opts ? opts->envp : NULL, channel);
 	if (!r.err && !envp)
 		r.err = -ENOMEM;
-	/* After no_new_privs, which an unprivileged restrict_self needs. */
+	/* After no_new_privs, which an unprivileged filter and restrict_self need. */
+	if (!r.err && filter && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, filter))
+		r.err = -errno;
 	if (!r.err && landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0))
 		r.err = -errno;
 	/* As the user it runs as, confined: the directory is the command's own business. */
@@ -170,7 +175,8 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 	_exit(r.step == STEP_EXEC && r.err == -ENOENT ? 127 : 126);
 }
 
-int spawn_confined(int cgroup_fd, int landlock_fd, const char *channel, const char *where,
+int spawn_confined(int cgroup_fd, int landlock_fd, const struct sock_fprog *filter,
+		   const char *channel, const char *where,
 		   char *const argv[], const struct isolate_spawn_opts *opts, pid_t *pid)
 {
 	struct child_report r = { 0, 0 };
@@ -183,7 +189,7 @@ int spawn_confined(int cgroup_fd, int landlock_fd, const char *channel, const ch
 		return set_error(-errno, "cannot create a pipe: %s", strerror(errno));
 	pid_child = cgroup_fd >= 0 ? clone_into_cgroup(cgroup_fd) : fork();
 	if (pid_child == 0)
-		child(argv, opts, channel, landlock_fd, report[1]);
+		child(argv, opts, channel, landlock_fd, filter, report[1]);
 	close(report[1]);
 	if (pid_child < 0) {
 		int err = -errno;
@@ -224,7 +230,7 @@ int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[]
 		err = channel_share_with(name, opts->gid);
 	snprintf(where, sizeof(where), "in cell %s", name);
 	if (!err)
-		err = spawn_confined(fd, -1, channel, where, argv, opts, pid);
+		err = spawn_confined(fd, -1, NULL, channel, where, argv, opts, pid);
 	close(fd);
 	return err;
 }

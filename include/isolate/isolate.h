@@ -400,7 +400,8 @@ struct isolate_enforcement_report {
 int isolate_landlock_abi(void);
 /*
  * What the Landlock backend enforces of policy (its capabilities, each
- * enforced or not and why; NULL: none) on ABI abi, and what it leaves
+ * enforced or not and why; NULL: none; paths that exist named by their
+ * real paths, as they are compared) on ABI abi, and what it leaves
  * ungoverned whatever the policy says. Free with
  * isolate_enforcement_report_free.
  */
