@@ -243,7 +243,10 @@ static int add_hardlink(void *ctx, const char *path, const struct stat *st)
 
 /*
  * The linked files an earlier change found below dir: still denied, and
- * still to keep, whether or not the scan finds them there now.
+ * still to keep, whether or not the scan finds them there now. Their
+ * denies only: the inode number of a file gone since may be another
+ * file's by now, which must gain nothing from it. (Found again by the
+ * scan, a file has its grants from that anchor.)
  */
 static int keep_linked(struct compiler *cc, const char *dir)
 {
@@ -255,9 +258,20 @@ static int keep_linked(struct compiler *cc, const char *dir)
 	for (size_t i = 0; i < cc->n_bound && !err; i++) {
 		const struct policy_binding *b = &cc->bound[i];
 		struct stat st = { .st_dev = b->dev, .st_ino = b->ino, .st_mode = b->mode };
+		struct anchor *a;
 
-		if (b->linked && !strncmp(b->path, dir, n) && b->path[n] == '/')
-			err = add_linked(cc, b->path, &st);
+		if (!b->linked || strncmp(b->path, dir, n) || b->path[n] != '/')
+			continue;
+		err = add_linked(cc, b->path, &st);
+		if (err)
+			break;
+		a = &cc->anchors[cc->n_anchors - 1];
+		for (int r = 0; r < ISOLATE_RIGHTS; r++) {
+			if (a->status[r] == RIGHT_ALLOW) {
+				a->status[r] = RIGHT_NONE;
+				a->decider[r] = ISOLATE_RULE_NONE;
+			}
+		}
 	}
 	return err;
 }

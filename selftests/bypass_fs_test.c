@@ -437,52 +437,73 @@ static int unlink_errno(void *arg)
 	return unlink(arg) ? errno : 0;
 }
 
+static int open_wo_errno(void *arg)
+{
+	struct open_args o = { arg, O_WRONLY };
+
+	return open_errno(&o);
+}
+
 /*
  * home/ is the cell's to read and write, home/secret/ denied for reading
- * only, and home/secret/key is also linked as home/pub/key (made outside
- * the cell, before it): the file gets the deny of its own. The cell may
+ * only, and home/secret/key and key2 are also linked in home/pub/ (made
+ * outside the cell, before it): each file gets the deny of its own. The cell may
  * rename home/secret (it may write it) and make another directory in its
  * place, or unlink the key's name in it; the next change of the cell, of
  * anything, scanned the new directory, found no link and dropped the key's
  * deny. The file stays denied for as long as a deny covers where it was
  * found, from the handle that made the cell and from a new one (which
- * reads the linked files from the state directory); revoking the deny
- * lets it go.
+ * reads the linked files from the state directory), and keeps no grant
+ * (its inode number could be another file's by now): writing it, allowed
+ * while it was in the denied tree, is refused too. Revoking the deny lets
+ * it go.
  */
 TEST_F(bypass, a_linked_file_stays_denied_when_the_cell_moves_its_denied_directory)
 {
 	struct link_args hide = { strdup(test_path(&self->env, "home/secret")),
 				  strdup(test_path(&self->env, "home/hidden")) };
 	const char *key = strdup(test_path(&self->env, "home/pub/key"));
+	const char *key2 = strdup(test_path(&self->env, "home/pub/key2"));
 	struct isolate *other = NULL;
 	int cell;
 
 	ASSERT_EQ(0, test_file(&self->env, "home/secret/key", "key\n"));
+	ASSERT_EQ(0, test_file(&self->env, "home/secret/key2", "key2\n"));
 	ASSERT_EQ(0, test_mkdir(&self->env, "home/pub"));
 	ASSERT_EQ(0, link(test_path(&self->env, "home/secret/key"), key));
+	ASSERT_EQ(0, link(test_path(&self->env, "home/secret/key2"), key2));
 	cell = test_env_cell(&self->env, "moves", "read:%s/home", "write:%s/home",
 			     "deny-read:%s/home/secret", NULL);
 	ASSERT_LE(0, cell);
 	ASSERT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
+	ASSERT_EQ(0, test_run(&self->env, cell, open_wo_errno, (void *)key));
 
-	ASSERT_EQ(0, test_run(&self->env, cell, move_away_errno, &hide));
-	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
-	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
-
+	/* The denied name unlinked: the scan finds key2 no more. */
 	ASSERT_EQ(0, test_run(&self->env, cell, unlink_errno,
-			      (void *)test_path(&self->env, "home/hidden/key")));
+			      (void *)test_path(&self->env, "home/secret/key2")));
+	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key2));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_wo_errno, (void *)key2));
+
+	/* The denied directory moved away, another in its place. */
+	ASSERT_EQ(0, test_run(&self->env, cell, move_away_errno, &hide));
 	ASSERT_EQ(0, isolate_open(&other));
 	ASSERT_EQ(0, change(&self->env, other, cell, false, "read:%s/ro/file"));
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_wo_errno, (void *)key));
 	ASSERT_EQ(0, change(&self->env, other, cell, true, "read:%s/ro/file"));
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key2));
 
 	ASSERT_EQ(0, change(&self->env, other, cell, false, "deny-read:%s/home/secret"));
 	EXPECT_EQ(0, test_run(&self->env, cell, open_ro_errno, (void *)key));
+	EXPECT_EQ(0, test_run(&self->env, cell, open_wo_errno, (void *)key));
+	EXPECT_EQ(0, test_run(&self->env, cell, open_ro_errno, (void *)key2));
 	isolate_close(other);
 	free((void *)hide.target);
 	free((void *)hide.path);
 	free((void *)key);
+	free((void *)key2);
 }
 
 TEST_HARNESS_MAIN
