@@ -2,7 +2,8 @@
 /*
  * bypass (what root does with what a cell can touch): the supervisor's
  * writes into a cell's channel (a planted symlink); broker grants through
- * a symlink the cell made, or on an object the cell put at a path its
+ * a symlink the cell made (below the rule's directory or in its path), or
+ * on an object the cell put at a path its
  * rules are bound elsewhere; grants that outlive a supervisor restart or
  * kill, or their own end. The fixture is in bypass.h.
  */
@@ -58,6 +59,7 @@ struct broker_args {
 	const char *link;	/* made in rw/, pointing at denied/ */
 	const char *target;	/* denied/ */
 	const char *secret;	/* denied/file */
+	const char *asked;	/* the path requested; NULL: link */
 };
 
 static int broker_errno(void *arg)
@@ -72,7 +74,7 @@ static int broker_errno(void *arg)
 		return 201;
 	if (symlink(a->target, a->link))
 		return 202;
-	id = incell_request(ISOLATE_BROKER_READ, a->link);
+	id = incell_request(ISOLATE_BROKER_READ, a->asked ? a->asked : a->link);
 	if (id <= 0)
 		return 203;
 	if (incell_wait_reply((__u64)id, &reply, 20000))
@@ -116,7 +118,7 @@ TEST_F_TIMEOUT(bypass, broker_grant_does_not_follow_a_symlink_out, 60)
 	char rules[PATH_MAX], rule[PATH_MAX + 64], channel[PATH_MAX];
 	struct broker_args a = {
 		channel, test_path(&self->env, "rw/link"), test_path(&self->env, "denied"),
-		test_path(&self->env, "denied/file"),
+		test_path(&self->env, "denied/file"), NULL,
 	};
 	pid_t sup;
 
@@ -125,6 +127,39 @@ TEST_F_TIMEOUT(bypass, broker_grant_does_not_follow_a_symlink_out, 60)
 		SKIP(return, "%s not installed", LOADER);
 	snprintf(rules, sizeof(rules), "%s/rules", self->env.root);
 	snprintf(rule, sizeof(rule), "%s read %s/rw allow 30\n", self->env.cells[cell].name,
+		 self->env.root);
+	ASSERT_EQ(0, write_file(rules, rule));
+	ASSERT_EQ(0, isolate_channel_path(self->env.cells[cell].name, channel, sizeof(channel)));
+	sup = start_supervisor(rules);
+	ASSERT_LT(0, sup);
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, broker_errno, &a));
+	stop_supervisor(sup);
+}
+
+/*
+ * The broker may grant reads below rw/brk, which does not exist yet. The
+ * cell makes rw/brk a symlink to denied/ and asks for rw/brk/file: the
+ * rule's own directory was opened by name, the link followed, and
+ * denied/file granted. Rule directories are resolved with no symlink
+ * followed, as the rest of the request is.
+ */
+TEST_F_TIMEOUT(bypass, broker_rule_directory_is_not_reached_through_a_symlink, 60)
+{
+	int cell = test_env_cell(&self->env, "broker", "read:%s/rw", "write:%s/rw",
+				 "broker:read", NULL);
+	char rules[PATH_MAX], rule[PATH_MAX + 64], channel[PATH_MAX], asked[PATH_MAX];
+	struct broker_args a = {
+		channel, test_path(&self->env, "rw/brk"), test_path(&self->env, "denied"),
+		test_path(&self->env, "denied/file"), asked,
+	};
+	pid_t sup;
+
+	ASSERT_LE(0, cell);
+	if (access(LOADER, X_OK))
+		SKIP(return, "%s not installed", LOADER);
+	snprintf(asked, sizeof(asked), "%s", test_path(&self->env, "rw/brk/file"));
+	snprintf(rules, sizeof(rules), "%s/rules", self->env.root);
+	snprintf(rule, sizeof(rule), "%s read %s/rw/brk allow 30\n", self->env.cells[cell].name,
 		 self->env.root);
 	ASSERT_EQ(0, write_file(rules, rule));
 	ASSERT_EQ(0, isolate_channel_path(self->env.cells[cell].name, channel, sizeof(channel)));

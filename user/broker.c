@@ -71,6 +71,20 @@ static uint64_t now_realtime_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Whether path, as far as it exists, has a symlink in it. */
+static bool through_symlink(const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && errno == ELOOP;
+}
+
 static int parse_rules(struct isolate_broker *b, const char *file)
 {
 	char line[1024], right[16], decision[16];
@@ -109,6 +123,11 @@ static int parse_rules(struct isolate_broker *b, const char *file)
 			fclose(f);
 			return set_error(-EINVAL, "%s:%u: unknown right \"%s\" (read, write, exec, connect, bind or *)",
 					 file, lineno, right);
+		}
+		if (r->target[0] == '/' && through_symlink(r->target)) {
+			fclose(f);
+			return set_error(-EINVAL, "%s:%u: %s leads through a symlink: write the path it leads to (requests are resolved without following any)",
+					 file, lineno, r->target);
 		}
 		b->n_rules++;
 	}
@@ -174,11 +193,15 @@ static int reach_by_object(const char *rule, const char *req)
 		return -1;
 	while (*rel == '/')
 		rel++;
-	how.resolve |= strcmp(rule, "*") ? RESOLVE_BENEATH : 0;
-	/* The rule's directory is the administrator's: resolved as written. */
-	dir = open(base, O_PATH | O_CLOEXEC);
+	/*
+	 * The rule's directory without a symlink either: the cell may be able
+	 * to write on the way to it (a directory not made yet, below one it
+	 * may write) and put one there.
+	 */
+	dir = (int)syscall(SYS_openat2, AT_FDCWD, base, &how, sizeof(how));
 	if (dir < 0)
 		return -1;
+	how.resolve |= strcmp(rule, "*") ? RESOLVE_BENEATH : 0;
 	fd = *rel ? (int)syscall(SYS_openat2, dir, rel, &how, sizeof(how)) :
 		    fcntl(dir, F_DUPFD_CLOEXEC, 0);
 	close(dir);

@@ -65,14 +65,18 @@ static void report(const char *cell, const char *object, const char *why, bool p
 		jw_kv_int(&json_out, "exit_code", 126);
 		jw_object_end(&json_out);
 		jw_finish(&json_out);
-	} else if (policy) {
-		fprintf(stderr, "isolate-loader: run: exec of %s refused by cell %s: %s\n"
-			"  to allow it: isolate-loader grant %s exec:%s\n"
-			"  (or add it under exec: in the policy)\n",
-			object, cell, why, cell, object);
 	} else {
-		fprintf(stderr, "isolate-loader: run: exec of %s: Permission denied (%s)\n",
-			object, why);
+		/* Found on a PATH the cell may write in: its name may hold escapes. */
+		fputs("isolate-loader: run: exec of ", stderr);
+		isolate_name_write_text(stderr, object, PATH_MAX);
+		if (!policy) {
+			fprintf(stderr, ": Permission denied (%s)\n", why);
+			return;
+		}
+		fprintf(stderr, " refused by cell %s: %s\n  to allow it: isolate-loader grant %s exec:",
+			cell, why, cell);
+		isolate_name_write_text(stderr, object, PATH_MAX);
+		fputs("\n  (or add it under exec: in the policy)\n", stderr);
 	}
 }
 
