@@ -46,6 +46,8 @@
 #define FS_IOC32_SETVERSION 0x40047602
 #define FS_IOC_ENABLE_VERITY 0x40806685
 #define FS_IOC_SET_ENCRYPTION_POLICY 0x800c6613
+#define EXT4_IOC_SETVERSION 0x40086604
+#define EXT4_IOC32_SETVERSION 0x40046604
 #define EXT4_IOC_MIGRATE 0x6609
 #define BTRFS_IOC_SUBVOL_SETFLAGS 0x4008941a
 #define S_IFMT		00170000
@@ -252,15 +254,17 @@ static __always_inline int decide_ioctl(struct file *file, unsigned int cmd)
 		return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, 0, cmd);
 	/*
 	 * Changes to a file a descriptor opened for reading reaches: its
-	 * flags, its generation, verity (read-only for good), encryption of
-	 * an empty directory, ext4's block map, a btrfs subvolume's
-	 * read-only flag.
+	 * flags, its generation (ext4 has a number of its own for it), verity
+	 * (read-only for good), encryption of an empty directory, ext4's
+	 * block map, a btrfs subvolume's read-only flag.
 	 */
 	case FS_IOC_SETFLAGS:
 	case FS_IOC32_SETFLAGS:
 	case FS_IOC_FSSETXATTR:
 	case FS_IOC_SETVERSION:
 	case FS_IOC32_SETVERSION:
+	case EXT4_IOC_SETVERSION:
+	case EXT4_IOC32_SETVERSION:
 	case FS_IOC_ENABLE_VERITY:
 	case FS_IOC_SET_ENCRYPTION_POLICY:
 	case EXT4_IOC_MIGRATE:

@@ -16,6 +16,7 @@
 #define O_TRUNC			00001000
 #define S_IFMT			00170000
 #define S_IFDIR			0040000
+#define S_IFBLK			0060000
 #define PROC_SUPER_MAGIC	0x9fa0
 
 char LICENSE[] SEC("license") = "GPL";
@@ -46,20 +47,29 @@ static __always_inline __u32 access_op(__u32 access)
 }
 
 /*
- * A cgroup directory opened by a cell could be handed to
- * clone3(CLONE_INTO_CGROUP); writing cgroup files is refused with the
- * other machine controls (machine_control). sb is the mount's, which the
- * walk reads next: every dentry of a mount, the opened one too, is of the
- * mount's superblock.
+ * What a cell may not even open, whatever its rules grant (the op to
+ * report; 0: nothing of the kind). A block device holds a file system
+ * whole: read or written raw, every file rule on it is moot. A cgroup
+ * directory could be handed to clone3(CLONE_INTO_CGROUP). A bpffs
+ * directory, isolate's pins, could be flock()ed, and every change of
+ * every cell waits for that lock. (Writing the files of either is refused
+ * with the other machine controls; a pinned object is not opened by
+ * open(2).) sb is the mount's, which the walk reads next: every dentry of
+ * a mount, the opened one too, is of the mount's superblock.
  */
-static __always_inline bool cgroupfs_escape(const struct file *file,
+static __always_inline __u32 root_only_open(const struct file *file,
 					    const struct super_block *sb)
 {
 	unsigned long magic = sb->s_magic;
+	umode_t type = file->f_inode->i_mode & S_IFMT;
 
+	if (type == S_IFBLK)
+		return ISOLATE_OP_SYSTEM_FILE;
+	if (magic == BPF_FS_MAGIC)
+		return ISOLATE_OP_BPF;
 	if (magic != CGROUP2_SUPER_MAGIC && magic != CGROUP_SUPER_MAGIC)
-		return false;
-	return (file->f_inode->i_mode & S_IFMT) == S_IFDIR;
+		return 0;
+	return type == S_IFDIR ? ISOLATE_OP_CGROUP : 0;
 }
 
 /*
@@ -89,7 +99,7 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 	struct vfsmount *mnt;
 	struct super_block *sb;
 	struct cell_ctx cc;
-	__u32 access;
+	__u32 access, root_only;
 
 	if (ret)
 		return ret;
@@ -98,10 +108,11 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 	access = open_access(file);
 	mnt = path->mnt;
 	sb = mnt->mnt_sb;
-	if (cgroupfs_escape(file, sb)) {
+	root_only = root_only_open(file, sb);
+	if (root_only) {
 		int verdict = refuse(&cc, EACCES);
 
-		report_file(&cc, ISOLATE_OP_CGROUP, access, ISOLATE_RULE_NONE,
+		report_file(&cc, root_only, access, ISOLATE_RULE_NONE,
 			    verdict, EACCES, path->dentry, path, DISPLAY_D_PATH);
 		return verdict;
 	}

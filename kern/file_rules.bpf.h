@@ -21,12 +21,23 @@
 #define EFIVARFS_MAGIC		0xde5e81e4
 #define CGROUP_SUPER_MAGIC	0x27e0eb
 #define CGROUP2_SUPER_MAGIC	0x63677270
+#define BINFMTFS_MAGIC		0x42494e4d
+#define RDTGROUP_SUPER_MAGIC	0x7655821
+#define SELINUX_MAGIC		0xf97cff8c
+#define SMACK_MAGIC		0x43415d53
+/* fs/fuse/control.c, fs/nfsd/nfsctl.c, net/sunrpc/rpc_pipe.c */
+#define FUSE_CTL_SUPER_MAGIC	0x65735543
+#define NFSD_MAGIC		0x6e667364
+#define RPCAUTH_GSSMAGIC	0x67596969
 
 /*
  * The machine's controls, not data: sysctls and other processes' entries
  * in /proc, sysfs, the cgroup trees, bpffs (isolate's own pins: removing
  * one detaches a hook for every cell), tracefs, debugfs, securityfs and
- * their kin. Changing them is refused in a cell whatever its rules grant.
+ * their kin: binfmt_misc (a handler registered there runs for every
+ * process of the machine, and its files ask for no capability), resctrl,
+ * the FUSE, NFS server and RPC controls, the SELinux and Smack trees.
+ * Changing them is refused in a cell whatever its rules grant.
  * In procfs a task may change the entries of its own process (/proc/self:
  * its oom_score_adj, its threads' names).
  */
@@ -41,12 +52,30 @@ static __always_inline bool machine_control(struct dentry *d)
 	if (!inode)
 		return false;
 	magic = inode->i_sb->s_magic;
-	if (magic != PROC_SUPER_MAGIC)
-		return magic == SYSFS_MAGIC || magic == BPF_FS_MAGIC || magic == TRACEFS_MAGIC ||
-		       magic == DEBUGFS_MAGIC || magic == SECURITYFS_MAGIC ||
-		       magic == CONFIGFS_MAGIC || magic == PSTOREFS_MAGIC ||
-		       magic == EFIVARFS_MAGIC || magic == CGROUP_SUPER_MAGIC ||
-		       magic == CGROUP2_SUPER_MAGIC;
+	switch (magic) {
+	case PROC_SUPER_MAGIC:
+		break;
+	case SYSFS_MAGIC:
+	case BPF_FS_MAGIC:
+	case TRACEFS_MAGIC:
+	case DEBUGFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case CONFIGFS_MAGIC:
+	case PSTOREFS_MAGIC:
+	case EFIVARFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case BINFMTFS_MAGIC:
+	case RDTGROUP_SUPER_MAGIC:
+	case SELINUX_MAGIC:
+	case SMACK_MAGIC:
+	case FUSE_CTL_SUPER_MAGIC:
+	case NFSD_MAGIC:
+	case RPCAUTH_GSSMAGIC:
+		return true;
+	default:
+		return false;
+	}
 	pi = container_of(inode, struct proc_inode, vfs_inode);
 	owner = BPF_CORE_READ(pi, pid);
 	me = bpf_get_current_task_btf();

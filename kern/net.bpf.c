@@ -98,10 +98,28 @@ static __always_inline int read_endpoint(const void *sa, int len, __u16 family,
 }
 
 /*
- * A destination of 0.0.0.0 or :: (or ::ffff:0.0.0.0) is this host: the
- * kernel connects and sends to loopback. Decided as the address it uses.
+ * Whether the IPv6 socket sk has an IPv4-mapped source: the one it sends
+ * from for a UDP send (udpv6_sendmsg), else the one it is bound to
+ * (tcp_v6_connect, __ip6_datagram_connect).
  */
-static __always_inline void unspecified_is_loopback(struct endpoint *ep)
+static __always_inline bool source_v4_mapped(const struct sock *sk, bool udp_send)
+{
+	struct in6_addr a = {};
+
+	if (udp_send)
+		BPF_CORE_READ_INTO(&a, (const struct inet_sock *)sk, pinet6, saddr);
+	else
+		BPF_CORE_READ_INTO(&a, sk, __sk_common.skc_v6_rcv_saddr);
+	return is_v4_mapped((const __u8 *)&a);
+}
+
+/*
+ * A destination of 0.0.0.0 or :: (or ::ffff:0.0.0.0) is this host: the
+ * kernel connects and sends to loopback. Decided as the address it uses:
+ * for ::, 127.0.0.1 when the socket's source is IPv4-mapped, else ::1.
+ */
+static __always_inline void unspecified_is_loopback(struct endpoint *ep, const struct sock *sk,
+						    bool udp_send)
 {
 	__u64 words[2];
 
@@ -110,7 +128,13 @@ static __always_inline void unspecified_is_loopback(struct endpoint *ep)
 		ep->addr[0] = 127;
 		ep->addr[3] = 1;
 	} else if (ep->family == 6 && words[0] == 0 && words[1] == 0) {
-		ep->addr[15] = 1;
+		if (sk && source_v4_mapped(sk, udp_send)) {
+			ep->family = 4;
+			ep->addr[0] = 127;
+			ep->addr[3] = 1;
+		} else {
+			ep->addr[15] = 1;
+		}
 	}
 }
 
@@ -299,9 +323,12 @@ static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 	case AF_INET6:
 		if (read_endpoint(sa, len, family, &ep))
 			return refuse_op(cc, op, EACCES, 0, family);
+		sk = sock->sk;
+		ep.proto = rule_proto(sk);
+		/* A send (not a connect, which disconnects on AF_UNSPEC) of UDP. */
 		if (net_op == ISOLATE_NET_CONNECT)
-			unspecified_is_loopback(&ep);
-		ep.proto = rule_proto(sock->sk);
+			unspecified_is_loopback(&ep, sk, !disconnects &&
+						ep.proto == IPPROTO_UDP);
 		return decide_endpoint(cc, net_op, op, &ep);
 	case AF_UNIX: {
 		char first = 1;

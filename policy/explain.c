@@ -72,18 +72,27 @@ static int resolve_object(const char *target, char *walk_from, struct isolate_ve
 }
 
 /*
- * The kernel keeps cells off cgroup filesystems: no writing there, and no
- * opening a cgroup directory, whatever the rules grant.
+ * What the kernel keeps cells from whatever the rules grant (the reason;
+ * 0: nothing): opening a block device, writing on a cgroup filesystem or
+ * opening a cgroup directory, and opening anything on bpffs.
  */
-static bool cgroupfs_refused(const char *path, int right)
+static int refused_whatever_granted(const char *path, int right)
 {
 	struct statfs sfs;
 	struct stat st;
+	bool known = !stat(path, &st);
 
-	if (statfs(path, &sfs) || (sfs.f_type != CGROUP2_SUPER_MAGIC &&
-				   sfs.f_type != CGROUP_SUPER_MAGIC))
-		return false;
-	return (1U << right) == ISOLATE_ACCESS_WRITE || (!stat(path, &st) && S_ISDIR(st.st_mode));
+	if (known && S_ISBLK(st.st_mode))
+		return ISOLATE_VERDICT_BLOCK_DEVICE;
+	if (statfs(path, &sfs))
+		return 0;
+	if (sfs.f_type == BPF_FS_MAGIC)
+		return ISOLATE_VERDICT_BPFFS;
+	if (sfs.f_type != CGROUP2_SUPER_MAGIC && sfs.f_type != CGROUP_SUPER_MAGIC)
+		return 0;
+	if ((1U << right) == ISOLATE_ACCESS_WRITE || (known && S_ISDIR(st.st_mode)))
+		return ISOLATE_VERDICT_CGROUPFS;
+	return 0;
 }
 
 /*
@@ -102,10 +111,9 @@ static int explain_path(const struct isolate_image *img, int right, const char *
 
 	if (err)
 		return err;
-	if (cgroupfs_refused(path, right)) {
-		v->refused_because = ISOLATE_VERDICT_CGROUPFS;
+	v->refused_because = refused_whatever_granted(path, right);
+	if (v->refused_because)
 		return 0;
-	}
 	len = strlen(path);
 	do {
 		struct stat st;

@@ -176,6 +176,8 @@ TEST_F(bypass, other_changing_ioctls_need_write)
 	static const unsigned int cmds[] = {
 		0x40087602,	/* FS_IOC_SETVERSION */
 		0x40047602,	/* FS_IOC32_SETVERSION */
+		0x40086604,	/* EXT4_IOC_SETVERSION */
+		0x40046604,	/* EXT4_IOC32_SETVERSION */
 		0x40806685,	/* FS_IOC_ENABLE_VERITY */
 		0x800c6613,	/* FS_IOC_SET_ENCRYPTION_POLICY */
 		0x6609,		/* EXT4_IOC_MIGRATE */

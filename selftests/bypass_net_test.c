@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bypass (network): the unspecified address (0.0.0.0, ::), which the
- * kernel takes for this host, under "everything but loopback" rules;
+ * kernel takes for this host, under "everything but loopback" rules, and
+ * for 127.0.0.1 from an IPv6 socket with an IPv4-mapped source;
  * netlink to processes outside the cell and protocols not granted; source
  * routes (IPv4 options, IPv6 routing headers), which send a packet to its
  * first hop; multicast joins, which send reports. Packets are watched on
@@ -87,6 +88,58 @@ TEST_F(bypass, unspecified_address_is_this_host)
 	EXPECT_EQ(-1, recv(u4, buf, sizeof(buf), MSG_DONTWAIT));
 	close(l4);
 	close(l6);
+	close(u4);
+}
+
+/*
+ * An IPv6 UDP socket connected to [::ffff:127.0.0.2]:9 sends from an
+ * IPv4-mapped address; a datagram to [::]:port then goes to 127.0.0.1
+ * (udpv6_sendmsg), not to ::1. 0 when sent, 200 + errno when the connect
+ * failed.
+ */
+static int mapped_then_unspec_errno(void *arg)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_port = htons(9) };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int r = 0;
+
+	if (fd < 0)
+		return 150 + errno;
+	inet_pton(AF_INET6, "::ffff:127.0.0.2", &to.sin6_addr);
+	if (connect(fd, (struct sockaddr *)&to, sizeof(to))) {
+		r = 200 + errno;
+	} else {
+		to.sin6_addr = in6addr_any;
+		to.sin6_port = htons(*(const int *)arg);
+		if (sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)) != 1)
+			r = errno;
+	}
+	close(fd);
+	return r;
+}
+
+/*
+ * :: is decided as the loopback address the kernel sends to, which is
+ * 127.0.0.1 for a socket whose source is IPv4-mapped: a rule for [::1]
+ * let a datagram through to a service on 127.0.0.1 only.
+ */
+TEST_F(bypass, unspecified_ipv6_from_a_mapped_source_is_127_0_0_1)
+{
+	int v6 = test_env_cell(&self->env, "v6", "connect:udp:127.0.0.2/32:9",
+			       "connect:udp:[::1]/128:18002", NULL);
+	int v4 = test_env_cell(&self->env, "v4", "connect:udp:127.0.0.2/32:9",
+			       "connect:udp:127.0.0.1/32:18002", NULL);
+	int u4 = test_listener(SOCK_DGRAM, "127.0.0.1", UNSPEC_PORT + 2);
+	int port = UNSPEC_PORT + 2;
+	char buf[8];
+
+	ASSERT_LE(0, v6);
+	ASSERT_LE(0, v4);
+	ASSERT_LE(0, u4);
+	EXPECT_EQ(EACCES, test_run(&self->env, v6, mapped_then_unspec_errno, &port));
+	EXPECT_EQ(-1, recv(u4, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(0, test_run(&self->env, v4, mapped_then_unspec_errno, &port));
+	EXPECT_EQ(1, recv(u4, buf, sizeof(buf), MSG_DONTWAIT));
 	close(u4);
 }
 

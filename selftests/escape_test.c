@@ -5,11 +5,12 @@
  * cgroups as much as for its first process: changing the mount tree,
  * bpf(), new namespaces, keyrings, kernel modules, signals, ptrace and
  * scheduling of processes outside the cell (inside it they work), writing
- * to cgroup files or holding cgroup directories, and moving out of the
- * cell's cgroup.
+ * to cgroup files or holding cgroup directories, opening anything on
+ * bpffs (root's lock is there), and moving out of the cell's cgroup.
  *
  * Each refusal has one errno: EPERM for mounts, bpf, namespaces, modules,
- * signals, ptrace and scheduling; EACCES for keyrings and cgroupfs opens.
+ * signals, ptrace and scheduling; EACCES for keyrings, cgroupfs and bpffs
+ * opens.
  * A control outside every cell shows the operation works there.
  *
  * "outsider": a process of this test in no cell, catching SIGUSR1, SIGUSR2
@@ -32,6 +33,7 @@
 #include <linux/capability.h>
 #include <linux/kcmp.h>
 #include <linux/keyctl.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -853,6 +855,50 @@ TEST_F(escape, explain_agrees_on_cgroupfs)
 	a.flags = O_RDONLY | O_DIRECTORY;
 	EXPECT_EQ(EACCES, test_run_file(&self->env, cg, ISOLATE_ACCESS_READ, a.path,
 					cg_open_errno, &a));
+}
+
+/* flock() of the directory dir opened for reading (O_PATH with o_path). */
+static int lock_dir_errno(const char *dir, bool o_path)
+{
+	int fd = open(dir, (o_path ? O_PATH : O_RDONLY) | O_DIRECTORY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return errno;
+	err = flock(fd, LOCK_EX | LOCK_NB) ? errno : 0;
+	close(fd);
+	return err;
+}
+
+static int lock_dir_read_errno(void *arg)
+{
+	return lock_dir_errno(arg, false);
+}
+
+static int lock_dir_o_path_errno(void *arg)
+{
+	return lock_dir_errno(arg, true);
+}
+
+/*
+ * Every change of every cell takes a flock() of isolate's pin directory on
+ * bpffs. A cell whose rules reach bpffs (read:/, as root in the cell) held
+ * it and every grant, revoke and destroy waited for it. Nothing on bpffs
+ * is opened in a cell, whatever the rules grant; an O_PATH descriptor,
+ * which opens nothing, cannot be locked.
+ */
+TEST_F(escape, nothing_on_bpffs_is_opened_so_root_s_lock_cannot_be_held)
+{
+	const char *pins = isolate_pin_root(self->env.iso);
+	int cell = test_env_cell(&self->env, "pins", "read:/sys/fs/bpf", NULL);
+
+	ASSERT_LE(0, cell);
+	EXPECT_EQ(EACCES, test_run_file(&self->env, cell, ISOLATE_ACCESS_READ, pins,
+					lock_dir_read_errno, (void *)pins));
+	EXPECT_EQ(EACCES, test_run_file(&self->env, cell, ISOLATE_ACCESS_READ, "/sys/fs/bpf",
+					lock_dir_read_errno, "/sys/fs/bpf"));
+	EXPECT_EQ(EBADF, test_run(&self->env, cell, lock_dir_o_path_errno, (void *)pins));
+	EXPECT_EQ(0, run_outside(lock_dir_read_errno, (void *)pins));
 }
 
 static int drop_capabilities(void)

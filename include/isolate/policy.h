@@ -439,6 +439,8 @@ struct isolate_verdict {
 		ISOLATE_VERDICT_BY_RULES = 0,
 		ISOLATE_VERDICT_WALK_BOUND,	/* deeper than the kernel walks: fail closed */
 		ISOLATE_VERDICT_CGROUPFS,	/* writing or listing a cgroup filesystem */
+		ISOLATE_VERDICT_BPFFS,		/* opening anything on bpffs (the pins) */
+		ISOLATE_VERDICT_BLOCK_DEVICE,	/* opening a block device */
 	} refused_because;
 	char object[4096];	/* the object the answer is about */
 };

@@ -337,10 +337,10 @@ class Verdict:
     audit: bool
     rule: Optional[str]
     object: str
-    refused_because: str   # "rules", "walk-bound", "cgroupfs"
+    refused_because: str   # "rules", "walk-bound", "cgroupfs", "bpffs", "block-device"
 
 
-_REFUSED = {0: "rules", 1: "walk-bound", 2: "cgroupfs"}
+_REFUSED = {0: "rules", 1: "walk-bound", 2: "cgroupfs", 3: "bpffs", 4: "block-device"}
 
 
 def _explain(cell_ptr: int, op: str, target: str) -> Verdict:

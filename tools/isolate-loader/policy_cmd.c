@@ -357,6 +357,10 @@ static const char *refusal_reason(const struct isolate_verdict *v)
 		return "deeper than the kernel walks (fail closed)";
 	case ISOLATE_VERDICT_CGROUPFS:
 		return "cells may not write to or open directories of a cgroup filesystem";
+	case ISOLATE_VERDICT_BPFFS:
+		return "cells may not open anything on bpffs (isolate's pins)";
+	case ISOLATE_VERDICT_BLOCK_DEVICE:
+		return "cells may not open block devices";
 	default:
 		return NULL;
 	}
