@@ -306,6 +306,11 @@ static int stat_resolved(struct compiler *cc, const char *path, struct stat *st,
 /*
  * Every path of the authority set, and the linked files of denied trees:
  * all of their entries with scan_all, else at most HARDLINK_SCAN_MAX.
+ * With scan_all (a change that only takes rights away) a tree that cannot
+ * be scanned whole (deeper than a path may be, more directories than the
+ * descriptors, unreadable) is not an error: the links earlier scans found
+ * there stay denied, so nothing is given that was not, and a cell that
+ * may write in a denied tree cannot block a revoke by building one.
  */
 static int collect_anchors(struct compiler *cc, bool scan_all)
 {
@@ -336,6 +341,8 @@ static int collect_anchors(struct compiler *cc, bool scan_all)
 				     sizeof(msg));
 		/* Moved since it was bound: its deny is on it wherever it is, its links kept. */
 		if (err == -ESTALE && bound)
+			err = 0;
+		if (scan_all && err && err != -ESTALE && err != -ENOMEM)
 			err = 0;
 		if (!err)
 			err = keep_linked(cc, cap->u.path);

@@ -7,7 +7,8 @@
  * may not read (inotify, fanotify); a granted path replaced by a link to
  * what the cell may not read, then a change to the cell; a file linked out
  * of a denied tree whose directory the cell moves away, then a change to
- * the cell. The fixture is in bypass.h.
+ * the cell; a denied tree too deep to scan, then a revoke. The fixture is
+ * in bypass.h.
  */
 #include "bypass.h"
 
@@ -506,6 +507,89 @@ TEST_F(bypass, a_linked_file_stays_denied_when_the_cell_moves_its_denied_directo
 	free((void *)hide.path);
 	free((void *)key);
 	free((void *)key2);
+}
+
+#define DEEP_NAME_LEN 200
+#define DEEP_LEVELS 25		/* 25 * 201 bytes: more than PATH_MAX */
+
+static void deep_name(char name[DEEP_NAME_LEN + 1])
+{
+	memset(name, 'd', DEEP_NAME_LEN);
+	name[DEEP_NAME_LEN] = '\0';
+}
+
+/* A chain of DEEP_LEVELS directories below arg, made from directory fds. */
+static int deep_tree_errno(void *arg)
+{
+	char name[DEEP_NAME_LEN + 1];
+	int fd = open(arg, O_PATH | O_DIRECTORY | O_CLOEXEC), next;
+
+	deep_name(name);
+	for (int i = 0; i < DEEP_LEVELS && fd >= 0; i++) {
+		if (mkdirat(fd, name, 0755))
+			break;
+		next = openat(fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/* Removes what deep_tree_errno made below dir (a path cannot name its bottom). */
+static void remove_deep_tree(const char *dir)
+{
+	char name[DEEP_NAME_LEN + 1];
+	int fds[DEEP_LEVELS + 1], n = 0;
+
+	deep_name(name);
+	fds[0] = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	while (fds[n] >= 0 && n < DEEP_LEVELS) {
+		fds[n + 1] = openat(fds[n], name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		n++;
+	}
+	for (int i = n; i > 0; i--) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		unlinkat(fds[i - 1], name, AT_REMOVEDIR);
+	}
+	if (fds[0] >= 0)
+		close(fds[0]);
+}
+
+/*
+ * The cell may write in home/secret, denied for reading. It builds a chain
+ * of directories there deeper than a path can name, which the hard-link
+ * scan cannot walk: a revoke (of anything) failed on it, so the cell kept
+ * what the operator took away. A change that only takes rights away goes
+ * on past it; one that may give rights still fails, the cell keeping its
+ * own grant from itself.
+ */
+TEST_F(bypass, a_tree_too_deep_to_scan_does_not_block_a_revoke)
+{
+	const char *ro = strdup(test_path(&self->env, "ro/file"));
+	char *secret = strdup(test_path(&self->env, "home/secret"));
+	int cell;
+
+	ASSERT_EQ(0, test_mkdir(&self->env, "home/secret"));
+	cell = test_env_cell(&self->env, "deep", "read:%s/home", "write:%s/home",
+			     "deny-read:%s/home/secret", "read:%s/ro/file", NULL);
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, test_run(&self->env, cell, deep_tree_errno, secret));
+	ASSERT_EQ(0, test_run(&self->env, cell, open_ro_errno, (void *)ro));
+
+	EXPECT_EQ(0, change(&self->env, self->env.iso, cell, false, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)ro));
+	EXPECT_EQ(-ENAMETOOLONG, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)ro));
+
+	remove_deep_tree(secret);
+	EXPECT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
+	EXPECT_EQ(0, test_run(&self->env, cell, open_ro_errno, (void *)ro));
+	free(secret);
+	free((void *)ro);
 }
 
 TEST_HARNESS_MAIN
