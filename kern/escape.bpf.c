@@ -36,6 +36,7 @@
 #define FIOSETOWN	0x8901
 #define SIOCSPGRP	0x8902
 #define TIOCSPGRP	0x5410
+#define TIOCSWINSZ	0x5414
 #define TIOCSTI		0x5412
 #define TIOCLINUX	0x541C
 #define FIOASYNC	0x5452
@@ -156,6 +157,64 @@ ISOLATE_HOOK(task_kill, isolate_task_kill, struct task_struct *p, struct kernel_
 	return ret ?: same_cell_only(p, ISOLATE_OP_SIGNAL, sig);
 }
 
+/*
+ * The session's leader, if it is alive: the task whose pid is the
+ * session's id (the first of the pid's PIDTYPE_PID tasks, the only one).
+ */
+static __always_inline struct task_struct *session_leader(struct task_struct *p)
+{
+	struct pid *sid = BPF_CORE_READ(p, signal, pids[PIDTYPE_SID]);
+	struct hlist_node *first;
+
+	if (!sid)
+		return NULL;
+	first = BPF_CORE_READ(sid, tasks[PIDTYPE_PID].first);
+	if (!first)
+		return NULL;
+	return (void *)first - bpf_core_field_offset(struct task_struct, pid_links) -
+	       PIDTYPE_PID * sizeof(struct hlist_node);
+}
+
+/* p's pid as the caller's pid namespace numbers it (what setpgid takes). */
+static __always_inline pid_t pid_seen_here(struct task_struct *p)
+{
+	struct task_struct *me = bpf_get_current_task_btf();
+	unsigned int level = BPF_CORE_READ(me, thread_pid, level);
+	struct pid *pid = BPF_CORE_READ(p, thread_pid);
+	struct upid up = {};
+
+	if (!pid || level > 32)
+		return 0;
+	bpf_probe_read_kernel(&up, sizeof(up), (void *)pid +
+			      bpf_core_field_offset(struct pid, numbers) +
+			      level * bpf_core_type_size(struct upid));
+	return up.nr;
+}
+
+/*
+ * Joining another process group: one of outsiders on the same terminal,
+ * whom the terminal driver then stops (SIGTTOU, SIGTTIN) when the group
+ * reads or changes it from the background, signals task_kill never sees.
+ * In a cell a process may make a group of its own (pgid its own pid), or
+ * join one in a session whose leader is in the cell, the cell's own.
+ */
+ISOLATE_HOOK(task_setpgid, isolate_task_setpgid, struct task_struct *p, pid_t pgid, int ret)
+{
+	struct task_struct *leader;
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	if (pgid == pid_seen_here(p))
+		return 0;
+	leader = session_leader(p);
+	if (leader && cell_of_task(leader) == cc.cgid)
+		return 0;
+	return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, pgid, 0);
+}
+
 ISOLATE_HOOK(task_setnice, isolate_task_setnice, struct task_struct *p, int nice, int ret)
 {
 	return ret ?: same_cell_only(p, ISOLATE_OP_SETSCHED, 0);
@@ -229,7 +288,9 @@ ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd
 /*
  * The ioctl forms of the same (FIOSETOWN, SIOCSPGRP, FIOASYNC on a
  * terminal); making another process group the terminal's foreground
- * (TIOCSPGRP: its signals then reach it); typing into the controlling
+ * (TIOCSPGRP: its signals then reach it); resizing a terminal, whose
+ * foreground group (an outsider's, perhaps) gets SIGWINCH from the
+ * driver (TIOCSWINSZ); typing into the controlling
  * terminal (TIOCSTI, TIOCLINUX's paste), input the shell that started the
  * cell would read and run; and the file's attribute flags (immutable,
  * append-only, ...), changed through any descriptor: WRITE, like chmod.
@@ -240,6 +301,7 @@ static __always_inline int decide_ioctl(struct file *file, unsigned int cmd)
 
 	switch (cmd) {
 	case FIOASYNC:
+	case TIOCSWINSZ:
 		if (!is_tty(file))
 			return 0;
 		return refuse_owner(0);

@@ -163,8 +163,14 @@ static int tty_errno(void *arg)
 		if (tcsetpgrp(a->tty, a->outsider))
 			return errno;
 		return ioctl(a->tty, TIOCSWINSZ, &ws) ? 100 + errno : 0;
-	default:
+	case 2:
 		return vhangup() ? errno : 0;
+	case 3:	/* the outsider in the foreground already: resize */
+		return ioctl(a->tty, TIOCSWINSZ, &ws) ? errno : 0;
+	case 4:	/* join the outsider's group, whom the terminal stops then */
+		return setpgid(0, a->outsider) ? errno : 0;
+	default: /* a group of its own */
+		return setpgid(0, 0) ? errno : 0;
 	}
 }
 
@@ -189,9 +195,11 @@ static void tty_drain(int fd, char *out, size_t len)
 }
 
 /* Results of the terminal scenario, from the session leader. */
+#define TTY_STEPS 6
+
 struct tty_result {
-	int err[3];
-	char sigs[3][16];
+	int err[TTY_STEPS];
+	char sigs[TTY_STEPS][16];
 };
 
 /*
@@ -247,9 +255,13 @@ static int tty_scenario(struct test_env *env, int cell, struct tty_result *res)
 	tty_drain(p[0], res->sigs[1], sizeof(res->sigs[1]));
 	tcsetpgrp(a.tty, getpgrp());
 
-	a.step = 2;
-	res->err[2] = test_run(env, cell, tty_errno, &a);
-	tty_drain(p[0], res->sigs[2], sizeof(res->sigs[2]));
+	for (a.step = 2; a.step < TTY_STEPS; a.step++) {
+		if (a.step == 3)
+			tcsetpgrp(a.tty, o);
+		res->err[a.step] = test_run(env, cell, tty_errno, &a);
+		tty_drain(p[0], res->sigs[a.step], sizeof(res->sigs[a.step]));
+		tcsetpgrp(a.tty, getpgrp());
+	}
 	kill(o, SIGKILL);
 	return 0;
 }
@@ -258,8 +270,12 @@ static int tty_scenario(struct test_env *env, int cell, struct tty_result *res)
  * Signals the tty driver sends on a cell's behalf skip task_kill: SIGIO
  * (or F_SETSIG's signal) to the foreground group that fcntl(O_ASYNC) makes
  * the owner of a terminal, SIGWINCH to the group a resize reaches (after
- * tcsetpgrp to an outsider's group), SIGHUP to the session leader from
- * vhangup() (CAP_SYS_TTY_CONFIG). The processes hit are outside the cell.
+ * tcsetpgrp to an outsider's group, or with an outsider in the foreground
+ * already), SIGHUP to the session leader from vhangup()
+ * (CAP_SYS_TTY_CONFIG), and SIGTTOU or SIGTTIN to the process group the
+ * cell's process joins (setpgid) and then touches the terminal from. The
+ * processes hit are outside the cell. A group of its own stays the cell's
+ * to make.
  */
 TEST_F(bypass, terminal_signals_do_not_reach_outsiders)
 {
@@ -276,13 +292,18 @@ TEST_F(bypass, terminal_signals_do_not_reach_outsiders)
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
 	TH_LOG("O_ASYNC: %d, signals \"%s\"; tcsetpgrp+resize: %d, signals \"%s\"; "
-	       "vhangup: %d, signals \"%s\"", res->err[0], res->sigs[0], res->err[1],
-	       res->sigs[1], res->err[2], res->sigs[2]);
+	       "vhangup: %d, signals \"%s\"; resize: %d, signals \"%s\"; setpgid: %d",
+	       res->err[0], res->sigs[0], res->err[1], res->sigs[1], res->err[2], res->sigs[2],
+	       res->err[3], res->sigs[3], res->err[4]);
 	EXPECT_STREQ("", res->sigs[0]);
 	EXPECT_EQ(EPERM, res->err[1]);
 	EXPECT_STREQ("", res->sigs[1]);
 	EXPECT_EQ(EPERM, res->err[2]);
 	EXPECT_STREQ("", res->sigs[2]);
+	EXPECT_EQ(EPERM, res->err[3]);
+	EXPECT_STREQ("", res->sigs[3]);
+	EXPECT_EQ(EPERM, res->err[4]);
+	EXPECT_EQ(0, res->err[5]);
 	munmap(res, sizeof(*res));
 }
 

@@ -33,7 +33,7 @@ static const struct capability_hooks table[] = {
 	{ "net.bind", { "socket_bind", "socket_listen" } },
 	{ "net.unix", { "unix_stream_connect", "unix_may_send" } },
 	{ "escape.other-processes",
-	  { "ptrace_access_check", "task_kill", "task_setnice", "task_setioprio",
+	  { "ptrace_access_check", "task_kill", "task_setpgid", "task_setnice", "task_setioprio",
 	    "task_setscheduler", "task_setrlimit", "file_fcntl", "file_ioctl",
 	    "file_ioctl_compat" } },
 	{ "escape.cgroup", { "file_open", "task_alloc" } },

@@ -16,6 +16,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 NULL_HOOK(ptrace_access_check)
 NULL_HOOK(task_kill)
+NULL_HOOK(task_setpgid)
 NULL_HOOK(task_setnice)
 NULL_HOOK(task_setioprio)
 NULL_HOOK(task_setscheduler)
