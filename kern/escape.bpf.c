@@ -246,9 +246,11 @@ ISOLATE_HOOK(task_setrlimit, isolate_task_setrlimit, struct task_struct *p,
  */
 static __always_inline bool owner_is_self(long pid)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *me = bpf_get_current_task_btf();
 
-	return pid == 0 || pid == (__u32)pid_tgid || pid == (long)(pid_tgid >> 32);
+	/* The kernel finds it in the caller's pid namespace (f_setown). */
+	return pid == 0 || pid == pid_seen_here(me) ||
+	       pid == pid_seen_here(BPF_CORE_READ(me, group_leader));
 }
 
 static __always_inline int refuse_owner(long pid)

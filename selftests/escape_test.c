@@ -763,6 +763,44 @@ TEST_F(escape, sigio_to_outsiders_is_not_delivered)
 	EXPECT_LT(0, outsider_caught_count(self->outsider_sigs));
 }
 
+/* In a pid namespace of its own: F_SETOWN of its pid as that namespace numbers it. */
+static int sigio_self_in_a_pid_ns_errno(void *arg)
+{
+	int status;
+	pid_t child;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWPID))
+		return 150 + errno;
+	child = fork();
+	if (child < 0)
+		return 160 + errno;
+	if (child == 0) {
+		int p[2];
+
+		if (pipe(p))
+			_exit(170);
+		_exit(fcntl(p[0], F_SETOWN, getpid()) ? errno : 0);
+	}
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return 180;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * F_SETOWN names the owner as the caller's pid namespace numbers it: in a
+ * namespace of the cell's own (user namespaces granted), a process's own
+ * pid there is itself. (It was compared with the initial namespace's
+ * numbers: refused, and in a namespace shared with outsiders a number
+ * that was the caller's there could have been an outsider's here.)
+ */
+TEST_F(escape, sigio_to_itself_in_a_pid_namespace_of_its_own)
+{
+	int cell = test_env_cell(&self->env, "pidns", "namespace:user", NULL);
+
+	ASSERT_LE(0, cell);
+	EXPECT_EQ(0, test_run(&self->env, cell, sigio_self_in_a_pid_ns_errno, NULL));
+}
+
 /* ---- cgroups ------------------------------------------------------------------ */
 
 struct cg_args {
