@@ -3,7 +3,9 @@
  * From the document form to resolved cells: read every included document
  * once (a cycle is an error naming it), give every cell a name unique
  * across all of them, and fold the capabilities of extended cells in
- * (again refusing cycles).
+ * (again refusing cycles). A cell extends only cells its own document
+ * sees: those of the document and of what it includes, recursively; a
+ * library cannot take the rights of a cell defined by whoever includes it.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -21,7 +23,10 @@
 struct loaded_doc {
 	char *id;	/* what makes two includes the same document */
 	struct isolate_policy *doc;
+	size_t *includes;	/* indices into docs, one per include of doc */
 };
+
+#define LONG_BITS (8 * sizeof(unsigned long))
 
 struct resolver {
 	const struct isolate_policy_source *sources;
@@ -29,6 +34,13 @@ struct resolver {
 	struct isolate_diag *diag;
 	size_t n_docs;
 	struct loaded_doc *docs;	/* included documents, each after its includes */
+	size_t *top_includes;
+	/*
+	 * Row d (n_docs + 1 rows, the top document last) has bit e set when
+	 * document d sees document e: it is d, or d includes it, recursively.
+	 */
+	size_t row_words;
+	unsigned long *sees;
 	size_t depth;
 	const char *stack_id[MAX_INCLUDE_DEPTH + 1];
 	const char *stack_name[MAX_INCLUDE_DEPTH + 1];
@@ -76,24 +88,29 @@ static int cycle_error(struct resolver *r, const struct named_ref *ref, const ch
 	return -ELOOP;
 }
 
-static bool is_loaded(const struct resolver *r, const char *id)
+static bool find_loaded(const struct resolver *r, const char *id, size_t *index)
 {
-	for (size_t i = 0; i < r->n_docs; i++)
-		if (!strcmp(r->docs[i].id, id))
+	for (size_t i = 0; i < r->n_docs; i++) {
+		if (!strcmp(r->docs[i].id, id)) {
+			*index = i;
 			return true;
+		}
+	}
 	return false;
 }
 
-static int load_includes(struct resolver *r, struct isolate_policy *doc, const char *id);
+static int load_includes(struct resolver *r, struct isolate_policy *doc, const char *id,
+			 size_t **includes);
 
-/* Reads, parses and recursively loads one include of doc. */
-static int load_one(struct resolver *r, const struct named_ref *ref, const char *includer)
+/* Reads, parses and recursively loads one include; *index is where it is in docs. */
+static int load_one(struct resolver *r, const struct named_ref *ref, const char *includer,
+		    size_t *index)
 {
 	const struct isolate_policy_source *src = find_source(r, ref->name);
 	char msg[sizeof(r->diag->msg)], *path = NULL, *id = NULL, *text = NULL;
 	struct isolate_policy *sub = NULL;
 	struct loaded_doc *grown;
-	size_t len;
+	size_t len, *includes = NULL;
 	int err = -ENOMEM;
 
 	if (src) {
@@ -121,7 +138,7 @@ static int load_one(struct resolver *r, const struct named_ref *ref, const char 
 		}
 	}
 	err = 0;
-	if (is_loaded(r, id))
+	if (find_loaded(r, id, index))
 		goto out;
 	if (r->depth == MAX_INCLUDE_DEPTH) {
 		diag_at(r->diag, &ref->pos, "expected at most %d levels of includes",
@@ -139,7 +156,7 @@ static int load_one(struct resolver *r, const struct named_ref *ref, const char 
 			err = yaml_parse_document(path, text, len, &sub, r->diag);
 	}
 	if (!err)
-		err = load_includes(r, sub, id);
+		err = load_includes(r, sub, id, &includes);
 	if (err)
 		goto out;
 	grown = realloc(r->docs, (r->n_docs + 1) * sizeof(*grown));
@@ -149,10 +166,13 @@ static int load_one(struct resolver *r, const struct named_ref *ref, const char 
 		goto out;
 	}
 	r->docs = grown;
-	r->docs[r->n_docs++] = (struct loaded_doc){ .id = id, .doc = sub };
+	*index = r->n_docs;
+	r->docs[r->n_docs++] = (struct loaded_doc){ .id = id, .doc = sub, .includes = includes };
 	id = NULL;
 	sub = NULL;
+	includes = NULL;
 out:
+	free(includes);
 	isolate_policy_free(sub);
 	free(text);
 	free(path);
@@ -160,17 +180,64 @@ out:
 	return err;
 }
 
-static int load_includes(struct resolver *r, struct isolate_policy *doc, const char *id)
+static int load_includes(struct resolver *r, struct isolate_policy *doc, const char *id,
+			 size_t **includes)
 {
 	int err = 0;
 
+	*includes = calloc(doc->n_includes ? doc->n_includes : 1, sizeof(**includes));
+	if (!*includes) {
+		diag_set(r->diag, NULL, 0, 0, "out of memory");
+		return -ENOMEM;
+	}
 	r->stack_id[r->depth] = id;
 	r->stack_name[r->depth] = doc->name;
 	r->depth++;
 	for (size_t i = 0; i < doc->n_includes && !err; i++)
-		err = load_one(r, &doc->includes[i], doc->name);
+		err = load_one(r, &doc->includes[i], doc->name, &(*includes)[i]);
 	r->depth--;
+	if (err) {
+		free(*includes);
+		*includes = NULL;
+	}
 	return err;
+}
+
+static unsigned long *sees_row(const struct resolver *r, size_t doc)
+{
+	return r->sees + doc * r->row_words;
+}
+
+static bool doc_sees(const struct resolver *r, size_t doc, size_t other)
+{
+	return sees_row(r, doc)[other / LONG_BITS] & (1UL << (other % LONG_BITS));
+}
+
+/* Each document comes after its includes in docs, so their rows are complete. */
+static void fill_sees_row(struct resolver *r, size_t doc, const size_t *includes, size_t n)
+{
+	unsigned long *row = sees_row(r, doc);
+
+	row[doc / LONG_BITS] |= 1UL << (doc % LONG_BITS);
+	for (size_t i = 0; i < n; i++)
+		for (size_t w = 0; w < r->row_words; w++)
+			row[w] |= sees_row(r, includes[i])[w];
+}
+
+static int compute_sees(struct resolver *r, const struct isolate_policy *top)
+{
+	size_t n = r->n_docs + 1;
+
+	r->row_words = (n + LONG_BITS - 1) / LONG_BITS;
+	r->sees = calloc(n * r->row_words, sizeof(*r->sees));
+	if (!r->sees) {
+		diag_set(r->diag, NULL, 0, 0, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < r->n_docs; i++)
+		fill_sees_row(r, i, r->docs[i].includes, r->docs[i].doc->n_includes);
+	fill_sees_row(r, r->n_docs, r->top_includes, top->n_includes);
+	return 0;
 }
 
 /* ---- cells and extends ---- */
@@ -179,6 +246,7 @@ enum visit { UNSEEN, RESOLVING, RESOLVED };
 
 struct cell_entry {
 	const struct isolate_cell_policy *cell;
+	size_t doc;	/* index into docs; n_docs for the top document */
 	enum visit state;
 	struct isolate_cell_policy *resolved;
 };
@@ -218,10 +286,10 @@ static struct cell_entry *lookup(const struct cell_table *t, const char *name)
 	return NULL;
 }
 
-static void add_doc_cells(struct cell_table *t, const struct isolate_policy *doc)
+static void add_doc_cells(struct cell_table *t, const struct isolate_policy *doc, size_t index)
 {
 	for (size_t i = 0; i < doc->n_cells; i++)
-		t->entries[t->n++].cell = doc->cells[i];
+		t->entries[t->n++] = (struct cell_entry){ .cell = doc->cells[i], .doc = index };
 }
 
 static int build_table(struct resolver *r, const struct isolate_policy *top, struct cell_table *t)
@@ -237,8 +305,8 @@ static int build_table(struct resolver *r, const struct isolate_policy *top, str
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < r->n_docs; i++)
-		add_doc_cells(t, r->docs[i].doc);
-	add_doc_cells(t, top);
+		add_doc_cells(t, r->docs[i].doc, i);
+	add_doc_cells(t, top, r->n_docs);
 	for (size_t i = 0; i < t->n; i++)
 		t->by_name[i] = &t->entries[i];
 	if (t->n > 1)
@@ -277,7 +345,7 @@ static int resolve_cell(struct resolver *r, struct cell_table *t, struct cell_en
 		const struct named_ref *ref = &c->extends[i];
 		struct cell_entry *base = lookup(t, ref->name);
 
-		if (!base) {
+		if (!base || !doc_sees(r, e->doc, base->doc)) {
 			diag_at(r->diag, &ref->pos, "expected a cell defined in the document or an included one, got '%s'",
 				ref->name);
 			err = -ENOENT;
@@ -352,15 +420,20 @@ int policy_resolve(struct isolate_policy *p, const struct isolate_policy_source 
 {
 	struct resolver r = { .sources = sources, .n_sources = n_sources, .diag = diag };
 	char *id = realpath(p->name, NULL);
-	int err = load_includes(&r, p, id ? id : p->name);
+	int err = load_includes(&r, p, id ? id : p->name, &r.top_includes);
 
+	if (!err)
+		err = compute_sees(&r, p);
 	if (!err)
 		err = resolve_cells(&r, p);
 	for (size_t i = 0; i < r.n_docs; i++) {
 		isolate_policy_free(r.docs[i].doc);
+		free(r.docs[i].includes);
 		free(r.docs[i].id);
 	}
 	free(r.docs);
+	free(r.top_includes);
+	free(r.sees);
 	free(id);
 	return err;
 }

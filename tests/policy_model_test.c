@@ -294,6 +294,73 @@ TEST(an_unresolvable_document_stays_unresolved)
 	isolate_policy_free(p);
 }
 
+#define SOURCE(name, text) { name, text, sizeof(text) - 1 }
+
+/* What parsing top with sources says: "" when it resolves, else the diagnostic. */
+static const char *parse_refusal(const char *top, const struct isolate_policy_source *sources,
+				 size_t n, char *buf, size_t len)
+{
+	struct isolate_policy *p = NULL;
+	struct isolate_diag diag = { 0 };
+
+	buf[0] = '\0';
+	if (isolate_policy_parse_with("top.yaml", top, strlen(top), sources, n, &p, &diag))
+		isolate_diag_format(&diag, buf, len);
+	isolate_policy_free(p);
+	return buf;
+}
+
+/* A library cannot take the rights of a cell of whoever includes it. */
+TEST(extends_does_not_reach_the_includer)
+{
+	static const struct isolate_policy_source lib[] = {
+		SOURCE("lib.yaml", "version: 1\ncells:\n  worker:\n    extends: [admin]\n    read: [/usr]\n"),
+	};
+	static const char top[] = "version: 1\ninclude: [lib.yaml]\ncells:\n"
+				  "  admin: {write: [/]}\n  job: {extends: [worker]}\n";
+	char got[512];
+
+	EXPECT_STREQ("lib.yaml:4:15: expected a cell defined in the document or an included one, got 'admin'",
+		     parse_refusal(top, lib, 1, got, sizeof(got)));
+}
+
+TEST(extends_does_not_reach_a_sibling_include)
+{
+	static const struct isolate_policy_source sources[] = {
+		SOURCE("a.yaml", "version: 1\ncells:\n  tool:\n    extends: [secrets]\n"),
+		SOURCE("b.yaml", "version: 1\ncells:\n  secrets:\n    read: [/root]\n"),
+	};
+	static const char top[] = "version: 1\ninclude: [a.yaml, b.yaml]\ncells:\n"
+				  "  job: {extends: [tool]}\n";
+	char got[512];
+
+	EXPECT_STREQ("a.yaml:4:15: expected a cell defined in the document or an included one, got 'secrets'",
+		     parse_refusal(top, sources, 2, got, sizeof(got)));
+}
+
+/* Through includes of includes, and a document included twice. */
+TEST(extends_reaches_what_a_document_includes)
+{
+	static const struct isolate_policy_source sources[] = {
+		SOURCE("base.yaml", "version: 1\ncells:\n  runtime: {read: [/usr]}\n"),
+		SOURCE("mid.yaml", "version: 1\ninclude: [base.yaml]\ncells:\n"
+				   "  tool: {extends: [runtime], exec: [/bin]}\n"),
+	};
+	static const char top[] = "version: 1\ninclude: [base.yaml, mid.yaml]\ncells:\n"
+				  "  job: {extends: [tool], write: [/tmp]}\n"
+				  "  plain: {extends: [runtime]}\n";
+	struct isolate_policy *p = NULL;
+	struct isolate_diag diag = { 0 };
+	char got[512];
+
+	ASSERT_EQ(0, isolate_policy_parse_with("top.yaml", top, strlen(top), sources, 2, &p, &diag))
+		TH_LOG("%s", diag.msg);
+	EXPECT_STREQ("read:/usr, write:/tmp, exec:/bin",
+		     cell_texts(isolate_policy_find(p, "job"), got, sizeof(got)));
+	EXPECT_STREQ("read:/usr", cell_texts(isolate_policy_find(p, "plain"), got, sizeof(got)));
+	isolate_policy_free(p);
+}
+
 /* Every refusal of the builder API says why in isolate_last_error(). */
 TEST(builder_refusals_say_why)
 {
