@@ -749,9 +749,10 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 	sb_device_check_free(&b.sb);
 	if (err)
 		goto out;
-	err = cell_policy_normalize_borrowing(resolved, &set);
-	if (!err)
-		err = fill_from_set(set, img);
+	err = cell_policy_normalize_borrowing(resolved, &set, diag);
+	if (err)
+		goto out;
+	err = fill_from_set(set, img);
 	if (err) {
 		diag_set(diag, NULL, 0, 0, "out of memory");
 		goto out;

@@ -117,9 +117,12 @@ int cell_add_extends_at(struct isolate_cell_policy *c, const char *name,
 void cell_dedupe(struct isolate_cell_policy *c);
 /* A new policy whose capabilities borrow their strings (see borrows). */
 struct isolate_cell_policy *cell_policy_new_borrowing(const char *name);
-/* normalize.c: isolate_cell_policy_normalize(), *out borrowing c's strings. */
+/*
+ * normalize.c: isolate_cell_policy_normalize(), *out borrowing c's strings;
+ * diag says why not (-E2BIG: more network rules than can ever compile).
+ */
 int cell_policy_normalize_borrowing(const struct isolate_cell_policy *c,
-				    struct isolate_cell_policy **out);
+				    struct isolate_cell_policy **out, struct isolate_diag *diag);
 /* The capabilities sorted and without repeats (canonical order). */
 int cell_sorted_caps(const struct isolate_cell_policy *c, struct isolate_cap **out,
 		     size_t *n);

@@ -131,12 +131,14 @@ static bool same_intervals(const struct intervals *a, const struct intervals *b)
 }
 
 struct rects {
-	size_t n, alloc;
+	size_t n, alloc, max;
 	struct net_rect *v;
 };
 
 static int push_rect(struct rects *s, net_u128 lo, net_u128 hi, __u32 pmin, __u32 pmax)
 {
+	if (s->n == s->max)
+		return -E2BIG;
 	if (s->n == s->alloc) {
 		size_t n = s->alloc ? s->alloc * 2 : 8;
 		struct net_rect *grown = realloc(s->v, n * sizeof(*grown));
@@ -157,6 +159,7 @@ static int emit_blocks(struct rects *out, net_u128 lo, net_u128 hi, unsigned int
 	for (;;) {
 		unsigned int k = 0;
 		net_u128 size_minus_1;
+		int err;
 
 		/* The largest block aligned at lo that ends at or before hi. */
 		while (k < bits && !(lo & ((net_u128)1 << k)))
@@ -166,8 +169,9 @@ static int emit_blocks(struct rects *out, net_u128 lo, net_u128 hi, unsigned int
 			if (size_minus_1 <= hi - lo)
 				break;
 		}
-		if (push_rect(out, lo, lo + size_minus_1, pmin, pmax))
-			return -ENOMEM;
+		err = push_rect(out, lo, lo + size_minus_1, pmin, pmax);
+		if (err)
+			return err;
 		if (lo + size_minus_1 >= hi)
 			return 0;
 		lo += size_minus_1 + 1;
@@ -196,10 +200,11 @@ static int rect_cmp(const void *a, const void *b)
 static int flush(struct rects *res, const struct intervals *set, unsigned int bits,
 		 __u32 run_start, __u32 run_end)
 {
-	for (size_t i = 0; i < set->n; i++)
-		if (emit_blocks(res, set->v[i].lo, set->v[i].hi, bits, run_start, run_end))
-			return -ENOMEM;
-	return 0;
+	int err = 0;
+
+	for (size_t i = 0; i < set->n && !err; i++)
+		err = emit_blocks(res, set->v[i].lo, set->v[i].hi, bits, run_start, run_end);
+	return err;
 }
 
 static size_t port_cuts(const struct net_rect *r, size_t n, __u32 *cuts, size_t used)
@@ -213,14 +218,14 @@ static size_t port_cuts(const struct net_rect *r, size_t n, __u32 *cuts, size_t 
 
 long netset_canonical(const struct net_rect *allow, size_t n_allow,
 		      const struct net_rect *deny, size_t n_deny, unsigned int bits,
-		      struct net_rect **out)
+		      size_t max, struct net_rect **out)
 {
 	struct intervals a = { 0 }, d = { 0 }, cur = { 0 }, prev = { 0 }, swap;
 	__u32 *cuts = malloc((2 * (n_allow + n_deny) + 1) * sizeof(*cuts));
-	struct rects res = { 0 };
+	struct rects res = { .max = max };
 	__u32 run_start = 0;
 	size_t n_cuts, uniq = 0;
-	long err = -ENOMEM;
+	long err = 0;
 
 	*out = NULL;
 	if (!cuts)
@@ -235,18 +240,23 @@ long netset_canonical(const struct net_rect *allow, size_t n_allow,
 		__u32 start = cuts[i], end = cuts[i + 1] - 1;
 
 		if (covering(allow, n_allow, start, end, &a) ||
-		    covering(deny, n_deny, start, end, &d) || subtract(&a, &d, &cur))
+		    covering(deny, n_deny, start, end, &d) || subtract(&a, &d, &cur)) {
+			err = -ENOMEM;
 			goto out;
+		}
 		if (prev.n && same_intervals(&prev, &cur))
 			continue;	/* the run of equal slices goes on */
-		if (flush(&res, &prev, bits, run_start, start - 1))
+		err = flush(&res, &prev, bits, run_start, start - 1);
+		if (err)
 			goto out;
 		swap = prev;
 		prev = cur;
 		cur = swap;
 		run_start = start;
 	}
-	if (uniq && flush(&res, &prev, bits, run_start, cuts[uniq - 1] - 1))
+	if (uniq)
+		err = flush(&res, &prev, bits, run_start, cuts[uniq - 1] - 1);
+	if (err)
 		goto out;
 	if (res.n > 1)
 		qsort(res.v, res.n, sizeof(*res.v), rect_cmp);

@@ -24,11 +24,13 @@ struct net_rect net_rect_of(const struct isolate_net_cap *r);
  * The canonical rectangles of (union of allow) minus (union of deny), in
  * an address space of bits bits: port ranges split only where the set of
  * addresses changes, address ranges as the fewest aligned blocks. Returns
- * the number of rectangles in *out (malloc'ed), or -ENOMEM.
+ * the number of rectangles in *out (malloc'ed), -ENOMEM, or -E2BIG as soon
+ * as there would be more than max: nested port ranges on many addresses
+ * make a number of rectangles quadratic in the input.
  */
 long netset_canonical(const struct net_rect *allow, size_t n_allow,
 		      const struct net_rect *deny, size_t n_deny, unsigned int bits,
-		      struct net_rect **out);
+		      size_t max, struct net_rect **out);
 
 /* Whether the point is inside the rectangle. */
 bool net_rect_contains(const struct net_rect *r, net_u128 addr, __u32 port);

@@ -191,6 +191,13 @@ static int append_rects(struct isolate_cell_policy *out, enum isolate_cap_kind k
 	return 0;
 }
 
+/*
+ * Each rectangle of a group is a port range of one net_rules entry, so a
+ * group of more never compiles; stopping there keeps a few thousand nested
+ * port ranges on separate addresses from taking minutes and gigabytes.
+ */
+#define MAX_NET_RECTS ((size_t)ISOLATE_MAX_NET_RULES * ISOLATE_NET_PORT_RANGES)
+
 static int normalize_net_group(const struct isolate_cell_policy *c, enum isolate_cap_kind kind,
 			       __u8 proto, __u8 family, struct isolate_cell_policy *out)
 {
@@ -204,15 +211,18 @@ static int normalize_net_group(const struct isolate_cell_policy *c, enum isolate
 		err = rects_of(c, kind, proto, family, ISOLATE_CAP_DENY, &deny, &n_deny);
 	if (err)
 		goto out;
-	n = netset_canonical(deny, n_deny, NULL, 0, bits, &res);
-	if (n < 0 || append_rects(out, kind, proto, family, ISOLATE_CAP_DENY, res, n)) {
-		err = -ENOMEM;
+	n = netset_canonical(deny, n_deny, NULL, 0, bits, MAX_NET_RECTS, &res);
+	if (n < 0) {
+		err = (int)n;
 		goto out;
 	}
+	err = append_rects(out, kind, proto, family, ISOLATE_CAP_DENY, res, n);
 	free(res);
-	n = netset_canonical(allow, n_allow, deny, n_deny, bits, &res);
-	if (n < 0 || append_rects(out, kind, proto, family, 0, res, n))
-		err = -ENOMEM;
+	res = NULL;
+	if (err)
+		goto out;
+	n = netset_canonical(allow, n_allow, deny, n_deny, bits, MAX_NET_RECTS, &res);
+	err = n < 0 ? (int)n : append_rects(out, kind, proto, family, 0, res, n);
 out:
 	free(res);
 	free(allow);
@@ -272,7 +282,7 @@ static int copy_set(const struct isolate_cell_policy *c, enum isolate_cap_kind k
 }
 
 static int normalize(const struct isolate_cell_policy *c, bool borrow,
-		     struct isolate_cell_policy **out)
+		     struct isolate_cell_policy **out, struct isolate_diag *diag)
 {
 	static const __u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP };
 	static const __u8 families[] = { AF_INET, AF_INET6 };
@@ -282,8 +292,10 @@ static int normalize(const struct isolate_cell_policy *c, bool borrow,
 	int err = 0;
 
 	*out = NULL;
-	if (!n)
+	if (!n) {
+		diag_set(diag, NULL, 0, 0, "out of memory");
 		return -ENOMEM;
+	}
 	n->mode = c->mode;
 	/* Each pass below reads every capability: none for a kind c lacks. */
 	for (size_t i = 0; i < c->n_caps; i++)
@@ -304,6 +316,11 @@ static int normalize(const struct isolate_cell_policy *c, bool borrow,
 			err = copy_set(c, w->kind, n);
 	if (!err && held & 1U << ISOLATE_CAP_UNIX)
 		err = copy_set(c, ISOLATE_CAP_UNIX, n);
+	if (err == -E2BIG)
+		diag_set(diag, NULL, 0, 0, "expected at most %d network rules (the size of the net_rules map), cell %s needs more",
+			 ISOLATE_MAX_NET_RULES, c->name);
+	else if (err)
+		diag_set(diag, NULL, 0, 0, "out of memory");
 	if (err) {
 		isolate_cell_policy_free(n);
 		return err;
@@ -317,12 +334,12 @@ static int normalize(const struct isolate_cell_policy *c, bool borrow,
 int isolate_cell_policy_normalize(const struct isolate_cell_policy *c,
 				  struct isolate_cell_policy **out)
 {
-	return normalize(c, false, out);
+	return normalize(c, false, out, NULL);
 }
 
 /* Normalizing makes no string: every one it keeps can be c's. */
 int cell_policy_normalize_borrowing(const struct isolate_cell_policy *c,
-				    struct isolate_cell_policy **out)
+				    struct isolate_cell_policy **out, struct isolate_diag *diag)
 {
-	return normalize(c, true, out);
+	return normalize(c, true, out, diag);
 }

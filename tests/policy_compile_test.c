@@ -34,6 +34,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <isolate/isolate.h>
 #include <isolate/policy.h>
 
 #include "kselftest_harness.h"
@@ -822,6 +823,39 @@ TEST_F(tree, too_many_port_ranges_for_one_block_are_refused)
 	EXPECT_EQ(NULL, img);
 	EXPECT_STREQ("expected at most 16 port ranges for one address block, cell ports needs more for 10.0.0.0/8",
 		     diag.msg);
+	isolate_cell_policy_free(c);
+}
+
+/*
+ * Nested port ranges on separate addresses: each port slice holds another
+ * set of addresses, so the canonical rectangles grow with the square of
+ * the grants. Refused once they outnumber what the map can hold, not
+ * after minutes and gigabytes.
+ */
+TEST(network_sets_beyond_the_map_are_refused_early)
+{
+	struct isolate_cell_policy *c = isolate_cell_policy_new("a"), *set = NULL;
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+
+	for (int i = 1; i <= 3000; i++) {
+		char text[96];
+		struct isolate_cap *cap = NULL;
+
+		snprintf(text, sizeof(text), "connect:tcp:10.%d.%d.%d/32:%d-%d", i / 16384,
+			 i / 64 % 256, i % 64 * 4, i, 65535 - i);
+		ASSERT_EQ(0, isolate_cap_parse(text, &cap, NULL)) TH_LOG("%s", text);
+		ASSERT_EQ(0, isolate_cell_policy_add(c, cap));
+		isolate_cap_free(cap);
+	}
+	EXPECT_EQ(-E2BIG, isolate_compile(c, &img, &diag));
+	EXPECT_EQ(NULL, img);
+	EXPECT_STREQ("expected at most 65536 network rules (the size of the net_rules map), cell a needs more",
+		     diag.msg);
+	EXPECT_EQ(-E2BIG, isolate_cell_policy_normalize(c, &set));
+	EXPECT_EQ(NULL, set);
+	EXPECT_STREQ("expected at most 65536 network rules (the size of the net_rules map), cell a needs more",
+		     isolate_last_error());
 	isolate_cell_policy_free(c);
 }
 
