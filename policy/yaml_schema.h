@@ -37,9 +37,9 @@ struct y_key {
 };
 
 /*
- * Checks node is a mapping with string keys, each once, each in keys
- * (a NULL-terminated table; what names the mapping, e.g. "a cell key"),
- * then calls the parse function of each in the order written.
+ * Checks node is a mapping with string keys, each in keys (a
+ * NULL-terminated table; what names the mapping, e.g. "a cell key"), then
+ * each once, then calls the parse function of each in the order written.
  */
 int y_walk_map(const struct yctx *x, const struct ynode *node, const char *what,
 	       const struct y_key *keys, void *obj);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
@@ -359,6 +360,70 @@ TEST(extends_reaches_what_a_document_includes)
 		     cell_texts(isolate_policy_find(p, "job"), got, sizeof(got)));
 	EXPECT_STREQ("read:/usr", cell_texts(isolate_policy_find(p, "plain"), got, sizeof(got)));
 	isolate_policy_free(p);
+}
+
+/* "version: 1\ncells: ...\n" then n keys NAME1: VALUE ... NAMEn: VALUE, one a line. */
+static char *many_keys(const char *head, const char *indent, const char *value, int n)
+{
+	size_t len = strlen(head) + (size_t)n * (strlen(indent) + strlen(value) + 16) + 1, used;
+	char *doc = malloc(len);
+
+	if (!doc)
+		return NULL;
+	used = (size_t)snprintf(doc, len, "%s", head);
+	for (int i = 1; i <= n; i++)
+		used += (size_t)snprintf(doc + used, len - used, "%sk%d: %s\n", indent, i, value);
+	return doc;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/*
+ * An unknown key is found in one pass, before repeats are looked for.
+ * Comparing each key with every earlier one took seconds here.
+ */
+TEST(a_large_mapping_is_refused_at_its_first_unknown_key)
+{
+	char *doc = many_keys("version: 1\ncells: {a: {}}\n", "", "0", 30000), got[512];
+	struct timespec start;
+
+	ASSERT_NE(NULL, doc);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	EXPECT_STREQ("top.yaml:3:1: expected a document key version, include or cells, got 'k1'",
+		     parse_refusal(doc, NULL, 0, got, sizeof(got)));
+	EXPECT_GT(1.0, seconds_since(&start));
+	free(doc);
+}
+
+/* Repeats are found by sorting, not by comparing every pair: cell names too. */
+TEST(a_key_repeated_in_a_large_mapping_is_found_quickly)
+{
+	char *doc = many_keys("version: 1\ncells:\n", "  ", "{}", 30000), got[512];
+	struct timespec start;
+
+	ASSERT_NE(NULL, doc);
+	strcat(doc, "  k99: {}\n");
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	EXPECT_STREQ("top.yaml:30003:3: expected each key once, got 'k99' again (first on line 101)",
+		     parse_refusal(doc, NULL, 0, got, sizeof(got)));
+	EXPECT_GT(1.0, seconds_since(&start));
+	free(doc);
+}
+
+/* Of several keys written again, the one whose repeat comes first. */
+TEST(the_first_repeat_written_is_refused)
+{
+	static const char doc[] = "version: 1\ncells:\n  b: {}\n  a: {}\n  a: {}\n  b: {}\n  a: {}\n";
+	char got[512];
+
+	EXPECT_STREQ("top.yaml:5:3: expected each key once, got 'a' again (first on line 4)",
+		     parse_refusal(doc, NULL, 0, got, sizeof(got)));
 }
 
 /* Every refusal of the builder API says why in isolate_last_error(). */
