@@ -170,6 +170,7 @@ static int from_tree(const struct yctx *x, const struct ynode *root, const char 
 	const struct ynode *m[SNAP_MEMBERS] = { NULL };
 	struct isolate_cell_policy *pol;
 	const struct ynode *caps;
+	unsigned int budgets = 0;	/* bit k: a record of budget kind k was read */
 	int err = check_members(x, root, m, new_name);
 
 	if (err)
@@ -200,6 +201,18 @@ static int from_tree(const struct yctx *x, const struct ynode *root, const char 
 		else if (!record_agrees(record, cap))
 			err = y_fail(x, record, "the record of \"%.160s\" has members its text does not say",
 				     text);
+		/*
+		 * The writer never puts these: adding them would change the mode
+		 * read above, or replace the budget read before.
+		 */
+		else if (cap->kind == ISOLATE_CAP_MODE)
+			err = y_fail(x, record, "expected the mode in \"mode\", got a capability %.64s",
+				     text);
+		else if (cap_is_budget(cap->kind) && budgets & 1U << cap->kind)
+			err = y_fail(x, record, "expected one %s capability in a snapshot, got another",
+				     isolate_cap_kind_name(cap->kind));
+		if (!err && cap_is_budget(cap->kind))
+			budgets |= 1U << cap->kind;
 		if (!err)
 			err = isolate_cell_policy_add(pol, cap);
 		isolate_cap_free(cap);

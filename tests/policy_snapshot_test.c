@@ -2,8 +2,9 @@
 /*
  * Snapshots read back exactly: what a snapshot writes reads back equal;
  * an unknown key, a version in quotes or of another number, extends, a bad
- * capability text are errors placed at file:line:column of the input,
- * named as the caller names it (restore: the file), like policy errors.
+ * capability text, a mode record, a budget twice are errors placed at
+ * file:line:column of the input, named as the caller names it (restore:
+ * the file), like policy errors.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -136,6 +137,32 @@ TEST(members_have_their_types)
 				     "    ]\n" TAIL, NULL, &d));
 	EXPECT_EQ(7U, d.line);
 	EXPECT_STREQ("the record of \"pids:64\" has members its text does not say", d.msg);
+}
+
+/*
+ * The writer puts the mode in "mode" and one record of each budget; a
+ * record that would change the mode, or replace a budget, is refused.
+ */
+TEST(a_record_cannot_change_the_mode_or_a_budget)
+{
+	struct isolate_diag d;
+
+	EXPECT_EQ(-EINVAL, read_snap(HEAD MODE "    \"capabilities\": [\n"
+				     "      {\"kind\": \"pids\", \"text\": \"pids:64\", \"max\": 64},\n"
+				     "      {\"kind\": \"mode\", \"text\": \"mode:audit\"}\n"
+				     "    ]\n" TAIL, NULL, &d));
+	EXPECT_EQ(8U, d.line);
+	EXPECT_EQ(7U, d.column);
+	EXPECT_STREQ("expected the mode in \"mode\", got a capability mode:audit", d.msg);
+
+	EXPECT_EQ(-EINVAL, read_snap(HEAD MODE "    \"capabilities\": [\n"
+				     "      {\"kind\": \"memory\", \"text\": \"memory:1G\", \"bytes\": 1073741824},\n"
+				     "      {\"kind\": \"pids\", \"text\": \"pids:64\", \"max\": 64},\n"
+				     "      {\"kind\": \"memory\", \"text\": \"memory:2G\", \"bytes\": 2147483648}\n"
+				     "    ]\n" TAIL, NULL, &d));
+	EXPECT_EQ(9U, d.line);
+	EXPECT_EQ(7U, d.column);
+	EXPECT_STREQ("expected one memory capability in a snapshot, got another", d.msg);
 }
 
 /* Without a name from the caller, the input is "<snapshot>". */
