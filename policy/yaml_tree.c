@@ -19,6 +19,8 @@
 struct builder {
 	yaml_parser_t parser;
 	const char *file;
+	const unsigned char *buf;
+	size_t len;
 	struct isolate_diag *diag;
 };
 
@@ -33,6 +35,65 @@ void ytree_free(struct ynode *node)
 	free(node);
 }
 
+static unsigned int utf16_unit(const unsigned char *s, bool le)
+{
+	return le ? s[0] | s[1] << 8 : s[0] << 8 | s[1];
+}
+
+/* The character at *i of text in enc, valid up to end: libyaml decoded it. */
+static unsigned int next_char(yaml_encoding_t enc, const unsigned char *s, size_t end, size_t *i)
+{
+	bool le = enc == YAML_UTF16LE_ENCODING;
+	unsigned int c, n;
+
+	if (le || enc == YAML_UTF16BE_ENCODING) {
+		if (*i + 2 > end) {
+			*i = end;
+			return 0;
+		}
+		c = utf16_unit(s + *i, le);
+		*i += 2;
+		if ((c & 0xfc00) != 0xd800 || *i + 2 > end)
+			return c;
+		*i += 2;
+		return 0x10000 + ((c - 0xd800) << 10) + (utf16_unit(s + *i - 2, le) - 0xdc00);
+	}
+	c = s[(*i)++];
+	n = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+	c &= 0x3f >> n;
+	for (; n && *i < end; n--)
+		c = c << 6 | (s[(*i)++] & 0x3f);
+	return c;
+}
+
+/*
+ * The line and column of the byte at offset, counted as libyaml counts
+ * them in its marks: a line ends at \n, \r\n, \r, NEL, LS or PS, a column
+ * is a character, and a byte order mark at the start is none.
+ */
+static void reader_position(const struct builder *b, size_t offset, unsigned int *line,
+			    unsigned int *column)
+{
+	size_t end = offset < b->len ? offset : b->len, i = 0;
+	unsigned int prev = 0;
+
+	if (next_char(b->parser.encoding, b->buf, end, &i) != 0xfeff)
+		i = 0;
+	*line = 1;
+	*column = 1;
+	while (i < end) {
+		unsigned int c = next_char(b->parser.encoding, b->buf, end, &i);
+
+		if (c == '\n' && prev == '\r')
+			;	/* one break with the \r */
+		else if (c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029)
+			(*line)++, *column = 1;
+		else
+			(*column)++;
+		prev = c;
+	}
+}
+
 static int syntax_error(struct builder *b)
 {
 	const yaml_parser_t *p = &b->parser;
@@ -42,8 +103,11 @@ static int syntax_error(struct builder *b)
 		return -ENOMEM;
 	}
 	if (p->error == YAML_READER_ERROR) {
-		diag_set(b->diag, b->file, 0, 0, "expected UTF-8 text: %s at byte %zu",
-			 p->problem ? p->problem : "unreadable", p->problem_offset);
+		unsigned int line, column;
+
+		reader_position(b, p->problem_offset, &line, &column);
+		diag_set(b->diag, b->file, line, column, "expected UTF-8 text: %s",
+			 p->problem ? p->problem : "unreadable");
 		return -EINVAL;
 	}
 	diag_set(b->diag, b->file, (unsigned int)p->problem_mark.line + 1,
@@ -181,7 +245,8 @@ static int build_node(struct builder *b, yaml_event_t *ev, int depth, struct yno
 int ytree_parse(const char *file, const char *buf, size_t len, struct ynode **root,
 		struct isolate_diag *diag)
 {
-	struct builder b = { .file = file, .diag = diag };
+	struct builder b = { .file = file, .buf = (const unsigned char *)buf, .len = len,
+			     .diag = diag };
 	yaml_event_t ev;
 	int err;
 

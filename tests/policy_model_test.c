@@ -5,6 +5,7 @@
  * without YAML.
  */
 #include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,18 +298,25 @@ TEST(an_unresolvable_document_stays_unresolved)
 
 #define SOURCE(name, text) { name, text, sizeof(text) - 1 }
 
-/* What parsing top with sources says: "" when it resolves, else the diagnostic. */
-static const char *parse_refusal(const char *top, const struct isolate_policy_source *sources,
-				 size_t n, char *buf, size_t len)
+/* What parsing top (len bytes) with sources says: "" when it resolves, else the diagnostic. */
+static const char *parse_len_refusal(const char *top, size_t len,
+				     const struct isolate_policy_source *sources, size_t n,
+				     char *buf, size_t size)
 {
 	struct isolate_policy *p = NULL;
 	struct isolate_diag diag = { 0 };
 
 	buf[0] = '\0';
-	if (isolate_policy_parse_with("top.yaml", top, strlen(top), sources, n, &p, &diag))
-		isolate_diag_format(&diag, buf, len);
+	if (isolate_policy_parse_with("top.yaml", top, len, sources, n, &p, &diag))
+		isolate_diag_format(&diag, buf, size);
 	isolate_policy_free(p);
 	return buf;
+}
+
+static const char *parse_refusal(const char *top, const struct isolate_policy_source *sources,
+				 size_t n, char *buf, size_t size)
+{
+	return parse_len_refusal(top, strlen(top), sources, n, buf, size);
 }
 
 /* A library cannot take the rights of a cell of whoever includes it. */
@@ -424,6 +432,29 @@ TEST(the_first_repeat_written_is_refused)
 
 	EXPECT_STREQ("top.yaml:5:3: expected each key once, got 'a' again (first on line 4)",
 		     parse_refusal(doc, NULL, 0, got, sizeof(got)));
+}
+
+/*
+ * Text libyaml cannot read is placed by line and column, counted as its
+ * marks are: characters, not bytes (in UTF-16 too), a byte order mark
+ * none, \r\n one break.
+ */
+TEST(unreadable_text_is_placed_by_line_and_column)
+{
+	static char utf8[] = "\xef\xbb\xbfversion: 1\r\ncells:\r\n  a:\r\n"
+			     "    read: [/\xf0\x9f\x98\x80x\x01]\n";
+	static const char want[] = "top.yaml:4:15: expected UTF-8 text: control characters are not allowed";
+	char utf16[256], *in = utf8, *out = utf16, got[512];
+	size_t in_left = sizeof(utf8) - 1, out_left = sizeof(utf16);
+	iconv_t cd = iconv_open("UTF-16LE", "UTF-8");
+
+	EXPECT_STREQ(want, parse_len_refusal(utf8, sizeof(utf8) - 1, NULL, 0, got, sizeof(got)));
+	ASSERT_NE((iconv_t)-1, cd);
+	ASSERT_EQ(0U, iconv(cd, &in, &in_left, &out, &out_left));
+	iconv_close(cd);
+	ASSERT_EQ(0, memcmp(utf16, "\xff\xfe", 2));
+	EXPECT_STREQ(want, parse_len_refusal(utf16, sizeof(utf16) - out_left, NULL, 0, got,
+					       sizeof(got)));
 }
 
 /* Every refusal of the builder API says why in isolate_last_error(). */
