@@ -59,6 +59,12 @@ int path_check(const char *path, char *msg, size_t len)
 				 *p);
 			return -EINVAL;
 		}
+		/* The C1 controls, U+0080..U+009F: 0xc2, then the code point. */
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			snprintf(msg, len, "expected a path without control characters, got U+%04X",
+				 p[1]);
+			return -EINVAL;
+		}
 	}
 	/* A policy must be writable as YAML, which is UTF-8. */
 	if (!utf8_valid(path)) {

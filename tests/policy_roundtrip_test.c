@@ -28,9 +28,12 @@ static const char *const segments[] = {
 	"- x", "[br]", "{c}", "&amp", "*star", "!bang", "%pct", "@at", "`tick", "? q", "...",
 	".hidden", "..x", "x..", "true", "123", "null", "~", "sp ", " lead", "0x1F", "1e3",
 	"yes", "a,b", "a|b", ">gt", "tab\\t", "deny-read:", "read?:",
-	/* Plain up to a point, and the characters YAML reads as breaks or marks. */
-	"a#b", "a #b", "x:", ":x", "a  b", "'", "\"", "\\", "%", "@", "`", "\u00a0", "\xc2\x85",
-	"\xc2\x80" "c1", "\xc2\x9f", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff", "\U0001f600",
+	/*
+	 * Plain up to a point, and the characters YAML reads as breaks or marks
+	 * (but NEL and the other C1 controls, which a path may not hold).
+	 */
+	"a#b", "a #b", "x:", ":x", "a  b", "'", "\"", "\\", "%", "@", "`", "\u00a0", "\u2028",
+	"\u2029", "\ufeff", "\ufffe", "\uffff", "\U0001f600",
 };
 
 /* Pieces of abstract socket names (after '@'): printable, no ':' or space. */
