@@ -37,12 +37,34 @@ static int read_to_end(int fd, size_t max, char **buf, size_t cap, size_t *got)
 	}
 }
 
+/* All of fd into *out, NUL-terminated, starting with a buffer of cap bytes. */
+static int read_whole(int fd, size_t max, size_t cap, char **out, size_t *len)
+{
+	char *buf = malloc(cap);
+	size_t got = 0;
+	int err = buf ? read_to_end(fd, max, &buf, cap, &got) : -ENOMEM;
+
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+int file_read_fd(int fd, size_t max, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	return read_whole(fd, max, 4096, out, len);
+}
+
 int file_read_at(int dirfd, const char *name, size_t max, char **out, size_t *len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	size_t got = 0;
 	struct stat st;
-	char *buf;
 	int err;
 
 	*out = NULL;
@@ -58,18 +80,8 @@ int file_read_at(int dirfd, const char *name, size_t max, char **out, size_t *le
 	else
 		err = 0;
 	/* The size is a first guess: files of /proc and /sys say 0. */
-	buf = err ? NULL : malloc((size_t)st.st_size + 2);
-	if (!err && !buf)
-		err = -ENOMEM;
 	if (!err)
-		err = read_to_end(fd, max, &buf, (size_t)st.st_size + 2, &got);
+		err = read_whole(fd, max, (size_t)st.st_size + 2, out, len);
 	close(fd);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*len = got;
-	return 0;
+	return err;
 }

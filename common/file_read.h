@@ -18,5 +18,7 @@
  * max bytes (also when it grows past them while read); -errno else.
  */
 int file_read_at(int dirfd, const char *name, size_t max, char **out, size_t *len);
+/* What fd (a pipe, say) gives until its end, the same way: -EFBIG past max bytes. */
+int file_read_fd(int fd, size_t max, char **out, size_t *len);
 
 #endif

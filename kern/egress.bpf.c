@@ -52,9 +52,7 @@ SEC("cgroup_skb/egress")
 int isolate_egress(struct __sk_buff *skb)
 {
 	struct isolate_config *cfg;
-	struct isolate_cell_counters *c;
-	struct isolate_cell *cell;
-	__u32 cell_id = 0;
+	struct cell_ctx cc;
 	__u64 cgid;
 
 	if (!source_routed(skb))
@@ -65,17 +63,6 @@ int isolate_egress(struct __sk_buff *skb)
 	cgid = bpf_skb_ancestor_cgroup_id(skb, cfg->cells_root_level + 1);
 	if (!cgid)
 		return 1;	/* the cells root itself: the loader's place */
-	/* A cgroup under the cells root that is no cell: nothing is allowed there. */
-	cell = bpf_map_lookup_elem(&cells, &cgid);
-	if (cell)
-		cell_id = cell->cell_id;
-	c = bpf_map_lookup_elem(&counters, &cell_id);
-	if (cell && cell->mode == ISOLATE_MODE_AUDIT) {
-		if (c)
-			c->audited++;
-		return 1;
-	}
-	if (c)
-		c->denied++;
-	return 0;
+	cell_ctx_of(&cc, cgid);
+	return refuse(&cc, EPERM) ? 0 : 1;
 }

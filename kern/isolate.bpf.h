@@ -190,14 +190,32 @@ struct cell_ctx {
 };
 
 /*
- * Returns 1 and fills *cc when the current task is in a cell, 0 when it is
- * in none. A task under the cells root whose cell is unknown is treated as
- * being in cell 0 with an empty ruleset, so every decision denies.
+ * *cc for the cell of cgroup cgid. A cgroup under the cells root whose cell
+ * is unknown is taken for cell 0 with an empty ruleset, so every decision
+ * denies.
  */
+static __always_inline void cell_ctx_of(struct cell_ctx *cc, __u64 cgid)
+{
+	struct isolate_cell *cell;
+
+	cc->cgid = cgid;
+	cell = bpf_map_lookup_elem(&cells, &cgid);
+	if (cell) {
+		cc->cell = *cell;
+		/* Timed grants end here, in the kernel, whoever else is alive. */
+		if (cc->cell.expires_ns && bpf_ktime_get_boot_ns() >= cc->cell.expires_ns)
+			cc->cell.ruleset = cc->cell.fallback_ruleset;
+		return;
+	}
+	/* No grant beyond the rules, no rules: ruleset 0 is never allocated. */
+	__builtin_memset(&cc->cell, 0, sizeof(cc->cell));
+	cc->cell.mode = ISOLATE_MODE_ENFORCE;
+}
+
+/* Returns 1 and fills *cc when the current task is in a cell, 0 when it is in none. */
 static __always_inline int current_cell(struct cell_ctx *cc)
 {
 	struct isolate_config *cfg = isolate_settings();
-	struct isolate_cell *cell;
 	__u64 cgid;
 
 	if (!cfg || !cfg->cells_root_cgid)
@@ -213,18 +231,7 @@ static __always_inline int current_cell(struct cell_ctx *cc)
 	cgid = bpf_get_current_ancestor_cgroup_id(cfg->cells_root_level + 1);
 	if (!cgid)
 		return 0;	/* in the cells root itself: the loader's place */
-	cc->cgid = cgid;
-	cell = bpf_map_lookup_elem(&cells, &cgid);
-	if (cell) {
-		cc->cell = *cell;
-		/* Timed grants end here, in the kernel, whoever else is alive. */
-		if (cc->cell.expires_ns && bpf_ktime_get_boot_ns() >= cc->cell.expires_ns)
-			cc->cell.ruleset = cc->cell.fallback_ruleset;
-		return 1;
-	}
-	/* No grant beyond the rules, no rules: ruleset 0 is never allocated. */
-	__builtin_memset(&cc->cell, 0, sizeof(cc->cell));
-	cc->cell.mode = ISOLATE_MODE_ENFORCE;
+	cell_ctx_of(cc, cgid);
 	return 1;
 }
 

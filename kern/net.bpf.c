@@ -325,7 +325,7 @@ static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 			return refuse_op(cc, op, EACCES, 0, family);
 		sk = sock->sk;
 		ep.proto = rule_proto(sk);
-		/* A send (not a connect, which disconnects on AF_UNSPEC) of UDP. */
+		/* For ::, a UDP send goes by the sending address (connects disconnect). */
 		if (net_op == ISOLATE_NET_CONNECT)
 			unspecified_is_loopback(&ep, sk, !disconnects &&
 						ep.proto == IPPROTO_UDP);

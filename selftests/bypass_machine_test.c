@@ -497,42 +497,32 @@ TEST_F(bypass, pinned_programs_are_closed_whatever_the_rules_grant)
 
 #define TEST_BLOCK_NODE "/dev/isolate-test-block"
 
-static int open_rw_errno(void *arg)
-{
-	struct open_args o = { arg, O_RDWR };
-
-	return open_errno(&o);
-}
-
-static int open_ro_errno(void *arg)
-{
-	struct open_args o = { arg, O_RDONLY };
-
-	return open_errno(&o);
-}
-
 /*
  * A block device holds a file system whole: read raw, every file on it is
  * readable, the denied ones too; written, any program root runs is the
  * cell's. A cell granted /dev opened the nodes there like files. It opens
  * none, whatever the rules grant. The node here is of a loop device whose
- * driver is not loaded: outside a cell the open gets as far as the driver
- * (ENXIO), past every check a cell's open meets first.
+ * driver is not loaded (as in the test VM): outside a cell the open gets
+ * as far as the driver (ENXIO), past every check a cell's open meets
+ * first. Where a loop driver answers, the test is skipped.
  */
 TEST_F(bypass, block_devices_are_never_opened_in_a_cell)
 {
 	int cell = test_env_cell(&self->env, "disk", "read:/dev", "write:/dev", NULL);
-	int outside;
+	struct open_args outside = { TEST_BLOCK_NODE, O_RDWR };
+	int err;
 
 	ASSERT_LE(0, cell);
 	unlink(TEST_BLOCK_NODE);
 	ASSERT_EQ(0, mknod(TEST_BLOCK_NODE, S_IFBLK | 0600, makedev(7, 200)));
-	outside = run_outside(open_rw_errno, (void *)TEST_BLOCK_NODE);
-	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_rw_errno, (void *)TEST_BLOCK_NODE));
-	EXPECT_EQ(EACCES, test_run_file(&self->env, cell, ISOLATE_ACCESS_READ, TEST_BLOCK_NODE,
-					open_ro_errno, (void *)TEST_BLOCK_NODE));
+	err = run_outside(open_errno, &outside);
+	if (err != ENXIO) {
+		unlink(TEST_BLOCK_NODE);
+		SKIP(return, "loop device 7:200 answers here (%d)", err);
+	}
+	EXPECT_EQ(EACCES, test_open(&self->env, cell, TEST_BLOCK_NODE, O_RDWR));
+	EXPECT_EQ(EACCES, test_open(&self->env, cell, TEST_BLOCK_NODE, O_RDONLY));
 	unlink(TEST_BLOCK_NODE);
-	EXPECT_EQ(ENXIO, outside);
 }
 
 TEST_HARNESS_MAIN

@@ -409,8 +409,11 @@ int isolate_landlock_report(const struct isolate_cell_policy *pol, int abi,
 	struct isolate_cell_policy *resolved = NULL, *set = NULL;
 	int err = pol ? resolve_paths(pol, &resolved) : 0;
 
-	if (!err && pol && isolate_cell_policy_normalize(resolved, &set))
-		err = set_error(-ENOMEM, "cannot normalize the policy: %s", isolate_last_error());
+	if (!err && pol) {
+		err = isolate_cell_policy_normalize(resolved, &set);
+		if (err)
+			err = set_error(err, "cannot normalize the policy: %s", isolate_last_error());
+	}
 	if (err)
 		memset(out, 0, sizeof(*out));
 	else

@@ -98,7 +98,11 @@ static int attach_and_pin(struct isolate_bpf *skel, const char *root)
 		if (!bpf_program__autoload(prog))
 			continue;
 		if (!is_hook(prog)) {
-			/* Run on demand (lifecycle events): pinned, not attached. */
+			/*
+			 * Not hooks: pinned, not attached here. The lifecycle
+			 * programs run on demand; the egress filter is attached
+			 * to the cells root by attach_egress().
+			 */
 			snprintf(path, sizeof(path), "%s/%s/%s", root, ISOLATE_PIN_PROGS, name);
 			unlink(path);
 			err = bpf_program__pin(prog, path);
@@ -263,13 +267,13 @@ static int setup_cells_root(struct isolate *iso, __u32 features)
 	return 0;
 }
 
+#define EGRESS_PROGRAM "isolate_egress"
+
 /*
  * The cells' egress filter (kern/egress.bpf.c), loaded and pinned with the
  * programs that run on demand, is attached to the cells root once; its
  * link is pinned with the hooks' and, like theirs, lasts until unload.
  */
-#define EGRESS_PROGRAM "isolate_egress"
-
 static int attach_egress(struct isolate *iso)
 {
 	char prog_path[PATH_MAX + 128], link_path[PATH_MAX + 128];

@@ -149,19 +149,19 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 	struct child_report r = { 0, STEP_SETUP };
 	char **envp;
 
+	r.err = opts && opts->stdio ? place_stdio(opts->stdio) : 0;
+	if (!r.err)
+		r.err = drop_privileges(opts);
 	/*
 	 * In the cell from its first instruction, with root's descriptors
 	 * (the maps, the lock) until execve: once its capabilities are gone,
 	 * a process of the cell that may ptrace (exec-memory) could take them
-	 * with pidfd_getfd(2) or /proc/PID/fd. Not dumpable, it cannot; execve
+	 * with pidfd_getfd(2) or /proc/PID/fd. Not dumpable, it cannot. After
+	 * the change of ids, which sets dumpable from fs.suid_dumpable; execve
 	 * makes the command dumpable again.
 	 */
-	if (prctl(PR_SET_DUMPABLE, 0))
+	if (!r.err && prctl(PR_SET_DUMPABLE, 0))
 		r.err = -errno;
-	if (!r.err && opts && opts->stdio)
-		r.err = place_stdio(opts->stdio);
-	if (!r.err)
-		r.err = drop_privileges(opts);
 	envp = child_env(opts ? opts->envp : NULL, channel);
 	if (!r.err && !envp)
 		r.err = -ENOMEM;

@@ -8,7 +8,6 @@ import inspect
 import os
 import signal
 import sys
-import time
 
 import pytest
 
@@ -92,13 +91,12 @@ def test_none_is_no_bound():
 
 
 def test_what_the_command_left_behind_is_not_waited_for():
-    # The background sleep holds stdout and stderr open for 100 s.
+    # The background sleep holds stdout and stderr open for 100 s: waiting
+    # for it would end in RunTimeout, the cell killed.
     killed = []
-    start = time.monotonic()
     result = communicate(None, MAX_OUTPUT, killed, ["/bin/sh", "-c", "echo hi; sleep 100 &"],
                          limit=inspect.signature(isolate.Cell).parameters["timeout"].default)
     assert result == (0, b"hi\n", b"") and killed == []
-    assert time.monotonic() - start < 5
 
 
 def test_output_written_just_before_the_exit_is_kept():
@@ -113,19 +111,16 @@ def test_output_written_just_before_the_exit_is_kept():
 
 
 def test_a_writer_left_behind_does_not_keep_run_reading():
+    # Reading until the pipes close would end in RunTimeout, the cell killed.
     killed = []
-    start = time.monotonic()
     status, out, _ = communicate(None, None, killed, ["/bin/sh", "-c", "echo hi; yes &"])
     assert (status, out[:3], killed) == (0, b"hi\n", [])
-    assert time.monotonic() - start < 5
 
 
 def test_a_command_that_does_not_exit_is_killed_at_the_timeout():
     killed = []
-    start = time.monotonic()
     with pytest.raises(isolate.RunTimeout) as e:
         communicate(None, MAX_OUTPUT, killed, ["/bin/sh", "-c", "echo started; sleep 100"],
                     limit=0.5)
-    assert 0.5 <= time.monotonic() - start < 5
     assert (e.value.exit_code, e.value.stdout, e.value.stderr) == (124, b"started\n", b"")
     assert len(killed) == 1

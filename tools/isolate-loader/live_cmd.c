@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
@@ -136,39 +137,6 @@ int do_snapshot(int argc, char **argv)
 }
 
 /*
- * Standard input whole, at most ISOLATE_SNAPSHOT_MAX bytes: an endless
- * input (a pipe that never ends) is an error, not a machine out of memory.
- * NULL with errno (EFBIG when too long).
- */
-static char *read_stdin(size_t *len)
-{
-	size_t cap = 4096;
-	char *buf = malloc(cap);
-
-	*len = 0;
-	while (buf) {
-		size_t n = fread(buf + *len, 1, cap - *len, stdin);
-		char *grown;
-
-		*len += n;
-		if (*len < cap)
-			break;
-		if (cap > ISOLATE_SNAPSHOT_MAX) {
-			free(buf);
-			buf = NULL;
-			errno = EFBIG;
-			break;
-		}
-		cap *= 2;
-		grown = realloc(buf, cap);
-		if (!grown)
-			free(buf);
-		buf = grown;
-	}
-	return buf;
-}
-
-/*
  * The snapshot in file ("-": stdin). A file may lie where a cell writes:
  * read as root reads what a cell can touch (common/file_read.h), a link
  * not followed, a FIFO not waited for, a regular file only.
@@ -180,7 +148,7 @@ static int read_snapshot(const char *file, char **json, size_t *len)
 	if (strcmp(file, "-"))
 		err = file_read_at(AT_FDCWD, file, ISOLATE_SNAPSHOT_MAX, json, len);
 	else
-		err = (*json = read_stdin(len)) ? 0 : -errno;
+		err = file_read_fd(STDIN_FILENO, ISOLATE_SNAPSHOT_MAX, json, len);
 	if (err == -EINVAL)
 		return p_err(EXIT_FAIL, "restore: expected a regular file, got %s", file);
 	if (err)
