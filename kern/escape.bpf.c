@@ -8,6 +8,8 @@
  */
 #include "file_rules.bpf.h"
 
+extern const void tty_ioctl __ksym __weak;
+
 #define CAP_LINUX_IMMUTABLE 9
 #define CAP_NET_ADMIN	12
 #define CAP_SYS_MODULE	16
@@ -271,8 +273,16 @@ static __always_inline bool is_tty(const struct file *file)
 	struct inode *inode = file->f_inode;
 	unsigned int major = inode->i_rdev >> 20;
 
-	return (inode->i_mode & S_IFMT) == S_IFCHR &&
-	       (major == 4 || major == 5 || (major >= 136 && major <= 143));
+	if ((inode->i_mode & S_IFMT) != S_IFCHR)
+		return false;
+	/*
+	 * Every terminal driver's descriptors (serial, pty, vt, console,
+	 * hvc, USB serial, ...) take their ioctls through tty_ioctl();
+	 * without kallsyms to find it, the majors of the usual ones.
+	 */
+	if (&tty_ioctl)
+		return (unsigned long)file->f_op->unlocked_ioctl == (unsigned long)&tty_ioctl;
+	return major == 4 || major == 5 || (major >= 136 && major <= 143);
 }
 
 ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd,
