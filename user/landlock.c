@@ -246,8 +246,73 @@ static bool reaches_state_dir(const char *path)
 	return reaches;
 }
 
+struct granted_alias {
+	const struct isolate_cell_policy *pol;
+	enum isolate_cap_kind kind;
+	char path[PATH_MAX];
+};
+
+/* Whether a grant of the kind covers alias or lies below it. */
+static int note_granted_alias(void *ctx, const char *alias)
+{
+	struct granted_alias *g = ctx;
+
+	for (size_t i = 0; i < isolate_cell_policy_cap_count(g->pol); i++) {
+		const struct isolate_cap *c = isolate_cell_policy_cap(g->pol, i);
+		const char *path = isolate_cap_get_path(c);
+
+		if (isolate_cap_get_kind(c) == g->kind && !(isolate_cap_get_flags(c) & ISOLATE_CAP_DENY) &&
+		    (path_within(alias, path) || path_within(path, alias))) {
+			snprintf(g->path, sizeof(g->path), "%s", alias);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A deny Landlock holds by granting nothing at its path, reached under
+ * another: a hard link to a file of it (wherever the other name is, which
+ * only a search of every grant could tell), or another mount of its file
+ * system that shows it inside a grant. Into why; NULL when there is none.
+ * A directory of it that the caller may not read is not searched, and
+ * said in unsearched: its files' other names are for its owner to know.
+ */
+static const char *deny_alias_gap(const struct isolate_cell_policy *pol,
+				  enum isolate_cap_kind kind, const char *path, char *why,
+				  char *unsearched, size_t len)
+{
+	struct granted_alias g = { .pol = pol, .kind = kind };
+	char file[PATH_MAX];
+	nlink_t links = 0;
+	int r = deny_first_link(path, file, sizeof(file), &links);
+
+	if (r == -EACCES) {
+		snprintf(unsearched, len, "hard links to files below it: a directory of it this user cannot read");
+		r = 0;
+	}
+	if (r < 0) {
+		snprintf(why, len, "Landlock decides by path, and the tree could not be searched for other names of its files: %s",
+			 strerror(-r));
+		return why;
+	}
+	if (r) {
+		snprintf(why, len, "Landlock decides by path: %.80s has %lu names, and the others are not denied",
+			 file, (unsigned long)links);
+		return why;
+	}
+	r = deny_mount_aliases(path, note_granted_alias, &g);
+	if (r < 0)
+		snprintf(why, len, "Landlock decides by path, and the mounts could not be searched for other paths of it: %s",
+			 strerror(-r));
+	else if (r)
+		snprintf(why, len, "Landlock decides by path: it is mounted again at %.80s, which is granted",
+			 g.path);
+	return r ? why : NULL;
+}
+
 static const char *cap_gap(const struct isolate_cell_policy *pol, const struct isolate_cap *cap,
-			   int abi)
+			   int abi, char *why, char *unsearched, size_t len)
 {
 	enum isolate_cap_kind kind = isolate_cap_get_kind(cap);
 
@@ -263,9 +328,9 @@ static const char *cap_gap(const struct isolate_cell_policy *pol, const struct i
 			       !granted_at(pol, ISOLATE_CAP_READ, isolate_cap_get_path(cap)) ?
 			       "Landlock executes only what it lets be read: the files can be read too" :
 			       NULL;
-		return granted_at(pol, kind, isolate_cap_get_path(cap)) ?
-		       "Landlock has no deny rules: a deny below a granted tree is not enforced" :
-		       NULL;
+		if (granted_at(pol, kind, isolate_cap_get_path(cap)))
+			return "Landlock has no deny rules: a deny below a granted tree is not enforced";
+		return deny_alias_gap(pol, kind, isolate_cap_get_path(cap), why, unsearched, len);
 	case ISOLATE_CAP_CONNECT:
 	case ISOLATE_CAP_BIND:
 		return net_gap(pol, cap, abi);
@@ -387,11 +452,14 @@ static int report_of(const struct isolate_cell_policy *pol, const struct isolate
 		return set_error(-EOPNOTSUPP, "Landlock is not available on this kernel");
 	for (size_t i = 0; pol && i < isolate_cell_policy_cap_count(pol); i++) {
 		const struct isolate_cap *cap = isolate_cell_policy_cap(pol, i);
-		const char *gap = cap_gap(set, cap, abi);
+		char why[sizeof(out->items->why)], unsearched[sizeof(why)] = "";
+		const char *gap = cap_gap(set, cap, abi, why, unsearched, sizeof(why));
 
 		unix_granted |= isolate_cap_get_kind(cap) == ISOLATE_CAP_UNIX;
 		isolate_cap_format(cap, text, sizeof(text));
 		add(&b, true, !gap, text, gap ? gap : "enforced");
+		if (unsearched[0])
+			add(&b, false, false, text, unsearched);
 	}
 	if (pol && isolate_cell_policy_mode(pol) == ISOLATE_MODE_AUDIT)
 		add(&b, true, false, "mode:audit", "Landlock refuses, it cannot only report");
