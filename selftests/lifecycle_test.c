@@ -737,6 +737,10 @@ static void check_enforced(struct __test_metadata *_metadata,
 	if (variant->memory_max) {
 		ASSERT_LT(0, cell_cgroup_read(self->iso, self->name, "memory.max", buf, sizeof(buf)));
 		EXPECT_STREQ(variant->memory_max, buf);
+		/* Nor may its pages go to swap, which no budget would count. */
+		ASSERT_LT(0, cell_cgroup_read(self->iso, self->name, "memory.swap.max", buf,
+					      sizeof(buf)));
+		EXPECT_STREQ("0\n", buf);
 	}
 	if (variant->pids_max) {
 		ASSERT_LT(0, cell_cgroup_read(self->iso, self->name, "pids.max", buf, sizeof(buf)));

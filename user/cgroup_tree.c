@@ -158,6 +158,14 @@ int cgroup_kill_and_remove(const char *dir)
 	return 0;
 }
 
+static bool budget_file_exists(const char *dir, const char *file)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return !access(path, F_OK);
+}
+
 static int set_limit(const char *dir, const char *file, const char *value,
 		     const char *what)
 {
@@ -165,7 +173,7 @@ static int set_limit(const char *dir, const char *file, const char *value,
 	int err;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if (access(path, F_OK))
+	if (!budget_file_exists(dir, file))
 		return set_error(-EOPNOTSUPP,
 				 "a %s budget can not be enforced here: the cgroup v2 %s controller is not available (%s is missing)",
 				 what, what, path);
@@ -175,14 +183,21 @@ static int set_limit(const char *dir, const char *file, const char *value,
 	return 0;
 }
 
-/* The budget files, in the order they are written (struct cgroup_budgets). */
+/*
+ * The budget files, in the order they are written (struct cgroup_budgets).
+ * A memory budget is of memory: the cell's pages may not go to swap
+ * either, where none of its budget counts them (memory.swap.max is 0).
+ * Without swap accounting there is no such file and swap is no one's.
+ */
 static const struct {
 	const char *file, *what;
 	__u32 bit;
+	bool where_present;
 } budget_files[CGROUP_BUDGETS] = {
-	{ "cpu.max", "cpu", ISOLATE_UNENFORCED_CPU },
-	{ "memory.max", "memory", ISOLATE_UNENFORCED_MEMORY },
-	{ "pids.max", "pids", ISOLATE_UNENFORCED_PIDS },
+	{ "cpu.max", "cpu", ISOLATE_UNENFORCED_CPU, false },
+	{ "memory.max", "memory", ISOLATE_UNENFORCED_MEMORY, false },
+	{ "memory.swap.max", "memory", ISOLATE_UNENFORCED_MEMORY, true },
+	{ "pids.max", "pids", ISOLATE_UNENFORCED_PIDS, false },
 };
 
 /* What a budget file says now, without its newline; "" when it has none. */
@@ -220,8 +235,9 @@ void cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before)
 int cgroup_set_limits(const char *dir, const struct isolate_image_limits *l,
 		      bool allow_unenforced, __u32 *unenforced, struct cgroup_budgets *before)
 {
-	char value[CGROUP_BUDGETS][sizeof(before->value[0])] = { "max", "max", "max" };
-	bool set[CGROUP_BUDGETS] = { l->cpu_quota_us != 0, l->memory_max != 0, l->pids_max != 0 };
+	char value[CGROUP_BUDGETS][sizeof(before->value[0])] = { "max", "max", "0", "max" };
+	bool set[CGROUP_BUDGETS] = { l->cpu_quota_us != 0, l->memory_max != 0, l->memory_max != 0,
+				     l->pids_max != 0 };
 	struct cgroup_budgets in_force;
 	int err = 0;
 
@@ -233,8 +249,8 @@ int cgroup_set_limits(const char *dir, const struct isolate_image_limits *l,
 			 (unsigned long long)l->cpu_quota_us, (unsigned long long)l->cpu_period_us);
 	if (set[1])
 		snprintf(value[1], sizeof(value[1]), "%llu", (unsigned long long)l->memory_max);
-	if (set[2])
-		snprintf(value[2], sizeof(value[2]), "%u", l->pids_max);
+	if (set[3])
+		snprintf(value[3], sizeof(value[3]), "%u", l->pids_max);
 	for (int i = 0; i < CGROUP_BUDGETS; i++)
 		read_budget(dir, budget_files[i].file, before->value[i], sizeof(before->value[i]));
 	for (int i = 0; i < CGROUP_BUDGETS && !err; i++) {
@@ -243,6 +259,8 @@ int cgroup_set_limits(const char *dir, const struct isolate_image_limits *l,
 			write_file(dir, budget_files[i].file, "max");
 			continue;
 		}
+		if (budget_files[i].where_present && !budget_file_exists(dir, budget_files[i].file))
+			continue;
 		err = set_limit(dir, budget_files[i].file, value[i], budget_files[i].what);
 		if (err == -EOPNOTSUPP && allow_unenforced) {
 			*unenforced |= budget_files[i].bit;

@@ -91,8 +91,8 @@ int cgroup_id_of(const char *path, __u64 *id);
 int cgroup_level_of(const char *path, unsigned int *level);
 int cgroup_kill(const char *path);
 int cgroup_kill_and_remove(const char *path);
-/* The budgets a cell's cgroup had before a change: cpu.max, memory.max, pids.max. */
-#define CGROUP_BUDGETS 3
+/* The budgets a cell's cgroup had before a change: cpu.max, memory.max, memory.swap.max, pids.max. */
+#define CGROUP_BUDGETS 4
 struct cgroup_budgets {
 	char value[CGROUP_BUDGETS][64];	/* "" where the controller is absent */
 };

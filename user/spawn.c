@@ -54,8 +54,16 @@ static int drop_privileges(const struct isolate_spawn_opts *opts)
 		    (errno != EPERM || geteuid() == 0))
 			return -errno;
 	if (opts && opts->set_ids) {
-		if (setgroups(0, NULL) || setresgid(opts->gid, opts->gid, opts->gid) ||
-		    setresuid(opts->uid, opts->uid, opts->uid))
+		/*
+		 * The change of ids makes the process dumpable as
+		 * fs.suid_dumpable says: it keeps its capabilities through it
+		 * (which no process of the cell may trace past) and is made
+		 * not dumpable again before they go.
+		 */
+		if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setgroups(0, NULL) ||
+		    setresgid(opts->gid, opts->gid, opts->gid) ||
+		    setresuid(opts->uid, opts->uid, opts->uid) || prctl(PR_SET_DUMPABLE, 0) ||
+		    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0))
 			return -errno;
 	}
 	err = drop_capabilities();
@@ -149,19 +157,20 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 	struct child_report r = { 0, STEP_SETUP };
 	char **envp;
 
-	r.err = opts && opts->stdio ? place_stdio(opts->stdio) : 0;
-	if (!r.err)
-		r.err = drop_privileges(opts);
 	/*
 	 * In the cell from its first instruction, with root's descriptors
 	 * (the maps, the lock) until execve: once its capabilities are gone,
 	 * a process of the cell that may ptrace (exec-memory) could take them
-	 * with pidfd_getfd(2) or /proc/PID/fd. Not dumpable, it cannot. After
-	 * the change of ids, which sets dumpable from fs.suid_dumpable; execve
-	 * makes the command dumpable again.
+	 * with pidfd_getfd(2) or /proc/PID/fd. Not dumpable, it cannot: made
+	 * so before anything else (dropping capabilities leaves it as it is;
+	 * the change of ids is handled there). execve makes the command
+	 * dumpable again.
 	 */
-	if (!r.err && prctl(PR_SET_DUMPABLE, 0))
-		r.err = -errno;
+	r.err = prctl(PR_SET_DUMPABLE, 0) ? -errno : 0;
+	if (!r.err && opts && opts->stdio)
+		r.err = place_stdio(opts->stdio);
+	if (!r.err)
+		r.err = drop_privileges(opts);
 	envp = child_env(opts ? opts->envp : NULL, channel);
 	if (!r.err && !envp)
 		r.err = -ENOMEM;
