@@ -26,8 +26,9 @@ $(BUILD)/obj/bpf/%.bpf.o: kern/%.bpf.c $(wildcard kern/*.bpf.h) $(wildcard inclu
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# Through a temporary file: a failed link leaves no object that looks up to date.
 $(BPF_OBJ): $(BPF_OBJS)
-	$(BPFTOOL) gen object $@ $^
+	$(BPFTOOL) gen object $@.tmp $^ && mv $@.tmp $@
 
 $(SKEL): $(BPF_OBJ)
 	@mkdir -p $(@D)

@@ -51,12 +51,20 @@ ISOLATE_HOOK(inode_setattr, isolate_inode_setattr_idmap, void *idmap, struct den
 	return ret ?: decide_setattr(dentry, attr);
 }
 
+/*
+ * The attributes of a setuid or setgid file are not changed in a cell: an
+ * access ACL rewrites the permission bits (and keeps setgid) with no
+ * chmod to refuse.
+ */
 static __always_inline int decide_xattr(struct dentry *dentry)
 {
+	struct inode *inode = dentry->d_inode;
 	struct cell_ctx cc;
 
 	if (!current_cell(&cc))
 		return 0;
+	if (inode && raises_privilege(inode->i_mode))
+		return refuse_outright(&cc, ISOLATE_OP_SETATTR, dentry, NULL);
 	return decide_in_fs(&cc, dentry, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR);
 }
 

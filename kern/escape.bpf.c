@@ -53,8 +53,12 @@ extern const void tty_ioctl __ksym __weak;
 #define EXT4_IOC32_SETVERSION 0x40046604
 #define EXT4_IOC_MIGRATE 0x6609
 #define BTRFS_IOC_SUBVOL_SETFLAGS 0x4008941a
-#define S_IFMT		00170000
-#define S_IFCHR		0020000
+#define BTRFS_IOC_SNAP_CREATE	0x50009401
+#define BTRFS_IOC_SUBVOL_CREATE	0x5000940e
+#define BTRFS_IOC_SNAP_DESTROY	0x5000940f
+#define BTRFS_IOC_SNAP_CREATE_V2 0x50009417
+#define BTRFS_IOC_SUBVOL_CREATE_V2 0x50009418
+#define BTRFS_IOC_SNAP_DESTROY_V2 0x5000943f
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -330,7 +334,9 @@ static __always_inline int decide_ioctl(struct file *file, unsigned int cmd)
 	 * Changes to a file a descriptor opened for reading reaches: its
 	 * flags, its generation (ext4 has a number of its own for it), verity
 	 * (read-only for good), encryption of an empty directory, ext4's
-	 * block map, a btrfs subvolume's read-only flag.
+	 * block map, a btrfs subvolume's read-only flag; and btrfs's
+	 * subvolumes and snapshots, made or removed in the directory the
+	 * descriptor is (opened for reading) with no path hook asked.
 	 */
 	case FS_IOC_SETFLAGS:
 	case FS_IOC32_SETFLAGS:
@@ -343,6 +349,12 @@ static __always_inline int decide_ioctl(struct file *file, unsigned int cmd)
 	case FS_IOC_SET_ENCRYPTION_POLICY:
 	case EXT4_IOC_MIGRATE:
 	case BTRFS_IOC_SUBVOL_SETFLAGS:
+	case BTRFS_IOC_SNAP_CREATE:
+	case BTRFS_IOC_SUBVOL_CREATE:
+	case BTRFS_IOC_SNAP_DESTROY:
+	case BTRFS_IOC_SNAP_CREATE_V2:
+	case BTRFS_IOC_SUBVOL_CREATE_V2:
+	case BTRFS_IOC_SNAP_DESTROY_V2:
 		if (!current_cell(&cc))
 			return 0;
 		/* bpf_d_path() is not allowed in these hooks: the name alone. */

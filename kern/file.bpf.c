@@ -9,15 +9,11 @@
  */
 #include "file_rules.bpf.h"
 
-/* include/linux/fs.h, uapi fcntl and magic.h: not in BTF */
+/* include/linux/fs.h and uapi fcntl: not in BTF */
 #define FMODE_READ		0x1
 #define FMODE_WRITE		0x2
 #define __FMODE_EXEC		0x20	/* in f_flags: an exec open (open_exec) */
 #define O_TRUNC			00001000
-#define S_IFMT			00170000
-#define S_IFDIR			0040000
-#define S_IFBLK			0060000
-#define PROC_SUPER_MAGIC	0x9fa0
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -57,13 +53,63 @@ static __always_inline __u32 access_op(__u32 access)
  * open(2).) sb is the mount's, which the walk reads next: every dentry of
  * a mount, the opened one too, is of the mount's superblock.
  */
+/* fs/char_dev.c: the registered ranges of character device numbers, by major % 255 */
+extern const void chrdevs __ksym __weak;
+#define CHRDEV_MAJOR_HASH_SIZE	255
+#define CHRDEV_CHAIN_MAX	8
+#define SCSI_GENERIC_MAJOR	21
+#define MTD_CHAR_MAJOR		90
+
+/* Whether n, a driver's name, is one that passes commands to a disk. */
+static __always_inline bool disk_driver_name(const char n[16])
+{
+	static const char nvme[] = "nvme-generic";
+	bool is_nvme = true;
+
+	for (int i = 0; i < (int)sizeof(nvme); i++)
+		is_nvme &= n[i] == nvme[i];
+	return is_nvme || (n[0] == 's' && n[1] == 'g' && !n[2]) ||
+	       (n[0] == 'b' && n[1] == 's' && n[2] == 'g' && !n[3]) ||
+	       (n[0] == 'm' && n[1] == 't' && n[2] == 'd' && !n[3]) ||
+	       (n[0] == 'u' && n[1] == 'b' && n[2] == 'i');
+}
+
+/*
+ * The character devices that read and write a disk's blocks: SCSI generic
+ * (sg), bsg, NVMe's per-namespace generic devices and raw flash (mtd,
+ * ubi). READ and WRITE commands pass for whoever may open them, so the
+ * disk, with every file on it, is as open as a block device. Known by the
+ * name their driver registered the major under (most majors are handed
+ * out at boot), where kallsyms shows the table; else by the fixed majors.
+ */
+static __always_inline bool passes_disk_commands(dev_t rdev)
+{
+	unsigned int major = rdev >> 20;
+	struct char_device_struct *cd = NULL;
+	char name[16];
+
+	if (!&chrdevs)
+		return major == SCSI_GENERIC_MAJOR || major == MTD_CHAR_MAJOR;
+	bpf_probe_read_kernel(&cd, sizeof(cd),
+			      (const char *)&chrdevs + (major % CHRDEV_MAJOR_HASH_SIZE) * sizeof(cd));
+	for (int i = 0; i < CHRDEV_CHAIN_MAX && cd; i++) {
+		if (BPF_CORE_READ(cd, major) == major) {
+			if (bpf_probe_read_kernel_str(name, sizeof(name), &cd->name) > 0 &&
+			    disk_driver_name(name))
+				return true;
+		}
+		cd = BPF_CORE_READ(cd, next);
+	}
+	return false;
+}
+
 static __always_inline __u32 root_only_open(const struct file *file,
 					    const struct super_block *sb)
 {
 	unsigned long magic = sb->s_magic;
 	umode_t type = file->f_inode->i_mode & S_IFMT;
 
-	if (type == S_IFBLK)
+	if (type == S_IFBLK || (type == S_IFCHR && passes_disk_commands(file->f_inode->i_rdev)))
 		return ISOLATE_OP_SYSTEM_FILE;
 	if (magic == BPF_FS_MAGIC)
 		return ISOLATE_OP_BPF;

@@ -9,6 +9,14 @@
 #include "inode_walk.bpf.h"
 #include "show_path.bpf.h"
 
+/* include/uapi/linux/stat.h */
+#define S_IFMT		00170000
+#define S_IFBLK		0060000
+#define S_IFDIR		0040000
+#define S_IFCHR		0020000
+#define S_ISUID		0004000
+#define S_ISGID		0002000
+
 /* include/uapi/linux/magic.h */
 #define PROC_SUPER_MAGIC	0x9fa0
 #define SYSFS_MAGIC		0x62656572
@@ -188,6 +196,30 @@ static __always_inline int refuse_machine_control(const struct cell_ctx *cc, str
 
 	report_file(cc, ISOLATE_OP_SYSTEM_FILE, ISOLATE_ACCESS_WRITE, ISOLATE_RULE_NONE, verdict,
 		    EACCES, d, path, how);
+	return verdict;
+}
+
+/*
+ * A program that runs with its owner's ids (setuid), or its group's
+ * (setgid; without the group's execute bit it means nothing yet, but an
+ * ACL that gives the group execute keeps it; on a directory setgid only
+ * passes the group on): made in a cell, whoever runs it outside the cell
+ * runs the cell's code as the cell's user, root for a cell run as root.
+ * Refused whatever the rules grant, as device nodes are.
+ */
+static __always_inline bool raises_privilege(umode_t mode)
+{
+	return (mode & S_ISUID) || ((mode & S_ISGID) && (mode & S_IFMT) != S_IFDIR);
+}
+
+/* Refused (EPERM) whatever the rules grant. */
+static __always_inline int refuse_outright(const struct cell_ctx *cc, __u32 op,
+					   struct dentry *dentry, const struct path *path)
+{
+	int verdict = refuse(cc, EPERM);
+
+	report_file(cc, op, ISOLATE_ACCESS_WRITE, ISOLATE_RULE_NONE, verdict, EPERM,
+		    dentry, path, DISPLAY_NAME);
 	return verdict;
 }
 

@@ -32,6 +32,7 @@
 #define IPV6_NEXTHOP	9
 #define IPV6_ADD_MEMBERSHIP 20
 #define IPV6_JOIN_ANYCAST 27
+#define IPV6_FLOWLABEL_MGR 32
 #define IPV6_RTHDR	57
 /* cmsgs a sendmsg may carry before it is refused unread */
 #define CMSG_MAX	8
@@ -411,8 +412,10 @@ ISOLATE_HOOK(socket_bind, isolate_socket_bind, struct socket *sock, struct socka
  * Options that send packets where no connect rule said: source routes
  * (IPv4 options, IPv6 routing headers and next hops: the first hop is
  * another host; old-style IPv6 packet options, which may hold a routing
- * header) and multicast joins (the kernel sends a report, with sources
- * the caller chose, to the local network).
+ * header; a flow label's options, which the kernel adds to every send
+ * carrying the label, routing header included) and multicast joins (the
+ * kernel sends a report, with sources the caller chose, to the local
+ * network).
  */
 static __always_inline bool reroutes(int level, int name)
 {
@@ -423,7 +426,8 @@ static __always_inline bool reroutes(int level, int name)
 	if (level == SOL_IPV6)
 		return name == IPV6_RTHDR || name == IPV6_2292RTHDR || name == IPV6_2292PKTOPTIONS ||
 		       name == IPV6_NEXTHOP || name == IPV6_ADD_MEMBERSHIP ||
-		       name == IPV6_JOIN_ANYCAST || name == MCAST_JOIN_GROUP ||
+		       name == IPV6_JOIN_ANYCAST || name == IPV6_FLOWLABEL_MGR ||
+		       name == MCAST_JOIN_GROUP ||
 		       name == MCAST_JOIN_SOURCE_GROUP;
 	return false;
 }

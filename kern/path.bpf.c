@@ -8,13 +8,6 @@
  */
 #include "file_rules.bpf.h"
 
-#define S_IFMT		00170000
-#define S_IFCHR		0020000
-#define S_IFBLK		0060000
-#define S_IFDIR		0040000
-#define S_ISUID		0004000
-#define S_ISGID		0002000
-#define S_IXGRP		00010
 #define RENAME_EXCHANGE	(1 << 1)
 #define EXDEV		18
 
@@ -69,29 +62,6 @@ static __always_inline int no_gain(const struct cell_ctx *cc, __u32 op,
 	return verdict;
 }
 
-/*
- * A program that runs with its owner's ids (setuid), or its group's
- * (setgid with the group's execute bit; on a directory setgid only passes
- * the group on): made in a cell, whoever runs it outside the cell runs the
- * cell's code as the cell's user, root for a cell run as root. Refused
- * whatever the rules grant, as device nodes are.
- */
-static __always_inline bool raises_privilege(umode_t mode)
-{
-	return (mode & S_ISUID) ||
-	       ((mode & S_ISGID) && (mode & S_IXGRP) && (mode & S_IFMT) != S_IFDIR);
-}
-
-/* Refused (EPERM) whatever the rules grant. */
-static __always_inline int refuse_outright(const struct cell_ctx *cc, __u32 op,
-					 struct dentry *dentry, const struct path *path)
-{
-	int verdict = refuse(cc, EPERM);
-
-	report_file(cc, op, ISOLATE_ACCESS_WRITE, ISOLATE_RULE_NONE, verdict, EPERM,
-		    dentry, path, DISPLAY_NAME);
-	return verdict;
-}
 
 ISOLATE_HOOK(path_mknod, isolate_path_mknod, const struct path *dir, struct dentry *dentry,
 	     umode_t mode, unsigned int dev, int ret)

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -72,9 +73,40 @@ static int resolve_object(const char *target, char *walk_from, struct isolate_ve
 }
 
 /*
+ * Whether the character device rdev is of a driver that passes READ and
+ * WRITE commands to a disk, by the name its major is registered under:
+ * the names kern/file.bpf.c (disk_driver_name) knows.
+ */
+static bool passes_disk_commands(dev_t rdev)
+{
+	static const char *const exact[] = { "sg", "bsg", "nvme-generic", "mtd" };
+	FILE *f = fopen("/proc/devices", "re");
+	char line[128], name[64];
+	bool chars = false, found = false;
+	unsigned int major_no;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Character devices:", 18))
+			chars = true;
+		else if (!strncmp(line, "Block devices:", 14))
+			chars = false;
+		else if (chars && sscanf(line, "%u %63s", &major_no, name) == 2 &&
+			 major_no == major(rdev)) {
+			found = !strncmp(name, "ubi", 3);
+			for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+				found |= !strcmp(name, exact[i]);
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
  * What the kernel keeps cells from whatever the rules grant (the reason;
- * 0: nothing): opening a block device, writing on a cgroup filesystem or
- * opening a cgroup directory, and opening anything on bpffs.
+ * 0: nothing): opening a block device or a disk's command device, writing
+ * on a cgroup filesystem or opening a cgroup directory, and opening
+ * anything on bpffs.
  */
 static int refused_whatever_granted(const char *path, int right)
 {
@@ -82,7 +114,7 @@ static int refused_whatever_granted(const char *path, int right)
 	struct stat st;
 	bool known = !stat(path, &st);
 
-	if (known && S_ISBLK(st.st_mode))
+	if (known && (S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && passes_disk_commands(st.st_rdev))))
 		return ISOLATE_VERDICT_BLOCK_DEVICE;
 	if (statfs(path, &sfs))
 		return 0;

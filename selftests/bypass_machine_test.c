@@ -571,4 +571,68 @@ TEST_F(bypass, block_devices_are_never_opened_in_a_cell)
 	unlink(TEST_BLOCK_NODE);
 }
 
+#define TEST_CHAR_NODE "/dev/isolate-test-disk-chr"
+
+/* The major /proc/devices lists for the character device driver name, or 0. */
+static unsigned int char_major_of(const char *name)
+{
+	char line[128], driver[64];
+	unsigned int major, found = 0;
+	bool chars = false;
+	FILE *f = fopen("/proc/devices", "re");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Character devices:", 18))
+			chars = true;
+		else if (!strncmp(line, "Block devices:", 14))
+			chars = false;
+		else if (chars && sscanf(line, "%u %63s", &major, driver) == 2 &&
+			 !strcmp(driver, name))
+			found = major;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * The character devices that pass READ and WRITE commands to a disk (bsg,
+ * SCSI generic, NVMe's generic namespaces) open the disk as a block
+ * device does: none is opened in a cell either. The nodes here are of
+ * minors no device has (outside, ENXIO from the driver's table), of the
+ * majors the kernel gave the built-in bsg and nvme-generic drivers.
+ */
+TEST_F(bypass, disk_command_devices_are_never_opened_in_a_cell)
+{
+	static const char *const drivers[] = { "bsg", "nvme-generic" };
+	int cell = test_env_cell(&self->env, "disk", "read:/dev", "write:/dev", NULL);
+	struct open_args outside = { TEST_CHAR_NODE, O_RDWR };
+	int tested = 0;
+
+	ASSERT_LE(0, cell);
+	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+		unsigned int major = char_major_of(drivers[i]);
+
+		if (!major)
+			continue;
+		unlink(TEST_CHAR_NODE);
+		ASSERT_EQ(0, mknod(TEST_CHAR_NODE, S_IFCHR | 0600, makedev(major, 4000)));
+		if (run_outside(open_errno, &outside) != ENXIO)
+			continue;
+		EXPECT_EQ(EACCES, test_open(&self->env, cell, TEST_CHAR_NODE, O_RDWR)) {
+			TH_LOG("%s (major %u)", drivers[i], major);
+		}
+		EXPECT_EQ(EACCES, test_open(&self->env, cell, TEST_CHAR_NODE, O_RDONLY)) {
+			TH_LOG("%s (major %u)", drivers[i], major);
+		}
+		tested++;
+	}
+	unlink(TEST_CHAR_NODE);
+	/* /dev/null stays the rules' to decide. */
+	EXPECT_EQ(0, test_open(&self->env, cell, "/dev/null", O_RDWR));
+	if (!tested)
+		SKIP(return, "no bsg or nvme-generic major without a device at minor 4000");
+}
+
 TEST_HARNESS_MAIN

@@ -335,6 +335,42 @@ TEST_F(bypass, ip_source_route_goes_to_an_ungranted_host)
 	close(ps);
 }
 
+/* A flow label of the socket's own (IPV6_FLOWLABEL_MGR); its options could hold a route. */
+static int flowlabel_errno(void *arg)
+{
+	struct {
+		struct in6_addr dst;
+		__be32 label;
+		__u8 action, share;
+		__u16 flags, expires, linger;
+		__u32 pad;
+	} req = { .label = htonl(0x12345), .action = 0 /* GET */, .share = 1 /* EXCL */,
+		  .flags = 1 /* CREATE */ };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int r;
+
+	if (fd < 0)
+		return 100 + errno;
+	inet_pton(AF_INET6, "::1", &req.dst);
+	r = setsockopt(fd, IPPROTO_IPV6, 32 /* IPV6_FLOWLABEL_MGR */, &req, sizeof(req)) ? errno : 0;
+	close(fd);
+	return r;
+}
+
+/*
+ * The kernel adds the options given with a flow label (a routing header
+ * among them) to every send that carries the label: refused in a cell
+ * like the routing header itself; outside, the label is made.
+ */
+TEST_F(bypass, a_flow_label_carries_no_route_out_of_a_cell)
+{
+	int cell = test_env_cell(&self->env, "flow", "connect:udp:[::1]/128:19999", NULL);
+
+	ASSERT_LE(0, cell);
+	EXPECT_EQ(0, run_outside(flowlabel_errno, NULL));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, flowlabel_errno, NULL));
+}
+
 /*
  * sendmmsg of two datagrams to 127.0.0.2 (granted), the second with a
  * loose source route via 127.0.0.1: the kernel asks the LSM only about the

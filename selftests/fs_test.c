@@ -186,6 +186,25 @@ static int chmod_to_errno(void *arg)
 	return ret;
 }
 
+/*
+ * An access ACL of user::rw- group::r-x other::r-x on a->path: the file
+ * system rewrites the mode's permission bits from it, and keeps setgid.
+ */
+static int group_exec_acl_errno(void *arg)
+{
+	const struct path_args *a = arg;
+	struct {
+		__u32 version;
+		struct { __u16 tag, perm; __u32 id; } e[3];
+	} acl = { htole32(2), {
+		{ htole16(0x01), htole16(6), htole32(~0U) },	/* ACL_USER_OBJ */
+		{ htole16(0x04), htole16(5), htole32(~0U) },	/* ACL_GROUP_OBJ */
+		{ htole16(0x20), htole16(5), htole32(~0U) },	/* ACL_OTHER */
+	} };
+
+	return setxattr(a->path, "system.posix_acl_access", &acl, sizeof(acl), 0) ? errno : 0;
+}
+
 /* open(O_CREAT | O_EXCL) with mode a->flags. */
 static int create_mode_errno(void *arg)
 {
@@ -473,7 +492,7 @@ TEST_F(fs, device_node_is_eperm)
  */
 TEST_F(fs, setuid_programs_are_eperm)
 {
-	static const mode_t refused[] = { 04755, 04644, 02755, 06711 };
+	static const mode_t refused[] = { 04755, 04644, 02755, 06711, 02644 };
 	struct path_args a = { .fd = -1 };
 	struct stat st;
 
@@ -514,6 +533,33 @@ TEST_F(fs, setuid_programs_are_eperm)
 	/* Outside every cell nothing changes. */
 	a = (struct path_args){ .path = P("rw/file"), .flags = 04755, .fd = -1 };
 	EXPECT_EQ(0, run_outside(chmod_to_errno, &a));
+}
+
+/*
+ * Setgid without the group's execute bit means nothing until an ACL gives
+ * the group execute: the file system then rewrites the permission bits
+ * and keeps setgid, with no chmod to refuse. Extended attributes (ACLs
+ * among them) of a setuid or setgid file are not changed in a cell.
+ */
+TEST_F(fs, an_acl_makes_no_setgid_program)
+{
+	struct path_args a = { .path = P("rw/sgid"), .fd = -1 };
+	struct stat st;
+
+	ASSERT_EQ(0, test_file(&self->env, "rw/sgid", "#!/bin/sh\n"));
+	ASSERT_EQ(0, chmod(P("rw/sgid"), 02644));
+	EXPECT_EQ(EPERM, test_run(&self->env, self->cell, group_exec_acl_errno, &a));
+	ASSERT_EQ(0, stat(P("rw/sgid"), &st));
+	EXPECT_EQ(02644U, st.st_mode & 07777);
+	/* What the cell was kept from: outside, the ACL makes it a setgid program. */
+	if (run_outside(group_exec_acl_errno, &a) == EOPNOTSUPP)
+		SKIP(return, "no POSIX ACLs on this file system");
+	ASSERT_EQ(0, stat(P("rw/sgid"), &st));
+	EXPECT_EQ(02655U, st.st_mode & 07777);
+	/* A plain file's ACL stays the rules' to decide. */
+	ASSERT_EQ(0, test_file(&self->env, "rw/plain", "x\n"));
+	a.path = P("rw/plain");
+	EXPECT_EQ(0, test_run(&self->env, self->cell, group_exec_acl_errno, &a));
 }
 
 TEST_F(fs, unlink_needs_write_on_dir_and_object)

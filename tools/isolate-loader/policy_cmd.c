@@ -360,7 +360,7 @@ static const char *refusal_reason(const struct isolate_verdict *v)
 	case ISOLATE_VERDICT_BPFFS:
 		return "cells may not open anything on bpffs (isolate's pins)";
 	case ISOLATE_VERDICT_BLOCK_DEVICE:
-		return "cells may not open block devices";
+		return "cells may not open block devices, nor the character devices that pass commands to a disk";
 	default:
 		return NULL;
 	}
