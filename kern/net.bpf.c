@@ -115,20 +115,23 @@ static __always_inline bool source_v4_mapped(const struct sock *sk, bool udp_sen
 }
 
 /*
- * A destination of 0.0.0.0 or :: (or ::ffff:0.0.0.0) is this host: the
- * kernel connects and sends to loopback. Decided as the address it uses:
- * for ::, 127.0.0.1 when the socket's source is IPv4-mapped, else ::1.
+ * A destination of :: is this host: the kernel connects and sends to
+ * loopback, ::1, or 127.0.0.1 when the socket's source is IPv4-mapped;
+ * decided as that address. 0.0.0.0 (and ::ffff:0.0.0.0) is not: the
+ * kernel routes it to the socket's source address, or an address of the
+ * device it is bound to (SO_BINDTODEVICE, IP_UNICAST_IF, a pktinfo
+ * message), and only then to 127.0.0.1, and another thread may set those
+ * after the hook. No rule says which: false, and the caller refuses it.
  */
-static __always_inline void unspecified_is_loopback(struct endpoint *ep, const struct sock *sk,
+static __always_inline bool unspecified_is_loopback(struct endpoint *ep, const struct sock *sk,
 						    bool udp_send)
 {
 	__u64 words[2];
 
 	__builtin_memcpy(words, ep->addr, 16);
-	if (ep->family == 4 && (__u32)words[0] == 0) {
-		ep->addr[0] = 127;
-		ep->addr[3] = 1;
-	} else if (ep->family == 6 && words[0] == 0 && words[1] == 0) {
+	if (ep->family == 4)
+		return (__u32)words[0] != 0;
+	if (words[0] == 0 && words[1] == 0) {
 		if (sk && source_v4_mapped(sk, udp_send)) {
 			ep->family = 4;
 			ep->addr[0] = 127;
@@ -137,6 +140,7 @@ static __always_inline void unspecified_is_loopback(struct endpoint *ep, const s
 			ep->addr[15] = 1;
 		}
 	}
+	return true;
 }
 
 /*
@@ -294,6 +298,25 @@ static __always_inline int decide_netlink_dest(const struct cell_ctx *cc, const 
 }
 
 /*
+ * An IPv6 socket bound to :: without IPV6_V6ONLY is bound to 0.0.0.0 as
+ * well: IPv4 peers reach it. Its port needs the IPv4 bind rule too. At
+ * bind another thread may still clear IPV6_V6ONLY; at listen the socket
+ * is bound and it no longer can (TCP's check holds, UDP's is best effort).
+ */
+static __always_inline int decide_dual_stack(const struct cell_ctx *cc, const struct sock *sk,
+					     const struct endpoint *ep, __u32 op)
+{
+	struct endpoint v4 = { .family = 4, .proto = ep->proto, .port = ep->port };
+	__u64 words[2];
+
+	__builtin_memcpy(words, ep->addr, 16);
+	if (ep->family != 6 || words[0] || words[1] || !sk ||
+	    BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_ipv6only))
+		return 0;
+	return decide_endpoint(cc, ISOLATE_NET_BIND, op, &v4);
+}
+
+/*
  * An address given to connect, bind or sendmsg, from kernel memory.
  * AF_UNSPEC: connect() disconnects, and IPv6 sockets send to their peer;
  * but IPv4 sockets take it for AF_INET in bind and sendmsg.
@@ -306,6 +329,7 @@ static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 	struct endpoint ep = {};
 	struct sock *sk;
 	__u16 family = 0;
+	int verdict;
 
 	if (len < 2 || bpf_probe_read_kernel(&family, sizeof(family), sa))
 		return refuse_op(cc, op, EACCES, 0, 0);
@@ -327,10 +351,16 @@ static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 		sk = sock->sk;
 		ep.proto = rule_proto(sk);
 		/* For ::, a UDP send goes by the sending address (connects disconnect). */
-		if (net_op == ISOLATE_NET_CONNECT)
-			unspecified_is_loopback(&ep, sk, !disconnects &&
-						ep.proto == IPPROTO_UDP);
-		return decide_endpoint(cc, net_op, op, &ep);
+		if (net_op == ISOLATE_NET_CONNECT &&
+		    !unspecified_is_loopback(&ep, sk, !disconnects && ep.proto == IPPROTO_UDP)) {
+			verdict = refuse(cc, EACCES);
+			report_net(cc, op, ISOLATE_RULE_NONE, verdict, &ep);
+			return verdict;
+		}
+		verdict = decide_endpoint(cc, net_op, op, &ep);
+		if (verdict || net_op != ISOLATE_NET_BIND)
+			return verdict;
+		return decide_dual_stack(cc, sk, &ep, op);
 	case AF_UNIX: {
 		char first = 1;
 
@@ -550,7 +580,8 @@ ISOLATE_HOOK(socket_listen, isolate_socket_listen, struct socket *sock, int back
 			__builtin_memcpy(ep.addr, &a, 16);
 		}
 	}
-	return decide_endpoint(&cc, ISOLATE_NET_BIND, ISOLATE_OP_LISTEN, &ep);
+	return decide_endpoint(&cc, ISOLATE_NET_BIND, ISOLATE_OP_LISTEN, &ep) ?:
+	       decide_dual_stack(&cc, sk, &ep, ISOLATE_OP_LISTEN);
 }
 
 /*

@@ -214,15 +214,12 @@ static int parse_endpoint(enum isolate_cap_kind op, const char *target,
 	} else {
 		goto bad;
 	}
-	/* The kernel connects and sends to 0.0.0.0 and :: on this host. */
-	if (op == ISOLATE_CAP_CONNECT) {
+	/* The kernel connects and sends to :: on this host, at ::1. */
+	if (op == ISOLATE_CAP_CONNECT && r->family == AF_INET6) {
 		static const __u8 zero[16];
 
-		if (!memcmp(r->addr, zero, r->family == AF_INET ? 4 : 16)) {
-			r->addr[r->family == AF_INET ? 0 : 15] = r->family == AF_INET ? 127 : 1;
-			if (r->family == AF_INET)
-				r->addr[3] = 1;
-		}
+		if (!memcmp(r->addr, zero, sizeof(zero)))
+			r->addr[15] = 1;
 	}
 	r->prefix_len = (__u8)net_addr_bits(r->family);
 	return 0;
@@ -246,6 +243,11 @@ static int explain_net(const struct isolate_image *img, enum isolate_cap_kind op
 	net_addr_format(&r, true, addr, sizeof(addr));
 	snprintf(v->object, sizeof(v->object), "%s:%.*s:%u", net_proto_name(r.proto),
 		 (int)(strrchr(addr, '/') - addr), addr, r.port_min);
+	/* 0.0.0.0 goes where the socket's source or device says (kern/net.bpf.c). */
+	if (op == ISOLATE_CAP_CONNECT && r.family == AF_INET && !net_addr_value(&r)) {
+		v->refused_because = ISOLATE_VERDICT_UNSPECIFIED_ADDRESS;
+		return 0;
+	}
 	/* The kernel's lookup: the longest block holding the address decides. */
 	for (size_t i = 0; i < img->n_net; i++) {
 		const struct isolate_image_net *e = &img->net[i];

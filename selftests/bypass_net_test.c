@@ -2,7 +2,8 @@
 /*
  * bypass (network): the unspecified address (0.0.0.0, ::), which the
  * kernel takes for this host, under "everything but loopback" rules, and
- * for 127.0.0.1 from an IPv6 socket with an IPv4-mapped source;
+ * for 127.0.0.1 from an IPv6 socket with an IPv4-mapped source; 0.0.0.0
+ * from a socket with a source address, which goes there;
  * netlink to processes outside the cell and protocols not granted; source
  * routes (IPv4 options, IPv6 routing headers), which send a packet to its
  * first hop; multicast joins, which send reports. Packets are watched on
@@ -89,6 +90,92 @@ TEST_F(bypass, unspecified_address_is_this_host)
 	close(l4);
 	close(l6);
 	close(u4);
+}
+
+/*
+ * A datagram to 0.0.0.0:port with an IP_PKTINFO source of 127.0.0.2: the
+ * kernel routes it to the source, 127.0.0.2, not to 127.0.0.1.
+ */
+static int unspec_from_source_errno(void *arg)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(*(const int *)arg) };
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
+	struct iovec iov = { "x", 1 };
+	struct msghdr m = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov,
+			    .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	struct in_pktinfo pi = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r;
+
+	if (fd < 0)
+		return 150 + errno;
+	inet_pton(AF_INET, "127.0.0.2", &pi.ipi_spec_dst);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	r = sendmsg(fd, &m, 0) == 1 ? 0 : errno;
+	close(fd);
+	return r;
+}
+
+/*
+ * 0.0.0.0 is not always 127.0.0.1: with a source address the kernel sends
+ * there. A cell granted 127.0.0.1 reached a service listening on
+ * 127.0.0.2 alone. Refused in a cell whatever the rules grant; outside,
+ * the datagram reaches 127.0.0.2.
+ */
+TEST_F(bypass, unspecified_ipv4_goes_to_the_source_address)
+{
+	int cell = test_env_cell(&self->env, "unspec4", "connect:udp:127.0.0.1/32:18002", NULL);
+	int rx = test_listener(SOCK_DGRAM, "127.0.0.2", 18002), port = 18002;
+	char buf[8];
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, rx);
+	EXPECT_EQ(0, run_outside(unspec_from_source_errno, &port));
+	EXPECT_EQ(1, recv(rx, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, unspec_from_source_errno, &port));
+	EXPECT_EQ(-1, recv(rx, buf, sizeof(buf), MSG_DONTWAIT));
+	close(rx);
+}
+
+/* bind [::]:18003 and listen, with IPV6_V6ONLY as *arg says; 100 + errno from listen. */
+static int dual_stack_listen_errno(void *arg)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(18003) };
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), r = 0;
+
+	if (fd < 0)
+		return 150 + errno;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, arg, sizeof(int)))
+		r = 160 + errno;
+	else if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
+		r = errno;
+	else if (listen(fd, 1))
+		r = 100 + errno;
+	close(fd);
+	return r;
+}
+
+/*
+ * An IPv6 socket bound to :: without IPV6_V6ONLY takes IPv4 peers too: a
+ * rule for [::]/0 alone let the cell serve every IPv4 address. The IPv4
+ * rule is needed as well; with IPV6_V6ONLY the IPv6 rule is enough.
+ */
+TEST_F(bypass, a_dual_stack_socket_needs_the_ipv4_bind_rule_too)
+{
+	int v6 = test_env_cell(&self->env, "v6bind", "bind:tcp:[::]/0:18003", NULL);
+	int both = test_env_cell(&self->env, "dualbind", "bind:tcp:[::]/0:18003",
+				 "bind:tcp:0.0.0.0/0:18003", NULL);
+	int off = 0, on = 1;
+
+	ASSERT_LE(0, v6);
+	ASSERT_LE(0, both);
+	EXPECT_EQ(0, run_outside(dual_stack_listen_errno, &off));
+	EXPECT_EQ(EACCES, test_run(&self->env, v6, dual_stack_listen_errno, &off));
+	EXPECT_EQ(0, test_run(&self->env, v6, dual_stack_listen_errno, &on));
+	EXPECT_EQ(0, test_run(&self->env, both, dual_stack_listen_errno, &off));
 }
 
 /*

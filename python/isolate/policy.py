@@ -337,10 +337,11 @@ class Verdict:
     audit: bool
     rule: Optional[str]
     object: str
-    refused_because: str   # "rules", "walk-bound", "cgroupfs", "bpffs", "block-device"
+    refused_because: str   # "rules", "walk-bound", "cgroupfs", "bpffs", "block-device", "unspecified-address"
 
 
-_REFUSED = {0: "rules", 1: "walk-bound", 2: "cgroupfs", 3: "bpffs", 4: "block-device"}
+_REFUSED = {0: "rules", 1: "walk-bound", 2: "cgroupfs", 3: "bpffs", 4: "block-device",
+            5: "unspecified-address"}
 
 
 def _explain(cell_ptr: int, op: str, target: str) -> Verdict:
