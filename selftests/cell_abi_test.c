@@ -11,6 +11,7 @@
  *   ├── granted         read granted
  *   └── secret          only through the broker (broker:read)
  */
+#include <dirent.h>
 #include <regex.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -419,6 +420,119 @@ TEST_F(cell_abi, broker_round_trip_grants_then_expires)
 	ASSERT_LT(0, sup);
 	EXPECT_EQ(0, run_in_cell(self->iso, self->name, broker_client, &rt, NULL));
 	stop_supervisor(sup);
+}
+
+/* A request of cell cgid to read target, as the supervisor reads it from the ring. */
+static struct isolate_event_broker read_request(__u64 cgid, const char *target)
+{
+	struct isolate_event_broker e = {
+		.hdr = {
+			.abi_version = ISOLATE_EVENT_ABI_VERSION,
+			.event_class = ISOLATE_EVENT_BROKER,
+			.size = sizeof(e),
+			.cell_cgid = cgid,
+		},
+		.request_id = 7,
+		.right = ISOLATE_BROKER_READ,
+	};
+
+	e.len = (__u32)snprintf(e.target, sizeof(e.target), "%s", target);
+	return e;
+}
+
+/* The replies in cell name's channel, *granted of them granting; -1: no channel. */
+static int replies(const char *name, int *granted)
+{
+	char dir[PATH_MAX], text[512];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	*granted = 0;
+	if (isolate_channel_path(name, dir, sizeof(dir)))
+		return -1;
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		ssize_t len;
+		int fd;
+
+		if (!strstr(de->d_name, ".msg"))
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC);
+		len = fd < 0 ? 0 : read(fd, text, sizeof(text) - 1);
+		if (fd >= 0)
+			close(fd);
+		text[len > 0 ? len : 0] = 0;
+		n++;
+		*granted += strstr(text, "\ngranted: 1\n") != NULL;
+	}
+	closedir(d);
+	return n;
+}
+
+/* A broker reading rules that let cell name read path for 30 s. */
+static struct isolate_broker *broker_for(const char *root, const char *name, const char *path)
+{
+	struct isolate_broker *b = NULL;
+	char rules[160], rule[256];
+
+	snprintf(rules, sizeof(rules), "%s/rules", root);
+	snprintf(rule, sizeof(rule), "%s read %s allow 30\n", name, path);
+	if (write_file(rules, rule) || isolate_broker_open(&b, rules, NULL))
+		return NULL;
+	return b;
+}
+
+/*
+ * A request read after its cell was destroyed and another made under its
+ * name (recycle does this) is the old cell's: not granted to the new one,
+ * not answered in its channel. The new cell's own request is granted.
+ */
+TEST_F(cell_abi, broker_request_of_a_destroyed_cell_is_not_granted_to_its_successor)
+{
+	const char *caps[] = { "broker:read", NULL };
+	struct isolate_broker *b = broker_for(self->root, self->name, self->secret);
+	struct isolate_event_broker e = read_request(self->cell.cgid, self->secret);
+	struct open_args a = { self->secret, O_RDONLY };
+	struct isolate_cell_state now;
+	int granted;
+
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(0, isolate_cell_destroy(self->iso, self->name));
+	ASSERT_EQ(0, test_cell(self->iso, self->name, caps, &now));
+	ASSERT_NE(self->cell.cgid, now.cgid);
+	EXPECT_EQ(-ESTALE, isolate_broker_request(b, self->iso, self->name, &e));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &a, NULL));
+	EXPECT_EQ(0, replies(self->name, &granted));
+
+	e.hdr.cell_cgid = now.cgid;
+	EXPECT_EQ(0, isolate_broker_request(b, self->iso, self->name, &e));
+	EXPECT_EQ(0, run_in_cell(self->iso, self->name, open_errno, &a, NULL));
+	EXPECT_EQ(1, replies(self->name, &granted));
+	EXPECT_EQ(1, granted);
+	isolate_broker_close(b);
+}
+
+/* A request the cell's generation may no longer make is answered, not granted. */
+TEST_F(cell_abi, broker_request_after_its_right_is_revoked_is_refused)
+{
+	struct isolate_broker *b = broker_for(self->root, self->name, self->secret);
+	struct isolate_event_broker e = read_request(self->cell.cgid, self->secret);
+	struct open_args a = { self->secret, O_RDONLY };
+	struct isolate_cap *cap = NULL;
+	int granted;
+
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(0, isolate_cap_parse("broker:read", &cap, NULL));
+	ASSERT_EQ(0, isolate_cell_revoke(self->iso, self->name, &cap, 1));
+	isolate_cap_free(cap);
+	EXPECT_EQ(-EPERM, isolate_broker_request(b, self->iso, self->name, &e));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &a, NULL));
+	EXPECT_EQ(1, replies(self->name, &granted));
+	EXPECT_EQ(0, granted);
+	isolate_broker_close(b);
 }
 
 /*

@@ -365,6 +365,54 @@ static int grant_for(struct isolate *iso, const char *cell, const char *text,
 	return err;
 }
 
+/*
+ * Whether the cell that made request e is cell NAME now, with the right to
+ * ask it: the name comes from the reader, the request may have waited in
+ * the ring while that cell was destroyed and another took its name (a
+ * cgroup id is never reused), or while a change took the right away. 0;
+ * -ESTALE when it is gone (nobody to answer); -EPERM when it may no
+ * longer ask (answered, not granted).
+ */
+static int request_current(struct isolate *iso, const char *cell,
+			   const struct isolate_event_broker *e)
+{
+	unsigned long long id = e->request_id, cgid = e->hdr.cell_cgid;
+	struct isolate_cell_state st;
+	int err = cell ? isolate_cell_get(iso, cell, &st) : -ENOENT;
+
+	if (err == -ENOENT || (!err && st.cgid != cgid))
+		return set_error(-ESTALE, "request %llu of cgroup %llu dropped: its cell (%s) is gone",
+				 id, cgid, cell ? cell : "no name");
+	if (err)
+		return err;
+	if (!(st.cell.broker_rights & e->right))
+		return set_error(-EPERM, "request %llu of %s refused: its generation %u may not ask for %s",
+				 id, cell, st.cell.generation,
+				 isolate_broker_right_name(e->right) ?: "an unknown right");
+	return 0;
+}
+
+/* Grants the request decided on, remembers it and says so in reply. */
+static int grant(struct isolate_broker *b, struct isolate *iso, const char *cell,
+		 const char *cap, unsigned int seconds, int object,
+		 struct isolate_channel_msg *reply)
+{
+	int err = grant_for(iso, cell, cap, seconds, object);
+	struct grant *g;
+
+	if (err)
+		return set_error(err, "granting %s to %s failed: %s", cap, cell,
+				 isolate_last_error());
+	g = &b->grants[b->n_grants++];
+	g->expires_ms = now_realtime_ms() + seconds * 1000ULL;
+	snprintf(g->cell, sizeof(g->cell), "%s", cell);
+	snprintf(g->cap, sizeof(g->cap), "%s", cap);
+	reply->granted = true;
+	reply->expires_ms = g->expires_ms;
+	/* The grant ends in the kernel: a ledger not kept only costs tidying. */
+	return save_ledger(b);
+}
+
 int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const char *cell,
 			   const struct isolate_event_broker *e)
 {
@@ -372,36 +420,36 @@ int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const 
 	const char *right = isolate_broker_right_name(e->right);
 	char target[ISOLATE_BROKER_TARGET_MAX + 1], cap[CAP_TEXT_MAX];
 	unsigned int seconds = 0;
-	int err = 0, posted, object = -1;
+	int err, current, posted, object = -1;
+	bool allowed;
 
 	snprintf(target, sizeof(target), "%.*s", (int)e->len, e->target);
-	if (cell && right && b->n_grants < MAX_GRANTS &&
-	    decide(b, cell, e->right, target, e->request_id, &seconds, &object)) {
+	/* First without the lock: no rule or program decides for a cell that is gone. */
+	err = request_current(iso, cell, e);
+	if (err && err != -EPERM)
+		return err;
+	allowed = !err && right && b->n_grants < MAX_GRANTS &&
+		  decide(b, cell, e->right, target, e->request_id, &seconds, &object);
+	err = isolate_lock(iso);
+	if (err)
+		goto out;
+	/* Again under the lock, held until answered: granted and answered is who asked. */
+	current = request_current(iso, cell, e);
+	err = current;
+	if (!current && allowed) {
 		snprintf(cap, sizeof(cap), "%s:%s", right, target);
-		err = grant_for(iso, cell, cap, seconds, object);
-		if (err) {
-			set_error(err, "granting %s to %s failed: %s", cap, cell,
-				  isolate_last_error());
-		} else {
-			struct grant *g = &b->grants[b->n_grants++];
-
-			g->expires_ms = now_realtime_ms() + seconds * 1000ULL;
-			snprintf(g->cell, sizeof(g->cell), "%s", cell);
-			snprintf(g->cap, sizeof(g->cap), "%s", cap);
-			reply.granted = true;
-			reply.expires_ms = g->expires_ms;
-			/* The grant ends in the kernel: a ledger not kept only costs tidying. */
-			err = save_ledger(b);
-		}
+		err = grant(b, iso, cell, cap, seconds, object, &reply);
 	}
+	if (!current || current == -EPERM) {
+		posted = isolate_channel_post(cell, &reply, NULL, 0);
+		if (posted)
+			err = set_error(posted, "cannot answer request %llu of %s: %s",
+					(unsigned long long)e->request_id, cell, isolate_last_error());
+	}
+	isolate_unlock(iso);
+out:
 	if (object >= 0)
 		close(object);
-	if (!cell)
-		return err;
-	posted = isolate_channel_post(cell, &reply, NULL, 0);
-	if (posted)
-		return set_error(posted, "cannot answer request %llu of %s: %s",
-				 (unsigned long long)e->request_id, cell, isolate_last_error());
 	return err;
 }
 

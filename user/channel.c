@@ -47,6 +47,21 @@ static int channel_dir(const char *name)
 	return fd;
 }
 
+/*
+ * The channel of a cell that exists: made with the cell and removed with
+ * it, never made again by a message for a cell that is gone.
+ */
+static int channel_open(const char *name)
+{
+	int chans = channels_dir(), fd;
+
+	if (chans < 0)
+		return chans;
+	fd = statefs_dir_open(chans, name);
+	close(chans);
+	return fd == -ENOENT ? set_error(fd, "no cell named %s has a channel", name) : fd;
+}
+
 int channel_create(const char *name, struct isolate_image_inode *rule)
 {
 	int fd = channel_dir(name);
@@ -154,8 +169,9 @@ int isolate_channel_post(const char *name, const struct isolate_channel_msg *m,
 		     "expires_ms: %llu\nlen: %zu\n\n", (unsigned long long)m->call_id,
 		     (unsigned long long)m->reply_to, m->granted ? 1 : 0,
 		     (unsigned long long)m->expires_ms, len);
-	memcpy(text + n, data, len);
-	dir = channel_dir(name);
+	if (len)	/* data may be NULL then (a bare reply) */
+		memcpy(text + n, data, len);
+	dir = channel_open(name);
 	err = dir < 0 ? dir : statefs_write(dir, file, text, (size_t)n + len, 0640);
 	if (!err)
 		trim(dir, CHANNEL_KEEP);

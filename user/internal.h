@@ -316,6 +316,8 @@ const char *state_dir(void);
 int statefs_root(void);
 /* parent/name, created with mode if missing; must be ours and private. */
 int statefs_dir(int parent, const char *name, mode_t mode);
+/* statefs_dir() of one that exists: -ENOENT when it does not. */
+int statefs_dir_open(int parent, const char *name);
 /* statefs_dir() of <state dir>/sub. */
 int statefs_subdir(const char *sub, mode_t mode);
 /* Writes name whole: a fresh O_EXCL file, synced, renamed into place. */

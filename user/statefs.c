@@ -62,11 +62,15 @@ int statefs_root(void)
 
 int statefs_dir(int parent, const char *name, mode_t mode)
 {
-	int fd, err;
-
 	if (mkdirat(parent, name, mode) && errno != EEXIST)
 		return set_error(-errno, "cannot create %s/%s: %s", state_dir(), name, strerror(errno));
-	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return statefs_dir_open(parent, name);
+}
+
+int statefs_dir_open(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), err;
+
 	if (fd < 0)
 		return set_error(-errno, "cannot open %s/%s: %s", state_dir(), name, strerror(errno));
 	err = check_private_dir(fd, name);

@@ -434,7 +434,13 @@ struct isolate_broker;
 int isolate_broker_open(struct isolate_broker **out, const char *rules_file,
 			const char *exec_program);
 void isolate_broker_close(struct isolate_broker *b);
-/* One request; the reply is posted even when granting fails (the error). */
+/*
+ * One request of cell (the name of e's cell as the reader knows it). Only
+ * while the cell of that name is the one that asked (e->hdr.cell_cgid) and
+ * its generation now may still ask for e->right: else -ESTALE, nothing
+ * granted or answered (the cell is gone), or -EPERM, answered not granted.
+ * The reply is posted even when granting fails (the error).
+ */
 int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const char *cell,
 			   const struct isolate_event_broker *e);
 /* Tidies the cells whose grants have ended; the first error. */
@@ -473,7 +479,7 @@ struct isolate_channel_msg {
  * $ISOLATE_CHANNEL (read only to them).
  */
 int isolate_channel_path(const char *name, char *out, size_t len);
-/* Leaves a message in the channel of cell name. */
+/* Leaves a message in the channel of cell name; -ENOENT when no such cell has one. */
 int isolate_channel_post(const char *name, const struct isolate_channel_msg *m,
 			 const void *data, size_t len);
 
