@@ -15,10 +15,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/event_keep.h"
 #include "user/internal.h"
 
 #define HUB_SUBSCRIBERS 64
-#define HUB_KEEP 1024		/* records kept for replay */
 
 struct subscriber {
 	int fd;			/* -1: a free slot */
@@ -26,17 +26,11 @@ struct subscriber {
 	__u32 class_mask;
 };
 
-struct kept {
-	void *data;
-	size_t size;
-};
-
 struct isolate_event_hub {
 	int listen_fd;
 	int epoll_fd;
 	struct subscriber subs[HUB_SUBSCRIBERS];
-	struct kept kept[HUB_KEEP];
-	size_t next_kept;	/* the slot the next record goes to */
+	struct event_keep *kept;	/* for replay */
 	__u64 dropped;
 };
 
@@ -67,6 +61,20 @@ static bool send_to(struct isolate_event_hub *hub, struct subscriber *s, const v
 	return false;
 }
 
+struct replaying {
+	struct isolate_event_hub *hub;
+	struct subscriber *s;
+	bool gone;
+};
+
+static bool replay_one(void *ctx, const void *record, size_t size)
+{
+	struct replaying *r = ctx;
+
+	r->gone = !send_to(r->hub, r->s, record, size);
+	return !r->gone;
+}
+
 static void replay(struct isolate_event_hub *hub, struct subscriber *s)
 {
 	struct isolate_event_hdr mark = {
@@ -74,15 +82,11 @@ static void replay(struct isolate_event_hub *hub, struct subscriber *s)
 		.event_class = ISOLATE_EVENT_REPLAY_END,
 		.size = sizeof(mark),
 	};
+	struct replaying r = { hub, s, false };
 
-	for (size_t i = 0; i < HUB_KEEP; i++) {
-		const struct kept *k = &hub->kept[(hub->next_kept + i) % HUB_KEEP];
-		const struct isolate_event_hdr *h = k->data;
-
-		if (h && wants(s, h->event_class) && !send_to(hub, s, k->data, k->size))
-			return;
-	}
-	send_to(hub, s, &mark, sizeof(mark));
+	event_keep_each(hub->kept, s->class_mask, replay_one, &r);
+	if (!r.gone)
+		send_to(hub, s, &mark, sizeof(mark));
 }
 
 /* What a subscriber sent: its subscription, once; anything else ends it. */
@@ -134,8 +138,12 @@ int isolate_event_hub_open(struct isolate_events *ev, struct isolate_event_hub *
 	if (events_lock_fd(ev) < 0)
 		return set_error(-EINVAL, "the event stream is served by the consumer of the rings");
 	hub = calloc(1, sizeof(*hub));
-	if (!hub)
+	if (hub)
+		hub->kept = event_keep_new();
+	if (!hub || !hub->kept) {
+		free(hub);
 		return set_error(-ENOMEM, "out of memory");
+	}
 	hub->listen_fd = hub->epoll_fd = -1;
 	for (size_t i = 0; i < HUB_SUBSCRIBERS; i++)
 		hub->subs[i].fd = -1;
@@ -182,16 +190,7 @@ void isolate_event_hub_serve(struct isolate_event_hub *hub)
 void isolate_event_hub_publish(struct isolate_event_hub *hub,
 			       const struct isolate_event_hdr *hdr, size_t size)
 {
-	struct kept *k = &hub->kept[hub->next_kept];
-	void *copy = malloc(size);
-
-	if (copy) {
-		memcpy(copy, hdr, size);
-		free(k->data);
-		k->data = copy;
-		k->size = size;
-		hub->next_kept = (hub->next_kept + 1) % HUB_KEEP;
-	}
+	event_keep_add(hub->kept, hdr, size);
 	for (size_t i = 0; i < HUB_SUBSCRIBERS; i++)
 		if (hub->subs[i].fd >= 0 && wants(&hub->subs[i], hdr->event_class))
 			send_to(hub, &hub->subs[i], hdr, size);
@@ -215,8 +214,7 @@ void isolate_event_hub_close(struct isolate_event_hub *hub)
 	for (size_t i = 0; i < HUB_SUBSCRIBERS; i++)
 		if (hub->subs[i].fd >= 0)
 			close(hub->subs[i].fd);
-	for (size_t i = 0; i < HUB_KEEP; i++)
-		free(hub->kept[i].data);
+	event_keep_free(hub->kept);
 	if (hub->listen_fd >= 0) {
 		events_socket_path(path, sizeof(path));
 		unlink(path);

@@ -102,6 +102,22 @@ static void print_batch(struct printer *p)
 	fflush(stdout);
 }
 
+/*
+ * Records this reader never saw (gaps in a class's sequence numbers: lost
+ * in the kernel's rings, or by this reader falling behind the stream):
+ * what it printed is not all there was.
+ */
+static void report_lost(__u64 lost)
+{
+	if (!lost)
+		return;
+	if (json_output)
+		printf("{\"lost\":%llu}\n", (unsigned long long)lost);
+	else
+		fprintf(stderr, "events: %llu records lost: this is not every event\n",
+			(unsigned long long)lost);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -252,6 +268,7 @@ int do_events(int argc, char **argv)
 			break;
 	} while (!stop && p->remaining != 0 && (!deadline || now_s() < deadline));
 	print_batch(p);
+	report_lost(isolate_events_lost(ev));
 out:
 	isolate_events_close(ev);
 	isolate_close(p->iso);
