@@ -14,19 +14,11 @@
 
 #include <isolate/isolate.h>
 
+#include "common/app_metrics.h"
 #include "tools/isolate-loader/supervise.h"
 
-#define MAX_APP_METRICS 4096
-
-struct app_metric {
-	char cell[64];
-	char name[ISOLATE_METRIC_NAME_MAX];
-	__u32 kind;
-	__s64 value;
-};
-
-static struct app_metric app[MAX_APP_METRICS];
-static size_t n_app, app_dropped;
+/* Made on the first metric event: the supervisor runs with it or without. */
+static struct app_metrics *app;
 
 struct class_seq {
 	bool seen;
@@ -35,45 +27,6 @@ struct class_seq {
 };
 
 static struct class_seq seqs[ISOLATE_EVENT_CLASSES];
-
-static bool valid_metric_name(const char *s)
-{
-	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' || *s == ':'))
-		return false;
-	for (s++; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_' || *s == ':'))
-			return false;
-	return true;
-}
-
-static void app_metric(const char *cell, const struct isolate_event_metric *e)
-{
-	struct app_metric *m = NULL;
-
-	if (!valid_metric_name(e->name)) {
-		app_dropped++;
-		return;
-	}
-	for (size_t i = 0; i < n_app && !m; i++)
-		if (!strcmp(app[i].cell, cell) && !strcmp(app[i].name, e->name))
-			m = &app[i];
-	if (!m) {
-		if (n_app == MAX_APP_METRICS) {
-			app_dropped++;
-			return;
-		}
-		m = &app[n_app++];
-		snprintf(m->cell, sizeof(m->cell), "%s", cell);
-		snprintf(m->name, sizeof(m->name), "%s", e->name);
-		m->kind = e->kind;
-	}
-	/* A name keeps the kind it was first reported with. */
-	if (m->kind == ISOLATE_METRIC_GAUGE)
-		m->value = e->value;
-	else
-		m->value += e->value;
-}
 
 void metrics_event(const struct isolate_event_hdr *h, size_t size, const char *cell)
 {
@@ -89,8 +42,17 @@ void metrics_event(const struct isolate_event_hdr *h, size_t size, const char *c
 		s->next = h->seq + 1;
 	s->seen = true;
 	s->received++;
-	if (h->event_class == ISOLATE_EVENT_METRIC && size >= sizeof(struct isolate_event_metric))
-		app_metric(cell ? cell : "", (const struct isolate_event_metric *)h);
+	if (h->event_class == ISOLATE_EVENT_METRIC && size >= sizeof(struct isolate_event_metric)) {
+		if (!app)
+			app = app_metrics_new();
+		if (app)
+			app_metrics_add(app, h->cell_cgid, cell ? cell : "",
+					(const struct isolate_event_metric *)h);
+	}
+	if (h->event_class == ISOLATE_EVENT_LIFECYCLE && app &&
+	    size >= sizeof(struct isolate_event_lifecycle) &&
+	    ((const struct isolate_event_lifecycle *)h)->what == ISOLATE_LIFECYCLE_DESTROYED)
+		app_metrics_forget(app, h->cell_cgid);
 }
 
 static void header(FILE *out, const char *name, const char *type, const char *help)
@@ -160,14 +122,6 @@ static void cell_counters(struct isolate *iso, FILE *out)
 		 st, n, offsetof(struct isolate_cell_counters, events_over_share));
 }
 
-static int by_name(const void *a, const void *b)
-{
-	const struct app_metric *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	return c ? c : strcmp(x->cell, y->cell);
-}
-
 void metrics_write(struct isolate *iso, FILE *out)
 {
 	cell_counters(iso, out);
@@ -190,16 +144,6 @@ void metrics_write(struct isolate *iso, FILE *out)
 	for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
 		fprintf(out, "isolate_event_gaps_total{class=\"%s\"} %llu\n",
 			isolate_event_class_name(k), (unsigned long long)seqs[k].gaps);
-	header(out, "isolate_app_metrics_dropped_total", "counter",
-	       "Program metrics ignored: invalid names or too many series.");
-	fprintf(out, "isolate_app_metrics_dropped_total %zu\n", app_dropped);
-	/* A family's samples must be together, after its one TYPE line. */
-	qsort(app, n_app, sizeof(app[0]), by_name);
-	for (size_t i = 0; i < n_app; i++) {
-		if (!i || strcmp(app[i - 1].name, app[i].name))
-			fprintf(out, "# TYPE isolate_app_%s %s\n", app[i].name,
-				app[i].kind == ISOLATE_METRIC_GAUGE ? "gauge" : "counter");
-		fprintf(out, "isolate_app_%s{cell=\"%s\"} %lld\n", app[i].name, app[i].cell,
-			(long long)app[i].value);
-	}
+	if (app)
+		app_metrics_write(app, out);
 }
