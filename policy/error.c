@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <isolate/isolate.h>
 
@@ -27,12 +28,19 @@ int isolate_error_exit_code(int err)
 	}
 }
 
+/*
+ * Callers wrap the reason of the call that failed under them by passing
+ * isolate_last_error() itself: formatted elsewhere first, so that the
+ * buffer read is not the one being written.
+ */
 int set_error(int err, const char *fmt, ...)
 {
+	char text[sizeof(last_error)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, text, sizeof(last_error));
 	return err;
 }
