@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 #include <inttypes.h>
+#include <string.h>
 
 #include "common/json_writer.h"
+#include "common/utf8.h"
 
 void jw_init(struct json_writer *jw, FILE *out, bool pretty)
 {
@@ -57,56 +59,20 @@ void jw_object_end(struct json_writer *jw) { close_scope(jw, '}'); }
 void jw_array_start(struct json_writer *jw) { open_scope(jw, '['); }
 void jw_array_end(struct json_writer *jw) { close_scope(jw, ']'); }
 
-size_t utf8_char_len(const unsigned char *p)
+/*
+ * A JSON string of the n bytes at s: always valid UTF-8, invalid bytes as
+ * U+FFFD, and no character a terminal would obey left raw, for JSON lines
+ * are read on terminals too.
+ */
+static void put_escaped(FILE *out, const char *s, size_t n)
 {
-	unsigned int c = p[0], n, cp, min;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 
-	if (c < 0x80)
-		return c ? 1 : 0;
-	if ((c & 0xe0) == 0xc0)
-		n = 2, cp = c & 0x1f, min = 0x80;
-	else if ((c & 0xf0) == 0xe0)
-		n = 3, cp = c & 0x0f, min = 0x800;
-	else if ((c & 0xf8) == 0xf0)
-		n = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	for (unsigned int i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	/* No overlong forms, no surrogates, nothing past U+10FFFF. */
-	if (cp < min || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-bool utf8_valid(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_char_len(p);
-
-		if (!n)
-			return false;
-		p += n;
-	}
-	return true;
-}
-
-/* A JSON string: always valid UTF-8, invalid bytes as U+FFFD. */
-static void put_escaped(FILE *out, const char *s)
-{
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p >= 0x80) {
-			size_t n = utf8_char_len(p);
-
-			if (n)
-				fwrite(p, 1, n, out);
-			else
-				fputs("\\ufffd", out);
-			p += n ? n - 1 : 0;
+	for (size_t len; p < end; p += len ? len : 1) {
+		len = utf8_char_len_within(p, (size_t)(end - p));
+		if (!len) {
+			fputs("\\ufffd", out);
 			continue;
 		}
 		switch (*p) {
@@ -116,10 +82,10 @@ static void put_escaped(FILE *out, const char *s)
 		case '\r': fputs("\\r", out); break;
 		case '\t': fputs("\\t", out); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
+			if (unicode_shown(utf8_decode(p, len)))
+				fwrite(p, 1, len, out);
+			else	/* all of them below U+FFFF */
+				fprintf(out, "\\u%04x", (unsigned int)utf8_decode(p, len));
 		}
 	}
 	fputc('"', out);
@@ -128,7 +94,7 @@ static void put_escaped(FILE *out, const char *s)
 void jw_key(struct json_writer *jw, const char *key)
 {
 	before_item(jw);
-	put_escaped(jw->out, key);
+	put_escaped(jw->out, key, strlen(key));
 	fputs(jw->pretty ? ": " : ":", jw->out);
 	jw->after_key = true;
 }
@@ -137,9 +103,15 @@ void jw_string(struct json_writer *jw, const char *s)
 {
 	before_item(jw);
 	if (s)
-		put_escaped(jw->out, s);
+		put_escaped(jw->out, s, strlen(s));
 	else
 		fputs("null", jw->out);
+}
+
+void jw_string_bytes(struct json_writer *jw, const char *s, size_t n)
+{
+	before_item(jw);
+	put_escaped(jw->out, s, n);
 }
 
 void jw_uint(struct json_writer *jw, uint64_t v)
@@ -178,6 +150,12 @@ void jw_kv_string(struct json_writer *jw, const char *key, const char *s)
 {
 	jw_key(jw, key);
 	jw_string(jw, s);
+}
+
+void jw_kv_string_bytes(struct json_writer *jw, const char *key, const char *s, size_t n)
+{
+	jw_key(jw, key);
+	jw_string_bytes(jw, s, n);
 }
 
 void jw_kv_uint(struct json_writer *jw, const char *key, uint64_t v)

@@ -2,6 +2,10 @@
 /*
  * A streaming JSON writer: values are written as they come, commas and
  * nesting are tracked here so callers only say what they mean.
+ *
+ * Strings are written as valid UTF-8 whatever they hold: a byte that
+ * starts no valid sequence becomes U+FFFD; the characters a terminal
+ * would obey (common/utf8.h, unicode_shown()) become \uXXXX escapes.
  */
 #ifndef ISOLATE_JSON_WRITER_H
 #define ISOLATE_JSON_WRITER_H
@@ -27,6 +31,8 @@ void jw_array_start(struct json_writer *jw);
 void jw_array_end(struct json_writer *jw);
 void jw_key(struct json_writer *jw, const char *key);
 void jw_string(struct json_writer *jw, const char *s);
+/* The n bytes at s as a string, NUL bytes too (as \u0000). */
+void jw_string_bytes(struct json_writer *jw, const char *s, size_t n);
 void jw_uint(struct json_writer *jw, uint64_t v);
 void jw_int(struct json_writer *jw, int64_t v);
 void jw_bool(struct json_writer *jw, bool v);
@@ -36,19 +42,12 @@ void jw_json(struct json_writer *jw, const char *json, size_t len);
 
 /* "key": value shorthands. */
 void jw_kv_string(struct json_writer *jw, const char *key, const char *s);
+void jw_kv_string_bytes(struct json_writer *jw, const char *key, const char *s, size_t n);
 void jw_kv_uint(struct json_writer *jw, const char *key, uint64_t v);
 void jw_kv_int(struct json_writer *jw, const char *key, int64_t v);
 void jw_kv_bool(struct json_writer *jw, const char *key, bool v);
 
 /* Ends the document: a newline once the outermost value is closed. */
 void jw_finish(struct json_writer *jw);
-
-/*
- * Strings are written as valid UTF-8 whatever they hold: a byte that
- * starts no valid sequence becomes U+FFFD. These say what is valid.
- */
-/* The length of the valid UTF-8 sequence at p (1 to 4), 0 if none starts there. */
-size_t utf8_char_len(const unsigned char *p);
-bool utf8_valid(const char *s);
 
 #endif /* ISOLATE_JSON_WRITER_H */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "path_util.h"
-#include "common/json_writer.h"
+#include "common/utf8.h"
 
 char *path_clean(const char *path)
 {

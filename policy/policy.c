@@ -7,7 +7,7 @@
 #include "error.h"
 #include "model.h"
 #include "path_util.h"
-#include "common/json_writer.h"
+#include "common/utf8.h"
 
 struct isolate_policy *isolate_policy_new(const char *name)
 {

@@ -22,7 +22,7 @@
 #include "names.h"
 #include "net_addr.h"
 #include "units.h"
-#include "common/json_writer.h"
+#include "common/utf8.h"
 
 struct emitter {
 	char *data;

@@ -189,4 +189,120 @@ TEST(unix_addresses_cannot_be_forged)
 	free(out);
 }
 
+/*
+ * Characters a terminal obeys though they are valid UTF-8: CSI (U+009B,
+ * the C1 control), the line separator, a right-to-left override and a
+ * left-to-right isolate. Their neighbours (U+00A0, U+2027, U+202F) are
+ * text.
+ */
+static const char obeyed[] = "a\xc2\x9b" "2J\xe2\x80\xa8\xe2\x80\xae\xe2\x81\xa6"
+			     "b\xc2\xa0\xe2\x80\xa7\xe2\x80\xaf";
+
+TEST(text_lines_escape_what_a_terminal_obeys)
+{
+	struct isolate_event_access e;
+	char *out;
+
+	deny_event(&e);
+	memcpy(e.path, obeyed, sizeof(obeyed));
+	memcpy(e.comm, "x\xc2\x85y", 5);
+	out = print(false, &e.hdr, sizeof(e));
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, " path=a\\xc2\\x9b2J\\xe2\\x80\\xa8\\xe2\\x80\\xae\\xe2\\x81\\xa6"
+				    "b\xc2\xa0\xe2\x80\xa7\xe2\x80\xaf ")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, " comm=x\\xc2\\x85y ")) {
+		TH_LOG("%s", out);
+	}
+	free(out);
+}
+
+TEST(json_lines_escape_what_a_terminal_obeys)
+{
+	struct isolate_event_access e;
+	char *out;
+
+	deny_event(&e);
+	memcpy(e.path, obeyed, sizeof(obeyed));
+	memcpy(e.comm, "x\xc2\x85y", 5);
+	out = print(true, &e.hdr, sizeof(e));
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "\"path\":\"a\\u009b2J\\u2028\\u202e\\u2066"
+				    "b\xc2\xa0\xe2\x80\xa7\xe2\x80\xaf\"")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, "\"comm\":\"x\\u0085y\"")) {
+		TH_LOG("%s", out);
+	}
+	/* Valid UTF-8: the string says it all. */
+	EXPECT_EQ(NULL, strstr(out, "_hex"));
+	free(out);
+}
+
+/* A field with a length shows every byte of it, those after a NUL too. */
+TEST(bytes_after_a_nul_are_shown)
+{
+	static const char msg[] = "shown\0hidden\n";
+	struct isolate_event_message m;
+	struct isolate_event_log l;
+	char *out;
+
+	memset(&l, 0, sizeof(l));
+	l.hdr.event_class = ISOLATE_EVENT_LOG;
+	l.hdr.rule_id = ISOLATE_RULE_NONE;
+	l.len = sizeof(msg) - 1;
+	memcpy(l.msg, msg, sizeof(msg));
+	out = print(false, &l.hdr, sizeof(l));
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, " message=shown\\x00hidden\\x0a\n")) {
+		TH_LOG("%s", out);
+	}
+	free(out);
+	out = print(true, &l.hdr, sizeof(l));
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "\"message\":\"shown\\u0000hidden\\n\"}")) {
+		TH_LOG("%s", out);
+	}
+	free(out);
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.event_class = ISOLATE_EVENT_MESSAGE;
+	m.hdr.rule_id = ISOLATE_RULE_NONE;
+	m.len = 3;
+	memcpy(m.data, "\0\xff" "a", 3);
+	out = print(false, &m.hdr, sizeof(m));
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, " data=\\x00\\xffa\n")) {
+		TH_LOG("%s", out);
+	}
+	free(out);
+	out = print(true, &m.hdr, sizeof(m));
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "\"data\":\"\\u0000\\ufffda\",\"data_hex\":\"00ff61\"}")) {
+		TH_LOG("%s", out);
+	}
+	free(out);
+}
+
+/* A character cut by the field's length is not one: its bytes are escaped. */
+TEST(a_character_cut_by_the_length_is_escaped)
+{
+	struct isolate_event_broker b;
+	char *out;
+
+	memset(&b, 0, sizeof(b));
+	b.hdr.event_class = ISOLATE_EVENT_BROKER;
+	b.hdr.rule_id = ISOLATE_RULE_NONE;
+	b.right = 1;
+	memcpy(b.target, "/x\xc3\xa9", 4);
+	b.len = 3;
+	out = print(false, &b.hdr, sizeof(b));
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, " target=/x\\xc3\n")) {
+		TH_LOG("%s", out);
+	}
+	free(out);
+}
+
 TEST_HARNESS_MAIN

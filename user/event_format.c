@@ -16,54 +16,46 @@
 
 #include "user/internal.h"
 #include "common/json_writer.h"
+#include "common/text_escape.h"
+#include "common/utf8.h"
 
 /*
- * A name the cell chose (a path, a command name): as a JSON string (valid
- * UTF-8 always, invalid bytes replaced) and, when it is not valid UTF-8,
- * its raw bytes in hexadecimal under KEY_hex as well.
+ * Bytes the cell chose (a path, a command name, a message): as a JSON
+ * string (valid UTF-8 always, invalid bytes replaced, NUL bytes as
+ * \u0000) and, when they are not valid UTF-8, their raw bytes in
+ * hexadecimal under KEY_hex as well.
  */
-static void name_json(struct json_writer *jw, const char *key, const char *s, size_t max)
+static void bytes_json(struct json_writer *jw, const char *key, const char *s, size_t n)
 {
-	char copy[ISOLATE_MESSAGE_MAX + 1], hex[2 * ISOLATE_MESSAGE_MAX + 1], hkey[32];
-	size_t n = strnlen(s, max < sizeof(copy) ? max : sizeof(copy) - 1);
+	char hex[2 * ISOLATE_MESSAGE_MAX + 1], hkey[32];
 
-	memcpy(copy, s, n);
-	copy[n] = 0;
-	jw_kv_string(jw, key, copy);
-	if (utf8_valid(copy))
+	if (n > ISOLATE_MESSAGE_MAX)
+		n = ISOLATE_MESSAGE_MAX;
+	jw_kv_string_bytes(jw, key, s, n);
+	if (utf8_valid_bytes(s, n))
 		return;
 	for (size_t i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", (unsigned char)copy[i]);
+		snprintf(hex + 2 * i, 3, "%02x", (unsigned char)s[i]);
 	snprintf(hkey, sizeof(hkey), "%s_hex", key);
 	jw_kv_string(jw, hkey, hex);
 }
 
 /*
  * The same in a text line: no byte the cell chose can end the line, look
- * like another key=value, or be anything but valid UTF-8.
+ * like another key=value, be anything but valid UTF-8, or be a character
+ * a terminal would obey (common/text_escape.h).
  */
+static void bytes_text(FILE *out, const char *s, size_t n)
+{
+	if (n)
+		text_write_escaped(out, s, n, true);
+	else
+		fputc('?', out);
+}
+
 void isolate_name_write_text(FILE *out, const char *s, size_t max)
 {
-	size_t n = strnlen(s, max);
-
-	if (!n) {
-		fputc('?', out);
-		return;
-	}
-	for (size_t i = 0; i < n;) {
-		const unsigned char *p = (const unsigned char *)s + i;
-		size_t len = *p >= 0x80 ? utf8_char_len(p) : 1;
-
-		if (len > n - i)
-			len = 0;
-		if (len > 1 || (len == 1 && *p > ' ' && *p < 0x7f && *p != '\\')) {
-			fwrite(p, 1, len, out);
-			i += len;
-		} else {
-			fprintf(out, "\\x%02x", *p);
-			i++;
-		}
-	}
+	bytes_text(out, s, strnlen(s, max));
 }
 
 static const char *proto_name(__u8 proto)
@@ -97,15 +89,21 @@ struct sink {
 	struct json_writer *jw;	/* NULL: text */
 };
 
-/* A string the cell chose (or that holds what it chose). */
-static void put_name(const struct sink *o, const char *key, const char *s, size_t max)
+/* The n bytes the cell chose (or that hold what it chose), NUL bytes too. */
+static void put_bytes(const struct sink *o, const char *key, const char *s, size_t n)
 {
 	if (o->jw) {
-		name_json(o->jw, key, s, max);
+		bytes_json(o->jw, key, s, n);
 	} else {
 		fprintf(o->out, " %s=", key);
-		isolate_name_write_text(o->out, s, max);
+		bytes_text(o->out, s, n);
 	}
+}
+
+/* A string the cell chose, up to its NUL or max bytes. */
+static void put_name(const struct sink *o, const char *key, const char *s, size_t max)
+{
+	put_bytes(o, key, s, strnlen(s, max));
 }
 
 /* A word of ours (never chosen by a cell). */
@@ -175,7 +173,7 @@ static void body(const struct sink *o, const struct isolate_event_hdr *h, size_t
 		if (size < sizeof(*e))
 			return;
 		put_uint(o, "level", e->level);
-		put_name(o, "message", e->msg, e->len < sizeof(e->msg) ? e->len : sizeof(e->msg));
+		put_bytes(o, "message", e->msg, e->len < sizeof(e->msg) ? e->len : sizeof(e->msg));
 		break;
 	}
 	case ISOLATE_EVENT_METRIC: {
@@ -195,8 +193,8 @@ static void body(const struct sink *o, const struct isolate_event_hdr *h, size_t
 			return;
 		put_uint(o, "request_id", e->request_id);
 		put_word(o, "right", broker_right_word(e->right));
-		put_name(o, "target", e->target,
-			 e->len < sizeof(e->target) ? e->len : sizeof(e->target));
+		put_bytes(o, "target", e->target,
+			  e->len < sizeof(e->target) ? e->len : sizeof(e->target));
 		break;
 	}
 	case ISOLATE_EVENT_MESSAGE: {
@@ -206,8 +204,8 @@ static void body(const struct sink *o, const struct isolate_event_hdr *h, size_t
 			return;
 		put_uint(o, "in_reply_to", e->in_reply_to);
 		put_uint(o, "len", e->len);
-		put_name(o, "data", (const char *)e->data,
-			 e->len < sizeof(e->data) ? e->len : sizeof(e->data));
+		put_bytes(o, "data", (const char *)e->data,
+			  e->len < sizeof(e->data) ? e->len : sizeof(e->data));
 		break;
 	}
 	case ISOLATE_EVENT_LIFECYCLE: {

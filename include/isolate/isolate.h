@@ -497,8 +497,10 @@ void isolate_event_write_json(FILE *out, const char *cell_name,
 			      const struct isolate_event_hdr *h, size_t size);
 /*
  * A name a cell may have chosen (at most max bytes of s), written as the
- * text lines above write one: "?" when empty; control bytes, spaces, '\'
- * and bytes that are not UTF-8 as \xNN.
+ * text lines above write one: "?" when empty; control bytes, spaces, '\',
+ * bytes that are not UTF-8 and the bytes of the C1 controls (U+0080 to
+ * U+009F), the line and paragraph separators and the bidirectional
+ * controls (U+202A to U+202E, U+2066 to U+2069) as \xNN.
  */
 void isolate_name_write_text(FILE *out, const char *s, size_t max);
 
