@@ -9,7 +9,7 @@
 
 #include "error.h"
 
-static __thread char last_error[512];
+static __thread char last_error[ERROR_TEXT_MAX];
 
 const char *isolate_last_error(void)
 {

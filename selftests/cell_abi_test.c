@@ -515,6 +515,42 @@ TEST_F(cell_abi, broker_request_of_a_destroyed_cell_is_not_granted_to_its_succes
 	isolate_broker_close(b);
 }
 
+/* No byte below 0x20 nor DEL: one line, nothing a terminal obeys. */
+static bool one_plain_line(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * The supervisor logs why a grant failed: the target the cell chose (here
+ * a file name that cannot be written in a policy) adds no line to the
+ * journal and sets no terminal's title, and the reason is kept under the
+ * broker's own words.
+ */
+TEST_F(cell_abi, a_failed_grant_says_why_and_escapes_the_target)
+{
+	struct isolate_broker *b = broker_for(self->root, self->name, self->root);
+	char target[PATH_MAX], expected[1024];
+	struct isolate_event_broker e;
+
+	ASSERT_NE(NULL, b);
+	snprintf(target, sizeof(target), "%s/x\nsupervise: forged\x1b]0;x\x07", self->root);
+	ASSERT_EQ(0, write_file(target, "x\n"));
+	e = read_request(self->cell.cgid, target);
+	EXPECT_EQ(-EINVAL, isolate_broker_request(b, self->iso, self->name, &e));
+	EXPECT_TRUE(one_plain_line(isolate_last_error())) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	snprintf(expected, sizeof(expected),
+		 "granting read:%s/x\\x0asupervise:\\x20forged\\x1b]0;x\\x07 to %s failed: "
+		 "expected a path without control characters, got byte 0x0a", self->root, self->name);
+	EXPECT_STREQ(expected, isolate_last_error());
+	isolate_broker_close(b);
+}
+
 /* A request the cell's generation may no longer make is answered, not granted. */
 TEST_F(cell_abi, broker_request_after_its_right_is_revoked_is_refused)
 {

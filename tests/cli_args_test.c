@@ -266,4 +266,19 @@ TEST(supervise_follows_no_link)
 	EXPECT_EQ(0, rmdir(dir));
 }
 
+/*
+ * What the loader prints is one line with no control character in it,
+ * whatever it quotes: a word from the command line here, a file name a
+ * cell made in a reason from libisolate elsewhere (same p_err, p_info).
+ */
+TEST(messages_quote_no_control_characters)
+{
+	char out[1024];
+
+	EXPECT_EQ(2, loader("\"$(printf 'x\\nisolate-loader: forged\\033]0;x\\007\\302\\233')\"",
+			    out, sizeof(out)));
+	EXPECT_STREQ("isolate-loader: unknown command \"x\\x0aisolate-loader: forged\\x1b]0;x\\x07"
+		     "\\xc2\\x9b\" (try --help)\n", out);
+}
+
 TEST_HARNESS_MAIN

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "common/json_writer.h"
+#include "common/text_escape.h"
 #include "policy/yaml_tree.h"
 #include "user/internal.h"
 
@@ -366,6 +367,20 @@ static int grant_for(struct isolate *iso, const char *cell, const char *text,
 }
 
 /*
+ * Why the grant of cap (the target the cell chose) failed, for the log:
+ * the target and the reason (which may quote it) escaped, so that the
+ * cell can neither forge a line nor send a terminal anything.
+ */
+static void grant_failed(int err, const char *cap, const char *cell)
+{
+	char shown[4 * CAP_TEXT_MAX], why[4 * ERROR_TEXT_MAX];
+
+	text_escaped(shown, sizeof(shown), cap, true);
+	text_escaped(why, sizeof(why), isolate_last_error(), false);
+	set_error(err, "granting %s to %s failed: %s", shown, cell, why);
+}
+
+/*
  * Whether the cell that made request e is cell NAME now, with the right to
  * ask it: the name comes from the reader, the request may have waited in
  * the ring while that cell was destroyed and another took its name (a
@@ -400,9 +415,10 @@ static int grant(struct isolate_broker *b, struct isolate *iso, const char *cell
 	int err = grant_for(iso, cell, cap, seconds, object);
 	struct grant *g;
 
-	if (err)
-		return set_error(err, "granting %s to %s failed: %s", cap, cell,
-				 isolate_last_error());
+	if (err) {
+		grant_failed(err, cap, cell);
+		return err;
+	}
 	g = &b->grants[b->n_grants++];
 	g->expires_ms = now_realtime_ms() + seconds * 1000ULL;
 	snprintf(g->cell, sizeof(g->cell), "%s", cell);

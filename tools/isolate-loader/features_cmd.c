@@ -64,7 +64,8 @@ static int do_hooks(const char *btf)
 		printf("LSM hooks of %s:\n", btf ? btf : "this kernel");
 		print_hooks(c, n);
 		if (err)
-			fprintf(stderr, "isolate-loader: features: %s\n", isolate_last_error());
+			return p_err(isolate_error_exit_code(err), "features: %s",
+				     isolate_last_error());
 	}
 	return err ? isolate_error_exit_code(err) : EXIT_OK;
 }

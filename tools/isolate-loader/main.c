@@ -13,6 +13,7 @@
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
 
+#include "common/text_escape.h"
 #include "tools/isolate-loader/main.h"
 
 
@@ -22,6 +23,18 @@ struct json_writer json_out;
 bool is_prefix(const char *prefix, const char *word)
 {
 	return *prefix && !strncmp(prefix, word, strlen(prefix));
+}
+
+/*
+ * A message as one line on stderr: what it quotes may come from a cell
+ * (a file name in a reason, a broker target), so no control character,
+ * DEL, C1 control, bidirectional control or byte that is not UTF-8
+ * reaches the terminal or the journal raw.
+ */
+static void put_line(const char *msg)
+{
+	text_write_escaped(stderr, msg, strlen(msg), false);
+	fputc('\n', stderr);
 }
 
 int p_err(int code, const char *fmt, ...)
@@ -42,7 +55,8 @@ int p_err(int code, const char *fmt, ...)
 		jw_object_end(&jw);
 		jw_finish(&jw);
 	} else {
-		fprintf(stderr, "isolate-loader: %s\n", msg);
+		fputs("isolate-loader: ", stderr);
+		put_line(msg);
 	}
 	return code;
 }
@@ -71,14 +85,19 @@ int p_diag(int code, const struct isolate_diag *d)
 
 void p_info(const char *fmt, ...)
 {
+	char *msg;
 	va_list ap;
+	int n;
 
 	if (json_output)
 		return;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n < 0)
+		return;
+	put_line(msg);
+	free(msg);
 }
 
 FILE *embed_begin(struct embed *e)

@@ -56,7 +56,11 @@ bool is_prefix(const char *prefix, const char *word);
  */
 int usage_error(int opt, char **argv);
 
-/* An error: to stderr, or as {"error": ...} in JSON mode. Returns code. */
+/*
+ * An error: to stderr, or as {"error": ...} in JSON mode. Returns code.
+ * p_err and p_info write one line each, every control character in it
+ * (and whatever else a terminal would obey) escaped as \xNN.
+ */
 int p_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /*
  * A policy error: "file:line:column: message" to stderr, or in JSON mode

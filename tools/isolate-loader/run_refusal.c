@@ -15,6 +15,7 @@
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
 
+#include "common/text_escape.h"
 #include "tools/isolate-loader/run_refusal.h"
 #include "tools/isolate-loader/main.h"
 
@@ -69,12 +70,16 @@ static void report(const char *cell, const char *object, const char *why, bool p
 		/* Found on a PATH the cell may write in: its name may hold escapes. */
 		fputs("isolate-loader: run: exec of ", stderr);
 		isolate_name_write_text(stderr, object, PATH_MAX);
+		/* A reason from libisolate may quote the name too. */
 		if (!policy) {
-			fprintf(stderr, ": Permission denied (%s)\n", why);
+			fputs(": Permission denied (", stderr);
+			text_write_escaped(stderr, why, strlen(why), false);
+			fputs(")\n", stderr);
 			return;
 		}
-		fprintf(stderr, " refused by cell %s: %s\n  to allow it: isolate-loader grant %s exec:",
-			cell, why, cell);
+		fprintf(stderr, " refused by cell %s: ", cell);
+		text_write_escaped(stderr, why, strlen(why), false);
+		fprintf(stderr, "\n  to allow it: isolate-loader grant %s exec:", cell);
 		isolate_name_write_text(stderr, object, PATH_MAX);
 		fputs("\n  (or add it under exec: in the policy)\n", stderr);
 	}
