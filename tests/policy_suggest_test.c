@@ -128,4 +128,31 @@ TEST_F(suggest, usage_and_unreadable_input)
 	EXPECT_NE(NULL, strstr(out, "cannot read /nonexistent")) TH_LOG("%s", out);
 }
 
+/*
+ * An abstract AF_UNIX name is the cell's: quoted and escaped in the
+ * suggestion, spaces kept, so it neither ends the YAML scalar nor reaches
+ * the terminal raw.
+ */
+TEST_F(suggest, a_unix_name_is_quoted)
+{
+	char args[512], out[2048], want[1024], events[160];
+
+	snprintf(events, sizeof(events), "%s/unix.jsonl", self->dir);
+	ASSERT_EQ(0, put(events, "{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"connect\","
+			 "\"proto\":\"tcp\",\"address\":\"@a\\\" b}\\n\\u001b]0;x\\u0007\\u009b\","
+			 "\"port\":0,\"seq\":1}\n"));
+	snprintf(args, sizeof(args), "policy suggest --from-events %s --cell job", events);
+	ASSERT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want),
+		 "# Suggested by isolate-loader policy suggest from %s: the grants\n"
+		 "# 1 events of the run asked for, beyond the policy it ran under.\n"
+		 "version: 1\n"
+		 "cells:\n"
+		 "  job:\n"
+		 "    connect:\n"
+		 "      - {protocol: tcp, address: \"@a\\\" b}\\x0a\\x1b]0;x\\x07\\x9b\", port: 0}    # 1 event\n",
+		 events);
+	EXPECT_STREQ(want, out);
+}
+
 TEST_HARNESS_MAIN

@@ -20,6 +20,7 @@
 
 #include <isolate/policy.h>
 
+#include "common/utf8.h"
 #include "tools/isolate-loader/main.h"
 
 #define SUGGEST_MAX 4096
@@ -226,19 +227,49 @@ static void fold_directories(struct suggestion *s)
 	}
 }
 
-/* A YAML double-quoted scalar: what an event carried cannot end it. */
+/*
+ * A YAML double-quoted scalar: what an event carried cannot end it, nor
+ * be a character a terminal obeys (common/utf8.h). A byte that is not
+ * UTF-8 (a name cut to fit here) is U+FFFD.
+ */
 static void quoted(FILE *out, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			fprintf(out, "\\x%02x", (unsigned char)*s);
+	for (size_t len; *p; p += len) {
+		uint32_t cp;
+
+		len = utf8_char_len(p);
+		if (!len) {
+			fputs("\\ufffd", out);
+			len = 1;
+			continue;
+		}
+		cp = utf8_decode(p, len);
+		if (cp == '"' || cp == '\\')
+			fprintf(out, "\\%c", (char)cp);
+		else if (unicode_shown(cp))
+			fwrite(p, 1, len, out);
+		else if (cp < 0x100)
+			fprintf(out, "\\x%02x", (unsigned int)cp);
 		else
-			fputc(*s, out);
+			fprintf(out, "\\u%04x", (unsigned int)cp);
 	}
 	fputc('"', out);
+}
+
+/* take()'s "PROTO ADDRESS PORT" apart: an abstract AF_UNIX name may hold spaces. */
+static bool net_parts(const char *what, char proto[8], char addr[64], char port[8])
+{
+	const char *a = strchr(what, ' '), *p = strrchr(what, ' ');
+
+	if (!a || a == p)
+		return false;
+	snprintf(proto, 8, "%.*s", (int)(a - what), what);
+	snprintf(addr, 64, "%.*s", (int)(p - a - 1), a + 1);
+	snprintf(port, 8, "%s", p + 1);
+	return true;
 }
 
 static int by_text(const void *a, const void *b)
@@ -281,9 +312,12 @@ static void print(FILE *out, struct suggestion *s, const char *cell, const char 
 				fputs("      - ", out);
 				quoted(out, w->what);
 				fprintf(out, "    # %u event%s\n", w->events, w->events == 1 ? "" : "s");
-			} else if (sscanf(w->what, "%7s %63s %7s", proto, addr, port) == 3) {
-				fprintf(out, "      - {protocol: %s, address: \"%s\", port: %s}    # %u event%s\n",
-					proto, addr, port, w->events, w->events == 1 ? "" : "s");
+			} else if (net_parts(w->what, proto, addr, port)) {
+				/* An abstract AF_UNIX name is the cell's choice. */
+				fprintf(out, "      - {protocol: %s, address: ", proto);
+				quoted(out, addr);
+				fprintf(out, ", port: %s}    # %u event%s\n",
+					port, w->events, w->events == 1 ? "" : "s");
 			}
 		}
 	}
