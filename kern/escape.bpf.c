@@ -28,6 +28,8 @@ extern const void tty_ioctl __ksym __weak;
 #define CAP_WAKE_ALARM	35
 #define CAP_PERFMON	38
 #define CAP_BPF		39
+#define CLONE_PARENT	0x00008000
+#define CLONE_THREAD	0x00010000
 #define CLONE_NEWNS	0x00020000
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #define PTRACE_MODE_ATTACH 0x02
@@ -440,19 +442,30 @@ ISOLATE_HOOK(userns_create, isolate_userns_create, const struct cred *cred, int 
 
 /*
  * clone3(CLONE_INTO_CGROUP) with a cgroup directory opened O_PATH (which
- * file_open never sees) would start a child outside the cell.
+ * file_open never sees) would start a child outside the cell. A child made
+ * with CLONE_PARENT is its parent's sibling: when the parent is the
+ * process outside that started the cell, the child's exit signals it and
+ * leaves it a zombie to reap, holding a pid of the cell's budget, each time.
  */
 ISOLATE_HOOK(task_alloc, isolate_task_alloc, struct task_struct *task,
 	     unsigned long clone_flags, int ret)
 {
+	struct task_struct *me;
 	struct cell_ctx cc;
 
-	if (ret || !(clone_flags & (CLONE_NEWNS | CLONE_INTO_CGROUP)))
+	if (ret || !(clone_flags & (CLONE_NEWNS | CLONE_INTO_CGROUP | CLONE_PARENT)))
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
 	if (clone_flags & CLONE_INTO_CGROUP)
 		return refuse_op(&cc, ISOLATE_OP_CGROUP, EPERM, 0, 0);
+	if ((clone_flags & CLONE_PARENT) && !(clone_flags & CLONE_THREAD)) {
+		me = bpf_get_current_task_btf();
+		if (cell_of_task(me->real_parent) != cc.cgid)
+			return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, 0, CLONE_PARENT);
+	}
+	if (!(clone_flags & CLONE_NEWNS))
+		return 0;
 	if (cc.cell.flags & ISOLATE_CELL_MOUNTNS)
 		return 0;
 	return refuse_op(&cc, ISOLATE_OP_NAMESPACE, EPERM, 0, CLONE_NEWNS);

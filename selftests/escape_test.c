@@ -244,6 +244,46 @@ static int bpf_errno(void *arg)
 	return 0;
 }
 
+/* clone(CLONE_PARENT): a sibling that exits at once; errno, or 0 once made. */
+static int clone_parent_errno(void *arg)
+{
+	long pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+
+	if (pid == 0)
+		_exit(0);
+	return pid < 0 ? errno : 0;
+}
+
+/* The same from a child of the cell's process: its sibling is the cell's too. */
+static int nested_clone_parent_errno(void *arg)
+{
+	int status, r;
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(clone_parent_errno(arg));
+	if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return 200;
+	r = WEXITSTATUS(status);
+	/* The sibling, once made, is this process's child to reap. */
+	if (!r && waitpid(-1, &status, 0) < 0)
+		return 201;
+	return r;
+}
+
+/*
+ * A child made with CLONE_PARENT belongs to its parent's parent. From the
+ * cell's first process that is the process outside that started it: each
+ * such child's exit signals it and leaves it a zombie to reap. Refused;
+ * below that process, in the cell or outside any cell, allowed.
+ */
+TEST_F(escape, clone_parent_gives_no_child_to_an_outsider)
+{
+	EXPECT_EQ(0, run_outside(nested_clone_parent_errno, NULL));
+	EXPECT_EQ(EPERM, test_run(&self->env, self->cell, clone_parent_errno, NULL));
+	EXPECT_EQ(0, test_run(&self->env, self->cell, nested_clone_parent_errno, NULL));
+}
+
 TEST_F(escape, bpf_is_eperm)
 {
 	EXPECT_EQ(EPERM, IN_CELL(bpf_errno, NULL));
