@@ -18,6 +18,7 @@
 
 struct scan {
 	size_t *budget;
+	size_t *unreadable;	/* directories passed over (EACCES); NULL: an error */
 	dev_t dev;		/* the denied directory's: other file systems are not scanned */
 	hardlink_fn fn;
 	void *ctx;
@@ -70,6 +71,10 @@ static int visit(struct scan *s, int dir, const char *name, size_t len)
 	if (!S_ISDIR(st.st_mode))
 		return 0;
 	fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && s->unreadable) {
+		++*s->unreadable;
+		return 0;
+	}
 	if (fd < 0)
 		return vanished(errno) ? 0 : fail(s, errno, "directory not readable");
 	return scan_dir(s, fd, len + 1 + n);
@@ -104,10 +109,11 @@ static int scan_dir(struct scan *s, int fd, size_t len)
 	return err;
 }
 
-int hardlinks_scan(const char *dir, const struct stat *obj, size_t *budget, hardlink_fn fn,
-		   void *ctx, char *msg, size_t len)
+int hardlinks_scan(const char *dir, const struct stat *obj, size_t *budget, size_t *unreadable,
+		   hardlink_fn fn, void *ctx, char *msg, size_t len)
 {
-	struct scan s = { .budget = budget, .fn = fn, .ctx = ctx, .msg = msg, .len = len };
+	struct scan s = { .budget = budget, .unreadable = unreadable, .fn = fn, .ctx = ctx,
+			  .msg = msg, .len = len };
 	size_t n = strlen(dir);
 	struct stat st;
 	int fd, err;

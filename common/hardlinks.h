@@ -24,9 +24,10 @@ typedef int (*hardlink_fn)(void *ctx, const char *path, const struct stat *st);
  * counts down the entries looked at: -E2BIG when it runs out. An entry
  * removed while the scan runs is passed over; a directory that cannot be
  * read is an error (-EACCES, ...): an unscanned denied tree could hide a
- * link.
+ * link. With unreadable, one below dir that the caller may not open
+ * (EACCES) is passed over and counted there instead.
  */
-int hardlinks_scan(const char *dir, const struct stat *obj, size_t *budget, hardlink_fn fn,
-		   void *ctx, char *msg, size_t len);
+int hardlinks_scan(const char *dir, const struct stat *obj, size_t *budget, size_t *unreadable,
+		   hardlink_fn fn, void *ctx, char *msg, size_t len);
 
 #endif /* ISOLATE_COMMON_HARDLINKS_H */

@@ -63,12 +63,16 @@ extern const void chrdevs __ksym __weak;
 /* Whether n, a driver's name, is one that passes commands to a disk. */
 static __always_inline bool disk_driver_name(const char n[16])
 {
-	static const char nvme[] = "nvme-generic";
-	bool is_nvme = true;
-
-	for (int i = 0; i < (int)sizeof(nvme); i++)
-		is_nvme &= n[i] == nvme[i];
-	return is_nvme || (n[0] == 's' && n[1] == 'g' && !n[2]) ||
+	/*
+	 * Compared a byte at a time, each test left at the first miss: the
+	 * verifier follows one path per way of failing, not per byte.
+	 * "nvme" is the controller: I/O commands to its namespace pass from
+	 * 6.2 on; "nvme-generic" the namespaces.
+	 */
+	if (n[0] == 'n' && n[1] == 'v' && n[2] == 'm' && n[3] == 'e')
+		return !n[4] || (n[4] == '-' && n[5] == 'g' && n[6] == 'e' && n[7] == 'n' &&
+				 n[8] == 'e' && n[9] == 'r' && n[10] == 'i' && n[11] == 'c' && !n[12]);
+	return (n[0] == 's' && n[1] == 'g' && !n[2]) ||
 	       (n[0] == 'b' && n[1] == 's' && n[2] == 'g' && !n[3]) ||
 	       (n[0] == 'm' && n[1] == 't' && n[2] == 'd' && !n[3]) ||
 	       (n[0] == 'u' && n[1] == 'b' && n[2] == 'i');
@@ -76,13 +80,15 @@ static __always_inline bool disk_driver_name(const char n[16])
 
 /*
  * The character devices that read and write a disk's blocks: SCSI generic
- * (sg), bsg, NVMe's per-namespace generic devices and raw flash (mtd,
+ * (sg), bsg, NVMe's controllers and per-namespace generic devices, raw flash (mtd,
  * ubi). READ and WRITE commands pass for whoever may open them, so the
  * disk, with every file on it, is as open as a block device. Known by the
  * name their driver registered the major under (most majors are handed
  * out at boot), where kallsyms shows the table; else by the fixed majors.
+ * A global function, verified once on its own: inline, its walk of the
+ * table multiplied the states of file_open past the verifier's limit.
  */
-static __always_inline bool passes_disk_commands(dev_t rdev)
+__attribute__((noinline)) int isolate_passes_disk_commands(__u32 rdev)
 {
 	unsigned int major = rdev >> 20;
 	struct char_device_struct *cd = NULL;
@@ -100,7 +106,38 @@ static __always_inline bool passes_disk_commands(dev_t rdev)
 		}
 		cd = BPF_CORE_READ(cd, next);
 	}
-	return false;
+	/* A chain longer than looked at: not known not to be one (fail closed). */
+	return cd != NULL;
+}
+
+/*
+ * Character devices are drivers, not files: a grant of a tree (`/dev`, `/`)
+ * would reach every one (watchdogs that reboot the machine when opened,
+ * input devices that type into the console, rtc alarms, kmsg...). Opened
+ * in a cell only by a rule on the node itself, but for these few that give
+ * nothing: null, zero, full, random, urandom, the caller's terminal
+ * (/dev/tty), ptmx and the pty slaves.
+ */
+static __always_inline bool harmless_char_device(dev_t rdev)
+{
+	unsigned int major = rdev >> 20, minor = rdev & 0xfffff;
+
+	if (major == 1)
+		return minor == 3 || minor == 5 || minor == 7 || minor == 8 || minor == 9;
+	if (major == 5)
+		return minor == 0 || minor == 2;
+	return major >= 136 && major <= 143;
+}
+
+/* Whether the rule on the node itself (not one of a directory above) grants access. */
+static __always_inline bool device_named(const struct cell_ctx *cc, const struct file *file,
+					 const struct super_block *sb, __u32 access)
+{
+	struct walk_where where = { .ruleset = cc->cell.ruleset, .dev = sb->s_dev };
+	struct walk_result res = {};
+
+	return find_bloom(&where) && lookup_rule(&where, file->f_inode->i_ino, &res) &&
+	       (res.allow & access) == access;
 }
 
 static __always_inline __u32 root_only_open(const struct file *file,
@@ -109,7 +146,8 @@ static __always_inline __u32 root_only_open(const struct file *file,
 	unsigned long magic = sb->s_magic;
 	umode_t type = file->f_inode->i_mode & S_IFMT;
 
-	if (type == S_IFBLK || (type == S_IFCHR && passes_disk_commands(file->f_inode->i_rdev)))
+	if (type == S_IFBLK ||
+	    (type == S_IFCHR && isolate_passes_disk_commands(file->f_inode->i_rdev)))
 		return ISOLATE_OP_SYSTEM_FILE;
 	if (magic == BPF_FS_MAGIC)
 		return ISOLATE_OP_BPF;
@@ -139,6 +177,38 @@ static __always_inline bool writes_process_memory(const struct file *file,
 	return name[0] == 'm' && name[1] == 'e' && name[2] == 'm';
 }
 
+/*
+ * A process's own /proc entries that reach outside it: loginuid, which an
+ * unset one lets anyone set (audit records and the journal would then
+ * blame that user), and autogroup, whose nice value is the whole
+ * session's (the shell that started the cell included).
+ */
+__attribute__((noinline)) int isolate_session_record_name(__u64 name_ptr, __u32 len)
+{
+	char name[9];
+
+	if (bpf_probe_read_kernel(name, sizeof(name), (const void *)name_ptr))
+		return 1;	/* unread, not known not to be one */
+	if (len == 8)
+		return name[0] == 'l' && name[1] == 'o' && name[2] == 'g' && name[3] == 'i' &&
+		       name[4] == 'n' && name[5] == 'u' && name[6] == 'i' && name[7] == 'd';
+	return len == 9 && name[0] == 'a' && name[1] == 'u' && name[2] == 't' && name[3] == 'o' &&
+	       name[4] == 'g' && name[5] == 'r' && name[6] == 'o' && name[7] == 'u' && name[8] == 'p';
+}
+
+static __always_inline bool writes_session_record(const struct file *file,
+						  const struct super_block *sb, __u32 access)
+{
+	const struct dentry *d = file->f_path.dentry;
+	__u32 len = d->d_name.len;
+
+	if (!(access & ISOLATE_ACCESS_WRITE) || sb->s_magic != PROC_SUPER_MAGIC ||
+	    (len != 8 && len != 9))
+		return false;
+	/* A global function, verified once: inline, it doubled file_open's states. */
+	return isolate_session_record_name((__u64)d->d_name.name, len);
+}
+
 ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 {
 	const struct path *path = &file->f_path;
@@ -159,6 +229,21 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 		int verdict = refuse(&cc, EACCES);
 
 		report_file(&cc, root_only, access, ISOLATE_RULE_NONE,
+			    verdict, EACCES, path->dentry, path, DISPLAY_D_PATH);
+		return verdict;
+	}
+	if ((file->f_inode->i_mode & S_IFMT) == S_IFCHR &&
+	    !harmless_char_device(file->f_inode->i_rdev) && !device_named(&cc, file, sb, access)) {
+		int verdict = refuse(&cc, EACCES);
+
+		report_file(&cc, ISOLATE_OP_SYSTEM_FILE, access, ISOLATE_RULE_NONE,
+			    verdict, EACCES, path->dentry, path, DISPLAY_D_PATH);
+		return verdict;
+	}
+	if (writes_session_record(file, sb, access)) {
+		int verdict = refuse(&cc, EACCES);
+
+		report_file(&cc, ISOLATE_OP_SYSTEM_FILE, access, ISOLATE_RULE_NONE,
 			    verdict, EACCES, path->dentry, path, DISPLAY_D_PATH);
 		return verdict;
 	}

@@ -337,7 +337,7 @@ static int collect_anchors(struct compiler *cc, bool scan_all)
 		if (err || !(cap->flags & ISOLATE_CAP_DENY) || !S_ISDIR(st.st_mode))
 			continue;
 		msg[0] = '\0';
-		err = hardlinks_scan(cap->u.path, &st, &budget, add_hardlink, cc, msg,
+		err = hardlinks_scan(cap->u.path, &st, &budget, NULL, add_hardlink, cc, msg,
 				     sizeof(msg));
 		/* Moved since it was bound: its deny is on it wherever it is, its links kept. */
 		if (err == -ESTALE && bound)
@@ -602,6 +602,8 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 		/* It exists: whether it was optional no longer matters. */
 		resolved = *cap;
 		resolved.flags &= ~ISOLATE_CAP_OPTIONAL;
+		if (S_ISCHR(st.st_mode))
+			resolved.flags |= CAP_NAMES_DEVICE;
 		resolved.u.path = real;
 		err = cell_append(out, &resolved);
 		cc->resolved[cc->n_resolved++] = (struct resolved){ real, st, kept };

@@ -79,7 +79,7 @@ static int resolve_object(const char *target, char *walk_from, struct isolate_ve
  */
 static bool passes_disk_commands(dev_t rdev)
 {
-	static const char *const exact[] = { "sg", "bsg", "nvme-generic", "mtd" };
+	static const char *const exact[] = { "sg", "bsg", "nvme", "nvme-generic", "mtd" };
 	FILE *f = fopen("/proc/devices", "re");
 	char line[128], name[64];
 	bool chars = false, found = false;
@@ -100,6 +100,29 @@ static bool passes_disk_commands(dev_t rdev)
 	if (f)
 		fclose(f);
 	return found;
+}
+
+/* null, zero, full, random, urandom, /dev/tty, ptmx, pty slaves: as the kernel's harmless_char_device() */
+static bool harmless_char_device(dev_t rdev)
+{
+	unsigned int ma = major(rdev), mi = minor(rdev);
+
+	if (ma == 1)
+		return mi == 3 || mi == 5 || mi == 7 || mi == 8 || mi == 9;
+	if (ma == 5)
+		return mi == 0 || mi == 2;
+	return ma >= 136 && ma <= 143;
+}
+
+/* Whether path is a character device (but a harmless one) that entry, the rule found, is not on. */
+static bool object_is_unnamed_device(const char *path, const struct isolate_image_inode *entry)
+{
+	struct stat st;
+
+	if (stat(path, &st) || !S_ISCHR(st.st_mode) || harmless_char_device(st.st_rdev))
+		return false;
+	return !entry || entry->ino != st.st_ino ||
+	       entry->dev != ((major(st.st_dev) << 20) | minor(st.st_dev));
 }
 
 /*
@@ -169,6 +192,11 @@ static int explain_path(const struct isolate_image *img, int right, const char *
 	if (v->entry) {
 		v->allowed = v->entry->rule.allow & (1U << right);
 		v->rule_id = v->entry->rule.decided_by[right];
+	}
+	/* A device is opened by a rule on its node only (kern/file.bpf.c). */
+	if (v->allowed && object_is_unnamed_device(v->object, v->entry)) {
+		v->allowed = false;
+		v->refused_because = ISOLATE_VERDICT_DEVICE_NOT_NAMED;
 	}
 	return 0;
 }

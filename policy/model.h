@@ -20,9 +20,16 @@ struct src_pos {
 	unsigned int line, column;
 };
 
+/*
+ * The compiler's mark on a resolved path that is a character device: the
+ * kernel opens a device (but the harmless few) only by a rule on the node
+ * itself, so its grant is kept below a grant of its tree.
+ */
+#define CAP_NAMES_DEVICE	(1U << 31)
+
 struct isolate_cap {
 	enum isolate_cap_kind kind;
-	unsigned int flags;		/* ISOLATE_CAP_* */
+	unsigned int flags;		/* ISOLATE_CAP_*, CAP_NAMES_DEVICE */
 	struct src_pos pos;		/* not part of the value */
 	union {
 		char *path;		/* READ, WRITE, EXEC */

@@ -5,8 +5,9 @@
  * compiler resolves them first and normalizes the resolved paths.
  *
  *   paths    a deny removes grants of its kind on itself and below; a tree
- *            removes grants of its kind below it; repeats go (a required
- *            path beats the same path marked optional)
+ *            removes grants of its kind below it, but those of character
+ *            devices the compiler marked; repeats go (a required path
+ *            beats the same path marked optional)
  *   network  per (kind, protocol, family): grants minus denies, written as
  *            canonical rectangles (netset.c); denies kept, canonical too
  *   budgets  the tightest of each kind
@@ -102,7 +103,7 @@ static int reduce_tree(struct cap_list *l)
 	}
 	kept = 0;
 	for (size_t i = 0; i < l->n; i++)
-		if (!below[i])
+		if (!below[i] || (l->v[i]->flags & CAP_NAMES_DEVICE))
 			l->v[kept++] = l->v[i];
 	l->n = kept;
 	free(below);

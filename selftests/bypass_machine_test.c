@@ -598,14 +598,14 @@ static unsigned int char_major_of(const char *name)
 
 /*
  * The character devices that pass READ and WRITE commands to a disk (bsg,
- * SCSI generic, NVMe's generic namespaces) open the disk as a block
+ * SCSI generic, NVMe's controllers and generic namespaces) open the disk as a block
  * device does: none is opened in a cell either. The nodes here are of
  * minors no device has (outside, ENXIO from the driver's table), of the
- * majors the kernel gave the built-in bsg and nvme-generic drivers.
+ * majors the kernel gave the built-in bsg and NVMe drivers.
  */
 TEST_F(bypass, disk_command_devices_are_never_opened_in_a_cell)
 {
-	static const char *const drivers[] = { "bsg", "nvme-generic" };
+	static const char *const drivers[] = { "bsg", "nvme", "nvme-generic" };
 	int cell = test_env_cell(&self->env, "disk", "read:/dev", "write:/dev", NULL);
 	struct open_args outside = { TEST_CHAR_NODE, O_RDWR };
 	int tested = 0;
@@ -633,6 +633,54 @@ TEST_F(bypass, disk_command_devices_are_never_opened_in_a_cell)
 	EXPECT_EQ(0, test_open(&self->env, cell, "/dev/null", O_RDWR));
 	if (!tested)
 		SKIP(return, "no bsg or nvme-generic major without a device at minor 4000");
+}
+
+/*
+ * A character device is a driver, not a file: a grant of /dev reached
+ * every one (a watchdog reboots the machine when opened, an input device
+ * types into the console). Opened in a cell only by a rule on its node;
+ * the harmless few (/dev/null, zero, full, random, urandom, tty, ptmx,
+ * pty slaves) by any rule. /dev/kmsg for writing needs nothing of the
+ * driver: outside and named, 0.
+ */
+TEST_F(bypass, a_device_is_opened_only_by_a_rule_on_its_node)
+{
+	int tree = test_env_cell(&self->env, "devtree", "write:/dev", NULL);
+	int named = test_env_cell(&self->env, "devnamed", "write:/dev", "write:/dev/kmsg", NULL);
+
+	ASSERT_LE(0, tree);
+	ASSERT_LE(0, named);
+	if (access("/dev/kmsg", F_OK))
+		SKIP(return, "no /dev/kmsg");
+	EXPECT_EQ(0, run_outside(open_errno, &(struct open_args){ "/dev/kmsg", O_WRONLY }));
+	EXPECT_EQ(EACCES, test_open(&self->env, tree, "/dev/kmsg", O_WRONLY));
+	EXPECT_EQ(0, test_open(&self->env, named, "/dev/kmsg", O_WRONLY));
+	EXPECT_EQ(0, test_open(&self->env, tree, "/dev/null", O_WRONLY));
+	EXPECT_EQ(0, test_open(&self->env, tree, "/dev/urandom", O_WRONLY));
+}
+
+/*
+ * A process's own loginuid (settable once by anyone while unset: audit
+ * records then blame that user) and autogroup (its nice value is the
+ * whole session's, the shell outside included) are not written in a
+ * cell; its other own entries are. The kernel alone is asked (explain
+ * answers for rules only).
+ */
+TEST_F(bypass, session_records_in_proc_are_not_written)
+{
+	int cell = test_env_cell(&self->env, "procw", "write:/proc", NULL);
+	struct open_args loginuid = { "/proc/self/loginuid", O_WRONLY };
+	struct open_args autogroup = { "/proc/self/autogroup", O_WRONLY };
+	struct open_args oom = { "/proc/self/oom_score_adj", O_WRONLY };
+
+	ASSERT_LE(0, cell);
+	EXPECT_EQ(0, run_outside(open_errno, &loginuid));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_errno, &loginuid));
+	EXPECT_EQ(0, test_run(&self->env, cell, open_errno, &oom));
+	if (access(autogroup.path, F_OK))
+		SKIP(return, "no autogroup in this kernel");
+	EXPECT_EQ(0, run_outside(open_errno, &autogroup));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_errno, &autogroup));
 }
 
 TEST_HARNESS_MAIN

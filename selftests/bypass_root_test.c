@@ -424,6 +424,37 @@ TEST_F_TIMEOUT(bypass, timed_grant_ends_with_the_supervisor_killed, 60)
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, read_errno, (void *)a.secret));
 }
 
+/*
+ * The kernel falls back to the policy without every timed grant when the
+ * first one ends, so a timed deny would end early, and a timed mode,
+ * budget, socket family or broker right is in no ruleset: each refused,
+ * nothing changed, the cell's own rules in force.
+ */
+TEST_F(bypass, only_rules_that_may_end_together_are_timed)
+{
+	const char *refused[] = { "deny-read:/", "memory:64M", "mode:audit", "broker:read",
+				  "socket:netlink-audit" };
+	struct isolate_cell_state before, after;
+
+	ASSERT_EQ(0, isolate_cell_get(self->env.iso, self->env.cells[self->ro].name, &before));
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		struct isolate_cap *cap = NULL;
+
+		ASSERT_EQ(0, isolate_cap_parse(refused[i], &cap, NULL)) {
+			TH_LOG("%s", refused[i]);
+		}
+		EXPECT_EQ(-EINVAL, isolate_cell_grant_timed(self->env.iso,
+							    self->env.cells[self->ro].name,
+							    &cap, 1, 60)) {
+			TH_LOG("%s", refused[i]);
+		}
+		isolate_cap_free(cap);
+	}
+	ASSERT_EQ(0, isolate_cell_get(self->env.iso, self->env.cells[self->ro].name, &after));
+	EXPECT_EQ(before.cell.generation, after.cell.generation);
+	EXPECT_EQ(0, IN_RO(read_errno, (void *)test_path(&self->env, "ro/file")));
+}
+
 /* The library's timed grant, no supervisor at all: the same end. */
 TEST_F(bypass, timed_grant_ends_in_the_kernel)
 {

@@ -139,7 +139,7 @@ TEST_F(tree, finds_linked_files_below_and_follows_no_symlink)
 	size_t budget = HARDLINK_SCAN_MAX;
 	char msg[256] = "";
 
-	EXPECT_EQ(0, hardlinks_scan(self->d, &self->d_st, &budget, note, &seen, msg,
+	EXPECT_EQ(0, hardlinks_scan(self->d, &self->d_st, &budget, NULL, note, &seen, msg,
 					sizeof(msg)))
 		TH_LOG("%s", msg);
 	EXPECT_EQ(FILES + 1, seen.calls);
@@ -156,7 +156,7 @@ TEST_F(tree, entries_removed_while_scanned_are_passed_over)
 	size_t budget = HARDLINK_SCAN_MAX;
 	char msg[256] = "";
 
-	EXPECT_EQ(0, hardlinks_scan(self->d, &self->d_st, &budget, note, &seen, msg,
+	EXPECT_EQ(0, hardlinks_scan(self->d, &self->d_st, &budget, NULL, note, &seen, msg,
 					sizeof(msg)))
 		TH_LOG("%s", msg);
 	EXPECT_EQ(FILES - 1 + DIRS, seen.removed);
@@ -175,7 +175,7 @@ TEST_F(tree, a_budget_run_out_is_an_error)
 	size_t budget = 3;
 	char msg[256] = "", want[256];
 
-	EXPECT_EQ(-E2BIG, hardlinks_scan(self->d, &self->d_st, &budget, note, &seen, msg,
+	EXPECT_EQ(-E2BIG, hardlinks_scan(self->d, &self->d_st, &budget, NULL, note, &seen, msg,
 					sizeof(msg)));
 	EXPECT_EQ(0U, budget);
 	snprintf(want, sizeof(want),
@@ -190,7 +190,7 @@ TEST_F(tree, a_missing_tree_is_an_error)
 	size_t budget = HARDLINK_SCAN_MAX;
 	char msg[256] = "";
 
-	EXPECT_EQ(-ENOENT, hardlinks_scan(at(self->root, "none"), &self->d_st, &budget, note,
+	EXPECT_EQ(-ENOENT, hardlinks_scan(at(self->root, "none"), &self->d_st, &budget, NULL, note,
 					  &seen, msg, sizeof(msg)));
 	EXPECT_NE(NULL, strstr(msg, "cannot scan ")) TH_LOG("%s", msg);
 }
@@ -209,7 +209,7 @@ TEST_F(tree, a_directory_in_the_place_of_the_one_to_scan_is_not_scanned)
 	ASSERT_EQ(0, rename(self->d, at(self->root, "moved")));
 	ASSERT_EQ(0, mkdir(self->d, 0755));
 	ASSERT_EQ(0, link(at(self->root, "O/f0"), at(self->d, "f0")));
-	EXPECT_EQ(-ESTALE, hardlinks_scan(self->d, &self->d_st, &budget, note, &seen, msg,
+	EXPECT_EQ(-ESTALE, hardlinks_scan(self->d, &self->d_st, &budget, NULL, note, &seen, msg,
 					  sizeof(msg)));
 	EXPECT_EQ(0, seen.calls);
 	EXPECT_EQ((size_t)HARDLINK_SCAN_MAX, budget);

@@ -410,6 +410,9 @@ TEST_F(landlock, a_denied_file_with_another_name_is_refused)
 	ASSERT_EQ(0, mkdir(path, 0755));
 	snprintf(path, sizeof(path), "%s/pub", self->dir);
 	ASSERT_EQ(0, mkdir(path, 0755));
+	/* A directory of the tree the unprivileged user cannot read: passed over. */
+	snprintf(path, sizeof(path), "%s/real/a", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0700));
 	snprintf(path, sizeof(path), "%s/real/secret", self->dir);
 	ASSERT_EQ(0, write_text(path, "SECRET\n", 0644));
 	snprintf(other, sizeof(other), "%s/pub/f", self->dir);

@@ -47,14 +47,18 @@ int isolate_cell_restore(struct isolate *iso, const char *source, const char *js
 int isolate_cell_recycle(struct isolate *iso, const char *name)
 {
 	struct isolate_cell_policy *pol = NULL;
-	int err = isolate_cell_policy_get(iso, name, &pol);
+	int err = isolate_lock(iso);
 
+	/* Under one hold of the lock: a change in between would be undone. */
 	if (err)
 		return err;
-	err = isolate_cell_destroy(iso, name);
+	err = isolate_cell_policy_get(iso, name, &pol);
+	if (!err)
+		err = isolate_cell_destroy(iso, name);
 	if (!err)
 		err = isolate_cell_create(iso, name, pol, NULL);
 	isolate_cell_policy_free(pol);
+	isolate_unlock(iso);
 	return err;
 }
 
@@ -167,10 +171,23 @@ static int grant_timed(struct isolate *iso, const char *name, struct isolate_cap
 				 ISOLATE_GRANT_SECONDS_MAX, seconds);
 	for (size_t i = 0; i < n; i++) {
 		struct isolate_diag diag = { 0 };
+		enum isolate_cap_kind kind = isolate_cap_get_kind(caps[i]);
 		int err = isolate_cap_check(caps[i], &diag);
 
 		if (err)
 			return set_error(err, "%s", diag.msg);
+		/*
+		 * The kernel falls back to the policy without every timed grant
+		 * at the first one's end: a timed deny would end early. And only
+		 * rules are in what it falls back from: a timed mode, budget,
+		 * socket family or broker right would be accepted and do nothing.
+		 */
+		if (isolate_cap_get_flags(caps[i]) & ISOLATE_CAP_DENY)
+			return set_error(-EINVAL, "a deny cannot be timed: it would end with the first timed grant to end");
+		if (kind != ISOLATE_CAP_READ && kind != ISOLATE_CAP_WRITE && kind != ISOLATE_CAP_EXEC &&
+		    kind != ISOLATE_CAP_CONNECT && kind != ISOLATE_CAP_BIND && kind != ISOLATE_CAP_UNIX)
+			return set_error(-EINVAL, "only path, network and unix rules can be timed, not %s",
+					 isolate_cap_kind_name(kind) ?: "this capability");
 	}
 	return change_caps(iso, name, caps, n, true, seconds, false, checked);
 }

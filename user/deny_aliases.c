@@ -29,7 +29,8 @@ static int note_first(void *ctx, const char *path, const struct stat *st)
 	return 1;
 }
 
-int deny_first_link(const char *real, char *out, size_t len, nlink_t *links)
+int deny_first_link(const char *real, char *out, size_t len, nlink_t *links,
+		    size_t *unreadable)
 {
 	struct first_link f = { out, len, 0 };
 	size_t budget = HARDLINK_SCAN_MAX;
@@ -46,7 +47,7 @@ int deny_first_link(const char *real, char *out, size_t len, nlink_t *links)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return 0;
-	err = hardlinks_scan(real, &st, &budget, note_first, &f, msg, sizeof(msg));
+	err = hardlinks_scan(real, &st, &budget, unreadable, note_first, &f, msg, sizeof(msg));
 	if (err < 0)
 		return err;
 	*links = f.links;

@@ -247,11 +247,13 @@ int spec_read_bindings(const char *name, __u32 gen, struct policy_binding **b, s
  * Other names of a denied object (user/deny_aliases.c). deny_first_link:
  * the first multiply-linked regular file at or below real into out, with
  * its link count: 1, 0 when there is none, -errno when the tree cannot be
- * scanned whole. deny_mount_aliases: fn with each other path a mount of
- * its file system shows real or a part of it at (0 or fn's non-zero
- * stop), or -errno.
+ * scanned (directories below real the caller may not read are passed over
+ * and counted in *unreadable). deny_mount_aliases: fn with each other path
+ * a mount of its file system shows real or a part of it at (0 or fn's
+ * non-zero stop), or -errno.
  */
-int deny_first_link(const char *real, char *out, size_t len, nlink_t *links);
+int deny_first_link(const char *real, char *out, size_t len, nlink_t *links,
+		    size_t *unreadable);
 int deny_mount_aliases(const char *real, int (*fn)(void *ctx, const char *alias), void *ctx);
 
 /* What the cell's policy asks and this system does not enforce. */

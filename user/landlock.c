@@ -283,12 +283,14 @@ static const char *deny_alias_gap(const struct isolate_cell_policy *pol,
 				  char *unsearched, size_t len)
 {
 	struct granted_alias g = { .pol = pol, .kind = kind };
+	size_t unreadable = 0;
 	char file[PATH_MAX];
 	nlink_t links = 0;
-	int r = deny_first_link(path, file, sizeof(file), &links);
+	int r = deny_first_link(path, file, sizeof(file), &links, &unreadable);
 
-	if (r == -EACCES) {
-		snprintf(unsearched, len, "hard links to files below it: a directory of it this user cannot read");
+	if (r == -EACCES || (r == 0 && unreadable)) {
+		snprintf(unsearched, len, "hard links to files below it: %s this user cannot read",
+			 r ? "it is a directory" : "directories of it");
 		r = 0;
 	}
 	if (r < 0) {

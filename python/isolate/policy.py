@@ -337,11 +337,13 @@ class Verdict:
     audit: bool
     rule: Optional[str]
     object: str
-    refused_because: str   # "rules", "walk-bound", "cgroupfs", "bpffs", "block-device", "unspecified-address"
+    # "rules", "walk-bound", "cgroupfs", "bpffs", "block-device",
+    # "unspecified-address", "device-not-named"
+    refused_because: str
 
 
 _REFUSED = {0: "rules", 1: "walk-bound", 2: "cgroupfs", 3: "bpffs", 4: "block-device",
-            5: "unspecified-address"}
+            5: "unspecified-address", 6: "device-not-named"}
 
 
 def _explain(cell_ptr: int, op: str, target: str) -> Verdict:

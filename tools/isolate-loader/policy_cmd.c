@@ -361,6 +361,8 @@ static const char *refusal_reason(const struct isolate_verdict *v)
 		return "cells may not open anything on bpffs (isolate's pins)";
 	case ISOLATE_VERDICT_BLOCK_DEVICE:
 		return "cells may not open block devices, nor the character devices that pass commands to a disk";
+	case ISOLATE_VERDICT_DEVICE_NOT_NAMED:
+		return "a character device is opened only by a rule on its node, not by one on a directory above it";
 	case ISOLATE_VERDICT_UNSPECIFIED_ADDRESS:
 		return "0.0.0.0 goes to the socket's source address or its device's, which no rule names: connect to 127.0.0.1";
 	default:

@@ -370,7 +370,7 @@ int do_run(int argc, char **argv)
 		ret = wait_command(iso, name, pid, o.timeout);
 	/* Whatever the command left behind in its own cell dies with it. */
 	if (ephemeral && isolate_cell_destroy(iso, name))
-		p_err(EXIT_FAIL, "run: removing cell %s: %s", name, isolate_last_error());
+		ret = p_err(EXIT_FAIL, "run: removing cell %s: %s", name, isolate_last_error());
 out:
 	isolate_cell_policy_free(caps_pol);
 	isolate_close(iso);
