@@ -279,16 +279,37 @@ static __always_inline int decide_path(const struct cell_ctx *cc,
 }
 
 /*
- * The rights a cell holds at d: what a walk finds, 0 when it finds nothing
- * or cannot decide. Used to compare two places (link, rename).
+ * What a cell holds at a place, to compare two (link, rename): its rights
+ * (none where a walk finds nothing or cannot decide) and whether it is in
+ * a denied tree, with the rule that put the entry there. A walk that
+ * cannot decide counts as a denied tree, so that a name is not made there.
  */
-static __always_inline __u32 rights_at(const struct cell_ctx *cc,
-				       struct dentry *d, struct vfsmount *mnt)
+struct place {
+	__u32 allow;
+	bool denied_tree;
+	__u32 rule_id;
+};
+
+static __always_inline void place_at(const struct cell_ctx *cc, struct dentry *d,
+				     struct vfsmount *mnt, struct place *p)
 {
+	const struct isolate_inode_rule *rule;
 	struct walk_result res;
 
 	walk_dentry(cc->cell.ruleset, d, mnt, mnt->mnt_sb, &res, false);
-	return res.status == WALK_RULE ? res.allow : 0;
+	p->allow = 0;
+	p->rule_id = ISOLATE_RULE_NONE;
+	p->denied_tree = res.status == WALK_BOUND || res.status == WALK_FAULT;
+	if (res.status != WALK_RULE)
+		return;
+	p->allow = res.allow;
+	rule = rule_at(cc->cell.ruleset, &res);
+	if (!rule) {
+		p->denied_tree = true;
+		return;
+	}
+	p->denied_tree = rule->flags & ISOLATE_INODE_IN_DENIED_TREE;
+	p->rule_id = rule->rule_id;
 }
 
 #endif /* ISOLATE_FILE_RULES_BPF_H */

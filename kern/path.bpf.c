@@ -46,22 +46,53 @@ static __always_inline int may_remove(const struct cell_ctx *cc, __u32 op,
 			     EACCES, &shown, DISPLAY_BUILT);
 }
 
-/* The object at from must hold every right it would have below to_dir. */
-static __always_inline int no_gain(const struct cell_ctx *cc, __u32 op,
-				   struct dentry *from, const struct path *to_dir)
+static __always_inline int refuse_new_name(const struct cell_ctx *cc, __u32 op, __u32 access,
+					   __u32 rule_id, struct dentry *from)
 {
-	__u32 before = rights_at(cc, from, to_dir->mnt);
-	__u32 after = rights_at(cc, to_dir->dentry, to_dir->mnt);
-	int verdict;
+	int verdict = refuse(cc, EXDEV);
 
-	if ((after & ~before) == 0)
-		return 0;
-	verdict = refuse(cc, EXDEV);
-	report_file(cc, op, after & ~before, ISOLATE_RULE_NONE, verdict, EXDEV,
-		    from, NULL, DISPLAY_NAME);
+	report_file(cc, op, access, rule_id, verdict, EXDEV, from, NULL, DISPLAY_NAME);
 	return verdict;
 }
 
+/*
+ * The object at from, given a name below to_dir by link or rename, must
+ * hold every right it would have there. And no file gets a second name
+ * in or out of a denied tree: the compiler keeps a deny of its own for
+ * each file there with another name, in a map all cells share, which a
+ * cell making links by the thousand would fill. So a link refused when
+ * the file has a name already and either place is in a denied tree; a
+ * rename into one, of a file with other names from anywhere or of a
+ * directory (whose files may have them) from outside the denied trees.
+ */
+static __always_inline int no_gain(const struct cell_ctx *cc, __u32 op,
+				   struct dentry *from, const struct path *to_dir)
+{
+	struct inode *inode = from->d_inode;
+	struct place before, after;
+
+	place_at(cc, from, to_dir->mnt, &before);
+	place_at(cc, to_dir->dentry, to_dir->mnt, &after);
+	if (after.allow & ~before.allow)
+		return refuse_new_name(cc, op, after.allow & ~before.allow, ISOLATE_RULE_NONE,
+				       from);
+	if (op == ISOLATE_OP_LINK) {
+		if (!before.denied_tree && !after.denied_tree)
+			return 0;
+		if (inode && !inode->i_nlink)	/* an O_TMPFILE file's first name */
+			return 0;
+	} else {
+		bool is_dir = inode && (inode->i_mode & S_IFMT) == S_IFDIR;
+
+		if (!after.denied_tree)
+			return 0;
+		/* A directory's files move with it: from a denied tree, no new ones. */
+		if (is_dir ? before.denied_tree : inode && inode->i_nlink < 2)
+			return 0;
+	}
+	return refuse_new_name(cc, op, ISOLATE_ACCESS_WRITE,
+			       after.denied_tree ? after.rule_id : before.rule_id, from);
+}
 
 ISOLATE_HOOK(path_mknod, isolate_path_mknod, const struct path *dir, struct dentry *dentry,
 	     umode_t mode, unsigned int dev, int ret)

@@ -708,6 +708,69 @@ TEST_F(fs, link_after_load)
 	EXPECT_EQ(-1, access(P("rw/from-fd"), F_OK));
 }
 
+/*
+ * A tree denied for reading that the cell may write in: each file with
+ * another name there gets a deny entry of its own at the cell's next
+ * change, in the map all cells share. So the cell makes no second name
+ * in or out of it (EXDEV, whatever the rights), and moves no file with
+ * other names, nor a directory from outside, into it. Single names stay
+ * free: a new file, an O_TMPFILE's first name, a move within.
+ */
+TEST_F(fs, no_second_names_in_a_denied_tree)
+{
+	struct path_args a = { 0 };
+	int c;
+
+	ASSERT_EQ(0, test_mkdir(&self->env, "wo/dir/sub"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "wo/away"));
+	ASSERT_EQ(0, test_file(&self->env, "wo/single", "single"));
+	c = test_env_cell(&self->env, "drop", "write:%s/wo", "deny-read:%s/wo/dir", NULL);
+	ASSERT_LE(0, c);
+
+	a.path = P("wo/file");		/* into: the same rights, WRITE */
+	a.path2 = P("wo/dir/link");
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, link_errno, &a));
+	a.path = P("wo/dir/file");	/* out of */
+	a.path2 = P("wo/link");
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, link_errno, &a));
+	a.path2 = P("wo/dir/sub/link");	/* within */
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, linkat_fd_errno, &a));
+	a.path = P("wo/file");		/* outside the denied tree: as before */
+	a.path2 = P("wo/second");
+	EXPECT_EQ(0, test_run(&self->env, c, link_errno, &a));
+	a.path = P("wo/second");	/* a file with two names, moved in */
+	a.path2 = P("wo/dir/second");
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, rename_errno, &a));
+	a.path = P("wo/away");		/* a directory, from outside */
+	a.path2 = P("wo/dir/away");
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, rename_errno, &a));
+	a.path = P("wo/second");	/* an exchange moves both ways */
+	a.path2 = P("wo/dir/file");
+	a.flags = RENAME_EXCHANGE;
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, rename_errno, &a));
+	a.flags = 0;
+	EXPECT_EQ(-1, access(P("wo/dir/link"), F_OK));
+	EXPECT_EQ(-1, access(P("wo/link"), F_OK));
+	EXPECT_EQ(-1, access(P("wo/dir/sub/link"), F_OK));
+	EXPECT_EQ(0, access(P("wo/away"), F_OK));
+
+	a.path = P("wo/dir");		/* an O_TMPFILE's first name */
+	a.path2 = P("wo/dir/made");
+	a.flags = 0600;
+	EXPECT_EQ(0, test_run(&self->env, c, tmpfile_link_errno, &a));
+	a.flags = 0;
+	a.path = P("wo/single");	/* its only name becomes another */
+	a.path2 = P("wo/dir/moved");
+	EXPECT_EQ(0, test_run(&self->env, c, rename_errno, &a));
+	a.path = P("wo/dir/sub");	/* a directory within */
+	a.path2 = P("wo/dir/made-sub");
+	EXPECT_EQ(0, test_run(&self->env, c, rename_errno, &a));
+
+	/* Outside any cell, the refused ones are made. */
+	EXPECT_EQ(0, link(P("wo/dir/file"), P("wo/link")));
+	EXPECT_EQ(0, rename(P("wo/away"), P("wo/dir/away")));
+}
+
 /* The refusal is reported: op LINK, error EXDEV, the file linked. */
 TEST_F(fs, exdev_is_reported)
 {

@@ -183,8 +183,15 @@ struct isolate_inode_rule {
 	 * denies it here, or ~0U; a refusal event names this one.
 	 */
 	__u32 decided_by[3];
-	__u32 _pad;
+	__u32 flags;		/* ISOLATE_INODE_* */
 };
+
+/*
+ * isolate_inode_rule.flags. IN_DENIED_TREE: at or below an explicit deny,
+ * where the compiler keeps a deny of its own for every file with another
+ * name; a cell makes no new names there (each would be one more entry).
+ */
+#define ISOLATE_INODE_IN_DENIED_TREE	(1U << 0)
 
 /* Network rules: isolate_net_key.op, and rights in isolate_unix_rule. */
 #define ISOLATE_NET_CONNECT	1	/* connect, or send to an address */
