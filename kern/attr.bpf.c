@@ -52,6 +52,23 @@ ISOLATE_HOOK(inode_setattr, isolate_inode_setattr_idmap, void *idmap, struct den
 }
 
 /*
+ * file_setattr(2) (6.17 on) sets a file's attribute flags and project id
+ * by path, reaching neither the ioctl hooks nor inode_setattr: WRITE, as
+ * for the FS_IOC_FSSETXATTR ioctl (which reaches this hook too there).
+ */
+ISOLATE_HOOK_IF_PRESENT(inode_file_setattr, isolate_inode_file_setattr, struct dentry *dentry,
+			void *fa, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret)
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_in_fs(&cc, dentry, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR);
+}
+
+/*
  * The attributes of a setuid or setgid file are not changed in a cell: an
  * access ACL rewrites the permission bits (and keeps setgid) with no
  * chmod to refuse.

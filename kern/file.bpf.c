@@ -57,6 +57,11 @@ static __always_inline __u32 access_op(__u32 access)
 extern const void chrdevs __ksym __weak;
 #define CHRDEV_MAJOR_HASH_SIZE	255
 #define CHRDEV_CHAIN_MAX	8
+/* fs/char_dev.c: majors handed out at boot, from the start down to the end */
+#define CHRDEV_MAJOR_DYN_START		254
+#define CHRDEV_MAJOR_DYN_END		234
+#define CHRDEV_MAJOR_DYN_EXT_START	511
+#define CHRDEV_MAJOR_DYN_EXT_END	384
 #define SCSI_GENERIC_MAJOR	21
 #define MTD_CHAR_MAJOR		90
 
@@ -94,8 +99,15 @@ __attribute__((noinline)) int isolate_passes_disk_commands(__u32 rdev)
 	struct char_device_struct *cd = NULL;
 	char name[16];
 
+	/*
+	 * No table (kallsyms hides addresses, or lists no data without
+	 * CONFIG_KALLSYMS_ALL): the fixed majors, and every major handed out
+	 * at boot, where nvme, bsg and ubi land.
+	 */
 	if (!&chrdevs)
-		return major == SCSI_GENERIC_MAJOR || major == MTD_CHAR_MAJOR;
+		return major == SCSI_GENERIC_MAJOR || major == MTD_CHAR_MAJOR ||
+		       (major >= CHRDEV_MAJOR_DYN_END && major <= CHRDEV_MAJOR_DYN_START) ||
+		       (major >= CHRDEV_MAJOR_DYN_EXT_END && major <= CHRDEV_MAJOR_DYN_EXT_START);
 	bpf_probe_read_kernel(&cd, sizeof(cd),
 			      (const char *)&chrdevs + (major % CHRDEV_MAJOR_HASH_SIZE) * sizeof(cd));
 	for (int i = 0; i < CHRDEV_CHAIN_MAX && cd; i++) {
@@ -140,11 +152,10 @@ static __always_inline bool device_named(const struct cell_ctx *cc, const struct
 	       (res.allow & access) == access;
 }
 
-static __always_inline __u32 root_only_open(const struct file *file,
+static __always_inline __u32 root_only_open(const struct file *file, umode_t type,
 					    const struct super_block *sb)
 {
 	unsigned long magic = sb->s_magic;
-	umode_t type = file->f_inode->i_mode & S_IFMT;
 
 	if (type == S_IFBLK ||
 	    (type == S_IFCHR && isolate_passes_disk_commands(file->f_inode->i_rdev)))
@@ -216,6 +227,7 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 	struct super_block *sb;
 	struct cell_ctx cc;
 	__u32 access, root_only;
+	umode_t type;
 
 	if (ret)
 		return ret;
@@ -224,7 +236,8 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 	access = open_access(file);
 	mnt = path->mnt;
 	sb = mnt->mnt_sb;
-	root_only = root_only_open(file, sb);
+	type = file->f_inode->i_mode & S_IFMT;
+	root_only = root_only_open(file, type, sb);
 	if (root_only) {
 		int verdict = refuse(&cc, EACCES);
 
@@ -232,8 +245,8 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 			    verdict, EACCES, path->dentry, path, DISPLAY_D_PATH);
 		return verdict;
 	}
-	if ((file->f_inode->i_mode & S_IFMT) == S_IFCHR &&
-	    !harmless_char_device(file->f_inode->i_rdev) && !device_named(&cc, file, sb, access)) {
+	if (type == S_IFCHR && !harmless_char_device(file->f_inode->i_rdev) &&
+	    !device_named(&cc, file, sb, access)) {
 		int verdict = refuse(&cc, EACCES);
 
 		report_file(&cc, ISOLATE_OP_SYSTEM_FILE, access, ISOLATE_RULE_NONE,

@@ -279,14 +279,14 @@ static __always_inline int decide_path(const struct cell_ctx *cc,
 }
 
 /*
- * What a cell holds at a place, to compare two (link, rename): its rights
- * (none where a walk finds nothing or cannot decide) and whether it is in
- * a denied tree, with the rule that put the entry there. A walk that
- * cannot decide counts as a denied tree, so that a name is not made there.
+ * What a cell holds at a place, to compare two (link, rename): the rights
+ * granted and those denied explicitly (by a deny rule there or above),
+ * with the rule of the entry found. Where a walk finds nothing, neither;
+ * where it cannot decide, nothing granted and everything denied.
  */
 struct place {
 	__u32 allow;
-	bool denied_tree;
+	__u32 denied;
 	__u32 rule_id;
 };
 
@@ -298,18 +298,26 @@ static __always_inline void place_at(const struct cell_ctx *cc, struct dentry *d
 
 	walk_dentry(cc->cell.ruleset, d, mnt, mnt->mnt_sb, &res, false);
 	p->allow = 0;
+	p->denied = 0;
 	p->rule_id = ISOLATE_RULE_NONE;
-	p->denied_tree = res.status == WALK_BOUND || res.status == WALK_FAULT;
+	if (res.status == WALK_BOUND || res.status == WALK_FAULT)
+		p->denied = ISOLATE_ACCESS_FILE_ALL;
 	if (res.status != WALK_RULE)
 		return;
 	p->allow = res.allow;
 	rule = rule_at(cc->cell.ruleset, &res);
 	if (!rule) {
-		p->denied_tree = true;
+		p->denied = ISOLATE_ACCESS_FILE_ALL;
 		return;
 	}
-	p->denied_tree = rule->flags & ISOLATE_INODE_IN_DENIED_TREE;
 	p->rule_id = rule->rule_id;
+	if (rule->decided_by[0] != ISOLATE_RULE_NONE)
+		p->denied |= ISOLATE_ACCESS_READ;
+	if (rule->decided_by[1] != ISOLATE_RULE_NONE)
+		p->denied |= ISOLATE_ACCESS_WRITE;
+	if (rule->decided_by[2] != ISOLATE_RULE_NONE)
+		p->denied |= ISOLATE_ACCESS_EXEC;
+	p->denied &= ~res.allow;
 }
 
 #endif /* ISOLATE_FILE_RULES_BPF_H */

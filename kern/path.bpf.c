@@ -2,9 +2,9 @@
 /*
  * Changing the tree: creating, removing, renaming, linking, truncating and
  * changing attributes all need the WRITE right where they happen. Linking
- * and renaming must also not move a file to where it would gain rights
- * (EXDEV, as Landlock does, so that tools fall back to a copy the rules
- * then govern).
+ * and renaming must also not move a file to where it would gain rights or
+ * lose a deny (EXDEV, as Landlock does, so that tools fall back to a copy
+ * the rules then govern).
  */
 #include "file_rules.bpf.h"
 
@@ -56,17 +56,21 @@ static __always_inline int refuse_new_name(const struct cell_ctx *cc, __u32 op, 
 }
 
 /*
- * The object at from, given a name below to_dir by link or rename, must
- * hold every right it would have there. And no file gets a second name
- * in or out of a denied tree: the compiler keeps a deny of its own for
- * each file there with another name, in a map all cells share, which a
- * cell making links by the thousand would fill. So a link refused when
- * the file has a name already and either place is in a denied tree; a
- * rename into one, of a file with other names from anywhere or of a
- * directory (whose files may have them) from outside the denied trees.
+ * The object at from, given a name below to_dir by link or rename, keeps
+ * its rules: no right it lacks where it is, no deny it has there lost (a
+ * file moved out of a denied tree would be open to the next grant where
+ * it lands, a broker's). And no file gets a second name in or out of a
+ * denied tree: the compiler keeps a deny entry of its own for each file
+ * there with another name, in a map all cells share, which a cell making
+ * links by the thousand would fill. So no link from or into a denied
+ * tree, and nothing moved into one from outside (a copy makes a file of
+ * one name); within them, no file with other names moves. Not by link
+ * counts where a race could change them: the hooks run before the inode
+ * is locked, and two links of one O_TMPFILE file, or a link racing a
+ * move, would each see a single name.
  */
-static __always_inline int no_gain(const struct cell_ctx *cc, __u32 op,
-				   struct dentry *from, const struct path *to_dir)
+static __always_inline int keeps_its_rules(const struct cell_ctx *cc, __u32 op,
+					   struct dentry *from, const struct path *to_dir)
 {
 	struct inode *inode = from->d_inode;
 	struct place before, after;
@@ -76,22 +80,21 @@ static __always_inline int no_gain(const struct cell_ctx *cc, __u32 op,
 	if (after.allow & ~before.allow)
 		return refuse_new_name(cc, op, after.allow & ~before.allow, ISOLATE_RULE_NONE,
 				       from);
-	if (op == ISOLATE_OP_LINK) {
-		if (!before.denied_tree && !after.denied_tree)
-			return 0;
-		if (inode && !inode->i_nlink)	/* an O_TMPFILE file's first name */
-			return 0;
-	} else {
-		bool is_dir = inode && (inode->i_mode & S_IFMT) == S_IFDIR;
-
-		if (!after.denied_tree)
-			return 0;
-		/* A directory's files move with it: from a denied tree, no new ones. */
-		if (is_dir ? before.denied_tree : inode && inode->i_nlink < 2)
-			return 0;
-	}
+	if (before.denied & ~after.denied)
+		return refuse_new_name(cc, op, before.denied & ~after.denied, before.rule_id,
+				       from);
+	if (!after.denied && !before.denied)
+		return 0;
+	/*
+	 * Left: a link in, out of or within denied trees; a move into one,
+	 * from outside or within. Within, a file of one name keeps one: every
+	 * link of it is refused (it is in a denied tree).
+	 */
+	if (op == ISOLATE_OP_RENAME && before.denied && inode &&
+	    ((inode->i_mode & S_IFMT) == S_IFDIR || inode->i_nlink < 2))
+		return 0;
 	return refuse_new_name(cc, op, ISOLATE_ACCESS_WRITE,
-			       after.denied_tree ? after.rule_id : before.rule_id, from);
+			       after.denied ? after.rule_id : before.rule_id, from);
 }
 
 ISOLATE_HOOK(path_mknod, isolate_path_mknod, const struct path *dir, struct dentry *dentry,
@@ -180,7 +183,7 @@ ISOLATE_HOOK(path_link, isolate_path_link, struct dentry *old_dentry,
 	err = may_make(&cc, ISOLATE_OP_LINK, new_dir, new_dentry);
 	if (err)
 		return err;
-	return no_gain(&cc, ISOLATE_OP_LINK, old_dentry, new_dir);
+	return keeps_its_rules(&cc, ISOLATE_OP_LINK, old_dentry, new_dir);
 }
 
 ISOLATE_HOOK(path_rename, isolate_path_rename, const struct path *old_dir,
@@ -206,10 +209,10 @@ ISOLATE_HOOK(path_rename, isolate_path_rename, const struct path *old_dir,
 		return err;
 	if (old_dir->dentry == new_dir->dentry)
 		return 0;
-	err = no_gain(&cc, ISOLATE_OP_RENAME, old_dentry, new_dir);
+	err = keeps_its_rules(&cc, ISOLATE_OP_RENAME, old_dentry, new_dir);
 	if (err || !(flags & RENAME_EXCHANGE))
 		return err;
-	return no_gain(&cc, ISOLATE_OP_RENAME, new_dentry, old_dir);
+	return keeps_its_rules(&cc, ISOLATE_OP_RENAME, new_dentry, old_dir);
 }
 
 ISOLATE_HOOK(path_truncate, isolate_path_truncate, const struct path *path, int ret)

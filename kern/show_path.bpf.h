@@ -91,7 +91,15 @@ static __always_inline void show_path(char *out, __u64 dentry_addr, __u64 vfsmou
 		/* The root itself. */
 		pos = SHOW_END - 1;
 		s->buf[pos] = '/';
-	} else if ((b.cut || !b.done) && pos >= 3) {
+	} else if (b.cut || !b.done) {
+		/*
+		 * Always marked, over the first bytes shown if no room is
+		 * left before them: an unmarked cut looks like a whole path.
+		 */
+		if (pos < 3)
+			pos = 3;
+		/* Kept a clamp, not folded into a wrapping subtraction 6.1 cannot bound. */
+		barrier_var(pos);
 		pos -= 3;
 		s->buf[pos] = s->buf[pos + 1] = s->buf[pos + 2] = '.';
 	}

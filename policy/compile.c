@@ -401,8 +401,6 @@ static void merge_anchors(const struct anchor *a, size_t n, struct isolate_image
 		if (a[i].own_allow < own_allow)
 			own_allow = a[i].own_allow;
 	}
-	if (derived_deny != ISOLATE_RULE_NONE)
-		e->rule.flags |= ISOLATE_INODE_IN_DENIED_TREE;
 	/* The rule that put the entry here; a deny explains more than a grant. */
 	e->rule.rule_id = own_deny != ISOLATE_RULE_NONE ? own_deny :
 			  own_allow != ISOLATE_RULE_NONE ? own_allow : derived_deny;

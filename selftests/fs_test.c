@@ -711,10 +711,11 @@ TEST_F(fs, link_after_load)
 /*
  * A tree denied for reading that the cell may write in: each file with
  * another name there gets a deny entry of its own at the cell's next
- * change, in the map all cells share. So the cell makes no second name
- * in or out of it (EXDEV, whatever the rights), and moves no file with
- * other names, nor a directory from outside, into it. Single names stay
- * free: a new file, an O_TMPFILE's first name, a move within.
+ * change, in the map all cells share. So the cell makes no link from,
+ * into or within it, not even an O_TMPFILE's first name (two links of
+ * one racing would each see none), and moves nothing into it from
+ * outside (EXDEV: mv then copies, a file of one name). New files and
+ * moves within stay free.
  */
 TEST_F(fs, no_second_names_in_a_denied_tree)
 {
@@ -735,16 +736,18 @@ TEST_F(fs, no_second_names_in_a_denied_tree)
 	EXPECT_EQ(EXDEV, test_run(&self->env, c, link_errno, &a));
 	a.path2 = P("wo/dir/sub/link");	/* within */
 	EXPECT_EQ(EXDEV, test_run(&self->env, c, linkat_fd_errno, &a));
-	a.path = P("wo/file");		/* outside the denied tree: as before */
-	a.path2 = P("wo/second");
-	EXPECT_EQ(0, test_run(&self->env, c, link_errno, &a));
-	a.path = P("wo/second");	/* a file with two names, moved in */
-	a.path2 = P("wo/dir/second");
+	a.path = P("wo/dir");		/* an O_TMPFILE's first name */
+	a.path2 = P("wo/dir/made");
+	a.flags = 0600;
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, tmpfile_link_errno, &a));
+	a.flags = 0;
+	a.path = P("wo/single");	/* a file of one name, moved in */
+	a.path2 = P("wo/dir/single");
 	EXPECT_EQ(EXDEV, test_run(&self->env, c, rename_errno, &a));
-	a.path = P("wo/away");		/* a directory, from outside */
+	a.path = P("wo/away");		/* a directory */
 	a.path2 = P("wo/dir/away");
 	EXPECT_EQ(EXDEV, test_run(&self->env, c, rename_errno, &a));
-	a.path = P("wo/second");	/* an exchange moves both ways */
+	a.path = P("wo/single");	/* an exchange moves both ways */
 	a.path2 = P("wo/dir/file");
 	a.flags = RENAME_EXCHANGE;
 	EXPECT_EQ(EXDEV, test_run(&self->env, c, rename_errno, &a));
@@ -752,16 +755,16 @@ TEST_F(fs, no_second_names_in_a_denied_tree)
 	EXPECT_EQ(-1, access(P("wo/dir/link"), F_OK));
 	EXPECT_EQ(-1, access(P("wo/link"), F_OK));
 	EXPECT_EQ(-1, access(P("wo/dir/sub/link"), F_OK));
+	EXPECT_EQ(-1, access(P("wo/dir/made"), F_OK));
 	EXPECT_EQ(0, access(P("wo/away"), F_OK));
 
-	a.path = P("wo/dir");		/* an O_TMPFILE's first name */
-	a.path2 = P("wo/dir/made");
+	a.path = P("wo/file");		/* outside the denied tree: as before */
+	a.path2 = P("wo/second");
+	EXPECT_EQ(0, test_run(&self->env, c, link_errno, &a));
+	a.path = P("wo/dir/new");	/* a new file */
 	a.flags = 0600;
-	EXPECT_EQ(0, test_run(&self->env, c, tmpfile_link_errno, &a));
+	EXPECT_EQ(0, test_run(&self->env, c, create_mode_errno, &a));
 	a.flags = 0;
-	a.path = P("wo/single");	/* its only name becomes another */
-	a.path2 = P("wo/dir/moved");
-	EXPECT_EQ(0, test_run(&self->env, c, rename_errno, &a));
 	a.path = P("wo/dir/sub");	/* a directory within */
 	a.path2 = P("wo/dir/made-sub");
 	EXPECT_EQ(0, test_run(&self->env, c, rename_errno, &a));
@@ -769,6 +772,43 @@ TEST_F(fs, no_second_names_in_a_denied_tree)
 	/* Outside any cell, the refused ones are made. */
 	EXPECT_EQ(0, link(P("wo/dir/file"), P("wo/link")));
 	EXPECT_EQ(0, rename(P("wo/away"), P("wo/dir/away")));
+	/* Within: a file with another name (made outside) does not move. */
+	a.path = P("wo/dir/file");
+	a.path2 = P("wo/dir/made-sub/file");
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, rename_errno, &a));
+}
+
+/*
+ * A file keeps its denies wherever the cell moves it: moved out of a
+ * tree denied for reading, to where nothing grants reading either, it
+ * would be open to the next grant there (a broker's, a live grant of the
+ * directory). EXDEV, for a file and a directory; a copy would need READ.
+ */
+TEST_F(fs, a_move_keeps_a_files_denies)
+{
+	struct path_args a = { 0 };
+	int c;
+
+	ASSERT_EQ(0, test_mkdir(&self->env, "wo/dir/sub"));
+	c = test_env_cell(&self->env, "drop", "write:%s/wo", "deny-read:%s/wo/dir", NULL);
+	ASSERT_LE(0, c);
+	a.path = P("wo/dir/file");
+	a.path2 = P("wo/out");
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, rename_errno, &a));
+	a.path = P("wo/dir/sub");
+	a.path2 = P("wo/sub-out");
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, rename_errno, &a));
+	a.path = P("wo/file");		/* an exchange moves wo/dir/file out */
+	a.path2 = P("wo/dir/file");
+	a.flags = RENAME_EXCHANGE;
+	EXPECT_EQ(EXDEV, test_run(&self->env, c, rename_errno, &a));
+	a.flags = 0;
+	a.path = P("wo/dir/file");	/* within the denied tree: kept */
+	a.path2 = P("wo/dir/sub/file");
+	EXPECT_EQ(0, test_run(&self->env, c, rename_errno, &a));
+	EXPECT_EQ(-1, access(P("wo/out"), F_OK));
+	EXPECT_EQ(-1, access(P("wo/sub-out"), F_OK));
+	EXPECT_EQ(0, rename(P("wo/dir/sub"), P("wo/sub-out")));
 }
 
 /* The refusal is reported: op LINK, error EXDEV, the file linked. */
@@ -790,6 +830,37 @@ TEST_F(fs, exdev_is_reported)
 		EXPECT_EQ((__u32)ISOLATE_OBJECT_FILE, e->object_kind);
 		EXPECT_EQ(st.st_ino, e->file.ino);
 		EXPECT_EQ(ISOLATE_ACCESS_READ | ISOLATE_ACCESS_WRITE, e->requested);
+	}
+	test_events_stop(&ev);
+}
+
+/*
+ * An event's path cut on the left always begins with "...", even when
+ * the room left before the part kept is less than the marker: there it
+ * overwrites the first bytes. Here 251 + 1 bytes of name, then "x" and
+ * its '/', leave 1 byte, too few for "denied/": unmarked, the event
+ * showed "/x/AAA...", a whole path of another place.
+ */
+TEST_F(fs, a_cut_path_is_always_marked)
+{
+	const struct isolate_event_access *e = NULL;
+	struct test_events ev = { 0 };
+	char name[252], rel[300];
+	struct path_args a = { .flags = 0600 };
+
+	memset(name, 'A', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	ASSERT_EQ(0, test_mkdir(&self->env, "denied/x"));
+	snprintf(rel, sizeof(rel), "denied/x/%s", name);
+	a.path = P("%s", rel);
+	ASSERT_EQ(0, test_events_start(self->env.iso, &ev));
+	EXPECT_EQ(EACCES, test_run(&self->env, self->cell, create_mode_errno, &a));
+	test_events_drain(&ev);
+	EXPECT_EQ(1, test_events_count(&ev, ISOLATE_EVENT_DENY,
+				       self->env.cells[self->cell].st.cgid, ISOLATE_OP_CREATE, &e));
+	if (e) {
+		EXPECT_EQ(0, strncmp(e->path, ".../", 4)) TH_LOG("path %.32s", e->path);
+		EXPECT_STREQ(name, strrchr(e->path, '/') + 1);
 	}
 	test_events_stop(&ev);
 }

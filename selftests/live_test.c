@@ -583,26 +583,34 @@ TEST_F(killed, load_removes_the_bindings_a_killed_change_left)
 	EXPECT_EQ(0, check_old_or_new(_metadata, self, gen, -1));
 }
 
-/* inode_rules entries under ruleset. */
-static long ruleset_inodes(struct isolate *iso, __u32 ruleset)
+/* Entries of map (inode_rules or unix_rules: keys that begin with it) under ruleset. */
+static long ruleset_entries(struct isolate *iso, const char *map, __u32 ruleset)
 {
-	struct isolate_inode_key key, next;
+	union {
+		struct isolate_inode_key inode;
+		struct isolate_unix_key unix_name;
+	} key, next;
 	char path[PATH_MAX];
 	bool first = true;
 	long n = 0;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s/inode_rules", isolate_pin_root(iso), ISOLATE_PIN_MAPS);
+	snprintf(path, sizeof(path), "%s/%s/%s", isolate_pin_root(iso), ISOLATE_PIN_MAPS, map);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -errno;
 	while (!bpf_map_get_next_key(fd, first ? NULL : &key, &next)) {
 		first = false;
 		key = next;
-		n += key.ruleset == ruleset;
+		n += key.inode.ruleset == ruleset;
 	}
 	close(fd);
 	return n;
+}
+
+static long ruleset_inodes(struct isolate *iso, __u32 ruleset)
+{
+	return ruleset_entries(iso, "inode_rules", ruleset);
 }
 
 /*
@@ -778,6 +786,63 @@ TEST_F_TIMEOUT(killed, grant_killed_leaves_old_or_new_generation, 240)
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, wait_status(pid));
 	EXPECT_EQ(1, check_old_or_new(_metadata, self, st.cell.generation, -1));
+}
+
+/* Cell name granted n abstract unix names, from @<name>-<first>. */
+static int unix_names_cell(struct isolate *iso, const char *name, int first, int n, bool update)
+{
+	char **caps = calloc((size_t)n + 1, sizeof(*caps));
+	struct isolate_cell_policy *pol = NULL;
+	int err = -ENOMEM;
+
+	for (int i = 0; caps && i < n; i++)
+		if (asprintf(&caps[i], "unix-connect:@%s-%d", name, first + i) < 0)
+			goto out;
+	if (!caps)
+		return err;
+	pol = test_policy(name, (const char *const *)caps);
+	err = !pol ? -EINVAL :
+	      update ? isolate_cell_update(iso, name, pol) : isolate_cell_create(iso, name, pol, NULL);
+out:
+	for (int i = 0; caps && i < n; i++)
+		free(caps[i]);
+	free(caps);
+	isolate_cell_policy_free(pol);
+	return err;
+}
+
+/*
+ * A change that fails, here because the rules map is full, leaves the
+ * generation in force and gives back the room it took in its spare: the
+ * other cells' changes go on. (unix_rules holds 4,096 entries.)
+ */
+TEST_F_TIMEOUT(killed, a_failed_change_gives_its_room_back, 120)
+{
+	static const char *const cells[] = { "room-big", "room-small", "room-third" };
+	struct isolate_cell_state before, after;
+
+	ASSERT_EQ(0, unix_names_cell(self->iso, "room-big", 0, 2500, false));
+	ASSERT_EQ(0, unix_names_cell(self->iso, "room-small", 0, 1, false));
+	ASSERT_EQ(0, unix_names_cell(self->iso, "room-small", 1, 1, true));
+	ASSERT_EQ(0, isolate_cell_get(self->iso, "room-small", &before));
+	ASSERT_NE(0U, before.cell.spare_ruleset);
+
+	/* 2,500 + 1 in force + 2,000 in the spare: past the map's end. */
+	EXPECT_NE(0, unix_names_cell(self->iso, "room-small", 2, 2000, true));
+	ASSERT_EQ(0, isolate_cell_get(self->iso, "room-small", &after));
+	EXPECT_EQ(before.cell.generation, after.cell.generation);
+	EXPECT_EQ(before.cell.ruleset, after.cell.ruleset);
+	EXPECT_EQ(1, ruleset_entries(self->iso, "unix_rules", after.cell.ruleset));
+	EXPECT_EQ(0, ruleset_entries(self->iso, "unix_rules", after.cell.spare_ruleset));
+
+	/* Room for another cell of 1,500 names (2,500 + 1 + 1,500 fit). */
+	EXPECT_EQ(0, unix_names_cell(self->iso, "room-third", 0, 1500, false))
+		TH_LOG("%s", isolate_last_error());
+	/* The failed cell changes again, its spare written whole. */
+	EXPECT_EQ(0, unix_names_cell(self->iso, "room-small", 3, 2, true))
+		TH_LOG("%s", isolate_last_error());
+	for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++)
+		isolate_cell_destroy(self->iso, cells[i]);
 }
 
 TEST_HARNESS_MAIN

@@ -512,6 +512,7 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	next.fallback_ruleset = 0;
 	next.expires_ns = 0;
 	next.spare_ruleset = st->cell.ruleset;
+	next.ruleset = 0;
 	for (size_t i = 0; i < n_timed; i++)
 		if (!next.expires_ns || timed[i].expires_ns < next.expires_ns)
 			next.expires_ns = timed[i].expires_ns;
@@ -549,8 +550,12 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 		/* The generation in force keeps its budgets too. */
 		if (budgets_written)
 			cgroup_restore_limits(dir, &before);
-		/* A spare stays the spare; its record says what it holds. */
-		if (next.ruleset && !st->cell.spare_ruleset)
+		/*
+		 * Nothing of the new generation stays, not even in the spare
+		 * (written whole next time): the room a failed change took,
+		 * the map full say, is other cells' changes' too.
+		 */
+		if (next.ruleset)
 			ruleset_delete(iso, next.ruleset);
 		if (next.fallback_ruleset)
 			ruleset_delete(iso, next.fallback_ruleset);

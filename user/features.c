@@ -24,7 +24,8 @@ struct capability_hooks {
 static const struct capability_hooks table[] = {
 	{ "file.read", { "file_open" } },
 	{ "file.write", { "file_open", "path_truncate", "file_truncate", "path_chmod",
-			  "path_chown", "inode_setattr", "inode_setxattr", "inode_removexattr" } },
+			  "path_chown", "inode_setattr", "inode_setxattr", "inode_removexattr",
+			  "inode_file_setattr" } },
 	{ "file.create-remove-rename-link",
 	  { "path_mknod", "path_mkdir", "path_symlink", "path_unlink", "path_rmdir",
 	    "path_rename", "path_link" } },

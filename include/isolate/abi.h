@@ -180,18 +180,12 @@ struct isolate_inode_rule {
 	__u32 rule_id;		/* the rule that put the entry here */
 	/*
 	 * Per right (bit i of ISOLATE_ACCESS_*): the rule that allows or
-	 * denies it here, or ~0U; a refusal event names this one.
+	 * denies it here, or ~0U; a refusal event names this one. A right
+	 * not in allow with a rule here is denied by that rule, explicitly.
 	 */
 	__u32 decided_by[3];
-	__u32 flags;		/* ISOLATE_INODE_* */
+	__u32 _pad;
 };
-
-/*
- * isolate_inode_rule.flags. IN_DENIED_TREE: at or below an explicit deny,
- * where the compiler keeps a deny of its own for every file with another
- * name; a cell makes no new names there (each would be one more entry).
- */
-#define ISOLATE_INODE_IN_DENIED_TREE	(1U << 0)
 
 /* Network rules: isolate_net_key.op, and rights in isolate_unix_rule. */
 #define ISOLATE_NET_CONNECT	1	/* connect, or send to an address */
