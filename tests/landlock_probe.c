@@ -4,7 +4,11 @@
  * printed ("0" when it worked). Static, so that the domain needs to grant
  * nothing but the probe itself.
  *   landlock-probe read FILE | write FILE | truncate FILE | connect PORT |
- *                  connect-mptcp PORT | bind PORT | io-uring -
+ *                  connect-mptcp PORT | bind PORT | io-uring - |
+ *                  chmod FILE | chmod-setuid FILE | smc - | inet-smc - |
+ *                  tiocsti - | tiocsti-high -
+ * tiocsti types a space into standard input's terminal; tiocsti-high asks
+ * the same with bits above the 32 the kernel reads set in the command.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,12 +18,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
+#endif
+#ifndef IPPROTO_SMC
+#define IPPROTO_SMC 256
+#endif
+#ifndef AF_SMC
+#define AF_SMC 43
 #endif
 
 static int attempt(const char *op, const char *arg)
@@ -30,6 +42,18 @@ static int attempt(const char *op, const char *arg)
 	if (!strcmp(op, "read") || !strcmp(op, "write") || !strcmp(op, "truncate")) {
 		fd = open(arg, !strcmp(op, "read") ? O_RDONLY : !strcmp(op, "write") ?
 			  O_WRONLY | O_CREAT : O_WRONLY | O_TRUNC, 0644);
+		ret = fd < 0 ? errno : 0;
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	if (!strcmp(op, "chmod") || !strcmp(op, "chmod-setuid"))
+		return chmod(arg, !strcmp(op, "chmod") ? 0700 : 04755) ? errno : 0;
+	if (!strcmp(op, "tiocsti") || !strcmp(op, "tiocsti-high"))
+		return ioctl(0, (!strcmp(op, "tiocsti") ? 0 : 1UL << 32) | TIOCSTI, " ") ? errno : 0;
+	if (!strcmp(op, "smc") || !strcmp(op, "inet-smc")) {
+		fd = !strcmp(op, "smc") ? socket(AF_SMC, SOCK_STREAM, 0) :
+		     socket(AF_INET, SOCK_STREAM, IPPROTO_SMC);
 		ret = fd < 0 ? errno : 0;
 		if (fd >= 0)
 			close(fd);

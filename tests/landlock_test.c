@@ -7,8 +7,9 @@
  * refuses a policy it cannot enforce exactly (a connect to an address
  * block, a deny below a grant reached through a symlink) unless
  * --allow-unenforced, and then says which capability is not enforced;
- * MPTCP sockets and io_uring are refused where TCP rules are in force;
- * write on a file includes truncating it; --cwd is entered by the
+ * MPTCP sockets and io_uring are refused where TCP rules are in force,
+ * SMC sockets, typing into the terminal (TIOCSTI) and setuid modes
+ * always; write on a file includes truncating it; --cwd is entered by the
  * command, as its user, not by root.
  * Skipped where the kernel has no Landlock; the network cases
  * where it has no network rules (ABI < 4).
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -312,6 +314,84 @@ TEST_F(landlock, mptcp_and_io_uring_are_refused_with_tcp_rules)
 				sizeof(out))) TH_LOG("%s", out);
 }
 
+/* SMC sockets connect through a TCP socket of their own that no hook checks: EACCES. */
+TEST_F(landlock, smc_sockets_are_eacces)
+{
+	char out[8192];
+
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "smc", "-", out,
+				sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "inet-smc", "-", out,
+				sizeof(out))) TH_LOG("%s", out);
+}
+
+/*
+ * The command keeps the caller's terminal: TIOCSTI types into its input,
+ * which runs outside. Refused EPERM in the cell, with bits the kernel drops
+ * (above the low 32 of the command) set too; outside, the same call types.
+ * In a child that made the terminal of a new pty its controlling one: the
+ * result as its exit status, the errno of the attempt, or 255.
+ */
+static int tiocsti_on_own_terminal(FIXTURE_DATA(landlock) *self, uid_t uid, const char *op)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY), status, fd;
+	char out[8192];
+	pid_t pid;
+
+	if (master < 0 || grantpt(master) || unlockpt(master))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		fd = setsid() < 0 ? -1 : open(ptsname(master), O_RDWR);
+		if (fd < 0 || dup2(fd, 0) < 0)
+			_exit(255);
+		if (!op) {
+			if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+				    setresuid(uid, uid, uid)))
+				_exit(255);
+			_exit(ioctl(0, TIOCSTI, " ") ? errno : 0);
+		}
+		status = probe(self, uid, self->policy, "", op, "-", out, sizeof(out));
+		if (status < 0)
+			fprintf(stderr, "%s", out);
+		_exit(status < 0 ? 255 : status);
+	}
+	close(master);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(landlock, typing_into_the_terminal_is_eperm)
+{
+	ASSERT_EQ(0, tiocsti_on_own_terminal(self, variant->uid, NULL));
+	EXPECT_EQ(EPERM, tiocsti_on_own_terminal(self, variant->uid, "tiocsti"));
+	EXPECT_EQ(EPERM, tiocsti_on_own_terminal(self, variant->uid, "tiocsti-high"));
+}
+
+/*
+ * Landlock has no rights on attributes: the cell's user changes the mode of
+ * a file of its own outside every grant (reported "not governed"), but never
+ * to setuid or setgid: EPERM, the mode as it was.
+ */
+TEST_F(landlock, setuid_and_setgid_modes_are_eperm)
+{
+	char out[8192], path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/no/own", self->dir);
+	ASSERT_EQ(0, write_text(path, "#!/bin/sh\n", 0755));
+	ASSERT_EQ(0, chown(path, variant->uid, variant->uid));
+	EXPECT_EQ(0, probe(self, variant->uid, self->policy, "", "chmod", path, out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "not governed file attributes: chmod, chown, utimes, xattrs and ACLs of every file the cell's user owns"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(EPERM, probe(self, variant->uid, self->policy, "", "chmod-setuid", path, out,
+			       sizeof(out))) TH_LOG("%s", out);
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ((mode_t)(S_IFREG | 0700), st.st_mode);
+}
+
 /* write: on a file grants truncating it (ABI 3); read: alone does not. */
 TEST_F(landlock, a_file_granted_write_may_be_truncated)
 {
@@ -374,6 +454,45 @@ TEST_F(landlock, a_deny_below_a_grant_through_a_symlink_is_refused)
 			TH_LOG("%s", out);
 		EXPECT_EQ(NULL, strstr(out, "errno=")) TH_LOG("it ran: %s", out);
 	}
+	/* A deny of what does not exist yet: compared where it would be made. */
+	real = realpath(self->dir, NULL);
+	ASSERT_NE(NULL, real);
+	snprintf(expected, sizeof(expected),
+		 "NOT enforced deny-read:%s/real/later/id: Landlock has no deny rules: a deny below a granted tree is not enforced",
+		 real);
+	free(real);
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap exec:%s "
+		 "--cap read:%s/home --cap deny-read:%s/home/later/id -- %s read %s/home/.ssh/id",
+		 self->probe, self->probe, self->dir, self->dir, self->probe, self->dir);
+	EXPECT_EQ(3, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, expected)) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "errno=")) TH_LOG("it ran: %s", out);
+}
+
+/*
+ * Executing a file needs reading it in Landlock: an exec grant lets the
+ * files below it be read, and a deny of reading there does not hold.
+ */
+TEST_F(landlock, a_deny_of_reading_below_an_exec_grant_is_refused)
+{
+	char out[8192], args[1024], expected[512], *real;
+
+	real = realpath(self->dir, NULL);
+	ASSERT_NE(NULL, real);
+	snprintf(expected, sizeof(expected),
+		 "NOT enforced deny-read:%s/ok/f: Landlock executes only what it lets be read: a deny of reading below an exec grant is not enforced",
+		 real);
+	free(real);
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap exec:%s "
+		 "--cap exec:%s/ok --cap deny-read:%s/ok/f -- %s read %s/ok/f",
+		 self->probe, self->probe, self->dir, self->dir, self->probe, self->dir);
+	EXPECT_EQ(3, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, expected)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "cannot enforce 2 of the policy's capabilities"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "errno=")) TH_LOG("it ran: %s", out);
 }
 
 /*

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -76,67 +77,119 @@ static __u64 fs_rights(enum isolate_cap_kind kind, bool dir, int abi)
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
+#ifndef IPPROTO_SMC
+#define IPPROTO_SMC 256
+#endif
+#ifndef AF_SMC
+#define AF_SMC 43
+#endif
 
 #if defined(__x86_64__)
 #define SECCOMP_ARG_LO(n) (offsetof(struct seccomp_data, args) + (n) * sizeof(__u64))
-#define RET_ERRNO(e) BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (e))
-#define RET_ALLOW BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+#define LOAD(what) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (what))
+/* Instruction at goes to instruction to when A is k, else on (or to no). */
+#define JEQ(at, k, to) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (to) - (at) - 1, 0)
+#define JEQ_ELSE(at, k, to, no) \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (to) - (at) - 1, (no) - (at) - 1)
+#define JSET_ELSE(at, k, to, no) \
+	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, (k), (to) - (at) - 1, (no) - (at) - 1)
+#define RET(what) BPF_STMT(BPF_RET | BPF_K, (what))
 #define X32_SYSCALL_BIT 0x40000000
+#define X32_IOCTL 514		/* x32's own ioctl, beside x86-64's */
+#define I386_IOCTL 54
+#define I386_CHMOD 15
+#define I386_FCHMOD 94
+#define I386_FCHMODAT 306
 #define I386_SOCKETCALL 102
 #define I386_SOCKET 359
 #define SOCKETCALL_SOCKET 1	/* SYS_SOCKET of <linux/net.h> */
 #define IO_URING_SETUP 425	/* the same number in every ABI */
+#define FCHMODAT2 452		/* the same number in every ABI */
+
+/* Where refused_calls jumps to (forward only, as classic BPF does). */
+enum {
+	AT_I386 = 12, AT_SOCKET = 25, AT_SOCKET_PROTO = 29, AT_IOCTL = 32, AT_MODE_ARG1 = 35,
+	AT_MODE_ARG2 = 37, AT_EACCES = 39, AT_EPERM = 40, AT_ALLOW = 41,
+};
 
 /*
- * Landlock's TCP hooks pass MPTCP sockets (not sk_is_tcp), so with network
- * rules in the ruleset the command may make none: socket(AF_INET or
- * AF_INET6, IPPROTO_MPTCP) fails EACCES, as Landlock's own refusals do.
- * io_uring makes sockets where no syscall filter sees them: it fails EPERM,
- * as with kernel.io_uring_disabled=2, which programs fall back from. The
- * 32-bit ABI's socketcall(SYS_SOCKET) keeps its arguments in memory the
+ * What a Landlock domain does not see, refused by a seccomp filter the
+ * command runs under, installed after no_new_privs just before the domain:
+ * - the TIOCSTI and TIOCLINUX ioctls (EPERM): the command keeps the
+ *   caller's terminal, and they would type into its input, run outside.
+ *   The kernel reads the command as an unsigned int: the argument's low word.
+ * - chmod(2) and its kin setting S_ISUID or S_ISGID (EPERM): Landlock has
+ *   no rights on attributes, and a cell could make a setuid program of any
+ *   file its user owns, anywhere.
+ * - MPTCP and SMC sockets (EACCES, as Landlock's own refusals): Landlock's
+ *   TCP hooks pass MPTCP sockets (not sk_is_tcp), and an SMC socket
+ *   connects through a TCP socket of its own that no hook checks.
+ * - io_uring (EPERM, as with kernel.io_uring_disabled=2, which programs
+ *   fall back from): it makes sockets where no syscall filter sees them.
+ * The 32-bit ABI's socketcall(SYS_SOCKET) keeps its arguments in memory the
  * filter cannot read: refused (EACCES) whatever they are. x32 shares the
  * x86-64 numbers with a flag bit, masked off.
  */
-static struct sock_filter mptcp_refused[] = {
-	/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-	/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 6),
-	/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+static struct sock_filter refused_calls[] = {
+	/* 0 */ LOAD(offsetof(struct seccomp_data, arch)),
+	/* 1 */ JEQ_ELSE(1, AUDIT_ARCH_X86_64, 2, AT_I386),
+	/* 2 */ LOAD(offsetof(struct seccomp_data, nr)),
 	/* 3 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~(__u32)X32_SYSCALL_BIT),
-	/* 4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 11, 0),
-	/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IO_URING_SETUP, 0, 1),
-	/* 6 */ RET_ERRNO(EPERM),
-	/* 7 */ RET_ALLOW,
+	/* 4 */ JEQ(4, __NR_socket, AT_SOCKET),
+	/* 5 */ JEQ(5, __NR_ioctl, AT_IOCTL),
+	/* 6 */ JEQ(6, X32_IOCTL, AT_IOCTL),
+	/* 7 */ JEQ(7, __NR_chmod, AT_MODE_ARG1),
+	/* 8 */ JEQ(8, __NR_fchmod, AT_MODE_ARG1),
+	/* 9 */ JEQ(9, __NR_fchmodat, AT_MODE_ARG2),
+	/* 10 */ JEQ(10, FCHMODAT2, AT_MODE_ARG2),
+	/* 11 */ JEQ_ELSE(11, IO_URING_SETUP, AT_EPERM, AT_ALLOW),
 	/* Any other arch on an x86-64 kernel is i386; were it not, killed. */
-	/* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 1, 0),
-	/* 9 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-	/* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_SOCKET, 4, 0),
-	/* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IO_URING_SETUP, 10, 0),
-	/* 13 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, I386_SOCKETCALL, 0, 8),
-	/* 14 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_ARG_LO(0)),
-	/* 15 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOCKETCALL_SOCKET, 5, 6),
+	/* 12 AT_I386 */ JEQ_ELSE(12, AUDIT_ARCH_I386, 14, 13),
+	/* 13 */ RET(SECCOMP_RET_KILL_PROCESS),
+	/* 14 */ LOAD(offsetof(struct seccomp_data, nr)),
+	/* 15 */ JEQ(15, I386_SOCKET, AT_SOCKET),
+	/* 16 */ JEQ(16, I386_IOCTL, AT_IOCTL),
+	/* 17 */ JEQ(17, I386_CHMOD, AT_MODE_ARG1),
+	/* 18 */ JEQ(18, I386_FCHMOD, AT_MODE_ARG1),
+	/* 19 */ JEQ(19, I386_FCHMODAT, AT_MODE_ARG2),
+	/* 20 */ JEQ(20, FCHMODAT2, AT_MODE_ARG2),
+	/* 21 */ JEQ(21, IO_URING_SETUP, AT_EPERM),
+	/* 22 */ JEQ_ELSE(22, I386_SOCKETCALL, 23, AT_ALLOW),
+	/* 23 */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 24 */ JEQ_ELSE(24, SOCKETCALL_SOCKET, AT_EACCES, AT_ALLOW),
 	/* socket(): the low words of the arguments are the ints the kernel reads. */
-	/* 16 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_ARG_LO(0)),
-	/* 17 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 1, 0),
-	/* 18 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 3),
-	/* 19 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_ARG_LO(2)),
-	/* 20 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_MPTCP, 0, 1),
-	/* 21 */ RET_ERRNO(EACCES),
-	/* 22 */ RET_ALLOW,
-	/* 23 */ RET_ERRNO(EPERM),
+	/* 25 AT_SOCKET */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 26 */ JEQ(26, AF_SMC, AT_EACCES),
+	/* 27 */ JEQ(27, AF_INET, AT_SOCKET_PROTO),
+	/* 28 */ JEQ_ELSE(28, AF_INET6, AT_SOCKET_PROTO, AT_ALLOW),
+	/* 29 AT_SOCKET_PROTO */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 30 */ JEQ(30, IPPROTO_MPTCP, AT_EACCES),
+	/* 31 */ JEQ_ELSE(31, IPPROTO_SMC, AT_EACCES, AT_ALLOW),
+	/* 32 AT_IOCTL */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 33 */ JEQ(33, TIOCSTI, AT_EPERM),
+	/* 34 */ JEQ_ELSE(34, TIOCLINUX, AT_EPERM, AT_ALLOW),
+	/* 35 AT_MODE_ARG1 */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 36 */ JSET_ELSE(36, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 37 AT_MODE_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 38 */ JSET_ELSE(38, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 39 AT_EACCES */ RET(SECCOMP_RET_ERRNO | EACCES),
+	/* 40 AT_EPERM */ RET(SECCOMP_RET_ERRNO | EPERM),
+	/* 41 AT_ALLOW */ RET(SECCOMP_RET_ALLOW),
 };
-static const struct sock_fprog mptcp_filter = {
-	.len = sizeof(mptcp_refused) / sizeof(mptcp_refused[0]),
-	.filter = mptcp_refused,
+_Static_assert(sizeof(refused_calls) / sizeof(refused_calls[0]) == AT_ALLOW + 1,
+	       "refused_calls ends with AT_ALLOW");
+static const struct sock_fprog refusing_filter = {
+	.len = sizeof(refused_calls) / sizeof(refused_calls[0]),
+	.filter = refused_calls,
 };
 
-static const struct sock_fprog *mptcp_filter_of_arch(void)
+static const struct sock_fprog *filter_of_arch(void)
 {
-	return &mptcp_filter;
+	return &refusing_filter;
 }
 #else
-/* No filter written for this architecture: MPTCP is reported ungoverned. */
-static const struct sock_fprog *mptcp_filter_of_arch(void)
+/* No filter written for this architecture: what it refuses is reported ungoverned. */
+static const struct sock_fprog *filter_of_arch(void)
 {
 	return NULL;
 }
@@ -261,7 +314,11 @@ static int note_granted_alias(void *ctx, const char *alias)
 		const struct isolate_cap *c = isolate_cell_policy_cap(g->pol, i);
 		const char *path = isolate_cap_get_path(c);
 
-		if (isolate_cap_get_kind(c) == g->kind && !(isolate_cap_get_flags(c) & ISOLATE_CAP_DENY) &&
+		/* An exec grant lets its files be read too. */
+		bool reaches = isolate_cap_get_kind(c) == g->kind ||
+			       (g->kind == ISOLATE_CAP_READ && isolate_cap_get_kind(c) == ISOLATE_CAP_EXEC);
+
+		if (reaches && !(isolate_cap_get_flags(c) & ISOLATE_CAP_DENY) &&
 		    (path_within(alias, path) || path_within(path, alias))) {
 			snprintf(g->path, sizeof(g->path), "%s", alias);
 			return 1;
@@ -332,6 +389,9 @@ static const char *cap_gap(const struct isolate_cell_policy *pol, const struct i
 			       NULL;
 		if (granted_at(pol, kind, isolate_cap_get_path(cap)))
 			return "Landlock has no deny rules: a deny below a granted tree is not enforced";
+		if (kind == ISOLATE_CAP_READ &&
+		    granted_at(pol, ISOLATE_CAP_EXEC, isolate_cap_get_path(cap)))
+			return "Landlock executes only what it lets be read: a deny of reading below an exec grant is not enforced";
 		return deny_alias_gap(pol, kind, isolate_cap_get_path(cap), why, unsearched, len);
 	case ISOLATE_CAP_CONNECT:
 	case ISOLATE_CAP_BIND:
@@ -360,23 +420,39 @@ static const char *cap_gap(const struct isolate_cell_policy *pol, const struct i
 /* What the backend leaves ungoverned, whatever a policy says. */
 static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 {
+	bool filtered = filter_of_arch();
+
 	if (abi < 4)
 		add(b, false, false, "tcp", "every TCP connect and bind (no network rules before ABI 4)");
 	else
 		add(b, false, false, "tcp listen",
 		    "listen(2) on a socket never bound: a port the kernel picks, whatever bind allows");
-	if (abi >= 4 && !mptcp_filter_of_arch())
-		add(b, false, false, "mptcp",
-		    "every MPTCP connect and bind (Landlock checks plain TCP; no filter to refuse MPTCP sockets on this architecture)");
+	if (abi >= 4 && !filtered)
+		add(b, false, false, "mptcp and smc",
+		    "every MPTCP and SMC connect and bind (Landlock checks plain TCP; no filter to refuse their sockets on this architecture)");
 	add(b, false, false, "udp", "every UDP destination and port (Landlock governs TCP only)");
 	if (abi < 3)
 		add(b, false, false, "truncate", "truncate(2) of files the cell may only read (ABI 3)");
+	add(b, false, false, "unix sockets by path",
+	    "connect(2) and sendmsg(2) to every unix socket file the cell can reach, granted or not (Landlock checks opening files, not connecting to them)");
 	if (abi < 6 || unix_granted)
 		add(b, false, false, "abstract unix sockets", abi < 6 ? "every abstract name (ABI 6)" :
 		    "every abstract name: the policy grants some, which Landlock cannot");
+	else
+		add(b, false, false, "abstract unix sockets",
+		    "bind(2) and listen(2) on every abstract name (the scope stops connects and sends only)");
 	if (abi < 6)
 		add(b, false, false, "signals", "signals to processes outside the cell (ABI 6)");
-	add(b, false, false, "device ioctls", "ioctl(2) on device files");
+	add(b, false, false, "file attributes", filtered ?
+	    "chmod, chown, utimes, xattrs and ACLs of every file the cell's user owns, granted or not (as root: every root file); setuid/setgid modes refused" :
+	    "chmod (setuid/setgid modes too), chown, utimes, xattrs and ACLs of every file the cell's user owns, granted or not (as root: every root file)");
+	add(b, false, false, "exec of readable files",
+	    "every file the cell may read can be mapped executable or run by the dynamic loader (ld.so FILE): exec grants bound execve(2) only");
+	if (!filtered)
+		add(b, false, false, "terminal input",
+		    "TIOCSTI and TIOCLINUX on the caller's terminal, which the command keeps: what they type runs outside");
+	add(b, false, false, "device ioctls", filtered ?
+	    "ioctl(2) on device files (TIOCSTI and TIOCLINUX refused)" : "ioctl(2) on device files");
 	add(b, false, false, "namespaces", "creating user and mount namespaces");
 	add(b, false, false, "exec-memory", "making memory executable (JIT)");
 	add(b, false, false, "socket families", "sockets of any family (raw, packet, netlink)");
@@ -386,10 +462,34 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 }
 
 /*
- * c with every path that exists replaced by its real path, as the compiler
- * binds them: Landlock's rules are on the objects the loader opens, symlinks
- * followed, so a deny is compared with the grants where the objects are,
- * not where they were named. A path that does not exist stays as written.
+ * Where path, which does not exist, would be made: its longest existing
+ * prefix's real path, the rest appended. NULL, errno set, when no prefix
+ * resolves but for a missing component.
+ */
+static char *real_path_of_missing(const char *path)
+{
+	char *prefix = strdup(path), *slash, *real = NULL, *out = NULL;
+
+	while (prefix && !real && (slash = strrchr(prefix, '/'))) {
+		*slash = 0;
+		real = realpath(slash == prefix ? "/" : prefix, NULL);
+		if (!real && errno != ENOENT)
+			break;
+		if (real && asprintf(&out, "%s%s", strcmp(real, "/") ? real : "",
+				     path + (slash - prefix)) < 0)
+			out = NULL;
+	}
+	free(real);
+	free(prefix);
+	return out;
+}
+
+/*
+ * c with every path replaced by its real path, as the compiler binds them:
+ * Landlock's rules are on the objects the loader opens, symlinks followed,
+ * so a deny is compared with the grants where the objects are, not where
+ * they were named. A path that does not exist yet is resolved as far as it
+ * exists: a deny of it below a grant through a symlink is below the grant.
  */
 static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cell_policy **out)
 {
@@ -405,6 +505,8 @@ static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cel
 		if (!cap_is_path(cap->kind))
 			continue;
 		real = real_path(&cache, cap->u.path, &st);
+		if (!real && errno == ENOENT)
+			real = real_path_of_missing(cap->u.path);
 		if (!real) {
 			err = errno == ENOMEM ? -ENOMEM : 0;
 			continue;
@@ -621,7 +723,7 @@ int isolate_landlock_spawn(const struct isolate_cell_policy *policy, bool allow_
 		err = ruleset < 0 ? ruleset : 0;
 	}
 	if (!err) {
-		err = spawn_confined(-1, ruleset, abi >= 4 ? mptcp_filter_of_arch() : NULL, NULL,
+		err = spawn_confined(-1, ruleset, filter_of_arch(), NULL,
 				     "under Landlock", argv, opts, pid);
 		close(ruleset);
 	}
