@@ -8,9 +8,9 @@ void text_write_escaped(FILE *out, const char *s, size_t n, bool as_name)
 {
 	for (size_t i = 0; i < n;) {
 		const unsigned char *p = (const unsigned char *)s + i;
-		size_t len = utf8_shown_len(p, n - i);
+		size_t len = utf8_shown_len(p, n - i, as_name);
 
-		if (len && !(as_name && (*p == ' ' || *p == '\\'))) {
+		if (len) {
 			fwrite(p, 1, len, out);
 			i += len;
 		} else {

@@ -4,7 +4,8 @@
  * every byte of a character not shown as itself (utf8_shown_len(): the
  * controls, DEL, the line separators, the bidirectional controls) and
  * every byte that is not UTF-8 as \xNN. As a name (a key=value field or a
- * quoted word), spaces and '\' too, so that a name never reads as two and
+ * quoted word), spaces of every kind, invisible format characters and '\'
+ * too (unicode_shown_in_name()), so that a name never reads as two and
  * every \xNN in it is an escape.
  */
 #ifndef ISOLATE_COMMON_TEXT_ESCAPE_H

@@ -69,15 +69,77 @@ uint32_t utf8_decode(const unsigned char *p, size_t len)
 	return cp;
 }
 
-bool unicode_shown(uint32_t cp)
+/*
+ * The characters not written as themselves, in code point order. Never:
+ * the controls and DEL (a terminal obeys them), the line and paragraph
+ * separators (a reader starts a new line), the bidirectional controls (they
+ * reorder the text around them, as in "Trojan Source"). Not in a name: the
+ * space separators a reader splits words at (Python's str.split() does at
+ * U+00A0) and the format characters a reader does not see, so that a name
+ * shows no space and nothing hidden between what reads as two words.
+ */
+static const struct unshown {
+	uint32_t first, last;
+	bool in_names_only;
+} unshown[] = {
+	{ 0x0000, 0x001f, false },	/* C0 controls */
+	{ 0x007f, 0x009f, false },	/* DEL, C1 controls (U+009B is CSI) */
+	{ 0x00a0, 0x00a0, true },	/* no-break space */
+	{ 0x00ad, 0x00ad, true },	/* soft hyphen */
+	{ 0x0600, 0x0605, true },	/* Arabic number signs */
+	{ 0x061c, 0x061c, true },	/* Arabic letter mark */
+	{ 0x06dd, 0x06dd, true },
+	{ 0x070f, 0x070f, true },
+	{ 0x0890, 0x0891, true },
+	{ 0x08e2, 0x08e2, true },
+	{ 0x1680, 0x1680, true },	/* Ogham space mark */
+	{ 0x180e, 0x180e, true },	/* Mongolian vowel separator */
+	{ 0x2000, 0x200a, true },	/* en quad .. hair space */
+	{ 0x200b, 0x200f, true },	/* zero width space, joiners, LRM, RLM */
+	{ 0x2028, 0x2029, false },	/* line and paragraph separators */
+	{ 0x202a, 0x202e, false },	/* bidirectional embeddings, overrides */
+	{ 0x202f, 0x202f, true },	/* narrow no-break space */
+	{ 0x205f, 0x205f, true },	/* medium mathematical space */
+	{ 0x2060, 0x2064, true },	/* word joiner, invisible operators */
+	{ 0x2066, 0x2069, false },	/* bidirectional isolates */
+	{ 0x206a, 0x206f, true },	/* deprecated format characters */
+	{ 0x3000, 0x3000, true },	/* ideographic space */
+	{ 0xfeff, 0xfeff, true },	/* zero width no-break space (BOM) */
+	{ 0xfff9, 0xfffb, true },	/* interlinear annotation */
+	{ 0x110bd, 0x110bd, true },
+	{ 0x110cd, 0x110cd, true },
+	{ 0x13430, 0x1343f, true },	/* Egyptian hieroglyph format controls */
+	{ 0x1bca0, 0x1bca3, true },	/* shorthand format controls */
+	{ 0x1d173, 0x1d17a, true },	/* musical symbol format controls */
+	{ 0xe0001, 0xe0001, true },	/* language tag */
+	{ 0xe0020, 0xe007f, true },	/* tag characters */
+};
+
+static bool shown(uint32_t cp, bool in_name)
 {
-	return !(cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
-		 (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069));
+	for (size_t i = 0; i < sizeof(unshown) / sizeof(unshown[0]); i++)
+		if (cp >= unshown[i].first && cp <= unshown[i].last)
+			return unshown[i].in_names_only && !in_name;
+	return true;
 }
 
-size_t utf8_shown_len(const unsigned char *p, size_t n)
+bool unicode_shown(uint32_t cp)
+{
+	return shown(cp, false);
+}
+
+bool unicode_shown_in_name(uint32_t cp)
+{
+	return cp != ' ' && cp != '\\' && shown(cp, true);
+}
+
+size_t utf8_shown_len(const unsigned char *p, size_t n, bool in_name)
 {
 	size_t len = utf8_char_len_within(p, n);
+	uint32_t cp;
 
-	return len && unicode_shown(utf8_decode(p, len)) ? len : 0;
+	if (!len)
+		return 0;
+	cp = utf8_decode(p, len);
+	return (in_name ? unicode_shown_in_name(cp) : unicode_shown(cp)) ? len : 0;
 }

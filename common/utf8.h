@@ -32,9 +32,19 @@ uint32_t utf8_decode(const unsigned char *p, size_t len);
  */
 bool unicode_shown(uint32_t cp);
 /*
- * The length of the character at p (within n bytes) when it is valid
- * UTF-8 and shown as itself; 0 when the byte at p must be escaped.
+ * The same within a name (a key=value field, a word): nor a space or '\'
+ * (a name never reads as two, every \xNN in it is an escape), nor another
+ * space separator (U+00A0, U+2000..U+200A, U+3000 ...: readers split words
+ * at them) or an invisible format character (U+200B..U+200F, U+2060..,
+ * U+FEFF, U+00AD ...: unseen between what reads as two words). Letters of
+ * every script are shown.
  */
-size_t utf8_shown_len(const unsigned char *p, size_t n);
+bool unicode_shown_in_name(uint32_t cp);
+/*
+ * The length of the character at p (within n bytes) when it is valid
+ * UTF-8 and shown as itself (in a name: unicode_shown_in_name()); 0 when
+ * the byte at p must be escaped.
+ */
+size_t utf8_shown_len(const unsigned char *p, size_t n, bool in_name);
 
 #endif /* ISOLATE_COMMON_UTF8_H */

@@ -192,8 +192,9 @@ TEST(unix_addresses_cannot_be_forged)
 /*
  * Characters a terminal obeys though they are valid UTF-8: CSI (U+009B,
  * the C1 control), the line separator, a right-to-left override and a
- * left-to-right isolate. Their neighbours (U+00A0, U+2027, U+202F) are
- * text.
+ * left-to-right isolate. Their neighbours are text: U+2027 everywhere,
+ * the spaces U+00A0 and U+202F in JSON strings (in a text line's
+ * key=value they would read as two words).
  */
 static const char obeyed[] = "a\xc2\x9b" "2J\xe2\x80\xa8\xe2\x80\xae\xe2\x81\xa6"
 			     "b\xc2\xa0\xe2\x80\xa7\xe2\x80\xaf";
@@ -209,7 +210,7 @@ TEST(text_lines_escape_what_a_terminal_obeys)
 	out = print(false, &e.hdr, sizeof(e));
 	ASSERT_NE(NULL, out);
 	EXPECT_NE(NULL, strstr(out, " path=a\\xc2\\x9b2J\\xe2\\x80\\xa8\\xe2\\x80\\xae\\xe2\\x81\\xa6"
-				    "b\xc2\xa0\xe2\x80\xa7\xe2\x80\xaf ")) {
+				    "b\\xc2\\xa0\xe2\x80\xa7\\xe2\\x80\\xaf ")) {
 		TH_LOG("%s", out);
 	}
 	EXPECT_NE(NULL, strstr(out, " comm=x\\xc2\\x85y ")) {
@@ -237,6 +238,44 @@ TEST(json_lines_escape_what_a_terminal_obeys)
 	}
 	/* Valid UTF-8: the string says it all. */
 	EXPECT_EQ(NULL, strstr(out, "_hex"));
+	free(out);
+}
+
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
+}
+
+/*
+ * A space that is not ASCII's (U+00A0: Python's str.split() splits at it)
+ * or an invisible character (U+200B) in a name would let a text line read
+ * as if it had a second key=value: "comm= cell=x". Their bytes are
+ * escaped there; letters of other scripts are not.
+ */
+TEST(text_names_hold_no_other_space_nor_hidden_character)
+{
+	struct isolate_event_access e;
+	char *out;
+
+	deny_event(&e);
+	strcpy(e.comm, "\xc2\xa0" "cell=x");
+	strcpy(e.path, "/tmp/a\xe2\x80\x8b" "cell=y/\xe3\x80\x80" "b\xef\xbb\xbf/é日本");
+	out = print(false, &e.hdr, sizeof(e));
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, " comm=\\xc2\\xa0cell=x ")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_NE(NULL, strstr(out, " path=/tmp/a\\xe2\\x80\\x8bcell=y/\\xe3\\x80\\x80b"
+				    "\\xef\\xbb\\xbf/é日本 ")) {
+		TH_LOG("%s", out);
+	}
+	EXPECT_EQ(1U, count(out, " cell=")) {
+		TH_LOG("%s", out);
+	}
 	free(out);
 }
 
