@@ -155,4 +155,57 @@ TEST_F(suggest, a_unix_name_is_quoted)
 	EXPECT_STREQ(want, out);
 }
 
+/*
+ * A directory the run listed is not its tree: a/ had both files read and
+ * its subdirectory only listed, so a/sub/secret, never read, must not be
+ * granted by "read: a". b/sub had every file read: folded, it counts, and
+ * b with it. link is a symlink to c: a path through it is not opened.
+ */
+TEST_F(suggest, a_listed_directory_is_not_its_tree)
+{
+	static const char *const dirs[] = { "a", "a/sub", "b", "b/sub", "c" };
+	static const char *const files[] = { "a/f1", "a/f2", "a/sub/secret", "b/f1", "b/sub/s1",
+					     "b/sub/s2", "c/x", "c/y" };
+	static const char *const reads[] = { "a/f1", "a/f2", "a/sub", "b/f1", "b/sub/s1",
+					     "b/sub/s2", "link/x", "link/y" };
+	char args[512], out[4096], want[4096], path[256], events[160];
+	const char *d = self->dir;
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", d, dirs[i]);
+		ASSERT_EQ(0, mkdir(path, 0755));
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", d, files[i]);
+		ASSERT_EQ(0, put(path, "x\n"));
+	}
+	snprintf(path, sizeof(path), "%s/link", d);
+	ASSERT_EQ(0, symlink("c", path));
+	snprintf(events, sizeof(events), "%s/tree.jsonl", d);
+	f = fopen(events, "w");
+	ASSERT_NE(NULL, f);
+	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
+		fprintf(f, "{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"read\",\"path\":\"%s/%s\"}\n",
+			d, reads[i]);
+	ASSERT_EQ(0, fclose(f));
+	snprintf(args, sizeof(args), "policy suggest --from-events %s --cell job", events);
+	ASSERT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want),
+		 "# Suggested by isolate-loader policy suggest from %s: the grants\n"
+		 "# 8 events of the run asked for, beyond the policy it ran under.\n"
+		 "version: 1\n"
+		 "cells:\n"
+		 "  job:\n"
+		 "    read:\n"
+		 "      - \"%s/a/f1\"    # 1 event\n"
+		 "      - \"%s/a/f2\"    # 1 event\n"
+		 "      - \"%s/a/sub\"    # 1 event\n"
+		 "      - \"%s/b\"    # 3 events\n"
+		 "      - \"%s/link/x\"    # 1 event\n"
+		 "      - \"%s/link/y\"    # 1 event\n",
+		 events, d, d, d, d, d, d);
+	EXPECT_STREQ(want, out);
+}
+
 TEST_HARNESS_MAIN

@@ -5,17 +5,23 @@
  * policy would refuse), the smallest policy that grants what the run
  * needed: reads, writes (in the directory where an entry was made or
  * removed) and execs by path, a directory instead of its files where
- * every entry of it was used, network destinations as they were used.
+ * every entry of it was used (a subdirectory only when folded itself),
+ * network destinations as they were used.
  * Each line says how many events asked for it.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <linux/openat2.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include <isolate/policy.h>
@@ -33,6 +39,8 @@ struct want {
 	char what[512];		/* a path, or "PROTO ADDRESS PORT" */
 	unsigned int events;
 	bool covered;		/* folded into its directory */
+	bool folded;		/* a directory every entry of which was wanted */
+	bool tried;		/* its directory was read for folding */
 };
 
 struct suggestion {
@@ -176,54 +184,159 @@ static void take(struct suggestion *s, const struct record *r)
 	s->skipped++;
 }
 
+/* The directory path, opened for reading its entries through no symlink; -1 if not. */
+static int open_dir(const char *path)
+{
+	/*
+	 * As root, at a path events named: a cell could have planted a symlink
+	 * in any of its components, or a FIFO at the end.
+	 */
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+}
+
+static struct want *find(struct suggestion *s, int kind, const char *what)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->wants[i].kind == kind && !strcmp(s->wants[i].what, what))
+			return &s->wants[i];
+	return NULL;
+}
+
+/* The length of what's directory ("/a" of "/a/b"), 0 for an entry of "/". */
+static size_t dir_len(const char *what)
+{
+	const char *slash = strrchr(what, '/');
+
+	return slash ? (size_t)(slash - what) : 0;
+}
+
+/* Whether w is an entry of the directory dir, of n bytes, wanted with kind. */
+static bool entry_of(const struct want *w, int kind, const char *dir, size_t n)
+{
+	return w->kind == kind && dir_len(w->what) == n && !strncmp(w->what, dir, n);
+}
+
+/*
+ * Whether the entry name of the directory dir (open as fd) was wanted
+ * with kind: a file by its path, a directory only when it was folded
+ * itself. A directory the run listed or opened is not its whole tree.
+ */
+static bool entry_wanted(struct suggestion *s, int kind, const char *dir, int fd,
+			 const struct dirent *de)
+{
+	char path[sizeof(s->wants[0].what)];
+	struct want *w;
+	struct stat st;
+	bool is_dir = de->d_type == DT_DIR;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
+		return false;
+	w = find(s, kind, path);
+	if (!w)
+		return false;
+	if (de->d_type == DT_UNKNOWN) {
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			return false;
+		is_dir = S_ISDIR(st.st_mode);
+	}
+	return !is_dir || w->folded;
+}
+
+/*
+ * Whether dir has two entries or more, every one wanted with kind. More
+ * than SUGGEST_MAX cannot all be wanted: no more are read.
+ */
+static bool every_entry_wanted(struct suggestion *s, int kind, const char *dir)
+{
+	unsigned int entries = 0;
+	bool all = true;
+	struct dirent *de;
+	int fd = open_dir(dir);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	while (all && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		all = ++entries <= SUGGEST_MAX && entry_wanted(s, kind, dir, dirfd(d), de);
+	}
+	closedir(d);
+	return all && entries >= 2;
+}
+
+/* dir wanted with kind instead of its entries. */
+static void fold(struct suggestion *s, int kind, const char *dir)
+{
+	struct want *d = find(s, kind, dir);
+	unsigned int events = 0;
+	size_t n = strlen(dir);
+
+	if (!d && s->n == SUGGEST_MAX)
+		return;
+	for (size_t j = 0; j < s->n; j++) {
+		struct want *o = &s->wants[j];
+
+		if (entry_of(o, kind, dir, n)) {
+			o->covered = true;
+			events += o->events;
+		}
+	}
+	if (!d) {
+		d = &s->wants[s->n++];
+		d->kind = kind;
+		snprintf(d->what, sizeof(d->what), "%s", dir);
+	}
+	d->events += events;
+	d->folded = true;
+}
+
+static unsigned int depth(const char *what)
+{
+	unsigned int n = 0;
+
+	for (; *what; what++)
+		n += *what == '/';
+	return n;
+}
+
 /*
  * Where every entry of a directory was wanted with the same right, the
- * directory is wanted instead (events summed), once.
+ * directory is wanted instead (events summed), once. Deepest first: a
+ * subdirectory counts as wanted only once it was folded, all of its tree
+ * used, so that no grant reaches a file the run did not.
  */
 static void fold_directories(struct suggestion *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		struct want *w = &s->wants[i];
-		char dir[512], path[1024], *slash;
-		unsigned int events = 0, used = 0, entries = 0;
-		struct dirent *de;
-		DIR *d;
+	unsigned int deepest = 0;
 
-		if (w->covered || w->kind > S_EXEC)
-			continue;
-		snprintf(dir, sizeof(dir), "%s", w->what);
-		slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
-			continue;
-		*slash = 0;
-		d = opendir(dir);
-		while (d && (de = readdir(d))) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+	for (size_t i = 0; i < s->n; i++)
+		if (s->wants[i].kind <= S_EXEC && depth(s->wants[i].what) > deepest)
+			deepest = depth(s->wants[i].what);
+	for (unsigned int level = deepest; level >= 2; level--) {
+		for (size_t i = 0; i < s->n; i++) {
+			struct want *w = &s->wants[i];
+			char dir[sizeof(w->what)];
+			size_t n = dir_len(w->what);
+
+			if (w->covered || w->tried || w->kind > S_EXEC || depth(w->what) != level)
 				continue;
-			entries++;
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			snprintf(dir, sizeof(dir), "%.*s", (int)n, w->what);
+			/* Each directory is read once: its other entries need not. */
 			for (size_t j = 0; j < s->n; j++)
-				if (s->wants[j].kind == w->kind && !strcmp(s->wants[j].what, path))
-					used++;
+				if (entry_of(&s->wants[j], w->kind, dir, n))
+					s->wants[j].tried = true;
+			if (every_entry_wanted(s, w->kind, dir))
+				fold(s, w->kind, dir);
 		}
-		if (d)
-			closedir(d);
-		if (entries < 2 || used != entries)
-			continue;
-		for (size_t j = 0; j < s->n; j++) {
-			struct want *o = &s->wants[j];
-			size_t n = strlen(dir);
-
-			if (o->kind == w->kind && !strncmp(o->what, dir, n) && o->what[n] == '/' &&
-			    !strchr(o->what + n + 1, '/')) {
-				o->covered = true;
-				events += o->events;
-			}
-		}
-		want(s, w->kind, dir);
-		for (size_t j = 0; j < s->n; j++)
-			if (s->wants[j].kind == w->kind && !strcmp(s->wants[j].what, dir))
-				s->wants[j].events += events - 1;
 	}
 }
 
