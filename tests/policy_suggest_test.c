@@ -208,4 +208,30 @@ TEST_F(suggest, a_listed_directory_is_not_its_tree)
 	EXPECT_STREQ(want, out);
 }
 
+/*
+ * The kernel cuts a path too long for an event and marks it with a
+ * leading "..." (dev and ino 0): no directory can be told from it.
+ */
+TEST_F(suggest, a_cut_path_grants_nothing)
+{
+	char args[512], out[2048], want[1024], events[160];
+
+	snprintf(events, sizeof(events), "%s/cut.jsonl", self->dir);
+	ASSERT_EQ(0, put(events, "{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"create\","
+			 "\"path\":\".../deep/name\",\"dev\":0,\"ino\":0}\n"));
+	snprintf(args, sizeof(args), "policy suggest --from-events %s --cell job", events);
+	ASSERT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want),
+		 "# Suggested by isolate-loader policy suggest from %s: the grants\n"
+		 "# 1 events of the run asked for, beyond the policy it ran under.\n"
+		 "version: 1\n"
+		 "cells:\n"
+		 "  job:\n"
+		 "# 1 event asked for what no capability above grants (other\n"
+		 "# operations, or objects shown without a whole path): see them with\n"
+		 "# isolate-loader events.\n",
+		 events);
+	EXPECT_STREQ(want, out);
+}
+
 TEST_HARNESS_MAIN
