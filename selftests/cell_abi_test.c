@@ -551,6 +551,35 @@ TEST_F(cell_abi, a_failed_grant_says_why_and_escapes_the_target)
 	isolate_broker_close(b);
 }
 
+/*
+ * After a grant to a cell failed, its next request is answered at once,
+ * not granted and with the reason, without a grant tried (which may scan
+ * a denied tree the cell filled): the supervisor's one thread is every
+ * cell's.
+ */
+TEST_F(cell_abi, after_a_failed_grant_the_cells_requests_wait_for_its_backoff)
+{
+	struct isolate_broker *b = broker_for(self->root, self->name, self->root);
+	struct isolate_event_broker e;
+	struct open_args a = { self->secret, O_RDONLY };
+	char target[PATH_MAX];
+	int granted;
+
+	ASSERT_NE(NULL, b);
+	snprintf(target, sizeof(target), "%s/x\n", self->root);
+	ASSERT_EQ(0, write_file(target, "x\n"));
+	e = read_request(self->cell.cgid, target);
+	EXPECT_EQ(-EINVAL, isolate_broker_request(b, self->iso, self->name, &e));
+	e = read_request(self->cell.cgid, self->secret);
+	EXPECT_EQ(-EAGAIN, isolate_broker_request(b, self->iso, self->name, &e));
+	EXPECT_NE(NULL, strstr(isolate_last_error(),
+			       "refused: not decided: a grant to this cell failed (Invalid argument)"));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &a, NULL));
+	EXPECT_EQ(2, replies(self->name, &granted));
+	EXPECT_EQ(0, granted);
+	isolate_broker_close(b);
+}
+
 /* A request the cell's generation may no longer make is answered, not granted. */
 TEST_F(cell_abi, broker_request_after_its_right_is_revoked_is_refused)
 {

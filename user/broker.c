@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/broker_pace.h"
 #include "common/json_writer.h"
 #include "common/text_escape.h"
 #include "policy/yaml_tree.h"
@@ -59,16 +60,17 @@ struct isolate_broker {
 	const char *exec_program;
 	struct grant grants[MAX_GRANTS];
 	size_t n_grants;
+	struct broker_pace pace;
 };
 
 #define LEDGER "grants"
 #define LEDGER_MAX (MAX_GRANTS * (CAP_TEXT_MAX * 6 + 128))
 
-static uint64_t now_realtime_ms(void)
+static uint64_t now_ms(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
@@ -407,20 +409,25 @@ static int request_current(struct isolate *iso, const char *cell,
 	return 0;
 }
 
-/* Grants the request decided on, remembers it and says so in reply. */
+/*
+ * Grants the request decided on, remembers it and says so in reply; a
+ * grant that fails starts the cell's backoff, told in why.
+ */
 static int grant(struct isolate_broker *b, struct isolate *iso, const char *cell,
-		 const char *cap, unsigned int seconds, int object,
-		 struct isolate_channel_msg *reply)
+		 const char *cap, unsigned int seconds, int object, struct broker_pace_cell *pace,
+		 struct isolate_channel_msg *reply, char *why, size_t why_len)
 {
 	int err = grant_for(iso, cell, cap, seconds, object);
 	struct grant *g;
 
 	if (err) {
 		grant_failed(err, cap, cell);
+		broker_pace_failed(pace, now_ms(CLOCK_MONOTONIC), err, why, why_len);
 		return err;
 	}
+	broker_pace_granted(pace);
 	g = &b->grants[b->n_grants++];
-	g->expires_ms = now_realtime_ms() + seconds * 1000ULL;
+	g->expires_ms = now_ms(CLOCK_REALTIME) + seconds * 1000ULL;
 	snprintf(g->cell, sizeof(g->cell), "%s", cell);
 	snprintf(g->cap, sizeof(g->cap), "%s", cap);
 	reply->granted = true;
@@ -434,9 +441,10 @@ int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const 
 {
 	struct isolate_channel_msg reply = { .reply_to = e->request_id };
 	const char *right = isolate_broker_right_name(e->right);
-	char target[ISOLATE_BROKER_TARGET_MAX + 1], cap[CAP_TEXT_MAX];
+	char target[ISOLATE_BROKER_TARGET_MAX + 1], cap[CAP_TEXT_MAX], why[256] = "";
+	struct broker_pace_cell *pace = NULL;
 	unsigned int seconds = 0;
-	int err, current, posted, object = -1;
+	int err, current, posted, refused = 0, object = -1;
 	bool allowed;
 
 	snprintf(target, sizeof(target), "%.*s", (int)e->len, e->target);
@@ -444,20 +452,31 @@ int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const 
 	err = request_current(iso, cell, e);
 	if (err && err != -EPERM)
 		return err;
-	allowed = !err && right && b->n_grants < MAX_GRANTS &&
+	/*
+	 * Paced before anything is decided: a program asked or a grant
+	 * compiled takes the one thread every other cell's events wait for.
+	 */
+	if (!err) {
+		pace = broker_pace_admit(&b->pace, e->hdr.cell_cgid, now_ms(CLOCK_MONOTONIC), why,
+					 sizeof(why));
+		if (!pace)
+			refused = set_error(-EAGAIN, "request %llu of %s refused: %s",
+					    (unsigned long long)e->request_id, cell, why);
+	}
+	allowed = pace && right && b->n_grants < MAX_GRANTS &&
 		  decide(b, cell, e->right, target, e->request_id, &seconds, &object);
 	err = isolate_lock(iso);
 	if (err)
 		goto out;
 	/* Again under the lock, held until answered: granted and answered is who asked. */
 	current = request_current(iso, cell, e);
-	err = current;
+	err = current ?: refused;
 	if (!current && allowed) {
 		snprintf(cap, sizeof(cap), "%s:%s", right, target);
-		err = grant(b, iso, cell, cap, seconds, object, &reply);
+		err = grant(b, iso, cell, cap, seconds, object, pace, &reply, why, sizeof(why));
 	}
 	if (!current || current == -EPERM) {
-		posted = isolate_channel_post(cell, &reply, NULL, 0);
+		posted = isolate_channel_post(cell, &reply, why, strlen(why));
 		if (posted)
 			err = set_error(posted, "cannot answer request %llu of %s: %s",
 					(unsigned long long)e->request_id, cell, isolate_last_error());
@@ -471,9 +490,11 @@ out:
 
 int isolate_broker_tick(struct isolate_broker *b, struct isolate *iso)
 {
-	uint64_t now = now_realtime_ms();
+	uint64_t now = now_ms(CLOCK_REALTIME);
 	bool changed = false;
 	int failed = 0;
+
+	broker_pace_round(&b->pace, now_ms(CLOCK_MONOTONIC));
 
 	for (size_t i = 0; i < b->n_grants;) {
 		struct grant *g = &b->grants[i];

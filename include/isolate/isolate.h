@@ -439,11 +439,14 @@ void isolate_broker_close(struct isolate_broker *b);
  * while the cell of that name is the one that asked (e->hdr.cell_cgid) and
  * its generation now may still ask for e->right: else -ESTALE, nothing
  * granted or answered (the cell is gone), or -EPERM, answered not granted.
- * The reply is posted even when granting fails (the error).
+ * The reply is posted even when granting fails (the error). A cell's
+ * requests are paced: at most 8 decided between two ticks, and none for a
+ * backoff (1 s, doubling to 60 s) after a grant to it failed; -EAGAIN,
+ * answered not granted, with the reason in the reply's data.
  */
 int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const char *cell,
 			   const struct isolate_event_broker *e);
-/* Tidies the cells whose grants have ended; the first error. */
+/* Tidies the cells whose grants have ended, and ends a round of requests; the first error. */
 int isolate_broker_tick(struct isolate_broker *b, struct isolate *iso);
 
 /* Whether a capability is enforced on this system. */
