@@ -364,7 +364,16 @@ static int tiocsti_on_own_terminal(FIXTURE_DATA(landlock) *self, uid_t uid, cons
 
 TEST_F(landlock, typing_into_the_terminal_is_eperm)
 {
-	ASSERT_EQ(0, tiocsti_on_own_terminal(self, variant->uid, NULL));
+	int outside = tiocsti_on_own_terminal(self, variant->uid, NULL);
+
+	/*
+	 * Outside: it types, but where the kernel lets only CAP_SYS_ADMIN
+	 * type (6.2 on, dev.tty.legacy_tiocsti 0: EIO); the cell's EPERM
+	 * is the filter's either way.
+	 */
+	ASSERT_TRUE(outside == 0 || (outside == EIO && variant->uid)) {
+		TH_LOG("outside: %d", outside);
+	}
 	EXPECT_EQ(EPERM, tiocsti_on_own_terminal(self, variant->uid, "tiocsti"));
 	EXPECT_EQ(EPERM, tiocsti_on_own_terminal(self, variant->uid, "tiocsti-high"));
 }
