@@ -8,7 +8,8 @@
  * owner is recorded when an object is made (ipc_owners); an outsider's
  * object, one made before isolate was loaded or one whose record was lost
  * is refused (EACCES, op ipc), and making one when no record can be kept
- * fails (ENOSPC).
+ * fails (ENOSPC). When the cell is destroyed the loader removes what it
+ * made (user/ipc_sweep.c).
  *
  * POSIX message queues are files of the mqueue file system. mq_open() and
  * mq_unlink() reach them through the IPC namespace's own mount, past the
@@ -23,9 +24,10 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Records who made the object at perm: the cell, or (forgotten) no cell. */
-static __always_inline int ipc_made(struct kern_ipc_perm *perm)
+/* Records who made the object at perm (and what it is): the cell, or (forgotten) no cell. */
+static __always_inline int ipc_made(struct kern_ipc_perm *perm, __u32 kind)
 {
+	struct isolate_ipc_owner owner = { .id = -1, .kind = kind };
 	__u64 key = (__u64)perm;
 	struct cell_ctx cc;
 
@@ -33,39 +35,63 @@ static __always_inline int ipc_made(struct kern_ipc_perm *perm)
 		bpf_map_delete_elem(&ipc_owners, &key);
 		return 0;
 	}
-	if (bpf_map_update_elem(&ipc_owners, &key, &cc.cgid, BPF_ANY))
+	owner.cgid = cc.cgid;
+	if (bpf_map_update_elem(&ipc_owners, &key, &owner, BPF_ANY))
 		return refuse_op(&cc, ISOLATE_OP_IPC, ENOSPC, 0, 0);
 	return 0;
+}
+
+/*
+ * Outside the cells, the loader's sweep of a destroyed cell's objects
+ * (isolate_config.ipc_sweeper): the id of each object it stats, noted in
+ * the object's record, tells it what to remove. Others pay one array read.
+ */
+static __always_inline void note_id_for_sweep(struct kern_ipc_perm *perm)
+{
+	struct isolate_config *cfg = isolate_settings();
+	struct isolate_ipc_owner *owner;
+	__u64 key = (__u64)perm;
+
+	if (!cfg || !cfg->ipc_sweeper || cfg->ipc_sweeper != bpf_get_current_pid_tgid() >> 32)
+		return;
+	owner = bpf_map_lookup_elem(&ipc_owners, &key);
+	if (owner)
+		owner->id = BPF_CORE_READ(perm, id);
 }
 
 /* A cell may use an object only if it made it. */
 static __always_inline int ipc_use(struct kern_ipc_perm *perm)
 {
-	__u64 key = (__u64)perm, *owner;
+	struct isolate_ipc_owner *owner;
+	__u64 key = (__u64)perm;
 	struct cell_ctx cc;
 
-	if (!perm || !current_cell(&cc))
+	if (!perm)
 		return 0;	/* no object: IPC_INFO and the like */
+	if (!current_cell(&cc)) {
+		note_id_for_sweep(perm);
+		return 0;
+	}
 	owner = bpf_map_lookup_elem(&ipc_owners, &key);
-	if (owner && *owner == cc.cgid)
+	if (owner && owner->cgid == cc.cgid)
 		return 0;
 	return refuse_op(&cc, ISOLATE_OP_IPC, EACCES, 0, BPF_CORE_READ(perm, id));
 }
 
 ISOLATE_HOOK(shm_alloc_security, isolate_shm_alloc, struct kern_ipc_perm *perm, int ret)
 {
-	return ret ?: ipc_made(perm);
+	return ret ?: ipc_made(perm, ISOLATE_IPC_SHM);
 }
 
 ISOLATE_HOOK(msg_queue_alloc_security, isolate_msg_queue_alloc, struct kern_ipc_perm *perm,
 	     int ret)
 {
-	return ret ?: ipc_made(perm);
+	return ret ?: ipc_made(perm, ISOLATE_IPC_MSG);
 }
 
 ISOLATE_HOOK(sem_alloc_security, isolate_sem_alloc, struct kern_ipc_perm *perm, int ret)
 {
-	return ret ?: ipc_made(perm);
+	return ret ?: ipc_made(perm, ISOLATE_IPC_SEM);
 }
 
 /* Every use that checks the permission bits: get, shmat, msgsnd, msgrcv, semop, stat. */

@@ -76,7 +76,7 @@ struct isolate_ipc_owners_map {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, ISOLATE_MAX_IPC_OBJECTS);
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct isolate_ipc_owner);
 };
 
 /* An inner map type for rcu_sync; never read by a program. */

@@ -251,6 +251,58 @@ TEST_F(bypass, sysv_ipc_of_outsiders_is_eacces)
 	semctl(a.sem, 0, IPC_RMID);
 }
 
+/* Ids of the objects a cell made, in a page shared with the test. */
+struct made_ids {
+	int shm, msq, sem;
+};
+
+/* Makes one object of each kind and leaves them there. */
+static int sysv_leave_errno(void *arg)
+{
+	struct made_ids *ids = arg;
+
+	ids->shm = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	ids->msq = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	ids->sem = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	return ids->shm < 0 || ids->msq < 0 || ids->sem < 0 ? errno : 0;
+}
+
+/*
+ * A cell's System V objects go with the cell: left behind, they held
+ * memory outside any budget and the IPC namespace's ids, which the host
+ * shares. An outsider's object stays.
+ */
+TEST_F(bypass, a_cells_sysv_objects_go_with_it)
+{
+	struct made_ids *ids = mmap(NULL, sizeof(*ids), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int host = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	char grant[PATH_MAX + 8];
+	const char *const caps[] = { grant, NULL };
+	struct shmid_ds shm;
+	struct msqid_ds msq;
+	struct semid_ds sem;
+
+	ASSERT_NE(MAP_FAILED, ids);
+	ASSERT_LE(0, host);
+	snprintf(grant, sizeof(grant), "read:%s", test_path(&self->env, "ro"));
+	ASSERT_EQ(0, test_cell(self->env.iso, "sysv-leaver", caps, NULL));
+	ASSERT_EQ(0, run_in_cell(self->env.iso, "sysv-leaver", sysv_leave_errno, ids, NULL));
+	EXPECT_EQ(0, shmctl(ids->shm, IPC_STAT, &shm));	/* there while the cell is */
+	ASSERT_EQ(0, isolate_cell_destroy(self->env.iso, "sysv-leaver")) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	EXPECT_EQ(-1, shmctl(ids->shm, IPC_STAT, &shm));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, msgctl(ids->msq, IPC_STAT, &msq));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, semctl(ids->sem, 0, IPC_STAT, &sem));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, shmctl(host, IPC_STAT, &shm));
+	shmctl(host, IPC_RMID, NULL);
+	munmap(ids, sizeof(*ids));
+}
+
 /* ---- Mounts in namespaces the cell made ------------------------------------- */
 
 #ifndef OPEN_TREE_CLONE

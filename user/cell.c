@@ -732,7 +732,7 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 {
 	struct isolate_cell_state st;
 	char dir[PATH_MAX];
-	int err = cell_dir(iso, name, dir, sizeof(dir));
+	int swept, err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (err)
 		return err;
@@ -746,6 +746,8 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 	err = cgroup_kill_and_remove(dir);
 	if (err)
 		goto out;
+	/* Then what they leave behind them: reported once the cell is gone. */
+	swept = ipc_sweep(iso, st.cgid);
 	if (st.cell.ruleset) {
 		if (!bpf_map_delete_elem(iso->map_fd[MAP_CELLS], &st.cgid))
 			cell_id_release(iso, st.cell.cell_id);
@@ -761,6 +763,7 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 	}
 	timed_write(name, NULL, 0);
 	channel_remove(name);
+	err = err ?: swept;
 out:
 	isolate_unlock(iso);
 	return err;

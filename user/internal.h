@@ -91,6 +91,8 @@ int cgroup_id_of(const char *path, __u64 *id);
 int cgroup_level_of(const char *path, unsigned int *level);
 int cgroup_kill(const char *path);
 int cgroup_kill_and_remove(const char *path);
+/* Removes the System V objects the cell cgid made, once its processes are gone (ipc_sweep.c). */
+int ipc_sweep(struct isolate *iso, __u64 cgid);
 /* The budgets a cell's cgroup had before a change: cpu.max, memory.max, memory.swap.max, pids.max. */
 #define CGROUP_BUDGETS 4
 struct cgroup_budgets {

@@ -12,7 +12,7 @@
 #endif
 
 /* Bumped on any incompatible change to a struct, a map or the pin layout. */
-#define ISOLATE_ABI_VERSION 7
+#define ISOLATE_ABI_VERSION 8
 
 /* Pin layout v3, relative to the bpffs mount (normally /sys/fs/bpf). */
 #define ISOLATE_PIN_DIR		"isolate"
@@ -99,7 +99,28 @@ struct isolate_config {
 	__u32 abi_version;
 	__u32 next_ruleset;	/* allocator state, advanced by userspace */
 	__u32 features;		/* ISOLATE_FEATURE_* proven at load time */
+	/*
+	 * The process that removes a destroyed cell's System V objects: its
+	 * IPC_STATs note each object's id in ipc_owners (0: none).
+	 */
+	__u32 ipc_sweeper;
+	__u32 _pad;
 };
+
+/*
+ * "ipc_owners" value: who made a System V object, and what it is. Its id
+ * is assigned after the hook that records it: the loader, removing a
+ * destroyed cell's objects, has the kernel note it (-1 until then).
+ */
+struct isolate_ipc_owner {
+	__u64 cgid;		/* the cell's cgroup id */
+	__s32 id;		/* shmid, msqid or semid; -1 not known yet */
+	__u32 kind;		/* ISOLATE_IPC_* */
+};
+
+#define ISOLATE_IPC_SHM	1
+#define ISOLATE_IPC_MSG	2
+#define ISOLATE_IPC_SEM	3
 
 /* isolate_config.features: what the loaded programs serve. */
 #define ISOLATE_FEATURE_CELL_ABI	(1U << 0)	/* the prctl of the cell ABI */
@@ -299,7 +320,8 @@ struct isolate_path_scratch {
 
 /* The sizes the kernel and every reader agree on: a change is an ABI change. */
 #ifndef __cplusplus	/* C++ has static_assert; the C build checks these */
-_Static_assert(sizeof(struct isolate_config) == 24, "isolate_config");
+_Static_assert(sizeof(struct isolate_config) == 32, "isolate_config");
+_Static_assert(sizeof(struct isolate_ipc_owner) == 16, "isolate_ipc_owner");
 _Static_assert(sizeof(struct isolate_cell) == 56, "isolate_cell");
 _Static_assert(sizeof(struct isolate_inode_key) == 16, "isolate_inode_key");
 _Static_assert(sizeof(struct isolate_inode_rule) == 24, "isolate_inode_rule");
