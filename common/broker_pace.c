@@ -5,30 +5,41 @@
 
 #include "common/broker_pace.h"
 
-static struct broker_pace_cell *find(struct broker_pace *p, uint64_t cgid)
+/* What failed, as the cell is told at the failure and while its backoff runs. */
+static const char *const failed_what[] = {
+	[BROKER_PACE_GRANT_FAILED] = "grant",
+	[BROKER_PACE_TIDY_FAILED] = "tidying the ended grants",
+};
+static const char *const backoff_cause[] = {
+	[BROKER_PACE_GRANT_FAILED] = "a grant to this cell failed",
+	[BROKER_PACE_TIDY_FAILED] = "tidying this cell's ended grants failed",
+};
+
+/* The cell's pace, added if new; NULL when the table is full. */
+static struct broker_pace_cell *pace_of(struct broker_pace *p, uint64_t cgid)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (p->cells[i].cgid == cgid)
 			return &p->cells[i];
-	return NULL;
+	if (p->n == BROKER_PACE_CELLS)
+		return NULL;
+	p->cells[p->n] = (struct broker_pace_cell){ .cgid = cgid };
+	return &p->cells[p->n++];
 }
 
 struct broker_pace_cell *broker_pace_admit(struct broker_pace *p, uint64_t cgid,
 					   uint64_t now_ms, char *why, size_t len)
 {
-	struct broker_pace_cell *c = find(p, cgid);
+	struct broker_pace_cell *c = pace_of(p, cgid);
 
-	if (!c && p->n == BROKER_PACE_CELLS) {
+	if (!c) {
 		snprintf(why, len, "not decided: the supervisor paces too many cells; ask again later");
 		return NULL;
 	}
-	if (!c) {
-		c = &p->cells[p->n++];
-		*c = (struct broker_pace_cell){ .cgid = cgid };
-	}
 	if (now_ms < c->until_ms) {
-		snprintf(why, len, "not decided: a grant to this cell failed (%s); no request of it is decided for %llu ms more",
-			 strerror(-c->err), (unsigned long long)(c->until_ms - now_ms));
+		snprintf(why, len, "not decided: %s (%s); no request of it is decided for %llu ms more",
+			 backoff_cause[c->cause], strerror(-c->err),
+			 (unsigned long long)(c->until_ms - now_ms));
 		return NULL;
 	}
 	if (c->decided == BROKER_PACE_PER_ROUND) {
@@ -40,13 +51,21 @@ struct broker_pace_cell *broker_pace_admit(struct broker_pace *p, uint64_t cgid,
 	return c;
 }
 
+struct broker_pace_cell *broker_pace_may_tidy(struct broker_pace *p, uint64_t cgid,
+					      uint64_t now_ms)
+{
+	struct broker_pace_cell *c = pace_of(p, cgid);
+
+	return c && now_ms >= c->until_ms ? c : NULL;
+}
+
 void broker_pace_granted(struct broker_pace_cell *c)
 {
 	c->failures = 0;
 }
 
-void broker_pace_failed(struct broker_pace_cell *c, uint64_t now_ms, int err, char *why,
-			size_t len)
+void broker_pace_failed(struct broker_pace_cell *c, uint64_t now_ms, enum broker_pace_cause cause,
+			int err, char *why, size_t len)
 {
 	uint64_t backoff = BROKER_PACE_BACKOFF_MIN_MS;
 
@@ -56,9 +75,10 @@ void broker_pace_failed(struct broker_pace_cell *c, uint64_t now_ms, int err, ch
 		backoff = BROKER_PACE_BACKOFF_MAX_MS;
 	c->failures++;
 	c->until_ms = now_ms + backoff;
+	c->cause = cause;
 	c->err = err;
-	snprintf(why, len, "grant failed (%s); no request of this cell is decided for %llu s",
-		 strerror(-err), (unsigned long long)backoff / 1000);
+	snprintf(why, len, "%s failed (%s); no request of this cell is decided for %llu s",
+		 failed_what[cause], strerror(-err), (unsigned long long)backoff / 1000);
 }
 
 void broker_pace_round(struct broker_pace *p, uint64_t now_ms)

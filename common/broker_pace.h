@@ -8,7 +8,10 @@
  * decided between two rounds' ends, and after a grant that failed none is
  * decided for a backoff that doubles from BROKER_PACE_BACKOFF_MIN_MS to
  * BROKER_PACE_BACKOFF_MAX_MS; a grant made starts it again at the least.
- * Times are the caller's milliseconds of a monotonic clock.
+ * The tidy after its grants end compiles too, bounded as a grant is (it
+ * gives back the timed grants not ended): one that failed is tried again
+ * only when the same backoff allows, the kernel's fallback in force
+ * meanwhile. Times are the caller's milliseconds of a monotonic clock.
  */
 #ifndef ISOLATE_COMMON_BROKER_PACE_H
 #define ISOLATE_COMMON_BROKER_PACE_H
@@ -24,12 +27,19 @@
 /* Every cell, and as many again gone within the last backoffs. */
 #define BROKER_PACE_CELLS (2 * ISOLATE_MAX_CELLS)
 
+/* What started a cell's backoff. */
+enum broker_pace_cause {
+	BROKER_PACE_GRANT_FAILED,
+	BROKER_PACE_TIDY_FAILED,	/* of its ended grants */
+};
+
 struct broker_pace_cell {
 	uint64_t cgid;
-	uint64_t until_ms;	/* no request decided before */
+	uint64_t until_ms;	/* nothing decided or tidied before */
 	unsigned int decided;	/* requests decided in this round */
-	unsigned int failures;	/* grants failed since the last made */
-	int err;		/* why the last one failed */
+	unsigned int failures;	/* since the last grant made */
+	enum broker_pace_cause cause;	/* of the last failure */
+	int err;		/* the last failure's error */
 };
 
 struct broker_pace {
@@ -45,11 +55,18 @@ struct broker_pace {
  */
 struct broker_pace_cell *broker_pace_admit(struct broker_pace *p, uint64_t cgid,
 					   uint64_t now_ms, char *why, size_t len);
+/*
+ * The pace of cell cgid when its ended grants may be tidied now (no
+ * backoff runs); else NULL, also when the table is full (tried again at
+ * a later round, the kernel's fallback in force meanwhile).
+ */
+struct broker_pace_cell *broker_pace_may_tidy(struct broker_pace *p, uint64_t cgid,
+					      uint64_t now_ms);
 /* A grant to the cell was made. */
 void broker_pace_granted(struct broker_pace_cell *c);
-/* A grant to the cell failed with err: its backoff, told in why. */
-void broker_pace_failed(struct broker_pace_cell *c, uint64_t now_ms, int err, char *why,
-			size_t len);
+/* What cause says failed, with err: the cell's backoff, told in why. */
+void broker_pace_failed(struct broker_pace_cell *c, uint64_t now_ms, enum broker_pace_cause cause,
+			int err, char *why, size_t len);
 /* A round ends: counts start again; cells quiet for a whole backoff are forgotten. */
 void broker_pace_round(struct broker_pace *p, uint64_t now_ms);
 

@@ -4,7 +4,8 @@
  * filled past the compiler's scan) is not compiled for again and again
  * while every other cell's requests and events wait on the one thread of
  * the supervisor; nor does one cell have more than a few requests decided
- * in a round. The clock is the test's.
+ * in a round; nor is its tidy after its grants end tried again at every
+ * tick. The clock is the test's.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,7 +45,7 @@ static bool request(struct broker_pace *p, uint64_t cgid, uint64_t now, int gran
 	if (!c)
 		return false;
 	if (grant_err)
-		broker_pace_failed(c, now, grant_err, why, len);
+		broker_pace_failed(c, now, BROKER_PACE_GRANT_FAILED, grant_err, why, len);
 	else
 		broker_pace_granted(c);
 	return true;
@@ -164,6 +165,99 @@ TEST_F(pace, a_full_table_refuses_new_cells)
 	EXPECT_TRUE(request(self->p, BROKER_PACE_CELLS, T0, 0, self->why, sizeof(self->why)));
 	broker_pace_round(self->p, T0);
 	EXPECT_EQ(0U, self->p->n);
+}
+
+/* A timed grant in the broker's ledger: its cell and end. */
+struct ledger_grant {
+	uint64_t cgid;
+	uint64_t expires_ms;
+};
+
+/* The times (s after T0) cell A's tidies were tried at, and how many. */
+struct tries {
+	uint64_t at_s[64];
+	size_t n;
+};
+
+/*
+ * One tick as isolate_broker_tick() makes it: the round ends, then each
+ * grant that has ended is tidied (isolate_cell_expire()) when its cell's
+ * pace allows, else kept for a later tick. Cell A's tidies fail (E2BIG: a
+ * denied tree past the scan), kept too, starting its backoff; the others'
+ * are made. Cell A's tries are noted in t.
+ */
+static void tick(struct broker_pace *p, struct ledger_grant *g, size_t *n, uint64_t now,
+		 struct tries *t)
+{
+	char why[256];
+
+	broker_pace_round(p, now);
+	for (size_t i = 0; i < *n;) {
+		struct broker_pace_cell *c;
+
+		if (g[i].expires_ms > now) {
+			i++;
+			continue;
+		}
+		c = broker_pace_may_tidy(p, g[i].cgid, now);
+		if (c && g[i].cgid == CELL_A) {
+			if (t->n < sizeof(t->at_s) / sizeof(t->at_s[0]))
+				t->at_s[t->n] = (now - T0) / 1000;
+			t->n++;
+			broker_pace_failed(c, now, BROKER_PACE_TIDY_FAILED, -E2BIG, why, sizeof(why));
+		}
+		if (!c || g[i].cgid == CELL_A) {
+			i++;
+			continue;
+		}
+		g[i] = g[--*n];
+	}
+}
+
+/*
+ * Cell A holds 256 timed grants (the most a cell holds), ending one a
+ * second, and has filled a denied tree past the scan. Ticked every 100 ms
+ * for ten minutes, its tidy is tried once a backoff step (at 0, 1, 3, 7,
+ * 15, 31, 63 s, then every 60 s), not once a grant ended; its grants are
+ * kept, to be tidied when it may be, and its requests are not decided
+ * meanwhile. Cell B's grant, ending among them, is tidied at its end.
+ */
+TEST_F(pace, a_tidy_that_fails_is_tried_again_once_a_backoff)
+{
+	const uint64_t tries_at[] = { 0, 1, 3, 7, 15, 31, 63, 123, 183, 243, 303, 363, 423, 483,
+				      543 };
+	struct ledger_grant g[257];
+	struct tries t = { .n = 0 };
+	size_t n = 0;
+
+	for (int i = 0; i < 256; i++)
+		g[n++] = (struct ledger_grant){ .cgid = CELL_A, .expires_ms = T0 + i * 1000ULL };
+	g[n++] = (struct ledger_grant){ .cgid = CELL_B, .expires_ms = T0 + 5000 };
+	for (uint64_t now = T0; now < T0 + 5000; now += 100)
+		tick(self->p, g, &n, now, &t);
+	EXPECT_EQ(257U, n);
+	tick(self->p, g, &n, T0 + 5000, &t);
+	EXPECT_EQ(256U, n);
+	for (uint64_t now = T0 + 5100; now < T0 + 600000; now += 100)
+		tick(self->p, g, &n, now, &t);
+	ASSERT_EQ(sizeof(tries_at) / sizeof(tries_at[0]), t.n);
+	for (size_t i = 0; i < t.n; i++)
+		EXPECT_EQ(tries_at[i], t.at_s[i]);
+	EXPECT_EQ(256U, n);
+	EXPECT_FALSE(request(self->p, CELL_A, T0 + 600000, 0, self->why, sizeof(self->why)));
+	EXPECT_STREQ("not decided: tidying this cell's ended grants failed (Argument list too long); no request of it is decided for 3000 ms more",
+		     self->why);
+}
+
+/* A cell not held whose table is full is tidied at a later round, never at once. */
+TEST_F(pace, a_full_table_defers_a_tidy)
+{
+	for (size_t i = 0; i < BROKER_PACE_CELLS; i++)
+		self->p->cells[i] = (struct broker_pace_cell){ .cgid = i + 1, .decided = 1 };
+	self->p->n = BROKER_PACE_CELLS;
+	EXPECT_EQ(NULL, broker_pace_may_tidy(self->p, BROKER_PACE_CELLS + 1, T0));
+	broker_pace_round(self->p, T0);
+	EXPECT_NE(NULL, broker_pace_may_tidy(self->p, BROKER_PACE_CELLS + 1, T0));
 }
 
 TEST_HARNESS_MAIN

@@ -422,7 +422,8 @@ static int grant(struct isolate_broker *b, struct isolate *iso, const char *cell
 
 	if (err) {
 		grant_failed(err, cap, cell);
-		broker_pace_failed(pace, now_ms(CLOCK_MONOTONIC), err, why, why_len);
+		broker_pace_failed(pace, now_ms(CLOCK_MONOTONIC), BROKER_PACE_GRANT_FAILED, err, why,
+				   why_len);
 		return err;
 	}
 	broker_pace_granted(pace);
@@ -488,6 +489,35 @@ out:
 	return err;
 }
 
+/*
+ * Tidies the ended grants of cell (isolate_cell_expire(), a bounded scan)
+ * unless its backoff runs: -EAGAIN then, and a tidy that fails starts it,
+ * so that a cell whose denied tree is past the scan costs one scan a
+ * backoff, not one a grant ended. Meanwhile the kernel enforces the
+ * fallback, without any timed grant.
+ */
+static int tidy(struct isolate_broker *b, struct isolate *iso, const char *cell)
+{
+	struct broker_pace_cell *pace;
+	struct isolate_cell_state st;
+	char why[256];
+	int err = isolate_cell_get(iso, cell, &st);
+
+	if (err)
+		return err;
+	pace = broker_pace_may_tidy(&b->pace, st.cgid, now_ms(CLOCK_MONOTONIC));
+	if (!pace)
+		return -EAGAIN;
+	err = isolate_cell_expire(iso, cell);
+	if (err && err != -ENOENT) {
+		broker_pace_failed(pace, now_ms(CLOCK_MONOTONIC), BROKER_PACE_TIDY_FAILED, err, why,
+				   sizeof(why));
+		err = set_error(err, "tidying the grants of %s: %s; %s", cell,
+				isolate_last_error(), why);
+	}
+	return err;
+}
+
 int isolate_broker_tick(struct isolate_broker *b, struct isolate *iso)
 {
 	uint64_t now = now_ms(CLOCK_REALTIME);
@@ -505,10 +535,14 @@ int isolate_broker_tick(struct isolate_broker *b, struct isolate *iso)
 			continue;
 		}
 		/* Ended by the kernel already; tidy the cell's state (if it lives). */
-		err = isolate_cell_expire(iso, g->cell);
-		if (err && err != -ENOENT)
-			failed = set_error(err, "tidying the grants of %s: %s", g->cell,
-					   isolate_last_error());
+		err = tidy(b, iso, g->cell);
+		if (err && err != -ENOENT) {
+			/* Kept to be tidied when the cell's backoff allows. */
+			if (err != -EAGAIN)
+				failed = failed ?: err;
+			i++;
+			continue;
+		}
 		*g = b->grants[--b->n_grants];
 		changed = true;
 	}

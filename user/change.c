@@ -79,8 +79,9 @@ static bool timed_remove(struct timed_cap *t, size_t *n, const struct isolate_ca
 
 /*
  * Whether a change gives no rights, only takes them away: a deny granted,
- * a grant revoked, grants ended, the same policy made again (rebinding
- * aside: a path may name another object by now). Such a change scans
+ * a grant revoked, the same policy made again (rebinding aside: a path
+ * may name another object by now; an expiry's tidy aside: it gives back,
+ * over the fallback the kernel enforces, the timed grants not ended). Such a change scans
  * denied trees for hard links however big they are: a cell that may
  * write in one must not be able to block it by filling it; one that gives
  * rights, if the cell blocks it, only keeps them from the cell.
@@ -104,8 +105,8 @@ static bool narrows(struct isolate_cap *const caps[], size_t n, bool grant,
  * kernel). A revoke takes a capability out of the policy and out of the
  * timed grants. Under the lock from the read on: two changes at once must
  * not both start from the same generation, each losing the other's. No
- * capability at all: the same policy again (an expiry, a rebind, new
- * mounts of the state directory).
+ * capability at all: the same policy again (a rebind, new mounts of the
+ * state directory).
  */
 static int change_caps(struct isolate *iso, const char *name,
 		       struct isolate_cap *const caps[], size_t n, bool grant,
@@ -248,6 +249,7 @@ int isolate_cell_rebind(struct isolate *iso, const char *name)
 
 int isolate_cell_expire(struct isolate *iso, const char *name)
 {
+	struct isolate_cell_policy *pol = NULL;
 	struct isolate_cell_state st;
 	int err = isolate_lock(iso);
 
@@ -255,8 +257,18 @@ int isolate_cell_expire(struct isolate *iso, const char *name)
 		return err;
 	err = isolate_cell_get(iso, name, &st);
 	/* Nothing has ended: nothing to do. */
-	if (!err && st.cell.expires_ns && boot_ns() >= st.cell.expires_ns)
-		err = change_caps(iso, name, NULL, 0, true, 0, false, NULL);
+	if (!err && st.cell.expires_ns && boot_ns() >= st.cell.expires_ns) {
+		/*
+		 * The kernel enforces the fallback already; this gives back,
+		 * over it, the timed grants not ended: a change that gives
+		 * rights, so the scan of denied trees keeps its size limit
+		 * (a cell that filled one must not hold up its caller).
+		 */
+		err = isolate_cell_policy_get(iso, name, &pol);
+		if (!err)
+			err = isolate_cell_update(iso, name, pol);
+		isolate_cell_policy_free(pol);
+	}
 	isolate_unlock(iso);
 	return err;
 }

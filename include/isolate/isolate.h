@@ -223,7 +223,13 @@ int isolate_cell_grant_timed(struct isolate *iso, const char *name,
  */
 int isolate_cell_grant_at(struct isolate *iso, const char *name, struct isolate_cap *cap, int fd,
 			  unsigned int seconds);
-/* Removes the timed grants that have ended, in a new generation; 0 if none had. */
+/*
+ * Removes the timed grants that have ended, in a new generation; 0 if none
+ * had. It gives back, over the fallback the kernel enforces since the
+ * first ended, those not ended: so its scan of denied trees keeps the size
+ * limit of a change that gives rights (-E2BIG past it; the fallback stays
+ * in force). isolate_cell_revoke() has none.
+ */
 int isolate_cell_expire(struct isolate *iso, const char *name);
 
 /* Every capability of the cell as a JSON document (see Documentation/cli.md). */
@@ -446,7 +452,11 @@ void isolate_broker_close(struct isolate_broker *b);
  */
 int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const char *cell,
 			   const struct isolate_event_broker *e);
-/* Tidies the cells whose grants have ended, and ends a round of requests; the first error. */
+/*
+ * Tidies the cells whose grants have ended (isolate_cell_expire()), and
+ * ends a round of requests; the first error. A cell whose tidy failed is
+ * tried again when its backoff allows, not at every tick.
+ */
 int isolate_broker_tick(struct isolate_broker *b, struct isolate *iso);
 
 /* Whether a capability is enforced on this system. */
