@@ -7,13 +7,26 @@
 
 /* What failed, as the cell is told at the failure and while its backoff runs. */
 static const char *const failed_what[] = {
-	[BROKER_PACE_GRANT_FAILED] = "grant",
-	[BROKER_PACE_TIDY_FAILED] = "tidying the ended grants",
+	[BROKER_PACE_GRANT_FAILED] = "grant failed",
+	[BROKER_PACE_TIDY_FAILED] = "tidying the ended grants failed",
+	[BROKER_PACE_PROGRAM_REFUSED] = "refused by the program",
+	[BROKER_PACE_PROGRAM_SILENT] = "the program gave no answer in time",
 };
 static const char *const backoff_cause[] = {
 	[BROKER_PACE_GRANT_FAILED] = "a grant to this cell failed",
 	[BROKER_PACE_TIDY_FAILED] = "tidying this cell's ended grants failed",
+	[BROKER_PACE_PROGRAM_REFUSED] = "the program refused a request of this cell",
+	[BROKER_PACE_PROGRAM_SILENT] = "the program gave no answer to a request of this cell in time",
 };
+
+/* " (the error)" when there is one. */
+static void error_text(char *out, size_t len, int err)
+{
+	if (err)
+		snprintf(out, len, " (%s)", strerror(-err));
+	else
+		out[0] = 0;
+}
 
 /* The cell's pace, added if new; NULL when the table is full. */
 static struct broker_pace_cell *pace_of(struct broker_pace *p, uint64_t cgid)
@@ -37,9 +50,11 @@ struct broker_pace_cell *broker_pace_admit(struct broker_pace *p, uint64_t cgid,
 		return NULL;
 	}
 	if (now_ms < c->until_ms) {
-		snprintf(why, len, "not decided: %s (%s); no request of it is decided for %llu ms more",
-			 backoff_cause[c->cause], strerror(-c->err),
-			 (unsigned long long)(c->until_ms - now_ms));
+		char err[64];
+
+		error_text(err, sizeof(err), c->err);
+		snprintf(why, len, "not decided: %s%s; no request of it is decided for %llu ms more",
+			 backoff_cause[c->cause], err, (unsigned long long)(c->until_ms - now_ms));
 		return NULL;
 	}
 	if (c->decided == BROKER_PACE_PER_ROUND) {
@@ -68,6 +83,7 @@ void broker_pace_failed(struct broker_pace_cell *c, uint64_t now_ms, enum broker
 			int err, char *why, size_t len)
 {
 	uint64_t backoff = BROKER_PACE_BACKOFF_MIN_MS;
+	char err_text[64];
 
 	for (unsigned int i = 0; i < c->failures && backoff < BROKER_PACE_BACKOFF_MAX_MS; i++)
 		backoff *= 2;
@@ -77,8 +93,9 @@ void broker_pace_failed(struct broker_pace_cell *c, uint64_t now_ms, enum broker
 	c->until_ms = now_ms + backoff;
 	c->cause = cause;
 	c->err = err;
-	snprintf(why, len, "%s failed (%s); no request of this cell is decided for %llu s",
-		 failed_what[cause], strerror(-err), (unsigned long long)backoff / 1000);
+	error_text(err_text, sizeof(err_text), err);
+	snprintf(why, len, "%s%s; no request of this cell is decided for %llu s",
+		 failed_what[cause], err_text, (unsigned long long)backoff / 1000);
 }
 
 void broker_pace_round(struct broker_pace *p, uint64_t now_ms)

@@ -5,8 +5,9 @@
  * writes in); the supervisor is one thread, so a cell asking in a loop
  * would hold up every other cell's events and requests. Per cell (by
  * cgroup id, never reused): at most BROKER_PACE_PER_ROUND requests are
- * decided between two rounds' ends, and after a grant that failed none is
- * decided for a backoff that doubles from BROKER_PACE_BACKOFF_MIN_MS to
+ * decided between two rounds' ends, and after a grant that failed, or a
+ * request the broker's program refused or did not answer in time (it is
+ * run for each, and may be slow), none is decided for a backoff that doubles from BROKER_PACE_BACKOFF_MIN_MS to
  * BROKER_PACE_BACKOFF_MAX_MS; a grant made starts it again at the least.
  * The tidy after its grants end compiles too, bounded as a grant is (it
  * gives back the timed grants not ended): one that failed is tried again
@@ -31,6 +32,8 @@
 enum broker_pace_cause {
 	BROKER_PACE_GRANT_FAILED,
 	BROKER_PACE_TIDY_FAILED,	/* of its ended grants */
+	BROKER_PACE_PROGRAM_REFUSED,	/* --broker-exec: no error */
+	BROKER_PACE_PROGRAM_SILENT,	/* it gave no answer in time; no error */
 };
 
 struct broker_pace_cell {
@@ -64,7 +67,7 @@ struct broker_pace_cell *broker_pace_may_tidy(struct broker_pace *p, uint64_t cg
 					      uint64_t now_ms);
 /* A grant to the cell was made. */
 void broker_pace_granted(struct broker_pace_cell *c);
-/* What cause says failed, with err: the cell's backoff, told in why. */
+/* What cause says failed, with err (0: none): the cell's backoff, told in why. */
 void broker_pace_failed(struct broker_pace_cell *c, uint64_t now_ms, enum broker_pace_cause cause,
 			int err, char *why, size_t len);
 /* A round ends: counts start again; cells quiet for a whole backoff are forgotten. */

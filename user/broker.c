@@ -24,12 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <linux/openat2.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/broker_pace.h"
+#include "common/broker_program.h"
 #include "common/json_writer.h"
 #include "common/text_escape.h"
 #include "policy/yaml_tree.h"
@@ -152,27 +152,6 @@ static bool target_matches(const char *rule, const char *req, bool path)
 	return req[n] == 0 || req[n] == '/' || (n && rule[n - 1] == '/');
 }
 
-/* "allow SECONDS" or "deny" from the configured program. */
-static bool ask_program(struct isolate_broker *b, const char *cell, const char *right,
-			const char *target, __u64 id, unsigned int *seconds)
-{
-	char cmd[64], answer[64] = "";
-	FILE *p;
-
-	setenv("ISOLATE_REQUEST_CELL", cell, 1);
-	setenv("ISOLATE_REQUEST_RIGHT", right, 1);
-	setenv("ISOLATE_REQUEST_TARGET", target, 1);
-	snprintf(cmd, sizeof(cmd), "%llu", (unsigned long long)id);
-	setenv("ISOLATE_REQUEST_ID", cmd, 1);
-	p = popen(b->exec_program, "r");
-	if (!p)
-		return false;
-	if (!fgets(answer, sizeof(answer), p))
-		answer[0] = 0;
-	pclose(p);
-	return sscanf(answer, "allow %u", seconds) == 1 && *seconds > 0;
-}
-
 /*
  * The object a path request names, if it lies below the rule's directory
  * as an object, not as a string: resolved from the rule's directory with
@@ -211,19 +190,37 @@ static int reach_by_object(const char *rule, const char *req)
 	return fd < 0 ? -1 : fd;
 }
 
+static uint64_t now_monotonic_ms(void)
+{
+	return now_ms(CLOCK_MONOTONIC);
+}
+
 /*
- * Whether the request is granted, and for how long; for a path, *object
- * is the O_PATH fd of what was checked (else -1).
+ * Whether the request is granted (1; 0 not), and for how long; for a
+ * path, *object is the O_PATH fd of what was checked (else -1). A
+ * refusal by the program starts the cell's backoff, told in why; -ETIMEDOUT
+ * when the program did not answer in time (not granted).
  */
-static bool decide(struct isolate_broker *b, const char *cell, __u32 right,
-		   const char *target, __u64 id, unsigned int *seconds, int *object)
+static int decide(struct isolate_broker *b, const char *cell, __u32 right, const char *target,
+		  __u64 id, struct broker_pace_cell *pace, unsigned int *seconds, int *object,
+		  char *why, size_t why_len)
 {
 	bool path = !(right & (ISOLATE_BROKER_CONNECT | ISOLATE_BROKER_BIND));
 
 	*object = -1;
 	if (b->exec_program) {
-		if (!ask_program(b, cell, isolate_broker_right_name(right), target, id, seconds))
-			return false;
+		const struct broker_program_request req = {
+			.cell = cell, .right = isolate_broker_right_name(right),
+			.target = target, .id = id,
+		};
+		int asked = broker_program_decide(b->exec_program, &req, BROKER_PROGRAM_DEADLINE_MS,
+						  pace, now_monotonic_ms, seconds, why, why_len);
+
+		if (asked < 0)
+			return set_error(asked, "request %llu of %s refused: the program did not answer and exit within %d ms (killed); %s",
+					 (unsigned long long)id, cell, BROKER_PROGRAM_DEADLINE_MS, why);
+		if (!asked)
+			return 0;
 		*object = path ? reach_by_object("*", target) : -1;
 		return !path || *object >= 0;
 	}
@@ -236,11 +233,11 @@ static bool decide(struct isolate_broker *b, const char *cell, __u32 right,
 			continue;
 		*seconds = r->seconds;
 		if (!r->allow)
-			return false;
+			return 0;
 		*object = path ? reach_by_object(r->target, target) : -1;
 		return !path || *object >= 0;
 	}
-	return false;
+	return 0;
 }
 
 static int save_ledger(struct isolate_broker *b)
@@ -445,7 +442,7 @@ int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const 
 	char target[ISOLATE_BROKER_TARGET_MAX + 1], cap[CAP_TEXT_MAX], why[256] = "";
 	struct broker_pace_cell *pace = NULL;
 	unsigned int seconds = 0;
-	int err, current, posted, refused = 0, object = -1;
+	int err, current, posted, decided, refused = 0, object = -1;
 	bool allowed;
 
 	snprintf(target, sizeof(target), "%.*s", (int)e->len, e->target);
@@ -464,8 +461,11 @@ int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const 
 			refused = set_error(-EAGAIN, "request %llu of %s refused: %s",
 					    (unsigned long long)e->request_id, cell, why);
 	}
-	allowed = pace && right && b->n_grants < MAX_GRANTS &&
-		  decide(b, cell, e->right, target, e->request_id, &seconds, &object);
+	decided = pace && right && b->n_grants < MAX_GRANTS ?
+		  decide(b, cell, e->right, target, e->request_id, pace, &seconds, &object, why,
+			 sizeof(why)) : 0;
+	allowed = decided > 0;
+	refused = decided < 0 ? decided : refused;
 	err = isolate_lock(iso);
 	if (err)
 		goto out;

@@ -432,7 +432,8 @@ int isolate_landlock_spawn(const struct isolate_cell_policy *policy, bool allow_
 /*
  * Decides cells' requests for capabilities (broker events) by a rules file
  * ("CELL RIGHT TARGET allow SECONDS" or "... deny" a line, the first that
- * matches decides) or by asking exec_program, grants what it allows for
+ * matches decides) or by asking exec_program (no shell; killed after
+ * 10 s, a refusal), grants what it allows for
  * that long (the kernel ends it) and answers in the cell's channel. Grants
  * not yet tidied are kept in the state directory across restarts.
  */
@@ -447,8 +448,9 @@ void isolate_broker_close(struct isolate_broker *b);
  * granted or answered (the cell is gone), or -EPERM, answered not granted.
  * The reply is posted even when granting fails (the error). A cell's
  * requests are paced: at most 8 decided between two ticks, and none for a
- * backoff (1 s, doubling to 60 s) after a grant to it failed; -EAGAIN,
- * answered not granted, with the reason in the reply's data.
+ * backoff (1 s, doubling to 60 s) after a grant to it failed or the
+ * program refused one; -EAGAIN, answered not granted, with the reason in
+ * the reply's data (-ETIMEDOUT: the program did not answer in time).
  */
 int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const char *cell,
 			   const struct isolate_event_broker *e);
