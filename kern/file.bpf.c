@@ -134,11 +134,11 @@ static __always_inline bool harmless_char_device(dev_t rdev)
 {
 	unsigned int major = rdev >> 20, minor = rdev & 0xfffff;
 
-	if (major == 1)
-		return minor == 3 || minor == 5 || minor == 7 || minor == 8 || minor == 9;
-	if (major == 5)
-		return minor == 0 || minor == 2;
-	return major >= 136 && major <= 143;
+	if (major == ISOLATE_HARMLESS_MEM_MAJOR)
+		return minor < 32 && ((ISOLATE_HARMLESS_MEM_MINORS >> minor) & 1);
+	if (major == ISOLATE_HARMLESS_TTYAUX_MAJOR)
+		return minor < 32 && ((ISOLATE_HARMLESS_TTYAUX_MINORS >> minor) & 1);
+	return major >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && major <= ISOLATE_PTY_SLAVE_MAJOR_LAST;
 }
 
 /* Whether the rule on the node itself (not one of a directory above) grants access. */

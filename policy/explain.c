@@ -129,16 +129,16 @@ static bool passes_disk_commands(dev_t rdev)
 	return found;
 }
 
-/* null, zero, full, random, urandom, /dev/tty, ptmx, pty slaves: as the kernel's harmless_char_device() */
+/* The devices any rule opens (isolate/abi.h), as the kernel's harmless_char_device(). */
 static bool harmless_char_device(dev_t rdev)
 {
 	unsigned int ma = major(rdev), mi = minor(rdev);
 
-	if (ma == 1)
-		return mi == 3 || mi == 5 || mi == 7 || mi == 8 || mi == 9;
-	if (ma == 5)
-		return mi == 0 || mi == 2;
-	return ma >= 136 && ma <= 143;
+	if (ma == ISOLATE_HARMLESS_MEM_MAJOR)
+		return mi < 32 && ((ISOLATE_HARMLESS_MEM_MINORS >> mi) & 1);
+	if (ma == ISOLATE_HARMLESS_TTYAUX_MAJOR)
+		return mi < 32 && ((ISOLATE_HARMLESS_TTYAUX_MINORS >> mi) & 1);
+	return ma >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && ma <= ISOLATE_PTY_SLAVE_MAJOR_LAST;
 }
 
 /* Whether path is a character device (but a harmless one) that entry, the rule found, is not on. */

@@ -48,6 +48,20 @@
 #define ISOLATE_ACCESS_FILE_ALL	\
 	(ISOLATE_ACCESS_READ | ISOLATE_ACCESS_WRITE | ISOLATE_ACCESS_EXEC)
 
+/*
+ * The character devices a cell opens under any rule that grants the
+ * access, a directory's too: they give nothing. Every other one needs a
+ * rule on its node. By major, the minors as bits: mem's null (3), zero
+ * (5), full (7), random (8), urandom (9); /dev/tty (5:0) and ptmx (5:2);
+ * the pty slaves' majors.
+ */
+#define ISOLATE_HARMLESS_MEM_MAJOR	1
+#define ISOLATE_HARMLESS_MEM_MINORS	((1U << 3) | (1U << 5) | (1U << 7) | (1U << 8) | (1U << 9))
+#define ISOLATE_HARMLESS_TTYAUX_MAJOR	5
+#define ISOLATE_HARMLESS_TTYAUX_MINORS	((1U << 0) | (1U << 2))
+#define ISOLATE_PTY_SLAVE_MAJOR_FIRST	136
+#define ISOLATE_PTY_SLAVE_MAJOR_LAST	143
+
 /* Operations named in events. */
 enum isolate_op {
 	ISOLATE_OP_NONE = 0,
