@@ -7,6 +7,7 @@
  * tasks in a cell; Documentation/security.md lists them with their hooks.
  */
 #include "file_rules.bpf.h"
+#include "task_cell.bpf.h"
 
 extern const void tty_ioctl __ksym __weak;
 
@@ -63,26 +64,6 @@ extern const void tty_ioctl __ksym __weak;
 #define BTRFS_IOC_SNAP_DESTROY_V2 0x5000943f
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* Cgroup id of the cell task belongs to, 0 when it is in none. */
-static __always_inline __u64 cell_of_task(struct task_struct *task)
-{
-	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
-	__u64 base = bpf_core_field_offset(struct cgroup, ancestors);
-	int level = BPF_CORE_READ(cgrp, level);
-	struct isolate_config *cfg = isolate_settings();
-	struct cgroup *anc = NULL;
-
-	if (!cfg || level < (int)cfg->cells_root_level + 1)
-		return 0;
-	bpf_probe_read_kernel(&anc, sizeof(anc),
-			      (void *)cgrp + base + cfg->cells_root_level * sizeof(anc));
-	if (BPF_CORE_READ(anc, kn, id) != cfg->cells_root_cgid)
-		return 0;
-	bpf_probe_read_kernel(&anc, sizeof(anc),
-			      (void *)cgrp + base + (cfg->cells_root_level + 1) * sizeof(anc));
-	return BPF_CORE_READ(anc, kn, id);
-}
 
 /* Refuses op on task (EPERM) unless it is in cc's cell. */
 static __always_inline int in_own_cell_only(const struct cell_ctx *cc, struct task_struct *task,
@@ -159,28 +140,35 @@ ISOLATE_HOOK(ptrace_traceme, isolate_ptrace_traceme, struct task_struct *parent,
 	return refuse_exec_memory(&cc, EPERM, BPF_CORE_READ(parent, tgid), 0);
 }
 
+/*
+ * Whether a signal comes with credentials of its own: usbfs sends one to
+ * the process that made an asynchronous request, when it completes, from
+ * interrupt context (kill_pid_usb_asyncio: the credentials saved at the
+ * request), so current is whatever task was interrupted and not the
+ * sender. Every other sender passes none. The argument is read as a
+ * number: verifiers from Linux 6.4 on take a hook's pointer arguments as
+ * never NULL and drop a test of `cred` itself as always true.
+ */
+static __always_inline bool signal_has_own_credentials(unsigned long long *ctx)
+{
+	__u64 cred = 0;
+
+	bpf_probe_read_kernel(&cred, sizeof(cred), &ctx[3]);
+	return cred != 0;
+}
+
 ISOLATE_HOOK(task_kill, isolate_task_kill, struct task_struct *p, struct kernel_siginfo *info,
 	     int sig, const struct cred *cred, int ret)
 {
-	return ret ?: same_cell_only(p, ISOLATE_OP_SIGNAL, sig);
+	if (ret || signal_has_own_credentials(ctx))
+		return ret;
+	return same_cell_only(p, ISOLATE_OP_SIGNAL, sig);
 }
 
-/*
- * The session's leader, if it is alive: the task whose pid is the
- * session's id (the first of the pid's PIDTYPE_PID tasks, the only one).
- */
+/* The leader of p's session, if it is alive. */
 static __always_inline struct task_struct *session_leader(struct task_struct *p)
 {
-	struct pid *sid = BPF_CORE_READ(p, signal, pids[PIDTYPE_SID]);
-	struct hlist_node *first;
-
-	if (!sid)
-		return NULL;
-	first = BPF_CORE_READ(sid, tasks[PIDTYPE_PID].first);
-	if (!first)
-		return NULL;
-	return (void *)first - bpf_core_field_offset(struct task_struct, pid_links) -
-	       PIDTYPE_PID * sizeof(struct hlist_node);
+	return task_of_pid(BPF_CORE_READ(p, signal, pids[PIDTYPE_SID]));
 }
 
 /* p's pid as the caller's pid namespace numbers it (what setpgid takes). */

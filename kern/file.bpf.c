@@ -8,6 +8,7 @@
  * its cell or lift its budgets.
  */
 #include "file_rules.bpf.h"
+#include "task_cell.bpf.h"
 
 /* include/linux/fs.h and uapi fcntl: not in BTF */
 #define FMODE_READ		0x1
@@ -122,23 +123,71 @@ __attribute__((noinline)) int isolate_passes_disk_commands(__u32 rdev)
 	return cd != NULL;
 }
 
+/* include/uapi/linux/magic.h */
+#define DEVPTS_SUPER_MAGIC	0x1cd1
+
+/* Before Linux 6.0 the session was the tty's own field, not in ctrl. */
+struct tty_struct___before_ctrl {
+	struct pid *session;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct pid *tty_session(struct tty_struct *tty)
+{
+	if (bpf_core_field_exists(tty->ctrl))
+		return BPF_CORE_READ(tty, ctrl.session);
+	return BPF_CORE_READ((struct tty_struct___before_ctrl *)tty, session);
+}
+
+/*
+ * A pty slave that is the cell's own: the caller's controlling terminal,
+ * one whose session the cell leads, or one no session has taken yet (a
+ * pty the cell just made with ptmx, as openpty does, before the child's
+ * setsid). Another session's pty, a shell in another window of the same
+ * user, would give whoever reads it the keys typed there. The tty is the
+ * devpts dentry's (pts_unix98_lookup reads it there too); a node with a
+ * pty's numbers elsewhere is no pty of devpts.
+ */
+static __always_inline bool own_pty(const struct cell_ctx *cc, const struct file *file,
+				    const struct super_block *sb)
+{
+	struct task_struct *me = bpf_get_current_task_btf();
+	struct tty_struct *tty;
+	struct pid *session;
+
+	if (sb->s_magic != DEVPTS_SUPER_MAGIC)
+		return false;
+	tty = BPF_CORE_READ(file, f_path.dentry, d_fsdata);
+	if (!tty)
+		return false;
+	if (tty == BPF_CORE_READ(me, signal, tty))
+		return true;
+	session = tty_session(tty);
+	if (!session)
+		return true;
+	me = task_of_pid(session);
+	return me && cell_of_task(me) == cc->cgid;
+}
+
 /*
  * Character devices are drivers, not files: a grant of a tree (`/dev`, `/`)
  * would reach every one (watchdogs that reboot the machine when opened,
  * input devices that type into the console, rtc alarms, kmsg...). Opened
  * in a cell only by a rule on the node itself, but for these few that give
  * nothing: null, zero, full, random, urandom, the caller's terminal
- * (/dev/tty), ptmx and the pty slaves.
+ * (/dev/tty), ptmx, and the pty slaves that are the cell's own.
  */
-static __always_inline bool harmless_char_device(dev_t rdev)
+static __always_inline bool harmless_char_device(const struct cell_ctx *cc, const struct file *file,
+						 const struct super_block *sb)
 {
+	dev_t rdev = file->f_inode->i_rdev;
 	unsigned int major = rdev >> 20, minor = rdev & 0xfffff;
 
 	if (major == ISOLATE_HARMLESS_MEM_MAJOR)
 		return minor < 32 && ((ISOLATE_HARMLESS_MEM_MINORS >> minor) & 1);
 	if (major == ISOLATE_HARMLESS_TTYAUX_MAJOR)
 		return minor < 32 && ((ISOLATE_HARMLESS_TTYAUX_MINORS >> minor) & 1);
-	return major >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && major <= ISOLATE_PTY_SLAVE_MAJOR_LAST;
+	return major >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && major <= ISOLATE_PTY_SLAVE_MAJOR_LAST &&
+	       own_pty(cc, file, sb);
 }
 
 /* Whether the rule on the node itself (not one of a directory above) grants access. */
@@ -245,7 +294,7 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 			    verdict, EACCES, path->dentry, path, DISPLAY_D_PATH);
 		return verdict;
 	}
-	if (type == S_IFCHR && !harmless_char_device(file->f_inode->i_rdev) &&
+	if (type == S_IFCHR && !harmless_char_device(&cc, file, sb) &&
 	    !device_named(&cc, file, sb, access)) {
 		int verdict = refuse(&cc, EACCES);
 

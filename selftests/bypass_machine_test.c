@@ -659,6 +659,106 @@ TEST_F(bypass, a_device_is_opened_only_by_a_rule_on_its_node)
 	EXPECT_EQ(0, test_open(&self->env, tree, "/dev/urandom", O_WRONLY));
 }
 
+/* A new pty's slave name in name (len bytes); its master, or -1. */
+static int new_pty(char *name, size_t len)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (m < 0 || grantpt(m) || unlockpt(m) || ptsname_r(m, name, len)) {
+		if (m >= 0)
+			close(m);
+		return -1;
+	}
+	return m;
+}
+
+/* What a cell does with ptys of its own; the first that fails names its step. */
+static int own_ptys_errno(void *arg)
+{
+	char name[64], led[64];
+	int m, fd, p[2], status;
+	pid_t leader;
+	char c;
+
+	(void)arg;
+	/* 1: one just made, as openpty() makes it: no session has it yet */
+	m = new_pty(name, sizeof(name));
+	if (m < 0)
+		return 200 + errno;
+	fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return 100 + errno;
+	/* 2: the caller's controlling terminal, opened again by its name */
+	if (setsid() < 0 || ioctl(fd, TIOCSCTTY, 0))
+		return 201;
+	close(fd);
+	fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return 110 + errno;
+	close(fd);
+	/* 3: another session's, whose leader is in the cell */
+	m = new_pty(led, sizeof(led));
+	if (m < 0 || pipe(p))
+		return 202;
+	leader = fork();
+	if (leader == 0) {
+		if (setsid() < 0)
+			_exit(1);
+		fd = open(led, O_RDWR | O_CLOEXEC);
+		if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) || write(p[1], "x", 1) != 1)
+			_exit(2);
+		pause();
+		_exit(0);
+	}
+	if (leader < 0 || read(p[0], &c, 1) != 1)
+		return 203;
+	fd = open(led, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	kill(leader, SIGKILL);
+	waitpid(leader, &status, 0);
+	if (fd < 0)
+		return 120 + errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * A pty slave is the cell's to open under a grant of /dev when it is its
+ * own: just made, its controlling terminal, or one a session of the cell
+ * leads. Another session's (a shell in another window, a leader outside
+ * every cell) would give the cell the keys typed there. The kernel alone
+ * is asked (explain cannot know whose terminal it will be).
+ */
+TEST_F(bypass, another_sessions_pty_is_not_opened)
+{
+	int cell = test_env_cell(&self->env, "ptys", "read:/dev", "write:/dev", NULL);
+	struct open_args other = { NULL, O_RDWR | O_NOCTTY };
+	char name[64];
+	int p[2], status, fd;
+	pid_t outsider;
+
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, pipe(p));
+	outsider = fork();
+	ASSERT_LE(0, outsider);
+	if (outsider == 0) {
+		if (setsid() < 0 || new_pty(name, sizeof(name)) < 0)
+			_exit(1);
+		fd = open(name, O_RDWR | O_CLOEXEC);
+		if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) ||
+		    write(p[1], name, sizeof(name)) != sizeof(name))
+			_exit(2);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ((ssize_t)sizeof(name), read(p[0], name, sizeof(name)));
+	other.path = name;
+	EXPECT_EQ(0, run_outside(open_errno, &other));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_errno, &other));
+	EXPECT_EQ(0, test_run(&self->env, cell, own_ptys_errno, NULL));
+	kill(outsider, SIGKILL);
+	ASSERT_EQ(outsider, waitpid(outsider, &status, 0));
+}
+
 /*
  * A process's own loginuid (settable once by anyone while unset: audit
  * records then blame that user) and autogroup (its nice value is the

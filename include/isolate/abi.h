@@ -53,7 +53,9 @@
  * access, a directory's too: they give nothing. Every other one needs a
  * rule on its node. By major, the minors as bits: mem's null (3), zero
  * (5), full (7), random (8), urandom (9); /dev/tty (5:0) and ptmx (5:2);
- * the pty slaves' majors.
+ * the pty slaves' majors, of which the kernel opens only the cell's own
+ * terminals this way (its controlling one, one a session of the cell
+ * leads, one no session has yet).
  */
 #define ISOLATE_HARMLESS_MEM_MAJOR	1
 #define ISOLATE_HARMLESS_MEM_MINORS	((1U << 3) | (1U << 5) | (1U << 7) | (1U << 8) | (1U << 9))

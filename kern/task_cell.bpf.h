@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which cell another task is in, and the tasks behind a pid: for the
+ * hooks that decide by who is on the other side (signals, process
+ * groups, terminals).
+ */
+#ifndef ISOLATE_TASK_CELL_BPF_H
+#define ISOLATE_TASK_CELL_BPF_H
+
+#include "isolate.bpf.h"
+
+/* Cgroup id of the cell task belongs to, 0 when it is in none. */
+static __always_inline __u64 cell_of_task(struct task_struct *task)
+{
+	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	__u64 base = bpf_core_field_offset(struct cgroup, ancestors);
+	int level = BPF_CORE_READ(cgrp, level);
+	struct isolate_config *cfg = isolate_settings();
+	struct cgroup *anc = NULL;
+
+	if (!cfg || level < (int)cfg->cells_root_level + 1)
+		return 0;
+	bpf_probe_read_kernel(&anc, sizeof(anc),
+			      (void *)cgrp + base + cfg->cells_root_level * sizeof(anc));
+	if (BPF_CORE_READ(anc, kn, id) != cfg->cells_root_cgid)
+		return 0;
+	bpf_probe_read_kernel(&anc, sizeof(anc),
+			      (void *)cgrp + base + (cfg->cells_root_level + 1) * sizeof(anc));
+	return BPF_CORE_READ(anc, kn, id);
+}
+
+/*
+ * The task whose id pid is, if it is alive (the first of the pid's
+ * PIDTYPE_PID tasks, the only one): a session's or a group's leader.
+ */
+static __always_inline struct task_struct *task_of_pid(struct pid *pid)
+{
+	struct hlist_node *first;
+
+	if (!pid)
+		return NULL;
+	first = BPF_CORE_READ(pid, tasks[PIDTYPE_PID].first);
+	if (!first)
+		return NULL;
+	return (void *)first - bpf_core_field_offset(struct task_struct, pid_links) -
+	       PIDTYPE_PID * sizeof(struct hlist_node);
+}
+
+#endif
