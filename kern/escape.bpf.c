@@ -37,6 +37,8 @@ extern const void tty_ioctl __ksym __weak;
 #define F_SETFL		4
 #define F_SETOWN	8
 #define F_SETOWN_EX	15
+#define F_SETLEASE	1024
+#define F_UNLCK		2
 #define O_ASYNC		020000
 #define FIOSETOWN	0x8901
 #define SIOCSPGRP	0x8902
@@ -140,27 +142,16 @@ ISOLATE_HOOK(ptrace_traceme, isolate_ptrace_traceme, struct task_struct *parent,
 	return refuse_exec_memory(&cc, EPERM, BPF_CORE_READ(parent, tgid), 0);
 }
 
-/*
- * Whether a signal comes with credentials of its own: usbfs sends one to
- * the process that made an asynchronous request, when it completes, from
- * interrupt context (kill_pid_usb_asyncio: the credentials saved at the
- * request), so current is whatever task was interrupted and not the
- * sender. Every other sender passes none. The argument is read as a
- * number: verifiers from Linux 6.4 on take a hook's pointer arguments as
- * never NULL and drop a test of `cred` itself as always true.
- */
-static __always_inline bool signal_has_own_credentials(unsigned long long *ctx)
-{
-	__u64 cred = 0;
-
-	bpf_probe_read_kernel(&cred, sizeof(cred), &ctx[3]);
-	return cred != 0;
-}
-
 ISOLATE_HOOK(task_kill, isolate_task_kill, struct task_struct *p, struct kernel_siginfo *info,
 	     int sig, const struct cred *cred, int ret)
 {
-	if (ret || signal_has_own_credentials(ctx))
+	/*
+	 * Credentials of its own: usbfs signals the process that made an
+	 * asynchronous request when it completes, from interrupt context
+	 * (kill_pid_usb_asyncio), where current is whatever task was
+	 * interrupted, not the sender. Every other sender passes none.
+	 */
+	if (ret || !hook_arg_is_null(ctx, 3))
 		return ret;
 	return same_cell_only(p, ISOLATE_OP_SIGNAL, sig);
 }
@@ -282,8 +273,21 @@ static __always_inline bool is_tty(const struct file *file)
 ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd,
 	     unsigned long arg, int ret)
 {
+	struct cell_ctx cc;
+
 	if (ret)
 		return ret;
+	/*
+	 * A lease makes every other open of the file for writing or
+	 * truncating wait for its holder (lease-break-time, 45 s by default),
+	 * the host's too: taken only on files the cell may write.
+	 */
+	if (cmd == F_SETLEASE && arg != F_UNLCK) {
+		if (!current_cell(&cc))
+			return 0;
+		return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_WRITE,
+				   DISPLAY_NAME);
+	}
 	if (cmd == F_SETOWN)
 		return owner_is_self((int)arg) ? 0 : refuse_owner((int)arg);
 	if (cmd == F_SETOWN_EX || (cmd == F_SETFL && (arg & O_ASYNC) && is_tty(file)))
@@ -389,6 +393,23 @@ ISOLATE_HOOK(move_mount, isolate_move_mount, const struct path *from_path,
 	     const struct path *to_path, int ret)
 {
 	return ret ?: refused_in_cells(ISOLATE_OP_MOUNT, EPERM, 0);
+}
+
+/*
+ * The parameters of a file system being made with the new mount API
+ * (fsopen, fsconfig) or reconfigured (fspick): making one is work done on
+ * the host's files before any mount is attached (an overlay empties and
+ * makes its workdir with the caller's credentials, through no path hook).
+ * Refused in a cell but for the submounts the kernel makes when a cell
+ * walks into one (NFS). 0 outside: the file system then parses the
+ * parameter (the hook's default, -ENOPARAM, is what lets it).
+ */
+ISOLATE_HOOK(fs_context_parse_param, isolate_fs_context_parse_param, struct fs_context *fc,
+	     struct fs_parameter *param, int ret)
+{
+	if (ret || BPF_CORE_READ_BITFIELD_PROBED(fc, purpose) == FS_CONTEXT_FOR_SUBMOUNT)
+		return ret;
+	return refused_in_cells(ISOLATE_OP_MOUNT, EPERM, 0);
 }
 
 ISOLATE_HOOK(bpf, isolate_bpf, int cmd, void *attr, unsigned int size, int ret)

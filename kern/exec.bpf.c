@@ -64,16 +64,18 @@ ISOLATE_HOOK(mmap_file, isolate_mmap_file, struct file *file, unsigned long reqp
 	     unsigned long prot, unsigned long flags, int ret)
 {
 	struct cell_ctx cc;
+	bool anonymous;
 	int err;
 
 	if (ret || !(prot & PROT_EXEC))
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
+	anonymous = hook_arg_is_null(ctx, 0);
 	/* Anonymous, or private and writable: code that is no file's. */
-	if (!file || (!(flags & MAP_SHARED) && (prot & PROT_WRITE))) {
+	if (anonymous || (!(flags & MAP_SHARED) && (prot & PROT_WRITE))) {
 		err = refuse_exec_memory(&cc, EACCES, 0, 0);
-		if (err || !file)
+		if (err || anonymous)
 			return err;
 	}
 	if (!(cc.cell.flags & ISOLATE_CELL_EXEC_MEMORY) && stack_executable())

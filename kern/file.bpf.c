@@ -190,15 +190,19 @@ static __always_inline bool harmless_char_device(const struct cell_ctx *cc, cons
 	       own_pty(cc, file, sb);
 }
 
-/* Whether the rule on the node itself (not one of a directory above) grants access. */
-static __always_inline bool device_named(const struct cell_ctx *cc, const struct file *file,
-					 const struct super_block *sb, __u32 access)
+/*
+ * The kernel's own state, not the machine's files: trace buffers and
+ * probes (tracefs; reading trace_pipe takes the events from whoever
+ * traces), debugfs, the security modules' files (securityfs: IMA's list
+ * of every program run), crash records of earlier boots (pstore),
+ * firmware variables (efivarfs). A grant of a tree above where they are
+ * mounted (`read:/sys`, `read:/`) does not reach into them: a rule inside
+ * the file system does, on its root (`read:/sys/kernel/tracing`) or below.
+ */
+static __always_inline bool kernel_state_fs(unsigned long magic)
 {
-	struct walk_where where = { .ruleset = cc->cell.ruleset, .dev = sb->s_dev };
-	struct walk_result res = {};
-
-	return find_bloom(&where) && lookup_rule(&where, file->f_inode->i_ino, &res) &&
-	       (res.allow & access) == access;
+	return magic == TRACEFS_MAGIC || magic == DEBUGFS_MAGIC || magic == SECURITYFS_MAGIC ||
+	       magic == PSTOREFS_MAGIC || magic == EFIVARFS_MAGIC;
 }
 
 static __always_inline __u32 root_only_open(const struct file *file, umode_t type,
@@ -295,7 +299,7 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 		return verdict;
 	}
 	if (type == S_IFCHR && !harmless_char_device(&cc, file, sb) &&
-	    !device_named(&cc, file, sb, access)) {
+	    !granted_on_node(&cc, sb->s_dev, file->f_inode->i_ino, access)) {
 		int verdict = refuse(&cc, EACCES);
 
 		report_file(&cc, ISOLATE_OP_SYSTEM_FILE, access, ISOLATE_RULE_NONE,
@@ -314,6 +318,14 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 
 		if (err)
 			return err;
+	}
+	/* Writes there are the machine's controls: decide_walk() refuses them. */
+	if (!(access & ISOLATE_ACCESS_WRITE) && kernel_state_fs(sb->s_magic)) {
+		struct walk_result res;
+
+		walk_in_fs(cc.cell.ruleset, path->dentry, &res);
+		return decide_walked(&cc, &res, path->dentry, access, access_op(access), EACCES,
+				     path, DISPLAY_D_PATH);
 	}
 	/* decide_path(), with the mount and superblock read once */
 	return decide_walk(&cc, path->dentry, mnt, sb, access, access_op(access), EACCES, path,

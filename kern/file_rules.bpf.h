@@ -14,8 +14,11 @@
 #define S_IFBLK		0060000
 #define S_IFDIR		0040000
 #define S_IFCHR		0020000
+#define S_IFIFO		0010000
 #define S_ISUID		0004000
 #define S_ISGID		0002000
+#define S_ISVTX		0001000
+#define S_IWOTH		0000002
 
 /* include/uapi/linux/magic.h */
 #define PROC_SUPER_MAGIC	0x9fa0
@@ -197,6 +200,21 @@ static __always_inline int refuse_machine_control(const struct cell_ctx *cc, str
 	report_file(cc, ISOLATE_OP_SYSTEM_FILE, ISOLATE_ACCESS_WRITE, ISOLATE_RULE_NONE, verdict,
 		    EACCES, d, path, how);
 	return verdict;
+}
+
+/*
+ * Whether a rule on the object itself, not one of a directory above,
+ * grants access: for objects that are services rather than files (device
+ * nodes, other programs' sockets), which a grant of a tree does not reach.
+ */
+static __always_inline bool granted_on_node(const struct cell_ctx *cc, dev_t dev, __u64 ino,
+					    __u32 access)
+{
+	struct walk_where where = { .ruleset = cc->cell.ruleset, .dev = dev };
+	struct walk_result res = {};
+
+	return find_bloom(&where) && lookup_rule(&where, ino, &res) &&
+	       (res.allow & access) == access;
 }
 
 /*

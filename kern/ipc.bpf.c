@@ -59,15 +59,18 @@ static __always_inline void note_id_for_sweep(struct kern_ipc_perm *perm)
 		owner->id = BPF_CORE_READ(perm, id);
 }
 
-/* A cell may use an object only if it made it. */
-static __always_inline int ipc_use(struct kern_ipc_perm *perm)
+/*
+ * A cell may use an object only if it made it. The hook's first argument,
+ * perm, is NULL for calls on no object (IPC_INFO and the like).
+ */
+static __always_inline int ipc_use(unsigned long long *ctx, struct kern_ipc_perm *perm)
 {
 	struct isolate_ipc_owner *owner;
 	__u64 key = (__u64)perm;
 	struct cell_ctx cc;
 
-	if (!perm)
-		return 0;	/* no object: IPC_INFO and the like */
+	if (hook_arg_is_null(ctx, 0))
+		return 0;
 	if (!current_cell(&cc)) {
 		note_id_for_sweep(perm);
 		return 0;
@@ -98,24 +101,24 @@ ISOLATE_HOOK(sem_alloc_security, isolate_sem_alloc, struct kern_ipc_perm *perm, 
 ISOLATE_HOOK(ipc_permission, isolate_ipc_permission, struct kern_ipc_perm *ipcp, short flag,
 	     int ret)
 {
-	return ret ?: ipc_use(ipcp);
+	return ret ?: ipc_use(ctx, ipcp);
 }
 
 /* The controls that skip them: IPC_RMID, IPC_SET, SHM_LOCK, *_STAT_ANY. */
 ISOLATE_HOOK(shm_shmctl, isolate_shm_shmctl, struct kern_ipc_perm *perm, int cmd, int ret)
 {
-	return ret ?: ipc_use(perm);
+	return ret ?: ipc_use(ctx, perm);
 }
 
 ISOLATE_HOOK(msg_queue_msgctl, isolate_msg_queue_msgctl, struct kern_ipc_perm *perm, int cmd,
 	     int ret)
 {
-	return ret ?: ipc_use(perm);
+	return ret ?: ipc_use(ctx, perm);
 }
 
 ISOLATE_HOOK(sem_semctl, isolate_sem_semctl, struct kern_ipc_perm *perm, int cmd, int ret)
 {
-	return ret ?: ipc_use(perm);
+	return ret ?: ipc_use(ctx, perm);
 }
 
 static __always_inline bool on_mqueue(struct inode *dir)

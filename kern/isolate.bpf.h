@@ -175,6 +175,21 @@ ISOLATE_EVENT_CLASS_LIST(RING_EXTERN)
 	__attribute__((btf_decl_tag(ISOLATE_HOOK_TAG #hook ISOLATE_HOOK_OPTIONAL "(" #args ")"))) \
 	SEC("lsm/" #hook) int BPF_PROG(name, args)
 
+/*
+ * Whether the hook's pointer argument n is NULL, read as a number. The
+ * kernel passes NULL to some (mmap_file's file for anonymous memory,
+ * task_kill's cred for every sender but usbfs, the IPC controls' perm for
+ * *_INFO), but verifiers from Linux 6.5 on take a hook's pointer
+ * arguments as never NULL and may drop a test of the pointer itself.
+ */
+static __always_inline bool hook_arg_is_null(unsigned long long *ctx, int n)
+{
+	__u64 arg = 0;
+
+	bpf_probe_read_kernel(&arg, sizeof(arg), &ctx[n]);
+	return !arg;
+}
+
 /* The loader's settings (the cells root): the map's one element. */
 static __always_inline struct isolate_config *isolate_settings(void)
 {

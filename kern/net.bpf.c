@@ -8,18 +8,26 @@
  * netlink messages only to the kernel.
  */
 #include "file_rules.bpf.h"
+#include "task_cell.bpf.h"
 
 #define AF_UNSPEC	0
 #define AF_UNIX		1
 #define AF_INET		2
 #define AF_INET6	10
 #define AF_NETLINK	16
+#define SOCK_DGRAM	2
 #define SOCK_RAW	3
 #define SOCK_PACKET	10
 #define IPPROTO_TCP	6
 #define IPPROTO_UDP	17
 #define IPPROTO_MPTCP	262
 #define SOL_IP		0
+#define SOL_SOCKET	1
+#define SO_REUSEADDR	2
+#define SO_REUSEPORT	15
+#define SO_ATTACH_REUSEPORT_CBPF 51
+#define SO_ATTACH_REUSEPORT_EBPF 52
+#define SO_DETACH_REUSEPORT_BPF 68
 #define SOL_IPV6	41
 #define IP_OPTIONS	4
 #define IP_RETOPTS	7
@@ -462,16 +470,45 @@ static __always_inline bool reroutes(int level, int name)
 	return false;
 }
 
+/*
+ * Options that share a port with sockets already bound to it: joining a
+ * reuseport group takes a share of the connections of every listener of
+ * the same user on that port (the host's, another cell's), and a program
+ * attached to the group steers all of them to the cell; a UDP socket with
+ * SO_REUSEADDR binds beside another that set it and, bound to a narrower
+ * address, takes its datagrams. A bind rule gives a port to the cell, not
+ * a share of someone else's.
+ */
+static __always_inline bool shares_a_port(const struct socket *sock, int level, int name)
+{
+	int family;
+
+	if (level != SOL_SOCKET)
+		return false;
+	if (name == SO_REUSEPORT || name == SO_ATTACH_REUSEPORT_CBPF ||
+	    name == SO_ATTACH_REUSEPORT_EBPF || name == SO_DETACH_REUSEPORT_BPF)
+		return true;
+	if (name != SO_REUSEADDR || sock->type != SOCK_DGRAM)
+		return false;
+	family = BPF_CORE_READ(sock, sk, __sk_common.skc_family);
+	return family == AF_INET || family == AF_INET6;
+}
+
 ISOLATE_HOOK(socket_setsockopt, isolate_socket_setsockopt, struct socket *sock, int level,
 	     int optname, int ret)
 {
 	struct cell_ctx cc;
 
-	if (ret || !reroutes(level, optname))
+	if (ret)
 		return ret;
-	if (!current_cell(&cc))
+	if (reroutes(level, optname)) {
+		if (!current_cell(&cc))
+			return 0;
+		return refuse_op(&cc, ISOLATE_OP_CONNECT, EACCES, 0, level << 16 | optname);
+	}
+	if (level != SOL_SOCKET || !current_cell(&cc) || !shares_a_port(sock, level, optname))
 		return 0;
-	return refuse_op(&cc, ISOLATE_OP_CONNECT, EACCES, 0, level << 16 | optname);
+	return refuse_op(&cc, ISOLATE_OP_BIND, EACCES, 0, level << 16 | optname);
 }
 
 /*
@@ -585,8 +622,31 @@ ISOLATE_HOOK(socket_listen, isolate_socket_listen, struct socket *sock, int back
 }
 
 /*
+ * A socket in the file system made by a process outside the cell: a
+ * service, not a file (a terminal multiplexer that runs what its clients
+ * ask, a display server, an agent holding keys), reached only by a rule on
+ * its node, as a device is: a grant of a tree it sits in (`write:/tmp`)
+ * does not reach it. The cell's own sockets go by the tree's rules.
+ */
+static __always_inline int decide_others_socket(const struct cell_ctx *cc, struct dentry *d)
+{
+	int verdict;
+
+	if (granted_on_node(cc, BPF_CORE_READ(d, d_sb, s_dev), BPF_CORE_READ(d, d_inode, i_ino),
+			    ISOLATE_ACCESS_WRITE)) {
+		count_allowed(cc);
+		return 0;
+	}
+	verdict = refuse(cc, EACCES);
+	report_file(cc, ISOLATE_OP_CONNECT, ISOLATE_ACCESS_WRITE, ISOLATE_RULE_NONE, verdict,
+		    EACCES, d, NULL, DISPLAY_NAME);
+	return verdict;
+}
+
+/*
  * Reaching another AF_UNIX socket: its file needs WRITE (as its mode bits
- * would), an abstract name needs a rule.
+ * would; a rule on the node itself for a socket of a process outside the
+ * cell), an abstract name needs a rule.
  */
 static __always_inline int decide_unix_peer(struct sock *other)
 {
@@ -600,10 +660,13 @@ static __always_inline int decide_unix_peer(struct sock *other)
 	u = other ? bpf_skc_to_unix_sock(other) : NULL;
 	if (!u)
 		return refuse_op(&cc, ISOLATE_OP_CONNECT, EACCES, 0, AF_UNIX);
-	if (u->path.dentry)
+	if (u->path.dentry) {
+		if (cell_of_cgroup(BPF_CORE_READ(other, sk_cgrp_data.cgroup)) != cc.cgid)
+			return decide_others_socket(&cc, u->path.dentry);
 		return decide_dentry(&cc, u->path.dentry, u->path.mnt,
 				     ISOLATE_ACCESS_WRITE, ISOLATE_OP_CONNECT,
 				     EACCES, NULL, DISPLAY_NAME);
+	}
 	addr = u->addr;
 	if (!addr)	/* unbound peer (socketpair): nothing to name */
 		return 0;

@@ -97,6 +97,26 @@ static __always_inline int keeps_its_rules(const struct cell_ctx *cc, __u32 op,
 			       after.denied ? after.rule_id : before.rule_id, from);
 }
 
+/*
+ * A symlink or FIFO made in a shared sticky directory (/tmp) by a cell
+ * whose user owns that directory (a cell run as root, in root's /tmp):
+ * the kernel's guards for such directories (protected_symlinks,
+ * protected_fifos) trust what the directory's owner makes there, so the
+ * host's processes of that user would follow the cell's link (to
+ * /etc/cron.d/x, written through) or open its FIFO where they meant to
+ * make a file of their own.
+ */
+static __always_inline bool planted_for_the_owner(const struct path *dir)
+{
+	struct inode *inode = BPF_CORE_READ(dir, dentry, d_inode);
+	umode_t mode = BPF_CORE_READ(inode, i_mode);
+	struct task_struct *me = bpf_get_current_task_btf();
+
+	if ((mode & (S_ISVTX | S_IWOTH)) != (S_ISVTX | S_IWOTH))
+		return false;
+	return BPF_CORE_READ(inode, i_uid.val) == BPF_CORE_READ(me, cred, fsuid.val);
+}
+
 ISOLATE_HOOK(path_mknod, isolate_path_mknod, const struct path *dir, struct dentry *dentry,
 	     umode_t mode, unsigned int dev, int ret)
 {
@@ -111,7 +131,8 @@ ISOLATE_HOOK(path_mknod, isolate_path_mknod, const struct path *dir, struct dent
 	 * A device node in a writable tree would open the device itself.
 	 * (open(O_CREAT) asks here too, with its mode.)
 	 */
-	if (type == S_IFCHR || type == S_IFBLK || raises_privilege(mode))
+	if (type == S_IFCHR || type == S_IFBLK || raises_privilege(mode) ||
+	    (type == S_IFIFO && planted_for_the_owner(dir)))
 		return refuse_outright(&cc, ISOLATE_OP_CREATE, dentry, NULL);
 	return may_create(&cc, dir, dentry);
 }
@@ -137,6 +158,8 @@ ISOLATE_HOOK(path_symlink, isolate_path_symlink, const struct path *dir, struct 
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
+	if (planted_for_the_owner(dir))
+		return refuse_outright(&cc, ISOLATE_OP_CREATE, dentry, NULL);
 	return may_create(&cc, dir, dentry);
 }
 
@@ -200,8 +223,12 @@ ISOLATE_HOOK(path_rename, isolate_path_rename, const struct path *old_dir,
 	err = may_remove(&cc, ISOLATE_OP_RENAME, old_dir, old_dentry);
 	if (err)
 		return err;
-	/* The target is replaced (or, exchanged, moved): the same rights. */
-	if (new_dentry->d_inode)
+	/*
+	 * The target is replaced (or, exchanged, moved): the same rights. Read
+	 * as a number: 6.12's verifier takes a trusted dentry's d_inode for
+	 * never NULL, and a new name's is.
+	 */
+	if (BPF_CORE_READ(new_dentry, d_inode))
 		err = may_remove(&cc, ISOLATE_OP_RENAME, new_dir, new_dentry);
 	else
 		err = may_make(&cc, ISOLATE_OP_RENAME, new_dir, new_dentry);

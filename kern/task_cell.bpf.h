@@ -9,10 +9,9 @@
 
 #include "isolate.bpf.h"
 
-/* Cgroup id of the cell task belongs to, 0 when it is in none. */
-static __always_inline __u64 cell_of_task(struct task_struct *task)
+/* Cgroup id of the cell cgroup cgrp belongs to, 0 when it is in none. */
+static __always_inline __u64 cell_of_cgroup(struct cgroup *cgrp)
 {
-	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
 	__u64 base = bpf_core_field_offset(struct cgroup, ancestors);
 	int level = BPF_CORE_READ(cgrp, level);
 	struct isolate_config *cfg = isolate_settings();
@@ -27,6 +26,12 @@ static __always_inline __u64 cell_of_task(struct task_struct *task)
 	bpf_probe_read_kernel(&anc, sizeof(anc),
 			      (void *)cgrp + base + (cfg->cells_root_level + 1) * sizeof(anc));
 	return BPF_CORE_READ(anc, kn, id);
+}
+
+/* Cgroup id of the cell task belongs to, 0 when it is in none. */
+static __always_inline __u64 cell_of_task(struct task_struct *task)
+{
+	return cell_of_cgroup(BPF_CORE_READ(task, cgroups, dfl_cgrp));
 }
 
 /*

@@ -141,15 +141,26 @@ static bool harmless_char_device(dev_t rdev)
 	return ma >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && ma <= ISOLATE_PTY_SLAVE_MAJOR_LAST;
 }
 
-/* Whether path is a character device (but a harmless one) that entry, the rule found, is not on. */
-static bool object_is_unnamed_device(const char *path, const struct isolate_image_inode *entry)
+/*
+ * Why path, a service rather than a file, is not reached by entry, the
+ * rule found (0: it is, or path is a file): a character device (but a
+ * harmless one) or a socket (made outside the cell: the ones a cell makes
+ * go by the tree) needs a rule on its node.
+ */
+static int unnamed_service(const char *path, const struct isolate_image_inode *entry)
 {
 	struct stat st;
+	bool named;
 
-	if (stat(path, &st) || !S_ISCHR(st.st_mode) || harmless_char_device(st.st_rdev))
-		return false;
-	return !entry || entry->ino != st.st_ino ||
-	       entry->dev != ((major(st.st_dev) << 20) | minor(st.st_dev));
+	if (stat(path, &st))
+		return 0;
+	named = entry && entry->ino == st.st_ino &&
+		entry->dev == ((major(st.st_dev) << 20) | minor(st.st_dev));
+	if (S_ISCHR(st.st_mode) && !harmless_char_device(st.st_rdev) && !named)
+		return ISOLATE_VERDICT_DEVICE_NOT_NAMED;
+	if (S_ISSOCK(st.st_mode) && !named)
+		return ISOLATE_VERDICT_SOCKET_NOT_NAMED;
+	return 0;
 }
 
 /*
@@ -177,6 +188,18 @@ static int refused_whatever_granted(const char *path, int right)
 	return 0;
 }
 
+/* As the kernel's kernel_state_fs(): read only by rules inside them. */
+static bool kernel_state_fs(const char *path)
+{
+	struct statfs sfs;
+
+	if (statfs(path, &sfs))
+		return false;
+	return sfs.f_type == TRACEFS_MAGIC || sfs.f_type == DEBUGFS_MAGIC ||
+	       sfs.f_type == SECURITYFS_MAGIC || sfs.f_type == PSTOREFS_MAGIC ||
+	       sfs.f_type == EFIVARFS_MAGIC;
+}
+
 /*
  * As the kernel walks: at most ISOLATE_WALK_MAX components inside the
  * object's own mount, and as many again above it; past that it refuses.
@@ -185,7 +208,7 @@ static int explain_path(const struct isolate_image *img, int right, const char *
 			struct isolate_verdict *v, struct isolate_diag *diag)
 {
 	char path[PATH_MAX];
-	bool above = false;
+	bool above = false, in_fs_only;
 	dev_t object_dev = 0;
 	int steps = 0;
 	size_t len;
@@ -196,6 +219,7 @@ static int explain_path(const struct isolate_image *img, int right, const char *
 	v->refused_because = refused_whatever_granted(path, right);
 	if (v->refused_because)
 		return 0;
+	in_fs_only = (1U << right) != ISOLATE_ACCESS_WRITE && kernel_state_fs(path);
 	len = strlen(path);
 	do {
 		struct stat st;
@@ -206,10 +230,15 @@ static int explain_path(const struct isolate_image *img, int right, const char *
 			diag_set(diag, NULL, 0, 0, "cannot stat %s: %s", path, strerror(-err));
 			return err;
 		}
-		if (!steps && !above)
+		if (!steps && !above) {
 			object_dev = st.st_dev;
-		else if (!above && st.st_dev != object_dev)
+		} else if (!above && st.st_dev != object_dev) {
+			if (in_fs_only) {
+				v->refused_because = ISOLATE_VERDICT_KERNEL_STATE_NOT_NAMED;
+				return 0;
+			}
 			above = true, steps = 0;
+		}
 		if (++steps > ISOLATE_WALK_MAX) {
 			v->refused_because = ISOLATE_VERDICT_WALK_BOUND;
 			return 0;
@@ -220,11 +249,9 @@ static int explain_path(const struct isolate_image *img, int right, const char *
 		v->allowed = v->entry->rule.allow & (1U << right);
 		v->rule_id = v->entry->rule.decided_by[right];
 	}
-	/* A device is opened by a rule on its node only (kern/file.bpf.c). */
-	if (v->allowed && object_is_unnamed_device(v->object, v->entry)) {
+	/* Devices and others' sockets: a rule on the node only (kern/file.bpf.c, net.bpf.c). */
+	if (v->allowed && (v->refused_because = unnamed_service(v->object, v->entry)))
 		v->allowed = false;
-		v->refused_because = ISOLATE_VERDICT_DEVICE_NOT_NAMED;
-	}
 	return 0;
 }
 

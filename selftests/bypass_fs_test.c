@@ -592,4 +592,66 @@ TEST_F(bypass, a_tree_too_deep_to_scan_does_not_block_a_revoke)
 	free((void *)ro);
 }
 
+enum plant { PLANT_SYMLINK, PLANT_FIFO, PLANT_FILE };
+
+struct plant_args {
+	const char *path;
+	enum plant what;
+};
+
+static int plant_errno(void *arg)
+{
+	const struct plant_args *a = arg;
+	int fd;
+
+	switch (a->what) {
+	case PLANT_SYMLINK:
+		return symlink("/etc/passwd", a->path) ? errno : 0;
+	case PLANT_FIFO:
+		return mkfifo(a->path, 0644) ? errno : 0;
+	default:
+		fd = open(a->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return errno;
+		close(fd);
+		return 0;
+	}
+}
+
+/*
+ * A cell whose user owns a shared sticky directory (a cell run as root, in
+ * root's /tmp) makes no symlinks or FIFOs directly in it: the kernel's
+ * guards there (protected_symlinks, protected_fifos) trust what the
+ * owner makes, and the host's processes of that user would follow the
+ * cell's link where they meant to make a file. Files, and links in a
+ * directory of its own below, stay the rules' to decide.
+ */
+TEST_F(bypass, no_links_planted_for_the_owner_of_a_sticky_directory)
+{
+	int cell = test_env_cell(&self->env, "sticky", "read:%s/rw", "write:%s/rw", NULL);
+	struct plant_args a = { test_path(&self->env, "rw/tmp/link"), PLANT_SYMLINK };
+	char mine[PATH_MAX];
+
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, test_mkdir(&self->env, "rw/tmp"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "rw/tmp/own"));
+	ASSERT_EQ(0, chmod(test_path(&self->env, "rw/tmp"), 01777));
+	if (geteuid())
+		SKIP(return, "the cells here run as root only");
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, plant_errno, &a));
+	EXPECT_EQ(-1, access(a.path, F_OK));
+	a.what = PLANT_FIFO;
+	a.path = test_path(&self->env, "rw/tmp/fifo");
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, plant_errno, &a));
+	a.what = PLANT_FILE;
+	a.path = test_path(&self->env, "rw/tmp/file");
+	EXPECT_EQ(0, test_run(&self->env, cell, plant_errno, &a));
+	snprintf(mine, sizeof(mine), "%s", test_path(&self->env, "rw/tmp/own/link"));
+	a.what = PLANT_SYMLINK;
+	a.path = mine;
+	EXPECT_EQ(0, test_run(&self->env, cell, plant_errno, &a));
+	a.path = test_path(&self->env, "rw/tmp/outside-link");
+	EXPECT_EQ(0, run_outside(plant_errno, &a));
+}
+
 TEST_HARNESS_MAIN

@@ -185,6 +185,8 @@ static int sysv_own_errno(void *arg)
 	struct { long type; char text[16]; } m = { 1, "mine" };
 	int shm = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
 	int msq = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	struct shminfo info;
+	struct msginfo minfo;
 	char *p;
 
 	if (shm < 0 || msq < 0)
@@ -198,6 +200,10 @@ static int sysv_own_errno(void *arg)
 	if (msgsnd(msq, &m, sizeof(m.text), 0) ||
 	    msgrcv(msq, &m, sizeof(m.text), 0, 0) < 0 || msgctl(msq, IPC_RMID, NULL))
 		return 130 + errno;
+	/* Calls on no object (the hooks get a NULL one): the namespace's limits. */
+	if (shmctl(0, IPC_INFO, (struct shmid_ds *)&info) < 0 ||
+	    msgctl(0, IPC_INFO, (struct msqid_ds *)&minfo) < 0)
+		return 140 + errno;
 	return 0;
 }
 

@@ -760,6 +760,32 @@ TEST_F(bypass, another_sessions_pty_is_not_opened)
 }
 
 /*
+ * tracefs, debugfs, securityfs, pstore, efivarfs: the kernel's own state.
+ * A grant of /sys does not reach into them (opening tracefs's trace for
+ * reading alone stops the machine's tracing while it is open); a rule
+ * inside the file system does. sysfs itself stays the grant's.
+ */
+TEST_F(bypass, kernel_state_is_read_only_by_a_rule_inside_it)
+{
+	int sys = test_env_cell(&self->env, "sysread", "read:/sys", NULL);
+	int tracing = test_env_cell(&self->env, "traceread", "read:/sys/kernel/tracing", NULL);
+	const char *trace = "/sys/kernel/tracing/trace";
+
+	ASSERT_LE(0, sys);
+	ASSERT_LE(0, tracing);
+	EXPECT_EQ(0, test_open(&self->env, sys, "/sys/devices/system/cpu/online", O_RDONLY));
+	if (access(trace, R_OK))
+		SKIP(return, "no tracefs at /sys/kernel/tracing");
+	EXPECT_EQ(0, run_outside(open_errno, &(struct open_args){ trace, O_RDONLY }));
+	EXPECT_EQ(EACCES, test_open(&self->env, sys, trace, O_RDONLY));
+	EXPECT_EQ(0, test_open(&self->env, tracing, trace, O_RDONLY));
+	/* Writing there stays refused whatever the rules grant. */
+	EXPECT_EQ(EACCES, test_run(&self->env, tracing, open_errno,
+				   &(struct open_args){ "/sys/kernel/tracing/trace_marker",
+							O_WRONLY }));
+}
+
+/*
  * A process's own loginuid (settable once by anyone while unset: audit
  * records then blame that user) and autogroup (its nice value is the
  * whole session's, the shell outside included) are not written in a

@@ -15,6 +15,7 @@
 #include <net/if.h>
 #include <netinet/ip.h>
 #include <netinet/udp.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/netlink.h>
@@ -572,6 +573,91 @@ TEST_F(bypass, multicast_joins_send_nothing_ungranted)
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, igmp_errno, &inside));
 	EXPECT_FALSE(igmp_seen(ps, inside));
 	close(ps);
+}
+
+#define T_SO_ATTACH_REUSEPORT_CBPF 51
+
+struct share_args {
+	int type;
+	int option;
+};
+
+/* setsockopt(SOL_SOCKET, option, 1) on a new IPv4 socket of type: its errno. */
+static int share_errno(void *arg)
+{
+	const struct share_args *a = arg;
+	int fd = socket(AF_INET, a->type | SOCK_CLOEXEC, 0), one = 1, r;
+
+	if (fd < 0)
+		return 100 + errno;
+	r = setsockopt(fd, SOL_SOCKET, a->option, &one, sizeof(one)) ? errno : 0;
+	close(fd);
+	return r;
+}
+
+/* A listener outside on 127.0.0.1:port with SO_REUSEPORT: what a cell would join. */
+static int reuseport_listener(unsigned short port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 64))
+		return -1;
+	return fd;
+}
+
+/* Joins the reuseport group on 127.0.0.1:port and steers it to itself. */
+static int join_group_errno(void *arg)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(*(unsigned short *)arg) };
+	struct sock_filter mine = BPF_STMT(BPF_RET | BPF_K, 1);
+	struct sock_fprog prog = { 1, &mine };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0)
+		return 100 + errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
+		return errno;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 64))
+		return 110 + errno;
+	return setsockopt(fd, SOL_SOCKET, T_SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)) ?
+		       120 + errno : 0;
+}
+
+/*
+ * A bind rule gives the cell a port, not a share of another's listener on
+ * it: joining a reuseport group (and steering it with a program) would
+ * take the connections of every listener of the same user there, the
+ * host's; SO_REUSEADDR on a UDP socket binds beside one that set it and
+ * takes its datagrams. TCP's SO_REUSEADDR shares nothing and stays.
+ */
+TEST_F(bypass, a_bind_rule_shares_no_one_elses_port)
+{
+	int cell = test_env_cell(&self->env, "share", "bind:tcp:127.0.0.1/32:9300",
+				 "bind:udp:127.0.0.1/32:9300", NULL);
+	struct share_args a = { SOCK_STREAM, SO_REUSEPORT };
+	unsigned short port = 9300;
+	int host = reuseport_listener(port);
+
+	ASSERT_LE(0, cell);
+	ASSERT_LE(0, host);
+	EXPECT_EQ(0, run_outside(share_errno, &a));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, share_errno, &a));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, join_group_errno, &port));
+	a.option = T_SO_ATTACH_REUSEPORT_CBPF;
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, share_errno, &a));
+	a.type = SOCK_DGRAM;
+	a.option = SO_REUSEADDR;
+	EXPECT_EQ(0, run_outside(share_errno, &a));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, share_errno, &a));
+	a.type = SOCK_STREAM;
+	EXPECT_EQ(0, test_run(&self->env, cell, share_errno, &a));
+	/* Control: the steering works outside (the group is joined and steered). */
+	EXPECT_EQ(0, run_outside(join_group_errno, &port));
+	close(host);
 }
 
 TEST_HARNESS_MAIN

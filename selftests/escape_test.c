@@ -1136,4 +1136,74 @@ TEST_F(escape, cgroup_that_is_no_cell_is_refused_everything)
 	EXPECT_EQ(0, rmdir(stray));
 }
 
+struct lease_args {
+	const char *path;
+	int flags;
+};
+
+/* open(path, flags) then a read lease on it: the lease's errno. */
+static int lease_errno(void *arg)
+{
+	const struct lease_args *a = arg;
+	int fd = open(a->path, a->flags | O_CLOEXEC);
+
+	if (fd < 0)
+		return 100 + errno;
+	signal(SIGIO, SIG_IGN);
+	return fcntl(fd, F_SETLEASE, F_RDLCK) ? errno : 0;
+}
+
+/*
+ * A lease makes every other open of the file for writing wait for its
+ * holder (45 s by default), the host's included: a cell takes one only on
+ * a file it may write. A file it may only read stays open to the host's
+ * writers.
+ */
+TEST_F(escape, a_lease_needs_write)
+{
+	int rw = test_env_cell(&self->env, "lease", "read:%s/ro", "write:%s/ro", NULL);
+	struct lease_args a = { test_path(&self->env, "ro/file"), O_RDONLY };
+	int fd;
+
+	ASSERT_LE(0, rw);
+	EXPECT_EQ(0, run_outside(lease_errno, &a));
+	EXPECT_EQ(EACCES, IN_CELL(lease_errno, &a));
+	EXPECT_EQ(0, test_run(&self->env, rw, lease_errno, &a));
+	fd = open(a.path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+#define T_FSCONFIG_SET_STRING 1
+
+/* In a user and mount namespace of its own: fsopen a tmpfs and give it a size. */
+static int fsconfig_errno(void *arg)
+{
+	int fs;
+
+	if (arg && unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		return 200 + errno;
+	fs = (int)syscall(SYS_fsopen, "tmpfs", 0);
+	if (fs < 0)
+		return 100 + errno;
+	return syscall(SYS_fsconfig, fs, T_FSCONFIG_SET_STRING, "size", "1M", 0) ? errno : 0;
+}
+
+/*
+ * A file system being made (fsopen, fsconfig) does work on the host's
+ * files before anything is mounted (an overlay empties its workdir): its
+ * parameters are refused in a cell, with CAP_SYS_ADMIN in namespaces of
+ * its own or not.
+ */
+TEST_F(escape, file_system_parameters_are_eperm)
+{
+	int ns = test_env_cell(&self->env, "fsns", "read:%s/ro", "namespace:user",
+			       "namespace:mount", NULL);
+
+	ASSERT_LE(0, ns);
+	EXPECT_EQ(0, run_outside(fsconfig_errno, NULL));
+	EXPECT_EQ(EPERM, test_run(&self->env, ns, fsconfig_errno, (void *)1));
+}
+
 TEST_HARNESS_MAIN

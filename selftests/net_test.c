@@ -380,7 +380,7 @@ TEST_F(net, listen_denied_unless_granted)
 /* ---- AF_UNIX ----------------------------------------------------------------- */
 
 enum unix_op { UNIX_CONNECT, UNIX_SENDTO, UNIX_BIND, UNIX_PAIR, UNIX_AUTOBIND,
-	       UNIX_PASSCRED_LISTEN };
+	       UNIX_PASSCRED_LISTEN, UNIX_OWN };
 
 struct unix_args {
 	enum unix_op op;
@@ -411,6 +411,14 @@ static int unix_errno(void *arg)
 		return sendto(fd, "x", 1, 0, (struct sockaddr *)&sun, len) == 1 ? 0 : errno;
 	case UNIX_BIND:
 		return bind(fd, (struct sockaddr *)&sun, len) ? errno : 0;
+	case UNIX_OWN: {
+		/* a server of the caller's own, then a client of it */
+		int client = socket(AF_UNIX, a->type | SOCK_CLOEXEC, 0);
+
+		if (client < 0 || bind(fd, (struct sockaddr *)&sun, len) || listen(fd, 1))
+			return 100 + errno;
+		return connect(client, (struct sockaddr *)&sun, len) ? errno : 0;
+	}
 	case UNIX_AUTOBIND:
 		sun.sun_family = AF_UNIX;
 		return bind(fd, (struct sockaddr *)&sun, sizeof(sa_family_t)) ? errno : 0;
@@ -441,20 +449,37 @@ static int unix_run(struct test_env *env, int cell, struct unix_args *a, const c
 	return test_run_file(env, cell, ISOLATE_ACCESS_WRITE, need, unix_errno, a);
 }
 
+/*
+ * A socket a process outside the cell made (the fixture's, all of them) is
+ * a service: reached by a rule on its node, not by a grant of the tree it
+ * sits in (a terminal multiplexer's in /tmp runs what its clients ask).
+ * The cell's own sockets go by the tree's rules.
+ */
 TEST_F(net, unix_path_sockets_need_write)
 {
+	int named = test_env_cell(&self->env, "unixnamed", "socket:unix", "write:%s/rw/sock",
+				  "write:%s/rw/dsock", NULL);
 	struct unix_args a = { UNIX_CONNECT, SOCK_STREAM, NULL, false };
 
-	EXPECT_EQ(0, unix_run(&self->env, self->cell, &a, "rw/sock", NULL));
+	ASSERT_LE(0, named);
+	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "rw/sock", NULL));
+	EXPECT_EQ(0, unix_run(&self->env, named, &a, "rw/sock", NULL));
 	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "ro/sock", NULL));
 	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "denied/sock", NULL));
+	EXPECT_EQ(0, run_outside(unix_errno, &a));
 	a.type = SOCK_DGRAM;
 	a.op = UNIX_SENDTO;
-	EXPECT_EQ(0, unix_run(&self->env, self->cell, &a, "rw/dsock", NULL));
+	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "rw/dsock", NULL));
+	EXPECT_EQ(0, unix_run(&self->env, named, &a, "rw/dsock", NULL));
 	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "ro/dsock", NULL));
 	a.op = UNIX_CONNECT;
-	EXPECT_EQ(0, unix_run(&self->env, self->cell, &a, "rw/dsock", NULL));
+	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "rw/dsock", NULL));
+	EXPECT_EQ(0, unix_run(&self->env, named, &a, "rw/dsock", NULL));
 	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "ro/dsock", NULL));
+	/* The cell's own server in the tree it may write: the tree decides. */
+	a.op = UNIX_OWN;
+	a.type = SOCK_STREAM;
+	EXPECT_EQ(0, unix_run(&self->env, self->cell, &a, "rw/own", "rw"));
 	/* Binding makes the socket file: WRITE on the directory. */
 	a.op = UNIX_BIND;
 	a.type = SOCK_STREAM;

@@ -338,12 +338,14 @@ class Verdict:
     rule: Optional[str]
     object: str
     # "rules", "walk-bound", "cgroupfs", "bpffs", "block-device",
-    # "unspecified-address", "device-not-named"
+    # "unspecified-address", "device-not-named", "kernel-state-not-named",
+    # "socket-not-named"
     refused_because: str
 
 
 _REFUSED = {0: "rules", 1: "walk-bound", 2: "cgroupfs", 3: "bpffs", 4: "block-device",
-            5: "unspecified-address", 6: "device-not-named"}
+            5: "unspecified-address", 6: "device-not-named", 7: "kernel-state-not-named",
+            8: "socket-not-named"}
 
 
 def _explain(cell_ptr: int, op: str, target: str) -> Verdict:

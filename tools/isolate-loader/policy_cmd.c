@@ -363,6 +363,10 @@ static const char *refusal_reason(const struct isolate_verdict *v)
 		return "cells may not open block devices, nor the character devices that pass commands to a disk";
 	case ISOLATE_VERDICT_DEVICE_NOT_NAMED:
 		return "a character device is opened only by a rule on its node, not by one on a directory above it";
+	case ISOLATE_VERDICT_SOCKET_NOT_NAMED:
+		return "a unix socket made outside the cell is reached only by a rule on its node, not by one on a directory above it";
+	case ISOLATE_VERDICT_KERNEL_STATE_NOT_NAMED:
+		return "tracefs, debugfs, securityfs, pstore and efivarfs are read only by a rule inside them, not by one on a directory above their mount";
 	case ISOLATE_VERDICT_UNSPECIFIED_ADDRESS:
 		return "0.0.0.0 goes to the socket's source address or its device's, which no rule names: connect to 127.0.0.1";
 	default:
