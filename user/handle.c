@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -137,22 +138,80 @@ int handle_cells_cgroup_of(__u64 cgid, char *out, size_t len)
 	return 0;
 }
 
+static int map_id_of(int fd, __u32 *id)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*id = info.id;
+	return 0;
+}
+
+static int stale(const char *why)
+{
+	return set_error(-ESTALE, "%s since this handle was opened: reopen it", why);
+}
+
+int isolate_check_current(struct isolate *iso)
+{
+	char settings[PATH_MAX + 64];
+	struct stat now, held;
+	__u32 id = 0;
+	int fd, err;
+
+	if (stat(iso->pin_root, &now))
+		return errno == ENOENT ? stale("isolate was unloaded") :
+			set_error(-errno, "cannot read %s: %s", iso->pin_root, strerror(errno));
+	/* A lock on the directory unload removed serialises nothing. */
+	if (iso->lock_fd >= 0 && (fstat(iso->lock_fd, &held) || held.st_dev != now.st_dev ||
+				  held.st_ino != now.st_ino))
+		return stale("the loader was unloaded and loaded again");
+	/* load before its maps are open: nothing to compare yet. */
+	if (iso->map_fd[MAP_SETTINGS] < 0)
+		return 0;
+	snprintf(settings, sizeof(settings), "%s/%s/%s", iso->pin_root, ISOLATE_PIN_MAPS,
+		 isolate_map_names[MAP_SETTINGS]);
+	fd = bpf_obj_get(settings);
+	if (fd < 0)
+		return errno == ENOENT ? stale("isolate was unloaded") :
+			set_error(-errno, "cannot open %s: %s", settings, strerror(errno));
+	err = map_id_of(fd, &id);
+	close(fd);
+	if (err)
+		return set_error(err, "cannot read %s: %s", settings, strerror(-err));
+	return id == iso->settings_id ? 0 : stale("the loader was unloaded and loaded again");
+}
+
+/*
+ * The maps and the lock a handle opened are those of one load: after
+ * another, changes through them would land in maps no program reads.
+ */
 int isolate_lock(struct isolate *iso)
 {
+	int err;
+
 	if (iso->lock_depth++)
 		return 0;
 	if (iso->lock_fd < 0) {
 		iso->lock_fd = open(iso->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (iso->lock_fd < 0) {
 			iso->lock_depth = 0;
-			return set_error(-errno, "cannot open %s: %s", iso->pin_root, strerror(errno));
+			return errno == ENOENT ? stale("isolate was unloaded") :
+				set_error(-errno, "cannot open %s: %s", iso->pin_root, strerror(errno));
 		}
 	}
 	if (flock(iso->lock_fd, LOCK_EX)) {
 		iso->lock_depth = 0;
 		return set_error(-errno, "cannot lock %s: %s", iso->pin_root, strerror(errno));
 	}
-	return 0;
+	err = isolate_check_current(iso);
+	if (err) {
+		flock(iso->lock_fd, LOCK_UN);
+		iso->lock_depth = 0;
+	}
+	return err;
 }
 
 void isolate_unlock(struct isolate *iso)
@@ -182,6 +241,7 @@ int write_config(struct isolate *iso, const struct isolate_config *cfg)
 int handle_open_maps(struct isolate *iso)
 {
 	char path[PATH_MAX + 64];
+	int err;
 
 	for (int i = 0; i < MAP_COUNT; i++) {
 		snprintf(path, sizeof(path), "%s/%s/%s", iso->pin_root,
@@ -194,6 +254,9 @@ int handle_open_maps(struct isolate *iso)
 		if (iso->map_fd[i] < 0)
 			return set_error(-errno, "cannot open %s: %s", path, strerror(errno));
 	}
+	err = map_id_of(iso->map_fd[MAP_SETTINGS], &iso->settings_id);
+	if (err)
+		return set_error(err, "cannot read the settings map: %s", strerror(-err));
 	return 0;
 }
 

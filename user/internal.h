@@ -56,6 +56,7 @@ struct isolate {
 	char cells_cgroup[PATH_MAX];	/* <cgroup2>/isolate */
 	int map_fd[MAP_COUNT];
 	int lock_fd;			/* the pin root, flock()ed for changes */
+	__u32 settings_id;		/* of map_fd[MAP_SETTINGS]: which load they are */
 	int lock_depth;
 	bool allow_unenforced;		/* see isolate_allow_unenforced() */
 	struct policy_cache_entry policies[POLICY_CACHE_SIZE];
@@ -133,7 +134,11 @@ struct btf;
 int hooks_choose(struct bpf_object *obj, const struct btf *kernel,
 		 struct isolate_hook_choice *out, size_t max, size_t *n);
 
-/* Serialises changes to the pinned state between processes (handle.c). */
+/*
+ * Serialises changes to the pinned state between processes (handle.c);
+ * -ESTALE, not taken, when the handle's maps are no longer the pinned ones
+ * (isolate_check_current()).
+ */
 int isolate_lock(struct isolate *iso);
 void isolate_unlock(struct isolate *iso);
 

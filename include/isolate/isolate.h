@@ -104,6 +104,14 @@ int isolate_load_at(const char *cells_cgroup, struct isolate **out,
 /* Opens what `isolate_load` pinned; -ENOENT when nothing is loaded. */
 int isolate_open(struct isolate **out);
 void isolate_close(struct isolate *iso);
+/*
+ * 0 while what iso opened is still what is loaded; -ESTALE once isolate
+ * was unloaded (and perhaps loaded again) since: its maps, event rings and
+ * lock are then of a load no program uses, and every change through iso
+ * fails with -ESTALE. A long-lived holder (the supervisor) asks this now
+ * and then, and reopens. A stat, an fstat and one map lookup by path.
+ */
+int isolate_check_current(struct isolate *iso);
 
 /* Unpins everything; -EBUSY while cells exist unless force. */
 int isolate_unload(bool force);
