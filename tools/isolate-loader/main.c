@@ -270,7 +270,8 @@ static int do_help(int argc, char **argv)
 	       "     connect:tcp:10.0.0.0/8:443 bind:udp:[::1]/128:53 memory:512M pids:64\n"
 	       "Options: -j JSON, -p pretty JSON, -d libbpf diagnostics, -V, -h.\n"
 	       "Exit codes: 0 ok; 1 failed; 2 usage; 3 this kernel cannot enforce it;\n"
-	       "  4 not loaded. run: the command's status, 124 timeout, 125 isolate\n"
+	       "  4 not loaded; 5 supervise: unloaded since it started, start it again.\n"
+	       "  run: the command's status, 124 timeout, 125 isolate\n"
 	       "  failed before the command ran, 126/127 command not executable/found.\n"
 	       "Commands may be abbreviated. Documentation/cli.md has the details.\n");
 	return EXIT_OK;
@@ -361,6 +362,7 @@ static const struct cmd top_cmds[] = {
 	  "    [--broker-rules F | --broker-exec PROG] [--count N] [--timeout S]\n"
 	  "    [--cgroup-root DIR]\n"
 	  "Read every ring: events as JSON lines, metrics, and broker answers.\n"
+	  "Exit 5 once isolate is unloaded (and loaded again): start it again.\n"
 	  "  --cgroup-root DIR    load first, cells in DIR (moving into DIR/../supervisor\n"
 	  "                       when DIR's parent is our own cgroup)\n"
 	  "  --out F              append events to F (default stdout)\n"

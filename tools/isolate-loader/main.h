@@ -17,6 +17,7 @@ enum exit_code {
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_UNSUPPORTED = 3,	/* this kernel cannot enforce what was asked */
 	EXIT_NOT_LOADED = 4,	/* nothing is loaded: run `isolate-loader load` */
+	EXIT_RELOADED = 5,	/* supervise: unloaded since it started; start it again */
 	/* `run` returns the command's status, or: */
 	EXIT_RUN_TIMEOUT = 124,
 	EXIT_RUN_FAILED = 125,	/* isolate failed before the command ran */

@@ -342,7 +342,7 @@ int do_supervise(int argc, char **argv)
 			{ .fd = s.metrics_sock, .events = POLLIN },
 		};
 		uint64_t now;
-		int closed;
+		int closed, reloaded;
 
 		poll(pfd, s.metrics_sock >= 0 ? 3 : 2, 100);
 		/* New subscribers first: they see every record read after this. */
@@ -352,6 +352,18 @@ int do_supervise(int argc, char **argv)
 			err = p_err(EXIT_FAIL, "supervise: %s", isolate_last_error());
 			break;
 		}
+		/*
+		 * After the records still queued: once unloaded, the rings read
+		 * and the maps changed are no load's. Started again (systemd
+		 * does), it opens the new one.
+		 */
+		reloaded = isolate_check_current(s.iso);
+		if (reloaded == -ESTALE) {
+			err = p_err(EXIT_RELOADED, "supervise: %s", isolate_last_error());
+			break;
+		}
+		if (reloaded)
+			p_info("supervise: %s", isolate_last_error());
 		if (s.metrics_sock >= 0 && (pfd[2].revents & POLLIN))
 			serve_metrics(&s);
 		if (isolate_broker_tick(s.broker, s.iso))
