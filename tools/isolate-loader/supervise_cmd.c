@@ -74,6 +74,22 @@ static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
 	return s->remaining > 0 && !--s->remaining;
 }
 
+/*
+ * Once unloaded, the rings read and the maps changed are no load's: the
+ * records still queued are written, then the supervisor exits, to be
+ * started again (systemd does) on the new load. No program writes to the
+ * old rings any more, so draining them ends.
+ */
+static int stop_reloaded(struct isolate_events *ev)
+{
+	char why[1024];	/* what p_err prints at most */
+
+	snprintf(why, sizeof(why), "%s", isolate_last_error());
+	while (!stop && isolate_events_poll(ev, 0) > 0)
+		;
+	return p_err(EXIT_RELOADED, "supervise: %s", why);
+}
+
 /* The metrics as text, in a buffer to free; NULL when out of memory. */
 static char *metrics_text(struct supervisor *s, size_t *len)
 {
@@ -352,14 +368,9 @@ int do_supervise(int argc, char **argv)
 			err = p_err(EXIT_FAIL, "supervise: %s", isolate_last_error());
 			break;
 		}
-		/*
-		 * After the records still queued: once unloaded, the rings read
-		 * and the maps changed are no load's. Started again (systemd
-		 * does), it opens the new one.
-		 */
 		reloaded = isolate_check_current(s.iso);
 		if (reloaded == -ESTALE) {
-			err = p_err(EXIT_RELOADED, "supervise: %s", isolate_last_error());
+			err = stop_reloaded(ev);
 			break;
 		}
 		if (reloaded)
