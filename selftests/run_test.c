@@ -380,4 +380,43 @@ TEST_F(run, timeout_kills_background_jobs)
 	EXPECT_EQ(2, timeout_run(_metadata, self, "5"));
 }
 
+/*
+ * A descriptor of a cgroup file open for writing, inherited from run's
+ * caller, would let the command leave its cell (the kernel checks cgroup
+ * files at open, not at write): run refuses to start the command, names
+ * the descriptor and exits 125. The control: close-on-exec, the same
+ * command runs.
+ */
+TEST_F(run, inherited_writable_cgroup_file_is_refused)
+{
+	char cell_dir[PATH_MAX], link[64], procs[PATH_MAX + 32], want[128], out[4096];
+	int cg = isolate_cell_cgroup_fd(self->iso, self->name), fd;
+	ssize_t n;
+
+	ASSERT_LE(0, cg);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", cg);
+	n = readlink(link, cell_dir, sizeof(cell_dir) - 1);
+	close(cg);
+	ASSERT_LT(0, n);
+	cell_dir[n] = 0;
+	/* <cells root>/../cgroup.procs: a cgroup outside the cells. */
+	*strrchr(cell_dir, '/') = 0;
+	snprintf(procs, sizeof(procs), "%s/../cgroup.procs", cell_dir);
+	fd = open(procs, O_WRONLY);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", procs, strerror(errno));
+
+	EXPECT_EQ(125, cli(out, sizeof(out), "-j", "run", "--cell", self->name, "--",
+			   "echo", "started", NULL));
+	snprintf(want, sizeof(want), "fd %d is open for writing on a cgroup file system", fd);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "close it or mark it close-on-exec")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "started\n")) TH_LOG("the command ran: %s", out);
+
+	ASSERT_EQ(0, fcntl(fd, F_SETFD, FD_CLOEXEC));
+	EXPECT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name, "--", "echo", "started",
+			 NULL));
+	EXPECT_STREQ("started\n", out);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

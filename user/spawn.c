@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "common/cgroup.h"
+#include "common/inherited_fd.h"
 #include "user/internal.h"
 
 /* Empties the ambient, inheritable, permitted and effective sets. */
@@ -235,6 +236,22 @@ int spawn_confined(int cgroup_fd, int landlock_fd, const struct sock_fprog *filt
 	return set_error(r.err, "cannot run %s %s: %s", argv[0], where, strerror(-r.err));
 }
 
+/* -EPERM naming the first descriptor the command would inherit that lets a cell out. */
+static int refuse_escaping_fds(char *const argv[], const char *where,
+			       const struct isolate_spawn_opts *opts)
+{
+	const char *why;
+	int fd, found = inherited_fd_find_danger(opts ? opts->stdio : NULL, &fd, &why);
+
+	if (found < 0)
+		return set_error(found, "cannot run %s %s: listing the descriptors it would inherit (/proc/self/fd): %s",
+				 argv[0], where, strerror(-found));
+	if (found)
+		return set_error(-EPERM, "cannot run %s %s: fd %d is %s; close it or mark it close-on-exec",
+				 argv[0], where, fd, why);
+	return 0;
+}
+
 int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[],
 		       const struct isolate_spawn_opts *opts, pid_t *pid)
 {
@@ -244,10 +261,12 @@ int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[]
 	*pid = -1;
 	if (fd < 0)
 		return fd;
-	err = isolate_channel_path(name, channel, sizeof(channel));
+	snprintf(where, sizeof(where), "in cell %s", name);
+	err = refuse_escaping_fds(argv, where, opts);
+	if (!err)
+		err = isolate_channel_path(name, channel, sizeof(channel));
 	if (!err && opts && opts->set_ids)
 		err = channel_share_with(name, opts->gid);
-	snprintf(where, sizeof(where), "in cell %s", name);
 	if (!err)
 		err = spawn_confined(fd, -1, NULL, channel, where, argv, opts, pid);
 	close(fd);

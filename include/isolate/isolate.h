@@ -315,7 +315,11 @@ bool isolate_env_passes(const char *entry);
  * the rules hold from its first instruction. It drops every capability
  * and sets no_new_privs before exec. Sets *pid, also when exec fails: the
  * child then exits (126, or 127 for a missing command) and the returned
- * error says why; *pid is -1 when no child was started.
+ * error says why; *pid is -1 when no child was started. No child is
+ * started (-EPERM) while a descriptor it would inherit (not close-on-exec,
+ * or in opts->stdio) is open for writing on a cgroup file system, on
+ * bpffs, or a BPF object: the kernel checks those at open, and the cell
+ * could leave its cgroup or change its rules through it.
  */
 int isolate_cell_spawn(struct isolate *iso, const char *name,
 		       char *const argv[], const struct isolate_spawn_opts *opts,

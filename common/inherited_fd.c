@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * The kernel decides a cell's use of cgroup files and BPF objects when they
+ * are opened (file_open) or asked for (bpf), not at each read or write:
+ * a hook there would cost every read and write of the machine. A
+ * descriptor opened outside and inherited by a cell's command works in the
+ * cell: its own pid written to the cgroup.procs of a cgroup outside the
+ * cells moves a process out of its cell for good, a writable memory.max or
+ * pids.max raises its budgets, a map holds its rules. Such descriptors are
+ * found before the command starts.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "inherited_fd.h"
+
+/*
+ * What an anonymous inode is, from its name ("anon_inode:bpf-map"): the
+ * kernel's BPF objects are bpf-map, bpf-prog, bpf_link, bpf_iter and btf.
+ */
+static bool anon_inode_is_bpf(int fd)
+{
+	char link[40], target[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	/* Unnamed, it is not known not to be one. */
+	if (n < 0)
+		return true;
+	target[n] = '\0';
+	return !strncmp(target, "anon_inode:bpf", 14) || !strcmp(target, "anon_inode:btf");
+}
+
+const char *inherited_fd_danger(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+	struct statfs fs;
+
+	if (flags < 0 || fstatfs(fd, &fs))
+		return NULL;
+	switch (fs.f_type) {
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+		if ((flags & O_ACCMODE) == O_RDONLY)
+			return NULL;
+		return "open for writing on a cgroup file system: a process of the cell could leave its cell or raise its budgets with it";
+	case BPF_FS_MAGIC:
+		return "on the BPF file system: a process of the cell could reach isolate's pinned maps and links with it";
+	case ANON_INODE_FS_MAGIC:
+		if (!anon_inode_is_bpf(fd))
+			return NULL;
+		return "a BPF object (map, program or link): a process of the cell could change what confines it with it";
+	default:
+		return NULL;
+	}
+}
+
+/* The descriptor that stdio puts at n, or -1 when n stays as inherited. */
+static int placed_at(const int *stdio, int n)
+{
+	return stdio && n >= 0 && n < 3 ? stdio[n] : -1;
+}
+
+int inherited_fd_find_danger(const int *stdio, int *fd, const char **why)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *e;
+	int found = 0;
+
+	if (!dir)
+		return -errno;
+	while (!found && (e = readdir(dir))) {
+		int n = atoi(e->d_name), fd_flags;
+
+		if (e->d_name[0] == '.' || n == dirfd(dir) || placed_at(stdio, n) >= 0)
+			continue;
+		fd_flags = fcntl(n, F_GETFD);
+		if (fd_flags < 0 || fd_flags & FD_CLOEXEC)
+			continue;
+		*why = inherited_fd_danger(n);
+		if (*why) {
+			*fd = n;
+			found = 1;
+		}
+	}
+	closedir(dir);
+	for (int n = 0; n < 3 && !found; n++) {
+		if (placed_at(stdio, n) < 0)
+			continue;
+		*why = inherited_fd_danger(placed_at(stdio, n));
+		if (*why) {
+			*fd = n;
+			found = 1;
+		}
+	}
+	return found;
+}
