@@ -24,6 +24,7 @@
 #include "model.h"
 #include "path_util.h"
 #include "real_path.h"
+#include "self_path.h"
 #include "sb_device.h"
 #include "sort.h"
 
@@ -569,6 +570,7 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 	for (size_t i = 0; i < c->n_caps && !err; i++) {
 		const struct isolate_cap *cap = &c->caps[i];
 		struct isolate_cap resolved;
+		char msg[sizeof(diag->msg)];
 		struct stat st;
 		bool kept;
 		char *real;
@@ -598,6 +600,12 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 				diag_at(diag, &cap->pos, "expected an existing path (or one marked optional), got %s: %s",
 					cap->u.path, strerror(-err));
 			return err;
+		}
+		if (!kept && self_path_check_real(cap->u.path, real, msg, sizeof(msg))) {
+			diag_at(diag, &cap->pos, "%s", msg);
+			if (!cc->borrowed)
+				free(real);
+			return -EINVAL;
 		}
 		/* It exists: whether it was optional no longer matters. */
 		resolved = *cap;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "path_util.h"
+#include "self_path.h"
 #include "common/utf8.h"
 
 char *path_clean(const char *path)
@@ -78,7 +79,7 @@ int path_check(const char *path, char *msg, size_t len)
 			return -EINVAL;
 		}
 	}
-	return 0;
+	return self_path_check(path, msg, len);
 }
 
 size_t path_parent_len(const char *path, size_t len)

@@ -451,6 +451,43 @@ TEST_F(tree, missing_paths_fail_unless_optional)
 }
 
 /*
+ * Rules are bound when the policy is compiled: a path that leads to the
+ * compiling process's /proc entries (a link to /proc/self/mounts, as
+ * /etc/mtab is; /proc/PID of the compiler) would give the cell a rule on
+ * the compiler's. Refused, naming what it led to; /proc itself compiles.
+ */
+TEST_F(tree, paths_into_the_compilers_proc_entries_are_refused)
+{
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+	char link[PATH_MAX], own[64], text[PATH_MAX + 16], want[512];
+	const char *texts[1] = { text };
+
+	snprintf(link, sizeof(link), "%s/mtab", self->root);
+	ASSERT_EQ(0, symlink("/proc/self/mounts", link));
+	snprintf(text, sizeof(text), "read:%s", link);
+	EXPECT_EQ(-EINVAL, compile_texts(self->root, texts, 1, 0, &img, &diag));
+	EXPECT_EQ(NULL, img);
+	snprintf(want, sizeof(want),
+		 "'%.60s' leads to the compiling process's /proc entries (/proc/%d/mounts), not the cell's: rules are bound to objects when the policy is compiled. A process of the cell reads its own /proc/self with read: /proc",
+		 link, (int)getpid());
+	EXPECT_STREQ(want, diag.msg);
+
+	snprintf(own, sizeof(own), "/proc/%d", (int)getpid());
+	snprintf(text, sizeof(text), "read:%s/status", own);
+	EXPECT_EQ(-EINVAL, compile_texts(self->root, texts, 1, 0, &img, &diag));
+	snprintf(want, sizeof(want),
+		 "'%s/status' leads to the compiling process's /proc entries (%s/status), not the cell's: rules are bound to objects when the policy is compiled. A process of the cell reads its own /proc/self with read: /proc",
+		 own, own);
+	EXPECT_STREQ(want, diag.msg);
+
+	snprintf(text, sizeof(text), "read:/proc");
+	ASSERT_EQ(0, compile_texts(self->root, texts, 1, 0, &img, &diag)) TH_LOG("%s", diag.msg);
+	EXPECT_EQ(1U, img->n_inodes);
+	isolate_image_free(img);
+}
+
+/*
  * A file whose stat(2) device is not its superblock's (overlayfs over
  * layers of other file systems; btrfs subvolumes) is refused: the kernel
  * keys rules by the superblock's device, so a rule there would never
