@@ -91,3 +91,12 @@ size_t path_parent_len(const char *path, size_t len)
 	/* Now just past the last '/': the parent ends before it, unless it is "/". */
 	return len > 1 ? len - 1 : len;
 }
+
+bool path_at_or_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}

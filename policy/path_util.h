@@ -24,4 +24,7 @@ int path_check(const char *path, char *msg, size_t len);
  */
 size_t path_parent_len(const char *path, size_t len);
 
+/* Whether the clean path is dir or below it ("/" holds every path). */
+bool path_at_or_below(const char *path, const char *dir);
+
 #endif /* ISOLATE_POLICY_PATH_UTIL_H */

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "path_util.h"
 #include "self_path.h"
 
 #define BOUND_AT_COMPILE "rules are bound to objects when the policy is compiled"
@@ -33,20 +34,12 @@ static const struct {
 	{ "/dev/stderr", true },
 };
 
-/* Whether path is dir or below it. */
-static bool at_or_below(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
-}
-
 int self_path_check(const char *path, char *msg, size_t len)
 {
 	for (size_t i = 0; i < sizeof(self_names) / sizeof(self_names[0]); i++) {
 		const char *name = self_names[i].name;
 
-		if (!at_or_below(path, name))
+		if (!path_at_or_below(path, name))
 			continue;
 		if (self_names[i].descriptor)
 			snprintf(msg, len,
@@ -67,7 +60,7 @@ int self_path_check_real(const char *path, const char *real, char *msg, size_t l
 
 	snprintf(own, sizeof(own), "/proc/%d", (int)getpid());
 	snprintf(thread, sizeof(thread), "/proc/%d", (int)gettid());
-	if (!at_or_below(real, own) && !at_or_below(real, thread))
+	if (!path_at_or_below(real, own) && !path_at_or_below(real, thread))
 		return 0;
 	snprintf(msg, len,
 		 "'%.60s' leads to the compiling process's /proc entries (%.40s), not the cell's: " BOUND_AT_COMPILE ". " PROC_INSTEAD,
