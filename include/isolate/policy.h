@@ -459,6 +459,36 @@ struct isolate_verdict {
 int isolate_explain(const struct isolate_image *img, enum isolate_cap_kind op,
 		    const char *target, struct isolate_verdict *v, struct isolate_diag *diag);
 
+/* ---- Writes that reach outside the cell ------------------------------ */
+
+/*
+ * A write grant of a cell that reaches a place whose contents programs
+ * outside the cell run or obey: shell startup files, ~/.ssh, a
+ * repository's .git/hooks, /etc/cron.d ... (Documentation/policy.md,
+ * "What writes reach outside the cell"). The kernel cannot tell these
+ * writes from others: this is for the policy's author to read.
+ */
+struct isolate_outside_write {
+	const char *file;		/* the grant's entry; NULL when built in C */
+	unsigned int line, column;
+	const char *grant;		/* its path, as written */
+	char *place;			/* the place it reaches */
+	const char *why;		/* who runs or obeys it */
+};
+
+/*
+ * The places each write grant of c reaches, on this machine now: the path
+ * of the grant and of each place resolved as the compiler resolves them
+ * (symlinks followed); a place that does not exist, or that a deny-write
+ * of c covers, is not reached. Home places are looked for in home (NULL:
+ * $HOME, else the caller's passwd entry); a repository's .git in the
+ * grant's directory and its parents (the nearest). *out is malloc'ed, in
+ * the order of c's capabilities and of the places' table; 0 or -ENOMEM.
+ */
+int isolate_outside_writes(const struct isolate_cell_policy *c, const char *home,
+			   struct isolate_outside_write **out, size_t *n);
+void isolate_outside_writes_free(struct isolate_outside_write *w, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

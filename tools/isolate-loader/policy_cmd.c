@@ -105,7 +105,44 @@ static const struct isolate_cell_policy *pick_cell(const struct isolate_policy *
 
 /* ---- check ---- */
 
-static void print_check_cell(const struct isolate_cell_policy *c, const struct isolate_image *img)
+/* The write grants of a cell that reach outside it: warnings, not errors. */
+struct check_warnings {
+	struct isolate_outside_write *w;
+	size_t n;
+};
+
+static void print_warnings_json(const struct check_warnings *cw)
+{
+	jw_key(&json_out, "warnings");
+	jw_array_start(&json_out);
+	for (size_t i = 0; i < cw->n; i++) {
+		const struct isolate_outside_write *w = &cw->w[i];
+
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "file", w->file);
+		jw_kv_uint(&json_out, "line", w->line);
+		jw_kv_uint(&json_out, "column", w->column);
+		jw_kv_string(&json_out, "grant", w->grant);
+		jw_kv_string(&json_out, "place", w->place);
+		jw_kv_string(&json_out, "why", w->why);
+		jw_object_end(&json_out);
+	}
+	jw_array_end(&json_out);
+}
+
+static void print_warnings(const struct isolate_cell_policy *c, const struct check_warnings *cw)
+{
+	for (size_t i = 0; i < cw->n; i++) {
+		const struct isolate_outside_write *w = &cw->w[i];
+
+		p_info("%s:%u:%u: warning: cell %s: write:%s reaches %s: %s",
+		       w->file ? w->file : "?", w->line, w->column, isolate_cell_policy_name(c),
+		       w->grant, w->place, w->why);
+	}
+}
+
+static void print_check_cell(const struct isolate_cell_policy *c, const struct isolate_image *img,
+			     const struct check_warnings *cw)
 {
 	struct isolate_capacity cap[4];
 	size_t n = isolate_image_capacity(img, cap, 4);
@@ -120,6 +157,7 @@ static void print_check_cell(const struct isolate_cell_policy *c, const struct i
 		for (size_t i = 0; i < img->n_skipped; i++)
 			jw_string(&json_out, img->skipped[i]);
 		jw_array_end(&json_out);
+		print_warnings_json(cw);
 		jw_object_end(&json_out);
 		return;
 	}
@@ -135,6 +173,7 @@ static int policy_check(int argc, char **argv)
 {
 	struct isolate_policy *p = NULL;
 	struct isolate_image **imgs;
+	struct check_warnings *warnings;
 	struct isolate_diag diag = { 0 };
 	struct policy_args a;
 	size_t n;
@@ -144,7 +183,10 @@ static int policy_check(int argc, char **argv)
 		return ret;
 	n = isolate_policy_cell_count(p);
 	imgs = calloc(n ? n : 1, sizeof(*imgs));
-	if (!imgs) {
+	warnings = calloc(n ? n : 1, sizeof(*warnings));
+	if (!imgs || !warnings) {
+		free(imgs);
+		free(warnings);
 		isolate_policy_free(p);
 		return p_err(EXIT_FAIL, "out of memory");
 	}
@@ -152,7 +194,13 @@ static int policy_check(int argc, char **argv)
 	for (size_t i = 0; i < n && !ret; i++)
 		if (isolate_compile(isolate_policy_cell(p, i), &imgs[i], &diag))
 			ret = diag_err(&diag);
+	for (size_t i = 0; i < n && !ret; i++)
+		if (isolate_outside_writes(isolate_policy_cell(p, i), NULL, &warnings[i].w,
+					   &warnings[i].n))
+			ret = p_err(EXIT_FAIL, "out of memory");
 	if (!ret) {
+		for (size_t i = 0; i < n; i++)
+			print_warnings(isolate_policy_cell(p, i), &warnings[i]);
 		if (json_output) {
 			jw_object_start(&json_out);
 			jw_kv_string(&json_out, "file", file_name(&a));
@@ -163,16 +211,19 @@ static int policy_check(int argc, char **argv)
 			printf("%s: ok, %zu cell%s\n", file_name(&a), n, n == 1 ? "" : "s");
 		}
 		for (size_t i = 0; i < n; i++)
-			print_check_cell(isolate_policy_cell(p, i), imgs[i]);
+			print_check_cell(isolate_policy_cell(p, i), imgs[i], &warnings[i]);
 		if (json_output) {
 			jw_array_end(&json_out);
 			jw_object_end(&json_out);
 			jw_finish(&json_out);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		isolate_image_free(imgs[i]);
+		isolate_outside_writes_free(warnings[i].w, warnings[i].n);
+	}
 	free(imgs);
+	free(warnings);
 	isolate_policy_free(p);
 	return ret;
 }
@@ -475,7 +526,9 @@ int do_policy(int argc, char **argv)
 		{ "check", policy_check,
 		  "FILE | --default\n"
 		  "Parse, resolve includes and extends, and compile every cell.\n"
-		  "Errors name the file, line and column.\n" },
+		  "Errors name the file, line and column. Warns (stderr, exit status\n"
+		  "unchanged) of write grants that reach what programs outside the\n"
+		  "cell run or obey: shell startup files, .git/hooks, cron ...\n" },
 		{ "fmt", policy_fmt,
 		  "FILE | --default\n"
 		  "Print the canonical form (comments are not kept).\n" },
