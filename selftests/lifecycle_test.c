@@ -617,6 +617,99 @@ TEST_F(lifecycle, cell_ids_are_not_reused_right_away)
 }
 
 /*
+ * A cell whose cgroup went without a destroy (systemd removing a unit's
+ * delegated cells, an rmdir): cell name, made with a timed grant of
+ * allowed and a message in its channel, its cgroup then removed. Its
+ * files and map entry stay until something removes them.
+ */
+static void lose_cgroup(struct __test_metadata *_metadata, struct isolate *iso,
+			const char *name, const char *root)
+{
+	const char *caps[] = { "read:/proc", NULL };
+	struct isolate_channel_msg m = { .reply_to = 1 };
+	struct isolate_cap *cap = NULL;
+	char grant[300], dir[PATH_MAX];
+
+	snprintf(grant, sizeof(grant), "read:%s/allowed", root);
+	ASSERT_EQ(0, test_cell(iso, name, caps, NULL));
+	ASSERT_EQ(0, isolate_cap_parse(grant, &cap, NULL));
+	ASSERT_EQ(0, isolate_cell_grant_timed(iso, name, &cap, 1, 3600));
+	isolate_cap_free(cap);
+	ASSERT_EQ(0, isolate_channel_post(name, &m, "old", 3));
+	snprintf(dir, sizeof(dir), "%s/%s", isolate_cells_cgroup(iso), name);
+	ASSERT_EQ(0, rmdir(dir));
+}
+
+/* The files of cell name in the state directory: NAME.* and its channel. */
+static long kept_files(const char *name)
+{
+	char specs[PATH_MAX], channels[PATH_MAX], mine[80];
+
+	spec_dir(specs, sizeof(specs));
+	channels_path(channels, sizeof(channels));
+	snprintf(mine, sizeof(mine), "%s.", name);
+	return dir_entries(specs, mine, false) + dir_entries(channels, name, true);
+}
+
+/*
+ * A new cell of a name whose cell's cgroup went without a destroy (an
+ * ephemeral run-<pid> once the pid comes round) starts from nothing: not
+ * from the timed grants, channel messages, id and map entry the other left.
+ */
+TEST_F(lifecycle, a_reused_name_takes_nothing_over)
+{
+	char allowed[256], extra_cap[300], channel[PATH_MAX];
+	const char *caps[] = { "read:/proc", NULL };
+	struct open_args allowed_open = { allowed, O_RDONLY };
+	struct isolate_cell_state old, st;
+	struct isolate_cap *cap = NULL;
+	struct map_counts before, after;
+
+	snprintf(allowed, sizeof(allowed), "%s/allowed", self->root);
+	snprintf(extra_cap, sizeof(extra_cap), "read:%s/extra", self->root);
+	ASSERT_EQ(0, map_counts(self->iso, &before));
+	lose_cgroup(_metadata, self->iso, self->name, self->root);
+	ASSERT_EQ(-ENOENT, isolate_cell_get(self->iso, self->name, &old));
+
+	ASSERT_EQ(0, test_cell(self->iso, self->name, caps, &st));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &allowed_open, NULL));
+	/* Its first change starts from its own policy alone. */
+	ASSERT_EQ(0, isolate_cap_parse(extra_cap, &cap, NULL));
+	ASSERT_EQ(0, isolate_cell_grant(self->iso, self->name, &cap, 1));
+	isolate_cap_free(cap);
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &allowed_open, NULL));
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st));
+	EXPECT_EQ(0ULL, st.cell.expires_ns);
+	ASSERT_EQ(0, isolate_channel_path(self->name, channel, sizeof(channel)));
+	EXPECT_EQ(0, dir_entries(channel, "", false));
+	/* The old cell's map entry went with its files: one entry, this cell's. */
+	ASSERT_EQ(0, map_counts(self->iso, &after));
+	EXPECT_EQ(before.cells + 1, after.cells);
+}
+
+/*
+ * Destroying a name whose cgroup went without a destroy removes what it
+ * left (files, map entry) and succeeds; a name that left nothing is no cell.
+ */
+TEST_F(lifecycle, destroy_of_a_name_without_cgroup_removes_what_it_left)
+{
+	struct map_counts before, after;
+
+	ASSERT_EQ(0, map_counts(self->iso, &before));
+	lose_cgroup(_metadata, self->iso, self->name, self->root);
+	EXPECT_LT(0, kept_files(self->name));
+
+	EXPECT_EQ(0, isolate_cell_destroy(self->iso, self->name)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	EXPECT_EQ(0, kept_files(self->name));
+	ASSERT_EQ(0, map_counts(self->iso, &after));
+	EXPECT_EQ(before.cells, after.cells);
+	EXPECT_EQ(before.inode_rules, after.inode_rules);
+	EXPECT_EQ(-ENOENT, isolate_cell_destroy(self->iso, self->name));
+}
+
+/*
  * Snapshot/restore and recycle, for cells holding each kind of
  * capability: `-j cell show` prints the same "cell" before and after,
  * and the kernel enforces it.

@@ -319,6 +319,59 @@ fail:
 	return err;
 }
 
+/*
+ * The kernel's entry of a cell whose processes are gone, with its rules,
+ * its id and its System V objects; detail says why, in the event.
+ */
+static int release_entry(struct isolate *iso, const char *name,
+			 const struct isolate_cell_state *st, const char *detail)
+{
+	int swept = ipc_sweep(iso, st->cgid), err;
+
+	if (!bpf_map_delete_elem(iso->map_fd[MAP_CELLS], &st->cgid))
+		cell_id_release(iso, st->cell.cell_id);
+	err = ruleset_delete(iso, st->cell.ruleset);
+	if (!err && st->cell.fallback_ruleset)
+		err = ruleset_delete(iso, st->cell.fallback_ruleset);
+	if (!err && st->cell.spare_ruleset)
+		err = ruleset_delete(iso, st->cell.spare_ruleset);
+	emit_lifecycle(iso, name, st->cgid, &st->cell, ISOLATE_LIFECYCLE_DESTROYED, detail);
+	return err ?: swept;
+}
+
+/*
+ * Whatever a cell of name whose cgroup went without a destroy left: its
+ * files and its map entry. Whether there was any, or -errno.
+ */
+static int forget_orphan(struct isolate *iso, const char *name)
+{
+	struct isolate_cell_state st = { 0 };
+	bool entry = cell_orphan_entry(iso, name, &st.cgid, &st.cell);
+	int err = 0;
+
+	if (!entry && !cell_leftovers_exist(name))
+		return 0;
+	if (entry)
+		err = release_entry(iso, name, &st, "its cgroup was gone");
+	cell_leftovers_remove(name);
+	return err ?: 1;
+}
+
+/*
+ * A name without a cgroup holds nothing of a live cell: whatever a cell
+ * of the name left goes first, or the new one would take it over. What
+ * cannot be released of it (its rules, say) load collects; it keeps no
+ * new cell from being made.
+ */
+static int create_fresh(struct isolate *iso, const char *name, const char *dir,
+			const struct isolate_cell_policy *pol, const struct isolate_image *img,
+			struct policy_binding **bound, size_t n_bound,
+			struct isolate_cell_state *out)
+{
+	forget_orphan(iso, name);
+	return create_locked(iso, name, dir, pol, img, bound, n_bound, 1, out);
+}
+
 int isolate_cell_create(struct isolate *iso, const char *name,
 			const struct isolate_cell_policy *pol,
 			struct isolate_cell_state *out)
@@ -338,7 +391,7 @@ int isolate_cell_create(struct isolate *iso, const char *name,
 		if (!access(dir, F_OK))
 			err = set_error(-EEXIST, "cell %s exists already", name);
 		else
-			err = create_locked(iso, name, dir, pol, img, &bound, n_bound, 1, out);
+			err = create_fresh(iso, name, dir, pol, img, &bound, n_bound, out);
 		isolate_unlock(iso);
 	}
 	policy_bindings_free(bound, n_bound);
@@ -732,7 +785,7 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 {
 	struct isolate_cell_state st;
 	char dir[PATH_MAX];
-	int swept, err = cell_dir(iso, name, dir, sizeof(dir));
+	int err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (err)
 		return err;
@@ -740,33 +793,31 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 	if (err)
 		return err;
 	err = isolate_cell_get(iso, name, &st);
+	/* No cgroup: what it left still goes, or a new cell of the name takes it. */
+	if (err == -ENOENT && !st.cgid) {
+		err = forget_orphan(iso, name);
+		if (!err)
+			err = set_error(-ENOENT, "no cell named %s", name);
+		goto out;
+	}
 	if (err && !st.cgid)
 		goto out;
 	/* Processes first: once dead, nothing reads the cell's entries. */
 	err = cgroup_kill_and_remove(dir);
 	if (err)
 		goto out;
-	/* Then what they leave behind them: reported once the cell is gone. */
-	swept = ipc_sweep(iso, st.cgid);
 	if (st.cell.ruleset) {
-		if (!bpf_map_delete_elem(iso->map_fd[MAP_CELLS], &st.cgid))
-			cell_id_release(iso, st.cell.cell_id);
-		err = ruleset_delete(iso, st.cell.ruleset);
-		if (!err && st.cell.fallback_ruleset)
-			err = ruleset_delete(iso, st.cell.fallback_ruleset);
-		if (!err && st.cell.spare_ruleset)
-			err = ruleset_delete(iso, st.cell.spare_ruleset);
-		emit_lifecycle(iso, name, st.cgid, &st.cell, ISOLATE_LIFECYCLE_DESTROYED, NULL);
+		err = release_entry(iso, name, &st, NULL);
 		spec_remove_at(name, st.cell.generation);
 	} else {
+		err = ipc_sweep(iso, st.cgid);
 		spec_remove(name);
 	}
 	timed_write(name, NULL, 0);
 	channel_remove(name);
-	err = err ?: swept;
 out:
 	isolate_unlock(iso);
-	return err;
+	return err < 0 ? err : 0;
 }
 
 int isolate_cell_kill(struct isolate *iso, const char *name)

@@ -119,6 +119,18 @@ void cgroup_enable_controllers(const char *dir);
 int cell_readopt(struct isolate *iso, const char *name);
 
 /*
+ * What a cell whose cgroup went without a destroy left under its name
+ * (user/cell_leftovers.c). exist: whether it left files in the state
+ * directory. remove: its kept policies, timed grants, id and channel.
+ * orphan_entry: the cells map entry the name's id file points to, if its
+ * cgroup is gone (*cgid its key).
+ */
+bool cell_leftovers_exist(const char *name);
+void cell_leftovers_remove(const char *name);
+bool cell_orphan_entry(struct isolate *iso, const char *name, __u64 *cgid,
+		       struct isolate_cell *cell);
+
+/*
  * Settles what a change killed halfway left for a cell the kernel knows:
  * the kept policy of the generation in force, and its budgets.
  */

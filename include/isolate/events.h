@@ -168,7 +168,7 @@ struct isolate_event_lifecycle {
 	__u32 what;		/* enum isolate_lifecycle */
 	__u32 _pad;
 	char name[64];		/* the cell's name */
-	char detail[64];	/* UNENFORCED: e.g. "memory pids" */
+	char detail[64];	/* UNENFORCED: e.g. "memory pids"; DESTROYED: "its cgroup was gone" when it went without a destroy */
 };
 
 /*

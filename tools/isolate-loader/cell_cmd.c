@@ -169,21 +169,32 @@ static int cell_show(int argc, char **argv)
 	return err;
 }
 
+/*
+ * A name whose cgroup went without a destroy (systemd removing a unit's
+ * cells, an rmdir) is destroyed all the same: what it left is removed.
+ */
 static int cell_destroy(int argc, char **argv)
 {
+	struct isolate_cell_state st = { 0 };
 	struct isolate *iso;
+	bool gone;
 	int err = cell_one(&argc, argv, "destroy");
 
 	if (err || (err = open_loaded(&iso, "cell destroy")))
 		return err;
+	gone = isolate_cell_get(iso, argv[1], &st) == -ENOENT && !st.cgid;
 	err = isolate_cell_destroy(iso, argv[1]);
 	if (err) {
 		err = p_err(isolate_error_exit_code(err), "cell destroy: %s", isolate_last_error());
 	} else if (json_output) {
 		jw_object_start(&json_out);
 		jw_kv_string(&json_out, "destroyed", argv[1]);
+		jw_kv_bool(&json_out, "cgroup_was_gone", gone);
 		jw_object_end(&json_out);
 		jw_finish(&json_out);
+	} else if (gone) {
+		printf("cell %s destroyed: its cgroup was gone already, what it left is removed\n",
+		       argv[1]);
 	} else {
 		printf("cell %s destroyed\n", argv[1]);
 	}
