@@ -710,6 +710,32 @@ TEST_F(lifecycle, destroy_of_a_name_without_cgroup_removes_what_it_left)
 }
 
 /*
+ * load removes what cells whose cgroup went without a destroy left: the
+ * files of a name without a cgroup, the map entry its id finds, and a map
+ * entry whose cgroup is gone that no name finds any more.
+ */
+TEST_F(lifecycle, load_removes_what_cells_without_cgroup_left)
+{
+	char other[64], id_file[PATH_MAX], out[4096];
+	struct map_counts before, after;
+
+	snprintf(other, sizeof(other), "%sother", self->prefix);
+	ASSERT_EQ(0, map_counts(self->iso, &before));
+	lose_cgroup(_metadata, self->iso, self->name, self->root);
+	lose_cgroup(_metadata, self->iso, other, self->root);
+	spec_dir(id_file, sizeof(id_file));
+	snprintf(id_file + strlen(id_file), sizeof(id_file) - strlen(id_file), "/%s.id", other);
+	ASSERT_EQ(0, unlink(id_file));
+
+	ASSERT_EQ(0, cli(out, sizeof(out), "load", NULL)) TH_LOG("%s", out);
+	EXPECT_EQ(0, kept_files(self->name));
+	EXPECT_EQ(0, kept_files(other));
+	ASSERT_EQ(0, map_counts(self->iso, &after));
+	EXPECT_EQ(before.cells, after.cells);
+	EXPECT_EQ(before.inode_rules, after.inode_rules);
+}
+
+/*
  * Snapshot/restore and recycle, for cells holding each kind of
  * capability: `-j cell show` prints the same "cell" before and after,
  * and the kernel enforces it.

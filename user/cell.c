@@ -319,12 +319,8 @@ fail:
 	return err;
 }
 
-/*
- * The kernel's entry of a cell whose processes are gone, with its rules,
- * its id and its System V objects; detail says why, in the event.
- */
-static int release_entry(struct isolate *iso, const char *name,
-			 const struct isolate_cell_state *st, const char *detail)
+int cell_release_entry(struct isolate *iso, const char *name,
+		       const struct isolate_cell_state *st, const char *detail)
 {
 	int swept = ipc_sweep(iso, st->cgid), err;
 
@@ -335,26 +331,9 @@ static int release_entry(struct isolate *iso, const char *name,
 		err = ruleset_delete(iso, st->cell.fallback_ruleset);
 	if (!err && st->cell.spare_ruleset)
 		err = ruleset_delete(iso, st->cell.spare_ruleset);
-	emit_lifecycle(iso, name, st->cgid, &st->cell, ISOLATE_LIFECYCLE_DESTROYED, detail);
+	if (name)
+		emit_lifecycle(iso, name, st->cgid, &st->cell, ISOLATE_LIFECYCLE_DESTROYED, detail);
 	return err ?: swept;
-}
-
-/*
- * Whatever a cell of name whose cgroup went without a destroy left: its
- * files and its map entry. Whether there was any, or -errno.
- */
-static int forget_orphan(struct isolate *iso, const char *name)
-{
-	struct isolate_cell_state st = { 0 };
-	bool entry = cell_orphan_entry(iso, name, &st.cgid, &st.cell);
-	int err = 0;
-
-	if (!entry && !cell_leftovers_exist(name))
-		return 0;
-	if (entry)
-		err = release_entry(iso, name, &st, "its cgroup was gone");
-	cell_leftovers_remove(name);
-	return err ?: 1;
 }
 
 /*
@@ -368,7 +347,7 @@ static int create_fresh(struct isolate *iso, const char *name, const char *dir,
 			struct policy_binding **bound, size_t n_bound,
 			struct isolate_cell_state *out)
 {
-	forget_orphan(iso, name);
+	cell_leftovers_forget(iso, name);
 	return create_locked(iso, name, dir, pol, img, bound, n_bound, 1, out);
 }
 
@@ -795,7 +774,7 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 	err = isolate_cell_get(iso, name, &st);
 	/* No cgroup: what it left still goes, or a new cell of the name takes it. */
 	if (err == -ENOENT && !st.cgid) {
-		err = forget_orphan(iso, name);
+		err = cell_leftovers_forget(iso, name);
 		if (!err)
 			err = set_error(-ENOENT, "no cell named %s", name);
 		goto out;
@@ -807,7 +786,7 @@ int isolate_cell_destroy(struct isolate *iso, const char *name)
 	if (err)
 		goto out;
 	if (st.cell.ruleset) {
-		err = release_entry(iso, name, &st, NULL);
+		err = cell_release_entry(iso, name, &st, NULL);
 		spec_remove_at(name, st.cell.generation);
 	} else {
 		err = ipc_sweep(iso, st.cgid);

@@ -119,16 +119,23 @@ void cgroup_enable_controllers(const char *dir);
 int cell_readopt(struct isolate *iso, const char *name);
 
 /*
- * What a cell whose cgroup went without a destroy left under its name
- * (user/cell_leftovers.c). exist: whether it left files in the state
- * directory. remove: its kept policies, timed grants, id and channel.
- * orphan_entry: the cells map entry the name's id file points to, if its
- * cgroup is gone (*cgid its key).
+ * The kernel's entry of a cell whose processes are gone (st: its cgroup
+ * id and entry), with its rules, its id and its System V objects; detail
+ * says why in the `destroyed` event, sent unless name is NULL (user/cell.c).
  */
-bool cell_leftovers_exist(const char *name);
-void cell_leftovers_remove(const char *name);
-bool cell_orphan_entry(struct isolate *iso, const char *name, __u64 *cgid,
-		       struct isolate_cell *cell);
+int cell_release_entry(struct isolate *iso, const char *name,
+		       const struct isolate_cell_state *st, const char *detail);
+
+/*
+ * What cells whose cgroup went without a destroy left (user/cell_leftovers.c).
+ * forget: whatever a cell of name left, its files and, found by the id it
+ * kept, its map entry; 1 if there was any, 0 if none, or -errno. sweep:
+ * the same for every name with files and no cgroup under the cells
+ * cgroup, then every map entry whose cgroup is gone; -errno when the
+ * state directory cannot be listed.
+ */
+int cell_leftovers_forget(struct isolate *iso, const char *name);
+int cell_leftovers_sweep(struct isolate *iso);
 
 /*
  * Settles what a change killed halfway left for a cell the kernel knows:

@@ -322,13 +322,15 @@ static void recover_cells(struct isolate *iso)
 
 /*
  * Cells whose cgroup outlived their kernel state (an `unload --force`)
- * get it back from their kept policy; rules nobody uses are dropped.
+ * get it back from their kept policy; what cells whose cgroup went
+ * without a destroy left (files, map entries, their ids) is removed
+ * first, rules nobody uses are dropped last.
  */
 static int adopt_cells(struct isolate *iso)
 {
+	int err = cell_leftovers_sweep(iso) ?: cell_ids_rebuild(iso);
 	DIR *d = opendir(iso->cells_cgroup);
 	struct dirent *de;
-	int err = cell_ids_rebuild(iso);
 
 	if (err) {
 		if (d)
