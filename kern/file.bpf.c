@@ -138,19 +138,69 @@ static __always_inline struct pid *tty_session(struct tty_struct *tty)
 	return BPF_CORE_READ((struct tty_struct___before_ctrl *)tty, session);
 }
 
+/* How many descriptors holds_master() looks at, at most. */
+#define PTY_MASTER_FDS 4096
+
+struct master_search {
+	struct file **fds;
+	struct tty_struct *master;
+	bool found;
+};
+
+/*
+ * Whether descriptor i is the pty master: a tty's file keeps a
+ * tty_file_private { tty, file } as its private data, the file itself
+ * in it.
+ */
+static long is_the_master(__u64 i, void *ctx)
+{
+	struct master_search *s = ctx;
+	struct { struct tty_struct *tty; struct file *file; } priv = {};
+	struct file *f = NULL;
+	void *data;
+
+	bpf_probe_read_kernel(&f, sizeof(f), s->fds + i);
+	if (!f)
+		return 0;
+	data = BPF_CORE_READ(f, private_data);
+	if (!data || bpf_probe_read_kernel(&priv, sizeof(priv), data))
+		return 0;
+	s->found = priv.tty == s->master && priv.file == f;
+	return s->found;
+}
+
+/* Whether the caller holds the master of the pty whose slave is tty. */
+static __always_inline bool holds_master(struct task_struct *me, struct tty_struct *tty)
+{
+	struct fdtable *fdt = BPF_CORE_READ(me, files, fdt);
+	struct master_search s = {
+		.fds = BPF_CORE_READ(fdt, fd),
+		.master = BPF_CORE_READ(tty, link),
+	};
+	unsigned int n = BPF_CORE_READ(fdt, max_fds);
+
+	if (!s.fds || !s.master)
+		return false;
+	bpf_loop(n < PTY_MASTER_FDS ? n : PTY_MASTER_FDS, is_the_master, &s, 0);
+	return s.found;
+}
+
 /*
  * A pty slave that is the cell's own: the caller's controlling terminal,
- * one whose session the cell leads, or one no session has taken yet (a
- * pty the cell just made with ptmx, as openpty does, before the child's
- * setsid). Another session's pty, a shell in another window of the same
- * user, would give whoever reads it the keys typed there. The tty is the
- * devpts dentry's (pts_unix98_lookup reads it there too); a node with a
- * pty's numbers elsewhere is no pty of devpts.
+ * one whose session the cell leads, or one no session has taken and whose
+ * master the caller holds (a pty it just made with ptmx, as openpty does,
+ * before the child's setsid). Another session's pty, a shell in another
+ * window of the same user, would give whoever reads it the keys typed
+ * there; so would one caught between its making and its session's taking
+ * it (sshd, sudo, a terminal emulator), or left by a session that ended.
+ * The tty is the devpts dentry's (pts_unix98_lookup reads it there too);
+ * a node with a pty's numbers elsewhere is no pty of devpts.
  */
 static __always_inline bool own_pty(const struct cell_ctx *cc, const struct file *file,
 				    const struct super_block *sb)
 {
 	struct task_struct *me = bpf_get_current_task_btf();
+	struct task_struct *leader;
 	struct tty_struct *tty;
 	struct pid *session;
 
@@ -163,9 +213,9 @@ static __always_inline bool own_pty(const struct cell_ctx *cc, const struct file
 		return true;
 	session = tty_session(tty);
 	if (!session)
-		return true;
-	me = task_of_pid(session);
-	return me && cell_of_task(me) == cc->cgid;
+		return holds_master(me, tty);
+	leader = task_of_pid(session);
+	return leader && cell_of_task(leader) == cc->cgid;
 }
 
 /*
@@ -242,6 +292,32 @@ static __always_inline bool writes_process_memory(const struct file *file,
 }
 
 /*
+ * Another cell's or the host's process, seen in procfs (/proc/PID/...):
+ * what it runs and with which arguments, its state, limits, mounts and
+ * cgroup. A cell reads the entries of its own processes only, as in a pid
+ * namespace of its own (the ones a debugger reads, environ or maps, are
+ * the ptrace check's already). Entries of no process (/proc/meminfo, the
+ * sysctls) are the rules'.
+ */
+static __always_inline bool another_process_entry(const struct cell_ctx *cc,
+						  const struct file *file,
+						  const struct super_block *sb)
+{
+	struct proc_inode *pi;
+	struct task_struct *task;
+	struct pid *owner;
+
+	if (sb->s_magic != PROC_SUPER_MAGIC)
+		return false;
+	pi = container_of(file->f_inode, struct proc_inode, vfs_inode);
+	owner = BPF_CORE_READ(pi, pid);
+	if (!owner)
+		return false;
+	task = task_of_pid(owner);
+	return !task || cell_of_task(task) != cc->cgid;
+}
+
+/*
  * A process's own /proc entries that reach outside it: loginuid, which an
  * unset one lets anyone set (audit records and the journal would then
  * blame that user), and autogroup, whose nice value is the whole
@@ -313,6 +389,13 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 			    verdict, EACCES, path->dentry, path, DISPLAY_D_PATH);
 		return verdict;
 	}
+	if (another_process_entry(&cc, file, sb)) {
+		int verdict = refuse(&cc, EACCES);
+
+		report_file(&cc, ISOLATE_OP_PTRACE, access, ISOLATE_RULE_NONE, verdict, EACCES,
+			    path->dentry, path, DISPLAY_D_PATH);
+		return verdict;
+	}
 	if (writes_process_memory(file, sb, access)) {
 		int err = refuse_exec_memory(&cc, EACCES, 0, 0);
 
@@ -358,5 +441,8 @@ ISOLATE_HOOK(path_notify, isolate_path_notify, const struct path *path, u64 mask
 		return ret;
 	if (!current_cell(&cc))
 		return 0;
+	/* What happens in the kernel's state is read, as open reads it. */
+	if (kernel_state_fs(BPF_CORE_READ(path, mnt, mnt_sb, s_magic)))
+		return decide_in_fs(&cc, path->dentry, ISOLATE_ACCESS_READ, ISOLATE_OP_READ);
 	return decide_path(&cc, path, ISOLATE_ACCESS_READ, ISOLATE_OP_READ, DISPLAY_D_PATH);
 }

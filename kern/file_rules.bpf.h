@@ -15,6 +15,7 @@
 #define S_IFDIR		0040000
 #define S_IFCHR		0020000
 #define S_IFIFO		0010000
+#define S_IFLNK		0120000
 #define S_ISUID		0004000
 #define S_ISGID		0002000
 #define S_ISVTX		0001000

@@ -592,23 +592,34 @@ TEST_F(bypass, a_tree_too_deep_to_scan_does_not_block_a_revoke)
 	free((void *)ro);
 }
 
-enum plant { PLANT_SYMLINK, PLANT_FIFO, PLANT_FILE };
+enum plant { PLANT_SYMLINK, PLANT_FIFO, PLANT_FILE, PLANT_MOVED_LINK, PLANT_LINKED_FIFO };
 
 struct plant_args {
 	const char *path;
+	const char *below;	/* a directory of the cell's own in it */
 	enum plant what;
 };
 
 static int plant_errno(void *arg)
 {
 	const struct plant_args *a = arg;
+	char made[PATH_MAX];
 	int fd;
 
+	snprintf(made, sizeof(made), "%s/made", a->below);
 	switch (a->what) {
 	case PLANT_SYMLINK:
 		return symlink("/etc/passwd", a->path) ? errno : 0;
 	case PLANT_FIFO:
 		return mkfifo(a->path, 0644) ? errno : 0;
+	case PLANT_MOVED_LINK:
+		if (symlink("/etc/passwd", made))
+			return 100 + errno;
+		return rename(made, a->path) ? errno : 0;
+	case PLANT_LINKED_FIFO:
+		if (mkfifo(made, 0644))
+			return 100 + errno;
+		return link(made, a->path) ? errno : 0;
 	default:
 		fd = open(a->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0)
@@ -619,36 +630,42 @@ static int plant_errno(void *arg)
 }
 
 /*
- * A cell whose user owns a shared sticky directory (a cell run as root, in
- * root's /tmp) makes no symlinks or FIFOs directly in it: the kernel's
- * guards there (protected_symlinks, protected_fifos) trust what the
- * owner makes, and the host's processes of that user would follow the
- * cell's link where they meant to make a file. Files, and links in a
- * directory of its own below, stay the rules' to decide.
+ * No symlinks or FIFOs put in a shared sticky directory (/tmp), made there
+ * or moved or linked in: the kernel's guards there (protected_symlinks,
+ * protected_fifos) trust what a user makes to that user's processes and
+ * what the directory's owner makes to everyone's, and the host's processes
+ * would follow the cell's link where they meant to make a file. Files, and
+ * links in a directory of the cell's own below, stay the rules'.
  */
-TEST_F(bypass, no_links_planted_for_the_owner_of_a_sticky_directory)
+TEST_F(bypass, no_links_planted_in_a_shared_sticky_directory)
 {
 	int cell = test_env_cell(&self->env, "sticky", "read:%s/rw", "write:%s/rw", NULL);
-	struct plant_args a = { test_path(&self->env, "rw/tmp/link"), PLANT_SYMLINK };
-	char mine[PATH_MAX];
+	struct plant_args a = { test_path(&self->env, "rw/tmp/link"),
+				test_path(&self->env, "rw/tmp/own"), PLANT_SYMLINK };
 
 	ASSERT_LE(0, cell);
 	ASSERT_EQ(0, test_mkdir(&self->env, "rw/tmp"));
 	ASSERT_EQ(0, test_mkdir(&self->env, "rw/tmp/own"));
 	ASSERT_EQ(0, chmod(test_path(&self->env, "rw/tmp"), 01777));
-	if (geteuid())
-		SKIP(return, "the cells here run as root only");
 	EXPECT_EQ(EPERM, test_run(&self->env, cell, plant_errno, &a));
 	EXPECT_EQ(-1, access(a.path, F_OK));
 	a.what = PLANT_FIFO;
 	a.path = test_path(&self->env, "rw/tmp/fifo");
 	EXPECT_EQ(EPERM, test_run(&self->env, cell, plant_errno, &a));
+	a.what = PLANT_MOVED_LINK;
+	a.path = test_path(&self->env, "rw/tmp/moved");
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, plant_errno, &a));
+	EXPECT_EQ(-1, access(a.path, F_OK));
+	ASSERT_EQ(0, unlink(test_path(&self->env, "rw/tmp/own/made")));
+	a.what = PLANT_LINKED_FIFO;
+	a.path = test_path(&self->env, "rw/tmp/linked");
+	EXPECT_EQ(EPERM, test_run(&self->env, cell, plant_errno, &a));
+	ASSERT_EQ(0, unlink(test_path(&self->env, "rw/tmp/own/made")));
 	a.what = PLANT_FILE;
 	a.path = test_path(&self->env, "rw/tmp/file");
 	EXPECT_EQ(0, test_run(&self->env, cell, plant_errno, &a));
-	snprintf(mine, sizeof(mine), "%s", test_path(&self->env, "rw/tmp/own/link"));
 	a.what = PLANT_SYMLINK;
-	a.path = mine;
+	a.path = test_path(&self->env, "rw/tmp/own/link");
 	EXPECT_EQ(0, test_run(&self->env, cell, plant_errno, &a));
 	a.path = test_path(&self->env, "rw/tmp/outside-link");
 	EXPECT_EQ(0, run_outside(plant_errno, &a));

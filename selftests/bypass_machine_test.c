@@ -13,6 +13,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <sys/acct.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -732,9 +733,9 @@ TEST_F(bypass, another_sessions_pty_is_not_opened)
 {
 	int cell = test_env_cell(&self->env, "ptys", "read:/dev", "write:/dev", NULL);
 	struct open_args other = { NULL, O_RDWR | O_NOCTTY };
-	char name[64];
+	char name[64], unclaimed[64];
 	int p[2], status, fd;
-	pid_t outsider;
+	pid_t outsider, holder;
 
 	ASSERT_LE(0, cell);
 	ASSERT_EQ(0, pipe(p));
@@ -754,9 +755,39 @@ TEST_F(bypass, another_sessions_pty_is_not_opened)
 	other.path = name;
 	EXPECT_EQ(0, run_outside(open_errno, &other));
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_errno, &other));
+	/*
+	 * One made outside that no session has taken yet (sshd's, between
+	 * openpty and setsid), its master held by another process than the
+	 * cell's (which would inherit this one's descriptors).
+	 */
+	holder = fork();
+	ASSERT_LE(0, holder);
+	if (holder == 0) {
+		if (new_pty(unclaimed, sizeof(unclaimed)) < 0 ||
+		    write(p[1], unclaimed, sizeof(unclaimed)) != sizeof(unclaimed))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_EQ((ssize_t)sizeof(unclaimed), read(p[0], unclaimed, sizeof(unclaimed)));
+	other.path = unclaimed;
+	EXPECT_EQ(0, run_outside(open_errno, &other));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_errno, &other));
+	kill(holder, SIGKILL);
+	ASSERT_EQ(holder, waitpid(holder, &status, 0));
 	EXPECT_EQ(0, test_run(&self->env, cell, own_ptys_errno, NULL));
 	kill(outsider, SIGKILL);
 	ASSERT_EQ(outsider, waitpid(outsider, &status, 0));
+}
+
+/* inotify_add_watch(path): its errno. */
+static int watch_errno(void *arg)
+{
+	int fd = inotify_init1(IN_CLOEXEC);
+
+	if (fd < 0)
+		return 100 + errno;
+	return inotify_add_watch(fd, arg, IN_OPEN | IN_ACCESS) < 0 ? errno : 0;
 }
 
 /*
@@ -779,6 +810,9 @@ TEST_F(bypass, kernel_state_is_read_only_by_a_rule_inside_it)
 	EXPECT_EQ(0, run_outside(open_errno, &(struct open_args){ trace, O_RDONLY }));
 	EXPECT_EQ(EACCES, test_open(&self->env, sys, trace, O_RDONLY));
 	EXPECT_EQ(0, test_open(&self->env, tracing, trace, O_RDONLY));
+	/* Watching it is reading it. */
+	EXPECT_EQ(EACCES, test_run(&self->env, sys, watch_errno, (void *)trace));
+	EXPECT_EQ(0, test_run(&self->env, tracing, watch_errno, (void *)trace));
 	/* Writing there stays refused whatever the rules grant. */
 	EXPECT_EQ(EACCES, test_run(&self->env, tracing, open_errno,
 				   &(struct open_args){ "/sys/kernel/tracing/trace_marker",

@@ -696,12 +696,36 @@ static int proc_open_errno(void *arg)
 	return 0;
 }
 
+/* A child of the caller's (so in its cell), then its /proc/PID/cmdline: the open's errno. */
+static int proc_of_sibling_errno(void *arg)
+{
+	struct proc_args a = { 0, "cmdline" };
+	pid_t child = fork();
+	int r;
+
+	(void)arg;
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	if (child < 0)
+		return 100 + errno;
+	a.pid = child;
+	r = proc_open_errno(&a);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return r;
+}
+
 /*
- * With /proc readable, what only a tracer may open of an outsider is
- * still refused (the kernel's ptrace check says EACCES for these files).
+ * With /proc readable, an outsider's entries stay closed: what a tracer
+ * may open (mem, environ), and what any user may (cmdline: its arguments,
+ * status, stat), as in a pid namespace of the cell's own. The cell's own
+ * processes' are open.
  */
 TEST_F(escape, proc_files_of_outsiders)
 {
+	static const char *const seen_by_anyone[] = { "cmdline", "status", "stat", "cgroup" };
 	int proc = test_env_cell(&self->env, "proc", "read:/proc", NULL);
 	struct proc_args a = { self->outsider, "mem" };
 
@@ -709,7 +733,16 @@ TEST_F(escape, proc_files_of_outsiders)
 	EXPECT_EQ(EACCES, test_run(&self->env, proc, proc_open_errno, &a));
 	a.file = "environ";
 	EXPECT_EQ(EACCES, test_run(&self->env, proc, proc_open_errno, &a));
+	for (size_t i = 0; i < sizeof(seen_by_anyone) / sizeof(seen_by_anyone[0]); i++) {
+		a.file = seen_by_anyone[i];
+		EXPECT_EQ(0, run_outside(proc_open_errno, &a));
+		EXPECT_EQ(EACCES, test_run(&self->env, proc, proc_open_errno, &a)) {
+			TH_LOG("/proc/%d/%s", a.pid, a.file);
+		}
+	}
+	EXPECT_EQ(0, test_run(&self->env, proc, proc_of_sibling_errno, NULL));
 	a.pid = 0;
+	a.file = "environ";
 	EXPECT_EQ(0, test_run(&self->env, proc, proc_open_errno, &a));
 	a.file = "mem";
 	EXPECT_EQ(0, test_run(&self->env, proc, proc_open_errno, &a));
