@@ -457,6 +457,16 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 	add(b, false, false, "exec-memory", "making memory executable (JIT)");
 	add(b, false, false, "socket families", "sockets of any family (raw, packet, netlink)");
 	add(b, false, false, "machine controls", "writing /sys, /proc/sys, cgroupfs where granted");
+	add(b, false, false, "other processes in /proc",
+	    "reading the entries of processes outside the cell (command lines, status) where /proc is granted");
+	add(b, false, false, "kernel state",
+	    "reading tracefs, debugfs, securityfs, pstore and efivarfs under a grant of a tree above them");
+	add(b, false, false, "others' terminals and sockets",
+	    "opening other sessions' ptys under a grant of /dev, connecting to other programs' unix sockets under a grant of their directory");
+	add(b, false, false, "planted links",
+	    "symlinks and FIFOs put in shared sticky directories (/tmp) where write is granted");
+	add(b, false, false, "leases and shared ports",
+	    "leases on files the cell may only read; SO_REUSEPORT, and SO_REUSEADDR on UDP, beside others' sockets");
 	add(b, false, false, "live changes", "grant and revoke while it runs");
 	add(b, false, false, "events", "per-cell events and the cell ABI (BPF LSM only)");
 }
