@@ -729,29 +729,50 @@ static int own_ptys_errno(void *arg)
  * every cell) would give the cell the keys typed there. The kernel alone
  * is asked (explain cannot know whose terminal it will be).
  */
+/*
+ * A process outside every cell holding a new pty's master, its slave's
+ * name in name: the leader of a session of its own on it (session), or
+ * no session at all. Its pid, or -1.
+ */
+static pid_t pty_holder(bool session, char *name, size_t len)
+{
+	int p[2], fd;
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		if ((session && setsid() < 0) || new_pty(name, len) < 0)
+			_exit(1);
+		fd = open(name, O_RDWR | O_CLOEXEC | (session ? 0 : O_NOCTTY));
+		if (fd < 0 || (session && ioctl(fd, TIOCSCTTY, 0)) ||
+		    write(p[1], name, len) != (ssize_t)len)
+			_exit(2);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid > 0 && read(p[0], name, len) != (ssize_t)len) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(p[0]);
+	return pid;
+}
+
 TEST_F(bypass, another_sessions_pty_is_not_opened)
 {
 	int cell = test_env_cell(&self->env, "ptys", "read:/dev", "write:/dev", NULL);
 	struct open_args other = { NULL, O_RDWR | O_NOCTTY };
 	char name[64], unclaimed[64];
-	int p[2], status, fd;
 	pid_t outsider, holder;
+	int status;
 
 	ASSERT_LE(0, cell);
-	ASSERT_EQ(0, pipe(p));
-	outsider = fork();
-	ASSERT_LE(0, outsider);
-	if (outsider == 0) {
-		if (setsid() < 0 || new_pty(name, sizeof(name)) < 0)
-			_exit(1);
-		fd = open(name, O_RDWR | O_CLOEXEC);
-		if (fd < 0 || ioctl(fd, TIOCSCTTY, 0) ||
-		    write(p[1], name, sizeof(name)) != sizeof(name))
-			_exit(2);
-		pause();
-		_exit(0);
-	}
-	ASSERT_EQ((ssize_t)sizeof(name), read(p[0], name, sizeof(name)));
+	outsider = pty_holder(true, name, sizeof(name));
+	ASSERT_LT(0, outsider);
 	other.path = name;
 	EXPECT_EQ(0, run_outside(open_errno, &other));
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_errno, &other));
@@ -760,16 +781,8 @@ TEST_F(bypass, another_sessions_pty_is_not_opened)
 	 * openpty and setsid), its master held by another process than the
 	 * cell's (which would inherit this one's descriptors).
 	 */
-	holder = fork();
-	ASSERT_LE(0, holder);
-	if (holder == 0) {
-		if (new_pty(unclaimed, sizeof(unclaimed)) < 0 ||
-		    write(p[1], unclaimed, sizeof(unclaimed)) != sizeof(unclaimed))
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	ASSERT_EQ((ssize_t)sizeof(unclaimed), read(p[0], unclaimed, sizeof(unclaimed)));
+	holder = pty_holder(false, unclaimed, sizeof(unclaimed));
+	ASSERT_LT(0, holder);
 	other.path = unclaimed;
 	EXPECT_EQ(0, run_outside(open_errno, &other));
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_errno, &other));

@@ -149,8 +149,9 @@ TEST_F(outside, write_below_the_hooks_reaches_them)
 	EXPECT_STREQ(self->expect, self->out);
 }
 
-/* A startup file that is a link: the grant on where it leads reaches it. */
-TEST_F(outside, write_on_the_target_of_a_linked_bashrc_reaches_it)
+/* ~/.bashrc a link to dotfiles/bashrc, and a cell granted write on grant: its warning. */
+static void expect_linked_bashrc_reached(struct __test_metadata *_metadata,
+					 FIXTURE_DATA(outside) *self, const char *grant)
 {
 	char link[256], target[256];
 
@@ -159,30 +160,24 @@ TEST_F(outside, write_on_the_target_of_a_linked_bashrc_reaches_it)
 	snprintf(link, sizeof(link), "%s/home/.bashrc", self->dir);
 	snprintf(target, sizeof(target), "%s/dotfiles/bashrc", self->dir);
 	ASSERT_EQ(0, symlink(target, link));
-	ASSERT_EQ(0, write_policy(self->policy, self->dir, "dotfiles", NULL));
+	ASSERT_EQ(0, write_policy(self->policy, self->dir, grant, NULL));
 	EXPECT_EQ(0, check_warnings(self->policy, false, self->out, sizeof(self->out)));
 	snprintf(self->expect, sizeof(self->expect),
-		 "%s:5:9: warning: cell ci: write:%s/dotfiles reaches %s/home/.bashrc: your shells outside the cell run it\n",
-		 self->policy, self->dir, self->dir);
+		 "%s:5:9: warning: cell ci: write:%s/%s reaches %s/home/.bashrc: your shells outside the cell run it\n",
+		 self->policy, self->dir, grant, self->dir);
 	EXPECT_STREQ(self->expect, self->out);
+}
+
+/* A startup file that is a link: the grant on where it leads reaches it. */
+TEST_F(outside, write_on_the_target_of_a_linked_bashrc_reaches_it)
+{
+	expect_linked_bashrc_reached(_metadata, self, "dotfiles");
 }
 
 /* ... and the grant on where the link is: the cell may replace the link. */
 TEST_F(outside, write_on_the_home_of_a_linked_bashrc_reaches_it)
 {
-	char link[256], target[256];
-
-	ASSERT_EQ(0, make_in(self->dir, "dotfiles/"));
-	ASSERT_EQ(0, make_in(self->dir, "dotfiles/bashrc"));
-	snprintf(link, sizeof(link), "%s/home/.bashrc", self->dir);
-	snprintf(target, sizeof(target), "%s/dotfiles/bashrc", self->dir);
-	ASSERT_EQ(0, symlink(target, link));
-	ASSERT_EQ(0, write_policy(self->policy, self->dir, "home", NULL));
-	EXPECT_EQ(0, check_warnings(self->policy, false, self->out, sizeof(self->out)));
-	snprintf(self->expect, sizeof(self->expect),
-		 "%s:5:9: warning: cell ci: write:%s/home reaches %s/home/.bashrc: your shells outside the cell run it\n",
-		 self->policy, self->dir, self->dir);
-	EXPECT_STREQ(self->expect, self->out);
+	expect_linked_bashrc_reached(_metadata, self, "home");
 }
 
 TEST_F(outside, grant_elsewhere_reaches_nothing)
