@@ -267,7 +267,8 @@ static __always_inline bool is_tty(const struct file *file)
 	 */
 	if (&tty_ioctl)
 		return (unsigned long)file->f_op->unlocked_ioctl == (unsigned long)&tty_ioctl;
-	return major == 4 || major == 5 || (major >= 136 && major <= 143);
+	return major == 4 || major == 5 ||
+	       (major >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && major <= ISOLATE_PTY_SLAVE_MAJOR_LAST);
 }
 
 ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd,

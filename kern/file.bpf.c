@@ -303,14 +303,12 @@ static __always_inline bool another_process_entry(const struct cell_ctx *cc,
 						  const struct file *file,
 						  const struct super_block *sb)
 {
-	struct proc_inode *pi;
 	struct task_struct *task;
 	struct pid *owner;
 
 	if (sb->s_magic != PROC_SUPER_MAGIC)
 		return false;
-	pi = container_of(file->f_inode, struct proc_inode, vfs_inode);
-	owner = BPF_CORE_READ(pi, pid);
+	owner = proc_owner(file->f_inode);
 	if (!owner)
 		return false;
 	task = task_of_pid(owner);

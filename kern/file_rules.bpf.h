@@ -42,6 +42,12 @@
 #define NFSD_MAGIC		0x6e667364
 #define RPCAUTH_GSSMAGIC	0x67596969
 
+/* The process a procfs inode belongs to (/proc/PID/...), NULL for entries of none. */
+static __always_inline struct pid *proc_owner(struct inode *inode)
+{
+	return BPF_CORE_READ(container_of(inode, struct proc_inode, vfs_inode), pid);
+}
+
 /*
  * The machine's controls, not data: sysctls and other processes' entries
  * in /proc, sysfs, the cgroup trees, bpffs (isolate's own pins: removing
@@ -57,7 +63,6 @@ static __always_inline bool machine_control(struct dentry *d)
 {
 	struct inode *inode = d->d_inode;
 	struct task_struct *me;
-	struct proc_inode *pi;
 	struct pid *owner;
 	unsigned long magic;
 
@@ -88,8 +93,7 @@ static __always_inline bool machine_control(struct dentry *d)
 	default:
 		return false;
 	}
-	pi = container_of(inode, struct proc_inode, vfs_inode);
-	owner = BPF_CORE_READ(pi, pid);
+	owner = proc_owner(inode);
 	me = bpf_get_current_task_btf();
 	return !owner || (owner != me->thread_pid &&
 			  owner != BPF_CORE_READ(me, signal, pids[PIDTYPE_TGID]));
