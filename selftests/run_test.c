@@ -3,9 +3,14 @@
  * run: `isolate-loader run --cell` starts its command with the ids asked
  * for, no capability in any set, no_new_privs, and only the allow-listed
  * environment (Documentation/cli.md); --timeout kills everything the command started; the
- * command's exit status comes back.
+ * command's exit status comes back; started from a terminal, the command
+ * gets a pty of its own, which nothing of the cell holds after run.
  */
 #include <libgen.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 
 #include "kselftest_harness.h"
 #include "lifecycle.h"
@@ -417,6 +422,126 @@ TEST_F(run, inherited_writable_cgroup_file_is_refused)
 			 NULL));
 	EXPECT_STREQ("started\n", out);
 	close(fd);
+}
+
+/*
+ * The caller's terminal: a session of its own whose controlling terminal
+ * is a pty (as a login's), with run started in it on args; report_fd
+ * is inherited. Returns run's pid; *master is the terminal's other side.
+ */
+static pid_t run_on_terminal(const char *const args[], int *master, int *slave)
+{
+	pid_t pid;
+
+	if (openpty(master, slave, NULL, NULL, NULL))
+		return -1;
+	pid = fork();
+	if (pid)
+		return pid;
+	if (setsid() < 0 || ioctl(*slave, TIOCSCTTY, 0) || dup2(*slave, 0) < 0 ||
+	    dup2(*slave, 1) < 0 || dup2(*slave, 2) < 0)
+		_exit(125);
+	close(*master);
+	execv(loader_path(), (char *const *)args);
+	_exit(127);
+}
+
+/* What fd has within ms, appended to buf (NUL-terminated), until it holds want. */
+static bool read_until(int fd, char *buf, size_t len, const char *want, int ms)
+{
+	size_t have = strlen(buf);
+	uint64_t end = now_ns() + (uint64_t)ms * 1000000;
+
+	while (!strstr(buf, want) && now_ns() < end && have + 1 < len) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		n = read(fd, buf + have, len - 1 - have);
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		buf[have] = 0;
+	}
+	return strstr(buf, want);
+}
+
+/*
+ * A process of the cell that leaves the session, keeps the command's
+ * terminal (fd 3) and outlives run reads what is typed there next: with
+ * a pty of its own (run's default) it reads end of file once run is
+ * done, and the line typed goes to the caller's shell; handed the
+ * caller's terminal (--no-pty), it takes the line. What it read comes
+ * back on fd 4 (a pipe). Inside, typed keys reach the command and its
+ * output comes out; the caller's terminal modes are as they were.
+ */
+static void leftover_reads_after_run(struct __test_metadata *_metadata,
+				     FIXTURE_DATA(run) *self, bool own_pty)
+{
+	const char *script =
+		"/bin/busybox tty; read x; echo \"got $x\"; exec 3<&0; "
+		"/bin/busybox setsid sh -c 'read y <&3; echo \"read=$? y=$y\" >&4' & "
+		"sleep 1; exit 0";
+	const char *with_pty[] = { loader_path(), "run", "--cell", self->name, "--",
+				   "sh", "-c", script, NULL };
+	const char *without_pty[] = { loader_path(), "run", "--no-pty", "--cell", self->name,
+				      "--", "sh", "-c", script, NULL };
+	char out[4096] = "", report[256] = "", line[64] = "", user_tty[64];
+	struct termios before, after;
+	int master, slave, report_pipe[2];
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(report_pipe));
+	ASSERT_EQ(4, dup2(report_pipe[1], 4));
+	pid = run_on_terminal(own_pty ? with_pty : without_pty, &master, &slave);
+	close(4);
+	close(report_pipe[1]);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, ttyname_r(slave, user_tty, sizeof(user_tty)));
+	ASSERT_EQ(0, tcgetattr(slave, &before));
+
+	/* Its terminal, then a line typed and answered. */
+	ASSERT_TRUE(read_until(master, out, sizeof(out), "/dev/pts/", 20000)) TH_LOG("%s", out);
+	ASSERT_EQ(5, write(master, "abc\r", 5));
+	EXPECT_TRUE(read_until(master, out, sizeof(out), "got abc", 20000)) TH_LOG("%s", out);
+	EXPECT_EQ(0, wait_status(pid)) TH_LOG("%s", out);
+	if (own_pty) {
+		EXPECT_EQ(NULL, strstr(out, user_tty)) TH_LOG("%s is the caller's: %s", user_tty, out);
+	} else {
+		EXPECT_NE(NULL, strstr(out, user_tty)) TH_LOG("%s: %s", user_tty, out);
+	}
+
+	/* run is done; the caller types a line, which its shell should get. */
+	ASSERT_EQ(0, tcgetattr(slave, &after));
+	EXPECT_EQ(before.c_lflag, after.c_lflag);
+	EXPECT_EQ(before.c_iflag, after.c_iflag);
+	if (own_pty) {
+		EXPECT_TRUE(read_until(report_pipe[0], report, sizeof(report), "\n", 20000));
+		EXPECT_STREQ("read=1 y=\n", report);
+	}
+	ASSERT_EQ(7, write(master, "secret\r", 7));
+	if (own_pty) {
+		EXPECT_TRUE(read_until(slave, line, sizeof(line), "\n", 20000));
+		EXPECT_STREQ("secret\n", line);
+	} else {
+		EXPECT_TRUE(read_until(report_pipe[0], report, sizeof(report), "\n", 20000));
+		EXPECT_STREQ("read=0 y=secret\n", report);
+	}
+	close(report_pipe[0]);
+	close(master);
+	close(slave);
+}
+
+TEST_F(run, a_command_from_a_terminal_gets_one_of_its_own)
+{
+	leftover_reads_after_run(_metadata, self, true);
+}
+
+/* The control: the caller's terminal itself, as before. */
+TEST_F(run, with_no_pty_a_leftover_reads_the_callers_terminal)
+{
+	leftover_reads_after_run(_metadata, self, false);
 }
 
 TEST_HARNESS_MAIN

@@ -19,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "common/cgroup.h"
@@ -150,6 +152,17 @@ static int place_stdio(const int stdio[3])
 	return 0;
 }
 
+/* A session of its own, whose terminal is the first of fds 0-2 that is one. */
+static int lead_session(void)
+{
+	if (setsid() < 0)
+		return -errno;
+	for (int fd = 0; fd < 3; fd++)
+		if (isatty(fd))
+			return ioctl(fd, TIOCSCTTY, 0) ? -errno : 0;
+	return 0;
+}
+
 /* The child's side: never returns. Reports a failure through report_fd. */
 static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 		  const char *channel, int landlock_fd, const struct sock_fprog *filter,
@@ -170,6 +183,8 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 	r.err = prctl(PR_SET_DUMPABLE, 0) ? -errno : 0;
 	if (!r.err && opts && opts->stdio)
 		r.err = place_stdio(opts->stdio);
+	if (!r.err && opts && opts->new_session)
+		r.err = lead_session();
 	if (!r.err)
 		r.err = drop_privileges(opts);
 	envp = child_env(opts ? opts->envp : NULL, channel);

@@ -298,6 +298,14 @@ struct isolate_spawn_opts {
 	const char *cwd;
 	/* Three fds that become the child's 0, 1 and 2 (-1: inherit); NULL: inherit. */
 	const int *stdio;
+	/*
+	 * The child leads a session of its own (setsid), and the first of
+	 * its fds 0, 1 and 2 that is a terminal becomes that session's
+	 * controlling terminal. Give it a terminal of its own (a pty) in
+	 * stdio: one shared with the caller's session stays readable, and
+	 * its modes changeable, by whatever of the cell holds it.
+	 */
+	bool new_session;
 };
 
 /*

@@ -87,7 +87,8 @@ class CellState(Structure):
 class SpawnOpts(Structure):
     """struct isolate_spawn_opts."""
     _fields_ = [("set_ids", c_bool), ("uid", c_uint32), ("gid", c_uint32),
-                ("envp", POINTER(c_char_p)), ("cwd", c_char_p), ("stdio", POINTER(c_int))]
+                ("envp", POINTER(c_char_p)), ("cwd", c_char_p), ("stdio", POINTER(c_int)),
+                ("new_session", c_bool)]
 
 
 class Feature(Structure):

@@ -304,7 +304,7 @@ static const struct cmd top_cmds[] = {
 	{ "run", do_run,
 	  "[--cell NAME | --policy FILE | --cap CAP... [--base runtime|none]]\n"
 	  "    [--allow-unenforced] [--user U] [--timeout S] [--env VAR[=VALUE]]...\n"
-	  "    [--cwd DIR] [--audit] [--backend B] [--] CMD ARGS...\n"
+	  "    [--cwd DIR] [--audit] [--backend B] [--no-pty] [--] CMD ARGS...\n"
 	  "Run CMD in a cell, wait, and exit with its status.\n"
 	  "  --cap CAP            a new cell of these capabilities (read:/srv ...)\n"
 	  "                       over the runtime profile (--base none: without)\n"
@@ -322,6 +322,7 @@ static const struct cmd top_cmds[] = {
 	  "  --user U             NAME, UID or UID:GID to run as\n"
 	  "  --timeout S          kill the cell after S seconds (exit 124)\n"
 	  "  --env VAR[=VALUE]    pass VAR (or set it); the rest is scrubbed\n"
+	  "  --no-pty             hand CMD this terminal, not a pty of its own\n"
 	  "Exit: CMD's status, 128+N on signal N, 124 timeout, 125 isolate failed,\n"
 	  "126 not executable, 127 not found.\n" },
 	{ "grant", do_grant,

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <isolate/isolate.h>
@@ -22,6 +23,7 @@
 
 #include "tools/isolate-loader/main.h"
 #include "tools/isolate-loader/run_backend.h"
+#include "tools/isolate-loader/run_pty.h"
 #include "tools/isolate-loader/run_refusal.h"
 
 #define MAX_ENV 128
@@ -37,17 +39,31 @@ struct run_opts {
 	bool audit;			/* --audit: report, refuse nothing */
 	enum isolate_backend backend;
 	bool allow_unenforced;
+	bool no_pty;			/* --no-pty: the caller's terminal itself */
 	double timeout;
 	struct isolate_spawn_opts spawn;
 	char *env[MAX_ENV + 1];
 	size_t n_env;
 };
 
-static volatile sig_atomic_t forward_sig;
+static volatile sig_atomic_t forward_sig, resized;
 
 static void on_signal(int sig)
 {
 	forward_sig = sig;
+}
+
+static void on_resize(int sig)
+{
+	resized = sig;
+}
+
+static void catch_signals(void)
+{
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGWINCH, on_resize);
 }
 
 static int add_env(struct run_opts *o, const char *entry)
@@ -160,44 +176,69 @@ static int pick_cell(const struct isolate_policy *pol,
 	return 0;
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /*
- * Waits for pid, up to timeout seconds (0: no limit); forwards SIGINT,
- * SIGTERM and SIGHUP to it. Returns its exit status (128 + signal), or
- * EXIT_RUN_TIMEOUT after killing every process of the cell.
+ * Waits for pid, up to timeout seconds (0: no limit), passing keystrokes
+ * and output through its pty; forwards SIGINT, SIGTERM and SIGHUP to it.
+ * Returns its exit status (128 + signal), or EXIT_RUN_TIMEOUT after
+ * killing every process of the cell. The pty is closed when it returns.
  */
-static int wait_command(struct isolate *iso, const char *cell, pid_t pid, double timeout)
+static int wait_command(struct isolate *iso, const char *cell, pid_t pid, double timeout,
+			struct run_pty *pty)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status;
-	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-	long long left_ms = timeout > 0 ? (long long)(timeout * 1000) : -1;
+	long long deadline_ms = timeout > 0 ? now_ms() + (long long)(timeout * 1000) : -1;
+	bool timed_out = false;
 
+	run_pty_started(pty);
 	while (pidfd >= 0) {
-		int step = left_ms < 0 || left_ms > 100 ? 100 : (int)left_ms;
-		int n = poll(&pfd, 1, step);
+		long long left_ms = deadline_ms < 0 ? 100 : deadline_ms - now_ms();
+		int step = left_ms > 100 ? 100 : left_ms < 0 ? 0 : (int)left_ms;
+		struct pollfd fds[3] = { { .fd = pidfd, .events = POLLIN } };
+		int n_pty = run_pty_poll_fds(pty, fds + 1);
+		int n = poll(fds, 1 + (nfds_t)n_pty, step);
 
 		if (forward_sig) {
 			kill(pid, forward_sig);
 			forward_sig = 0;
 		}
+		if (resized) {
+			run_pty_resize(pty);
+			resized = 0;
+		}
 		if (n > 0)
+			run_pty_relay(pty, fds + 1, n_pty);
+		if (fds[0].revents)
 			break;
-		if (left_ms >= 0 && (left_ms -= step) <= 0) {
-			p_info("run: --timeout reached: killing every process of %s %s",
-			       iso ? "cell" : "the command", iso ? cell : "");
+		if (deadline_ms >= 0 && now_ms() >= deadline_ms) {
 			if (iso)
 				isolate_cell_kill(iso, cell);
 			else
 				kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			close(pidfd);
-			return EXIT_RUN_TIMEOUT;
+			timed_out = true;
+			break;
 		}
 	}
 	if (pidfd >= 0)
 		close(pidfd);
 	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			run_pty_close(pty);
 			return EXIT_RUN_FAILED;
+		}
+	run_pty_close(pty);
+	if (timed_out) {
+		p_info("run: --timeout reached: killed every process of %s %s",
+		       iso ? "cell" : "the command", iso ? cell : "");
+		return EXIT_RUN_TIMEOUT;
+	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -215,6 +256,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "base", required_argument, NULL, 'b' },
 		{ "cwd", required_argument, NULL, 'w' },
 		{ "audit", no_argument, NULL, 'a' },
+		{ "no-pty", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *extra[MAX_ENV];
@@ -259,6 +301,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case 'a':
 			o->audit = true;
 			break;
+		case 'T':
+			o->no_pty = true;
+			break;
 		case 'B':
 			if (!strcmp(optarg, "bpf"))
 				o->backend = ISOLATE_BACKEND_BPF;
@@ -293,13 +338,34 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	return build_env(o, extra, n_extra);
 }
 
+/*
+ * Unless --no-pty, a command started from a terminal gets a pty of its
+ * own in the terminal's place (a session of its own, led by it). 0, or
+ * an exit code after a message.
+ */
+static int give_pty(struct run_opts *o, struct run_pty *pty, int stdio[3])
+{
+	int err;
+
+	if (o->no_pty)
+		return 0;
+	err = run_pty_open(pty, stdio, o->spawn.set_ids ? o->spawn.uid : (uid_t)-1);
+	if (err || pty->master < 0)
+		return err;
+	o->spawn.stdio = stdio;
+	o->spawn.new_session = true;
+	return 0;
+}
+
 int do_run(int argc, char **argv)
 {
 	const struct isolate_cell_policy *cell_pol = NULL;
 	struct isolate_cell_policy *caps_pol = NULL;
 	struct isolate_policy *pol = NULL;
 	struct run_opts o = { 0 };
+	struct run_pty pty = { .master = -1, .slave = -1 };
 	struct isolate *iso = NULL;
+	int stdio[3];
 	char name[64];
 	int err, ret = EXIT_RUN_FAILED;
 	bool ephemeral;
@@ -335,11 +401,12 @@ int do_run(int argc, char **argv)
 	err = o.backend == ISOLATE_BACKEND_LANDLOCK ? ISOLATE_ENOTLOADED : isolate_open(&iso);
 	/* auto: BPF LSM when isolate is loaded, else Landlock. */
 	if (err == ISOLATE_ENOTLOADED && ephemeral && o.backend != ISOLATE_BACKEND_BPF) {
-		signal(SIGINT, on_signal);
-		signal(SIGTERM, on_signal);
-		signal(SIGHUP, on_signal);
+		catch_signals();
+		ret = give_pty(&o, &pty, stdio);
+		if (ret)
+			goto out;
 		err = run_landlock(cell_pol, o.allow_unenforced, argv + optind, &o.spawn, &pid);
-		ret = err ? err : wait_command(NULL, NULL, pid, o.timeout);
+		ret = err ? err : wait_command(NULL, NULL, pid, o.timeout, &pty);
 		goto out;
 	}
 	if (err) {
@@ -357,9 +424,9 @@ int do_run(int argc, char **argv)
 	} else {
 		snprintf(name, sizeof(name), "%s", o.cell);
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	catch_signals();
+	if (give_pty(&o, &pty, stdio))
+		goto destroy;
 	err = isolate_cell_spawn(iso, name, argv + optind, &o.spawn, &pid);
 	/* With --cwd, EACCES may be the directory's: the error says which. */
 	if (err == -EACCES && !o.spawn.cwd)
@@ -367,11 +434,14 @@ int do_run(int argc, char **argv)
 	else if (err)
 		p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
 	if (pid > 0)
-		ret = wait_command(iso, name, pid, o.timeout);
+		ret = wait_command(iso, name, pid, o.timeout, &pty);
+destroy:
+	run_pty_close(&pty);
 	/* Whatever the command left behind in its own cell dies with it. */
 	if (ephemeral && isolate_cell_destroy(iso, name))
 		ret = p_err(EXIT_FAIL, "run: removing cell %s: %s", name, isolate_last_error());
 out:
+	run_pty_close(&pty);
 	isolate_cell_policy_free(caps_pol);
 	isolate_close(iso);
 	isolate_policy_free(pol);
