@@ -26,6 +26,7 @@
 #include "real_path.h"
 #include "self_path.h"
 #include "sb_device.h"
+#include "service_node.h"
 #include "sort.h"
 
 enum right_status { RIGHT_NONE, RIGHT_ALLOW, RIGHT_DENY };
@@ -158,10 +159,13 @@ static __u32 find_own(const struct compiler *cc, const struct group *g, const ch
 /*
  * Each (right, deny) group is searched for the path itself once, but the
  * group of the cap the anchor comes from (own_group, own; NULL for a
- * linked file), whose index is known.
+ * linked file), whose index is known. A service node's grants are its own
+ * rules' only, as the kernel reaches it (denies above it still hold): its
+ * entry would otherwise carry every right of the tree above to the
+ * kernel's test of a rule on the node.
  */
 static void compute_rights(struct compiler *cc, struct anchor *a, const struct group *own_group,
-			   __u32 own)
+			   __u32 own, bool service)
 {
 	size_t len = strlen(a->path);
 	const struct above_memo *above = rules_above(cc, a->path, len);
@@ -173,7 +177,8 @@ static void compute_rights(struct compiler *cc, struct anchor *a, const struct g
 		__u32 d = own_d != ISOLATE_RULE_NONE ? own_d : above->id[r][1];
 		__u32 own_a = find_own(cc, allow, a->path, len, own_group, own);
 		__u32 g = d != ISOLATE_RULE_NONE ? ISOLATE_RULE_NONE :
-			  own_a != ISOLATE_RULE_NONE ? own_a : above->id[r][0];
+			  own_a != ISOLATE_RULE_NONE ? own_a :
+			  service ? ISOLATE_RULE_NONE : above->id[r][0];
 
 		a->status[r] = d != ISOLATE_RULE_NONE ? RIGHT_DENY :
 			       g != ISOLATE_RULE_NONE ? RIGHT_ALLOW : RIGHT_NONE;
@@ -206,7 +211,7 @@ static int add_anchor(struct compiler *cc, const char *path, const struct stat *
 		return -ENOMEM;
 	a->dev = kernel_dev(st->st_dev);
 	a->ino = st->st_ino;
-	compute_rights(cc, a, own_group, own);
+	compute_rights(cc, a, own_group, own, is_service_node(st));
 	cc->n_anchors++;
 	return 0;
 }
@@ -610,8 +615,8 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 		/* It exists: whether it was optional no longer matters. */
 		resolved = *cap;
 		resolved.flags &= ~ISOLATE_CAP_OPTIONAL;
-		if (S_ISCHR(st.st_mode))
-			resolved.flags |= CAP_NAMES_DEVICE;
+		if (is_service_node(&st))
+			resolved.flags |= CAP_NAMES_SERVICE;
 		resolved.u.path = real;
 		err = cell_append(out, &resolved);
 		cc->resolved[cc->n_resolved++] = (struct resolved){ real, st, kept };

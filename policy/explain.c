@@ -20,6 +20,7 @@
 #include "net_addr.h"
 #include "netset.h"
 #include "path_util.h"
+#include "service_node.h"
 
 static const struct isolate_image_inode *find_inode(const struct isolate_image *img,
 						     __u32 dev, __u64 ino)
@@ -127,18 +128,6 @@ static bool passes_disk_commands(dev_t rdev)
 	if (f)
 		fclose(f);
 	return found;
-}
-
-/* The devices any rule opens (isolate/abi.h), as the kernel's harmless_char_device(). */
-static bool harmless_char_device(dev_t rdev)
-{
-	unsigned int ma = major(rdev), mi = minor(rdev);
-
-	if (ma == ISOLATE_HARMLESS_MEM_MAJOR)
-		return mi < 32 && ((ISOLATE_HARMLESS_MEM_MINORS >> mi) & 1);
-	if (ma == ISOLATE_HARMLESS_TTYAUX_MAJOR)
-		return mi < 32 && ((ISOLATE_HARMLESS_TTYAUX_MINORS >> mi) & 1);
-	return ma >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && ma <= ISOLATE_PTY_SLAVE_MAJOR_LAST;
 }
 
 /*

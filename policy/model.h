@@ -21,15 +21,16 @@ struct src_pos {
 };
 
 /*
- * The compiler's mark on a resolved path that is a character device: the
- * kernel opens a device (but the harmless few) only by a rule on the node
- * itself, so its grant is kept below a grant of its tree.
+ * The compiler's mark on a resolved path that is a service node (a socket,
+ * a character device but the harmless few: service_node.h): the kernel
+ * reaches one only by a rule on the node itself, so its grant is kept
+ * below a grant of its tree.
  */
-#define CAP_NAMES_DEVICE	(1U << 31)
+#define CAP_NAMES_SERVICE	(1U << 31)
 
 struct isolate_cap {
 	enum isolate_cap_kind kind;
-	unsigned int flags;		/* ISOLATE_CAP_*, CAP_NAMES_DEVICE */
+	unsigned int flags;		/* ISOLATE_CAP_*, CAP_NAMES_SERVICE */
 	struct src_pos pos;		/* not part of the value */
 	union {
 		char *path;		/* READ, WRITE, EXEC */

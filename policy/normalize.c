@@ -103,7 +103,7 @@ static int reduce_tree(struct cap_list *l)
 	}
 	kept = 0;
 	for (size_t i = 0; i < l->n; i++)
-		if (!below[i] || (l->v[i]->flags & CAP_NAMES_DEVICE))
+		if (!below[i] || (l->v[i]->flags & CAP_NAMES_SERVICE))
 			l->v[kept++] = l->v[i];
 	l->n = kept;
 	free(below);

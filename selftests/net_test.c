@@ -459,9 +459,12 @@ TEST_F(net, unix_path_sockets_need_write)
 {
 	int named = test_env_cell(&self->env, "unixnamed", "socket:unix", "write:%s/rw/sock",
 				  "write:%s/rw/dsock", NULL);
+	int read_node = test_env_cell(&self->env, "unixreadnode", "socket:unix", "write:%s/rw",
+				      "read:%s/rw/sock", NULL);
 	struct unix_args a = { UNIX_CONNECT, SOCK_STREAM, NULL, false };
 
 	ASSERT_LE(0, named);
+	ASSERT_LE(0, read_node);
 	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "rw/sock", NULL));
 	EXPECT_EQ(0, unix_run(&self->env, named, &a, "rw/sock", NULL));
 	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "ro/sock", NULL));
@@ -476,6 +479,13 @@ TEST_F(net, unix_path_sockets_need_write)
 	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "rw/dsock", NULL));
 	EXPECT_EQ(0, unix_run(&self->env, named, &a, "rw/dsock", NULL));
 	EXPECT_EQ(EACCES, unix_run(&self->env, self->cell, &a, "ro/dsock", NULL));
+	/*
+	 * A rule on the node that gives less: its own right only, not the
+	 * tree's write above it (the compiler's entry for a socket).
+	 */
+	a.op = UNIX_CONNECT;
+	a.type = SOCK_STREAM;
+	EXPECT_EQ(EACCES, unix_run(&self->env, read_node, &a, "rw/sock", NULL));
 	/* The cell's own server in the tree it may write: the tree decides. */
 	a.op = UNIX_OWN;
 	a.type = SOCK_STREAM;

@@ -30,8 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <isolate/isolate.h>
@@ -937,6 +939,75 @@ TEST_F(tree, image_json_names_every_map)
 	EXPECT_NE(NULL, strstr(buf, "\"inode_rules\":[{\"dev\":"));
 	EXPECT_NE(NULL, strstr(buf, "\"mode\":\"enforce\""));
 	free(buf);
+}
+
+/* A unix socket at path (left bound: the node stays), or -1. */
+static int bound_socket(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The kernel reaches a socket or a device (but the harmless few) only by
+ * a rule on its node, and then by that entry's rights: a node's entry
+ * carries its own rules' grants, none of a tree above it (a file's does),
+ * and denies above it still hold. A rule on a node below a grant of the
+ * same kind stays.
+ */
+TEST_F(tree, a_service_node_has_only_its_own_grants)
+{
+	const char *sock_read[] = { "write:T/work", "read:T/work/out/srv.sock", "read:T/work/data.txt" };
+	const char *sock_write[] = { "write:T/work", "write:T/work/out/srv.sock" };
+	const char *dev_read[] = { "write:/dev", "read:/dev/kmsg" };
+	const char *dev_denied[] = { "read:/dev", "deny-write:/dev/kmsg" };
+	const struct isolate_image_inode *e;
+	struct isolate_diag diag = { 0 };
+	struct isolate_image *img = NULL;
+	int fd = bound_socket(at(self->root, "work/out/srv.sock"));
+	struct stat st;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, compile_texts(self->root, sock_read, 3, ISOLATE_MODE_ENFORCE, &img, &diag))
+		TH_LOG("%s", diag.msg);
+	e = entry_of(img, at(self->root, "work/out/srv.sock"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(R, e->rule.allow);
+	e = entry_of(img, at(self->root, "work/data.txt"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(R | W, e->rule.allow);
+	isolate_image_free(img);
+
+	ASSERT_EQ(0, compile_texts(self->root, sock_write, 2, ISOLATE_MODE_ENFORCE, &img, &diag))
+		TH_LOG("%s", diag.msg);
+	e = entry_of(img, at(self->root, "work/out/srv.sock"));
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(W, e->rule.allow);
+	isolate_image_free(img);
+	close(fd);
+
+	if (stat("/dev/kmsg", &st) || !S_ISCHR(st.st_mode))
+		SKIP(return, "no /dev/kmsg");
+	ASSERT_EQ(0, compile_texts(self->root, dev_read, 2, ISOLATE_MODE_ENFORCE, &img, &diag))
+		TH_LOG("%s", diag.msg);
+	e = entry_of(img, "/dev/kmsg");
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(R, e->rule.allow);
+	isolate_image_free(img);
+
+	ASSERT_EQ(0, compile_texts(self->root, dev_denied, 2, ISOLATE_MODE_ENFORCE, &img, &diag))
+		TH_LOG("%s", diag.msg);
+	e = entry_of(img, "/dev/kmsg");
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(0U, e->rule.allow);
+	isolate_image_free(img);
 }
 
 TEST_HARNESS_MAIN
