@@ -38,6 +38,7 @@ extern const void tty_ioctl __ksym __weak;
 #define F_SETOWN	8
 #define F_SETOWN_EX	15
 #define F_SETLEASE	1024
+#define F_WRLCK		1
 #define F_UNLCK		2
 #define O_ASYNC		020000
 #define FIOSETOWN	0x8901
@@ -294,6 +295,24 @@ ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd
 	if (cmd == F_SETOWN_EX || (cmd == F_SETFL && (arg & O_ASYNC) && is_tty(file)))
 		return refuse_owner(0);
 	return 0;
+}
+
+/*
+ * An exclusive lock makes every other locker of the file wait, the host's
+ * tools too (dpkg's lock-frontend, xtables.lock): taken only on files the
+ * cell may write, as leases. fcntl(2) asks for a descriptor open for
+ * writing itself (EBADF otherwise); flock(2) takes one on any descriptor.
+ * Shared locks stay (sqlite's readers take them).
+ */
+ISOLATE_HOOK(file_lock, isolate_file_lock, struct file *file, unsigned int cmd, int ret)
+{
+	struct cell_ctx cc;
+
+	if (ret || cmd != F_WRLCK || (file->f_mode & FMODE_WRITE))
+		return ret;
+	if (!current_cell(&cc))
+		return 0;
+	return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_WRITE, DISPLAY_NAME);
 }
 
 /*

@@ -11,8 +11,6 @@
 #include "task_cell.bpf.h"
 
 /* include/linux/fs.h and uapi fcntl: not in BTF */
-#define FMODE_READ		0x1
-#define FMODE_WRITE		0x2
 #define __FMODE_EXEC		0x20	/* in f_flags: an exec open (open_exec) */
 #define O_TRUNC			00001000
 

@@ -17,6 +17,10 @@
 #define EACCES 13
 #define EPERM 1
 
+/* A file's open mode (include/linux/fs.h: not in BTF). */
+#define FMODE_READ		0x1
+#define FMODE_WRITE		0x2
+
 struct isolate_config_map {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

@@ -1208,6 +1208,52 @@ TEST_F(escape, a_lease_needs_write)
 		close(fd);
 }
 
+struct lock_args {
+	const char *path;
+	int flags;
+	int op;			/* flock's LOCK_EX or LOCK_SH */
+	bool fcntl;		/* fcntl's exclusive lock instead */
+};
+
+/* open(path, flags) then the lock, not waiting: its errno. */
+static int lock_errno(void *arg)
+{
+	const struct lock_args *a = arg;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open(a->path, a->flags | O_CLOEXEC);
+
+	if (fd < 0)
+		return 100 + errno;
+	if (a->fcntl)
+		return fcntl(fd, F_SETLK, &fl) ? errno : 0;
+	return flock(fd, a->op | LOCK_NB) ? errno : 0;
+}
+
+/*
+ * An exclusive lock makes the host's lockers of the file wait: flock's
+ * on a descriptor open for reading is taken only on a file the cell may
+ * write (fcntl's needs one open for writing anyway). Shared locks are
+ * taken on what the cell may read.
+ */
+TEST_F(escape, an_exclusive_lock_needs_write)
+{
+	int rw = test_env_cell(&self->env, "flock", "read:%s/ro", "write:%s/ro", NULL);
+	struct lock_args a = { test_path(&self->env, "ro/file"), O_RDONLY, LOCK_EX, false };
+
+	ASSERT_LE(0, rw);
+	EXPECT_EQ(0, run_outside(lock_errno, &a));
+	EXPECT_EQ(EACCES, IN_CELL(lock_errno, &a));
+	EXPECT_EQ(0, test_run(&self->env, rw, lock_errno, &a));
+	a.op = LOCK_SH;
+	EXPECT_EQ(0, IN_CELL(lock_errno, &a));
+	a.fcntl = true;
+	EXPECT_EQ(EBADF, IN_CELL(lock_errno, &a));
+	a.flags = O_RDWR;
+	EXPECT_EQ(0, test_run(&self->env, rw, lock_errno, &a));
+	a.fcntl = false;
+	EXPECT_EQ(0, test_run(&self->env, rw, lock_errno, &a));
+}
+
 #define T_FSCONFIG_SET_STRING 1
 
 /* In a user and mount namespace of its own: fsopen a tmpfs and give it a size. */

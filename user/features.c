@@ -18,7 +18,7 @@
 
 struct capability_hooks {
 	const char *capability;
-	const char *hooks[10];
+	const char *hooks[12];
 };
 
 static const struct capability_hooks table[] = {
@@ -35,7 +35,7 @@ static const struct capability_hooks table[] = {
 	{ "net.unix", { "unix_stream_connect", "unix_may_send" } },
 	{ "escape.other-processes",
 	  { "ptrace_access_check", "task_kill", "task_setpgid", "task_setnice", "task_setioprio",
-	    "task_setscheduler", "task_setrlimit", "file_fcntl", "file_ioctl",
+	    "task_setscheduler", "task_setrlimit", "file_fcntl", "file_lock", "file_ioctl",
 	    "file_ioctl_compat" } },
 	{ "escape.cgroup", { "file_open", "task_alloc" } },
 	{ "escape.mount", { "sb_mount", "sb_umount", "sb_pivotroot", "move_mount",
