@@ -8,6 +8,7 @@
  */
 #include "file_rules.bpf.h"
 #include "task_cell.bpf.h"
+#include "tty.bpf.h"
 
 extern const void tty_ioctl __ksym __weak;
 
@@ -157,12 +158,6 @@ ISOLATE_HOOK(task_kill, isolate_task_kill, struct task_struct *p, struct kernel_
 	return same_cell_only(p, ISOLATE_OP_SIGNAL, sig);
 }
 
-/* The leader of p's session, if it is alive. */
-static __always_inline struct task_struct *session_leader(struct task_struct *p)
-{
-	return task_of_pid(BPF_CORE_READ(p, signal, pids[PIDTYPE_SID]));
-}
-
 /* p's pid as the caller's pid namespace numbers it (what setpgid takes). */
 static __always_inline pid_t pid_seen_here(struct task_struct *p)
 {
@@ -188,7 +183,6 @@ static __always_inline pid_t pid_seen_here(struct task_struct *p)
  */
 ISOLATE_HOOK(task_setpgid, isolate_task_setpgid, struct task_struct *p, pid_t pgid, int ret)
 {
-	struct task_struct *leader;
 	struct cell_ctx cc;
 
 	if (ret)
@@ -197,8 +191,7 @@ ISOLATE_HOOK(task_setpgid, isolate_task_setpgid, struct task_struct *p, pid_t pg
 		return 0;
 	if (pgid == pid_seen_here(p))
 		return 0;
-	leader = session_leader(p);
-	if (leader && cell_of_task(leader) == cc.cgid)
+	if (session_of_cell(BPF_CORE_READ(p, signal, pids[PIDTYPE_SID]), cc.cgid))
 		return 0;
 	return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, pgid, 0);
 }
@@ -272,6 +265,22 @@ static __always_inline bool is_tty(const struct file *file)
 	       (major >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && major <= ISOLATE_PTY_SLAVE_MAJOR_LAST);
 }
 
+/*
+ * A terminal whose session the cell leads (a pty it made, or the one `run`
+ * gives its command) is the cell's: its foreground group, whom its
+ * signals reach, is of that session. Any other is refused.
+ */
+static __always_inline int refuse_unless_cells_terminal(struct file *file)
+{
+	struct cell_ctx cc;
+
+	if (!current_cell(&cc))
+		return 0;
+	if (session_of_cell(file_tty_session(file), cc.cgid))
+		return 0;
+	return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, 0, 0);
+}
+
 ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd,
 	     unsigned long arg, int ret)
 {
@@ -292,8 +301,10 @@ ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd
 	}
 	if (cmd == F_SETOWN)
 		return owner_is_self((int)arg) ? 0 : refuse_owner((int)arg);
-	if (cmd == F_SETOWN_EX || (cmd == F_SETFL && (arg & O_ASYNC) && is_tty(file)))
+	if (cmd == F_SETOWN_EX)
 		return refuse_owner(0);
+	if (cmd == F_SETFL && (arg & O_ASYNC) && is_tty(file))
+		return refuse_unless_cells_terminal(file);
 	return 0;
 }
 
@@ -320,7 +331,8 @@ ISOLATE_HOOK(file_lock, isolate_file_lock, struct file *file, unsigned int cmd, 
  * terminal); making another process group the terminal's foreground
  * (TIOCSPGRP: its signals then reach it); resizing a terminal, whose
  * foreground group (an outsider's, perhaps) gets SIGWINCH from the
- * driver (TIOCSWINSZ); typing into the controlling
+ * driver (TIOCSWINSZ) — on a terminal of the cell's own, job control and
+ * resizing are its business; typing into the controlling
  * terminal (TIOCSTI, TIOCLINUX's paste), input the shell that started the
  * cell would read and run; and the file's attribute flags (immutable,
  * append-only, ...), changed through any descriptor: WRITE, like chmod.
@@ -334,10 +346,13 @@ static __always_inline int decide_ioctl(struct file *file, unsigned int cmd)
 	case TIOCSWINSZ:
 		if (!is_tty(file))
 			return 0;
-		return refuse_owner(0);
+		return refuse_unless_cells_terminal(file);
+	case TIOCSPGRP:
+		if (!is_tty(file))
+			return refuse_owner(0);
+		return refuse_unless_cells_terminal(file);
 	case FIOSETOWN:
 	case SIOCSPGRP:
-	case TIOCSPGRP:
 		return refuse_owner(0);
 	case TIOCSTI:
 	case TIOCLINUX:

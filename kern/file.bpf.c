@@ -9,6 +9,7 @@
  */
 #include "file_rules.bpf.h"
 #include "task_cell.bpf.h"
+#include "tty.bpf.h"
 
 /* include/linux/fs.h and uapi fcntl: not in BTF */
 #define __FMODE_EXEC		0x20	/* in f_flags: an exec open (open_exec) */
@@ -124,18 +125,6 @@ __attribute__((noinline)) int isolate_passes_disk_commands(__u32 rdev)
 /* include/uapi/linux/magic.h */
 #define DEVPTS_SUPER_MAGIC	0x1cd1
 
-/* Before Linux 6.0 the session was the tty's own field, not in ctrl. */
-struct tty_struct___before_ctrl {
-	struct pid *session;
-} __attribute__((preserve_access_index));
-
-static __always_inline struct pid *tty_session(struct tty_struct *tty)
-{
-	if (bpf_core_field_exists(tty->ctrl))
-		return BPF_CORE_READ(tty, ctrl.session);
-	return BPF_CORE_READ((struct tty_struct___before_ctrl *)tty, session);
-}
-
 /* How many descriptors holds_master() looks at, at most. */
 #define PTY_MASTER_FDS 4096
 
@@ -145,23 +134,15 @@ struct master_search {
 	bool found;
 };
 
-/*
- * Whether descriptor i is the pty master: a tty's file keeps a
- * tty_file_private { tty, file } as its private data, the file itself
- * in it.
- */
+/* Whether descriptor i is the pty master (its private data names the file itself). */
 static long is_the_master(__u64 i, void *ctx)
 {
 	struct master_search *s = ctx;
-	struct { struct tty_struct *tty; struct file *file; } priv = {};
+	struct tty_file_priv priv = {};
 	struct file *f = NULL;
-	void *data;
 
 	bpf_probe_read_kernel(&f, sizeof(f), s->fds + i);
-	if (!f)
-		return 0;
-	data = BPF_CORE_READ(f, private_data);
-	if (!data || bpf_probe_read_kernel(&priv, sizeof(priv), data))
+	if (!f || !tty_file_priv(f, &priv))
 		return 0;
 	s->found = priv.tty == s->master && priv.file == f;
 	return s->found;
@@ -198,7 +179,6 @@ static __always_inline bool own_pty(const struct cell_ctx *cc, const struct file
 				    const struct super_block *sb)
 {
 	struct task_struct *me = bpf_get_current_task_btf();
-	struct task_struct *leader;
 	struct tty_struct *tty;
 	struct pid *session;
 
@@ -212,8 +192,7 @@ static __always_inline bool own_pty(const struct cell_ctx *cc, const struct file
 	session = tty_session(tty);
 	if (!session)
 		return holds_master(me, tty);
-	leader = task_of_pid(session);
-	return leader && cell_of_task(leader) == cc->cgid;
+	return session_of_cell(session, cc->cgid);
 }
 
 /*

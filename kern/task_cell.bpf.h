@@ -51,4 +51,15 @@ static __always_inline struct task_struct *task_of_pid(struct pid *pid)
 	       PIDTYPE_PID * sizeof(struct hlist_node);
 }
 
+/*
+ * Whether session is the cell's own: its leader alive and in cell cgid.
+ * Its process groups, its terminal's foreground, are then the cell's.
+ */
+static __always_inline bool session_of_cell(struct pid *session, __u64 cgid)
+{
+	struct task_struct *leader = task_of_pid(session);
+
+	return leader && cell_of_task(leader) == cgid;
+}
+
 #endif

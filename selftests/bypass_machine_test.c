@@ -354,6 +354,64 @@ TEST_F(bypass, a_terminal_of_any_driver_is_known_as_one)
 	close(t.fd);
 }
 
+/*
+ * In a session of its own on a pty it made, the leader of the cell makes
+ * another of its groups the foreground (tcsetpgrp), resizes the terminal
+ * from both sides and asks for its SIGIO: 0, or the step (times 64) and
+ * errno of the first refusal.
+ */
+static int own_terminal_errno(void *arg)
+{
+	struct winsize ws = { .ws_row = 33, .ws_col = 99 };
+	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), slave, on = 1, err = 0;
+	pid_t member;
+
+	if (master < 0 || unlockpt(master))
+		return 200 + errno;
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		return 240 + errno % 10;
+	if (setsid() < 0)
+		return 250;
+	if (ioctl(slave, TIOCSCTTY, 0))
+		return 230 + errno % 10;
+	member = fork();
+	if (member == 0) {
+		setpgid(0, 0);
+		pause();
+		_exit(0);
+	}
+	if (member < 0 || (setpgid(member, member) && errno != EACCES))
+		return 251;
+	if (tcsetpgrp(slave, member))
+		err = errno;
+	else if (ioctl(slave, TIOCSWINSZ, &ws))
+		err = 64 + errno;
+	else if (ioctl(master, TIOCSWINSZ, &ws))
+		err = 128 + errno;
+	else if (ioctl(slave, FIOASYNC, &on))
+		err = 192 + errno;
+	kill(member, SIGKILL);
+	waitpid(member, NULL, 0);
+	return err;
+}
+
+/*
+ * A terminal whose session the cell leads is the cell's: job control and
+ * resizing there signal only its own processes (an interactive shell, a
+ * terminal multiplexer in the cell). The terminals of sessions outside
+ * stay closed to them (the tests above).
+ */
+TEST_F(bypass, a_terminal_the_cell_leads_is_its_own)
+{
+	int cell = test_env_cell(&self->env, "ownpty", "read:/dev/ptmx", "write:/dev/ptmx",
+				 "read:/dev/pts", "write:/dev/pts", NULL);
+
+	ASSERT_LE(0, cell);
+	EXPECT_EQ(0, run_outside(own_terminal_errno, NULL));
+	EXPECT_EQ(0, test_run(&self->env, cell, own_terminal_errno, NULL));
+}
+
 /* ---- A cell that may write everywhere --------------------------------------- */
 
 struct wr_args {
