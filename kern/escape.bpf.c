@@ -39,6 +39,7 @@ extern const void tty_ioctl __ksym __weak;
 #define F_SETOWN	8
 #define F_SETOWN_EX	15
 #define F_SETLEASE	1024
+#define F_SETDELEG	1040	/* Linux 6.19 */
 #define F_WRLCK		1
 #define F_UNLCK		2
 #define O_ASYNC		020000
@@ -291,9 +292,12 @@ ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd
 	/*
 	 * A lease makes every other open of the file for writing or
 	 * truncating wait for its holder (lease-break-time, 45 s by default),
-	 * the host's too: taken only on files the cell may write.
+	 * the host's too: taken only on files the cell may write. So does a
+	 * delegation, and on a directory every change of its entries; its
+	 * type is in memory the kernel reads after the hook: WRITE whatever
+	 * it is.
 	 */
-	if (cmd == F_SETLEASE && arg != F_UNLCK) {
+	if ((cmd == F_SETLEASE && arg != F_UNLCK) || cmd == F_SETDELEG) {
 		if (!current_cell(&cc))
 			return 0;
 		return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_WRITE,

@@ -30,7 +30,12 @@ static __always_inline __u32 open_access(const struct file *file)
 		access |= ISOLATE_ACCESS_READ;
 	if ((mode & FMODE_WRITE) || (flags & O_TRUNC))
 		access |= ISOLATE_ACCESS_WRITE;
-	return access;
+	/*
+	 * Access mode 3 (O_RDWR|O_WRONLY) opens for ioctls only, neither for
+	 * reading nor writing; the kernel's own permission check asks for both,
+	 * and so does isolate: a device's ioctls are what it is opened for.
+	 */
+	return access ?: ISOLATE_ACCESS_READ | ISOLATE_ACCESS_WRITE;
 }
 
 static __always_inline __u32 access_op(__u32 access)

@@ -18,5 +18,12 @@ bool harmless_char_device(dev_t rdev)
 
 bool is_service_node(const struct stat *st)
 {
-	return S_ISSOCK(st->st_mode) || (S_ISCHR(st->st_mode) && !harmless_char_device(st->st_rdev));
+	unsigned int ma = major(st->st_rdev);
+
+	if (S_ISSOCK(st->st_mode))
+		return true;
+	/* A pty is harmless only when it is the cell's own, which no rule can name. */
+	return S_ISCHR(st->st_mode) &&
+	       (!harmless_char_device(st->st_rdev) ||
+		(ma >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && ma <= ISOLATE_PTY_SLAVE_MAJOR_LAST));
 }

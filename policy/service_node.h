@@ -10,10 +10,11 @@
 bool harmless_char_device(dev_t rdev);
 
 /*
- * Whether st is a socket, or a character device but the harmless ones:
- * a driver or another program, which the kernel lets a cell reach only by
- * a rule on its node (kern/file_rules.bpf.h, granted_on_node), never by
- * a grant of a directory above it.
+ * Whether st is a socket, or a character device but the harmless ones
+ * (a pty counts: the kernel takes only the cell's own as harmless): a
+ * driver or another program, which the kernel lets a cell reach only by a
+ * rule on its node (kern/file_rules.bpf.h, granted_on_node), never by a
+ * grant of a directory above it.
  */
 bool is_service_node(const struct stat *st);
 

@@ -1254,6 +1254,33 @@ TEST_F(escape, an_exclusive_lock_needs_write)
 	EXPECT_EQ(0, test_run(&self->env, rw, lock_errno, &a));
 }
 
+/* open(path, 3): O_RDWR|O_WRONLY, for ioctls only. */
+static int ioctl_open_errno(void *arg)
+{
+	int fd = open(arg, O_RDWR | O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * An open for ioctls only reads and writes nothing itself, but the kernel
+ * asks for both, and a device's ioctls are what it is opened for: a cell
+ * that may only read the file is refused, as for writing.
+ */
+TEST_F(escape, an_open_for_ioctls_only_needs_read_and_write)
+{
+	int rw = test_env_cell(&self->env, "ioctlopen", "read:%s/ro", "write:%s/ro", NULL);
+	char *path = (char *)test_path(&self->env, "ro/file");
+
+	ASSERT_LE(0, rw);
+	EXPECT_EQ(0, run_outside(ioctl_open_errno, path));
+	EXPECT_EQ(EACCES, IN_CELL(ioctl_open_errno, path));
+	EXPECT_EQ(0, test_run(&self->env, rw, ioctl_open_errno, path));
+}
+
 #define T_FSCONFIG_SET_STRING 1
 
 /* In a user and mount namespace of its own: fsopen a tmpfs and give it a size. */

@@ -29,6 +29,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pty.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -968,6 +969,9 @@ TEST_F(tree, a_service_node_has_only_its_own_grants)
 	const char *sock_write[] = { "write:T/work", "write:T/work/out/srv.sock" };
 	const char *dev_read[] = { "write:/dev", "read:/dev/kmsg" };
 	const char *dev_denied[] = { "read:/dev", "deny-write:/dev/kmsg" };
+	char pty[64], pty_read[80];
+	const char *pty_caps[] = { "write:/dev/pts", pty_read };
+	int master, slave;
 	const struct isolate_image_inode *e;
 	struct isolate_diag diag = { 0 };
 	struct isolate_image *img = NULL;
@@ -992,6 +996,18 @@ TEST_F(tree, a_service_node_has_only_its_own_grants)
 	EXPECT_EQ(W, e->rule.allow);
 	isolate_image_free(img);
 	close(fd);
+
+	/* Another session's pty is a service too: the kernel opens only the cell's own by the tree. */
+	ASSERT_EQ(0, openpty(&master, &slave, pty, NULL, NULL));
+	snprintf(pty_read, sizeof(pty_read), "read:%s", pty);
+	ASSERT_EQ(0, compile_texts(self->root, pty_caps, 2, ISOLATE_MODE_ENFORCE, &img, &diag))
+		TH_LOG("%s", diag.msg);
+	e = entry_of(img, pty);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(R, e->rule.allow);
+	isolate_image_free(img);
+	close(master);
+	close(slave);
 
 	if (stat("/dev/kmsg", &st) || !S_ISCHR(st.st_mode))
 		SKIP(return, "no /dev/kmsg");

@@ -46,7 +46,7 @@ struct run_opts {
 	size_t n_env;
 };
 
-static volatile sig_atomic_t forward_sig, resized;
+static volatile sig_atomic_t forward_sig, resized, child_changed;
 
 static void on_signal(int sig)
 {
@@ -58,12 +58,36 @@ static void on_resize(int sig)
 	resized = sig;
 }
 
+static void on_child(int sig)
+{
+	child_changed = sig;
+}
+
 static void catch_signals(void)
 {
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	signal(SIGWINCH, on_resize);
+	signal(SIGCHLD, on_child);
+}
+
+/*
+ * The command stopped (^Z typed into its pty stops it, not run): run
+ * stops as well, the caller's terminal as it was, so that the shell it
+ * was started from has it back; continued, it continues the command.
+ */
+static void stop_with_command(pid_t pid, const struct run_pty *pty)
+{
+	siginfo_t info = { 0 };
+
+	if (pty->master < 0 || waitid(P_PID, (id_t)pid, &info, WSTOPPED | WNOHANG) ||
+	    info.si_pid != pid)
+		return;
+	run_pty_suspend(pty);
+	raise(SIGTSTP);
+	run_pty_resume(pty);
+	kill(pid, SIGCONT);
 }
 
 static int add_env(struct run_opts *o, const char *entry)
@@ -186,7 +210,8 @@ static long long now_ms(void)
 
 /*
  * Waits for pid, up to timeout seconds (0: no limit), passing keystrokes
- * and output through its pty; forwards SIGINT, SIGTERM and SIGHUP to it.
+ * and output through its pty; forwards SIGINT, SIGTERM and SIGHUP to it
+ * (the second SIGTERM or SIGHUP as SIGKILL).
  * Returns its exit status (128 + signal), or EXIT_RUN_TIMEOUT after
  * killing every process of the cell. The pty is closed when it returns.
  */
@@ -195,7 +220,7 @@ static int wait_command(struct isolate *iso, const char *cell, pid_t pid, double
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status;
 	long long deadline_ms = timeout > 0 ? now_ms() + (long long)(timeout * 1000) : -1;
-	bool timed_out = false;
+	bool timed_out = false, asked_to_end = false;
 
 	run_pty_started(pty);
 	while (pidfd >= 0) {
@@ -205,16 +230,27 @@ static int wait_command(struct isolate *iso, const char *cell, pid_t pid, double
 		int n_pty = run_pty_poll_fds(pty, fds + 1);
 		int n = poll(fds, 1 + (nfds_t)n_pty, step);
 
+		/*
+		 * A command that ignores them would hold run, and the
+		 * terminal in raw mode, for as long as it likes: the second
+		 * SIGTERM or SIGHUP kills it.
+		 */
 		if (forward_sig) {
-			kill(pid, forward_sig);
+			bool ending = forward_sig == SIGTERM || forward_sig == SIGHUP;
+
+			kill(pid, ending && asked_to_end ? SIGKILL : forward_sig);
+			asked_to_end |= ending;
 			forward_sig = 0;
 		}
 		if (resized) {
 			run_pty_resize(pty);
 			resized = 0;
 		}
-		if (n > 0)
-			run_pty_relay(pty, fds + 1, n_pty);
+		if (child_changed) {
+			child_changed = 0;
+			stop_with_command(pid, pty);
+		}
+		run_pty_relay(pty, fds + 1, n > 0 ? n_pty : 0);
 		if (fds[0].revents)
 			break;
 		if (deadline_ms >= 0 && now_ms() >= deadline_ms) {

@@ -94,19 +94,36 @@ fail:
 	return EXIT_RUN_FAILED;
 }
 
-void run_pty_started(struct run_pty *p)
+/* Every byte to the pty, whose own modes are the ones the terminal had. */
+static bool make_raw(const struct run_pty *p)
 {
 	struct termios raw = p->saved;
 
+	cfmakeraw(&raw);
+	return !tcsetattr(p->term, TCSADRAIN, &raw);
+}
+
+void run_pty_started(struct run_pty *p)
+{
 	if (p->master < 0)
 		return;
 	close(p->slave);
 	p->slave = -1;
-	if (p->in < 0)
-		return;
-	/* Every byte to the pty, whose own modes are the ones the terminal had. */
-	cfmakeraw(&raw);
-	p->raw = !tcsetattr(p->term, TCSADRAIN, &raw);
+	if (p->in >= 0)
+		p->raw = make_raw(p);
+}
+
+void run_pty_suspend(const struct run_pty *p)
+{
+	if (p->raw)
+		tcsetattr(p->term, TCSADRAIN, &p->saved);
+}
+
+void run_pty_resume(const struct run_pty *p)
+{
+	if (p->raw)
+		make_raw(p);
+	run_pty_resize(p);
 }
 
 int run_pty_poll_fds(const struct run_pty *p, struct pollfd *fds)
@@ -148,6 +165,7 @@ static bool pass_output(struct run_pty *p)
 
 	if (n > 0) {
 		write_out(p->out, buf, (size_t)n);
+		p->hung_up = false;
 		return true;
 	}
 	if (n == 0 || (errno != EAGAIN && errno != EINTR))
@@ -167,6 +185,13 @@ static void pass_keys(struct run_pty *p)
 
 void run_pty_relay(struct run_pty *p, const struct pollfd *fds, int n)
 {
+	/*
+	 * With no slave open the master only says so (POLLHUP), so it is not
+	 * waited on; the command may open its terminal again (/dev/tty):
+	 * asked again at each turn.
+	 */
+	if (p->master >= 0 && p->hung_up)
+		pass_output(p);
 	for (int i = 0; i < n; i++) {
 		if (fds[i].fd == p->master) {
 			if (fds[i].revents & POLLOUT)

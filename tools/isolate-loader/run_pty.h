@@ -37,10 +37,19 @@ int run_pty_open(struct run_pty *p, int stdio[3], uid_t owner);
 /* Once the command runs: run's slave closed, the caller's terminal raw. */
 void run_pty_started(struct run_pty *p);
 
+/* The command stopped: the caller's terminal as it was, while run stops too. */
+void run_pty_suspend(const struct run_pty *p);
+
+/* Continued: raw again, and the size it may have changed to meanwhile. */
+void run_pty_resume(const struct run_pty *p);
+
 /* The descriptors to wait on (at most 2) into fds; how many. */
 int run_pty_poll_fds(const struct run_pty *p, struct pollfd *fds);
 
-/* Moves what fds (from run_pty_poll_fds, after poll) say is ready. */
+/*
+ * Moves what fds (from run_pty_poll_fds, after poll) say is ready; called
+ * at every turn, poll's timeouts too.
+ */
 void run_pty_relay(struct run_pty *p, const struct pollfd *fds, int n);
 
 /* The caller's terminal changed size: so does the pty (SIGWINCH inside). */
