@@ -112,7 +112,11 @@ static bool printable(const unsigned char *p, size_t n)
 
 enum style { PLAIN, SINGLE_QUOTED, DOUBLE_QUOTED };
 
-/* What a byte means to style_of(); most bytes of a path are ORDINARY. */
+/*
+ * What a byte means to style_of(); most bytes of a path are ORDINARY. '?'
+ * is FLOW: YAML 1.1 readers (PyYAML) end a plain scalar at it inside a
+ * flow collection, where entries of several fields are written.
+ */
 enum char_class { ORDINARY, END, FLOW, HASH, SPACE, CONTROL, MULTIBYTE };
 
 static const unsigned char char_class[256] = {
@@ -121,13 +125,14 @@ static const unsigned char char_class[256] = {
 	[' '] = SPACE,
 	['#'] = HASH,
 	[':'] = FLOW, [','] = FLOW, ['['] = FLOW, [']'] = FLOW, ['{'] = FLOW, ['}'] = FLOW,
+	['?'] = FLOW,
 	[0x7f] = CONTROL,
 	[0x80 ... 0xff] = MULTIBYTE,
 };
 
 /*
  * Plain only when no YAML reader can take it for anything else: no
- * indicator first, no ':', no flow indicator, no comment, no space at
+ * indicator first, no ':' or '?', no flow indicator, no comment, no space at
  * either end. Else single-quoted when every character is printable, else
  * double-quoted with escapes. -EINVAL for text that is not UTF-8.
  */

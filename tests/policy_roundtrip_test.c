@@ -376,4 +376,36 @@ TEST(namespaces_and_unix_in_canonical_form)
 	isolate_policy_free(p);
 }
 
+/*
+ * '?' is quoted: YAML 1.1 readers (PyYAML) end a plain scalar at it inside
+ * a flow mapping, and would refuse the optional entry's path.
+ */
+TEST(question_mark_is_quoted)
+{
+	static const char doc[] =
+		"version: 1\n"
+		"cells:\n"
+		"  app:\n"
+		"    read: [{path: /?, optional: true}, '/a?b']\n";
+	static const char want[] =
+		"version: 1\n"
+		"cells:\n"
+		"  app:\n"
+		"    mode: enforce\n"
+		"    read:\n"
+		"    - {path: '/?', optional: true}\n"
+		"    - '/a?b'\n";
+	struct isolate_policy *p = NULL;
+	struct isolate_diag diag = { 0 };
+	char *text = NULL;
+	size_t len;
+
+	ASSERT_EQ(0, isolate_policy_parse("app.yaml", doc, strlen(doc), &p, &diag))
+		TH_LOG("%s", diag.msg);
+	ASSERT_EQ(0, isolate_policy_emit(p, &text, &len));
+	EXPECT_STREQ(want, text);
+	free(text);
+	isolate_policy_free(p);
+}
+
 TEST_HARNESS_MAIN
