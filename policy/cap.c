@@ -284,3 +284,18 @@ int isolate_cap_compare(const struct isolate_cap *a, const struct isolate_cap *b
 	CMP(a->flags, b->flags);
 	return 0;
 }
+
+/*
+ * A path's right is the same whether or not the path is marked optional:
+ * removing one of the two would leave the other granting it.
+ */
+bool cap_same_right(const struct isolate_cap *a, const struct isolate_cap *b)
+{
+	struct isolate_cap x = *a, y = *b;
+
+	if (cap_is_path(a->kind)) {
+		x.flags &= ~ISOLATE_CAP_OPTIONAL;
+		y.flags &= ~ISOLATE_CAP_OPTIONAL;
+	}
+	return !isolate_cap_compare(&x, &y);
+}

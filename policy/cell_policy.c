@@ -186,7 +186,7 @@ int isolate_cell_policy_remove(struct isolate_cell_policy *c, const struct isola
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!isolate_cap_compare(&c->caps[i], cap))
+		if (cap_same_right(&c->caps[i], cap))
 			cap_release(c, &c->caps[i]);
 		else
 			c->caps[kept++] = c->caps[i];

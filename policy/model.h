@@ -116,6 +116,8 @@ int cap_copy(struct isolate_cap *dst, const struct isolate_cap *src);
 void cap_clear(struct isolate_cap *cap);
 int cap_set_pos(struct isolate_cap *cap, const char *file, unsigned int line,
 		unsigned int column);
+/* Whether a and b are the same right: equal, but a path's optional mark. */
+bool cap_same_right(const struct isolate_cap *a, const struct isolate_cap *b);
 
 /* cell_policy.c */
 int cell_append(struct isolate_cell_policy *c, const struct isolate_cap *cap);

@@ -62,13 +62,13 @@ int isolate_cell_recycle(struct isolate *iso, const char *name)
 	return err;
 }
 
-/* Takes every timed grant equal to cap out of the list; whether there was one. */
+/* Takes every timed grant of cap's right out of the list; whether there was one. */
 static bool timed_remove(struct timed_cap *t, size_t *n, const struct isolate_cap *cap)
 {
 	size_t kept = 0, was = *n;
 
 	for (size_t i = 0; i < was; i++) {
-		if (!isolate_cap_compare(t[i].cap, cap))
+		if (cap_same_right(t[i].cap, cap))
 			isolate_cap_free(t[i].cap);
 		else
 			t[kept++] = t[i];

@@ -185,8 +185,10 @@ int isolate_cell_policy_set_mode(struct isolate_cell_policy *c, __u32 mode);
  */
 int isolate_cell_policy_add(struct isolate_cell_policy *c, const struct isolate_cap *cap);
 /*
- * Removes every capability equal to cap (a mode capability equal to the
- * current mode resets it to enforce); -ENOENT when there was none.
+ * Removes every capability equal to cap, a path's whether or not either
+ * is marked optional (both grant the right: read:/etc and read?:/etc go
+ * together); a mode capability equal to the current mode resets it to
+ * enforce. -ENOENT when there was none.
  */
 int isolate_cell_policy_remove(struct isolate_cell_policy *c, const struct isolate_cap *cap);
 

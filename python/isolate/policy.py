@@ -287,7 +287,8 @@ class CellPolicy:
         return self
 
     def remove(self, *caps: CapLike) -> "CellPolicy":
-        """Removes capabilities; KeyError for one the cell does not hold."""
+        """Removes capabilities (a path's, marked optional or not); KeyError for one
+        the cell does not hold."""
         with self._handle() as ptr:
             for cap in caps:
                 cap = Cap.of(cap)
