@@ -6,7 +6,8 @@
  * the cell; the resolved set is normalized, and every inode that carries
  * a rule gets its effective rights, because the kernel's walk stops at
  * the nearest one: the grants of the inode and its granted ancestors,
- * minus every deny on it or above it.
+ * minus every deny on it or above it (by path, and on directories by
+ * object: deny_objects.c).
  * Network blocks and abstract unix names are compiled in files of their
  * own; namespaces become cell flags. The compiler works on positions in
  * the authority set; the image gets rule ids (rule_ids.c) last.
@@ -21,6 +22,7 @@
 #include "common/hardlinks.h"
 #include "compile_net.h"
 #include "compile_unix.h"
+#include "deny_objects.h"
 #include "model.h"
 #include "path_util.h"
 #include "real_path.h"
@@ -75,13 +77,9 @@ struct compiler {
 	bool record_links;			/* into linked, for the next change */
 	struct policy_binding *linked;
 	size_t n_linked, linked_alloc;
+	struct deny_objects denies;		/* the set's denied directories */
 	struct isolate_diag *diag;
 };
-
-static __u32 kernel_dev(dev_t dev)
-{
-	return (major(dev) << 20) | minor(dev);
-}
 
 static struct group *group_of(struct compiler *cc, const struct isolate_cap *cap)
 {
@@ -345,8 +343,12 @@ static int collect_anchors(struct compiler *cc, bool scan_all)
 		msg[0] = '\0';
 		err = hardlinks_scan(cap->u.path, &st, &budget, NULL, add_hardlink, cc, msg,
 				     sizeof(msg));
-		/* Moved since it was bound: its deny is on it wherever it is, its links kept. */
-		if (err == -ESTALE && bound)
+		/*
+		 * Moved since it was bound (something else at its path, or
+		 * nothing): its deny is on it wherever it is, found there by
+		 * object, and its links kept.
+		 */
+		if (bound && (err == -ESTALE || err == -ENOENT || err == -ENOTDIR || err == -ELOOP))
 			err = 0;
 		if (scan_all && err && err != -ESTALE && err != -ENOMEM)
 			err = 0;
@@ -361,6 +363,65 @@ static int collect_anchors(struct compiler *cc, bool scan_all)
 	if (err == -ENOMEM)
 		diag_set(cc->diag, NULL, 0, 0, "out of memory");
 	return err;
+}
+
+/*
+ * The rights of a that a deny on a directory its object lies in takes,
+ * whatever the strings say; where it lies cannot be told (its path leads
+ * elsewhere now: a kept path renamed or replaced since), every right a
+ * denied directory takes, since it could lie in any. Never a right given.
+ */
+static void deny_anchor_by_object(struct deny_objects *d, struct anchor *a)
+{
+	__u32 above[ISOLATE_RIGHTS];
+	bool asked = false, placed = false;
+
+	for (int r = 0; r < ISOLATE_RIGHTS; r++) {
+		__u32 deny;
+
+		if (a->status[r] != RIGHT_ALLOW || !deny_objects_any(d, r))
+			continue;
+		if (!asked)
+			placed = !deny_objects_above(d, a->path, a->dev, a->ino, above);
+		asked = true;
+		deny = placed ? above[r] : d->first[r];
+		if (deny != ISOLATE_RULE_NONE) {
+			a->status[r] = RIGHT_DENY;
+			a->decider[r] = deny;
+		}
+	}
+}
+
+/*
+ * The denies of directories by object, over those found by path: a live
+ * cell's paths are bound at different times, and a denied directory the
+ * cell renamed since its deny was bound (or one above it) no longer
+ * prefixes the paths below its new name, which a later grant resolves
+ * now. The kernel refuses moves into and out of denied trees, so what
+ * lies in one now lay in it then.
+ */
+static int deny_by_object(struct compiler *cc)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < cc->set->n_caps && !err; i++) {
+		const struct isolate_cap *cap = &cc->set->caps[i];
+		struct stat st;
+		bool bound;
+
+		if (cap_is_path(cap->kind) && cap->flags & ISOLATE_CAP_DENY &&
+		    !stat_resolved(cc, cap->u.path, &st, &bound) && S_ISDIR(st.st_mode))
+			err = deny_objects_add(&cc->denies, &st, cap->kind - ISOLATE_CAP_READ,
+					       (__u32)i);
+	}
+	if (err) {
+		diag_set(cc->diag, NULL, 0, 0, "out of memory");
+		return err;
+	}
+	deny_objects_sort(&cc->denies);
+	for (size_t i = 0; i < cc->n_anchors; i++)
+		deny_anchor_by_object(&cc->denies, &cc->anchors[i]);
+	return 0;
 }
 
 static int anchor_cmp(const void *a, const void *b)
@@ -775,6 +836,8 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 	cc.set = set;
 	find_groups(&cc);
 	err = collect_anchors(&cc, scan_all);
+	if (!err)
+		err = deny_by_object(&cc);
 	if (!err && build_inodes(&cc, img)) {
 		err = -ENOMEM;
 		diag_set(diag, NULL, 0, 0, "out of memory");
@@ -800,6 +863,7 @@ out:
 	for (size_t i = 0; i < cc.n_anchors; i++)
 		free(cc.anchors[i].path);
 	free(cc.anchors);
+	deny_objects_free(&cc.denies);
 	policy_bindings_free(cc.linked, cc.n_linked);
 	resolved_free(&cc);
 	isolate_cell_policy_free(resolved);

@@ -7,6 +7,7 @@
 #define ISOLATE_POLICY_MODEL_H
 
 #include <stdarg.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 
 #include <isolate/policy.h>
@@ -103,6 +104,12 @@ static inline char *cap_string(const struct isolate_cap *cap)
 	if (cap_is_path(cap->kind))
 		return cap->u.path;
 	return cap->kind == ISOLATE_CAP_UNIX ? cap->u.abstract.name : NULL;
+}
+
+/* A device number as the kernel's programs see it (s_dev): major << 20 | minor. */
+static inline __u32 kernel_dev(dev_t dev)
+{
+	return (major(dev) << 20) | minor(dev);
 }
 
 /* The ISOLATE_ACCESS_* bit of a path kind. */
@@ -207,7 +214,10 @@ const struct policy_binding *policy_binding_find(const struct policy_binding *b,
  * linked files of bound found below a directory c still denies keep their
  * entries, found by the scan or not; a denied directory bound before that
  * its path no longer leads to is not scanned (the scan would look at what
- * the cell put there). With bound_out, every path of c with its binding
+ * the cell put there). Denies on directories hold by object too: a path
+ * whose object lies in a denied directory now, whatever its string, is
+ * denied there, and one whose object cannot be found where it was bound
+ * loses every right such a deny takes. With bound_out, every path of c with its binding
  * and the linked files of both (sorted, one each; never NULL) go there,
  * malloc'ed.
  */

@@ -7,8 +7,9 @@
  * may not read (inotify, fanotify); a granted path replaced by a link to
  * what the cell may not read, then a change to the cell; a file linked out
  * of a denied tree whose directory the cell moves away, then a change to
- * the cell; a denied tree too deep to scan, then a revoke. The fixture is
- * in bypass.h.
+ * the cell; a grant below a denied directory (or a parent of it) the cell
+ * renamed, and a granted file it renamed, then a change; a denied tree
+ * too deep to scan, then a revoke. The fixture is in bypass.h.
  */
 #include "bypass.h"
 
@@ -507,6 +508,101 @@ TEST_F(bypass, a_linked_file_stays_denied_when_the_cell_moves_its_denied_directo
 	free((void *)hide.path);
 	free((void *)key);
 	free((void *)key2);
+}
+
+/* a->target renamed to a->path. */
+static int rename_errno(void *arg)
+{
+	const struct link_args *a = arg;
+
+	return rename(a->target, a->path) ? errno : 0;
+}
+
+/*
+ * home/ is the cell's to write, home/secret/ denied for reading. The cell
+ * renames home/secret to home/build (within home/: no move the kernel
+ * asks about) and makes another home/secret; then home/build/key is
+ * granted for reading, as a broker's rule on home/ would. The deny is on
+ * the directory's object wherever it is: the key stays unreadable (the
+ * compiler took the path below the new name for outside the deny and gave
+ * the key an entry of its own that read). The cell renames the key too,
+ * and the next change, of anything, cannot find it where it was bound:
+ * it keeps it unreadable rather than guess.
+ */
+TEST_F(bypass, a_grant_below_a_renamed_denied_directory_stays_denied)
+{
+	struct link_args hide = { strdup(test_path(&self->env, "home/secret")),
+				  strdup(test_path(&self->env, "home/build")) };
+	struct link_args again = { strdup(test_path(&self->env, "home/build/key")),
+				   strdup(test_path(&self->env, "home/build/key2")) };
+	int cell;
+
+	ASSERT_EQ(0, test_file(&self->env, "home/secret/key", "key\n"));
+	cell = test_env_cell(&self->env, "renames", "write:%s/home", "deny-read:%s/home/secret",
+			     NULL);
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, test_run(&self->env, cell, move_away_errno, &hide));
+	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/home/build/key"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)again.target));
+	EXPECT_EQ(0, test_run(&self->env, cell, open_wo_errno, (void *)again.target));
+
+	ASSERT_EQ(0, test_run(&self->env, cell, rename_errno, &again));
+	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)again.path));
+	free((void *)hide.target);
+	free((void *)hide.path);
+	free((void *)again.target);
+	free((void *)again.path);
+}
+
+/*
+ * The same with a directory above the denied one renamed (home/a to
+ * home/c), none made in its place: the deny's path leads nowhere now, and
+ * the grant below the new name is still refused, not failed on the scan
+ * of a tree that is not there.
+ */
+TEST_F(bypass, a_grant_below_a_renamed_parent_of_a_denied_directory_stays_denied)
+{
+	struct link_args up = { strdup(test_path(&self->env, "home/a")),
+				strdup(test_path(&self->env, "home/c")) };
+	const char *key = strdup(test_path(&self->env, "home/c/secret/key"));
+	int cell;
+
+	ASSERT_EQ(0, test_file(&self->env, "home/a/secret/key", "key\n"));
+	cell = test_env_cell(&self->env, "parent", "write:%s/home", "deny-read:%s/home/a/secret",
+			     NULL);
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, test_run(&self->env, cell, rename_errno, &up));
+	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/home/c/secret/key"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
+	free((void *)up.target);
+	free((void *)up.path);
+	free((void *)key);
+}
+
+/*
+ * A granted file the cell renames cannot be placed at the next change (its
+ * path leads nowhere): it could lie in a denied directory, so it loses the
+ * right a deny on a directory takes (read), and keeps the others.
+ */
+TEST_F(bypass, a_granted_file_renamed_loses_what_a_denied_directory_takes)
+{
+	struct link_args away = { strdup(test_path(&self->env, "home/notes")),
+				  strdup(test_path(&self->env, "home/notes.old")) };
+	int cell;
+
+	ASSERT_EQ(0, test_file(&self->env, "home/notes", "notes\n"));
+	ASSERT_EQ(0, test_mkdir(&self->env, "home/secret"));
+	cell = test_env_cell(&self->env, "notes", "write:%s/home", "deny-read:%s/home/secret",
+			     "read:%s/home/notes", NULL);
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, test_run(&self->env, cell, open_ro_errno, (void *)away.target));
+	ASSERT_EQ(0, test_run(&self->env, cell, rename_errno, &away));
+	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)away.path));
+	EXPECT_EQ(0, test_run(&self->env, cell, open_wo_errno, (void *)away.path));
+	free((void *)away.target);
+	free((void *)away.path);
 }
 
 #define DEEP_NAME_LEN 200

@@ -532,6 +532,41 @@ TEST_F(tree, a_file_that_reports_another_device_is_refused)
 	umount2(at(self->root, "layers"), MNT_DETACH);
 }
 
+/*
+ * A deny on a directory holds on what lies in it by object, not only on
+ * the paths its own path prefixes: a grant below a bind mount of the
+ * denied .git at view/ is refused reading as below .git itself. (The same
+ * decides for a live cell that renamed a denied directory, or one above
+ * it, after its deny was bound: a grant below the new name.)
+ */
+TEST_F(tree, a_grant_below_a_bind_mount_of_a_denied_directory_is_denied)
+{
+	static const char *const caps[] = {
+		"deny-read:T/work/.git", "read:T/view/HEAD", "write:T/view",
+	};
+	char deny_read[PATH_MAX + 16], write_view[PATH_MAX + 16];
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+
+	if (unshare(CLONE_NEWNS))
+		SKIP(return, "no mount namespace here: %s", strerror(errno));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	/* One name: config is linked out too, and denied as such by its inode. */
+	make_file(_metadata, self->root, "work/.git/HEAD");
+	make_dir(_metadata, self->root, "view");
+	ASSERT_EQ(0, mount(at(self->root, "work/.git"), at(self->root, "view"), NULL, MS_BIND, NULL));
+	ASSERT_EQ(0, compile_texts(self->root, caps, 3, 0, &img, &diag)) TH_LOG("%s", diag.msg);
+	snprintf(deny_read, sizeof(deny_read), "deny-read:%s", at(self->root, "work/.git"));
+	snprintf(write_view, sizeof(write_view), "write:%s", at(self->root, "view"));
+	expect_verdict(_metadata, img, ISOLATE_CAP_READ, at(self->root, "view/HEAD"), false,
+		       deny_read, NULL);
+	/* The deny takes reading only: the grant of the tree above still writes. */
+	expect_verdict(_metadata, img, ISOLATE_CAP_WRITE, at(self->root, "view/HEAD"), true,
+		       write_view, NULL);
+	isolate_image_free(img);
+	umount2(at(self->root, "view"), MNT_DETACH);
+}
+
 TEST_F(tree, mode_budgets_and_broker_reach_the_image)
 {
 	static const char *const caps[] = {
