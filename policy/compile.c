@@ -783,6 +783,25 @@ void cell_policy_limits(const struct isolate_cell_policy *set, struct isolate_im
 	}
 }
 
+/*
+ * -E2BIG when img has more inode entries than the map holds, named by the
+ * rule of the first entry past its size (rule ids are still positions in
+ * set; an entry of a linked file is a deny's).
+ */
+static int inodes_fit(const struct isolate_cell_policy *set, const struct isolate_image *img,
+		      struct isolate_diag *diag)
+{
+	__u32 over;
+
+	if (img->n_inodes <= ISOLATE_MAX_INODE_RULES)
+		return 0;
+	over = img->inodes[ISOLATE_MAX_INODE_RULES].rule.rule_id;
+	diag_at(diag, over != ISOLATE_RULE_NONE ? &set->caps[over].pos : NULL,
+		"expected at most %d inode rules (the size of the inode_rules map), cell %s needs %zu",
+		ISOLATE_MAX_INODE_RULES, set->name, img->n_inodes);
+	return -E2BIG;
+}
+
 /* The linked files recorded by cc after the bindings of b->out; cc keeps none. */
 static int append_linked(struct binder *b, struct compiler *cc)
 {
@@ -843,17 +862,14 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 		diag_set(diag, NULL, 0, 0, "out of memory");
 	}
 	if (!err)
-		err = compile_net(img, c->name, diag);
+		err = inodes_fit(set, img, diag);
+	if (!err)
+		err = compile_net(img, c, diag);
 	if (!err)
 		err = compile_unix(set, img, diag);
 	if (!err && image_assign_rule_ids(img)) {
 		err = -ENOMEM;
 		diag_set(diag, NULL, 0, 0, "out of memory");
-	}
-	if (!err && img->n_inodes > ISOLATE_MAX_INODE_RULES) {
-		err = -E2BIG;
-		diag_set(diag, NULL, 0, 0, "expected at most %d inode rules (the size of the inode_rules map), cell %s needs %zu",
-			 ISOLATE_MAX_INODE_RULES, c->name, img->n_inodes);
 	}
 	if (!err && cc.n_linked && append_linked(&b, &cc)) {
 		err = -ENOMEM;

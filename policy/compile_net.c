@@ -16,6 +16,7 @@
 #include "model.h"
 #include "net_addr.h"
 #include "netset.h"
+#include "written_at.h"
 
 bool net_entry_holds(const struct isolate_image_net *e, const __u8 *addr)
 {
@@ -96,7 +97,7 @@ static int range_cmp(const void *a, const void *b)
 /* The entry of block from every cap of its group whose block holds it. */
 static int fill_entry(const struct isolate_image_net_cap *const *sorted, size_t n_sorted,
 		      const struct isolate_image_net_cap *block, struct isolate_image_net *e,
-		      const char *cell, struct isolate_diag *diag)
+		      const struct isolate_cell_policy *written, struct isolate_diag *diag)
 {
 	unsigned int deny_len = 0;
 	char text[64];
@@ -127,8 +128,9 @@ static int fill_entry(const struct isolate_image_net_cap *const *sorted, size_t 
 			}
 			if (e->rule.n_ranges == ISOLATE_NET_PORT_RANGES) {
 				net_addr_format(&block->net, false, text, sizeof(text));
-				diag_set(diag, NULL, 0, 0, "expected at most %d port ranges for one address block, cell %s needs more for %s",
-					 ISOLATE_NET_PORT_RANGES, cell, text);
+				diag_at(diag, net_written_at(written, c->kind, false, &c->net),
+					"expected at most %d port ranges for one address block, cell %s needs more for %s",
+					ISOLATE_NET_PORT_RANGES, written->name, text);
 				return -E2BIG;
 			}
 			e->rule.ranges[e->rule.n_ranges++] = (struct isolate_port_range){
@@ -158,9 +160,10 @@ static int entry_cmp(const void *a, const void *b)
 	return x->prefixlen < y->prefixlen ? -1 : x->prefixlen > y->prefixlen;
 }
 
-int compile_net(struct isolate_image *img, const char *cell, struct isolate_diag *diag)
+int compile_net(struct isolate_image *img, const struct isolate_cell_policy *written,
+		struct isolate_diag *diag)
 {
-	const struct isolate_image_net_cap **sorted;
+	const struct isolate_image_net_cap **sorted, *over = NULL;
 	size_t n = 0;
 	int err = 0;
 
@@ -178,7 +181,10 @@ int compile_net(struct isolate_image *img, const char *cell, struct isolate_diag
 	for (size_t i = 0; i < img->n_net_caps && !err; i++) {
 		if (i && !block_cmp(sorted[i]->kind, &sorted[i]->net, sorted[i - 1]))
 			continue;
-		err = fill_entry(sorted, img->n_net_caps, sorted[i], &img->net[n], cell, diag);
+		/* The first block past the map's size is the one that went over. */
+		if (n == ISOLATE_MAX_NET_RULES)
+			over = sorted[i];
+		err = fill_entry(sorted, img->n_net_caps, sorted[i], &img->net[n], written, diag);
 		if (!err)
 			n++;
 	}
@@ -188,9 +194,10 @@ int compile_net(struct isolate_image *img, const char *cell, struct isolate_diag
 	img->n_net = n;
 	if (n > 1)
 		qsort(img->net, n, sizeof(*img->net), entry_cmp);
-	if (n > ISOLATE_MAX_NET_RULES) {
-		diag_set(diag, NULL, 0, 0, "expected at most %d network rules (the size of the net_rules map), cell %s needs %zu",
-			 ISOLATE_MAX_NET_RULES, cell, n);
+	if (over) {
+		diag_at(diag, net_written_at(written, over->kind, over->deny, &over->net),
+			"expected at most %d network rules (the size of the net_rules map), cell %s needs %zu",
+			ISOLATE_MAX_NET_RULES, written->name, n);
 		return -E2BIG;
 	}
 	return 0;

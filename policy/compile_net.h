@@ -5,8 +5,13 @@
 
 #include <isolate/policy.h>
 
-/* Fills img->net from img->net_caps; -E2BIG when an entry or the map overflows. */
-int compile_net(struct isolate_image *img, const char *cell, struct isolate_diag *diag);
+/*
+ * Fills img->net from img->net_caps; -E2BIG when an entry or the map
+ * overflows, diag at where written (the cell before normalizing) has the
+ * capability that went over.
+ */
+int compile_net(struct isolate_image *img, const struct isolate_cell_policy *written,
+		struct isolate_diag *diag);
 
 /* Whether the entry's block holds addr (16 bytes, IPv4 in addr[0..3]). */
 bool net_entry_holds(const struct isolate_image_net *e, const __u8 *addr);

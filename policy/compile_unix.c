@@ -64,9 +64,11 @@ int compile_unix(const struct isolate_cell_policy *set, struct isolate_image *im
 		else
 			img->unix_names[img->n_unix++] = *e;
 	}
+	/* Named by the first name past the map's size. */
 	if (img->n_unix > ISOLATE_MAX_UNIX_RULES) {
-		diag_set(diag, NULL, 0, 0, "expected at most %d abstract unix names (the size of the unix_rules map), cell %s needs %zu",
-			 ISOLATE_MAX_UNIX_RULES, set->name, img->n_unix);
+		diag_at(diag, &set->caps[img->unix_names[ISOLATE_MAX_UNIX_RULES].rule.rule_id].pos,
+			"expected at most %d abstract unix names (the size of the unix_rules map), cell %s needs %zu",
+			ISOLATE_MAX_UNIX_RULES, set->name, img->n_unix);
 		return -E2BIG;
 	}
 	return 0;

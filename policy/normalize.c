@@ -25,6 +25,7 @@
 #include "netset.h"
 #include "path_util.h"
 #include "sort.h"
+#include "written_at.h"
 
 struct cap_list {
 	size_t n;
@@ -282,6 +283,15 @@ static int copy_set(const struct isolate_cell_policy *c, enum isolate_cap_kind k
 	return 0;
 }
 
+/* The last written grant of a network group: the one that took it past its limit. */
+static const struct src_pos *group_written_at(const struct isolate_cell_policy *c,
+					      enum isolate_cap_kind kind, __u8 proto, __u8 family)
+{
+	struct isolate_net_cap whole = { .proto = proto, .family = family, .port_max = 65535 };
+
+	return net_written_at(c, kind, false, &whole);
+}
+
 static int normalize(const struct isolate_cell_policy *c, bool borrow,
 		     struct isolate_cell_policy **out, struct isolate_diag *diag)
 {
@@ -289,6 +299,7 @@ static int normalize(const struct isolate_cell_policy *c, bool borrow,
 	static const __u8 families[] = { AF_INET, AF_INET6 };
 	struct isolate_cell_policy *n = borrow ? cell_policy_new_borrowing(c->name) :
 						 isolate_cell_policy_new(c->name);
+	const struct src_pos *over = NULL;
 	unsigned int held = 0;
 	int err = 0;
 
@@ -307,8 +318,11 @@ static int normalize(const struct isolate_cell_policy *c, bool borrow,
 			err = normalize_paths(c, k, n);
 	for (enum isolate_cap_kind k = ISOLATE_CAP_CONNECT; k <= ISOLATE_CAP_BIND; k++)
 		for (size_t p = 0; p < 2 && held & 1U << k; p++)
-			for (size_t f = 0; f < 2 && !err; f++)
+			for (size_t f = 0; f < 2 && !err; f++) {
 				err = normalize_net_group(c, k, protos[p], families[f], n);
+				if (err == -E2BIG)
+					over = group_written_at(c, k, protos[p], families[f]);
+			}
 	for (enum isolate_cap_kind k = ISOLATE_CAP_CPU; k <= ISOLATE_CAP_BROKER && !err; k++)
 		if (held & 1U << k)
 			err = normalize_values(c, k, n);
@@ -318,8 +332,8 @@ static int normalize(const struct isolate_cell_policy *c, bool borrow,
 	if (!err && held & 1U << ISOLATE_CAP_UNIX)
 		err = copy_set(c, ISOLATE_CAP_UNIX, n);
 	if (err == -E2BIG)
-		diag_set(diag, NULL, 0, 0, "expected at most %d network rules (the size of the net_rules map), cell %s needs more",
-			 ISOLATE_MAX_NET_RULES, c->name);
+		diag_at(diag, over, "expected at most %d network rules (the size of the net_rules map), cell %s needs more",
+			ISOLATE_MAX_NET_RULES, c->name);
 	else if (err)
 		diag_set(diag, NULL, 0, 0, "out of memory");
 	if (err) {
