@@ -40,11 +40,14 @@ void app_metrics_free(struct app_metrics *m)
 	free(m);
 }
 
+/* The family the supervisor writes itself: a cell's series of it would make a second. */
+#define DROPPED_FAMILY "metrics_dropped_total"
+
 static bool valid_name(const char *s, size_t max)
 {
 	size_t len = strnlen(s, max);
 
-	if (!len || len == max || (s[0] >= '0' && s[0] <= '9'))
+	if (!len || len == max || (s[0] >= '0' && s[0] <= '9') || !strcmp(s, DROPPED_FAMILY))
 		return false;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
@@ -155,10 +158,10 @@ void app_metrics_write(const struct app_metrics *m, FILE *out)
 	struct series **all;
 	size_t n = 0;
 
-	fprintf(out, "# HELP isolate_app_metrics_dropped_total Program metrics ignored: invalid names or kinds, a kind other than the series', or more than %d series in the cell.\n"
-		"# TYPE isolate_app_metrics_dropped_total counter\n", APP_METRICS_PER_CELL);
+	fprintf(out, "# HELP isolate_app_" DROPPED_FAMILY " Program metrics ignored: invalid or reserved names, invalid kinds, a kind other than the series', or more than %d series in the cell.\n"
+		"# TYPE isolate_app_" DROPPED_FAMILY " counter\n", APP_METRICS_PER_CELL);
 	for (size_t i = 0; i < m->n; i++)
-		fprintf(out, "isolate_app_metrics_dropped_total{cell=\"%s\"} %llu\n",
+		fprintf(out, "isolate_app_" DROPPED_FAMILY "{cell=\"%s\"} %llu\n",
 			m->cells[i]->name, (unsigned long long)m->cells[i]->dropped);
 	all = calloc(m->n * APP_METRICS_PER_CELL + 1, sizeof(*all));
 	if (!all)

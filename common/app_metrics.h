@@ -22,8 +22,9 @@ struct app_metrics *app_metrics_new(void);
 void app_metrics_free(struct app_metrics *m);
 /*
  * One report of the cell of cgroup id cgid, named cell. False when it is
- * dropped: a name that is not [a-zA-Z_:][a-zA-Z0-9_:]*, an unknown kind,
- * another kind than the series has, a new series beyond the cell's bound.
+ * dropped: a name that is not [a-zA-Z_:][a-zA-Z0-9_:]* or is the
+ * supervisor's own (metrics_dropped_total), an unknown kind, another kind
+ * than the series has, a new series beyond the cell's bound.
  * A counter saturates at the ends of its range.
  */
 bool app_metrics_add(struct app_metrics *m, __u64 cgid, const char *cell,

@@ -3,7 +3,8 @@
  * The metrics programs in cells report, as the supervisor keeps them: a
  * cell's series are its own, bounded per cell, gone with the cell; a
  * counter saturates; a name keeps its kind in a cell, and cells that
- * disagree on a name's kind make its family untyped, not one another's.
+ * disagree on a name's kind make its family untyped, not one another's;
+ * the supervisor's own family is no cell's.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +27,15 @@ static bool add(struct app_metrics *m, __u64 cgid, const char *cell, const char 
 	struct isolate_event_metric e = metric(name, kind, value);
 
 	return app_metrics_add(m, cgid, cell, &e);
+}
+
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
 }
 
 /* The Prometheus text, in a buffer to free. */
@@ -83,6 +93,30 @@ TEST(a_destroyed_cell_takes_its_series)
 	t = text(m);
 	ASSERT_NE(NULL, t);
 	EXPECT_NE(NULL, strstr(t, "isolate_app_files{cell=\"gone\"} 1\n"));
+	free(t);
+	app_metrics_free(m);
+}
+
+/*
+ * The supervisor writes isolate_app_metrics_dropped_total itself: a cell
+ * reporting metrics_dropped_total would add a second TYPE line of the
+ * family, and a strict reader (Prometheus' own) would refuse all of it.
+ */
+TEST(the_supervisors_family_is_no_cells)
+{
+	struct app_metrics *m = app_metrics_new();
+	char *t;
+
+	ASSERT_NE(NULL, m);
+	EXPECT_FALSE(add(m, 1, "agent", "metrics_dropped_total", ISOLATE_METRIC_GAUGE, 0));
+	EXPECT_TRUE(add(m, 1, "agent", "metrics_dropped", ISOLATE_METRIC_COUNTER, 2));
+	t = text(m);
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(1U, count(t, "# TYPE isolate_app_metrics_dropped_total ")) {
+		TH_LOG("%s", t);
+	}
+	EXPECT_EQ(1U, count(t, "isolate_app_metrics_dropped_total{"));
+	EXPECT_NE(NULL, strstr(t, "isolate_app_metrics_dropped_total{cell=\"agent\"} 1\n"));
 	free(t);
 	app_metrics_free(m);
 }
