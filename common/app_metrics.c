@@ -20,9 +20,27 @@ struct app_cell {
 	struct series series[APP_METRICS_PER_CELL];
 };
 
+/*
+ * Destroyed cells whose reports may still be queued behind their end (a
+ * cell flooding its ring before it ends): they must not make its entry
+ * again. Its reports were all made before its end, so once a report made
+ * after that end is read, the ring has given all of its reports already.
+ * The bound: what is queued at a cell's end (a ring's worth, under 2,000
+ * reports) is read 256 a poll, as destroyed events are, so that fewer than
+ * 2,500 other cells' ends are read meanwhile.
+ */
+#define GONE_MAX 4096
+
+struct gone {
+	__u64 cgid;
+	__u64 destroyed_ns;	/* CLOCK_MONOTONIC, as events' ts_ns */
+};
+
 struct app_metrics {
 	struct app_cell **cells;
 	size_t n, cap;
+	struct gone gone[GONE_MAX];	/* a ring, oldest first from gone_at */
+	size_t gone_at, n_gone;
 };
 
 struct app_metrics *app_metrics_new(void)
@@ -91,10 +109,24 @@ static __s64 saturating_add(__s64 a, __s64 b)
 	return b > 0 ? INT64_MAX : INT64_MIN;
 }
 
+/* Whether the report e of cgid came from a cell destroyed since. */
+static bool from_gone_cell(struct app_metrics *m, __u64 cgid,
+			   const struct isolate_event_metric *e)
+{
+	while (m->n_gone && m->gone[m->gone_at].destroyed_ns < e->hdr.ts_ns) {
+		m->gone_at = (m->gone_at + 1) % GONE_MAX;
+		m->n_gone--;
+	}
+	for (size_t i = 0; i < m->n_gone; i++)
+		if (m->gone[(m->gone_at + i) % GONE_MAX].cgid == cgid)
+			return true;
+	return false;
+}
+
 bool app_metrics_add(struct app_metrics *m, __u64 cgid, const char *cell,
 		     const struct isolate_event_metric *e)
 {
-	struct app_cell *c = cell_of(m, cgid, cell);
+	struct app_cell *c = from_gone_cell(m, cgid, e) ? NULL : cell_of(m, cgid, cell);
 	struct series *s = NULL;
 
 	if (!c)
@@ -124,8 +156,14 @@ bool app_metrics_add(struct app_metrics *m, __u64 cgid, const char *cell,
 	return true;
 }
 
-void app_metrics_forget(struct app_metrics *m, __u64 cgid)
+void app_metrics_forget(struct app_metrics *m, __u64 cgid, __u64 destroyed_ns)
 {
+	/* Full: the oldest goes (its reports were all read long since). */
+	if (m->n_gone == GONE_MAX) {
+		m->gone_at = (m->gone_at + 1) % GONE_MAX;
+		m->n_gone--;
+	}
+	m->gone[(m->gone_at + m->n_gone++) % GONE_MAX] = (struct gone){ cgid, destroyed_ns };
 	for (size_t i = 0; i < m->n; i++) {
 		if (m->cells[i]->cgid == cgid) {
 			free(m->cells[i]);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The metrics programs in cells report, as the supervisor keeps them: a
- * cell's series are its own, bounded per cell, gone with the cell; a
- * counter saturates; a name keeps its kind in a cell, and cells that
- * disagree on a name's kind make its family untyped, not one another's;
- * the supervisor's own family is no cell's.
+ * cell's series are its own, bounded per cell, gone with the cell (its
+ * reports read after its end too); a counter saturates; a name keeps its
+ * kind in a cell, and cells that disagree on a name's kind make its family
+ * untyped, not one another's; the supervisor's own family is no cell's.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,12 +21,20 @@ static struct isolate_event_metric metric(const char *name, __u32 kind, __s64 va
 	return e;
 }
 
-static bool add(struct app_metrics *m, __u64 cgid, const char *cell, const char *name,
-		__u32 kind, __s64 value)
+/* A report made at ts_ns (CLOCK_MONOTONIC). */
+static bool add_at(struct app_metrics *m, __u64 cgid, const char *cell, const char *name,
+		   __u32 kind, __s64 value, __u64 ts_ns)
 {
 	struct isolate_event_metric e = metric(name, kind, value);
 
+	e.hdr.ts_ns = ts_ns;
 	return app_metrics_add(m, cgid, cell, &e);
+}
+
+static bool add(struct app_metrics *m, __u64 cgid, const char *cell, const char *name,
+		__u32 kind, __s64 value)
+{
+	return add_at(m, cgid, cell, name, kind, value, 0);
 }
 
 static size_t count(const char *s, const char *what)
@@ -82,7 +90,7 @@ TEST(a_destroyed_cell_takes_its_series)
 	ASSERT_NE(NULL, m);
 	EXPECT_TRUE(add(m, 1, "gone", "files", ISOLATE_METRIC_COUNTER, 3));
 	EXPECT_TRUE(add(m, 2, "kept", "files", ISOLATE_METRIC_COUNTER, 4));
-	app_metrics_forget(m, 1);
+	app_metrics_forget(m, 1, 10);
 	t = text(m);
 	ASSERT_NE(NULL, t);
 	EXPECT_EQ(NULL, strstr(t, "cell=\"gone\""));
@@ -94,6 +102,51 @@ TEST(a_destroyed_cell_takes_its_series)
 	ASSERT_NE(NULL, t);
 	EXPECT_NE(NULL, strstr(t, "isolate_app_files{cell=\"gone\"} 1\n"));
 	free(t);
+	app_metrics_free(m);
+}
+
+/*
+ * A cell flooding reports before its end has some read after its destroyed
+ * event (a poll reads 256 of a class): they must not make its entry again,
+ * for good, nor a second series of its name beside a new cell's.
+ */
+TEST(reports_read_after_a_cells_end_are_ignored)
+{
+	struct app_metrics *m = app_metrics_new();
+	char *t;
+
+	ASSERT_NE(NULL, m);
+	EXPECT_TRUE(add_at(m, 1, "agent", "files", ISOLATE_METRIC_COUNTER, 3, 100));
+	app_metrics_forget(m, 1, 200);
+	EXPECT_FALSE(add_at(m, 1, "agent", "files", ISOLATE_METRIC_COUNTER, 5, 150));
+	EXPECT_FALSE(add_at(m, 1, "agent", "late", ISOLATE_METRIC_GAUGE, 7, 199));
+	/* A new cell of the name, after: its own series alone. */
+	EXPECT_TRUE(add_at(m, 2, "agent", "files", ISOLATE_METRIC_COUNTER, 1, 300));
+	t = text(m);
+	ASSERT_NE(NULL, t);
+	EXPECT_EQ(1U, count(t, "isolate_app_metrics_dropped_total{cell=\"agent\"} 0\n")) {
+		TH_LOG("%s", t);
+	}
+	EXPECT_EQ(1U, count(t, "isolate_app_files{"));
+	EXPECT_NE(NULL, strstr(t, "isolate_app_files{cell=\"agent\"} 1\n"));
+	EXPECT_EQ(NULL, strstr(t, "isolate_app_late"));
+	free(t);
+	app_metrics_free(m);
+}
+
+/* Its reports all read before, a cell's end is forgotten (the memory is bounded). */
+TEST(cells_ended_long_ago_are_forgotten)
+{
+	struct app_metrics *m = app_metrics_new();
+
+	ASSERT_NE(NULL, m);
+	for (__u64 cgid = 1; cgid <= 100000; cgid++)
+		app_metrics_forget(m, cgid, cgid);
+	/* The last ends are remembered, whatever came before. */
+	EXPECT_FALSE(add_at(m, 100000, "c", "files", ISOLATE_METRIC_COUNTER, 1, 50000));
+	/* A report made after an end says every report before it was read. */
+	EXPECT_TRUE(add_at(m, 100001, "d", "files", ISOLATE_METRIC_COUNTER, 1, 100001));
+	EXPECT_TRUE(add_at(m, 99999, "c", "files", ISOLATE_METRIC_COUNTER, 1, 100002));
 	app_metrics_free(m);
 }
 

@@ -17,7 +17,7 @@
 #include "common/app_metrics.h"
 #include "tools/isolate-loader/supervise.h"
 
-/* Made on the first metric event: the supervisor runs with it or without. */
+/* Made on the first metric or destroyed event: the supervisor runs with it or without. */
 static struct app_metrics *app;
 
 struct class_seq {
@@ -49,10 +49,15 @@ void metrics_event(const struct isolate_event_hdr *h, size_t size, const char *c
 			app_metrics_add(app, h->cell_cgid, cell ? cell : "",
 					(const struct isolate_event_metric *)h);
 	}
-	if (h->event_class == ISOLATE_EVENT_LIFECYCLE && app &&
+	/* Before any report too: the cell's may all be queued behind its end. */
+	if (h->event_class == ISOLATE_EVENT_LIFECYCLE &&
 	    size >= sizeof(struct isolate_event_lifecycle) &&
-	    ((const struct isolate_event_lifecycle *)h)->what == ISOLATE_LIFECYCLE_DESTROYED)
-		app_metrics_forget(app, h->cell_cgid);
+	    ((const struct isolate_event_lifecycle *)h)->what == ISOLATE_LIFECYCLE_DESTROYED) {
+		if (!app)
+			app = app_metrics_new();
+		if (app)
+			app_metrics_forget(app, h->cell_cgid, h->ts_ns);
+	}
 }
 
 static void header(FILE *out, const char *name, const char *type, const char *help)
