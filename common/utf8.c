@@ -75,8 +75,10 @@ uint32_t utf8_decode(const unsigned char *p, size_t len)
  * separators (a reader starts a new line), the bidirectional controls (they
  * reorder the text around them, as in "Trojan Source"). Not in a name: the
  * space separators a reader splits words at (Python's str.split() does at
- * U+00A0) and the format characters a reader does not see, so that a name
- * shows no space and nothing hidden between what reads as two words.
+ * U+00A0) and the format characters a reader does not see, nor the letters
+ * and symbols drawn as blank (the Hangul fillers, the blank Braille
+ * pattern), so that a name shows no space and nothing hidden between what
+ * reads as two words.
  */
 static const struct unshown {
 	uint32_t first, last;
@@ -92,6 +94,7 @@ static const struct unshown {
 	{ 0x070f, 0x070f, true },
 	{ 0x0890, 0x0891, true },
 	{ 0x08e2, 0x08e2, true },
+	{ 0x115f, 0x1160, true },	/* Hangul choseong and jungseong fillers */
 	{ 0x1680, 0x1680, true },	/* Ogham space mark */
 	{ 0x180e, 0x180e, true },	/* Mongolian vowel separator */
 	{ 0x2000, 0x200a, true },	/* en quad .. hair space */
@@ -103,8 +106,11 @@ static const struct unshown {
 	{ 0x2060, 0x2064, true },	/* word joiner, invisible operators */
 	{ 0x2066, 0x2069, false },	/* bidirectional isolates */
 	{ 0x206a, 0x206f, true },	/* deprecated format characters */
+	{ 0x2800, 0x2800, true },	/* Braille pattern blank */
 	{ 0x3000, 0x3000, true },	/* ideographic space */
+	{ 0x3164, 0x3164, true },	/* Hangul filler */
 	{ 0xfeff, 0xfeff, true },	/* zero width no-break space (BOM) */
+	{ 0xffa0, 0xffa0, true },	/* halfwidth Hangul filler */
 	{ 0xfff9, 0xfffb, true },	/* interlinear annotation */
 	{ 0x110bd, 0x110bd, true },
 	{ 0x110cd, 0x110cd, true },

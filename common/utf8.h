@@ -36,8 +36,9 @@ bool unicode_shown(uint32_t cp);
  * (a name never reads as two, every \xNN in it is an escape), nor another
  * space separator (U+00A0, U+2000..U+200A, U+3000 ...: readers split words
  * at them) or an invisible format character (U+200B..U+200F, U+2060..,
- * U+FEFF, U+00AD ...: unseen between what reads as two words). Letters of
- * every script are shown.
+ * U+FEFF, U+00AD ...: unseen between what reads as two words), nor a
+ * letter or symbol drawn as blank (U+3164, U+115F, U+1160, U+FFA0 Hangul
+ * fillers, U+2800 blank Braille pattern). Letters of every script are shown.
  */
 bool unicode_shown_in_name(uint32_t cp);
 /*

@@ -279,6 +279,36 @@ TEST(text_names_hold_no_other_space_nor_hidden_character)
 	free(out);
 }
 
+/*
+ * Letters and symbols drawn as blank (the Hangul fillers U+3164, U+115F,
+ * U+1160, U+FFA0, the blank Braille pattern U+2800) are no space to
+ * str.split(), but a reader sees "comm=cat cell=root": escaped in names.
+ */
+TEST(text_names_hold_no_blank_letter)
+{
+	static const char *const blank[] = {
+		"\xe3\x85\xa4", "\xe1\x85\x9f", "\xe1\x85\xa0", "\xef\xbe\xa0", "\xe2\xa0\x80",
+	};
+	static const char *const escaped[] = {
+		"\\xe3\\x85\\xa4", "\\xe1\\x85\\x9f", "\\xe1\\x85\\xa0", "\\xef\\xbe\\xa0",
+		"\\xe2\\xa0\\x80",
+	};
+	struct isolate_event_access e;
+	char want[64], *out;
+
+	for (size_t i = 0; i < sizeof(blank) / sizeof(blank[0]); i++) {
+		deny_event(&e);
+		snprintf(e.comm, sizeof(e.comm), "cat%scell=root", blank[i]);
+		out = print(false, &e.hdr, sizeof(e));
+		ASSERT_NE(NULL, out);
+		snprintf(want, sizeof(want), " comm=cat%scell=root ", escaped[i]);
+		EXPECT_NE(NULL, strstr(out, want)) {
+			TH_LOG("%s", out);
+		}
+		free(out);
+	}
+}
+
 /* A field with a length shows every byte of it, those after a NUL too. */
 TEST(bytes_after_a_nul_are_shown)
 {
