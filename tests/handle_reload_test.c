@@ -2,158 +2,45 @@
 /*
  * A handle opened before `unload --force && load` holds maps and a lock
  * of a load no program uses any more: every change through it must fail
- * with -ESTALE instead of landing there. The pinned state is faked (the
- * maps only, no program: the host refuses BPF LSM programs, not maps) in
- * a bpffs of the test's own, in a mount namespace of its own.
+ * with -ESTALE instead of landing there. The pinned state is faked
+ * (tests/fake_load.h).
  */
 #include <errno.h>
 #include <limits.h>
-#include <sched.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
 #include <isolate/isolate.h>
 
 #include "kselftest_harness.h"
-#include "common/cgroup.h"
-#include "common/mountinfo.h"
+#include "fake_load.h"
 #include "loader_run.h"
 
 /* A cell name no cgroup has: its destroy is a change that finds nothing. */
 #define NO_CELL "no-such-cell-of-handle-reload-test"
 
-/* The pinned maps of Documentation/abi.md, all of which isolate_open opens. */
-#define EV_NAME(C, number, name, bytes) "ev_" #name,
-static const char *const maps[] = {
-	"settings", "cells", "inode_rules", "inode_bloom", "net_rules", "unix_rules",
-	"counters", "event_seq", ISOLATE_EVENT_CLASS_LIST(EV_NAME) "rcu_sync", "ipc_owners",
-	"event_windows", "path_scratch",
-};
-#undef EV_NAME
-#define N_MAPS (sizeof(maps) / sizeof(maps[0]))
-
-static int pin_path(const char *bpffs, const char *name, char *out, size_t len)
-{
-	return snprintf(out, len, "%s/%s/%s%s%s", bpffs, ISOLATE_PIN_DIR, ISOLATE_PIN_MAPS,
-			name ? "/" : "", name ?: "") >= (int)len ? -ENAMETOOLONG : 0;
-}
-
-/* What isolate_open reads of a load: the pinned maps, the settings among them. */
-static int fake_load(const char *bpffs, uint64_t cells_root_cgid)
-{
-	struct isolate_config cfg = { .cells_root_cgid = cells_root_cgid,
-				      .abi_version = ISOLATE_ABI_VERSION };
-	char path[PATH_MAX];
-	__u32 zero = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", bpffs, ISOLATE_PIN_DIR);
-	if (mkdir(path, 0700))
-		return -errno;
-	pin_path(bpffs, NULL, path, sizeof(path));
-	if (mkdir(path, 0700))
-		return -errno;
-	for (size_t i = 0; i < N_MAPS; i++) {
-		bool settings = !strcmp(maps[i], "settings");
-		int fd, err = 0;
-
-		/* What the supervisor reads is of its kind: rings, and no cell. */
-		if (!strncmp(maps[i], "ev_", 3))
-			fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, maps[i], 0, 0, 4096, NULL);
-		else if (!strcmp(maps[i], "cells"))
-			fd = bpf_map_create(BPF_MAP_TYPE_HASH, maps[i], sizeof(__u64),
-					    sizeof(struct isolate_cell), 1, NULL);
-		else
-			fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, maps[i], sizeof(__u32),
-					    settings ? sizeof(cfg) : sizeof(__u32), 1, NULL);
-		if (fd < 0)
-			return -errno;
-		if (settings && bpf_map_update_elem(fd, &zero, &cfg, BPF_ANY))
-			err = -errno;
-		pin_path(bpffs, maps[i], path, sizeof(path));
-		if (!err && bpf_obj_pin(fd, path))
-			err = -errno;
-		close(fd);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-/* What `unload` leaves: nothing pinned, no pin directory. */
-static int fake_unload(const char *bpffs)
-{
-	char path[PATH_MAX];
-
-	for (size_t i = 0; i < N_MAPS; i++) {
-		pin_path(bpffs, maps[i], path, sizeof(path));
-		if (unlink(path))
-			return -errno;
-	}
-	pin_path(bpffs, NULL, path, sizeof(path));
-	if (rmdir(path))
-		return -errno;
-	snprintf(path, sizeof(path), "%s/%s", bpffs, ISOLATE_PIN_DIR);
-	return rmdir(path) ? -errno : 0;
-}
-
 FIXTURE(loaded) {
-	char bpffs[64];
-	char state[64];		/* ISOLATE_STATE_DIR */
-	bool state_made;
-	uint64_t cells_root_cgid;
+	struct fake_env env;
 	struct isolate *iso;
 };
 
 FIXTURE_SETUP(loaded)
 {
-	char path[PATH_MAX], own[PATH_MAX];
+	int err = fake_env_up(&self->env);
 
 	self->iso = NULL;
-	self->state_made = false;
-	strcpy(self->bpffs, "/tmp/isolate-reload.XXXXXX");
-	strcpy(self->state, "/tmp/isolate-reload-state.XXXXXX");
-	if (unshare(CLONE_NEWNS))
-		SKIP(return, "no mount namespace here: %s", strerror(errno));
-	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	/* isolate's pin root is under the first bpffs mounted: ours alone. */
-	while (!mount_point_of("bpf", path, sizeof(path)))
-		ASSERT_EQ(0, umount2(path, MNT_DETACH));
-	ASSERT_NE(NULL, mkdtemp(self->bpffs));
-	if (mount("bpf", self->bpffs, "bpf", 0, "mode=0700"))
-		SKIP(return, "cannot mount a bpffs: %s", strerror(errno));
-	if (mount_point_of("cgroup2", path, sizeof(path)))
-		SKIP(return, "no cgroup v2 hierarchy is mounted");
-	/* The cells cgroup: our own, where no cell is (nothing in the cells map). */
-	ASSERT_EQ(0, cgroup_own(path, own, sizeof(own)));
-	ASSERT_EQ(0, cgroup_id(own, &self->cells_root_cgid));
-	ASSERT_NE(NULL, mkdtemp(self->state));
-	self->state_made = true;
-	ASSERT_EQ(0, setenv("ISOLATE_STATE_DIR", self->state, 1));
-	if (fake_load(self->bpffs, self->cells_root_cgid) == -EPERM)
-		SKIP(return, "no BPF maps here (EPERM)");
+	if (err)
+		SKIP(return, "no fake load here: %s", strerror(-err));
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
 }
 
 FIXTURE_TEARDOWN(loaded)
 {
 	isolate_close(self->iso);
-	umount2(self->bpffs, MNT_DETACH);
-	rmdir(self->bpffs);
-	if (self->state_made) {
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->state);
-		if (system(cmd))
-			TH_LOG("cannot remove %s", self->state);
-	}
+	fake_env_down(&self->env);
 }
 
 TEST_F(loaded, a_handle_of_the_load_in_force_changes)
@@ -167,8 +54,8 @@ TEST_F(loaded, a_handle_of_the_load_in_force_changes)
 TEST_F(loaded, a_handle_that_locked_before_unload_and_load_is_stale)
 {
 	ASSERT_EQ(-ENOENT, isolate_cell_destroy(self->iso, NO_CELL));
-	ASSERT_EQ(0, fake_unload(self->bpffs));
-	ASSERT_EQ(0, fake_load(self->bpffs, self->cells_root_cgid));
+	ASSERT_EQ(0, fake_unload(self->env.bpffs));
+	ASSERT_EQ(0, fake_load(self->env.bpffs, self->env.cells_cgid));
 
 	EXPECT_EQ(-ESTALE, isolate_check_current(self->iso));
 	EXPECT_EQ(-ESTALE, isolate_cell_destroy(self->iso, NO_CELL));
@@ -179,8 +66,8 @@ TEST_F(loaded, a_handle_that_locked_before_unload_and_load_is_stale)
 /* The lock is first taken after: on the new directory, so the maps tell. */
 TEST_F(loaded, a_handle_that_never_locked_is_stale_by_its_maps)
 {
-	ASSERT_EQ(0, fake_unload(self->bpffs));
-	ASSERT_EQ(0, fake_load(self->bpffs, self->cells_root_cgid));
+	ASSERT_EQ(0, fake_unload(self->env.bpffs));
+	ASSERT_EQ(0, fake_load(self->env.bpffs, self->env.cells_cgid));
 
 	EXPECT_EQ(-ESTALE, isolate_cell_destroy(self->iso, NO_CELL));
 	EXPECT_STREQ("the loader was unloaded and loaded again since this handle was opened: reopen it",
@@ -190,7 +77,7 @@ TEST_F(loaded, a_handle_that_never_locked_is_stale_by_its_maps)
 
 TEST_F(loaded, a_handle_after_unload_alone_is_stale)
 {
-	ASSERT_EQ(0, fake_unload(self->bpffs));
+	ASSERT_EQ(0, fake_unload(self->env.bpffs));
 
 	EXPECT_EQ(-ESTALE, isolate_check_current(self->iso));
 	EXPECT_EQ(-ESTALE, isolate_cell_destroy(self->iso, NO_CELL));
@@ -203,8 +90,8 @@ TEST_F(loaded, a_handle_opened_again_is_current)
 {
 	struct isolate *again;
 
-	ASSERT_EQ(0, fake_unload(self->bpffs));
-	ASSERT_EQ(0, fake_load(self->bpffs, self->cells_root_cgid));
+	ASSERT_EQ(0, fake_unload(self->env.bpffs));
+	ASSERT_EQ(0, fake_load(self->env.bpffs, self->env.cells_cgid));
 	ASSERT_EQ(0, isolate_open(&again));
 
 	EXPECT_EQ(0, isolate_check_current(again));
@@ -224,7 +111,7 @@ TEST_F(loaded, the_supervisor_exits_5_once_loaded_again)
 	ssize_t n, got = 0;
 	pid_t pid;
 
-	snprintf(sock, sizeof(sock), "%s/events/sock", self->state);
+	snprintf(sock, sizeof(sock), "%s/events/sock", self->env.state);
 	ASSERT_EQ(0, pipe(out));
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -243,8 +130,8 @@ TEST_F(loaded, the_supervisor_exits_5_once_loaded_again)
 	ASSERT_EQ(0, access(sock, F_OK));
 	ASSERT_EQ(0, kill(pid, SIGSTOP));
 	ASSERT_EQ(pid, waitpid(pid, &status, WUNTRACED));
-	ASSERT_EQ(0, fake_unload(self->bpffs));
-	ASSERT_EQ(0, fake_load(self->bpffs, self->cells_root_cgid));
+	ASSERT_EQ(0, fake_unload(self->env.bpffs));
+	ASSERT_EQ(0, fake_load(self->env.bpffs, self->env.cells_cgid));
 	ASSERT_EQ(0, kill(pid, SIGCONT));
 
 	while (got < (ssize_t)sizeof(err_text) - 1 &&
