@@ -378,26 +378,129 @@ int isolate_cell_create(struct isolate *iso, const char *name,
 	return err;
 }
 
+/* pol with the timed grants added: what is in force until the first ends. */
+static int with_timed(struct isolate *iso, const struct isolate_cell_policy *pol,
+		      const struct timed_cap *timed,
+		      size_t n, const struct policy_binding *kept, size_t n_kept, bool narrows,
+		      struct policy_binding **bound, size_t *n_bound, struct isolate_image **img)
+{
+	struct isolate_cell_policy *full = isolate_cell_policy_dup(pol);
+	int err = full ? 0 : set_error(-ENOMEM, "out of memory");
+
+	for (size_t i = 0; !err && i < n; i++)
+		err = isolate_cell_policy_add(full, timed[i].cap);
+	if (!err)
+		err = compile(iso, full, kept, n_kept, narrows, bound, n_bound, img);
+	isolate_cell_policy_free(full);
+	return err;
+}
+
+/*
+ * A generation of pol with its paths on kept's objects: img, and the
+ * bindings to write in *bound. With timed grants, their paths are bound
+ * too (and stay so while they are held) and *full, when asked for, is the
+ * image with them: the same objects in both.
+ */
+static int compile_generation(struct isolate *iso, const struct isolate_cell_policy *pol,
+			      const struct timed_cap *timed, size_t n_timed,
+			      const struct policy_binding *kept, size_t n_kept, bool narrows,
+			      struct policy_binding **bound, size_t *n_bound,
+			      struct isolate_image **img, struct isolate_image **full)
+{
+	struct isolate_image *with = NULL;
+	int err;
+
+	if (!n_timed)
+		return compile(iso, pol, kept, n_kept, narrows, bound, n_bound, img);
+	err = with_timed(iso, pol, timed, n_timed, kept, n_kept, narrows, bound, n_bound, &with);
+	if (!err)
+		err = compile(iso, pol, *bound, *n_bound, narrows, NULL, NULL, img);
+	if (!err && full) {
+		*full = with;
+		with = NULL;
+	}
+	isolate_image_free(with);
+	return err;
+}
+
+/*
+ * Whether t is a timed grant held already whose path is bound to no
+ * object in kept. Its binding was lost (a load after `unload --force` by
+ * a libisolate that did not keep it): the path resolved now would follow
+ * whatever the cell put there since, a symlink to a file it may not read
+ * say, and carry the grant onto it.
+ */
+static bool timed_unbound(const struct timed_cap *t, const struct policy_binding *kept,
+			  size_t n_kept)
+{
+	const char *path = isolate_cap_get_path(t->cap);
+	const struct policy_binding *b;
+
+	if (t->added || !path)
+		return false;
+	b = policy_binding_find(kept, n_kept, path);
+	/* A missing optional path stays missing; any other is resolved again. */
+	return !b || (!b->real && !(isolate_cap_get_flags(t->cap) & ISOLATE_CAP_OPTIONAL));
+}
+
+/*
+ * The timed grants of timed that are not timed_unbound(), into *held
+ * (sharing their capabilities: free() it only); how many are left out,
+ * the first of them in *first, or -ENOMEM.
+ */
+static int timed_held_bound(const struct timed_cap *timed, size_t n,
+			    const struct policy_binding *kept, size_t n_kept,
+			    struct timed_cap **held, size_t *n_held,
+			    const struct timed_cap **first)
+{
+	int left_out = 0;
+
+	*n_held = 0;
+	*first = NULL;
+	*held = malloc((n ? n : 1) * sizeof(**held));
+	if (!*held)
+		return set_error(-ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (!timed_unbound(&timed[i], kept, n_kept)) {
+			(*held)[(*n_held)++] = timed[i];
+			continue;
+		}
+		if (!left_out++)
+			*first = &timed[i];
+	}
+	return left_out;
+}
+
 /*
  * Creates the kernel state of surviving cell name from pol as generation
- * gen, its paths on the objects kept for them, if any.
+ * gen, its paths on the objects kept for them, if any. The paths of its
+ * timed grants stay bound too: they are not in force again until its next
+ * change, which must find them on the objects they were granted on. A
+ * timed grant whose binding was not kept is left for that change to drop.
  */
 static int readopt_as(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, __u32 gen,
-		      const struct policy_binding *kept, size_t n_kept)
+		      const struct policy_binding *kept, size_t n_kept,
+		      const struct timed_cap *timed, size_t n_timed)
 {
 	struct policy_binding *bound = NULL;
 	struct isolate_image *img = NULL;
+	const struct timed_cap *unbound;
+	struct timed_cap *held = NULL;
 	char dir[PATH_MAX];
-	size_t n_bound = 0;
+	size_t n_bound = 0, n_held = 0;
 	int err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (!err)
-		err = compile(iso, pol, kept, n_kept, false, &bound, &n_bound, &img);
+		err = timed_held_bound(timed, n_timed, kept, n_kept, &held, &n_held, &unbound);
+	if (err >= 0)
+		err = compile_generation(iso, pol, held, n_held, kept, n_kept, false, &bound,
+					 &n_bound, &img, NULL);
 	if (!err)
 		err = create_locked(iso, name, dir, pol, img, &bound, n_bound, gen, NULL);
 	if (!err)
 		spec_prune(name, gen);
+	free(held);
 	policy_bindings_free(bound, n_bound);
 	isolate_image_free(img);
 	return err;
@@ -412,7 +515,8 @@ int cell_readopt(struct isolate *iso, const char *name)
 {
 	struct isolate_cell_policy *pol = NULL;
 	struct policy_binding *kept = NULL;
-	size_t n_kept = 0;
+	struct timed_cap *timed = NULL;
+	size_t n_kept = 0, n_timed = 0;
 	__u32 gen = 0;
 	int err = spec_latest(name, &gen);
 
@@ -420,8 +524,15 @@ int cell_readopt(struct isolate *iso, const char *name)
 		err = spec_read(name, gen, &pol);
 	if (!err && (err = spec_read_bindings(name, gen, &kept, &n_kept)) == -ENOENT)
 		err = 0;
+	/*
+	 * Unreadable, they are not in the bindings written: no change is made
+	 * (none binds them afresh) until they are readable again.
+	 */
+	if (!err && timed_read(name, boot_ns(), &timed, &n_timed) == -ENOMEM)
+		err = -ENOMEM;
 	if (!err)
-		err = readopt_as(iso, name, pol, gen, kept, n_kept);
+		err = readopt_as(iso, name, pol, gen, kept, n_kept, timed, n_timed);
+	timed_free(timed, n_timed);
 	policy_bindings_free(kept, n_kept);
 	isolate_cell_policy_free(pol);
 	if (!err || err == -ENOMEM)
@@ -430,7 +541,7 @@ int cell_readopt(struct isolate *iso, const char *name)
 	pol = isolate_cell_policy_new(name);
 	if (!pol)
 		return set_error(-ENOMEM, "out of memory");
-	err = readopt_as(iso, name, pol, gen + 1, NULL, 0);
+	err = readopt_as(iso, name, pol, gen + 1, NULL, 0, NULL, 0);
 	isolate_cell_policy_free(pol);
 	return err;
 }
@@ -466,23 +577,6 @@ int cell_recover(struct isolate *iso, const char *name)
 		spec_prune(name, st.cell.generation);
 	isolate_cell_policy_free(set);
 	isolate_cell_policy_free(pol);
-	return err;
-}
-
-/* pol with the timed grants added: what is in force until the first ends. */
-static int with_timed(struct isolate *iso, const struct isolate_cell_policy *pol,
-		      const struct timed_cap *timed,
-		      size_t n, const struct policy_binding *kept, size_t n_kept, bool narrows,
-		      struct policy_binding **bound, size_t *n_bound, struct isolate_image **img)
-{
-	struct isolate_cell_policy *full = isolate_cell_policy_dup(pol);
-	int err = full ? 0 : set_error(-ENOMEM, "out of memory");
-
-	for (size_t i = 0; !err && i < n; i++)
-		err = isolate_cell_policy_add(full, timed[i].cap);
-	if (!err)
-		err = compile(iso, full, kept, n_kept, narrows, bound, n_bound, img);
-	isolate_cell_policy_free(full);
 	return err;
 }
 
@@ -662,6 +756,21 @@ static int may_bind(const char *name, const struct policy_binding *kept, size_t 
 }
 
 /*
+ * Why the change just made left out n timed grants, first the first: their
+ * paths had lost their bindings (see timed_unbound()).
+ */
+static int dropped_unbound(const char *name, const struct timed_cap *first, int n)
+{
+	char text[4400], more[32] = "";
+
+	isolate_cap_format(first->cap, text, sizeof(text));
+	if (n > 1)
+		snprintf(more, sizeof(more), " (and %d more)", n - 1);
+	return set_error(-ESTALE, "cell %s: the timed grant %s%s was dropped: its path is bound to no object any more (a `load` after `unload --force` by an earlier libisolate did not keep its binding), and bound afresh it would follow whatever is at the path now; grant it again",
+			 name, text, more);
+}
+
+/*
  * The paths the cell holds stay on the objects they are bound to: a change
  * binds only the paths new to the cell, so that nothing renamed or linked
  * over a path since (by the cell itself, say) moves a rule the change does
@@ -675,10 +784,12 @@ int cell_update_timed(struct isolate *iso, const char *name,
 	struct policy_binding *owned = NULL, *bound = NULL, *with_checked = NULL;
 	const struct policy_binding *kept = NULL;
 	struct isolate_image *img = NULL, *full = NULL;
+	const struct timed_cap *unbound = NULL, *keep = timed;
+	struct timed_cap *held = NULL;
 	struct isolate_cell_state st;
-	size_t n_kept = 0, n_owned = 0, n_bound = 0;
+	size_t n_kept = 0, n_owned = 0, n_bound = 0, n_keep = n_timed;
 	char dir[PATH_MAX];
-	int err = cell_dir(iso, name, dir, sizeof(dir));
+	int dropped = 0, err = cell_dir(iso, name, dir, sizeof(dir));
 
 	if (!err)
 		err = isolate_lock(iso);
@@ -697,22 +808,25 @@ int cell_update_timed(struct isolate *iso, const char *name,
 		kept = with_checked;
 		err = with_checked ? 0 : set_error(-ENOMEM, "out of memory");
 	}
-	/* With timed grants, their bindings too: the same objects in both images. */
-	if (!err && n_timed) {
-		err = with_timed(iso, pol, timed, n_timed, kept, n_kept, narrows, &bound, &n_bound,
-				 &full);
-		if (!err)
-			err = compile(iso, pol, bound, n_bound, narrows, NULL, NULL, &img);
-	} else if (!err) {
-		err = compile(iso, pol, kept, n_kept, narrows, &bound, &n_bound, &img);
+	/* A rebind binds every path afresh, those of the timed grants too. */
+	if (!err && !rebind) {
+		dropped = timed_held_bound(timed, n_timed, kept, n_kept, &held, &n_keep, &unbound);
+		err = dropped < 0 ? dropped : 0;
+		keep = held;
 	}
 	if (!err)
-		err = update_locked(iso, name, dir, &st, pol, img, full, timed, n_timed, &bound,
+		err = compile_generation(iso, pol, keep, n_keep, kept, n_kept, narrows, &bound,
+					 &n_bound, &img, &full);
+	if (!err)
+		err = update_locked(iso, name, dir, &st, pol, img, full, keep, n_keep, &bound,
 				    n_bound, give);
+	if (!err && dropped > 0)
+		err = dropped_unbound(name, unbound, dropped);
 	isolate_unlock(iso);
 	policy_bindings_free(bound, n_bound);
 	policy_bindings_free(owned, n_owned);
 	free(with_checked);
+	free(held);
 	isolate_image_free(full);
 	isolate_image_free(img);
 	return err;

@@ -365,6 +365,7 @@ int statefs_remove_tree(int parent, const char *name, int depth);
 struct timed_cap {
 	__u64 expires_ns;
 	struct isolate_cap *cap;
+	bool added;	/* by the change being made (timed_add): its path is bound now */
 };
 __u64 boot_ns(void);
 /* The cell's timed grants that have not ended by now. */
@@ -384,7 +385,10 @@ void timed_free(struct timed_cap *t, size_t n);
  * its path is bound to its object (one the caller has checked), whatever
  * the path names by now. With give
  * (pol itself), the handle's cache takes pol over when the change is made
- * and *give is set to NULL. Under the lock.
+ * and *give is set to NULL. A timed grant held already whose path is
+ * bound to no object (unless rebind) is dropped, not bound afresh: the
+ * change is made without it and then fails with -ESTALE, naming it.
+ * Under the lock.
  */
 int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct isolate_cell_policy *pol, const struct timed_cap *timed,

@@ -140,6 +140,7 @@ int timed_add(struct timed_cap **list, size_t *n, struct isolate_cap *const caps
 		grown[*n].cap = isolate_cap_dup(caps[i]);
 		if (!grown[*n].cap)
 			return set_error(-ENOMEM, "out of memory");
+		grown[*n].added = true;
 		grown[(*n)++].expires_ns = expires;
 	}
 	return 0;
