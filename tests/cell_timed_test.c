@@ -3,13 +3,15 @@
  * Timed grants (the broker's) on a fake load (tests/fake_load.h): a
  * grant's path stays on the object it was granted on across `unload
  * --force` and `load`, whatever the cell put at the path since; one held
- * without a binding is dropped, not bound afresh.
+ * without a binding is dropped, not bound afresh; and a timed grant
+ * brings the sockets it needs, as a grant does.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -297,6 +299,39 @@ TEST_F(loaded, a_rebind_binds_a_held_timed_grant_afresh)
 	ASSERT_EQ(0, isolate_cell_get(self->iso, CELL, &st));
 	EXPECT_NE(0ULL, st.cell.expires_ns);
 	EXPECT_EQ(ISOLATE_ACCESS_READ, rule_on(self, self->x_ino) & ISOLATE_ACCESS_READ);
+}
+
+#define FAMILY(f) (1ULL << (f))
+
+/*
+ * A cell without sockets of its own (`--base none`): a grant of connect
+ * or of an abstract name brings the sockets it needs, timed or not; a
+ * timed one was answered granted and its socket() refused.
+ */
+TEST_F(loaded, a_timed_grant_brings_its_sockets)
+{
+	struct isolate_cap *connect = cap("connect:tcp:%s/32:443", "192.0.2.1");
+	struct isolate_cap *abstract = cap("unix-connect:@%s", "bus");
+	struct isolate_cell_state st;
+
+	ASSERT_NE(NULL, connect);
+	ASSERT_NE(NULL, abstract);
+	ASSERT_EQ(0, isolate_cell_get(self->iso, CELL, &st));
+	ASSERT_EQ(0ULL, st.cell.socket_families & (FAMILY(AF_INET) | FAMILY(AF_UNIX)));
+
+	ASSERT_EQ(0, isolate_cell_grant_timed(self->iso, CELL, &connect, 1, 60)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	ASSERT_EQ(0, isolate_cell_get(self->iso, CELL, &st));
+	EXPECT_EQ(FAMILY(AF_INET) | FAMILY(AF_INET6),
+		  st.cell.socket_families & (FAMILY(AF_INET) | FAMILY(AF_INET6)));
+	ASSERT_EQ(0, isolate_cell_grant_timed(self->iso, CELL, &abstract, 1, 60)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	ASSERT_EQ(0, isolate_cell_get(self->iso, CELL, &st));
+	EXPECT_EQ(FAMILY(AF_UNIX), st.cell.socket_families & FAMILY(AF_UNIX));
+	isolate_cap_free(connect);
+	isolate_cap_free(abstract);
 }
 
 TEST_HARNESS_MAIN

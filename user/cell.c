@@ -633,8 +633,13 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	next.mode = img->mode;
 	next.flags = img->cell_flags;
 	next.broker_rights = img->broker_rights;
-	next.netlink_protocols = img->netlink_protocols;
-	next.socket_families = img->socket_families;
+	/*
+	 * The sockets timed grants need come with them, as with any grant.
+	 * Kept past their end, until the next change: a kind of socket alone
+	 * reaches nothing, the rules that end with the grants do.
+	 */
+	next.netlink_protocols = (full ? full : img)->netlink_protocols;
+	next.socket_families = (full ? full : img)->socket_families;
 	next.fallback_ruleset = 0;
 	next.expires_ns = 0;
 	next.spare_ruleset = st->cell.ruleset;
