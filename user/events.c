@@ -40,7 +40,8 @@ struct isolate_events {
 	void *ctx;
 	bool stopped;		/* the callback asked to stop */
 	__u64 lost;		/* gaps in the classes' sequence numbers */
-	__u64 last_seq[ISOLATE_EVENT_CLASS_MAX];
+	__u64 next_seq[ISOLATE_EVENT_CLASS_MAX];	/* expected next, once one was seen */
+	__u32 seq_seen;		/* bit 1 << class: a record of it was */
 };
 
 /* The largest record of any class, with room to spare. */
@@ -89,6 +90,27 @@ static int take_consumer_lock(struct isolate_events *ev)
 	return 0;
 }
 
+/*
+ * Counts the records of a class that never reached this reader: lost in
+ * the kernel's ring (its number was taken, its record found no room) or,
+ * for a subscription, by falling behind. A class's first number is 0.
+ */
+static void note_seq(struct isolate_events *ev, const struct isolate_event_hdr *h)
+{
+	__u64 *next;
+	__u32 bit;
+
+	if (h->event_class >= ISOLATE_EVENT_CLASS_MAX)
+		return;
+	next = &ev->next_seq[h->event_class];
+	bit = 1U << h->event_class;
+	if ((ev->seq_seen & bit) && h->seq > *next)
+		ev->lost += h->seq - *next;
+	if (!(ev->seq_seen & bit) || h->seq >= *next)
+		*next = h->seq + 1;
+	ev->seq_seen |= bit;
+}
+
 static int dispatch(void *ctx, void *data, size_t size)
 {
 	struct isolate_events *ev = ctx;
@@ -96,6 +118,7 @@ static int dispatch(void *ctx, void *data, size_t size)
 
 	/* A record shorter than its header or than it claims is not ours. */
 	if (size >= sizeof(*hdr) && hdr->size <= size) {
+		note_seq(ev, hdr);
 		ev->seen++;
 		if (ev->fn(ev->ctx, hdr, size)) {
 			ev->stopped = true;
@@ -175,17 +198,6 @@ int isolate_events_subscribe(struct isolate *iso, __u32 class_mask, bool replay,
 	}
 	*out = ev;
 	return 0;
-}
-
-/* Counts the records of a class that never reached this reader. */
-static void note_seq(struct isolate_events *ev, const struct isolate_event_hdr *h)
-{
-	__u64 *last = &ev->last_seq[h->event_class];
-
-	if (*last && h->seq > *last + 1)
-		ev->lost += h->seq - *last - 1;
-	if (h->seq > *last)
-		*last = h->seq;
 }
 
 static int poll_subscription(struct isolate_events *ev, int timeout_ms)

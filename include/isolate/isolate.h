@@ -364,7 +364,11 @@ int isolate_events_subscribe(struct isolate *iso, __u32 class_mask, bool replay,
 			     isolate_event_fn fn, void *ctx, struct isolate_events **out);
 /* Waits up to timeout_ms (-1: forever) and dispatches; returns events seen. */
 int isolate_events_poll(struct isolate_events *ev, int timeout_ms);
-/* Records a subscription lost because it fell behind (0 for the rings). */
+/*
+ * Records this reader never saw, by the gaps in each class's sequence
+ * numbers: lost in the kernel's rings (full), or by a subscription that
+ * fell behind. Those lost after the last record read show at the next.
+ */
 __u64 isolate_events_lost(const struct isolate_events *ev);
 /*
  * How much of event_class's ring buffer holds events not yet read, and its

@@ -33,6 +33,7 @@ struct printer {
 	__u64 since_ns;		/* only events at or after (CLOCK_MONOTONIC) */
 	__u32 classes;		/* bits 1 << class; 0: all */
 	bool replayed;		/* the supervisor's kept records are all here */
+	__u64 unprinted;	/* records read but not kept to print (out of memory) */
 	struct record batch[BATCH_MAX];
 	size_t n;
 };
@@ -42,32 +43,6 @@ static volatile sig_atomic_t stop;
 static void on_signal(int sig)
 {
 	stop = 1;
-}
-
-/* Collects; print_batch prints what a poll brought, in time order. */
-static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
-{
-	struct printer *p = ctx;
-	struct record *r;
-
-	if (!h) {
-		p->replayed = true;
-		return 1;
-	}
-	if (p->n == BATCH_MAX)
-		return 1;
-	/* Names come from lifecycle events, also when they are not printed. */
-	cell_name_of(NULL, h, size);
-	if (h->ts_ns < p->since_ns || (p->classes && !(p->classes & (1U << h->event_class))))
-		return 0;
-	r = &p->batch[p->n];
-	r->hdr = malloc(size);
-	if (!r->hdr)
-		return 1;
-	memcpy(r->hdr, h, size);
-	r->size = size;
-	p->n++;
-	return 0;
 }
 
 static int by_time(const void *a, const void *b)
@@ -100,6 +75,37 @@ static void print_batch(struct printer *p)
 	}
 	p->n = 0;
 	fflush(stdout);
+}
+
+/*
+ * Collects; print_batch prints what a poll brought, in time order. A
+ * record read is never dropped: a full batch is printed first.
+ */
+static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
+{
+	struct printer *p = ctx;
+	struct record *r;
+
+	if (!h) {
+		p->replayed = true;
+		return 1;
+	}
+	/* Names come from lifecycle events, also when they are not printed. */
+	cell_name_of(NULL, h, size);
+	if (h->ts_ns < p->since_ns || (p->classes && !(p->classes & (1U << h->event_class))))
+		return 0;
+	if (p->n == BATCH_MAX)
+		print_batch(p);
+	r = &p->batch[p->n];
+	r->hdr = malloc(size);
+	if (!r->hdr) {
+		p->unprinted++;
+		return 1;
+	}
+	memcpy(r->hdr, h, size);
+	r->size = size;
+	p->n++;
+	return 0;
 }
 
 /*
@@ -261,14 +267,14 @@ int do_events(int argc, char **argv)
 			err = p_err(EXIT_FAIL, "events: %s", isolate_last_error());
 			break;
 		}
-		if (o.take && !o.follow && n > 0 && p->n < BATCH_MAX)
+		if (o.take && !o.follow && n > 0)
 			continue;	/* the rings: all of them first, then in time order */
 		print_batch(p);
 		if (!o.follow && (o.take || p->replayed))
 			break;
 	} while (!stop && p->remaining != 0 && (!deadline || now_s() < deadline));
 	print_batch(p);
-	report_lost(isolate_events_lost(ev));
+	report_lost(isolate_events_lost(ev) + p->unprinted);
 out:
 	isolate_events_close(ev);
 	isolate_close(p->iso);
