@@ -27,6 +27,7 @@
 FIXTURE(loaded) {
 	struct fake_env env;
 	char dir[64];		/* the cell's files */
+	bool dir_made;
 	char x[128], secret[128];
 	ino_t x_ino, secret_ino;
 	struct isolate *iso;
@@ -72,6 +73,7 @@ FIXTURE_SETUP(loaded)
 		SKIP(return, "no fake load here: %s", strerror(-err));
 	strcpy(self->dir, "/tmp/isolate-timed.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
+	self->dir_made = true;
 	snprintf(data, sizeof(data), "%s/data", self->dir);
 	snprintf(self->x, sizeof(self->x), "%s/x", data);
 	snprintf(self->secret, sizeof(self->secret), "%s/secret", self->dir);
@@ -101,7 +103,7 @@ FIXTURE_TEARDOWN(loaded)
 		isolate_cell_destroy(self->iso, CELL);
 	isolate_close(self->iso);
 	fake_env_down(&self->env);
-	if (strchr(self->dir, 'X'))
+	if (!self->dir_made)
 		return;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->dir);
 	if (system(cmd))

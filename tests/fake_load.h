@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,7 +144,7 @@ static inline int fake_unload(const char *bpffs)
 	return rmdir(dir) ? -errno : 0;
 }
 
-/* The directory the cells cgroup cells is in, into buf. */
+/* The directory the cells cgroup (path cells) is made in, into buf. */
 static inline const char *dirname_of_cells(const char *cells, char *buf, size_t len)
 {
 	snprintf(buf, len, "%.*s", (int)(strrchr(cells, '/') - cells), cells);
@@ -154,6 +155,7 @@ static inline const char *dirname_of_cells(const char *cells, char *buf, size_t 
 struct fake_env {
 	char bpffs[64];
 	char state[64];		/* ISOLATE_STATE_DIR */
+	bool state_made;
 	char cells[PATH_MAX];	/* the cells cgroup: .../isolate-test.PID/cells, below the caller's */
 	uint64_t cells_cgid;
 };
@@ -170,6 +172,7 @@ static inline int fake_env_up(struct fake_env *f)
 	strcpy(f->bpffs, "/tmp/isolate-bpffs.XXXXXX");
 	strcpy(f->state, "/tmp/isolate-state.XXXXXX");
 	f->cells[0] = '\0';
+	f->state_made = false;
 	err = fake_bpffs(f->bpffs);
 	if (!err)
 		err = mount_point_of("cgroup2", cg, sizeof(cg));
@@ -188,7 +191,11 @@ static inline int fake_env_up(struct fake_env *f)
 	}
 	if (!err)
 		err = cgroup_id(f->cells, &f->cells_cgid);
+	/* A tmpfs of its own: state files are synced, and many cells make many. */
 	if (!err && !mkdtemp(f->state))
+		err = -errno;
+	f->state_made = !err;
+	if (!err && mount("tmpfs", f->state, "tmpfs", 0, "mode=0700"))
 		err = -errno;
 	if (!err)
 		err = setenv("ISOLATE_STATE_DIR", f->state, 1) ? -errno : 0;
@@ -198,7 +205,7 @@ static inline int fake_env_up(struct fake_env *f)
 /* Removes what fake_env_up() made, the cells' cgroups left too. */
 static inline void fake_env_down(struct fake_env *f)
 {
-	char path[PATH_MAX + NAME_MAX + 2], cmd[128];
+	char path[PATH_MAX + NAME_MAX + 2];
 	struct dirent *de;
 	DIR *d = f->cells[0] ? opendir(f->cells) : NULL;
 
@@ -215,11 +222,10 @@ static inline void fake_env_down(struct fake_env *f)
 	}
 	umount2(f->bpffs, MNT_DETACH);
 	rmdir(f->bpffs);
-	if (strchr(f->state, 'X'))
+	if (!f->state_made)
 		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->state);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", f->state);
+	umount2(f->state, MNT_DETACH);
+	rmdir(f->state);
 }
 
 #endif /* ISOLATE_TESTS_FAKE_LOAD_H */
