@@ -4,7 +4,6 @@
  * loss counters (per-CPU maps, summed), ring buffer fill, gaps in the
  * event sequence, and the counters and gauges programs report.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -84,17 +83,11 @@ static void cell_counters(struct isolate *iso, FILE *out)
 	static const char *const fail_names[ISOLATE_FAIL_MAX] = {
 		"walk_bound", "no_cell", "unreadable",
 	};
-	struct isolate_cell_state st[256];
+	struct isolate_cell_state *st = NULL;
 	size_t n = 0;
-	struct dirent *de;
-	DIR *d = opendir(isolate_cells_cgroup(iso));
 
-	while (d && (de = readdir(d)) && n < 256)
-		if (de->d_type == DT_DIR && de->d_name[0] != '.' &&
-		    !isolate_cell_get(iso, de->d_name, &st[n]))
-			n++;
-	if (d)
-		closedir(d);
+	/* Every cell (ISOLATE_MAX_CELLS at most); none when they cannot be listed. */
+	isolate_cells_list(iso, &st, &n);
 	header(out, "isolate_decisions_total", "counter",
 	       "Decisions on operations of tasks in a cell, by outcome.");
 	for (size_t i = 0; i < n; i++) {
@@ -125,6 +118,7 @@ static void cell_counters(struct isolate *iso, FILE *out)
 	by_class(out, "isolate_events_over_share_total",
 		 "Of the lost events, those held back because their ring was half full and the cell over its share, by class.",
 		 st, n, offsetof(struct isolate_cell_counters, events_over_share));
+	free(st);
 }
 
 void metrics_write(struct isolate *iso, FILE *out)
