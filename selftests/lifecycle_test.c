@@ -516,6 +516,54 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 180)
 }
 
 /*
+ * A broker grant is on the object the broker checked. The cell swaps the
+ * path for a link to a file it may not read, the admin runs `unload
+ * --force` and `load`, and the cell makes any other change (its next
+ * broker request): the grant must not move onto the link's target. Load
+ * used to keep the bindings of the policy alone, and that change bound
+ * the timed grant's path afresh, through the link.
+ */
+TEST_F_TIMEOUT(lifecycle, a_broker_grant_stays_on_its_object_across_unload_and_load, 120)
+{
+	char x[256], denied[256], write_cap[300], read_cap[300];
+	const char *caps[] = { write_cap, NULL };
+	struct open_args x_open = { x, O_RDONLY };
+	struct isolate_cap *cap = NULL, *other = NULL;
+	int fd;
+
+	snprintf(x, sizeof(x), "%s/w/x", self->root);
+	snprintf(denied, sizeof(denied), "%s/denied", self->root);
+	snprintf(write_cap, sizeof(write_cap), "write:%s/w", self->root);
+	snprintf(read_cap, sizeof(read_cap), "read:%s", x);
+	make_file(_metadata, self->root, "w/x", "x\n");
+	ASSERT_EQ(0, test_cell(self->iso, self->name, caps, NULL));
+	ASSERT_EQ(0, isolate_cap_parse(read_cap, &cap, NULL));
+	fd = open(x, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, isolate_cell_grant_at(self->iso, self->name, cap, fd, 3600)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	close(fd);
+	EXPECT_EQ(0, run_in_cell(self->iso, self->name, open_errno, &x_open, NULL));
+	ASSERT_EQ(0, unlink(x));
+	ASSERT_EQ(0, symlink(denied, x));
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &x_open, NULL));
+
+	EXPECT_EQ(0, cli(NULL, 0, "unload", "--force", NULL));
+	EXPECT_EQ(0, cli(NULL, 0, "load", NULL));
+	isolate_close(self->iso);
+	self->iso = NULL;
+	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, isolate_cap_parse("connect:tcp:127.0.0.1/32:9", &other, NULL));
+	ASSERT_EQ(0, isolate_cell_grant(self->iso, self->name, &other, 1)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	EXPECT_EQ(EACCES, run_in_cell(self->iso, self->name, open_errno, &x_open, NULL));
+	isolate_cap_free(other);
+	isolate_cap_free(cap);
+}
+
+/*
  * Cells elsewhere than /sys/fs/cgroup/isolate (`load --cgroup-root`, for a
  * subtree systemd delegated to a unit): enforced there, found there by
  * every later handle (by the cgroup's id), not moved while loaded; and

@@ -707,6 +707,29 @@ TEST_F(net, no_rules_no_network)
 				 "127.0.0.1", 9000));
 }
 
+/*
+ * A timed connect grant (the broker's) brings the sockets it needs, as a
+ * grant does: a cell with no sockets of its own was told granted, and its
+ * socket(AF_INET) was refused.
+ */
+TEST_F(net, a_timed_connect_grant_brings_its_sockets)
+{
+	int cell = test_env_cell(&self->env, "timed", "read:%s/ro", NULL);
+	struct isolate_cap *cap = NULL;
+
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, isolate_cap_parse("connect:tcp:127.0.0.1/32:8050", &cap, NULL));
+	ASSERT_EQ(0, isolate_cell_grant_timed(self->env.iso, self->env.cells[cell].name, &cap, 1,
+					      3600)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	isolate_cap_free(cap);
+	EXPECT_EQ(0, net_op(&self->env, cell, SOCK_CONNECT, AF_INET, SOCK_STREAM, "127.0.0.1",
+			    8050));
+	EXPECT_EQ(EACCES, net_op(&self->env, cell, SOCK_CONNECT, AF_INET, SOCK_STREAM,
+				 "127.0.0.1", 8000));
+}
+
 TEST_F(net, outside_any_cell_is_untouched)
 {
 	struct sock_args a = {
