@@ -6,14 +6,19 @@
  *   landlock-probe read FILE | write FILE | truncate FILE | connect PORT |
  *                  connect-mptcp PORT | bind PORT | io-uring - |
  *                  chmod FILE | chmod-setuid FILE | smc - | inet-smc - |
- *                  tiocsti - | tiocsti-high -
+ *                  tiocsti - | tiocsti-high - | open-setgid FILE |
+ *                  openat-setgid FILE | tmpfile-setgid DIR | creat-setgid FILE |
+ *                  mknod-setgid FILE | mknodat-setgid FILE | openat2 FILE
  * tiocsti types a space into standard input's terminal; tiocsti-high asks
  * the same with bits above the 32 the kernel reads set in the command.
+ * The -setgid ones make a file of mode 02644 by that system call itself,
+ * not through libc, which may pick another.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
+#include <linux/openat2.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +39,16 @@
 #define AF_SMC 43
 #endif
 
+/* The errno of a call that returns a descriptor, which is closed; 0 when it did. */
+static int fd_errno(long fd)
+{
+	int ret = fd < 0 ? errno : 0;
+
+	if (fd >= 0)
+		close((int)fd);
+	return ret;
+}
+
 static int attempt(const char *op, const char *arg)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -46,6 +61,25 @@ static int attempt(const char *op, const char *arg)
 		if (fd >= 0)
 			close(fd);
 		return ret;
+	}
+	if (!strcmp(op, "open-setgid"))
+		return fd_errno(syscall(SYS_open, arg, O_CREAT | O_WRONLY | O_CLOEXEC, 02644));
+	if (!strcmp(op, "openat-setgid"))
+		return fd_errno(syscall(SYS_openat, AT_FDCWD, arg, O_CREAT | O_WRONLY | O_CLOEXEC,
+					02644));
+	if (!strcmp(op, "tmpfile-setgid"))
+		return fd_errno(syscall(SYS_openat, AT_FDCWD, arg, O_TMPFILE | O_WRONLY | O_CLOEXEC,
+					02644));
+	if (!strcmp(op, "creat-setgid"))
+		return fd_errno(syscall(SYS_creat, arg, 02644));
+	if (!strcmp(op, "mknod-setgid"))
+		return syscall(SYS_mknod, arg, S_IFREG | 02644, 0) ? errno : 0;
+	if (!strcmp(op, "mknodat-setgid"))
+		return syscall(SYS_mknodat, AT_FDCWD, arg, S_IFREG | 02644, 0) ? errno : 0;
+	if (!strcmp(op, "openat2")) {
+		struct open_how how = { .flags = O_RDONLY | O_CLOEXEC };
+
+		return fd_errno(syscall(SYS_openat2, AT_FDCWD, arg, &how, sizeof(how)));
 	}
 	if (!strcmp(op, "chmod") || !strcmp(op, "chmod-setuid"))
 		return chmod(arg, !strcmp(op, "chmod") ? 0700 : 04755) ? errno : 0;

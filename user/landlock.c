@@ -97,19 +97,28 @@ static __u64 fs_rights(enum isolate_cap_kind kind, bool dir, int abi)
 #define X32_SYSCALL_BIT 0x40000000
 #define X32_IOCTL 514		/* x32's own ioctl, beside x86-64's */
 #define I386_IOCTL 54
+#define I386_OPEN 5
+#define I386_CREAT 8
+#define I386_MKNOD 14
 #define I386_CHMOD 15
 #define I386_FCHMOD 94
+#define I386_OPENAT 295
+#define I386_MKNODAT 297
 #define I386_FCHMODAT 306
 #define I386_SOCKETCALL 102
 #define I386_SOCKET 359
 #define SOCKETCALL_SOCKET 1	/* SYS_SOCKET of <linux/net.h> */
 #define IO_URING_SETUP 425	/* the same number in every ABI */
+#define OPENAT2 437		/* the same number in every ABI */
 #define FCHMODAT2 452		/* the same number in every ABI */
+/* The open flags with which the kernel uses the mode (its WILL_CREATE): O_CREAT, O_TMPFILE's own bit. */
+#define OPEN_MAKES (O_CREAT | 020000000)
 
 /* Where refused_calls jumps to (forward only, as classic BPF does). */
 enum {
-	AT_I386 = 12, AT_SOCKET = 25, AT_SOCKET_PROTO = 29, AT_IOCTL = 32, AT_MODE_ARG1 = 35,
-	AT_MODE_ARG2 = 37, AT_EACCES = 39, AT_EPERM = 40, AT_ALLOW = 41,
+	AT_I386 = 18, AT_SOCKET = 37, AT_SOCKET_PROTO = 41, AT_IOCTL = 44, AT_OPEN = 47,
+	AT_OPENAT = 49, AT_MODE_ARG1 = 51, AT_MODE_ARG2 = 53, AT_MODE_ARG3 = 55, AT_ENOSYS = 57,
+	AT_EACCES = 58, AT_EPERM = 59, AT_ALLOW = 60,
 };
 
 /*
@@ -118,9 +127,15 @@ enum {
  * - the TIOCSTI and TIOCLINUX ioctls (EPERM): the command keeps the
  *   caller's terminal, and they would type into its input, run outside.
  *   The kernel reads the command as an unsigned int: the argument's low word.
- * - chmod(2) and its kin setting S_ISUID or S_ISGID (EPERM): Landlock has
- *   no rights on attributes, and a cell could make a setuid program of any
- *   file its user owns, anywhere.
+ * - a mode with S_ISUID or S_ISGID (EPERM), given to chmod(2) and its kin
+ *   or to a call that makes a file (open and openat with O_CREAT or
+ *   O_TMPFILE, creat, mknod, mknodat): Landlock has no rights on
+ *   attributes, and a cell could make a setuid program of any file its
+ *   user owns, anywhere. Made empty, a setuid file loses the bit when
+ *   written; a setgid one without group exec keeps it, and an ACL (which
+ *   no filter can read) then adds group exec. openat2(2) passes its mode
+ *   in memory the filter cannot read: ENOSYS, from which libc falls back
+ *   to openat.
  * - MPTCP and SMC sockets (EACCES, as Landlock's own refusals): Landlock's
  *   TCP hooks pass MPTCP sockets (not sk_is_tcp), and an SMC socket
  *   connects through a TCP socket of its own that no hook checks.
@@ -142,39 +157,59 @@ static struct sock_filter refused_calls[] = {
 	/* 8 */ JEQ(8, __NR_fchmod, AT_MODE_ARG1),
 	/* 9 */ JEQ(9, __NR_fchmodat, AT_MODE_ARG2),
 	/* 10 */ JEQ(10, FCHMODAT2, AT_MODE_ARG2),
-	/* 11 */ JEQ_ELSE(11, IO_URING_SETUP, AT_EPERM, AT_ALLOW),
+	/* 11 */ JEQ(11, __NR_open, AT_OPEN),
+	/* 12 */ JEQ(12, __NR_openat, AT_OPENAT),
+	/* 13 */ JEQ(13, __NR_creat, AT_MODE_ARG1),
+	/* 14 */ JEQ(14, __NR_mknod, AT_MODE_ARG1),
+	/* 15 */ JEQ(15, __NR_mknodat, AT_MODE_ARG2),
+	/* 16 */ JEQ(16, OPENAT2, AT_ENOSYS),
+	/* 17 */ JEQ_ELSE(17, IO_URING_SETUP, AT_EPERM, AT_ALLOW),
 	/* Any other arch on an x86-64 kernel is i386; were it not, killed. */
-	/* 12 AT_I386 */ JEQ_ELSE(12, AUDIT_ARCH_I386, 14, 13),
-	/* 13 */ RET(SECCOMP_RET_KILL_PROCESS),
-	/* 14 */ LOAD(offsetof(struct seccomp_data, nr)),
-	/* 15 */ JEQ(15, I386_SOCKET, AT_SOCKET),
-	/* 16 */ JEQ(16, I386_IOCTL, AT_IOCTL),
-	/* 17 */ JEQ(17, I386_CHMOD, AT_MODE_ARG1),
-	/* 18 */ JEQ(18, I386_FCHMOD, AT_MODE_ARG1),
-	/* 19 */ JEQ(19, I386_FCHMODAT, AT_MODE_ARG2),
-	/* 20 */ JEQ(20, FCHMODAT2, AT_MODE_ARG2),
-	/* 21 */ JEQ(21, IO_URING_SETUP, AT_EPERM),
-	/* 22 */ JEQ_ELSE(22, I386_SOCKETCALL, 23, AT_ALLOW),
-	/* 23 */ LOAD(SECCOMP_ARG_LO(0)),
-	/* 24 */ JEQ_ELSE(24, SOCKETCALL_SOCKET, AT_EACCES, AT_ALLOW),
+	/* 18 AT_I386 */ JEQ_ELSE(18, AUDIT_ARCH_I386, 20, 19),
+	/* 19 */ RET(SECCOMP_RET_KILL_PROCESS),
+	/* 20 */ LOAD(offsetof(struct seccomp_data, nr)),
+	/* 21 */ JEQ(21, I386_SOCKET, AT_SOCKET),
+	/* 22 */ JEQ(22, I386_IOCTL, AT_IOCTL),
+	/* 23 */ JEQ(23, I386_CHMOD, AT_MODE_ARG1),
+	/* 24 */ JEQ(24, I386_FCHMOD, AT_MODE_ARG1),
+	/* 25 */ JEQ(25, I386_FCHMODAT, AT_MODE_ARG2),
+	/* 26 */ JEQ(26, FCHMODAT2, AT_MODE_ARG2),
+	/* 27 */ JEQ(27, I386_OPEN, AT_OPEN),
+	/* 28 */ JEQ(28, I386_OPENAT, AT_OPENAT),
+	/* 29 */ JEQ(29, I386_CREAT, AT_MODE_ARG1),
+	/* 30 */ JEQ(30, I386_MKNOD, AT_MODE_ARG1),
+	/* 31 */ JEQ(31, I386_MKNODAT, AT_MODE_ARG2),
+	/* 32 */ JEQ(32, OPENAT2, AT_ENOSYS),
+	/* 33 */ JEQ(33, IO_URING_SETUP, AT_EPERM),
+	/* 34 */ JEQ_ELSE(34, I386_SOCKETCALL, 35, AT_ALLOW),
+	/* 35 */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 36 */ JEQ_ELSE(36, SOCKETCALL_SOCKET, AT_EACCES, AT_ALLOW),
 	/* socket(): the low words of the arguments are the ints the kernel reads. */
-	/* 25 AT_SOCKET */ LOAD(SECCOMP_ARG_LO(0)),
-	/* 26 */ JEQ(26, AF_SMC, AT_EACCES),
-	/* 27 */ JEQ(27, AF_INET, AT_SOCKET_PROTO),
-	/* 28 */ JEQ_ELSE(28, AF_INET6, AT_SOCKET_PROTO, AT_ALLOW),
-	/* 29 AT_SOCKET_PROTO */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 30 */ JEQ(30, IPPROTO_MPTCP, AT_EACCES),
-	/* 31 */ JEQ_ELSE(31, IPPROTO_SMC, AT_EACCES, AT_ALLOW),
-	/* 32 AT_IOCTL */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 33 */ JEQ(33, TIOCSTI, AT_EPERM),
-	/* 34 */ JEQ_ELSE(34, TIOCLINUX, AT_EPERM, AT_ALLOW),
-	/* 35 AT_MODE_ARG1 */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 36 */ JSET_ELSE(36, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 37 AT_MODE_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 38 */ JSET_ELSE(38, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 39 AT_EACCES */ RET(SECCOMP_RET_ERRNO | EACCES),
-	/* 40 AT_EPERM */ RET(SECCOMP_RET_ERRNO | EPERM),
-	/* 41 AT_ALLOW */ RET(SECCOMP_RET_ALLOW),
+	/* 37 AT_SOCKET */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 38 */ JEQ(38, AF_SMC, AT_EACCES),
+	/* 39 */ JEQ(39, AF_INET, AT_SOCKET_PROTO),
+	/* 40 */ JEQ_ELSE(40, AF_INET6, AT_SOCKET_PROTO, AT_ALLOW),
+	/* 41 AT_SOCKET_PROTO */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 42 */ JEQ(42, IPPROTO_MPTCP, AT_EACCES),
+	/* 43 */ JEQ_ELSE(43, IPPROTO_SMC, AT_EACCES, AT_ALLOW),
+	/* 44 AT_IOCTL */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 45 */ JEQ(45, TIOCSTI, AT_EPERM),
+	/* 46 */ JEQ_ELSE(46, TIOCLINUX, AT_EPERM, AT_ALLOW),
+	/* open(): the mode counts only when the flags make a file. */
+	/* 47 AT_OPEN */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 48 */ JSET_ELSE(48, OPEN_MAKES, AT_MODE_ARG2, AT_ALLOW),
+	/* 49 AT_OPENAT */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 50 */ JSET_ELSE(50, OPEN_MAKES, AT_MODE_ARG3, AT_ALLOW),
+	/* 51 AT_MODE_ARG1 */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 52 */ JSET_ELSE(52, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 53 AT_MODE_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 54 */ JSET_ELSE(54, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 55 AT_MODE_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
+	/* 56 */ JSET_ELSE(56, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 57 AT_ENOSYS */ RET(SECCOMP_RET_ERRNO | ENOSYS),
+	/* 58 AT_EACCES */ RET(SECCOMP_RET_ERRNO | EACCES),
+	/* 59 AT_EPERM */ RET(SECCOMP_RET_ERRNO | EPERM),
+	/* 60 AT_ALLOW */ RET(SECCOMP_RET_ALLOW),
 };
 _Static_assert(sizeof(refused_calls) / sizeof(refused_calls[0]) == AT_ALLOW + 1,
 	       "refused_calls ends with AT_ALLOW");
@@ -444,7 +479,7 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 	if (abi < 6)
 		add(b, false, false, "signals", "signals to processes outside the cell (ABI 6)");
 	add(b, false, false, "file attributes", filtered ?
-	    "chmod, chown, utimes, xattrs and ACLs of every file the cell's user owns, granted or not (as root: every root file); setuid/setgid modes refused" :
+	    "chmod, chown, utimes, xattrs, ACLs of any file its user owns, granted or not (root: any root file); setuid, setgid modes refused to chmod, open, creat, mknod" :
 	    "chmod (setuid/setgid modes too), chown, utimes, xattrs and ACLs of every file the cell's user owns, granted or not (as root: every root file)");
 	add(b, false, false, "exec of readable files",
 	    "every file the cell may read can be mapped executable or run by the dynamic loader (ld.so FILE): exec grants bound execve(2) only");
