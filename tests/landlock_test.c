@@ -655,6 +655,27 @@ TEST_F(landlock, what_it_cannot_enforce_is_refused_or_reported)
 	EXPECT_NE(NULL, strstr(out, "\"unenforced\":[{\"what\":\"connect:tcp:10.0.0.0/8:443\"")) TH_LOG("%s", out);
 }
 
+/*
+ * A path that leads into the loader's own /proc entries (a symlink to
+ * /proc/self/mounts, as /etc/mtab is) would put the rule on the loader's
+ * entry, not the cell's: refused as the compiler refuses it, nothing run.
+ */
+TEST_F(landlock, a_path_into_the_loaders_proc_is_refused)
+{
+	char out[8192], args[1024], link[128];
+
+	snprintf(link, sizeof(link), "%s/mtab", self->dir);
+	ASSERT_EQ(0, symlink("/proc/self/mounts", link));
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap exec:%s --cap read:%s -- %s read %s",
+		 self->probe, self->probe, link, self->probe, link);
+	/* 125: isolate failed before the command ran, as a policy BPF LSM cannot compile. */
+	EXPECT_EQ(125, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "/mtab' leads to the compiling process's /proc entries (/proc/"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "errno=")) TH_LOG("it ran: %s", out);
+}
+
 /* One-shot capabilities: the policy is the command line. */
 TEST_F(landlock, caps_on_the_command_line)
 {

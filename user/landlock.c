@@ -27,6 +27,7 @@
 
 #include "policy/model.h"
 #include "policy/real_path.h"
+#include "policy/self_path.h"
 #include "user/internal.h"
 #include "user/landlock_abi.h"
 
@@ -535,12 +536,15 @@ static char *real_path_of_missing(const char *path)
  * so a deny is compared with the grants where the objects are, not where
  * they were named. A path that does not exist yet is resolved as far as it
  * exists: a deny of it below a grant through a symlink is below the grant.
+ * A path that leads into the loader's own /proc entries (/etc/mtab) is
+ * refused, as the compiler refuses it: the rule would be on them.
  */
 static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cell_policy **out)
 {
 	struct isolate_cell_policy *r = isolate_cell_policy_dup(c);
 	struct real_path_cache cache = { 0 };
 	int err = r ? 0 : -errno;
+	char msg[256];
 
 	for (size_t i = 0; !err && i < r->n_caps; i++) {
 		struct isolate_cap *cap = &r->caps[i];
@@ -556,12 +560,15 @@ static int resolve_paths(const struct isolate_cell_policy *c, struct isolate_cel
 			err = errno == ENOMEM ? -ENOMEM : 0;
 			continue;
 		}
+		err = self_path_check_real(cap->u.path, real, msg, sizeof(msg));
 		free(cap->u.path);
 		cap->u.path = real;
 	}
 	real_path_cache_free(&cache);
 	if (err) {
 		isolate_cell_policy_free(r);
+		if (err == -EINVAL)
+			return set_error(err, "%s", msg);
 		return set_error(err, "cannot resolve the policy's paths: %s", strerror(-err));
 	}
 	*out = r;
