@@ -19,7 +19,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/audit.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -674,6 +677,108 @@ TEST_F(landlock, a_path_into_the_loaders_proc_is_refused)
 	EXPECT_NE(NULL, strstr(out, "/mtab' leads to the compiling process's /proc entries (/proc/"))
 		TH_LOG("%s", out);
 	EXPECT_EQ(NULL, strstr(out, "errno=")) TH_LOG("it ran: %s", out);
+}
+
+/*
+ * The kernel's audit switch (AUDIT_GET, AUDIT_SET over NETLINK_AUDIT): 0
+ * or -errno; get fills *enabled and the pid of the daemon taking records.
+ */
+static int audit_request(__u16 type, const struct audit_status *in, struct audit_status *out)
+{
+	struct {
+		struct nlmsghdr h;
+		struct audit_status s;
+	} req = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(req.s)), .nlmsg_type = type,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK, .nlmsg_seq = 1 } };
+	char buf[8192];
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT), err = -EIO;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	if (in)
+		req.s = *in;
+	else
+		req.h.nlmsg_len = NLMSG_LENGTH(0);
+	if (send(fd, &req, req.h.nlmsg_len, 0) < 0)
+		err = -errno;
+	while (err == -EIO && (n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == AUDIT_GET && out) {
+				memcpy(out, NLMSG_DATA(h), sizeof(*out));
+				err = 0;
+			} else if (h->nlmsg_type == NLMSG_ERROR) {
+				int e = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+
+				if (e || !out)
+					err = e;
+			}
+		}
+	}
+	close(fd);
+	return err;
+}
+
+static int audit_set_enabled(__u32 enabled)
+{
+	struct audit_status s = { .mask = AUDIT_STATUS_ENABLED, .enabled = enabled };
+
+	return audit_request(AUDIT_SET, &s, NULL);
+}
+
+/* Whether the kernel log (/dev/kmsg, from fd's position) gets a line with both texts. */
+static bool kmsg_has(int fd, const char *a, const char *b)
+{
+	char rec[8192];
+	ssize_t n;
+
+	/* kauditd prints the records after the command is gone: up to 5 s. */
+	for (int tries = 0; tries < 50; tries++) {
+		while ((n = read(fd, rec, sizeof(rec) - 1)) > 0) {
+			rec[n] = 0;
+			if (strstr(rec, a) && strstr(rec, b))
+				return true;
+		}
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+/*
+ * On ABI 7, the command's denials reach the audit log: the domain is
+ * entered with LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON, without which
+ * Landlock logs only those before execve. With no audit daemon, the
+ * kernel prints the records to its log; audit is turned on for the run
+ * and back off.
+ */
+TEST_F(landlock, the_commands_denials_are_audited)
+{
+	char out[8192], path[256], expected[300], *real;
+	struct audit_status st;
+	int kmsg, err;
+
+	if (self->abi < 7)
+		SKIP(return, "Landlock ABI %d does not audit", self->abi);
+	if (audit_request(AUDIT_GET, NULL, &st))
+		SKIP(return, "no audit in this kernel");
+	if (st.pid || st.enabled)
+		SKIP(return, "audit is in use here (daemon %u, enabled %u): not turned on and off", st.pid,
+		     st.enabled);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, kmsg);
+	ASSERT_LE(0, lseek(kmsg, 0, SEEK_END));
+	snprintf(path, sizeof(path), "%s/no/f", self->dir);
+	real = realpath(path, NULL);
+	ASSERT_NE(NULL, real);
+	snprintf(expected, sizeof(expected), "path=\"%s\"", real);
+	free(real);
+	ASSERT_EQ(0, audit_set_enabled(1));
+	err = probe(self, variant->uid, self->policy, "", "read", path, out, sizeof(out));
+	EXPECT_EQ(EACCES, err) TH_LOG("%s", out);
+	EXPECT_TRUE(kmsg_has(kmsg, "blockers=fs.read_file", expected)) TH_LOG("no %s", expected);
+	EXPECT_EQ(0, audit_set_enabled(0));
+	close(kmsg);
 }
 
 /* One-shot capabilities: the policy is the command line. */

@@ -395,18 +395,24 @@ int cell_update_timed(struct isolate *iso, const char *name,
 		      size_t n_timed, bool rebind, bool narrows,
 		      const struct policy_binding *checked, struct isolate_cell_policy **give);
 
+/* What a command of the Landlock backend enters before exec (user/landlock.c). */
+struct sock_fprog;
+struct landlock_entry {
+	const struct sock_fprog *filter;	/* seccomp's; NULL: none for this architecture */
+	int ruleset_fd;
+	__u32 restrict_flags;			/* landlock_restrict_self()'s */
+};
+
 /*
  * Starts argv (user/spawn.c): inside cgroup_fd's cgroup from its first
  * instruction (-1: where we are), with what it gives up (ids if asked,
- * every capability, no_new_privs), then restricted by the seccomp
- * filter (NULL: none) and the Landlock ruleset landlock_fd (-1: none),
- * with the channel's variables when channel is not NULL. where names it
- * in errors ("in cell x").
+ * every capability, no_new_privs), then restricted by landlock's filter
+ * and ruleset (NULL: neither), with the channel's variables when channel
+ * is not NULL. where names it in errors ("in cell x").
  */
-struct sock_fprog;
-int spawn_confined(int cgroup_fd, int landlock_fd, const struct sock_fprog *filter,
-		   const char *channel, const char *where, char *const argv[],
-		   const struct isolate_spawn_opts *opts, pid_t *pid);
+int spawn_confined(int cgroup_fd, const struct landlock_entry *landlock, const char *channel,
+		   const char *where, char *const argv[], const struct isolate_spawn_opts *opts,
+		   pid_t *pid);
 
 /* The cell's channel (user/channel.c). */
 /* Creates it and fills the rule (read only) that opens it to the cell. */

@@ -775,8 +775,14 @@ int isolate_landlock_spawn(const struct isolate_cell_policy *policy, bool allow_
 		err = ruleset < 0 ? ruleset : 0;
 	}
 	if (!err) {
-		err = spawn_confined(-1, ruleset, filter_of_arch(), NULL,
-				     "under Landlock", argv, opts, pid);
+		struct landlock_entry entry = {
+			.filter = filter_of_arch(),
+			.ruleset_fd = ruleset,
+			/* Without it, denials are logged only until execve: none of the command's. */
+			.restrict_flags = abi >= 7 ? LL_RESTRICT_SELF_LOG_NEW_EXEC_ON : 0,
+		};
+
+		err = spawn_confined(-1, &entry, NULL, "under Landlock", argv, opts, pid);
 		close(ruleset);
 	}
 	isolate_cell_policy_free(pol);

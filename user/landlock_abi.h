@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
- * Landlock's user ABI up to ABI 6, as the kernel defines it
+ * Landlock's user ABI up to ABI 7, as the kernel defines it
  * (Documentation/userspace-api/landlock.rst): the build machine's
  * <linux/landlock.h> may be older than the kernel the backend runs on,
  * which is asked its ABI at run time.
@@ -53,6 +53,9 @@
 
 #define LL_SCOPE_ABSTRACT_UNIX_SOCKET	(1ULL << 0)	/* ABI 6 */
 #define LL_SCOPE_SIGNAL			(1ULL << 1)
+
+/* landlock_restrict_self()'s flags: denials are audited after execve too. */
+#define LL_RESTRICT_SELF_LOG_NEW_EXEC_ON	(1U << 1)	/* ABI 7 */
 
 struct ll_ruleset_attr {
 	__u64 handled_access_fs;

@@ -165,8 +165,7 @@ static int lead_session(void)
 
 /* The child's side: never returns. Reports a failure through report_fd. */
 static void child(char *const argv[], const struct isolate_spawn_opts *opts,
-		  const char *channel, int landlock_fd, const struct sock_fprog *filter,
-		  int report_fd)
+		  const char *channel, const struct landlock_entry *landlock, int report_fd)
 {
 	struct child_report r = { 0, STEP_SETUP };
 	char **envp;
@@ -191,9 +190,11 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 	if (!r.err && !envp)
 		r.err = -ENOMEM;
 	/* After no_new_privs, which an unprivileged filter and restrict_self need. */
-	if (!r.err && filter && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, filter))
+	if (!r.err && landlock && landlock->filter &&
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, landlock->filter))
 		r.err = -errno;
-	if (!r.err && landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0))
+	if (!r.err && landlock && syscall(SYS_landlock_restrict_self, landlock->ruleset_fd,
+					  landlock->restrict_flags))
 		r.err = -errno;
 	/* As the user it runs as, confined: the directory is the command's own business. */
 	if (!r.err && opts && opts->cwd && chdir(opts->cwd)) {
@@ -210,9 +211,9 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 	_exit(r.step == STEP_EXEC && r.err == -ENOENT ? 127 : 126);
 }
 
-int spawn_confined(int cgroup_fd, int landlock_fd, const struct sock_fprog *filter,
-		   const char *channel, const char *where,
-		   char *const argv[], const struct isolate_spawn_opts *opts, pid_t *pid)
+int spawn_confined(int cgroup_fd, const struct landlock_entry *landlock, const char *channel,
+		   const char *where, char *const argv[], const struct isolate_spawn_opts *opts,
+		   pid_t *pid)
 {
 	struct child_report r = { 0, 0 };
 	int report[2];
@@ -224,7 +225,7 @@ int spawn_confined(int cgroup_fd, int landlock_fd, const struct sock_fprog *filt
 		return set_error(-errno, "cannot create a pipe: %s", strerror(errno));
 	pid_child = cgroup_fd >= 0 ? clone_into_cgroup(cgroup_fd) : fork();
 	if (pid_child == 0)
-		child(argv, opts, channel, landlock_fd, filter, report[1]);
+		child(argv, opts, channel, landlock, report[1]);
 	close(report[1]);
 	if (pid_child < 0) {
 		int err = -errno;
@@ -283,7 +284,7 @@ int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[]
 	if (!err && opts && opts->set_ids)
 		err = channel_share_with(name, opts->gid);
 	if (!err)
-		err = spawn_confined(fd, -1, NULL, channel, where, argv, opts, pid);
+		err = spawn_confined(fd, NULL, channel, where, argv, opts, pid);
 	close(fd);
 	return err;
 }
