@@ -896,6 +896,15 @@ TEST(features_say_what_landlock_enforces)
 	EXPECT_NE(NULL, strstr(out, "NOT enforced deny-read:/srv/secret: ")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "NOT enforced exec:/usr/bin: ")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "not governed udp: ")) TH_LOG("%s", out);
+	/* What Landlock does not see, listed: each of these was done from a cell. */
+	EXPECT_NE(NULL, strstr(out, "not governed exec of memory: running any bytes the cell holds (a memfd, execveat(2) with AT_EMPTY_PATH)"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "not governed watches and links: inotify watches on, and readlink(2) of links in, directories the cell may not read"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "not governed kernel keyrings: the caller's session keyring and the user's keyring"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "not governed System V IPC: shared memory, semaphores and message queues of other programs"))
+		TH_LOG("%s", out);
 	if (isolate_landlock_abi() >= 4)
 		EXPECT_NE(NULL, strstr(out, "not governed tcp listen: ")) TH_LOG("%s", out);
 }

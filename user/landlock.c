@@ -484,6 +484,14 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 	    "chmod (setuid/setgid modes too), chown, utimes, xattrs and ACLs of every file the cell's user owns, granted or not (as root: every root file)");
 	add(b, false, false, "exec of readable files",
 	    "every file the cell may read can be mapped executable or run by the dynamic loader (ld.so FILE): exec grants bound execve(2) only");
+	add(b, false, false, "exec of memory",
+	    "running any bytes the cell holds (a memfd, execveat(2) with AT_EMPTY_PATH): exec grants bound execve(2) of files only");
+	add(b, false, false, "watches and links",
+	    "inotify watches on, and readlink(2) of links in, directories the cell may not read (Landlock checks opening files, not naming them)");
+	add(b, false, false, "kernel keyrings",
+	    "the caller's session keyring and the user's keyring (keyctl(2), add_key(2)): BPF LSM gives a cell no kernel keyrings");
+	add(b, false, false, "System V IPC",
+	    "shared memory, semaphores and message queues of other programs, as their modes allow the cell's user (as root: all)");
 	if (!filtered)
 		add(b, false, false, "terminal input",
 		    "TIOCSTI and TIOCLINUX on the caller's terminal, which the command keeps: what they type runs outside");
