@@ -37,6 +37,13 @@ $(BUILD)/tests/landlock-probe: tests/landlock_probe.c
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -static -o $@ $<
 
+# Preloaded into the loader by the Landlock tests: a path swapped between check and rule.
+$(BUILD)/tests/swap-on-rule.so: tests/swap_on_rule.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -shared -o $@ $< -ldl
+
+all: $(BUILD)/tests/swap-on-rule.so
+
 # The captured LSM hook prototypes of tests/data/ (see tests/lsm_btf.h):
 # `make capture-lsm-btf` writes them anew from the VM kernels' BTF.
 LSM_BTF_CAPTURE := $(BUILD)/tests/lsm-btf-capture

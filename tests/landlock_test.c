@@ -39,19 +39,18 @@
 #include "kselftest_harness.h"
 #include "loader_run.h"
 
-/* The probe: built beside the host tests, or installed beside this program. */
-static void probe_built(char *out, size_t len)
+/* A helper of the tests: built beside the host tests, or installed beside this program. */
+static void built(const char *name, char *out, size_t len)
 {
 	char self[128];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-	if (!access("build/tests/landlock-probe", X_OK) || n <= 0) {
-		snprintf(out, len, "build/tests/landlock-probe");
+	snprintf(out, len, "build/tests/%s", name);
+	if (!access(out, F_OK) || n <= 0)
 		return;
-	}
 	self[n] = 0;
 	*strrchr(self, '/') = 0;
-	snprintf(out, len, "%s/landlock-probe", self);
+	snprintf(out, len, "%s/%s", self, name);
 }
 #define NOBODY 65534
 
@@ -100,7 +99,7 @@ FIXTURE_SETUP(landlock)
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	ASSERT_EQ(0, chmod(self->dir, 0755));
 	snprintf(self->probe, sizeof(self->probe), "%s/probe", self->dir);
-	probe_built(path, 160);
+	built("landlock-probe", path, 160);
 	snprintf(text, sizeof(text), "cp %s %s", path, self->probe);
 	ASSERT_EQ(0, system(text));
 	snprintf(path, sizeof(path), "%s/ok", self->dir);
@@ -781,6 +780,88 @@ TEST_F(landlock, the_commands_denials_are_audited)
 	close(kmsg);
 }
 
+/*
+ * The report printed is that of the policy as enforced: resolved. Two
+ * grants, a and a/st, where a is a symlink to b and b/st one to the
+ * state directory: as written, a/st is below a and was dropped, so the
+ * report was silent while the run refused (or, allowed, reached the state
+ * directory). Resolved, a/st is the state directory: reported.
+ */
+TEST_F(landlock, the_report_is_of_the_policy_as_resolved)
+{
+	char out[8192], args[1024], path[256], expected[512], *real;
+
+	snprintf(path, sizeof(path), "%s/state", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	ASSERT_EQ(0, setenv("ISOLATE_STATE_DIR", path, 1));
+	snprintf(path, sizeof(path), "%s/b", self->dir);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/a", self->dir);
+	ASSERT_EQ(0, symlink("b", path));
+	snprintf(path, sizeof(path), "%s/b/st", self->dir);
+	ASSERT_EQ(0, symlink("../state", path));
+	real = realpath(self->dir, NULL);
+	ASSERT_NE(NULL, real);
+	snprintf(expected, sizeof(expected),
+		 "NOT enforced read:%s/state: Landlock cannot keep isolate's state directory out of a granted tree",
+		 real);
+	free(real);
+	for (int allow = 0; allow < 2; allow++) {
+		snprintf(args, sizeof(args),
+			 "run --backend landlock --base none %s --cap read:%s --cap exec:%s "
+			 "--cap read:%s/a --cap read:%s/a/st -- %s read %s/a/st",
+			 allow ? "--allow-unenforced" : "", self->probe, self->probe, self->dir,
+			 self->dir, self->probe, self->dir);
+		EXPECT_EQ(allow ? 0 : 3, loader_as(variant->uid, args, out, sizeof(out)))
+			TH_LOG("%s", out);
+		EXPECT_NE(NULL, strstr(out, expected)) TH_LOG("%s", out);
+	}
+	unsetenv("ISOLATE_STATE_DIR");
+}
+
+/*
+ * A path is resolved once: the checks are made on the object opened and
+ * the rule is added from that descriptor. Between a check and the rule,
+ * someone who may write a directory of the path could swap a symlink in
+ * (here at the loader's first landlock_add_rule, by a preloaded shim): a
+ * rule made by opening the path again would land on the symlink's target.
+ */
+TEST_F(landlock, a_path_swapped_after_its_check_keeps_its_rule)
+{
+	char out[8192], args[1024], shim[256], path[256], sw[128], no[128];
+
+	built("swap-on-rule.so", path, sizeof(path));
+	snprintf(shim, sizeof(shim), "%s/swap-on-rule.so", self->dir);
+	snprintf(args, sizeof(args), "cp %s %s", path, shim);
+	if (system(args))
+		SKIP(return, "no %s", path);
+	/* A directory the command's user may write, holding x. */
+	snprintf(sw, sizeof(sw), "%s/sw", self->dir);
+	ASSERT_EQ(0, mkdir(sw, 0777));
+	ASSERT_EQ(0, chmod(sw, 0777));
+	snprintf(path, sizeof(path), "%s/aaa", sw);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/x", sw);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(no, sizeof(no), "%s/no", self->dir);
+	ASSERT_EQ(0, setenv("LD_PRELOAD", shim, 1));
+	ASSERT_EQ(0, setenv("SWAP_DIR", path, 1));
+	ASSERT_EQ(0, setenv("SWAP_TO", no, 1));
+	/* x is not the first rule, whichever order they are added in. */
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s/aaa --cap read:%s --cap exec:%s "
+		 "--cap read:%s/x -- %s read %s/f",
+		 sw, self->probe, self->probe, sw, self->probe, no);
+	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	unsetenv("LD_PRELOAD");
+	unsetenv("SWAP_DIR");
+	unsetenv("SWAP_TO");
+	snprintf(path, sizeof(path), "%s/x.orig", sw);
+	if (access(path, F_OK))
+		SKIP(return, "the shim was not preloaded (a static loader?)");
+	EXPECT_NE(NULL, strstr(out, "errno=13\n")) TH_LOG("%s", out);
+}
+
 /* One-shot capabilities: the policy is the command line. */
 TEST_F(landlock, caps_on_the_command_line)
 {
@@ -881,6 +962,61 @@ TEST(a_grant_that_reaches_the_state_directory_is_reported)
 	isolate_enforcement_report_free(&r);
 	isolate_cell_policy_free(pol);
 	unsetenv("ISOLATE_STATE_DIR");
+	rmdir(dir);
+}
+
+/*
+ * BPF LSM closes every other mount of the state directory, or of a part
+ * of it, too: a grant of a directory where one is mounted reaches it.
+ */
+TEST(a_grant_that_reaches_a_mount_of_the_state_directory_is_reported)
+{
+	char dir[] = "/tmp/isolate-ll-state.XXXXXX", state[64], pub[64], mnt[80], cap_text[96];
+	struct isolate_enforcement_report r;
+	struct isolate_cell_policy *pol = isolate_cell_policy_new("t");
+	const struct isolate_enforcement *e;
+	struct isolate_diag diag = { 0 };
+	struct isolate_cap *cap = NULL;
+
+	ASSERT_NE(NULL, pol);
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(state, sizeof(state), "%s/state", dir);
+	snprintf(pub, sizeof(pub), "%s/pub", dir);
+	snprintf(mnt, sizeof(mnt), "%s/pub/cells", dir);
+	ASSERT_EQ(0, mkdir(state, 0755));
+	ASSERT_EQ(0, mkdir(pub, 0755));
+	ASSERT_EQ(0, mkdir(mnt, 0755));
+	snprintf(cap_text, sizeof(cap_text), "read:%s", pub);
+	ASSERT_EQ(0, isolate_cap_parse(cap_text, &cap, &diag)) TH_LOG("%s", diag.msg);
+	ASSERT_EQ(0, isolate_cell_policy_add(pol, cap));
+	isolate_cap_free(cap);
+	ASSERT_EQ(0, setenv("ISOLATE_STATE_DIR", state, 1));
+	if (mount(state, mnt, NULL, MS_BIND, NULL)) {
+		rmdir(mnt);
+		rmdir(pub);
+		rmdir(state);
+		rmdir(dir);
+		isolate_cell_policy_free(pol);
+		SKIP(return, "cannot bind-mount here: %s", strerror(errno));
+	}
+	ASSERT_EQ(0, isolate_landlock_report(pol, 4, &r));
+	e = report_of(&r, cap_text);
+	ASSERT_NE(NULL, e) TH_LOG("%s", cap_text);
+	EXPECT_FALSE(e->enforced);
+	EXPECT_NE(NULL, strstr(e->why, "state directory")) TH_LOG("%s", e->why);
+	isolate_enforcement_report_free(&r);
+	/* Unmounted, the same grant is enforced. */
+	EXPECT_EQ(0, umount2(mnt, MNT_DETACH));
+	ASSERT_EQ(0, isolate_landlock_report(pol, 4, &r));
+	e = report_of(&r, cap_text);
+	ASSERT_NE(NULL, e);
+	EXPECT_TRUE(e->enforced) TH_LOG("%s", e->why);
+	isolate_enforcement_report_free(&r);
+	isolate_cell_policy_free(pol);
+	unsetenv("ISOLATE_STATE_DIR");
+	rmdir(mnt);
+	rmdir(pub);
+	rmdir(state);
 	rmdir(dir);
 }
 

@@ -441,12 +441,27 @@ int isolate_landlock_report(const struct isolate_cell_policy *policy, int abi,
 size_t isolate_enforcement_unenforced(const struct isolate_enforcement_report *r);
 void isolate_enforcement_report_free(struct isolate_enforcement_report *r);
 /*
- * Runs argv confined by Landlock to policy (normalized first), as
- * isolate_cell_spawn does in a cell: capabilities dropped, no_new_privs,
- * the allow-listed environment when opts->envp is NULL. -EOPNOTSUPP,
- * and nothing runs, when a capability is not enforced exactly, unless
- * allow_unenforced. report says what is enforced either way (free it).
+ * policy made into a Landlock ruleset for commands started with opts
+ * (whose ids decide which devices they could open): each path resolved
+ * once, opened, checked and given its rule from that same descriptor.
+ * report says what is enforced, the policy as resolved, whatever the
+ * result (free it). -EOPNOTSUPP, and no ruleset, when a capability is not
+ * enforced exactly, unless allow_unenforced.
  */
+struct isolate_landlock_ruleset;
+int isolate_landlock_ruleset_new(const struct isolate_cell_policy *policy, bool allow_unenforced,
+				 const struct isolate_spawn_opts *opts,
+				 struct isolate_enforcement_report *report,
+				 struct isolate_landlock_ruleset **out);
+/*
+ * Runs argv confined by rs, as isolate_cell_spawn does in a cell:
+ * capabilities dropped, no_new_privs, the allow-listed environment when
+ * opts->envp is NULL. opts: those rs was made for.
+ */
+int isolate_landlock_ruleset_spawn(const struct isolate_landlock_ruleset *rs, char *const argv[],
+				   const struct isolate_spawn_opts *opts, pid_t *pid);
+void isolate_landlock_ruleset_free(struct isolate_landlock_ruleset *rs);
+/* Both at once: the ruleset of policy, argv run in it. */
 int isolate_landlock_spawn(const struct isolate_cell_policy *policy, bool allow_unenforced,
 			   char *const argv[], const struct isolate_spawn_opts *opts,
 			   struct isolate_enforcement_report *report, pid_t *pid);

@@ -65,45 +65,39 @@ void print_enforcement(FILE *out, const char *backend, const struct isolate_enfo
 }
 
 /* The report, written whole before the command can write anything. */
-static int report_first(const struct isolate_cell_policy *cell)
+static void report_first(const struct isolate_enforcement_report *report)
 {
-	struct isolate_enforcement_report report;
-	struct isolate_cell_policy *norm = NULL;
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f;
-	int err = isolate_cell_policy_normalize(cell, &norm);
+	FILE *f = open_memstream(&text, &len);
 
-	if (!err)
-		err = isolate_landlock_report(norm, isolate_landlock_abi(), &report);
-	isolate_cell_policy_free(norm);
-	if (err)
-		return err;
-	f = open_memstream(&text, &len);
 	if (f) {
-		print_enforcement(f, "landlock", &report, false);
+		print_enforcement(f, "landlock", report, false);
 		if (!fclose(f))
 			fwrite(text, 1, len, stderr);
 		free(text);
 	}
 	fflush(stderr);
-	isolate_enforcement_report_free(&report);
-	return 0;
 }
 
 int run_landlock(const struct isolate_cell_policy *cell, bool allow_unenforced,
 		 char *const argv[], const struct isolate_spawn_opts *opts, pid_t *pid)
 {
 	struct isolate_enforcement_report report;
-	int err = report_first(cell);
+	struct isolate_landlock_ruleset *rs = NULL;
+	int err = isolate_landlock_ruleset_new(cell, allow_unenforced, opts, &report, &rs);
 
 	*pid = -1;
-	if (!err) {
-		err = isolate_landlock_spawn(cell, allow_unenforced, argv, opts, &report, pid);
-		isolate_enforcement_report_free(&report);
-	}
+	/* The report of what is enforced: the policy as the ruleset was made of it. */
+	if (report.n)
+		report_first(&report);
+	isolate_enforcement_report_free(&report);
 	if (err == -EOPNOTSUPP)
 		return p_err(EXIT_UNSUPPORTED, "run: %s", isolate_last_error());
+	if (err)
+		return p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
+	err = isolate_landlock_ruleset_spawn(rs, argv, opts, pid);
+	isolate_landlock_ruleset_free(rs);
 	/* With a working directory, EACCES may be its: the error says which. */
 	if (err == -EACCES && !opts->cwd)
 		return p_err(126, "run: %s: the policy does not let it execute", isolate_last_error());

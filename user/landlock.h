@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* The parts of the Landlock backend (user/landlock*.c). */
+#ifndef ISOLATE_USER_LANDLOCK_H
+#define ISOLATE_USER_LANDLOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <isolate/isolate.h>
+#include <isolate/policy.h>
+
+/*
+ * A policy as the backend enforces it (user/landlock_paths.c): every path
+ * opened once (O_PATH, symlinks followed) and named by where that
+ * descriptor is, so that what is checked is what the rule is put on; a
+ * path that does not exist yet is resolved as far as it exists, with no
+ * descriptor. set is resolved normalized: the capabilities the rules are
+ * made of.
+ */
+struct landlock_object {
+	char *real;
+	int fd;		/* -1: it could not be opened, with err */
+	int err;
+};
+
+struct landlock_policy {
+	struct isolate_cell_policy *resolved;
+	struct isolate_cell_policy *set;
+	struct landlock_object *objects;	/* sorted by real */
+	size_t n_objects;
+};
+
+int landlock_policy_make(const struct isolate_cell_policy *pol, struct landlock_policy *out);
+void landlock_policy_free(struct landlock_policy *p);
+/* The descriptor real was resolved from, or the -errno of opening it (-ENOENT: not known). */
+int landlock_policy_fd(const struct landlock_policy *p, const char *real);
+
+/* The report of p on abi (user/landlock_report.c), for a command run with opts (NULL: as the caller). */
+int landlock_report(const struct landlock_policy *p, int abi, const struct isolate_spawn_opts *opts,
+		    struct isolate_enforcement_report *out);
+
+/* Why Landlock cannot hold a connect or bind capability of pol exactly; NULL if it can. */
+const char *landlock_net_gap(const struct isolate_cell_policy *pol, const struct isolate_cap *cap,
+			     int abi);
+
+/* The seccomp filter for what Landlock does not see (user/landlock_filter.c); NULL: none here. */
+const struct sock_fprog *landlock_filter(void);
+
+#endif /* ISOLATE_USER_LANDLOCK_H */

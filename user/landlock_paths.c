@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
+/*
+ * The policy's paths as the Landlock backend enforces them. Landlock's
+ * rules are on the objects the loader opens, symlinks followed, so a deny
+ * is compared with the grants where the objects are, not where they were
+ * named. Each path is opened once: its real path is the one the kernel
+ * gives that descriptor, the checks are made on it and the rule is added
+ * from it. Resolving a path again between the check and the rule would
+ * let whoever may write one of its directories swap a symlink in, and the
+ * rule land past the check (on / or the state directory).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy/model.h"
+#include "policy/self_path.h"
+#include "user/internal.h"
+#include "user/landlock.h"
+
+/* Where fd is, as the kernel names it; NULL, errno set, for no path (a removed file). */
+static char *real_of_fd(int fd)
+{
+	char link[32], real[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, real, sizeof(real));
+	if (n < 0)
+		return NULL;
+	if ((size_t)n >= sizeof(real) || real[0] != '/') {
+		errno = (size_t)n >= sizeof(real) ? ENAMETOOLONG : ENOENT;
+		return NULL;
+	}
+	real[n] = 0;
+	return strdup(real);
+}
+
+/*
+ * Where path, which does not exist, would be made: its longest existing
+ * prefix's real path, the rest appended. NULL, errno set, when no prefix
+ * resolves but for a missing component.
+ */
+static char *real_path_of_missing(const char *path)
+{
+	char *prefix = strdup(path), *slash, *real = NULL, *out = NULL;
+
+	while (prefix && !real && (slash = strrchr(prefix, '/'))) {
+		*slash = 0;
+		real = realpath(slash == prefix ? "/" : prefix, NULL);
+		if (!real && errno != ENOENT)
+			break;
+		if (real && asprintf(&out, "%s%s", strcmp(real, "/") ? real : "",
+				     path + (slash - prefix)) < 0)
+			out = NULL;
+	}
+	free(real);
+	free(prefix);
+	return out;
+}
+
+static int object_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct landlock_object *)a)->real,
+		      ((const struct landlock_object *)b)->real);
+}
+
+int landlock_policy_fd(const struct landlock_policy *p, const char *real)
+{
+	struct landlock_object key = { .real = (char *)real };
+	const struct landlock_object *o = p->n_objects ?
+		bsearch(&key, p->objects, p->n_objects, sizeof(*o), object_cmp) : NULL;
+
+	return !o ? -ENOENT : o->fd >= 0 ? o->fd : o->err;
+}
+
+/* real, the object of fd (or, fd < 0, the error -err), kept in p unless it is there. */
+static int keep_object(struct landlock_policy *p, const char *real, int fd, int err)
+{
+	struct landlock_object *grown, *o;
+
+	if (landlock_policy_fd(p, real) != -ENOENT)
+		return 0;
+	grown = realloc(p->objects, (p->n_objects + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	p->objects = grown;
+	o = &grown[p->n_objects];
+	*o = (struct landlock_object){ .real = strdup(real), .fd = fd, .err = err };
+	if (!o->real)
+		return -ENOMEM;
+	p->n_objects++;
+	qsort(p->objects, p->n_objects, sizeof(*grown), object_cmp);
+	return 1;
+}
+
+/*
+ * cap's path opened and replaced by its real path, the descriptor kept in
+ * p; one that does not exist yet resolved as far as it exists. One that
+ * cannot be resolved otherwise stays as written, with the error kept: a
+ * rule on it fails with it.
+ */
+static int resolve_cap(struct landlock_policy *p, struct isolate_cap *cap, char *msg, size_t len)
+{
+	int fd = open(cap->u.path, O_PATH | O_CLOEXEC), open_err = fd < 0 ? -errno : 0, err, kept;
+	char *real = fd >= 0 ? real_of_fd(fd) :
+		     open_err == -ENOENT ? real_path_of_missing(cap->u.path) : strdup(cap->u.path);
+
+	if (!real && errno != ENOMEM) {
+		/* Named by no path (removed), or past a component that cannot be resolved. */
+		open_err = fd >= 0 ? -ENOENT : open_err;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+		real = strdup(cap->u.path);
+	}
+	if (!real) {
+		if (fd >= 0)
+			close(fd);
+		return -ENOMEM;
+	}
+	err = self_path_check_real(cap->u.path, real, msg, len);
+	kept = err ? 0 : keep_object(p, real, fd, open_err);
+	if (kept <= 0 && fd >= 0)
+		close(fd);
+	free(cap->u.path);
+	cap->u.path = real;
+	return kept < 0 ? kept : err;
+}
+
+void landlock_policy_free(struct landlock_policy *p)
+{
+	for (size_t i = 0; i < p->n_objects; i++) {
+		if (p->objects[i].fd >= 0)
+			close(p->objects[i].fd);
+		free(p->objects[i].real);
+	}
+	free(p->objects);
+	isolate_cell_policy_free(p->resolved);
+	isolate_cell_policy_free(p->set);
+	memset(p, 0, sizeof(*p));
+}
+
+int landlock_policy_make(const struct isolate_cell_policy *pol, struct landlock_policy *out)
+{
+	char msg[256];
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->resolved = isolate_cell_policy_dup(pol);
+	if (!out->resolved)
+		return set_error(-ENOMEM, "out of memory");
+	for (size_t i = 0; !err && i < out->resolved->n_caps; i++)
+		if (cap_is_path(out->resolved->caps[i].kind))
+			err = resolve_cap(out, &out->resolved->caps[i], msg, sizeof(msg));
+	if (err) {
+		landlock_policy_free(out);
+		if (err == -EINVAL)
+			return set_error(err, "%s", msg);
+		return set_error(err, "cannot resolve the policy's paths: %s", strerror(-err));
+	}
+	err = isolate_cell_policy_normalize(out->resolved, &out->set);
+	if (err) {
+		landlock_policy_free(out);
+		return set_error(err, "cannot normalize the policy: %s", isolate_last_error());
+	}
+	return 0;
+}
