@@ -16,11 +16,11 @@
 #include <sys/sysmacros.h>
 
 #include "compile_net.h"
+#include "device_kind.h"
 #include "model.h"
 #include "net_addr.h"
 #include "netset.h"
 #include "path_util.h"
-#include "service_node.h"
 
 static const struct isolate_image_inode *find_inode(const struct isolate_image *img,
 						     __u32 dev, __u64 ino)
@@ -74,63 +74,6 @@ static int resolve_object(const char *target, char *walk_from, struct isolate_ve
 }
 
 /*
- * Whether the kernel's programs find the table of character majors
- * (kern/file.bpf.c, chrdevs): /proc/kallsyms shows its address.
- */
-static bool chrdevs_listed(void)
-{
-	FILE *f = fopen("/proc/kallsyms", "re");
-	char line[256];
-	unsigned long long addr;
-	bool listed = false;
-
-	while (f && !listed && fgets(line, sizeof(line), f)) {
-		const char *name = strrchr(line, ' ');
-
-		listed = name && !strcmp(name, " chrdevs\n") &&
-			 sscanf(line, "%llx", &addr) == 1 && addr;
-	}
-	if (f)
-		fclose(f);
-	return listed;
-}
-
-/*
- * Whether the character device rdev is of a driver that passes READ and
- * WRITE commands to a disk, by the name its major is registered under:
- * the names kern/file.bpf.c (disk_driver_name) knows; where the kernel's
- * table is not listed, as there, the majors handed out at boot too.
- */
-static bool passes_disk_commands(dev_t rdev)
-{
-	static const char *const exact[] = { "sg", "bsg", "nvme", "nvme-generic", "mtd" };
-	unsigned int major_no = major(rdev);
-	FILE *f;
-	char line[128], name[64];
-	bool chars = false, found = false;
-
-	if (((major_no >= 234 && major_no <= 254) || (major_no >= 384 && major_no <= 511)) &&
-	    !chrdevs_listed())
-		return true;
-	f = fopen("/proc/devices", "re");
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "Character devices:", 18))
-			chars = true;
-		else if (!strncmp(line, "Block devices:", 14))
-			chars = false;
-		else if (chars && sscanf(line, "%u %63s", &major_no, name) == 2 &&
-			 major_no == major(rdev)) {
-			found = !strncmp(name, "ubi", 3);
-			for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-				found |= !strcmp(name, exact[i]);
-		}
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
-/*
  * Why path, a service rather than a file, is not reached by entry, the
  * rule found (0: it is, or path is a file): a character device (but a
  * harmless one) or a socket (made outside the cell: the ones a cell makes
@@ -145,7 +88,7 @@ static int unnamed_service(const char *path, const struct isolate_image_inode *e
 		return 0;
 	named = entry && entry->ino == st.st_ino &&
 		entry->dev == ((major(st.st_dev) << 20) | minor(st.st_dev));
-	if (S_ISCHR(st.st_mode) && !harmless_char_device(st.st_rdev) && !named)
+	if (S_ISCHR(st.st_mode) && !device_harmless_char(st.st_rdev) && !named)
 		return ISOLATE_VERDICT_DEVICE_NOT_NAMED;
 	if (S_ISSOCK(st.st_mode) && !named)
 		return ISOLATE_VERDICT_SOCKET_NOT_NAMED;
@@ -164,7 +107,7 @@ static int refused_whatever_granted(const char *path, int right)
 	struct stat st;
 	bool known = !stat(path, &st);
 
-	if (known && (S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && passes_disk_commands(st.st_rdev))))
+	if (known && (S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && device_passes_disk_commands(st.st_rdev))))
 		return ISOLATE_VERDICT_BLOCK_DEVICE;
 	if (statfs(path, &sfs))
 		return 0;

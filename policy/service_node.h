@@ -6,9 +6,6 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-/* The devices any rule opens (isolate/abi.h), as the kernel's harmless_char_device(). */
-bool harmless_char_device(dev_t rdev);
-
 /*
  * Whether st is a socket, or a character device but the harmless ones
  * (a pty counts: the kernel takes only the cell's own as harmless): a

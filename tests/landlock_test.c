@@ -22,6 +22,7 @@
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -778,6 +780,120 @@ TEST_F(landlock, the_commands_denials_are_audited)
 	EXPECT_TRUE(kmsg_has(kmsg, "blockers=fs.read_file", expected)) TH_LOG("no %s", expected);
 	EXPECT_EQ(0, audit_set_enabled(0));
 	close(kmsg);
+}
+
+/*
+ * `run --backend landlock --base none --cap read:PROBE --cap exec:PROBE
+ * CAPS -- PROBE read /dev/null` as uid, with a /dev of the test's own: a
+ * tmpfs over it in a mount namespace of the loader's, holding null, a
+ * block device (7:200), fuse (10:229) and tty1 (4:1, 0600), the first
+ * two mode 0666 when open_to_all, else 0600. Returns the loader's exit
+ * status; out has what it printed.
+ */
+static int run_with_own_dev(FIXTURE_DATA(landlock) *self, uid_t uid, bool open_to_all,
+			    const char *caps, char *out, size_t len)
+{
+	static const struct {
+		const char *path;
+		mode_t type;
+		unsigned int major, minor;
+		bool shared;
+	} nodes[] = {
+		{ "/dev/null", S_IFCHR, 1, 3, true }, { "/dev/disk0", S_IFBLK, 7, 200, false },
+		{ "/dev/fuse", S_IFCHR, 10, 229, false }, { "/dev/tty1", S_IFCHR, 4, 1, false },
+	};
+	int pipefd[2], status;
+	char args[1024];
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap exec:%s %s -- %s read /dev/null",
+		 self->probe, self->probe, caps, self->probe);
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		umask(0);
+		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("tmpfs", "/dev", "tmpfs", 0, "mode=755"))
+			_exit(200);
+		for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+			bool all = nodes[i].shared || (open_to_all && strcmp(nodes[i].path, "/dev/tty1"));
+
+			if (mknod(nodes[i].path, nodes[i].type | (all ? 0666 : 0600),
+				  makedev(nodes[i].major, nodes[i].minor)))
+				_exit(201);
+		}
+		status = loader_as(uid, args, out, len);
+		if (write(pipefd[1], out, strlen(out)) < 0)
+			_exit(202);
+		_exit(status < 0 ? 203 : status);
+	}
+	close(pipefd[1]);
+	while (got + 1 < len && (n = read(pipefd[0], out + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = 0;
+	close(pipefd[0]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * BPF LSM opens a character device only by a rule on its node, never a
+ * block device, whatever the rules; Landlock opens every device below a
+ * grant that the command's user may open. A grant reaching such devices
+ * is not enforced (refused, exit 3), and the report names those the
+ * command could open: by their modes, as root every root device, as
+ * 65534 those open to all; a device a rule names is not among them. A
+ * grant below which the user may open none of them is enforced: /dev,
+ * for 65534, where only null is open to all, and /dev/null for anyone.
+ */
+TEST_F(landlock, a_grant_that_opens_devices_bpf_keeps_closed_is_refused)
+{
+	bool root = variant->uid == 0;
+	char out[8192];
+
+	EXPECT_EQ(3, run_with_own_dev(self, variant->uid, true, "--cap read:/dev", out,
+				      sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "NOT enforced read:/dev: Landlock opens every device below a grant the user may open, BPF LSM only null, zero, full, random, urandom, tty, ptmx: grant the nodes\n"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, root ? "not governed read:/dev: devices it could open (3): " :
+				       "not governed read:/dev: devices it could open (2): "))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "/dev/disk0")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "/dev/fuse")) TH_LOG("%s", out);
+	EXPECT_EQ(root, strstr(out, "/dev/tty1") != NULL) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "errno=")) TH_LOG("it ran: %s", out);
+
+	/* fuse named by a rule of its own: BPF LSM opens it too. */
+	EXPECT_EQ(3, run_with_own_dev(self, variant->uid, true, "--cap read:/dev --cap read:/dev/fuse",
+				      out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, root ? "devices it could open (2): " : "devices it could open (1): /dev/disk0\n"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "NOT enforced read:/dev/fuse")) TH_LOG("%s", out);
+
+	/* The block device itself. */
+	EXPECT_EQ(3, run_with_own_dev(self, variant->uid, true, "--cap read:/dev/disk0", out,
+				      sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "NOT enforced read:/dev/disk0: BPF LSM never opens a block device, or one that passes disk commands, whatever the rules: Landlock does\n"))
+		TH_LOG("%s", out);
+
+	/* Only root's to open but for null: enforced for 65534, and it runs. */
+	EXPECT_EQ(root ? 3 : 0, run_with_own_dev(self, variant->uid, false, "--cap read:/dev", out,
+						 sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(root, strstr(out, "NOT enforced read:/dev") != NULL) TH_LOG("%s", out);
+	if (!root)
+		EXPECT_NE(NULL, strstr(out, "errno=0\n")) TH_LOG("%s", out);
+
+	/* The runtime profile's own grant: null is harmless. */
+	EXPECT_EQ(0, run_with_own_dev(self, variant->uid, true, "--cap read:/dev/null", out,
+				      sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "NOT enforced")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=0\n")) TH_LOG("%s", out);
 }
 
 /*

@@ -395,6 +395,9 @@ int cell_update_timed(struct isolate *iso, const char *name,
 		      size_t n_timed, bool rebind, bool narrows,
 		      const struct policy_binding *checked, struct isolate_cell_policy **give);
 
+/* Empties the ambient, inheritable, permitted and effective sets (user/spawn.c). */
+int drop_capabilities(void);
+
 /* What a command of the Landlock backend enters before exec (user/landlock.c). */
 struct sock_fprog;
 struct landlock_entry {

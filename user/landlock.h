@@ -35,7 +35,32 @@ void landlock_policy_free(struct landlock_policy *p);
 /* The descriptor real was resolved from, or the -errno of opening it (-ENOENT: not known). */
 int landlock_policy_fd(const struct landlock_policy *p, const char *real);
 
-/* The report of p on abi (user/landlock_report.c), for a command run with opts (NULL: as the caller). */
+/*
+ * What a grant opens of the devices BPF LSM keeps closed
+ * (user/landlock_devices.c): every block device, and the character
+ * devices that pass disk commands; below a directory, every character
+ * device but the harmless few and those a rule names.
+ */
+struct landlock_devices {
+	size_t n;		/* how many the command could open */
+	size_t listed;		/* how many of them names holds */
+	bool node;		/* the grant is of the device itself */
+	int err;		/* not known: -errno, names says why */
+	char names[112];	/* the first of them, ", " between */
+};
+
+/*
+ * For each capability of p->resolved (out has one entry each), the
+ * devices the command could open through it, run with opts's ids (NULL:
+ * the caller's). 0, or -errno (the message set) when it cannot be told.
+ */
+int landlock_devices_reached(const struct landlock_policy *p, const struct isolate_spawn_opts *opts,
+			     struct landlock_devices *out);
+
+/*
+ * The report of p on abi (user/landlock_report.c), for a command run
+ * with opts (NULL: as the caller): its ids decide which devices it opens.
+ */
 int landlock_report(const struct landlock_policy *p, int abi, const struct isolate_spawn_opts *opts,
 		    struct isolate_enforcement_report *out);
 

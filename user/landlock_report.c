@@ -242,10 +242,12 @@ struct report_ctx {
 	const struct isolate_cell_policy *set;	/* what the rules are made of */
 	int abi;
 	struct state_paths state;
+	struct landlock_devices *devices;	/* one per capability; NULL: none */
 };
 
 /* Why a grant of a path is not enforced as BPF LSM would; NULL when it is. */
-static const char *grant_gap(const struct report_ctx *ctx, const struct isolate_cap *cap)
+static const char *grant_gap(const struct report_ctx *ctx, const struct isolate_cap *cap,
+			     const struct landlock_devices *dev)
 {
 	const char *path = isolate_cap_get_path(cap);
 
@@ -254,11 +256,18 @@ static const char *grant_gap(const struct report_ctx *ctx, const struct isolate_
 	if (isolate_cap_get_kind(cap) == ISOLATE_CAP_EXEC &&
 	    !granted_at(ctx->set, ISOLATE_CAP_READ, path))
 		return "Landlock executes only what it lets be read: the files can be read too";
+	if (dev && dev->err)
+		return "Landlock opens every device below a grant, and the devices there could not be listed";
+	if (dev && dev->n && dev->node)
+		return "BPF LSM never opens a block device, or one that passes disk commands, whatever the rules: Landlock does";
+	if (dev && dev->n)
+		return "Landlock opens every device below a grant the user may open, BPF LSM only null, zero, full, random, urandom, tty, ptmx: grant the nodes";
 	return NULL;
 }
 
 static const char *cap_gap(const struct report_ctx *ctx, const struct isolate_cap *cap,
-			   char *why, char *unsearched, size_t len)
+			   const struct landlock_devices *dev, char *why, char *unsearched,
+			   size_t len)
 {
 	const struct isolate_cell_policy *pol = ctx->set;
 	enum isolate_cap_kind kind = isolate_cap_get_kind(cap);
@@ -268,7 +277,7 @@ static const char *cap_gap(const struct report_ctx *ctx, const struct isolate_ca
 	case ISOLATE_CAP_WRITE:
 	case ISOLATE_CAP_EXEC:
 		if (!(isolate_cap_get_flags(cap) & ISOLATE_CAP_DENY))
-			return grant_gap(ctx, cap);
+			return grant_gap(ctx, cap, dev);
 		if (granted_at(pol, kind, isolate_cap_get_path(cap)))
 			return "Landlock has no deny rules: a deny below a granted tree is not enforced";
 		if (kind == ISOLATE_CAP_READ &&
@@ -351,6 +360,8 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 	    "reading the entries of processes outside the cell (command lines, status) where /proc is granted");
 	add(b, false, false, "kernel state",
 	    "reading tracefs, debugfs, securityfs, pstore and efivarfs under a grant of a tree above them");
+	add(b, false, false, "device nodes elsewhere",
+	    "nodes made with mknod(2) outside devtmpfs and /dev, below a grant: not looked for, they open as their modes allow");
 	add(b, false, false, "others' terminals and sockets",
 	    "opening other sessions' ptys under a grant of /dev, connecting to other programs' unix sockets under a grant of their directory");
 	add(b, false, false, "planted links",
@@ -359,6 +370,20 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 	    "leases on files the cell may only read; SO_REUSEPORT, and SO_REUSEADDR on UDP, beside others' sockets");
 	add(b, false, false, "live changes", "grant and revoke while it runs");
 	add(b, false, false, "events", "per-cell events and the cell ABI (BPF LSM only)");
+}
+
+/* Why the command could open devices through a grant, as a line of its own. */
+static void add_devices(struct report_builder *b, const char *what,
+			const struct landlock_devices *dev)
+{
+	char why[256];	/* names fit the item's why: landlock_devices keeps them short */
+
+	if (dev->err)
+		snprintf(why, sizeof(why), "devices not listed: %s", dev->names);
+	else
+		snprintf(why, sizeof(why), "devices it could open (%zu): %s%s",
+			 dev->n, dev->names, dev->listed < dev->n ? ", ..." : "");
+	add(b, false, false, what, why);
 }
 
 int landlock_report(const struct landlock_policy *p, int abi, const struct isolate_spawn_opts *opts,
@@ -376,21 +401,30 @@ int landlock_report(const struct landlock_policy *p, int abi, const struct isola
 	if (!abi)
 		return set_error(-EOPNOTSUPP, "Landlock is not available on this kernel");
 	err = state_paths_find(&ctx.state);
+	if (!err && pol) {
+		ctx.devices = calloc(pol->n_caps ? pol->n_caps : 1, sizeof(*ctx.devices));
+		err = ctx.devices ? landlock_devices_reached(p, opts, ctx.devices) :
+		      set_error(-ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; !err && pol && i < pol->n_caps; i++) {
 		const struct isolate_cap *cap = &pol->caps[i];
+		const struct landlock_devices *dev = &ctx.devices[i];
 		char why[sizeof(out->items->why)], unsearched[sizeof(why)] = "";
-		const char *gap = cap_gap(&ctx, cap, why, unsearched, sizeof(why));
+		const char *gap = cap_gap(&ctx, cap, dev, why, unsearched, sizeof(why));
 
 		unix_granted |= cap->kind == ISOLATE_CAP_UNIX;
 		isolate_cap_format(cap, text, sizeof(text));
 		add(&b, true, !gap, text, gap ? gap : "enforced");
 		if (unsearched[0])
 			add(&b, false, false, text, unsearched);
+		if (dev->n || dev->err)
+			add_devices(&b, text, dev);
 	}
 	if (!err && pol && isolate_cell_policy_mode(pol) == ISOLATE_MODE_AUDIT)
 		add(&b, true, false, "mode:audit", "Landlock refuses, it cannot only report");
 	if (!err)
 		backend_gaps(&b, abi, unix_granted);
+	free(ctx.devices);
 	state_paths_free(&ctx.state);
 	if (!err && b.err)
 		err = set_error(b.err, "out of memory");

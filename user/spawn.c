@@ -29,8 +29,7 @@
 #include "common/inherited_fd.h"
 #include "user/internal.h"
 
-/* Empties the ambient, inheritable, permitted and effective sets. */
-static int drop_capabilities(void)
+int drop_capabilities(void)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = { { 0 } };

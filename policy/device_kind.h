@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/* Which devices BPF LSM treats apart (policy/device_kind.c). */
+#ifndef ISOLATE_POLICY_DEVICE_KIND_H
+#define ISOLATE_POLICY_DEVICE_KIND_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/*
+ * The character devices any rule opens (isolate/abi.h), as the kernel's
+ * harmless_char_device(): null, zero, full, random, urandom, tty, ptmx,
+ * the pty slaves (of which it opens only the cell's own).
+ */
+bool device_harmless_char(dev_t rdev);
+
+/*
+ * Whether the character device rdev is of a driver that passes READ and
+ * WRITE commands to a disk, which the kernel's programs never open.
+ */
+bool device_passes_disk_commands(dev_t rdev);
+
+#endif /* ISOLATE_POLICY_DEVICE_KIND_H */
