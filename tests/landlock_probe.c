@@ -8,11 +8,14 @@
  *                  chmod FILE | chmod-setuid FILE | smc - | inet-smc - |
  *                  tiocsti - | tiocsti-high - | open-setgid FILE |
  *                  openat-setgid FILE | tmpfile-setgid DIR | creat-setgid FILE |
- *                  mknod-setgid FILE | mknodat-setgid FILE | openat2 FILE
+ *                  mknod-setgid FILE | mknodat-setgid FILE | openat2 FILE |
+ *                  leave exit|stay
  * tiocsti types a space into standard input's terminal; tiocsti-high asks
  * the same with bits above the 32 the kernel reads set in the command.
  * The -setgid ones make a file of mode 02644 by that system call itself,
- * not through libc, which may pick another.
+ * not through libc, which may pick another. leave starts two processes
+ * that wait forever, one in a session of its own, without the probe's
+ * standard descriptors, prints "left=PID,PID" and exits (or waits too).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -114,10 +117,36 @@ static int attempt(const char *op, const char *arg)
 	return ret;
 }
 
+/* A process that waits forever, holding none of the caller's descriptors. */
+static pid_t start_waiting(int new_session)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		close(0);
+		close(1);
+		close(2);
+		if (new_session)
+			setsid();
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3)
 		return 2;
+	if (!strcmp(argv[1], "leave")) {
+		pid_t a = start_waiting(0), b = start_waiting(1);
+
+		printf("left=%d,%d\n", (int)a, (int)b);
+		fflush(stdout);
+		while (!strcmp(argv[2], "stay"))
+			pause();
+		return 0;
+	}
 	printf("errno=%d\n", attempt(argv[1], argv[2]));
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -993,6 +994,39 @@ TEST_F(landlock, a_path_swapped_after_its_check_keeps_its_rule)
 	if (access(path, F_OK))
 		SKIP(return, "the shim was not preloaded (a static loader?)");
 	EXPECT_NE(NULL, strstr(out, "errno=13\n")) TH_LOG("%s", out);
+}
+
+/*
+ * The processes the command leaves, in a session of their own or not,
+ * are killed and reaped when it exits and when --timeout kills it: run
+ * is their reaper, they are not left to init holding its terminal. The
+ * probe starts two that wait forever and says their pids.
+ */
+TEST_F(landlock, what_the_command_leaves_is_killed)
+{
+	static const char *const how[] = { "exit", "stay" };
+	char out[8192], args[1024];
+
+	for (int i = 0; i < 2; i++) {
+		const char *left;
+		int a = 0, b = 0;
+
+		snprintf(args, sizeof(args),
+			 "run --backend landlock --base none %s --cap read:%s --cap exec:%s -- %s leave %s",
+			 i ? "--timeout 0.2" : "", self->probe, self->probe, self->probe, how[i]);
+		EXPECT_EQ(i ? 124 : 0, loader_as(variant->uid, args, out, sizeof(out)))
+			TH_LOG("%s", out);
+		left = strstr(out, "left=");
+		ASSERT_NE(NULL, left) TH_LOG("%s", out);
+		ASSERT_EQ(2, sscanf(left, "left=%d,%d", &a, &b)) TH_LOG("%s", out);
+		ASSERT_LT(0, a);
+		ASSERT_LT(0, b);
+		EXPECT_EQ(-1, kill(a, 0)) { kill(a, SIGKILL); }
+		EXPECT_EQ(-1, kill(b, 0)) { kill(b, SIGKILL); }
+		if (i)
+			EXPECT_NE(NULL, strstr(out, "run: --timeout reached: killed every process of the command\n"))
+				TH_LOG("%s", out);
+	}
 }
 
 /* One-shot capabilities: the policy is the command line. */

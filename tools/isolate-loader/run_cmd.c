@@ -24,6 +24,7 @@
 #include "tools/isolate-loader/main.h"
 #include "tools/isolate-loader/run_backend.h"
 #include "tools/isolate-loader/run_pty.h"
+#include "tools/isolate-loader/run_reap.h"
 #include "tools/isolate-loader/run_refusal.h"
 
 #define MAX_ENV 128
@@ -213,7 +214,9 @@ static long long now_ms(void)
  * and output through its pty; forwards SIGINT, SIGTERM and SIGHUP to it
  * (the second SIGTERM or SIGHUP as SIGKILL).
  * Returns its exit status (128 + signal), or EXIT_RUN_TIMEOUT after
- * killing every process of the cell. The pty is closed when it returns.
+ * killing every process of the cell. Without a cell (iso NULL: the
+ * Landlock backend, run its subreaper), what the command left running is
+ * killed and reaped once it is done. The pty is closed when it returns.
  */
 static int wait_command(struct isolate *iso, const char *cell, pid_t pid, double timeout,
 			struct run_pty *pty)
@@ -266,13 +269,17 @@ static int wait_command(struct isolate *iso, const char *cell, pid_t pid, double
 		close(pidfd);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
+			if (!iso)
+				run_reap_leftovers();
 			run_pty_close(pty);
 			return EXIT_RUN_FAILED;
 		}
+	if (!iso)
+		run_reap_leftovers();
 	run_pty_close(pty);
 	if (timed_out) {
-		p_info("run: --timeout reached: killed every process of %s %s",
-		       iso ? "cell" : "the command", iso ? cell : "");
+		p_info("run: --timeout reached: killed every process of %s%s",
+		       iso ? "cell " : "the command", iso ? cell : "");
 		return EXIT_RUN_TIMEOUT;
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -441,6 +448,12 @@ int do_run(int argc, char **argv)
 		ret = give_pty(&o, &pty, stdio);
 		if (ret)
 			goto out;
+		err = run_reap_begin();
+		if (err) {
+			ret = p_err(EXIT_RUN_FAILED, "run: cannot become the reaper of what the command leaves: %s",
+				    strerror(-err));
+			goto out;
+		}
 		err = run_landlock(cell_pol, o.allow_unenforced, argv + optind, &o.spawn, &pid);
 		ret = err ? err : wait_command(NULL, NULL, pid, o.timeout, &pty);
 		goto out;

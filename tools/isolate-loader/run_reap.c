@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The processes a Landlock command leaves behind (see run_reap.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "tools/isolate-loader/run_reap.h"
+
+int run_reap_begin(void)
+{
+	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) ? -errno : 0;
+}
+
+/* The parent of process pid, from /proc/PID/stat (after the name, which may hold ')'); -1 if gone. */
+static pid_t parent_of(const char *pid)
+{
+	char path[64], line[512], *end;
+	int ppid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) &&
+	    sscanf(end + 1, " %*c %d", &ppid) != 1)
+		ppid = -1;
+	fclose(f);
+	return ppid;
+}
+
+/* SIGKILLs every child of ours: how many there were. */
+static int kill_children(void)
+{
+	DIR *proc = opendir("/proc");
+	pid_t self = getpid();
+	struct dirent *de;
+	int n = 0;
+
+	while (proc && (de = readdir(proc))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0 || parent_of(de->d_name) != self)
+			continue;
+		kill((pid_t)pid, SIGKILL);
+		n++;
+	}
+	if (proc)
+		closedir(proc);
+	return n;
+}
+
+void run_reap_leftovers(void)
+{
+	const struct timespec moment = { .tv_nsec = 1000000 };
+
+	for (;;) {
+		int listed = kill_children();
+		pid_t reaped = waitpid(-1, NULL, listed ? 0 : WNOHANG);
+
+		if (reaped < 0 && errno != EINTR)
+			break;	/* ECHILD: none left */
+		/* A child not listed yet, reparented since: listed next time. */
+		if (reaped == 0)
+			nanosleep(&moment, NULL);
+	}
+}
