@@ -431,8 +431,9 @@ int isolate_landlock_abi(void);
 /*
  * What the Landlock backend enforces of policy (its capabilities, each
  * enforced or not and why; NULL: none; paths that exist named by their
- * real paths, as they are compared) on ABI abi, and what it leaves
- * ungoverned whatever the policy says. Free with
+ * real paths, as they are compared) on ABI abi, for a command run as the
+ * caller's user (its ids decide which devices a grant lets it open), and
+ * what it leaves ungoverned whatever the policy says. Free with
  * isolate_enforcement_report_free.
  */
 int isolate_landlock_report(const struct isolate_cell_policy *policy, int abi,
