@@ -99,8 +99,8 @@ static int keep_object(struct landlock_policy *p, const char *real, int fd, int 
 }
 
 /*
- * cap's path opened and replaced by its real path, the descriptor kept in
- * p; one that does not exist yet resolved as far as it exists. One that
+ * cap's path opened and replaced by its real path, a grant's descriptor
+ * kept in p; one that does not exist yet resolved as far as it exists. One that
  * cannot be resolved otherwise stays as written, with the error kept: a
  * rule on it fails with it.
  */
@@ -124,7 +124,8 @@ static int resolve_cap(struct landlock_policy *p, struct isolate_cap *cap, char 
 		return -ENOMEM;
 	}
 	err = self_path_check_real(cap->u.path, real, msg, len);
-	kept = err ? 0 : keep_object(p, real, fd, open_err);
+	/* A deny gets no rule: only its real path is needed, not a descriptor held. */
+	kept = err || (cap->flags & ISOLATE_CAP_DENY) ? 0 : keep_object(p, real, fd, open_err);
 	if (kept <= 0 && fd >= 0)
 		close(fd);
 	free(cap->u.path);
