@@ -282,7 +282,12 @@ def libc() -> ctypes.CDLL:
 
 
 def enc(s: str) -> bytes:
-    return os.fsencode(s)
+    """s as the C library takes it. A C string ends at its first NUL: with
+    one inside, C would get another string, a shorter path or capability."""
+    b = os.fsencode(s)
+    if b"\0" in b:
+        raise ValueError(f"embedded null character in {s!r:.200}")
+    return b
 
 
 def dec(b: Optional[bytes]) -> str:
