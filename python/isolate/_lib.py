@@ -290,6 +290,18 @@ def enc(s: str) -> bytes:
     return b
 
 
+def int_arg(what: str, value: int, lo: int, hi: int) -> int:
+    """value when it is an integer from lo to hi. ctypes takes any integer
+    and keeps its low bits: 2**32 + 60 seconds would reach C as 60."""
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ValueError(f"{what} {value!r}: expected an integer from {lo} to {hi}")
+    return value
+
+
+FD_MAX = 2**31 - 1
+GRANT_SECONDS_MAX = 365 * 24 * 3600   # ISOLATE_GRANT_SECONDS_MAX
+
+
 def dec(b: Optional[bytes]) -> str:
     return os.fsdecode(b) if b is not None else ""
 

@@ -14,7 +14,7 @@ from ctypes import byref, c_char_p
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from ._lib import IncellMessage, cell_lib, enc, lib
+from ._lib import IncellMessage, cell_lib, enc, int_arg, lib
 from .errors import IsolateError
 
 _LEVELS = {"emerg": 0, "alert": 1, "crit": 2, "err": 3, "error": 3, "warning": 4,
@@ -41,6 +41,7 @@ def metric(name: str, value: int, kind: str = "counter") -> None:
     """A counter increment or a gauge value, delivered as a metric event."""
     if kind not in _METRIC_KINDS:
         raise ValueError(f"metric: kind {kind!r}: expected counter or gauge")
+    int_arg("metric: value", value, -2**63, 2**63 - 1)
     _check(cell_lib().incell_metric(enc(name), _METRIC_KINDS[kind], value), "metric")
 
 
@@ -75,6 +76,7 @@ def request(right: str, target: str, timeout: Optional[float] = 30) -> Message:
 
 def post(data: bytes, in_reply_to: int = 0) -> None:
     """Posts a message to the supervisor (an answer to call in_reply_to, or 0)."""
+    int_arg("post: in_reply_to", in_reply_to, 0, 2**64 - 1)
     _check(cell_lib().incell_post(in_reply_to, data, len(data)), "post")
 
 
@@ -89,4 +91,10 @@ def recv(timeout: Optional[float] = None) -> Optional[Message]:
 
 
 def _ms(timeout: Optional[float]) -> int:
-    return -1 if timeout is None else max(0, int(timeout * 1000))
+    if timeout is None:
+        return -1
+    # An int of milliseconds in C: a longer wait would wrap, to none or forever.
+    if not timeout * 1000 <= 2**31 - 1:
+        raise ValueError(f"timeout {timeout!r}: expected at most {(2**31 - 1) // 1000} seconds, "
+                         "or None for no limit")
+    return max(0, int(timeout * 1000))

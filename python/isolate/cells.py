@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Union
 
 from . import _lib
-from ._lib import CellState, SpawnOpts, check, dec, enc, lib, memstream
+from ._lib import (FD_MAX, GRANT_SECONDS_MAX, CellState, SpawnOpts, check, dec, enc, int_arg,
+                   lib, memstream)
 from .errors import IsolateError, RunOutputLimit, RunTimeout
 from .policy import Cap, CapLike, CellPolicy, Policy, _cap_ptr, _mode_name
 
@@ -98,6 +99,20 @@ def _ids(user: Union[str, int, None]) -> Optional[tuple]:
     return entry.pw_uid, entry.pw_gid
 
 
+def _timeout(what: str, timeout: Optional[float]) -> Optional[float]:
+    """None (no limit) or seconds: 0 and less would mean no limit too, silently."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"{what}: timeout {timeout!r}: expected seconds, more than 0, "
+                         "or None for no limit")
+    return timeout
+
+
+def _grant_seconds(seconds: int) -> int:
+    return int_arg("grant: seconds", seconds, 1, GRANT_SECONDS_MAX)
+
+
 def _exit_status(status: int) -> int:
     if os.WIFSIGNALED(status):
         return 128 + os.WTERMSIG(status)
@@ -139,7 +154,7 @@ class Cell:
                  timeout: Optional[float] = 60, user: Union[str, int, None] = None,
                  audit: bool = False, allow_unenforced: bool = False) -> None:
         self.name = name or f"py-{os.getpid()}-{next(_names)}"
-        self.timeout = timeout
+        self.timeout = _timeout("cell", timeout)
         self.user = user
         extra = [Cap.of(c) for c in caps] + ([Cap.mode("audit")] if audit else [])
         if policy is None:
@@ -221,7 +236,7 @@ class Cell:
             raise ValueError("run: argv is empty: expected the command and its arguments")
         if max_output is not None and max_output < 0:
             raise ValueError(f"run: max_output {max_output}: expected bytes, 0 or more, or None")
-        limit = self.timeout if timeout is True else (timeout or None)
+        limit = self.timeout if timeout is True else _timeout("run", timeout)
         ids = _ids(user if user is not None else self.user)
         args = (c_char_p * (len(argv) + 1))(*[enc(a) for a in argv], None)
         envp = None
@@ -364,6 +379,8 @@ class Cell:
 
     def grant(self, *caps: CapLike, seconds: Optional[int] = None) -> None:
         """Adds capabilities, live (for seconds: ended by the kernel itself)."""
+        if seconds is not None:
+            _grant_seconds(seconds)
         with _CapArray(caps) as a:
             if seconds is None:
                 ret = lib().isolate_cell_grant(self._ptr(), enc(self.name), a.array, a.n)
@@ -377,8 +394,9 @@ class Cell:
         """Adds cap, a capability with a path, on the object fd refers to (an
         O_PATH fd will do) instead of what the path names by now: what was
         checked by object is what is granted. Raises if the object was removed."""
-        if seconds is not None and seconds < 1:
-            raise ValueError(f"a timed grant lasts at least 1 second, not {seconds}")
+        int_arg("grant_at: fd", fd, 0, FD_MAX)
+        if seconds is not None:
+            _grant_seconds(seconds)
         with _CapArray((cap,)) as a:
             ret = lib().isolate_cell_grant_at(self._ptr(), enc(self.name), a.array[0], fd,
                                               seconds or 0)
@@ -447,6 +465,7 @@ def restore(snapshot: str, name: Optional[str] = None,
     It exists when this returns; use it in a with block to destroy it at
     the end.
     """
+    timeout = _timeout("restore", timeout)
     iso = _Isolate()
     data = snapshot.encode()
     st = CellState()

@@ -7,7 +7,7 @@ from ctypes import byref, c_size_t, c_void_p
 from dataclasses import dataclass
 from typing import List, Optional, Union
 
-from ._lib import EnforcementReport, Feature as _Feature, check, dec, lib
+from ._lib import EnforcementReport, Feature as _Feature, check, dec, int_arg, lib
 from .errors import IsolateError
 from .policy import CellPolicy, Policy
 
@@ -64,6 +64,8 @@ def enforcement_report(policy: Union[CellPolicy, Policy], backend: str = "landlo
     capability that ``features()`` lists as enforced."""
     if backend != "landlock":
         raise IsolateError(f"enforcement_report: backend {backend}: expected landlock")
+    if abi is not None:
+        int_arg("enforcement_report: abi", abi, 0, 2**31 - 1)
     cell = policy.cell() if isinstance(policy, Policy) else policy
     report = EnforcementReport()
     with cell._handle() as ptr:
