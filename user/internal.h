@@ -417,6 +417,9 @@ int spawn_confined(int cgroup_fd, const struct landlock_entry *landlock, const c
 		   const char *where, char *const argv[], const struct isolate_spawn_opts *opts,
 		   pid_t *pid);
 
+/* -EINVAL when opts asks for ids that are none ((uid_t)-1): nothing may run. */
+int spawn_opts_check(const struct isolate_spawn_opts *opts, const char *where);
+
 /* The cell's channel (user/channel.c). */
 /* Creates it and fills the rule (read only) that opens it to the cell. */
 int channel_create(const char *name, struct isolate_image_inode *rule);

@@ -179,7 +179,9 @@ int isolate_landlock_ruleset_new(const struct isolate_cell_policy *policy, bool 
 
 	*out = NULL;
 	memset(report, 0, sizeof(*report));
-	err = landlock_policy_make(policy, &p);
+	err = spawn_opts_check(opts, "under Landlock");
+	if (!err)
+		err = landlock_policy_make(policy, &p);
 	if (err)
 		return err;
 	err = landlock_report(&p, abi, opts, report);

@@ -251,6 +251,15 @@ int spawn_confined(int cgroup_fd, const struct landlock_entry *landlock, const c
 	return set_error(r.err, "cannot run %s %s: %s", argv[0], where, strerror(-r.err));
 }
 
+int spawn_opts_check(const struct isolate_spawn_opts *opts, const char *where)
+{
+	/* To setresuid(2) and setresgid(2), -1 is "no change": the child would stay root. */
+	if (opts && opts->set_ids && (opts->uid == (uid_t)-1 || opts->gid == (gid_t)-1))
+		return set_error(-EINVAL, "cannot run a command %s: set_ids with uid or gid -1, which setresuid(2) and setresgid(2) read as \"no change\" (it would run as root)",
+				 where);
+	return 0;
+}
+
 /* -EPERM naming the first descriptor the command would inherit that lets a cell out. */
 static int refuse_escaping_fds(char *const argv[], const char *where,
 			       const struct isolate_spawn_opts *opts)
@@ -270,13 +279,17 @@ static int refuse_escaping_fds(char *const argv[], const char *where,
 int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[],
 		       const struct isolate_spawn_opts *opts, pid_t *pid)
 {
-	int fd = isolate_cell_cgroup_fd(iso, name), err;
 	char channel[PATH_MAX], where[96];
+	int fd, err;
 
 	*pid = -1;
+	snprintf(where, sizeof(where), "in cell %s", name);
+	err = spawn_opts_check(opts, where);
+	if (err)
+		return err;
+	fd = isolate_cell_cgroup_fd(iso, name);
 	if (fd < 0)
 		return fd;
-	snprintf(where, sizeof(where), "in cell %s", name);
 	err = refuse_escaping_fds(argv, where, opts);
 	if (!err)
 		err = isolate_channel_path(name, channel, sizeof(channel));

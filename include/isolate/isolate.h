@@ -287,7 +287,7 @@ int isolate_cell_cgroup_fd(struct isolate *iso, const char *name);
 
 /* How isolate_cell_spawn starts the process. */
 struct isolate_spawn_opts {
-	bool set_ids;		/* switch to uid/gid (supplementary groups dropped) */
+	bool set_ids;		/* switch to uid/gid (supplementary groups dropped); -1 is refused */
 	uid_t uid;
 	gid_t gid;
 	char *const *envp;	/* the environment; NULL: what isolate_env_passes */
@@ -327,7 +327,9 @@ bool isolate_env_passes(const char *entry);
  * started (-EPERM) while a descriptor it would inherit (not close-on-exec,
  * or in opts->stdio) is open for writing on a cgroup file system, on
  * bpffs, or a BPF object: the kernel checks those at open, and the cell
- * could leave its cgroup or change its rules through it.
+ * could leave its cgroup or change its rules through it. Nor (-EINVAL)
+ * with opts->set_ids and a uid or gid of -1, which setresuid(2) reads as
+ * "no change".
  */
 int isolate_cell_spawn(struct isolate *iso, const char *name,
 		       char *const argv[], const struct isolate_spawn_opts *opts,
