@@ -24,7 +24,7 @@ pid_t clone_into_cgroup(int cgroup_fd)
 }
 
 /* A cgroup's file handle is its 64-bit id (its kernfs node's). */
-int cgroup_id(const char *path, uint64_t *id)
+static int id_at(int dirfd, const char *path, int flags, uint64_t *id)
 {
 	struct {
 		struct file_handle fh;
@@ -32,10 +32,20 @@ int cgroup_id(const char *path, uint64_t *id)
 	} h = { .fh.handle_bytes = sizeof(uint64_t) };
 	int mount_id;
 
-	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0))
+	if (name_to_handle_at(dirfd, path, &h.fh, &mount_id, flags))
 		return -errno;
 	memcpy(id, h.fh.f_handle, sizeof(*id));
 	return 0;
+}
+
+int cgroup_id(const char *path, uint64_t *id)
+{
+	return id_at(AT_FDCWD, path, 0, id);
+}
+
+int cgroup_fd_id(int fd, uint64_t *id)
+{
+	return id_at(fd, "", AT_EMPTY_PATH, id);
 }
 
 int cgroup_path_of_id(const char *mount, uint64_t id, char *out, size_t len)

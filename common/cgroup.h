@@ -16,6 +16,8 @@ pid_t clone_into_cgroup(int cgroup_fd);
 
 /* The id of the cgroup at path (what BPF's cgroup helpers return); -errno. */
 int cgroup_id(const char *path, uint64_t *id);
+/* The same of the cgroup directory fd is open on. */
+int cgroup_fd_id(int fd, uint64_t *id);
 
 /*
  * Moves the calling process into the cgroup directory dir (created if

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * isolate_cell_spawn and isolate_landlock_spawn start a process only as
- * the ids asked for, never -1, which setresuid(2) reads as "stay root".
- * The pinned state is faked (tests/fake_load.h): a cell here is a cgroup
- * and a map entry.
+ * What isolate_cell_spawn and isolate_cell_cgroup_fd start a process in:
+ * only a cell, one the kernel's map has an entry for (a cgroup being
+ * created has none yet), through a handle of the load in force (after an
+ * unload no program enforces anything); and only as the ids asked for,
+ * never -1, which setresuid(2) reads as "stay root". The pinned state is
+ * faked (tests/fake_load.h): a cell here is a cgroup and a map entry.
  */
 #include <errno.h>
 #include <limits.h>
@@ -54,6 +56,70 @@ FIXTURE_TEARDOWN(cells)
 		TH_LOG("cannot remove %s: %s", self->dir, strerror(errno));
 	isolate_close(self->iso);
 	fake_isolate_down(&self->f);
+}
+
+TEST_F(cells, a_cgroup_the_map_has_no_entry_for_is_no_cell)
+{
+	char want[2 * PATH_MAX];
+	pid_t pid = 0;
+
+	snprintf(want, sizeof(want), "cgroup %s is not a cell yet (no entry in the kernel's map): a create of %s is under way, or failed",
+		 self->dir, self->name);
+	EXPECT_EQ(-ENOENT, isolate_cell_cgroup_fd(self->iso, self->name));
+	EXPECT_STREQ(want, isolate_last_error());
+	EXPECT_EQ(-ENOENT, isolate_cell_spawn(self->iso, self->name, argv_true, NULL, &pid));
+	EXPECT_STREQ(want, isolate_last_error());
+	EXPECT_EQ(-1, pid);
+}
+
+TEST_F(cells, a_cell_in_the_map_is_where_the_process_starts)
+{
+	uint64_t cgid, of_fd = 0;
+	int fd, status;
+	pid_t pid = 0;
+
+	ASSERT_EQ(0, fake_cell_entry(self->iso, self->name, &cgid));
+	fd = isolate_cell_cgroup_fd(self->iso, self->name);
+	ASSERT_LE(0, fd) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(0, cgroup_fd_id(fd, &of_fd));
+	EXPECT_EQ(cgid, of_fd);
+	close(fd);
+
+	ASSERT_EQ(0, isolate_cell_spawn(self->iso, self->name, argv_true, NULL, &pid))
+		TH_LOG("%s", isolate_last_error());
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* After `unload --force` the cgroup and the handle's old map remain: no program does. */
+TEST_F(cells, a_handle_of_an_unloaded_state_starts_nothing)
+{
+	pid_t pid = 0;
+
+	ASSERT_EQ(0, fake_cell_entry(self->iso, self->name, NULL));
+	ASSERT_EQ(0, fake_unload(self->f.bpffs));
+
+	EXPECT_EQ(-ESTALE, isolate_cell_cgroup_fd(self->iso, self->name));
+	EXPECT_STREQ("isolate was unloaded since this handle was opened: reopen it",
+		     isolate_last_error());
+	EXPECT_EQ(-ESTALE, isolate_cell_spawn(self->iso, self->name, argv_true, NULL, &pid));
+	EXPECT_EQ(-1, pid);
+}
+
+TEST_F(cells, a_handle_of_an_earlier_load_starts_nothing)
+{
+	pid_t pid = 0;
+
+	ASSERT_EQ(0, fake_cell_entry(self->iso, self->name, NULL));
+	ASSERT_EQ(0, fake_unload(self->f.bpffs));
+	ASSERT_EQ(0, fake_load(self->f.bpffs, self->f.cells_root_cgid));
+
+	EXPECT_EQ(-ESTALE, isolate_cell_spawn(self->iso, self->name, argv_true, NULL, &pid));
+	EXPECT_STREQ("the loader was unloaded and loaded again since this handle was opened: reopen it",
+		     isolate_last_error());
+	EXPECT_EQ(-1, pid);
 }
 
 #define IDS_MESSAGE(where) \

@@ -18,6 +18,7 @@
 
 #include <isolate/policy.h>
 
+#include "common/cgroup.h"
 #include "policy/model.h"
 #include "user/internal.h"
 
@@ -928,16 +929,38 @@ int isolate_cell_kill(struct isolate *iso, const char *name)
 	return err ?: cgroup_kill(dir);
 }
 
+/*
+ * A directory below the cells cgroup is a cell once its map entry is
+ * written, last at creation (and at a recycle's creation again): before,
+ * the kernel grants a process there nothing, and after an unload, with
+ * no program left to ask, everything. The entry looked up is that of the
+ * cgroup the fd holds, so that it is the one a process started through
+ * the fd lands in, whatever is made under the name meanwhile.
+ */
 int isolate_cell_cgroup_fd(struct isolate *iso, const char *name)
 {
+	struct isolate_cell cell;
 	char dir[PATH_MAX];
+	uint64_t cgid;
 	int fd, err = cell_dir(iso, name, dir, sizeof(dir));
 
+	if (!err)
+		err = isolate_check_current(iso);
 	if (err)
 		return err;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return set_error(-errno, errno == ENOENT ? "no cell named %s" : "cannot open %s",
 				 errno == ENOENT ? name : dir);
+	err = cgroup_fd_id(fd, &cgid);
+	if (err)
+		err = set_error(err, "cannot get the cgroup id of %s: %s", dir, strerror(-err));
+	else if (bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &cgid, &cell))
+		err = set_error(-ENOENT, "cgroup %s is not a cell yet (no entry in the kernel's map): a create of %s is under way, or failed",
+				dir, name);
+	if (err) {
+		close(fd);
+		return err;
+	}
 	return fd;
 }

@@ -282,7 +282,13 @@ int isolate_state_mounts_follow(struct isolate *iso);
  */
 int isolate_cell_name_of(struct isolate *iso, __u64 cgid, char *name, size_t len);
 
-/* An O_DIRECTORY fd of the cell's cgroup, for clone3(CLONE_INTO_CGROUP). */
+/*
+ * An O_DIRECTORY fd of the cell's cgroup, for clone3(CLONE_INTO_CGROUP):
+ * only while iso is of the load in force (-ESTALE, see
+ * isolate_check_current()) and the cgroup the fd holds is a cell, with an
+ * entry in the kernel's map (-ENOENT for a cgroup whose create is still
+ * under way, or failed).
+ */
 int isolate_cell_cgroup_fd(struct isolate *iso, const char *name);
 
 /* How isolate_cell_spawn starts the process. */
@@ -329,7 +335,7 @@ bool isolate_env_passes(const char *entry);
  * bpffs, or a BPF object: the kernel checks those at open, and the cell
  * could leave its cgroup or change its rules through it. Nor (-EINVAL)
  * with opts->set_ids and a uid or gid of -1, which setresuid(2) reads as
- * "no change".
+ * "no change". Nor where isolate_cell_cgroup_fd() refuses.
  */
 int isolate_cell_spawn(struct isolate *iso, const char *name,
 		       char *const argv[], const struct isolate_spawn_opts *opts,

@@ -201,6 +201,7 @@ _ISOLATE = {
     # the loaded system and its cells
     "isolate_open": (c_int, [_PP]),
     "isolate_close": (None, [_P]),
+    "isolate_check_current": (c_int, [_P]),
     "isolate_allow_unenforced": (None, [_P, c_bool]),
     "isolate_cell_create": (c_int, [_P, c_char_p, _P, POINTER(CellState)]),
     "isolate_cell_get": (c_int, [_P, c_char_p, POINTER(CellState)]),

@@ -448,8 +448,16 @@ class Cell:
         """Kills every process of the cell (it stays, empty)."""
         check(lib().isolate_cell_kill(self._ptr(), enc(self.name)), f"kill {self.name}")
 
+    def check_current(self) -> None:
+        """Raises IsolateError (errno ESTALE) once isolate was unloaded (and
+        perhaps loaded again) since the cell was created: its handle is then
+        of a load no program enforces, and run() refuses to start anything."""
+        check(lib().isolate_check_current(self._ptr()), f"cell {self.name}")
+
     def info(self) -> CellInfo:
-        """The cell's ids, generation, mode and decision counters."""
+        """The cell's ids, generation, mode and decision counters (of the load
+        in force: see check_current)."""
+        self.check_current()
         st = CellState()
         check(lib().isolate_cell_get(self._ptr(), enc(self.name), byref(st)),
               f"cell {self.name}")
