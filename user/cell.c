@@ -125,7 +125,7 @@ int isolate_cell_get(struct isolate *iso, const char *name,
 		return err == -ENOENT ? set_error(-ENOENT, "no cell named %s", name) : err;
 	if (bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &out->cgid, &out->cell))
 		return set_error(-ENOENT, "cgroup %s exists but is not a cell in the kernel's map", dir);
-	if (!iso->lock_depth && spec_pending(name, out->cell.generation + 1))
+	if (!isolate_locked(iso) && spec_pending(name, out->cell.generation + 1))
 		return get_recovered(iso, name, out);
 	strcpy(out->name, name);
 	out->unenforced = spec_read_unenforced(name);
@@ -352,9 +352,8 @@ static int create_fresh(struct isolate *iso, const char *name, const char *dir,
 	return create_locked(iso, name, dir, pol, img, bound, n_bound, 1, out);
 }
 
-int isolate_cell_create(struct isolate *iso, const char *name,
-			const struct isolate_cell_policy *pol,
-			struct isolate_cell_state *out)
+static int create(struct isolate *iso, const char *name, const struct isolate_cell_policy *pol,
+		  struct isolate_cell_state *out)
 {
 	struct policy_binding *bound = NULL;
 	struct isolate_image *img = NULL;
@@ -470,6 +469,19 @@ static int timed_held_bound(const struct timed_cap *timed, size_t n,
 			*first = &timed[i];
 	}
 	return left_out;
+}
+
+/* The compile outside the lock (it may scan trees), not outside the handle's mutex. */
+int isolate_cell_create(struct isolate *iso, const char *name,
+			const struct isolate_cell_policy *pol,
+			struct isolate_cell_state *out)
+{
+	int err;
+
+	handle_enter(iso);
+	err = create(iso, name, pol, out);
+	handle_leave(iso);
+	return err;
 }
 
 /*
@@ -859,8 +871,7 @@ int isolate_cell_update(struct isolate *iso, const char *name,
 	return err;
 }
 
-int isolate_cell_policy_get(struct isolate *iso, const char *name,
-			    struct isolate_cell_policy **out)
+static int policy_get(struct isolate *iso, const char *name, struct isolate_cell_policy **out)
 {
 	struct isolate_cell_state st;
 	int err = isolate_cell_get(iso, name, &st);
@@ -878,6 +889,18 @@ int isolate_cell_policy_get(struct isolate *iso, const char *name,
 	cell_dedupe(*out);
 	policy_cache_put(iso, name, st.cgid, st.cell.generation, *out, NULL, 0);
 	return 0;
+}
+
+/* The cache is the handle's: a change in another thread may replace its entry. */
+int isolate_cell_policy_get(struct isolate *iso, const char *name,
+			    struct isolate_cell_policy **out)
+{
+	int err;
+
+	handle_enter(iso);
+	err = policy_get(iso, name, out);
+	handle_leave(iso);
+	return err;
 }
 
 int isolate_cell_destroy(struct isolate *iso, const char *name)

@@ -306,7 +306,7 @@ static int close_again(struct isolate *iso)
 	return err ? err : changed;
 }
 
-int isolate_state_mounts_follow(struct isolate *iso)
+static int mounts_follow(struct isolate *iso)
 {
 	const struct state_tree *tree;
 	struct isolate_image_inode *closed = NULL;
@@ -328,4 +328,15 @@ int isolate_state_mounts_follow(struct isolate *iso)
 	iso->closed = closed;
 	iso->n_closed = n;
 	return same ? 0 : close_again(iso);
+}
+
+/* What it compares with is the handle's, as is the state tree. */
+int isolate_state_mounts_follow(struct isolate *iso)
+{
+	int err;
+
+	handle_enter(iso);
+	err = mounts_follow(iso);
+	handle_leave(iso);
+	return err;
 }

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * The handle every call takes: where isolate's pins and cells are, the
- * pinned maps opened, the lock that serialises changes between processes,
- * and the settings map. Loading (load.c), cells (cell.c) and rulesets
+ * pinned maps opened, the lock that serialises changes between processes
+ * and threads, and the settings map. Loading (load.c), cells (cell.c) and rulesets
  * (ruleset.c) build on it; it knows none of them.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,16 @@ void quiet_libbpf(void)
 	libbpf_set_print(libbpf_print);
 }
 
+static void mutex_init(pthread_mutex_t *m)
+{
+	pthread_mutexattr_t attr;
+
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(m, &attr);
+	pthread_mutexattr_destroy(&attr);
+}
+
 struct isolate *handle_alloc(void)
 {
 	struct isolate *iso = calloc(1, sizeof(*iso));
@@ -64,7 +75,62 @@ struct isolate *handle_alloc(void)
 	for (int i = 0; i < MAP_COUNT; i++)
 		iso->map_fd[i] = -1;
 	iso->lock_fd = -1;
+	mutex_init(&iso->mutex);
+	iso->pid = getpid();
 	return iso;
+}
+
+/*
+ * A child of fork() has a copy of the handle: a mutex that another thread
+ * of the parent may have held (for good, here), and the parent's lock fd,
+ * whose flock it would share: taken while the parent holds it, released
+ * for both by either. It takes them anew at its first call: one of its
+ * threads does, any other waits for it.
+ */
+static void adopt_after_fork(struct isolate *iso, pid_t me)
+{
+	pid_t seen;
+
+	for (;;) {
+		if (__atomic_load_n(&iso->pid, __ATOMIC_ACQUIRE) == me)
+			return;
+		seen = __atomic_load_n(&iso->adopting, __ATOMIC_ACQUIRE);
+		/* Another process's value (0, or a parent forked while adopting) is ours to take. */
+		if (seen != me && __atomic_compare_exchange_n(&iso->adopting, &seen, me, false,
+							      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			break;
+		sched_yield();
+	}
+	mutex_init(&iso->mutex);
+	iso->lock_depth = 0;
+	iso->holder = 0;
+	if (iso->lock_fd >= 0)
+		close(iso->lock_fd);
+	iso->lock_fd = -1;
+	/* pid first: a thread that sees adopting 0 with the old pid would adopt again. */
+	__atomic_store_n(&iso->pid, me, __ATOMIC_RELEASE);
+	__atomic_store_n(&iso->adopting, 0, __ATOMIC_RELEASE);
+}
+
+void handle_enter(struct isolate *iso)
+{
+	pid_t me = getpid();
+
+	if (__atomic_load_n(&iso->pid, __ATOMIC_ACQUIRE) != me)
+		adopt_after_fork(iso, me);
+	pthread_mutex_lock(&iso->mutex);
+}
+
+void handle_leave(struct isolate *iso)
+{
+	pthread_mutex_unlock(&iso->mutex);
+}
+
+bool isolate_locked(struct isolate *iso)
+{
+	/* Only the holder stores its own id there: no other thread can see it. */
+	return __atomic_load_n(&iso->pid, __ATOMIC_ACQUIRE) == getpid() &&
+	       __atomic_load_n(&iso->holder, __ATOMIC_ACQUIRE) == gettid();
 }
 
 void isolate_close(struct isolate *iso)
@@ -76,6 +142,7 @@ void isolate_close(struct isolate *iso)
 			close(iso->map_fd[i]);
 	if (iso->lock_fd >= 0)
 		close(iso->lock_fd);
+	pthread_mutex_destroy(&iso->mutex);
 	policy_cache_free(iso);
 	state_tree_free(iso->state);
 	free(iso->closed);
@@ -187,37 +254,51 @@ int isolate_check_current(struct isolate *iso)
 /*
  * The maps and the lock a handle opened are those of one load: after
  * another, changes through them would land in maps no program reads.
+ * Threads sharing the handle share its lock fd, whose flock does not keep
+ * one from another: the mutex does.
  */
 int isolate_lock(struct isolate *iso)
 {
 	int err;
 
+	handle_enter(iso);
 	if (iso->lock_depth++)
 		return 0;
 	if (iso->lock_fd < 0) {
 		iso->lock_fd = open(iso->pin_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (iso->lock_fd < 0) {
-			iso->lock_depth = 0;
-			return errno == ENOENT ? stale("isolate was unloaded") :
+			err = errno == ENOENT ? stale("isolate was unloaded") :
 				set_error(-errno, "cannot open %s: %s", iso->pin_root, strerror(errno));
+			goto fail;
 		}
 	}
 	if (flock(iso->lock_fd, LOCK_EX)) {
-		iso->lock_depth = 0;
-		return set_error(-errno, "cannot lock %s: %s", iso->pin_root, strerror(errno));
+		err = set_error(-errno, "cannot lock %s: %s", iso->pin_root, strerror(errno));
+		goto fail;
 	}
 	err = isolate_check_current(iso);
 	if (err) {
 		flock(iso->lock_fd, LOCK_UN);
-		iso->lock_depth = 0;
+		goto fail;
 	}
+	__atomic_store_n(&iso->holder, gettid(), __ATOMIC_RELEASE);
+	return 0;
+fail:
+	iso->lock_depth = 0;
+	handle_leave(iso);
 	return err;
 }
 
 void isolate_unlock(struct isolate *iso)
 {
-	if (iso->lock_depth && !--iso->lock_depth)
+	/* Some callers unlock on every way out, the lock taken or not. */
+	if (!isolate_locked(iso))
+		return;
+	if (!--iso->lock_depth) {
+		__atomic_store_n(&iso->holder, 0, __ATOMIC_RELEASE);
 		flock(iso->lock_fd, LOCK_UN);
+	}
+	handle_leave(iso);
 }
 
 int read_config(struct isolate *iso, struct isolate_config *cfg)

@@ -4,6 +4,7 @@
 #define ISOLATE_INTERNAL_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -57,7 +58,15 @@ struct isolate {
 	int map_fd[MAP_COUNT];
 	int lock_fd;			/* the pin root, flock()ed for changes */
 	__u32 settings_id;		/* of map_fd[MAP_SETTINGS]: which load they are */
-	int lock_depth;
+	/*
+	 * The lock and the handle's own state (its caches, the state tree)
+	 * are one thread's at a time, and of one process: see handle_enter().
+	 */
+	pthread_mutex_t mutex;		/* recursive */
+	pid_t pid;			/* the process mutex and lock_fd are of */
+	pid_t adopting;			/* a child of fork() taking them anew; 0: none */
+	pid_t holder;			/* the thread holding the lock; 0: none */
+	int lock_depth;			/* the holder's, under mutex */
 	bool allow_unenforced;		/* see isolate_allow_unenforced() */
 	struct policy_cache_entry policies[POLICY_CACHE_SIZE];
 	unsigned int policies_next;	/* the entry a new cell takes */
@@ -154,12 +163,23 @@ int hooks_choose(struct bpf_object *obj, const struct btf *kernel,
 		 struct isolate_hook_choice *out, size_t max, size_t *n);
 
 /*
- * Serialises changes to the pinned state between processes (handle.c);
- * -ESTALE, not taken, when the handle's maps are no longer the pinned ones
- * (isolate_check_current()).
+ * Serialises changes to the pinned state between processes and between
+ * threads (handle.c); -ESTALE, not taken, when the handle's maps are no
+ * longer the pinned ones (isolate_check_current()). Taken again by its
+ * holder, it nests. isolate_unlock() by a thread that does not hold it
+ * does nothing.
  */
 int isolate_lock(struct isolate *iso);
 void isolate_unlock(struct isolate *iso);
+/* Whether the calling thread holds the lock. */
+bool isolate_locked(struct isolate *iso);
+/*
+ * The handle's own state, one thread at a time (its mutex, recursive,
+ * which isolate_lock() takes too): for calls that read or fill its caches
+ * without changing the pinned state.
+ */
+void handle_enter(struct isolate *iso);
+void handle_leave(struct isolate *iso);
 
 int read_config(struct isolate *iso, struct isolate_config *cfg);
 int write_config(struct isolate *iso, const struct isolate_config *cfg);

@@ -83,7 +83,14 @@ struct isolate_hook_choice {
 int isolate_hook_choices(const char *btf_path, struct isolate_hook_choice *out, size_t max,
 			 size_t *n);
 
-/* A handle on the pinned isolate state under <bpffs>/isolate/. */
+/*
+ * A handle on the pinned isolate state under <bpffs>/isolate/. Threads may
+ * share one: its changes are made one at a time, as those of different
+ * processes are, and what it keeps (the policies it read) one thread at a
+ * time. A child of fork() may use its copy: it takes the lock that
+ * serialises changes anew, its own, at its first call. Closing it is the
+ * caller's, once no call through it is under way in any thread.
+ */
 struct isolate;
 
 /*
