@@ -18,10 +18,13 @@ import pwd
 import selectors
 import struct
 import termios
+import threading
 import time
+import weakref
+from contextlib import contextmanager
 from ctypes import POINTER, byref, c_char_p, c_int, c_void_p
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Union
 
 from . import _lib
 from ._lib import (FD_MAX, GRANT_SECONDS_MAX, CellState, SpawnOpts, check, dec, enc, int_arg,
@@ -120,18 +123,44 @@ def _exit_status(status: int) -> int:
 
 
 class _Isolate:
-    """struct isolate *: the pinned state, opened."""
+    """struct isolate *: the pinned state, opened. libisolate serialises the
+    calls of threads sharing it (ctypes lets them run at once) and gives a
+    child of fork() a lock of its own; freeing it is ours: close() waits for
+    the calls under way, made under ``held()``."""
 
     def __init__(self, allow_unenforced: bool = False) -> None:
         ptr = c_void_p()
         check(lib().isolate_open(byref(ptr)))
         self.ptr = ptr.value
+        self.lock = threading.RLock()
+        _open_handles.add(self)
         lib().isolate_allow_unenforced(self.ptr, allow_unenforced)
 
+    @contextmanager
+    def held(self, what: str) -> Iterator[int]:
+        with self.lock:
+            if not self.ptr:
+                raise IsolateError(f"{what}: destroyed")
+            yield self.ptr
+
     def close(self) -> None:
-        if self.ptr:
-            lib().isolate_close(self.ptr)
-            self.ptr = None
+        with self.lock:
+            if self.ptr:
+                lib().isolate_close(self.ptr)
+                self.ptr = None
+
+
+# A child of fork() has copies of the locks, held for good by a thread the
+# parent had if one was in a call: the child's calls would never start.
+_open_handles: "weakref.WeakSet[_Isolate]" = weakref.WeakSet()
+
+
+def _new_locks_in_child() -> None:
+    for iso in list(_open_handles):
+        iso.lock = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_new_locks_in_child)
 
 
 class Cell:
@@ -200,19 +229,25 @@ class Cell:
 
     def destroy(self) -> None:
         """Kills the cell's processes and removes it (``with`` does it)."""
-        if self._iso is None:
+        iso = self._iso
+        if iso is None:
             return
         try:
-            check(lib().isolate_cell_destroy(self._iso.ptr, enc(self.name)),
-                  f"cell destroy {self.name}")
+            with iso.held(f"cell {self.name}") as ptr:
+                check(lib().isolate_cell_destroy(ptr, enc(self.name)),
+                      f"cell destroy {self.name}")
         finally:
-            self._iso.close()
+            iso.close()
             self._iso = None
 
-    def _ptr(self) -> int:
-        if self._iso is None:
+    @contextmanager
+    def _handle(self) -> Iterator[int]:
+        """The handle, kept from destroy() (another thread's) while in use."""
+        iso = self._iso
+        if iso is None:
             raise IsolateError(f"cell {self.name} is not created: use it in a with block")
-        return self._iso.ptr
+        with iso.held(f"cell {self.name}") as ptr:
+            yield ptr
 
     def run(self, argv: Sequence[str], *, input: Optional[bytes] = None,
             capture_output: bool = True, timeout: Union[float, None, bool] = True,
@@ -265,8 +300,9 @@ class Cell:
                              cwd=enc(cwd) if cwd else None,
                              stdio=(c_int * 3)(*stdio))
             pid = c_int(-1)
-            ret = lib().isolate_cell_spawn(self._ptr(), enc(self.name), args, byref(opts),
-                                           byref(pid))
+            with self._handle() as ptr:
+                ret = lib().isolate_cell_spawn(ptr, enc(self.name), args, byref(opts),
+                                               byref(pid))
             if ret < 0:
                 err = _lib.error(ret, "run")
                 status = os.waitpid(pid.value, 0)[1] if pid.value > 0 else 0
@@ -381,12 +417,11 @@ class Cell:
         """Adds capabilities, live (for seconds: ended by the kernel itself)."""
         if seconds is not None:
             _grant_seconds(seconds)
-        with _CapArray(caps) as a:
+        with _CapArray(caps) as a, self._handle() as ptr:
             if seconds is None:
-                ret = lib().isolate_cell_grant(self._ptr(), enc(self.name), a.array, a.n)
+                ret = lib().isolate_cell_grant(ptr, enc(self.name), a.array, a.n)
             else:
-                ret = lib().isolate_cell_grant_timed(self._ptr(), enc(self.name), a.array,
-                                                     a.n, seconds)
+                ret = lib().isolate_cell_grant_timed(ptr, enc(self.name), a.array, a.n, seconds)
         check(ret, f"grant {self.name}")
         self.policy = self.current_policy()
 
@@ -397,24 +432,24 @@ class Cell:
         int_arg("grant_at: fd", fd, 0, FD_MAX)
         if seconds is not None:
             _grant_seconds(seconds)
-        with _CapArray((cap,)) as a:
-            ret = lib().isolate_cell_grant_at(self._ptr(), enc(self.name), a.array[0], fd,
-                                              seconds or 0)
+        with _CapArray((cap,)) as a, self._handle() as ptr:
+            ret = lib().isolate_cell_grant_at(ptr, enc(self.name), a.array[0], fd, seconds or 0)
         check(ret, f"grant {self.name}")
         self.policy = self.current_policy()
 
     def revoke(self, *caps: CapLike) -> None:
         """Removes capabilities, live."""
-        with _CapArray(caps) as a:
-            check(lib().isolate_cell_revoke(self._ptr(), enc(self.name), a.array, a.n),
+        with _CapArray(caps) as a, self._handle() as ptr:
+            check(lib().isolate_cell_revoke(ptr, enc(self.name), a.array, a.n),
                   f"revoke {self.name}")
         self.policy = self.current_policy()
 
     def current_policy(self) -> CellPolicy:
         """The policy in force in the cell, as the library keeps it."""
         out = c_void_p()
-        check(lib().isolate_cell_policy_get(self._ptr(), enc(self.name), byref(out)),
-              f"cell {self.name}")
+        with self._handle() as ptr:
+            check(lib().isolate_cell_policy_get(ptr, enc(self.name), byref(out)),
+                  f"cell {self.name}")
         try:
             return CellPolicy._of(out.value)
         finally:
@@ -430,37 +465,41 @@ class Cell:
                                      b.dev, b.ino, bool(b.moved)))
             return 0
 
-        check(lib().isolate_cell_bindings(self._ptr(), enc(self.name), _lib.BINDING_FN(one),
-                                          None), f"cell {self.name}")
+        with self._handle() as ptr:
+            check(lib().isolate_cell_bindings(ptr, enc(self.name), _lib.BINDING_FN(one), None),
+                  f"cell {self.name}")
         return found
 
     def rebind(self) -> None:
         """Binds every path afresh, live, to what it leads to now."""
-        check(lib().isolate_cell_rebind(self._ptr(), enc(self.name)), f"rebind {self.name}")
+        with self._handle() as ptr:
+            check(lib().isolate_cell_rebind(ptr, enc(self.name)), f"rebind {self.name}")
 
     def snapshot(self) -> str:
         """Every capability of the cell as a JSON document (restore() takes it)."""
-        ptr = self._ptr()
-        return memstream(lambda f: lib().isolate_cell_snapshot(ptr, enc(self.name), f,
-                                                               False)).decode()
+        with self._handle() as ptr:
+            return memstream(lambda f: lib().isolate_cell_snapshot(ptr, enc(self.name), f,
+                                                                   False)).decode()
 
     def kill(self) -> None:
         """Kills every process of the cell (it stays, empty)."""
-        check(lib().isolate_cell_kill(self._ptr(), enc(self.name)), f"kill {self.name}")
+        with self._handle() as ptr:
+            check(lib().isolate_cell_kill(ptr, enc(self.name)), f"kill {self.name}")
 
     def check_current(self) -> None:
         """Raises IsolateError (errno ESTALE) once isolate was unloaded (and
         perhaps loaded again) since the cell was created: its handle is then
         of a load no program enforces, and run() refuses to start anything."""
-        check(lib().isolate_check_current(self._ptr()), f"cell {self.name}")
+        with self._handle() as ptr:
+            check(lib().isolate_check_current(ptr), f"cell {self.name}")
 
     def info(self) -> CellInfo:
         """The cell's ids, generation, mode and decision counters (of the load
         in force: see check_current)."""
         self.check_current()
         st = CellState()
-        check(lib().isolate_cell_get(self._ptr(), enc(self.name), byref(st)),
-              f"cell {self.name}")
+        with self._handle() as ptr:
+            check(lib().isolate_cell_get(ptr, enc(self.name), byref(st)), f"cell {self.name}")
         return CellInfo(dec(st.name), st.cgid, st.cell.cell_id, st.cell.generation,
                         _mode_name(st.cell.mode),
                         st.counters[0], st.counters[1], st.counters[2])
