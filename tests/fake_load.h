@@ -228,4 +228,32 @@ static inline void fake_env_down(struct fake_env *f)
 	rmdir(f->state);
 }
 
+/*
+ * Makes cgroup name in the cells cgroup a cell, as the map says (nothing
+ * else of one): its entry, with generation 1 and cell id 0 (the one the
+ * fake counters map has). cgid (unless NULL) gets its id.
+ */
+static inline int fake_cell_entry(struct isolate *iso, const char *name, uint64_t *cgid)
+{
+	struct isolate_cell cell = { .cell_id = 0, .generation = 1, .ruleset = 1,
+				     .mode = ISOLATE_MODE_ENFORCE };
+	char path[PATH_MAX];
+	uint64_t id;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", isolate_cells_cgroup(iso), name);
+	err = cgroup_id(path, &id);
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/%s/%s", isolate_pin_root(iso), ISOLATE_PIN_MAPS, "cells");
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_map_update_elem(fd, &id, &cell, BPF_ANY) ? -errno : 0;
+	close(fd);
+	if (cgid)
+		*cgid = id;
+	return err;
+}
+
 #endif /* ISOLATE_TESTS_FAKE_LOAD_H */

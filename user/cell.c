@@ -471,6 +471,25 @@ static int timed_held_bound(const struct timed_cap *timed, size_t n,
 	return left_out;
 }
 
+int cell_recreate(struct isolate *iso, const char *name, const struct isolate_cell_policy *pol)
+{
+	struct policy_binding *bound = NULL;
+	struct isolate_image *img = NULL;
+	char dir[PATH_MAX];
+	size_t n_bound = 0;
+	int err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (!err)
+		err = compile(iso, pol, NULL, 0, false, &bound, &n_bound, &img);
+	if (!err)
+		err = isolate_cell_destroy(iso, name);
+	if (!err)
+		err = create_fresh(iso, name, dir, pol, img, &bound, n_bound, NULL);
+	policy_bindings_free(bound, n_bound);
+	isolate_image_free(img);
+	return err;
+}
+
 /* The compile outside the lock (it may scan trees), not outside the handle's mutex. */
 int isolate_cell_create(struct isolate *iso, const char *name,
 			const struct isolate_cell_policy *pol,

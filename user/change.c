@@ -54,9 +54,7 @@ int isolate_cell_recycle(struct isolate *iso, const char *name)
 		return err;
 	err = isolate_cell_policy_get(iso, name, &pol);
 	if (!err)
-		err = isolate_cell_destroy(iso, name);
-	if (!err)
-		err = isolate_cell_create(iso, name, pol, NULL);
+		err = cell_recreate(iso, name, pol);
 	isolate_cell_policy_free(pol);
 	isolate_unlock(iso);
 	return err;

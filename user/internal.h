@@ -128,6 +128,13 @@ void cgroup_enable_controllers(const char *dir);
 int cell_readopt(struct isolate *iso, const char *name);
 
 /*
+ * Destroys cell name and creates it again from pol, as a new cell. pol is
+ * compiled first (every path resolved afresh): when it no longer compiles
+ * (a path it grants is gone), the cell stays as it is. Under the lock.
+ */
+int cell_recreate(struct isolate *iso, const char *name, const struct isolate_cell_policy *pol);
+
+/*
  * The kernel's entry of a cell whose processes are gone (st: its cgroup
  * id and entry), with its rules, its id and its System V objects; detail
  * says why in the `destroyed` event, sent unless name is NULL (user/cell.c).

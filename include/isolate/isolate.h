@@ -255,7 +255,11 @@ int isolate_cell_snapshot(struct isolate *iso, const char *name, FILE *out, bool
  */
 int isolate_cell_restore(struct isolate *iso, const char *source, const char *json, size_t len,
 			 const char *new_name, struct isolate_cell_state *out);
-/* Destroys the cell and creates it again with the same capabilities. */
+/*
+ * Destroys the cell and creates it again with the same capabilities, every
+ * path resolved afresh; when its policy no longer compiles (a path it
+ * grants is gone), the cell is left as it is.
+ */
 int isolate_cell_recycle(struct isolate *iso, const char *name);
 
 /* Kills every process of the cell (the cell stays, empty). */
