@@ -244,6 +244,19 @@ static int compile(struct isolate *iso, const struct isolate_cell_policy *pol,
 	return 0;
 }
 
+/* How create_locked() makes a cell. */
+struct create_as {
+	__u32 generation;
+	bool allow_unenforced;	/* see isolate_allow_unenforced() */
+	/*
+	 * Of a cell whose cgroup outlived its kernel state (readopt): its
+	 * cgroup, its channel and its kept files are left as they are on a
+	 * failure, for its processes and the next load.
+	 */
+	bool survivor;
+	const char *detail;	/* of the created event */
+};
+
 /*
  * Writes a cell's state in the order that keeps every intermediate state
  * safe: rules, kept policy, bindings and budgets first, the cells map
@@ -252,8 +265,9 @@ static int compile(struct isolate *iso, const struct isolate_cell_policy *pol,
 static int create_locked(struct isolate *iso, const char *name, const char *dir,
 			 const struct isolate_cell_policy *pol,
 			 const struct isolate_image *img, struct policy_binding **bound,
-			 size_t n_bound, __u32 generation, struct isolate_cell_state *out)
+			 size_t n_bound, const struct create_as *as, struct isolate_cell_state *out)
 {
+	__u32 generation = as->generation;
 	struct isolate_cell cell = {
 		.generation = generation,
 		.mode = img->mode,
@@ -289,7 +303,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 	if (!err)
 		err = spec_write_cell_id(name, cell.cell_id);
 	if (!err)
-		err = cgroup_set_limits(dir, &img->limits, iso->allow_unenforced, &unenforced,
+		err = cgroup_set_limits(dir, &img->limits, as->allow_unenforced, &unenforced,
 					NULL);
 	if (!err)
 		err = spec_write_unenforced(name, unenforced);
@@ -299,13 +313,14 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		err = set_error(-errno, "cannot add cell %s to the cells map: %s", name, strerror(errno));
 	if (err) {
 		ruleset_delete(iso, cell.ruleset);
-		spec_remove_at(name, generation);
+		if (!as->survivor)
+			spec_remove_at(name, generation);
 		cell_id_release(iso, cell.cell_id);
 		goto fail;
 	}
 	policy_cache_put(iso, name, cgid, generation, pol, *bound, n_bound);
 	*bound = NULL;
-	emit_lifecycle(iso, name, cgid, &cell, ISOLATE_LIFECYCLE_CREATED, NULL);
+	emit_lifecycle(iso, name, cgid, &cell, ISOLATE_LIFECYCLE_CREATED, as->detail);
 	report_unenforced(iso, name, cgid, &cell, unenforced);
 	if (out) {
 		memset(out, 0, sizeof(*out));
@@ -315,8 +330,10 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 	}
 	return 0;
 fail:
-	channel_remove(name);
-	rmdir(dir);
+	if (!as->survivor) {
+		channel_remove(name);
+		rmdir(dir);
+	}
 	return err;
 }
 
@@ -348,8 +365,10 @@ static int create_fresh(struct isolate *iso, const char *name, const char *dir,
 			struct policy_binding **bound, size_t n_bound,
 			struct isolate_cell_state *out)
 {
+	const struct create_as as = { .generation = 1, .allow_unenforced = iso->allow_unenforced };
+
 	cell_leftovers_forget(iso, name);
-	return create_locked(iso, name, dir, pol, img, bound, n_bound, 1, out);
+	return create_locked(iso, name, dir, pol, img, bound, n_bound, &as, out);
 }
 
 static int create(struct isolate *iso, const char *name, const struct isolate_cell_policy *pol,
@@ -504,14 +523,14 @@ int isolate_cell_create(struct isolate *iso, const char *name,
 }
 
 /*
- * Creates the kernel state of surviving cell name from pol as generation
- * gen, its paths on the objects kept for them, if any. The paths of its
- * timed grants stay bound too: they are not in force again until its next
+ * Creates the kernel state of surviving cell name from pol, as as says,
+ * its paths on the objects kept for them, if any. The paths of its timed
+ * grants stay bound too: they are not in force again until its next
  * change, which must find them on the objects they were granted on. A
  * timed grant whose binding was not kept is left for that change to drop.
  */
 static int readopt_as(struct isolate *iso, const char *name,
-		      const struct isolate_cell_policy *pol, __u32 gen,
+		      const struct isolate_cell_policy *pol, const struct create_as *as,
 		      const struct policy_binding *kept, size_t n_kept,
 		      const struct timed_cap *timed, size_t n_timed)
 {
@@ -529,9 +548,9 @@ static int readopt_as(struct isolate *iso, const char *name,
 		err = compile_generation(iso, pol, held, n_held, kept, n_kept, false, &bound,
 					 &n_bound, &img, NULL);
 	if (!err)
-		err = create_locked(iso, name, dir, pol, img, &bound, n_bound, gen, NULL);
+		err = create_locked(iso, name, dir, pol, img, &bound, n_bound, as, NULL);
 	if (!err)
-		spec_prune(name, gen);
+		spec_prune(name, as->generation);
 	free(held);
 	policy_bindings_free(bound, n_bound);
 	isolate_image_free(img);
@@ -545,16 +564,21 @@ static int readopt_as(struct isolate *iso, const char *name,
  */
 int cell_readopt(struct isolate *iso, const char *name)
 {
+	struct create_as as = {
+		/* What the cell was made with: what it asks and is not enforced was accepted. */
+		.allow_unenforced = spec_read_unenforced(name) != 0,
+		.survivor = true,
+	};
 	struct isolate_cell_policy *pol = NULL;
 	struct policy_binding *kept = NULL;
 	struct timed_cap *timed = NULL;
 	size_t n_kept = 0, n_timed = 0;
-	__u32 gen = 0;
-	int err = spec_latest(name, &gen);
+	char closed[64];
+	int err = spec_latest(name, &as.generation);
 
 	if (!err)
-		err = spec_read(name, gen, &pol);
-	if (!err && (err = spec_read_bindings(name, gen, &kept, &n_kept)) == -ENOENT)
+		err = spec_read(name, as.generation, &pol);
+	if (!err && (err = spec_read_bindings(name, as.generation, &kept, &n_kept)) == -ENOENT)
 		err = 0;
 	/*
 	 * Unreadable, they are not in the bindings written: no change is made
@@ -563,18 +587,28 @@ int cell_readopt(struct isolate *iso, const char *name)
 	if (!err && timed_read(name, boot_ns(), &timed, &n_timed) == -ENOMEM)
 		err = -ENOMEM;
 	if (!err)
-		err = readopt_as(iso, name, pol, gen, kept, n_kept, timed, n_timed);
+		err = readopt_as(iso, name, pol, &as, kept, n_kept, timed, n_timed);
 	timed_free(timed, n_timed);
 	policy_bindings_free(kept, n_kept);
 	isolate_cell_policy_free(pol);
 	if (!err || err == -ENOMEM)
 		return err;
 	/* A generation after every kept one: the empty policy is the one in force. */
+	if (as.generation)
+		snprintf(closed, sizeof(closed), "closed: generation %u could not be made again",
+			 as.generation);
+	else
+		snprintf(closed, sizeof(closed), "closed: no policy was kept");
+	as.generation++;
+	as.detail = closed;
 	pol = isolate_cell_policy_new(name);
 	if (!pol)
 		return set_error(-ENOMEM, "out of memory");
-	err = readopt_as(iso, name, pol, gen + 1, NULL, 0, NULL, 0);
+	err = readopt_as(iso, name, pol, &as, NULL, 0, NULL, 0);
 	isolate_cell_policy_free(pol);
+	/* Not made: the next load tries the kept generation again. */
+	if (err)
+		spec_drop(name, as.generation);
 	return err;
 }
 
