@@ -281,51 +281,106 @@ static int inode_rule_cmp(const void *a, const void *b)
 }
 
 /*
- * Every cell's same policy again: its new generation has the rules closing
- * the state tree now. One cell failing does not keep the others open; the
- * error names the first that failed.
+ * The same policy again in each cell of names (taken over): its new
+ * generation has the rules closing the state tree now. One cell failing
+ * does not keep the others open; the error names the first that failed.
+ * Those that failed are the handle's to retry (reclose), every call, until
+ * they are closed or gone: until then they are open to what the mounts
+ * show of the state directory.
  */
-static int close_again(struct isolate *iso)
+static int close_again(struct isolate *iso, struct cell_name *names, size_t n)
 {
-	struct isolate_cell_state *cells = NULL;
-	size_t n = 0;
-	int err = isolate_cells_list(iso, &cells, &n), changed = 0;
+	struct cell_name *failed = calloc(n ?: 1, sizeof(*failed));
+	size_t n_failed = 0;
+	int err = 0, changed = 0;
 
+	if (!failed) {
+		free(names);
+		return set_error(-ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < n; i++) {
 		/* The same policy again. */
-		int e = change_caps(iso, cells[i].name, NULL, 0, true, 0, false, NULL);
+		int e = change_caps(iso, names[i].s, NULL, 0, true, 0, false, NULL);
 
-		if (!e)
+		if (!e) {
 			changed++;
-		else if (e != -ENOENT && !err)	/* -ENOENT: destroyed meanwhile */
-			err = set_error(e, "cell %s: %s", cells[i].name, isolate_last_error());
+		} else if (e != -ENOENT) {	/* -ENOENT: destroyed meanwhile */
+			if (!err)
+				err = set_error(e, "cell %s: %s", names[i].s, isolate_last_error());
+			failed[n_failed++] = names[i];
+		}
 	}
-	free(cells);
+	free(names);
+	free(iso->reclose);
+	iso->reclose = failed;
+	iso->n_reclose = n_failed;
 	return err ? err : changed;
 }
 
+/* The names of every cell; 0 or -errno. */
+static int every_cell(struct isolate *iso, struct cell_name **names, size_t *n)
+{
+	struct isolate_cell_state *cells = NULL;
+	int err = isolate_cells_list(iso, &cells, n);
+
+	*names = err ? NULL : calloc(*n ?: 1, sizeof(**names));
+	if (!err && !*names)
+		err = set_error(-ENOMEM, "out of memory");
+	for (size_t i = 0; !err && i < *n; i++)
+		snprintf((*names)[i].s, sizeof((*names)[i].s), "%s", cells[i].name);
+	free(cells);
+	return err;
+}
+
+/* Those whose last re-close failed. */
+static int close_again_failed(struct isolate *iso)
+{
+	struct cell_name *names = iso->reclose;
+	size_t n = iso->n_reclose;
+
+	if (!n)
+		return 0;
+	iso->reclose = NULL;
+	iso->n_reclose = 0;
+	return close_again(iso, names, n);
+}
+
+/*
+ * What the handle saw last (the state tree's rules, state_followed) is
+ * kept once every cell is known: a failure before leaves it, to compare
+ * with the next call.
+ */
 static int mounts_follow(struct isolate *iso)
 {
 	const struct state_tree *tree;
 	struct isolate_image_inode *closed = NULL;
-	size_t n = 0;
+	struct cell_name *names = NULL;
+	size_t n = 0, n_names = 0;
 	bool first = !iso->closed, same;
 	int err = state_tree_get(iso, &tree);
 
-	if (err || (!first && iso->state_followed == iso->state_reads))
+	if (err)
 		return err;
+	if (!first && iso->state_followed == iso->state_reads)
+		return close_again_failed(iso);
 	err = state_tree_rules(tree, &closed, &n);
 	if (err)
 		return err;
 	qsort(closed, n, sizeof(*closed), inode_rule_cmp);
-	iso->state_followed = iso->state_reads;
 	/* First: the cells' rules may be older than any such mount there is. */
 	same = first ? n == 1 :
 		       n == iso->n_closed && !memcmp(closed, iso->closed, n * sizeof(*closed));
+	if (!same)
+		err = every_cell(iso, &names, &n_names);
+	if (err) {
+		free(closed);
+		return err;
+	}
+	iso->state_followed = iso->state_reads;
 	free(iso->closed);
 	iso->closed = closed;
 	iso->n_closed = n;
-	return same ? 0 : close_again(iso);
+	return same ? close_again_failed(iso) : close_again(iso, names, n_names);
 }
 
 /* What it compares with is the handle's, as is the state tree. */

@@ -146,6 +146,7 @@ void isolate_close(struct isolate *iso)
 	policy_cache_free(iso);
 	state_tree_free(iso->state);
 	free(iso->closed);
+	free(iso->reclose);
 	free(iso);
 }
 

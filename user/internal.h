@@ -52,6 +52,11 @@ struct policy_cache_entry {
 	size_t n_bound;
 };
 
+/* A cell's name, as a value. */
+struct cell_name {
+	char s[64];
+};
+
 struct isolate {
 	char pin_root[PATH_MAX];	/* <bpffs>/isolate */
 	char cells_cgroup[PATH_MAX];	/* <cgroup2>/isolate */
@@ -76,6 +81,8 @@ struct isolate {
 	unsigned int state_followed;	/* state_reads then */
 	struct isolate_image_inode *closed;	/* state_tree_rules() then, sorted */
 	size_t n_closed;
+	struct cell_name *reclose;	/* the cells it could not close again then */
+	size_t n_reclose;
 };
 
 /* user/handle.c: the handle, its lock and the settings map. */

@@ -283,7 +283,9 @@ int isolate_cells_list(struct isolate *iso, struct isolate_cell_state **cells, s
  * each) when such a mount has appeared or gone since the handle last
  * looked, and at the first call when there is any. The supervisor calls
  * it as it runs. The number of cells changed, or -errno naming the first
- * cell that could not be (the others are changed all the same).
+ * cell that could not be (the others are changed all the same); those that
+ * could not be are tried again at every later call, until they are or are
+ * gone.
  */
 int isolate_state_mounts_follow(struct isolate *iso);
 

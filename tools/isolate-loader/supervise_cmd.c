@@ -39,6 +39,7 @@ struct supervisor {
 	int metrics_dir;
 	int metrics_sock;
 	long remaining;		/* events before exiting; < 0 for no limit */
+	char follow_failed[512];	/* the last failure of mounts_follow said, "" none */
 };
 
 /* Milliseconds of CLOCK_MONOTONIC, for deadlines and the metrics period. */
@@ -383,8 +384,13 @@ int do_supervise(int argc, char **argv)
 		if (closed > 0)
 			p_info("supervise: the mounts of the state directory changed: %d cells closed to it again",
 			       closed);
-		else if (closed < 0)
-			p_info("supervise: %s", isolate_last_error());
+		/* A cell failing is tried again every tick: said once, until it changes. */
+		if (closed < 0 && strcmp(s.follow_failed, isolate_last_error())) {
+			snprintf(s.follow_failed, sizeof(s.follow_failed), "%s", isolate_last_error());
+			p_info("supervise: %s", s.follow_failed);
+		} else if (closed >= 0) {
+			s.follow_failed[0] = '\0';
+		}
 		now = now_ms();
 		if (s.metrics_file && now >= next_metrics) {
 			write_metrics_file(&s);
