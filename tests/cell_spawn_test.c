@@ -122,6 +122,25 @@ TEST_F(cells, a_handle_of_an_earlier_load_starts_nothing)
 	EXPECT_EQ(-1, pid);
 }
 
+/* A cell destroyed since it was found has no channel: none is made again to share. */
+TEST_F(cells, the_channel_of_a_cell_gone_is_not_made_again)
+{
+	const struct isolate_spawn_opts as_nobody = { .set_ids = true, .uid = 65534,
+						      .gid = 65534 };
+	char channel[PATH_MAX], want[128];
+	pid_t pid = 0;
+
+	ASSERT_EQ(0, fake_cell_entry(self->iso, self->name, NULL));
+	ASSERT_EQ(0, isolate_channel_path(self->name, channel, sizeof(channel)));
+	ASSERT_EQ(-1, access(channel, F_OK));
+
+	snprintf(want, sizeof(want), "no cell named %s has a channel", self->name);
+	EXPECT_EQ(-ENOENT, isolate_cell_spawn(self->iso, self->name, argv_true, &as_nobody, &pid));
+	EXPECT_STREQ(want, isolate_last_error());
+	EXPECT_EQ(-1, pid);
+	EXPECT_EQ(-1, access(channel, F_OK));
+}
+
 #define IDS_MESSAGE(where) \
 	"cannot run a command " where ": set_ids with uid or gid -1, which setresuid(2) and setresgid(2) read as \"no change\" (it would run as root)"
 

@@ -78,9 +78,10 @@ int channel_create(const char *name, struct isolate_image_inode *rule)
 	return 0;
 }
 
+/* Opened, not made: a destroy that went meanwhile removed it for good. */
 int channel_share_with(const char *name, gid_t gid)
 {
-	int fd = channel_dir(name), err = 0;
+	int fd = channel_open(name), err = 0;
 
 	if (fd < 0)
 		return fd;
