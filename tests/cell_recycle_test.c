@@ -4,8 +4,7 @@
  * path resolved afresh. When that policy no longer compiles (a path it
  * grants was removed, by the cell itself say), the cell must stay as it
  * is, not be destroyed with only an error left. The pinned state is faked
- * (tests/fake_load.h): the cell is a cgroup, a map entry and its kept
- * policy.
+ * (tests/fake_load.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,13 +19,11 @@
 
 #include "kselftest_harness.h"
 #include "fake_load.h"
-#include "user/internal.h"
 
 FIXTURE(recycle) {
 	struct fake_isolate f;
 	struct isolate *iso;
 	char name[64];
-	char dir[PATH_MAX + 64];
 	char gone[64];		/* a directory the policy grants, removed */
 };
 
@@ -38,18 +35,15 @@ FIXTURE_SETUP(recycle)
 	int up;
 
 	self->iso = NULL;
-	self->dir[0] = 0;
+	self->name[0] = 0;
 	up = fake_isolate_up(&self->f, why, sizeof(why));
 	if (up > 0)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, up) TH_LOG("%s", why);
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
 	snprintf(self->name, sizeof(self->name), "recycle-test-%d", getpid());
-	snprintf(self->dir, sizeof(self->dir), "%s/%s", self->f.cells, self->name);
-	ASSERT_EQ(0, mkdir(self->dir, 0755));
-	ASSERT_EQ(0, fake_cell_entry(self->iso, self->name, NULL));
 
-	/* The policy kept for generation 1 grants a directory that is gone since. */
+	/* The cell is granted a directory that is gone since. */
 	strcpy(self->gone, "/tmp/isolate-recycle.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->gone));
 	snprintf(text, sizeof(text), "read:%s", self->gone);
@@ -57,7 +51,8 @@ FIXTURE_SETUP(recycle)
 	ASSERT_NE(NULL, pol);
 	ASSERT_EQ(0, isolate_cap_parse(text, &cap, NULL));
 	ASSERT_EQ(0, isolate_cell_policy_add(pol, cap));
-	ASSERT_EQ(0, spec_write(self->name, 1, pol, false));
+	ASSERT_EQ(0, isolate_cell_create(self->iso, self->name, pol, NULL))
+		TH_LOG("%s", isolate_last_error());
 	isolate_cap_free(cap);
 	isolate_cell_policy_free(pol);
 	ASSERT_EQ(0, rmdir(self->gone));
@@ -65,8 +60,8 @@ FIXTURE_SETUP(recycle)
 
 FIXTURE_TEARDOWN(recycle)
 {
-	if (self->dir[0])
-		rmdir(self->dir);
+	if (self->iso && self->name[0])
+		isolate_cell_destroy(self->iso, self->name);
 	isolate_close(self->iso);
 	fake_isolate_down(&self->f);
 }
@@ -74,11 +69,10 @@ FIXTURE_TEARDOWN(recycle)
 TEST_F(recycle, a_policy_that_no_longer_compiles_leaves_the_cell)
 {
 	struct isolate_cell_policy *kept = NULL;
-	struct isolate_cell_state st;
+	struct isolate_cell_state was, st;
 	char want[256];
-	uint64_t cgid;
 
-	ASSERT_EQ(0, cgroup_id(self->dir, &cgid));
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &was));
 	snprintf(want, sizeof(want),
 		 "expected an existing path (or one marked optional), got %s: No such file or directory",
 		 self->gone);
@@ -88,7 +82,7 @@ TEST_F(recycle, a_policy_that_no_longer_compiles_leaves_the_cell)
 
 	/* The same cgroup, its entry and its kept policy. */
 	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &st)) TH_LOG("%s", isolate_last_error());
-	EXPECT_EQ(cgid, st.cgid);
+	EXPECT_EQ(was.cgid, st.cgid);
 	EXPECT_EQ(1U, st.cell.generation);
 	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, self->name, &kept));
 	EXPECT_EQ((size_t)1, isolate_cell_policy_cap_count(kept));

@@ -1,231 +1,145 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The lock that serialises changes, shared by threads and copied by
- * fork(): a second thread of the handle waits for the first (their flock
- * is on one open file, which would let both in), a child of fork() waits
- * for its parent (the same) and takes the lock anew even when another
- * thread of the parent held it as it forked. "released" is set by the
- * holder just before it unlocks: a waiter that got in before would see it
- * unset. The pinned state is faked (tests/fake_load.h).
+ * Changes through one handle from several threads, and through the copy a
+ * child of fork() has, are made one at a time: each starts from the
+ * generation the one before made, so none is lost. (The threads share the
+ * handle's lock fd, and so do parent and child: a flock on one open file
+ * keeps nobody out.) The child takes the lock anew even when a thread of
+ * its parent was in a change as it forked. The pinned state is faked
+ * (tests/fake_load.h).
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <sys/mman.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <isolate/isolate.h>
+#include <isolate/policy.h>
 
 #include "kselftest_harness.h"
 #include "fake_load.h"
-#include "user/internal.h"
 
-/* Long enough for a waiter that would not wait to get in first. */
-#define LET_IT_TRY_US 200000
+/* Grants each taker makes: enough for two unserialised takers to overlap. */
+#define GRANTS 12
 
 FIXTURE(lock) {
 	struct fake_isolate f;
 	struct isolate *iso;
-	atomic_int *released;	/* shared with children */
+	char name[64];
 };
 
 FIXTURE_SETUP(lock)
 {
+	struct isolate_cell_policy *pol;
 	char why[256];
 	int up;
 
 	self->iso = NULL;
-	self->released = mmap(NULL, sizeof(*self->released), PROT_READ | PROT_WRITE,
-			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->released);
-	*self->released = 0;
+	self->name[0] = 0;
 	up = fake_isolate_up(&self->f, why, sizeof(why));
 	if (up > 0)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, up) TH_LOG("%s", why);
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
+	snprintf(self->name, sizeof(self->name), "lock-test-%d", getpid());
+	pol = isolate_cell_policy_new(self->name);
+	ASSERT_NE(NULL, pol);
+	ASSERT_EQ(0, isolate_cell_create(self->iso, self->name, pol, NULL))
+		TH_LOG("%s", isolate_last_error());
+	isolate_cell_policy_free(pol);
 }
 
 FIXTURE_TEARDOWN(lock)
 {
+	if (self->iso && self->name[0])
+		isolate_cell_destroy(self->iso, self->name);
 	isolate_close(self->iso);
 	fake_isolate_down(&self->f);
-	munmap(self->released, sizeof(*self->released));
 }
 
-struct waiter {
+struct taker {
 	struct isolate *iso;
-	atomic_int *released;
-	atomic_int trying;
-	int err;
-	int saw_released;
+	const char *cell;
+	char who;		/* names its grants apart from the other taker's */
+	atomic_int done;	/* grants made */
+	int failed;
 };
 
-static void *take_the_lock(void *arg)
+/* GRANTS grants of paths of its own (optional: they need not exist). */
+static void *grant_some(void *arg)
 {
-	struct waiter *w = arg;
+	struct taker *t = arg;
 
-	atomic_store(&w->trying, 1);
-	w->err = isolate_lock(w->iso);
-	w->saw_released = atomic_load(w->released);
-	if (!w->err)
-		isolate_unlock(w->iso);
+	for (int i = 0; i < GRANTS; i++) {
+		struct isolate_cap *cap = NULL;
+		char text[96];
+
+		snprintf(text, sizeof(text), "read?:/nonexistent-isolate-lock-test/%c%d", t->who, i);
+		if (isolate_cap_parse(text, &cap, NULL) ||
+		    isolate_cell_grant(t->iso, t->cell, &cap, 1))
+			t->failed++;
+		isolate_cap_free(cap);
+		atomic_fetch_add(&t->done, 1);
+	}
 	return NULL;
 }
 
-TEST_F(lock, a_second_thread_waits_for_the_first)
+/* Every grant of both takers kept, each in a generation of its own. */
+static void expect_all_kept(struct __test_metadata *_metadata, struct isolate *iso,
+			    const char *name)
 {
-	struct waiter w = { .iso = self->iso, .released = self->released };
-	pthread_t t;
+	struct isolate_cell_policy *pol = NULL;
+	struct isolate_cell_state st;
 
-	ASSERT_EQ(0, isolate_lock(self->iso));
-	ASSERT_EQ(0, pthread_create(&t, NULL, take_the_lock, &w));
-	while (!atomic_load(&w.trying))
-		sched_yield();
-	usleep(LET_IT_TRY_US);
-	atomic_store(self->released, 1);
-	isolate_unlock(self->iso);
-	ASSERT_EQ(0, pthread_join(t, NULL));
-
-	EXPECT_EQ(0, w.err);
-	EXPECT_EQ(1, w.saw_released);
+	ASSERT_EQ(0, isolate_cell_get(iso, name, &st));
+	EXPECT_EQ(1U + 2 * GRANTS, st.cell.generation);
+	ASSERT_EQ(0, isolate_cell_policy_get(iso, name, &pol));
+	EXPECT_EQ((size_t)2 * GRANTS, isolate_cell_policy_cap_count(pol));
+	isolate_cell_policy_free(pol);
 }
 
-static void *release_then_take(void *arg)
+TEST_F(lock, changes_from_two_threads_are_all_kept)
 {
-	struct waiter *w = arg;
+	struct taker a = { .iso = self->iso, .cell = self->name, .who = 'a' };
+	struct taker b = { .iso = self->iso, .cell = self->name, .who = 'b' };
+	pthread_t ta, tb;
 
-	isolate_unlock(w->iso);
-	return take_the_lock(w);
+	ASSERT_EQ(0, pthread_create(&ta, NULL, grant_some, &a));
+	ASSERT_EQ(0, pthread_create(&tb, NULL, grant_some, &b));
+	ASSERT_EQ(0, pthread_join(ta, NULL));
+	ASSERT_EQ(0, pthread_join(tb, NULL));
+	EXPECT_EQ(0, a.failed);
+	EXPECT_EQ(0, b.failed);
+	expect_all_kept(_metadata, self->iso, self->name);
 }
 
-/* A thread that does not hold it cannot release it for the holder. */
-TEST_F(lock, an_unlock_by_another_thread_does_nothing)
+/* Forked while a thread of the parent is in its changes, most likely in one. */
+TEST_F(lock, changes_from_a_child_of_fork_and_its_parent_are_all_kept)
 {
-	struct waiter w = { .iso = self->iso, .released = self->released };
-	pthread_t t;
-
-	ASSERT_EQ(0, isolate_lock(self->iso));
-	ASSERT_EQ(0, pthread_create(&t, NULL, release_then_take, &w));
-	while (!atomic_load(&w.trying))
-		sched_yield();
-	usleep(LET_IT_TRY_US);
-	atomic_store(self->released, 1);
-	isolate_unlock(self->iso);
-	ASSERT_EQ(0, pthread_join(t, NULL));
-	EXPECT_EQ(0, w.err);
-	EXPECT_EQ(1, w.saw_released);
-}
-
-/* 0: the child got the lock after its parent let it go; 1: before; 2: not at all. */
-static int child_takes_the_lock(struct isolate *iso, atomic_int *released)
-{
-	int err = isolate_lock(iso), saw = atomic_load(released);
-
-	if (err)
-		return 2;
-	isolate_unlock(iso);
-	return saw ? 0 : 1;
-}
-
-TEST_F(lock, a_child_of_fork_waits_for_its_parent)
-{
+	struct taker parent = { .iso = self->iso, .cell = self->name, .who = 'p' };
 	int status;
+	pthread_t t;
 	pid_t pid;
 
-	ASSERT_EQ(0, isolate_lock(self->iso));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid)
-		_exit(child_takes_the_lock(self->iso, self->released));
-	usleep(LET_IT_TRY_US);
-	atomic_store(self->released, 1);
-	isolate_unlock(self->iso);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
-}
-
-/* The parent waits for its child the same way: the child's lock is its own. */
-TEST_F(lock, a_parent_waits_for_its_child)
-{
-	int status, to_parent[2];
-	pid_t pid;
-	char c;
-
-	ASSERT_EQ(0, isolate_lock(self->iso));
-	isolate_unlock(self->iso);
-	ASSERT_EQ(0, pipe(to_parent));
+	ASSERT_EQ(0, pthread_create(&t, NULL, grant_some, &parent));
+	while (!atomic_load(&parent.done))
+		sched_yield();
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		if (isolate_lock(self->iso) || write(to_parent[1], "L", 1) != 1)
-			_exit(2);
-		usleep(LET_IT_TRY_US);
-		atomic_store(self->released, 1);
-		isolate_unlock(self->iso);
-		_exit(0);
+		struct taker child = { .iso = self->iso, .cell = self->name, .who = 'c' };
+
+		grant_some(&child);
+		_exit(child.failed);
 	}
-	ASSERT_EQ(1, read(to_parent[0], &c, 1));
-	ASSERT_EQ(0, isolate_lock(self->iso));
-	EXPECT_EQ(1, atomic_load(self->released));
-	isolate_unlock(self->iso);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
-	close(to_parent[0]);
-	close(to_parent[1]);
-}
-
-struct holder {
-	struct isolate *iso;
-	int go[2];		/* a byte: let the lock go */
-	atomic_int holding;
-};
-
-static void *hold_until_told(void *arg)
-{
-	struct holder *h = arg;
-	char c;
-
-	if (isolate_lock(h->iso))
-		return NULL;
-	atomic_store(&h->holding, 1);
-	if (read(h->go[0], &c, 1) != 1)
-		c = 0;
-	isolate_unlock(h->iso);
-	return NULL;
-}
-
-/*
- * Forked while another thread held it: the child's copy of the mutex is
- * held by a thread it does not have. It takes the lock all the same, once
- * the parent's thread let it go.
- */
-TEST_F(lock, a_child_forked_while_another_thread_held_it_takes_it)
-{
-	struct holder h = { .iso = self->iso };
-	int status;
-	pthread_t t;
-	pid_t pid;
-
-	ASSERT_EQ(0, pipe(h.go));
-	ASSERT_EQ(0, pthread_create(&t, NULL, hold_until_told, &h));
-	while (!atomic_load(&h.holding))
-		sched_yield();
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid)
-		_exit(child_takes_the_lock(self->iso, self->released));
-	usleep(LET_IT_TRY_US);
-	atomic_store(self->released, 1);
-	ASSERT_EQ(1, write(h.go[1], "G", 1));
 	ASSERT_EQ(0, pthread_join(t, NULL));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
-	close(h.go[0]);
-	close(h.go[1]);
+	EXPECT_EQ(0, parent.failed);
+	expect_all_kept(_metadata, self->iso, self->name);
 }
 
 TEST_HARNESS_MAIN
