@@ -3,10 +3,13 @@
  * A budget this system cannot enforce (here: the memory controller taken
  * away from the cells) is refused, unless the caller allows unenforced
  * capabilities — then the cell is made, the gap is in its state, and a
- * lifecycle event says it.
+ * lifecycle event says it; and after `unload --force` the next load brings
+ * it back as it was made.
  */
+#include <sys/wait.h>
+
 #include "kselftest_harness.h"
-#include "isolate_test.h"
+#include "lifecycle.h"
 
 FIXTURE(unenforced) {
 	struct isolate *iso;
@@ -38,7 +41,8 @@ FIXTURE_SETUP(unenforced)
 
 FIXTURE_TEARDOWN(unenforced)
 {
-	isolate_cell_destroy(self->iso, self->name);
+	if (self->iso)
+		isolate_cell_destroy(self->iso, self->name);
 	EXPECT_EQ(0, write_control(self->subtree, "+memory"));
 	isolate_close(self->iso);
 }
@@ -133,6 +137,114 @@ TEST_F(unenforced, allowed_then_reported_in_state_and_event)
 	isolate_events_close(ev);
 	EXPECT_EQ(1, seen.unenforced);
 	EXPECT_STREQ("memory", seen.detail);
+}
+
+/*
+ * `unload --force`, then a load with the memory controller still out of
+ * the cells' reach: a process parked in the cells cgroup keeps load from
+ * handing it down again (no internal processes). Returns the parked
+ * process, killed by the caller, or -1.
+ */
+static pid_t reload_without_memory(struct __test_metadata *_metadata, struct isolate **iso)
+{
+	char procs[PATH_MAX + 32], pid_text[16];
+	pid_t parked;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", isolate_cells_cgroup(*iso));
+	EXPECT_EQ(0, cli(NULL, 0, "unload", "--force", NULL));
+	parked = fork();
+	if (!parked) {
+		pause();
+		_exit(0);
+	}
+	snprintf(pid_text, sizeof(pid_text), "%d", parked);
+	EXPECT_EQ(0, write_control(procs, pid_text));
+	EXPECT_EQ(0, cli(NULL, 0, "load", NULL));
+	/* Our handle holds the maps of the unloaded state: take the new ones. */
+	isolate_close(*iso);
+	*iso = NULL;
+	EXPECT_EQ(0, isolate_open(iso)) TH_LOG("%s", isolate_last_error());
+	return parked;
+}
+
+static void unpark(pid_t parked)
+{
+	kill(parked, SIGKILL);
+	waitpid(parked, NULL, 0);
+}
+
+/* The messages in the channel of cell name. */
+static long channel_messages(const char *name)
+{
+	char dir[PATH_MAX + 80];
+
+	channels_path(dir, sizeof(dir));
+	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/%s", name);
+	return dir_entries(dir, "", false);
+}
+
+static void make_with_a_message(struct __test_metadata *_metadata, struct isolate *iso,
+				const char *name, struct isolate_cell_state *st)
+{
+	struct isolate_channel_msg msg = { .call_id = 7 };
+
+	isolate_allow_unenforced(iso, true);
+	ASSERT_EQ(0, test_cell(iso, name, caps, NULL));
+	ASSERT_EQ(0, isolate_cell_get(iso, name, st));
+	ASSERT_EQ(ISOLATE_UNENFORCED_MEMORY, st->unenforced);
+	ASSERT_EQ(0, isolate_channel_post(name, &msg, "kept", 4));
+	ASSERT_EQ(1, channel_messages(name));
+}
+
+TEST_F_TIMEOUT(unenforced, allowed_comes_back_as_made_after_unload_force, 120)
+{
+	struct isolate_cell_policy *pol = NULL;
+	struct isolate_cell_state before, after;
+	pid_t parked;
+
+	make_with_a_message(_metadata, self->iso, self->name, &before);
+	parked = reload_without_memory(_metadata, &self->iso);
+	unpark(parked);
+	ASSERT_NE(NULL, self->iso);
+
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &after));
+	EXPECT_EQ(before.cgid, after.cgid);
+	EXPECT_EQ(1U, after.cell.generation);
+	EXPECT_EQ(ISOLATE_UNENFORCED_MEMORY, after.unenforced);
+	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, self->name, &pol));
+	EXPECT_EQ((size_t)3, isolate_cell_policy_cap_count(pol));
+	isolate_cell_policy_free(pol);
+	EXPECT_EQ(1, channel_messages(self->name));
+}
+
+/*
+ * Kept without what was accepted (by an older libisolate, say), the
+ * budget is refused: the cell comes back closed, a new generation with
+ * nothing granted, in its own cgroup, its channel as it was.
+ */
+TEST_F_TIMEOUT(unenforced, refused_comes_back_closed_in_its_cgroup_with_its_channel, 120)
+{
+	struct isolate_cell_policy *pol = NULL;
+	struct isolate_cell_state before, after;
+	char unenforced[PATH_MAX];
+	pid_t parked;
+
+	make_with_a_message(_metadata, self->iso, self->name, &before);
+	spec_dir(unenforced, sizeof(unenforced));
+	snprintf(unenforced + strlen(unenforced), sizeof(unenforced) - strlen(unenforced),
+		 "/%s.unenforced", self->name);
+	ASSERT_EQ(0, unlink(unenforced));
+	parked = reload_without_memory(_metadata, &self->iso);
+	unpark(parked);
+	ASSERT_NE(NULL, self->iso);
+
+	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &after));
+	EXPECT_EQ(before.cgid, after.cgid);
+	EXPECT_EQ(2U, after.cell.generation);
+	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, self->name, &pol));
+	EXPECT_EQ((size_t)0, isolate_cell_policy_cap_count(pol));
+	isolate_cell_policy_free(pol);
+	EXPECT_EQ(1, channel_messages(self->name));
 }
 
 TEST_HARNESS_MAIN
