@@ -2,8 +2,8 @@
 /*
  * The handle every call takes: where isolate's pins and cells are, the
  * pinned maps opened, the lock that serialises changes between processes
- * and threads, and the settings map. Loading (load.c), cells (cell.c) and rulesets
- * (ruleset.c) build on it; it knows none of them.
+ * and threads, and the settings map. Loading (load.c), cells (cell.c) and
+ * rulesets (ruleset.c) build on it; it knows none of them.
  */
 #include <errno.h>
 #include <fcntl.h>
