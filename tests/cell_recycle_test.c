@@ -21,7 +21,7 @@
 #include "fake_load.h"
 
 FIXTURE(recycle) {
-	struct fake_isolate f;
+	struct fake_env f;
 	struct isolate *iso;
 	char name[64];
 	char gone[64];		/* a directory the policy grants, removed */
@@ -31,15 +31,14 @@ FIXTURE_SETUP(recycle)
 {
 	struct isolate_cell_policy *pol;
 	struct isolate_cap *cap = NULL;
-	char why[256], text[128];
+	char text[128];
 	int up;
 
 	self->iso = NULL;
 	self->name[0] = 0;
-	up = fake_isolate_up(&self->f, why, sizeof(why));
-	if (up > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, up) TH_LOG("%s", why);
+	up = fake_env_up(&self->f);
+	if (up)
+		SKIP(return, "no fake load here: %s", strerror(-up));
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
 	snprintf(self->name, sizeof(self->name), "recycle-test-%d", getpid());
 
@@ -63,7 +62,7 @@ FIXTURE_TEARDOWN(recycle)
 	if (self->iso && self->name[0])
 		isolate_cell_destroy(self->iso, self->name);
 	isolate_close(self->iso);
-	fake_isolate_down(&self->f);
+	fake_env_down(&self->f);
 }
 
 TEST_F(recycle, a_policy_that_no_longer_compiles_leaves_the_cell)

@@ -24,7 +24,7 @@
 static char *const argv_true[] = { "true", NULL };
 
 FIXTURE(cells) {
-	struct fake_isolate f;
+	struct fake_env f;
 	struct isolate *iso;
 	char name[64];
 	char dir[PATH_MAX + 64];
@@ -33,15 +33,13 @@ FIXTURE(cells) {
 
 FIXTURE_SETUP(cells)
 {
-	char why[256];
 	int up;
 
 	self->iso = NULL;
 	self->made = false;
-	up = fake_isolate_up(&self->f, why, sizeof(why));
-	if (up > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, up) TH_LOG("%s", why);
+	up = fake_env_up(&self->f);
+	if (up)
+		SKIP(return, "no fake load here: %s", strerror(-up));
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
 	snprintf(self->name, sizeof(self->name), "spawn-test-%d", getpid());
 	snprintf(self->dir, sizeof(self->dir), "%s/%s", self->f.cells, self->name);
@@ -55,7 +53,7 @@ FIXTURE_TEARDOWN(cells)
 	if (self->made && rmdir(self->dir))
 		TH_LOG("cannot remove %s: %s", self->dir, strerror(errno));
 	isolate_close(self->iso);
-	fake_isolate_down(&self->f);
+	fake_env_down(&self->f);
 }
 
 TEST_F(cells, a_cgroup_the_map_has_no_entry_for_is_no_cell)
@@ -114,7 +112,7 @@ TEST_F(cells, a_handle_of_an_earlier_load_starts_nothing)
 
 	ASSERT_EQ(0, fake_cell_entry(self->iso, self->name, NULL));
 	ASSERT_EQ(0, fake_unload(self->f.bpffs));
-	ASSERT_EQ(0, fake_load(self->f.bpffs, self->f.cells_root_cgid));
+	ASSERT_EQ(0, fake_load(self->f.bpffs, self->f.cells_cgid));
 
 	EXPECT_EQ(-ESTALE, isolate_cell_spawn(self->iso, self->name, argv_true, NULL, &pid));
 	EXPECT_STREQ("the loader was unloaded and loaded again since this handle was opened: reopen it",

@@ -25,7 +25,7 @@
 #define GRANTS 12
 
 FIXTURE(lock) {
-	struct fake_isolate f;
+	struct fake_env f;
 	struct isolate *iso;
 	char name[64];
 };
@@ -33,15 +33,13 @@ FIXTURE(lock) {
 FIXTURE_SETUP(lock)
 {
 	struct isolate_cell_policy *pol;
-	char why[256];
 	int up;
 
 	self->iso = NULL;
 	self->name[0] = 0;
-	up = fake_isolate_up(&self->f, why, sizeof(why));
-	if (up > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, up) TH_LOG("%s", why);
+	up = fake_env_up(&self->f);
+	if (up)
+		SKIP(return, "no fake load here: %s", strerror(-up));
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
 	snprintf(self->name, sizeof(self->name), "lock-test-%d", getpid());
 	pol = isolate_cell_policy_new(self->name);
@@ -56,7 +54,7 @@ FIXTURE_TEARDOWN(lock)
 	if (self->iso && self->name[0])
 		isolate_cell_destroy(self->iso, self->name);
 	isolate_close(self->iso);
-	fake_isolate_down(&self->f);
+	fake_env_down(&self->f);
 }
 
 struct taker {

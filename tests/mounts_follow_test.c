@@ -22,7 +22,7 @@
 #include "fake_load.h"
 
 FIXTURE(follow) {
-	struct fake_isolate f;
+	struct fake_env f;
 	struct isolate *iso;
 	char a[64], b[64];
 	char mnt[64];		/* where the channels are shown too */
@@ -61,16 +61,14 @@ static int write_timed(const char *state, const char *name, const char *text)
 
 FIXTURE_SETUP(follow)
 {
-	char why[256];
 	int up;
 
 	self->iso = NULL;
 	self->a[0] = self->b[0] = 0;
 	self->mounted = false;
-	up = fake_isolate_up(&self->f, why, sizeof(why));
-	if (up > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, up) TH_LOG("%s", why);
+	up = fake_env_up(&self->f);
+	if (up)
+		SKIP(return, "no fake load here: %s", strerror(-up));
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
 	snprintf(self->a, sizeof(self->a), "follow-a-%d", getpid());
 	snprintf(self->b, sizeof(self->b), "follow-b-%d", getpid());
@@ -93,7 +91,7 @@ FIXTURE_TEARDOWN(follow)
 		isolate_cell_destroy(self->iso, self->b);
 	}
 	isolate_close(self->iso);
-	fake_isolate_down(&self->f);
+	fake_env_down(&self->f);
 }
 
 TEST_F(follow, a_cell_not_closed_again_is_tried_again)
