@@ -715,15 +715,23 @@ TEST_F(net, no_rules_no_network)
 TEST_F(net, a_timed_connect_grant_brings_its_sockets)
 {
 	int cell = test_env_cell(&self->env, "timed", "read:%s/ro", NULL);
+	char ro[PATH_MAX + 8];
+	const char *granted[] = { ro, "connect:tcp:127.0.0.1/32:8050", NULL };
 	struct isolate_cap *cap = NULL;
+	struct test_cell_entry *c;
 
 	ASSERT_LE(0, cell);
-	ASSERT_EQ(0, isolate_cap_parse("connect:tcp:127.0.0.1/32:8050", &cap, NULL));
-	ASSERT_EQ(0, isolate_cell_grant_timed(self->env.iso, self->env.cells[cell].name, &cap, 1,
-					      3600)) {
+	c = &self->env.cells[cell];
+	ASSERT_EQ(0, isolate_cap_parse(granted[1], &cap, NULL));
+	ASSERT_EQ(0, isolate_cell_grant_timed(self->env.iso, c->name, &cap, 1, 3600)) {
 		TH_LOG("%s", isolate_last_error());
 	}
 	isolate_cap_free(cap);
+	/* What explain is asked: the cell's rules with the timed grant. */
+	snprintf(ro, sizeof(ro), "read:%s/ro", self->env.root);
+	isolate_image_free(c->img);
+	c->img = NULL;
+	ASSERT_EQ(0, test_image(c->name, granted, &c->img));
 	EXPECT_EQ(0, net_op(&self->env, cell, SOCK_CONNECT, AF_INET, SOCK_STREAM, "127.0.0.1",
 			    8050));
 	EXPECT_EQ(EACCES, net_op(&self->env, cell, SOCK_CONNECT, AF_INET, SOCK_STREAM,
