@@ -14,8 +14,8 @@
  * the same with bits above the 32 the kernel reads set in the command.
  * The -setgid ones make a file of mode 02644 by that system call itself,
  * not through libc, which may pick another. leave starts two processes
- * that wait forever, one in a session of its own, without the probe's
- * standard descriptors, prints "left=PID,PID" and exits (or waits too).
+ * that wait forever, one in a session of its own, the other named with a
+ * newline and a ')', without the probe's standard descriptors, prints "left=PID,PID" and exits (or waits too).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -126,8 +127,11 @@ static pid_t start_waiting(int new_session)
 		close(0);
 		close(1);
 		close(2);
+		/* Its name is its own to set: one that ends a line hides it from a line reader. */
 		if (new_session)
 			setsid();
+		else
+			prctl(PR_SET_NAME, "left\n) R 1", 0, 0, 0);
 		for (;;)
 			pause();
 	}

@@ -2,6 +2,7 @@
 /* The processes a Landlock command leaves behind (see run_reap.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tools/isolate-loader/run_reap.h"
 
@@ -17,21 +19,29 @@ int run_reap_begin(void)
 	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) ? -errno : 0;
 }
 
-/* The parent of process pid, from /proc/PID/stat (after the name, which may hold ')'); -1 if gone. */
+/*
+ * The parent of process pid, from /proc/PID/stat, after the name: read
+ * whole, as the name is the process's to set and may hold ')' and '\n'.
+ * -1 if gone.
+ */
 static pid_t parent_of(const char *pid)
 {
-	char path[64], line[512], *end;
-	int ppid = -1;
-	FILE *f;
+	char path[64], stat[512], *end;
+	int ppid = -1, fd;
+	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) &&
-	    sscanf(end + 1, " %*c %d", &ppid) != 1)
-		ppid = -1;
-	fclose(f);
+	n = read(fd, stat, sizeof(stat) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	stat[n] = '\0';
+	end = strrchr(stat, ')');
+	if (!end || sscanf(end + 1, " %*c %d", &ppid) != 1)
+		return -1;
 	return ppid;
 }
 
