@@ -22,13 +22,13 @@
 #include "common/hardlinks.h"
 #include "compile_net.h"
 #include "compile_unix.h"
+#include "device_kind.h"
 #include "deny_objects.h"
 #include "model.h"
 #include "path_util.h"
 #include "real_path.h"
 #include "self_path.h"
 #include "sb_device.h"
-#include "service_node.h"
 #include "sort.h"
 
 enum right_status { RIGHT_NONE, RIGHT_ALLOW, RIGHT_DENY };
@@ -209,7 +209,7 @@ static int add_anchor(struct compiler *cc, const char *path, const struct stat *
 		return -ENOMEM;
 	a->dev = kernel_dev(st->st_dev);
 	a->ino = st->st_ino;
-	compute_rights(cc, a, own_group, own, is_service_node(st));
+	compute_rights(cc, a, own_group, own, device_is_service_node(st));
 	cc->n_anchors++;
 	return 0;
 }
@@ -676,7 +676,7 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 		/* It exists: whether it was optional no longer matters. */
 		resolved = *cap;
 		resolved.flags &= ~ISOLATE_CAP_OPTIONAL;
-		if (is_service_node(&st))
+		if (device_is_service_node(&st))
 			resolved.flags |= CAP_NAMES_SERVICE;
 		resolved.u.path = real;
 		err = cell_append(out, &resolved);

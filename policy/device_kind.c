@@ -79,3 +79,15 @@ bool device_harmless_char(dev_t rdev)
 		return mi < 32 && ((ISOLATE_HARMLESS_TTYAUX_MINORS >> mi) & 1);
 	return ma >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && ma <= ISOLATE_PTY_SLAVE_MAJOR_LAST;
 }
+
+bool device_is_service_node(const struct stat *st)
+{
+	unsigned int ma = major(st->st_rdev);
+
+	if (S_ISSOCK(st->st_mode))
+		return true;
+	/* A pty is harmless only when it is the cell's own, which no rule can name. */
+	return S_ISCHR(st->st_mode) &&
+	       (!device_harmless_char(st->st_rdev) ||
+		(ma >= ISOLATE_PTY_SLAVE_MAJOR_FIRST && ma <= ISOLATE_PTY_SLAVE_MAJOR_LAST));
+}

@@ -4,6 +4,7 @@
 #define ISOLATE_POLICY_DEVICE_KIND_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /*
@@ -18,5 +19,14 @@ bool device_harmless_char(dev_t rdev);
  * WRITE commands to a disk, which the kernel's programs never open.
  */
 bool device_passes_disk_commands(dev_t rdev);
+
+/*
+ * Whether st is a service rather than a file: a socket, or a character
+ * device but the harmless ones (a pty counts: the kernel takes only the
+ * cell's own as harmless). The kernel lets a cell reach one only by a
+ * rule on its node (kern/file_rules.bpf.h, granted_on_node), never by a
+ * grant of a directory above it.
+ */
+bool device_is_service_node(const struct stat *st);
 
 #endif /* ISOLATE_POLICY_DEVICE_KIND_H */
