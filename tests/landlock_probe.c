@@ -9,11 +9,14 @@
  *                  tiocsti - | tiocsti-high - | open-setgid FILE |
  *                  openat-setgid FILE | tmpfile-setgid DIR | creat-setgid FILE |
  *                  mknod-setgid FILE | mknodat-setgid FILE | openat2 FILE |
+ *                  open-ioctl FILE | openat-ioctl FILE | by-handle-ioctl FILE |
  *                  leave exit|stay
  * tiocsti types a space into standard input's terminal; tiocsti-high asks
  * the same with bits above the 32 the kernel reads set in the command.
  * The -setgid ones make a file of mode 02644 by that system call itself,
- * not through libc, which may pick another. leave starts two processes
+ * not through libc, which may pick another. The -ioctl ones open FILE
+ * with access mode 3 (ioctls only), by open, openat, or by a handle
+ * name_to_handle_at gave. leave starts two processes
  * that wait forever, one in a session of its own, the other named with a
  * newline and a ')', without the probe's standard descriptors, prints "left=PID,PID" and exits (or waits too).
  */
@@ -53,6 +56,27 @@ static int fd_errno(long fd)
 	return ret;
 }
 
+/* The errno of open_by_handle_at(2) of path's handle with flags; 0 when it opened. */
+static int by_handle_errno(const char *path, int flags)
+{
+	union {
+		struct file_handle h;
+		char space[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} handle = { .h.handle_bytes = MAX_HANDLE_SZ };
+	int mount_id, root = open("/", O_PATH | O_CLOEXEC), ret;
+
+	if (root < 0)
+		return errno;
+	if (name_to_handle_at(AT_FDCWD, path, &handle.h, &mount_id, 0)) {
+		ret = errno;
+		close(root);
+		return ret;
+	}
+	ret = fd_errno(syscall(SYS_open_by_handle_at, root, &handle.h, flags));
+	close(root);
+	return ret;
+}
+
 static int attempt(const char *op, const char *arg)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -80,6 +104,12 @@ static int attempt(const char *op, const char *arg)
 		return syscall(SYS_mknod, arg, S_IFREG | 02644, 0) ? errno : 0;
 	if (!strcmp(op, "mknodat-setgid"))
 		return syscall(SYS_mknodat, AT_FDCWD, arg, S_IFREG | 02644, 0) ? errno : 0;
+	if (!strcmp(op, "open-ioctl"))
+		return fd_errno(syscall(SYS_open, arg, O_ACCMODE | O_CLOEXEC));
+	if (!strcmp(op, "openat-ioctl"))
+		return fd_errno(syscall(SYS_openat, AT_FDCWD, arg, O_ACCMODE | O_CLOEXEC));
+	if (!strcmp(op, "by-handle-ioctl"))
+		return by_handle_errno(arg, O_ACCMODE | O_CLOEXEC);
 	if (!strcmp(op, "openat2")) {
 		struct open_how how = { .flags = O_RDONLY | O_CLOEXEC };
 

@@ -351,7 +351,8 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 		add(b, false, false, "terminal input",
 		    "TIOCSTI and TIOCLINUX on the caller's terminal, which the command keeps: what they type runs outside");
 	add(b, false, false, "device ioctls", filtered ?
-	    "ioctl(2) on device files (TIOCSTI and TIOCLINUX refused)" : "ioctl(2) on device files");
+	    "ioctl(2) on device files a grant opens (TIOCSTI and TIOCLINUX refused; an open for ioctls only, access mode 3, refused)" :
+	    "ioctl(2) on device files, and opening any file its user may for ioctls only (access mode 3), granted or not");
 	add(b, false, false, "namespaces", "creating user and mount namespaces");
 	add(b, false, false, "exec-memory", "making memory executable (JIT)");
 	add(b, false, false, "socket families", "sockets of any family (raw, packet, netlink)");
