@@ -277,7 +277,9 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		.socket_families = img->socket_families,
 	};
 	struct isolate_image_inode channel;
-	__u32 unenforced = 0;
+	/* A survivor's, put back on a failure: the next load readopts it as it was. */
+	__u32 unenforced = 0, kept_id = spec_read_cell_id(name),
+	      kept_unenforced = as->survivor ? spec_read_unenforced(name) : 0;
 	__u64 cgid;
 	int err;
 
@@ -285,7 +287,7 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		return set_error(-errno, "cannot create cgroup %s: %s", dir, strerror(errno));
 	err = cgroup_id_of(dir, &cgid);
 	if (!err)
-		err = cell_id_alloc(iso, spec_read_cell_id(name), &cell.cell_id);
+		err = cell_id_alloc(iso, kept_id, &cell.cell_id);
 	if (!err)
 		err = ruleset_alloc(iso, &cell.ruleset);
 	if (!err)
@@ -313,8 +315,12 @@ static int create_locked(struct isolate *iso, const char *name, const char *dir,
 		err = set_error(-errno, "cannot add cell %s to the cells map: %s", name, strerror(errno));
 	if (err) {
 		ruleset_delete(iso, cell.ruleset);
-		if (!as->survivor)
+		if (!as->survivor) {
 			spec_remove_at(name, generation);
+		} else {
+			spec_write_cell_id(name, kept_id);
+			spec_write_unenforced(name, kept_unenforced);
+		}
 		cell_id_release(iso, cell.cell_id);
 		goto fail;
 	}
