@@ -123,8 +123,7 @@ TEST_F(cells, a_handle_of_an_earlier_load_starts_nothing)
 /* A cell destroyed since it was found has no channel: none is made again to share. */
 TEST_F(cells, the_channel_of_a_cell_gone_is_not_made_again)
 {
-	const struct isolate_spawn_opts as_nobody = { .set_ids = true, .uid = 65534,
-						      .gid = 65534 };
+	ISOLATE_SPAWN_OPTS(as_nobody, .set_ids = true, .uid = 65534, .gid = 65534);
 	char channel[PATH_MAX], want[128];
 	pid_t pid = 0;
 
@@ -145,8 +144,8 @@ TEST_F(cells, the_channel_of_a_cell_gone_is_not_made_again)
 TEST_F(cells, ids_of_minus_one_are_refused)
 {
 	const struct isolate_spawn_opts asked[] = {
-		{ .set_ids = true, .uid = (uid_t)-1, .gid = 65534 },
-		{ .set_ids = true, .uid = 65534, .gid = (gid_t)-1 },
+		{ .sz = sizeof(asked[0]), .set_ids = true, .uid = (uid_t)-1, .gid = 65534 },
+		{ .sz = sizeof(asked[0]), .set_ids = true, .uid = 65534, .gid = (gid_t)-1 },
 	};
 	char want[512];
 
@@ -165,8 +164,8 @@ TEST_F(cells, ids_of_minus_one_are_refused)
 TEST(landlock_ids_of_minus_one_are_refused)
 {
 	const struct isolate_spawn_opts asked[] = {
-		{ .set_ids = true, .uid = (uid_t)-1, .gid = 65534 },
-		{ .set_ids = true, .uid = 65534, .gid = (gid_t)-1 },
+		{ .sz = sizeof(asked[0]), .set_ids = true, .uid = (uid_t)-1, .gid = 65534 },
+		{ .sz = sizeof(asked[0]), .set_ids = true, .uid = 65534, .gid = (gid_t)-1 },
 	};
 	struct isolate_cell_policy *pol = isolate_cell_policy_new("ids");
 
@@ -182,6 +181,70 @@ TEST(landlock_ids_of_minus_one_are_refused)
 		EXPECT_EQ((size_t)0, report.n);
 		isolate_enforcement_report_free(&report);
 	}
+	isolate_cell_policy_free(pol);
+}
+
+/* Options without a size, or with fields set that this library has not, run nothing. */
+TEST(spawn_opts_are_read_by_their_size)
+{
+	const struct isolate_spawn_opts unsized = { .set_ids = false };
+	struct {
+		struct isolate_spawn_opts opts;
+		unsigned char newer[8];
+	} newer = { .opts.sz = sizeof(newer) };
+	struct isolate_cell_policy *pol = isolate_cell_policy_new("sized");
+	struct isolate_enforcement_report report;
+	pid_t pid = 0;
+
+	ASSERT_NE(NULL, pol);
+	EXPECT_EQ(-EINVAL, isolate_landlock_spawn(pol, true, argv_true, &unsized, &report, &pid));
+	EXPECT_STREQ("cannot run a command under Landlock: isolate_spawn_opts.sz is 0 (ISOLATE_SPAWN_OPTS sets it)",
+		     isolate_last_error());
+	EXPECT_EQ(-1, pid);
+	isolate_enforcement_report_free(&report);
+	newer.newer[5] = 1;
+	EXPECT_EQ(-E2BIG, isolate_landlock_spawn(pol, true, argv_true, &newer.opts, &report, &pid));
+	EXPECT_NE(NULL, strstr(isolate_last_error(), "has fields this library")) TH_LOG("%s", isolate_last_error());
+	isolate_enforcement_report_free(&report);
+	/* Zero, they are as unknown as absent: the command is run (and refused its exec). */
+	newer.newer[5] = 0;
+	EXPECT_EQ(-EACCES, isolate_landlock_spawn(pol, true, argv_true, &newer.opts, &report, &pid))
+		TH_LOG("%s", isolate_last_error());
+	EXPECT_LT(0, pid);
+	if (pid > 0)
+		EXPECT_EQ(pid, waitpid(pid, NULL, 0));
+	isolate_enforcement_report_free(&report);
+	isolate_cell_policy_free(pol);
+}
+
+/*
+ * A ruleset's report weighed the devices its commands' ids could open:
+ * it runs commands as those ids only.
+ */
+TEST(a_landlock_ruleset_runs_as_the_ids_it_was_made_for)
+{
+	ISOLATE_SPAWN_OPTS(as_nobody, .set_ids = true, .uid = 65534, .gid = 65534);
+	ISOLATE_SPAWN_OPTS(as_other, .set_ids = true, .uid = 65534, .gid = 0);
+	struct isolate_cell_policy *pol = isolate_cell_policy_new("ids");
+	struct isolate_enforcement_report report;
+	struct isolate_landlock_ruleset *rs;
+	pid_t pid = 0;
+
+	ASSERT_NE(NULL, pol);
+	ASSERT_EQ(0, isolate_landlock_ruleset_new(pol, true, &as_nobody, &report, &rs))
+		TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(-EINVAL, isolate_landlock_ruleset_spawn(rs, argv_true, NULL, &pid));
+	EXPECT_STREQ("cannot run true under Landlock: the ruleset was made (and its devices weighed) for other ids",
+		     isolate_last_error());
+	EXPECT_EQ(-1, pid);
+	EXPECT_EQ(-EINVAL, isolate_landlock_ruleset_spawn(rs, argv_true, &as_other, &pid));
+	EXPECT_EQ(-1, pid);
+	EXPECT_EQ(-EACCES, isolate_landlock_ruleset_spawn(rs, argv_true, &as_nobody, &pid))
+		TH_LOG("%s", isolate_last_error());
+	if (pid > 0)
+		EXPECT_EQ(pid, waitpid(pid, NULL, 0));
+	isolate_landlock_ruleset_free(rs);
+	isolate_enforcement_report_free(&report);
 	isolate_cell_policy_free(pol);
 }
 

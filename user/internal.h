@@ -451,8 +451,16 @@ int spawn_confined(int cgroup_fd, const struct landlock_entry *landlock, const c
 		   const char *where, char *const argv[], const struct isolate_spawn_opts *opts,
 		   pid_t *pid);
 
-/* -EINVAL when opts asks for ids that are none ((uid_t)-1): nothing may run. */
-int spawn_opts_check(const struct isolate_spawn_opts *opts, const char *where);
+/*
+ * A caller's options (NULL: none) as this library's struct, in opts;
+ * -EINVAL when they ask for ids that are none ((uid_t)-1) or have no size,
+ * -E2BIG with fields set that this library does not know: nothing may run.
+ */
+int spawn_opts_read(const struct isolate_spawn_opts *given, struct isolate_spawn_opts *opts,
+		    const char *where);
+/* -EPERM naming the first descriptor the command would inherit that lets a cell out. */
+int spawn_refuse_escaping_fds(char *const argv[], const char *where,
+			      const struct isolate_spawn_opts *opts);
 
 /* The cell's channel (user/channel.c). */
 /* Creates it and fills the rule (read only) that opens it to the cell. */

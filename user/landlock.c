@@ -165,26 +165,31 @@ int isolate_landlock_report(const struct isolate_cell_policy *pol, int abi,
 struct isolate_landlock_ruleset {
 	int fd;
 	int abi;
+	/* The ids its report weighed devices for: its commands run as them. */
+	bool set_ids;
+	uid_t uid;
+	gid_t gid;
 };
 
 int isolate_landlock_ruleset_new(const struct isolate_cell_policy *policy, bool allow_unenforced,
-				 const struct isolate_spawn_opts *opts,
+				 const struct isolate_spawn_opts *given,
 				 struct isolate_enforcement_report *report,
 				 struct isolate_landlock_ruleset **out)
 {
 	struct isolate_landlock_ruleset *rs = NULL;
+	struct isolate_spawn_opts opts;
 	struct landlock_policy p;
 	int abi = isolate_landlock_abi(), err;
 	size_t gaps;
 
 	*out = NULL;
 	memset(report, 0, sizeof(*report));
-	err = spawn_opts_check(opts, "under Landlock");
+	err = spawn_opts_read(given, &opts, "under Landlock");
 	if (!err)
 		err = landlock_policy_make(policy, &p);
 	if (err)
 		return err;
-	err = landlock_report(&p, abi, opts, report);
+	err = landlock_report(&p, abi, &opts, report);
 	if (!err) {
 		gaps = isolate_enforcement_unenforced(report);
 		if (gaps && !allow_unenforced)
@@ -197,6 +202,9 @@ int isolate_landlock_ruleset_new(const struct isolate_cell_policy *policy, bool 
 	}
 	if (!err) {
 		rs->abi = abi;
+		rs->set_ids = opts.set_ids;
+		rs->uid = opts.uid;
+		rs->gid = opts.gid;
 		rs->fd = build_ruleset(&p, abi);
 		err = rs->fd < 0 ? rs->fd : 0;
 	}
@@ -210,16 +218,30 @@ int isolate_landlock_ruleset_new(const struct isolate_cell_policy *policy, bool 
 }
 
 int isolate_landlock_ruleset_spawn(const struct isolate_landlock_ruleset *rs, char *const argv[],
-				   const struct isolate_spawn_opts *opts, pid_t *pid)
+				   const struct isolate_spawn_opts *given, pid_t *pid)
 {
+	const char *where = "under Landlock";
 	struct landlock_entry entry = {
 		.filter = landlock_filter(),
 		.ruleset_fd = rs->fd,
 		/* Without it, denials are logged only until execve: none of the command's. */
 		.restrict_flags = rs->abi >= 7 ? LL_RESTRICT_SELF_LOG_NEW_EXEC_ON : 0,
 	};
+	struct isolate_spawn_opts opts;
+	int err;
 
-	return spawn_confined(-1, &entry, NULL, "under Landlock", argv, opts, pid);
+	*pid = -1;
+	err = spawn_opts_read(given, &opts, where);
+	if (err)
+		return err;
+	if (opts.set_ids != rs->set_ids ||
+	    (rs->set_ids && (opts.uid != rs->uid || opts.gid != rs->gid)))
+		return set_error(-EINVAL, "cannot run %s %s: the ruleset was made (and its devices weighed) for other ids",
+				 argv[0], where);
+	err = spawn_refuse_escaping_fds(argv, where, &opts);
+	if (!err)
+		err = spawn_confined(-1, &entry, NULL, where, argv, &opts, pid);
+	return err;
 }
 
 void isolate_landlock_ruleset_free(struct isolate_landlock_ruleset *rs)

@@ -55,7 +55,7 @@ static int drop_privileges(const struct isolate_spawn_opts *opts)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL &&
 		    (errno != EPERM || geteuid() == 0))
 			return -errno;
-	if (opts && opts->set_ids) {
+	if (opts->set_ids) {
 		/*
 		 * The change of ids makes the process dumpable as
 		 * fs.suid_dumpable says: it keeps its capabilities through it
@@ -179,13 +179,13 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 	 * dumpable again.
 	 */
 	r.err = prctl(PR_SET_DUMPABLE, 0) ? -errno : 0;
-	if (!r.err && opts && opts->stdio)
+	if (!r.err && opts->stdio)
 		r.err = place_stdio(opts->stdio);
-	if (!r.err && opts && opts->new_session)
+	if (!r.err && opts->new_session)
 		r.err = lead_session();
 	if (!r.err)
 		r.err = drop_privileges(opts);
-	envp = child_env(opts ? opts->envp : NULL, channel);
+	envp = child_env(opts->envp, channel);
 	if (!r.err && !envp)
 		r.err = -ENOMEM;
 	/* After no_new_privs, which an unprivileged filter and restrict_self need. */
@@ -196,7 +196,7 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 					  landlock->restrict_flags))
 		r.err = -errno;
 	/* As the user it runs as, confined: the directory is the command's own business. */
-	if (!r.err && opts && opts->cwd && chdir(opts->cwd)) {
+	if (!r.err && opts->cwd && chdir(opts->cwd)) {
 		r.err = -errno;
 		r.step = STEP_CWD;
 	}
@@ -251,21 +251,36 @@ int spawn_confined(int cgroup_fd, const struct landlock_entry *landlock, const c
 	return set_error(r.err, "cannot run %s %s: %s", argv[0], where, strerror(-r.err));
 }
 
-int spawn_opts_check(const struct isolate_spawn_opts *opts, const char *where)
+int spawn_opts_read(const struct isolate_spawn_opts *given, struct isolate_spawn_opts *opts,
+		    const char *where)
 {
+	size_t sz = given ? given->sz : 0;
+
+	memset(opts, 0, sizeof(*opts));
+	if (!given)
+		return 0;
+	if (!sz)
+		return set_error(-EINVAL, "cannot run a command %s: isolate_spawn_opts.sz is 0 (ISOLATE_SPAWN_OPTS sets it)",
+				 where);
+	for (size_t i = sizeof(*opts); i < sz; i++)
+		if (((const unsigned char *)given)[i])
+			return set_error(-E2BIG, "cannot run a command %s: isolate_spawn_opts has fields this library (%s) does not know",
+					 where, isolate_version());
+	memcpy(opts, given, sz < sizeof(*opts) ? sz : sizeof(*opts));
+	opts->sz = sizeof(*opts);
 	/* To setresuid(2) and setresgid(2), -1 is "no change": the child would stay root. */
-	if (opts && opts->set_ids && (opts->uid == (uid_t)-1 || opts->gid == (gid_t)-1))
+	if (opts->set_ids && (opts->uid == (uid_t)-1 || opts->gid == (gid_t)-1))
 		return set_error(-EINVAL, "cannot run a command %s: set_ids with uid or gid -1, which setresuid(2) and setresgid(2) read as \"no change\" (it would run as root)",
 				 where);
 	return 0;
 }
 
 /* -EPERM naming the first descriptor the command would inherit that lets a cell out. */
-static int refuse_escaping_fds(char *const argv[], const char *where,
-			       const struct isolate_spawn_opts *opts)
+int spawn_refuse_escaping_fds(char *const argv[], const char *where,
+			      const struct isolate_spawn_opts *opts)
 {
 	const char *why;
-	int fd, found = inherited_fd_find_danger(opts ? opts->stdio : NULL, &fd, &why);
+	int fd, found = inherited_fd_find_danger(opts->stdio, &fd, &why);
 
 	if (found < 0)
 		return set_error(found, "cannot run %s %s: listing the descriptors it would inherit (/proc/self/fd): %s",
@@ -277,26 +292,27 @@ static int refuse_escaping_fds(char *const argv[], const char *where,
 }
 
 int isolate_cell_spawn(struct isolate *iso, const char *name, char *const argv[],
-		       const struct isolate_spawn_opts *opts, pid_t *pid)
+		       const struct isolate_spawn_opts *given, pid_t *pid)
 {
 	char channel[PATH_MAX], where[96];
+	struct isolate_spawn_opts opts;
 	int fd, err;
 
 	*pid = -1;
 	snprintf(where, sizeof(where), "in cell %s", name);
-	err = spawn_opts_check(opts, where);
+	err = spawn_opts_read(given, &opts, where);
 	if (err)
 		return err;
 	fd = isolate_cell_cgroup_fd(iso, name);
 	if (fd < 0)
 		return fd;
-	err = refuse_escaping_fds(argv, where, opts);
+	err = spawn_refuse_escaping_fds(argv, where, &opts);
 	if (!err)
 		err = isolate_channel_path(name, channel, sizeof(channel));
-	if (!err && opts && opts->set_ids)
-		err = channel_share_with(name, opts->gid);
+	if (!err && opts.set_ids)
+		err = channel_share_with(name, opts.gid);
 	if (!err)
-		err = spawn_confined(fd, NULL, channel, where, argv, opts, pid);
+		err = spawn_confined(fd, NULL, channel, where, argv, &opts, pid);
 	close(fd);
 	return err;
 }

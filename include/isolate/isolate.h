@@ -304,8 +304,15 @@ int isolate_cell_name_of(struct isolate *iso, __u64 cgid, char *name, size_t len
  */
 int isolate_cell_cgroup_fd(struct isolate *iso, const char *name);
 
-/* How isolate_cell_spawn starts the process. */
+/*
+ * How isolate_cell_spawn starts the process. Sized, so that fields can be
+ * added: sz is sizeof(struct isolate_spawn_opts) as the caller was built
+ * (ISOLATE_SPAWN_OPTS sets it); fields past it read as zero, and a caller
+ * built with fields this library does not have must leave them zero
+ * (-E2BIG otherwise). sz 0 is refused (-EINVAL).
+ */
 struct isolate_spawn_opts {
+	size_t sz;
 	bool set_ids;		/* switch to uid/gid (supplementary groups dropped); -1 is refused */
 	uid_t uid;
 	gid_t gid;
@@ -326,6 +333,10 @@ struct isolate_spawn_opts {
 	 */
 	bool new_session;
 };
+
+/* A struct isolate_spawn_opts called name, sized, with the fields given: ISOLATE_SPAWN_OPTS(o, .cwd = "/"). */
+#define ISOLATE_SPAWN_OPTS(name, ...) \
+	struct isolate_spawn_opts name = { .sz = sizeof(struct isolate_spawn_opts), __VA_ARGS__ }
 
 /*
  * Whether "NAME=VALUE" of the caller's environment passes into a cell when
@@ -348,7 +359,7 @@ bool isolate_env_passes(const char *entry);
  * bpffs, or a BPF object: the kernel checks those at open, and the cell
  * could leave its cgroup or change its rules through it. Nor (-EINVAL)
  * with opts->set_ids and a uid or gid of -1, which setresuid(2) reads as
- * "no change". Nor where isolate_cell_cgroup_fd() refuses.
+ * "no change", or opts->sz 0. Nor where isolate_cell_cgroup_fd() refuses.
  */
 int isolate_cell_spawn(struct isolate *iso, const char *name,
 		       char *const argv[], const struct isolate_spawn_opts *opts,
@@ -478,7 +489,8 @@ int isolate_landlock_ruleset_new(const struct isolate_cell_policy *policy, bool 
 /*
  * Runs argv confined by rs, as isolate_cell_spawn does in a cell:
  * capabilities dropped, no_new_privs, the allow-listed environment when
- * opts->envp is NULL. opts: those rs was made for.
+ * opts->envp is NULL, the same descriptors refused. opts: with the ids rs
+ * was made for (its report is theirs): -EINVAL for others.
  */
 int isolate_landlock_ruleset_spawn(const struct isolate_landlock_ruleset *rs, char *const argv[],
 				   const struct isolate_spawn_opts *opts, pid_t *pid);

@@ -86,7 +86,7 @@ class CellState(Structure):
 
 class SpawnOpts(Structure):
     """struct isolate_spawn_opts."""
-    _fields_ = [("set_ids", c_bool), ("uid", c_uint32), ("gid", c_uint32),
+    _fields_ = [("sz", c_size_t), ("set_ids", c_bool), ("uid", c_uint32), ("gid", c_uint32),
                 ("envp", POINTER(c_char_p)), ("cwd", c_char_p), ("stdio", POINTER(c_int)),
                 ("new_session", c_bool)]
 

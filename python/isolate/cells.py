@@ -294,7 +294,7 @@ class Cell:
                     r, w = os.pipe2(os.O_CLOEXEC)
                     stdio[fd], pipes[fd] = w, r
                     ours += [r, w]
-            opts = SpawnOpts(set_ids=ids is not None, uid=ids[0] if ids else 0,
+            opts = SpawnOpts(sz=ctypes.sizeof(SpawnOpts), set_ids=ids is not None, uid=ids[0] if ids else 0,
                              gid=ids[1] if ids else 0,
                              envp=ctypes.cast(envp, POINTER(c_char_p)) if envp else None,
                              cwd=enc(cwd) if cwd else None,

@@ -405,7 +405,7 @@ int do_run(int argc, char **argv)
 	const struct isolate_cell_policy *cell_pol = NULL;
 	struct isolate_cell_policy *caps_pol = NULL;
 	struct isolate_policy *pol = NULL;
-	struct run_opts o = { 0 };
+	struct run_opts o = { .spawn.sz = sizeof(o.spawn) };
 	struct run_pty pty = { .master = -1, .slave = -1 };
 	struct isolate *iso = NULL;
 	int stdio[3];
