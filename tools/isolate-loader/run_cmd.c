@@ -209,6 +209,16 @@ static long long now_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* What the Landlock command left: killed and reaped, unless a signal to run stops the wait. */
+static void reap_leftovers(void)
+{
+	int left = run_reap_leftovers(&forward_sig);
+
+	if (left)
+		p_info("run: stopped waiting for %d process%s the command left: killed, not gone yet",
+		       left, left == 1 ? "" : "es");
+}
+
 /*
  * Waits for pid, up to timeout seconds (0: no limit), passing keystrokes
  * and output through its pty; forwards SIGINT, SIGTERM and SIGHUP to it
@@ -270,12 +280,12 @@ static int wait_command(struct isolate *iso, const char *cell, pid_t pid, double
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			if (!iso)
-				run_reap_leftovers();
+				reap_leftovers();
 			run_pty_close(pty);
 			return EXIT_RUN_FAILED;
 		}
 	if (!iso)
-		run_reap_leftovers();
+		reap_leftovers();
 	run_pty_close(pty);
 	if (timed_out) {
 		p_info("run: --timeout reached: killed every process of %s%s",

@@ -67,18 +67,23 @@ static int kill_children(void)
 	return n;
 }
 
-void run_reap_leftovers(void)
+int run_reap_leftovers(volatile sig_atomic_t *stop)
 {
-	const struct timespec moment = { .tv_nsec = 1000000 };
+	struct timespec pause = { .tv_nsec = 1000000 };
 
 	for (;;) {
 		int listed = kill_children();
-		pid_t reaped = waitpid(-1, NULL, listed ? 0 : WNOHANG);
+		pid_t reaped = waitpid(-1, NULL, WNOHANG);
 
-		if (reaped < 0 && errno != EINTR)
-			break;	/* ECHILD: none left */
-		/* A child not listed yet, reparented since: listed next time. */
-		if (reaped == 0)
-			nanosleep(&moment, NULL);
+		if (reaped < 0 && errno == ECHILD)
+			return 0;
+		if (reaped > 0)
+			continue;
+		/* Killed, not gone yet (in an uninterruptible wait, say): up to 100 ms between looks. */
+		if (*stop)
+			return listed;
+		nanosleep(&pause, NULL);
+		if (pause.tv_nsec < 100000000)
+			pause.tv_nsec *= 2;
 	}
 }

@@ -9,13 +9,16 @@
 #ifndef ISOLATE_LOADER_RUN_REAP_H
 #define ISOLATE_LOADER_RUN_REAP_H
 
+#include <signal.h>
+
 /* Makes run the reaper of its orphaned descendants: 0 or -errno. */
 int run_reap_begin(void);
 
 /*
  * SIGKILLs every child of run, reaps it, and again with those its death
- * reparented, until run has none.
+ * reparented, until run has none (0), or until *stop is set (a signal to
+ * run) while some are killed but not gone: then how many.
  */
-void run_reap_leftovers(void);
+int run_reap_leftovers(volatile sig_atomic_t *stop);
 
 #endif /* ISOLATE_LOADER_RUN_REAP_H */
