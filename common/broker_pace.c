@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /* The broker's pace per cell: see broker_pace.h. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,8 +59,8 @@ struct broker_pace_cell *broker_pace_admit(struct broker_pace *p, uint64_t cgid,
 		return NULL;
 	}
 	if (c->decided == BROKER_PACE_PER_ROUND) {
-		snprintf(why, len, "not decided: more than %d requests of this cell in one round; ask again later",
-			 BROKER_PACE_PER_ROUND);
+		snprintf(why, len, "not decided: more than %d requests of this cell in %d ms; ask again later",
+			 BROKER_PACE_PER_ROUND, BROKER_PACE_ROUND_MS);
 		return NULL;
 	}
 	c->decided++;
@@ -100,11 +101,19 @@ void broker_pace_failed(struct broker_pace_cell *c, uint64_t now_ms, enum broker
 
 void broker_pace_round(struct broker_pace *p, uint64_t now_ms)
 {
+	bool round_over = now_ms >= p->round_ends_ms;
+
+	if (round_over)
+		p->round_ends_ms = now_ms + BROKER_PACE_ROUND_MS;
 	for (size_t i = 0; i < p->n;) {
 		struct broker_pace_cell *c = &p->cells[i];
+		/* One that never failed is held for its count, until the round is over. */
+		bool quiet = c->failures ? now_ms >= c->until_ms + BROKER_PACE_BACKOFF_MAX_MS :
+				round_over;
 
-		c->decided = 0;
-		if (c->failures && now_ms < c->until_ms + BROKER_PACE_BACKOFF_MAX_MS) {
+		if (round_over)
+			c->decided = 0;
+		if (!quiet) {
 			i++;
 			continue;
 		}

@@ -5,7 +5,9 @@
  * writes in); the supervisor is one thread, so a cell asking in a loop
  * would hold up every other cell's events and requests. Per cell (by
  * cgroup id, never reused): at most BROKER_PACE_PER_ROUND requests are
- * decided between two rounds' ends, and after a grant that failed, or a
+ * decided in a round of BROKER_PACE_ROUND_MS (the supervisor's ticks come
+ * as fast as events do, so a round is timed, not a tick), and after a
+ * grant that failed, or a
  * request the broker's program refused or did not answer in time (it is
  * run for each, and may be slow), none is decided for a backoff that doubles from BROKER_PACE_BACKOFF_MIN_MS to
  * BROKER_PACE_BACKOFF_MAX_MS; a grant made starts it again at the least.
@@ -23,6 +25,7 @@
 #include <isolate/abi.h>
 
 #define BROKER_PACE_PER_ROUND 8
+#define BROKER_PACE_ROUND_MS 1000
 #define BROKER_PACE_BACKOFF_MIN_MS 1000
 #define BROKER_PACE_BACKOFF_MAX_MS 60000
 /* Every cell, and as many again gone within the last backoffs. */
@@ -48,6 +51,7 @@ struct broker_pace_cell {
 struct broker_pace {
 	struct broker_pace_cell cells[BROKER_PACE_CELLS];
 	size_t n;
+	uint64_t round_ends_ms;	/* counts start again then */
 };
 
 /*
@@ -70,7 +74,10 @@ void broker_pace_granted(struct broker_pace_cell *c);
 /* What cause says failed, with err (0: none): the cell's backoff, told in why. */
 void broker_pace_failed(struct broker_pace_cell *c, uint64_t now_ms, enum broker_pace_cause cause,
 			int err, char *why, size_t len);
-/* A round ends: counts start again; cells quiet for a whole backoff are forgotten. */
+/*
+ * A tick: when the round is over, counts start again; cells quiet for a
+ * whole backoff are forgotten.
+ */
 void broker_pace_round(struct broker_pace *p, uint64_t now_ms);
 
 #endif /* ISOLATE_COMMON_BROKER_PACE_H */
