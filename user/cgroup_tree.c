@@ -36,28 +36,60 @@ static unsigned int components(const char *path)
 	return n;
 }
 
+/* The inode of the initial cgroup namespace (the kernel's PROC_CGROUP_INIT_INO). */
+#define CGROUP_NS_INITIAL_INO 0xEFFFFFFBU
+
+/*
+ * Whether this process sees the whole cgroup hierarchy: in another
+ * cgroup namespace (a container's), mountinfo's roots and /proc's cgroup
+ * paths start at the namespace's root, and the depth the kernel counts
+ * cannot be known.
+ */
+static int in_initial_cgroup_namespace(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/cgroup", &st))
+		return errno == ENOENT ? 0 : set_error(-errno, "cannot stat /proc/self/ns/cgroup: %s",
+							strerror(errno));
+	if (st.st_ino != CGROUP_NS_INITIAL_INO)
+		return set_error(-EOPNOTSUPP, "this process is in a cgroup namespace of its own (a container's?): the depth of the cells' cgroup, which the programs compare, cannot be known from here; load isolate from the host's cgroup namespace");
+	return 0;
+}
+
 /*
  * Depth below the root of the hierarchy, which is what
- * bpf_get_current_ancestor_cgroup_id() counts: the mount's root within the
- * hierarchy (mountinfo field 4) plus the path below the mount point.
+ * bpf_get_current_ancestor_cgroup_id() counts: the components of where
+ * the directory lies in its file system (the mount's root, mountinfo field
+ * 4, and the path below the mount point), of the path as resolved, so
+ * that "..", "//" and symlinks count as the kernel does.
  */
 int cgroup_level_of(const char *path, unsigned int *level)
 {
-	const struct mount_entry *m;
+	const struct mount_entry *m = NULL;
+	char within[PATH_MAX], *real = NULL;
 	struct mount_table t;
-	int err = mount_table_read(&t);
+	int err = in_initial_cgroup_namespace();
 
 	if (err)
+		return err;
+	real = realpath(path, NULL);
+	if (!real)
+		return set_error(-errno, "cannot resolve %s: %s", path, strerror(errno));
+	err = mount_table_read(&t);
+	if (err) {
+		free(real);
 		return set_error(err, "cannot read /proc/self/mountinfo: %s", strerror(-err));
-	m = mount_table_find(&t, "cgroup2");
-	if (!m)
-		err = set_error(-ENOENT, "no cgroup2 filesystem is mounted");
-	else if (!path_within(path, m->point))
-		err = set_error(-EINVAL, "%s is not below the cgroup2 mount %s", path, m->point);
+	}
+	err = mount_fs_path(&t, real, within, sizeof(within), &m);
+	if (err)
+		err = set_error(err, "cannot place %s among the mounts: %s", real, strerror(-err));
+	else if (strcmp(m->fstype, "cgroup2"))
+		err = set_error(-EINVAL, "%s is not on a cgroup2 file system (%s)", real, m->fstype);
 	else
-		*level = components(m->root) +
-			 components(path + (strcmp(m->point, "/") ? strlen(m->point) : 0));
+		*level = components(within);
 	mount_table_free(&t);
+	free(real);
 	return err;
 }
 
