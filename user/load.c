@@ -321,10 +321,27 @@ static void recover_cells(struct isolate *iso)
 }
 
 /*
+ * A cell that could not be made again, not even closed: no entry, so the
+ * programs give its processes nothing (no rules); said in a created
+ * event, as the closed ones are, since no cell list shows it.
+ */
+static void adopt_failed(struct isolate *iso, const char *name, __u64 cgid)
+{
+	const struct isolate_cell none = { 0 };
+	char detail[128];
+
+	snprintf(detail, sizeof(detail), "closed, with no entry: it could not be made again: %s",
+		 isolate_last_error());
+	emit_lifecycle(iso, name, cgid, &none, ISOLATE_LIFECYCLE_CREATED, detail);
+}
+
+/*
  * Cells whose cgroup outlived their kernel state (an `unload --force`)
  * get it back from their kept policy; what cells whose cgroup went
  * without a destroy left (files, map entries, their ids) is removed
- * first, rules nobody uses are dropped last.
+ * first, rules nobody uses are dropped last. One cell that fails holds
+ * back no other: only what stops them all fails the load. Directories
+ * whose names no cell can have are none of ours.
  */
 static int adopt_cells(struct isolate *iso)
 {
@@ -339,20 +356,24 @@ static int adopt_cells(struct isolate *iso)
 	}
 	if (!d)
 		return set_error(-errno, "cannot list %s: %s", iso->cells_cgroup, strerror(errno));
-	while (!err && (de = readdir(d))) {
+	while ((de = readdir(d))) {
 		char dir[PATH_MAX + 256];
 		struct isolate_cell cell;
 		__u64 cgid;
 
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+		if (de->d_type != DT_DIR || !isolate_cell_name_valid(de->d_name))
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", iso->cells_cgroup, de->d_name);
 		if (cgroup_id_of(dir, &cgid))
 			continue;
-		if (!bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &cgid, &cell))
-			err = cell_recover(iso, de->d_name);
-		else
-			err = cell_readopt(iso, de->d_name);
+		/* Only a load that adopts has cells in the map: its failure unpins nothing. */
+		if (!bpf_map_lookup_elem(iso->map_fd[MAP_CELLS], &cgid, &cell)) {
+			int recovered = cell_recover(iso, de->d_name);
+
+			err = err ?: recovered;
+		} else if (cell_readopt(iso, de->d_name)) {
+			adopt_failed(iso, de->d_name, cgid);
+		}
 	}
 	closedir(d);
 	return err ?: ruleset_gc(iso);
