@@ -10,13 +10,15 @@
  *                  openat-setgid FILE | tmpfile-setgid DIR | creat-setgid FILE |
  *                  mknod-setgid FILE | mknodat-setgid FILE | openat2 FILE |
  *                  open-ioctl FILE | openat-ioctl FILE | by-handle-ioctl FILE |
+ *                  fastopen PORT |
  *                  leave exit|stay
  * tiocsti types a space into standard input's terminal; tiocsti-high asks
  * the same with bits above the 32 the kernel reads set in the command.
  * The -setgid ones make a file of mode 02644 by that system call itself,
  * not through libc, which may pick another. The -ioctl ones open FILE
  * with access mode 3 (ioctls only), by open, openat, or by a handle
- * name_to_handle_at gave. leave starts two processes
+ * name_to_handle_at gave. fastopen sends a byte to 127.0.0.1:PORT with
+ * MSG_FASTOPEN (a connect with data). leave starts two processes
  * that wait forever, one in a session of its own, the other named with a
  * newline and a ')', without the probe's standard descriptors, prints "left=PID,PID" and exits (or waits too).
  */
@@ -140,7 +142,10 @@ static int attempt(const char *op, const char *arg)
 	fd = socket(AF_INET, SOCK_STREAM, !strcmp(op, "connect-mptcp") ? IPPROTO_MPTCP : 0);
 	if (fd < 0)
 		return errno;
-	if (!strcmp(op, "connect") || !strcmp(op, "connect-mptcp"))
+	if (!strcmp(op, "fastopen"))
+		ret = sendto(fd, "x", 1, MSG_FASTOPEN, (struct sockaddr *)&a, sizeof(a)) < 0 ?
+		      errno : 0;
+	else if (!strcmp(op, "connect") || !strcmp(op, "connect-mptcp"))
 		ret = connect(fd, (struct sockaddr *)&a, sizeof(a)) ? errno : 0;
 	else
 		ret = bind(fd, (struct sockaddr *)&a, sizeof(a)) ? errno : 0;

@@ -289,6 +289,28 @@ TEST_F(landlock, tcp_ports_not_granted_are_eacces)
 }
 
 /*
+ * A send with MSG_FASTOPEN connects past the connect hook, which Landlock
+ * checks for fast open only on the newest kernels: refused EACCES to any
+ * port, the granted one too; outside Landlock it connects.
+ */
+TEST_F(landlock, tcp_fast_open_is_eacces)
+{
+	char out[8192], port[16], cmd[512];
+
+	if (self->abi < 4)
+		SKIP(return, "Landlock ABI %d has no network rules", self->abi);
+	snprintf(port, sizeof(port), "%u", self->port_granted);
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "fastopen", port, out,
+				sizeof(out))) TH_LOG("%s", out);
+	snprintf(port, sizeof(port), "%u", self->port_other);
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "fastopen", port, out,
+				sizeof(out))) TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "%s fastopen %u", self->probe, self->port_granted);
+	EXPECT_EQ(0, shell_as(variant->uid, cmd, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=0\n")) TH_LOG("%s", out);
+}
+
+/*
  * Landlock's TCP rules do not see MPTCP sockets, nor io_uring's sockets any
  * syscall filter: with network rules, MPTCP sockets fail EACCES and
  * io_uring_setup EPERM; plain TCP is left to Landlock.

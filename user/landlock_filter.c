@@ -43,6 +43,8 @@
 #define RET(what) BPF_STMT(BPF_RET | BPF_K, (what))
 #define X32_SYSCALL_BIT 0x40000000
 #define X32_IOCTL 514		/* x32's own ioctl, beside x86-64's */
+#define X32_SENDMSG 518
+#define X32_SENDMMSG 538
 #define I386_IOCTL 54
 #define I386_OPEN 5
 #define I386_CREAT 8
@@ -55,7 +57,14 @@
 #define I386_FCHMODAT 306
 #define I386_SOCKETCALL 102
 #define I386_SOCKET 359
-#define SOCKETCALL_SOCKET 1	/* SYS_SOCKET of <linux/net.h> */
+#define I386_SENDTO 369
+#define I386_SENDMSG 370
+#define I386_SENDMMSG 345
+/* SYS_SOCKET, SYS_SENDTO, SYS_SENDMSG, SYS_SENDMMSG of <linux/net.h> */
+#define SOCKETCALL_SOCKET 1
+#define SOCKETCALL_SENDTO 11
+#define SOCKETCALL_SENDMSG 16
+#define SOCKETCALL_SENDMMSG 20
 #define IO_URING_SETUP 425	/* the same number in every ABI */
 #define OPENAT2 437		/* the same number in every ABI */
 #define FCHMODAT2 452		/* the same number in every ABI */
@@ -64,9 +73,10 @@
 
 /* Where refused_calls jumps to (forward only, as classic BPF does). */
 enum {
-	AT_I386 = 19, AT_SOCKET = 39, AT_SOCKET_PROTO = 43, AT_IOCTL = 46, AT_OPEN = 49,
-	AT_OPENAT = 54, AT_BY_HANDLE = 59, AT_MODE_ARG1 = 62, AT_MODE_ARG2 = 64, AT_MODE_ARG3 = 66,
-	AT_ENOSYS = 68, AT_EACCES = 69, AT_EPERM = 70, AT_ALLOW = 71,
+	AT_I386 = 24, AT_SOCKET = 50, AT_SOCKET_PROTO = 54, AT_IOCTL = 57, AT_OPEN = 60,
+	AT_OPENAT = 65, AT_BY_HANDLE = 70, AT_SEND_FLAGS_ARG2 = 73, AT_SEND_FLAGS_ARG3 = 75,
+	AT_MODE_ARG1 = 77, AT_MODE_ARG2 = 79, AT_MODE_ARG3 = 81, AT_ENOSYS = 83,
+	AT_EACCES = 84, AT_EPERM = 85, AT_ALLOW = 86,
 };
 
 /*
@@ -92,11 +102,17 @@ enum {
  * - MPTCP and SMC sockets (EACCES, as Landlock's own refusals): Landlock's
  *   TCP hooks pass MPTCP sockets (not sk_is_tcp), and an SMC socket
  *   connects through a TCP socket of its own that no hook checks.
+ * - a send with MSG_FASTOPEN (sendto, sendmsg, sendmmsg; EACCES): it
+ *   connects a TCP socket past the connect hook, which Landlock's port
+ *   rules check for fast open only since Linux 6.18.54 and 7.2 (and in
+ *   backports the ABI number does not tell). Programs fall back to
+ *   connect.
  * - io_uring (EPERM, as with kernel.io_uring_disabled=2, which programs
  *   fall back from): it makes sockets and opens files where no syscall
  *   filter sees them.
- * The 32-bit ABI's socketcall(SYS_SOCKET) keeps its arguments in memory the
- * filter cannot read: refused (EACCES) whatever they are. x32 shares the
+ * The 32-bit ABI's socketcall(SYS_SOCKET, SYS_SENDTO, SYS_SENDMSG,
+ * SYS_SENDMMSG) keeps its arguments in memory the filter cannot read:
+ * refused (EACCES) whatever they are; libc uses the calls of their own. x32 shares the
  * x86-64 numbers with a flag bit, masked off. The flags and modes the
  * kernel reads are ints: the arguments' low words.
  */
@@ -118,64 +134,82 @@ static struct sock_filter refused_calls[] = {
 	/* 14 */ JEQ(14, __NR_creat, AT_MODE_ARG1),
 	/* 15 */ JEQ(15, __NR_mknod, AT_MODE_ARG1),
 	/* 16 */ JEQ(16, __NR_mknodat, AT_MODE_ARG2),
-	/* 17 */ JEQ(17, OPENAT2, AT_ENOSYS),
-	/* 18 */ JEQ_ELSE(18, IO_URING_SETUP, AT_EPERM, AT_ALLOW),
+	/* 17 */ JEQ(17, __NR_sendto, AT_SEND_FLAGS_ARG3),
+	/* 18 */ JEQ(18, __NR_sendmsg, AT_SEND_FLAGS_ARG2),
+	/* 19 */ JEQ(19, X32_SENDMSG, AT_SEND_FLAGS_ARG2),
+	/* 20 */ JEQ(20, __NR_sendmmsg, AT_SEND_FLAGS_ARG3),
+	/* 21 */ JEQ(21, X32_SENDMMSG, AT_SEND_FLAGS_ARG3),
+	/* 22 */ JEQ(22, OPENAT2, AT_ENOSYS),
+	/* 23 */ JEQ_ELSE(23, IO_URING_SETUP, AT_EPERM, AT_ALLOW),
 	/* Any other arch on an x86-64 kernel is i386; were it not, killed. */
-	/* 19 AT_I386 */ JEQ_ELSE(19, AUDIT_ARCH_I386, 21, 20),
-	/* 20 */ RET(SECCOMP_RET_KILL_PROCESS),
-	/* 21 */ LOAD(offsetof(struct seccomp_data, nr)),
-	/* 22 */ JEQ(22, I386_SOCKET, AT_SOCKET),
-	/* 23 */ JEQ(23, I386_IOCTL, AT_IOCTL),
-	/* 24 */ JEQ(24, I386_CHMOD, AT_MODE_ARG1),
-	/* 25 */ JEQ(25, I386_FCHMOD, AT_MODE_ARG1),
-	/* 26 */ JEQ(26, I386_FCHMODAT, AT_MODE_ARG2),
-	/* 27 */ JEQ(27, FCHMODAT2, AT_MODE_ARG2),
-	/* 28 */ JEQ(28, I386_OPEN, AT_OPEN),
-	/* 29 */ JEQ(29, I386_OPENAT, AT_OPENAT),
-	/* 30 */ JEQ(30, I386_OPEN_BY_HANDLE_AT, AT_BY_HANDLE),
-	/* 31 */ JEQ(31, I386_CREAT, AT_MODE_ARG1),
-	/* 32 */ JEQ(32, I386_MKNOD, AT_MODE_ARG1),
-	/* 33 */ JEQ(33, I386_MKNODAT, AT_MODE_ARG2),
-	/* 34 */ JEQ(34, OPENAT2, AT_ENOSYS),
-	/* 35 */ JEQ(35, IO_URING_SETUP, AT_EPERM),
-	/* 36 */ JEQ_ELSE(36, I386_SOCKETCALL, 37, AT_ALLOW),
-	/* 37 */ LOAD(SECCOMP_ARG_LO(0)),
-	/* 38 */ JEQ_ELSE(38, SOCKETCALL_SOCKET, AT_EACCES, AT_ALLOW),
-	/* 39 AT_SOCKET */ LOAD(SECCOMP_ARG_LO(0)),
-	/* 40 */ JEQ(40, AF_SMC, AT_EACCES),
-	/* 41 */ JEQ(41, AF_INET, AT_SOCKET_PROTO),
-	/* 42 */ JEQ_ELSE(42, AF_INET6, AT_SOCKET_PROTO, AT_ALLOW),
-	/* 43 AT_SOCKET_PROTO */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 44 */ JEQ(44, IPPROTO_MPTCP, AT_EACCES),
-	/* 45 */ JEQ_ELSE(45, IPPROTO_SMC, AT_EACCES, AT_ALLOW),
-	/* 46 AT_IOCTL */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 47 */ JEQ(47, TIOCSTI, AT_EPERM),
-	/* 48 */ JEQ_ELSE(48, TIOCLINUX, AT_EPERM, AT_ALLOW),
+	/* 24 AT_I386 */ JEQ_ELSE(24, AUDIT_ARCH_I386, 26, 25),
+	/* 25 */ RET(SECCOMP_RET_KILL_PROCESS),
+	/* 26 */ LOAD(offsetof(struct seccomp_data, nr)),
+	/* 27 */ JEQ(27, I386_SOCKET, AT_SOCKET),
+	/* 28 */ JEQ(28, I386_IOCTL, AT_IOCTL),
+	/* 29 */ JEQ(29, I386_CHMOD, AT_MODE_ARG1),
+	/* 30 */ JEQ(30, I386_FCHMOD, AT_MODE_ARG1),
+	/* 31 */ JEQ(31, I386_FCHMODAT, AT_MODE_ARG2),
+	/* 32 */ JEQ(32, FCHMODAT2, AT_MODE_ARG2),
+	/* 33 */ JEQ(33, I386_OPEN, AT_OPEN),
+	/* 34 */ JEQ(34, I386_OPENAT, AT_OPENAT),
+	/* 35 */ JEQ(35, I386_OPEN_BY_HANDLE_AT, AT_BY_HANDLE),
+	/* 36 */ JEQ(36, I386_CREAT, AT_MODE_ARG1),
+	/* 37 */ JEQ(37, I386_MKNOD, AT_MODE_ARG1),
+	/* 38 */ JEQ(38, I386_MKNODAT, AT_MODE_ARG2),
+	/* 39 */ JEQ(39, I386_SENDTO, AT_SEND_FLAGS_ARG3),
+	/* 40 */ JEQ(40, I386_SENDMSG, AT_SEND_FLAGS_ARG2),
+	/* 41 */ JEQ(41, I386_SENDMMSG, AT_SEND_FLAGS_ARG3),
+	/* 42 */ JEQ(42, OPENAT2, AT_ENOSYS),
+	/* 43 */ JEQ(43, IO_URING_SETUP, AT_EPERM),
+	/* 44 */ JEQ_ELSE(44, I386_SOCKETCALL, 45, AT_ALLOW),
+	/* socketcall(): what it passes in memory is unread; the calls refused whatever they ask. */
+	/* 45 */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 46 */ JEQ(46, SOCKETCALL_SOCKET, AT_EACCES),
+	/* 47 */ JEQ(47, SOCKETCALL_SENDTO, AT_EACCES),
+	/* 48 */ JEQ(48, SOCKETCALL_SENDMSG, AT_EACCES),
+	/* 49 */ JEQ_ELSE(49, SOCKETCALL_SENDMMSG, AT_EACCES, AT_ALLOW),
+	/* socket(): the low words of the arguments are the ints the kernel reads. */
+	/* 50 AT_SOCKET */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 51 */ JEQ(51, AF_SMC, AT_EACCES),
+	/* 52 */ JEQ(52, AF_INET, AT_SOCKET_PROTO),
+	/* 53 */ JEQ_ELSE(53, AF_INET6, AT_SOCKET_PROTO, AT_ALLOW),
+	/* 54 AT_SOCKET_PROTO */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 55 */ JEQ(55, IPPROTO_MPTCP, AT_EACCES),
+	/* 56 */ JEQ_ELSE(56, IPPROTO_SMC, AT_EACCES, AT_ALLOW),
+	/* 57 AT_IOCTL */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 58 */ JEQ(58, TIOCSTI, AT_EPERM),
+	/* 59 */ JEQ_ELSE(59, TIOCLINUX, AT_EPERM, AT_ALLOW),
 	/* open(): access mode 3 refused; the mode counts only when the flags make a file. */
-	/* 49 AT_OPEN */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 50 */ ACCESS_MODE,
-	/* 51 */ JEQ(51, O_ACCMODE, AT_EACCES),
-	/* 52 */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 53 */ JSET_ELSE(53, OPEN_MAKES, AT_MODE_ARG2, AT_ALLOW),
-	/* 54 AT_OPENAT */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 55 */ ACCESS_MODE,
-	/* 56 */ JEQ(56, O_ACCMODE, AT_EACCES),
-	/* 57 */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 58 */ JSET_ELSE(58, OPEN_MAKES, AT_MODE_ARG3, AT_ALLOW),
+	/* 60 AT_OPEN */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 61 */ ACCESS_MODE,
+	/* 62 */ JEQ(62, O_ACCMODE, AT_EACCES),
+	/* 63 */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 64 */ JSET_ELSE(64, OPEN_MAKES, AT_MODE_ARG2, AT_ALLOW),
+	/* 65 AT_OPENAT */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 66 */ ACCESS_MODE,
+	/* 67 */ JEQ(67, O_ACCMODE, AT_EACCES),
+	/* 68 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 69 */ JSET_ELSE(69, OPEN_MAKES, AT_MODE_ARG3, AT_ALLOW),
 	/* open_by_handle_at() makes no file: its access mode only. */
-	/* 59 AT_BY_HANDLE */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 60 */ ACCESS_MODE,
-	/* 61 */ JEQ_ELSE(61, O_ACCMODE, AT_EACCES, AT_ALLOW),
-	/* 62 AT_MODE_ARG1 */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 63 */ JSET_ELSE(63, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 64 AT_MODE_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 65 */ JSET_ELSE(65, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 66 AT_MODE_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
-	/* 67 */ JSET_ELSE(67, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 68 AT_ENOSYS */ RET(SECCOMP_RET_ERRNO | ENOSYS),
-	/* 69 AT_EACCES */ RET(SECCOMP_RET_ERRNO | EACCES),
-	/* 70 AT_EPERM */ RET(SECCOMP_RET_ERRNO | EPERM),
-	/* 71 AT_ALLOW */ RET(SECCOMP_RET_ALLOW),
+	/* 70 AT_BY_HANDLE */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 71 */ ACCESS_MODE,
+	/* 72 */ JEQ_ELSE(72, O_ACCMODE, AT_EACCES, AT_ALLOW),
+	/* A send with MSG_FASTOPEN connects: refused, whatever the socket. */
+	/* 73 AT_SEND_FLAGS_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 74 */ JSET_ELSE(74, MSG_FASTOPEN, AT_EACCES, AT_ALLOW),
+	/* 75 AT_SEND_FLAGS_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
+	/* 76 */ JSET_ELSE(76, MSG_FASTOPEN, AT_EACCES, AT_ALLOW),
+	/* 77 AT_MODE_ARG1 */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 78 */ JSET_ELSE(78, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 79 AT_MODE_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 80 */ JSET_ELSE(80, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 81 AT_MODE_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
+	/* 82 */ JSET_ELSE(82, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 83 AT_ENOSYS */ RET(SECCOMP_RET_ERRNO | ENOSYS),
+	/* 84 AT_EACCES */ RET(SECCOMP_RET_ERRNO | EACCES),
+	/* 85 AT_EPERM */ RET(SECCOMP_RET_ERRNO | EPERM),
+	/* 86 AT_ALLOW */ RET(SECCOMP_RET_ALLOW),
 };
 _Static_assert(sizeof(refused_calls) / sizeof(refused_calls[0]) == AT_ALLOW + 1,
 	       "refused_calls ends with AT_ALLOW");
