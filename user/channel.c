@@ -85,7 +85,8 @@ int channel_share_with(const char *name, gid_t gid)
 
 	if (fd < 0)
 		return fd;
-	if (fchown(fd, geteuid(), gid) || fchmod(fd, 0750))
+	/* Set-group-ID: the messages written after take the group, and it reads them. */
+	if (fchown(fd, geteuid(), gid) || fchmod(fd, 02750))
 		err = set_error(-errno, "cannot open the channel of %s to group %u: %s", name,
 				(unsigned int)gid, strerror(errno));
 	close(fd);
