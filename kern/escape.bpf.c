@@ -12,6 +12,7 @@
 
 extern const void tty_ioctl __ksym __weak;
 
+#define CAP_DAC_READ_SEARCH 2
 #define CAP_LINUX_IMMUTABLE 9
 #define CAP_NET_ADMIN	12
 #define CAP_SYS_MODULE	16
@@ -30,6 +31,7 @@ extern const void tty_ioctl __ksym __weak;
 #define CAP_WAKE_ALARM	35
 #define CAP_PERFMON	38
 #define CAP_BPF		39
+#define CAP_CHECKPOINT_RESTORE 40
 #define CLONE_PARENT	0x00008000
 #define CLONE_THREAD	0x00010000
 #define CLONE_NEWNS	0x00020000
@@ -523,6 +525,10 @@ ISOLATE_HOOK(task_alloc, isolate_task_alloc, struct task_struct *task,
  * Capabilities that administer the machine rather than the cell's own
  * objects. With user namespaces granted, a cell keeps them inside the
  * namespaces it made (they reach nothing of the host there).
+ * CAP_DAC_READ_SEARCH opens any file by a handle (open_by_handle_at: the
+ * memfds and shared memory of other processes, on the kernel's internal
+ * mounts), CAP_CHECKPOINT_RESTORE any mapped file by /proc/PID/map_files
+ * (an overlay's upper file, on its private mount).
  */
 static __always_inline bool machine_capability(int cap)
 {
@@ -532,7 +538,8 @@ static __always_inline bool machine_capability(int cap)
 		1ULL << CAP_SYSLOG | 1ULL << CAP_WAKE_ALARM | 1ULL << CAP_PERFMON |
 		1ULL << CAP_BPF | 1ULL << CAP_SYS_PACCT | 1ULL << CAP_AUDIT_CONTROL |
 		1ULL << CAP_AUDIT_WRITE | 1ULL << CAP_AUDIT_READ | 1ULL << CAP_SYS_TTY_CONFIG |
-		1ULL << CAP_LINUX_IMMUTABLE;
+		1ULL << CAP_LINUX_IMMUTABLE | 1ULL << CAP_DAC_READ_SEARCH |
+		1ULL << CAP_CHECKPOINT_RESTORE;
 
 	return cap >= 0 && cap < 64 && (machine & (1ULL << cap));
 }

@@ -247,6 +247,9 @@ static __always_inline __u32 root_only_open(const struct file *file, umode_t typ
 		return ISOLATE_OP_SYSTEM_FILE;
 	if (magic == BPF_FS_MAGIC)
 		return ISOLATE_OP_BPF;
+	/* Xen's control files (/proc/xen): privcmd makes any hypercall, its mode the one guard. */
+	if (magic == XENFS_SUPER_MAGIC)
+		return ISOLATE_OP_SYSTEM_FILE;
 	if (magic != CGROUP2_SUPER_MAGIC && magic != CGROUP_SUPER_MAGIC)
 		return 0;
 	return type == S_IFDIR ? ISOLATE_OP_CGROUP : 0;

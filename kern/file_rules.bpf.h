@@ -37,6 +37,7 @@
 #define RDTGROUP_SUPER_MAGIC	0x7655821
 #define SELINUX_MAGIC		0xf97cff8c
 #define SMACK_MAGIC		0x43415d53
+#define XENFS_SUPER_MAGIC	0xabba1974
 /* fs/fuse/control.c, fs/nfsd/nfsctl.c, net/sunrpc/rpc_pipe.c */
 #define FUSE_CTL_SUPER_MAGIC	0x65735543
 #define NFSD_MAGIC		0x6e667364

@@ -15,6 +15,7 @@
 #define AF_INET		2
 #define AF_INET6	10
 #define AF_NETLINK	16
+#define NETLINK_AUDIT	9
 #define SOCK_DGRAM	2
 #define SOCK_RAW	3
 #define SOCK_PACKET	10
@@ -29,6 +30,7 @@
 #define SO_ATTACH_REUSEPORT_EBPF 52
 #define SO_DETACH_REUSEPORT_BPF 68
 #define SOL_IPV6	41
+#define IPV6_ADDRFORM	1
 #define IP_OPTIONS	4
 #define IP_RETOPTS	7
 #define IP_ADD_MEMBERSHIP 35
@@ -107,48 +109,23 @@ static __always_inline int read_endpoint(const void *sa, int len, __u16 family,
 }
 
 /*
- * Whether the IPv6 socket sk has an IPv4-mapped source: the one it sends
- * from for a UDP send (udpv6_sendmsg), else the one it is bound to
- * (tcp_v6_connect, __ip6_datagram_connect).
+ * A destination of 0.0.0.0 or :: (or ::ffff:0.0.0.0) is no address a
+ * rule can name: the kernel sends to loopback (::1, or 127.0.0.1 when
+ * the socket's source is IPv4-mapped), or to the socket's source address,
+ * or an address of the device it is bound to (SO_BINDTODEVICE,
+ * IP_UNICAST_IF, a pktinfo message), and another thread may change those
+ * after the hook (a connect of the same socket makes its source
+ * IPv4-mapped while sendmmsg sends the rest of its messages, which no
+ * hook sees, to the same bytes). False: the caller refuses it.
  */
-static __always_inline bool source_v4_mapped(const struct sock *sk, bool udp_send)
-{
-	struct in6_addr a = {};
-
-	if (udp_send)
-		BPF_CORE_READ_INTO(&a, (const struct inet_sock *)sk, pinet6, saddr);
-	else
-		BPF_CORE_READ_INTO(&a, sk, __sk_common.skc_v6_rcv_saddr);
-	return is_v4_mapped((const __u8 *)&a);
-}
-
-/*
- * A destination of :: is this host: the kernel connects and sends to
- * loopback, ::1, or 127.0.0.1 when the socket's source is IPv4-mapped;
- * decided as that address. 0.0.0.0 (and ::ffff:0.0.0.0) is not: the
- * kernel routes it to the socket's source address, or an address of the
- * device it is bound to (SO_BINDTODEVICE, IP_UNICAST_IF, a pktinfo
- * message), and only then to 127.0.0.1, and another thread may set those
- * after the hook. No rule says which: false, and the caller refuses it.
- */
-static __always_inline bool unspecified_is_loopback(struct endpoint *ep, const struct sock *sk,
-						    bool udp_send)
+static __always_inline bool specified(const struct endpoint *ep)
 {
 	__u64 words[2];
 
 	__builtin_memcpy(words, ep->addr, 16);
 	if (ep->family == 4)
 		return (__u32)words[0] != 0;
-	if (words[0] == 0 && words[1] == 0) {
-		if (sk && source_v4_mapped(sk, udp_send)) {
-			ep->family = 4;
-			ep->addr[0] = 127;
-			ep->addr[3] = 1;
-		} else {
-			ep->addr[15] = 1;
-		}
-	}
-	return true;
+	return words[0] != 0 || words[1] != 0;
 }
 
 /*
@@ -307,9 +284,12 @@ static __always_inline int decide_netlink_dest(const struct cell_ctx *cc, const 
 
 /*
  * An IPv6 socket bound to :: without IPV6_V6ONLY is bound to 0.0.0.0 as
- * well: IPv4 peers reach it. Its port needs the IPv4 bind rule too. At
- * bind another thread may still clear IPV6_V6ONLY; at listen the socket
- * is bound and it no longer can (TCP's check holds, UDP's is best effort).
+ * well: IPv4 peers reach it. Its port needs the IPv4 bind rule too. The
+ * kernel lets IPV6_V6ONLY change until the socket has a port: at bind
+ * another thread may still clear it, and at listen too when the socket
+ * has none yet (never bound, or bound with IP_BIND_ADDRESS_NO_PORT), so
+ * then it is taken as cleared. A socket with a port keeps it (TCP's
+ * check at listen holds; UDP's at bind is best effort).
  */
 static __always_inline int decide_dual_stack(const struct cell_ctx *cc, const struct sock *sk,
 					     const struct endpoint *ep, __u32 op)
@@ -318,10 +298,31 @@ static __always_inline int decide_dual_stack(const struct cell_ctx *cc, const st
 	__u64 words[2];
 
 	__builtin_memcpy(words, ep->addr, 16);
-	if (ep->family != 6 || words[0] || words[1] || !sk ||
-	    BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_ipv6only))
+	if (ep->family != 6 || words[0] || words[1] || !sk)
+		return 0;
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, __sk_common.skc_ipv6only) &&
+	    (op != ISOLATE_OP_LISTEN || sk->__sk_common.skc_num))
 		return 0;
 	return decide_endpoint(cc, ISOLATE_NET_BIND, op, &v4);
+}
+
+/*
+ * The kernel sends its audit records to the netlink port the audit daemon
+ * registered, and forgets it only when a send fails: after the daemon
+ * ends, a socket bound to its port id gets the host's records. A cell's
+ * NETLINK_AUDIT sockets take the port the kernel picks (nl_pid 0).
+ */
+static __always_inline int decide_netlink_bind(const struct cell_ctx *cc, struct socket *sock,
+					       const void *sa, int len)
+{
+	struct sockaddr_nl nl = {};
+	struct sock *sk = sock->sk;
+
+	if (!sk || sk->sk_protocol != NETLINK_AUDIT)
+		return 0;
+	if (len < (int)sizeof(nl) || bpf_probe_read_kernel(&nl, sizeof(nl), sa) || nl.nl_pid)
+		return refuse_socket(cc, ISOLATE_OP_BIND, AF_NETLINK, NETLINK_AUDIT);
+	return 0;
 }
 
 /*
@@ -358,9 +359,7 @@ static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 			return refuse_op(cc, op, EACCES, 0, family);
 		sk = sock->sk;
 		ep.proto = rule_proto(sk);
-		/* For ::, a UDP send goes by the sending address (connects disconnect). */
-		if (net_op == ISOLATE_NET_CONNECT &&
-		    !unspecified_is_loopback(&ep, sk, !disconnects && ep.proto == IPPROTO_UDP)) {
+		if (net_op == ISOLATE_NET_CONNECT && !specified(&ep)) {
 			verdict = refuse(cc, EACCES);
 			report_net(cc, op, ISOLATE_RULE_NONE, verdict, &ep);
 			return verdict;
@@ -385,7 +384,8 @@ static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 		return decide_abstract(cc, ISOLATE_NET_BIND, op, sa + 3, len - 3);
 	}
 	case AF_NETLINK:
-		return net_op == ISOLATE_NET_CONNECT ? decide_netlink_dest(cc, sa, len, op) : 0;
+		return net_op == ISOLATE_NET_CONNECT ? decide_netlink_dest(cc, sa, len, op) :
+		       decide_netlink_bind(cc, sock, sa, len);
 	default:
 		return family_granted(cc, family) ? 0 : refuse_socket(cc, op, family, 0);
 	}
@@ -447,6 +447,13 @@ ISOLATE_HOOK(socket_bind, isolate_socket_bind, struct socket *sock, struct socka
 }
 
 /*
+ * IPV6_ADDRFORM makes an IPv6 socket an IPv4 one: its protocol and
+ * operations change before its family, with no lock a send holds between
+ * our hook and the kernel's reading them, so a send the hook took for
+ * IPv6 (AF_UNSPEC: "to the peer") can go out as IPv4 to the address it
+ * names. Converting is refused in a cell.
+ */
+/*
  * Options that send packets where no connect rule said: source routes
  * (IPv4 options, IPv6 routing headers and next hops: the first hop is
  * another host; old-style IPv6 packet options, which may hold a routing
@@ -501,7 +508,7 @@ ISOLATE_HOOK(socket_setsockopt, isolate_socket_setsockopt, struct socket *sock, 
 
 	if (ret)
 		return ret;
-	if (reroutes(level, optname)) {
+	if (reroutes(level, optname) || (level == SOL_IPV6 && optname == IPV6_ADDRFORM)) {
 		if (!current_cell(&cc))
 			return 0;
 		return refuse_op(&cc, ISOLATE_OP_CONNECT, EACCES, 0, level << 16 | optname);

@@ -228,13 +228,6 @@ static int parse_endpoint(enum isolate_cap_kind op, const char *target,
 	} else {
 		goto bad;
 	}
-	/* The kernel connects and sends to :: on this host, at ::1. */
-	if (op == ISOLATE_CAP_CONNECT && r->family == AF_INET6) {
-		static const __u8 zero[16];
-
-		if (!memcmp(r->addr, zero, sizeof(zero)))
-			r->addr[15] = 1;
-	}
 	r->prefix_len = (__u8)net_addr_bits(r->family);
 	return 0;
 bad:
@@ -257,8 +250,8 @@ static int explain_net(const struct isolate_image *img, enum isolate_cap_kind op
 	net_addr_format(&r, true, addr, sizeof(addr));
 	snprintf(v->object, sizeof(v->object), "%s:%.*s:%u", net_proto_name(r.proto),
 		 (int)(strrchr(addr, '/') - addr), addr, r.port_min);
-	/* 0.0.0.0 goes where the socket's source or device says (kern/net.bpf.c). */
-	if (op == ISOLATE_CAP_CONNECT && r.family == AF_INET && !net_addr_value(&r)) {
+	/* 0.0.0.0 and :: go where the socket's source or device says (kern/net.bpf.c). */
+	if (op == ISOLATE_CAP_CONNECT && !memcmp(r.addr, (const __u8[16]){ 0 }, sizeof(r.addr))) {
 		v->refused_because = ISOLATE_VERDICT_UNSPECIFIED_ADDRESS;
 		return 0;
 	}

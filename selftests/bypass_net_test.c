@@ -3,7 +3,8 @@
  * bypass (network): the unspecified address (0.0.0.0, ::), which the
  * kernel takes for this host, under "everything but loopback" rules, and
  * for 127.0.0.1 from an IPv6 socket with an IPv4-mapped source; 0.0.0.0
- * from a socket with a source address, which goes there;
+ * from a socket with a source address, which goes there; IPV6_ADDRFORM;
+ * listening with no port yet; an audit socket's port id;
  * netlink to processes outside the cell and protocols not granted; source
  * routes (IPv4 options, IPv6 routing headers), which send a packet to its
  * first hop; multicast joins, which send reports. Packets are watched on
@@ -207,11 +208,13 @@ static int mapped_then_unspec_errno(void *arg)
 }
 
 /*
- * :: is decided as the loopback address the kernel sends to, which is
- * 127.0.0.1 for a socket whose source is IPv4-mapped: a rule for [::1]
- * let a datagram through to a service on 127.0.0.1 only.
+ * :: goes to loopback: ::1, or 127.0.0.1 for a socket whose source is
+ * IPv4-mapped, which another thread may make it after the hook (a
+ * connect while sendmmsg sends its later messages, which no hook sees).
+ * Refused as 0.0.0.0 is, whatever is granted; outside a cell the
+ * datagram reaches 127.0.0.1.
  */
-TEST_F(bypass, unspecified_ipv6_from_a_mapped_source_is_127_0_0_1)
+TEST_F(bypass, an_unspecified_ipv6_destination_is_refused)
 {
 	int v6 = test_env_cell(&self->env, "v6", "connect:udp:127.0.0.2/32:9",
 			       "connect:udp:[::1]/128:18002", NULL);
@@ -225,10 +228,85 @@ TEST_F(bypass, unspecified_ipv6_from_a_mapped_source_is_127_0_0_1)
 	ASSERT_LE(0, v4);
 	ASSERT_LE(0, u4);
 	EXPECT_EQ(EACCES, test_run(&self->env, v6, mapped_then_unspec_errno, &port));
+	EXPECT_EQ(EACCES, test_run(&self->env, v4, mapped_then_unspec_errno, &port));
 	EXPECT_EQ(-1, recv(u4, buf, sizeof(buf), MSG_DONTWAIT));
-	EXPECT_EQ(0, test_run(&self->env, v4, mapped_then_unspec_errno, &port));
+	EXPECT_EQ(0, run_outside(mapped_then_unspec_errno, &port));
 	EXPECT_EQ(1, recv(u4, buf, sizeof(buf), MSG_DONTWAIT));
 	close(u4);
+}
+
+/*
+ * A UDP socket of IPv6 connected to [::ffff:127.0.0.2]:9, made IPv4 by
+ * IPV6_ADDRFORM: 0, or the errno of the setsockopt (200 + errno: the
+ * connect failed).
+ */
+static int addrform_errno(void *arg)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_port = htons(9) };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0), v4 = AF_INET, r = 0;
+
+	(void)arg;
+	if (fd < 0)
+		return 150 + errno;
+	inet_pton(AF_INET6, "::ffff:127.0.0.2", &to.sin6_addr);
+	if (connect(fd, (struct sockaddr *)&to, sizeof(to)))
+		r = 200 + errno;
+	else if (setsockopt(fd, IPPROTO_IPV6, IPV6_ADDRFORM, &v4, sizeof(v4)))
+		r = errno;
+	close(fd);
+	return r;
+}
+
+/*
+ * IPV6_ADDRFORM changes a socket's operations before its family, with no
+ * lock between: a send the hook took for IPv6 ("AF_UNSPEC: to the peer")
+ * raced into an IPv4 send to the address it named. Refused in a cell.
+ */
+TEST_F(bypass, making_an_ipv6_socket_ipv4_is_refused)
+{
+	int cell = test_env_cell(&self->env, "addrform", "connect:udp:127.0.0.2/32:9", NULL);
+
+	ASSERT_LE(0, cell);
+	EXPECT_EQ(0, run_outside(addrform_errno, NULL));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, addrform_errno, NULL));
+}
+
+/*
+ * listen(2) on an IPv6 socket that has no port yet (never bound: the
+ * kernel picks one), IPV6_V6ONLY set as *arg says: 100 + errno from
+ * listen, 160 + errno from the option.
+ */
+static int portless_listen_errno(void *arg)
+{
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), r = 0;
+
+	if (fd < 0)
+		return 150 + errno;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, arg, sizeof(int)))
+		r = 160 + errno;
+	else if (listen(fd, 1))
+		r = 100 + errno;
+	close(fd);
+	return r;
+}
+
+/*
+ * Until a socket has a port, another thread may clear IPV6_V6ONLY between
+ * the listen hook and the kernel's listen: the IPv4 rule is needed then,
+ * set or not.
+ */
+TEST_F(bypass, a_socket_with_no_port_listens_on_both_stacks)
+{
+	int v6 = test_env_cell(&self->env, "v6any", "bind:tcp:[::]/0:0", NULL);
+	int both = test_env_cell(&self->env, "bothany", "bind:tcp:[::]/0:0",
+				 "bind:tcp:0.0.0.0/0:0", NULL);
+	int on = 1;
+
+	ASSERT_LE(0, v6);
+	ASSERT_LE(0, both);
+	EXPECT_EQ(0, run_outside(portless_listen_errno, &on));
+	EXPECT_EQ(100 + EACCES, test_run(&self->env, v6, portless_listen_errno, &on));
+	EXPECT_EQ(0, test_run(&self->env, both, portless_listen_errno, &on));
 }
 
 /* ---- Netlink ------------------------------------------------------------- */
@@ -292,6 +370,35 @@ TEST_F(bypass, netlink_reaches_only_the_kernel)
 	EXPECT_EQ(0, run_outside(netlink_errno, &a));
 	EXPECT_EQ(13, recv(fd, buf, sizeof(buf), MSG_DONTWAIT));
 	close(fd);
+}
+
+/* bind(2) of a NETLINK_AUDIT socket to port id *arg: 0 or errno. */
+static int audit_bind_errno(void *arg)
+{
+	struct sockaddr_nl me = { .nl_family = AF_NETLINK, .nl_pid = *(const __u32 *)arg };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT), r;
+
+	if (fd < 0)
+		return 150 + errno;
+	r = bind(fd, (struct sockaddr *)&me, sizeof(me)) ? errno : 0;
+	close(fd);
+	return r;
+}
+
+/*
+ * The kernel sends audit records to the port id the audit daemon had until
+ * a send there fails: a socket bound to it after the daemon ends gets
+ * them. A cell's audit socket takes the port the kernel picks.
+ */
+TEST_F(bypass, an_audit_socket_takes_no_port_id_of_its_choice)
+{
+	int cell = test_env_cell(&self->env, "auditport", "socket:netlink-audit", NULL);
+	__u32 port = 0x7fff1234, picked = 0;
+
+	ASSERT_LE(0, cell);
+	EXPECT_EQ(0, run_outside(audit_bind_errno, &port));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, audit_bind_errno, &port));
+	EXPECT_EQ(0, test_run(&self->env, cell, audit_bind_errno, &picked));
 }
 
 /* ---- IPv4 source routing ---------------------------------------------------- */

@@ -176,8 +176,8 @@ TEST_F(net, tcp6_connect_by_prefix_and_port)
 	EXPECT_EQ(0, CONNECT(AF_INET6, SOCK_STREAM, "::1", 8100));
 	EXPECT_EQ(EACCES, CONNECT(AF_INET6, SOCK_STREAM, "::1", 7999));
 	EXPECT_EQ(EACCES, CONNECT(AF_INET6, SOCK_STREAM, "::1", 8101));
-	/* :: is this host: ::1, granted; ::ffff:0.0.0.0 is refused as 0.0.0.0 is. */
-	EXPECT_EQ(0, CONNECT(AF_INET6, SOCK_STREAM, "::", 8050));
+	/* ::, and ::ffff:0.0.0.0, are refused as 0.0.0.0 is, ::1 granted or not. */
+	EXPECT_EQ(EACCES, CONNECT(AF_INET6, SOCK_STREAM, "::", 8050));
 	EXPECT_EQ(EACCES, CONNECT(AF_INET6, SOCK_STREAM, "::", 8101));
 	EXPECT_EQ(EACCES, CONNECT(AF_INET6, SOCK_STREAM, "::ffff:0.0.0.0", 8050));
 }

@@ -443,7 +443,7 @@ struct isolate_verdict {
 		ISOLATE_VERDICT_CGROUPFS,	/* writing or listing a cgroup filesystem */
 		ISOLATE_VERDICT_BPFFS,		/* opening anything on bpffs (the pins) */
 		ISOLATE_VERDICT_BLOCK_DEVICE,	/* opening a block device, or a disk's command device */
-		ISOLATE_VERDICT_UNSPECIFIED_ADDRESS, /* connecting or sending to 0.0.0.0 */
+		ISOLATE_VERDICT_UNSPECIFIED_ADDRESS, /* connecting or sending to 0.0.0.0 or :: */
 		ISOLATE_VERDICT_DEVICE_NOT_NAMED, /* a character device granted only by a rule above its node */
 		ISOLATE_VERDICT_KERNEL_STATE_NOT_NAMED, /* tracefs, debugfs...: granted only by a rule above their mount */
 		ISOLATE_VERDICT_SOCKET_NOT_NAMED, /* another's unix socket granted only by a rule above its node */

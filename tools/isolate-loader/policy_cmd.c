@@ -419,7 +419,7 @@ static const char *refusal_reason(const struct isolate_verdict *v)
 	case ISOLATE_VERDICT_KERNEL_STATE_NOT_NAMED:
 		return "tracefs, debugfs, securityfs, pstore and efivarfs are read only by a rule inside them, not by one on a directory above their mount";
 	case ISOLATE_VERDICT_UNSPECIFIED_ADDRESS:
-		return "0.0.0.0 goes to the socket's source address or its device's, which no rule names: connect to 127.0.0.1";
+		return "0.0.0.0 and :: go to loopback or the socket's source address or its device's, which no rule names: connect to 127.0.0.1 or ::1";
 	default:
 		return NULL;
 	}
