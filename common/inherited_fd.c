@@ -64,6 +64,13 @@ const char *inherited_fd_danger(int fd)
 	}
 }
 
+/*
+ * A terminal past the standard descriptors is one nobody chose to give:
+ * `run` gives a command its own pty at 0, 1 and 2, and a leftover of the
+ * cell holding the caller's terminal would read what is typed after it.
+ */
+#define INHERITED_TERMINAL "a terminal, beside the standard descriptors: a process of the cell could read what is typed on it, after the command too"
+
 /* The descriptor that stdio puts at n, or -1 when n stays as inherited. */
 static int placed_at(const int *stdio, int n)
 {
@@ -86,7 +93,7 @@ int inherited_fd_find_danger(const int *stdio, int *fd, const char **why)
 		fd_flags = fcntl(n, F_GETFD);
 		if (fd_flags < 0 || fd_flags & FD_CLOEXEC)
 			continue;
-		*why = inherited_fd_danger(n);
+		*why = n > 2 && isatty(n) ? INHERITED_TERMINAL : inherited_fd_danger(n);
 		if (*why) {
 			*fd = n;
 			found = 1;

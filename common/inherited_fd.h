@@ -12,7 +12,8 @@ const char *inherited_fd_danger(int fd);
 /*
  * The first descriptor a command started now would inherit that must not
  * pass: every one not close-on-exec, where stdio (NULL: none) puts its
- * fds >= 0 at 0, 1 and 2 instead. 1 with *fd (the number the command
+ * fds >= 0 at 0, 1 and 2 instead; also a terminal at 3 or above (at 0, 1
+ * and 2 it is given on purpose). 1 with *fd (the number the command
  * would see) and *why set; 0 when none; -errno when the descriptors
  * cannot be listed (/proc/self/fd).
  */

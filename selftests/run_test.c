@@ -425,6 +425,32 @@ TEST_F(run, inherited_writable_cgroup_file_is_refused)
 }
 
 /*
+ * A terminal inherited beside 0, 1 and 2 (`exec 3<>/dev/tty`): a leftover
+ * of the cell would read what is typed on it after run, past the pty run
+ * gives the command. run refuses it, naming it (125); close-on-exec, the
+ * same command runs.
+ */
+TEST_F(run, an_inherited_terminal_beside_the_standard_descriptors_is_refused)
+{
+	char want[64], out[4096];
+	int master, slave;
+
+	ASSERT_EQ(0, openpty(&master, &slave, NULL, NULL, NULL));
+	ASSERT_EQ(0, fcntl(master, F_SETFD, FD_CLOEXEC));
+	EXPECT_EQ(125, cli(out, sizeof(out), "-j", "run", "--cell", self->name, "--", "echo",
+			   "started", NULL));
+	snprintf(want, sizeof(want), "fd %d is a terminal", slave);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "started\n")) TH_LOG("the command ran: %s", out);
+	ASSERT_EQ(0, fcntl(slave, F_SETFD, FD_CLOEXEC));
+	EXPECT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name, "--", "echo", "started",
+			 NULL));
+	EXPECT_STREQ("started\n", out);
+	close(slave);
+	close(master);
+}
+
+/*
  * The caller's terminal: a session of its own whose controlling terminal
  * is a pty (as a login's), with run started in it on args; report_fd
  * is inherited. Returns run's pid; *master is the terminal's other side.
@@ -441,6 +467,8 @@ static pid_t run_on_terminal(const char *const args[], int *master, int *slave)
 	if (setsid() < 0 || ioctl(*slave, TIOCSCTTY, 0) || dup2(*slave, 0) < 0 ||
 	    dup2(*slave, 1) < 0 || dup2(*slave, 2) < 0)
 		_exit(125);
+	/* At 0, 1 and 2 only: run refuses a terminal beside them. */
+	close(*slave);
 	close(*master);
 	execv(loader_path(), (char *const *)args);
 	_exit(127);

@@ -179,4 +179,27 @@ TEST(only_what_the_command_inherits_is_looked_at)
 	close(null);
 }
 
+/* A terminal past 0, 1 and 2 is refused; at them (given, or inherited) it passes. */
+TEST(a_terminal_beside_the_standard_descriptors_is_refused)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave, stdio[3] = { -1, -1, -1 };
+	struct finding f;
+
+	ASSERT_LE(0, master);
+	ASSERT_EQ(0, grantpt(master));
+	ASSERT_EQ(0, unlockpt(master));
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	ASSERT_LE(3, slave);
+	f = find(NULL);
+	EXPECT_EQ(1, f.ret);
+	EXPECT_EQ(slave, f.fd);
+	EXPECT_NE(NULL, strstr(f.why, "a terminal, beside the standard descriptors"));
+	ASSERT_EQ(0, fcntl(slave, F_SETFD, FD_CLOEXEC));
+	stdio[0] = stdio[1] = stdio[2] = slave;
+	f = find(stdio);
+	EXPECT_EQ(0, f.ret);
+	close(slave);
+	close(master);
+}
+
 TEST_HARNESS_MAIN
