@@ -121,6 +121,15 @@ class EventHdr(Structure):
                 ("tgid", c_uint32), ("_pad", c_uint32), ("ts_ns", c_uint64), ("seq", c_uint64)]
 
 
+EVENT_LIFECYCLE = 7    # ISOLATE_EVENT_LIFECYCLE
+
+
+class LifecycleRecord(Structure):
+    """struct isolate_event_lifecycle (events.h): a cell created, changed, destroyed."""
+    _fields_ = [("hdr", EventHdr), ("what", c_uint32), ("_pad", c_uint32),
+                ("name", c_char * 64), ("detail", c_char * 64)]
+
+
 # int fn(void *ctx, const struct isolate_event_hdr *hdr, size_t size)
 EVENT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import time
-from ctypes import byref, c_void_p, create_string_buffer
+from ctypes import byref, c_void_p, create_string_buffer, sizeof
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 from . import _lib
-from ._lib import EVENT_FN, EventHdr, check, lib, memstream
+from ._lib import (EVENT_FN, EVENT_LIFECYCLE, EventHdr, LifecycleRecord, check, lib,
+                   memstream)
 from .cells import _Isolate
 from .errors import IsolateError
 
@@ -110,6 +111,40 @@ def event_from_json(obj: Dict[str, Any]) -> Event:
     return Event(**common)
 
 
+_NAMES_MAX = 1024
+
+
+class _CellNames:
+    """Cell names by cgroup id (unlike cell ids, never reused), as
+    isolate-loader keeps them (tools/isolate-loader/cell_names.c): learned
+    from lifecycle records, so that a destroyed cell's last records keep its
+    name, and asked of libisolate only on a miss: it lists every cell, too
+    slow to do for each record of a busy stream. The oldest are forgotten
+    first, past _NAMES_MAX."""
+
+    def __init__(self) -> None:
+        self._names: Dict[int, bytes] = {}
+        self._buf = create_string_buffer(64)
+
+    def _learn(self, cgid: int, name: bytes) -> None:
+        self._names.pop(cgid, None)
+        if len(self._names) == _NAMES_MAX:
+            del self._names[next(iter(self._names))]
+        self._names[cgid] = name
+
+    def of(self, iso: _Isolate, hdr: int, size: int) -> Optional[bytes]:
+        """The name of the cell of the record at hdr, or None."""
+        h = EventHdr.from_address(hdr)
+        if h.event_class == EVENT_LIFECYCLE and size >= sizeof(LifecycleRecord):
+            self._learn(h.cell_cgid, LifecycleRecord.from_address(hdr).name)
+        if h.cell_cgid not in self._names:
+            if lib().isolate_cell_name_of(iso.ptr, h.cell_cgid, self._buf,
+                                          len(self._buf)) != 0:
+                return None
+            self._learn(h.cell_cgid, self._buf.value)
+        return self._names[h.cell_cgid]
+
+
 def _class_mask(classes: Optional[Iterable[str]]) -> int:
     if not classes:
         return 0
@@ -140,15 +175,13 @@ def events(follow: bool = True, *, cell: Optional[str] = None,
     iso = _Isolate()
     queue: List[Event] = []
     replay_over = [not replay]
-    name_buf = create_string_buffer(64)
+    names = _CellNames()
 
     def on_record(_ctx: Optional[int], hdr: Optional[int], size: int) -> int:
         if not hdr:
             replay_over[0] = True
             return 1
-        cgid = EventHdr.from_address(hdr).cell_cgid
-        name = (name_buf.value if lib().isolate_cell_name_of(iso.ptr, cgid, name_buf,
-                                                             len(name_buf)) == 0 else None)
+        name = names.of(iso, hdr, size)
         line = memstream(lambda f: lib().isolate_event_write_json(f, name, hdr, size))
         try:
             queue.append(event_from_json(json.loads(line)))
@@ -163,8 +196,11 @@ def events(follow: bool = True, *, cell: Optional[str] = None,
             ret = lib().isolate_events_open(iso.ptr, fn, None, byref(ev))
             replay_over[0] = True
         else:
-            ret = lib().isolate_events_subscribe(iso.ptr, _class_mask(classes), replay, fn,
-                                                 None, byref(ev))
+            # Names come from lifecycle records, also when they are not yielded.
+            mask = _class_mask(classes)
+            if mask:
+                mask |= 1 << EVENT_LIFECYCLE
+            ret = lib().isolate_events_subscribe(iso.ptr, mask, replay, fn, None, byref(ev))
         check(ret, "events")
         deadline = None if timeout is None else time.monotonic() + timeout
         wanted = set(classes) if classes else None
