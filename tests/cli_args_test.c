@@ -87,6 +87,37 @@ TEST(timeouts_are_seconds)
 	EXPECT_EQ(4, loader("events --since 31536000", out, sizeof(out))) TH_LOG("%s", out);
 }
 
+/*
+ * Every integer option takes a whole number alike, refused when out of
+ * range rather than cut to one (strtol made 99999999999999999999 the
+ * largest long): events' and supervise's --count.
+ */
+TEST(counts_are_whole_numbers)
+{
+	static const char *const refused[] = {
+		"0", "-1", "+1", " 1", "1 ", "0x10", "1e3", "1.5", "", "1000000001",
+		"9223372036854775807", "99999999999999999999",
+	};
+	static const char *const commands[] = { "events", "supervise" };
+	char out[1024], args[128], expected[160];
+
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+		for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+			snprintf(args, sizeof(args), "%s --count '%s'", commands[c], refused[i]);
+			snprintf(expected, sizeof(expected),
+				 "isolate-loader: %s: --count %s: expected a whole number, 1 to 1000000000\n",
+				 commands[c], refused[i]);
+			EXPECT_EQ(2, loader(args, out, sizeof(out))) {
+				TH_LOG("%s: %s", args, out);
+			}
+			EXPECT_STREQ(expected, out);
+		}
+		/* Well formed: past the arguments, to isolate not loaded. */
+		snprintf(args, sizeof(args), "%s --count 1000000000", commands[c]);
+		EXPECT_EQ(4, loader(args, out, sizeof(out))) TH_LOG("%s", out);
+	}
+}
+
 /* An ExecStop= of `unload` must not fail when nothing is loaded. */
 TEST(unload_of_nothing_succeeds)
 {

@@ -175,7 +175,7 @@ static int parse_args(int argc, char **argv, struct events_opts *o, struct print
 		{ NULL, 0, NULL, 0 },
 	};
 	double since, now;
-	char *end;
+	unsigned long long count;
 	int opt;
 
 	optind = 0;
@@ -185,9 +185,10 @@ static int parse_args(int argc, char **argv, struct events_opts *o, struct print
 			o->follow = true;
 			break;
 		case 'n':
-			p->remaining = strtol(optarg, &end, 10);
-			if (*end || p->remaining <= 0)
-				return p_err(EXIT_USAGE, "events: --count needs a positive number");
+			if (parse_number(optarg, strlen(optarg), 1, COUNT_MAX, &count))
+				return p_err(EXIT_USAGE, "events: --count %s: expected a whole number, 1 to %llu",
+					     optarg, COUNT_MAX);
+			p->remaining = (long)count;
 			break;
 		case 't':
 			if (parse_seconds(optarg, &o->timeout))

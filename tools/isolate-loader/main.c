@@ -144,6 +144,26 @@ int parse_seconds(const char *text, double *out)
 	return 0;
 }
 
+int parse_number(const char *text, size_t len, unsigned long long min, unsigned long long max,
+		 unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (!len)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		unsigned int digit = (unsigned int)((unsigned char)text[i] - '0');
+
+		if (digit > 9 || __builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, digit, &v) || v > max)
+			return -1;
+	}
+	if (v < min)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* The command running, for usage_error: its group and table entry. */
 static const char *running_group = "";
 static const struct cmd *running;

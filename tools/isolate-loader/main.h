@@ -4,6 +4,7 @@
 #define ISOLATE_LOADER_MAIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "common/json_writer.h"
@@ -107,6 +108,17 @@ int load_at(const char *cells_cgroup, struct isolate **out);
  */
 #define SECONDS_MAX (365 * 24 * 3600)
 int parse_seconds(const char *text, double *out);
+
+/*
+ * A whole number as every integer option takes it (--count, --user's
+ * ids): the len bytes at text, decimal digits only (no sign, space, base
+ * prefix or exponent), from min to max; too large is refused, never cut
+ * short or wrapped. 0, or -1 for anything else.
+ */
+int parse_number(const char *text, size_t len, unsigned long long min, unsigned long long max,
+		 unsigned long long *out);
+/* --count's largest: more is a mistake, not a limit. */
+#define COUNT_MAX 1000000000ULL
 
 /* The top-level commands. */
 int do_load(int argc, char **argv);

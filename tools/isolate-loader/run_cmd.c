@@ -132,21 +132,14 @@ static int build_env(struct run_opts *o, char **extra, size_t n_extra)
 }
 
 /*
- * A uid or gid: decimal digits only, 0 to 4294967294. (uid_t)-1 is "no
- * change" to setresuid(): taking it would leave the command root.
+ * A uid or gid: 0 to 4294967294. (uid_t)-1 is "no change" to setresuid():
+ * taking it would leave the command root.
  */
 static int parse_id(const char *text, size_t len, __u32 *id)
 {
-	unsigned long long v = 0;
+	unsigned long long v;
 
-	if (!len || len > 10)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned long long)(text[i] - '0');
-	}
-	if (v >= 0xffffffffULL)
+	if (parse_number(text, len, 0, 0xfffffffeULL, &v))
 		return -1;
 	*id = (__u32)v;
 	return 0;

@@ -248,7 +248,7 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = NULL;
-	char *end;
+	unsigned long long count;
 	int opt;
 
 	optind = 0;
@@ -261,9 +261,10 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 		case 'x': *exec_program = optarg; break;
 		case 'C': *cells_cgroup = optarg; break;
 		case 'n':
-			s->remaining = strtol(optarg, &end, 10);
-			if (*end || s->remaining <= 0)
-				return p_err(EXIT_USAGE, "supervise: --count needs a positive number");
+			if (parse_number(optarg, strlen(optarg), 1, COUNT_MAX, &count))
+				return p_err(EXIT_USAGE, "supervise: --count %s: expected a whole number, 1 to %llu",
+					     optarg, COUNT_MAX);
+			s->remaining = (long)count;
 			break;
 		case 't':
 			if (parse_seconds(optarg, timeout))
