@@ -7,10 +7,11 @@
 #define ISOLATE_POLICY_MODEL_H
 
 #include <stdarg.h>
-#include <sys/sysmacros.h>
 #include <sys/types.h>
 
 #include <isolate/policy.h>
+
+#include "common/kernel_dev.h"
 
 /* Room for the text form of any capability (a path and its verb). */
 #define POLICY_TEXT_MAX 4200
@@ -104,12 +105,6 @@ static inline char *cap_string(const struct isolate_cap *cap)
 	if (cap_is_path(cap->kind))
 		return cap->u.path;
 	return cap->kind == ISOLATE_CAP_UNIX ? cap->u.abstract.name : NULL;
-}
-
-/* A device number as the kernel's programs see it (s_dev): major << 20 | minor. */
-static inline __u32 kernel_dev(dev_t dev)
-{
-	return (major(dev) << 20) | minor(dev);
 }
 
 /* The ISOLATE_ACCESS_* bit of a path kind. */

@@ -5,12 +5,15 @@
  * directory and one file of another, executed a program, made a file, and
  * connected once; plus events of another cell and of other classes, which
  * must not count. The exact YAML expected, and explain on it agreeing:
- * what the run did is allowed, one more file is not.
+ * what the run did is allowed, one more file is not. A path counts only
+ * where it leads to the object its event names (dev, ino) still.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -28,23 +31,38 @@ static int put(const char *path, const char *text)
 	return !f || fputs(text, f) < 0 || fclose(f) ? -1 : 0;
 }
 
+/*
+ * Appends to f an event line of cell job: class audit, op, the path
+ * shown (a format, with dir's path for %1$s), and the dev and ino of the
+ * file at object (in dir; as the kernel encodes dev), or none when NULL.
+ */
+static int event(FILE *f, const char *dir, const char *op, const char *object,
+		 const char *path, ...)
+{
+	char shown[512], at[512];
+	struct stat st;
+	va_list ap;
+
+	va_start(ap, path);
+	vsnprintf(shown, sizeof(shown), path, ap);
+	va_end(ap);
+	fprintf(f, "{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"%s\",\"path\":\"%s\"", op,
+		shown);
+	if (object) {
+		snprintf(at, sizeof(at), "%s/%s", dir, object);
+		if (lstat(at, &st))
+			return -1;
+		fprintf(f, ",\"dev\":%u,\"ino\":%llu",
+			(major(st.st_dev) << 20) | minor(st.st_dev), (unsigned long long)st.st_ino);
+	}
+	return fputs("}\n", f) < 0 ? -1 : 0;
+}
+
 FIXTURE_SETUP(suggest)
 {
-	static const char *const lines[] = {
-		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"read\",\"path\":\"%s/docs/a\",\"seq\":1}\n",
-		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"read\",\"path\":\"%s/docs/b\",\"seq\":2}\n",
-		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"read\",\"path\":\"%s/docs/a\",\"seq\":3}\n",
-		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"read\",\"path\":\"%s/some/one\",\"seq\":4}\n",
-		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"exec\",\"path\":\"%s/bin/tool\",\"seq\":5}\n",
-		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"create\",\"path\":\"%s/out/new\",\"seq\":6}\n",
-		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"connect\",\"proto\":\"tcp\",\"address\":\"203.0.113.7\",\"port\":443,\"seq\":7}\n",
-		"{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"signal\",\"target_pid\":1,\"arg\":9,\"seq\":8}\n",
-		"{\"class\":\"deny\",\"cell\":\"other\",\"op\":\"read\",\"path\":\"%s/some/two\",\"seq\":9}\n",
-		"{\"class\":\"log\",\"cell\":\"job\",\"level\":6,\"message\":\"read %s/some/two\",\"seq\":10}\n",
-		"not json at all\n",
-	};
 	static const char *const files[] = { "docs/a", "docs/b", "some/one", "some/two", "bin/tool" };
-	char path[256], line[512];
+	const char *d = self->dir;
+	char path[256];
 	FILE *f;
 
 	strcpy(self->dir, "/tmp/isolate-sg-XXXXXX");
@@ -60,10 +78,18 @@ FIXTURE_SETUP(suggest)
 	snprintf(self->events, sizeof(self->events), "%s/events.jsonl", self->dir);
 	f = fopen(self->events, "w");
 	ASSERT_NE(NULL, f);
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		snprintf(line, sizeof(line), lines[i], self->dir);
-		fputs(line, f);
-	}
+	ASSERT_EQ(0, event(f, d, "read", "docs/a", "%s/docs/a", d));
+	ASSERT_EQ(0, event(f, d, "read", "docs/b", "%s/docs/b", d));
+	ASSERT_EQ(0, event(f, d, "read", "docs/a", "%s/docs/a", d));
+	ASSERT_EQ(0, event(f, d, "read", "some/one", "%s/some/one", d));
+	ASSERT_EQ(0, event(f, d, "exec", "bin/tool", "%s/bin/tool", d));
+	/* A name made: the event's object is the directory. */
+	ASSERT_EQ(0, event(f, d, "create", "out", "%s/out/new", d));
+	fputs("{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"connect\",\"proto\":\"tcp\",\"address\":\"203.0.113.7\",\"port\":443,\"seq\":7}\n"
+	      "{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"signal\",\"target_pid\":1,\"arg\":9,\"seq\":8}\n", f);
+	fprintf(f, "{\"class\":\"deny\",\"cell\":\"other\",\"op\":\"read\",\"path\":\"%s/some/two\",\"seq\":9}\n"
+		"{\"class\":\"log\",\"cell\":\"job\",\"level\":6,\"message\":\"read %s/some/two\",\"seq\":10}\n"
+		"not json at all\n", d, d);
 	ASSERT_EQ(0, fclose(f));
 }
 
@@ -159,15 +185,19 @@ TEST_F(suggest, a_unix_name_is_quoted)
  * A directory the run listed is not its tree: a/ had both files read and
  * its subdirectory only listed, so a/sub/secret, never read, must not be
  * granted by "read: a". b/sub had every file read: folded, it counts, and
- * b with it. link is a symlink to c: a path through it is not opened.
+ * b with it. link is a symlink to c: a path through it leads to its
+ * objects only through the link, and is left out.
  */
 TEST_F(suggest, a_listed_directory_is_not_its_tree)
 {
 	static const char *const dirs[] = { "a", "a/sub", "b", "b/sub", "c" };
 	static const char *const files[] = { "a/f1", "a/f2", "a/sub/secret", "b/f1", "b/sub/s1",
 					     "b/sub/s2", "c/x", "c/y" };
-	static const char *const reads[] = { "a/f1", "a/f2", "a/sub", "b/f1", "b/sub/s1",
-					     "b/sub/s2", "link/x", "link/y" };
+	static const char *const reads[][2] = {
+		{ "a/f1", "a/f1" }, { "a/f2", "a/f2" }, { "a/sub", "a/sub" }, { "b/f1", "b/f1" },
+		{ "b/sub/s1", "b/sub/s1" }, { "b/sub/s2", "b/sub/s2" }, { "link/x", "c/x" },
+		{ "link/y", "c/y" },
+	};
 	char args[512], out[4096], want[4096], path[256], events[160];
 	const char *d = self->dir;
 	FILE *f;
@@ -186,8 +216,7 @@ TEST_F(suggest, a_listed_directory_is_not_its_tree)
 	f = fopen(events, "w");
 	ASSERT_NE(NULL, f);
 	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++)
-		fprintf(f, "{\"class\":\"audit\",\"cell\":\"job\",\"op\":\"read\",\"path\":\"%s/%s\"}\n",
-			d, reads[i]);
+		ASSERT_EQ(0, event(f, d, "read", reads[i][1], "%s/%s", d, reads[i][0]));
 	ASSERT_EQ(0, fclose(f));
 	snprintf(args, sizeof(args), "policy suggest --from-events %s --cell job", events);
 	ASSERT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
@@ -202,9 +231,78 @@ TEST_F(suggest, a_listed_directory_is_not_its_tree)
 		 "      - \"%s/a/f2\"    # 1 event\n"
 		 "      - \"%s/a/sub\"    # 1 event\n"
 		 "      - \"%s/b\"    # 3 events\n"
-		 "      - \"%s/link/x\"    # 1 event\n"
-		 "      - \"%s/link/y\"    # 1 event\n",
-		 events, d, d, d, d, d, d);
+		 "# 2 events named a path that leads to another object now, or to\n"
+		 "# none, or through a symbolic link: left out (a path is only shown; a\n"
+		 "# cell that chroot()ed shows its own tree's). See them with\n"
+		 "# isolate-loader events.\n",
+		 events, d, d, d, d);
+	EXPECT_STREQ(want, out);
+}
+
+/*
+ * A path an event shows is not trusted to be its object. A cell that
+ * chroot()ed into jail/ shows its jail/host/secret as host/secret, a file
+ * of the host it never touched: both of host's entries forged so, host is
+ * neither granted nor folded. Nor is a file replaced since the run, or
+ * gone, or one reached through a symlink. A name made is the directory's
+ * event (its dev and ino), one removed may be the entry's; a removed
+ * entry gone since, with the directory's object missing too, is left out.
+ */
+TEST_F(suggest, a_path_counts_only_where_it_leads_to_its_object)
+{
+	static const char *const dirs[] = { "host", "jail", "jail/host", "real", "w" };
+	static const char *const files[] = { "host/secret", "host/other", "jail/host/secret",
+					     "jail/host/other", "real/f", "real/old", "w/victim" };
+	char args[512], out[4096], want[4096], path[256], moved[256], events[160];
+	const char *d = self->dir;
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", d, dirs[i]);
+		ASSERT_EQ(0, mkdir(path, 0755));
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", d, files[i]);
+		ASSERT_EQ(0, put(path, "x\n"));
+	}
+	snprintf(path, sizeof(path), "%s/hostlink", d);
+	ASSERT_EQ(0, symlink("real", path));
+	snprintf(events, sizeof(events), "%s/forged.jsonl", d);
+	f = fopen(events, "w");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(0, event(f, d, "read", "jail/host/secret", "%s/host/secret", d));
+	ASSERT_EQ(0, event(f, d, "read", "jail/host/other", "%s/host/other", d));
+	ASSERT_EQ(0, event(f, d, "read", "real/f", "%s/hostlink/f", d));
+	ASSERT_EQ(0, event(f, d, "read", "real/f", "%s/real/f", d));
+	ASSERT_EQ(0, event(f, d, "write", "real/old", "%s/real/old", d));
+	ASSERT_EQ(0, event(f, d, "exec", NULL, "%s/real/f", d));
+	ASSERT_EQ(0, event(f, d, "create", "w", "%s/w/new", d));
+	ASSERT_EQ(0, event(f, d, "remove", "w/victim", "%s/w/victim", d));
+	ASSERT_EQ(0, event(f, d, "remove", "real/f", "%s/gone/f", d));
+	ASSERT_EQ(0, fclose(f));
+	/* real/old replaced since the run: another object under its name. */
+	snprintf(path, sizeof(path), "%s/real/old", d);
+	snprintf(moved, sizeof(moved), "%s/real/new", d);
+	ASSERT_EQ(0, put(moved, "y\n"));
+	ASSERT_EQ(0, rename(moved, path));
+
+	snprintf(args, sizeof(args), "policy suggest --from-events %s --cell job", events);
+	ASSERT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want),
+		 "# Suggested by isolate-loader policy suggest from %s: the grants\n"
+		 "# 9 events of the run asked for, beyond the policy it ran under.\n"
+		 "version: 1\n"
+		 "cells:\n"
+		 "  job:\n"
+		 "    read:\n"
+		 "      - \"%s/real/f\"    # 1 event\n"
+		 "    write:\n"
+		 "      - \"%s/w\"    # 2 events\n"
+		 "# 6 events named a path that leads to another object now, or to\n"
+		 "# none, or through a symbolic link: left out (a path is only shown; a\n"
+		 "# cell that chroot()ed shows its own tree's). See them with\n"
+		 "# isolate-loader events.\n",
+		 events, d, d);
 	EXPECT_STREQ(want, out);
 }
 

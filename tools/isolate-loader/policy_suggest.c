@@ -7,7 +7,8 @@
  * removed) and execs by path, a directory instead of its files where
  * every entry of it was used (a subdirectory only when folded itself),
  * network destinations as they were used.
- * Each line says how many events asked for it.
+ * Each line says how many events asked for it. Only what the run used:
+ * a path whose object is not the one its event was about is left out.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <getopt.h>
 #include <linux/openat2.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 
 #include <isolate/policy.h>
 
+#include "common/kernel_dev.h"
 #include "common/utf8.h"
 #include "tools/isolate-loader/main.h"
 
@@ -47,12 +50,14 @@ struct suggestion {
 	struct want wants[SUGGEST_MAX];
 	size_t n;
 	unsigned int skipped;	/* events of other operations, or without a whole path */
+	unsigned int elsewhere;	/* events whose path leads to another object now */
 	unsigned int events;
 };
 
 /* One JSON line: the members this needs, as text ("" when absent). */
 struct record {
 	char class_[16], cell[64], op[32], path[512], proto[8], address[64], port[8];
+	char dev[24], ino[24];	/* the file's, as the kernel encodes them */
 };
 
 static void member(struct record *r, const char *key, const char *val)
@@ -64,6 +69,7 @@ static void member(struct record *r, const char *key, const char *val)
 #define KEY(k, f) { k, offsetof(struct record, f), sizeof(((struct record *)0)->f) }
 		KEY("class", class_), KEY("cell", cell), KEY("op", op), KEY("path", path),
 		KEY("proto", proto), KEY("address", address), KEY("port", port),
+		KEY("dev", dev), KEY("ino", ino),
 #undef KEY
 	};
 
@@ -133,6 +139,45 @@ static void want(struct suggestion *s, int kind, const char *what)
 	s->wants[s->n++].events = 1;
 }
 
+/*
+ * Whether path leads, through no symbolic link, to the object of event r
+ * now. An event's path is only shown, from the process's root: a cell
+ * granted user namespaces may chroot(2) into a tree of its own and have
+ * its jail/root/.ssh shown as /root/.ssh; and the tree may have changed
+ * since the run. Opened O_PATH: nothing is read, no FIFO waited for, and
+ * a link at the end is itself, another object than its target.
+ */
+static bool leads_to(const char *path, const struct record *r)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS,
+	};
+	unsigned long long dev, ino;
+	struct stat st;
+	bool same;
+	int fd;
+
+	if (parse_number(r->dev, strlen(r->dev), 1, UINT32_MAX, &dev) ||
+	    parse_number(r->ino, strlen(r->ino), 1, ULLONG_MAX, &ino))
+		return false;
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd < 0)
+		return false;
+	same = !fstat(fd, &st) && kernel_dev(st.st_dev) == dev && st.st_ino == ino;
+	close(fd);
+	return same;
+}
+
+/* want() of a path, when it leads to the event's object still. */
+static void want_object(struct suggestion *s, int kind, const char *what, bool used)
+{
+	if (used)
+		want(s, kind, what);
+	else
+		s->elsewhere++;
+}
+
 /* What an event asks for, in the policy's words. */
 static void take(struct suggestion *s, const struct record *r)
 {
@@ -157,16 +202,16 @@ static void take(struct suggestion *s, const struct record *r)
 		return;
 	}
 	if (!strcmp(r->op, "read")) {
-		want(s, S_READ, r->path);
+		want_object(s, S_READ, r->path, leads_to(r->path, r));
 		return;
 	}
 	if (!strcmp(r->op, "exec") || !strcmp(r->op, "map-exec")) {
-		want(s, S_EXEC, r->path);
+		want_object(s, S_EXEC, r->path, leads_to(r->path, r));
 		return;
 	}
 	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
 		if (!strcmp(r->op, writes[i])) {
-			want(s, S_WRITE, r->path);
+			want_object(s, S_WRITE, r->path, leads_to(r->path, r));
 			return;
 		}
 	}
@@ -177,7 +222,8 @@ static void take(struct suggestion *s, const struct record *r)
 			slash = strrchr(dir, '/');
 			if (slash)
 				slash[slash == dir] = 0;
-			want(s, S_WRITE, dir);
+			/* The event's object: the directory, or the entry moved or removed. */
+			want_object(s, S_WRITE, dir, leads_to(dir, r) || leads_to(r->path, r));
 			return;
 		}
 	}
@@ -438,6 +484,11 @@ static void print(FILE *out, struct suggestion *s, const char *cell, const char 
 		fprintf(out, "# %u event%s asked for what no capability above grants (other\n"
 			"# operations, or objects shown without a whole path): see them with\n"
 			"# isolate-loader events.\n", s->skipped, s->skipped == 1 ? "" : "s");
+	if (s->elsewhere)
+		fprintf(out, "# %u event%s named a path that leads to another object now, or to\n"
+			"# none, or through a symbolic link: left out (a path is only shown; a\n"
+			"# cell that chroot()ed shows its own tree's). See them with\n"
+			"# isolate-loader events.\n", s->elsewhere, s->elsewhere == 1 ? "" : "s");
 }
 
 int policy_suggest(int argc, char **argv)
