@@ -480,13 +480,18 @@ int do_run(int argc, char **argv)
 	if (give_pty(&o, &pty, stdio))
 		goto destroy;
 	err = isolate_cell_spawn(iso, name, argv + optind, &o.spawn, &pid);
-	/* With --cwd, EACCES may be the directory's: the error says which. */
-	if (err == -EACCES && !o.spawn.cwd)
-		explain_exec_refusal(iso, name, argv[optind], o.spawn.envp);
-	else if (err)
-		p_err(EXIT_RUN_FAILED, "run: %s", isolate_last_error());
+	/*
+	 * A child that could not exec exits 126, or 127 for a missing
+	 * command: the error, said after it is reaped (and the terminal
+	 * restored), gives run's own exit code.
+	 */
 	if (pid > 0)
 		ret = wait_command(iso, name, pid, o.timeout, &pty);
+	/* With --cwd, EACCES may be the directory's: the error says which. */
+	if (err == -EACCES && pid > 0 && !o.spawn.cwd)
+		explain_exec_refusal(iso, name, argv[optind], o.spawn.envp, ret);
+	else if (err)
+		p_err(ret, "run: %s", isolate_last_error());
 destroy:
 	run_pty_close(&pty);
 	/* Whatever the command left behind in its own cell dies with it. */

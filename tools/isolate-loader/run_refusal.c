@@ -41,7 +41,8 @@ static bool find_command(const char *cmd, char *const env[], char *out, size_t l
 	return false;
 }
 
-static void report(const char *cell, const char *object, const char *why, bool policy)
+static void report(const char *cell, const char *object, const char *why, bool policy,
+		   int exit_code)
 {
 	if (json_output) {
 		char msg[PATH_MAX + 256];
@@ -63,7 +64,7 @@ static void report(const char *cell, const char *object, const char *why, bool p
 			jw_kv_string(&json_out, "grant", grant);
 		}
 		jw_object_end(&json_out);
-		jw_kv_int(&json_out, "exit_code", 126);
+		jw_kv_int(&json_out, "exit_code", exit_code);
 		jw_object_end(&json_out);
 		jw_finish(&json_out);
 	} else {
@@ -86,7 +87,7 @@ static void report(const char *cell, const char *object, const char *why, bool p
 }
 
 void explain_exec_refusal(struct isolate *iso, const char *cell, const char *cmd,
-			  char *const env[])
+			  char *const env[], int exit_code)
 {
 	struct isolate_cell_policy *pol = NULL;
 	struct isolate_image *img = NULL;
@@ -94,16 +95,18 @@ void explain_exec_refusal(struct isolate *iso, const char *cell, const char *cmd
 	char found[PATH_MAX], object[PATH_MAX];
 
 	if (!find_command(cmd, env, found, sizeof(found)) || !realpath(found, object)) {
-		report(cell, cmd, "not found on PATH from here", false);
+		report(cell, cmd, "not found on PATH from here", false, exit_code);
 		return;
 	}
 	if (isolate_cell_policy_get(iso, cell, &pol) || isolate_compile(pol, &img, NULL) ||
 	    isolate_explain(img, ISOLATE_CAP_EXEC, object, &v, NULL)) {
-		report(cell, object, isolate_last_error(), false);
+		report(cell, object, isolate_last_error(), false, exit_code);
 	} else if (v.allowed) {
-		report(cell, object, "the cell's policy allows it: check the file's mode and its mount's noexec", false);
+		report(cell, object, "the cell's policy allows it: check the file's mode and its mount's noexec",
+		       false, exit_code);
 	} else {
-		report(cell, object, v.rule_text ? v.rule_text : "no exec rule covers it", true);
+		report(cell, object, v.rule_text ? v.rule_text : "no exec rule covers it", true,
+		       exit_code);
 	}
 	isolate_image_free(img);
 	isolate_cell_policy_free(pol);
