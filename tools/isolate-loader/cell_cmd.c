@@ -247,7 +247,8 @@ int do_cell(int argc, char **argv)
 		  "                            and report them\n" },
 		{ "list", cell_list,
 		  "\n"
-		  "Every cell: name, id, generation, processes.\n" },
+		  "Every cell: name, id, cgroup, generation, mode, counters; not its\n"
+		  "capabilities (cell show NAME, status). -j: [{name, state}, ...].\n" },
 		{ "show", cell_show,
 		  "[--] NAME\n"
 		  "Cell NAME: its policy, generation, budgets and counters.\n" },
