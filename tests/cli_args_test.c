@@ -235,6 +235,48 @@ TEST(double_dash_ends_options)
 }
 
 /*
+ * A name no cell can have is a bad command line for every command that
+ * takes one (exit 2, the same message), found before isolate is looked
+ * for: not 4 here where nothing is loaded, nor 1 (or run's 125) where it is.
+ */
+TEST(an_invalid_cell_name_is_a_usage_error_everywhere)
+{
+	static const char *const named[][2] = {
+		{ "cell create %s --cap read:/tmp", "cell create" },
+		{ "cell show %s", "cell show" },
+		{ "cell destroy %s", "cell destroy" },
+		{ "grant %s read:/tmp", "grant" },
+		{ "revoke %s read:/tmp", "revoke" },
+		{ "snapshot %s", "snapshot" },
+		{ "restore /dev/null --name %s", "restore" },
+		{ "recycle %s", "recycle" },
+		{ "rebind %s", "rebind" },
+		{ "run --backend bpf --cell %s -- true", "run: --cell" },
+		{ "events --cell %s", "events: --cell" },
+		{ "policy suggest --from-events /dev/null --cell %s", "policy suggest: --cell" },
+	};
+	static const char *const names[] = {
+		"bad/name", "a.b", "''",
+		"x123456789012345678901234567890123456789012345678901234567890123",
+	};
+	char out[1024], args[256], expected[256], shown[80];
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+			snprintf(args, sizeof(args), named[i][0], names[n]);
+			snprintf(shown, sizeof(shown), "%s", strcmp(names[n], "''") ? names[n] : "");
+			snprintf(expected, sizeof(expected),
+				 "isolate-loader: %s: invalid cell name \"%s\": expected 1 to 63 letters, digits, '_' or '-'\n",
+				 named[i][1], shown);
+			EXPECT_EQ(2, loader(args, out, sizeof(out))) {
+				TH_LOG("%s: %s", args, out);
+			}
+			EXPECT_STREQ(expected, out);
+		}
+	}
+}
+
+/*
  * A link at --out is not followed, nothing but a socket at
  * --metrics-socket is removed, and --metrics-file's directory must be
  * there to be opened: refused before isolate is looked for (exit 1, not 4

@@ -59,12 +59,9 @@ static int policy_cell(const char *file, const char *from, const char *name,
 	}
 	/* The same capabilities (budgets kept as resolved) under the new name. */
 	*out = isolate_cell_policy_dup_named(c, name);
-	err = *out ? 0 : -EINVAL;
 	isolate_policy_free(doc);
-	if (err) {
-		isolate_cell_policy_free(*out);
-		return p_err(EXIT_USAGE, "cell create: invalid cell name \"%s\"", name);
-	}
+	if (!*out)
+		return p_err(EXIT_FAIL, "cell create: out of memory");
 	return 0;
 }
 
@@ -117,6 +114,9 @@ static int cell_create(int argc, char **argv)
 	if (optind != argc - 1 || !file == !n_caps)
 		return p_err(EXIT_USAGE, "usage: cell create NAME (--policy FILE [--from CELL] | --cap CAP... [--base runtime|none]) "
 			     "[--cpu QUOTA/PERIOD] [--memory SIZE] [--pids N] [--allow-unenforced]");
+	err = cell_name_arg("cell create", argv[optind]);
+	if (err)
+		return err;
 	err = file ? policy_cell(file, from, argv[optind], &pol) :
 		     caps_policy(argv[optind], caps, n_caps, no_base, &pol);
 	for (int i = 0; !err && i < 3; i++)
@@ -141,22 +141,22 @@ static int cell_create(int argc, char **argv)
 	return err;
 }
 
-static int cell_one(int *argc, char **argv, const char *usage)
+static int cell_one(int *argc, char **argv, const char *cmd)
 {
 	int err = take_operands(argc, argv);
 
 	if (err)
 		return err;
 	if (*argc != 2)
-		return p_err(EXIT_USAGE, "usage: cell %s NAME", usage);
-	return 0;
+		return p_err(EXIT_USAGE, "usage: %s NAME", cmd);
+	return cell_name_arg(cmd, argv[1]);
 }
 
 static int cell_show(int argc, char **argv)
 {
 	struct isolate_cell_state st;
 	struct isolate *iso;
-	int err = cell_one(&argc, argv, "show");
+	int err = cell_one(&argc, argv, "cell show");
 
 	if (err || (err = open_loaded(&iso, "cell show")))
 		return err;
@@ -178,7 +178,7 @@ static int cell_destroy(int argc, char **argv)
 	struct isolate_cell_state st = { 0 };
 	struct isolate *iso;
 	bool gone;
-	int err = cell_one(&argc, argv, "destroy");
+	int err = cell_one(&argc, argv, "cell destroy");
 
 	if (err || (err = open_loaded(&iso, "cell destroy")))
 		return err;

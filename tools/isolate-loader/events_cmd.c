@@ -201,6 +201,8 @@ static int parse_args(int argc, char **argv, struct events_opts *o, struct print
 				return EXIT_USAGE;
 			break;
 		case 'c':
+			if (cell_name_arg("events: --cell", optarg))
+				return EXIT_USAGE;
 			p->cell = optarg;
 			break;
 		case 's':

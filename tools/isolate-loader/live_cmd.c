@@ -58,6 +58,7 @@ static int change(int argc, char **argv, bool grant)
 	if (argc < 3 || argc - 2 > MAX_CAPS)
 		return p_err(EXIT_USAGE, "usage: %s NAME CAPABILITY... (e.g. read:/data connect:tcp:10.0.0.0/8:443)",
 			     argv[0]);
+	err = cell_name_arg(argv[0], argv[1]);
 	for (int i = 2; i < argc && !err; i++) {
 		err = isolate_cap_parse(argv[i], &caps[n], &diag);
 		if (err)
@@ -112,7 +113,7 @@ int do_snapshot(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return p_err(EXIT_USAGE, "usage: snapshot NAME [-o FILE]");
-	err = open_loaded(&iso, "snapshot");
+	err = cell_name_arg("snapshot", argv[optind]) ?: open_loaded(&iso, "snapshot");
 	if (err)
 		return err;
 	/* FILE is replaced whole, and only by a complete snapshot. */
@@ -179,7 +180,7 @@ int do_restore(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return p_err(EXIT_USAGE, "usage: restore FILE [--name NAME]   (FILE - reads stdin)");
-	err = read_snapshot(argv[optind], &json, &len);
+	err = (name ? cell_name_arg("restore", name) : 0) ?: read_snapshot(argv[optind], &json, &len);
 	if (err)
 		return err;
 	err = open_loaded(&iso, "restore");
@@ -208,7 +209,7 @@ static int again(int argc, char **argv, bool rebind)
 		return err;
 	if (argc != 2)
 		return p_err(EXIT_USAGE, "usage: %s NAME", cmd);
-	err = open_loaded(&iso, cmd);
+	err = cell_name_arg(cmd, argv[1]) ?: open_loaded(&iso, cmd);
 	if (err)
 		return err;
 	err = rebind ? isolate_cell_rebind(iso, argv[1]) : isolate_cell_recycle(iso, argv[1]);

@@ -117,6 +117,14 @@ void embed_end(struct embed *e, int err)
 	free(e->buf);
 }
 
+int cell_name_arg(const char *cmd, const char *name)
+{
+	if (isolate_cell_name_valid(name))
+		return 0;
+	return p_err(EXIT_USAGE, "%s: invalid cell name \"%s\": expected 1 to 63 letters, digits, '_' or '-'",
+		     cmd, name);
+}
+
 int take_operands(int *argc, char **argv)
 {
 	if (*argc < 2 || argv[1][0] != '-' || !argv[1][1])

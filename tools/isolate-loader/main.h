@@ -74,6 +74,13 @@ int p_diag(int code, const struct isolate_diag *d);
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * A cell's NAME from the command line, checked before isolate is looked
+ * for: 1 to 63 letters, digits, '_' or '-', else a bad command line (exit
+ * 2, the same message from every command). 0 or EXIT_USAGE.
+ */
+int cell_name_arg(const char *cmd, const char *name);
+
+/*
  * For commands of operands only: a leading "--" (which ends options, so
  * that a cell named "-rf" can be named) is dropped from argv; any other
  * first argument that starts with '-' is an option none of them has.

@@ -511,6 +511,8 @@ int policy_suggest(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) >= 0) {
 		if (opt == 'f')
 			file = optarg;
+		else if (opt == 'c' && cell_name_arg("policy suggest: --cell", optarg))
+			return EXIT_USAGE;
 		else if (opt == 'c')
 			cell = optarg;
 		else if (opt == 'p')

@@ -316,6 +316,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			o->policy_file = optarg;
 			break;
 		case 'c':
+			if (cell_name_arg("run: --cell", optarg))
+				return EXIT_USAGE;
 			o->cell = optarg;
 			break;
 		case 'u':
