@@ -44,6 +44,13 @@ $(BUILD)/tests/swap-on-rule.so: tests/swap_on_rule.c
 
 all: $(BUILD)/tests/swap-on-rule.so
 
+# Preloaded into the loader by run_pty_test: a terminal's answer as run restores it.
+$(BUILD)/tests/answer-on-restore.so: tests/answer_on_restore.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -shared -o $@ $< -ldl
+
+all: $(BUILD)/tests/answer-on-restore.so
+
 # The captured LSM hook prototypes of tests/data/ (see tests/lsm_btf.h):
 # `make capture-lsm-btf` writes them anew from the VM kernels' BTF.
 LSM_BTF_CAPTURE := $(BUILD)/tests/lsm-btf-capture

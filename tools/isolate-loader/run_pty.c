@@ -230,7 +230,12 @@ void run_pty_close(struct run_pty *p)
 	if (p->slave >= 0)
 		close(p->slave);
 	p->master = p->slave = -1;
+	/*
+	 * Input not passed on is discarded: a terminal's answer to a query
+	 * the command printed last (DA, DECRQSS) comes in now, and the shell
+	 * would read it as typed.
+	 */
 	if (p->raw)
-		tcsetattr(p->term, TCSADRAIN, &p->saved);
+		tcsetattr(p->term, TCSAFLUSH, &p->saved);
 	p->raw = false;
 }

@@ -58,7 +58,7 @@ void run_pty_resize(const struct run_pty *p);
 /*
  * After the command: its last output passed on, the master closed (what
  * of the cell still holds the slave reads EIO and gets SIGHUP), the
- * caller's terminal as it was.
+ * caller's terminal as it was, with what came in unread discarded.
  */
 void run_pty_close(struct run_pty *p);
 
