@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/file_write.h"
@@ -47,11 +49,20 @@ int file_replace_at(int dirfd, const char *name, const void *data, size_t len, m
 	return err;
 }
 
+/* path opened with flags (and mode), through no symbolic link: -errno else. */
+static int open_no_links(const char *path, int flags, mode_t mode)
+{
+	struct open_how how = { .flags = (__u64)flags, .mode = mode,
+				.resolve = RESOLVE_NO_SYMLINKS };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+	return fd < 0 ? -errno : fd;
+}
+
 int file_parent_open(const char *path, const char **name)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
-	int fd;
 
 	*name = slash ? slash + 1 : path;
 	if (!**name)
@@ -62,8 +73,7 @@ int file_parent_open(const char *path, const char **name)
 		snprintf(dir, sizeof(dir), "/");
 	else if ((size_t)snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path) >= sizeof(dir))
 		return -ENAMETOOLONG;
-	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return open_no_links(dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 }
 
 int file_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync)
@@ -80,13 +90,12 @@ int file_replace(const char *path, const void *data, size_t len, mode_t mode, bo
 
 int file_append_open(const char *path, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-		      mode);
+	int fd = open_no_links(path, O_WRONLY | O_CREAT | O_APPEND | O_NONBLOCK | O_CLOEXEC, mode);
 	struct stat st;
 	int err = 0;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/*
 	 * A device is no cell's (cells make none): /dev/null, a terminal.
 	 * Past the open, writes may wait, as to any file.

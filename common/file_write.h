@@ -2,9 +2,10 @@
 /*
  * Writing files as root where others may write too (a directory a cell can
  * write, say): no existing name is opened to be overwritten, no symbolic
- * link at the last component is followed, and only a regular file of one
- * name or a device is appended to. So a link or a FIFO planted there cannot
- * turn the write to another file or block the writer.
+ * link is followed, at the last component or in the directories of a path,
+ * and only a regular file of one name or a device is appended to. So a
+ * link or a FIFO planted there cannot turn the write to another file (of
+ * the same name, in a directory the cell picks) or block the writer.
  */
 #ifndef ISOLATE_COMMON_FILE_WRITE_H
 #define ISOLATE_COMMON_FILE_WRITE_H
@@ -22,11 +23,11 @@
 int file_replace_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
 		    bool sync);
 /*
- * The directory path is in, opened (O_PATH) through path as it is now, and
- * path's last component in *name (a pointer into path). A file written
- * there again and again goes through this fd with the *_at calls: a cell
- * that swaps the directory for a link later cannot move the writes.
- * -EISDIR when path ends in "/"; -errno else.
+ * The directory path is in, opened (O_PATH) through path as it is now,
+ * through no symbolic link (-ELOOP), and path's last component in *name (a
+ * pointer into path). A file written there again and again goes through
+ * this fd with the *_at calls: a cell that swaps the directory for a link
+ * later cannot move the writes. -EISDIR when path ends in "/"; -errno else.
  */
 int file_parent_open(const char *path, const char **name);
 /* file_replace_at() in file_parent_open(path), for a file written once. */
@@ -34,9 +35,10 @@ int file_replace(const char *path, const void *data, size_t len, mode_t mode, bo
 
 /*
  * An fd appending to path, created with mode if missing: not through a
- * link at path (-ELOOP), never waiting for a FIFO's reader, -EINVAL for
- * anything but a regular file or a character device (/dev/null), and
- * -EMLINK for a regular file with other names (a hard link).
+ * link at path or in its directories (-ELOOP), never waiting for a FIFO's
+ * reader, -EINVAL for anything but a regular file or a character device
+ * (/dev/null), and -EMLINK for a regular file with other names (a hard
+ * link).
  * -errno on failure.
  */
 int file_append_open(const char *path, mode_t mode);

@@ -277,7 +277,8 @@ TEST(an_invalid_cell_name_is_a_usage_error_everywhere)
 }
 
 /*
- * A link at --out is not followed, nothing but a socket at
+ * A link at --out is not followed, nor one in the path of --out,
+ * --metrics-file or --metrics-socket; nothing but a socket at
  * --metrics-socket is removed, and --metrics-file's directory must be
  * there to be opened: refused before isolate is looked for (exit 1, not 4
  * for "not loaded").
@@ -295,10 +296,26 @@ TEST(supervise_follows_no_link)
 	ASSERT_EQ(0, symlink(target, path));
 	snprintf(args, sizeof(args), "supervise --out %s --timeout 1", path);
 	EXPECT_EQ(1, loader(args, out, sizeof(out)));
-	EXPECT_NE(NULL, strstr(out, "events.jsonl: Too many levels of symbolic links")) {
+	EXPECT_NE(NULL, strstr(out, "events.jsonl: a symbolic link in its path (none is followed)")) {
 		TH_LOG("%s", out);
 	}
 	EXPECT_EQ(-1, access(target, F_OK));
+	EXPECT_EQ(0, unlink(path));
+
+	/* A directory of the path a link, to a directory holding a file of the name. */
+	ASSERT_EQ(0, mkdir(target, 0755));
+	snprintf(path, sizeof(path), "%s/linked", dir);
+	ASSERT_EQ(0, symlink(target, path));
+	for (const char *o = "--out\0--metrics-file\0--metrics-socket\0"; *o; o += strlen(o) + 1) {
+		char expected[160];
+
+		snprintf(args, sizeof(args), "supervise %s %s/m --timeout 1", o, path);
+		snprintf(expected, sizeof(expected), "isolate-loader: supervise: cannot %s %s/m: a symbolic link in its path (none is followed)\n",
+			 strcmp(o, "--metrics-socket") ? "write" : "listen on", path);
+		EXPECT_EQ(1, loader(args, out, sizeof(out)));
+		EXPECT_STREQ(expected, out);
+	}
+	EXPECT_EQ(0, rmdir(target));
 	EXPECT_EQ(0, unlink(path));
 
 	snprintf(path, sizeof(path), "%s/metrics.sock", dir);

@@ -4,7 +4,8 @@
  * link planted at the target or at the name a temporary file used to have
  * is replaced or left alone, never followed; a FIFO or a directory is not
  * appended to; a failed replace leaves the target and no temporary file;
- * a directory opened once keeps the writes when swapped for a link.
+ * a directory opened once keeps the writes when swapped for a link, and
+ * none is reached through a link in the first place.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -160,6 +161,44 @@ TEST_F(dir, append_refuses_a_file_with_other_names)
 	fd = file_append_open(self->victim, 0644);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, close(fd));
+}
+
+/*
+ * A cell that may write where a path goes (its d in d/sub/name) puts a
+ * link there to a directory of its choice, root's, holding a file of the
+ * same name: neither a replace nor an append reaches it, nor a parent
+ * opened, whichever directory of the path the link is.
+ */
+TEST_F(dir, no_directory_is_reached_through_a_link)
+{
+	char roots[96], sub[128], root_file[160], link[96], path[160], buf[64];
+	/* A link above the file's directory, then one in its place. */
+	static const char *const through[] = { "d/sub/name", "e/name" };
+	const char *name;
+	int fd;
+
+	snprintf(roots, sizeof(roots), "%s/roots", self->dir);
+	snprintf(sub, sizeof(sub), "%s/sub", roots);
+	snprintf(root_file, sizeof(root_file), "%s/name", sub);
+	ASSERT_EQ(0, mkdir(roots, 0755));
+	ASSERT_EQ(0, mkdir(sub, 0755));
+	fd = open(root_file, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4, write(fd, "root", 4));
+	ASSERT_EQ(0, close(fd));
+	snprintf(link, sizeof(link), "%s/d", self->dir);
+	ASSERT_EQ(0, symlink(roots, link));
+	snprintf(link, sizeof(link), "%s/e", self->dir);
+	ASSERT_EQ(0, symlink(sub, link));
+
+	for (size_t i = 0; i < sizeof(through) / sizeof(through[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", self->dir, through[i]);
+		EXPECT_EQ(-ELOOP, file_replace(path, "cell", 4, 0644, false)) TH_LOG("%s", path);
+		EXPECT_EQ(-ELOOP, file_append_open(path, 0644)) TH_LOG("%s", path);
+		EXPECT_EQ(-ELOOP, file_parent_open(path, &name)) TH_LOG("%s", path);
+		EXPECT_STREQ("root", contents(root_file, buf, sizeof(buf)));
+		EXPECT_EQ(1, entries(sub));
+	}
 }
 
 /*

@@ -130,7 +130,7 @@ int do_snapshot(int argc, char **argv)
 		int werr = file_replace(file, text, len, 0644, true);
 
 		if (werr)
-			err = p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, strerror(-werr));
+			err = p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, write_error(werr));
 	}
 	free(text);
 	isolate_close(iso);

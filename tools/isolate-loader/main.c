@@ -117,6 +117,20 @@ void embed_end(struct embed *e, int err)
 	free(e->buf);
 }
 
+const char *write_error(int err)
+{
+	switch (err) {
+	case -ELOOP:
+		return "a symbolic link in its path (none is followed)";
+	case -EINVAL:
+		return "not a regular file or a device";
+	case -EMLINK:
+		return "a file with other names (hard links)";
+	default:
+		return strerror(-err);
+	}
+}
+
 int cell_name_arg(const char *cmd, const char *name)
 {
 	if (isolate_cell_name_valid(name))

@@ -74,6 +74,12 @@ int p_diag(int code, const struct isolate_diag *d);
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Why a file could not be written where a cell may write too (err from
+ * common/file_write.h): its strerror, or what refused it, said plainly.
+ */
+const char *write_error(int err);
+
+/*
  * A cell's NAME from the command line, checked before isolate is looked
  * for: 1 to 63 letters, digits, '_' or '-', else a bad command line (exit
  * 2, the same message from every command). 0 or EXIT_USAGE.

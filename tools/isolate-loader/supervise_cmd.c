@@ -284,7 +284,7 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 		if (s->metrics_sock < 0)
 			return p_err(EXIT_FAIL, "supervise: cannot listen on %s: %s", sock,
 				     s->metrics_sock == -EEXIST ? "it exists and is not a socket" :
-				     strerror(-s->metrics_sock));
+				     write_error(s->metrics_sock));
 	}
 	return 0;
 }
@@ -308,9 +308,7 @@ int do_supervise(int argc, char **argv)
 
 		if (fd < 0)
 			return p_err(EXIT_FAIL, "supervise: cannot write %s: %s", out_file,
-				     fd == -EINVAL ? "not a regular file or a device" :
-				     fd == -EMLINK ? "a file with other names (hard links)" :
-						     strerror(-fd));
+				     write_error(fd));
 		out = fdopen(fd, "a");
 		if (!out) {
 			err = errno;
@@ -324,7 +322,7 @@ int do_supervise(int argc, char **argv)
 		s.metrics_dir = file_parent_open(s.metrics_file, &s.metrics_name);
 		if (s.metrics_dir < 0) {
 			err = p_err(EXIT_FAIL, "supervise: cannot write %s: %s", s.metrics_file,
-				    strerror(-s.metrics_dir));
+				    write_error(s.metrics_dir));
 			goto out;
 		}
 	}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * snapshot -o FILE writes as root where a cell may write: a symbolic link
+ * in any directory of FILE's path (one the cell put there, to a directory
+ * of root's holding a file of the name) is not followed, and the write is
+ * refused with nothing changed; without one, the file is replaced whole.
+ * The pinned state is faked (tests/fake_load.h): the cell is made by
+ * `cell create`, and nothing enforces its rules.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "fake_load.h"
+#include "loader_run.h"
+
+FIXTURE(snapshot) {
+	struct fake_env f;
+	char name[64];
+	char dir[64];
+};
+
+static int put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	return !f || fputs(text, f) < 0 || fclose(f) ? -1 : 0;
+}
+
+static const char *contents(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+
+	buf[n] = 0;
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+FIXTURE_SETUP(snapshot)
+{
+	char args[128], out[4096];
+	int up = fake_env_up(&self->f);
+
+	self->dir[0] = 0;
+	if (up)
+		SKIP(return, "no fake load here: %s", strerror(-up));
+	snprintf(self->name, sizeof(self->name), "snap-%d", getpid());
+	snprintf(args, sizeof(args), "cell create %s --cap read:/tmp --base none 2>&1", self->name);
+	ASSERT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	strcpy(self->dir, "/tmp/isolate-snap.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+}
+
+FIXTURE_TEARDOWN(snapshot)
+{
+	char cmd[128], out[1024];
+
+	if (self->dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+		EXPECT_EQ(0, system(cmd));
+		snprintf(cmd, sizeof(cmd), "cell destroy %s", self->name);
+		EXPECT_EQ(0, loader_run(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	}
+	fake_env_down(&self->f);
+}
+
+TEST_F(snapshot, no_link_in_the_path_is_followed)
+{
+	char roots[96], root_file[128], link[96], args[256], out[4096], want[256];
+
+	snprintf(roots, sizeof(roots), "%s/roots", self->dir);
+	snprintf(root_file, sizeof(root_file), "%s/snap.json", roots);
+	ASSERT_EQ(0, mkdir(roots, 0755));
+	ASSERT_EQ(0, put(root_file, "root's\n"));
+	snprintf(link, sizeof(link), "%s/cells", self->dir);
+	ASSERT_EQ(0, symlink(roots, link));
+
+	snprintf(args, sizeof(args), "snapshot %s -o %s/snap.json 2>&1", self->name, link);
+	EXPECT_EQ(1, loader_run(args, out, sizeof(out)));
+	snprintf(want, sizeof(want),
+		 "isolate-loader: snapshot: cannot write %s/snap.json: a symbolic link in its path (none is followed)\n",
+		 link);
+	EXPECT_STREQ(want, out);
+	EXPECT_STREQ("root's\n", contents(root_file, out, sizeof(out)));
+
+	snprintf(args, sizeof(args), "snapshot %s -o %s/snap.json 2>&1", self->name, self->dir);
+	EXPECT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(args, sizeof(args), "%s/snap.json", self->dir);
+	EXPECT_NE(NULL, strstr(contents(args, out, sizeof(out)), "\"isolate_snapshot\": 1"))
+		TH_LOG("%s", out);
+}
+
+TEST_HARNESS_MAIN
