@@ -370,7 +370,7 @@ TEST_F(landlock, smc_sockets_are_eacces)
  */
 static int tiocsti_on_own_terminal(FIXTURE_DATA(landlock) *self, uid_t uid, const char *op)
 {
-	int master = posix_openpt(O_RDWR | O_NOCTTY), status, fd;
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), status, fd;
 	char out[8192];
 	pid_t pid;
 
@@ -381,6 +381,8 @@ static int tiocsti_on_own_terminal(FIXTURE_DATA(landlock) *self, uid_t uid, cons
 		fd = setsid() < 0 ? -1 : open(ptsname(master), O_RDWR);
 		if (fd < 0 || dup2(fd, 0) < 0)
 			_exit(255);
+		/* At 0 only: a terminal beside the standard descriptors is refused. */
+		close(fd);
 		if (!op) {
 			if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
 				    setresuid(uid, uid, uid)))
