@@ -236,43 +236,30 @@ bad:
 	return -EINVAL;
 }
 
-static int explain_net(const struct isolate_image *img, enum isolate_cap_kind op,
-		       const char *target, struct isolate_verdict *v, struct isolate_diag *diag)
+/* The kernel's lookup of endpoint r for op: the longest block holding the address decides. */
+static void lookup_endpoint(const struct isolate_image *img, enum isolate_cap_kind op,
+			    const struct isolate_net_cap *r, struct isolate_verdict *v)
 {
 	const struct isolate_image_net *best = NULL;
-	struct isolate_net_cap r;
-	char addr[64];
 	__u32 deny;
-	int err = parse_endpoint(op, target, &r, diag);
 
-	if (err)
-		return err;
-	net_addr_format(&r, true, addr, sizeof(addr));
-	snprintf(v->object, sizeof(v->object), "%s:%.*s:%u", net_proto_name(r.proto),
-		 (int)(strrchr(addr, '/') - addr), addr, r.port_min);
-	/* 0.0.0.0 and :: go where the socket's source or device says (kern/net.bpf.c). */
-	if (op == ISOLATE_CAP_CONNECT && !memcmp(r.addr, (const __u8[16]){ 0 }, sizeof(r.addr))) {
-		v->refused_because = ISOLATE_VERDICT_UNSPECIFIED_ADDRESS;
-		return 0;
-	}
-	/* The kernel's lookup: the longest block holding the address decides. */
 	for (size_t i = 0; i < img->n_net; i++) {
 		const struct isolate_image_net *e = &img->net[i];
 
 		if (e->key.op != (op == ISOLATE_CAP_CONNECT ? ISOLATE_NET_CONNECT : ISOLATE_NET_BIND) ||
-		    e->key.proto != r.proto || e->key.family != (r.family == AF_INET ? 4 : 6) ||
-		    !net_entry_holds(e, r.addr))
+		    e->key.proto != r->proto || e->key.family != (r->family == AF_INET ? 4 : 6) ||
+		    !net_entry_holds(e, r->addr))
 			continue;
 		if (!best || e->key.prefixlen > best->key.prefixlen)
 			best = e;
 	}
 	if (!best)
-		return 0;
+		return;
 	for (__u32 i = 0; i < best->rule.n_ranges && i < ISOLATE_NET_PORT_RANGES; i++) {
-		if (r.port_min >= best->rule.ranges[i].lo && r.port_min <= best->rule.ranges[i].hi) {
+		if (r->port_min >= best->rule.ranges[i].lo && r->port_min <= best->rule.ranges[i].hi) {
 			v->allowed = true;
 			v->rule_id = best->rule.ranges[i].rule_id;
-			return 0;
+			return;
 		}
 	}
 	/* Blame the deny only when it covers this port; otherwise nothing granted it. */
@@ -281,8 +268,49 @@ static int explain_net(const struct isolate_image *img, enum isolate_cap_kind op
 		struct net_rect rect = net_rect_of(&img->net_caps[i].net);
 
 		if (img->net_caps[i].rule_id == deny &&
-		    net_rect_contains(&rect, net_addr_value(&r), r.port_min))
+		    net_rect_contains(&rect, net_addr_value(r), r->port_min))
 			v->rule_id = deny;
+	}
+}
+
+static bool unspecified(const struct isolate_net_cap *r)
+{
+	static const __u8 zero[16];
+
+	return !memcmp(r->addr, zero, sizeof(zero));
+}
+
+static int explain_net(const struct isolate_image *img, enum isolate_cap_kind op,
+		       const char *target, struct isolate_verdict *v, struct isolate_diag *diag)
+{
+	struct isolate_net_cap r, v4;
+	struct isolate_verdict also;
+	char addr[64];
+	int err = parse_endpoint(op, target, &r, diag);
+
+	if (err)
+		return err;
+	net_addr_format(&r, true, addr, sizeof(addr));
+	snprintf(v->object, sizeof(v->object), "%s:%.*s:%u", net_proto_name(r.proto),
+		 (int)(strrchr(addr, '/') - addr), addr, r.port_min);
+	/* 0.0.0.0 and :: go where the socket's source or device says (kern/net.bpf.c). */
+	if (op == ISOLATE_CAP_CONNECT && unspecified(&r)) {
+		v->refused_because = ISOLATE_VERDICT_UNSPECIFIED_ADDRESS;
+		return 0;
+	}
+	lookup_endpoint(img, op, &r, v);
+	/* Bound to :: a socket takes IPv4 peers too, IPV6_V6ONLY aside (Linux's default). */
+	if (!v->allowed || op != ISOLATE_CAP_BIND || r.family != AF_INET6 || !unspecified(&r))
+		return 0;
+	v4 = r;
+	v4.family = AF_INET;
+	memset(&also, 0, sizeof(also));
+	also.rule_id = ISOLATE_RULE_NONE;
+	lookup_endpoint(img, op, &v4, &also);
+	if (!also.allowed) {
+		v->allowed = false;
+		v->rule_id = also.rule_id;
+		v->refused_because = ISOLATE_VERDICT_DUAL_STACK;
 	}
 	return 0;
 }

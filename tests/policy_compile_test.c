@@ -825,6 +825,32 @@ TEST_F(tree, explain_network_by_longest_prefix)
 	isolate_image_free(img);
 }
 
+/*
+ * Bound to ::, a socket without IPV6_V6ONLY (Linux's default) takes IPv4
+ * peers too, and the kernel asks the IPv4 rule as well; to :: itself,
+ * and 0.0.0.0, nothing connects.
+ */
+TEST_F(tree, explain_a_bind_to_every_address_as_the_kernel_does)
+{
+	static const char *const caps[] = {
+		"bind:tcp:[::]/0:8080", "bind:tcp:[::]/0:8081", "bind:tcp:0.0.0.0/0:8081",
+		"connect:tcp:[::]/0:1-65535",
+	};
+	struct isolate_image *img = NULL;
+	struct isolate_verdict v;
+
+	ASSERT_EQ(0, compile_texts(self->root, caps, 4, 0, &img, NULL));
+	ASSERT_EQ(0, isolate_explain(img, ISOLATE_CAP_BIND, "tcp:[::]:8080", &v, NULL));
+	EXPECT_FALSE(v.allowed);
+	EXPECT_EQ(ISOLATE_VERDICT_DUAL_STACK, (int)v.refused_because);
+	expect_net(_metadata, img, ISOLATE_CAP_BIND, "tcp:[::1]:8080", true, "bind:tcp:[::]/0:8080-8081");
+	expect_net(_metadata, img, ISOLATE_CAP_BIND, "tcp:[::]:8081", true, "bind:tcp:[::]/0:8080-8081");
+	ASSERT_EQ(0, isolate_explain(img, ISOLATE_CAP_CONNECT, "tcp:[::]:8081", &v, NULL));
+	EXPECT_FALSE(v.allowed);
+	EXPECT_EQ(ISOLATE_VERDICT_UNSPECIFIED_ADDRESS, (int)v.refused_because);
+	isolate_image_free(img);
+}
+
 /* Random sets: the longest-prefix image decides every point as the capabilities do. */
 TEST_F(tree, random_network_images_decide_like_their_capabilities)
 {

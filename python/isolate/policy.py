@@ -346,7 +346,7 @@ class Verdict:
 
 _REFUSED = {0: "rules", 1: "walk-bound", 2: "cgroupfs", 3: "bpffs", 4: "block-device",
             5: "unspecified-address", 6: "device-not-named", 7: "kernel-state-not-named",
-            8: "socket-not-named"}
+            8: "socket-not-named", 9: "dual-stack"}
 
 
 def _explain(cell_ptr: int, op: str, target: str) -> Verdict:

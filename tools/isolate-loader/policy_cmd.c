@@ -418,6 +418,8 @@ static const char *refusal_reason(const struct isolate_verdict *v)
 		return "a unix socket made outside the cell is reached only by a rule on its node, not by one on a directory above it";
 	case ISOLATE_VERDICT_KERNEL_STATE_NOT_NAMED:
 		return "tracefs, debugfs, securityfs, pstore and efivarfs are read only by a rule inside them, not by one on a directory above their mount";
+	case ISOLATE_VERDICT_DUAL_STACK:
+		return "a socket bound to :: takes IPv4 peers too unless it sets IPV6_V6ONLY: bind the port on 0.0.0.0/0 as well, or set IPV6_V6ONLY (then the IPv6 rule is enough)";
 	case ISOLATE_VERDICT_UNSPECIFIED_ADDRESS:
 		return "0.0.0.0 and :: go to loopback or the socket's source address or its device's, which no rule names: connect to 127.0.0.1 or ::1";
 	default:
@@ -463,7 +465,7 @@ static void print_verdict(const struct isolate_cell_policy *c, enum isolate_cap_
 	printf("%s: %s %s in cell %s\n", v->allowed ? "allowed" : "denied", isolate_cap_kind_name(op),
 	       v->object, isolate_cell_policy_name(c));
 	if (reason)
-		printf("  refused whatever the rules say: %s\n", reason);
+		printf("  refused: %s\n", reason);
 	else if (v->rule_text)
 		printf("  decided by rule %u: %s\n", v->rule_id, v->rule_text);
 	else
