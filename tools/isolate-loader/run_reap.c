@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,43 +46,126 @@ static pid_t parent_of(const char *pid)
 	return ppid;
 }
 
-/* SIGKILLs every child of ours: how many there were. */
-static int kill_children(void)
+/* A process and its parent, as /proc listed them. */
+struct proc_link {
+	pid_t pid, parent;
+};
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct proc_link *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+enum { UNKNOWN, OURS, NOT_OURS };
+
+/*
+ * Whether all[i] descends from us, into mine[i], with its ancestors on the
+ * way: up the chain to us, to a process known either way, or to one not
+ * listed (init, or gone meanwhile).
+ */
+static void mark_if_ours(const struct proc_link *all, size_t n, char *mine, size_t i)
+{
+	size_t at = i, chain = 0;
+	char verdict = NOT_OURS;
+
+	while (mine[at] == UNKNOWN && chain++ < n) {
+		const struct proc_link key = { all[at].parent, 0 };
+		const struct proc_link *up;
+
+		if (all[at].parent == getpid()) {
+			verdict = OURS;
+			break;
+		}
+		up = bsearch(&key, all, n, sizeof(*all), by_pid);
+		if (!up)
+			break;
+		at = (size_t)(up - all);
+	}
+	if (mine[at] != UNKNOWN)
+		verdict = mine[at];
+	/* The chain again, each on it as its end is. */
+	for (at = i, chain = 0; mine[at] == UNKNOWN && chain++ < n;) {
+		const struct proc_link key = { all[at].parent, 0 };
+		const struct proc_link *up = bsearch(&key, all, n, sizeof(*all), by_pid);
+
+		mine[at] = verdict;
+		if (!up || all[at].parent == getpid())
+			break;
+		at = (size_t)(up - all);
+	}
+}
+
+/*
+ * SIGKILLs every descendant of ours (children first reparented to us or
+ * not, and theirs): how many there were. A process with SIGKILL pending
+ * forks no more, so one pass catches all but those forked between the
+ * listing and the kill, which the next pass finds.
+ */
+static int kill_descendants(void)
 {
 	DIR *proc = opendir("/proc");
-	pid_t self = getpid();
+	struct proc_link *all = NULL, *more;
+	size_t n = 0, cap = 0;
 	struct dirent *de;
-	int n = 0;
+	int killed = 0;
+	char *ours;
 
 	while (proc && (de = readdir(proc))) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
+		pid_t parent;
 
-		if (*end || pid <= 0 || parent_of(de->d_name) != self)
+		if (*end || pid <= 0 || (parent = parent_of(de->d_name)) <= 0)
 			continue;
-		kill((pid_t)pid, SIGKILL);
-		n++;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			more = realloc(all, cap * sizeof(*all));
+			if (!more)
+				break;
+			all = more;
+		}
+		all[n++] = (struct proc_link){ (pid_t)pid, parent };
 	}
 	if (proc)
 		closedir(proc);
-	return n;
+	qsort(all, n, sizeof(*all), by_pid);
+	ours = calloc(n ? n : 1, 1);
+	for (size_t i = 0; ours && i < n; i++)
+		mark_if_ours(all, n, ours, i);
+	for (size_t i = 0; ours && i < n; i++)
+		if (ours[i] == OURS && !kill(all[i].pid, SIGKILL))
+			killed++;
+	free(ours);
+	free(all);
+	return killed;
 }
 
 int run_reap_leftovers(volatile sig_atomic_t *stop)
 {
 	struct timespec pause = { .tv_nsec = 1000000 };
+	int before = -1;
 
 	for (;;) {
-		int listed = kill_children();
+		int listed = kill_descendants();
 		pid_t reaped = waitpid(-1, NULL, WNOHANG);
 
 		if (reaped < 0 && errno == ECHILD)
 			return 0;
-		if (reaped > 0)
+		if (reaped > 0) {
+			before = -1;
 			continue;
-		/* Killed, not gone yet (in an uninterruptible wait, say): up to 100 ms between looks. */
-		if (*stop)
+		}
+		/*
+		 * Killed, not gone yet (in an uninterruptible wait, say): up
+		 * to 100 ms between looks. A signal to run ends the wait, once
+		 * two passes found the same ones: none forked meanwhile
+		 * (a process with SIGKILL pending forks no more).
+		 */
+		if (*stop && listed == before)
 			return listed;
+		before = listed;
 		nanosleep(&pause, NULL);
 		if (pause.tv_nsec < 100000000)
 			pause.tv_nsec *= 2;
