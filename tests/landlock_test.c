@@ -400,6 +400,48 @@ static int tiocsti_on_own_terminal(FIXTURE_DATA(landlock) *self, uid_t uid, cons
 	return WEXITSTATUS(status);
 }
 
+/*
+ * A command given no terminal (0, 1 and 2 elsewhere) leads a session of
+ * its own: /dev/tty, granted, is no terminal of its (ENXIO), not the
+ * caller's controlling terminal, which it could read after run returned.
+ */
+TEST_F(landlock, a_command_given_no_terminal_has_none)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), status;
+	char policy[256], text[1024];
+	pid_t pid;
+
+	snprintf(policy, sizeof(policy), "%s/tty.yaml", self->dir);
+	snprintf(text, sizeof(text),
+		 "version: 1\ncells:\n  t:\n    read: [%s, /dev/tty]\n    write: [/dev/tty]\n    exec: [%s]\n",
+		 self->probe, self->probe);
+	ASSERT_EQ(0, write_text(policy, text, 0644));
+	ASSERT_LE(0, master);
+	ASSERT_EQ(0, grantpt(master));
+	ASSERT_EQ(0, unlockpt(master));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char out[8192];
+		int tty = setsid() < 0 ? -1 : open(ptsname(master), O_RDWR | O_CLOEXEC);
+		int null = open("/dev/null", O_RDONLY);
+
+		/* The caller's controlling terminal, at none of 0, 1 and 2. */
+		if (tty < 0 || ioctl(tty, TIOCSCTTY, 0) || null < 0 || dup2(null, 0) < 0)
+			_exit(255);
+		close(null);
+		status = probe(self, variant->uid, policy, "", "read", "/dev/tty", out,
+			       sizeof(out));
+		if (status < 0)
+			fprintf(stderr, "%s", out);
+		_exit(status < 0 ? 255 : status);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	close(master);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(ENXIO, WEXITSTATUS(status));
+}
+
 TEST_F(landlock, typing_into_the_terminal_is_eperm)
 {
 	int outside = tiocsti_on_own_terminal(self, variant->uid, NULL);

@@ -162,6 +162,14 @@ static int lead_session(void)
 	return 0;
 }
 
+static bool holds_a_terminal(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (isatty(fd))
+			return true;
+	return false;
+}
+
 /* The child's side: never returns. Reports a failure through report_fd. */
 static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 		  const char *channel, const struct landlock_entry *landlock, int report_fd)
@@ -181,7 +189,11 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 	r.err = prctl(PR_SET_DUMPABLE, 0) ? -errno : 0;
 	if (!r.err && opts->stdio)
 		r.err = place_stdio(opts->stdio);
-	if (!r.err && opts->new_session)
+	/*
+	 * Given no terminal, it has no business with the caller's session:
+	 * in it, /dev/tty would open the caller's controlling terminal.
+	 */
+	if (!r.err && (opts->new_session || !holds_a_terminal()))
 		r.err = lead_session();
 	if (!r.err)
 		r.err = drop_privileges(opts);

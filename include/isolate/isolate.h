@@ -329,7 +329,9 @@ struct isolate_spawn_opts {
 	 * its fds 0, 1 and 2 that is a terminal becomes that session's
 	 * controlling terminal. Give it a terminal of its own (a pty) in
 	 * stdio: one shared with the caller's session stays readable, and
-	 * its modes changeable, by whatever of the cell holds it.
+	 * its modes changeable, by whatever of the cell holds it. A child
+	 * given no terminal at 0, 1 and 2 leads a session of its own
+	 * anyway: in the caller's, /dev/tty would be the caller's terminal.
 	 */
 	bool new_session;
 };
