@@ -496,25 +496,6 @@ static int timed_held_bound(const struct timed_cap *timed, size_t n,
 	return left_out;
 }
 
-int cell_recreate(struct isolate *iso, const char *name, const struct isolate_cell_policy *pol)
-{
-	struct policy_binding *bound = NULL;
-	struct isolate_image *img = NULL;
-	char dir[PATH_MAX];
-	size_t n_bound = 0;
-	int err = cell_dir(iso, name, dir, sizeof(dir));
-
-	if (!err)
-		err = compile(iso, pol, NULL, 0, false, &bound, &n_bound, &img);
-	if (!err)
-		err = isolate_cell_destroy(iso, name);
-	if (!err)
-		err = create_fresh(iso, name, dir, pol, img, &bound, n_bound, NULL);
-	policy_bindings_free(bound, n_bound);
-	isolate_image_free(img);
-	return err;
-}
-
 /* The compile outside the lock (it may scan trees), not outside the handle's mutex. */
 int isolate_cell_create(struct isolate *iso, const char *name,
 			const struct isolate_cell_policy *pol,
@@ -813,6 +794,40 @@ static int bindings_in_force(struct isolate *iso, const char *name,
 	err = spec_read_bindings(name, st->cell.generation, owned, n_kept);
 	*kept = *owned;
 	return err == -ENOENT ? 0 : err;
+}
+
+/*
+ * The cell made again from pol, its paths on the objects they are bound to,
+ * as a change keeps them: a recycle takes away what the cell holds open,
+ * and a path the cell replaced since (a link to what it may not read over
+ * a denied directory it moved away) must not carry the path's rules
+ * elsewhere. Compiled before the cell is destroyed: a policy that does not
+ * compile leaves it as it is.
+ */
+int cell_recreate(struct isolate *iso, const char *name, const struct isolate_cell_policy *pol)
+{
+	struct policy_binding *owned = NULL, *bound = NULL;
+	const struct policy_binding *kept = NULL;
+	struct isolate_image *img = NULL;
+	struct isolate_cell_state st;
+	size_t n_kept = 0, n_bound = 0;
+	char dir[PATH_MAX];
+	int err = cell_dir(iso, name, dir, sizeof(dir));
+
+	if (!err)
+		err = isolate_cell_get(iso, name, &st);
+	if (!err)
+		err = bindings_in_force(iso, name, &st, &kept, &n_kept, &owned);
+	if (!err)
+		err = compile(iso, pol, kept, n_kept, false, &bound, &n_bound, &img);
+	if (!err)
+		err = isolate_cell_destroy(iso, name);
+	if (!err)
+		err = create_fresh(iso, name, dir, pol, img, &bound, n_bound, NULL);
+	policy_bindings_free(owned, n_kept);
+	policy_bindings_free(bound, n_bound);
+	isolate_image_free(img);
+	return err;
 }
 
 /*

@@ -257,8 +257,9 @@ int isolate_cell_restore(struct isolate *iso, const char *source, const char *js
 			 const char *new_name, struct isolate_cell_state *out);
 /*
  * Destroys the cell and creates it again with the same capabilities, every
- * path resolved afresh; when its policy no longer compiles (a path it
- * grants is gone), the cell is left as it is.
+ * path on the object it is bound to (isolate_cell_bindings()), as any
+ * change keeps it; when its policy no longer compiles, the cell is left as
+ * it is.
  */
 int isolate_cell_recycle(struct isolate *iso, const char *name);
 

@@ -383,7 +383,8 @@ static const struct cmd top_cmds[] = {
 	  "Create a cell from a snapshot (FILE - reads stdin), named NAME if given.\n" },
 	{ "recycle", do_recycle,
 	  "[--] NAME\n"
-	  "Kill cell NAME's processes and start it afresh with the same policy.\n" },
+	  "Kill cell NAME's processes and start it afresh with the same policy,\n"
+	  "its paths on the objects they are bound to.\n" },
 	{ "rebind", do_rebind,
 	  "[--] NAME\n"
 	  "Bind every path of cell NAME afresh, live, to what it leads to now\n"
