@@ -10,28 +10,48 @@
 #include "model.h"
 #include "sort.h"
 
-/* The policy's paths by path, then the linked files by object and path. */
+/* Where a binding sorts: the policy's paths, their superseded objects, the linked files. */
+static int rank(const struct policy_binding *b)
+{
+	return b->linked ? 2 : b->superseded ? 1 : 0;
+}
+
+static int object_cmp(const struct policy_binding *x, const struct policy_binding *y)
+{
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/*
+ * The policy's paths by path, the superseded objects by path and object,
+ * the linked files by object and path.
+ */
 static int binding_cmp(const void *a, const void *b)
 {
 	const struct policy_binding *x = a, *y = b;
+	int c = rank(x) - rank(y);
 
-	if (x->linked != y->linked)
-		return x->linked ? 1 : -1;
-	if (x->linked && x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->linked && x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return strcmp(x->path, y->path);
+	if (!c && x->linked)
+		c = object_cmp(x, y);
+	if (!c)
+		c = strcmp(x->path, y->path);
+	if (!c && x->superseded)
+		c = object_cmp(x, y);
+	return c;
 }
 
-/* Bindings the array keeps one of: of the same path, or of the same linked file. */
+/*
+ * Bindings the array keeps one of: of the same path, of the same object
+ * superseded at the same path, or of the same linked file.
+ */
 static bool same_entry(const struct policy_binding *x, const struct policy_binding *y)
 {
-	if (x->linked != y->linked)
+	if (rank(x) != rank(y))
 		return false;
 	if (x->linked)
-		return x->dev == y->dev && x->ino == y->ino;
-	return !strcmp(x->path, y->path);
+		return !object_cmp(x, y);
+	return !strcmp(x->path, y->path) && (!x->superseded || !object_cmp(x, y));
 }
 
 const struct policy_binding *policy_binding_find(const struct policy_binding *b, size_t n,
@@ -40,6 +60,52 @@ const struct policy_binding *policy_binding_find(const struct policy_binding *b,
 	struct policy_binding key = { .path = (char *)path };
 
 	return n ? bsearch(&key, b, n, sizeof(key), binding_cmp) : NULL;
+}
+
+const struct policy_binding *policy_bindings_superseded(const struct policy_binding *b, size_t n,
+							const char *path, size_t *count)
+{
+	/* Before any object superseded at path: no device and inode sort lower. */
+	struct policy_binding key = { .path = (char *)path, .superseded = true };
+	size_t lo = 0, hi = n, first;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (binding_cmp(&b[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < n && b[lo].superseded && !strcmp(b[lo].path, path))
+		lo++;
+	*count = lo - first;
+	return b + first;
+}
+
+struct policy_binding *policy_bindings_for_rebind(const struct policy_binding *b, size_t n,
+						  size_t *n_out)
+{
+	struct policy_binding *out = malloc((n ? n : 1) * sizeof(*out));
+	size_t used = 0, kept = 0;
+
+	if (!out)
+		return NULL;
+	/* An optional path that did not exist was bound to nothing: nothing to keep. */
+	for (size_t i = 0; i < n; i++) {
+		if (!b[i].real && !b[i].linked)
+			continue;
+		out[used] = b[i];
+		out[used++].superseded = !b[i].linked;
+	}
+	sort_mostly_sorted(out, used, sizeof(*out), binding_cmp);
+	/* Superseded by an earlier rebind and bound to again since: once. */
+	for (size_t i = 0; i < used; i++)
+		if (!kept || !same_entry(&out[kept - 1], &out[i]))
+			out[kept++] = out[i];
+	*n_out = kept;
+	return out;
 }
 
 struct policy_binding *policy_bindings_with(const struct policy_binding *b, size_t n,
@@ -103,12 +169,15 @@ size_t policy_bindings_sort(struct policy_binding *b, size_t n)
 
 /*
  * The text form, one line per binding: "DEV INO MODE PATH REAL" (numbers
- * in hex; REAL "-" when the path did not exist, "=" for a linked file),
- * after a line naming the format. Paths are written with every byte
- * outside '!'..'~' and '%' as %XX, so that a line is always one line and
- * a field one word. Version 1 had no linked files.
+ * in hex; REAL "-" when the path did not exist, "=" for a linked file,
+ * "^" before it for a superseded object), after a line naming the format.
+ * Paths are written with every byte outside '!'..'~' and '%' as %XX, so
+ * that a line is always one line and a field one word. Version 1 had no
+ * linked files, version 2 no superseded objects: it is still written when
+ * there are none, so that an earlier libisolate reads it.
  */
-#define BINDINGS_HEADER "isolate-bindings 2\n"
+#define BINDINGS_HEADER "isolate-bindings 3\n"
+#define BINDINGS_HEADER_2 "isolate-bindings 2\n"
 #define BINDINGS_HEADER_1 "isolate-bindings 1\n"
 
 static int grow(char **buf, size_t *cap, size_t need)
@@ -177,11 +246,15 @@ static size_t put_path(char *out, const char *path, size_t len)
 int policy_bindings_format(const struct policy_binding *b, size_t n, char **text, size_t *len)
 {
 	size_t cap = 0, used = strlen(BINDINGS_HEADER);
+	const char *header = BINDINGS_HEADER_2;
 	char *buf = NULL;
 
+	for (size_t i = 0; i < n; i++)
+		if (b[i].superseded)
+			header = BINDINGS_HEADER;
 	if (grow(&buf, &cap, used + 1))
 		return -ENOMEM;
-	memcpy(buf, BINDINGS_HEADER, used);
+	memcpy(buf, header, used);
 	for (size_t i = 0; i < n; i++) {
 		size_t path_len = strlen(b[i].path), real_len = b[i].real ? strlen(b[i].real) : 0;
 
@@ -194,6 +267,8 @@ int policy_bindings_format(const struct policy_binding *b, size_t n, char **text
 		used += put_number(buf + used, (unsigned long long)b[i].mode);
 		used += put_path(buf + used, b[i].path, path_len);
 		buf[used++] = ' ';
+		if (b[i].superseded)
+			buf[used++] = '^';
 		if (b[i].linked)
 			buf[used++] = '=';
 		else if (b[i].real)
@@ -268,8 +343,12 @@ static bool get_number(const char **p, const char *end, unsigned long long *v)
 	return true;
 }
 
-/* One line at *p into out; false when it is not one written by the format. */
-static bool parse_line(const char **p, const char *end, struct policy_binding *out)
+/*
+ * One line at *p into out; false when it is not one written by the format
+ * (superseded: of a version that has superseded objects).
+ */
+static bool parse_line(const char **p, const char *end, bool superseded,
+		       struct policy_binding *out)
 {
 	unsigned long long dev, ino, mode;
 
@@ -280,7 +359,16 @@ static bool parse_line(const char **p, const char *end, struct policy_binding *o
 	out->path = get_path(p, end);
 	if (!out->path || out->path[0] != '/' || *p >= end || *(*p)++ != ' ')
 		return false;
-	if (*p + 1 < end && (*p)[0] == '-' && (*p)[1] == '\n') {
+	if (superseded && *p < end && (*p)[0] == '^') {
+		*p += 1;
+		out->superseded = true;
+		out->real = get_path(p, end);
+		if (!out->real || out->real[0] != '/')
+			return false;
+		out->dev = (dev_t)dev;
+		out->ino = (ino_t)ino;
+		out->mode = (mode_t)mode;
+	} else if (*p + 1 < end && (*p)[0] == '-' && (*p)[1] == '\n') {
 		*p += 1;
 	} else if (*p + 1 < end && (*p)[0] == '=' && (*p)[1] == '\n') {
 		*p += 1;
@@ -303,12 +391,13 @@ int policy_bindings_parse(const char *text, size_t len, struct policy_binding **
 {
 	const char *p = text, *end = text + len;
 	size_t hlen = strlen(BINDINGS_HEADER), lines = 0, used = 0;
+	bool superseded = len >= hlen && !memcmp(text, BINDINGS_HEADER, hlen);
 	struct policy_binding *b;
 
 	*out = NULL;
 	*n = 0;
-	/* Both headers are as long. */
-	if (len < hlen || (memcmp(text, BINDINGS_HEADER, hlen) &&
+	/* Every header is as long. */
+	if (len < hlen || (!superseded && memcmp(text, BINDINGS_HEADER_2, hlen) &&
 			   memcmp(text, BINDINGS_HEADER_1, hlen)))
 		return -EINVAL;
 	for (size_t i = hlen; i < len; i++)
@@ -317,7 +406,7 @@ int policy_bindings_parse(const char *text, size_t len, struct policy_binding **
 	if (!b)
 		return -ENOMEM;
 	for (p += hlen; p < end; used++) {
-		bool ok = used < lines && parse_line(&p, end, &b[used]);
+		bool ok = used < lines && parse_line(&p, end, superseded, &b[used]);
 
 		/* Written sorted, one of each: anything else was not written by us. */
 		if (ok && used && (binding_cmp(&b[used - 1], &b[used]) >= 0 ||

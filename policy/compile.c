@@ -3,7 +3,8 @@
  * A cell policy into the image the loader writes. Paths become objects:
  * each is resolved (symlinks followed: the rule attaches to the target)
  * or, for a live cell, taken from what it was bound to when it entered
- * the cell; the resolved set is normalized, and every inode that carries
+ * the cell (a deny also holds on what its path was bound to before a
+ * rebind); the resolved set is normalized, and every inode that carries
  * a rule gets its effective rights, because the kernel's walk stops at
  * the nearest one: the grants of the inode and its granted ancestors,
  * minus every deny on it or above it (by path, and on directories by
@@ -53,6 +54,19 @@ struct resolved {
 	char *path;
 	struct stat st;
 	bool bound;	/* taken from its binding: the path may lead elsewhere by now */
+	bool owned;	/* path is the compiler's, not a binding's */
+};
+
+/*
+ * An object a deny's path was bound to before a rebind (superseded): the
+ * deny holds there too, and it is kept for the next change.
+ */
+struct superseded_deny {
+	const struct policy_binding *was;
+	const char *at;		/* where the deny is in the set: its rule */
+	int right;
+	__u32 rule;		/* found by anchor_superseded() */
+	bool compiled;		/* the deny's own object: its path leads nowhere now */
 };
 
 /* The rules above the last directory asked about: its files share them. */
@@ -77,6 +91,8 @@ struct compiler {
 	bool record_links;			/* into linked, for the next change */
 	struct policy_binding *linked;
 	size_t n_linked, linked_alloc;
+	struct superseded_deny *superseded;	/* of bound, those a deny holds on */
+	size_t n_superseded, superseded_alloc;
 	struct deny_objects denies;		/* the set's denied directories */
 	struct isolate_diag *diag;
 };
@@ -366,6 +382,47 @@ static int collect_anchors(struct compiler *cc, bool scan_all)
 }
 
 /*
+ * The objects denies hold on besides their own (superseded_deny): each with
+ * the rights it has where its path was (old real: as the generation it was
+ * bound in had it, but for grants on the path itself, which follow the
+ * path) and the deny, found in the set where the deny is now. A directory
+ * among them keeps the linked files found below it.
+ */
+static int anchor_superseded(struct compiler *cc)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < cc->n_superseded && !err; i++) {
+		struct superseded_deny *s = &cc->superseded[i];
+		const struct group *g = &cc->groups[s->right][1];
+		struct stat st = { .st_dev = s->was->dev, .st_ino = s->was->ino,
+				   .st_mode = s->was->mode };
+		size_t len = strlen(s->at);
+		struct anchor *a;
+
+		if (s->compiled)
+			continue;
+		/* Not there: a deny above it took it out of the set, and decides there. */
+		s->rule = find_exact(cc, g, s->at, len);
+		if (s->rule == ISOLATE_RULE_NONE)
+			s->rule = find_above(cc, g, s->at, len);
+		err = add_anchor(cc, s->was->real, &st, NULL, ISOLATE_RULE_NONE);
+		if (err)
+			break;
+		a = &cc->anchors[cc->n_anchors - 1];
+		a->status[s->right] = RIGHT_DENY;
+		a->decider[s->right] = s->rule;
+		if (s->rule < a->own_deny)
+			a->own_deny = s->rule;
+		if (S_ISDIR(st.st_mode))
+			err = keep_linked(cc, s->was->real);
+	}
+	if (err)
+		diag_set(cc->diag, NULL, 0, 0, "out of memory");
+	return err;
+}
+
+/*
  * The rights of a that a deny on a directory its object lies in takes,
  * whatever the strings say; where it lies cannot be told (its path leads
  * elsewhere now: a kept path renamed or replaced since), every right a
@@ -413,6 +470,14 @@ static int deny_by_object(struct compiler *cc)
 		    !stat_resolved(cc, cap->u.path, &st, &bound) && S_ISDIR(st.st_mode))
 			err = deny_objects_add(&cc->denies, &st, cap->kind - ISOLATE_CAP_READ,
 					       (__u32)i);
+	}
+	for (size_t i = 0; i < cc->n_superseded && !err; i++) {
+		const struct superseded_deny *s = &cc->superseded[i];
+		struct stat st = { .st_dev = s->was->dev, .st_ino = s->was->ino,
+				   .st_mode = s->was->mode };
+
+		if (!s->compiled && S_ISDIR(st.st_mode))
+			err = deny_objects_add(&cc->denies, &st, s->right, s->rule);
 	}
 	if (err) {
 		diag_set(cc->diag, NULL, 0, 0, "out of memory");
@@ -543,9 +608,11 @@ static int add_text(char ***list, size_t *n, const struct isolate_cap *cap)
 
 static void resolved_free(struct compiler *cc)
 {
-	for (size_t i = 0; i < cc->n_resolved && !cc->borrowed; i++)
-		free(cc->resolved[i].path);
+	for (size_t i = 0; i < cc->n_resolved; i++)
+		if (cc->resolved[i].owned)
+			free(cc->resolved[i].path);
 	free(cc->resolved);
+	free(cc->superseded);
 }
 
 /* Where compiling gets each path's object: bound already, or resolved now. */
@@ -574,7 +641,8 @@ static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct s
 	char *real;
 
 	/* The paths of one kind come in order: the one after the last found, first. */
-	if (b->next < b->n_bound && !strcmp(b->bound[b->next].path, cap->u.path))
+	if (b->next < b->n_bound && !b->bound[b->next].linked && !b->bound[b->next].superseded &&
+	    !strcmp(b->bound[b->next].path, cap->u.path))
 		old = &b->bound[b->next];
 	else
 		old = policy_binding_find(b->bound, b->n_bound, cap->u.path);
@@ -621,8 +689,75 @@ static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct s
 }
 
 /*
+ * The object deny cap is compiled on when its path, optional, leads
+ * nowhere now: the first its path was bound to before a rebind (the cell
+ * may have moved it away), if any; else NULL, errno as it was. The string
+ * is the caller's.
+ */
+static char *bind_superseded(const struct binder *b, const struct isolate_cap *cap,
+			     struct stat *st)
+{
+	size_t n;
+	const struct policy_binding *was = policy_bindings_superseded(b->bound, b->n_bound,
+								      cap->u.path, &n);
+	char *real;
+
+	if (!n)
+		return NULL;
+	real = strdup(was->real);
+	if (!real) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	memset(st, 0, sizeof(*st));
+	st->st_dev = was->dev;
+	st->st_ino = was->ino;
+	st->st_mode = was->mode;
+	return real;
+}
+
+/*
+ * The objects deny cap's path was bound to before a rebind, noted for the
+ * deny to hold on too (at: where the deny is in the set) and to be kept
+ * for the next change; not the one it is compiled on (st), which the path
+ * is bound to again, unless the path leads nowhere now (nowhere: it is
+ * the one bind_superseded() chose, kept as the path's binding is none).
+ */
+static int note_superseded(struct compiler *cc, const struct binder *b,
+			   const struct isolate_cap *cap, const char *at, const struct stat *st,
+			   bool nowhere)
+{
+	size_t n;
+	const struct policy_binding *was = policy_bindings_superseded(b->bound, b->n_bound,
+								      cap->u.path, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		bool compiled = was[i].dev == st->st_dev && was[i].ino == st->st_ino;
+
+		if (compiled && !nowhere)
+			continue;
+		if (cc->n_superseded == cc->superseded_alloc) {
+			size_t grown_n = cc->superseded_alloc ? cc->superseded_alloc * 2 : 8;
+			struct superseded_deny *grown = realloc(cc->superseded,
+								grown_n * sizeof(*grown));
+
+			if (!grown)
+				return -ENOMEM;
+			cc->superseded = grown;
+			cc->superseded_alloc = grown_n;
+		}
+		cc->superseded[cc->n_superseded++] = (struct superseded_deny){
+			.was = &was[i], .at = at, .right = cap->kind - ISOLATE_CAP_READ,
+			.rule = ISOLATE_RULE_NONE, .compiled = compiled,
+		};
+	}
+	return 0;
+}
+
+/*
  * c with every path resolved (or taken from its binding), and what each
- * resolved to kept in cc; missing optional paths go to img->skipped.
+ * resolved to kept in cc; missing optional paths go to img->skipped, but
+ * a deny's with an object superseded (bind_superseded()).
  */
 static int resolve_paths(struct compiler *cc, struct binder *b,
 			 const struct isolate_cell_policy *c, struct isolate_cell_policy *out,
@@ -638,7 +773,7 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 		struct isolate_cap resolved;
 		char msg[sizeof(diag->msg)];
 		struct stat st;
-		bool kept;
+		bool kept, nowhere = false;
 		char *real;
 
 		if (!cap_is_path(cap->kind)) {
@@ -646,6 +781,11 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 			continue;
 		}
 		real = bind_path(b, cap, &st, &kept);
+		if (!real && cap->flags & ISOLATE_CAP_OPTIONAL && cap->flags & ISOLATE_CAP_DENY &&
+		    (errno == ENOENT || errno == ENOTDIR)) {
+			real = bind_superseded(b, cap, &st);
+			kept = nowhere = real != NULL;
+		}
 		if (!real) {
 			err = -errno;
 			if (err == -ENOMEM)
@@ -680,7 +820,11 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 			resolved.flags |= CAP_NAMES_SERVICE;
 		resolved.u.path = real;
 		err = cell_append(out, &resolved);
-		cc->resolved[cc->n_resolved++] = (struct resolved){ real, st, kept };
+		cc->resolved[cc->n_resolved++] = (struct resolved){
+			.path = real, .st = st, .bound = kept, .owned = nowhere || !cc->borrowed,
+		};
+		if (!err && cap->flags & ISOLATE_CAP_DENY)
+			err = note_superseded(cc, b, cap, real, &st, nowhere);
 	}
 	sort_mostly_sorted(cc->resolved, cc->n_resolved, sizeof(*cc->resolved), resolved_cmp);
 	/* Only growing the lists fails past this point. */
@@ -802,6 +946,33 @@ static int inodes_fit(const struct isolate_cell_policy *set, const struct isolat
 	return -E2BIG;
 }
 
+/* The superseded objects cc's denies hold on, after the bindings of b->out: copies. */
+static int append_superseded(struct binder *b, const struct compiler *cc)
+{
+	struct policy_binding *grown;
+
+	if (!cc->n_superseded)
+		return 0;
+	grown = realloc(b->out, (b->n_out + cc->n_superseded) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	b->out = grown;
+	for (size_t i = 0; i < cc->n_superseded; i++) {
+		struct policy_binding *rec = &b->out[b->n_out];
+
+		*rec = *cc->superseded[i].was;
+		rec->path = strdup(rec->path);
+		rec->real = strdup(rec->real);
+		if (!rec->path || !rec->real) {
+			free(rec->path);
+			free(rec->real);
+			return -ENOMEM;
+		}
+		b->n_out++;
+	}
+	return 0;
+}
+
 /* The linked files recorded by cc after the bindings of b->out; cc keeps none. */
 static int append_linked(struct binder *b, struct compiler *cc)
 {
@@ -856,6 +1027,8 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 	find_groups(&cc);
 	err = collect_anchors(&cc, scan_all);
 	if (!err)
+		err = anchor_superseded(&cc);
+	if (!err)
 		err = deny_by_object(&cc);
 	if (!err && build_inodes(&cc, img)) {
 		err = -ENOMEM;
@@ -871,7 +1044,8 @@ int policy_compile_bound(const struct isolate_cell_policy *c, const struct polic
 		err = -ENOMEM;
 		diag_set(diag, NULL, 0, 0, "out of memory");
 	}
-	if (!err && cc.n_linked && append_linked(&b, &cc)) {
+	if (!err && ((b.out && append_superseded(&b, &cc)) ||
+		     (cc.n_linked && append_linked(&b, &cc)))) {
 		err = -ENOMEM;
 		diag_set(diag, NULL, 0, 0, "out of memory");
 	}

@@ -169,6 +169,12 @@ void cell_policy_limits(const struct isolate_cell_policy *set, struct isolate_im
  * covers the path it was found at, so that a cell that may rename or
  * unlink in the denied tree cannot hide the file from the next scan and
  * have a later change drop its deny.
+ *
+ * And each object a path was bound to before a rebind bound it afresh
+ * (superseded): the path's denies hold on it too, for as long as the
+ * policy denies on the path. A cell that may write beside a denied
+ * directory can move it away and link another in its place; bound
+ * afresh, the deny would follow the link and leave the directory.
  */
 struct policy_binding {
 	char *path;	/* as the policy writes it; linked: where the scan found it */
@@ -177,13 +183,15 @@ struct policy_binding {
 	ino_t ino;
 	mode_t mode;
 	bool linked;	/* a file found linked below a denied directory, no path of the policy */
+	bool superseded;	/* path's object before a rebind, not the one it is bound to */
 };
 
 /* b may be NULL (given away), whatever n says. */
 void policy_bindings_free(struct policy_binding *b, size_t n);
 /*
  * Arrays of bindings are sorted with the paths of the policy first, by
- * path, then the linked files by device, inode and path.
+ * path, then the superseded objects by path, device and inode, then the
+ * linked files by device, inode and path.
  *
  * b (sorted) with extra in place of the binding of its path, if
  * any: *n_out bindings in order, sharing the strings of b and extra
@@ -199,6 +207,17 @@ int policy_bindings_parse(const char *text, size_t len, struct policy_binding **
 /* The binding of the policy's path in b (sorted), or NULL. */
 const struct policy_binding *policy_binding_find(const struct policy_binding *b, size_t n,
 						 const char *path);
+/* The superseded objects of path in b (sorted): *count of them from the one returned. */
+const struct policy_binding *policy_bindings_superseded(const struct policy_binding *b, size_t n,
+							const char *path, size_t *count);
+/*
+ * b (sorted) as a rebind starts from: each path's binding to an object
+ * superseded, the superseded ones and the linked files as they are; *n_out
+ * of them, sorted, sharing the strings of b (free() the array only). NULL
+ * when out of memory.
+ */
+struct policy_binding *policy_bindings_for_rebind(const struct policy_binding *b, size_t n,
+						  size_t *n_out);
 
 /*
  * compile.c: isolate_compile() with the paths of bound (n_bound, sorted)
@@ -212,7 +231,10 @@ const struct policy_binding *policy_binding_find(const struct policy_binding *b,
  * the cell put there). Denies on directories hold by object too: a path
  * whose object lies in a denied directory now, whatever its string, is
  * denied there, and one whose object cannot be found where it was bound
- * loses every right such a deny takes. With bound_out, every path of c with its binding
+ * loses every right such a deny takes. A deny also holds on the objects
+ * bound lists as its path's superseded ones, but the one it is compiled on
+ * (the first of them when its path, optional, leads nowhere now). With
+ * bound_out, every path of c with its binding, those superseded objects
  * and the linked files of both (sorted, one each; never NULL) go there,
  * malloc'ed.
  */

@@ -2,7 +2,8 @@
 /*
  * A cell that may write in its home replaces a path its policy names:
  * `mv .ssh x; ln -s ../other .ssh`, with `.ssh` denied. A recycle keeps
- * every path on the object it is bound to. On a fake load
+ * every path on the object it is bound to; a rebind binds the paths
+ * afresh, but a deny keeps its old object too. On a fake load
  * (tests/fake_load.h): the rules checked are those in the kernel's maps.
  */
 #include <errno.h>
@@ -174,9 +175,10 @@ TEST_F(replaced, the_moved_ssh_is_refused_before_any_change)
 /* The path's binding, as isolate_cell_bindings() reports it. */
 struct seen {
 	const char *path;
-	int current;	/* how many */
-	__u64 ino;
+	int current, superseded;	/* how many of each */
+	__u64 ino;			/* of the current one */
 	bool moved;
+	__u64 superseded_ino;
 };
 
 static int see(const struct isolate_path_binding *b, void *ctx)
@@ -185,6 +187,11 @@ static int see(const struct isolate_path_binding *b, void *ctx)
 
 	if (strcmp(b->path, s->path))
 		return 0;
+	if (b->superseded) {
+		s->superseded++;
+		s->superseded_ino = b->ino;
+		return 0;
+	}
 	s->current++;
 	s->ino = b->ino;
 	s->moved = b->moved;
@@ -206,6 +213,214 @@ TEST_F(replaced, a_recycle_keeps_the_deny_on_the_moved_directory)
 	EXPECT_EQ(1, ssh.current);
 	EXPECT_EQ((__u64)self->ssh_ino, ssh.ino);
 	EXPECT_TRUE(ssh.moved);
+}
+
+/* A rebind binds .ssh afresh, to the link's target, and keeps the deny on x too. */
+TEST_F(replaced, a_rebind_denies_both_the_moved_directory_and_the_new_one)
+{
+	struct seen ssh = { .path = self->ssh };
+	struct stat other;
+
+	ASSERT_EQ(0, make_cell(self, home_but_ssh)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, replace_ssh(self));
+	ASSERT_EQ(0, stat(self->other, &other));
+
+	ASSERT_EQ(0, isolate_cell_rebind(self->iso, CELL)) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(0, may_read(self, self->key));
+	EXPECT_EQ(0, may_read(self, self->decoy));
+	ASSERT_EQ(0, isolate_cell_bindings(self->iso, CELL, see, &ssh));
+	EXPECT_EQ(1, ssh.current);
+	EXPECT_EQ((__u64)other.st_ino, ssh.ino);
+	EXPECT_FALSE(ssh.moved);
+	EXPECT_EQ(1, ssh.superseded);
+	EXPECT_EQ((__u64)self->ssh_ino, ssh.superseded_ino);
+}
+
+/* The first line of the cell's kept bindings, and whether a line holds text. */
+static int kept_bindings(FIXTURE_DATA(replaced) *self, char *first, size_t len,
+			 const char *text, bool *holds)
+{
+	struct isolate_cell_state st;
+	char file[PATH_MAX], line[PATH_MAX * 2];
+	int err = isolate_cell_get(self->iso, CELL, &st);
+	FILE *in;
+
+	if (err)
+		return err;
+	snprintf(file, sizeof(file), "%s/cells/%s.%u.bind", self->env.state, CELL,
+		 st.cell.generation);
+	in = fopen(file, "r");
+	if (!in)
+		return -errno;
+	*holds = false;
+	first[0] = '\0';
+	if (fgets(first, (int)len, in))
+		while (fgets(line, sizeof(line), in))
+			*holds |= strstr(line, text) != NULL;
+	fclose(in);
+	return 0;
+}
+
+/* Kept with the bindings: other changes, and a load after `unload --force`, keep it. */
+TEST_F(replaced, the_moved_directory_stays_denied_after_the_rebind)
+{
+	struct isolate_cap *connect = NULL;
+	char first[64], superseded[2 * sizeof(self->ssh) + 8];
+	bool holds;
+
+	ASSERT_EQ(0, make_cell(self, home_but_ssh)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, replace_ssh(self));
+	ASSERT_EQ(0, isolate_cell_rebind(self->iso, CELL)) TH_LOG("%s", isolate_last_error());
+	snprintf(superseded, sizeof(superseded), " %s ^%s\n", self->ssh, self->ssh);
+	ASSERT_EQ(0, kept_bindings(self, first, sizeof(first), superseded, &holds));
+	EXPECT_STREQ("isolate-bindings 3\n", first);
+	EXPECT_TRUE(holds);
+
+	ASSERT_EQ(0, isolate_cap_parse("connect:tcp:192.0.2.1/32:443", &connect, NULL));
+	ASSERT_EQ(0, isolate_cell_grant(self->iso, CELL, &connect, 1)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	isolate_cap_free(connect);
+	EXPECT_EQ(0, may_read(self, self->key));
+	EXPECT_EQ(0, may_read(self, self->decoy));
+
+	ASSERT_EQ(0, fake_unload(self->env.bpffs));
+	ASSERT_EQ(0, fake_load(self->env.bpffs, self->env.cells_cgid));
+	isolate_close(self->iso);
+	ASSERT_EQ(0, isolate_load(&self->iso, NULL)) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(0, may_read(self, self->key));
+	EXPECT_EQ(0, may_read(self, self->decoy));
+}
+
+/* The kept bindings of the cell with old replaced by new, read by a new handle. */
+static int rewrite_bindings(FIXTURE_DATA(replaced) *self, const char *old, const char *new)
+{
+	struct isolate_cell_state st;
+	char file[PATH_MAX], text[8192], *at;
+	size_t len;
+	FILE *f;
+	int err = isolate_cell_get(self->iso, CELL, &st);
+
+	if (err)
+		return err;
+	snprintf(file, sizeof(file), "%s/cells/%s.%u.bind", self->env.state, CELL,
+		 st.cell.generation);
+	f = fopen(file, "r");
+	if (!f)
+		return -errno;
+	len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	at = strstr(text, old);
+	if (!at || strlen(old) != strlen(new))
+		return -EINVAL;
+	memcpy(at, new, strlen(new));
+	err = write_file(file, text);
+	isolate_close(self->iso);
+	return err ?: isolate_open(&self->iso);
+}
+
+/* A superseded object in a file of the version before them was not written by us. */
+TEST_F(replaced, a_superseded_line_in_a_version_2_file_refuses_the_change)
+{
+	struct isolate_cap *connect = NULL;
+	struct isolate_cell_state st;
+
+	ASSERT_EQ(0, make_cell(self, home_but_ssh)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, replace_ssh(self));
+	ASSERT_EQ(0, isolate_cell_rebind(self->iso, CELL)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, rewrite_bindings(self, "isolate-bindings 3\n", "isolate-bindings 2\n"));
+	ASSERT_EQ(0, isolate_cap_parse("connect:tcp:192.0.2.1/32:443", &connect, NULL));
+
+	EXPECT_EQ(-EINVAL, isolate_cell_grant(self->iso, CELL, &connect, 1));
+	EXPECT_NE(NULL, strstr(isolate_last_error(), "are malformed")) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	isolate_cap_free(connect);
+	ASSERT_EQ(0, isolate_cell_get(self->iso, CELL, &st));
+	EXPECT_EQ(2U, st.cell.generation);
+	EXPECT_EQ(0, may_read(self, self->key));
+}
+
+/* The deny revoked, nothing holds on the moved directory: the home's read reaches it. */
+TEST_F(replaced, revoking_the_deny_lets_go_of_the_moved_directory)
+{
+	struct isolate_cap *deny = NULL;
+	char text[160];
+
+	ASSERT_EQ(0, make_cell(self, home_but_ssh)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, replace_ssh(self));
+	ASSERT_EQ(0, isolate_cell_rebind(self->iso, CELL)) TH_LOG("%s", isolate_last_error());
+	snprintf(text, sizeof(text), "deny-read:%s", self->ssh);
+	ASSERT_EQ(0, isolate_cap_parse(text, &deny, NULL));
+
+	ASSERT_EQ(0, isolate_cell_revoke(self->iso, CELL, &deny, 1)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	isolate_cap_free(deny);
+	EXPECT_EQ(1, may_read(self, self->key));
+	EXPECT_EQ(-1, may_read(self, self->decoy));
+}
+
+/* Nothing moved: nothing superseded, and the bindings stay in the form earlier libisolates read. */
+TEST_F(replaced, a_rebind_of_paths_in_place_supersedes_nothing)
+{
+	struct seen ssh = { .path = self->ssh };
+	char first[64];
+	bool holds;
+
+	ASSERT_EQ(0, make_cell(self, home_but_ssh)) TH_LOG("%s", isolate_last_error());
+
+	ASSERT_EQ(0, isolate_cell_rebind(self->iso, CELL)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, isolate_cell_bindings(self->iso, CELL, see, &ssh));
+	EXPECT_EQ(1, ssh.current);
+	EXPECT_EQ(0, ssh.superseded);
+	ASSERT_EQ(0, kept_bindings(self, first, sizeof(first), " ^", &holds));
+	EXPECT_STREQ("isolate-bindings 2\n", first);
+	EXPECT_FALSE(holds);
+}
+
+/* A new directory of the same name: the deny holds on both, under one path. */
+TEST_F(replaced, a_directory_made_in_place_of_the_moved_one_is_denied_too)
+{
+	char made[160];
+
+	ASSERT_EQ(0, make_cell(self, home_but_ssh)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, rename(self->ssh, self->moved));
+	ASSERT_EQ(0, mkdir(self->ssh, 0700));
+	snprintf(made, sizeof(made), "%s/config", self->ssh);
+	ASSERT_EQ(0, write_file(made, "Host *\n"));
+
+	ASSERT_EQ(0, isolate_cell_rebind(self->iso, CELL)) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(0, may_read(self, self->key));
+	EXPECT_EQ(0, may_read(self, made));
+}
+
+/* An optional deny whose path leads nowhere now stays on the directory moved away. */
+TEST_F(replaced, an_optional_deny_moved_away_stays_on_its_directory)
+{
+	static const char *const optional[] = {
+		"read:%s/home", "write:%s/home", "deny-read?:%s/home/.ssh", NULL
+	};
+	struct isolate_cap *connect = NULL;
+	struct seen ssh = { .path = self->ssh };
+
+	ASSERT_EQ(0, make_cell(self, optional)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, rename(self->ssh, self->moved));
+
+	ASSERT_EQ(0, isolate_cell_rebind(self->iso, CELL)) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(0, may_read(self, self->key));
+	ASSERT_EQ(0, isolate_cell_bindings(self->iso, CELL, see, &ssh));
+	EXPECT_EQ(1, ssh.current);
+	EXPECT_EQ(1, ssh.superseded);
+	EXPECT_EQ((__u64)self->ssh_ino, ssh.superseded_ino);
+	/* And at the next change, from what was kept. */
+	ASSERT_EQ(0, isolate_cap_parse("connect:tcp:192.0.2.1/32:443", &connect, NULL));
+	ASSERT_EQ(0, isolate_cell_grant(self->iso, CELL, &connect, 1)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	isolate_cap_free(connect);
+	EXPECT_EQ(0, may_read(self, self->key));
 }
 
 TEST_HARNESS_MAIN

@@ -3,7 +3,8 @@
  * What the paths of a live cell are bound to, and whether each still leads
  * there: a path replaced since (a file renamed over it, a deploy's atomic
  * swap) keeps its rule on the object it was bound to, and an operator needs
- * to see that to revoke and grant it again.
+ * to see that to revoke and grant it again; and the objects a rebind left
+ * a path's denies on besides.
  */
 #include <errno.h>
 #include <string.h>
@@ -36,11 +37,15 @@ int isolate_cell_bindings(struct isolate *iso, const char *name,
 	if (err == -ENOENT)
 		return set_error(err, "cell %s keeps no bindings (made by an older libisolate): its next change binds its paths",
 				 name);
-	/* The linked files come after the paths, and are none of the policy's. */
+	/*
+	 * The linked files come after the paths and their superseded
+	 * objects, and are none of the policy's.
+	 */
 	for (size_t i = 0; i < n && !kept[i].linked && !err; i++) {
 		const struct isolate_path_binding b = {
 			.path = kept[i].path, .real = kept[i].real,
 			.dev = kept[i].dev, .ino = kept[i].ino, .moved = moved(&kept[i]),
+			.superseded = kept[i].superseded,
 		};
 
 		err = fn(&b, ctx);

@@ -874,6 +874,7 @@ int cell_update_timed(struct isolate *iso, const char *name,
 		      const struct policy_binding *checked, struct isolate_cell_policy **give)
 {
 	struct policy_binding *owned = NULL, *bound = NULL, *with_checked = NULL;
+	struct policy_binding *superseding = NULL;
 	const struct policy_binding *kept = NULL;
 	struct isolate_image *img = NULL, *full = NULL;
 	const struct timed_cap *unbound = NULL, *keep = timed;
@@ -888,10 +889,20 @@ int cell_update_timed(struct isolate *iso, const char *name,
 	if (err)
 		return err;
 	err = isolate_cell_get(iso, name, &st);
-	if (!err && !rebind)
+	if (!err)
 		err = bindings_in_force(iso, name, &st, &kept, &n_kept, &owned);
 	if (owned)
 		n_owned = n_kept;
+	/*
+	 * A rebind binds every path afresh, but its denies hold on what they
+	 * were bound to as well: the cell may have moved a denied directory
+	 * away and linked what a deny would then move to in its place.
+	 */
+	if (!err && rebind) {
+		superseding = policy_bindings_for_rebind(kept, n_kept, &n_kept);
+		kept = superseding;
+		err = superseding ? 0 : set_error(-ENOMEM, "out of memory");
+	}
 	if (!err && checked)
 		err = may_bind(name, kept, n_kept, checked);
 	/* The object the caller checked, not what the path names by now. */
@@ -917,6 +928,7 @@ int cell_update_timed(struct isolate *iso, const char *name,
 	isolate_unlock(iso);
 	policy_bindings_free(bound, n_bound);
 	policy_bindings_free(owned, n_owned);
+	free(superseding);
 	free(with_checked);
 	free(held);
 	isolate_image_free(full);

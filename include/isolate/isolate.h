@@ -187,11 +187,18 @@ struct isolate_path_binding {
 	const char *real;	/* what it resolved to then; NULL: it did not exist (optional) */
 	__u64 dev, ino;		/* st_dev and st_ino of that object */
 	bool moved;		/* the path leads to another object now, or to none */
+	/*
+	 * An object the path was bound to before a rebind bound it afresh:
+	 * the path's denies hold on it too (the cell may have put what the
+	 * path leads to now there), for as long as the policy denies on it.
+	 */
+	bool superseded;
 };
 
 /*
- * Calls fn for each path of the generation in force, sorted by path, until
- * fn returns non-zero (which is returned). -ENOENT for a cell that keeps
+ * Calls fn for each path of the generation in force, sorted by path, then
+ * for each object a path's denies hold on besides (superseded), until fn
+ * returns non-zero (which is returned). -ENOENT for a cell that keeps
  * no bindings (made by an older libisolate: its next change binds its
  * paths). Finding where a path leads now stats it, following symlinks.
  */
@@ -202,7 +209,10 @@ int isolate_cell_bindings(struct isolate *iso, const char *name,
  * The same policy as a new generation with every path bound afresh, to
  * what it leads to now (symlinks followed): for paths replaced since they
  * were bound (isolate_cell_bindings() says which). Whatever is at a path
- * now is what its rule will be on, links a cell made there included.
+ * now is what its grants will be on, links a cell made there included.
+ * A deny holds on what it leads to now and on every object it was bound
+ * to before (superseded): the cell may have moved that away and put a
+ * link to something else in its place.
  */
 int isolate_cell_rebind(struct isolate *iso, const char *name);
 

@@ -137,7 +137,7 @@ EVENT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 class PathBindingRecord(Structure):
     """struct isolate_path_binding (isolate.h)."""
     _fields_ = [("path", c_char_p), ("real", c_char_p), ("dev", c_uint64), ("ino", c_uint64),
-                ("moved", c_bool)]
+                ("moved", c_bool), ("superseded", c_bool)]
 
 
 # int fn(const struct isolate_path_binding *b, void *ctx)

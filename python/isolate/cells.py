@@ -66,12 +66,15 @@ class CellInfo:
 class PathBinding:
     """A path the cell holds and the object its rules are on (bound when the
     path entered the cell); moved: the path leads to another object now, or
-    to none. real is None for an optional path that did not exist."""
+    to none. real is None for an optional path that did not exist.
+    superseded: an object the path was bound to before a rebind, which the
+    path's denies hold on too (listed after the paths)."""
     path: str
     real: Optional[str]
     dev: int
     ino: int
     moved: bool
+    superseded: bool = False
 
 
 class _CapArray:
@@ -456,13 +459,14 @@ class Cell:
             lib().isolate_cell_policy_free(out.value)
 
     def bindings(self) -> List[PathBinding]:
-        """What each path of the cell is bound to, sorted by path."""
+        """What each path of the cell is bound to, sorted by path, then the
+        objects its denies hold on besides (superseded)."""
         found: List[PathBinding] = []
 
         def one(rec, _ctx):
             b = rec.contents
             found.append(PathBinding(dec(b.path), dec(b.real) if b.real else None,
-                                     b.dev, b.ino, bool(b.moved)))
+                                     b.dev, b.ino, bool(b.moved), bool(b.superseded)))
             return 0
 
         with self._handle() as ptr:
@@ -471,7 +475,9 @@ class Cell:
         return found
 
     def rebind(self) -> None:
-        """Binds every path afresh, live, to what it leads to now."""
+        """Binds every path afresh, live, to what it leads to now (links
+        followed, whoever made them); denies hold on what they were bound to
+        as well."""
         with self._handle() as ptr:
             check(lib().isolate_cell_rebind(ptr, enc(self.name)), f"rebind {self.name}")
 

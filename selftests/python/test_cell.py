@@ -66,6 +66,26 @@ def test_a_replaced_file_keeps_the_rule_on_the_one_granted(supervisor, work):
         assert cell.run(["cat", path]).stdout == b"secret\n"
 
 
+def test_a_rebind_keeps_a_deny_on_what_the_cell_moved_away(supervisor, work):
+    home, other = f"{work}/home", f"{work}/other"
+    os.makedirs(f"{home}/.ssh")
+    os.makedirs(other)
+    with open(f"{home}/.ssh/id_rsa", "w") as f:
+        f.write("key\n")
+    was = os.stat(f"{home}/.ssh")
+    caps = [Cap.read(home), Cap.write(home), Cap.read(f"{home}/.ssh", deny=True), "exec:/bin"]
+    with isolate.Cell(caps=caps) as cell:
+        # Within its home, as the kernel allows: the key moved, a link in its place.
+        swap = cell.run(["sh", "-c", f"mv {home}/.ssh {home}/x && ln -s {other} {home}/.ssh"])
+        assert swap.returncode == 0, swap.stderr
+        cell.rebind()
+        (now,) = [b for b in cell.bindings() if b.path == f"{home}/.ssh" and not b.superseded]
+        (then,) = [b for b in cell.bindings() if b.superseded]
+        assert (now.real, now.moved) == (other, False)
+        assert (then.path, then.ino) == (f"{home}/.ssh", was.st_ino)
+        assert cell.run(["cat", f"{home}/x/id_rsa"]).returncode == 1
+
+
 def test_a_grant_at_an_object_stays_on_it(supervisor, work):
     asked, moved, secret = f"{work}/asked", f"{work}/moved", f"{work}/secret"
     with open(asked, "w") as f:

@@ -387,8 +387,9 @@ static const struct cmd top_cmds[] = {
 	  "its paths on the objects they are bound to.\n" },
 	{ "rebind", do_rebind,
 	  "[--] NAME\n"
-	  "Bind every path of cell NAME afresh, live, to what it leads to now\n"
-	  "(cell show lists the paths that lead elsewhere).\n" },
+	  "Bind every path of cell NAME afresh, live, to what it leads to now,\n"
+	  "following the links there whoever made them; denies stay on what they\n"
+	  "were bound to too (cell show lists the paths that lead elsewhere).\n" },
 	{ "events", do_events,
 	  "[--follow] [--count N] [--timeout S] [--class LIST] [--cell NAME]\n"
 	  "    [--since S] [--take]\n"
