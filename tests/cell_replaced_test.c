@@ -3,7 +3,8 @@
  * A cell that may write in its home replaces a path its policy names:
  * `mv .ssh x; ln -s ../other .ssh`, with `.ssh` denied. A recycle keeps
  * every path on the object it is bound to; a rebind binds the paths
- * afresh, but a deny keeps its old object too. On a fake load
+ * afresh, but a deny keeps its old object too; `cell show` says where
+ * the link leads and what a rebind does with it. On a fake load
  * (tests/fake_load.h): the rules checked are those in the kernel's maps.
  */
 #include <errno.h>
@@ -22,6 +23,7 @@
 
 #include "kselftest_harness.h"
 #include "fake_load.h"
+#include "loader_run.h"
 
 #define CELL "agent"
 
@@ -421,6 +423,39 @@ TEST_F(replaced, an_optional_deny_moved_away_stays_on_its_directory)
 	}
 	isolate_cap_free(connect);
 	EXPECT_EQ(0, may_read(self, self->key));
+}
+
+TEST_F(replaced, cell_show_names_the_link_and_what_a_rebind_would_follow)
+{
+	char out[8192], want[512];
+
+	ASSERT_EQ(0, make_cell(self, home_but_ssh)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, replace_ssh(self));
+
+	ASSERT_EQ(0, loader_run("cell show " CELL " 2>&1", out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "  moved: %s leads to another object now;", self->ssh);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "\n    %s is a symbolic link now, to %s\n", self->ssh,
+		 self->other);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "\n  isolate-loader rebind %s binds them afresh, to whatever is at them now, following the links there whoever made them: their grants go where the links point (their denies stay on the objects bound too)\n",
+		 CELL);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+
+	ASSERT_EQ(0, loader_run("-j cell show " CELL " 2>&1", out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "\"moved\":true,\"superseded\":false,\"link\":{\"at\":\"%s\",\"to\":\"%s\"}",
+		 self->ssh, self->other);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+
+	ASSERT_EQ(0, isolate_cell_rebind(self->iso, CELL)) TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(0, loader_run("cell show " CELL " 2>&1", out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "\n  also denied: what %s was bound to before a rebind (dev ",
+		 self->ssh);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "ino %llu, then at %s)\n", (unsigned long long)self->ssh_ino,
+		 self->ssh);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\n  2 paths bound, 0 lead elsewhere now\n")) TH_LOG("%s", out);
 }
 
 TEST_HARNESS_MAIN

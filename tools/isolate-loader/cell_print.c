@@ -9,6 +9,7 @@
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
 
+#include "tools/isolate-loader/bound_link.h"
 #include "tools/isolate-loader/main.h"
 
 static const char *const fail_names[ISOLATE_FAIL_MAX] = {
@@ -97,6 +98,8 @@ static void state_text(const struct isolate_cell_state *st)
 
 static int binding_json(const struct isolate_path_binding *b, void *ctx)
 {
+	char at[PATH_MAX], to[PATH_MAX];
+
 	jw_object_start(&json_out);
 	jw_kv_string(&json_out, "path", b->path);
 	jw_key(&json_out, "real");
@@ -107,6 +110,16 @@ static int binding_json(const struct isolate_path_binding *b, void *ctx)
 	jw_kv_uint(&json_out, "dev", b->dev);
 	jw_kv_uint(&json_out, "ino", b->ino);
 	jw_kv_bool(&json_out, "moved", b->moved);
+	jw_kv_bool(&json_out, "superseded", b->superseded);
+	jw_key(&json_out, "link");
+	if (b->moved && bound_path_link(b->path, b->real, at, sizeof(at), to, sizeof(to))) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "at", at);
+		jw_kv_string(&json_out, "to", to);
+		jw_object_end(&json_out);
+	} else {
+		jw_null(&json_out);
+	}
 	jw_object_end(&json_out);
 	return 0;
 }
@@ -115,11 +128,34 @@ struct binding_counts {
 	size_t bound, moved;
 };
 
-/* Text: only the paths that lead elsewhere now, and how many there are. */
+/* The link the cell may have put at b's path, where the path went through none when bound. */
+static void link_text(const struct isolate_path_binding *b)
+{
+	char at[PATH_MAX], to[PATH_MAX];
+
+	if (!bound_path_link(b->path, b->real, at, sizeof(at), to, sizeof(to)))
+		return;
+	/* Whoever made the link chose its text. */
+	printf("    %s is a symbolic link now, to ", at);
+	isolate_name_write_text(stdout, to, PATH_MAX);
+	printf("\n");
+}
+
+/*
+ * Text: only the paths that lead elsewhere now, and how many there are;
+ * the objects a rebind left denies on besides.
+ */
 static int binding_text(const struct isolate_path_binding *b, void *ctx)
 {
 	struct binding_counts *n = ctx;
 
+	if (b->superseded) {
+		printf("  also denied: what %s was bound to before a rebind (dev %llu, ino %llu, then at ",
+		       b->path, (unsigned long long)b->dev, (unsigned long long)b->ino);
+		isolate_name_write_text(stdout, b->real, PATH_MAX);
+		printf(")\n");
+		return 0;
+	}
 	n->bound++;
 	if (!b->moved)
 		return 0;
@@ -130,6 +166,7 @@ static int binding_text(const struct isolate_path_binding *b, void *ctx)
 		       b->path, (unsigned long long)b->dev, (unsigned long long)b->ino);
 		isolate_name_write_text(stdout, b->real, PATH_MAX);
 		printf(")\n");
+		link_text(b);
 	} else
 		printf("  moved: %s exists now; it was missing when it was bound, and stays skipped\n",
 		       b->path);
@@ -144,16 +181,18 @@ static void bindings_text(struct isolate *iso, const char *name)
 		p_info("cell %s: %s", name, isolate_last_error());
 		return;
 	}
-	printf("  %zu paths bound, %zu lead elsewhere now", n.bound, n.moved);
+	printf("  %zu paths bound, %zu lead elsewhere now\n", n.bound, n.moved);
+	/* What is there now may be the cell's doing: a rebind trusts it. */
 	if (n.moved)
-		printf(" (isolate-loader rebind %s binds them afresh)", name);
-	printf("\n");
+		printf("  isolate-loader rebind %s binds them afresh, to whatever is at them now, following the links there whoever made them: their grants go where the links point (their denies stay on the objects bound too)\n",
+		       name);
 }
 
 /*
  * JSON: {"cell": {name, mode, extends, capabilities}, "state": {...}}, the
  * first part the same for cells holding the same capabilities; with
- * SHOW_BINDINGS, "bindings": [{path, real, dev, ino, moved}].
+ * SHOW_BINDINGS, "bindings": [{path, real, dev, ino, moved, superseded,
+ * link}].
  */
 void print_cell_state(struct isolate *iso, const struct isolate_cell_state *st,
 		      unsigned int show)
