@@ -8,6 +8,10 @@ LIB_SAN_OBJS := $(patsubst %.c,$(BUILD)/obj/san/%.o,$(LIB_SRCS)) $(BUILD)/obj/po
 LIB_HDRS := $(wildcard include/isolate/*.h common/*.h user/*.h policy/*.h)
 LIBISOLATE_A := $(BUILD)/lib/libisolate.a
 LIBISOLATE_SO := $(BUILD)/lib/libisolate.so
+# The soname's number: raised whenever a public struct a caller passes in
+# changes its layout (1: isolate_spawn_opts sized, isolate_path_binding grew).
+LIBISOLATE_SOVERSION := 1
+LIBISOLATE_SONAME := libisolate.so.$(LIBISOLATE_SOVERSION)
 LIBISOLATE_SAN_A := $(BUILD)/lib/libisolate-san.a
 
 # Only what the public headers declare is exported (they say so with
@@ -38,20 +42,20 @@ $(LIBISOLATE_SAN_A): $(LIB_SAN_OBJS)
 
 $(LIBISOLATE_SO): $(LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,libisolate.so.0 -o $@ $^ $(USER_LIBS)
+	$(CC) -shared -Wl,-soname,$(LIBISOLATE_SONAME) -o $@ $^ $(USER_LIBS)
 
 # The soname beside it, as installed: what programs (and the Python package)
 # load from a build tree.
-$(LIBISOLATE_SO).0: $(LIBISOLATE_SO)
+$(LIBISOLATE_SO).$(LIBISOLATE_SOVERSION): $(LIBISOLATE_SO)
 	ln -sf $(notdir $<) $@
 
-all: $(LIBISOLATE_A) $(LIBISOLATE_SO) $(LIBISOLATE_SO).0
+all: $(LIBISOLATE_A) $(LIBISOLATE_SO) $(LIBISOLATE_SO).$(LIBISOLATE_SOVERSION)
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/isolate
 	install -m 644 $(LIBISOLATE_A) $(DESTDIR)$(LIBDIR)/
-	install -m 755 $(LIBISOLATE_SO) $(DESTDIR)$(LIBDIR)/libisolate.so.0
-	ln -sf libisolate.so.0 $(DESTDIR)$(LIBDIR)/libisolate.so
+	install -m 755 $(LIBISOLATE_SO) $(DESTDIR)$(LIBDIR)/$(LIBISOLATE_SONAME)
+	ln -sf $(LIBISOLATE_SONAME) $(DESTDIR)$(LIBDIR)/libisolate.so
 	# The .pc names the directories given to install, not those of the build.
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
@@ -60,5 +64,5 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libisolate.a $(DESTDIR)$(LIBDIR)/libisolate.so \
-		$(DESTDIR)$(LIBDIR)/libisolate.so.0 $(DESTDIR)$(LIBDIR)/pkgconfig/isolate.pc
+		$(DESTDIR)$(LIBDIR)/$(LIBISOLATE_SONAME) $(DESTDIR)$(LIBDIR)/pkgconfig/isolate.pc
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/isolate

@@ -274,7 +274,7 @@ _handles: dict = {}
 def lib() -> ctypes.CDLL:
     """libisolate, loaded on first use."""
     if "isolate" not in _handles:
-        _handles["isolate"] = _declare(_open("libisolate.so.0"), _ISOLATE)
+        _handles["isolate"] = _declare(_open("libisolate.so.1"), _ISOLATE)
     return _handles["isolate"]
 
 
