@@ -154,6 +154,23 @@ TEST_F(suggest, usage_and_unreadable_input)
 	EXPECT_NE(NULL, strstr(out, "cannot read /nonexistent")) TH_LOG("%s", out);
 }
 
+/* Root reads the events where others may write: no link followed, no FIFO waited on. */
+TEST_F(suggest, a_link_or_a_fifo_is_not_read)
+{
+	char fifo[300], link[300], args[700], out[2048];
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", self->dir);
+	snprintf(link, sizeof(link), "%s/link", self->dir);
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	ASSERT_EQ(0, symlink(self->events, link));
+	snprintf(args, sizeof(args), "policy suggest --from-events %s 2>&1", fifo);
+	EXPECT_EQ(1, loader_run(args, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "not a regular file")) TH_LOG("%s", out);
+	snprintf(args, sizeof(args), "policy suggest --from-events %s 2>&1", link);
+	EXPECT_EQ(1, loader_run(args, out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, strerror(ELOOP))) TH_LOG("%s", out);
+}
+
 /*
  * An abstract AF_UNIX name is the cell's: quoted and escaped in the
  * suggestion, spaces kept, so it neither ends the YAML scalar nor reaches

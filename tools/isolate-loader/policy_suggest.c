@@ -491,6 +491,30 @@ static void print(FILE *out, struct suggestion *s, const char *cell, const char 
 			"# isolate-loader events.\n", s->elsewhere, s->elsewhere == 1 ? "" : "s");
 }
 
+
+/*
+ * The events file into *in, as root reads what others may write: no link
+ * at its name followed, a FIFO not waited on, nothing but a regular file
+ * read. 0, or the message of what failed.
+ */
+static const char *open_events(const char *file, FILE **in)
+{
+	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return strerror(errno);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return "not a regular file";
+	}
+	*in = fdopen(fd, "r");
+	if (*in)
+		return NULL;
+	close(fd);
+	return strerror(errno);
+}
+
 int policy_suggest(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -504,6 +528,7 @@ int policy_suggest(int argc, char **argv)
 	const char *file = NULL, *cell = NULL, *base_file = NULL;
 	char line[8192];
 	struct record r;
+	const char *failed;
 	FILE *in;
 	int opt;
 
@@ -539,9 +564,10 @@ int policy_suggest(int argc, char **argv)
 		if (!realpath(base_file, base))
 			return p_err(EXIT_FAIL, "policy suggest: %s: %s", base_file, strerror(errno));
 	}
-	in = strcmp(file, "-") ? fopen(file, "re") : stdin;
-	if (!in)
-		return p_err(EXIT_FAIL, "policy suggest: cannot read %s: %s", file, strerror(errno));
+	in = stdin;
+	failed = strcmp(file, "-") ? open_events(file, &in) : NULL;
+	if (failed)
+		return p_err(EXIT_FAIL, "policy suggest: cannot read %s: %s", file, failed);
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		fclose(in);
