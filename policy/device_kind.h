@@ -21,11 +21,13 @@ bool device_harmless_char(dev_t rdev);
 bool device_passes_disk_commands(dev_t rdev);
 
 /*
- * Whether st is a service rather than a file: a socket, or a character
- * device but the harmless ones (a pty counts: the kernel takes only the
- * cell's own as harmless). The kernel lets a cell reach one only by a
- * rule on its node (kern/file_rules.bpf.h, granted_on_node), never by a
- * grant of a directory above it.
+ * Whether st is a service rather than a file: a socket, a FIFO, or a
+ * character device but the harmless ones (a pty counts: the kernel takes
+ * only the cell's own as harmless). The kernel lets a cell reach one only
+ * by a rule on its node (kern/file_rules.bpf.h, granted_on_node), never by
+ * a grant of a directory above it; the sockets and FIFOs a cell makes
+ * itself go by the tree, but none of those is there when a policy is
+ * compiled.
  */
 bool device_is_service_node(const struct stat *st);
 

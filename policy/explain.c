@@ -76,8 +76,8 @@ static int resolve_object(const char *target, char *walk_from, struct isolate_ve
 /*
  * Why path, a service rather than a file, is not reached by entry, the
  * rule found (0: it is, or path is a file): a character device (but a
- * harmless one) or a socket (made outside the cell: the ones a cell makes
- * go by the tree) needs a rule on its node.
+ * harmless one), a socket or a FIFO (made outside the cell: the ones a
+ * cell makes go by the tree) needs a rule on its node.
  */
 static int unnamed_service(const char *path, const struct isolate_image_inode *entry)
 {
@@ -92,6 +92,8 @@ static int unnamed_service(const char *path, const struct isolate_image_inode *e
 		return ISOLATE_VERDICT_DEVICE_NOT_NAMED;
 	if (S_ISSOCK(st.st_mode) && !named)
 		return ISOLATE_VERDICT_SOCKET_NOT_NAMED;
+	if (S_ISFIFO(st.st_mode) && !named)
+		return ISOLATE_VERDICT_FIFO_NOT_NAMED;
 	return 0;
 }
 
@@ -181,7 +183,7 @@ static int explain_path(const struct isolate_image *img, int right, const char *
 		v->allowed = v->entry->rule.allow & (1U << right);
 		v->rule_id = v->entry->rule.decided_by[right];
 	}
-	/* Devices and others' sockets: a rule on the node only (kern/file.bpf.c, net.bpf.c). */
+	/* Devices, others' sockets and FIFOs: a rule on the node only (kern/file.bpf.c, net.bpf.c). */
 	if (v->allowed && (v->refused_because = unnamed_service(v->object, v->entry)))
 		v->allowed = false;
 	return 0;

@@ -24,7 +24,7 @@ struct src_pos {
 
 /*
  * The compiler's mark on a resolved path that is a service node (a socket,
- * a character device but the harmless few: device_kind.h): the kernel
+ * a FIFO, a character device but the harmless few: device_kind.h): the kernel
  * reaches one only by a rule on the node itself, so its grant is kept
  * below a grant of its tree.
  */

@@ -1087,4 +1087,43 @@ TEST_F(tree, a_service_node_has_only_its_own_grants)
 	isolate_image_free(img);
 }
 
+/*
+ * A FIFO there when the policy is compiled is an outsider's (one a cell
+ * makes later goes by the tree, which no compile sees): a service, as a
+ * socket is. A grant of its directory does not open it; a rule on the
+ * node does, with that rule's rights only.
+ */
+TEST_F(tree, a_fifo_is_a_service_node)
+{
+	const char *fifo_read[] = { "write:T/work", "read:T/work/out/cmd.fifo" };
+	const char *fifo = at(self->root, "work/out/cmd.fifo");
+	const struct isolate_image_inode *e;
+	struct isolate_diag diag = { 0 };
+	struct isolate_image *img = NULL;
+	struct isolate_verdict v;
+
+	ASSERT_EQ(0, mkfifo(fifo, 0600));
+	/* Under write:T/work/out and read:T/work, the fixture's. */
+	ASSERT_EQ(0, isolate_explain(self->img, ISOLATE_CAP_WRITE, fifo, &v, &diag))
+		TH_LOG("%s", diag.msg);
+	EXPECT_FALSE(v.allowed);
+	EXPECT_EQ(ISOLATE_VERDICT_FIFO_NOT_NAMED, (int)v.refused_because);
+	ASSERT_EQ(0, isolate_explain(self->img, ISOLATE_CAP_READ, fifo, &v, &diag))
+		TH_LOG("%s", diag.msg);
+	EXPECT_FALSE(v.allowed);
+	EXPECT_EQ(ISOLATE_VERDICT_FIFO_NOT_NAMED, (int)v.refused_because);
+
+	ASSERT_EQ(0, compile_texts(self->root, fifo_read, 2, ISOLATE_MODE_ENFORCE, &img, &diag))
+		TH_LOG("%s", diag.msg);
+	e = entry_of(img, fifo);
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(R, e->rule.allow);
+	ASSERT_EQ(0, isolate_explain(img, ISOLATE_CAP_READ, fifo, &v, &diag)) TH_LOG("%s", diag.msg);
+	EXPECT_TRUE(v.allowed);
+	ASSERT_EQ(0, isolate_explain(img, ISOLATE_CAP_WRITE, fifo, &v, &diag)) TH_LOG("%s", diag.msg);
+	EXPECT_FALSE(v.allowed);
+	EXPECT_EQ(ISOLATE_VERDICT_BY_RULES, (int)v.refused_because);
+	isolate_image_free(img);
+}
+
 TEST_HARNESS_MAIN

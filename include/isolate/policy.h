@@ -448,6 +448,7 @@ struct isolate_verdict {
 		ISOLATE_VERDICT_KERNEL_STATE_NOT_NAMED, /* tracefs, debugfs...: granted only by a rule above their mount */
 		ISOLATE_VERDICT_SOCKET_NOT_NAMED, /* another's unix socket granted only by a rule above its node */
 		ISOLATE_VERDICT_DUAL_STACK,	/* bind to :: without the IPv4 rule (IPV6_V6ONLY unset) */
+		ISOLATE_VERDICT_FIFO_NOT_NAMED, /* another's FIFO granted only by a rule above its node */
 	} refused_because;
 	char object[4096];	/* the object the answer is about */
 };

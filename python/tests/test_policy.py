@@ -2,6 +2,7 @@
 """Policies: the Python objects are the C model's, and so is their YAML."""
 
 import json
+import os
 import random
 
 import pytest
@@ -121,6 +122,13 @@ def test_explain_agrees_with_the_cli(tmp_path, loader, op, target):
     rc, out, _ = loader("-j", "policy", "explain", str(f), "--op", op, target)
     cli = json.loads(out)
     assert (cli["allowed"], cli.get("rule")) == (v.allowed, v.rule), out
+
+
+def test_a_fifo_made_outside_the_cell_is_not_opened_by_a_grant_of_its_directory(tmp_path):
+    fifo = tmp_path / "cmd.fifo"
+    os.mkfifo(fifo)
+    v = CellPolicy("x", [f"write:{tmp_path}"]).explain("write", str(fifo))
+    assert (v.allowed, v.refused_because) == (False, "fifo-not-named")
 
 
 @pytest.mark.parametrize("name", ["no/slash", "", "x" * 64, "dot.ted"])

@@ -416,6 +416,8 @@ static const char *refusal_reason(const struct isolate_verdict *v)
 		return "a character device is opened only by a rule on its node, not by one on a directory above it";
 	case ISOLATE_VERDICT_SOCKET_NOT_NAMED:
 		return "a unix socket made outside the cell is reached only by a rule on its node, not by one on a directory above it";
+	case ISOLATE_VERDICT_FIFO_NOT_NAMED:
+		return "a FIFO made outside the cell is opened only by a rule on its node, not by one on a directory above it";
 	case ISOLATE_VERDICT_KERNEL_STATE_NOT_NAMED:
 		return "tracefs, debugfs, securityfs, pstore and efivarfs are read only by a rule inside them, not by one on a directory above their mount";
 	case ISOLATE_VERDICT_DUAL_STACK:
