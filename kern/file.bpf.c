@@ -7,7 +7,7 @@
  * writing there (cgroup.procs, memory.max, ...) would move a process out of
  * its cell or lift its budgets.
  */
-#include "file_rules.bpf.h"
+#include "fifo.bpf.h"
 #include "task_cell.bpf.h"
 #include "tty.bpf.h"
 
@@ -357,7 +357,9 @@ ISOLATE_HOOK(file_open, isolate_file_open, struct file *file, int ret)
 			    verdict, EACCES, path->dentry, path, DISPLAY_D_PATH);
 		return verdict;
 	}
-	if (type == S_IFCHR && !harmless_char_device(&cc, file, sb) &&
+	/* Services, not files: devices, and FIFOs that outsiders read from (fifo.bpf.h). */
+	if (((type == S_IFCHR && !harmless_char_device(&cc, file, sb)) ||
+	     (type == S_IFIFO && others_fifo(&cc, file->f_inode, sb))) &&
 	    !granted_on_node(&cc, sb->s_dev, file->f_inode->i_ino, access)) {
 		int verdict = refuse(&cc, EACCES);
 

@@ -83,6 +83,28 @@ struct isolate_ipc_owners_map {
 	__type(value, struct isolate_ipc_owner);
 };
 
+/*
+ * FIFOs made in a cell: the inode's own storage names the cell. A FIFO in
+ * the file system is a service when an outsider made it (a daemon reads
+ * commands from it), opened only by a rule on its node; the cell's own go
+ * by the tree's rules. Kept with the inode and freed with it, so an inode
+ * number used again, or a struct inode's memory, never inherits a mark.
+ */
+struct isolate_fifo_owners_map {
+	__uint(type, BPF_MAP_TYPE_INODE_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct isolate_fifo_owner);
+};
+
+/* The FIFO a task of a cell is making, from path_mknod to d_instantiate. */
+struct isolate_fifo_making_map {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct isolate_fifo_making);
+};
+
 /* An inner map type for rcu_sync; never read by a program. */
 struct isolate_rcu_inner {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -150,6 +172,8 @@ extern struct isolate_counters_map counters SEC(".maps");
 extern struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 extern struct isolate_seq_map event_seq SEC(".maps");
 extern struct isolate_ipc_owners_map ipc_owners SEC(".maps");
+extern struct isolate_fifo_owners_map fifo_owners SEC(".maps");
+extern struct isolate_fifo_making_map fifo_making SEC(".maps");
 extern struct isolate_event_windows_map event_windows SEC(".maps");
 extern struct isolate_path_scratch_map path_scratch SEC(".maps");
 #define RING_EXTERN(C, number, name, bytes) extern struct isolate_ring_##name ev_##name SEC(".maps");
@@ -158,8 +182,9 @@ ISOLATE_EVENT_CLASS_LIST(RING_EXTERN)
 
 /*
  * An LSM program on HOOK, and the prototype it reads its arguments by (see
- * ISOLATE_HOOK_TAG): the loader compares it with the running kernel's and
- * attaches the program only where they agree. Where kernels differ, one
+ * ISOLATE_HOOK_TAG; its last argument `int ret` where the hook returns a
+ * verdict, none where it returns nothing): the loader compares it with the
+ * running kernel's and attaches the program only where they agree. Where kernels differ, one
  * program per prototype. Declare an argument the program never reads
  * `void *`, so that a change of its type alone needs no new program.
  */

@@ -12,6 +12,8 @@ struct isolate_counters_map counters SEC(".maps");
 struct isolate_rcu_sync_map rcu_sync SEC(".maps");
 struct isolate_seq_map event_seq SEC(".maps");
 struct isolate_ipc_owners_map ipc_owners SEC(".maps");
+struct isolate_fifo_owners_map fifo_owners SEC(".maps");
+struct isolate_fifo_making_map fifo_making SEC(".maps");
 struct isolate_event_windows_map event_windows SEC(".maps");
 struct isolate_path_scratch_map path_scratch SEC(".maps");
 #define RING_DEFINE(C, number, name, bytes) struct isolate_ring_##name ev_##name SEC(".maps");

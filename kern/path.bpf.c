@@ -6,7 +6,7 @@
  * lose a deny (EXDEV, as Landlock does, so that tools fall back to a copy
  * the rules then govern).
  */
-#include "file_rules.bpf.h"
+#include "fifo.bpf.h"
 
 #define RENAME_EXCHANGE	(1 << 1)
 #define EXDEV		18
@@ -125,6 +125,7 @@ ISOLATE_HOOK(path_mknod, isolate_path_mknod, const struct path *dir, struct dent
 {
 	struct cell_ctx cc;
 	umode_t type = mode & S_IFMT;
+	int err;
 
 	if (ret)
 		return ret;
@@ -137,7 +138,11 @@ ISOLATE_HOOK(path_mknod, isolate_path_mknod, const struct path *dir, struct dent
 	if (type == S_IFCHR || type == S_IFBLK || raises_privilege(mode) ||
 	    (type == S_IFIFO && shared_sticky(dir)))
 		return refuse_outright(&cc, ISOLATE_OP_CREATE, dentry, NULL);
-	return may_create(&cc, dir, dentry);
+	err = may_create(&cc, dir, dentry);
+	/* The cell's own FIFO: opened by the tree's rules (see fifo.bpf.h). */
+	if (!err && type == S_IFIFO)
+		note_fifo_making(dentry);
+	return err;
 }
 
 ISOLATE_HOOK(path_mkdir, isolate_path_mkdir, const struct path *dir, struct dentry *dentry,

@@ -463,6 +463,49 @@ TEST_F(fs, create_needs_write_on_dir)
 	EXPECT_EQ(EACCES, run_fs(&self->env, self->cell, P("ro"), NULL, symlink_errno, &a));
 }
 
+/*
+ * A FIFO a process outside the cell made is a service, not a file (a
+ * daemon reads commands from it: systemd's /run/initctl powers the machine
+ * off): a grant of the tree it sits in does not open it, for reading or
+ * writing; a rule on its node does, with that rule's rights only. The
+ * cell's own FIFOs go by the tree, for every process of the cell (make's
+ * jobserver); to another cell they are an outsider's.
+ */
+TEST_F(fs, others_fifos_open_only_by_a_rule_on_their_node)
+{
+	struct path_args a = { .path = P("rw/own.fifo"), .flags = S_IFIFO };
+	struct open_args own = { P("rw/own.fifo"), O_RDONLY | O_NONBLOCK };
+	int named;
+
+	ASSERT_EQ(0, mkfifo(P("rw/outsider.fifo"), 0666));
+	named = test_env_cell(&self->env, "fifonode", "read:%s/rw", "write:%s/rw",
+			      "read:%s/rw/outsider.fifo", NULL);
+	ASSERT_LE(0, named);
+	EXPECT_EQ(EACCES, OPEN(P("rw/outsider.fifo"), O_RDONLY | O_NONBLOCK));
+	EXPECT_EQ(EACCES, OPEN(P("rw/outsider.fifo"), O_WRONLY | O_NONBLOCK));
+	EXPECT_EQ(EACCES, OPEN(P("rw/outsider.fifo"), O_RDWR));
+	EXPECT_EQ(0, test_open(&self->env, named, P("rw/outsider.fifo"), O_RDONLY | O_NONBLOCK));
+	EXPECT_EQ(EACCES, test_open(&self->env, named, P("rw/outsider.fifo"), O_WRONLY | O_NONBLOCK));
+
+	/*
+	 * Made in the cell, opened by another of its processes. explain,
+	 * which takes every FIFO there is for an outsider's, is asked about
+	 * the directory.
+	 */
+	EXPECT_EQ(0, run_fs(&self->env, self->cell, P("rw"), NULL, mknod_errno, &a));
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ, P("rw"),
+				   open_errno, &own));
+	own.flags = O_RDWR;
+	EXPECT_EQ(0, test_run_file(&self->env, self->cell,
+				   ISOLATE_ACCESS_READ | ISOLATE_ACCESS_WRITE, P("rw"), open_errno,
+				   &own));
+	EXPECT_EQ(EACCES, test_run(&self->env, named, open_errno, &own));
+	/* Moved, it is still the cell's. */
+	ASSERT_EQ(0, rename(P("rw/own.fifo"), P("rw/sub/own.fifo")));
+	own.path = P("rw/sub/own.fifo");
+	EXPECT_EQ(0, test_run(&self->env, self->cell, open_errno, &own));
+}
+
 TEST_F(fs, tmpfile_needs_write_on_dir)
 {
 	EXPECT_EQ(0, OPEN(P("rw"), O_TMPFILE | O_RDWR));

@@ -141,6 +141,9 @@ TEST(debian_6_1_gets_the_6_1_programs)
 	EXPECT_STREQ("isolate_perf_event_open", program(&ch, "perf_event_open"));
 	EXPECT_STREQ("isolate_bpf", program(&ch, "bpf"));
 	EXPECT_STREQ("isolate_file_open", program(&ch, "file_open"));
+	/* A hook that returns nothing: its program takes no verdict. */
+	EXPECT_STREQ("isolate_d_instantiate", program(&ch, "d_instantiate"));
+	EXPECT_STREQ("struct dentry *, struct inode *", hook(&ch, "d_instantiate")->prototype);
 	EXPECT_STREQ("struct dentry *, struct iattr *", hook(&ch, "inode_setattr")->prototype);
 	/* 6.1's ftruncate reaches path_truncate: file_truncate is not missed. */
 	ASSERT_NE(NULL, hook(&ch, "file_truncate"));
@@ -165,6 +168,7 @@ TEST(debian_6_12_gets_the_idmap_and_attr_less_programs)
 	EXPECT_STREQ("isolate_perf_event_open_type", program(&ch, "perf_event_open"));
 	EXPECT_STREQ("isolate_bpf", program(&ch, "bpf"));
 	EXPECT_STREQ("isolate_file_truncate", program(&ch, "file_truncate"));
+	EXPECT_STREQ("isolate_d_instantiate", program(&ch, "d_instantiate"));
 	EXPECT_STREQ("struct mnt_idmap *, struct dentry *, struct iattr *",
 		     hook(&ch, "inode_setattr")->prototype);
 }
@@ -265,6 +269,27 @@ TEST(an_unread_argument_wider_than_a_register_is_refused)
 	ASSERT_EQ(0, choose_variant("path_chown", chown_with_wide_ids, &ch));
 	EXPECT_EQ(-EOPNOTSUPP, ch.err);
 	EXPECT_STREQ("", program(&ch, "path_chown"));
+}
+
+static int d_instantiate_params(struct btf *btf, int *out)
+{
+	out[0] = ptr_to(btf, "dentry", false);
+	out[1] = ptr_to(btf, "inode", false);
+	return 2;
+}
+
+/* The same parameters, but a verdict returned where the program gives none. */
+TEST(a_hook_that_returns_what_the_program_does_not_is_refused)
+{
+	struct choices ch;
+
+	ASSERT_EQ(0, choose_variant("d_instantiate", d_instantiate_params, &ch));
+	EXPECT_EQ(-EOPNOTSUPP, ch.err);
+	EXPECT_NE(NULL, strstr(isolate_last_error(), "d_instantiate")) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	EXPECT_STREQ("", program(&ch, "d_instantiate"));
+	EXPECT_STREQ("isolate_file_open", program(&ch, "file_open"));
 }
 
 TEST(a_missing_hook_is_refused_with_its_name)

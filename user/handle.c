@@ -41,6 +41,8 @@ const char *const isolate_map_names[MAP_COUNT] = {
 	[MAP_IPC_OWNERS] = "ipc_owners",
 	[MAP_EVENT_WINDOWS] = "event_windows",
 	[MAP_PATH_SCRATCH] = "path_scratch",
+	[MAP_FIFO_OWNERS] = "fifo_owners",
+	[MAP_FIFO_MAKING] = "fifo_making",
 };
 
 /* libbpf's own messages only matter when something is being debugged. */

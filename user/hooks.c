@@ -34,6 +34,7 @@ struct proto {
 	int n;
 	char type[MAX_PARAMS][TYPE_LEN];
 	bool optional;		/* a hook some kernels lack (ISOLATE_HOOK_OPTIONAL) */
+	bool returns_int;	/* a verdict, which the program takes and returns; else void */
 };
 
 static bool is_ident_char(char c)
@@ -132,7 +133,8 @@ static int canonical_type(const char *text, bool drop_name, char *out, size_t le
 
 /*
  * Parses "HOOK(TYPE NAME, ..., int ret)", or "HOOK?(...)" for an optional
- * hook, into the hook and its parameters.
+ * hook, into the hook and its parameters; without "int ret" last, a hook
+ * that returns nothing.
  */
 static int parse_tag(const char *tag, char *hook, size_t hook_len, struct proto *p)
 {
@@ -163,10 +165,10 @@ static int parse_tag(const char *tag, char *hook, size_t hook_len, struct proto 
 			return -EINVAL;
 		s += k + (comma != NULL);
 	}
-	/* BPF_PROG's last argument: what the hooks before ours decided. */
-	if (!p->n || strcmp(p->type[p->n - 1], "int") || !strstr(open, " ret)"))
-		return -EINVAL;
-	p->n--;
+	/* BPF_PROG's last argument, where the hook returns int: what the hooks before ours decided. */
+	p->returns_int = p->n && !strcmp(p->type[p->n - 1], "int") && strstr(open, " ret)");
+	if (p->returns_int)
+		p->n--;
 	return 0;
 }
 
@@ -310,9 +312,13 @@ static int kernel_proto(const struct btf *btf, const struct lsm_funcs *funcs, co
 		used += snprintf(text + used, len > used ? len - used : 0, "%s%s",
 				 i ? ", " : "", p->type[i]);
 	}
-	/* Our programs return the hook's int verdict. */
-	if (spell(btf, proto->type, text + used, len > used ? len - used : 0, 0) == 0 &&
-	    strcmp(text + used, "int")) {
+	/* Our programs return the hook's int verdict, or nothing. */
+	if (spell(btf, proto->type, text + used, len > used ? len - used : 0, 0)) {
+		text[used] = 0;
+		return -EINVAL;
+	}
+	p->returns_int = !strcmp(text + used, "int");
+	if (!p->returns_int && strcmp(text + used, "void")) {
 		text[used] = 0;
 		return -EINVAL;
 	}
@@ -387,7 +393,7 @@ static bool param_matches(const struct btf *btf, const char *type, const char *k
 static bool proto_matches(const struct btf *btf, const struct proto *kernel, const __u32 *ids,
 			  const struct proto *prog)
 {
-	if (kernel->n != prog->n)
+	if (kernel->n != prog->n || kernel->returns_int != prog->returns_int)
 		return false;
 	for (int i = 0; i < prog->n; i++)
 		if (!param_matches(btf, prog->type[i], kernel->type[i], ids[i]))

@@ -34,6 +34,8 @@ enum isolate_map_id {
 	MAP_IPC_OWNERS,
 	MAP_EVENT_WINDOWS,
 	MAP_PATH_SCRATCH,
+	MAP_FIFO_OWNERS,
+	MAP_FIFO_MAKING,
 	MAP_COUNT,
 };
 extern const char *const isolate_map_names[MAP_COUNT];

@@ -363,8 +363,8 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 	    "reading tracefs, debugfs, securityfs, pstore and efivarfs under a grant of a tree above them");
 	add(b, false, false, "device nodes elsewhere",
 	    "nodes made with mknod(2) outside devtmpfs and /dev, below a grant: not looked for, they open as their modes allow");
-	add(b, false, false, "others' terminals and sockets",
-	    "opening other sessions' ptys under a grant of /dev, connecting to other programs' unix sockets under a grant of their directory");
+	add(b, false, false, "others' terminals, sockets and FIFOs",
+	    "opening other sessions' ptys under a grant of /dev, connecting to other programs' unix sockets and opening their FIFOs under a grant of their directory");
 	add(b, false, false, "planted links",
 	    "symlinks and FIFOs put in shared sticky directories (/tmp) where write is granted");
 	add(b, false, false, "leases and shared ports",

@@ -12,7 +12,7 @@
 #endif
 
 /* Bumped on any incompatible change to a struct, a map or the pin layout. */
-#define ISOLATE_ABI_VERSION 8
+#define ISOLATE_ABI_VERSION 9
 
 /* Pin layout v3, relative to the bpffs mount (normally /sys/fs/bpf). */
 #define ISOLATE_PIN_DIR		"isolate"
@@ -23,9 +23,10 @@
 /*
  * Each LSM program carries, as a BTF decl tag, the hook prototype it was
  * written for: "isolate.hook:HOOK(PARAMS..., int ret)", the parameters as
- * declared in the program. The loader attaches a program only to a kernel
- * whose bpf_lsm_HOOK has exactly these parameters (one declared `void *`
- * is never read, and stands for any one-register parameter).
+ * declared in the program ("HOOK(PARAMS...)" for a hook that returns
+ * nothing). The loader attaches a program only to a kernel whose
+ * bpf_lsm_HOOK has exactly these parameters and return type (one declared
+ * `void *` is never read, and stands for any one-register parameter).
  */
 #define ISOLATE_HOOK_TAG	"isolate.hook:"
 /* After HOOK: a hook some kernels lack, where other hooks decide its case. */
@@ -137,6 +138,23 @@ struct isolate_ipc_owner {
 #define ISOLATE_IPC_SHM	1
 #define ISOLATE_IPC_MSG	2
 #define ISOLATE_IPC_SEM	3
+
+/* "fifo_owners" inode storage: the cell that made a FIFO in the file system. */
+struct isolate_fifo_owner {
+	__u64 cgid;		/* the cell's cgroup id */
+};
+
+/*
+ * "fifo_making" task storage: the FIFO a task of a cell is making, noted
+ * by path_mknod for the d_instantiate that follows (kernel addresses and
+ * the name's hash; the kernel's working space, read nothing there).
+ */
+struct isolate_fifo_making {
+	__u64 dentry;
+	__u64 parent;
+	__u32 name_hash;	/* the dentry's d_name */
+	__u32 name_len;
+};
 
 /* isolate_config.features: what the loaded programs serve. */
 #define ISOLATE_FEATURE_CELL_ABI	(1U << 0)	/* the prctl of the cell ABI */
