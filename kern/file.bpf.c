@@ -276,28 +276,73 @@ static __always_inline bool writes_process_memory(const struct file *file,
 	return name[0] == 'm' && name[1] == 'e' && name[2] == 'm';
 }
 
+/* Whether the process of owner is another cell's or the host's (gone: not known to be ours). */
+static __always_inline bool outsider_owner(struct pid *owner, __u64 cgid)
+{
+	struct task_struct *task = task_of_pid(owner);
+
+	return !task || cell_of_task(task) != cgid;
+}
+
+/*
+ * How many directories up from a procfs entry that names no process the
+ * one that does is looked for: the deepest entries of a process are those
+ * of its network namespace (/proc/PID/net/rpc/nfsd.fh/content), the
+ * deepest of none the sysctls (/proc/sys/dev/parport/P/devices/D/timeslice).
+ */
+#define PROC_ENTRY_DEPTH 8
+
+/*
+ * Whether the procfs entry at dentry (an address: a global function takes
+ * no kernel pointer), whose inode names no process, is below the /proc/PID
+ * directory of a process outside cell cgid: the files of /proc/PID/net
+ * (the sockets, unix socket paths and routes of its network namespace)
+ * are the namespace's, with no pid of their own. Up to the nearest
+ * directory that names a process, or to /proc itself: then an entry of no
+ * process (/proc/meminfo, the sysctls). Past the bound, not known to be
+ * none. A global function, verified once: inline, its loop would multiply
+ * the states of file_open.
+ */
+__attribute__((noinline)) int isolate_in_another_process_dir(__u64 dentry, __u64 cgid)
+{
+	struct dentry *d = (struct dentry *)dentry;
+
+	for (int i = 0; i < PROC_ENTRY_DEPTH; i++) {
+		struct dentry *parent = BPF_CORE_READ(d, d_parent);
+		struct pid *owner;
+
+		if (!parent || parent == d)
+			return false;
+		d = parent;
+		owner = proc_owner(BPF_CORE_READ(d, d_inode));
+		if (owner)
+			return outsider_owner(owner, cgid);
+	}
+	return true;
+}
+
 /*
  * Another cell's or the host's process, seen in procfs (/proc/PID/...):
- * what it runs and with which arguments, its state, limits, mounts and
- * cgroup. A cell reads the entries of its own processes only, as in a pid
- * namespace of its own (the ones a debugger reads, environ or maps, are
- * the ptrace check's already). Entries of no process (/proc/meminfo, the
- * sysctls) are the rules'.
+ * what it runs and with which arguments, its state, limits, mounts,
+ * cgroup and network namespace. A cell reads the entries of its own
+ * processes only, as in a pid namespace of its own (the ones a debugger
+ * reads, environ or maps, are the ptrace check's already). Entries of no
+ * process (/proc/meminfo, the sysctls) are the rules'.
  */
 static __always_inline bool another_process_entry(const struct cell_ctx *cc,
 						  const struct file *file,
 						  const struct super_block *sb)
 {
-	struct task_struct *task;
 	struct pid *owner;
 
 	if (sb->s_magic != PROC_SUPER_MAGIC)
 		return false;
 	owner = proc_owner(file->f_inode);
+	/* The dentry as a number: read by the helper, not loaded as a pointer the call would refuse. */
 	if (!owner)
-		return false;
-	task = task_of_pid(owner);
-	return !task || cell_of_task(task) != cc->cgid;
+		return isolate_in_another_process_dir((__u64)BPF_CORE_READ(file, f_path.dentry),
+						      cc->cgid);
+	return outsider_owner(owner, cc->cgid);
 }
 
 /*

@@ -750,6 +750,40 @@ TEST_F(escape, proc_files_of_outsiders)
 	EXPECT_EQ(EACCES, IN_CELL(proc_open_errno, &a));
 }
 
+/*
+ * The files of /proc/PID/net name no process (they are its network
+ * namespace's: sockets, unix socket paths, routes), but are an outsider's
+ * all the same; the cell's own are open.
+ */
+TEST_F(escape, proc_net_of_outsiders)
+{
+	static const char *const files[] = { "net/unix", "net/dev", "net/stat/rt_cache" };
+	int proc = test_env_cell(&self->env, "procnet", "read:/proc", NULL);
+	struct proc_args a;
+
+	ASSERT_LE(0, proc);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		a = (struct proc_args){ self->outsider, files[i] };
+		EXPECT_EQ(0, run_outside(proc_open_errno, &a));
+		EXPECT_EQ(EACCES, test_run(&self->env, proc, proc_open_errno, &a)) {
+			TH_LOG("/proc/%d/%s", a.pid, a.file);
+		}
+		a.pid = 1;
+		EXPECT_EQ(EACCES, test_run(&self->env, proc, proc_open_errno, &a)) {
+			TH_LOG("/proc/1/%s", a.file);
+		}
+		a.pid = 0;
+		EXPECT_EQ(0, test_run(&self->env, proc, proc_open_errno, &a)) {
+			TH_LOG("/proc/self/%s", a.file);
+		}
+	}
+	/* Entries of no process stay the rules'. */
+	EXPECT_EQ(0, test_run(&self->env, proc, open_errno,
+			      &(struct open_args){ "/proc/meminfo", O_RDONLY }));
+	EXPECT_EQ(0, test_run(&self->env, proc, open_errno,
+			      &(struct open_args){ "/proc/sys/net/ipv4/conf/lo/forwarding", O_RDONLY }));
+}
+
 TEST_F(escape, scheduling_of_outsiders_is_eperm)
 {
 	static const enum task_op ops[] = { T_SETPRIORITY, T_SETSCHEDULER, T_SETAFFINITY,
