@@ -340,7 +340,7 @@ class Verdict:
     object: str
     # "rules", "walk-bound", "cgroupfs", "bpffs", "block-device",
     # "unspecified-address", "device-not-named", "kernel-state-not-named",
-    # "socket-not-named", "fifo-not-named"
+    # "socket-not-named", "dual-stack", "fifo-not-named"
     refused_because: str
 
 
