@@ -138,14 +138,23 @@ static int link_errno(void *arg)
 }
 
 /* linkat(fd, "", path2, AT_EMPTY_PATH) of an O_PATH fd of path (opens nothing). */
+/*
+ * A second name for what an O_PATH fd holds, through /proc/self/fd (no
+ * capability asked: AT_EMPTY_PATH wants CAP_DAC_READ_SEARCH before 6.10,
+ * which no cell has).
+ */
 static int linkat_fd_errno(void *arg)
 {
 	const struct path_args *a = arg;
-	int fd = open(a->path, O_PATH | O_CLOEXEC);
+	int fd = open(a->path, O_PATH | O_CLOEXEC), r;
+	char by_fd[64];
 
 	if (fd < 0)
 		return 100 + errno;
-	return linkat(fd, "", AT_FDCWD, a->path2, AT_EMPTY_PATH) ? errno : 0;
+	snprintf(by_fd, sizeof(by_fd), "/proc/self/fd/%d", fd);
+	r = linkat(AT_FDCWD, by_fd, AT_FDCWD, a->path2, AT_SYMLINK_FOLLOW) ? errno : 0;
+	close(fd);
+	return r;
 }
 
 static int truncate_errno(void *arg)
@@ -739,7 +748,7 @@ TEST_F(fs, link_after_load)
 	a.path = P("rw/secret");	/* its own deny-read */
 	a.path2 = P("rw/sub/secret");
 	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, link_errno, &a));
-	/* From an O_PATH fd (root keeps CAP_DAC_READ_SEARCH): the same check. */
+	/* From an O_PATH fd: the same check. */
 	a.path = P("denied/file");
 	a.path2 = P("rw/from-fd");
 	EXPECT_EQ(EXDEV, test_run(&self->env, self->cell, linkat_fd_errno, &a));
@@ -1218,9 +1227,11 @@ TEST_F(fs, proc_self_fd_reopen)
 }
 
 /*
- * open_by_handle_at() (root keeps CAP_DAC_READ_SEARCH in a cell): another
- * way to name a file, decided the same way. The mount is named by a
- * directory the cell may open (an O_PATH fd is refused, EBADF).
+ * open_by_handle_at(): another way to name a file, which opens any file
+ * of the mount (the kernel's internal ones too: other processes' memfds)
+ * with CAP_DAC_READ_SEARCH, a capability of the machine's: refused EPERM
+ * in a cell, the file granted or not. The mount is named by a directory
+ * the cell may open (an O_PATH fd is refused, EBADF).
  */
 TEST_F(fs, open_by_handle)
 {
@@ -1234,11 +1245,10 @@ TEST_F(fs, open_by_handle)
 	ASSERT_EQ(0, name_to_handle_at(AT_FDCWD, P("denied/file"), &denied.fh, &mount_id, 0));
 	ASSERT_EQ(0, name_to_handle_at(AT_FDCWD, P("ro/file"), &ro.fh, &mount_id, 0));
 	a.fh = &denied.fh;
-	EXPECT_EQ(EACCES, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
-					P("denied/file"), open_by_handle_errno, &a));
+	EXPECT_EQ(EPERM, test_run(&self->env, self->cell, open_by_handle_errno, &a));
 	a.fh = &ro.fh;
-	EXPECT_EQ(0, test_run_file(&self->env, self->cell, ISOLATE_ACCESS_READ,
-				   P("ro/file"), open_by_handle_errno, &a));
+	EXPECT_EQ(EPERM, test_run(&self->env, self->cell, open_by_handle_errno, &a));
+	EXPECT_EQ(0, run_outside(open_by_handle_errno, &a));
 }
 
 /* ---- Mounts ------------------------------------------------------------------ */
