@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bypass (the machine): capabilities the machine list lacked (process
- * accounting, audit, the controlling terminal's hangup, opening by handle
- * or through map_files) and the terminal's
+ * accounting, audit, the controlling terminal's hangup, opening through
+ * map_files) and the terminal's
  * other signals; write grants on the kernel's control files: sysctls,
  * other processes' /proc files, tracefs, the cgroup tree, the pinned
  * links; block devices, which hold file systems whole. The fixture is in
@@ -50,34 +50,6 @@ TEST_F(bypass, process_accounting_is_eperm)
 	acct(NULL);
 }
 
-/* open_by_handle_at(2) of the file at *arg's handle: 0, or errno (200 + errno: no handle). */
-static int by_handle_errno(void *arg)
-{
-	union {
-		struct file_handle h;
-		char space[sizeof(struct file_handle) + MAX_HANDLE_SZ];
-	} handle = { .h.handle_bytes = MAX_HANDLE_SZ };
-	char dir[PATH_MAX];
-	int mount_id, root, fd;
-
-	/* The mount's descriptor: the file's directory (not O_PATH, which the call refuses). */
-	snprintf(dir, sizeof(dir), "%s", (const char *)arg);
-	*strrchr(dir, '/') = '\0';
-	root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (root < 0)
-		return 150 + errno;
-	if (name_to_handle_at(AT_FDCWD, (const char *)arg, &handle.h, &mount_id, 0)) {
-		close(root);
-		return 200 + errno;
-	}
-	fd = open_by_handle_at(root, &handle.h, O_RDONLY | O_CLOEXEC);
-	close(root);
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
 /* Opens /proc/self/map_files/ of a mapping of the caller's: 0, or errno. */
 static int map_files_errno(void *arg)
 {
@@ -100,21 +72,18 @@ static int map_files_errno(void *arg)
 }
 
 /*
- * CAP_DAC_READ_SEARCH opens any file by its handle, those of the kernel's
- * internal mounts too (another process's memfd, its shared memory);
- * CAP_CHECKPOINT_RESTORE any file mapped by the process through
- * /proc/PID/map_files (an overlay's upper file on its private mount).
- * Neither is the cell's: EPERM, the file readable by the rules or not.
+ * CAP_CHECKPOINT_RESTORE opens any file the process maps through
+ * /proc/PID/map_files (an overlay's upper file on its private mount):
+ * not the cell's, EPERM, the file readable by the rules or not. (Its
+ * kin CAP_DAC_READ_SEARCH, open_by_handle_at's: fs_test's open_by_handle.)
  */
-TEST_F(bypass, opening_by_handle_or_map_files_is_eperm)
+TEST_F(bypass, opening_map_files_is_eperm)
 {
-	int cell = test_env_cell(&self->env, "handles", "read:%s/rw", "read:/proc", NULL);
-	const char *file = test_path(&self->env, "rw/handled");
+	int cell = test_env_cell(&self->env, "mapfiles", "read:%s/rw", "read:/proc", NULL);
+	const char *file = test_path(&self->env, "rw/mapped");
 
 	ASSERT_LE(0, cell);
-	ASSERT_EQ(0, write_file(file, "by handle\n"));
-	EXPECT_EQ(0, run_outside(by_handle_errno, (void *)file));
-	EXPECT_EQ(EPERM, test_run(&self->env, cell, by_handle_errno, (void *)file));
+	ASSERT_EQ(0, write_file(file, "mapped\n"));
 	EXPECT_EQ(0, run_outside(map_files_errno, (void *)file));
 	EXPECT_EQ(EPERM, test_run(&self->env, cell, map_files_errno, (void *)file));
 }
