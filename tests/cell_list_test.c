@@ -25,16 +25,13 @@ FIXTURE(list) {
 FIXTURE_SETUP(list)
 {
 	struct isolate *iso = NULL;
-	char dir[PATH_MAX + 64];
 	int up = fake_env_up(&self->f);
 
 	if (up)
 		SKIP(return, "no fake load here: %s", strerror(-up));
 	ASSERT_EQ(0, isolate_open(&iso)) TH_LOG("%s", isolate_last_error());
 	snprintf(self->name, sizeof(self->name), "list-%d", getpid());
-	snprintf(dir, sizeof(dir), "%s/%s", self->f.cells, self->name);
-	ASSERT_EQ(0, mkdir(dir, 0755));
-	ASSERT_EQ(0, fake_cell_entry(iso, self->name, &self->cgid));
+	ASSERT_EQ(0, fake_cell(iso, self->name, &self->cgid));
 	isolate_close(iso);
 }
 

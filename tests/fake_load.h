@@ -256,4 +256,15 @@ static inline int fake_cell_entry(struct isolate *iso, const char *name, uint64_
 	return err;
 }
 
+/* A cell of the name made whole, as far as the fake goes: its cgroup, then its entry. */
+static inline int fake_cell(struct isolate *iso, const char *name, uint64_t *cgid)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", isolate_cells_cgroup(iso), name);
+	if (mkdir(path, 0755))
+		return -errno;
+	return fake_cell_entry(iso, name, cgid);
+}
+
 #endif /* ISOLATE_TESTS_FAKE_LOAD_H */

@@ -36,6 +36,25 @@ static int put(const char *path, const char *text)
  * shown (a format, with dir's path for %1$s), and the dev and ino of the
  * file at object (in dir; as the kernel encodes dev), or none when NULL.
  */
+/* Directories, then files holding "x", below d. */
+static int make_tree(const char *d, const char *const dirs[], size_t n_dirs,
+		     const char *const files[], size_t n_files)
+{
+	char path[256];
+
+	for (size_t i = 0; i < n_dirs; i++) {
+		snprintf(path, sizeof(path), "%s/%s", d, dirs[i]);
+		if (mkdir(path, 0755))
+			return -errno;
+	}
+	for (size_t i = 0; i < n_files; i++) {
+		snprintf(path, sizeof(path), "%s/%s", d, files[i]);
+		if (put(path, "x\n"))
+			return -1;
+	}
+	return 0;
+}
+
 static int event(FILE *f, const char *dir, const char *op, const char *object,
 		 const char *path, ...)
 {
@@ -219,14 +238,8 @@ TEST_F(suggest, a_listed_directory_is_not_its_tree)
 	const char *d = self->dir;
 	FILE *f;
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", d, dirs[i]);
-		ASSERT_EQ(0, mkdir(path, 0755));
-	}
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", d, files[i]);
-		ASSERT_EQ(0, put(path, "x\n"));
-	}
+	ASSERT_EQ(0, make_tree(d, dirs, sizeof(dirs) / sizeof(dirs[0]), files,
+			       sizeof(files) / sizeof(files[0])));
 	snprintf(path, sizeof(path), "%s/link", d);
 	ASSERT_EQ(0, symlink("c", path));
 	snprintf(events, sizeof(events), "%s/tree.jsonl", d);
@@ -274,14 +287,8 @@ TEST_F(suggest, a_path_counts_only_where_it_leads_to_its_object)
 	const char *d = self->dir;
 	FILE *f;
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", d, dirs[i]);
-		ASSERT_EQ(0, mkdir(path, 0755));
-	}
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", d, files[i]);
-		ASSERT_EQ(0, put(path, "x\n"));
-	}
+	ASSERT_EQ(0, make_tree(d, dirs, sizeof(dirs) / sizeof(dirs[0]), files,
+			       sizeof(files) / sizeof(files[0])));
 	snprintf(path, sizeof(path), "%s/hostlink", d);
 	ASSERT_EQ(0, symlink("real", path));
 	snprintf(events, sizeof(events), "%s/forged.jsonl", d);

@@ -24,16 +24,13 @@ FIXTURE(run) {
 FIXTURE_SETUP(run)
 {
 	struct isolate *iso = NULL;
-	char dir[PATH_MAX + 64];
 	int up = fake_env_up(&self->f);
 
 	if (up)
 		SKIP(return, "no fake load here: %s", strerror(-up));
 	ASSERT_EQ(0, isolate_open(&iso)) TH_LOG("%s", isolate_last_error());
 	snprintf(self->name, sizeof(self->name), "run-exit-%d", getpid());
-	snprintf(dir, sizeof(dir), "%s/%s", self->f.cells, self->name);
-	ASSERT_EQ(0, mkdir(dir, 0755));
-	ASSERT_EQ(0, fake_cell_entry(iso, self->name, NULL));
+	ASSERT_EQ(0, fake_cell(iso, self->name, NULL));
 	isolate_close(iso);
 }
 
