@@ -359,30 +359,22 @@ static bool parse_line(const char **p, const char *end, bool superseded,
 	out->path = get_path(p, end);
 	if (!out->path || out->path[0] != '/' || *p >= end || *(*p)++ != ' ')
 		return false;
-	if (superseded && *p < end && (*p)[0] == '^') {
-		*p += 1;
-		out->superseded = true;
-		out->real = get_path(p, end);
-		if (!out->real || out->real[0] != '/')
-			return false;
-		out->dev = (dev_t)dev;
-		out->ino = (ino_t)ino;
-		out->mode = (mode_t)mode;
-	} else if (*p + 1 < end && (*p)[0] == '-' && (*p)[1] == '\n') {
-		*p += 1;
-	} else if (*p + 1 < end && (*p)[0] == '=' && (*p)[1] == '\n') {
+	if (*p + 1 < end && (*p)[0] == '-' && (*p)[1] == '\n') {
+		*p += 2;
+		return true;
+	}
+	out->dev = (dev_t)dev;
+	out->ino = (ino_t)ino;
+	out->mode = (mode_t)mode;
+	if (*p + 1 < end && (*p)[0] == '=' && (*p)[1] == '\n') {
 		*p += 1;
 		out->linked = true;
-		out->dev = (dev_t)dev;
-		out->ino = (ino_t)ino;
-		out->mode = (mode_t)mode;
 	} else {
+		out->superseded = superseded && *p < end && (*p)[0] == '^';
+		*p += out->superseded;
 		out->real = get_path(p, end);
 		if (!out->real || out->real[0] != '/')
 			return false;
-		out->dev = (dev_t)dev;
-		out->ino = (ino_t)ino;
-		out->mode = (mode_t)mode;
 	}
 	return *p < end && *(*p)++ == '\n';
 }

@@ -386,6 +386,25 @@ TEST_F(run, timeout_kills_background_jobs)
 }
 
 /*
+ * run in cell refuses to start a command while fd is inherited (125, its
+ * error naming want), and runs the same command once fd is close-on-exec.
+ */
+static void refused_until_close_on_exec(struct __test_metadata *_metadata, const char *cell,
+					int fd, const char *want)
+{
+	char out[4096];
+
+	EXPECT_EQ(125, cli(out, sizeof(out), "-j", "run", "--cell", cell, "--", "echo",
+			   "started", NULL));
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "close it or mark it close-on-exec")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "started\n")) TH_LOG("the command ran: %s", out);
+	ASSERT_EQ(0, fcntl(fd, F_SETFD, FD_CLOEXEC));
+	EXPECT_EQ(0, cli(out, sizeof(out), "run", "--cell", cell, "--", "echo", "started", NULL));
+	EXPECT_STREQ("started\n", out);
+}
+
+/*
  * A descriptor of a cgroup file open for writing, inherited from run's
  * caller, would let the command leave its cell (the kernel checks cgroup
  * files at open, not at write): run refuses to start the command, names
@@ -394,7 +413,7 @@ TEST_F(run, timeout_kills_background_jobs)
  */
 TEST_F(run, inherited_writable_cgroup_file_is_refused)
 {
-	char cell_dir[PATH_MAX], link[64], procs[PATH_MAX + 32], want[128], out[4096];
+	char cell_dir[PATH_MAX], link[64], procs[PATH_MAX + 32], want[128];
 	int cg = isolate_cell_cgroup_fd(self->iso, self->name), fd;
 	ssize_t n;
 
@@ -410,17 +429,8 @@ TEST_F(run, inherited_writable_cgroup_file_is_refused)
 	fd = open(procs, O_WRONLY);
 	ASSERT_LE(0, fd) TH_LOG("%s: %s", procs, strerror(errno));
 
-	EXPECT_EQ(125, cli(out, sizeof(out), "-j", "run", "--cell", self->name, "--",
-			   "echo", "started", NULL));
 	snprintf(want, sizeof(want), "fd %d is open for writing on a cgroup file system", fd);
-	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "close it or mark it close-on-exec")) TH_LOG("%s", out);
-	EXPECT_EQ(NULL, strstr(out, "started\n")) TH_LOG("the command ran: %s", out);
-
-	ASSERT_EQ(0, fcntl(fd, F_SETFD, FD_CLOEXEC));
-	EXPECT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name, "--", "echo", "started",
-			 NULL));
-	EXPECT_STREQ("started\n", out);
+	refused_until_close_on_exec(_metadata, self->name, fd, want);
 	close(fd);
 }
 
@@ -432,20 +442,13 @@ TEST_F(run, inherited_writable_cgroup_file_is_refused)
  */
 TEST_F(run, an_inherited_terminal_beside_the_standard_descriptors_is_refused)
 {
-	char want[64], out[4096];
+	char want[64];
 	int master, slave;
 
 	ASSERT_EQ(0, openpty(&master, &slave, NULL, NULL, NULL));
 	ASSERT_EQ(0, fcntl(master, F_SETFD, FD_CLOEXEC));
-	EXPECT_EQ(125, cli(out, sizeof(out), "-j", "run", "--cell", self->name, "--", "echo",
-			   "started", NULL));
 	snprintf(want, sizeof(want), "fd %d is a terminal", slave);
-	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
-	EXPECT_EQ(NULL, strstr(out, "started\n")) TH_LOG("the command ran: %s", out);
-	ASSERT_EQ(0, fcntl(slave, F_SETFD, FD_CLOEXEC));
-	EXPECT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name, "--", "echo", "started",
-			 NULL));
-	EXPECT_STREQ("started\n", out);
+	refused_until_close_on_exec(_metadata, self->name, slave, want);
 	close(slave);
 	close(master);
 }

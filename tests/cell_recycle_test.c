@@ -64,10 +64,7 @@ FIXTURE_SETUP(recycle)
 
 FIXTURE_TEARDOWN(recycle)
 {
-	if (self->iso && self->name[0])
-		isolate_cell_destroy(self->iso, self->name);
-	isolate_close(self->iso);
-	fake_env_down(&self->f);
+	fake_env_close(&self->f, self->iso, self->name);
 }
 
 /* What a libisolate that kept no bindings left: the paths are resolved afresh. */

@@ -20,6 +20,7 @@
 #include <isolate/policy.h>
 
 #include "kselftest_harness.h"
+#include "tree_util.h"
 #include "fake_load.h"
 
 #define CELL "agent"
@@ -97,17 +98,9 @@ FIXTURE_SETUP(loaded)
 
 FIXTURE_TEARDOWN(loaded)
 {
-	char cmd[128];
-
-	if (self->iso)
-		isolate_cell_destroy(self->iso, CELL);
-	isolate_close(self->iso);
-	fake_env_down(&self->env);
-	if (!self->dir_made)
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", self->dir);
-	if (system(cmd))
-		TH_LOG("cannot remove %s", self->dir);
+	fake_env_close(&self->env, self->iso, CELL);
+	if (self->dir_made)
+		EXPECT_EQ(0, remove_tree(self->dir)) TH_LOG("cannot remove %s", self->dir);
 }
 
 /* What the broker does: grant read on the object it opened, for a minute. */

@@ -33,7 +33,6 @@ FIXTURE(channel) {
 
 FIXTURE_SETUP(channel)
 {
-	struct isolate_cell_policy *pol;
 	int up;
 
 	self->iso = NULL;
@@ -45,19 +44,12 @@ FIXTURE_SETUP(channel)
 	ASSERT_EQ(0, chmod(self->f.state, 0711));
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
 	snprintf(self->name, sizeof(self->name), "channel-test-%d", getpid());
-	pol = isolate_cell_policy_new(self->name);
-	ASSERT_NE(NULL, pol);
-	ASSERT_EQ(0, isolate_cell_create(self->iso, self->name, pol, NULL))
-		TH_LOG("%s", isolate_last_error());
-	isolate_cell_policy_free(pol);
+	ASSERT_EQ(0, create_empty_cell(self->iso, self->name)) TH_LOG("%s", isolate_last_error());
 }
 
 FIXTURE_TEARDOWN(channel)
 {
-	if (self->iso && self->name[0])
-		isolate_cell_destroy(self->iso, self->name);
-	isolate_close(self->iso);
-	fake_env_down(&self->f);
+	fake_env_close(&self->f, self->iso, self->name);
 }
 
 /* Whether nobody reads every message of dir: 0, or the errno of the first it cannot. */

@@ -15,6 +15,7 @@
 #include <isolate/isolate.h>
 
 #include "kselftest_harness.h"
+#include "tree_util.h"
 
 FIXTURE(channel) {
 	char state[64];
@@ -30,10 +31,7 @@ FIXTURE_SETUP(channel)
 
 FIXTURE_TEARDOWN(channel)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->state);
-	EXPECT_EQ(0, system(cmd));
+	EXPECT_EQ(0, remove_tree(self->state));
 }
 
 /* The messages in the channel of cell name; -1 when it has no channel. */

@@ -26,6 +26,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <isolate/isolate.h>
+#include <isolate/policy.h>
 
 #include "common/cgroup.h"
 #include "common/mountinfo.h"
@@ -226,6 +227,28 @@ static inline void fake_env_down(struct fake_env *f)
 		return;
 	umount2(f->state, MNT_DETACH);
 	rmdir(f->state);
+}
+
+/* Destroys the cell named cell (none when it is empty), closes iso and takes f down. */
+static inline void fake_env_close(struct fake_env *f, struct isolate *iso, const char *cell)
+{
+	if (iso && cell[0])
+		isolate_cell_destroy(iso, cell);
+	isolate_close(iso);
+	fake_env_down(f);
+}
+
+/* A cell of the name with no capabilities, made by the library: 0 or -errno. */
+static inline int create_empty_cell(struct isolate *iso, const char *name)
+{
+	struct isolate_cell_policy *pol = isolate_cell_policy_new(name);
+	int err;
+
+	if (!pol)
+		return -ENOMEM;
+	err = isolate_cell_create(iso, name, pol, NULL);
+	isolate_cell_policy_free(pol);
+	return err;
 }
 
 /*

@@ -32,7 +32,6 @@ FIXTURE(lock) {
 
 FIXTURE_SETUP(lock)
 {
-	struct isolate_cell_policy *pol;
 	int up;
 
 	self->iso = NULL;
@@ -42,19 +41,12 @@ FIXTURE_SETUP(lock)
 		SKIP(return, "no fake load here: %s", strerror(-up));
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
 	snprintf(self->name, sizeof(self->name), "lock-test-%d", getpid());
-	pol = isolate_cell_policy_new(self->name);
-	ASSERT_NE(NULL, pol);
-	ASSERT_EQ(0, isolate_cell_create(self->iso, self->name, pol, NULL))
-		TH_LOG("%s", isolate_last_error());
-	isolate_cell_policy_free(pol);
+	ASSERT_EQ(0, create_empty_cell(self->iso, self->name)) TH_LOG("%s", isolate_last_error());
 }
 
 FIXTURE_TEARDOWN(lock)
 {
-	if (self->iso && self->name[0])
-		isolate_cell_destroy(self->iso, self->name);
-	isolate_close(self->iso);
-	fake_env_down(&self->f);
+	fake_env_close(&self->f, self->iso, self->name);
 }
 
 struct taker {

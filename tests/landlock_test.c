@@ -41,6 +41,7 @@
 #include <isolate/policy.h>
 
 #include "kselftest_harness.h"
+#include "tree_util.h"
 #include "loader_run.h"
 
 /* A helper of the tests: built beside the host tests, or installed beside this program. */
@@ -164,14 +165,11 @@ FIXTURE_SETUP(landlock)
 
 FIXTURE_TEARDOWN(landlock)
 {
-	char cmd[128];
-
 	if (!self->abi || !self->dir[0])
 		return;
 	close(self->listen_granted);
 	close(self->listen_other);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-	EXPECT_EQ(0, system(cmd));
+	EXPECT_EQ(0, remove_tree(self->dir));
 }
 
 FIXTURE_VARIANT(landlock) {

@@ -16,6 +16,7 @@
 #include <isolate/policy.h>
 
 #include "kselftest_harness.h"
+#include "tree_util.h"
 #include "loader_run.h"
 
 FIXTURE(outside) {
@@ -39,10 +40,7 @@ FIXTURE_SETUP(outside)
 
 FIXTURE_TEARDOWN(outside)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-	EXPECT_EQ(0, system(cmd));
+	EXPECT_EQ(0, remove_tree(self->dir));
 }
 
 /* Makes dir/rel: a directory when rel ends in '/', else an empty file. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "tree_util.h"
 #include "loader_run.h"
 
 FIXTURE(suggest) {
@@ -114,10 +115,7 @@ FIXTURE_SETUP(suggest)
 
 FIXTURE_TEARDOWN(suggest)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-	EXPECT_EQ(0, system(cmd));
+	EXPECT_EQ(0, remove_tree(self->dir));
 }
 
 TEST_F(suggest, the_smallest_policy_of_the_run)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "tree_util.h"
 #include "fake_load.h"
 #include "loader_run.h"
 
@@ -60,8 +61,7 @@ FIXTURE_TEARDOWN(snapshot)
 	char cmd[128], out[1024];
 
 	if (self->dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
-		EXPECT_EQ(0, system(cmd));
+		EXPECT_EQ(0, remove_tree(self->dir));
 		snprintf(cmd, sizeof(cmd), "cell destroy %s", self->name);
 		EXPECT_EQ(0, loader_run(cmd, out, sizeof(out))) TH_LOG("%s", out);
 	}
