@@ -8,7 +8,7 @@
 #include "model.h"
 #include "names.h"
 #include "net_addr.h"
-#include "path_util.h"
+#include "path_check.h"
 #include "unix_name.h"
 #include "units.h"
 

@@ -28,7 +28,7 @@
 #include "model.h"
 #include "path_util.h"
 #include "real_path.h"
-#include "self_path.h"
+#include "path_check.h"
 #include "sb_device.h"
 #include "sort.h"
 

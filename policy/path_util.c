@@ -9,8 +9,6 @@
 #include <string.h>
 
 #include "path_util.h"
-#include "self_path.h"
-#include "common/utf8.h"
 
 char *path_clean(const char *path)
 {
@@ -39,47 +37,6 @@ char *path_clean(const char *path)
 		o--;
 	out[o] = '\0';
 	return out;
-}
-
-int path_check(const char *path, char *msg, size_t len)
-{
-	size_t n = strlen(path);
-
-	if (path[0] != '/') {
-		snprintf(msg, len, "expected an absolute path, got '%s'", path);
-		return -EINVAL;
-	}
-	if (n >= POLICY_PATH_MAX) {
-		snprintf(msg, len, "expected a path shorter than %d bytes, got %zu bytes",
-			 POLICY_PATH_MAX, n);
-		return -EINVAL;
-	}
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			snprintf(msg, len, "expected a path without control characters, got byte 0x%02x",
-				 *p);
-			return -EINVAL;
-		}
-		/* The C1 controls, U+0080..U+009F: 0xc2, then the code point. */
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			snprintf(msg, len, "expected a path without control characters, got U+%04X",
-				 p[1]);
-			return -EINVAL;
-		}
-	}
-	/* A policy must be writable as YAML, which is UTF-8. */
-	if (!utf8_valid(path)) {
-		snprintf(msg, len, "expected a path in UTF-8");
-		return -EINVAL;
-	}
-	/* ".." means different things lexically and through symlinks. */
-	for (const char *p = path; (p = strstr(p, "/..")); p += 3) {
-		if (p[3] == '\0' || p[3] == '/') {
-			snprintf(msg, len, "expected a path without '..', got '%s'", path);
-			return -EINVAL;
-		}
-	}
-	return self_path_check(path, msg, len);
 }
 
 size_t path_parent_len(const char *path, size_t len)

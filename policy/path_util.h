@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
-/* Policy paths as strings: cleaning, checking, ancestry. */
+/* Policy paths as strings: cleaning, ancestry. */
 #ifndef ISOLATE_POLICY_PATH_UTIL_H
 #define ISOLATE_POLICY_PATH_UTIL_H
 
@@ -13,10 +13,6 @@
  * Anything else (relative paths, "..") is kept for path_check to refuse.
  */
 char *path_clean(const char *path);
-
-
-/* 0, or -EINVAL with msg saying what was expected. */
-int path_check(const char *path, char *msg, size_t len);
 
 /*
  * The length of the parent of the first len bytes of path ("/a/b" -> 2,

@@ -25,7 +25,7 @@
 
 #include "names.h"
 #include "net_addr.h"
-#include "path_util.h"
+#include "path_check.h"
 #include "units.h"
 #include "yaml_parse.h"
 #include "yaml_schema.h"

@@ -146,7 +146,8 @@ int cell_recreate(struct isolate *iso, const char *name, const struct isolate_ce
 /*
  * The kernel's entry of a cell whose processes are gone (st: its cgroup
  * id and entry), with its rules, its id and its System V objects; detail
- * says why in the `destroyed` event, sent unless name is NULL (user/cell.c).
+ * says why in the `destroyed` event, sent unless name is NULL
+ * (user/cell_release.c).
  */
 int cell_release_entry(struct isolate *iso, const char *name,
 		       const struct isolate_cell_state *st, const char *detail);

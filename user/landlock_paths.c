@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "policy/model.h"
-#include "policy/self_path.h"
+#include "policy/path_check.h"
 #include "user/internal.h"
 #include "user/landlock.h"
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
- * A rule is bound to the object its path leads to when the policy is
+ * A policy path is checked as text before it is bound: what cannot be
+ * written back as YAML, or read lexically ("..", controls), is refused.
+ * And a rule is bound to the object its path leads to when the policy is
  * compiled, by the compiling process (the loader, a Python host): through
  * /proc/self that is the compiler's own /proc entry, through /dev/stdin
  * the compiler's standard input. The cell would get a rule on another
@@ -16,8 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "path_check.h"
 #include "path_util.h"
-#include "self_path.h"
+#include "common/utf8.h"
 
 #define BOUND_AT_COMPILE "rules are bound to objects when the policy is compiled"
 #define PROC_INSTEAD "A process of the cell reads its own /proc/self with read: /proc"
@@ -34,7 +37,11 @@ static const struct {
 	{ "/dev/stderr", true },
 };
 
-int self_path_check(const char *path, char *msg, size_t len)
+/*
+ * -EINVAL with msg saying what to write instead when the clean path
+ * names, as written, the compiling process's /proc entries or descriptors.
+ */
+static int self_named(const char *path, char *msg, size_t len)
 {
 	for (size_t i = 0; i < sizeof(self_names) / sizeof(self_names[0]); i++) {
 		const char *name = self_names[i].name;
@@ -52,6 +59,47 @@ int self_path_check(const char *path, char *msg, size_t len)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int path_check(const char *path, char *msg, size_t len)
+{
+	size_t n = strlen(path);
+
+	if (path[0] != '/') {
+		snprintf(msg, len, "expected an absolute path, got '%s'", path);
+		return -EINVAL;
+	}
+	if (n >= POLICY_PATH_MAX) {
+		snprintf(msg, len, "expected a path shorter than %d bytes, got %zu bytes",
+			 POLICY_PATH_MAX, n);
+		return -EINVAL;
+	}
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			snprintf(msg, len, "expected a path without control characters, got byte 0x%02x",
+				 *p);
+			return -EINVAL;
+		}
+		/* The C1 controls, U+0080..U+009F: 0xc2, then the code point. */
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			snprintf(msg, len, "expected a path without control characters, got U+%04X",
+				 p[1]);
+			return -EINVAL;
+		}
+	}
+	/* A policy must be writable as YAML, which is UTF-8. */
+	if (!utf8_valid(path)) {
+		snprintf(msg, len, "expected a path in UTF-8");
+		return -EINVAL;
+	}
+	/* ".." means different things lexically and through symlinks. */
+	for (const char *p = path; (p = strstr(p, "/..")); p += 3) {
+		if (p[3] == '\0' || p[3] == '/') {
+			snprintf(msg, len, "expected a path without '..', got '%s'", path);
+			return -EINVAL;
+		}
+	}
+	return self_named(path, msg, len);
 }
 
 int self_path_check_real(const char *path, const char *real, char *msg, size_t len)
