@@ -15,6 +15,7 @@
 #define AF_INET		2
 #define AF_INET6	10
 #define AF_NETLINK	16
+#define AF_SMC		43
 #define NETLINK_AUDIT	9
 #define SOCK_DGRAM	2
 #define SOCK_RAW	3
@@ -326,6 +327,18 @@ static __always_inline int decide_netlink_bind(const struct cell_ctx *cc, struct
 }
 
 /*
+ * setsockopt(TCP_ULP, "smc") makes a TCP socket the cell made an SMC one,
+ * a family no cell is given, without socket_create: it connects, binds and
+ * listens through a TCP socket of its own, which no hook sees.
+ */
+static __always_inline bool is_smc(const struct socket *sock)
+{
+	const struct sock *sk = sock->sk;
+
+	return sk && sk->__sk_common.skc_family == AF_SMC;
+}
+
+/*
  * An address given to connect, bind or sendmsg, from kernel memory.
  * AF_UNSPEC: connect() disconnects, and IPv6 sockets send to their peer;
  * but IPv4 sockets take it for AF_INET in bind and sendmsg.
@@ -342,6 +355,8 @@ static __always_inline int decide_sockaddr(const struct cell_ctx *cc,
 
 	if (len < 2 || bpf_probe_read_kernel(&family, sizeof(family), sa))
 		return refuse_op(cc, op, EACCES, 0, 0);
+	if (is_smc(sock))
+		return refuse_socket(cc, op, AF_SMC, 0);
 	if (family == AF_UNSPEC) {
 		if (disconnects)
 			return 0;
@@ -606,6 +621,8 @@ ISOLATE_HOOK(socket_listen, isolate_socket_listen, struct socket *sock, int back
 	family = sk->__sk_common.skc_family;
 	if (family == AF_UNIX)
 		return decide_unix_listen(&cc, sk);
+	if (family == AF_SMC)
+		return refuse_socket(&cc, ISOLATE_OP_LISTEN, AF_SMC, 0);
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	ep.proto = rule_proto(sk);

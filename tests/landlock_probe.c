@@ -10,7 +10,7 @@
  *                  openat-setgid FILE | tmpfile-setgid DIR | creat-setgid FILE |
  *                  mknod-setgid FILE | mknodat-setgid FILE | openat2 FILE |
  *                  open-ioctl FILE | openat-ioctl FILE | by-handle-ioctl FILE |
- *                  fastopen PORT |
+ *                  fastopen PORT | tcp-ulp NAME | tcp-nodelay - |
  *                  leave exit|stay
  * tiocsti types a space into standard input's terminal; tiocsti-high asks
  * the same with bits above the 32 the kernel reads set in the command.
@@ -18,7 +18,9 @@
  * not through libc, which may pick another. The -ioctl ones open FILE
  * with access mode 3 (ioctls only), by open, openat, or by a handle
  * name_to_handle_at gave. fastopen sends a byte to 127.0.0.1:PORT with
- * MSG_FASTOPEN (a connect with data). leave starts two processes
+ * MSG_FASTOPEN (a connect with data). tcp-ulp sets a TCP socket's upper
+ * layer protocol (TCP_ULP) to NAME; tcp-nodelay sets TCP_NODELAY, another
+ * TCP option. leave starts two processes
  * that wait forever, one in a session of its own, the other named with a
  * newline and a ')', without the probe's standard descriptors, prints "left=PID,PID" and exits (or waits too).
  */
@@ -28,6 +30,7 @@
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +130,18 @@ static int attempt(const char *op, const char *arg)
 		ret = fd < 0 ? errno : 0;
 		if (fd >= 0)
 			close(fd);
+		return ret;
+	}
+	if (!strcmp(op, "tcp-ulp") || !strcmp(op, "tcp-nodelay")) {
+		int one = 1;
+
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			return errno;
+		ret = (!strcmp(op, "tcp-ulp") ?
+		       setsockopt(fd, IPPROTO_TCP, TCP_ULP, arg, strlen(arg) + 1) :
+		       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one))) ? errno : 0;
+		close(fd);
 		return ret;
 	}
 	if (!strcmp(op, "io-uring")) {

@@ -360,6 +360,27 @@ TEST_F(landlock, smc_sockets_are_eacces)
 }
 
 /*
+ * A TCP socket given the "smc" upper layer (TCP_ULP) becomes an SMC socket,
+ * which connects and listens through a TCP socket of its own that no hook
+ * checks: TCP_ULP is refused EACCES, whatever it names; other TCP options
+ * are set. Outside Landlock the same call fails otherwise or works.
+ */
+TEST_F(landlock, tcp_upper_layers_are_eacces)
+{
+	char out[8192], cmd[512];
+
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "tcp-ulp", "smc", out,
+				sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", "tcp-ulp", "tls", out,
+				sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, probe(self, variant->uid, self->policy, "", "tcp-nodelay", "-", out,
+			   sizeof(out))) TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "%s tcp-ulp smc", self->probe);
+	EXPECT_EQ(0, shell_as(variant->uid, cmd, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "errno=13\n")) TH_LOG("%s", out);
+}
+
+/*
  * The command keeps the caller's terminal: TIOCSTI types into its input,
  * which runs outside. Refused EPERM in the cell, with bits the kernel drops
  * (above the low 32 of the command) set too; outside, the same call types.
@@ -1298,7 +1319,7 @@ TEST(features_say_what_landlock_enforces)
 	EXPECT_NE(NULL, strstr(out, "NOT enforced connect:tcp:10.0.0.0/8:443: ")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "NOT enforced deny-read:/srv/secret: ")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "NOT enforced exec:/usr/bin: ")) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "not governed udp: ")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "not governed udp and other protocols: ")) TH_LOG("%s", out);
 	/* What Landlock does not see, listed: each of these was done from a cell. */
 	EXPECT_NE(NULL, strstr(out, "not governed exec of memory: running any bytes the cell holds (a memfd, execveat(2) with AT_EMPTY_PATH)"))
 		TH_LOG("%s", out);

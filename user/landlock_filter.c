@@ -11,6 +11,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -45,6 +46,7 @@
 #define X32_IOCTL 514		/* x32's own ioctl, beside x86-64's */
 #define X32_SENDMSG 518
 #define X32_SENDMMSG 538
+#define X32_SETSOCKOPT 541
 #define I386_IOCTL 54
 #define I386_OPEN 5
 #define I386_CREAT 8
@@ -60,9 +62,11 @@
 #define I386_SENDTO 369
 #define I386_SENDMSG 370
 #define I386_SENDMMSG 345
-/* SYS_SOCKET, SYS_SENDTO, SYS_SENDMSG, SYS_SENDMMSG of <linux/net.h> */
+#define I386_SETSOCKOPT 366
+/* SYS_SOCKET, SYS_SENDTO, SYS_SETSOCKOPT, SYS_SENDMSG, SYS_SENDMMSG of <linux/net.h> */
 #define SOCKETCALL_SOCKET 1
 #define SOCKETCALL_SENDTO 11
+#define SOCKETCALL_SETSOCKOPT 14
 #define SOCKETCALL_SENDMSG 16
 #define SOCKETCALL_SENDMMSG 20
 #define IO_URING_SETUP 425	/* the same number in every ABI */
@@ -73,10 +77,10 @@
 
 /* Where refused_calls jumps to (forward only, as classic BPF does). */
 enum {
-	AT_I386 = 24, AT_SOCKET = 50, AT_SOCKET_PROTO = 54, AT_IOCTL = 57, AT_OPEN = 60,
-	AT_OPENAT = 65, AT_BY_HANDLE = 70, AT_SEND_FLAGS_ARG2 = 73, AT_SEND_FLAGS_ARG3 = 75,
-	AT_MODE_ARG1 = 77, AT_MODE_ARG2 = 79, AT_MODE_ARG3 = 81, AT_ENOSYS = 83,
-	AT_EACCES = 84, AT_EPERM = 85, AT_ALLOW = 86,
+	AT_I386 = 26, AT_SOCKET = 54, AT_SOCKET_PROTO = 58, AT_IOCTL = 61, AT_OPEN = 64,
+	AT_OPENAT = 69, AT_BY_HANDLE = 74, AT_SEND_FLAGS_ARG2 = 77, AT_SEND_FLAGS_ARG3 = 79,
+	AT_SOCKOPT = 81, AT_MODE_ARG1 = 85, AT_MODE_ARG2 = 87, AT_MODE_ARG3 = 89, AT_ENOSYS = 91,
+	AT_EACCES = 92, AT_EPERM = 93, AT_ALLOW = 94,
 };
 
 /*
@@ -101,7 +105,11 @@ enum {
  *   falls back to openat.
  * - MPTCP and SMC sockets (EACCES, as Landlock's own refusals): Landlock's
  *   TCP hooks pass MPTCP sockets (not sk_is_tcp), and an SMC socket
- *   connects through a TCP socket of its own that no hook checks.
+ *   connects through a TCP socket of its own that no hook checks. A TCP
+ *   socket becomes one by setsockopt(TCP_ULP, "smc") on kernels that have
+ *   the SMC upper layer; the filter cannot read the name, so TCP_ULP is
+ *   refused whatever it names (kernel TLS too: programs fall back to TLS
+ *   of their own).
  * - a send with MSG_FASTOPEN (sendto, sendmsg, sendmmsg; EACCES): it
  *   connects a TCP socket past the connect hook, which Landlock's port
  *   rules check for fast open only since Linux 6.18.54 and 7.2 (and in
@@ -110,8 +118,8 @@ enum {
  * - io_uring (EPERM, as with kernel.io_uring_disabled=2, which programs
  *   fall back from): it makes sockets and opens files where no syscall
  *   filter sees them.
- * The 32-bit ABI's socketcall(SYS_SOCKET, SYS_SENDTO, SYS_SENDMSG,
- * SYS_SENDMMSG) keeps its arguments in memory the filter cannot read:
+ * The 32-bit ABI's socketcall(SYS_SOCKET, SYS_SENDTO, SYS_SETSOCKOPT,
+ * SYS_SENDMSG, SYS_SENDMMSG) keeps its arguments in memory the filter cannot read:
  * refused (EACCES) whatever they are; libc uses the calls of their own. x32 shares the
  * x86-64 numbers with a flag bit, masked off. The flags and modes the
  * kernel reads are ints: the arguments' low words.
@@ -139,77 +147,86 @@ static struct sock_filter refused_calls[] = {
 	/* 19 */ JEQ(19, X32_SENDMSG, AT_SEND_FLAGS_ARG2),
 	/* 20 */ JEQ(20, __NR_sendmmsg, AT_SEND_FLAGS_ARG3),
 	/* 21 */ JEQ(21, X32_SENDMMSG, AT_SEND_FLAGS_ARG3),
-	/* 22 */ JEQ(22, OPENAT2, AT_ENOSYS),
-	/* 23 */ JEQ_ELSE(23, IO_URING_SETUP, AT_EPERM, AT_ALLOW),
+	/* 22 */ JEQ(22, __NR_setsockopt, AT_SOCKOPT),
+	/* 23 */ JEQ(23, X32_SETSOCKOPT, AT_SOCKOPT),
+	/* 24 */ JEQ(24, OPENAT2, AT_ENOSYS),
+	/* 25 */ JEQ_ELSE(25, IO_URING_SETUP, AT_EPERM, AT_ALLOW),
 	/* Any other arch on an x86-64 kernel is i386; were it not, killed. */
-	/* 24 AT_I386 */ JEQ_ELSE(24, AUDIT_ARCH_I386, 26, 25),
-	/* 25 */ RET(SECCOMP_RET_KILL_PROCESS),
-	/* 26 */ LOAD(offsetof(struct seccomp_data, nr)),
-	/* 27 */ JEQ(27, I386_SOCKET, AT_SOCKET),
-	/* 28 */ JEQ(28, I386_IOCTL, AT_IOCTL),
-	/* 29 */ JEQ(29, I386_CHMOD, AT_MODE_ARG1),
-	/* 30 */ JEQ(30, I386_FCHMOD, AT_MODE_ARG1),
-	/* 31 */ JEQ(31, I386_FCHMODAT, AT_MODE_ARG2),
-	/* 32 */ JEQ(32, FCHMODAT2, AT_MODE_ARG2),
-	/* 33 */ JEQ(33, I386_OPEN, AT_OPEN),
-	/* 34 */ JEQ(34, I386_OPENAT, AT_OPENAT),
-	/* 35 */ JEQ(35, I386_OPEN_BY_HANDLE_AT, AT_BY_HANDLE),
-	/* 36 */ JEQ(36, I386_CREAT, AT_MODE_ARG1),
-	/* 37 */ JEQ(37, I386_MKNOD, AT_MODE_ARG1),
-	/* 38 */ JEQ(38, I386_MKNODAT, AT_MODE_ARG2),
-	/* 39 */ JEQ(39, I386_SENDTO, AT_SEND_FLAGS_ARG3),
-	/* 40 */ JEQ(40, I386_SENDMSG, AT_SEND_FLAGS_ARG2),
-	/* 41 */ JEQ(41, I386_SENDMMSG, AT_SEND_FLAGS_ARG3),
-	/* 42 */ JEQ(42, OPENAT2, AT_ENOSYS),
-	/* 43 */ JEQ(43, IO_URING_SETUP, AT_EPERM),
-	/* 44 */ JEQ_ELSE(44, I386_SOCKETCALL, 45, AT_ALLOW),
+	/* 26 AT_I386 */ JEQ_ELSE(26, AUDIT_ARCH_I386, 28, 27),
+	/* 27 */ RET(SECCOMP_RET_KILL_PROCESS),
+	/* 28 */ LOAD(offsetof(struct seccomp_data, nr)),
+	/* 29 */ JEQ(29, I386_SOCKET, AT_SOCKET),
+	/* 30 */ JEQ(30, I386_IOCTL, AT_IOCTL),
+	/* 31 */ JEQ(31, I386_CHMOD, AT_MODE_ARG1),
+	/* 32 */ JEQ(32, I386_FCHMOD, AT_MODE_ARG1),
+	/* 33 */ JEQ(33, I386_FCHMODAT, AT_MODE_ARG2),
+	/* 34 */ JEQ(34, FCHMODAT2, AT_MODE_ARG2),
+	/* 35 */ JEQ(35, I386_OPEN, AT_OPEN),
+	/* 36 */ JEQ(36, I386_OPENAT, AT_OPENAT),
+	/* 37 */ JEQ(37, I386_OPEN_BY_HANDLE_AT, AT_BY_HANDLE),
+	/* 38 */ JEQ(38, I386_CREAT, AT_MODE_ARG1),
+	/* 39 */ JEQ(39, I386_MKNOD, AT_MODE_ARG1),
+	/* 40 */ JEQ(40, I386_MKNODAT, AT_MODE_ARG2),
+	/* 41 */ JEQ(41, I386_SENDTO, AT_SEND_FLAGS_ARG3),
+	/* 42 */ JEQ(42, I386_SENDMSG, AT_SEND_FLAGS_ARG2),
+	/* 43 */ JEQ(43, I386_SENDMMSG, AT_SEND_FLAGS_ARG3),
+	/* 44 */ JEQ(44, I386_SETSOCKOPT, AT_SOCKOPT),
+	/* 45 */ JEQ(45, OPENAT2, AT_ENOSYS),
+	/* 46 */ JEQ(46, IO_URING_SETUP, AT_EPERM),
+	/* 47 */ JEQ_ELSE(47, I386_SOCKETCALL, 48, AT_ALLOW),
 	/* socketcall(): what it passes in memory is unread; the calls refused whatever they ask. */
-	/* 45 */ LOAD(SECCOMP_ARG_LO(0)),
-	/* 46 */ JEQ(46, SOCKETCALL_SOCKET, AT_EACCES),
-	/* 47 */ JEQ(47, SOCKETCALL_SENDTO, AT_EACCES),
-	/* 48 */ JEQ(48, SOCKETCALL_SENDMSG, AT_EACCES),
-	/* 49 */ JEQ_ELSE(49, SOCKETCALL_SENDMMSG, AT_EACCES, AT_ALLOW),
+	/* 48 */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 49 */ JEQ(49, SOCKETCALL_SOCKET, AT_EACCES),
+	/* 50 */ JEQ(50, SOCKETCALL_SENDTO, AT_EACCES),
+	/* 51 */ JEQ(51, SOCKETCALL_SENDMSG, AT_EACCES),
+	/* 52 */ JEQ(52, SOCKETCALL_SETSOCKOPT, AT_EACCES),
+	/* 53 */ JEQ_ELSE(53, SOCKETCALL_SENDMMSG, AT_EACCES, AT_ALLOW),
 	/* socket(): the low words of the arguments are the ints the kernel reads. */
-	/* 50 AT_SOCKET */ LOAD(SECCOMP_ARG_LO(0)),
-	/* 51 */ JEQ(51, AF_SMC, AT_EACCES),
-	/* 52 */ JEQ(52, AF_INET, AT_SOCKET_PROTO),
-	/* 53 */ JEQ_ELSE(53, AF_INET6, AT_SOCKET_PROTO, AT_ALLOW),
-	/* 54 AT_SOCKET_PROTO */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 55 */ JEQ(55, IPPROTO_MPTCP, AT_EACCES),
-	/* 56 */ JEQ_ELSE(56, IPPROTO_SMC, AT_EACCES, AT_ALLOW),
-	/* 57 AT_IOCTL */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 58 */ JEQ(58, TIOCSTI, AT_EPERM),
-	/* 59 */ JEQ_ELSE(59, TIOCLINUX, AT_EPERM, AT_ALLOW),
+	/* 54 AT_SOCKET */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 55 */ JEQ(55, AF_SMC, AT_EACCES),
+	/* 56 */ JEQ(56, AF_INET, AT_SOCKET_PROTO),
+	/* 57 */ JEQ_ELSE(57, AF_INET6, AT_SOCKET_PROTO, AT_ALLOW),
+	/* 58 AT_SOCKET_PROTO */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 59 */ JEQ(59, IPPROTO_MPTCP, AT_EACCES),
+	/* 60 */ JEQ_ELSE(60, IPPROTO_SMC, AT_EACCES, AT_ALLOW),
+	/* 61 AT_IOCTL */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 62 */ JEQ(62, TIOCSTI, AT_EPERM),
+	/* 63 */ JEQ_ELSE(63, TIOCLINUX, AT_EPERM, AT_ALLOW),
 	/* open(): access mode 3 refused; the mode counts only when the flags make a file. */
-	/* 60 AT_OPEN */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 61 */ ACCESS_MODE,
-	/* 62 */ JEQ(62, O_ACCMODE, AT_EACCES),
-	/* 63 */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 64 */ JSET_ELSE(64, OPEN_MAKES, AT_MODE_ARG2, AT_ALLOW),
-	/* 65 AT_OPENAT */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 66 */ ACCESS_MODE,
-	/* 67 */ JEQ(67, O_ACCMODE, AT_EACCES),
-	/* 68 */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 69 */ JSET_ELSE(69, OPEN_MAKES, AT_MODE_ARG3, AT_ALLOW),
+	/* 64 AT_OPEN */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 65 */ ACCESS_MODE,
+	/* 66 */ JEQ(66, O_ACCMODE, AT_EACCES),
+	/* 67 */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 68 */ JSET_ELSE(68, OPEN_MAKES, AT_MODE_ARG2, AT_ALLOW),
+	/* 69 AT_OPENAT */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 70 */ ACCESS_MODE,
+	/* 71 */ JEQ(71, O_ACCMODE, AT_EACCES),
+	/* 72 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 73 */ JSET_ELSE(73, OPEN_MAKES, AT_MODE_ARG3, AT_ALLOW),
 	/* open_by_handle_at() makes no file: its access mode only. */
-	/* 70 AT_BY_HANDLE */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 71 */ ACCESS_MODE,
-	/* 72 */ JEQ_ELSE(72, O_ACCMODE, AT_EACCES, AT_ALLOW),
+	/* 74 AT_BY_HANDLE */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 75 */ ACCESS_MODE,
+	/* 76 */ JEQ_ELSE(76, O_ACCMODE, AT_EACCES, AT_ALLOW),
 	/* A send with MSG_FASTOPEN connects: refused, whatever the socket. */
-	/* 73 AT_SEND_FLAGS_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 74 */ JSET_ELSE(74, MSG_FASTOPEN, AT_EACCES, AT_ALLOW),
-	/* 75 AT_SEND_FLAGS_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
-	/* 76 */ JSET_ELSE(76, MSG_FASTOPEN, AT_EACCES, AT_ALLOW),
-	/* 77 AT_MODE_ARG1 */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 78 */ JSET_ELSE(78, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 79 AT_MODE_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 80 */ JSET_ELSE(80, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 81 AT_MODE_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
-	/* 82 */ JSET_ELSE(82, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 83 AT_ENOSYS */ RET(SECCOMP_RET_ERRNO | ENOSYS),
-	/* 84 AT_EACCES */ RET(SECCOMP_RET_ERRNO | EACCES),
-	/* 85 AT_EPERM */ RET(SECCOMP_RET_ERRNO | EPERM),
-	/* 86 AT_ALLOW */ RET(SECCOMP_RET_ALLOW),
+	/* 77 AT_SEND_FLAGS_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 78 */ JSET_ELSE(78, MSG_FASTOPEN, AT_EACCES, AT_ALLOW),
+	/* 79 AT_SEND_FLAGS_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
+	/* 80 */ JSET_ELSE(80, MSG_FASTOPEN, AT_EACCES, AT_ALLOW),
+	/* setsockopt(): TCP_ULP refused, whatever upper layer it names. */
+	/* 81 AT_SOCKOPT */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 82 */ JEQ_ELSE(82, IPPROTO_TCP, 83, AT_ALLOW),
+	/* 83 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 84 */ JEQ_ELSE(84, TCP_ULP, AT_EACCES, AT_ALLOW),
+	/* 85 AT_MODE_ARG1 */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 86 */ JSET_ELSE(86, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 87 AT_MODE_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 88 */ JSET_ELSE(88, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 89 AT_MODE_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
+	/* 90 */ JSET_ELSE(90, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 91 AT_ENOSYS */ RET(SECCOMP_RET_ERRNO | ENOSYS),
+	/* 92 AT_EACCES */ RET(SECCOMP_RET_ERRNO | EACCES),
+	/* 93 AT_EPERM */ RET(SECCOMP_RET_ERRNO | EPERM),
+	/* 94 AT_ALLOW */ RET(SECCOMP_RET_ALLOW),
 };
 _Static_assert(sizeof(refused_calls) / sizeof(refused_calls[0]) == AT_ALLOW + 1,
 	       "refused_calls ends with AT_ALLOW");

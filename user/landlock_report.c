@@ -321,9 +321,11 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 	if (abi >= 4 && !filtered)
 		add(b, false, false, "mptcp and smc",
 		    "every MPTCP and SMC connect and bind (Landlock checks plain TCP; no filter to refuse their sockets on this architecture)");
-	add(b, false, false, "udp", "every UDP destination and port (Landlock governs TCP only)");
+	add(b, false, false, "udp and other protocols",
+	    "every UDP and SCTP destination and port, and any other IP protocol's (Landlock governs TCP only)");
 	if (abi < 3)
-		add(b, false, false, "truncate", "truncate(2) of files the cell may only read (ABI 3)");
+		add(b, false, false, "truncate",
+		    "truncate(2) of every file the cell's user may write by its modes, granted or not (ABI 3)");
 	add(b, false, false, "unix sockets by path",
 	    "connect(2) and sendmsg(2) to every unix socket file the cell can reach, granted or not (Landlock checks opening files, not connecting to them)");
 	if (abi < 6 || unix_granted)
