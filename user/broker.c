@@ -199,7 +199,10 @@ static uint64_t now_monotonic_ms(void)
  * Whether the request is granted (1; 0 not), and for how long; for a
  * path, *object is the O_PATH fd of what was checked (else -1). A
  * refusal by the program starts the cell's backoff, told in why; -ETIMEDOUT
- * when the program did not answer in time (not granted).
+ * when the program did not answer in time (not granted). A path that
+ * cannot be reached is not granted without asking the program: else a
+ * cell could have it run 8 times a second for ever, each answer a grant
+ * that cannot be made, no backoff started.
  */
 static int decide(struct isolate_broker *b, const char *cell, __u32 right, const char *target,
 		  __u64 id, struct broker_pace_cell *pace, unsigned int *seconds, int *object,
@@ -213,16 +216,17 @@ static int decide(struct isolate_broker *b, const char *cell, __u32 right, const
 			.cell = cell, .right = isolate_broker_right_name(right),
 			.target = target, .id = id,
 		};
-		int asked = broker_program_decide(b->exec_program, &req, BROKER_PROGRAM_DEADLINE_MS,
-						  pace, now_monotonic_ms, seconds, why, why_len);
+		int asked;
 
+		*object = path ? reach_by_object("*", target) : -1;
+		if (path && *object < 0)
+			return 0;
+		asked = broker_program_decide(b->exec_program, &req, BROKER_PROGRAM_DEADLINE_MS,
+					      pace, now_monotonic_ms, seconds, why, why_len);
 		if (asked < 0)
 			return set_error(asked, "request %llu of %s refused: the program did not answer and exit within %d ms (killed); %s",
 					 (unsigned long long)id, cell, BROKER_PROGRAM_DEADLINE_MS, why);
-		if (!asked)
-			return 0;
-		*object = path ? reach_by_object("*", target) : -1;
-		return !path || *object >= 0;
+		return asked;
 	}
 	for (size_t i = 0; i < b->n_rules; i++) {
 		const struct rule *r = &b->rules[i];
