@@ -51,6 +51,13 @@ $(BUILD)/tests/answer-on-restore.so: tests/answer_on_restore.c
 
 all: $(BUILD)/tests/answer-on-restore.so
 
+# Preloaded into the loader by cell_names_test: how often it lists the cells.
+$(BUILD)/tests/count-opendir.so: tests/count_opendir.c
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -shared -o $@ $< -ldl
+
+all: $(BUILD)/tests/count-opendir.so
+
 # The captured LSM hook prototypes of tests/data/ (see tests/lsm_btf.h):
 # `make capture-lsm-btf` writes them anew from the VM kernels' BTF.
 LSM_BTF_CAPTURE := $(BUILD)/tests/lsm-btf-capture
