@@ -118,6 +118,28 @@ TEST(counts_are_whole_numbers)
 	}
 }
 
+/* supervise --out-rate: a whole number of records a second, 0 (no limit) included. */
+TEST(out_rate_is_a_whole_number_up_to_a_million)
+{
+	static const char *const refused[] = { "-1", "+1", "1.5", "", "0x10", "1000001" };
+	static const char *const taken[] = { "0", "1", "1000000" };
+	char out[1024], args[128], expected[160];
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(args, sizeof(args), "supervise --out-rate '%s'", refused[i]);
+		snprintf(expected, sizeof(expected),
+			 "isolate-loader: supervise: --out-rate %s: expected a whole number, 0 (no limit) to 1000000\n",
+			 refused[i]);
+		EXPECT_EQ(2, loader(args, out, sizeof(out))) TH_LOG("%s: %s", args, out);
+		EXPECT_STREQ(expected, out);
+	}
+	/* Well formed: past the arguments, to isolate not loaded. */
+	for (size_t i = 0; i < sizeof(taken) / sizeof(taken[0]); i++) {
+		snprintf(args, sizeof(args), "supervise --out-rate %s", taken[i]);
+		EXPECT_EQ(4, loader(args, out, sizeof(out))) TH_LOG("%s: %s", args, out);
+	}
+}
+
 /* An ExecStop= of `unload` must not fail when nothing is loaded. */
 TEST(unload_of_nothing_succeeds)
 {

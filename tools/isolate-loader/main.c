@@ -403,7 +403,7 @@ static const struct cmd top_cmds[] = {
 	  "  --since S     only the last S seconds'\n"
 	  "  --take        no supervisor: read the rings (gone for every other reader)\n" },
 	{ "supervise", do_supervise,
-	  "[--out F] [--metrics-file F | --metrics-socket P]\n"
+	  "[--out F] [--out-rate N] [--metrics-file F | --metrics-socket P]\n"
 	  "    [--broker-rules F | --broker-exec PROG] [--count N] [--timeout S]\n"
 	  "    [--cgroup-root DIR]\n"
 	  "Read every ring: events as JSON lines, metrics, and broker answers.\n"
@@ -411,6 +411,9 @@ static const struct cmd top_cmds[] = {
 	  "  --cgroup-root DIR    load first, cells in DIR (moving into DIR/../supervisor\n"
 	  "                       when DIR's parent is our own cgroup)\n"
 	  "  --out F              append events to F (default stdout)\n"
+	  "  --out-rate N         records a second a cell may have written there, 5 s\n"
+	  "                       of them at once (default 200; 0: no limit); the rest\n"
+	  "                       counted in a \"dropped\" line a second\n"
 	  "  --metrics-file F     write Prometheus metrics to F\n"
 	  "  --metrics-socket P   serve them on the unix socket P\n"
 	  "  --broker-rules F     decide cells' requests by the rules in F\n"

@@ -12,5 +12,7 @@
 /* Metrics: fed with every event, written as Prometheus text. */
 void metrics_event(const struct isolate_event_hdr *h, size_t size, const char *cell);
 void metrics_write(struct isolate *iso, FILE *out);
+/* A record of the class not written to --out: over its cell's rate. */
+void metrics_out_dropped(unsigned int event_class);
 
 #endif /* ISOLATE_LOADER_SUPERVISE_H */

@@ -27,6 +27,7 @@
 #include "common/mountinfo.h"
 #include "tools/isolate-loader/cell_names.h"
 #include "tools/isolate-loader/main.h"
+#include "tools/isolate-loader/out_rate.h"
 #include "tools/isolate-loader/supervise.h"
 
 struct supervisor {
@@ -34,6 +35,8 @@ struct supervisor {
 	struct isolate_broker *broker;
 	struct isolate_event_hub *hub;	/* every other reader's stream */
 	FILE *out;		/* the JSON lines of the events */
+	struct out_rate *out_rate;	/* what each cell may have written there */
+	unsigned int out_per_second;	/* --out-rate */
 	const char *metrics_file;
 	const char *metrics_name;	/* its last component, in metrics_dir */
 	int metrics_dir;
@@ -61,17 +64,24 @@ static void on_signal(int sig)
 static int on_event(void *ctx, const struct isolate_event_hdr *h, size_t size)
 {
 	struct supervisor *s = ctx;
+	uint64_t now = now_ms();
+	unsigned int unsaid;
 	const char *cell;
 
 	cell = cell_name_of(s->iso, h, size);
 	isolate_event_hub_publish(s->hub, h, size);
-	isolate_event_write_json(s->out, cell, h, size);
-	fflush(s->out);
+	out_rate_write(s->out_rate, s->out, cell, h, size, now);
 	metrics_event(h, size, cell);
-	if (h->event_class == ISOLATE_EVENT_BROKER && size >= sizeof(struct isolate_event_broker))
-		if (isolate_broker_request(s->broker, s->iso, cell,
-					   (const struct isolate_event_broker *)h))
+	/* A cell asking in a loop is answered at once, and said on stderr once a second. */
+	if (h->event_class == ISOLATE_EVENT_BROKER && size >= sizeof(struct isolate_event_broker) &&
+	    isolate_broker_request(s->broker, s->iso, cell, (const struct isolate_event_broker *)h) &&
+	    out_rate_may_say(s->out_rate, h->cell_cgid, now, &unsaid)) {
+		if (unsaid)
+			p_info("supervise: %s (and %u more of this cell's not said)",
+			       isolate_last_error(), unsaid);
+		else
 			p_info("supervise: %s", isolate_last_error());
+	}
 	return s->remaining > 0 && !--s->remaining;
 }
 
@@ -239,6 +249,7 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 	static const struct option opts[] = {
 		{ "cgroup-root", required_argument, NULL, 'C' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "out-rate", required_argument, NULL, 'R' },
 		{ "metrics-file", required_argument, NULL, 'm' },
 		{ "metrics-socket", required_argument, NULL, 's' },
 		{ "broker-rules", required_argument, NULL, 'r' },
@@ -248,7 +259,7 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = NULL;
-	unsigned long long count;
+	unsigned long long count, rate;
 	int opt;
 
 	optind = 0;
@@ -265,6 +276,12 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 				return p_err(EXIT_USAGE, "supervise: --count %s: expected a whole number, 1 to %llu",
 					     optarg, COUNT_MAX);
 			s->remaining = (long)count;
+			break;
+		case 'R':
+			if (parse_number(optarg, strlen(optarg), 0, OUT_RATE_MAX, &rate))
+				return p_err(EXIT_USAGE, "supervise: --out-rate %s: expected a whole number, 0 (no limit) to %d",
+					     optarg, OUT_RATE_MAX);
+			s->out_per_second = (unsigned int)rate;
 			break;
 		case 't':
 			if (parse_seconds(optarg, timeout))
@@ -291,10 +308,11 @@ static int parse_args(int argc, char **argv, struct supervisor *s, const char **
 
 int do_supervise(int argc, char **argv)
 {
-	struct supervisor s = { .metrics_dir = -1, .metrics_sock = -1, .remaining = -1 };
+	struct supervisor s = { .metrics_dir = -1, .metrics_sock = -1, .remaining = -1,
+				.out_per_second = OUT_RATE_DEFAULT };
 	const char *rules = NULL, *exec_program = NULL, *out_file = NULL, *cells_cgroup = NULL;
 	struct isolate_events *ev = NULL;
-	uint64_t deadline = 0, next_metrics = 0;
+	uint64_t deadline = 0, next_metrics = 0, next_out_tick = 0;
 	double timeout = 0;
 	FILE *out = stdout;
 	int err;
@@ -318,6 +336,11 @@ int do_supervise(int argc, char **argv)
 		}
 	}
 	s.out = out;
+	s.out_rate = out_rate_new(s.out_per_second);
+	if (!s.out_rate) {
+		err = p_err(EXIT_FAIL, "supervise: out of memory");
+		goto out;
+	}
 	if (s.metrics_file) {
 		s.metrics_dir = file_parent_open(s.metrics_file, &s.metrics_name);
 		if (s.metrics_dir < 0) {
@@ -391,14 +414,21 @@ int do_supervise(int argc, char **argv)
 			s.follow_failed[0] = '\0';
 		}
 		now = now_ms();
+		if (now >= next_out_tick) {
+			out_rate_tick(s.out_rate, s.iso, s.out, now, false);
+			next_out_tick = now + 1000;
+		}
 		if (s.metrics_file && now >= next_metrics) {
 			write_metrics_file(&s);
 			next_metrics = now + 1000;
 		}
 	}
+	/* What was dropped since the last tick is summed up too. */
+	out_rate_tick(s.out_rate, s.iso, s.out, now_ms(), true);
 	if (s.metrics_file)
 		write_metrics_file(&s);
 out:
+	out_rate_free(s.out_rate);
 	isolate_event_hub_close(s.hub);
 	isolate_events_close(ev);
 	isolate_broker_close(s.broker);

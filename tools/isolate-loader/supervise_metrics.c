@@ -26,6 +26,13 @@ struct class_seq {
 };
 
 static struct class_seq seqs[ISOLATE_EVENT_CLASSES];
+static __u64 out_dropped[ISOLATE_EVENT_CLASSES];
+
+void metrics_out_dropped(unsigned int event_class)
+{
+	if (event_class < ISOLATE_EVENT_CLASSES)
+		out_dropped[event_class]++;
+}
 
 void metrics_event(const struct isolate_event_hdr *h, size_t size, const char *cell)
 {
@@ -143,6 +150,11 @@ void metrics_write(struct isolate *iso, FILE *out)
 	for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
 		fprintf(out, "isolate_event_gaps_total{class=\"%s\"} %llu\n",
 			isolate_event_class_name(k), (unsigned long long)seqs[k].gaps);
+	header(out, "isolate_events_out_dropped_total", "counter",
+	       "Events not written to --out: their cell was over its output rate, by class.");
+	for (int k = 1; k < ISOLATE_EVENT_CLASS_MAX; k++)
+		fprintf(out, "isolate_events_out_dropped_total{class=\"%s\"} %llu\n",
+			isolate_event_class_name(k), (unsigned long long)out_dropped[k]);
 	if (app)
 		app_metrics_write(app, out);
 }
