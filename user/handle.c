@@ -84,10 +84,10 @@ struct isolate *handle_alloc(void)
 
 /*
  * A child of fork() has a copy of the handle: a mutex that another thread
- * of the parent may have held (for good, here), and the parent's lock fd,
- * whose flock it would share: taken while the parent holds it, released
- * for both by either. It takes them anew at its first call: one of its
- * threads does, any other waits for it.
+ * of the parent may have held (for good, here), the caches it guards, and
+ * the parent's lock fd, whose flock it would share: taken while the parent
+ * holds it, released for both by either. It takes them anew at its first
+ * call: one of its threads does, any other waits for it.
  */
 static void adopt_after_fork(struct isolate *iso, pid_t me)
 {
@@ -106,6 +106,16 @@ static void adopt_after_fork(struct isolate *iso, pid_t me)
 	mutex_init(&iso->mutex);
 	iso->lock_depth = 0;
 	iso->holder = 0;
+	/*
+	 * What such a thread was changing may be half done (an entry freed,
+	 * its pointer not yet cleared): forgotten, not freed, and read again.
+	 */
+	memset(iso->policies, 0, sizeof(iso->policies));
+	iso->state = NULL;
+	iso->closed = NULL;
+	iso->n_closed = 0;
+	iso->reclose = NULL;
+	iso->n_reclose = 0;
 	if (iso->lock_fd >= 0)
 		close(iso->lock_fd);
 	iso->lock_fd = -1;
