@@ -6,6 +6,7 @@
  * capabilities that administer the whole machine. Each is refused for
  * tasks in a cell; Documentation/security.md lists them with their hooks.
  */
+#include "file_owner.bpf.h"
 #include "file_rules.bpf.h"
 #include "task_cell.bpf.h"
 #include "tty.bpf.h"
@@ -39,6 +40,7 @@ extern const void tty_ioctl __ksym __weak;
 #define PTRACE_MODE_ATTACH 0x02
 #define F_SETFL		4
 #define F_SETOWN	8
+#define F_SETSIG	10
 #define F_SETOWN_EX	15
 #define F_SETLEASE	1024
 #define F_SETDELEG	1040	/* Linux 6.19 */
@@ -284,6 +286,36 @@ static __always_inline int refuse_unless_cells_terminal(struct file *file)
 	return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, 0, 0);
 }
 
+/*
+ * Which signal a file's owner gets, or whether it gets one: the owner may
+ * be an outsider that set itself on a description it shares with the
+ * cell (a pipe, a socket, the caller's terminal without a pty of the
+ * command's own). Refused unless the owner is the cell's; sig is the
+ * signal asked for (F_SETSIG's 0 too is SIGIO, whose default ends the
+ * process).
+ */
+static __always_inline int refuse_unless_owner_of_cell(struct file *file, __u32 sig)
+{
+	struct cell_ctx cc;
+
+	if (!current_cell(&cc) || owner_of_cell(file, cc.cgid))
+		return 0;
+	return refuse_op(&cc, ISOLATE_OP_SIGNAL, EPERM, 0, sig);
+}
+
+/*
+ * Whether the owner is signalled at all (O_ASYNC, FIOASYNC), turned on
+ * or off: off too, as another thread turning it off between this hook
+ * and the change would make a request that keeps it on turn it on. A
+ * terminal makes its foreground group the owner when it is turned on.
+ */
+static __always_inline int refuse_async_unless_cells(struct file *file)
+{
+	if (is_tty(file))
+		return refuse_unless_cells_terminal(file);
+	return refuse_unless_owner_of_cell(file, 0);
+}
+
 ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd,
 	     unsigned long arg, int ret)
 {
@@ -309,8 +341,10 @@ ISOLATE_HOOK(file_fcntl, isolate_file_fcntl, struct file *file, unsigned int cmd
 		return owner_is_self((int)arg) ? 0 : refuse_owner((int)arg);
 	if (cmd == F_SETOWN_EX)
 		return refuse_owner(0);
-	if (cmd == F_SETFL && (arg & O_ASYNC) && is_tty(file))
-		return refuse_unless_cells_terminal(file);
+	if (cmd == F_SETSIG)
+		return refuse_unless_owner_of_cell(file, (__u32)arg);
+	if (cmd == F_SETFL && ((arg ^ file->f_flags) & O_ASYNC))
+		return refuse_async_unless_cells(file);
 	return 0;
 }
 
@@ -333,9 +367,10 @@ ISOLATE_HOOK(file_lock, isolate_file_lock, struct file *file, unsigned int cmd, 
 }
 
 /*
- * The ioctl forms of the same (FIOSETOWN, SIOCSPGRP, FIOASYNC on a
- * terminal); making another process group the terminal's foreground
- * (TIOCSPGRP: its signals then reach it); resizing a terminal, whose
+ * The ioctl forms of the same (FIOSETOWN, SIOCSPGRP, FIOASYNC: on or
+ * off alike, its value read by the kernel after the hook); making another
+ * process group the terminal's foreground (TIOCSPGRP: its signals then
+ * reach it); resizing a terminal, whose
  * foreground group (an outsider's, perhaps) gets SIGWINCH from the
  * driver (TIOCSWINSZ) — on a terminal of the cell's own, job control and
  * resizing are its business; typing into the controlling
@@ -349,6 +384,7 @@ static __always_inline int decide_ioctl(struct file *file, unsigned int cmd)
 
 	switch (cmd) {
 	case FIOASYNC:
+		return refuse_async_unless_cells(file);
 	case TIOCSWINSZ:
 		if (!is_tty(file))
 			return 0;

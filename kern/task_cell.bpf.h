@@ -52,6 +52,22 @@ static __always_inline struct task_struct *task_of_pid(struct pid *pid)
 }
 
 /*
+ * The session of process group pgrp: its first member's (a group never
+ * spans sessions), NULL when no process is left in it.
+ */
+static __always_inline struct pid *session_of_group(struct pid *pgrp)
+{
+	struct hlist_node *first = BPF_CORE_READ(pgrp, tasks[PIDTYPE_PGID].first);
+	struct task_struct *member;
+
+	if (!first)
+		return NULL;
+	member = (void *)first - bpf_core_field_offset(struct task_struct, pid_links) -
+		 PIDTYPE_PGID * sizeof(struct hlist_node);
+	return BPF_CORE_READ(member, signal, pids[PIDTYPE_SID]);
+}
+
+/*
  * Whether session is the cell's own: its leader alive and in cell cgid.
  * Its process groups, its terminal's foreground, are then the cell's.
  */

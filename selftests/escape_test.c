@@ -908,6 +908,98 @@ TEST_F(escape, sigio_to_itself_in_a_pid_namespace_of_its_own)
 	EXPECT_EQ(0, test_run(&self->env, cell, sigio_self_in_a_pid_ns_errno, NULL));
 }
 
+/* The ways a cell would choose a file's signal or turn it on. */
+enum { ASYNC_SETSIG, ASYNC_SETFL, ASYNC_FIOASYNC, ASYNC_WAYS };
+
+struct async_args {
+	int fd;
+	int way;
+};
+
+static int async_errno(void *arg)
+{
+	const struct async_args *a = arg;
+	int on = 1;
+
+	switch (a->way) {
+	case ASYNC_SETSIG:
+		return fcntl(a->fd, F_SETSIG, SIGUSR1) ? errno : 0;
+	case ASYNC_SETFL:
+		return fcntl(a->fd, F_SETFL, O_ASYNC | O_NONBLOCK) ? errno : 0;
+	default:
+		return ioctl(a->fd, FIOASYNC, &on) ? errno : 0;
+	}
+}
+
+/*
+ * A pipe shared with the cell whose owner an outsider set (F_SETOWN
+ * outside, to a process or to its process group): the kernel signals the
+ * owner with no task_kill asked, so the cell may neither choose the
+ * signal (F_SETSIG) nor turn it on (O_ASYNC, FIOASYNC), and nothing
+ * reaches the outsider when the pipe has data. Outside a cell the same
+ * calls work and the outsider gets the signal.
+ */
+TEST_F(escape, signal_of_a_file_an_outsider_owns_is_eperm)
+{
+	pid_t owners[] = { self->outsider, -self->outsider };
+	struct async_args a;
+	int p[2];
+
+	ASSERT_EQ(0, setpgid(self->outsider, self->outsider));
+	for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++) {
+		ASSERT_EQ(0, pipe(p));
+		ASSERT_EQ(0, fcntl(p[0], F_SETOWN, owners[i]));
+		a.fd = p[0];
+		for (a.way = 0; a.way < ASYNC_WAYS; a.way++) {
+			EXPECT_EQ(EPERM, IN_CELL(async_errno, &a)) {
+				TH_LOG("owner %d, way %d", owners[i], a.way);
+			}
+		}
+		EXPECT_EQ(0, fcntl(p[0], F_GETSIG));
+		EXPECT_EQ(0, fcntl(p[0], F_GETFL) & O_ASYNC);
+		ASSERT_EQ(1, write(p[1], "x", 1));
+		EXPECT_EQ(0, outsider_caught_count(self->outsider_sigs));
+		for (a.way = 0; a.way < ASYNC_WAYS; a.way++)
+			EXPECT_EQ(0, run_outside(async_errno, &a));
+		ASSERT_EQ(1, write(p[1], "x", 1));
+		EXPECT_LT(0, outsider_caught_count(self->outsider_sigs));
+		close(p[0]);
+		close(p[1]);
+	}
+}
+
+/*
+ * On a pipe of its own, with no owner and then itself the owner: 0, or
+ * 64 times the way plus the errno of the first refusal.
+ */
+static int async_of_own_pipe_errno(void *arg)
+{
+	struct async_args a = { -1, ASYNC_SETSIG };
+	int p[2], err;
+
+	if (pipe(p))
+		return 200;
+	a.fd = p[0];
+	err = async_errno(&a);
+	if (err)
+		return err;
+	if (fcntl(p[0], F_SETOWN, getpid()))
+		return 201;
+	for (a.way = 0; a.way < ASYNC_WAYS; a.way++) {
+		err = async_errno(&a);
+		if (err)
+			return 64 * a.way + err;
+		if (fcntl(p[0], F_SETFL, 0))
+			return 202;
+	}
+	return 0;
+}
+
+TEST_F(escape, signal_of_a_file_the_cell_owns_is_its_own)
+{
+	EXPECT_EQ(0, IN_CELL(async_of_own_pipe_errno, NULL));
+}
+
 /* ---- cgroups ------------------------------------------------------------------ */
 
 struct cg_args {
