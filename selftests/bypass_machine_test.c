@@ -397,8 +397,9 @@ TEST_F(bypass, a_terminal_of_any_driver_is_known_as_one)
 /*
  * In a session of its own on a pty it made, the leader of the cell makes
  * another of its groups the foreground (tcsetpgrp), resizes the terminal
- * from both sides and asks for its SIGIO: 0, or the step (times 64) and
- * errno of the first refusal.
+ * from both sides, asks for its SIGIO (which makes the foreground group
+ * the terminal's owner) and chooses the signal: 0, or the step (times 32)
+ * and errno of the first refusal.
  */
 static int own_terminal_errno(void *arg)
 {
@@ -426,11 +427,13 @@ static int own_terminal_errno(void *arg)
 	if (tcsetpgrp(slave, member))
 		err = errno;
 	else if (ioctl(slave, TIOCSWINSZ, &ws))
-		err = 64 + errno;
+		err = 32 + errno;
 	else if (ioctl(master, TIOCSWINSZ, &ws))
-		err = 128 + errno;
+		err = 64 + errno;
 	else if (ioctl(slave, FIOASYNC, &on))
-		err = 192 + errno;
+		err = 96 + errno;
+	else if (fcntl(slave, F_SETSIG, SIGUSR1))
+		err = 128 + errno;
 	kill(member, SIGKILL);
 	waitpid(member, NULL, 0);
 	return err;
