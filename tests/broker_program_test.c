@@ -14,6 +14,7 @@
 
 #include "common/broker_program.h"
 #include "kselftest_harness.h"
+#include "broker_program_util.h"
 
 #define ROUND 256
 #define CELL_A 1001
@@ -58,32 +59,6 @@ FIXTURE_TEARDOWN(program)
 	unlink(self->runs);
 	rmdir(self->dir);
 	free(self->p);
-}
-
-static int write_program(const char *path, const char *body)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fprintf(f, "#!/bin/sh\n%s\n", body);
-	if (fclose(f))
-		return -1;
-	return chmod(path, 0755);
-}
-
-/* How many times the program ran: the lines it added to the runs file. */
-static int runs(const char *file)
-{
-	FILE *f = fopen(file, "r");
-	int n = 0, c;
-
-	if (!f)
-		return 0;
-	while ((c = fgetc(f)) != EOF)
-		n += c == '\n';
-	fclose(f);
-	return n;
 }
 
 /* A request at now as the broker makes it with a program: admitted, then the program asked. */

@@ -19,6 +19,7 @@
 #include <isolate/policy.h>
 
 #include "kselftest_harness.h"
+#include "broker_program_util.h"
 #include "fake_load.h"
 
 #define CELL "asker"
@@ -33,33 +34,6 @@ FIXTURE(broker) {
 	char cell[sizeof(CELL)];	/* destroyed at teardown when made */
 };
 
-/* The program: says it ran (a line in $BROKER_TEST_RUNS), then allows. */
-static int write_program(const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fprintf(f, "#!/bin/sh\necho run >> \"$BROKER_TEST_RUNS\"\necho allow 30\n");
-	if (fclose(f))
-		return -1;
-	return chmod(path, 0755);
-}
-
-/* How many times the program ran: the lines it added to the runs file. */
-static int runs(const char *file)
-{
-	FILE *f = fopen(file, "r");
-	int n = 0, c;
-
-	if (!f)
-		return 0;
-	while ((c = fgetc(f)) != EOF)
-		n += c == '\n';
-	fclose(f);
-	return n;
-}
-
 FIXTURE_SETUP(broker)
 {
 	struct isolate_cell_policy *pol;
@@ -72,7 +46,7 @@ FIXTURE_SETUP(broker)
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->program, sizeof(self->program), "%s/program", self->dir);
 	snprintf(self->runs, sizeof(self->runs), "%s/runs", self->dir);
-	ASSERT_EQ(0, write_program(self->program));
+	ASSERT_EQ(0, write_program(self->program, "echo run >> \"$BROKER_TEST_RUNS\"; echo allow 30"));
 	ASSERT_EQ(0, setenv("BROKER_TEST_RUNS", self->runs, 1));
 	if (err)
 		SKIP(return, "no fake load here: %s", strerror(-err));
