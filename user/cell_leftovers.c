@@ -39,15 +39,15 @@ static bool holds(int dir, const char *file)
  * destroy removes it after all of them. The id (what finds the map
  * entry) and the timed grants are looked for as well.
  */
-static bool leftovers_exist(const char *name)
+bool cell_files_kept(const char *name)
 {
 	char id[NAME_MAX + 1], timed[NAME_MAX + 1];
 
 	snprintf(id, sizeof(id), "%s.id", name);
 	snprintf(timed, sizeof(timed), "%s.timed", name);
-	return holds(statefs_subdir("channels", 0711), name) ||
-	       holds(statefs_subdir("cells", 0700), id) ||
-	       holds(statefs_subdir("cells", 0700), timed);
+	return holds(statefs_subdir_open("channels"), name) ||
+	       holds(statefs_subdir_open("cells"), id) ||
+	       holds(statefs_subdir_open("cells"), timed);
 }
 
 static void leftovers_remove(const char *name)
@@ -94,7 +94,7 @@ int cell_leftovers_forget(struct isolate *iso, const char *name)
 	bool entry = orphan_entry(iso, name, &st.cgid, &st.cell);
 	int err = 0;
 
-	if (!entry && !leftovers_exist(name))
+	if (!entry && !cell_files_kept(name))
 		return 0;
 	if (entry)
 		err = cell_release_entry(iso, name, &st, "its cgroup was gone");

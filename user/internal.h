@@ -162,6 +162,20 @@ int cell_release_entry(struct isolate *iso, const char *name,
  */
 int cell_leftovers_forget(struct isolate *iso, const char *name);
 int cell_leftovers_sweep(struct isolate *iso);
+/*
+ * Whether the state directory holds files of a cell of name (its channel,
+ * which create makes first, its id or its timed grants): a cell isolate
+ * made. Creates nothing.
+ */
+bool cell_files_kept(const char *name);
+
+/*
+ * 0 when the cgroup v2 directory dir may hold the cells (user/cells_root_check.c):
+ * not the root cgroup, not holding the caller's own cgroup, and every
+ * cgroup in it a cell isolate made or empty. -EINVAL or -ENOTEMPTY naming
+ * what was found otherwise. Reads only.
+ */
+int cells_root_check(const char *dir);
 
 /*
  * Settles what a change killed halfway left for a cell the kernel knows:
@@ -385,6 +399,8 @@ int statefs_dir(int parent, const char *name, mode_t mode);
 int statefs_dir_open(int parent, const char *name);
 /* statefs_dir() of <state dir>/sub. */
 int statefs_subdir(const char *sub, mode_t mode);
+/* statefs_subdir() of one that exists, creating nothing: -ENOENT when it or the state directory does not. */
+int statefs_subdir_open(const char *sub);
 /* Writes name whole: a fresh O_EXCL file, synced, renamed into place. */
 int statefs_write(int dirfd, const char *name, const void *data, size_t len, mode_t mode);
 /*

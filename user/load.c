@@ -415,7 +415,9 @@ static void unpin_all(const char *root)
 /*
  * Where the cells live: where they live already when isolate is loaded,
  * else the cgroup asked for (a cgroup v2 directory, created if missing),
- * else <cgroup2>/isolate. Moving them needs an unload first.
+ * else <cgroup2>/isolate. Moving them needs an unload first. A cgroup
+ * taken anew must be fit to hold cells (cells_root_check()), before
+ * anything is written there or in the settings.
  */
 static int choose_cells_cgroup(struct isolate *iso, const char *asked)
 {
@@ -434,14 +436,15 @@ static int choose_cells_cgroup(struct isolate *iso, const char *asked)
 		return 0;
 	}
 	if (!asked)
-		return handle_default_cells_cgroup(iso->cells_cgroup, sizeof(iso->cells_cgroup));
-	if (asked[0] != '/' || (size_t)snprintf(iso->cells_cgroup, sizeof(iso->cells_cgroup), "%s",
-						 asked) >= sizeof(iso->cells_cgroup))
+		err = handle_default_cells_cgroup(iso->cells_cgroup, sizeof(iso->cells_cgroup));
+	else if (asked[0] != '/' || (size_t)snprintf(iso->cells_cgroup, sizeof(iso->cells_cgroup),
+						      "%s", asked) >= sizeof(iso->cells_cgroup))
 		return set_error(-EINVAL, "the cells cgroup must be an absolute path, got %s", asked);
-	err = make_dir(iso->cells_cgroup);
+	if (!err)
+		err = make_dir(iso->cells_cgroup);
 	if (!err && (statfs(iso->cells_cgroup, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC))
-		err = set_error(-EINVAL, "%s is not a cgroup v2 directory", asked);
-	return err;
+		err = set_error(-EINVAL, "%s is not a cgroup v2 directory", iso->cells_cgroup);
+	return err ?: cells_root_check(iso->cells_cgroup);
 }
 
 int isolate_load(struct isolate **out, enum isolate_kernel_support *support)

@@ -42,12 +42,13 @@ static int check_private_dir(int fd, const char *what)
 	return 0;
 }
 
-int statefs_root(void)
+/* The state directory, created first with make. */
+static int root_open(bool make)
 {
 	const char *root = state_dir();
 	int fd, err;
 
-	if (mkdir(root, 0711) && errno != EEXIST)
+	if (make && mkdir(root, 0711) && errno != EEXIST)
 		return set_error(-errno, "cannot create %s: %s", root, strerror(errno));
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -58,6 +59,11 @@ int statefs_root(void)
 		return err;
 	}
 	return fd;
+}
+
+int statefs_root(void)
+{
+	return root_open(true);
 }
 
 int statefs_dir(int parent, const char *name, mode_t mode)
@@ -88,6 +94,17 @@ int statefs_subdir(const char *sub, mode_t mode)
 	if (root < 0)
 		return root;
 	fd = statefs_dir(root, sub, mode);
+	close(root);
+	return fd;
+}
+
+int statefs_subdir_open(const char *sub)
+{
+	int root = root_open(false), fd;
+
+	if (root < 0)
+		return root;
+	fd = statefs_dir_open(root, sub);
 	close(root);
 	return fd;
 }

@@ -326,7 +326,8 @@ static const struct cmd top_cmds[] = {
 	  "and create the cells cgroup; adopt what is pinned already; restore the cells\n"
 	  "kept in /run/isolate. Exit 3 (and why) on a kernel that cannot enforce.\n"
 	  "  --cgroup-root DIR   cells in DIR (a delegated cgroup v2 subtree, say)\n"
-	  "                      instead of /sys/fs/cgroup/isolate\n" },
+	  "                      instead of /sys/fs/cgroup/isolate: new, or holding\n"
+	  "                      only isolate's cells and empty cgroups\n" },
 	{ "unload", do_unload,
 	  "[--force]\n"
 	  "Detach and unpin everything. Refused while cells exist, unless --force\n"
