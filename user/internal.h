@@ -284,7 +284,9 @@ int cell_ids_rebuild(struct isolate *iso);
  * after them (done). Quiet: done, switched away from, and a grace period
  * old since, so that no hook still reads it. Read: -ENOENT when there is
  * none, -EBADMSG when it is not ours. Delete: the keys listed (-ENOENT: no
- * record to trust, scan). The records of rulesets not in live dropped.
+ * record to trust, scan). Kept: whether the id has a record, readable or
+ * not (one written, its entries maybe in the maps). The records of
+ * rulesets not in live dropped.
  */
 enum record_state {
 	RECORD_WRITING,
@@ -297,6 +299,7 @@ int ruleset_record_read(uint32_t ruleset, struct ruleset_entries *e,
 			enum record_state *state);
 void ruleset_record_quiet(uint32_t ruleset);
 int ruleset_record_delete(struct isolate *iso, uint32_t ruleset);
+bool ruleset_record_kept(uint32_t ruleset);
 void ruleset_record_forget(uint32_t ruleset);
 void ruleset_record_prune(const uint32_t *live, size_t n_live);
 

@@ -21,6 +21,13 @@
 #include "policy/sort.h"
 #include "user/internal.h"
 
+/*
+ * Ids come round after 2^32 - 1 rulesets. One whose record is kept may
+ * still be a cell's (its rules, spare or fallback) or hold entries load
+ * collects: a new ruleset written there would mix its rules into them,
+ * so such ids are passed over. Until the ids first come round no id
+ * ahead has a record, and the first is taken after one look.
+ */
 int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
 {
 	struct isolate_config cfg;
@@ -28,9 +35,11 @@ int ruleset_alloc(struct isolate *iso, uint32_t *ruleset)
 
 	if (err)
 		return err;
-	if (!cfg.next_ruleset)
-		cfg.next_ruleset = 1;	/* wrapped: 0 is never a ruleset */
-	*ruleset = cfg.next_ruleset++;
+	do {
+		if (!cfg.next_ruleset)
+			cfg.next_ruleset = 1;	/* wrapped: 0 is never a ruleset */
+		*ruleset = cfg.next_ruleset++;
+	} while (ruleset_record_kept(*ruleset));
 	return write_config(iso, &cfg);
 }
 

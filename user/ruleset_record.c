@@ -229,6 +229,20 @@ void ruleset_record_quiet(uint32_t ruleset)
 	close(fd);
 }
 
+bool ruleset_record_kept(uint32_t ruleset)
+{
+	int dir = record_dir();
+	char name[16];
+	bool kept;
+
+	if (dir < 0)
+		return false;	/* then no ruleset can be written either */
+	record_file(ruleset, name, sizeof(name));
+	kept = !faccessat(dir, name, F_OK, AT_SYMLINK_NOFOLLOW);
+	close(dir);
+	return kept;
+}
+
 void ruleset_record_forget(uint32_t ruleset)
 {
 	int dir = record_dir();
