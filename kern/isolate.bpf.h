@@ -31,7 +31,15 @@ struct isolate_config_map {
 struct isolate_cells_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, ISOLATE_MAX_CELLS);
-	/* no prealloc: a reader must never see a recycled element mid-update */
+	/*
+	 * No prealloc: memory for the cells there are. Either way an element
+	 * an update replaces or a delete removes is reused at once (by 6.1's
+	 * bpf_mem_alloc, as by prealloc's free list), not after a grace
+	 * period: a hook's pointer into this map holds only until the next
+	 * update. So cell_ctx_of() copies the entry as soon as it finds it
+	 * and hooks read the copy; userspace changes an entry only by
+	 * replacing it whole.
+	 */
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
 	__type(value, struct isolate_cell);
