@@ -73,6 +73,18 @@ static bool covers(const struct cap_list *l, const char *path, size_t len)
 	return false;
 }
 
+/* Sorted, repeats dropped. */
+static void sort_unique(struct cap_list *l)
+{
+	size_t kept = 0;
+
+	sort_mostly_sorted(l->v, l->n, sizeof(*l->v), by_path);
+	for (size_t i = 0; i < l->n; i++)
+		if (!kept || strcmp(l->v[kept - 1]->u.path, l->v[i]->u.path))
+			l->v[kept++] = l->v[i];
+	l->n = kept;
+}
+
 /* Sorted, repeats and paths below another of the list dropped. */
 static int reduce_tree(struct cap_list *l)
 {
@@ -81,11 +93,7 @@ static int reduce_tree(struct cap_list *l)
 
 	if (!below)
 		return -ENOMEM;
-	sort_mostly_sorted(l->v, l->n, sizeof(*l->v), by_path);
-	for (size_t i = 0; i < l->n; i++)
-		if (!kept || strcmp(l->v[kept - 1]->u.path, l->v[i]->u.path))
-			l->v[kept++] = l->v[i];
-	l->n = kept;
+	sort_unique(l);
 	/*
 	 * Marked first, dropped after: the lookups need the whole sorted list.
 	 * Whether a path is below another is whether its directory is covered:
@@ -102,7 +110,6 @@ static int reduce_tree(struct cap_list *l)
 		below[i] = covers(l, path, len);
 		dir_len = len;
 	}
-	kept = 0;
 	for (size_t i = 0; i < l->n; i++)
 		if (!below[i] || (l->v[i]->flags & CAP_NAMES_SERVICE))
 			l->v[kept++] = l->v[i];
@@ -134,9 +141,13 @@ static int normalize_paths(const struct isolate_cell_policy *c, enum isolate_cap
 		err = collect(c, kind, ISOLATE_CAP_DENY, &deny);
 	if (err)
 		goto out;
-	err = reduce_tree(&deny);
-	if (!err)
-		err = reduce_tree(&allow);
+	/*
+	 * A deny below another is kept: it is below by its path only. The
+	 * object it names may be reached by another path too (a bind mount
+	 * of it below a grant), where the deny above does not reach.
+	 */
+	sort_unique(&deny);
+	err = reduce_tree(&allow);
 	for (size_t i = 0; i < deny.n && !err; i++)
 		err = cell_append(out, deny.v[i]);
 	for (size_t i = 0; i < allow.n && !err; i++)

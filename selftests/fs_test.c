@@ -1298,6 +1298,27 @@ TEST_F(fs, bind_mount_allowed_over_denied)
 	EXPECT_EQ(EACCES, OPEN(P("fenced/file"), O_RDONLY));
 }
 
+/*
+ * A deny below another deny whose directory is bind-mounted below a grant
+ * (security.md's advice for a denied tree mounted elsewhere): the inner
+ * deny has a rule of its own and holds there. The normalizer used to drop
+ * it as covered by the outer one, and the mount was readable.
+ */
+TEST_F(fs, a_deny_below_a_deny_holds_where_it_is_mounted)
+{
+	int cell;
+
+	ASSERT_EQ(0, test_mkdir(&self->env, "fenced/keys"));
+	ASSERT_EQ(0, test_file(&self->env, "fenced/keys/id", "key\n"));
+	cell = test_env_cell(&self->env, "nested", "read:%s/ro", "deny-read:%s/fenced",
+			     "deny-read:%s/fenced/keys", NULL);
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, mount(P("fenced/keys"), P("ro/empty"), NULL, MS_BIND, NULL));
+	EXPECT_EQ(EACCES, test_open(&self->env, cell, P("ro/empty/id"), O_RDONLY));
+	EXPECT_EQ(EACCES, test_open(&self->env, cell, P("fenced/keys/id"), O_RDONLY));
+	EXPECT_EQ(0, test_open(&self->env, cell, P("ro/file"), O_RDONLY));
+}
+
 /* Another file system mounted below a grant: the walk crosses into it. */
 TEST_F(fs, walk_crosses_mount_points)
 {

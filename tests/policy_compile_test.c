@@ -567,6 +567,39 @@ TEST_F(tree, a_grant_below_a_bind_mount_of_a_denied_directory_is_denied)
 	umount2(at(self->root, "view"), MNT_DETACH);
 }
 
+/*
+ * A deny below another deny is compiled to an entry of its own: reached by
+ * a bind mount of its directory below a grant, it still decides (the outer
+ * deny's walk never passes there). It used to be dropped as covered.
+ */
+TEST_F(tree, a_deny_below_a_deny_holds_where_it_is_mounted)
+{
+	static const char *const caps[] = {
+		"read:T/srv", "deny-read:T/home/.ssh", "deny-read:T/home/.ssh/keys",
+	};
+	char deny_keys[PATH_MAX + 16];
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+
+	if (unshare(CLONE_NEWNS))
+		SKIP(return, "no mount namespace here: %s", strerror(errno));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	make_dir(_metadata, self->root, "home");
+	make_dir(_metadata, self->root, "home/.ssh");
+	make_dir(_metadata, self->root, "home/.ssh/keys");
+	make_file(_metadata, self->root, "home/.ssh/keys/id");
+	make_dir(_metadata, self->root, "srv");
+	make_dir(_metadata, self->root, "srv/keys");
+	ASSERT_EQ(0, mount(at(self->root, "home/.ssh/keys"), at(self->root, "srv/keys"), NULL,
+			   MS_BIND, NULL));
+	ASSERT_EQ(0, compile_texts(self->root, caps, 3, 0, &img, &diag)) TH_LOG("%s", diag.msg);
+	snprintf(deny_keys, sizeof(deny_keys), "deny-read:%s", at(self->root, "home/.ssh/keys"));
+	expect_verdict(_metadata, img, ISOLATE_CAP_READ, at(self->root, "srv/keys/id"), false,
+		       deny_keys, NULL);
+	isolate_image_free(img);
+	umount2(at(self->root, "srv/keys"), MNT_DETACH);
+}
+
 TEST_F(tree, mode_budgets_and_broker_reach_the_image)
 {
 	static const char *const caps[] = {
