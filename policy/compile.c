@@ -628,6 +628,19 @@ struct binder {
 };
 
 /*
+ * A binding keeps no device number: the node's, read again, while the
+ * path still leads to the bound node (an inode's device number never
+ * changes). Else it stays 0, no harmless device: a node of its own rights.
+ */
+static void device_number_of_bound(const char *real, struct stat *st)
+{
+	struct stat now;
+
+	if (!lstat(real, &now) && now.st_dev == st->st_dev && now.st_ino == st->st_ino)
+		st->st_rdev = now.st_rdev;
+}
+
+/*
  * The real path of cap's path and its stat, from its binding (*kept) or
  * resolved now; NULL with errno set when it does not exist (ENOENT: an
  * optional path bound as missing). With b->out the binding made keeps the
@@ -658,6 +671,8 @@ static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct s
 		real = old->real ? strdup(old->real) : NULL;
 		if (!real)
 			errno = old->real ? ENOMEM : ENOENT;
+		else if (S_ISCHR(old->mode) || S_ISBLK(old->mode))
+			device_number_of_bound(real, st);
 	} else {
 		real = real_path(&b->cache, cap->u.path, st);
 		if (real) {

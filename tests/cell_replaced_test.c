@@ -418,6 +418,32 @@ TEST_F(replaced, an_optional_deny_moved_away_stays_on_its_directory)
 	EXPECT_EQ(0, may_read(self, self->key));
 }
 
+/*
+ * A harmless device named by a rule of its own (write:HOME/null, a node
+ * of /dev/null's number) also has what the tree above grants (read), as
+ * the kernel decides it: after a change too, which compiles from the kept
+ * bindings. Those keep no device number: the node was taken for a service
+ * node, of its own rights only, and reading it was refused after any
+ * change.
+ */
+TEST_F(replaced, a_harmless_device_keeps_the_trees_rights_after_a_change)
+{
+	static const char *const caps[] = { "read:%s/home", "write:%s/home/null", NULL };
+	struct isolate_cap *connect = NULL;
+	char null[sizeof(self->home) + 8];
+
+	snprintf(null, sizeof(null), "%s/null", self->home);
+	ASSERT_EQ(0, mknod(null, S_IFCHR | 0666, makedev(1, 3)));
+	ASSERT_EQ(0, make_cell(self, caps)) TH_LOG("%s", isolate_last_error());
+	EXPECT_EQ(1, may_read(self, null));
+	ASSERT_EQ(0, isolate_cap_parse("connect:tcp:192.0.2.1/32:443", &connect, NULL));
+	ASSERT_EQ(0, isolate_cell_grant(self->iso, CELL, &connect, 1)) {
+		TH_LOG("%s", isolate_last_error());
+	}
+	isolate_cap_free(connect);
+	EXPECT_EQ(1, may_read(self, null));
+}
+
 TEST_F(replaced, cell_show_names_the_link_and_what_a_rebind_would_follow)
 {
 	char out[8192], want[512];
