@@ -21,6 +21,7 @@
 #include "kselftest_harness.h"
 #include "broker_program_util.h"
 #include "fake_load.h"
+#include "fake_ring.h"
 
 #define CELL "asker"
 
@@ -70,24 +71,6 @@ FIXTURE_TEARDOWN(broker)
 	fake_env_close(&self->env, self->iso, self->cell);
 }
 
-/* A read request of the cell for target, as the kernel writes it. */
-static struct isolate_event_broker read_request(__u64 cgid, __u64 id, const char *target)
-{
-	struct isolate_event_broker e = {
-		.hdr = {
-			.abi_version = ISOLATE_EVENT_ABI_VERSION,
-			.event_class = ISOLATE_EVENT_BROKER,
-			.size = sizeof(e),
-			.cell_cgid = cgid,
-		},
-		.request_id = id,
-		.right = ISOLATE_BROKER_READ,
-	};
-
-	e.len = (__u32)snprintf(e.target, sizeof(e.target), "%s", target);
-	return e;
-}
-
 /*
  * Requests for a path that does not exist and for one through a link are
  * answered, not granted, without the program; a path that can be reached
@@ -106,18 +89,18 @@ TEST_F(broker, the_program_is_not_asked_about_a_path_it_could_not_be_granted)
 	ASSERT_EQ(0, symlink(self->dir, link));
 	ASSERT_EQ(0, isolate_broker_open(&b, NULL, self->program));
 	for (int i = 0; i < 3; i++) {
-		e = read_request(self->st.cgid, id++, missing);
+		e = fake_read_request(self->st.cgid, id++, missing);
 		EXPECT_EQ(0, isolate_broker_request(b, self->iso, CELL, &e)) {
 			TH_LOG("%s", isolate_last_error());
 		}
 	}
-	e = read_request(self->st.cgid, id++, through);
+	e = fake_read_request(self->st.cgid, id++, through);
 	EXPECT_EQ(0, isolate_broker_request(b, self->iso, CELL, &e)) {
 		TH_LOG("%s", isolate_last_error());
 	}
 	EXPECT_EQ(0, runs(self->runs));
 
-	e = read_request(self->st.cgid, id++, self->dir);
+	e = fake_read_request(self->st.cgid, id++, self->dir);
 	isolate_broker_request(b, self->iso, CELL, &e);
 	EXPECT_EQ(1, runs(self->runs));
 	isolate_broker_close(b);

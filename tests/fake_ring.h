@@ -105,4 +105,23 @@ static inline struct isolate_event_log fake_log_record(__u64 cgid, __u64 seq, co
 	return e;
 }
 
+/* A read request of the cell of cgroup id cgid for target, numbered id, as the kernel writes it. */
+static inline struct isolate_event_broker fake_read_request(__u64 cgid, __u64 id,
+							    const char *target)
+{
+	struct isolate_event_broker e = {
+		.hdr = {
+			.abi_version = ISOLATE_EVENT_ABI_VERSION,
+			.event_class = ISOLATE_EVENT_BROKER,
+			.size = sizeof(e),
+			.cell_cgid = cgid,
+		},
+		.request_id = id,
+		.right = ISOLATE_BROKER_READ,
+	};
+
+	e.len = (__u32)snprintf(e.target, sizeof(e.target), "%s", target);
+	return e;
+}
+
 #endif /* ISOLATE_TESTS_FAKE_RING_H */

@@ -9,7 +9,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/json_writer.h"
 #include "tools/isolate-loader/cell_names.h"
@@ -120,14 +119,6 @@ static void fill(const struct out_rate *r, struct out_cell *c, uint64_t now_ms)
 	c->filled_ms = now_ms;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-}
-
 static bool has_dropped(const struct out_cell *c)
 {
 	for (int k = 0; k < ISOLATE_EVENT_CLASSES; k++)
@@ -141,7 +132,7 @@ static bool has_dropped(const struct out_cell *c)
  * "dropped":{CLASS:COUNT,...}} for what c dropped since its last; its counts
  * start again. No "cell" when the name is not known; cgroup id 0 for the crowd.
  */
-static void summarise(struct out_cell *c, const char *cell, FILE *out)
+static void summarise(struct out_cell *c, const char *cell, FILE *out, uint64_t now_ms)
 {
 	struct json_writer jw;
 
@@ -153,7 +144,7 @@ static void summarise(struct out_cell *c, const char *cell, FILE *out)
 	if (cell)
 		jw_kv_string(&jw, "cell", cell);
 	jw_kv_uint(&jw, "cgroup_id", c->cgid);
-	jw_kv_uint(&jw, "ts_ns", now_ns());
+	jw_kv_uint(&jw, "ts_ns", now_ms * 1000000);
 	jw_kv_string(&jw, "reason", "out-rate");
 	jw_key(&jw, "dropped");
 	jw_object_start(&jw);
@@ -194,7 +185,7 @@ void out_rate_write(struct out_rate *r, FILE *out, const char *cell,
 
 		c = &r->slots[i];
 		if (c->cgid) {
-			summarise(c, cell, out);
+			summarise(c, cell, out, now_ms);
 			say_unsaid(c, cell, now_ms, true);
 			remove_at(r, i);
 		}
@@ -238,7 +229,7 @@ static bool idle(const struct out_rate *r, struct out_cell *c, uint64_t now_ms)
 void out_rate_tick(struct out_rate *r, struct isolate *iso, FILE *out, uint64_t now_ms,
 		   bool last)
 {
-	summarise(&r->crowd, NULL, out);
+	summarise(&r->crowd, NULL, out, now_ms);
 	say_unsaid(&r->crowd, NULL, now_ms, last);
 	for (size_t i = 0; i < SLOTS;) {
 		struct out_cell *c = &r->slots[i];
@@ -250,7 +241,7 @@ void out_rate_tick(struct out_rate *r, struct isolate *iso, FILE *out, uint64_t 
 		if (c->unsaid || has_dropped(c)) {
 			const char *cell = cell_name_by_cgid(iso, c->cgid);
 
-			summarise(c, cell, out);
+			summarise(c, cell, out, now_ms);
 			say_unsaid(c, cell, now_ms, last);
 		}
 		/* What a removal moves back into slot i is looked at next. */
