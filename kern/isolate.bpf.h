@@ -38,7 +38,10 @@ struct isolate_cells_map {
 	 * period: a hook's pointer into this map holds only until the next
 	 * update. So cell_ctx_of() copies the entry as soon as it finds it
 	 * and hooks read the copy; userspace changes an entry only by
-	 * replacing it whole.
+	 * replacing it whole, under the loader's lock, and waits a grace
+	 * period after each switch before letting go of the lock (cell.c):
+	 * the element a switch frees is taken again only once no hook that
+	 * found it before is still copying it.
 	 */
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
