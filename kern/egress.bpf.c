@@ -6,9 +6,11 @@
  * differs from the message before: the control data of the next messages
  * to the same destination reach no hook. This filter, attached to the
  * cells root's egress, drops what such a message makes: IPv4 packets with
- * options (the socket options that set them are refused to cells) and
- * IPv6 packets with a routing header, from sockets made in a cell. The
- * sender gets EPERM; the cell's counters count a denial.
+ * a source route and IPv6 packets with a routing header, from sockets
+ * made in a cell. The sender gets EPERM; the cell's counters count a
+ * denial. Other IPv4 options pass: the socket options that set any are
+ * refused to cells, but the kernel answers a peer's connection with the
+ * options of its SYN (record route, timestamps) echoed.
  */
 #include "isolate.bpf.h"
 #include <bpf/bpf_endian.h>
@@ -23,15 +25,49 @@ char LICENSE[] SEC("license") = "GPL";
 #define NEXTHDR_DEST		60
 /* Extension headers looked through before the routing header. */
 #define EXTENSION_HEADERS_MAX	4
+#define IPV4_HEADER_LEN		20
+/* At most one option per byte of the 40 the header has room for. */
+#define IPV4_OPTIONS_MAX	40
+#define IPOPT_END		0
+#define IPOPT_NOOP		1
+#define IPOPT_LSRR		0x83
+#define IPOPT_SSRR		0x89
 
-/* Whether the packet carries IPv4 options or an IPv6 routing header. */
+/* Whether the IPv4 packet's options hold a source route (or cannot be read). */
+static __always_inline bool ipv4_source_routed(struct __sk_buff *skb)
+{
+	__u32 off = IPV4_HEADER_LEN, end;
+	__u8 b[2];
+
+	if (bpf_skb_load_bytes(skb, 0, b, 1))
+		return true;
+	end = (b[0] & 0xf) * 4;
+	for (int i = 0; i < IPV4_OPTIONS_MAX && off < end; i++) {
+		if (bpf_skb_load_bytes(skb, off, b, 1))
+			return true;
+		if (b[0] == IPOPT_END)
+			return false;
+		if (b[0] == IPOPT_NOOP) {
+			off++;
+			continue;
+		}
+		if (b[0] == IPOPT_LSRR || b[0] == IPOPT_SSRR)
+			return true;
+		if (bpf_skb_load_bytes(skb, off + 1, b + 1, 1) || b[1] < 2)
+			return true;
+		off += b[1];
+	}
+	return off < end;
+}
+
+/* Whether the packet carries an IPv4 source route or an IPv6 routing header. */
 static __always_inline bool source_routed(struct __sk_buff *skb)
 {
 	__u8 b[2], next;
 	__u32 off = IPV6_HEADER_LEN;
 
 	if (skb->protocol == bpf_htons(ETH_P_IP))
-		return bpf_skb_load_bytes(skb, 0, b, 1) || (b[0] & 0xf) > 5;
+		return ipv4_source_routed(skb);
 	if (skb->protocol != bpf_htons(ETH_P_IPV6))
 		return false;
 	if (bpf_skb_load_bytes(skb, 6, b, 1))

@@ -616,6 +616,80 @@ TEST_F(bypass, a_source_route_in_a_later_sendmmsg_message_goes_nowhere)
 	close(ps);
 }
 
+#define ECHO_PORT 19998
+
+/* Listens on 127.0.0.1:ECHO_PORT: 0 once it accepted a connection, 1 when none came in 10 s. */
+static int accept_one(void *arg)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(ECHO_PORT) };
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (fd < 0)
+		return 100 + errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 4))
+		return 100 + errno;
+	if (poll(&p, 1, 10000) != 1 || accept(fd, NULL, NULL) < 0)
+		return 1;
+	return 0;
+}
+
+/*
+ * Connects to 127.0.0.1:ECHO_PORT with a record route option on its
+ * packets, again while nothing listens yet: 0 once connected, else the
+ * errno of the last try (ETIMEDOUT, EINPROGRESS: no SYN-ACK came).
+ */
+static int connect_with_record_route(void)
+{
+	unsigned char rr[12] = { 7 /* IPOPT_RR */, 11, 4 };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(ECHO_PORT) };
+	struct timeval tv = { 3, 0 };
+	int err = 0;
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	for (int i = 0; i < 100; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0 || setsockopt(fd, IPPROTO_IP, IP_OPTIONS, rr, sizeof(rr)) ||
+		    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
+			return errno;
+		err = connect(fd, (struct sockaddr *)&a, sizeof(a)) ? errno : 0;
+		close(fd);
+		if (err != ECONNREFUSED)
+			return err;
+		usleep(100 * 1000);
+	}
+	return err;
+}
+
+/*
+ * A peer whose SYN carries options (record route) gets them echoed on
+ * every packet of the connection a cell's listener accepts: no source
+ * route, so they pass, and no denial is counted against the cell.
+ */
+TEST_F(bypass, options_a_peer_sent_are_echoed_to_it)
+{
+	int cell = test_env_cell(&self->env, "echo", "bind:tcp:127.0.0.1/32:19998", NULL);
+	struct isolate_cell_state before, after;
+	int status = -1;
+	pid_t pid;
+
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, isolate_cell_get(self->env.iso, self->env.cells[cell].name, &before));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(connect_with_record_route());
+	EXPECT_EQ(0, test_run(&self->env, cell, accept_one, NULL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("connect: %s", strerror(WEXITSTATUS(status)));
+	ASSERT_EQ(0, isolate_cell_get(self->env.iso, self->env.cells[cell].name, &after));
+	EXPECT_EQ(before.counters.denied, after.counters.denied);
+}
+
 /* ---- Multicast membership reports ------------------------------------------- */
 
 /* Joins 232.1.2.3 from source 10.20.30.<*arg> on lo, keeps it 1 s. */
