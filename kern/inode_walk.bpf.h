@@ -24,6 +24,7 @@ enum walk_status {
 
 /* struct mount.mnt_ns of the kernel's own mounts (kern_mount). */
 #define MNT_NS_INTERNAL ((struct mnt_namespace *)-22L)
+#define MQUEUE_MAGIC	0x19800202
 
 /*
  * With WALK_RULE: the rights of the rule found, and the object that holds
@@ -156,10 +157,14 @@ static long step_above(__u32 index, void *ctx)
 		/*
 		 * The root of a mount tree: the namespace's, where nothing
 		 * granted anything, or one of the kernel's internal mounts,
-		 * whose objects no path reaches.
+		 * whose objects no path reaches. Not so the IPC namespace's
+		 * mount of its message queues, which mq_open() opens named
+		 * queues through: one of the internal mounts from 6.17 (in no
+		 * namespace before), its queues are decided by their rules.
 		 */
 		if (up == mnt) {
-			w->res->status = BPF_CORE_READ(mnt, mnt_ns) == MNT_NS_INTERNAL ?
+			w->res->status = BPF_CORE_READ(mnt, mnt_ns) == MNT_NS_INTERNAL &&
+					 BPF_CORE_READ(mnt, mnt.mnt_sb, s_magic) != MQUEUE_MAGIC ?
 					 WALK_INTERNAL : WALK_NO_RULE;
 			return 1;
 		}

@@ -19,7 +19,6 @@
  */
 #include "file_rules.bpf.h"
 
-#define MQUEUE_MAGIC	0x19800202
 #define ENOSPC		28
 
 char LICENSE[] SEC("license") = "GPL";
