@@ -27,7 +27,7 @@ static void unescape_octal(char *s)
 /* id parent major:minor root point options... - fstype source super-options */
 static int parse_line(char *line, struct mount_entry *m)
 {
-	char *sep = strstr(line, " - "), *save = NULL, *field[5], *type;
+	char *sep = strstr(line, " - "), *save = NULL, *field[5], *type, *source, *super;
 	int i;
 
 	if (!sep)
@@ -39,6 +39,8 @@ static int parse_line(char *line, struct mount_entry *m)
 			return -EINVAL;
 	}
 	type = strtok_r(sep + 3, " ", &save);
+	source = type ? strtok_r(NULL, " ", &save) : NULL;
+	super = source ? strtok_r(NULL, " ", &save) : NULL;
 	if (!type || sscanf(field[2], "%u:%u", &m->major, &m->minor) != 2)
 		return -EINVAL;
 	unescape_octal(field[3]);
@@ -46,7 +48,8 @@ static int parse_line(char *line, struct mount_entry *m)
 	m->root = strdup(field[3]);
 	m->point = strdup(field[4]);
 	m->fstype = strdup(type);
-	return m->root && m->point && m->fstype ? 0 : -ENOMEM;
+	m->super_options = strdup(super ? super : "");
+	return m->root && m->point && m->fstype && m->super_options ? 0 : -ENOMEM;
 }
 
 void mount_table_free(struct mount_table *t)
@@ -55,6 +58,7 @@ void mount_table_free(struct mount_table *t)
 		free(t->mounts[i].root);
 		free(t->mounts[i].point);
 		free(t->mounts[i].fstype);
+		free(t->mounts[i].super_options);
 	}
 	free(t->mounts);
 	t->mounts = NULL;

@@ -11,6 +11,7 @@ struct mount_entry {
 	char *root;	/* the directory (or file) of its file system it shows */
 	char *point;	/* where it is mounted */
 	char *fstype;
+	char *super_options;	/* the file system's own, comma-separated */
 };
 
 /* Every mount, in the order mountinfo lists them (a mount after its parent). */

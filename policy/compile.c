@@ -675,7 +675,8 @@ static char *bind_path(struct binder *b, const struct isolate_cap *cap, struct s
 			device_number_of_bound(real, st);
 	} else {
 		real = real_path(&b->cache, cap->u.path, st);
-		if (real) {
+		/* The compiler's own /proc entries are refused by the caller, saying so. */
+		if (real && !self_path_check_real(cap->u.path, real, NULL, 0)) {
 			int err = sb_device_check(&b->sb, real, st, &b->sb_dev);
 
 			if (err) {
@@ -814,6 +815,10 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 					"%s is on a file system whose files report a device (%u:%u) other than its superblock's (%u:%u), as btrfs subvolumes and overlayfs do: no rule on it could match in the kernel, and a deny would not hold",
 					cap->u.path, major(st.st_dev), minor(st.st_dev),
 					major(b->sb_dev), minor(b->sb_dev));
+			else if (err == -EIDRM)
+				diag_at(diag, &cap->pos,
+					"%s is on %s, which may number a file anew while it exists: a rule on it would stop matching once the kernel forgets the file, and a deny would not hold; put the rule on the directory it is mounted on, or above",
+					cap->u.path, b->sb.numbering);
 			else if (err == -ESTALE)
 				diag_at(diag, &cap->pos, "%s was replaced while it was resolved",
 					cap->u.path);

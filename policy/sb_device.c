@@ -1,25 +1,29 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * Whether the kernel can match a rule on a file. The hooks key rules by
- * the device of the file's superblock; a rule is made from stat(2)'s
- * st_dev, which is that device on most file systems, but not on btrfs
- * subvolumes (each has a device of its own, and inode numbers repeat
- * across them) nor on overlayfs (files report their layer's). There a
- * rule would never match: an allow would grant nothing and, worse, a deny
- * would not hold. Such a path is refused instead.
+ * the device of the file's superblock and the inode's number. A rule is
+ * made from stat(2)'s st_dev, which is that device on most file systems,
+ * but not on btrfs subvolumes (each has a device of its own, and inode
+ * numbers repeat across them) nor on overlayfs (files report their
+ * layer's). And some file systems number a file anew each time they read
+ * it in, so that its number changes once the kernel forgets the inode.
+ * There a rule would stop matching, or never match: an allow would grant
+ * nothing and, worse, a deny would not hold. Such a path is refused
+ * instead.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
+#include <string.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "sb_device.h"
 
-/* The file systems known to report a device of their own to stat(2). */
-#define BTRFS_SUPER_MAGIC	0x9123683e
-#define OVERLAYFS_SUPER_MAGIC	0x794c7630
+/* procfs numbers its fixed entries from here up, for good. */
+#define PROC_DYNAMIC_FIRST	0xF0000000U
 
 /* The device of the superblock of the mount that holds real: 0 or -ENOENT. */
 static int sb_device_of(const struct mount_table *t, const char *real, dev_t *dev)
@@ -31,6 +35,85 @@ static int sb_device_of(const struct mount_table *t, const char *real, dev_t *de
 	if (!err)
 		*dev = makedev(on->major, on->minor);
 	return err;
+}
+
+static int read_mounts(struct sb_device_check *c)
+{
+	int err = 0;
+
+	if (!c->have_mounts) {
+		err = mount_table_read(&c->mounts);
+		c->have_mounts = !err;
+	}
+	return err;
+}
+
+static bool has_option(const char *options, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *o = options; o; o = strchr(o, ',') ? strchr(o, ',') + 1 : NULL)
+		if (!strncmp(o, name, n) && (o[n] == ',' || !o[n]))
+			return true;
+	return false;
+}
+
+/*
+ * File systems that may give a file another number while it exists. FAT
+ * and exFAT make one up (iunique()) each time they read a file in, as CIFS
+ * does without server inode numbers (noserverino), procfs for its sysctl
+ * and process entries (get_next_ino()); FUSE takes its daemon's word.
+ */
+static const struct {
+	unsigned long magic;
+	const char *name;
+} renumbering[] = {
+	{ MSDOS_SUPER_MAGIC, "FAT" },
+	{ EXFAT_SUPER_MAGIC, "exFAT" },
+	{ FUSE_SUPER_MAGIC, "FUSE" },
+	{ PROC_SUPER_MAGIC, "procfs" },
+	{ CIFS_SUPER_MAGIC, "CIFS (noserverino)" },
+	{ SMB2_SUPER_MAGIC, "SMB (noserverino)" },
+};
+
+static const char *renumbering_fs(const struct statfs *fs)
+{
+	for (size_t i = 0; i < sizeof(renumbering) / sizeof(renumbering[0]); i++)
+		if (renumbering[i].magic == (unsigned long)fs->f_type)
+			return renumbering[i].name;
+	return NULL;
+}
+
+/*
+ * The file system's name when real (fd, st) may get another number while
+ * it exists, NULL when it keeps its number. The top of a mount keeps it
+ * (the mount holds it in memory), as do procfs's fixed entries and files
+ * on CIFS with the server's numbers.
+ */
+static const char *numbers_change(struct sb_device_check *c, const char *real, int fd,
+				  const struct statfs *fs, const struct stat *st, int *err)
+{
+	const char *name = renumbering_fs(fs);
+	const struct mount_entry *on;
+	char fs_path[PATH_MAX];
+	struct stat up;
+
+	*err = 0;
+	if (!name)
+		return NULL;
+	if (fs->f_type == PROC_SUPER_MAGIC && st->st_ino >= PROC_DYNAMIC_FIRST)
+		return NULL;
+	if (fs->f_type == CIFS_SUPER_MAGIC || fs->f_type == SMB2_SUPER_MAGIC) {
+		*err = read_mounts(c);
+		if (!*err)
+			*err = mount_fs_path(&c->mounts, real, fs_path, sizeof(fs_path), &on);
+		if (*err || !has_option(on->super_options, "noserverino"))
+			return NULL;
+	}
+	if (S_ISDIR(st->st_mode) && !fstatat(fd, "..", &up, 0) &&
+	    (up.st_dev != st->st_dev || up.st_ino == st->st_ino))
+		return NULL;
+	return name;
 }
 
 int sb_device_check(struct sb_device_check *c, const char *real, const struct stat *st,
@@ -57,23 +140,24 @@ int sb_device_check(struct sb_device_check *c, const char *real, const struct st
 		err = -ESTALE;	/* replaced since it was resolved */
 	else
 		err = 0;
+	if (!err)
+		c->numbering = numbers_change(c, real, fd, &fs, st, &err);
 	close(fd);
 	if (err)
 		return err;
+	if (c->numbering)
+		return -EIDRM;
 	if (fs.f_type == BTRFS_SUPER_MAGIC || fs.f_type == OVERLAYFS_SUPER_MAGIC) {
-		if (!c->have_mounts) {
-			err = mount_table_read(&c->mounts);
-			if (err)
-				return err;
-			c->have_mounts = true;
-		}
-		err = sb_device_of(&c->mounts, real, sb_dev);
+		err = read_mounts(c);
+		if (!err)
+			err = sb_device_of(&c->mounts, real, sb_dev);
 		if (err)
 			return err;
 		if (*sb_dev != st->st_dev)
 			return -EXDEV;
 	}
-	if (c->n_same < sizeof(c->same) / sizeof(c->same[0]))
+	/* There each file is looked at, not only its device. */
+	if (!renumbering_fs(&fs) && c->n_same < sizeof(c->same) / sizeof(c->same[0]))
 		c->same[c->n_same++] = st->st_dev;
 	return 0;
 }

@@ -14,12 +14,15 @@ struct sb_device_check {
 	size_t n_same;
 	struct mount_table mounts;	/* read at the first file system that may differ */
 	bool have_mounts;
+	const char *numbering;	/* after an -EIDRM: the file system's name */
 };
 
 /*
  * 0 when st (real's) carries its superblock's device; -EXDEV when not
- * (*sb_dev then holds the superblock's); -ESTALE when real names another
- * object by now; another -errno when it cannot be told.
+ * (*sb_dev then holds the superblock's); -EIDRM when its file system may
+ * give it another inode number while it exists (c->numbering names it);
+ * -ESTALE when real names another object by now; another -errno when it
+ * cannot be told.
  */
 int sb_device_check(struct sb_device_check *c, const char *real, const struct stat *st,
 		    dev_t *sb_dev);

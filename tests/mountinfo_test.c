@@ -19,13 +19,13 @@
 #include "common/mountinfo.h"
 
 static struct mount_entry table[] = {
-	{ 8, 1, "/", "/", "ext4" },
-	{ 0, 25, "/", "/run", "tmpfs" },
-	{ 0, 25, "/isolate/cells", "/srv/alias", "tmpfs" },
-	{ 8, 1, "/var/lib/x", "/srv/stacked", "ext4" },
+	{ 8, 1, "/", "/", "ext4", "" },
+	{ 0, 25, "/", "/run", "tmpfs", "" },
+	{ 0, 25, "/isolate/cells", "/srv/alias", "tmpfs", "" },
+	{ 8, 1, "/var/lib/x", "/srv/stacked", "ext4", "" },
 	/* Mounted later over the same point: this one is seen there. */
-	{ 0, 25, "/isolate", "/srv/stacked", "tmpfs" },
-	{ 0, 25, "/isolate/cells/a.yaml", "/srv/one file", "tmpfs" },
+	{ 0, 25, "/isolate", "/srv/stacked", "tmpfs", "" },
+	{ 0, 25, "/isolate/cells/a.yaml", "/srv/one file", "tmpfs", "" },
 };
 
 static const char *fs_path(const char *real, const struct mount_entry **on)
@@ -93,7 +93,7 @@ TEST(within_is_by_whole_components)
  */
 TEST(a_real_bind_mount_is_read_back)
 {
-	char dir[] = "/tmp/isolate-mountinfo.XXXXXX", src[128], dst[128];
+	char dir[] = "/tmp/isolate-mountinfo.XXXXXX", src[128], dst[128], fs[128];
 	char real[PATH_MAX], want[PATH_MAX], got[PATH_MAX];
 	const struct mount_entry *src_on = NULL, *dst_on = NULL;
 	struct mount_table t;
@@ -107,6 +107,9 @@ TEST(a_real_bind_mount_is_read_back)
 	ASSERT_EQ(0, mkdir(src, 0755));
 	ASSERT_EQ(0, mkdir(dst, 0755));
 	ASSERT_EQ(0, mount(src, dst, NULL, MS_BIND, NULL));
+	snprintf(fs, sizeof(fs), "%s/fs", dir);
+	ASSERT_EQ(0, mkdir(fs, 0755));
+	ASSERT_EQ(0, mount("isolate-test", fs, "tmpfs", 0, "nr_inodes=77"));
 	ASSERT_EQ(0, mount_table_read(&t));
 
 	ASSERT_NE(NULL, realpath(src, real));
@@ -119,7 +122,15 @@ TEST(a_real_bind_mount_is_read_back)
 	EXPECT_EQ(src_on->major, dst_on->major);
 	EXPECT_EQ(src_on->minor, dst_on->minor);
 
+	/* The file system's own options (which say how CIFS numbers files). */
+	ASSERT_NE(NULL, realpath(fs, real));
+	EXPECT_EQ(0, mount_fs_path(&t, real, got, sizeof(got), &dst_on));
+	EXPECT_STREQ("tmpfs", dst_on->fstype);
+	EXPECT_NE(NULL, strstr(dst_on->super_options, "nr_inodes=77")) TH_LOG("%s", dst_on->super_options);
+
 	mount_table_free(&t);
+	EXPECT_EQ(0, umount(fs));
+	rmdir(fs);
 	EXPECT_EQ(0, umount(dst));
 	rmdir(dst);
 	rmdir(src);

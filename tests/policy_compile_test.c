@@ -533,6 +533,33 @@ TEST_F(tree, a_file_that_reports_another_device_is_refused)
 }
 
 /*
+ * A file whose file system may number it anew while it exists (procfs's
+ * sysctl and process entries, made up each time the kernel reads them in)
+ * is refused, even after another path on the same device passed: once
+ * the kernel forgets it, a rule on its old number would match nothing and
+ * the deny would not hold. procfs's root and fixed entries keep theirs.
+ */
+TEST_F(tree, a_file_whose_number_may_change_is_refused)
+{
+	static const char *const sysctl[] = { "read:/proc", "deny-read:/proc/sys/kernel/domainname" };
+	static const char *const process[] = { "read:/proc/1/status" };
+	static const char *const fixed[] = { "read:/proc", "deny-read:/proc/sys",
+					      "deny-read:/proc/meminfo" };
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+
+	EXPECT_EQ(-EIDRM, compile_texts(self->root, sysctl, 2, 0, &img, &diag));
+	EXPECT_EQ(NULL, img);
+	EXPECT_STREQ("/proc/sys/kernel/domainname is on procfs, which may number a file anew while it exists: a rule on it would stop matching once the kernel forgets the file, and a deny would not hold; put the rule on the directory it is mounted on, or above",
+		     diag.msg);
+	EXPECT_EQ(-EIDRM, compile_texts(self->root, process, 1, 0, &img, &diag));
+	EXPECT_NE(NULL, strstr(diag.msg, "/proc/1/status is on procfs")) TH_LOG("%s", diag.msg);
+	ASSERT_EQ(0, compile_texts(self->root, fixed, 3, 0, &img, &diag)) TH_LOG("%s", diag.msg);
+	EXPECT_EQ(3U, img->n_inodes);
+	isolate_image_free(img);
+}
+
+/*
  * A deny on a directory holds on what lies in it by object, not only on
  * the paths its own path prefixes: a grant below a bind mount of the
  * denied .git at view/ is refused reading as below .git itself. (The same
