@@ -60,6 +60,18 @@ static __always_inline bool stack_executable(void)
 	return flags & VM_EXEC;
 }
 
+/*
+ * Pages of an object of the kernel's internal mounts (a memfd, shared
+ * memory), which no rule could grant EXEC on, with exec memory granted:
+ * code the cell could as well have copied into anonymous memory. JITs map
+ * one memfd twice, writable and executable. Running it stays refused.
+ */
+static __always_inline bool internal_exec_memory(const struct cell_ctx *cc, struct file *file)
+{
+	return (cc->cell.flags & ISOLATE_CELL_EXEC_MEMORY) &&
+	       on_internal_mount((__u64)file->f_path.mnt);
+}
+
 ISOLATE_HOOK(mmap_file, isolate_mmap_file, struct file *file, unsigned long reqprot,
 	     unsigned long prot, unsigned long flags, int ret)
 {
@@ -80,6 +92,8 @@ ISOLATE_HOOK(mmap_file, isolate_mmap_file, struct file *file, unsigned long reqp
 	}
 	if (!(cc.cell.flags & ISOLATE_CELL_EXEC_MEMORY) && stack_executable())
 		return refuse_exec_memory(&cc, EACCES, 0, 0);
+	if (internal_exec_memory(&cc, file))
+		return 0;
 	return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_EXEC,
 			   ISOLATE_OP_MAP_EXEC, DISPLAY_D_PATH);
 }
@@ -109,7 +123,7 @@ ISOLATE_HOOK(file_mprotect, isolate_file_mprotect, struct vm_area_struct *vma,
 		if (err || !file)
 			return err;
 	}
-	if (vm_flags & VM_EXEC)
+	if (vm_flags & VM_EXEC || internal_exec_memory(&cc, file))
 		return 0;
 	return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_EXEC,
 			   ISOLATE_OP_MAP_EXEC, DISPLAY_NAME);

@@ -375,21 +375,28 @@ TEST_F(exec, read_implies_exec_needs_exec)
 				   map_errno, &a));
 }
 
-/* A memfd mapped executable is refused too (no path, no rule). */
+/*
+ * A memfd mapped executable is refused too (no path, no rule), unless the
+ * cell is granted exec memory: a JIT's code mapped a second time.
+ */
 TEST_F(exec, memfd_mappings)
 {
 	int cell = CELL("r", "read:%s/lib", "exec:%s/lib");
+	int jit = CELL("jit", "read:%s/lib", "exec:%s/lib", "allow:exec-memory");
 	int fd = memfd_create("code", MFD_CLOEXEC);
 	struct map_args a = { .fd = fd, .prot = PROT_READ | PROT_EXEC };
 
 	ASSERT_LE(0, cell);
+	ASSERT_LE(0, jit);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ftruncate(fd, 4096));
 	/* explain takes paths: a memfd has none, the kernel alone is asked. */
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, map_errno, &a));
+	EXPECT_EQ(0, test_run(&self->env, jit, map_errno, &a));
 	a.prot = PROT_READ;
 	a.mprotect = PROT_READ | PROT_EXEC;
 	EXPECT_EQ(EACCES, test_run(&self->env, cell, map_errno, &a));
+	EXPECT_EQ(0, test_run(&self->env, jit, map_errno, &a));
 	a.mprotect = 0;
 	EXPECT_EQ(0, test_run(&self->env, cell, map_errno, &a));
 	close(fd);
