@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fuse.h>
 #include <linux/magic.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -110,10 +111,11 @@ static const char *numbers_change(struct sb_device_check *c, const char *real, i
 		if (*err || !has_option(on->super_options, "noserverino"))
 			return NULL;
 	}
-	if (S_ISDIR(st->st_mode) && !fstatat(fd, "..", &up, 0) &&
-	    (up.st_dev != st->st_dev || up.st_ino == st->st_ino))
-		return NULL;
-	return name;
+	if (!S_ISDIR(st->st_mode) || fstatat(fd, "..", &up, 0) ||
+	    (up.st_dev == st->st_dev && up.st_ino != st->st_ino))
+		return name;
+	/* FUSE's root is FUSE_ROOT_ID to the kernel, whatever its daemon says. */
+	return fs->f_type == FUSE_SUPER_MAGIC && st->st_ino != FUSE_ROOT_ID ? name : NULL;
 }
 
 int sb_device_check(struct sb_device_check *c, const char *real, const struct stat *st,
