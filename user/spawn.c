@@ -213,6 +213,12 @@ static void child(char *const argv[], const struct isolate_spawn_opts *opts,
 		r.step = STEP_CWD;
 	}
 	if (!r.err) {
+		/*
+		 * execvpe(3) searches the PATH of environ, not of envp: the
+		 * command is found on the PATH it is given (this child has no
+		 * other thread to see environ change).
+		 */
+		environ = envp;
 		execvpe(argv[0], argv, envp);
 		r.err = -errno;
 		r.step = STEP_EXEC;

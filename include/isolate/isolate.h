@@ -327,7 +327,12 @@ struct isolate_spawn_opts {
 	bool set_ids;		/* switch to uid/gid (supplementary groups dropped); -1 is refused */
 	uid_t uid;
 	gid_t gid;
-	char *const *envp;	/* the environment; NULL: what isolate_env_passes */
+	/*
+	 * The environment; NULL: what isolate_env_passes. argv[0] without
+	 * a '/' is looked for on its PATH (execvpe(3): without one,
+	 * confstr(_CS_PATH)), not on the caller's.
+	 */
+	char *const *envp;
 	/*
 	 * The child's working directory (entered after the ids are
 	 * switched, inside the confinement); NULL: the caller's.

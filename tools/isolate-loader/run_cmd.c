@@ -121,11 +121,12 @@ static int build_env(struct run_opts *o, char **extra, size_t n_extra)
 		if (keep)
 			err = add_env(o, *e);
 	}
+	/* Before what --env sets, which replaces it. */
+	if (!err && !getenv("PATH"))
+		err = add_env(o, ISOLATE_DEFAULT_PATH);
 	for (size_t i = 0; i < n_extra && !err; i++)
 		if (strchr(extra[i], '='))
 			err = add_env(o, extra[i]);
-	if (!err && !getenv("PATH"))
-		err = add_env(o, ISOLATE_DEFAULT_PATH);
 	o->env[o->n_env] = NULL;
 	o->spawn.envp = o->env;
 	return err;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <isolate/isolate.h>
 #include <isolate/policy.h>
@@ -19,26 +20,40 @@
 #include "tools/isolate-loader/run_refusal.h"
 #include "tools/isolate-loader/main.h"
 
-/* The file execvpe() would run for cmd, searched in env's PATH. */
+/*
+ * The file execvpe(3) would run for cmd with env as its environ (as the
+ * child calls it): searched in env's first PATH, as getenv(3) finds it,
+ * else in glibc's own default, confstr(_CS_PATH); an empty entry is the
+ * working directory.
+ */
 static bool find_command(const char *cmd, char *const env[], char *out, size_t len)
 {
-	const char *path = "/usr/local/bin:/usr/bin:/bin";
+	const char *path = NULL;
+	char fallback[256];
 	struct stat st;
 
 	if (strchr(cmd, '/'))
 		return snprintf(out, len, "%s", cmd) < (int)len;
-	for (char *const *e = env; e && *e; e++)
+	for (char *const *e = env; e && *e && !path; e++)
 		if (!strncmp(*e, "PATH=", 5))
 			path = *e + 5;
-	while (*path) {
+	if (!path) {
+		size_t n = confstr(_CS_PATH, fallback, sizeof(fallback));
+
+		if (!n || n > sizeof(fallback))
+			return false;
+		path = fallback;
+	}
+	for (;;) {
 		size_t n = strcspn(path, ":");
 
-		if (snprintf(out, len, "%.*s/%s", (int)n, path, cmd) < (int)len &&
+		if (snprintf(out, len, "%.*s%s%s", (int)n, path, n ? "/" : "", cmd) < (int)len &&
 		    !stat(out, &st) && S_ISREG(st.st_mode) && (st.st_mode & 0111))
 			return true;
-		path += n + (path[n] == ':');
+		if (!path[n])
+			return false;
+		path += n + 1;
 	}
-	return false;
 }
 
 static void report(const char *cell, const char *object, const char *why, bool policy,
