@@ -23,6 +23,8 @@
  * TCP option. leave starts two processes
  * that wait forever, one in a session of its own, the other named with a
  * newline and a ')', without the probe's standard descriptors, prints "left=PID,PID" and exits (or waits too).
+ * leave tree starts one such process with a child of its own that waits
+ * too, prints "left=PID,CHILD" and exits.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -188,10 +190,47 @@ static pid_t start_waiting(int new_session)
 	return pid;
 }
 
+/* start_waiting()'s, after starting one of its own: its pid in *child. */
+static pid_t start_waiting_parent(pid_t *child)
+{
+	int fds[2];
+	pid_t pid;
+
+	*child = -1;
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		pid_t mine;
+
+		close(fds[0]);
+		mine = start_waiting(0);
+		if (write(fds[1], &mine, sizeof(mine)) != sizeof(mine))
+			_exit(1);
+		close(fds[1]);
+		close(0);
+		close(1);
+		close(2);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	if (pid > 0 && read(fds[0], child, sizeof(*child)) != sizeof(*child))
+		*child = -1;
+	close(fds[0]);
+	return pid;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3)
 		return 2;
+	if (!strcmp(argv[1], "leave") && !strcmp(argv[2], "tree")) {
+		pid_t child, parent = start_waiting_parent(&child);
+
+		printf("left=%d,%d\n", (int)parent, (int)child);
+		return 0;
+	}
 	if (!strcmp(argv[1], "leave")) {
 		pid_t a = start_waiting(0), b = start_waiting(1);
 

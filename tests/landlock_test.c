@@ -1150,6 +1150,30 @@ TEST_F(landlock, what_the_command_leaves_is_killed)
 	}
 }
 
+/*
+ * A process the command leaves with a child of its own (run's grandchild
+ * when the reaper looks): both are killed, the child taken by its pidfd
+ * through its parent's.
+ */
+TEST_F(landlock, what_the_commands_leftovers_started_is_killed)
+{
+	char out[8192], args[1024];
+	const char *left;
+	int parent = 0, child = 0;
+
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap exec:%s -- %s leave tree",
+		 self->probe, self->probe, self->probe);
+	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	left = strstr(out, "left=");
+	ASSERT_NE(NULL, left) TH_LOG("%s", out);
+	ASSERT_EQ(2, sscanf(left, "left=%d,%d", &parent, &child)) TH_LOG("%s", out);
+	ASSERT_LT(0, parent);
+	ASSERT_LT(0, child);
+	EXPECT_EQ(-1, kill(parent, 0)) { kill(parent, SIGKILL); }
+	EXPECT_EQ(-1, kill(child, 0)) { kill(child, SIGKILL); }
+}
+
 /* One-shot capabilities: the policy is the command line. */
 TEST_F(landlock, caps_on_the_command_line)
 {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,10 +47,19 @@ static pid_t parent_of(const char *pid)
 	return ppid;
 }
 
-/* A process and its parent, as /proc listed them. */
+/*
+ * A process and its parent, as /proc listed them, and the pidfd it is
+ * held and killed by once it is known to be ours (or why it is not held).
+ */
 struct proc_link {
 	pid_t pid, parent;
+	int pidfd;
 };
+
+enum { PIDFD_UNTRIED = -1, PIDFD_NONE = -2 };
+
+/* The pidfds a pass holds at most: more are killed by the next passes. */
+#define PIDFDS_PER_PASS 256
 
 static int by_pid(const void *a, const void *b)
 {
@@ -71,7 +81,7 @@ static void mark_if_ours(const struct proc_link *all, size_t n, char *mine, size
 	char verdict = NOT_OURS;
 
 	while (mine[at] == UNKNOWN && chain++ < n) {
-		const struct proc_link key = { all[at].parent, 0 };
+		const struct proc_link key = { .pid = all[at].parent };
 		const struct proc_link *up;
 
 		if (all[at].parent == getpid()) {
@@ -87,7 +97,7 @@ static void mark_if_ours(const struct proc_link *all, size_t n, char *mine, size
 		verdict = mine[at];
 	/* The chain again, each on it as its end is. */
 	for (at = i, chain = 0; mine[at] == UNKNOWN && chain++ < n;) {
-		const struct proc_link key = { all[at].parent, 0 };
+		const struct proc_link key = { .pid = all[at].parent };
 		const struct proc_link *up = bsearch(&key, all, n, sizeof(*all), by_pid);
 
 		mine[at] = verdict;
@@ -97,11 +107,63 @@ static void mark_if_ours(const struct proc_link *all, size_t n, char *mine, size
 	}
 }
 
+static bool pidfd_alive(int pidfd)
+{
+	return !syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0);
+}
+
+/*
+ * The parent all[i] may be taken by: us for a child of ours, the entry
+ * of a parent taken already, or NULL (not ours, taken or tried already,
+ * or its parent not taken yet).
+ */
+static const struct proc_link *taken_parent(const struct proc_link *all, size_t n,
+					    const char *ours, size_t i, const struct proc_link *us)
+{
+	const struct proc_link key = { .pid = all[i].parent };
+	const struct proc_link *up;
+
+	if (ours[i] != OURS || all[i].pidfd != PIDFD_UNTRIED)
+		return NULL;
+	if (all[i].parent == us->pid)
+		return us;
+	up = bsearch(&key, all, n, sizeof(*all), by_pid);
+	return up && up->pidfd >= 0 ? up : NULL;
+}
+
+/*
+ * Takes all[i] by a pidfd and SIGKILLs it through that, if it is still
+ * the process listed, the child of up: the pid a kill names may be a
+ * host process's by then. Its stat, read once the pidfd is held, names
+ * up, and it and up (held by a pidfd too, unless it is us) are alive
+ * after the read, so neither pid was another process's in between.
+ */
+static bool take_and_kill(struct proc_link *all, size_t i, const struct proc_link *up)
+{
+	int fd = (int)syscall(SYS_pidfd_open, all[i].pid, 0);
+	char pid[24];
+
+	all[i].pidfd = PIDFD_NONE;
+	if (fd < 0)
+		return false;
+	snprintf(pid, sizeof(pid), "%d", (int)all[i].pid);
+	if (parent_of(pid) != up->pid || !pidfd_alive(fd) ||
+	    (up->pid != getpid() && !pidfd_alive(up->pidfd)) ||
+	    syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0)) {
+		close(fd);
+		return false;
+	}
+	all[i].pidfd = fd;
+	return true;
+}
+
 /*
  * SIGKILLs every descendant of ours (children first reparented to us or
- * not, and theirs): how many there were. A process with SIGKILL pending
- * forks no more, so one pass catches all but those forked between the
- * listing and the kill, which the next pass finds.
+ * not, and theirs), parents before their children: how many there were.
+ * A process with SIGKILL pending forks no more, so one pass catches all
+ * but those forked between the listing and the kill, those whose parent
+ * could not be taken, and those past PIDFDS_PER_PASS, which the next
+ * passes find.
  */
 static int kill_descendants(void)
 {
@@ -109,6 +171,8 @@ static int kill_descendants(void)
 	struct proc_link *all = NULL, *more;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
+	const struct proc_link us = { .pid = getpid(), .pidfd = PIDFD_NONE };
+	bool progress = true;
 	int killed = 0;
 	char *ours;
 
@@ -126,7 +190,7 @@ static int kill_descendants(void)
 				break;
 			all = more;
 		}
-		all[n++] = (struct proc_link){ (pid_t)pid, parent };
+		all[n++] = (struct proc_link){ .pid = (pid_t)pid, .parent = parent, .pidfd = PIDFD_UNTRIED };
 	}
 	if (proc)
 		closedir(proc);
@@ -134,9 +198,21 @@ static int kill_descendants(void)
 	ours = calloc(n ? n : 1, 1);
 	for (size_t i = 0; ours && i < n; i++)
 		mark_if_ours(all, n, ours, i);
-	for (size_t i = 0; ours && i < n; i++)
-		if (ours[i] == OURS && !kill(all[i].pid, SIGKILL))
-			killed++;
+	/* Until a round takes none: each takes the children of the last. */
+	while (ours && progress && killed < PIDFDS_PER_PASS) {
+		progress = false;
+		for (size_t i = 0; i < n && killed < PIDFDS_PER_PASS; i++) {
+			const struct proc_link *up = taken_parent(all, n, ours, i, &us);
+
+			if (up) {
+				progress = true;
+				killed += take_and_kill(all, i, up);
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (all[i].pidfd >= 0)
+			close(all[i].pidfd);
 	free(ours);
 	free(all);
 	return killed;
