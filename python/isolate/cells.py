@@ -279,6 +279,10 @@ class Cell:
         args = (c_char_p * (len(argv) + 1))(*[enc(a) for a in argv], None)
         envp = None
         if env is not None:
+            for k in env:
+                if not k or "=" in k:
+                    raise ValueError(f"run: environment variable name {k!r}: expected a name, "
+                                     "not empty and without '=' (it would set another variable)")
             entries = [enc(f"{k}={v}") for k, v in env.items()]
             envp = (c_char_p * (len(entries) + 1))(*entries, None)
         pipes: Dict[int, int] = {}

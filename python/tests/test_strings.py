@@ -33,3 +33,13 @@ def test_run_refuses_a_nul_in_argv_env_or_cwd(kwargs):
     cell = isolate.Cell(base=False)
     with pytest.raises(ValueError, match="embedded null character"):
         cell.run(**kwargs)
+
+
+@pytest.mark.parametrize("key", ["A=B", "", "=A"])
+def test_run_refuses_an_env_name_that_is_empty_or_holds_an_equals_sign(key):
+    # "A=B": "1" would set A to "B=1"; refused, naming the key, before the cell is needed.
+    cell = isolate.Cell(base=False)
+    with pytest.raises(ValueError) as e:
+        cell.run(["true"], env={key: "1"})
+    assert str(e.value) == (f"run: environment variable name {key!r}: expected a name, "
+                            "not empty and without '=' (it would set another variable)")
