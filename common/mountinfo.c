@@ -27,7 +27,7 @@ static void unescape_octal(char *s)
 /* id parent major:minor root point options... - fstype source super-options */
 static int parse_line(char *line, struct mount_entry *m)
 {
-	char *sep = strstr(line, " - "), *save = NULL, *field[5], *type, *source, *super;
+	char *sep = strstr(line, " - "), *save = NULL, *field[5], *rest, *type, *source, *super;
 	int i;
 
 	if (!sep)
@@ -38,10 +38,12 @@ static int parse_line(char *line, struct mount_entry *m)
 		if (!field[i])
 			return -EINVAL;
 	}
-	type = strtok_r(sep + 3, " ", &save);
-	source = type ? strtok_r(NULL, " ", &save) : NULL;
-	super = source ? strtok_r(NULL, " ", &save) : NULL;
-	if (!type || sscanf(field[2], "%u:%u", &m->major, &m->minor) != 2)
+	/* One space apart each, the source may be empty. */
+	rest = sep + 3;
+	type = strsep(&rest, " ");
+	source = rest ? strsep(&rest, " ") : NULL;
+	super = source && rest ? strsep(&rest, " ") : NULL;
+	if (!*type || !source || sscanf(field[2], "%u:%u", &m->major, &m->minor) != 2)
 		return -EINVAL;
 	unescape_octal(field[3]);
 	unescape_octal(field[4]);

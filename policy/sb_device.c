@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/fuse.h>
 #include <linux/magic.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -23,8 +22,8 @@
 
 #include "sb_device.h"
 
-/* procfs numbers its fixed entries from here up, for good. */
-#define PROC_DYNAMIC_FIRST	0xF0000000U
+/* Not in linux/magic.h (include/linux/configfs.h of the kernel). */
+#define CONFIGFS_MAGIC	0x62656570
 
 /* The device of the superblock of the mount that holds real: 0 or -ENOENT. */
 static int sb_device_of(const struct mount_table *t, const char *real, dev_t *dev)
@@ -63,7 +62,10 @@ static bool has_option(const char *options, const char *name)
  * File systems that may give a file another number while it exists. FAT
  * and exFAT make one up (iunique()) each time they read a file in, as CIFS
  * does without server inode numbers (noserverino), procfs for its sysctl
- * and process entries (get_next_ino()); FUSE takes its daemon's word.
+ * and process entries and configfs for its attributes (get_next_ino()),
+ * tracefs for its event files (before 6.8; one number for all from 6.8 on);
+ * FUSE takes its daemon's word, anew at each refresh of a file's
+ * attributes, its root's too.
  */
 static const struct {
 	unsigned long magic;
@@ -73,6 +75,8 @@ static const struct {
 	{ EXFAT_SUPER_MAGIC, "exFAT" },
 	{ FUSE_SUPER_MAGIC, "FUSE" },
 	{ PROC_SUPER_MAGIC, "procfs" },
+	{ CONFIGFS_MAGIC, "configfs" },
+	{ TRACEFS_MAGIC, "tracefs" },
 	{ CIFS_SUPER_MAGIC, "CIFS (noserverino)" },
 	{ SMB2_SUPER_MAGIC, "SMB (noserverino)" },
 };
@@ -86,65 +90,68 @@ static const char *renumbering_fs(const struct statfs *fs)
 }
 
 /*
+ * Whether fs_path (within procfs) is an entry numbered when read in: below
+ * sys, or a process's. The rest are procfs's fixed entries, numbered once.
+ * Told by the path: the numbers of both kinds can be alike (get_next_ino()
+ * wraps, and every pipe a cell makes draws from it).
+ */
+static bool proc_renumbers(const char *fs_path)
+{
+	const char *first = fs_path + strspn(fs_path, "/");
+	size_t n = strcspn(first, "/");
+
+	if (n == 3 && !strncmp(first, "sys", 3))
+		return first[n] == '/';
+	return n && strspn(first, "0123456789") == n;
+}
+
+/*
  * The file system's name when real (fd, st) may get another number while
- * it exists, NULL when it keeps its number. The top of a mount keeps it
- * (the mount holds it in memory), as do procfs's fixed entries and files
- * on CIFS with the server's numbers.
+ * it exists, NULL when it keeps its number: the top of a mount (the mount
+ * holds it in memory) but on FUSE, procfs's fixed entries, files on CIFS
+ * with the server's numbers.
  */
 static const char *numbers_change(struct sb_device_check *c, const char *real, int fd,
 				  const struct statfs *fs, const struct stat *st, int *err)
 {
 	const char *name = renumbering_fs(fs);
+	bool cifs = fs->f_type == CIFS_SUPER_MAGIC || fs->f_type == SMB2_SUPER_MAGIC;
 	const struct mount_entry *on;
 	char fs_path[PATH_MAX];
 	struct stat up;
 
 	*err = 0;
-	if (!name)
-		return NULL;
-	if (fs->f_type == PROC_SUPER_MAGIC && st->st_ino >= PROC_DYNAMIC_FIRST)
-		return NULL;
-	if (fs->f_type == CIFS_SUPER_MAGIC || fs->f_type == SMB2_SUPER_MAGIC) {
+	if (!name || fs->f_type == FUSE_SUPER_MAGIC)
+		return name;
+	if (cifs || fs->f_type == PROC_SUPER_MAGIC) {
 		*err = read_mounts(c);
 		if (!*err)
 			*err = mount_fs_path(&c->mounts, real, fs_path, sizeof(fs_path), &on);
-		if (*err || !has_option(on->super_options, "noserverino"))
+		if (*err)
+			return NULL;
+		if (fs->f_type == PROC_SUPER_MAGIC)
+			return proc_renumbers(fs_path) ? name : NULL;
+		if (!has_option(on->super_options, "noserverino"))
 			return NULL;
 	}
 	if (!S_ISDIR(st->st_mode) || fstatat(fd, "..", &up, 0) ||
 	    (up.st_dev == st->st_dev && up.st_ino != st->st_ino))
 		return name;
-	/* FUSE's root is FUSE_ROOT_ID to the kernel, whatever its daemon says. */
-	return fs->f_type == FUSE_SUPER_MAGIC && st->st_ino != FUSE_ROOT_ID ? name : NULL;
+	return NULL;
 }
 
-int sb_device_check(struct sb_device_check *c, const char *real, const struct stat *st,
-		    dev_t *sb_dev)
+int sb_device_check_fd(struct sb_device_check *c, int fd, const char *real,
+		       const struct stat *st, dev_t *sb_dev)
 {
 	struct stat now;
 	struct statfs fs;
-	int fd, err;
+	int err = 0;
 
-	for (size_t i = 0; i < c->n_same; i++)
-		if (c->same[i] == st->st_dev)
-			return 0;
-	/*
-	 * Only where it can differ: reading the mount table costs more. The
-	 * file system of the object stat(2) described, not of whatever real
-	 * names by now: a directory on the way may be one a cell can swap.
-	 */
-	fd = open(real, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	if (fstat(fd, &now) || fstatfs(fd, &fs))
-		err = -errno;
-	else if (now.st_dev != st->st_dev || now.st_ino != st->st_ino)
-		err = -ESTALE;	/* replaced since it was resolved */
-	else
-		err = 0;
-	if (!err)
-		c->numbering = numbers_change(c, real, fd, &fs, st, &err);
-	close(fd);
+		return -errno;
+	if (now.st_dev != st->st_dev || now.st_ino != st->st_ino)
+		return -ESTALE;	/* replaced since it was resolved */
+	c->numbering = numbers_change(c, real, fd, &fs, st, &err);
 	if (err)
 		return err;
 	if (c->numbering)
@@ -162,6 +169,27 @@ int sb_device_check(struct sb_device_check *c, const char *real, const struct st
 	if (!renumbering_fs(&fs) && c->n_same < sizeof(c->same) / sizeof(c->same[0]))
 		c->same[c->n_same++] = st->st_dev;
 	return 0;
+}
+
+int sb_device_check(struct sb_device_check *c, const char *real, const struct stat *st,
+		    dev_t *sb_dev)
+{
+	int fd, err;
+
+	for (size_t i = 0; i < c->n_same; i++)
+		if (c->same[i] == st->st_dev)
+			return 0;
+	/*
+	 * The file system of the object stat(2) described, not of whatever
+	 * real names by now: a directory on the way may be one a cell can
+	 * swap.
+	 */
+	fd = open(real, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = sb_device_check_fd(c, fd, real, st, sb_dev);
+	close(fd);
+	return err;
 }
 
 void sb_device_check_free(struct sb_device_check *c)

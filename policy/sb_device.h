@@ -26,6 +26,9 @@ struct sb_device_check {
  */
 int sb_device_check(struct sb_device_check *c, const char *real, const struct stat *st,
 		    dev_t *sb_dev);
+/* The same for the object fd (of stat st) holds, found at real. */
+int sb_device_check_fd(struct sb_device_check *c, int fd, const char *real,
+		       const struct stat *st, dev_t *sb_dev);
 void sb_device_check_free(struct sb_device_check *c);
 
 #endif

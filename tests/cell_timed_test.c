@@ -329,4 +329,29 @@ TEST_F(loaded, a_timed_grant_brings_its_sockets)
 	isolate_cap_free(abstract);
 }
 
+/*
+ * The broker's grant on the object it opened is refused, as the compiler
+ * refuses the path, where the file system may number the object anew
+ * (a sysctl): the grant would stop holding once the kernel forgets it.
+ * Nothing changes.
+ */
+TEST_F(loaded, a_broker_grant_on_an_object_numbered_anew_is_refused)
+{
+	const char *sysctl = "/proc/sys/kernel/hostname";
+	struct isolate_cap *read_it = cap("read:%s", sysctl);
+	struct isolate_cell_state before, after;
+	int fd = open(sysctl, O_RDONLY | O_CLOEXEC);
+
+	ASSERT_NE(NULL, read_it);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, isolate_cell_get(self->iso, CELL, &before));
+	EXPECT_EQ(-EIDRM, isolate_cell_grant_at(self->iso, CELL, read_it, fd, 60));
+	EXPECT_STREQ("/proc/sys/kernel/hostname is on procfs, which may number a file anew while it exists: no rule can hold on it; put the rule on the directory it is mounted on, or above",
+		     isolate_last_error());
+	ASSERT_EQ(0, isolate_cell_get(self->iso, CELL, &after));
+	EXPECT_EQ(before.cell.generation, after.cell.generation);
+	close(fd);
+	isolate_cap_free(read_it);
+}
+
 TEST_HARNESS_MAIN

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "policy/model.h"
+#include "policy/sb_device.h"
 #include "user/internal.h"
 
 int isolate_cell_snapshot(struct isolate *iso, const char *name, FILE *out, bool pretty)
@@ -201,12 +202,36 @@ int isolate_cell_grant_timed(struct isolate *iso, const char *name,
  * The binding of cap's path to the object of fd: where it is now (the path
  * the kernel gives the fd, into real) and which it is.
  */
+/*
+ * Whether the kernel's rules can match the object fd holds (found at
+ * real), as the compiler asks of a path it resolves: its file system
+ * keeps its number and reports its superblock's device.
+ */
+static int object_matchable(int fd, const char *real, const struct stat *st)
+{
+	struct sb_device_check c = { 0 };
+	dev_t sb_dev = 0;
+	int err = sb_device_check_fd(&c, fd, real, st, &sb_dev);
+
+	if (err == -EIDRM)
+		err = set_error(err, "%s is on %s, which may number a file anew while it exists: no rule can hold on it; put the rule on the directory it is mounted on, or above",
+				real, c.numbering);
+	else if (err == -EXDEV)
+		err = set_error(err, "%s is on a file system whose files report a device other than its superblock's (btrfs subvolumes, overlayfs): no rule on it could match",
+				real);
+	else if (err)
+		err = set_error(err, "cannot tell the file system of %s: %s", real, strerror(-err));
+	sb_device_check_free(&c);
+	return err;
+}
+
 static int binding_of_fd(const struct isolate_cap *cap, int fd, char real[PATH_MAX],
 			 struct policy_binding *b)
 {
 	char link[64];
 	struct stat st;
 	ssize_t n;
+	int err;
 
 	if (!isolate_cap_get_path(cap))
 		return set_error(-EINVAL, "only a capability with a path can be granted on an object");
@@ -219,6 +244,9 @@ static int binding_of_fd(const struct isolate_cap *cap, int fd, char real[PATH_M
 	real[n] = 0;
 	if (!st.st_nlink || real[0] != '/')
 		return set_error(-ENOENT, "fd %d refers to a removed file or no file (%s)", fd, real);
+	err = object_matchable(fd, real, &st);
+	if (err)
+		return err;
 	*b = (struct policy_binding){
 		.path = (char *)isolate_cap_get_path(cap),
 		.real = real, .dev = st.st_dev, .ino = st.st_ino, .mode = st.st_mode,
