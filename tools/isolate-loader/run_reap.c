@@ -237,9 +237,10 @@ int run_reap_leftovers(volatile sig_atomic_t *stop)
 		 * Killed, not gone yet (in an uninterruptible wait, say): up
 		 * to 100 ms between looks. A signal to run ends the wait, once
 		 * two passes found the same ones: none forked meanwhile
-		 * (a process with SIGKILL pending forks no more).
+		 * (a process with SIGKILL pending forks no more), and none
+		 * was left for a later pass.
 		 */
-		if (*stop && listed == before)
+		if (*stop && listed == before && listed < PIDFDS_PER_PASS)
 			return listed;
 		before = listed;
 		nanosleep(&pause, NULL);
