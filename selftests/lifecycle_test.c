@@ -400,9 +400,9 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 180)
 	char a[64], b[64], allowed_cap[300], connect_cap[] = "connect:tcp:127.0.0.1/32:8080";
 	char allowed[256], denied[256], extra[256], extra_cap[300], pin_root[PATH_MAX];
 	char show_a[8192], show_b[8192], now[8192], out[65536], c[64], gone[256], gone_cap[300];
-	char d[64], bindings[PATH_MAX];
+	char d[64], e[64], bindings[PATH_MAX];
 	const char *caps_a[] = { allowed_cap, NULL };
-	const char *caps_c[] = { allowed_cap, gone_cap, NULL };
+	const char *caps_c[] = { allowed_cap, gone_cap, "pids:16", "cpu:10000/100000", NULL };
 	struct isolate_cell_policy *pol = NULL;
 	struct open_args allowed_open = { allowed, O_RDONLY };
 	const char *caps_b[] = { allowed_cap, connect_cap, NULL };
@@ -431,6 +431,9 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 180)
 	EXPECT_EQ(0, run_in_cell(self->iso, c, open_errno, &allowed_open, NULL));
 	snprintf(d, sizeof(d), "%sd", self->prefix);
 	ASSERT_EQ(0, test_cell(self->iso, d, caps_c, NULL));
+	/* e's kept policy will be gone: its budgets are read from its cgroup. */
+	snprintf(e, sizeof(e), "%se", self->prefix);
+	ASSERT_EQ(0, test_cell(self->iso, e, caps_c, NULL));
 	/* b is at generation 2 when the loader goes away. */
 	ASSERT_EQ(0, isolate_cap_parse(extra_cap, &cap, NULL));
 	ASSERT_EQ(0, isolate_cell_grant(self->iso, b, &cap, 1));
@@ -468,6 +471,10 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 180)
 	ASSERT_EQ(0, unlink(gone));
 	state_file_path(bindings, sizeof(bindings), c, 1, "bind");
 	ASSERT_EQ(0, unlink(bindings));
+	state_file_path(bindings, sizeof(bindings), e, 1, "bind");
+	ASSERT_EQ(0, unlink(bindings));
+	state_file_path(bindings, sizeof(bindings), e, 1, "yaml");
+	ASSERT_EQ(0, unlink(bindings));
 	EXPECT_EQ(0, cli(NULL, 0, "load", NULL));
 	/* Our handle holds the maps of the unloaded state: take the new ones. */
 	isolate_close(self->iso);
@@ -501,17 +508,33 @@ TEST_F_TIMEOUT(lifecycle, unload_force_then_load_keeps_cells, 180)
 	ASSERT_EQ(0, isolate_cell_get(self->iso, a, &st));
 	EXPECT_EQ(before_a.cell.cell_id, st.cell.cell_id);
 	/*
-	 * c's policy no longer compiles: c came back closed (an empty policy,
-	 * nothing granted) and did not keep a and b from getting theirs.
+	 * c's policy no longer compiles: c came back closed (nothing granted,
+	 * its budgets kept: a cell that could make its policy fail must not
+	 * lift them) and did not keep a and b from getting theirs.
 	 */
 	EXPECT_EQ(EACCES, run_in_cell(self->iso, c, open_errno, &allowed_open, NULL));
 	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, c, &pol));
-	EXPECT_EQ(0U, isolate_cell_policy_cap_count(pol));
+	EXPECT_EQ(2U, isolate_cell_policy_cap_count(pol));
 	isolate_cell_policy_free(pol);
+	snprintf(self->path, sizeof(self->path), "%s/%s/pids.max", isolate_cells_cgroup(self->iso), c);
+	EXPECT_LT(0, read_text(self->path, out, sizeof(out)));
+	EXPECT_STREQ("16\n", out);
+	snprintf(self->path, sizeof(self->path), "%s/%s/cpu.max", isolate_cells_cgroup(self->iso), c);
+	EXPECT_LT(0, read_text(self->path, out, sizeof(out)));
+	EXPECT_STREQ("10000 100000\n", out);
+	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, e, &pol));
+	EXPECT_EQ(2U, isolate_cell_policy_cap_count(pol));
+	isolate_cell_policy_free(pol);
+	snprintf(self->path, sizeof(self->path), "%s/%s/pids.max", isolate_cells_cgroup(self->iso), e);
+	EXPECT_LT(0, read_text(self->path, out, sizeof(out)));
+	EXPECT_STREQ("16\n", out);
+	snprintf(self->path, sizeof(self->path), "%s/%s/cpu.max", isolate_cells_cgroup(self->iso), e);
+	EXPECT_LT(0, read_text(self->path, out, sizeof(out)));
+	EXPECT_STREQ("10000 100000\n", out);
 	/* d kept its bindings: the same policy, the same rules. */
 	EXPECT_EQ(0, run_in_cell(self->iso, d, open_errno, &allowed_open, NULL));
 	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, d, &pol));
-	EXPECT_EQ(2U, isolate_cell_policy_cap_count(pol));
+	EXPECT_EQ(4U, isolate_cell_policy_cap_count(pol));
 	isolate_cell_policy_free(pol);
 }
 

@@ -528,6 +528,42 @@ static int readopt_as(struct isolate *iso, const char *name,
 }
 
 /*
+ * What a survivor comes back closed with: nothing granted, and the budgets
+ * it had, from its kept policy, else (unreadable) from its cgroup's files.
+ * A cell can make its kept policy fail to compile (a denied tree it may
+ * write, grown too deep to scan): that must not lift its budgets.
+ */
+static struct isolate_cell_policy *closed_policy(const char *name, const char *dir,
+						 const struct isolate_cell_policy *kept)
+{
+	struct isolate_cell_policy *pol = isolate_cell_policy_new(name);
+	struct isolate_cap *budgets[3] = { NULL };
+	struct isolate_image_limits l;
+	int err = pol ? 0 : -ENOMEM;
+
+	if (kept)
+		cell_policy_limits(kept, &l);
+	else
+		cgroup_limits_in_force(dir, &l);
+	if (l.cpu_quota_us)
+		budgets[0] = isolate_cap_cpu(l.cpu_quota_us, l.cpu_period_us);
+	if (l.memory_max)
+		budgets[1] = isolate_cap_memory(l.memory_max);
+	if (l.pids_max)
+		budgets[2] = isolate_cap_pids(l.pids_max);
+	for (int i = 0; i < 3; i++) {
+		if (!err && budgets[i])
+			err = isolate_cell_policy_add(pol, budgets[i]);
+		isolate_cap_free(budgets[i]);
+	}
+	if (err) {
+		isolate_cell_policy_free(pol);
+		return NULL;
+	}
+	return pol;
+}
+
+/*
  * Re-creates the kernel state of a cell whose cgroup survived without it
  * (after `unload --force` and a new load), from its kept policy; when that
  * cannot be read or compiled, closed (see internal.h).
@@ -543,7 +579,7 @@ int cell_readopt(struct isolate *iso, const char *name)
 	struct policy_binding *kept = NULL;
 	struct timed_cap *timed = NULL;
 	size_t n_kept = 0, n_timed = 0;
-	char closed[64];
+	char closed[64], dir[PATH_MAX];
 	int err = spec_latest(name, &as.generation);
 
 	if (!err)
@@ -560,9 +596,10 @@ int cell_readopt(struct isolate *iso, const char *name)
 		err = readopt_as(iso, name, pol, &as, kept, n_kept, timed, n_timed);
 	timed_free(timed, n_timed);
 	policy_bindings_free(kept, n_kept);
-	isolate_cell_policy_free(pol);
-	if (!err || err == -ENOMEM)
+	if (!err || err == -ENOMEM) {
+		isolate_cell_policy_free(pol);
 		return err;
+	}
 	/* A generation after every kept one: the empty policy is the one in force. */
 	if (as.generation)
 		snprintf(closed, sizeof(closed), "closed: generation %u could not be made again",
@@ -571,10 +608,14 @@ int cell_readopt(struct isolate *iso, const char *name)
 		snprintf(closed, sizeof(closed), "closed: no policy was kept");
 	as.generation++;
 	as.detail = closed;
-	pol = isolate_cell_policy_new(name);
-	if (!pol)
-		return set_error(-ENOMEM, "out of memory");
-	err = readopt_as(iso, name, pol, &as, NULL, 0, NULL, 0);
+	err = cell_dir(iso, name, dir, sizeof(dir));
+	if (!err) {
+		struct isolate_cell_policy *shut = closed_policy(name, dir, pol);
+
+		err = shut ? readopt_as(iso, name, shut, &as, NULL, 0, NULL, 0) :
+			     set_error(-ENOMEM, "out of memory");
+		isolate_cell_policy_free(shut);
+	}
 	isolate_cell_policy_free(pol);
 	/* Not made: the next load tries the kept generation again. */
 	if (err)

@@ -221,15 +221,17 @@ static int set_limit(const char *dir, const char *file, const char *value,
  * either, where none of its budget counts them (memory.swap.max is 0).
  * Without swap accounting there is no such file and swap is no one's.
  */
+enum { BUDGET_CPU, BUDGET_MEMORY, BUDGET_SWAP, BUDGET_PIDS };
+
 static const struct {
 	const char *file, *what;
 	__u32 bit;
 	bool where_present;
 } budget_files[CGROUP_BUDGETS] = {
-	{ "cpu.max", "cpu", ISOLATE_UNENFORCED_CPU, false },
-	{ "memory.max", "memory", ISOLATE_UNENFORCED_MEMORY, false },
-	{ "memory.swap.max", "memory", ISOLATE_UNENFORCED_MEMORY, true },
-	{ "pids.max", "pids", ISOLATE_UNENFORCED_PIDS, false },
+	[BUDGET_CPU] = { "cpu.max", "cpu", ISOLATE_UNENFORCED_CPU, false },
+	[BUDGET_MEMORY] = { "memory.max", "memory", ISOLATE_UNENFORCED_MEMORY, false },
+	[BUDGET_SWAP] = { "memory.swap.max", "memory", ISOLATE_UNENFORCED_MEMORY, true },
+	[BUDGET_PIDS] = { "pids.max", "pids", ISOLATE_UNENFORCED_PIDS, false },
 };
 
 /* What a budget file says now, without its newline; "" when it has none. */
@@ -247,6 +249,25 @@ static void read_budget(const char *dir, const char *file, char *out, size_t len
 	}
 	out[n > 0 ? n : 0] = '\0';
 	out[strcspn(out, "\n")] = '\0';
+}
+
+void cgroup_limits_in_force(const char *dir, struct isolate_image_limits *l)
+{
+	char value[64];
+	unsigned long long quota, period, n;
+
+	memset(l, 0, sizeof(*l));
+	read_budget(dir, budget_files[BUDGET_CPU].file, value, sizeof(value));
+	if (sscanf(value, "%llu %llu", &quota, &period) == 2 && quota && period) {
+		l->cpu_quota_us = quota;
+		l->cpu_period_us = period;
+	}
+	read_budget(dir, budget_files[BUDGET_MEMORY].file, value, sizeof(value));
+	if (sscanf(value, "%llu", &n) == 1 && n)
+		l->memory_max = n;
+	read_budget(dir, budget_files[BUDGET_PIDS].file, value, sizeof(value));
+	if (sscanf(value, "%llu", &n) == 1 && n && n <= UINT32_MAX)
+		l->pids_max = (__u32)n;
 }
 
 void cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before)

@@ -123,6 +123,8 @@ struct cgroup_budgets {
  */
 int cgroup_set_limits(const char *dir, const struct isolate_image_limits *limits,
 		      bool allow_unenforced, __u32 *unenforced, struct cgroup_budgets *before);
+/* The budgets dir's files hold now (0: none), as a policy gives them. */
+void cgroup_limits_in_force(const char *dir, struct isolate_image_limits *limits);
 /* Writes back what cgroup_set_limits found in force: a change that failed. */
 void cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before);
 /* Enables the controllers budgets need, where the kernel offers them. */
