@@ -9,7 +9,9 @@
 #include <libgen.h>
 #include <poll.h>
 #include <pty.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <termios.h>
 
 #include "kselftest_harness.h"
@@ -109,6 +111,30 @@ TEST_F(run, root_child_has_no_caps_and_nnp)
 	ASSERT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name,
 			 "--", "cat", "/proc/self/status", NULL));
 	check_status(_metadata, out, "0\t0\t0\t0");
+}
+
+/*
+ * No real-time scheduling in a cell, which cpu.max does not hold, whatever
+ * the caller's limit (pam_limits, LimitRTPRIO=) or policy (a service's
+ * CPUSchedulingPolicy=): a SCHED_FIFO spinner took every cycle of a CPU
+ * past a 10% budget.
+ */
+TEST_F(run, no_real_time_scheduling_whatever_the_callers)
+{
+	struct rlimit before, caller = { 5, 5 };
+	char out[256];
+
+	ASSERT_EQ(0, getrlimit(RLIMIT_RTPRIO, &before));
+	ASSERT_EQ(0, setrlimit(RLIMIT_RTPRIO, &caller));
+	ASSERT_EQ(0, sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){ 1 }));
+	EXPECT_EQ(0, cli(out, sizeof(out), "run", "--cell", self->name, "--", "sh", "-c",
+			 "grep '^Max realtime priority' /proc/self/limits; cut -d' ' -f41 /proc/self/stat",
+			 NULL));
+	EXPECT_EQ(0, sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){ 0 }));
+	EXPECT_EQ(0, setrlimit(RLIMIT_RTPRIO, &before));
+	/* Its limit 0 (soft and hard), its policy SCHED_OTHER (0). */
+	EXPECT_NE(NULL, strstr(out, "priority     0                    0")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\n0\n")) TH_LOG("%s", out);
 }
 
 static int compare_lines(const void *a, const void *b)

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,6 +90,30 @@ TEST_F(cells, a_cell_in_the_map_is_where_the_process_starts)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * A cell's processes get no real-time priority, which cpu.max does not
+ * hold, whatever limit the caller had (pam_limits, LimitRTPRIO=).
+ */
+TEST_F(cells, a_cells_process_gets_no_real_time_priority)
+{
+	char *const argv[] = { "sh", "-c",
+		"grep -Eq '^Max realtime priority +0 +0 +$' /proc/self/limits", NULL };
+	struct rlimit before, caller = { 5, 5 };
+	int status;
+	pid_t pid = 0;
+
+	ASSERT_EQ(0, getrlimit(RLIMIT_RTPRIO, &before));
+	if (setrlimit(RLIMIT_RTPRIO, &caller))
+		SKIP(return, "cannot raise RLIMIT_RTPRIO here: %s", strerror(errno));
+	ASSERT_EQ(0, fake_cell_entry(self->iso, self->name, NULL));
+	ASSERT_EQ(0, isolate_cell_spawn(self->iso, self->name, argv, NULL, &pid))
+		TH_LOG("%s", isolate_last_error());
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, setrlimit(RLIMIT_RTPRIO, &before));
 }
 
 /* After `unload --force` the cgroup and the handle's old map remain: no program does. */

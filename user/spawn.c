@@ -13,6 +13,7 @@
 #include <linux/filter.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <time.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -39,6 +41,11 @@ int drop_capabilities(void)
 	if (syscall(SYS_capset, &hdr, data))
 		return -errno;
 	return 0;
+}
+
+static bool real_time(int policy)
+{
+	return policy == SCHED_FIFO || policy == SCHED_RR || policy == SCHED_DEADLINE;
 }
 
 /* In the child: what it gives up before exec. 0 or -errno. */
@@ -68,6 +75,17 @@ static int drop_privileges(const struct isolate_spawn_opts *opts)
 		    prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0))
 			return -errno;
 	}
+	/*
+	 * No real-time scheduling, which cpu.max (CFS bandwidth) does not
+	 * hold: not the caller's policy (a service's CPUSchedulingPolicy=),
+	 * nor its limit (pam_limits, LimitRTPRIO=), which without
+	 * CAP_SYS_RESOURCE cannot be raised again.
+	 */
+	if (real_time(sched_getscheduler(0)) &&
+	    sched_setscheduler(0, SCHED_OTHER, &(struct sched_param){ 0 }))
+		return -errno;
+	if (setrlimit(RLIMIT_RTPRIO, &(struct rlimit){ 0, 0 }))
+		return -errno;
 	err = drop_capabilities();
 	if (err)
 		return err;
