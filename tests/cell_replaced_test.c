@@ -22,6 +22,7 @@
 #include <isolate/policy.h>
 
 #include "kselftest_harness.h"
+#include "text_file.h"
 #include "tree_util.h"
 #include "fake_load.h"
 #include "loader_run.h"
@@ -36,16 +37,6 @@ FIXTURE(replaced) {
 	ino_t ssh_ino;
 	struct isolate *iso;
 };
-
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -errno;
-	fputs(text, f);
-	return fclose(f) ? -errno : 0;
-}
 
 /* A cell of caps (printf formats of the test's directory), one argument each. */
 static int make_cell(FIXTURE_DATA(replaced) *self, const char *const caps[])
@@ -89,9 +80,9 @@ FIXTURE_SETUP(replaced)
 	ASSERT_EQ(0, mkdir(self->home, 0755));
 	ASSERT_EQ(0, mkdir(self->ssh, 0700));
 	ASSERT_EQ(0, mkdir(self->other, 0755));
-	ASSERT_EQ(0, write_file(self->decoy, "decoy\n"));
+	ASSERT_EQ(0, write_text_file(self->decoy, "decoy\n", 0644));
 	snprintf(key, sizeof(key), "%s/id_rsa", self->ssh);
-	ASSERT_EQ(0, write_file(key, "key\n"));
+	ASSERT_EQ(0, write_text_file(key, "key\n", 0644));
 	ASSERT_EQ(0, stat(self->ssh, &st));
 	self->ssh_ino = st.st_ino;
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
@@ -310,7 +301,7 @@ static int rewrite_bindings(FIXTURE_DATA(replaced) *self, const char *old, const
 	if (!at || strlen(old) != strlen(new))
 		return -EINVAL;
 	memcpy(at, new, strlen(new));
-	err = write_file(file, text);
+	err = write_text_file(file, text, 0644);
 	isolate_close(self->iso);
 	return err ?: isolate_open(&self->iso);
 }
@@ -384,7 +375,7 @@ TEST_F(replaced, a_directory_made_in_place_of_the_moved_one_is_denied_too)
 	ASSERT_EQ(0, rename(self->ssh, self->moved));
 	ASSERT_EQ(0, mkdir(self->ssh, 0700));
 	snprintf(made, sizeof(made), "%s/config", self->ssh);
-	ASSERT_EQ(0, write_file(made, "Host *\n"));
+	ASSERT_EQ(0, write_text_file(made, "Host *\n", 0644));
 
 	ASSERT_EQ(0, isolate_cell_rebind(self->iso, CELL)) TH_LOG("%s", isolate_last_error());
 	EXPECT_EQ(0, may_read(self, self->key));

@@ -20,6 +20,7 @@
 #include <isolate/policy.h>
 
 #include "kselftest_harness.h"
+#include "text_file.h"
 #include "tree_util.h"
 #include "fake_load.h"
 
@@ -42,16 +43,6 @@ static struct isolate_cap *cap(const char *fmt, const char *arg)
 
 	snprintf(text, sizeof(text), fmt, arg);
 	return isolate_cap_parse(text, &c, &diag) ? NULL : c;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -errno;
-	fputs(text, f);
-	return fclose(f) ? -errno : 0;
 }
 
 static ino_t ino_of(const char *path)
@@ -79,8 +70,8 @@ FIXTURE_SETUP(loaded)
 	snprintf(self->x, sizeof(self->x), "%s/x", data);
 	snprintf(self->secret, sizeof(self->secret), "%s/secret", self->dir);
 	ASSERT_EQ(0, mkdir(data, 0755));
-	ASSERT_EQ(0, write_file(self->x, "data\n"));
-	ASSERT_EQ(0, write_file(self->secret, "secret\n"));
+	ASSERT_EQ(0, write_text_file(self->x, "data\n", 0644));
+	ASSERT_EQ(0, write_text_file(self->secret, "secret\n", 0644));
 	self->x_ino = ino_of(self->x);
 	self->secret_ino = ino_of(self->secret);
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
@@ -241,7 +232,7 @@ static int lose_binding(FIXTURE_DATA(loaded) *self, const char *path)
 		fclose(in);
 	if (out)
 		fclose(out);
-	err = in && kept ? write_file(file, kept) : -ENOENT;
+	err = in && kept ? write_text_file(file, kept, 0644) : -ENOENT;
 	free(kept);
 	return err;
 }

@@ -41,6 +41,7 @@
 #include <isolate/policy.h>
 
 #include "kselftest_harness.h"
+#include "text_file.h"
 #include "tree_util.h"
 #include "loader_run.h"
 
@@ -83,15 +84,6 @@ static int listener(unsigned short *port)
 	return fd;
 }
 
-static int write_text(const char *path, const char *text, mode_t mode)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) < 0 || fclose(f))
-		return -1;
-	return chmod(path, mode);
-}
-
 FIXTURE_SETUP(landlock)
 {
 	char path[256], text[2048], net[512];
@@ -115,9 +107,9 @@ FIXTURE_SETUP(landlock)
 	ASSERT_EQ(0, mkdir(path, 0777));
 	ASSERT_EQ(0, chmod(path, 0777));
 	snprintf(path, sizeof(path), "%s/ok/f", self->dir);
-	ASSERT_EQ(0, write_text(path, "content of ok/f\n", 0644));
+	ASSERT_EQ(0, write_text_file(path, "content of ok/f\n", 0644));
 	snprintf(path, sizeof(path), "%s/no/f", self->dir);
-	ASSERT_EQ(0, write_text(path, "secret\n", 0644));
+	ASSERT_EQ(0, write_text_file(path, "secret\n", 0644));
 
 	self->listen_granted = listener(&self->port_granted);
 	self->listen_other = listener(&self->port_other);
@@ -146,7 +138,7 @@ FIXTURE_SETUP(landlock)
 		 "%s",
 		 self->probe, self->dir, self->probe, self->dir, self->abi >= 4 ? net : "");
 	snprintf(self->policy, sizeof(self->policy), "%s/p.yaml", self->dir);
-	ASSERT_EQ(0, write_text(self->policy, text, 0644));
+	ASSERT_EQ(0, write_text_file(self->policy, text, 0644));
 	/* The same, plus a deny below no grant and a connect to a block. */
 	snprintf(text, sizeof(text),
 		 "version: 1\n"
@@ -160,7 +152,7 @@ FIXTURE_SETUP(landlock)
 		 "      read: [/etc]\n",
 		 self->probe, self->dir, self->probe);
 	snprintf(self->cidr_policy, sizeof(self->cidr_policy), "%s/cidr.yaml", self->dir);
-	ASSERT_EQ(0, write_text(self->cidr_policy, text, 0644));
+	ASSERT_EQ(0, write_text_file(self->cidr_policy, text, 0644));
 }
 
 FIXTURE_TEARDOWN(landlock)
@@ -434,7 +426,7 @@ TEST_F(landlock, a_command_given_no_terminal_has_none)
 	snprintf(text, sizeof(text),
 		 "version: 1\ncells:\n  t:\n    read: [%s, /dev/tty]\n    write: [/dev/tty]\n    exec: [%s]\n",
 		 self->probe, self->probe);
-	ASSERT_EQ(0, write_text(policy, text, 0644));
+	ASSERT_EQ(0, write_text_file(policy, text, 0644));
 	ASSERT_LE(0, master);
 	ASSERT_EQ(0, grantpt(master));
 	ASSERT_EQ(0, unlockpt(master));
@@ -488,7 +480,7 @@ TEST_F(landlock, setuid_and_setgid_modes_are_eperm)
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/no/own", self->dir);
-	ASSERT_EQ(0, write_text(path, "#!/bin/sh\n", 0755));
+	ASSERT_EQ(0, write_text_file(path, "#!/bin/sh\n", 0755));
 	ASSERT_EQ(0, chown(path, variant->uid, variant->uid));
 	EXPECT_EQ(0, probe(self, variant->uid, self->policy, "", "chmod", path, out, sizeof(out)))
 		TH_LOG("%s", out);
@@ -544,10 +536,10 @@ TEST_F(landlock, an_open_for_ioctls_only_is_eacces)
 	char out[8192], path[128], granted[128], cmd[512];
 
 	snprintf(path, sizeof(path), "%s/no/rw", self->dir);
-	ASSERT_EQ(0, write_text(path, "not granted\n", 0666));
+	ASSERT_EQ(0, write_text_file(path, "not granted\n", 0666));
 	ASSERT_EQ(0, chmod(path, 0666));
 	snprintf(granted, sizeof(granted), "%s/w/rw", self->dir);
-	ASSERT_EQ(0, write_text(granted, "granted\n", 0666));
+	ASSERT_EQ(0, write_text_file(granted, "granted\n", 0666));
 	ASSERT_EQ(0, chmod(granted, 0666));
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		EXPECT_EQ(EACCES, probe(self, variant->uid, self->policy, "", ops[i], path, out,
@@ -568,7 +560,7 @@ TEST_F(landlock, a_file_granted_write_may_be_truncated)
 	if (self->abi < 3)
 		SKIP(return, "Landlock ABI %d has no truncate right", self->abi);
 	snprintf(file, sizeof(file), "%s/wf", self->dir);
-	ASSERT_EQ(0, write_text(file, "to be truncated\n", 0666));
+	ASSERT_EQ(0, write_text_file(file, "to be truncated\n", 0666));
 	snprintf(args, sizeof(args),
 		 "run --backend landlock --base none --cap read:%s --cap exec:%s --cap write:%s "
 		 "--cap read:%s/ok -- %s truncate %s", self->probe, self->probe, file, self->dir,
@@ -600,7 +592,7 @@ TEST_F(landlock, a_deny_below_a_grant_through_a_symlink_is_refused)
 	snprintf(path, sizeof(path), "%s/real/.ssh", self->dir);
 	ASSERT_EQ(0, mkdir(path, 0755));
 	snprintf(path, sizeof(path), "%s/real/.ssh/id", self->dir);
-	ASSERT_EQ(0, write_text(path, "SECRET\n", 0644));
+	ASSERT_EQ(0, write_text_file(path, "SECRET\n", 0644));
 	snprintf(path, sizeof(path), "%s/home", self->dir);
 	ASSERT_EQ(0, symlink("real", path));
 	real = realpath(self->dir, NULL);
@@ -700,9 +692,9 @@ TEST_F(landlock, a_denied_file_with_another_name_is_refused)
 	snprintf(path, sizeof(path), "%s/real/a", self->dir);
 	ASSERT_EQ(0, mkdir(path, 0700));
 	snprintf(path, sizeof(path), "%s/real/secret", self->dir);
-	ASSERT_EQ(0, write_text(path, "SECRET\n", 0644));
+	ASSERT_EQ(0, write_text_file(path, "SECRET\n", 0644));
 	snprintf(other, sizeof(other), "%s/pub/f", self->dir);
-	ASSERT_EQ(0, write_text(other, "public\n", 0644));
+	ASSERT_EQ(0, write_text_file(other, "public\n", 0644));
 	EXPECT_EQ(0, run_deny_of(self->dir, self->probe, variant->uid, other, out,
 				 sizeof(out))) TH_LOG("%s", out);
 
@@ -727,7 +719,7 @@ TEST_F(landlock, a_denied_tree_mounted_inside_a_grant_is_refused)
 	snprintf(path, sizeof(path), "%s/real", self->dir);
 	ASSERT_EQ(0, mkdir(path, 0755));
 	snprintf(mnt, sizeof(mnt), "%s/real/secret", self->dir);
-	ASSERT_EQ(0, write_text(mnt, "SECRET\n", 0644));
+	ASSERT_EQ(0, write_text_file(mnt, "SECRET\n", 0644));
 	snprintf(mnt, sizeof(mnt), "%s/pub", self->dir);
 	ASSERT_EQ(0, mkdir(mnt, 0755));
 	snprintf(mnt, sizeof(mnt), "%s/pub/m", self->dir);

@@ -19,6 +19,7 @@
 #include <isolate/isolate.h>
 
 #include "kselftest_harness.h"
+#include "text_file.h"
 #include "fake_load.h"
 #include "loader_run.h"
 
@@ -32,15 +33,6 @@ FIXTURE(path) {
 	char dir[64];		/* on no PATH but the one given */
 	char tool[128];
 };
-
-static int write_file(const char *path, const char *text, mode_t mode)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fputs(text, f) < 0 || fclose(f))
-		return -1;
-	return chmod(path, mode);
-}
 
 FIXTURE_SETUP(path)
 {
@@ -57,7 +49,7 @@ FIXTURE_SETUP(path)
 	strcpy(self->dir, "/tmp/isolate-path.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->tool, sizeof(self->tool), "%s/" TOOL, self->dir);
-	ASSERT_EQ(0, write_file(self->tool, "#!/bin/sh\necho " TOOL_SAYS, 0755));
+	ASSERT_EQ(0, write_text_file(self->tool, "#!/bin/sh\necho " TOOL_SAYS, 0755));
 }
 
 FIXTURE_TEARDOWN(path)
