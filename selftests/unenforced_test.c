@@ -220,7 +220,8 @@ TEST_F_TIMEOUT(unenforced, allowed_comes_back_as_made_after_unload_force, 120)
 /*
  * Kept without what was accepted (by an older libisolate, say), the
  * budget is refused: the cell comes back closed, a new generation with
- * nothing granted, in its own cgroup, its channel as it was.
+ * nothing granted but its budgets (the one not enforced reported), in its
+ * own cgroup, its channel as it was.
  */
 TEST_F_TIMEOUT(unenforced, refused_comes_back_closed_in_its_cgroup_with_its_channel, 120)
 {
@@ -241,8 +242,9 @@ TEST_F_TIMEOUT(unenforced, refused_comes_back_closed_in_its_cgroup_with_its_chan
 	ASSERT_EQ(0, isolate_cell_get(self->iso, self->name, &after));
 	EXPECT_EQ(before.cgid, after.cgid);
 	EXPECT_EQ(2U, after.cell.generation);
+	EXPECT_EQ(ISOLATE_UNENFORCED_MEMORY, after.unenforced);
 	ASSERT_EQ(0, isolate_cell_policy_get(self->iso, self->name, &pol));
-	EXPECT_EQ((size_t)0, isolate_cell_policy_cap_count(pol));
+	EXPECT_EQ((size_t)2, isolate_cell_policy_cap_count(pol));
 	isolate_cell_policy_free(pol);
 	EXPECT_EQ(1, channel_messages(self->name));
 }

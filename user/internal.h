@@ -133,8 +133,9 @@ void cgroup_enable_controllers(const char *dir);
 /*
  * Rebuilds a surviving cell's kernel state from its kept policy. When that
  * cannot be read or compiled (a path it names is gone), the cell comes back
- * closed, with an empty policy as a new generation, instead of keeping
- * every other cell from getting its rules back at load: fail closed.
+ * closed, with a policy of its budgets alone as a new generation, instead
+ * of keeping every other cell from getting its rules back at load: fail
+ * closed.
  */
 int cell_readopt(struct isolate *iso, const char *name);
 
