@@ -52,10 +52,13 @@ static bool has_option(const char *options, const char *name)
 {
 	size_t n = strlen(name);
 
-	for (const char *o = options; o; o = strchr(o, ',') ? strchr(o, ',') + 1 : NULL)
+	for (const char *o = options;; o++) {
 		if (!strncmp(o, name, n) && (o[n] == ',' || !o[n]))
 			return true;
-	return false;
+		o = strchrnul(o, ',');
+		if (!*o)
+			return false;
+	}
 }
 
 /*

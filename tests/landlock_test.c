@@ -1109,6 +1109,20 @@ TEST_F(landlock, a_path_swapped_after_its_check_keeps_its_rule)
 	EXPECT_NE(NULL, strstr(out, "errno=13\n")) TH_LOG("%s", out);
 }
 
+/* The two processes the probe said it left ("left=A,B" in out) are gone. */
+static void expect_left_gone(struct __test_metadata *_metadata, const char *out)
+{
+	const char *left = strstr(out, "left=");
+	int a = 0, b = 0;
+
+	ASSERT_NE(NULL, left) TH_LOG("%s", out);
+	ASSERT_EQ(2, sscanf(left, "left=%d,%d", &a, &b)) TH_LOG("%s", out);
+	ASSERT_LT(0, a);
+	ASSERT_LT(0, b);
+	EXPECT_EQ(-1, kill(a, 0)) { kill(a, SIGKILL); }
+	EXPECT_EQ(-1, kill(b, 0)) { kill(b, SIGKILL); }
+}
+
 /*
  * The processes the command leaves, in a session of their own or not,
  * are killed and reaped when it exits and when --timeout kills it: run
@@ -1121,21 +1135,12 @@ TEST_F(landlock, what_the_command_leaves_is_killed)
 	char out[8192], args[1024];
 
 	for (int i = 0; i < 2; i++) {
-		const char *left;
-		int a = 0, b = 0;
-
 		snprintf(args, sizeof(args),
 			 "run --backend landlock --base none %s --cap read:%s --cap exec:%s -- %s leave %s",
 			 i ? "--timeout 0.2" : "", self->probe, self->probe, self->probe, how[i]);
 		EXPECT_EQ(i ? 124 : 0, loader_as(variant->uid, args, out, sizeof(out)))
 			TH_LOG("%s", out);
-		left = strstr(out, "left=");
-		ASSERT_NE(NULL, left) TH_LOG("%s", out);
-		ASSERT_EQ(2, sscanf(left, "left=%d,%d", &a, &b)) TH_LOG("%s", out);
-		ASSERT_LT(0, a);
-		ASSERT_LT(0, b);
-		EXPECT_EQ(-1, kill(a, 0)) { kill(a, SIGKILL); }
-		EXPECT_EQ(-1, kill(b, 0)) { kill(b, SIGKILL); }
+		expect_left_gone(_metadata, out);
 		if (i)
 			EXPECT_NE(NULL, strstr(out, "run: --timeout reached: killed every process of the command\n"))
 				TH_LOG("%s", out);
@@ -1150,20 +1155,12 @@ TEST_F(landlock, what_the_command_leaves_is_killed)
 TEST_F(landlock, what_the_commands_leftovers_started_is_killed)
 {
 	char out[8192], args[1024];
-	const char *left;
-	int parent = 0, child = 0;
 
 	snprintf(args, sizeof(args),
 		 "run --backend landlock --base none --cap read:%s --cap exec:%s -- %s leave tree",
 		 self->probe, self->probe, self->probe);
 	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
-	left = strstr(out, "left=");
-	ASSERT_NE(NULL, left) TH_LOG("%s", out);
-	ASSERT_EQ(2, sscanf(left, "left=%d,%d", &parent, &child)) TH_LOG("%s", out);
-	ASSERT_LT(0, parent);
-	ASSERT_LT(0, child);
-	EXPECT_EQ(-1, kill(parent, 0)) { kill(parent, SIGKILL); }
-	EXPECT_EQ(-1, kill(child, 0)) { kill(child, SIGKILL); }
+	expect_left_gone(_metadata, out);
 }
 
 /* One-shot capabilities: the policy is the command line. */
