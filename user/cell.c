@@ -756,10 +756,10 @@ static int update_locked(struct isolate *iso, const char *name, const char *dir,
 	if (err) {
 		char why[512];
 
-		snprintf(why, sizeof(why), "%s", isolate_last_error());
 		/* The generation in force keeps its budgets too. */
 		if (budgets_written)
-			cgroup_restore_limits(dir, &before);
+			err = cgroup_restore_limits(dir, &before, err);
+		snprintf(why, sizeof(why), "%s", isolate_last_error());
 		/*
 		 * Nothing of the new generation stays, not even in the spare
 		 * (written whole next time): the room a failed change took,

@@ -270,11 +270,27 @@ void cgroup_limits_in_force(const char *dir, struct isolate_image_limits *l)
 		l->pids_max = (__u32)n;
 }
 
-void cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before)
+/*
+ * Writes back the budgets *before holds, after a change failed with err
+ * (its message set). A budget that cannot be written back is added to
+ * that message: the cell keeps what the failed change wrote there.
+ */
+int cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before, int err)
 {
-	for (int i = 0; i < CGROUP_BUDGETS; i++)
-		if (before->value[i][0])
-			write_file(dir, budget_files[i].file, before->value[i]);
+	char why[512];
+	int werr;
+
+	for (int i = 0; i < CGROUP_BUDGETS; i++) {
+		if (!before->value[i][0])
+			continue;
+		werr = write_file(dir, budget_files[i].file, before->value[i]);
+		if (!werr)
+			continue;
+		snprintf(why, sizeof(why), "%s", isolate_last_error());
+		err = set_error(err, "%s; and %s/%s stays as the failed change wrote it, not \"%s\": %s",
+				why, dir, budget_files[i].file, before->value[i], strerror(-werr));
+	}
+	return err;
 }
 
 /*
@@ -321,7 +337,7 @@ int cgroup_set_limits(const char *dir, const struct isolate_image_limits *l,
 		}
 	}
 	if (err)
-		cgroup_restore_limits(dir, before);
+		err = cgroup_restore_limits(dir, before, err);
 	return err;
 }
 

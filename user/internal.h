@@ -125,8 +125,9 @@ int cgroup_set_limits(const char *dir, const struct isolate_image_limits *limits
 		      bool allow_unenforced, __u32 *unenforced, struct cgroup_budgets *before);
 /* The budgets dir's files hold now (0: none), as a policy gives them. */
 void cgroup_limits_in_force(const char *dir, struct isolate_image_limits *limits);
-/* Writes back what cgroup_set_limits found in force: a change that failed. */
-void cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before);
+/* Writes back what cgroup_set_limits found in force after a change failed
+ * with err; returns err, its message naming a budget it could not write. */
+int cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before, int err);
 /* Enables the controllers budgets need, where the kernel offers them. */
 void cgroup_enable_controllers(const char *dir);
 
