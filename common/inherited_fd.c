@@ -6,8 +6,9 @@
  * descriptor opened outside and inherited by a cell's command works in the
  * cell: its own pid written to the cgroup.procs of a cgroup outside the
  * cells moves a process out of its cell for good, a writable memory.max or
- * pids.max raises its budgets, a map holds its rules. Such descriptors are
- * found before the command starts.
+ * pids.max raises its budgets, a map holds its rules. An io_uring made
+ * outside runs what the cell submits in its maker's polling thread, in
+ * the maker's cgroup. Such descriptors are found before the command starts.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -22,11 +23,15 @@
 
 #include "inherited_fd.h"
 
+#define BPF_OBJECT "a BPF object (map, program or link): a process of the cell could change what confines it with it"
+#define IO_URING "an io_uring made outside the cell: what a process of the cell submits to it may run in its maker's kernel thread (SQPOLL), outside the cell's rules"
+
 /*
  * What an anonymous inode is, from its name ("anon_inode:bpf-map"): the
- * kernel's BPF objects are bpf-map, bpf-prog, bpf_link, bpf_iter and btf.
+ * kernel's BPF objects are bpf-map, bpf-prog, bpf_link, bpf_iter and btf;
+ * an io_uring is [io_uring]. NULL when harmless.
  */
-static bool anon_inode_is_bpf(int fd)
+static const char *anon_inode_danger(int fd)
 {
 	char link[40], target[64];
 	ssize_t n;
@@ -35,9 +40,13 @@ static bool anon_inode_is_bpf(int fd)
 	n = readlink(link, target, sizeof(target) - 1);
 	/* Unnamed, it is not known not to be one. */
 	if (n < 0)
-		return true;
+		return BPF_OBJECT;
 	target[n] = '\0';
-	return !strncmp(target, "anon_inode:bpf", 14) || !strcmp(target, "anon_inode:btf");
+	if (!strncmp(target, "anon_inode:bpf", 14) || !strcmp(target, "anon_inode:btf"))
+		return BPF_OBJECT;
+	if (!strcmp(target, "anon_inode:[io_uring]"))
+		return IO_URING;
+	return NULL;
 }
 
 const char *inherited_fd_danger(int fd)
@@ -56,9 +65,7 @@ const char *inherited_fd_danger(int fd)
 	case BPF_FS_MAGIC:
 		return "on the BPF file system: a process of the cell could reach isolate's pinned maps and links with it";
 	case ANON_INODE_FS_MAGIC:
-		if (!anon_inode_is_bpf(fd))
-			return NULL;
-		return "a BPF object (map, program or link): a process of the cell could change what confines it with it";
+		return anon_inode_danger(fd);
 	default:
 		return NULL;
 	}

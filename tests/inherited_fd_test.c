@@ -2,12 +2,13 @@
 /*
  * The descriptors a cell's command may not inherit (common/inherited_fd.c):
  * one open for writing on a cgroup file system, one on bpffs, a BPF
- * object. Files, pipes and sockets the caller passes on purpose pass, and
+ * object, an io_uring. Files, pipes and sockets the caller passes on purpose pass, and
  * so does a cgroup file open for reading.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/io_uring.h>
 #include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #define CGROUP_WRITE "open for writing on a cgroup file system: a process of the cell could leave its cell or raise its budgets with it"
 #define ON_BPFFS "on the BPF file system: a process of the cell could reach isolate's pinned maps and links with it"
 #define BPF_OBJECT "a BPF object (map, program or link): a process of the cell could change what confines it with it"
+#define IO_URING "an io_uring made outside the cell: what a process of the cell submits to it may run in its maker's kernel thread (SQPOLL), outside the cell's rules"
 
 /* Where the first file system of type (cgroup, cgroup2, bpf) is mounted, or NULL. */
 static const char *mount_of(const char *type)
@@ -124,6 +126,18 @@ TEST(a_bpf_map_is_refused)
 	if (fd < 0)
 		SKIP(return, "cannot create a BPF map here: %s", strerror(errno));
 	EXPECT_STREQ(BPF_OBJECT, inherited_fd_danger(fd));
+	close(fd);
+}
+
+/* Its polling thread, if it has one, is in its maker's cgroup: any ring is refused. */
+TEST(an_io_uring_is_refused)
+{
+	struct io_uring_params params = { 0 };
+	int fd = (int)syscall(__NR_io_uring_setup, 1, &params);
+
+	if (fd < 0)
+		SKIP(return, "cannot set up an io_uring here: %s", strerror(errno));
+	EXPECT_STREQ(IO_URING, inherited_fd_danger(fd));
 	close(fd);
 }
 
