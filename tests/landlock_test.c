@@ -258,6 +258,23 @@ TEST_F(landlock, granted_files_pass_others_are_eacces)
 	EXPECT_NE(NULL, strstr(out, strerror(EACCES))) TH_LOG("%s", out);
 }
 
+/*
+ * Without --backend, a caller that may not use the BPF backend (isolate's
+ * pinned objects are root's) gets Landlock, loaded or not.
+ */
+TEST_F(landlock, an_unprivileged_caller_gets_landlock_by_default)
+{
+	char out[8192], args[1024];
+
+	if (!variant->uid)
+		SKIP(return, "root may use the BPF backend where it is loaded");
+	snprintf(args, sizeof(args), "run --policy %s -- %s read %s/ok/f", self->policy,
+		 self->probe, self->dir);
+	EXPECT_EQ(0, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "backend landlock")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "errno=0")) TH_LOG("%s", out);
+}
+
 TEST_F(landlock, tcp_ports_not_granted_are_eacces)
 {
 	char out[8192], port[16];

@@ -448,7 +448,12 @@ int do_run(int argc, char **argv)
 		cell_pol = audited;
 	}
 	err = o.backend == ISOLATE_BACKEND_LANDLOCK ? ISOLATE_ENOTLOADED : isolate_open(&iso);
-	/* auto: BPF LSM when isolate is loaded, else Landlock. */
+	/*
+	 * auto: BPF LSM when isolate is loaded and the caller may use it (the
+	 * pinned objects are root's), else Landlock.
+	 */
+	if (geteuid() != 0 && (err == -EACCES || err == -EPERM))
+		err = ISOLATE_ENOTLOADED;
 	if (err == ISOLATE_ENOTLOADED && ephemeral && o.backend != ISOLATE_BACKEND_BPF) {
 		catch_signals();
 		ret = give_pty(&o, &pty, stdio);
