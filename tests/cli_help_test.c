@@ -132,6 +132,40 @@ TEST(help_under_json_is_json)
 	EXPECT_EQ(0, json_member(out, "usage", val, sizeof(val))) TH_LOG("%s", out);
 }
 
+/* The overviews too, each one JSON object naming its group ("" at the top). */
+TEST(overviews_under_json_are_json)
+{
+	static const struct {
+		const char *args, *group;
+	} asks[] = { { "-j --help", "" }, { "-j -h", "" }, { "-j help", "" }, { "-j help help", "" },
+		     { "-j cell --help", "cell" }, { "-j help cell", "cell" },
+		     { "-j policy help", "policy" } };
+	char out[8192], val[2048];
+
+	for (size_t i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+		EXPECT_EQ(0, run(asks[i].args, out, sizeof(out))) TH_LOG("%s", asks[i].args);
+		ASSERT_EQ(0, json_member(out, "command", val, sizeof(val)))
+			TH_LOG("%s: %s", asks[i].args, out);
+		EXPECT_STREQ(asks[i].group, val) TH_LOG("%s", asks[i].args);
+		ASSERT_EQ(0, json_member(out, "usage", val, sizeof(val))) TH_LOG("%s", out);
+		EXPECT_EQ(0, strncmp(val, "Usage: isolate-loader ", 22)) TH_LOG("%s", val);
+	}
+}
+
+/* No command is a usage error, as an unknown one is; JSON under -j. */
+TEST(no_command_is_a_usage_error)
+{
+	static const char *const asks[] = { "", "-j", "cell", "-j policy" };
+	char out[8192], val[256];
+
+	for (size_t i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+		EXPECT_EQ(2, run(asks[i], out, sizeof(out))) TH_LOG("[%s]: %s", asks[i], out);
+	}
+	EXPECT_EQ(2, run("-j cell", out, sizeof(out)));
+	ASSERT_EQ(0, json_member(out, "error", val, sizeof(val))) TH_LOG("%s", out);
+	EXPECT_STREQ("cell: no command given (try cell --help)", val);
+}
+
 TEST(a_bad_option_is_a_json_usage_error)
 {
 	char out[8192], args[128], val[1024];

@@ -223,16 +223,13 @@ static int cell_list(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int cell_help(int argc, char **argv)
-{
-	printf("Usage: isolate-loader cell COMMAND    (COMMAND --help: its options)\n"
-	       "  create NAME --policy FILE [--from CELL] [--cpu QUOTA/PERIOD]\n"
-	       "         [--memory SIZE] [--pids N] [--allow-unenforced]\n"
-	       "  list\n"
-	       "  show NAME\n"
-	       "  destroy NAME       kill its processes, remove it from the kernel\n");
-	return EXIT_OK;
-}
+static const char cell_overview[] =
+	"Usage: isolate-loader cell COMMAND    (COMMAND --help: its options)\n"
+	"  create NAME --policy FILE [--from CELL] [--cpu QUOTA/PERIOD]\n"
+	"         [--memory SIZE] [--pids N] [--allow-unenforced]\n"
+	"  list\n"
+	"  show NAME\n"
+	"  destroy NAME       kill its processes, remove it from the kernel\n";
 
 int do_cell(int argc, char **argv)
 {
@@ -258,5 +255,5 @@ int do_cell(int argc, char **argv)
 		{ NULL, NULL, NULL },
 	};
 
-	return cmd_select("cell", cmds, argc - 1, argv + 1, cell_help);
+	return cmd_select("cell", cmds, argc - 1, argv + 1, cell_overview);
 }

@@ -245,21 +245,48 @@ static const struct cmd *find_cmd(const struct cmd *cmds, const char *word, int 
 	return match;
 }
 
-int cmd_select(const char *group, const struct cmd *cmds, int argc, char **argv,
-	       int (*help)(int argc, char **argv))
+/* A group's overview (the top's: group ""), asked for: exit 0. */
+static int print_overview(const char *group, const char *overview)
 {
+	if (!json_output) {
+		fputs(overview, stdout);
+		return EXIT_OK;
+	}
+	jw_object_start(&json_out);
+	jw_kv_string(&json_out, "command", group);
+	jw_kv_string(&json_out, "usage", overview);
+	jw_object_end(&json_out);
+	jw_finish(&json_out);
+	return EXIT_OK;
+}
+
+static bool asks_help(const char *word)
+{
+	return !strcmp(word, "help") || !strcmp(word, "--help") || !strcmp(word, "-h");
+}
+
+int cmd_select(const char *group, const struct cmd *cmds, int argc, char **argv,
+	       const char *overview)
+{
+	const char *sep = *group ? " " : "";
 	const struct cmd *c;
 	int err;
 
-	if (argc < 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help") ||
-	    !strcmp(argv[0], "-h")) {
-		if (argc < 2 || strcmp(argv[0], "help"))
-			return help(argc, argv);
+	if (argc < 1)
+		return p_err(EXIT_USAGE, "%s%sno command given (try %s%s--help)", group,
+			     *group ? ": " : "", group, sep);
+	if (asks_help(argv[0])) {
+		if (argc < 2 || strcmp(argv[0], "help") || !strcmp(argv[1], "help"))
+			return print_overview(group, overview);
 		c = find_cmd(cmds, argv[1], &err);
 		if (!c)
 			return err;
-		/* A group (no usage of its own) answers help itself. */
-		return c->usage ? print_usage(group, c) : c->fn(1, &argv[1]);
+		if (c->usage)
+			return print_usage(group, c);
+		/* A group (no usage of its own) is asked as "GROUP --help". */
+		char help_arg[] = "--help", *ask[] = { argv[1], help_arg, NULL };
+
+		return c->fn(2, ask);
 	}
 	c = find_cmd(cmds, argv[0], &err);
 	if (!c)
@@ -291,33 +318,30 @@ static int do_version(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int do_help(int argc, char **argv)
-{
-	printf("Usage: isolate-loader [-j|-p] [-d] COMMAND ...\n"
-	       "  load [--cgroup-root DIR] | unload [--force] | status | features [--hooks]\n"
-	       "  cell {create NAME --policy FILE [--cpu Q/P --memory N --pids N]\n"
-	       "        [--allow-unenforced] | list | show NAME | destroy NAME}\n"
-	       "  run [--cell NAME | --policy FILE [--allow-unenforced]] [--user U]\n"
-	       "      [--timeout S] [--env VAR[=V]]\n"
-	       "      -- CMD ARGS...       run CMD confined, wait, return its status\n"
-	       "  grant NAME CAP... | revoke NAME CAP...   live, as one new generation\n"
-	       "  snapshot NAME [-o FILE] | restore FILE [--name N]\n"
-	       "  recycle NAME | rebind NAME   start afresh | bind its paths afresh\n"
-	       "  events [--follow] [--class LIST] [--cell NAME] [--take] ...\n"
-	       "  supervise [--out F] [--metrics-file F | --metrics-socket P]\n"
-	       "            [--broker-rules F | --broker-exec PROG]\n"
-	       "  policy {check|fmt|compile|explain} FILE ...\n"
-	       "  version | help [COMMAND]   COMMAND --help: its options\n"
-	       "CAP: read:/path write:/path exec:/path deny-read:/path\n"
-	       "     connect:tcp:10.0.0.0/8:443 bind:udp:[::1]/128:53 memory:512M pids:64\n"
-	       "Options: -j JSON, -p pretty JSON, -d libbpf diagnostics, -V, -h.\n"
-	       "Exit codes: 0 ok; 1 failed; 2 usage; 3 this kernel cannot enforce it;\n"
-	       "  4 not loaded; 5 supervise: unloaded since it started, start it again.\n"
-	       "  run: the command's status, 124 timeout, 125 isolate\n"
-	       "  failed before the command ran, 126/127 command not executable/found.\n"
-	       "Commands may be abbreviated. Documentation/cli.md has the details.\n");
-	return EXIT_OK;
-}
+static const char top_overview[] =
+	"Usage: isolate-loader [-j|-p] [-d] COMMAND ...\n"
+	"  load [--cgroup-root DIR] | unload [--force] | status | features [--hooks]\n"
+	"  cell {create NAME --policy FILE [--cpu Q/P --memory N --pids N]\n"
+	"        [--allow-unenforced] | list | show NAME | destroy NAME}\n"
+	"  run [--cell NAME | --policy FILE | --cap CAP...] [--allow-unenforced]\n"
+	"      [--user U] [--timeout S] [--env VAR[=V]] [--backend B]\n"
+	"      -- CMD ARGS...       run CMD confined, wait, return its status\n"
+	"  grant NAME CAP... | revoke NAME CAP...   live, as one new generation\n"
+	"  snapshot NAME [-o FILE] | restore FILE [--name N]\n"
+	"  recycle NAME | rebind NAME   start afresh | bind its paths afresh\n"
+	"  events [--follow] [--class LIST] [--cell NAME] [--take] ...\n"
+	"  supervise [--out F] [--metrics-file F | --metrics-socket P]\n"
+	"            [--broker-rules F | --broker-exec PROG]\n"
+	"  policy {check|fmt|compile|explain|suggest} FILE ...\n"
+	"  version | help [COMMAND]   COMMAND --help: its options\n"
+	"CAP: read:/path write:/path exec:/path deny-read:/path\n"
+	"     connect:tcp:10.0.0.0/8:443 bind:udp:[::1]/128:53 memory:512M pids:64\n"
+	"Options: -j JSON, -p pretty JSON, -d libbpf diagnostics, -V, -h.\n"
+	"Exit codes: 0 ok; 1 failed; 2 usage; 3 this kernel cannot enforce it;\n"
+	"  4 not loaded; 5 supervise: unloaded since it started, start it again.\n"
+	"  run: the command's status, 124 timeout, 125 isolate\n"
+	"  failed before the command ran, 126/127 command not executable/found.\n"
+	"Commands may be abbreviated. Documentation/cli.md has the details.\n";
 
 static const struct cmd top_cmds[] = {
 	{ "load", do_load,
@@ -436,7 +460,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool pretty = false, version = false;
+	bool pretty = false, version = false, help = false;
 	int opt;
 
 	/* '+': options stop at the command, which parses its own. */
@@ -456,14 +480,17 @@ int main(int argc, char **argv)
 			version = true;
 			break;
 		case 'h':
-			return do_help(0, NULL);
+			help = true;
+			break;
 		default:
 			return p_err(EXIT_USAGE, "unknown option \"%s\" (see --help)",
 				     argv[optind - 1]);
 		}
 	}
 	jw_init(&json_out, stdout, pretty);
+	if (help)
+		return print_overview("", top_overview);
 	if (version)
 		return do_version(0, NULL);
-	return cmd_select("", top_cmds, argc - optind, argv + optind, do_help);
+	return cmd_select("", top_cmds, argc - optind, argv + optind, top_overview);
 }

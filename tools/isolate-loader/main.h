@@ -41,12 +41,13 @@ struct cmd {
 /*
  * Runs the command of cmds that argv[0] names or abbreviates uniquely
  * (bpftool style) within group ("" at the top, "cell", "policy").
- * "help" or no argument calls help; "help NAME" and "NAME --help" (or -h
- * as NAME's first argument) print NAME's usage. The command gets argv
- * from its own name on, ready for getopt (reset with optind = 0).
+ * "help" or "--help" prints the group's overview (JSON under -j); no
+ * argument is a usage error; "help NAME" and "NAME --help" (or -h as
+ * NAME's first argument) print NAME's usage. The command gets argv from
+ * its own name on, ready for getopt (reset with optind = 0).
  */
 int cmd_select(const char *group, const struct cmd *cmds, int argc, char **argv,
-	       int (*help)(int argc, char **argv));
+	       const char *overview);
 bool is_prefix(const char *prefix, const char *word);
 
 /*

@@ -509,20 +509,17 @@ static int policy_explain(int argc, char **argv)
 	return ret;
 }
 
-static int policy_help(int argc, char **argv)
-{
-	printf("Usage: isolate-loader [-j|-p] policy COMMAND (FILE | --default) ...\n"
-	       "  check FILE               parse, resolve includes and extends, compile every cell\n"
-	       "  fmt FILE                 print the canonical form (comments are not kept)\n"
-	       "  compile FILE [--cell NAME]\n"
-	       "                           print the map images and their use of each map\n"
-	       "  explain FILE [--cell NAME] --op read|write|exec|connect|bind TARGET\n"
-	       "                           allowed or denied, and which rule decided; TARGET is\n"
-	       "                           a path, or PROTOCOL:ADDRESS:PORT (tcp:10.1.2.3:443)\n"
-	       "--default uses the built-in default policy instead of FILE. --cell defaults\n"
-	       "to the document's last cell. Documentation/policy.md describes the format.\n");
-	return EXIT_OK;
-}
+static const char policy_overview[] =
+	"Usage: isolate-loader [-j|-p] policy COMMAND (FILE | --default) ...\n"
+	"  check FILE               parse, resolve includes and extends, compile every cell\n"
+	"  fmt FILE                 print the canonical form (comments are not kept)\n"
+	"  compile FILE [--cell NAME]\n"
+	"                           print the map images and their use of each map\n"
+	"  explain FILE [--cell NAME] --op read|write|exec|connect|bind TARGET\n"
+	"                           allowed or denied, and which rule decided; TARGET is\n"
+	"                           a path, or PROTOCOL:ADDRESS:PORT (tcp:10.1.2.3:443)\n"
+	"--default uses the built-in default policy instead of FILE. --cell defaults\n"
+	"to the document's last cell. Documentation/policy.md describes the format.\n";
 
 int do_policy(int argc, char **argv)
 {
@@ -553,5 +550,5 @@ int do_policy(int argc, char **argv)
 		{ NULL, NULL, NULL },
 	};
 
-	return cmd_select("policy", cmds, argc - 1, argv + 1, policy_help);
+	return cmd_select("policy", cmds, argc - 1, argv + 1, policy_overview);
 }
