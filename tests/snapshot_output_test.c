@@ -94,4 +94,30 @@ TEST_F(snapshot, no_link_in_the_path_is_followed)
 		TH_LOG("%s", out);
 }
 
+/* Under -j, snapshot -o says where the snapshot went. */
+TEST_F(snapshot, to_a_file_answers_json_with_where)
+{
+	char args[256], out[4096], want[256];
+
+	snprintf(args, sizeof(args), "-j snapshot %s -o %s/snap.json", self->name, self->dir);
+	EXPECT_EQ(0, loader_run(args, out, sizeof(out))) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "{\"cell\":\"%s\",\"file\":\"%s/snap.json\"}\n", self->name,
+		 self->dir);
+	EXPECT_STREQ(want, out);
+}
+
+/* A snapshot that does not parse is refused with its position, as a policy is. */
+TEST_F(snapshot, a_bad_one_is_refused_with_its_position)
+{
+	char bad[128], args[256], out[4096], want[512];
+
+	snprintf(bad, sizeof(bad), "%s/bad.json", self->dir);
+	ASSERT_EQ(0, put(bad, "{\"isolate_snapshot\": 1,\n \"cel\": {}}\n"));
+	snprintf(args, sizeof(args), "-j restore %s", bad);
+	EXPECT_EQ(1, loader_run(args, out, sizeof(out)));
+	snprintf(want, sizeof(want), "\"file\":\"%s\",\"line\":2,\"column\":2,", bad);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"exit_code\":1}")) TH_LOG("%s", out);
+}
+
 TEST_HARNESS_MAIN

@@ -132,6 +132,14 @@ int do_snapshot(int argc, char **argv)
 		if (werr)
 			err = p_err(EXIT_FAIL, "snapshot: cannot write %s: %s", file, write_error(werr));
 	}
+	/* Under -j every command answers; the snapshot itself went to FILE. */
+	if (file && !err && json_output) {
+		jw_object_start(&json_out);
+		jw_kv_string(&json_out, "cell", argv[optind]);
+		jw_kv_string(&json_out, "file", file);
+		jw_object_end(&json_out);
+		jw_finish(&json_out);
+	}
 	free(text);
 	isolate_close(iso);
 	return err;
@@ -166,6 +174,8 @@ int do_restore(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL;
+	struct isolate_cell_policy *pol = NULL;
+	struct isolate_diag diag = { 0 };
 	struct isolate_cell_state st;
 	struct isolate *iso;
 	size_t len;
@@ -183,17 +193,23 @@ int do_restore(int argc, char **argv)
 	err = (name ? cell_name_arg("restore", name) : 0) ?: read_snapshot(argv[optind], &json, &len);
 	if (err)
 		return err;
+	/* isolate_cell_restore()'s two steps, for the parse's position under -j. */
+	if (isolate_cell_policy_read_snapshot(strcmp(argv[optind], "-") ? argv[optind] : "<stdin>",
+					      json, len, name, &pol, &diag))
+		err = p_diag(EXIT_FAIL, &diag);
+	free(json);
+	if (err)
+		return err;
 	err = open_loaded(&iso, "restore");
 	if (!err) {
-		err = isolate_cell_restore(iso, strcmp(argv[optind], "-") ? argv[optind] : "<stdin>",
-					   json, len, name, &st);
+		err = isolate_cell_create(iso, isolate_cell_policy_name(pol), pol, &st);
 		if (err)
 			err = p_err(isolate_error_exit_code(err), "restore: %s", isolate_last_error());
 		else
 			print_cell_state(iso, &st, SHOW_CAPS);
 		isolate_close(iso);
 	}
-	free(json);
+	isolate_cell_policy_free(pol);
 	return err;
 }
 
