@@ -55,7 +55,9 @@ static int policy_cell(const char *file, const char *from, const char *name,
 	c = from ? isolate_policy_find(doc, from) : n ? isolate_policy_cell(doc, n - 1) : NULL;
 	if (!c) {
 		isolate_policy_free(doc);
-		return p_err(EXIT_FAIL, "%s: %s", file, from ? "no such cell" : "defines no cell");
+		if (from)
+			return p_err(EXIT_FAIL, "%s: no cell named %s", file, from);
+		return p_err(EXIT_FAIL, "%s: defines no cell", file);
 	}
 	/* The same capabilities (budgets kept as resolved) under the new name. */
 	*out = isolate_cell_policy_dup_named(c, name);
