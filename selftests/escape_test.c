@@ -38,6 +38,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/uio.h>
+#include <sys/vfs.h>
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
@@ -455,8 +456,12 @@ TEST_F(escape, module_loading_is_eperm)
 enum task_op {
 	T_KILL, T_KILL0, T_TGKILL, T_SIGQUEUE, T_PIDFD_SIGNAL, T_ATTACH, T_SEIZE, T_VM_READ,
 	T_PIDFD_GETFD, T_SETPRIORITY, T_SETSCHEDULER, T_SETAFFINITY, T_IOPRIO, T_PRLIMIT,
-	T_SETNS_NET, T_SETNS_MNT, T_KCMP,
+	T_SETNS_NET, T_SETNS_MNT, T_KCMP, T_PIDFD_INFO,
 };
+
+/* PIDFD_GET_INFO's first version (6.13): 64 bytes asked for. */
+#define PIDFD_GET_INFO_64 _IOWR(0xFF, 11, char[64])
+#define PID_FS_MAGIC 0x50494446
 
 struct task_args {
 	enum task_op op;
@@ -525,6 +530,12 @@ static int task_op_on(enum task_op op, pid_t pid)
 	case T_SETNS_MNT:
 		ret = setns(pidfd, CLONE_NEWNS);
 		break;
+	case T_PIDFD_INFO: {
+		__u64 info[8] = { 1 /* PIDFD_INFO_PID */ };
+
+		ret = ioctl(pidfd, PIDFD_GET_INFO_64, info);
+		break;
+	}
 	default:
 		ret = -1;
 		errno = EINVAL;
@@ -630,6 +641,33 @@ TEST_F(escape, ptrace_of_outsiders_is_eperm)
 	}
 	a = (struct task_args){ T_VM_READ, self->outsider };
 	EXPECT_EQ(0, run_outside(task_errno, &a));
+}
+
+/*
+ * PIDFD_GET_INFO (6.13 on) tells any process's ids, parent and cgroup:
+ * refused for an outsider where pidfds are pidfs (6.9 on), before the
+ * kernel looks at the command (6.12 has none: ENOTTY for the cell's own).
+ * 6.1's pidfds serve no ioctl.
+ */
+TEST_F(escape, pidfd_info_of_outsiders_is_eperm)
+{
+	struct task_args a = { T_PIDFD_INFO, self->outsider };
+	int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0), own;
+	struct statfs fs;
+
+	ASSERT_LE(0, pidfd);
+	ASSERT_EQ(0, fstatfs(pidfd, &fs));
+	close(pidfd);
+	if (fs.f_type != PID_FS_MAGIC) {
+		EXPECT_EQ(ENOTTY, IN_CELL(task_errno, &a));
+		return;
+	}
+	EXPECT_EQ(EPERM, IN_CELL(task_errno, &a));
+	own = run_outside(task_errno, &a);
+	EXPECT_TRUE(own == 0 || own == ENOTTY) TH_LOG("outside the cell: %d", own);
+	a.target = 0;
+	own = IN_CELL(task_errno, &a);
+	EXPECT_TRUE(own == 0 || own == ENOTTY) TH_LOG("the cell's own: %d", own);
 }
 
 /* PTRACE_TRACEME in a child of the caller: 0, or the errno the child got. */

@@ -8,8 +8,9 @@
  * from. The one sleepable program, isolate_task_prctl (kern/channel.bpf.c),
  * runs under RCU tasks trace, which synchronize_rcu() does not wait for.
  * It reads the settings, its cell's entry (for the id, generation and
- * broker rights), the counters, event windows and rings, and must never
- * read a ruleset (inode_rules, inode_bloom, net_rules, unix_rules).
+ * broker rights, taken only when a second read agrees), the counters,
+ * event windows and rings, and must never read a ruleset (inode_rules,
+ * inode_bloom, net_rules, unix_rules).
  */
 #include <errno.h>
 #include <string.h>
