@@ -18,23 +18,25 @@
 
 struct capability_hooks {
 	const char *capability;
-	const char *hooks[12];
+	const char *hooks[16];
 };
 
 static const struct capability_hooks table[] = {
-	{ "file.read", { "file_open" } },
+	{ "file.read", { "file_open", "inode_readlink", "path_notify" } },
 	{ "file.write", { "file_open", "path_truncate", "file_truncate", "path_chmod",
 			  "path_chown", "inode_setattr", "inode_setxattr", "inode_removexattr",
-			  "inode_file_setattr" } },
+			  "inode_file_setattr", "inode_set_acl", "inode_remove_acl" } },
 	{ "file.create-remove-rename-link",
 	  { "path_mknod", "path_mkdir", "path_symlink", "path_unlink", "path_rmdir",
-	    "path_rename", "path_link" } },
-	{ "exec", { "bprm_check_security", "mmap_file", "file_mprotect" } },
-	{ "net.connect", { "socket_connect", "socket_sendmsg", "socket_create" } },
+	    "path_rename", "path_link", "inode_create", "inode_unlink", "d_instantiate" } },
+	{ "exec", { "bprm_check_security", "mmap_file", "file_mprotect", "mmap_addr",
+		    "inode_init_security_anon" } },
+	{ "net.connect", { "socket_connect", "socket_sendmsg", "socket_create",
+			   "socket_setsockopt" } },
 	{ "net.bind", { "socket_bind", "socket_listen" } },
 	{ "net.unix", { "unix_stream_connect", "unix_may_send" } },
 	{ "escape.other-processes",
-	  { "ptrace_access_check", "task_kill", "task_setpgid", "task_setnice", "task_setioprio",
+	  { "ptrace_access_check", "ptrace_traceme", "task_kill", "task_setpgid", "task_setnice", "task_setioprio",
 	    "task_setscheduler", "task_setrlimit", "file_fcntl", "file_lock", "file_ioctl",
 	    "file_ioctl_compat" } },
 	{ "escape.cgroup", { "file_open", "task_alloc" } },
@@ -45,6 +47,8 @@ static const struct capability_hooks table[] = {
 				  "kernel_load_data", "perf_event_open" } },
 	{ "escape.keyrings", { "key_alloc", "key_permission" } },
 	{ "escape.capabilities", { "capable" } },
+	{ "ipc.system-v", { "ipc_permission", "msg_queue_alloc_security", "msg_queue_msgctl",
+			    "sem_alloc_security", "sem_semctl", "shm_alloc_security", "shm_shmctl" } },
 	{ "cell-abi", { "task_prctl" } },
 };
 
