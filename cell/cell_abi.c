@@ -15,13 +15,32 @@
 
 #include <isolate/cell.h>
 
-/* 0 when the call was served, else a negative errno. */
-static int cell_prctl(unsigned long op, const void *record, unsigned long request_id)
+static int cell_prctl_once(unsigned long op, const void *record, unsigned long request_id)
 {
 	if (prctl(ISOLATE_PRCTL_OPTION, op, (unsigned long)record, request_id, 0UL) == 0)
 		return -EPROTO;	/* served by nothing we know */
 	/* EINVAL from prctl itself: no isolate program serves the option. */
 	return errno == ISOLATE_CELL_SERVED ? 0 : -errno;
+}
+
+/*
+ * 0 when the call was served, else a negative errno. The kernel reads the
+ * record without faulting its pages in (EFAULT when one is out of
+ * memory, swapped out since it was written): touched, it is asked once
+ * more.
+ */
+static int cell_prctl(unsigned long op, const void *record, size_t size,
+		      unsigned long request_id)
+{
+	const volatile char *bytes = record;
+	int err = cell_prctl_once(op, record, request_id);
+
+	if (err != -EFAULT)
+		return err;
+	for (size_t i = 0; i < size; i += 1024)
+		(void)bytes[i];
+	(void)bytes[size - 1];
+	return cell_prctl_once(op, record, request_id);
 }
 
 /*
@@ -58,7 +77,7 @@ int incell_log(int level, const char *fmt, ...)
 	if (n < 0)
 		return -EINVAL;
 	r.len = (size_t)n < sizeof(r.msg) ? (__u32)n : sizeof(r.msg) - 1;
-	return cell_prctl(ISOLATE_CELL_OP_LOG, &r, 0);
+	return cell_prctl(ISOLATE_CELL_OP_LOG, &r, sizeof(r), 0);
 }
 
 int incell_metric(const char *name, enum isolate_metric_kind kind, int64_t value)
@@ -68,7 +87,7 @@ int incell_metric(const char *name, enum isolate_metric_kind kind, int64_t value
 	if (!name || !*name || strlen(name) >= sizeof(r.name))
 		return -EINVAL;
 	strcpy(r.name, name);
-	return cell_prctl(ISOLATE_CELL_OP_METRIC, &r, 0);
+	return cell_prctl(ISOLATE_CELL_OP_METRIC, &r, sizeof(r), 0);
 }
 
 int incell_request(__u32 right, const char *target)
@@ -83,7 +102,7 @@ int incell_request(__u32 right, const char *target)
 	id = next_request_id();
 	memcpy(r.target, target, len);
 	r.len = (__u32)len;
-	err = cell_prctl(ISOLATE_CELL_OP_REQUEST, &r, id);
+	err = cell_prctl(ISOLATE_CELL_OP_REQUEST, &r, sizeof(r), id);
 	return err ? err : (int)id;
 }
 
@@ -95,5 +114,5 @@ int incell_post(__u64 in_reply_to, const void *data, size_t len)
 		return -EMSGSIZE;
 	memcpy(r.data, data, len);
 	r.len = (__u32)len;
-	return cell_prctl(ISOLATE_CELL_OP_POST, &r, 0);
+	return cell_prctl(ISOLATE_CELL_OP_POST, &r, sizeof(r), 0);
 }

@@ -8,7 +8,9 @@
  * cells moves a process out of its cell for good, a writable memory.max or
  * pids.max raises its budgets, a map holds its rules. An io_uring made
  * outside runs what the cell submits in its maker's polling thread, in
- * the maker's cgroup. Such descriptors are found before the command starts.
+ * the maker's cgroup; a userfaultfd writes its maker's memory; a perf
+ * event reads the processes it watches. Such descriptors are found before
+ * the command starts.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,11 +27,14 @@
 
 #define BPF_OBJECT "a BPF object (map, program or link): a process of the cell could change what confines it with it"
 #define IO_URING "an io_uring made outside the cell: what a process of the cell submits to it may run in its maker's kernel thread (SQPOLL), outside the cell's rules"
+#define USERFAULTFD "a userfaultfd made outside the cell: a process of the cell could fill its maker's missing pages with any bytes"
+#define PERF_EVENT "a perf event opened outside the cell: a process of the cell could read what it samples of the processes it watches"
 
 /*
  * What an anonymous inode is, from its name ("anon_inode:bpf-map"): the
  * kernel's BPF objects are bpf-map, bpf-prog, bpf_link, bpf_iter and btf;
- * an io_uring is [io_uring]. NULL when harmless.
+ * then io_uring, userfaultfd and perf_event, each in brackets. NULL when
+ * harmless.
  */
 static const char *anon_inode_danger(int fd)
 {
@@ -46,6 +51,10 @@ static const char *anon_inode_danger(int fd)
 		return BPF_OBJECT;
 	if (!strcmp(target, "anon_inode:[io_uring]"))
 		return IO_URING;
+	if (!strcmp(target, "anon_inode:[userfaultfd]"))
+		return USERFAULTFD;
+	if (!strcmp(target, "anon_inode:[perf_event]"))
+		return PERF_EVENT;
 	return NULL;
 }
 

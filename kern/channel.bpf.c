@@ -2,18 +2,19 @@
 /*
  * The cell ABI's way in: a private prctl option, served here. The record
  * comes from the caller's memory; the header — which cell, which process,
- * when — comes from the kernel. Sleepable, so the caller's pages may be
- * faulted in; it never waits for userspace. Every return is 0 or an
- * errno, as newer kernels demand of LSM programs: a served call returns
+ * when — comes from the kernel. Every return is 0 or an errno, as newer
+ * kernels demand of LSM programs: a served call returns
  * -ISOLATE_CELL_SERVED (see include/isolate/cell.h).
  *
- * A record reserved in a ring and not yet submitted holds back every later
- * record of that ring, every cell's, from the supervisor: nothing between
- * the two may sleep (on a page the cell keeps away, then behind its
- * cpu.max). So the caller's record is faulted in first, where sleeping
- * holds back no one, and read into the reservation by a copy that fails
- * rather than faults: a page taken away meanwhile is -EAGAIN, lost and
- * counted as on a full ring.
+ * Not sleepable: a record reserved in a ring and not yet submitted holds
+ * back every later record of that ring, every cell's, from the supervisor,
+ * so nothing between the two may wait (on a page the cell keeps away, a
+ * userfaultfd's, then behind its cpu.max). The record is read by a copy
+ * that fails rather than faults a page in: a record not in memory is
+ * EFAULT, lost and counted (the cell's library touches it and asks once
+ * more). And as every other program, this one runs inside an RCU
+ * read-side section, which the loader's grace period after a switch
+ * covers: its copy of the cell's entry is whole.
  */
 #include "isolate.bpf.h"
 #include <isolate/cell.h>
@@ -24,7 +25,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* A record reserved that the caller's memory did not fill: lost, as a full ring's. */
+/* A record reserved that the caller's memory did not fill: lost, as on a full ring. */
 static __always_inline int discard_unread(const struct cell_ctx *cc, void *e, __u32 event_class)
 {
 	struct isolate_cell_counters *c = cell_counters(cc);
@@ -32,27 +33,14 @@ static __always_inline int discard_unread(const struct cell_ctx *cc, void *e, __
 	bpf_ringbuf_discard(e, 0);
 	if (c && event_class < ISOLATE_EVENT_CLASSES)
 		c->events_lost[event_class]++;
-	return -EAGAIN;
-}
-
-/* No record spans more than two pages: its first and last bytes reach both. */
-static __always_inline int fault_in(const void *rec, __u32 size)
-{
-	char byte;
-
-	if (bpf_copy_from_user(&byte, 1, rec) ||
-	    bpf_copy_from_user(&byte, 1, (const char *)rec + size - 1))
-		return -EFAULT;
-	return 0;
+	return -EFAULT;
 }
 
 static __always_inline int post_log(const struct cell_ctx *cc, const void *rec)
 {
-	struct isolate_event_log *e;
+	struct isolate_event_log *e = reserve_event(cc, ISOLATE_EVENT_LOG, sizeof(*e),
+						    ISOLATE_RULE_NONE);
 
-	if (fault_in(rec, sizeof(struct isolate_cell_log_record)))
-		return -EFAULT;
-	e = reserve_event(cc, ISOLATE_EVENT_LOG, sizeof(*e), ISOLATE_RULE_NONE);
 	if (!e)
 		return -EAGAIN;
 	if (bpf_probe_read_user(&e->level, sizeof(struct isolate_cell_log_record), rec))
@@ -65,11 +53,9 @@ static __always_inline int post_log(const struct cell_ctx *cc, const void *rec)
 
 static __always_inline int post_metric(const struct cell_ctx *cc, const void *rec)
 {
-	struct isolate_event_metric *e;
+	struct isolate_event_metric *e = reserve_event(cc, ISOLATE_EVENT_METRIC, sizeof(*e),
+						       ISOLATE_RULE_NONE);
 
-	if (fault_in(rec, sizeof(struct isolate_cell_metric_record)))
-		return -EFAULT;
-	e = reserve_event(cc, ISOLATE_EVENT_METRIC, sizeof(*e), ISOLATE_RULE_NONE);
 	if (!e)
 		return -EAGAIN;
 	if (bpf_probe_read_user(&e->kind, sizeof(struct isolate_cell_metric_record), rec))
@@ -81,11 +67,9 @@ static __always_inline int post_metric(const struct cell_ctx *cc, const void *re
 
 static __always_inline int post_message(const struct cell_ctx *cc, const void *rec)
 {
-	struct isolate_event_message *e;
+	struct isolate_event_message *e = reserve_event(cc, ISOLATE_EVENT_MESSAGE, sizeof(*e),
+							ISOLATE_RULE_NONE);
 
-	if (fault_in(rec, sizeof(struct isolate_cell_post_record)))
-		return -EFAULT;
-	e = reserve_event(cc, ISOLATE_EVENT_MESSAGE, sizeof(*e), ISOLATE_RULE_NONE);
 	if (!e)
 		return -EAGAIN;
 	if (bpf_probe_read_user(&e->in_reply_to, sizeof(struct isolate_cell_post_record), rec))
@@ -108,8 +92,7 @@ static __always_inline int post_request(const struct cell_ctx *cc, const void *r
 	struct isolate_cell_counters *c;
 	__u32 right;
 
-	if (fault_in(rec, sizeof(struct isolate_cell_request_record)) ||
-	    bpf_copy_from_user(&right, sizeof(right), rec))
+	if (bpf_probe_read_user(&right, sizeof(right), rec))
 		return -EFAULT;
 	if (!right || (right & (right - 1)) || (right & ~ISOLATE_BROKER_ALL) ||
 	    !id || id > ISOLATE_CELL_REQUEST_ID_MAX)
@@ -136,36 +119,16 @@ static __always_inline int post_request(const struct cell_ctx *cc, const void *r
 	return -ISOLATE_CELL_SERVED;
 }
 
-/*
- * This program runs under RCU tasks trace only, which the grace period the
- * loader waits after each switch does not cover: the cell's entry may have
- * been taken again, for another cell, while it was being copied (on a
- * kernel that preempts here). What this program reads of it — the id and
- * generation it stamps, the broker rights — is whole when a second read
- * agrees with the first.
- */
-static __always_inline bool cell_copy_whole(const struct cell_ctx *cc)
-{
-	struct isolate_cell *now = bpf_map_lookup_elem(&cells, &cc->cgid);
-
-	if (!now)
-		return !cc->cell.cell_id;
-	return now->cell_id == cc->cell.cell_id && now->generation == cc->cell.generation &&
-	       now->broker_rights == cc->cell.broker_rights;
-}
-
-ISOLATE_HOOK_SLEEPABLE(task_prctl, isolate_task_prctl, int option, unsigned long op,
-		       unsigned long rec, unsigned long request_id, unsigned long arg5, int ret)
+ISOLATE_HOOK(task_prctl, isolate_task_prctl, int option, unsigned long op,
+	     unsigned long rec, unsigned long request_id, unsigned long arg5, int ret)
 {
 	struct cell_ctx cc;
 
 	if (ret || option != ISOLATE_PRCTL_OPTION)
 		return ret;
-	/* Outside a cell nobody may speak as one. */
-	if (!current_cell(&cc))
+	/* Outside a cell nobody may speak as one, nor in a cgroup that is none (id 0). */
+	if (!current_cell(&cc) || !cc.cell.cell_id)
 		return -EPERM;
-	if (!cell_copy_whole(&cc))
-		return -EAGAIN;
 	switch (op) {
 	case ISOLATE_CELL_OP_LOG:
 		return post_log(&cc, (const void *)rec);

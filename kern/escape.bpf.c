@@ -71,9 +71,12 @@ extern const void tty_ioctl __ksym __weak;
 #define BTRFS_IOC_SNAP_CREATE_V2 0x50009417
 #define BTRFS_IOC_SUBVOL_CREATE_V2 0x50009418
 #define BTRFS_IOC_SNAP_DESTROY_V2 0x5000943f
-/* PIDFD_GET_INFO: _IOWR(0xFF, 11, struct pidfd_info), a size per version. */
-#define PIDFS_IOCTL_TYPE 0xFF
+/*
+ * PIDFD_GET_INFO: _IOWR(0xFF, 11, struct pidfd_info), a size per version;
+ * 6.13.0 took any command of number 11 on a pidfd for it.
+ */
 #define PIDFD_GET_INFO_NR 11
+#define ESRCH 3
 #define PID_FS_MAGIC 0x50494446
 
 char LICENSE[] SEC("license") = "GPL";
@@ -374,7 +377,8 @@ ISOLATE_HOOK(file_lock, isolate_file_lock, struct file *file, unsigned int cmd, 
  * PIDFD_GET_INFO (6.13 on) tells a process's ids, parent and cgroup,
  * which /proc/PID shows a cell for its own processes only; a pidfd of any
  * process is had without a right (pidfd_open, pidfs file handles). A
- * process gone is not known to have been the cell's.
+ * process gone is not known to have been the cell's: ESRCH, what kernels
+ * without its exit information answer.
  */
 static __always_inline int decide_pidfd_info(struct file *file, unsigned int cmd)
 {
@@ -385,7 +389,7 @@ static __always_inline int decide_pidfd_info(struct file *file, unsigned int cmd
 		return 0;
 	task = task_of_pid(BPF_CORE_READ(file, f_inode, i_private));
 	if (!task)
-		return refuse_op(&cc, ISOLATE_OP_PTRACE, EPERM, 0, cmd);
+		return refuse_op(&cc, ISOLATE_OP_PTRACE, ESRCH, 0, cmd);
 	return in_own_cell_only(&cc, task, ISOLATE_OP_PTRACE, cmd);
 }
 
@@ -455,7 +459,7 @@ static __always_inline int decide_ioctl(struct file *file, unsigned int cmd)
 		return decide_path(&cc, &file->f_path, ISOLATE_ACCESS_WRITE, ISOLATE_OP_SETATTR,
 				   DISPLAY_NAME);
 	default:
-		if (((cmd >> 8) & 0xff) == PIDFS_IOCTL_TYPE && (cmd & 0xff) == PIDFD_GET_INFO_NR)
+		if ((cmd & 0xff) == PIDFD_GET_INFO_NR)
 			return decide_pidfd_info(file, cmd);
 		return 0;
 	}

@@ -203,9 +203,6 @@ ISOLATE_EVENT_CLASS_LIST(RING_EXTERN)
 	__attribute__((btf_decl_tag(ISOLATE_HOOK_TAG #hook "(" #args ")")))
 #define ISOLATE_HOOK(hook, name, args...) \
 	ISOLATE_HOOK_PROTO(hook, args) SEC("lsm/" #hook) int BPF_PROG(name, args)
-/* The same, for a hook where the program may sleep (fault user memory in). */
-#define ISOLATE_HOOK_SLEEPABLE(hook, name, args...) \
-	ISOLATE_HOOK_PROTO(hook, args) SEC("lsm.s/" #hook) int BPF_PROG(name, args)
 /*
  * For a hook older kernels lack, where another hook decides its case
  * (ISOLATE_HOOK_OPTIONAL): loaded where the kernel has it, not missed

@@ -643,11 +643,30 @@ TEST_F(escape, ptrace_of_outsiders_is_eperm)
 	EXPECT_EQ(0, run_outside(task_errno, &a));
 }
 
+/* PIDFD_GET_INFO on the pidfd of a child of its own, reaped: the errno. */
+static int reaped_child_info_errno(void *arg)
+{
+	__u64 info[8] = { 1 /* PIDFD_INFO_PID */ };
+	pid_t child = fork();
+	int pidfd;
+
+	if (child < 0)
+		return 100 + errno;
+	if (child == 0)
+		_exit(0);
+	pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	waitpid(child, NULL, 0);
+	if (pidfd < 0)
+		return 100 + errno;
+	return ioctl(pidfd, PIDFD_GET_INFO_64, info) ? errno : 0;
+}
+
 /*
  * PIDFD_GET_INFO (6.13 on) tells any process's ids, parent and cgroup:
  * refused for an outsider where pidfds are pidfs (6.9 on), before the
- * kernel looks at the command (6.12 has none: EINVAL for the cell's own,
- * as outside). 6.1's pidfds serve no ioctl.
+ * kernel looks at the command, whatever its type (6.13.0 took any of
+ * number 11), and for a process gone (6.12 has no such command: EINVAL
+ * for the cell's own, as outside). 6.1's pidfds serve no ioctl.
  */
 TEST_F(escape, pidfd_info_of_outsiders_is_eperm)
 {
@@ -668,6 +687,8 @@ TEST_F(escape, pidfd_info_of_outsiders_is_eperm)
 	EXPECT_NE(EPERM, kernels);
 	a.target = 0;
 	EXPECT_EQ(kernels, IN_CELL(task_errno, &a));
+	/* Gone, a process is not known to have been the cell's: ESRCH, as a kernel says. */
+	EXPECT_EQ(ESRCH, IN_CELL(reaped_child_info_errno, NULL));
 }
 
 /* PTRACE_TRACEME in a child of the caller: 0, or the errno the child got. */

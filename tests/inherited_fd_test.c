@@ -2,13 +2,15 @@
 /*
  * The descriptors a cell's command may not inherit (common/inherited_fd.c):
  * one open for writing on a cgroup file system, one on bpffs, a BPF
- * object, an io_uring. Files, pipes and sockets the caller passes on purpose pass, and
+ * object, an io_uring, a userfaultfd, a perf event. Files, pipes and sockets the caller passes on purpose pass, and
  * so does a cgroup file open for reading.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/io_uring.h>
+#include <linux/perf_event.h>
+#include <linux/userfaultfd.h>
 #include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,8 @@
 #define ON_BPFFS "on the BPF file system: a process of the cell could reach isolate's pinned maps and links with it"
 #define BPF_OBJECT "a BPF object (map, program or link): a process of the cell could change what confines it with it"
 #define IO_URING "an io_uring made outside the cell: what a process of the cell submits to it may run in its maker's kernel thread (SQPOLL), outside the cell's rules"
+#define USERFAULTFD "a userfaultfd made outside the cell: a process of the cell could fill its maker's missing pages with any bytes"
+#define PERF_EVENT "a perf event opened outside the cell: a process of the cell could read what it samples of the processes it watches"
 
 /* Where the first file system of type (cgroup, cgroup2, bpf) is mounted, or NULL. */
 static const char *mount_of(const char *type)
@@ -139,6 +143,28 @@ TEST(an_io_uring_is_refused)
 		SKIP(return, "cannot set up an io_uring here: %s", strerror(errno));
 	EXPECT_STREQ(IO_URING, inherited_fd_danger(fd));
 	close(fd);
+}
+
+/* A userfaultfd writes its maker's memory; a perf event reads who it watches. */
+TEST(a_userfaultfd_and_a_perf_event_are_refused)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE, .size = sizeof(attr), .config = PERF_COUNT_SW_TASK_CLOCK,
+		.exclude_kernel = 1,
+	};
+	int uffd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+	int perf = (int)syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+
+	if (uffd < 0 && perf < 0)
+		SKIP(return, "neither a userfaultfd nor a perf event here: %s", strerror(errno));
+	if (uffd >= 0) {
+		EXPECT_STREQ(USERFAULTFD, inherited_fd_danger(uffd));
+		close(uffd);
+	}
+	if (perf >= 0) {
+		EXPECT_STREQ(PERF_EVENT, inherited_fd_danger(perf));
+		close(perf);
+	}
 }
 
 /* What a command started now would inherit, as found. */

@@ -287,7 +287,7 @@ int cgroup_restore_limits(const char *dir, const struct cgroup_budgets *before, 
 		if (!werr)
 			continue;
 		snprintf(why, sizeof(why), "%s", isolate_last_error());
-		err = set_error(err, "%s; and %s/%s stays as the failed change wrote it, not \"%s\": %s",
+		err = set_error(err, "%.200s; and %s/%s stays as the failed change wrote it, not \"%s\": %s",
 				why, dir, budget_files[i].file, before->value[i], strerror(-werr));
 	}
 	return err;

@@ -408,8 +408,6 @@ static const char *hook_of(const struct bpf_program *prog)
 
 	if (!strncmp(sec, "lsm/", 4))
 		return sec + 4;
-	if (!strncmp(sec, "lsm.s/", 6))
-		return sec + 6;
 	return NULL;
 }
 

@@ -2,15 +2,10 @@
 /*
  * Waiting out the hooks in flight. The kernel guarantees that an update of
  * a map-in-map from userspace returns after synchronize_rcu(), and every
- * isolate program but one runs inside an RCU read-side section: once this
- * returns, none of them still holds a cell value or a rule read before it
- * was called, and a change may rewrite the ruleset a cell switched away
- * from. The one sleepable program, isolate_task_prctl (kern/channel.bpf.c),
- * runs under RCU tasks trace, which synchronize_rcu() does not wait for.
- * It reads the settings, its cell's entry (for the id, generation and
- * broker rights, taken only when a second read agrees), the counters,
- * event windows and rings, and must never read a ruleset (inode_rules,
- * inode_bloom, net_rules, unix_rules).
+ * isolate program runs inside an RCU read-side section (none is
+ * sleepable): once this returns, none of them still holds a cell value or
+ * a rule read before it was called, and a change may rewrite the ruleset a
+ * cell switched away from.
  */
 #include <errno.h>
 #include <string.h>

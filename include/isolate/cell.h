@@ -52,9 +52,10 @@ enum isolate_cell_op {
  * only 0 or an errno, and 0 would mean "not served": so a served call
  * returns -1 with errno ISOLATE_CELL_SERVED, a failed one -1 with errno
  * EPERM (not in a cell, or a request the broker rights do not allow),
- * EAGAIN (the ring buffer is full, or the record went away as it was
- * read: try again), EFAULT or EINVAL (also when no isolate
- * program serves the option).
+ * EAGAIN (the ring buffer is full), EFAULT (a bad address, or a page of
+ * the record not in memory, which the kernel does not fault in: touch it
+ * and ask again) or EINVAL (also when no isolate program serves the
+ * option).
  */
 #define ISOLATE_CELL_SERVED		4095	/* MAX_ERRNO: no errno of the kernel's */
 #define ISOLATE_CELL_REQUEST_ID_MAX	0x7fffffff
