@@ -76,8 +76,8 @@ extern const void tty_ioctl __ksym __weak;
  * 6.13.0 took any command of number 11 on a pidfd for it.
  */
 #define PIDFD_GET_INFO_NR 11
-#define ESRCH 3
 #define PID_FS_MAGIC 0x50494446
+#define ESRCH 3
 
 char LICENSE[] SEC("license") = "GPL";
 

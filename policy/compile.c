@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include "common/hardlinks.h"
 #include "compile_net.h"
@@ -810,15 +809,9 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 				err = add_text(&img->skipped, &img->n_skipped, cap);
 				continue;
 			}
-			if (err == -EXDEV)
-				diag_at(diag, &cap->pos,
-					"%s is on a file system whose files report a device (%u:%u) other than its superblock's (%u:%u), as btrfs subvolumes and overlayfs do: no rule on it could match in the kernel, and a deny would not hold",
-					cap->u.path, major(st.st_dev), minor(st.st_dev),
-					major(b->sb_dev), minor(b->sb_dev));
-			else if (err == -EIDRM)
-				diag_at(diag, &cap->pos,
-					"%s is on %s, which may number a file anew while it exists: a rule on it would stop matching once the kernel forgets the file, and a deny would not hold; put the rule on the directory it is mounted on, or above",
-					cap->u.path, b->sb.numbering);
+			if (!sb_device_why(&b->sb, err, cap->u.path, st.st_dev, b->sb_dev, msg,
+					   sizeof(msg)))
+				diag_at(diag, &cap->pos, "%s", msg);
 			else if (err == -ESTALE)
 				diag_at(diag, &cap->pos, "%s was replaced while it was resolved",
 					cap->u.path);

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -193,6 +194,22 @@ int sb_device_check(struct sb_device_check *c, const char *real, const struct st
 	err = sb_device_check_fd(c, fd, real, st, sb_dev);
 	close(fd);
 	return err;
+}
+
+int sb_device_why(const struct sb_device_check *c, int err, const char *path, dev_t dev,
+		  dev_t sb_dev, char *buf, size_t len)
+{
+	if (err == -EXDEV)
+		snprintf(buf, len,
+			 "%s is on a file system whose files report a device (%u:%u) other than its superblock's (%u:%u), as btrfs subvolumes and overlayfs do: no rule on it could match in the kernel, and a deny would not hold",
+			 path, major(dev), minor(dev), major(sb_dev), minor(sb_dev));
+	else if (err == -EIDRM)
+		snprintf(buf, len,
+			 "%s is on %s, which may number a file anew while it exists: a rule on it would stop matching once the kernel forgets the file, and a deny would not hold; put the rule on the directory it is mounted on, or above",
+			 path, c->numbering);
+	else
+		return -1;
+	return 0;
 }
 
 void sb_device_check_free(struct sb_device_check *c)

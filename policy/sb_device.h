@@ -29,6 +29,12 @@ int sb_device_check(struct sb_device_check *c, const char *real, const struct st
 /* The same for the object fd (of stat st) holds, found at real. */
 int sb_device_check_fd(struct sb_device_check *c, int fd, const char *real,
 		       const struct stat *st, dev_t *sb_dev);
+/*
+ * Why path (of device dev) can have no rule, after -EXDEV (sb_dev the
+ * superblock's) or -EIDRM from a check, into buf: 0; -1 for other errors.
+ */
+int sb_device_why(const struct sb_device_check *c, int err, const char *path, dev_t dev,
+		  dev_t sb_dev, char *buf, size_t len);
 void sb_device_check_free(struct sb_device_check *c);
 
 #endif

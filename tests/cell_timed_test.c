@@ -337,7 +337,7 @@ TEST_F(loaded, a_broker_grant_on_an_object_numbered_anew_is_refused)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, isolate_cell_get(self->iso, CELL, &before));
 	EXPECT_EQ(-EIDRM, isolate_cell_grant_at(self->iso, CELL, read_it, fd, 60));
-	EXPECT_STREQ("/proc/sys/kernel/hostname is on procfs, which may number a file anew while it exists: no rule can hold on it; put the rule on the directory it is mounted on, or above",
+	EXPECT_STREQ("/proc/sys/kernel/hostname is on procfs, which may number a file anew while it exists: a rule on it would stop matching once the kernel forgets the file, and a deny would not hold; put the rule on the directory it is mounted on, or above",
 		     isolate_last_error());
 	ASSERT_EQ(0, isolate_cell_get(self->iso, CELL, &after));
 	EXPECT_EQ(before.cell.generation, after.cell.generation);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "text_file.h"
 #include "tree_util.h"
 #include "fake_load.h"
 #include "loader_run.h"
@@ -22,13 +23,6 @@ FIXTURE(snapshot) {
 	char name[64];
 	char dir[64];
 };
-
-static int put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	return !f || fputs(text, f) < 0 || fclose(f) ? -1 : 0;
-}
 
 static const char *contents(const char *path, char *buf, size_t len)
 {
@@ -75,7 +69,7 @@ TEST_F(snapshot, no_link_in_the_path_is_followed)
 	snprintf(roots, sizeof(roots), "%s/roots", self->dir);
 	snprintf(root_file, sizeof(root_file), "%s/snap.json", roots);
 	ASSERT_EQ(0, mkdir(roots, 0755));
-	ASSERT_EQ(0, put(root_file, "root's\n"));
+	ASSERT_EQ(0, write_text_file(root_file, "root's\n", 0644));
 	snprintf(link, sizeof(link), "%s/cells", self->dir);
 	ASSERT_EQ(0, symlink(roots, link));
 
@@ -112,7 +106,7 @@ TEST_F(snapshot, a_bad_one_is_refused_with_its_position)
 	char bad[128], args[256], out[4096], want[512];
 
 	snprintf(bad, sizeof(bad), "%s/bad.json", self->dir);
-	ASSERT_EQ(0, put(bad, "{\"isolate_snapshot\": 1,\n \"cel\": {}}\n"));
+	ASSERT_EQ(0, write_text_file(bad, "{\"isolate_snapshot\": 1,\n \"cel\": {}}\n", 0644));
 	snprintf(args, sizeof(args), "-j restore %s", bad);
 	EXPECT_EQ(1, loader_run(args, out, sizeof(out)));
 	snprintf(want, sizeof(want), "\"file\":\"%s\",\"line\":2,\"column\":2,", bad);

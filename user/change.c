@@ -199,10 +199,6 @@ int isolate_cell_grant_timed(struct isolate *iso, const char *name,
 }
 
 /*
- * The binding of cap's path to the object of fd: where it is now (the path
- * the kernel gives the fd, into real) and which it is.
- */
-/*
  * Whether the kernel's rules can match the object fd holds (found at
  * real), as the compiler asks of a path it resolves: its file system
  * keeps its number and reports its superblock's device.
@@ -211,20 +207,21 @@ static int object_matchable(int fd, const char *real, const struct stat *st)
 {
 	struct sb_device_check c = { 0 };
 	dev_t sb_dev = 0;
+	char why[PATH_MAX + 256];
 	int err = sb_device_check_fd(&c, fd, real, st, &sb_dev);
 
-	if (err == -EIDRM)
-		err = set_error(err, "%s is on %s, which may number a file anew while it exists: no rule can hold on it; put the rule on the directory it is mounted on, or above",
-				real, c.numbering);
-	else if (err == -EXDEV)
-		err = set_error(err, "%s is on a file system whose files report a device other than its superblock's (btrfs subvolumes, overlayfs): no rule on it could match",
-				real);
+	if (err && !sb_device_why(&c, err, real, st->st_dev, sb_dev, why, sizeof(why)))
+		err = set_error(err, "%s", why);
 	else if (err)
 		err = set_error(err, "cannot tell the file system of %s: %s", real, strerror(-err));
 	sb_device_check_free(&c);
 	return err;
 }
 
+/*
+ * The binding of cap's path to the object of fd: where it is now (the path
+ * the kernel gives the fd, into real) and which it is.
+ */
 static int binding_of_fd(const struct isolate_cap *cap, int fd, char real[PATH_MAX],
 			 struct policy_binding *b)
 {

@@ -269,6 +269,7 @@ int cmd_select(const char *group, const struct cmd *cmds, int argc, char **argv,
 	       const char *overview)
 {
 	const char *sep = *group ? " " : "";
+	char help_arg[] = "--help", *ask_group[] = { NULL, help_arg, NULL };
 	const struct cmd *c;
 	int err;
 
@@ -284,9 +285,8 @@ int cmd_select(const char *group, const struct cmd *cmds, int argc, char **argv,
 		if (c->usage)
 			return print_usage(group, c);
 		/* A group (no usage of its own) is asked as "GROUP --help". */
-		char help_arg[] = "--help", *ask[] = { argv[1], help_arg, NULL };
-
-		return c->fn(2, ask);
+		ask_group[0] = argv[1];
+		return c->fn(2, ask_group);
 	}
 	c = find_cmd(cmds, argv[0], &err);
 	if (!c)
