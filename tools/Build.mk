@@ -19,20 +19,20 @@ install: install-loader
 .PHONY: install-loader uninstall-loader
 # The loader, its bash completion, its systemd unit, and the shipped
 # policies under $(DATADIR)/isolate/ (examples/ beside base.yaml, so their
-# includes resolve there as in the source tree).
-install-loader: $(LOADER) $(BUILD)/isolate.service
+# includes resolve there as in the source tree). The unit names SBINDIR:
+# written at each install, for that install's (not kept in build/ from
+# an earlier one).
+install-loader: $(LOADER)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/bash-completion/completions \
 		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DATADIR)/isolate/examples
 	install -m 755 $(LOADER) $(DESTDIR)$(SBINDIR)/
 	install -m 644 tools/completion/isolate-loader \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/isolate-loader
-	install -m 644 $(BUILD)/isolate.service $(DESTDIR)$(SYSTEMDUNITDIR)/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' tools/systemd/isolate.service.in \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/isolate.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/isolate.service
 	install -m 644 policy/base.yaml policy/default.yaml $(DESTDIR)$(DATADIR)/isolate/
 	install -m 644 policy/examples/*.yaml $(DESTDIR)$(DATADIR)/isolate/examples/
-
-$(BUILD)/isolate.service: tools/systemd/isolate.service.in Makefile
-	@mkdir -p $(@D)
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' $< > $@
 
 uninstall: uninstall-loader
 uninstall-loader:
