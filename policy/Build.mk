@@ -9,7 +9,7 @@ FUZZ_CORPUS := $(BUILD)/fuzz/corpus
 FUZZ_SECONDS ?= 600
 FUZZ_SRCS := tests/fuzz/policy_fuzz.c $(filter policy/%.c,$(LIB_SRCS)) policy/builtin_yaml.S \
 	common/hardlinks.c common/json_writer.c common/mountinfo.c common/spelling.c \
-	common/tree_scan.c common/utf8.c
+	common/tree_scan.c common/utf8.c common/fd_path.c
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARNFLAGS) -D_GNU_SOURCE -I. -Iinclude \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SEEDS := $(wildcard policy/*.yaml policy/examples/*.yaml tests/golden/*.yaml \

@@ -301,25 +301,82 @@ static int resolved_cmp(const void *a, const void *b)
 }
 
 /*
- * What resolving found at path, else a stat of it now; the one after the
- * path found last first (the set lists a kind's paths in order).
+ * The resolved entries of path's string: the index of the first and how
+ * many (0: none). The paths of a kind come in order: the run after the one
+ * found last is tried first.
+ */
+static size_t resolved_run(struct compiler *cc, const char *path, size_t *first)
+{
+	struct resolved key = { .path = (char *)path };
+	const struct resolved *r;
+	size_t i, n = 1;
+
+	if (cc->next_resolved < cc->n_resolved &&
+	    !strcmp(cc->resolved[cc->next_resolved].path, path)) {
+		i = cc->next_resolved;
+	} else {
+		r = cc->n_resolved ? bsearch(&key, cc->resolved, cc->n_resolved, sizeof(key),
+					     resolved_cmp) : NULL;
+		if (!r)
+			return 0;
+		i = (size_t)(r - cc->resolved);
+		while (i && !strcmp(cc->resolved[i - 1].path, path))
+			i--;
+	}
+	while (i + n < cc->n_resolved && !strcmp(cc->resolved[i + n].path, path))
+		n++;
+	*first = i;
+	cc->next_resolved = i + n;
+	return n;
+}
+
+/*
+ * What resolving found for path, else a stat of it now. Two entries may
+ * share a string and not an object: a bound path whose object has moved
+ * away keeps the string it was bound at, where another path may lead now.
+ * path is the set's own string (normalizing borrows the resolved ones), so
+ * the entry made with it is the one.
  */
 static int stat_resolved(struct compiler *cc, const char *path, struct stat *st, bool *bound)
 {
-	struct resolved key = { .path = (char *)path };
-	const struct resolved *r = NULL;
+	size_t first, n = resolved_run(cc, path, &first);
+	const struct resolved *r = n ? &cc->resolved[first] : NULL;
 
-	if (cc->next_resolved < cc->n_resolved &&
-	    !strcmp(cc->resolved[cc->next_resolved].path, path))
-		r = &cc->resolved[cc->next_resolved];
-	else if (cc->n_resolved)
-		r = bsearch(&key, cc->resolved, cc->n_resolved, sizeof(key), resolved_cmp);
+	for (size_t i = first; i < first + n; i++)
+		if (cc->resolved[i].path == path)
+			r = &cc->resolved[i];
 	*bound = r && r->bound;
 	if (!r)
 		return stat(path, st);
-	cc->next_resolved = (size_t)(r - cc->resolved) + 1;
 	*st = r->st;
 	return 0;
+}
+
+/*
+ * The other objects of path's string than own: a deny holds on each (the
+ * string it was written for leads there now, or led there when it was
+ * bound). *first and the count, as resolved_run().
+ */
+static size_t others_at(struct compiler *cc, const char *path, const struct stat *own,
+			size_t *first)
+{
+	size_t n = resolved_run(cc, path, first);
+
+	for (size_t i = *first; i < *first + n; i++)
+		if (cc->resolved[i].st.st_dev != own->st_dev ||
+		    cc->resolved[i].st.st_ino != own->st_ino)
+			return n;
+	return 0;
+}
+
+static bool seen_in_run(const struct resolved *run, size_t i, const struct stat *own)
+{
+	if (run[i].st.st_dev == own->st_dev && run[i].st.st_ino == own->st_ino)
+		return true;
+	for (size_t j = 0; j < i; j++)
+		if (run[j].st.st_dev == run[i].st.st_dev && run[j].st.st_ino == run[i].st.st_ino)
+			return true;
+	return false;
 }
 
 /*
@@ -331,14 +388,48 @@ static int stat_resolved(struct compiler *cc, const char *path, struct stat *st,
  * there stay denied, so nothing is given that was not, and a cell that
  * may write in a denied tree cannot block a revoke by building one.
  */
+/*
+ * cap's anchor on the object st (bound: taken from a binding, so its path
+ * may lead elsewhere now), and for a denied directory the linked files
+ * below it.
+ */
+static int anchor_object(struct compiler *cc, const struct isolate_cap *cap, __u32 rule,
+			 const struct stat *st, bool bound, bool scan_all, size_t *budget)
+{
+	char msg[sizeof(cc->diag->msg)];
+	/* A path under several kinds is added for each; merging joins them. */
+	int err = add_anchor(cc, cap->u.path, st, group_of(cc, cap), rule);
+
+	if (err || !(cap->flags & ISOLATE_CAP_DENY) || !S_ISDIR(st->st_mode))
+		return err;
+	msg[0] = '\0';
+	err = hardlinks_scan(cap->u.path, st, budget, NULL, add_hardlink, cc, msg, sizeof(msg));
+	/*
+	 * Moved since it was bound (something else at its path, or
+	 * nothing): its deny is on it wherever it is, found there by
+	 * object, and its links kept.
+	 */
+	if (bound && (err == -ESTALE || err == -ENOENT || err == -ENOTDIR || err == -ELOOP))
+		err = 0;
+	if (scan_all && err && err != -ESTALE && err != -ENOMEM)
+		err = 0;
+	if (!err)
+		err = keep_linked(cc, cap->u.path);
+	if (err == -ESTALE)
+		diag_at(cc->diag, &cap->pos, "%s was replaced while it was resolved", cap->u.path);
+	else if (err && err != -ENOMEM)
+		diag_at(cc->diag, &cap->pos, "%s", msg[0] ? msg : strerror(-err));
+	return err;
+}
+
 static int collect_anchors(struct compiler *cc, bool scan_all)
 {
 	size_t budget = scan_all ? SIZE_MAX : HARDLINK_SCAN_MAX;
-	char msg[sizeof(cc->diag->msg)];
 	int err = 0;
 
 	for (size_t i = 0; i < cc->set->n_caps && !err; i++) {
 		const struct isolate_cap *cap = &cc->set->caps[i];
+		size_t first, n;
 		struct stat st;
 		bool bound;
 
@@ -351,29 +442,14 @@ static int collect_anchors(struct compiler *cc, bool scan_all)
 				cap->u.path, strerror(errno));
 			break;
 		}
-		/* A path under several kinds is added for each; merging joins them. */
-		err = add_anchor(cc, cap->u.path, &st, group_of(cc, cap), (__u32)i);
-		if (err || !(cap->flags & ISOLATE_CAP_DENY) || !S_ISDIR(st.st_mode))
+		err = anchor_object(cc, cap, (__u32)i, &st, bound, scan_all, &budget);
+		if (err || !(cap->flags & ISOLATE_CAP_DENY))
 			continue;
-		msg[0] = '\0';
-		err = hardlinks_scan(cap->u.path, &st, &budget, NULL, add_hardlink, cc, msg,
-				     sizeof(msg));
-		/*
-		 * Moved since it was bound (something else at its path, or
-		 * nothing): its deny is on it wherever it is, found there by
-		 * object, and its links kept.
-		 */
-		if (bound && (err == -ESTALE || err == -ENOENT || err == -ENOTDIR || err == -ELOOP))
-			err = 0;
-		if (scan_all && err && err != -ESTALE && err != -ENOMEM)
-			err = 0;
-		if (!err)
-			err = keep_linked(cc, cap->u.path);
-		if (err == -ESTALE)
-			diag_at(cc->diag, &cap->pos, "%s was replaced while it was resolved",
-				cap->u.path);
-		else if (err && err != -ENOMEM)
-			diag_at(cc->diag, &cap->pos, "%s", msg[0] ? msg : strerror(-err));
+		n = others_at(cc, cap->u.path, &st, &first);
+		for (size_t j = 0; j < n && !err; j++)
+			if (!seen_in_run(&cc->resolved[first], j, &st))
+				err = anchor_object(cc, cap, (__u32)i, &cc->resolved[first + j].st,
+						    true, scan_all, &budget);
 	}
 	if (err == -ENOMEM)
 		diag_set(cc->diag, NULL, 0, 0, "out of memory");
@@ -462,13 +538,24 @@ static int deny_by_object(struct compiler *cc)
 
 	for (size_t i = 0; i < cc->set->n_caps && !err; i++) {
 		const struct isolate_cap *cap = &cc->set->caps[i];
+		size_t first, n;
 		struct stat st;
 		bool bound;
 
-		if (cap_is_path(cap->kind) && cap->flags & ISOLATE_CAP_DENY &&
-		    !stat_resolved(cc, cap->u.path, &st, &bound) && S_ISDIR(st.st_mode))
+		if (!cap_is_path(cap->kind) || !(cap->flags & ISOLATE_CAP_DENY) ||
+		    stat_resolved(cc, cap->u.path, &st, &bound))
+			continue;
+		if (S_ISDIR(st.st_mode))
 			err = deny_objects_add(&cc->denies, &st, cap->kind - ISOLATE_CAP_READ,
 					       (__u32)i);
+		n = others_at(cc, cap->u.path, &st, &first);
+		for (size_t j = 0; j < n && !err; j++) {
+			const struct stat *other = &cc->resolved[first + j].st;
+
+			if (S_ISDIR(other->st_mode) && !seen_in_run(&cc->resolved[first], j, &st))
+				err = deny_objects_add(&cc->denies, other,
+						       cap->kind - ISOLATE_CAP_READ, (__u32)i);
+		}
 	}
 	for (size_t i = 0; i < cc->n_superseded && !err; i++) {
 		const struct superseded_deny *s = &cc->superseded[i];
@@ -809,8 +896,10 @@ static int resolve_paths(struct compiler *cc, struct binder *b,
 				err = add_text(&img->skipped, &img->n_skipped, cap);
 				continue;
 			}
-			if (!sb_device_why(&b->sb, err, cap->u.path, st.st_dev, b->sb_dev, msg,
-					   sizeof(msg)))
+			if (err == -ELOOP)
+				self_path_loop_why(cap->u.path, msg, sizeof(msg));
+			if (err == -ELOOP || !sb_device_why(&b->sb, err, cap->u.path, st.st_dev,
+							    b->sb_dev, msg, sizeof(msg)))
 				diag_at(diag, &cap->pos, "%s", msg);
 			else if (err == -ESTALE)
 				diag_at(diag, &cap->pos, "%s was replaced while it was resolved",

@@ -115,3 +115,10 @@ int self_path_check_real(const char *path, const char *real, char *msg, size_t l
 		 path, real);
 	return -EINVAL;
 }
+
+void self_path_loop_why(const char *path, char *msg, size_t len)
+{
+	snprintf(msg, len,
+		 "'%.80s' leads through a loop of symbolic links or through a link of /proc to a process's files (fd/N, cwd, root, exe), which would be the compiling process's: " BOUND_AT_COMPILE,
+		 path);
+}

@@ -20,4 +20,10 @@ int path_check(const char *path, char *msg, size_t len);
  */
 int self_path_check_real(const char *path, const char *real, char *msg, size_t len);
 
+/*
+ * Why path did not resolve with ELOOP (real_path() follows no /proc link
+ * to a process's files), into msg.
+ */
+void self_path_loop_why(const char *path, char *msg, size_t len);
+
 #endif /* ISOLATE_POLICY_PATH_CHECK_H */

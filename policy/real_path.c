@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
- * realpath(3) looks every component up from the root again, with a
- * readlink each: for a policy of n files at depth d, n * d * (d + 1) / 2
- * lookups. Here the parent is resolved once for all its files and each
- * file costs one fstatat in it; a file that is a symlink, or anything unusual,
- * goes to realpath itself, so the answer is realpath's.
+ * Each path is opened, symlinks followed, and its real path is the one the
+ * kernel gives the object opened: realpath(3) then stat(2) looked it up
+ * twice, and a directory swapped for a symlink between the two paired the
+ * granted tree's path with an object elsewhere. realpath also looked every
+ * component up again from the root: for a policy of n files at depth d,
+ * n * d * (d + 1) / 2 lookups. Here the parent is opened once for all its
+ * files and each file costs one fstatat in it; a file that is a symlink,
+ * or anything unusual, is opened whole. No /proc link that jumps to a
+ * process's files is followed (fd_path_open): through a symlink a cell
+ * planted, it would lead to the compiler's own descriptors or directory.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fd_path.h"
 #include "real_path.h"
 
 void real_path_cache_free(struct real_path_cache *c)
@@ -25,9 +31,25 @@ void real_path_cache_free(struct real_path_cache *c)
 	c->dir = c->real = NULL;
 }
 
+/*
+ * The real path of the object fd is open on, malloc'ed; NULL with errno set
+ * (ENOENT for one removed since it was opened).
+ */
+static char *real_of_fd(int fd, const struct stat *st)
+{
+	char real[PATH_MAX];
+	int err = st->st_nlink ? fd_path(fd, real, sizeof(real)) : -ENOENT;
+	char *out = err ? NULL : strdup(real);
+
+	if (err)
+		errno = -err;
+	return out;
+}
+
 /* The cache made to hold the parent dir (len bytes of path); 0 or -errno. */
 static int cache_parent(struct real_path_cache *c, const char *path, size_t len)
 {
+	struct stat st;
 	char *dir;
 
 	if (c->dir && strlen(c->dir) == len && !strncmp(c->dir, path, len))
@@ -36,15 +58,16 @@ static int cache_parent(struct real_path_cache *c, const char *path, size_t len)
 	dir = strndup(path, len);
 	if (!dir)
 		return -ENOMEM;
-	c->real = realpath(dir, NULL);
-	c->fd = c->real ? open(c->real, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-	if (c->fd < 0) {
+	c->fd = fd_path_open(AT_FDCWD, dir, O_DIRECTORY);
+	if (c->fd >= 0 && (fstat(c->fd, &st) || !(c->real = real_of_fd(c->fd, &st)))) {
 		int err = -errno;
 
-		free(c->real);
-		c->real = NULL;
+		close(c->fd);
+		c->fd = err;
+	}
+	if (c->fd < 0) {
 		free(dir);
-		return err;
+		return c->fd;
 	}
 	c->dir = dir;
 	return 0;
@@ -52,12 +75,16 @@ static int cache_parent(struct real_path_cache *c, const char *path, size_t len)
 
 static char *stat_of_real(const char *path, struct stat *st)
 {
-	char *real = realpath(path, NULL);
+	int fd = fd_path_open(AT_FDCWD, path, 0);
+	char *real = NULL;
 
-	if (real && stat(real, st)) {
-		free(real);
+	if (fd < 0) {
+		errno = -fd;
 		return NULL;
 	}
+	if (!fstat(fd, st))
+		real = real_of_fd(fd, st);
+	close(fd);
 	return real;
 }
 
@@ -71,8 +98,12 @@ char *real_path(struct real_path_cache *c, const char *path, struct stat *st)
 	if (!slash || slash == path || !*name || !strcmp(name, ".") || !strcmp(name, "..") ||
 	    cache_parent(c, path, (size_t)(slash - path)))
 		return stat_of_real(path, st);
-	/* The name looked up in the directory itself: one step, not the whole path. */
-	if (fstatat(c->fd, name, st, AT_SYMLINK_NOFOLLOW) || S_ISLNK(st->st_mode))
+	/*
+	 * The name looked up in the directory the cache holds open, whose
+	 * path the kernel gave: one step, not the whole path, and no
+	 * component looked up twice.
+	 */
+	if (fstatat(c->fd, name, st, AT_SYMLINK_NOFOLLOW) || S_ISLNK(st->st_mode) || !st->st_nlink)
 		return stat_of_real(path, st);
 	dir_len = strcmp(c->real, "/") ? strlen(c->real) : 0;
 	if (dir_len + 1 + name_len >= PATH_MAX)

@@ -8,7 +8,8 @@
  * what the cell may not read, then a change to the cell; a file linked out
  * of a denied tree whose directory the cell moves away, then a change to
  * the cell; a grant below a denied directory (or a parent of it) the cell
- * renamed, and a granted file it renamed, then a change; a denied tree
+ * renamed, and a granted file it renamed, then a change; a path granted
+ * where the cell moved a denied directory from, then a change; a denied tree
  * too deep to scan, then a revoke. The fixture is in bypass.h.
  */
 #include "bypass.h"
@@ -553,6 +554,38 @@ TEST_F(bypass, a_grant_below_a_renamed_denied_directory_stays_denied)
 	free((void *)hide.path);
 	free((void *)again.target);
 	free((void *)again.path);
+}
+
+/*
+ * The cell renames its denied home/secret to home/old, makes another
+ * home/secret and a symlink home/link to it; home/link is granted for
+ * reading. The deny's binding keeps the string home/secret, which is where
+ * the granted path leads now, to another object: a later change, of
+ * anything, compiled the deny onto the new directory and left the moved
+ * one, the real secret, open to read: home/. The deny holds on both.
+ */
+TEST_F(bypass, a_path_leading_where_a_denied_directory_was_does_not_take_its_deny)
+{
+	struct link_args hide = { strdup(test_path(&self->env, "home/secret")),
+				  strdup(test_path(&self->env, "home/old")) };
+	struct link_args link = { hide.target, strdup(test_path(&self->env, "home/link")) };
+	const char *key = strdup(test_path(&self->env, "home/old/key"));
+	int cell;
+
+	ASSERT_EQ(0, test_file(&self->env, "home/secret/key", "key\n"));
+	cell = test_env_cell(&self->env, "oldname", "read:%s/home", "write:%s/home",
+			     "deny-read:%s/home/secret", NULL);
+	ASSERT_LE(0, cell);
+	ASSERT_EQ(0, test_run(&self->env, cell, move_away_errno, &hide));
+	ASSERT_EQ(0, test_run(&self->env, cell, link_over_errno, &link));
+	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/home/link"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
+	ASSERT_EQ(0, change(&self->env, self->env.iso, cell, true, "read:%s/ro/file"));
+	EXPECT_EQ(EACCES, test_run(&self->env, cell, open_ro_errno, (void *)key));
+	free((void *)hide.target);
+	free((void *)hide.path);
+	free((void *)link.path);
+	free((void *)key);
 }
 
 /*

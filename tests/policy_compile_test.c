@@ -491,6 +491,33 @@ TEST_F(tree, paths_into_the_compilers_proc_entries_are_refused)
 }
 
 /*
+ * A symlink (one a cell may plant) into the links of /proc that jump to a
+ * process's files leads to the compiler's own: its standard input, its
+ * working directory. Refused, not compiled onto them.
+ */
+TEST_F(tree, symlinks_into_the_compilers_own_files_are_refused)
+{
+	static const char *const targets[] = { "/dev/stdin", "/proc/self/cwd", "/proc/self/fd/0" };
+	struct isolate_image *img = NULL;
+	struct isolate_diag diag = { 0 };
+	char link[PATH_MAX], text[PATH_MAX + 16], want[512];
+	const char *texts[1] = { text };
+
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		snprintf(link, sizeof(link), "%s/planted%zu", self->root, i);
+		ASSERT_EQ(0, symlink(targets[i], link));
+		snprintf(text, sizeof(text), "write:%s", link);
+		EXPECT_EQ(-ELOOP, compile_texts(self->root, texts, 1, 0, &img, &diag))
+			TH_LOG("%s", targets[i]);
+		EXPECT_EQ(NULL, img);
+		snprintf(want, sizeof(want),
+			 "'%.80s' leads through a loop of symbolic links or through a link of /proc to a process's files (fd/N, cwd, root, exe), which would be the compiling process's: rules are bound to objects when the policy is compiled",
+			 link);
+		EXPECT_STREQ(want, diag.msg);
+	}
+}
+
+/*
  * A file whose stat(2) device is not its superblock's (overlayfs over
  * layers of other file systems; btrfs subvolumes) is refused: the kernel
  * keys rules by the superblock's device, so a rule there would never
