@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <isolate/events.h>
+#include <isolate/isolate.h>
 
 #include "common/broker_program.h"
 
@@ -111,6 +112,29 @@ static bool wait_exit(pid_t pid, int out, int64_t deadline, char *answer, size_t
 	return exited;
 }
 
+/*
+ * "allow SECONDS", SECONDS decimal from 1 to ISOLATE_GRANT_SECONDS_MAX and
+ * nothing after it: anything else is no grant (a number past the maximum
+ * would only make the grant fail and start the cell's backoff).
+ */
+static bool allow_seconds(const char *answer, unsigned int *seconds)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (strncmp(answer, "allow ", 6) || answer[6] < '1' || answer[6] > '9')
+		return false;
+	for (p = answer + 6; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long)(*p - '0');
+		if (v > ISOLATE_GRANT_SECONDS_MAX)
+			return false;
+	}
+	if (*p)
+		return false;
+	*seconds = (unsigned int)v;
+	return true;
+}
+
 enum broker_program_answer broker_program_ask(const char *program,
 					      const struct broker_program_request *req,
 					      int deadline_ms, unsigned int *seconds)
@@ -155,8 +179,7 @@ enum broker_program_answer broker_program_ask(const char *program,
 	if (!exited)
 		return BROKER_PROGRAM_NO_ANSWER;
 	answer[strcspn(answer, "\n")] = 0;
-	return sscanf(answer, "allow %u", seconds) == 1 && *seconds > 0 ? BROKER_PROGRAM_ALLOW :
-									  BROKER_PROGRAM_DENY;
+	return allow_seconds(answer, seconds) ? BROKER_PROGRAM_ALLOW : BROKER_PROGRAM_DENY;
 }
 
 int broker_program_decide(const char *program, const struct broker_program_request *req,

@@ -24,7 +24,7 @@ struct broker_program_request {
 };
 
 enum broker_program_answer {
-	BROKER_PROGRAM_ALLOW,		/* its first line is "allow SECONDS", SECONDS > 0 */
+	BROKER_PROGRAM_ALLOW,		/* its first line is "allow SECONDS", 1 to the maximum */
 	BROKER_PROGRAM_DENY,		/* anything else */
 	BROKER_PROGRAM_NO_ANSWER,	/* not started, or not exited by the deadline: killed */
 };

@@ -7,15 +7,11 @@
  * or not this runs; the broker then tidies the cell's state. The LSM never
  * waits for this: the program asks, waits for the reply, and tries again.
  *
- * Rules file, one rule a line, the first that matches decides:
- *     CELL RIGHT TARGET allow SECONDS | CELL RIGHT TARGET deny
- * CELL and RIGHT may be "*"; TARGET is a path (the request must name it or
- * something below it), a network target as requests write it
- * ("tcp:10.0.0.1/32:443"), or "*". No rule matching: deny.
+ * The rules file is broker_rules.c's.
  *
  * Grants not yet tidied are kept in <state dir>/broker/grants, one JSON
- * object a line (any path round-trips), so a supervisor started again
- * tidies them on time.
+ * object a line, so a supervisor started again tidies them on time (by
+ * the cell's name; a path not in UTF-8 is kept with U+FFFD in its place).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <linux/openat2.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,18 +27,10 @@
 #include "common/json_writer.h"
 #include "common/text_escape.h"
 #include "policy/yaml_tree.h"
+#include "user/broker_rules.h"
 #include "user/internal.h"
 
-#define MAX_RULES 1024
 #define MAX_GRANTS 4096
-
-struct rule {
-	char cell[64];
-	__u32 rights;		/* ISOLATE_BROKER_* bits the rule answers */
-	char target[ISOLATE_BROKER_TARGET_MAX];
-	bool allow;
-	unsigned int seconds;
-};
 
 #define CAP_TEXT_MAX (ISOLATE_BROKER_TARGET_MAX + 32)
 
@@ -55,8 +41,7 @@ struct grant {
 };
 
 struct isolate_broker {
-	struct rule rules[MAX_RULES];
-	size_t n_rules;
+	struct broker_rules rules;
 	const char *exec_program;
 	struct grant grants[MAX_GRANTS];
 	size_t n_grants;
@@ -72,122 +57,6 @@ static uint64_t now_ms(clockid_t clock)
 
 	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Whether path, as far as it exists, has a symlink in it. */
-static bool through_symlink(const char *path)
-{
-	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC,
-		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-
-	if (fd >= 0)
-		close(fd);
-	return fd < 0 && errno == ELOOP;
-}
-
-static int parse_rules(struct isolate_broker *b, const char *file)
-{
-	char line[1024], right[16], decision[16];
-	unsigned int lineno = 0;
-	FILE *f = fopen(file, "re");
-
-	if (!f)
-		return set_error(-errno, "cannot read %s: %s", file, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		struct rule *r = &b->rules[b->n_rules];
-		int n, used = 0;
-
-		lineno++;
-		line[strcspn(line, "#\n")] = 0;
-		if (!line[strspn(line, " \t")])
-			continue;
-		if (b->n_rules == MAX_RULES) {
-			fclose(f);
-			return set_error(-E2BIG, "%s:%u: more than %d rules", file, lineno,
-					 MAX_RULES);
-		}
-		n = sscanf(line, "%63s %15s %255s %15s %u %n", r->cell, right, r->target,
-			   decision, &r->seconds, &used);
-		if (n >= 4 && !strcmp(decision, "deny") && n == 4) {
-			r->allow = false;
-		} else if (n == 5 && !strcmp(decision, "allow") && r->seconds > 0 &&
-			   !line[used + strspn(line + used, " \t")]) {
-			r->allow = true;
-		} else {
-			fclose(f);
-			return set_error(-EINVAL, "%s:%u: expected \"CELL RIGHT TARGET allow SECONDS\" or \"CELL RIGHT TARGET deny\"",
-					 file, lineno);
-		}
-		r->rights = strcmp(right, "*") ? isolate_broker_right_parse(right) : ISOLATE_BROKER_ALL;
-		if (!r->rights) {
-			fclose(f);
-			return set_error(-EINVAL, "%s:%u: unknown right \"%s\" (read, write, exec, connect, bind or *)",
-					 file, lineno, right);
-		}
-		if (r->target[0] == '/' && through_symlink(r->target)) {
-			fclose(f);
-			return set_error(-EINVAL, "%s:%u: %s leads through a symlink: write the path it leads to (requests are resolved without following any)",
-					 file, lineno, r->target);
-		}
-		b->n_rules++;
-	}
-	fclose(f);
-	return 0;
-}
-
-/* Does the requested target fall under the rule's? Paths by component. */
-static bool target_matches(const char *rule, const char *req, bool path)
-{
-	size_t n = strlen(rule);
-
-	if (!strcmp(rule, "*"))
-		return true;
-	if (!path)
-		return !strcmp(rule, req);
-	if (strncmp(rule, req, n))
-		return false;
-	return req[n] == 0 || req[n] == '/' || (n && rule[n - 1] == '/');
-}
-
-/*
- * The object a path request names, if it lies below the rule's directory
- * as an object, not as a string: resolved from the rule's directory with
- * no symlink followed (a cell that may write there could make one that
- * points anywhere) and never leaving it. An O_PATH fd, or -1. The grant is
- * bound to this object, whatever the path names by then.
- */
-static int reach_by_object(const char *rule, const char *req)
-{
-	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC,
-		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	const char *base = strcmp(rule, "*") ? rule : "/";
-	const char *rel = req + (strcmp(rule, "*") ? strlen(rule) : 0);
-	int dir, fd;
-
-	/* The request as the policy would write it: absolute and clean. */
-	if (req[0] != '/' || strstr(req, "//") || strstr(req, "/./") || strstr(req, "/../") ||
-	    (strlen(req) >= 3 && !strcmp(req + strlen(req) - 3, "/..")))
-		return -1;
-	while (*rel == '/')
-		rel++;
-	/*
-	 * The rule's directory without a symlink either: the cell may be able
-	 * to write on the way to it (a directory not made yet, below one it
-	 * may write) and put one there.
-	 */
-	dir = (int)syscall(SYS_openat2, AT_FDCWD, base, &how, sizeof(how));
-	if (dir < 0)
-		return -1;
-	how.resolve |= strcmp(rule, "*") ? RESOLVE_BENEATH : 0;
-	fd = *rel ? (int)syscall(SYS_openat2, dir, rel, &how, sizeof(how)) :
-		    fcntl(dir, F_DUPFD_CLOEXEC, 0);
-	close(dir);
-	return fd < 0 ? -1 : fd;
 }
 
 static uint64_t now_monotonic_ms(void)
@@ -216,32 +85,31 @@ static int decide(struct isolate_broker *b, const char *cell, __u32 right, const
 			.cell = cell, .right = isolate_broker_right_name(right),
 			.target = target, .id = id,
 		};
-		int asked;
+		struct stat was, now;
+		int asked, again;
 
-		*object = path ? reach_by_object("*", target) : -1;
-		if (path && *object < 0)
+		*object = path ? broker_reach_by_object("*", target) : -1;
+		if (path && (*object < 0 || fstat(*object, &was)))
 			return 0;
 		asked = broker_program_decide(b->exec_program, &req, BROKER_PROGRAM_DEADLINE_MS,
 					      pace, now_monotonic_ms, seconds, why, why_len);
 		if (asked < 0)
 			return set_error(asked, "request %llu of %s refused: the program did not answer and exit within %d ms (killed); %s",
 					 (unsigned long long)id, cell, BROKER_PROGRAM_DEADLINE_MS, why);
+		if (asked <= 0 || !path)
+			return asked;
+		/*
+		 * The program looked at the path while it ran: the object there
+		 * now must be the one held, or it decided on another.
+		 */
+		again = broker_reach_by_object("*", target);
+		asked = again >= 0 && !fstat(again, &now) && now.st_dev == was.st_dev &&
+			now.st_ino == was.st_ino;
+		if (again >= 0)
+			close(again);
 		return asked;
 	}
-	for (size_t i = 0; i < b->n_rules; i++) {
-		const struct rule *r = &b->rules[i];
-
-		if ((strcmp(r->cell, "*") && strcmp(r->cell, cell)) ||
-		    !(r->rights & right) ||
-		    !target_matches(r->target, target, path))
-			continue;
-		*seconds = r->seconds;
-		if (!r->allow)
-			return 0;
-		*object = path ? reach_by_object(r->target, target) : -1;
-		return !path || *object >= 0;
-	}
-	return 0;
+	return broker_rules_decide(&b->rules, cell, right, target, seconds, object);
 }
 
 static int save_ledger(struct isolate_broker *b)
@@ -332,7 +200,7 @@ int isolate_broker_open(struct isolate_broker **out, const char *rules_file,
 	if (!b)
 		return set_error(-ENOMEM, "out of memory");
 	b->exec_program = exec_program;
-	err = rules_file ? parse_rules(b, rules_file) : 0;
+	err = rules_file ? broker_rules_read(&b->rules, rules_file) : 0;
 	dir = err ? -1 : statefs_subdir("broker", 0700);
 	if (!err && dir < 0)
 		err = dir;
@@ -464,6 +332,11 @@ int isolate_broker_request(struct isolate_broker *b, struct isolate *iso, const 
 		if (!pace)
 			refused = set_error(-EAGAIN, "request %llu of %s refused: %s",
 					    (unsigned long long)e->request_id, cell, why);
+	}
+	if (pace && b->n_grants == MAX_GRANTS) {
+		snprintf(why, sizeof(why), "the broker holds %d grants not yet ended", MAX_GRANTS);
+		refused = set_error(-EAGAIN, "request %llu of %s refused: %s",
+				    (unsigned long long)e->request_id, cell, why);
 	}
 	decided = pace && right && b->n_grants < MAX_GRANTS ?
 		  decide(b, cell, e->right, target, e->request_id, pace, &seconds, &object, why,
