@@ -29,6 +29,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
 #include <netinet/in.h>
@@ -37,7 +38,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -150,6 +153,42 @@ static int attempt(const char *op, const char *arg)
 		struct io_uring_params params = { 0 };
 
 		fd = (int)syscall(SYS_io_uring_setup, 1, &params);
+		ret = fd < 0 ? errno : 0;
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	if (!strcmp(op, "prlimit-parent") || !strcmp(op, "prlimit-self")) {
+		pid_t pid = !strcmp(op, "prlimit-parent") ? getppid() : 0;
+		struct rlimit lim;
+
+		/* Read, then set as it was: refused or not, nothing changes. */
+		return prlimit(pid, RLIMIT_NOFILE, NULL, &lim) ||
+		       prlimit(pid, RLIMIT_NOFILE, &lim, NULL) ? errno : 0;
+	}
+	if (!strcmp(op, "renice-parent") || !strcmp(op, "renice-self")) {
+		pid_t pid = !strcmp(op, "renice-parent") ? getppid() : 0;
+		int prio;
+
+		errno = 0;
+		prio = getpriority(PRIO_PROCESS, (id_t)pid);
+		if (errno)
+			return errno;
+		return setpriority(PRIO_PROCESS, (id_t)pid, prio) ? errno : 0;
+	}
+	if (!strcmp(op, "affinity-parent")) {
+		cpu_set_t set;
+
+		if (sched_getaffinity(getppid(), sizeof(set), &set))
+			return errno;
+		return sched_setaffinity(getppid(), sizeof(set), &set) ? errno : 0;
+	}
+	if (!strcmp(op, "bpf-obj-get")) {
+		union bpf_attr attr;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.pathname = (__u64)(unsigned long)arg;
+		fd = (int)syscall(SYS_bpf, BPF_OBJ_GET, &attr, sizeof(attr));
 		ret = fd < 0 ? errno : 0;
 		if (fd >= 0)
 			close(fd);

@@ -356,6 +356,33 @@ TEST_F(landlock, mptcp_and_io_uring_are_refused_with_tcp_rules)
 				sizeof(out))) TH_LOG("%s", out);
 }
 
+/*
+ * Landlock sees no change of another process's limits, priority or
+ * scheduling, nor bpf(2): the filter refuses them (EPERM), so the command
+ * cannot lower the limits of the loader that runs it (RLIMIT_CPU killed
+ * it, RLIMIT_NOFILE stopped its timeout) nor open pinned maps. Its own,
+ * by pid 0, it may still change.
+ */
+TEST_F(landlock, other_processes_limits_priorities_and_bpf_are_eperm)
+{
+	static const char *const refused[][2] = {
+		{ "prlimit-parent", "-" }, { "renice-parent", "-" },
+		{ "affinity-parent", "-" }, { "bpf-obj-get", "/sys/fs/bpf/isolate-test-none" },
+	};
+	char out[8192];
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		EXPECT_EQ(EPERM, probe(self, variant->uid, self->policy, "", refused[i][0],
+				       refused[i][1], out, sizeof(out))) {
+			TH_LOG("%s: %s", refused[i][0], out);
+		}
+	}
+	EXPECT_EQ(0, probe(self, variant->uid, self->policy, "", "prlimit-self", "-", out,
+			   sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, probe(self, variant->uid, self->policy, "", "renice-self", "-", out,
+			   sizeof(out))) TH_LOG("%s", out);
+}
+
 /* SMC sockets connect through a TCP socket of their own that no hook checks: EACCES. */
 TEST_F(landlock, smc_sockets_are_eacces)
 {

@@ -17,6 +17,7 @@
 
 #include <isolate/policy.h>
 
+#include "policy/path_check.h"
 #include "user/internal.h"
 #include "user/landlock.h"
 #include "user/landlock_abi.h"
@@ -76,6 +77,12 @@ static int add_path_rule(int ruleset, const struct landlock_policy *p, const str
 
 	if (fd == -ENOENT && (isolate_cap_get_flags(cap) & ISOLATE_CAP_OPTIONAL))
 		return 0;
+	if (fd == -ELOOP) {
+		char why[ERROR_TEXT_MAX];
+
+		self_path_loop_why(path, why, sizeof(why));
+		return set_error(fd, "%s", why);
+	}
 	if (fd < 0)
 		return set_error(fd, "cannot open %s for a Landlock rule: %s", path, strerror(-fd));
 	if (fstat(fd, &st))

@@ -14,6 +14,7 @@
 #include <netinet/tcp.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -63,6 +64,15 @@
 #define I386_SENDMSG 370
 #define I386_SENDMMSG 345
 #define I386_SETSOCKOPT 366
+#define I386_SETPRIORITY 97
+#define I386_SCHED_SETPARAM 154
+#define I386_SCHED_SETSCHEDULER 156
+#define I386_SCHED_SETAFFINITY 241
+#define I386_IOPRIO_SET 289
+#define I386_PRLIMIT64 340
+#define I386_SCHED_SETATTR 351
+#define I386_BPF 357
+#define IOPRIO_WHO_USER 3	/* <linux/ioprio.h>, not in every libc's headers */
 /* SYS_SOCKET, SYS_SENDTO, SYS_SETSOCKOPT, SYS_SENDMSG, SYS_SENDMMSG of <linux/net.h> */
 #define SOCKETCALL_SOCKET 1
 #define SOCKETCALL_SENDTO 11
@@ -77,10 +87,11 @@
 
 /* Where refused_calls jumps to (forward only, as classic BPF does). */
 enum {
-	AT_I386 = 26, AT_SOCKET = 54, AT_SOCKET_PROTO = 58, AT_IOCTL = 61, AT_OPEN = 64,
-	AT_OPENAT = 69, AT_BY_HANDLE = 74, AT_SEND_FLAGS_ARG2 = 77, AT_SEND_FLAGS_ARG3 = 79,
-	AT_SOCKOPT = 81, AT_MODE_ARG1 = 85, AT_MODE_ARG2 = 87, AT_MODE_ARG3 = 89, AT_ENOSYS = 91,
-	AT_EACCES = 92, AT_EPERM = 93, AT_ALLOW = 94,
+	AT_I386 = 34, AT_SOCKET = 70, AT_SOCKET_PROTO = 74, AT_IOCTL = 77, AT_OPEN = 80,
+	AT_OPENAT = 85, AT_BY_HANDLE = 90, AT_SEND_FLAGS_ARG2 = 93, AT_SEND_FLAGS_ARG3 = 95,
+	AT_SOCKOPT = 97, AT_PID_ARG0 = 101, AT_SETPRIORITY = 103, AT_IOPRIO = 107,
+	AT_MODE_ARG1 = 111, AT_MODE_ARG2 = 113, AT_MODE_ARG3 = 115, AT_ENOSYS = 117,
+	AT_EACCES = 118, AT_EPERM = 119, AT_ALLOW = 120,
 };
 
 /*
@@ -118,6 +129,17 @@ enum {
  * - io_uring (EPERM, as with kernel.io_uring_disabled=2, which programs
  *   fall back from): it makes sockets and opens files where no syscall
  *   filter sees them.
+ * - bpf(2) (EPERM): BPF_OBJ_GET opens a pinned map by its path with no
+ *   Landlock check, and writes to it go through the descriptor (isolate's
+ *   own rule maps among them, when the BPF backend runs beside).
+ * - priorities, scheduling and limits of other processes (EPERM):
+ *   prlimit64, sched_setaffinity, sched_setscheduler, sched_setparam and
+ *   sched_setattr on a pid other than 0, setpriority and ioprio_set on
+ *   any but the caller (who 0, not every process of its user): no LSM
+ *   hook of Landlock's sees them, and the command could lower the limits
+ *   of the loader that runs it (RLIMIT_CPU kills it, RLIMIT_NOFILE stops
+ *   its timeout) or of any process of its user. A program setting its
+ *   own by its pid or a thread's id is refused too; by 0 it is not.
  * The 32-bit ABI's socketcall(SYS_SOCKET, SYS_SENDTO, SYS_SETSOCKOPT,
  * SYS_SENDMSG, SYS_SENDMMSG) keeps its arguments in memory the filter cannot read:
  * refused (EACCES) whatever they are; libc uses the calls of their own. x32 shares the
@@ -150,83 +172,110 @@ static struct sock_filter refused_calls[] = {
 	/* 22 */ JEQ(22, __NR_setsockopt, AT_SOCKOPT),
 	/* 23 */ JEQ(23, X32_SETSOCKOPT, AT_SOCKOPT),
 	/* 24 */ JEQ(24, OPENAT2, AT_ENOSYS),
-	/* 25 */ JEQ_ELSE(25, IO_URING_SETUP, AT_EPERM, AT_ALLOW),
+	/* 25 */ JEQ(25, IO_URING_SETUP, AT_EPERM),
+	/* 26 */ JEQ(26, __NR_bpf, AT_EPERM),
+	/* 27 */ JEQ(27, __NR_prlimit64, AT_PID_ARG0),
+	/* 28 */ JEQ(28, __NR_sched_setaffinity, AT_PID_ARG0),
+	/* 29 */ JEQ(29, __NR_sched_setscheduler, AT_PID_ARG0),
+	/* 30 */ JEQ(30, __NR_sched_setparam, AT_PID_ARG0),
+	/* 31 */ JEQ(31, __NR_sched_setattr, AT_PID_ARG0),
+	/* 32 */ JEQ(32, __NR_setpriority, AT_SETPRIORITY),
+	/* 33 */ JEQ_ELSE(33, __NR_ioprio_set, AT_IOPRIO, AT_ALLOW),
 	/* Any other arch on an x86-64 kernel is i386; were it not, killed. */
-	/* 26 AT_I386 */ JEQ_ELSE(26, AUDIT_ARCH_I386, 28, 27),
-	/* 27 */ RET(SECCOMP_RET_KILL_PROCESS),
-	/* 28 */ LOAD(offsetof(struct seccomp_data, nr)),
-	/* 29 */ JEQ(29, I386_SOCKET, AT_SOCKET),
-	/* 30 */ JEQ(30, I386_IOCTL, AT_IOCTL),
-	/* 31 */ JEQ(31, I386_CHMOD, AT_MODE_ARG1),
-	/* 32 */ JEQ(32, I386_FCHMOD, AT_MODE_ARG1),
-	/* 33 */ JEQ(33, I386_FCHMODAT, AT_MODE_ARG2),
-	/* 34 */ JEQ(34, FCHMODAT2, AT_MODE_ARG2),
-	/* 35 */ JEQ(35, I386_OPEN, AT_OPEN),
-	/* 36 */ JEQ(36, I386_OPENAT, AT_OPENAT),
-	/* 37 */ JEQ(37, I386_OPEN_BY_HANDLE_AT, AT_BY_HANDLE),
-	/* 38 */ JEQ(38, I386_CREAT, AT_MODE_ARG1),
-	/* 39 */ JEQ(39, I386_MKNOD, AT_MODE_ARG1),
-	/* 40 */ JEQ(40, I386_MKNODAT, AT_MODE_ARG2),
-	/* 41 */ JEQ(41, I386_SENDTO, AT_SEND_FLAGS_ARG3),
-	/* 42 */ JEQ(42, I386_SENDMSG, AT_SEND_FLAGS_ARG2),
-	/* 43 */ JEQ(43, I386_SENDMMSG, AT_SEND_FLAGS_ARG3),
-	/* 44 */ JEQ(44, I386_SETSOCKOPT, AT_SOCKOPT),
-	/* 45 */ JEQ(45, OPENAT2, AT_ENOSYS),
-	/* 46 */ JEQ(46, IO_URING_SETUP, AT_EPERM),
-	/* 47 */ JEQ_ELSE(47, I386_SOCKETCALL, 48, AT_ALLOW),
+	/* 34 AT_I386 */ JEQ_ELSE(34, AUDIT_ARCH_I386, 36, 35),
+	/* 35 */ RET(SECCOMP_RET_KILL_PROCESS),
+	/* 36 */ LOAD(offsetof(struct seccomp_data, nr)),
+	/* 37 */ JEQ(37, I386_SOCKET, AT_SOCKET),
+	/* 38 */ JEQ(38, I386_IOCTL, AT_IOCTL),
+	/* 39 */ JEQ(39, I386_CHMOD, AT_MODE_ARG1),
+	/* 40 */ JEQ(40, I386_FCHMOD, AT_MODE_ARG1),
+	/* 41 */ JEQ(41, I386_FCHMODAT, AT_MODE_ARG2),
+	/* 42 */ JEQ(42, FCHMODAT2, AT_MODE_ARG2),
+	/* 43 */ JEQ(43, I386_OPEN, AT_OPEN),
+	/* 44 */ JEQ(44, I386_OPENAT, AT_OPENAT),
+	/* 45 */ JEQ(45, I386_OPEN_BY_HANDLE_AT, AT_BY_HANDLE),
+	/* 46 */ JEQ(46, I386_CREAT, AT_MODE_ARG1),
+	/* 47 */ JEQ(47, I386_MKNOD, AT_MODE_ARG1),
+	/* 48 */ JEQ(48, I386_MKNODAT, AT_MODE_ARG2),
+	/* 49 */ JEQ(49, I386_SENDTO, AT_SEND_FLAGS_ARG3),
+	/* 50 */ JEQ(50, I386_SENDMSG, AT_SEND_FLAGS_ARG2),
+	/* 51 */ JEQ(51, I386_SENDMMSG, AT_SEND_FLAGS_ARG3),
+	/* 52 */ JEQ(52, I386_SETSOCKOPT, AT_SOCKOPT),
+	/* 53 */ JEQ(53, OPENAT2, AT_ENOSYS),
+	/* 54 */ JEQ(54, IO_URING_SETUP, AT_EPERM),
+	/* 55 */ JEQ(55, I386_BPF, AT_EPERM),
+	/* 56 */ JEQ(56, I386_PRLIMIT64, AT_PID_ARG0),
+	/* 57 */ JEQ(57, I386_SCHED_SETAFFINITY, AT_PID_ARG0),
+	/* 58 */ JEQ(58, I386_SCHED_SETSCHEDULER, AT_PID_ARG0),
+	/* 59 */ JEQ(59, I386_SCHED_SETPARAM, AT_PID_ARG0),
+	/* 60 */ JEQ(60, I386_SCHED_SETATTR, AT_PID_ARG0),
+	/* 61 */ JEQ(61, I386_SETPRIORITY, AT_SETPRIORITY),
+	/* 62 */ JEQ(62, I386_IOPRIO_SET, AT_IOPRIO),
+	/* 63 */ JEQ_ELSE(63, I386_SOCKETCALL, 64, AT_ALLOW),
 	/* socketcall(): what it passes in memory is unread; the calls refused whatever they ask. */
-	/* 48 */ LOAD(SECCOMP_ARG_LO(0)),
-	/* 49 */ JEQ(49, SOCKETCALL_SOCKET, AT_EACCES),
-	/* 50 */ JEQ(50, SOCKETCALL_SENDTO, AT_EACCES),
-	/* 51 */ JEQ(51, SOCKETCALL_SENDMSG, AT_EACCES),
-	/* 52 */ JEQ(52, SOCKETCALL_SETSOCKOPT, AT_EACCES),
-	/* 53 */ JEQ_ELSE(53, SOCKETCALL_SENDMMSG, AT_EACCES, AT_ALLOW),
+	/* 64 */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 65 */ JEQ(65, SOCKETCALL_SOCKET, AT_EACCES),
+	/* 66 */ JEQ(66, SOCKETCALL_SENDTO, AT_EACCES),
+	/* 67 */ JEQ(67, SOCKETCALL_SENDMSG, AT_EACCES),
+	/* 68 */ JEQ(68, SOCKETCALL_SETSOCKOPT, AT_EACCES),
+	/* 69 */ JEQ_ELSE(69, SOCKETCALL_SENDMMSG, AT_EACCES, AT_ALLOW),
 	/* socket(): the low words of the arguments are the ints the kernel reads. */
-	/* 54 AT_SOCKET */ LOAD(SECCOMP_ARG_LO(0)),
-	/* 55 */ JEQ(55, AF_SMC, AT_EACCES),
-	/* 56 */ JEQ(56, AF_INET, AT_SOCKET_PROTO),
-	/* 57 */ JEQ_ELSE(57, AF_INET6, AT_SOCKET_PROTO, AT_ALLOW),
-	/* 58 AT_SOCKET_PROTO */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 59 */ JEQ(59, IPPROTO_MPTCP, AT_EACCES),
-	/* 60 */ JEQ_ELSE(60, IPPROTO_SMC, AT_EACCES, AT_ALLOW),
-	/* 61 AT_IOCTL */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 62 */ JEQ(62, TIOCSTI, AT_EPERM),
-	/* 63 */ JEQ_ELSE(63, TIOCLINUX, AT_EPERM, AT_ALLOW),
+	/* 70 AT_SOCKET */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 71 */ JEQ(71, AF_SMC, AT_EACCES),
+	/* 72 */ JEQ(72, AF_INET, AT_SOCKET_PROTO),
+	/* 73 */ JEQ_ELSE(73, AF_INET6, AT_SOCKET_PROTO, AT_ALLOW),
+	/* 74 AT_SOCKET_PROTO */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 75 */ JEQ(75, IPPROTO_MPTCP, AT_EACCES),
+	/* 76 */ JEQ_ELSE(76, IPPROTO_SMC, AT_EACCES, AT_ALLOW),
+	/* 77 AT_IOCTL */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 78 */ JEQ(78, TIOCSTI, AT_EPERM),
+	/* 79 */ JEQ_ELSE(79, TIOCLINUX, AT_EPERM, AT_ALLOW),
 	/* open(): access mode 3 refused; the mode counts only when the flags make a file. */
-	/* 64 AT_OPEN */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 65 */ ACCESS_MODE,
-	/* 66 */ JEQ(66, O_ACCMODE, AT_EACCES),
-	/* 67 */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 68 */ JSET_ELSE(68, OPEN_MAKES, AT_MODE_ARG2, AT_ALLOW),
-	/* 69 AT_OPENAT */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 70 */ ACCESS_MODE,
-	/* 71 */ JEQ(71, O_ACCMODE, AT_EACCES),
-	/* 72 */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 73 */ JSET_ELSE(73, OPEN_MAKES, AT_MODE_ARG3, AT_ALLOW),
+	/* 80 AT_OPEN */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 81 */ ACCESS_MODE,
+	/* 82 */ JEQ(82, O_ACCMODE, AT_EACCES),
+	/* 83 */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 84 */ JSET_ELSE(84, OPEN_MAKES, AT_MODE_ARG2, AT_ALLOW),
+	/* 85 AT_OPENAT */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 86 */ ACCESS_MODE,
+	/* 87 */ JEQ(87, O_ACCMODE, AT_EACCES),
+	/* 88 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 89 */ JSET_ELSE(89, OPEN_MAKES, AT_MODE_ARG3, AT_ALLOW),
 	/* open_by_handle_at() makes no file: its access mode only. */
-	/* 74 AT_BY_HANDLE */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 75 */ ACCESS_MODE,
-	/* 76 */ JEQ_ELSE(76, O_ACCMODE, AT_EACCES, AT_ALLOW),
+	/* 90 AT_BY_HANDLE */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 91 */ ACCESS_MODE,
+	/* 92 */ JEQ_ELSE(92, O_ACCMODE, AT_EACCES, AT_ALLOW),
 	/* A send with MSG_FASTOPEN connects: refused, whatever the socket. */
-	/* 77 AT_SEND_FLAGS_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 78 */ JSET_ELSE(78, MSG_FASTOPEN, AT_EACCES, AT_ALLOW),
-	/* 79 AT_SEND_FLAGS_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
-	/* 80 */ JSET_ELSE(80, MSG_FASTOPEN, AT_EACCES, AT_ALLOW),
+	/* 93 AT_SEND_FLAGS_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 94 */ JSET_ELSE(94, MSG_FASTOPEN, AT_EACCES, AT_ALLOW),
+	/* 95 AT_SEND_FLAGS_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
+	/* 96 */ JSET_ELSE(96, MSG_FASTOPEN, AT_EACCES, AT_ALLOW),
 	/* setsockopt(): TCP_ULP refused, whatever upper layer it names. */
-	/* 81 AT_SOCKOPT */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 82 */ JEQ_ELSE(82, IPPROTO_TCP, 83, AT_ALLOW),
-	/* 83 */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 84 */ JEQ_ELSE(84, TCP_ULP, AT_EACCES, AT_ALLOW),
-	/* 85 AT_MODE_ARG1 */ LOAD(SECCOMP_ARG_LO(1)),
-	/* 86 */ JSET_ELSE(86, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 87 AT_MODE_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
-	/* 88 */ JSET_ELSE(88, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 89 AT_MODE_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
-	/* 90 */ JSET_ELSE(90, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
-	/* 91 AT_ENOSYS */ RET(SECCOMP_RET_ERRNO | ENOSYS),
-	/* 92 AT_EACCES */ RET(SECCOMP_RET_ERRNO | EACCES),
-	/* 93 AT_EPERM */ RET(SECCOMP_RET_ERRNO | EPERM),
-	/* 94 AT_ALLOW */ RET(SECCOMP_RET_ALLOW),
+	/* 97 AT_SOCKOPT */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 98 */ JEQ_ELSE(98, IPPROTO_TCP, 99, AT_ALLOW),
+	/* 99 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 100 */ JEQ_ELSE(100, TCP_ULP, AT_EACCES, AT_ALLOW),
+	/* Priorities, scheduling and limits: of the calling process only. */
+	/* 101 AT_PID_ARG0 */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 102 */ JEQ_ELSE(102, 0, AT_ALLOW, AT_EPERM),
+	/* 103 AT_SETPRIORITY */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 104 */ JEQ_ELSE(104, 0, 105, AT_EPERM),
+	/* 105 */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 106 */ JEQ_ELSE(106, PRIO_USER, AT_EPERM, AT_ALLOW),
+	/* 107 AT_IOPRIO */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 108 */ JEQ_ELSE(108, 0, 109, AT_EPERM),
+	/* 109 */ LOAD(SECCOMP_ARG_LO(0)),
+	/* 110 */ JEQ_ELSE(110, IOPRIO_WHO_USER, AT_EPERM, AT_ALLOW),
+	/* 111 AT_MODE_ARG1 */ LOAD(SECCOMP_ARG_LO(1)),
+	/* 112 */ JSET_ELSE(112, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 113 AT_MODE_ARG2 */ LOAD(SECCOMP_ARG_LO(2)),
+	/* 114 */ JSET_ELSE(114, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 115 AT_MODE_ARG3 */ LOAD(SECCOMP_ARG_LO(3)),
+	/* 116 */ JSET_ELSE(116, S_ISUID | S_ISGID, AT_EPERM, AT_ALLOW),
+	/* 117 AT_ENOSYS */ RET(SECCOMP_RET_ERRNO | ENOSYS),
+	/* 118 AT_EACCES */ RET(SECCOMP_RET_ERRNO | EACCES),
+	/* 119 AT_EPERM */ RET(SECCOMP_RET_ERRNO | EPERM),
+	/* 120 AT_ALLOW */ RET(SECCOMP_RET_ALLOW),
 };
 _Static_assert(sizeof(refused_calls) / sizeof(refused_calls[0]) == AT_ALLOW + 1,
 	       "refused_calls ends with AT_ALLOW");

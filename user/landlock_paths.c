@@ -7,7 +7,11 @@
  * gives that descriptor, the checks are made on it and the rule is added
  * from it. Resolving a path again between the check and the rule would
  * let whoever may write one of its directories swap a symlink in, and the
- * rule land past the check (on / or the state directory).
+ * rule land past the check (on / or the state directory). No link of
+ * /proc to a process's files is followed: through /proc/PID/root a path
+ * reaches another mount namespace's objects, which the kernel then names
+ * as that namespace does, and every check would be made on a path that
+ * names something else here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,28 +19,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fd_path.h"
 #include "policy/model.h"
 #include "policy/path_check.h"
 #include "user/internal.h"
 #include "user/landlock.h"
 
-/* Where fd is, as the kernel names it; NULL, errno set, for no path (a removed file). */
+/*
+ * Where fd is, as the kernel names it; NULL, errno set, for no path (a
+ * removed file), or one that leads to another object now (ESTALE).
+ */
 static char *real_of_fd(int fd)
 {
-	char link[32], real[PATH_MAX];
-	ssize_t n;
+	char real[PATH_MAX];
+	struct stat st, again;
+	int err = fd_path(fd, real, sizeof(real)), check = -1;
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, real, sizeof(real));
-	if (n < 0)
-		return NULL;
-	if ((size_t)n >= sizeof(real) || real[0] != '/') {
-		errno = (size_t)n >= sizeof(real) ? ENAMETOOLONG : ENOENT;
+	if (!err) {
+		check = fd_path_open(AT_FDCWD, real, O_NOFOLLOW);
+		err = check < 0 ? check : 0;
+	}
+	if (!err && (fstat(fd, &st) || fstat(check, &again)))
+		err = -errno;
+	else if (!err && (!st.st_nlink || st.st_dev != again.st_dev || st.st_ino != again.st_ino))
+		err = st.st_nlink ? -ESTALE : -ENOENT;
+	if (check >= 0)
+		close(check);
+	if (err) {
+		errno = -err;
 		return NULL;
 	}
-	real[n] = 0;
 	return strdup(real);
 }
 
@@ -50,8 +65,16 @@ static char *real_path_of_missing(const char *path)
 	char *prefix = strdup(path), *slash, *real = NULL, *out = NULL;
 
 	while (prefix && !real && (slash = strrchr(prefix, '/'))) {
+		int fd;
+
 		*slash = 0;
-		real = realpath(slash == prefix ? "/" : prefix, NULL);
+		fd = fd_path_open(AT_FDCWD, slash == prefix ? "/" : prefix, 0);
+
+		real = fd >= 0 ? real_of_fd(fd) : NULL;
+		if (fd >= 0)
+			close(fd);
+		else
+			errno = -fd;
 		if (!real && errno != ENOENT)
 			break;
 		if (real && asprintf(&out, "%s%s", strcmp(real, "/") ? real : "",
@@ -106,7 +129,7 @@ static int keep_object(struct landlock_policy *p, const char *real, int fd, int 
  */
 static int resolve_cap(struct landlock_policy *p, struct isolate_cap *cap, char *msg, size_t len)
 {
-	int fd = open(cap->u.path, O_PATH | O_CLOEXEC), open_err = fd < 0 ? -errno : 0, err, kept;
+	int fd = fd_path_open(AT_FDCWD, cap->u.path, 0), open_err = fd < 0 ? fd : 0, err, kept;
 	char *real = fd >= 0 ? real_of_fd(fd) :
 		     open_err == -ENOENT ? real_path_of_missing(cap->u.path) : strdup(cap->u.path);
 

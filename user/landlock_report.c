@@ -336,6 +336,9 @@ static void backend_gaps(struct report_builder *b, int abi, bool unix_granted)
 		    "bind(2) and listen(2) on every abstract name (the scope stops connects and sends only)");
 	if (abi < 6)
 		add(b, false, false, "signals", "signals to processes outside the cell (ABI 6)");
+	if (!filtered)
+		add(b, false, false, "other processes and bpf",
+		    "limits, priorities and scheduling of every process of its user (prlimit, setpriority, ioprio_set, sched_set*: the loader's too), and bpf(2) on pinned maps (no filter on this architecture)");
 	add(b, false, false, "file attributes", filtered ?
 	    "chmod, chown, utimes, xattrs, ACLs of any file its user owns, granted or not (root: any root file); setuid, setgid modes refused to chmod, open, creat, mknod" :
 	    "chmod (setuid/setgid modes too), chown, utimes, xattrs and ACLs of every file the cell's user owns, granted or not (as root: every root file)");
