@@ -357,6 +357,28 @@ TEST_F(landlock, mptcp_and_io_uring_are_refused_with_tcp_rules)
 }
 
 /*
+ * A policy path through a link of /proc to a process's files is refused,
+ * not followed: through /proc/PID/root it reaches another mount
+ * namespace's objects, named as that namespace names them, and every
+ * check would be made on a path that means something else here.
+ */
+TEST_F(landlock, paths_through_links_of_proc_are_refused)
+{
+	char out[8192], link[256], args[1024];
+
+	snprintf(link, sizeof(link), "%s/planted", self->dir);
+	ASSERT_EQ(0, symlink("/proc/self/root/etc", link));
+	snprintf(args, sizeof(args),
+		 "run --backend landlock --base none --cap read:%s --cap read:%s --cap exec:%s -- %s read /etc/passwd",
+		 link, self->probe, self->probe, self->probe);
+	EXPECT_EQ(125, loader_as(variant->uid, args, out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "leads through a loop of symbolic links or through a link of /proc to a process's files"))
+		TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "errno=")) TH_LOG("%s", out);
+	unlink(link);
+}
+
+/*
  * Landlock sees no change of another process's limits, priority or
  * scheduling, nor bpf(2): the filter refuses them (EPERM), so the command
  * cannot lower the limits of the loader that runs it (RLIMIT_CPU killed

@@ -24,7 +24,7 @@ import weakref
 from contextlib import contextmanager
 from ctypes import POINTER, byref, c_char_p, c_int, c_void_p
 from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from ._lib import (FD_MAX, GRANT_SECONDS_MAX, CellState, SpawnOpts, check, dec, enc, int_arg,
@@ -60,6 +60,13 @@ class CellInfo:
     allowed: int
     denied: int
     audited: int
+    # Budgets this system could not enforce, the cell made anyway
+    # (allow_unenforced): "cpu", "memory", "pids".
+    unenforced: Tuple[str, ...] = ()
+
+
+# ISOLATE_UNENFORCED_* of <isolate/isolate.h>, in the order cell show lists them.
+_UNENFORCED = ((1 << 0, "cpu"), (1 << 1, "memory"), (1 << 2, "pids"))
 
 
 @dataclass(frozen=True)
@@ -196,7 +203,11 @@ class Cell:
             if isinstance(policy, str):
                 policy = Policy.load(policy)
             cell = policy.cell() if isinstance(policy, Policy) else policy
-            self.policy = CellPolicy(self.name, cell.caps, mode=cell.mode).add(*extra)
+            # What it extends is kept: the library refuses a cell policy that
+            # still names others (Policy.cell() resolves them), rather than
+            # make the cell without their capabilities, denies among them.
+            self.policy = CellPolicy(self.name, cell.caps, mode=cell.mode,
+                                     extends=cell.extends).add(*extra)
         self._allow_unenforced = allow_unenforced
         self._iso: Optional[_Isolate] = None
 
@@ -512,7 +523,8 @@ class Cell:
             check(lib().isolate_cell_get(ptr, enc(self.name), byref(st)), f"cell {self.name}")
         return CellInfo(dec(st.name), st.cgid, st.cell.cell_id, st.cell.generation,
                         _mode_name(st.cell.mode),
-                        st.counters[0], st.counters[1], st.counters[2])
+                        st.counters[0], st.counters[1], st.counters[2],
+                        tuple(name for bit, name in _UNENFORCED if st.unenforced & bit))
 
 
 def restore(snapshot: str, name: Optional[str] = None,

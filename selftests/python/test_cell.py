@@ -31,6 +31,7 @@ def test_a_cell_refuses_what_it_was_not_given_and_says_so(supervisor, work):
         assert (ev.op, ev.errno, ev.cell) == ("read", errno.EACCES, cell.name)
         assert isinstance(ev, isolate.AccessEvent)
         assert cell.info().denied >= 1
+        assert cell.info().unenforced == ()
 
 
 def test_grant_and_revoke_are_live(supervisor, work):
@@ -132,6 +133,16 @@ def test_failures_carry_the_clis_exit_codes(supervisor):
         with isolate.Cell(caps=["memory:1G"], name="bad/name"):
             pass
     assert e.value.exit_code == 1
+
+
+def test_a_policy_that_extends_others_is_refused_not_made_without_them(supervisor):
+    # Cell() rebuilt the policy under its own name and dropped extends: the
+    # cell was made without what it extends, denies among them.
+    pol = isolate.CellPolicy("agent", ["exec:/bin"], extends=["no-secrets"])
+    with pytest.raises(isolate.IsolateError) as e:
+        with isolate.Cell(policy=pol, base=False):
+            pass
+    assert "no-secrets" in str(e.value)
 
 
 def test_run_waits_for_the_command_not_what_it_left_running(supervisor):
