@@ -15,6 +15,7 @@
 #include "compile_net.h"
 #include "model.h"
 #include "net_addr.h"
+#include "net_wildcard.h"
 #include "netset.h"
 #include "written_at.h"
 
@@ -167,7 +168,7 @@ int compile_net(struct isolate_image *img, const struct isolate_cell_policy *wri
 	size_t n = 0;
 	int err = 0;
 
-	img->net = calloc(img->n_net_caps ? img->n_net_caps : 1, sizeof(*img->net));
+	img->net = calloc(img->n_net_caps + NET_WILDCARD_MAX, sizeof(*img->net));
 	sorted = calloc(img->n_net_caps ? img->n_net_caps : 1, sizeof(*sorted));
 	if (!img->net || !sorted) {
 		free(sorted);
@@ -189,11 +190,21 @@ int compile_net(struct isolate_image *img, const struct isolate_cell_policy *wri
 			n++;
 	}
 	free(sorted);
+	if (!err && !over)
+		err = net_wildcard_entries(img, &n);
+	if (err == -ENOMEM)
+		diag_set(diag, NULL, 0, 0, "out of memory");
 	if (err)
 		return err;
 	img->n_net = n;
 	if (n > 1)
 		qsort(img->net, n, sizeof(*img->net), entry_cmp);
+	if (!over && n > ISOLATE_MAX_NET_RULES) {
+		diag_set(diag, NULL, 0, 0,
+			 "expected at most %d network rules (the size of the net_rules map), cell %s needs %zu with the entries of the unspecified address",
+			 ISOLATE_MAX_NET_RULES, written->name, n);
+		return -E2BIG;
+	}
 	if (over) {
 		diag_at(diag, net_written_at(written, over->kind, over->deny, &over->net),
 			"expected at most %d network rules (the size of the net_rules map), cell %s needs %zu",

@@ -282,6 +282,21 @@ static bool unspecified(const struct isolate_net_cap *r)
 	return !memcmp(r->addr, zero, sizeof(zero));
 }
 
+/* Whether a bind grant's block holds r (address and port) in the authority set. */
+static bool granted_block(const struct isolate_image *img, const struct isolate_net_cap *r)
+{
+	for (size_t i = 0; i < img->n_net_caps; i++) {
+		const struct isolate_image_net_cap *c = &img->net_caps[i];
+		struct net_rect rect = net_rect_of(&c->net);
+
+		if (c->kind == ISOLATE_CAP_BIND && !c->deny && c->net.proto == r->proto &&
+		    c->net.family == r->family &&
+		    net_rect_contains(&rect, net_addr_value(r), r->port_min))
+			return true;
+	}
+	return false;
+}
+
 static int explain_net(const struct isolate_image *img, enum isolate_cap_kind op,
 		       const char *target, struct isolate_verdict *v, struct isolate_diag *diag)
 {
@@ -301,6 +316,9 @@ static int explain_net(const struct isolate_image *img, enum isolate_cap_kind op
 		return 0;
 	}
 	lookup_endpoint(img, op, &r, v);
+	/* Refused by the entry of the unspecified address alone (net_wildcard.c): say why. */
+	if (!v->allowed && op == ISOLATE_CAP_BIND && unspecified(&r) && granted_block(img, &r))
+		v->refused_because = ISOLATE_VERDICT_EVERY_ADDRESS;
 	/* Bound to :: a socket takes IPv4 peers too, IPV6_V6ONLY aside (Linux's default). */
 	if (!v->allowed || op != ISOLATE_CAP_BIND || r.family != AF_INET6 || !unspecified(&r))
 		return 0;

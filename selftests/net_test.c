@@ -328,6 +328,28 @@ TEST_F(net, bind_denied_unless_granted)
 	EXPECT_EQ(EACCES, BIND(AF_INET, SOCK_STREAM, "127.0.0.1", 8050));
 }
 
+/*
+ * A socket bound to 0.0.0.0 takes its port on every address of the host.
+ * With the whole of IPv4 granted 9100-9110 but 10.0.0.0/8 denied 9100, the
+ * bind to 0.0.0.0:9100 is refused (the carved grant 0.0.0.0/5 held the
+ * address, and the socket received on the denied addresses after all);
+ * 0.0.0.0:9101, granted on every address, and 127.0.0.1:9100 are bound.
+ */
+TEST_F(net, a_bind_to_every_address_needs_the_whole_family)
+{
+	int cell = test_env_cell(&self->env, "wildcard", "bind:tcp:0.0.0.0/0:9100-9110",
+				 "deny-bind:tcp:10.0.0.0/8:9100", NULL);
+
+	ASSERT_LE(0, cell);
+	EXPECT_EQ(EACCES, net_op(&self->env, cell, SOCK_BIND, AF_INET, SOCK_STREAM, "0.0.0.0",
+				 9100));
+	EXPECT_EQ(0, net_op(&self->env, cell, SOCK_BIND, AF_INET, SOCK_STREAM, "0.0.0.0", 9101));
+	EXPECT_EQ(0, net_op(&self->env, cell, SOCK_BIND, AF_INET, SOCK_STREAM, "127.0.0.1",
+			    9100));
+	EXPECT_EQ(EACCES, net_op(&self->env, cell, SOCK_BIND, AF_INET, SOCK_STREAM, "10.1.2.3",
+				 9100));
+}
+
 /* A TCP socket bound (not listening) to addr:port; fd or -errno. */
 static int bound_tcp_socket(const char *addr, int port)
 {

@@ -939,6 +939,50 @@ TEST_F(tree, explain_a_bind_to_every_address_as_the_kernel_does)
 }
 
 /* Random sets: the longest-prefix image decides every point as the capabilities do. */
+/*
+ * A socket bound to 0.0.0.0 takes the port on every address: the
+ * unspecified address is granted a port only where the whole family is,
+ * no deny carving it (a carved block that starts at 0.0.0.0 held it), or
+ * where the policy names the address itself.
+ */
+TEST_F(tree, a_bind_to_every_address_needs_the_whole_family)
+{
+	static const char *const caps[] = {
+		"bind:tcp:0.0.0.0/0:8080-8090", "deny-bind:tcp:10.0.0.0/8:8080",
+		"bind:tcp:0.0.0.0/5:9000", "bind:tcp:0.0.0.0/32:7000", "bind:tcp:[::]/0:8080",
+		"bind:tcp:[::]/1:8095",
+	};
+	struct isolate_image *img = NULL;
+	struct isolate_verdict v;
+
+	ASSERT_EQ(0, compile_texts(self->root, caps, 6, 0, &img, NULL));
+	ASSERT_EQ(0, isolate_explain(img, ISOLATE_CAP_BIND, "tcp:0.0.0.0:8080", &v, NULL));
+	EXPECT_FALSE(v.allowed);
+	EXPECT_EQ(ISOLATE_VERDICT_EVERY_ADDRESS, (int)v.refused_because);
+	ASSERT_EQ(0, isolate_explain(img, ISOLATE_CAP_BIND, "tcp:0.0.0.0:9000", &v, NULL));
+	EXPECT_FALSE(v.allowed);
+	EXPECT_EQ(ISOLATE_VERDICT_EVERY_ADDRESS, (int)v.refused_because);
+	ASSERT_EQ(0, isolate_explain(img, ISOLATE_CAP_BIND, "tcp:[::]:8095", &v, NULL));
+	EXPECT_FALSE(v.allowed);
+	ASSERT_EQ(0, isolate_explain(img, ISOLATE_CAP_BIND, "tcp:0.0.0.0:6000", &v, NULL));
+	EXPECT_FALSE(v.allowed);
+	EXPECT_EQ(ISOLATE_VERDICT_BY_RULES, (int)v.refused_because);
+	expect_net(_metadata, img, ISOLATE_CAP_BIND, "tcp:0.0.0.0:8081", true,
+		   "bind:tcp:0.0.0.0/0:8081-8090");
+	expect_net(_metadata, img, ISOLATE_CAP_BIND, "tcp:10.1.2.3:8081", true,
+		   "bind:tcp:0.0.0.0/0:8081-8090");
+	expect_net(_metadata, img, ISOLATE_CAP_BIND, "tcp:4.4.4.4:9000", true,
+		   "bind:tcp:0.0.0.0/5:9000");
+	expect_net(_metadata, img, ISOLATE_CAP_BIND, "tcp:0.0.0.0:7000", true,
+		   "bind:tcp:0.0.0.0/32:7000");
+	expect_net(_metadata, img, ISOLATE_CAP_BIND, "tcp:[::1]:8080", true, "bind:tcp:[::]/0:8080");
+	/* :: takes IPv4 peers too, and 0.0.0.0:8080 is not granted whole. */
+	ASSERT_EQ(0, isolate_explain(img, ISOLATE_CAP_BIND, "tcp:[::]:8080", &v, NULL));
+	EXPECT_FALSE(v.allowed);
+	EXPECT_EQ(ISOLATE_VERDICT_DUAL_STACK, (int)v.refused_because);
+	isolate_image_free(img);
+}
+
 TEST_F(tree, random_network_images_decide_like_their_capabilities)
 {
 	test_seed(7003);

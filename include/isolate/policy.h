@@ -449,6 +449,7 @@ struct isolate_verdict {
 		ISOLATE_VERDICT_SOCKET_NOT_NAMED, /* another's unix socket granted only by a rule above its node */
 		ISOLATE_VERDICT_DUAL_STACK,	/* bind to :: without the IPv4 rule (IPV6_V6ONLY unset) */
 		ISOLATE_VERDICT_FIFO_NOT_NAMED, /* another's FIFO granted only by a rule above its node */
+		ISOLATE_VERDICT_EVERY_ADDRESS,	/* bind to 0.0.0.0 or :: where not every address is granted */
 	} refused_because;
 	char object[4096];	/* the object the answer is about */
 };

@@ -340,13 +340,14 @@ class Verdict:
     object: str
     # "rules", "walk-bound", "cgroupfs", "bpffs", "block-device",
     # "unspecified-address", "device-not-named", "kernel-state-not-named",
-    # "socket-not-named", "dual-stack", "fifo-not-named"
+    # "socket-not-named", "dual-stack", "fifo-not-named", "every-address"
     refused_because: str
 
 
 _REFUSED = {0: "rules", 1: "walk-bound", 2: "cgroupfs", 3: "bpffs", 4: "block-device",
             5: "unspecified-address", 6: "device-not-named", 7: "kernel-state-not-named",
-            8: "socket-not-named", 9: "dual-stack", 10: "fifo-not-named"}
+            8: "socket-not-named", 9: "dual-stack", 10: "fifo-not-named",
+            11: "every-address"}
 
 
 def _explain(cell_ptr: int, op: str, target: str) -> Verdict:

@@ -422,6 +422,8 @@ static const char *refusal_reason(const struct isolate_verdict *v)
 		return "tracefs, debugfs, securityfs, pstore and efivarfs are read only by a rule inside them, not by one on a directory above their mount";
 	case ISOLATE_VERDICT_DUAL_STACK:
 		return "a socket bound to :: takes IPv4 peers too unless it sets IPV6_V6ONLY: bind the port on 0.0.0.0/0 as well, or set IPV6_V6ONLY (then the IPv6 rule is enough)";
+	case ISOLATE_VERDICT_EVERY_ADDRESS:
+		return "a socket bound to 0.0.0.0 or :: takes the port on every address of the host: granted only where the policy grants the port on the whole family, no deny carving it (bind the addresses granted instead)";
 	case ISOLATE_VERDICT_UNSPECIFIED_ADDRESS:
 		return "0.0.0.0 and :: go to loopback or the socket's source address or its device's, which no rule names: connect to 127.0.0.1 or ::1";
 	default:
