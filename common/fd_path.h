@@ -25,4 +25,11 @@ int fd_path_open(int dirfd, const char *path, int flags);
  */
 int fd_path(int fd, char *out, size_t len);
 
+/*
+ * fd_path() malloc'ed, when that path leads back to fd's object now (no
+ * symlink at its end, no /proc link on the way); NULL with errno set:
+ * ENOENT for an object removed, ESTALE for a path that leads elsewhere.
+ */
+char *fd_path_real(int fd);
+
 #endif /* ISOLATE_COMMON_FD_PATH_H */

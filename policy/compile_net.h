@@ -13,7 +13,4 @@
 int compile_net(struct isolate_image *img, const struct isolate_cell_policy *written,
 		struct isolate_diag *diag);
 
-/* Whether the entry's block holds addr (16 bytes, IPv4 in addr[0..3]). */
-bool net_entry_holds(const struct isolate_image_net *e, const __u8 *addr);
-
 #endif /* ISOLATE_POLICY_COMPILE_NET_H */

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compile_net.h"
 #include "net_wildcard.h"
 #include "netset.h"
 

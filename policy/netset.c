@@ -272,3 +272,16 @@ out:
 	free(prev.v);
 	return err;
 }
+
+bool net_entry_holds(const struct isolate_image_net *e, const __u8 *addr)
+{
+	unsigned int bits = e->key.prefixlen - ISOLATE_NET_FIXED_BITS;
+
+	for (unsigned int i = 0; i < bits; i++) {
+		__u8 mask = (__u8)(0x80 >> (i % 8));
+
+		if ((e->key.addr[i / 8] ^ addr[i / 8]) & mask)
+			return false;
+	}
+	return true;
+}

@@ -32,6 +32,9 @@ long netset_canonical(const struct net_rect *allow, size_t n_allow,
 		      const struct net_rect *deny, size_t n_deny, unsigned int bits,
 		      size_t max, struct net_rect **out);
 
+/* Whether the entry's block holds addr (16 bytes, IPv4 in addr[0..3]). */
+bool net_entry_holds(const struct isolate_image_net *e, const __u8 *addr);
+
 /* Whether the point is inside the rectangle. */
 bool net_rect_contains(const struct net_rect *r, net_u128 addr, __u32 port);
 

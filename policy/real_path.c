@@ -31,25 +31,9 @@ void real_path_cache_free(struct real_path_cache *c)
 	c->dir = c->real = NULL;
 }
 
-/*
- * The real path of the object fd is open on, malloc'ed; NULL with errno set
- * (ENOENT for one removed since it was opened).
- */
-static char *real_of_fd(int fd, const struct stat *st)
-{
-	char real[PATH_MAX];
-	int err = st->st_nlink ? fd_path(fd, real, sizeof(real)) : -ENOENT;
-	char *out = err ? NULL : strdup(real);
-
-	if (err)
-		errno = -err;
-	return out;
-}
-
 /* The cache made to hold the parent dir (len bytes of path); 0 or -errno. */
 static int cache_parent(struct real_path_cache *c, const char *path, size_t len)
 {
-	struct stat st;
 	char *dir;
 
 	if (c->dir && strlen(c->dir) == len && !strncmp(c->dir, path, len))
@@ -59,7 +43,7 @@ static int cache_parent(struct real_path_cache *c, const char *path, size_t len)
 	if (!dir)
 		return -ENOMEM;
 	c->fd = fd_path_open(AT_FDCWD, dir, O_DIRECTORY);
-	if (c->fd >= 0 && (fstat(c->fd, &st) || !(c->real = real_of_fd(c->fd, &st)))) {
+	if (c->fd >= 0 && !(c->real = fd_path_real(c->fd))) {
 		int err = -errno;
 
 		close(c->fd);
@@ -83,7 +67,7 @@ static char *stat_of_real(const char *path, struct stat *st)
 		return NULL;
 	}
 	if (!fstat(fd, st))
-		real = real_of_fd(fd, st);
+		real = fd_path_real(fd);
 	close(fd);
 	return real;
 }

@@ -120,7 +120,7 @@ static int net_target(const char *target, __u8 *proto, __u8 *family, struct net_
 }
 
 /* SECONDS: 1 to ISOLATE_GRANT_SECONDS_MAX, decimal, nothing else. */
-static bool parse_seconds(const char *text, unsigned int *seconds)
+static bool rule_seconds(const char *text, unsigned int *seconds)
 {
 	__u64 v;
 
@@ -152,7 +152,7 @@ static int parse_rule(struct broker_rule *r, char *line, const char *file, unsig
 	int fd;
 
 	if ((n != 4 || strcmp(w[3], "deny")) &&
-	    (n != 5 || strcmp(w[3], "allow") || !parse_seconds(w[4], &r->seconds)))
+	    (n != 5 || strcmp(w[3], "allow") || !rule_seconds(w[4], &r->seconds)))
 		return set_error(-EINVAL, "%s:%u: expected \"CELL RIGHT TARGET allow SECONDS\" (1 to %d seconds) or \"CELL RIGHT TARGET deny\"",
 				 file, lineno, ISOLATE_GRANT_SECONDS_MAX);
 	r->allow = n == 5;
@@ -294,17 +294,24 @@ static bool is_above(const struct requested *q, dev_t dev, ino_t ino)
 	return false;
 }
 
+/* Whether target is rule's path or below it, by name: component by component. */
+static bool below_by_name(const char *rule, const char *target)
+{
+	size_t n = strlen(rule);
+
+	return !strncmp(rule, target, n) &&
+	       (target[n] == 0 || target[n] == '/' || (n && rule[n - 1] == '/'));
+}
+
 /* Whether the path deny r holds on the request q (written as target). */
 static bool path_denied(const struct broker_rule *r, const struct requested *q,
 			const char *target)
 {
-	size_t n = strlen(r->target);
 	struct stat st;
 	bool denied;
 	int fd;
 
-	if (!strncmp(r->target, target, n) &&
-	    (target[n] == 0 || target[n] == '/' || r->target[n - 1] == '/'))
+	if (below_by_name(r->target, target))
 		return true;
 	if (r->bound && is_above(q, r->dev, r->ino))
 		return true;
@@ -323,13 +330,10 @@ static bool path_denied(const struct broker_rule *r, const struct requested *q,
 static int path_allowed(const struct broker_rule *r, const struct requested *q,
 			const char *target)
 {
-	size_t n = strlen(r->target);
 	struct stat st;
 	int fd;
 
-	if (strcmp(r->target, "*") &&
-	    (strncmp(r->target, target, n) ||
-	     (target[n] != 0 && target[n] != '/' && r->target[n - 1] != '/')))
+	if (strcmp(r->target, "*") && !below_by_name(r->target, target))
 		return -1;
 	fd = broker_reach_by_object(r->target, target);
 	/* Reached from the rule's directory: the object checked, not another by now. */

@@ -15,11 +15,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/fd_path.h"
@@ -27,33 +25,6 @@
 #include "policy/path_check.h"
 #include "user/internal.h"
 #include "user/landlock.h"
-
-/*
- * Where fd is, as the kernel names it; NULL, errno set, for no path (a
- * removed file), or one that leads to another object now (ESTALE).
- */
-static char *real_of_fd(int fd)
-{
-	char real[PATH_MAX];
-	struct stat st, again;
-	int err = fd_path(fd, real, sizeof(real)), check = -1;
-
-	if (!err) {
-		check = fd_path_open(AT_FDCWD, real, O_NOFOLLOW);
-		err = check < 0 ? check : 0;
-	}
-	if (!err && (fstat(fd, &st) || fstat(check, &again)))
-		err = -errno;
-	else if (!err && (!st.st_nlink || st.st_dev != again.st_dev || st.st_ino != again.st_ino))
-		err = st.st_nlink ? -ESTALE : -ENOENT;
-	if (check >= 0)
-		close(check);
-	if (err) {
-		errno = -err;
-		return NULL;
-	}
-	return strdup(real);
-}
 
 /*
  * Where path, which does not exist, would be made: its longest existing
@@ -70,7 +41,7 @@ static char *real_path_of_missing(const char *path)
 		*slash = 0;
 		fd = fd_path_open(AT_FDCWD, slash == prefix ? "/" : prefix, 0);
 
-		real = fd >= 0 ? real_of_fd(fd) : NULL;
+		real = fd >= 0 ? fd_path_real(fd) : NULL;
 		if (fd >= 0)
 			close(fd);
 		else
@@ -130,7 +101,7 @@ static int keep_object(struct landlock_policy *p, const char *real, int fd, int 
 static int resolve_cap(struct landlock_policy *p, struct isolate_cap *cap, char *msg, size_t len)
 {
 	int fd = fd_path_open(AT_FDCWD, cap->u.path, 0), open_err = fd < 0 ? fd : 0, err, kept;
-	char *real = fd >= 0 ? real_of_fd(fd) :
+	char *real = fd >= 0 ? fd_path_real(fd) :
 		     open_err == -ENOENT ? real_path_of_missing(cap->u.path) : strdup(cap->u.path);
 
 	if (!real && errno != ENOMEM) {
