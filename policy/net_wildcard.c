@@ -133,7 +133,7 @@ static size_t port_edges(const struct isolate_image *img, __u8 proto, __u8 famil
 	return kept;
 }
 
-static bool unspecified(const struct isolate_net_cap *n)
+static bool names_the_address_alone(const struct isolate_net_cap *n)
 {
 	static const __u8 zero[16];
 
@@ -149,7 +149,7 @@ static bool names_unspecified(const struct isolate_image *img, __u8 proto, __u8 
 		const struct isolate_image_net_cap *c = &img->net_caps[i];
 
 		if (!c->deny && c->rule_id == rule_id && in_group(c, proto, family) &&
-		    unspecified(&c->net))
+		    names_the_address_alone(&c->net))
 			return true;
 	}
 	return false;

@@ -23,6 +23,7 @@
 #include "kselftest_harness.h"
 #include "fake_load.h"
 #include "fake_ring.h"
+#include "policy_test_util.h"
 #include "text_file.h"
 
 #define CELL "asker"
@@ -80,15 +81,8 @@ FIXTURE_SETUP(broker)
 	if (err)
 		SKIP(return, "no fake load here: %s", strerror(-err));
 	ASSERT_EQ(0, isolate_open(&self->iso)) TH_LOG("%s", isolate_last_error());
-	pol = isolate_cell_policy_new(CELL);
+	pol = cell_of(CELL, rights, sizeof(rights) / sizeof(rights[0]));
 	ASSERT_NE(NULL, pol);
-	for (size_t i = 0; i < sizeof(rights) / sizeof(rights[0]); i++) {
-		struct isolate_cap *cap = NULL;
-
-		ASSERT_EQ(0, isolate_cap_parse(rights[i], &cap, NULL));
-		ASSERT_EQ(0, isolate_cell_policy_add(pol, cap));
-		isolate_cap_free(cap);
-	}
 	err = isolate_cell_create(self->iso, CELL, pol, &self->st);
 	isolate_cell_policy_free(pol);
 	ASSERT_EQ(0, err) TH_LOG("%s", isolate_last_error());
@@ -225,6 +219,15 @@ TEST_F(broker, bad_lines_are_refused_naming_them)
 	EXPECT_EQ(NULL, b);
 	snprintf(want, sizeof(want), "%s:1: a line of at most 1023 bytes expected", self->rules);
 	EXPECT_STREQ(want, isolate_last_error());
+	if (b)
+		isolate_broker_close(b);
+
+	/* One of 1,023 bytes is read whole, and the rule after it. */
+	memset(text, 'x', 1023);
+	memcpy(text, "# ", 2);
+	snprintf(text + 1023, sizeof(text) - 1023, "\n" CELL " read / allow 30\n");
+	b = broker_of(self, text);
+	EXPECT_NE(NULL, b) TH_LOG("%s", isolate_last_error());
 	if (b)
 		isolate_broker_close(b);
 }

@@ -193,18 +193,17 @@ static int parse_rule(struct broker_rule *r, char *line, const char *file, unsig
 
 int broker_rules_read(struct broker_rules *r, const char *file)
 {
+	char line[LINE_MAX_BYTES + 1];
 	unsigned int lineno = 0;
 	FILE *f = fopen(file, "re");
-	size_t cap = 0;
-	char *line = NULL;
-	ssize_t len;
 	int err = 0;
 
 	if (!f)
 		return set_error(-errno, "cannot read %s: %s", file, strerror(errno));
-	while (!err && (len = getline(&line, &cap, f)) >= 0) {
+	/* A line's bytes and its newline fit, or it is refused: no read unbounded. */
+	while (!err && fgets(line, sizeof(line), f)) {
 		lineno++;
-		if (len >= LINE_MAX_BYTES) {
+		if (strlen(line) >= LINE_MAX_BYTES && line[LINE_MAX_BYTES - 1] != '\n') {
 			err = set_error(-EINVAL, "%s:%u: a line of at most %d bytes expected",
 					file, lineno, LINE_MAX_BYTES - 1);
 			break;
@@ -220,7 +219,6 @@ int broker_rules_read(struct broker_rules *r, const char *file)
 		if (!err)
 			r->n++;
 	}
-	free(line);
 	fclose(f);
 	return err;
 }
